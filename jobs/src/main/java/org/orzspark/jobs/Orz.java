@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      org.orzspark.jobs.cluster.ClusterCommand.class,
     })
 public final class Orz implements Runnable {
 

@@ -1,0 +1,71 @@
+package org.orzspark.jobs.cluster;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code orz cluster check}: a Spark job whose tasks report the executor and the process they ran
+ * in, proving that work spreads over several executor JVMs.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Run a small job and report in which executor processes its tasks ran.")
+public final class ClusterCheck implements Callable<Integer> {
+
+  @Option(names = "--tasks", defaultValue = "8", description = "Tasks to run (default: ${DEFAULT-VALUE}).")
+  int tasks;
+
+  @Option(names = "--executors", defaultValue = "2",
+      description = "Executors that must be registered before the job starts (default: ${DEFAULT-VALUE}).")
+  int executors;
+
+  /** Executor ids and process ids the tasks reported. */
+  public record Result(TreeSet<String> executorIds, TreeSet<Long> processIds, long driverPid) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Result result = run(SparkSession.builder().appName("orz cluster check").getOrCreate(), tasks, executors);
+    System.out.printf("%d tasks ran in %d executor process(es): executors %s, pids %s (driver pid %d)%n",
+        tasks, result.processIds().size(), result.executorIds(), result.processIds(), result.driverPid());
+    return result.processIds().size() >= Math.min(executors, tasks) ? 0 : 1;
+  }
+
+  public static Result run(SparkSession spark, int tasks, int executors) throws InterruptedException {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    awaitExecutors(sc, executors);
+    sc.setJobGroup("cluster-check", "orz cluster check: where do tasks run", false);
+    List<String> reports =
+        sc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks)
+            .map(i -> {
+              // Long enough that the scheduler spreads tasks instead of reusing the first free slot.
+              Thread.sleep(300);
+              return SparkEnv.get().executorId() + "@" + ProcessHandle.current().pid();
+            })
+            .collect();
+    TreeSet<String> executorIds = new TreeSet<>();
+    TreeSet<Long> pids = new TreeSet<>();
+    for (String report : reports) {
+      executorIds.add(report.substring(0, report.indexOf('@')));
+      pids.add(Long.parseLong(report.substring(report.indexOf('@') + 1)));
+    }
+    return new Result(executorIds, pids, ManagementFactory.getRuntimeMXBean().getPid());
+  }
+
+  /** Waits (up to a minute) until at least {@code count} executors besides the driver registered. */
+  private static void awaitExecutors(JavaSparkContext sc, int count) throws InterruptedException {
+    if (sc.isLocal()) {
+      return;
+    }
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (sc.sc().statusTracker().getExecutorInfos().length - 1 < count
+        && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+  }
+}

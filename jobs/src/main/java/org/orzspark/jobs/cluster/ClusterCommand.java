@@ -1,0 +1,138 @@
+package org.orzspark.jobs.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code orz cluster start|stop|status|check}: a real Spark standalone cluster on 127.0.0.1. */
+@Command(
+    name = "cluster",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A Spark standalone cluster on 127.0.0.1 (Master + workers from the project's jars), so any job",
+      "can run on several executors with -- --master spark://127.0.0.1:7077."
+    },
+    subcommands = {
+      ClusterCommand.Start.class,
+      ClusterCommand.Stop.class,
+      ClusterCommand.Status.class,
+      ClusterCheck.class
+    })
+public final class ClusterCommand implements Runnable {
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** Where the cluster keeps its generated SPARK_HOME, logs and PID records. */
+  static final class HomeOption {
+    @Option(
+        names = "--home",
+        description = "Cluster folder: generated SPARK_HOME, logs, PIDs (default: ${DEFAULT-VALUE}).",
+        defaultValue = "${env:ORZ_HOME:-.}/.cluster")
+    Path home;
+
+    StandaloneCluster cluster() {
+      return new StandaloneCluster(home);
+    }
+  }
+
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Start a Master and N workers on 127.0.0.1 and wait until all registered.")
+  static final class Start implements Callable<Integer> {
+    @Mixin HomeOption home;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--cores", defaultValue = "1", description = "Cores per worker (default: ${DEFAULT-VALUE}).")
+    int cores;
+
+    @Option(names = "--memory", defaultValue = "3g", description = "Memory per worker (default: ${DEFAULT-VALUE}).")
+    String memory;
+
+    @Option(names = "--port", defaultValue = "7077", description = "Master port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--webui-port", defaultValue = "8080", description = "Master web UI port (default: ${DEFAULT-VALUE}).")
+    int webUiPort;
+
+    @Option(
+        names = "--fake-gpus",
+        defaultValue = "0",
+        description = {
+          "GPUs each worker pretends to own through conf/gpu-discovery.sh (default: ${DEFAULT-VALUE});",
+          "exercises GPU-aware placement without a GPU."
+        })
+    int fakeGpus;
+
+    @Option(names = "--timeout", defaultValue = "90", description = "Seconds to wait for registration (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Path> sparkJars = sparkClasspath();
+      Path conf = Path.of(System.getenv().getOrDefault("ORZ_HOME", ".")).resolve("conf");
+      StandaloneCluster cluster = home.cluster();
+      StandaloneCluster.State state =
+          cluster.start(
+              new StandaloneCluster.Spec(workers, cores, memory, port, webUiPort, fakeGpus),
+              sparkJars, conf.toAbsolutePath(), Duration.ofSeconds(timeoutSeconds));
+      System.out.printf(
+          "cluster up: %s with %d worker(s) (master pid %d, worker pids %s); web UI http://%s:%d%n"
+              + "run a job on it: jobs/bin/orz <command> ... -- --master %s%n",
+          state.masterUrl(), workers, state.masterPid(), state.workerPids(),
+          StandaloneCluster.HOST, webUiPort, state.masterUrl());
+      return 0;
+    }
+
+    private static List<Path> sparkClasspath() {
+      String classpath = System.getenv("ORZ_SPARK_CLASSPATH");
+      if (classpath == null || classpath.isBlank()) {
+        throw new IllegalStateException(
+            "ORZ_SPARK_CLASSPATH is not set: start the cluster through jobs/bin/orz");
+      }
+      return Arrays.stream(classpath.split(":")).filter(s -> !s.isBlank()).map(Path::of).toList();
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "Stop exactly the processes 'cluster start' started (and their executors).")
+  static final class Stop implements Callable<Integer> {
+    @Mixin HomeOption home;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Long> stopped = home.cluster().stop(Duration.ofSeconds(20));
+      System.out.println(
+          stopped.isEmpty() ? "no cluster running from " + home.home : "stopped pids " + stopped);
+      return 0;
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Show whether the master and workers are alive and registered (exit 1 if not).")
+  static final class Status implements Callable<Integer> {
+    @Mixin HomeOption home;
+
+    @Override
+    public Integer call() throws Exception {
+      var status = home.cluster().status();
+      if (status.isEmpty()) {
+        System.out.println("no cluster started from " + home.home);
+        return 1;
+      }
+      var s = status.get();
+      System.out.printf("%s; master pid %d %s; workers alive %d/%d%n", s.message(),
+          s.state().masterPid(), s.masterAlive() ? "alive" : "gone", s.workersAlive(),
+          s.state().workerPids().size());
+      return s.healthy() ? 0 : 1;
+    }
+  }
+}
