@@ -1,0 +1,93 @@
+package org.orzspark.collective;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RingAllReduceTest {
+
+  /** n ranks as threads of this JVM, each with its own random vector; lengths not divisible by n. */
+  @ParameterizedTest
+  @CsvSource({"1,5", "2,7", "3,10", "4,3", "3,100003"})
+  void everyRankEndsWithTheElementwiseSumBitIdentical(int n, int length) throws Exception {
+    float[][] inputs = new float[n][length];
+    Random random = new Random(n * 31L + length);
+    for (float[] input : inputs) {
+      for (int i = 0; i < length; i++) {
+        input[i] = random.nextFloat() * 2 - 1;
+      }
+    }
+    float[][] outputs = runRing(inputs);
+    for (int i = 0; i < length; i++) {
+      double expected = 0;
+      for (float[] input : inputs) {
+        expected += input[i];
+      }
+      assertThat((double) outputs[0][i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+    }
+    for (int r = 1; r < n; r++) {
+      assertThat(outputs[r]).as("rank %d equals rank 0 bit for bit", r).isEqualTo(outputs[0]);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"2", "3"})
+  void ringIsReusableAcrossManyCalls(int n) throws Exception {
+    float[][] inputs = new float[n][4];
+    for (int r = 0; r < n; r++) {
+      java.util.Arrays.fill(inputs[r], r + 1);
+    }
+    float[][] outputs = runRing(inputs, 5);
+    float expected = (float) (n * (n + 1) / 2) * (float) Math.pow(n, 4);
+    assertThat(outputs[0]).containsOnly(expected);
+  }
+
+  private static float[][] runRing(float[][] inputs) throws Exception {
+    return runRing(inputs, 1);
+  }
+
+  /** Runs {@code rounds} successive all-reduces over one ring (each feeds the next). */
+  private static float[][] runRing(float[][] inputs, int rounds) throws Exception {
+    int n = inputs.length;
+    List<ServerSocketChannel> servers = new ArrayList<>();
+    List<String> addresses = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      ServerSocketChannel server = RingAllReduce.listen("127.0.0.1");
+      servers.add(server);
+      addresses.add(RingAllReduce.address("127.0.0.1", server));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<float[]>> results = new ArrayList<>();
+      for (int r = 0; r < n; r++) {
+        int rank = r;
+        results.add(pool.submit(() -> {
+          float[] data = inputs[rank].clone();
+          try (RingAllReduce ring =
+              RingAllReduce.connect(rank, addresses, servers.get(rank), Duration.ofSeconds(20))) {
+            for (int round = 0; round < rounds; round++) {
+              ring.sumInPlace(data);
+            }
+          }
+          return data;
+        }));
+      }
+      float[][] outputs = new float[n][];
+      for (int r = 0; r < n; r++) {
+        outputs[r] = results.get(r).get();
+      }
+      return outputs;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
