@@ -1,0 +1,132 @@
+package org.orzspark.run;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every hyper-parameter of a training run with its built-in default: the Open-Reasoner-Zero 7B
+ * recipe (paper and reference implementation; see shared/ORZ-FACTS.md). Profiles in
+ * {@code conf/profiles/} override some of them; {@code --set key=value} overrides a profile.
+ */
+public final class RunSettings {
+  private RunSettings() {}
+
+  private static final Map<String, RunSetting<?>> ALL = new LinkedHashMap<>();
+
+  private static <T> RunSetting<T> add(RunSetting<T> setting) {
+    ALL.put(setting.key(), setting);
+    return setting;
+  }
+
+  public static final RunSetting<Long> SEED =
+      add(RunSetting.longValue("run.seed", 42, "Run seed: every random choice derives from it."));
+
+  // Data
+  public static final RunSetting<Integer> PROMPTS_PER_ITERATION =
+      add(RunSetting.integer("data.prompts_per_iteration", 128, "Prompts sampled per iteration."));
+  public static final RunSetting<String> PROMPT_TEMPLATE =
+      add(RunSetting.choice("data.prompt_template", "paper", List.of("paper", "reference"),
+          "Prompt template: the paper's Table 1 or the reference code's variant."));
+  public static final RunSetting<Integer> MAX_PROMPT_TOKENS =
+      add(RunSetting.integer("data.max_prompt_tokens", 2048,
+          "Prompts longer than this (in tokens) are quarantined, not truncated."));
+
+  // Rollout
+  public static final RunSetting<Integer> SAMPLES_PER_PROMPT =
+      add(RunSetting.integer("rollout.samples_per_prompt", 64, "Generations per prompt."));
+  public static final RunSetting<Integer> MAX_RESPONSE_TOKENS =
+      add(RunSetting.integer("rollout.max_response_tokens", 8000, "Response length limit in tokens."));
+  public static final RunSetting<Double> TEMPERATURE =
+      add(RunSetting.decimal("rollout.temperature", 1.0, "Sampling temperature."));
+  public static final RunSetting<Double> TOP_P =
+      add(RunSetting.decimal("rollout.top_p", 1.0, "Nucleus sampling mass (1 = off)."));
+  public static final RunSetting<Integer> TOP_K =
+      add(RunSetting.integer("rollout.top_k", 0, "Top-k sampling (0 = off)."));
+  public static final RunSetting<Integer> ROLLOUT_BATCH_SEQUENCES =
+      add(RunSetting.integer("rollout.batch_sequences", 64,
+          "Sequences decoded together in one batch by a rollout task."));
+
+  // Reward
+  public static final RunSetting<Double> VERIFY_TIMEOUT_SECONDS =
+      add(RunSetting.decimal("reward.verify_timeout_s", 2.0, "Wall-time limit of one verification."));
+
+  // PPO
+  public static final RunSetting<Double> GAMMA =
+      add(RunSetting.decimal("ppo.gamma", 1.0, "GAE discount γ."));
+  public static final RunSetting<Double> LAMBDA =
+      add(RunSetting.decimal("ppo.lambda", 1.0, "GAE λ."));
+  public static final RunSetting<Double> CLIP_EPSILON =
+      add(RunSetting.decimal("ppo.clip_epsilon", 0.2, "PPO ratio clip ε."));
+  public static final RunSetting<Double> VALUE_CLIP =
+      add(RunSetting.decimal("ppo.value_clip", 0.2, "Critic value-change clip (clipped value loss)."));
+  public static final RunSetting<String> VALUE_LOSS =
+      add(RunSetting.choice("ppo.value_loss", "clipped", List.of("clipped", "plain"),
+          "Critic loss: the reference code's clipped ½·max((V_clip−R)², (V−R)²) or the paper's ½(V−R)²."));
+  public static final RunSetting<String> LOSS_REDUCTION =
+      add(RunSetting.choice("ppo.loss_reduction", "sequence_mean", List.of("sequence_mean", "token_mean"),
+          "Policy loss reduction: token mean per sequence then mean over sequences, or token mean over the batch."));
+  public static final RunSetting<Double> KL_COEF =
+      add(RunSetting.decimal("ppo.kl_coef", 0.0, "KL penalty coefficient (0 = off: no reference model)."));
+  public static final RunSetting<Integer> CRITIC_MINIBATCHES =
+      add(RunSetting.integer("ppo.critic_minibatches", 12, "Critic optimizer steps per iteration."));
+  public static final RunSetting<Integer> POLICY_MINIBATCHES =
+      add(RunSetting.integer("ppo.policy_minibatches", 1,
+          "Policy optimizer steps per iteration (1 = strictly on-policy)."));
+  public static final RunSetting<Integer> MICRO_BATCH_TOKENS =
+      add(RunSetting.integer("ppo.micro_batch_tokens", 16384,
+          "Tokens per forward/backward micro-batch (a memory knob; does not change the result)."));
+
+  // Optimizer
+  public static final RunSetting<Double> POLICY_LR =
+      add(RunSetting.decimal("optim.policy_lr", 1e-6, "Policy learning rate after warm-up."));
+  public static final RunSetting<Double> CRITIC_LR =
+      add(RunSetting.decimal("optim.critic_lr", 5e-6, "Critic learning rate after warm-up."));
+  public static final RunSetting<Integer> WARMUP_STEPS =
+      add(RunSetting.integer("optim.warmup_steps", 50, "Linear warm-up length in optimizer steps."));
+  public static final RunSetting<Double> BETA1 =
+      add(RunSetting.decimal("optim.beta1", 0.9, "Adam β1."));
+  public static final RunSetting<Double> BETA2 =
+      add(RunSetting.decimal("optim.beta2", 0.95, "Adam β2."));
+  public static final RunSetting<Double> ADAM_EPSILON =
+      add(RunSetting.decimal("optim.epsilon", 1e-8, "Adam ε."));
+  public static final RunSetting<Double> WEIGHT_DECAY =
+      add(RunSetting.decimal("optim.weight_decay", 0.0, "Decoupled weight decay (0 = plain Adam)."));
+  public static final RunSetting<Double> GRAD_CLIP =
+      add(RunSetting.decimal("optim.grad_clip", 1.0, "Global gradient-norm clip."));
+
+  // Model
+  public static final RunSetting<String> VALUE_HEAD_INIT =
+      add(RunSetting.choice("model.value_head_init", "uniform", List.of("uniform", "normal"),
+          "Critic value head init: the paper's kaiming-uniform or the reference code's N(0, 1/(hidden+1))."));
+
+  // Update stage
+  public static final RunSetting<Integer> UPDATE_REPLICAS =
+      add(RunSetting.integer("update.replicas", 0,
+          "Data-parallel replicas in the update barrier stage (0 = all available task slots)."));
+
+  // Resources
+  public static final RunSetting<Double> GPUS_PER_TASK =
+      add(RunSetting.decimal("resources.gpus_per_task", 0.0,
+          "GPUs each rollout/update task requests through stage-level scheduling (0 = none)."));
+
+  // Evaluation and checkpoints
+  public static final RunSetting<Integer> SAVE_EVERY =
+      add(RunSetting.integer("checkpoint.keep_every", 50,
+          "Keep every N-th checkpoint when pruning (the latest two are always kept)."));
+
+  /** All settings, in declaration order. */
+  public static Map<String, RunSetting<?>> all() {
+    return java.util.Collections.unmodifiableMap(ALL);
+  }
+
+  /** The setting of a key, or an error listing the valid keys. */
+  public static RunSetting<?> byKey(String key) {
+    RunSetting<?> setting = ALL.get(key);
+    if (setting == null) {
+      throw new IllegalArgumentException(
+          "unknown setting '" + key + "'; valid settings: " + String.join(", ", ALL.keySet()));
+    }
+    return setting;
+  }
+}
