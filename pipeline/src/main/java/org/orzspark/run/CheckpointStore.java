@@ -1,0 +1,191 @@
+package org.orzspark.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Writes and finds checkpoints. A checkpoint is written into a temporary sibling folder, gets a
+ * {@code MANIFEST.json} of SHA-256 checksums of every file and a {@code _SUCCESS} marker, and is then
+ * renamed into place; {@link #latestComplete} only returns a checkpoint whose marker exists and whose
+ * files all match the manifest, so a partial or corrupted checkpoint is never taken as the latest.
+ */
+public final class CheckpointStore {
+  public static final String MANIFEST = "MANIFEST.json";
+  public static final String SUCCESS = "_SUCCESS";
+  private static final Pattern NAME = Pattern.compile("iter-(\\d{6,})");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final RunLayout layout;
+
+  public CheckpointStore(RunLayout layout) {
+    this.layout = layout;
+  }
+
+  /** Writes the contents of a checkpoint into a folder. */
+  @FunctionalInterface
+  public interface Contents {
+    void writeTo(Path folder) throws IOException;
+  }
+
+  /** Why a checkpoint folder is not usable, or empty when it is complete and intact. */
+  public record Verdict(int iteration, Path folder, Optional<String> problem) {
+    public boolean complete() {
+      return problem.isEmpty();
+    }
+  }
+
+  /**
+   * Writes checkpoint {@code iteration} atomically; refuses to replace an existing complete one.
+   * An incomplete folder of the same iteration (a crash mid-write) is replaced.
+   */
+  public Path write(int iteration, Contents contents) throws IOException {
+    Path target = layout.checkpoint(iteration);
+    if (Files.exists(target)) {
+      if (verify(iteration, target).complete()) {
+        throw new FileAlreadyExistsException(target.toString(), null, "checkpoint already complete");
+      }
+      deleteRecursively(target);
+    }
+    Files.createDirectories(layout.checkpoints());
+    Path temp = layout.checkpoints().resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    Files.createDirectories(temp);
+    try {
+      contents.writeTo(temp);
+      Files.deleteIfExists(temp.resolve(SUCCESS));
+      JSON.writeValue(temp.resolve(MANIFEST).toFile(), checksums(temp));
+      Files.writeString(temp.resolve(SUCCESS), "");
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      deleteRecursively(temp);
+      throw e;
+    }
+    return target;
+  }
+
+  /** The complete checkpoint with the highest iteration, if any. */
+  public Optional<Verdict> latestComplete() throws IOException {
+    for (Verdict verdict : scan()) {
+      if (verdict.complete()) {
+        return Optional.of(verdict);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every checkpoint folder, newest first, each with its verdict. */
+  public List<Verdict> scan() throws IOException {
+    if (!Files.isDirectory(layout.checkpoints())) {
+      return List.of();
+    }
+    try (Stream<Path> folders = Files.list(layout.checkpoints())) {
+      return folders
+          .map(folder -> Map.entry(folder, NAME.matcher(folder.getFileName().toString())))
+          .filter(entry -> entry.getValue().matches())
+          .map(entry -> verify(Integer.parseInt(entry.getValue().group(1)), entry.getKey()))
+          .sorted(Comparator.comparingInt(Verdict::iteration).reversed())
+          .toList();
+    }
+  }
+
+  /** Checks the marker and every checksum of one checkpoint folder. */
+  public static Verdict verify(int iteration, Path folder) {
+    try {
+      if (!Files.exists(folder.resolve(SUCCESS))) {
+        return new Verdict(iteration, folder, Optional.of("no " + SUCCESS + " marker (partial write)"));
+      }
+      Path manifestFile = folder.resolve(MANIFEST);
+      if (!Files.exists(manifestFile)) {
+        return new Verdict(iteration, folder, Optional.of("no " + MANIFEST));
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, String> manifest = JSON.readValue(manifestFile.toFile(), TreeMap.class);
+      Map<String, String> actual = checksums(folder);
+      for (var entry : manifest.entrySet()) {
+        String found = actual.get(entry.getKey());
+        if (found == null) {
+          return new Verdict(iteration, folder, Optional.of("missing file " + entry.getKey()));
+        }
+        if (!found.equals(entry.getValue())) {
+          return new Verdict(iteration, folder, Optional.of("checksum mismatch in " + entry.getKey()));
+        }
+      }
+      return new Verdict(iteration, folder, Optional.empty());
+    } catch (IOException e) {
+      return new Verdict(iteration, folder, Optional.of("unreadable: " + e.getMessage()));
+    }
+  }
+
+  /** SHA-256 of every regular file below {@code folder} except the manifest and the marker. */
+  static Map<String, String> checksums(Path folder) throws IOException {
+    Map<String, String> sums = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(folder)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String name = folder.relativize(file).toString();
+        if (!name.equals(MANIFEST) && !name.equals(SUCCESS)) {
+          sums.put(name, sha256(file));
+        }
+      }
+    }
+    return sums;
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
+      byte[] buffer = new byte[1 << 16];
+      while (in.read(buffer) >= 0) {
+        // reading feeds the digest
+      }
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    }
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void deleteRecursively(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        try {
+          Files.delete(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+  }
+
+  /** The iteration number of a checkpoint folder name such as {@code iter-000007}. */
+  public static Optional<Integer> iterationOf(Path folder) {
+    Matcher m = NAME.matcher(folder.getFileName().toString());
+    return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+  }
+}

@@ -1,0 +1,60 @@
+package org.orzspark.run;
+
+import java.nio.file.Path;
+
+/**
+ * The run directory, as shared/DESIGN.md lays it out:
+ *
+ * <pre>
+ * R/run.json                      frozen configuration
+ * R/checkpoints/iter-000007/      policy/, critic/ (Hugging Face layout), optimizer/, state.json,
+ *                                 MANIFEST.json (checksums), _SUCCESS
+ * R/rollouts/iteration=7/         one row per response (Parquet)
+ * R/experience/iteration=7/       one row per response with token-level arrays (Parquet)
+ * R/metrics/                      one row per iteration (Parquet) + metrics.jsonl
+ * R/quarantine/                   rejected rows with the reason
+ * R/reports/                      HTML report with charts
+ * </pre>
+ */
+public record RunLayout(Path root) {
+
+  public RunLayout {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  public Path runJson() {
+    return root.resolve("run.json");
+  }
+
+  public Path checkpoints() {
+    return root.resolve("checkpoints");
+  }
+
+  public Path checkpoint(int iteration) {
+    return checkpoints().resolve(String.format("iter-%06d", iteration));
+  }
+
+  public Path rollouts(int iteration) {
+    return root.resolve("rollouts").resolve("iteration=" + iteration);
+  }
+
+  public Path sampledPrompts(int iteration) {
+    return root.resolve("rollouts").resolve("_prompts").resolve("iteration=" + iteration);
+  }
+
+  public Path experience(int iteration) {
+    return root.resolve("experience").resolve("iteration=" + iteration);
+  }
+
+  public Path metrics() {
+    return root.resolve("metrics");
+  }
+
+  public Path quarantine() {
+    return root.resolve("quarantine");
+  }
+
+  public Path reports() {
+    return root.resolve("reports");
+  }
+}
