@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.stages.GpuStages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,36 +26,58 @@ public final class ClusterCheck implements Callable<Integer> {
       description = "Executors that must be registered before the job starts (default: ${DEFAULT-VALUE}).")
   int executors;
 
-  /** Executor ids and process ids the tasks reported. */
-  public record Result(TreeSet<String> executorIds, TreeSet<Long> processIds, long driverPid) {}
+  @Option(names = "--gpus-per-task", defaultValue = "0",
+      description = {"GPUs each task requests through a stage-level ResourceProfile (default: ${DEFAULT-VALUE}).",
+          "Needs executors with spark.executor.resource.gpu.amount (conf/spark-gpu.conf)."})
+  double gpusPerTask;
+
+  /** Executor ids, process ids and GPU addresses ("executor/gpu") the tasks reported. */
+  public record Result(
+      TreeSet<String> executorIds, TreeSet<Long> processIds, TreeSet<String> gpus, long driverPid) {}
 
   @Override
   public Integer call() throws Exception {
-    Result result = run(SparkSession.builder().appName("orz cluster check").getOrCreate(), tasks, executors);
+    Result result = run(SparkSession.builder().appName("orz cluster check").getOrCreate(), tasks,
+        executors, gpusPerTask);
     System.out.printf("%d tasks ran in %d executor process(es): executors %s, pids %s (driver pid %d)%n",
         tasks, result.processIds().size(), result.executorIds(), result.processIds(), result.driverPid());
-    return result.processIds().size() >= Math.min(executors, tasks) ? 0 : 1;
+    if (gpusPerTask > 0) {
+      System.out.printf("GPU addresses seen by tasks (executor/address): %s%n", result.gpus());
+    }
+    boolean spread = result.processIds().size() >= Math.min(executors, tasks);
+    boolean gpusSeen = gpusPerTask <= 0 || !result.gpus().isEmpty();
+    return spread && gpusSeen ? 0 : 1;
   }
 
-  public static Result run(SparkSession spark, int tasks, int executors) throws InterruptedException {
+  public static Result run(SparkSession spark, int tasks, int executors, double gpusPerTask)
+      throws InterruptedException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     awaitExecutors(sc, executors);
     sc.setJobGroup("cluster-check", "orz cluster check: where do tasks run", false);
+    var indices = sc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks);
     List<String> reports =
-        sc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks)
+        GpuStages.requestGpus(indices, gpusPerTask)
             .map(i -> {
               // Long enough that the scheduler spreads tasks instead of reusing the first free slot.
               Thread.sleep(300);
-              return SparkEnv.get().executorId() + "@" + ProcessHandle.current().pid();
+              return SparkEnv.get().executorId() + "@" + ProcessHandle.current().pid() + "@"
+                  + String.join(",", GpuStages.assignedGpus());
             })
             .collect();
     TreeSet<String> executorIds = new TreeSet<>();
     TreeSet<Long> pids = new TreeSet<>();
+    TreeSet<String> gpus = new TreeSet<>();
     for (String report : reports) {
-      executorIds.add(report.substring(0, report.indexOf('@')));
-      pids.add(Long.parseLong(report.substring(report.indexOf('@') + 1)));
+      String[] parts = report.split("@", -1);
+      executorIds.add(parts[0]);
+      pids.add(Long.parseLong(parts[1]));
+      for (String address : parts[2].split(",")) {
+        if (!address.isEmpty()) {
+          gpus.add(parts[0] + "/" + address);
+        }
+      }
     }
-    return new Result(executorIds, pids, ManagementFactory.getRuntimeMXBean().getPid());
+    return new Result(executorIds, pids, gpus, ManagementFactory.getRuntimeMXBean().getPid());
   }
 
   /** Waits (up to a minute) until at least {@code count} executors besides the driver registered. */

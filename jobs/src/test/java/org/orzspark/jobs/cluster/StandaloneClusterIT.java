@@ -12,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.jobs.LauncherProcess;
 
 /**
- * {@code orz cluster start --workers 2}, a job whose tasks run in two executor processes,
- * {@code orz cluster stop}, and no process left behind — all through the launcher.
+ * {@code orz cluster start --workers 2}, a job whose tasks run in two executor processes, GPU-aware
+ * placement with fake GPU discovery, {@code orz cluster stop}, and no process left behind — all
+ * through the launcher.
  */
 class StandaloneClusterIT {
 
@@ -23,7 +24,7 @@ class StandaloneClusterIT {
     int webUi = freePort();
     String[] where = {"--home", home.toString()};
     var started = LauncherProcess.run(Duration.ofMinutes(3), "cluster", "start", "--workers",
-        "2", "--port", Integer.toString(port), "--webui-port", Integer.toString(webUi),
+        "2", "--fake-gpus", "1", "--port", Integer.toString(port), "--webui-port", Integer.toString(webUi),
         "--home", home.toString());
     try {
       assertThat(started.exitCode()).as(started.output()).isZero();
@@ -37,6 +38,16 @@ class StandaloneClusterIT {
           "--", "--master", "spark://127.0.0.1:" + port);
       assertThat(check.exitCode()).as(check.output()).isZero();
       assertThat(check.output()).containsPattern("8 tasks ran in 2 executor process\\(es\\)");
+
+      // Stage-level scheduling: GPU tasks land on executors holding a (fake) GPU address each.
+      var gpuCheck = LauncherProcess.run(Duration.ofMinutes(3), "cluster", "check", "--tasks", "4",
+          "--gpus-per-task", "1", "--", "--master", "spark://127.0.0.1:" + port,
+          "--conf", "spark.executor.resource.gpu.amount=1",
+          "--conf", "spark.executor.resource.gpu.discoveryScript="
+              + org.orzspark.testing.RepoPaths.root().resolve("conf/gpu-discovery.sh"));
+      assertThat(gpuCheck.exitCode()).as(gpuCheck.output()).isZero();
+      assertThat(gpuCheck.output())
+          .containsPattern("GPU addresses seen by tasks \\(executor/address\\): \\[\\d+/[01], \\d+/[01]\\]");
     } finally {
       var stopped = LauncherProcess.run(Duration.ofMinutes(1), "cluster", "stop", where[0], where[1]);
       assertThat(stopped.exitCode()).as(stopped.output()).isZero();
