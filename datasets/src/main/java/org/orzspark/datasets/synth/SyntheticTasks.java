@@ -1,9 +1,12 @@
 package org.orzspark.datasets.synth;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import org.orzspark.datasets.PromptId;
 import org.orzspark.datasets.PromptRecord;
 
 /**
@@ -26,6 +29,52 @@ public final class SyntheticTasks {
   /** {@code count} problems with difficulty drawn uniformly from {@code minDifficulty..maxDifficulty}. */
   public static List<SyntheticProblem> generate(
       List<String> families, int count, long seed, int minDifficulty, int maxDifficulty) {
+    List<SyntheticFamily> resolved = resolve(families, count, minDifficulty, maxDifficulty);
+    List<SyntheticProblem> problems = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      problems.add(problem(resolved, i, seed, minDifficulty, maxDifficulty));
+    }
+    return problems;
+  }
+
+  /**
+   * The first {@code count} problems of the same stream as {@link #generate} whose questions are
+   * pairwise distinct ({@link PromptId}): repeats, likely among the easy problems, are skipped, so a
+   * prompt set has unique ids.
+   *
+   * @throws IllegalArgumentException when the families and difficulties cannot give {@code count}
+   *     distinct problems within {@code 10 * count + 1000} draws
+   */
+  public static List<SyntheticProblem> generateDistinct(
+      List<String> families, int count, long seed, int minDifficulty, int maxDifficulty) {
+    List<SyntheticFamily> resolved = resolve(families, count, minDifficulty, maxDifficulty);
+    Set<String> seen = new HashSet<>();
+    List<SyntheticProblem> problems = new ArrayList<>(count);
+    long maxDraws = 10L * count + 1000;
+    for (int i = 0; problems.size() < count; i++) {
+      if (i >= maxDraws) {
+        throw new IllegalArgumentException(
+            "only " + problems.size() + " distinct problems in " + maxDraws + " draws of " + families
+                + " at difficulty " + minDifficulty + ".." + maxDifficulty + "; ask for fewer");
+      }
+      SyntheticProblem p = problem(resolved, i, seed, minDifficulty, maxDifficulty);
+      if (seen.add(PromptId.of(p.question()))) {
+        problems.add(p);
+      }
+    }
+    return problems;
+  }
+
+  private static SyntheticProblem problem(
+      List<SyntheticFamily> families, int index, long seed, int minDifficulty, int maxDifficulty) {
+    SyntheticFamily family = families.get(index % families.size());
+    SplittableRandom rng = new SplittableRandom(itemSeed(seed, family.id(), index));
+    int difficulty = rng.nextInt(minDifficulty, maxDifficulty + 1);
+    return family.generate(difficulty, rng);
+  }
+
+  private static List<SyntheticFamily> resolve(
+      List<String> families, int count, int minDifficulty, int maxDifficulty) {
     if (families.isEmpty()) {
       throw new IllegalArgumentException("no families given; valid: " + SyntheticFamily.ids());
     }
@@ -38,15 +87,7 @@ public final class SyntheticTasks {
       throw new IllegalArgumentException(
           "difficulty range must lie in 1..3: " + minDifficulty + ".." + maxDifficulty);
     }
-    List<SyntheticFamily> resolved = families.stream().map(SyntheticFamily::byId).toList();
-    List<SyntheticProblem> problems = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      SyntheticFamily family = resolved.get(i % resolved.size());
-      SplittableRandom rng = new SplittableRandom(itemSeed(seed, family.id(), i));
-      int difficulty = rng.nextInt(minDifficulty, maxDifficulty + 1);
-      problems.add(family.generate(difficulty, rng));
-    }
-    return problems;
+    return families.stream().map(SyntheticFamily::byId).toList();
   }
 
   /** The prompt record of a problem: source {@code synth/<family>}, metadata family and difficulty. */
