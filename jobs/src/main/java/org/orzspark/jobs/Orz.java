@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      PrepareCommand.class,
+      SynthCommand.class,
       org.orzspark.jobs.cluster.ClusterCommand.class,
     })
 public final class Orz implements Runnable {
