@@ -2,10 +2,15 @@ package org.orzspark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.testing.SharedData;
 
-/** The launcher's help: every command listed with one line; each command documents its options. */
+/** The launcher as a user runs it: help, options documented, a spark-submit job in local mode. */
 class LauncherIT {
 
   @Test
@@ -15,6 +20,27 @@ class LauncherIT {
     for (var sub : Orz.commandLine().getSubcommands().keySet()) {
       assertThat(help.output()).contains("  " + sub);
     }
+  }
+
+  /** spark-submit in local mode through the launcher, on a real eval file with defects. */
+  @Test
+  void prepareRunsThroughSparkSubmitAndQuarantinesDefects(@TempDir Path out) throws Exception {
+    Path output = out.resolve("prompts");
+    var prepare = LauncherProcess.run(Duration.ofMinutes(5), "prepare",
+        "--input", SharedData.resolve("data/eval/aime2025.jsonl").toString(),
+        "--input", SharedData.resolve("data/eval/math500.json").toString(),
+        "--output", output.toString());
+    assertThat(prepare.exitCode()).as(prepare.output()).isZero();
+    assertThat(prepare.output()).contains("read 530, written 527, quarantined 3");
+    assertThat(output.resolve("_SUCCESS")).exists();
+    JsonNode summary = new ObjectMapper().readTree(output.resolve("_summary.json").toFile());
+    assertThat(summary.toString()).contains("530").contains("527");
+
+    var again = LauncherProcess.run(Duration.ofMinutes(5), "prepare",
+        "--input", SharedData.resolve("data/eval/math500.json").toString(),
+        "--output", output.toString());
+    assertThat(again.exitCode()).as("refuses to overwrite without --overwrite").isNotZero();
+    assertThat(again.output()).contains("already exists");
   }
 
   @Test
