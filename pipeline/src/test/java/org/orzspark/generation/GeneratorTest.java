@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -147,7 +149,7 @@ class GeneratorTest {
     Generator generator = new Generator(policy, null, 11, 4);
     List<GeneratedSample> serial = generator.generate(requests(), params);
     List<PromptRequest> reversed = new ArrayList<>(requests());
-    java.util.Collections.reverse(reversed);
+    Collections.reverse(reversed);
     List<GeneratedSample> serialReversed = generator.generate(reversed, params);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -158,6 +160,21 @@ class GeneratorTest {
     } finally {
       pool.shutdown();
     }
+  }
+
+  @Test
+  void generationLeavesNoArraysBehindAndRestoresTheGradMode() {
+    int before = manager.getManagedArrays().size();
+    JniUtils.setGradMode(true);
+    try {
+      List<GeneratedSample> samples = new Generator(policy, null, 5, 2).generate(requests(),
+          plain(40).withStopStrings(List.of(), List.of()));
+      assertThat(samples).hasSize(7);
+      assertThat(JniUtils.isGradMode()).isTrue();
+    } finally {
+      JniUtils.setGradMode(false);
+    }
+    assertThat(manager.getManagedArrays()).hasSize(before);
   }
 
   @Test
