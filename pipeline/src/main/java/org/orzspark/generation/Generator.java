@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.orzspark.model.GradMode;
 import org.orzspark.model.KvCache;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
@@ -100,9 +100,8 @@ public final class Generator {
     GeneratedSample[] results = new GeneratedSample[total];
     Counters counters = new Counters();
     Device device = policy.parameters().valueAt(0).getArray().getDevice();
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager root = NDManager.newBaseManager(device)) {
+    try (GradMode noGrad = GradMode.disabled();
+        NDManager root = NDManager.newBaseManager(device)) {
       for (List<Unit> batch : batches) {
         runBatch(batch, requests, params, root, counters, sequence -> {
           GeneratedSample sample = finish(sequence, params);
@@ -111,8 +110,6 @@ public final class Generator {
           onFinished.accept(sample);
         });
       }
-    } finally {
-      JniUtils.setGradMode(gradMode);
     }
     GenerationStats stats = new GenerationStats(total, batches.size(), counters.prefillTokens,
         counters.generatedTokens, counters.decodeSteps, counters.prefillNanos,
