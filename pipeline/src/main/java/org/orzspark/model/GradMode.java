@@ -1,5 +1,6 @@
 package org.orzspark.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -17,6 +18,8 @@ public final class GradMode implements AutoCloseable {
 
   /** Switches autograd off in this thread until {@link #close()}, which restores the previous mode. */
   public static GradMode disabled() {
+    // the native library loads with the engine; JniUtils before that fails to link
+    Engine.getEngine("PyTorch");
     GradMode mode = new GradMode(JniUtils.isGradMode());
     JniUtils.setGradMode(false);
     return mode;
