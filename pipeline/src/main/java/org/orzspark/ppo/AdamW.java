@@ -137,19 +137,20 @@ public final class AdamW implements AutoCloseable {
         try (NDManager scope = param.getManager().newSubManager()) {
           NDArray g = Gradients.gradient(param, scope);
           if (clip < 1.0) {
-            g = g.mul(clip);
+            g = g.mul((float) clip);
           }
           NDArray m = firstMoments.computeIfAbsent(p.getKey(), k -> moment(param));
           NDArray v = secondMoments.computeIfAbsent(p.getKey(), k -> moment(param));
           // Temporaries derived from the moments then die with the scope, not the state manager.
           scope.tempAttachAll(m, v);
           if (config.weightDecay() > 0) {
-            param.muli(1 - lr * config.weightDecay());
+            param.muli((float) (1 - lr * config.weightDecay()));
           }
-          m.addi(g.sub(m).mul(1 - config.beta1()));
-          v.muli(config.beta2()).addi(g.square().mul(1 - config.beta2()));
-          NDArray denom = v.sqrt().div(biasCorrection2Sqrt).add(config.epsilon());
-          param.subi(m.div(denom).mul(stepSize));
+          // Scalars are computed in double and applied as float, as PyTorch's fp32 kernels do.
+          m.addi(g.sub(m).mul((float) (1 - config.beta1())));
+          v.muli((float) config.beta2()).addi(g.square().mul((float) (1 - config.beta2())));
+          NDArray denom = v.sqrt().div((float) biasCorrection2Sqrt).add((float) config.epsilon());
+          param.subi(m.div(denom).mul((float) stepSize));
         }
       }
     } finally {

@@ -27,7 +27,7 @@ public final class AdvantageNormalization {
     }
     NDArray maskBool = TokenLayout.maskBool(responseMask);
     double scale = 1.0 / Math.sqrt(Math.max(stats.variance(), VARIANCE_FLOOR));
-    NDArray centred = advantages.toType(DataType.FLOAT32, false).sub(stats.mean()).mul(scale);
+    NDArray centred = advantages.toType(DataType.FLOAT32, false).sub((float) stats.mean()).mul((float) scale);
     return ai.djl.ndarray.NDArrays.where(maskBool, centred, centred.zerosLike());
   }
 

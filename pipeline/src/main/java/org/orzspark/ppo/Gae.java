@@ -74,9 +74,9 @@ public final class Gae {
       for (int t = steps - 1; t >= 0; t--) {
         NDArray nv = nextValue.mul(cs.get(t));
         NDArray na = nextAdvantage.mul(cs.get(t));
-        NDArray delta = rs.get(t).add(nv.mul(gamma)).sub(vs.get(t));
+        NDArray delta = rs.get(t).add(nv.mul((float) gamma)).sub(vs.get(t));
         NDArray notResponse = ms.get(t).neg().add(1);
-        advantages[t] = delta.add(na.mul(gamma * lambda)).mul(ms.get(t));
+        advantages[t] = delta.add(na.mul((float) (gamma * lambda))).mul(ms.get(t));
         // Masked positions pass the next response token's value and advantage through unchanged.
         nextAdvantage = advantages[t].add(na.mul(notResponse));
         nextValue = vs.get(t).add(nv.mul(notResponse));

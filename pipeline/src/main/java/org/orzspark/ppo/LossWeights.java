@@ -22,10 +22,13 @@ public record LossWeights(NDArray mask, NDArray perToken, long units, double nor
     }
   }
 
-  /** {@code sum(l * w) / normaliser}; {@code tokenLoss} may hold anything at masked positions. */
+  /**
+   * {@code sum(l * w) / normaliser} in fp32; {@code tokenLoss} may hold anything at masked positions.
+   * (Scalars go in as float: a 0-dim fp32 tensor divided by a double would be promoted to fp64.)
+   */
   NDArray reduce(NDArray tokenLoss) {
     NDArray safe = NDArrays.where(mask, tokenLoss, tokenLoss.zerosLike());
-    return safe.mul(perToken).sum().div(normaliser);
+    return safe.mul(perToken).sum().div((float) normaliser);
   }
 
   /** Sum over response tokens of a detached per-token diagnostic, in double. */

@@ -74,7 +74,7 @@ public record PolicyLoss(double clipEpsilon, double klCoefficient) {
       NDArray refLogRatio =
           NDArrays.where(mask, refLogProbs.sub(logProbs), logProbs.zerosLike());
       NDArray k3 = refLogRatio.exp().sub(refLogRatio).sub(1);
-      tokenLoss = tokenLoss.add(k3.mul(klCoefficient));
+      tokenLoss = tokenLoss.add(k3.mul((float) klCoefficient));
       klSum = weights.tokenSum(k3.stopGradient());
     }
     NDArray loss = weights.reduce(tokenLoss);

@@ -59,7 +59,7 @@ public record ValueLoss(double clipRange) {
       clippedTokens = weights.tokenSum(
           clippedLoss.stopGradient().gt(plain.stopGradient()).toType(DataType.FLOAT32, false));
     }
-    NDArray loss = weights.reduce(tokenLoss.mul(0.5));
+    NDArray loss = weights.reduce(tokenLoss.mul(0.5f));
     return new Result(loss,
         new Diagnostics(weights.responseTokens(), loss.getFloat(), clippedTokens,
             weights.tokenSum(values.stopGradient())));
