@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,6 +32,7 @@ public final class GradientAccumulator {
     COLLECTOR.lock();
     try (GradientCollector collector = root.getEngine().newGradientCollector()) {
       Gradients.zero(params);
+      materialise(params, collector, root);
       double total = 0;
       for (B microBatch : microBatches) {
         try (NDManager scope = root.newSubManager()) {
@@ -46,6 +48,25 @@ public final class GradientAccumulator {
       return total;
     } finally {
       COLLECTOR.unlock();
+    }
+  }
+
+  /**
+   * Gives every trainable parameter a (zero) gradient tensor of its own. PyTorch creates a
+   * parameter's gradient on its first backward pass; before that DJL hands out a detached zero
+   * array, and an all-reduce written into it would be lost (a replica that owns no rows of its first
+   * mini-batch would then step without the other replicas' gradients).
+   */
+  private static void materialise(ParameterList params, GradientCollector collector, NDManager root) {
+    try (NDManager scope = root.newSubManager()) {
+      NDArray zero = null;
+      for (Pair<String, NDArray> p : Gradients.trainable(params)) {
+        // Temporarily owned by the scope, so the sums below die with it.
+        scope.tempAttachAll(p.getValue());
+        NDArray term = p.getValue().sum().mul(0f);
+        zero = zero == null ? term : zero.add(term);
+      }
+      collector.backward(zero);
     }
   }
 }
