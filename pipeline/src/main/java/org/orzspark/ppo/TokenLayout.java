@@ -2,8 +2,6 @@ package org.orzspark.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -23,23 +21,6 @@ final class TokenLayout {
   }
 
   /**
-   * {@code [B, T]} fp32: 1 where position t+1 belongs to the same sample as t; 0 at the last
-   * position of a row and at every sample boundary (a change of segment id).
-   */
-  static NDArray continuesToNext(NDArray maskBool, NDArray segmentIds) {
-    Shape shape = maskBool.getShape();
-    checkShape("segmentIds", segmentIds, shape);
-    NDArray lastColumn = maskBool.getManager().zeros(new Shape(shape.get(0), 1), DataType.FLOAT32);
-    if (shape.get(1) == 1) {
-      return lastColumn;
-    }
-    NDArray inner = segmentIds == null
-        ? maskBool.getManager().ones(new Shape(shape.get(0), shape.get(1) - 1), DataType.FLOAT32)
-        : segmentIds.get(":, :-1").eq(segmentIds.get(":, 1:")).toType(DataType.FLOAT32, false);
-    return NDArrays.concat(new NDList(inner, lastColumn), 1);
-  }
-
-  /**
    * Per-token weights for "token mean within each sample": {@code 1 / n_s} on the response tokens
    * of a sample s with {@code n_s} response tokens, 0 elsewhere. A sample is a maximal run of equal
    * segment ids in a row (the whole row when {@code segmentIds} is null). Returns the weights as a
@@ -52,7 +33,7 @@ final class TokenLayout {
     int rows = (int) shape.get(0);
     int cols = (int) shape.get(1);
     boolean[] mask = maskBool.toBooleanArray();
-    long[] seg = segmentIds == null ? null : segmentIds.toType(DataType.INT64, false).toLongArray();
+    long[] seg = longs(segmentIds);
     float[] weights = new float[rows * cols];
     long samples = 0;
     for (int b = 0; b < rows; b++) {
@@ -83,13 +64,13 @@ final class TokenLayout {
    * {@code [B, T]} fp32: 1 on the last response token of each sample (the token that carries the
    * sample's terminal reward), 0 elsewhere.
    */
-  static NDArray lastResponseTokens(NDArray maskBool, NDArray segmentIds) {
-    Shape shape = maskBool.getShape();
+  static NDArray lastResponseTokens(NDArray responseMask, NDArray segmentIds) {
+    Shape shape = responseMask.getShape();
     checkShape("segmentIds", segmentIds, shape);
     int rows = (int) shape.get(0);
     int cols = (int) shape.get(1);
-    boolean[] mask = maskBool.toBooleanArray();
-    long[] seg = segmentIds == null ? null : segmentIds.toType(DataType.INT64, false).toLongArray();
+    boolean[] mask = booleans(responseMask);
+    long[] seg = longs(segmentIds);
     float[] last = new float[rows * cols];
     for (int b = 0; b < rows; b++) {
       boolean responseAhead = false;
@@ -102,19 +83,43 @@ final class TokenLayout {
         responseAhead |= mask[i];
       }
     }
-    return maskBool.getManager().create(last, shape);
-  }
-
-  /** Attaches the non-null arrays to {@code scope} until it closes (DJL's temp-attach idiom). */
-  static void tempAttach(NDManager scope, NDArray... arrays) {
-    for (NDArray a : arrays) {
-      if (a != null) {
-        scope.tempAttachAll(a);
-      }
-    }
+    return responseMask.getManager().create(last, shape);
   }
 
   record SampleWeights(NDArray perToken, long samples) {}
+
+  /** The response mask as host booleans. */
+  static boolean[] booleans(NDArray responseMask) {
+    if (responseMask.getDataType() == DataType.BOOLEAN) {
+      return responseMask.toBooleanArray();
+    }
+    try (NDArray b = responseMask.neq(0)) {
+      return b.toBooleanArray();
+    }
+  }
+
+  /** Host fp32 copy of {@code x}. */
+  static float[] floats(NDArray x) {
+    if (x.getDataType() == DataType.FLOAT32) {
+      return x.toFloatArray();
+    }
+    try (NDArray f = x.toType(DataType.FLOAT32, true)) {
+      return f.toFloatArray();
+    }
+  }
+
+  /** Host int64 copy of integer ids, or null for null. */
+  static long[] longs(NDArray ids) {
+    if (ids == null) {
+      return null;
+    }
+    if (ids.getDataType() == DataType.INT64) {
+      return ids.toLongArray();
+    }
+    try (NDArray l = ids.toType(DataType.INT64, true)) {
+      return l.toLongArray();
+    }
+  }
 
   static void checkShape(String name, NDArray x, Shape expected) {
     if (x != null && !x.getShape().equals(expected)) {
