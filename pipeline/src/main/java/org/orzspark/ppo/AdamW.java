@@ -120,8 +120,10 @@ public final class AdamW implements AutoCloseable {
       return new Step(false, "non-finite gradient (global norm " + norm + ")", step, lr, norm);
     }
     for (Pair<String, NDArray> p : trainable) {
-      if (step > 0 && !firstMoments.containsKey(p.getKey())) {
-        throw new IllegalStateException("Optimizer state has no moments for parameter " + p.getKey()
+      NDArray m = firstMoments.get(p.getKey());
+      if (step > 0 && (m == null || !m.getShape().equals(p.getValue().getShape()))) {
+        throw new IllegalStateException("Optimizer state does not fit parameter " + p.getKey() + " "
+            + p.getValue().getShape() + ": moments " + (m == null ? "missing" : m.getShape())
             + " (state of another model?)");
       }
     }
@@ -161,9 +163,7 @@ public final class AdamW implements AutoCloseable {
   }
 
   private NDArray moment(NDArray param) {
-    NDArray zeros = stateManager.zeros(param.getShape(), param.getDataType(), param.getDevice());
-    zeros.setName(null);
-    return zeros;
+    return stateManager.zeros(param.getShape(), param.getDataType(), param.getDevice());
   }
 
   /** Writes the step count and every moment (raw tensor bytes) to {@code out}. */

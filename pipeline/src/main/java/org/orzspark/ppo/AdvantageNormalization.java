@@ -1,7 +1,6 @@
 package org.orzspark.ppo;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 
 /**
  * Batch-level advantage normalisation (ORZ): {@code (A - mean) / sqrt(max(var, 1e-8))} with mean
@@ -22,17 +21,20 @@ public final class AdvantageNormalization {
    */
   public static NDArray apply(NDArray advantages, NDArray responseMask, AdvantageStats stats) {
     TokenLayout.checkShape("responseMask", responseMask, advantages.getShape());
-    if (stats.count() == 0) {
-      throw new IllegalArgumentException("Invalid advantage statistics: no response tokens");
+    float[] values = TokenLayout.floats(advantages);
+    boolean[] mask = TokenLayout.booleans(responseMask);
+    applyInPlace(values, stats);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = mask[i] ? values[i] : 0f;
     }
-    NDArray maskBool = TokenLayout.maskBool(responseMask);
-    double scale = 1.0 / Math.sqrt(Math.max(stats.variance(), VARIANCE_FLOOR));
-    NDArray centred = advantages.toType(DataType.FLOAT32, false).sub((float) stats.mean()).mul((float) scale);
-    return ai.djl.ndarray.NDArrays.where(maskBool, centred, centred.zerosLike());
+    return advantages.getManager().create(values, advantages.getShape());
   }
 
   /** Normalises one row's response-token advantages in place (for row-wise Spark code). */
   public static void applyInPlace(float[] advantages, AdvantageStats stats) {
+    if (stats.count() == 0) {
+      throw new IllegalArgumentException("Invalid advantage statistics: no response tokens");
+    }
     double scale = 1.0 / Math.sqrt(Math.max(stats.variance(), VARIANCE_FLOOR));
     for (int i = 0; i < advantages.length; i++) {
       advantages[i] = (float) ((advantages[i] - stats.mean()) * scale);

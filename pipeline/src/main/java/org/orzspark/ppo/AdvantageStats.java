@@ -42,9 +42,19 @@ public record AdvantageStats(long count, double mean, double m2) implements Seri
    */
   public static AdvantageStats of(NDArray advantages, NDArray responseMask) {
     TokenLayout.checkShape("responseMask", responseMask, advantages.getShape());
-    try (NDArray selected = advantages.booleanMask(TokenLayout.maskBool(responseMask))) {
-      return of(selected.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+    float[] all = TokenLayout.floats(advantages);
+    boolean[] mask = TokenLayout.booleans(responseMask);
+    int n = 0;
+    for (boolean m : mask) {
+      n += m ? 1 : 0;
     }
+    float[] selected = new float[n];
+    for (int i = 0, j = 0; i < all.length; i++) {
+      if (mask[i]) {
+        selected[j++] = all[i];
+      }
+    }
+    return of(selected);
   }
 
   /** Chan's merge: the statistics of the union of both token sets. */

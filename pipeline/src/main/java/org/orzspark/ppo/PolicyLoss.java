@@ -45,7 +45,7 @@ public record PolicyLoss(double clipEpsilon, double klCoefficient) {
    * @param advantages {@code [B, T]} (normalised) advantages
    * @param weights response mask and reduction weights of this batch
    * @param refLogProbs {@code [B, T]} reference-policy log-probs; required only when the KL term is on
-   * @param tokenEntropy {@code [B, T]} policy entropy per token ({@link #tokenEntropy}), or null
+   * @param tokenEntropy {@code [B, T]} policy entropy per token (a diagnostic), or null
    */
   public Result compute(
       NDArray logProbs,
@@ -87,17 +87,6 @@ public record PolicyLoss(double clipEpsilon, double klCoefficient) {
     double entropySum = tokenEntropy == null ? Double.NaN : weights.tokenSum(tokenEntropy.stopGradient());
     return new Result(
         loss, new Diagnostics(tokens, loss.getFloat(), clippedTokens, approxKlSum, entropySum, klSum));
-  }
-
-  /**
-   * Entropy of the policy at each position, {@code -sum_v softmax(z)_v * log_softmax(z)_v}.
-   *
-   * @param logits {@code [B, T, V]}
-   * @return {@code [B, T]}
-   */
-  public static NDArray tokenEntropy(NDArray logits) {
-    NDArray logp = logits.toType(DataType.FLOAT32, false).logSoftmax(-1);
-    return logp.exp().mul(logp).sum(new int[] {-1}).neg();
   }
 
   /** The loss (a differentiable scalar) and its diagnostics. */

@@ -132,14 +132,11 @@ class PolicyLossTest {
   }
 
   @Test
-  void entropyOfUniformLogitsIsLogV() {
-    NDArray logits = manager.zeros(new Shape(2, 3, 4));
-    NDArray entropy = PolicyLoss.tokenEntropy(logits);
-    assertThat(entropy.getShape()).isEqualTo(new Shape(2, 3));
-    assertThat(entropy.toFloatArray()[5]).isCloseTo((float) Math.log(4), within(1e-6f));
-    PolicyLoss.Result r = compute(LossReduction.TOKEN_MEAN, logRatio, adv, mask,
-        manager.full(new Shape(2, 3), 0.25f));
-    assertThat(r.diagnostics().entropy()).isCloseTo(0.25, within(1e-7));
+  void entropyDiagnosticIsTheResponseTokenMean() {
+    // Entropies (1, 2, garbage) and (3, 4, 5) over the 5 response tokens: 15 / 5 = 3.
+    NDArray entropy = Arrays2d.floats(manager, new double[][] {{1, 2, Double.NaN}, {3, 4, 5}});
+    PolicyLoss.Result r = compute(LossReduction.TOKEN_MEAN, logRatio, adv, mask, entropy);
+    assertThat(r.diagnostics().entropy()).isCloseTo(3.0, within(1e-7));
   }
 
   @Test
