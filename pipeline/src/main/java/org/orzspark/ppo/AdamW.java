@@ -139,7 +139,7 @@ public final class AdamW implements AutoCloseable {
         try (NDManager scope = param.getManager().newSubManager()) {
           NDArray g = Gradients.gradient(param, scope);
           if (clip < 1.0) {
-            g = g.mul((float) clip);
+            g.muli((float) clip);
           }
           NDArray m = firstMoments.computeIfAbsent(p.getKey(), k -> moment(param));
           NDArray v = secondMoments.computeIfAbsent(p.getKey(), k -> moment(param));
@@ -148,11 +148,12 @@ public final class AdamW implements AutoCloseable {
           if (config.weightDecay() > 0) {
             param.muli((float) (1 - lr * config.weightDecay()));
           }
-          // Scalars are computed in double and applied as float, as PyTorch's fp32 kernels do.
-          m.addi(g.sub(m).mul((float) (1 - config.beta1())));
-          v.muli((float) config.beta2()).addi(g.square().mul((float) (1 - config.beta2())));
-          NDArray denom = v.sqrt().div((float) biasCorrection2Sqrt).add((float) config.epsilon());
-          param.subi(m.div(denom).mul((float) stepSize));
+          // In place where possible (4 temporaries per tensor); scalars are computed in double and
+          // applied as float, as PyTorch's fp32 kernels do.
+          m.addi(g.sub(m).muli((float) (1 - config.beta1())));
+          v.muli((float) config.beta2()).addi(g.square().muli((float) (1 - config.beta2())));
+          NDArray denom = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) config.epsilon());
+          param.subi(m.div(denom).muli((float) stepSize));
         }
       }
     } finally {
