@@ -32,23 +32,33 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ppo",
     mixinStandardHelpOptions = true,
-    description = "PPO math throughput: GAE + normalisation, policy loss + backward, AdamW step, "
-        + "gradient flatten/unflatten.")
+    description =
+        "PPO math throughput: GAE + normalisation, policy loss + backward, AdamW step, "
+            + "gradient flatten/unflatten.")
 public final class PpoBenchCommand implements Callable<Integer> {
 
-  @Option(names = "--rows", defaultValue = "64",
+  @Option(
+      names = "--rows",
+      defaultValue = "64",
       description = "Rows B of the [B, T] token batch (default: ${DEFAULT-VALUE}).")
   int rows;
 
-  @Option(names = "--length", defaultValue = "8000",
+  @Option(
+      names = "--length",
+      defaultValue = "8000",
       description = "Tokens T per row (default: ${DEFAULT-VALUE}).")
   int length;
 
-  @Option(names = "--parameters", defaultValue = "10000000",
-      description = "Trainable scalars for the AdamW and flatten figures (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--parameters",
+      defaultValue = "10000000",
+      description =
+          "Trainable scalars for the AdamW and flatten figures (default: ${DEFAULT-VALUE}).")
   int parameters;
 
-  @Option(names = "--repeats", defaultValue = "5",
+  @Option(
+      names = "--repeats",
+      defaultValue = "5",
       description = "Timed repeats per figure, after one warm-up (default: ${DEFAULT-VALUE}).")
   int repeats;
 
@@ -61,20 +71,32 @@ public final class PpoBenchCommand implements Callable<Integer> {
    * @param flattenMillis gradients to one float[] (the all-reduce's send side)
    * @param unflattenMillis float[] back into the gradients (its receive side)
    */
-  public record Result(long tokens, int parameters, double gaeTokensPerSecond,
-      double policyLossTokensPerSecond, double adamStepMillis, double flattenMillis,
+  public record Result(
+      long tokens,
+      int parameters,
+      double gaeTokensPerSecond,
+      double policyLossTokensPerSecond,
+      double adamStepMillis,
+      double flattenMillis,
       double unflattenMillis) {
 
     String describe() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "ppo bench on %s: %d tokens, %d parameters%n"
               + "  GAE + normalisation   %,.0f tokens/s%n"
               + "  policy loss + backward %,.0f tokens/s%n"
               + "  AdamW step            %.2f ms%n"
               + "  gradient flatten      %.2f ms%n"
               + "  gradient unflatten    %.2f ms",
-          Engine.getInstance().defaultDevice(), tokens, parameters, gaeTokensPerSecond,
-          policyLossTokensPerSecond, adamStepMillis, flattenMillis, unflattenMillis);
+          Engine.getInstance().defaultDevice(),
+          tokens,
+          parameters,
+          gaeTokensPerSecond,
+          policyLossTokensPerSecond,
+          adamStepMillis,
+          flattenMillis,
+          unflattenMillis);
     }
   }
 
@@ -86,8 +108,15 @@ public final class PpoBenchCommand implements Callable<Integer> {
 
   public static Result run(int rows, int length, int parameters, int repeats) {
     if (rows < 1 || length < 2 || parameters < 1 || repeats < 1) {
-      throw new IllegalArgumentException("Invalid bench sizes: rows " + rows + ", length " + length
-          + ", parameters " + parameters + ", repeats " + repeats);
+      throw new IllegalArgumentException(
+          "Invalid bench sizes: rows "
+              + rows
+              + ", length "
+              + length
+              + ", parameters "
+              + parameters
+              + ", repeats "
+              + repeats);
     }
     long tokens = (long) rows * length;
     Shape shape = new Shape(rows, length);
@@ -95,56 +124,87 @@ public final class PpoBenchCommand implements Callable<Integer> {
       manager.getEngine().setRandomSeed(42);
       NDArray values = manager.randomNormal(shape);
       NDArray mask = manager.ones(shape);
-      NDArray rewards = Gae.terminalRewards(mask, manager.randomUniform(0, 1, new Shape(rows)).round());
-      double gaeNanos = median(repeats, () -> {
-        try (NDManager scope = manager.newSubManager()) {
-          long start = System.nanoTime();
-          Gae.Result gae = Gae.compute(rewards, values, mask, null);
-          AdvantageNormalization.apply(gae.advantages(), mask,
-              AdvantageStats.of(gae.advantages(), mask)).attach(scope);
-          gae.advantages().attach(scope);
-          gae.returns().attach(scope);
-          return System.nanoTime() - start;
-        }
-      });
+      NDArray rewards =
+          Gae.terminalRewards(mask, manager.randomUniform(0, 1, new Shape(rows)).round());
+      double gaeNanos =
+          median(
+              repeats,
+              () -> {
+                try (NDManager scope = manager.newSubManager()) {
+                  long start = System.nanoTime();
+                  Gae.Result gae = Gae.compute(rewards, values, mask, null);
+                  AdvantageNormalization.apply(
+                          gae.advantages(), mask, AdvantageStats.of(gae.advantages(), mask))
+                      .attach(scope);
+                  gae.advantages().attach(scope);
+                  gae.returns().attach(scope);
+                  return System.nanoTime() - start;
+                }
+              });
 
       ParameterList logProbs = parameterList(manager.randomNormal(shape).mul(0.1f).sub(2));
-      NDArray old = logProbs.get(0).getValue().getArray().add(manager.randomNormal(shape).mul(0.1f));
+      NDArray old =
+          logProbs.get(0).getValue().getArray().add(manager.randomNormal(shape).mul(0.1f));
       NDArray advantages = manager.randomNormal(shape);
-      double lossNanos = median(repeats, () -> {
-        long start = System.nanoTime();
-        GradientAccumulator.accumulate(logProbs, List.of(0), (unused, scope) -> {
-          LossWeights w = LossReduction.SEQUENCE_MEAN.weights(mask, null);
-          return PolicyLoss.ORZ.compute(logProbs.get(0).getValue().getArray(), old, advantages, w,
-              null, null).loss();
-        });
-        return System.nanoTime() - start;
-      });
+      double lossNanos =
+          median(
+              repeats,
+              () -> {
+                long start = System.nanoTime();
+                GradientAccumulator.accumulate(
+                    logProbs,
+                    List.of(0),
+                    (unused, scope) -> {
+                      LossWeights w = LossReduction.SEQUENCE_MEAN.weights(mask, null);
+                      return PolicyLoss.ORZ
+                          .compute(
+                              logProbs.get(0).getValue().getArray(), old, advantages, w, null, null)
+                          .loss();
+                    });
+                return System.nanoTime() - start;
+              });
 
       ParameterList weights = parameterList(manager.randomNormal(new Shape(parameters)));
-      GradientAccumulator.accumulate(weights, List.of(0),
+      GradientAccumulator.accumulate(
+          weights,
+          List.of(0),
           (unused, scope) -> weights.get(0).getValue().getArray().square().sum());
       double adamNanos;
       try (AdamW adam = new AdamW(AdamW.Config.orz(WarmupSchedule.policy()), manager)) {
-        adamNanos = median(repeats, () -> {
-          long start = System.nanoTime();
-          adam.step(weights);
-          return System.nanoTime() - start;
-        });
+        adamNanos =
+            median(
+                repeats,
+                () -> {
+                  long start = System.nanoTime();
+                  adam.step(weights);
+                  return System.nanoTime() - start;
+                });
       }
       float[][] flat = new float[1][];
-      double flattenNanos = median(repeats, () -> {
-        long start = System.nanoTime();
-        flat[0] = Gradients.flatten(weights, 1);
-        return System.nanoTime() - start;
-      });
-      double unflattenNanos = median(repeats, () -> {
-        long start = System.nanoTime();
-        Gradients.unflatten(weights, flat[0]);
-        return System.nanoTime() - start;
-      });
-      return new Result(tokens, parameters, tokens / (gaeNanos / 1e9), tokens / (lossNanos / 1e9),
-          adamNanos / 1e6, flattenNanos / 1e6, unflattenNanos / 1e6);
+      double flattenNanos =
+          median(
+              repeats,
+              () -> {
+                long start = System.nanoTime();
+                flat[0] = Gradients.flatten(weights, 1);
+                return System.nanoTime() - start;
+              });
+      double unflattenNanos =
+          median(
+              repeats,
+              () -> {
+                long start = System.nanoTime();
+                Gradients.unflatten(weights, flat[0]);
+                return System.nanoTime() - start;
+              });
+      return new Result(
+          tokens,
+          parameters,
+          tokens / (gaeNanos / 1e9),
+          tokens / (lossNanos / 1e9),
+          adamNanos / 1e6,
+          flattenNanos / 1e6,
+          unflattenNanos / 1e6);
     }
   }
 
@@ -165,6 +225,8 @@ public final class PpoBenchCommand implements Callable<Integer> {
       times[i] = timedRun.getAsLong();
     }
     Arrays.sort(times);
-    return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2.0;
+    return repeats % 2 == 1
+        ? times[repeats / 2]
+        : (times[repeats / 2 - 1] + times[repeats / 2]) / 2.0;
   }
 }

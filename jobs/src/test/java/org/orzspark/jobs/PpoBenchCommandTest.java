@@ -22,11 +22,26 @@ class PpoBenchCommandTest {
 
   @Test
   void commandLineRunsAndDocumentsDefaults() {
-    assertThat(Orz.commandLine().execute(
-        "bench", "ppo", "--rows", "1", "--length", "4", "--parameters", "10", "--repeats", "1"))
+    assertThat(
+            Orz.commandLine()
+                .execute(
+                    "bench",
+                    "ppo",
+                    "--rows",
+                    "1",
+                    "--length",
+                    "4",
+                    "--parameters",
+                    "10",
+                    "--repeats",
+                    "1"))
         .isZero();
     StringWriter help = new StringWriter();
-    Orz.commandLine().getSubcommands().get("bench").getSubcommands().get("ppo")
+    Orz.commandLine()
+        .getSubcommands()
+        .get("bench")
+        .getSubcommands()
+        .get("ppo")
         .usage(new PrintWriter(help));
     assertThat(help.toString()).contains("(default: 8000)", "(default: 10000000)");
     assertThatThrownBy(() -> PpoBenchCommand.run(0, 4, 10, 1)).hasMessageContaining("rows 0");

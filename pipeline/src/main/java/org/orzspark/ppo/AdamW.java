@@ -28,8 +28,8 @@ import java.util.Map;
  *
  * i.e. {@code p -= lr * m_hat / (sqrt(v_hat) + eps)}. DJL's built-in {@code Adam} instead computes
  * {@code lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + eps)}, which puts eps outside the
- * bias correction: its effective eps is {@code eps / sqrt(1 - beta2^t)}, 4.5x PyTorch's at t = 1 with
- * beta2 = 0.95 (AdamWTest checks both formulas against DJL and this class).
+ * bias correction: its effective eps is {@code eps / sqrt(1 - beta2^t)}, 4.5x PyTorch's at t = 1
+ * with beta2 = 0.95 (AdamWTest checks both formulas against DJL and this class).
  *
  * <p>A step whose gradients are not all finite is refused: no parameter, moment or step count
  * changes, and the returned {@link Step} says why. The state (moments and step count) saves and
@@ -78,15 +78,25 @@ public final class AdamW implements AutoCloseable {
             "Invalid Adam betas: (" + beta1 + ", " + beta2 + "), each in [0, 1)");
       }
       if (!(epsilon > 0) || !(weightDecay >= 0) || Double.isNaN(maxGradNorm)) {
-        throw new IllegalArgumentException("Invalid Adam eps / weight decay / max grad norm: "
-            + epsilon + " / " + weightDecay + " / " + maxGradNorm);
+        throw new IllegalArgumentException(
+            "Invalid Adam eps / weight decay / max grad norm: "
+                + epsilon
+                + " / "
+                + weightDecay
+                + " / "
+                + maxGradNorm);
       }
     }
 
     /** ORZ's optimizer with the given learning-rate schedule. */
     public static Config orz(WarmupSchedule schedule) {
-      return new Config(schedule, BETA1_DEFAULT, BETA2_DEFAULT, EPSILON_DEFAULT,
-          WEIGHT_DECAY_DEFAULT, MAX_GRAD_NORM_DEFAULT);
+      return new Config(
+          schedule,
+          BETA1_DEFAULT,
+          BETA2_DEFAULT,
+          EPSILON_DEFAULT,
+          WEIGHT_DECAY_DEFAULT,
+          MAX_GRAD_NORM_DEFAULT);
     }
   }
 
@@ -99,7 +109,8 @@ public final class AdamW implements AutoCloseable {
    * @param learningRate the learning rate used (or that would have been used)
    * @param gradNorm global gradient norm before clipping
    */
-  public record Step(boolean applied, String refusal, long step, double learningRate, double gradNorm) {}
+  public record Step(
+      boolean applied, String refusal, long step, double learningRate, double gradNorm) {}
 
   public Config config() {
     return config;
@@ -122,12 +133,18 @@ public final class AdamW implements AutoCloseable {
     for (Pair<String, NDArray> p : trainable) {
       NDArray m = firstMoments.get(p.getKey());
       if (step > 0 && (m == null || !m.getShape().equals(p.getValue().getShape()))) {
-        throw new IllegalStateException("Optimizer state does not fit parameter " + p.getKey() + " "
-            + p.getValue().getShape() + ": moments " + (m == null ? "missing" : m.getShape())
-            + " (state of another model?)");
+        throw new IllegalStateException(
+            "Optimizer state does not fit parameter "
+                + p.getKey()
+                + " "
+                + p.getValue().getShape()
+                + ": moments "
+                + (m == null ? "missing" : m.getShape())
+                + " (state of another model?)");
       }
     }
-    double clip = config.maxGradNorm() > 0 ? Math.min(1.0, config.maxGradNorm() / (norm + 1e-6)) : 1.0;
+    double clip =
+        config.maxGradNorm() > 0 ? Math.min(1.0, config.maxGradNorm() / (norm + 1e-6)) : 1.0;
     double biasCorrection1 = 1 - Math.pow(config.beta1(), t);
     double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(config.beta2(), t));
     double stepSize = lr / biasCorrection1;
@@ -188,7 +205,8 @@ public final class AdamW implements AutoCloseable {
     String magic = data.readUTF();
     int version = data.readInt();
     if (!STATE_MAGIC.equals(magic) || version != STATE_VERSION) {
-      throw new IOException("Not an AdamW state (version " + STATE_VERSION + "): " + magic + " v" + version);
+      throw new IOException(
+          "Not an AdamW state (version " + STATE_VERSION + "): " + magic + " v" + version);
     }
     long loadedStep = data.readLong();
     int n = data.readInt();

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import java.io.Serializable;
 
 /**
- * Mean and variance of the advantages over response tokens, in a mergeable form: count, mean and
- * M2 (sum of squared deviations from the mean), combined with Chan et al.'s parallel update, which
+ * Mean and variance of the advantages over response tokens, in a mergeable form: count, mean and M2
+ * (sum of squared deviations from the mean), combined with Chan et al.'s parallel update, which
  * stays accurate where "sum and sum of squares" cancels catastrophically. Partitions of any size,
  * merged in any order, give the statistics of the whole iteration (up to double rounding), so a
  * Spark aggregate computes ORZ's batch-level normalisation.

@@ -18,8 +18,9 @@ import ai.djl.ndarray.types.Shape;
  * </pre>
  *
  * With ORZ's terminal-only reward (on the last response token) and gamma = lambda = 1 this is
- * {@code A[t] = reward - V[t]}, {@code R[t] = reward}. The recursion resets at every sample boundary
- * inside a packed row. Outputs are 0 at masked positions; rewards and values there are ignored.
+ * {@code A[t] = reward - V[t]}, {@code R[t] = reward}. The recursion resets at every sample
+ * boundary inside a packed row. Outputs are 0 at masked positions; rewards and values there are
+ * ignored.
  */
 public final class Gae {
   /** ORZ: gamma = lambda = 1. */
@@ -32,7 +33,9 @@ public final class Gae {
   /** Advantages and returns, both {@code [B, T]} fp32, attached to the values' manager. */
   public record Result(NDArray advantages, NDArray returns) {}
 
-  /** {@link #compute(NDArray, NDArray, NDArray, NDArray, double, double)} with gamma = lambda = 1. */
+  /**
+   * {@link #compute(NDArray, NDArray, NDArray, NDArray, double, double)} with gamma = lambda = 1.
+   */
   public static Result compute(
       NDArray tokenRewards, NDArray values, NDArray responseMask, NDArray segmentIds) {
     return compute(tokenRewards, values, responseMask, segmentIds, GAMMA_DEFAULT, LAMBDA_DEFAULT);
@@ -43,7 +46,8 @@ public final class Gae {
    *     response token, 0 elsewhere; see {@link #terminalRewards})
    * @param values {@code [B, T]} critic values V(s_t)
    * @param responseMask {@code [B, T]} non-zero on response tokens
-   * @param segmentIds {@code [B, T]} integer sample ids inside packed rows, or null (one sample per row)
+   * @param segmentIds {@code [B, T]} integer sample ids inside packed rows, or null (one sample per
+   *     row)
    */
   public static Result compute(
       NDArray tokenRewards,
@@ -75,13 +79,22 @@ public final class Gae {
   }
 
   /**
-   * The backward recursion over one row {@code [offset, offset + cols)} of the flat arrays, in fp32.
-   * A host loop rather than tensor ops: the scan is sequential in t, and as tensor ops it costs
-   * several native calls per time step (measured here: ~3 s for 64 x 8,000 tokens, against
+   * The backward recursion over one row {@code [offset, offset + cols)} of the flat arrays, in
+   * fp32. A host loop rather than tensor ops: the scan is sequential in t, and as tensor ops it
+   * costs several native calls per time step (measured here: ~3 s for 64 x 8,000 tokens, against
    * milliseconds for this loop).
    */
-  private static void computeRow(float[] rewards, float[] values, boolean[] mask, long[] seg,
-      int offset, int cols, float gamma, float lambda, float[] adv, float[] ret) {
+  private static void computeRow(
+      float[] rewards,
+      float[] values,
+      boolean[] mask,
+      long[] seg,
+      int offset,
+      int cols,
+      float gamma,
+      float lambda,
+      float[] adv,
+      float[] ret) {
     float nextValue = 0;
     float nextAdvantage = 0;
     for (int i = offset + cols - 1; i >= offset; i--) {
@@ -102,8 +115,8 @@ public final class Gae {
   }
 
   /**
-   * Token-level rewards for padded rows (one sample per row): {@code reward[b]} on the last response
-   * token of row b, 0 elsewhere.
+   * Token-level rewards for padded rows (one sample per row): {@code reward[b]} on the last
+   * response token of row b, 0 elsewhere.
    *
    * @param responseMask {@code [B, T]} non-zero on response tokens
    * @param rewards {@code [B]} one reward per sample

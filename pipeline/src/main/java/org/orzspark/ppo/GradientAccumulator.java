@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs the backward pass of every micro-batch of a batch into the parameters' gradients, which
- * then hold the gradient of the whole batch's loss (each micro-batch's loss carries its share).
+ * Runs the backward pass of every micro-batch of a batch into the parameters' gradients, which then
+ * hold the gradient of the whole batch's loss (each micro-batch's loss carries its share).
  *
- * <p>DJL allows one open {@link GradientCollector} per JVM (a second one throws), and two Spark tasks
- * may share an executor JVM: accumulations are serialised on a JVM-wide lock.
+ * <p>DJL allows one open {@link GradientCollector} per JVM (a second one throws), and two Spark
+ * tasks may share an executor JVM: accumulations are serialised on a JVM-wide lock.
  */
 public final class GradientAccumulator {
   private static final ReentrantLock COLLECTOR = new ReentrantLock(true);
@@ -21,8 +21,8 @@ public final class GradientAccumulator {
   private GradientAccumulator() {}
 
   /**
-   * Zeroes the gradients of {@code params}, then adds the gradient of each micro-batch's loss.
-   * An empty list leaves zero gradients (a replica owning no rows of a mini-batch).
+   * Zeroes the gradients of {@code params}, then adds the gradient of each micro-batch's loss. An
+   * empty list leaves zero gradients (a replica owning no rows of a mini-batch).
    *
    * @return the sum of the micro-batches' loss values (the batch loss when each carries its share)
    */
@@ -54,10 +54,11 @@ public final class GradientAccumulator {
   /**
    * Gives every trainable parameter a (zero) gradient tensor of its own. PyTorch creates a
    * parameter's gradient on its first backward pass; before that DJL hands out a detached zero
-   * array, and an all-reduce written into it would be lost (a replica that owns no rows of its first
-   * mini-batch would then step without the other replicas' gradients).
+   * array, and an all-reduce written into it would be lost (a replica that owns no rows of its
+   * first mini-batch would then step without the other replicas' gradients).
    */
-  private static void materialise(ParameterList params, GradientCollector collector, NDManager root) {
+  private static void materialise(
+      ParameterList params, GradientCollector collector, NDManager root) {
     try (NDManager scope = root.newSubManager()) {
       NDArray zero = null;
       for (Pair<String, NDArray> p : Gradients.trainable(params)) {

@@ -93,15 +93,16 @@ public final class Gradients {
   }
 
   /**
-   * Global L2 norm over all trainable gradients, {@code sqrt(sum_p ||g_p||^2)} with per-tensor norms
-   * in the gradients' precision (as PyTorch's {@code clip_grad_norm_}); NaN or infinite when any
-   * gradient is.
+   * Global L2 norm over all trainable gradients, {@code sqrt(sum_p ||g_p||^2)} with per-tensor
+   * norms in the gradients' precision (as PyTorch's {@code clip_grad_norm_}); NaN or infinite when
+   * any gradient is.
    */
   public static double globalNorm(ParameterList params) {
     double sumSquares = 0;
     for (Pair<String, NDArray> p : trainable(params)) {
       try (NDManager scope = p.getValue().getManager().newSubManager()) {
-        double norm = gradient(p.getValue(), scope).norm().toType(DataType.FLOAT64, false).getDouble();
+        double norm =
+            gradient(p.getValue(), scope).norm().toType(DataType.FLOAT64, false).getDouble();
         sumSquares += norm * norm;
       }
     }

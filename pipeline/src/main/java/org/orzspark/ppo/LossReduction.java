@@ -14,8 +14,8 @@ import java.util.Locale;
  * </pre>
  *
  * <ul>
- *   <li>{@link #SEQUENCE_MEAN} (ORZ default): {@code w = 1/n_s} on the response tokens of sample
- *       s ({@code n_s} of them), normaliser = number of samples: token mean per sample, then mean
+ *   <li>{@link #SEQUENCE_MEAN} (ORZ default): {@code w = 1/n_s} on the response tokens of sample s
+ *       ({@code n_s} of them), normaliser = number of samples: token mean per sample, then mean
  *       over samples. A packed sample counts as its own sequence, so packing equals padding.
  *   <li>{@link #TOKEN_MEAN}: {@code w = mask}, normaliser = number of response tokens.
  * </ul>
@@ -39,7 +39,8 @@ public enum LossReduction {
 
   /**
    * Weights for a {@code [B, T]} batch that is one piece of a larger batch whose count (samples or
-   * tokens, see above) is {@code globalUnits}; {@code globalUnits <= 0} means this batch's own count.
+   * tokens, see above) is {@code globalUnits}; {@code globalUnits <= 0} means this batch's own
+   * count.
    */
   public LossWeights weights(NDArray responseMask, NDArray segmentIds, double globalUnits) {
     NDArray maskBool = TokenLayout.maskBool(responseMask);
@@ -63,7 +64,11 @@ public enum LossReduction {
         return r;
       }
     }
-    throw new IllegalArgumentException(String.format(Locale.ROOT,
-        "Invalid loss reduction: %s (valid: %s)", name, Arrays.toString(values())));
+    throw new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "Invalid loss reduction: %s (valid: %s)",
+            name,
+            Arrays.toString(values())));
   }
 }

@@ -9,7 +9,8 @@ import ai.djl.ndarray.types.DataType;
  *
  * @param mask {@code [B, T]} boolean, true on response tokens
  * @param perToken {@code [B, T]} fp32 weights (0 at masked positions)
- * @param units this batch's own count: samples ({@code SEQUENCE_MEAN}) or tokens ({@code TOKEN_MEAN})
+ * @param units this batch's own count: samples ({@code SEQUENCE_MEAN}) or tokens ({@code
+ *     TOKEN_MEAN})
  * @param normaliser the divisor: {@code units} for a plain mean, the whole batch's count when this
  *     batch is one piece of it
  */
@@ -18,13 +19,16 @@ public record LossWeights(NDArray mask, NDArray perToken, long units, double nor
   public LossWeights {
     if (!(normaliser > 0) || Double.isInfinite(normaliser)) {
       throw new IllegalArgumentException(
-          "Invalid loss normaliser: " + normaliser + " (a batch needs at least one response token)");
+          "Invalid loss normaliser: "
+              + normaliser
+              + " (a batch needs at least one response token)");
     }
   }
 
   /**
-   * {@code sum(l * w) / normaliser} in fp32; {@code tokenLoss} may hold anything at masked positions.
-   * (Scalars go in as float: a 0-dim fp32 tensor divided by a double would be promoted to fp64.)
+   * {@code sum(l * w) / normaliser} in fp32; {@code tokenLoss} may hold anything at masked
+   * positions. (Scalars go in as float: a 0-dim fp32 tensor divided by a double would be promoted
+   * to fp64.)
    */
   NDArray reduce(NDArray tokenLoss) {
     NDArray safe = NDArrays.where(mask, tokenLoss, tokenLoss.zerosLike());

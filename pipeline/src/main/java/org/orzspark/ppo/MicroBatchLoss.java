@@ -13,7 +13,8 @@ public interface MicroBatchLoss<B> {
   /**
    * Returns a differentiable scalar: the micro-batch's part of the whole batch's loss, i.e. its
    * losses weighted with the WHOLE batch's normaliser ({@link LossReduction#weights(NDArray,
-   * NDArray, double)}), so that the parts sum to the batch loss and their gradients to its gradient.
+   * NDArray, double)}), so that the parts sum to the batch loss and their gradients to its
+   * gradient.
    *
    * @param scope a manager for the micro-batch's arrays; it closes right after the backward pass
    */

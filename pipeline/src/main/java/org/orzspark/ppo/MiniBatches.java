@@ -14,8 +14,8 @@ public final class MiniBatches {
 
   /**
    * Rows {@code 0..rows-1} shuffled by {@code seed} (Fisher-Yates on {@link Random}) and cut into
-   * {@code count} mini-batches whose sizes differ by at most one (the first {@code rows % count} get
-   * the extra row). Every replica computing this with the same arguments gets the same plan.
+   * {@code count} mini-batches whose sizes differ by at most one (the first {@code rows % count}
+   * get the extra row). Every replica computing this with the same arguments gets the same plan.
    */
   public static List<int[]> shuffled(int rows, int count, long seed) {
     if (count < 1 || rows < count) {
@@ -44,8 +44,8 @@ public final class MiniBatches {
   }
 
   /**
-   * The rows of {@code miniBatch} that a replica owning rows {@code [from, to)} holds, in mini-batch
-   * order (possibly none: that replica then contributes zero gradients to the step).
+   * The rows of {@code miniBatch} that a replica owning rows {@code [from, to)} holds, in
+   * mini-batch order (possibly none: that replica then contributes zero gradients to the step).
    */
   public static int[] owned(int[] miniBatch, int from, int to) {
     return Arrays.stream(miniBatch).filter(r -> r >= from && r < to).toArray();

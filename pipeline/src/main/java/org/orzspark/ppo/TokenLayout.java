@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-/** Mask and segment helpers shared by GAE and the losses (see the package comment for the layout). */
+/**
+ * Mask and segment helpers shared by GAE and the losses (see the package comment for the layout).
+ */
 final class TokenLayout {
   private TokenLayout() {}
 

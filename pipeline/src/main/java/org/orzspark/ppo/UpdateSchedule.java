@@ -49,8 +49,14 @@ public final class UpdateSchedule {
     }
     if (!Double.isFinite(batchLoss)) {
       long taken = optimizer.stepCount();
-      return new Report(new AdamW.Step(false, "non-finite loss " + batchLoss, taken,
-          optimizer.config().schedule().learningRate(taken + 1), Double.NaN), batchLoss);
+      return new Report(
+          new AdamW.Step(
+              false,
+              "non-finite loss " + batchLoss,
+              taken,
+              optimizer.config().schedule().learningRate(taken + 1),
+              Double.NaN),
+          batchLoss);
     }
     return new Report(optimizer.step(params), batchLoss);
   }

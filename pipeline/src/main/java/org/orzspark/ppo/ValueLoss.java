@@ -27,7 +27,8 @@ public record ValueLoss(double clipRange) {
 
   public ValueLoss {
     if (!(clipRange >= 0) || Double.isInfinite(clipRange)) {
-      throw new IllegalArgumentException("Invalid value clip range: " + clipRange + " (>= 0, 0 = off)");
+      throw new IllegalArgumentException(
+          "Invalid value clip range: " + clipRange + " (>= 0, 0 = off)");
     }
   }
 
@@ -56,12 +57,17 @@ public record ValueLoss(double clipRange) {
       NDArray vClip = old.add(v.sub(old).clip(-clipRange, clipRange));
       NDArray clippedLoss = vClip.sub(ret).square();
       tokenLoss = clippedLoss.maximum(plain);
-      clippedTokens = weights.tokenSum(
-          clippedLoss.stopGradient().gt(plain.stopGradient()).toType(DataType.FLOAT32, false));
+      clippedTokens =
+          weights.tokenSum(
+              clippedLoss.stopGradient().gt(plain.stopGradient()).toType(DataType.FLOAT32, false));
     }
     NDArray loss = weights.reduce(tokenLoss.mul(0.5f));
-    return new Result(loss,
-        new Diagnostics(weights.responseTokens(), loss.getFloat(), clippedTokens,
+    return new Result(
+        loss,
+        new Diagnostics(
+            weights.responseTokens(),
+            loss.getFloat(),
+            clippedTokens,
             weights.tokenSum(values.stopGradient())));
   }
 

@@ -64,7 +64,8 @@ class AdamWTest {
     try (AdamW adam = new AdamW(config(0.1, 1.0, 0, 1.0), manager)) {
       setGradient(params, 3f, 4f);
       assertThat(adam.step(params).gradNorm()).isCloseTo(5.0, within(1e-6));
-      assertThat(values(params)).containsExactly(new float[] {-0.0375f, -0.0444444f}, within(1e-6f));
+      assertThat(values(params))
+          .containsExactly(new float[] {-0.0375f, -0.0444444f}, within(1e-6f));
     }
     // Clipping off: p -= 0.1 * (3/4, 4/5).
     ParameterList unclipped = params(new float[] {0f, 0f});
@@ -111,8 +112,13 @@ class AdamWTest {
     double pytorch = -lr * g / (g + eps);
     double epsOutside = -lr * g / (g + eps / Math.sqrt(biasCorrection2));
 
-    Adam djlAdam = Adam.builder().optLearningRateTracker(Tracker.fixed(lr))
-        .optBeta1(0.9f).optBeta2(0.95f).optEpsilon(eps).build();
+    Adam djlAdam =
+        Adam.builder()
+            .optLearningRateTracker(Tracker.fixed(lr))
+            .optBeta1(0.9f)
+            .optBeta2(0.95f)
+            .optEpsilon(eps)
+            .build();
     NDArray weight = manager.create(new float[] {0f});
     weight.setRequiresGradient(true);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -135,8 +141,13 @@ class AdamWTest {
 
   @Test
   void savedStateResumesBitForBit() throws IOException {
-    float[][] grads = {{0.3f, -1.2f, 2f}, {0.1f, 0.4f, -0.5f}, {-2f, 0.3f, 0.7f}, {0.5f, 0.5f, 0.5f},
-        {1e-3f, -4f, 0.2f}};
+    float[][] grads = {
+      {0.3f, -1.2f, 2f},
+      {0.1f, 0.4f, -0.5f},
+      {-2f, 0.3f, 0.7f},
+      {0.5f, 0.5f, 0.5f},
+      {1e-3f, -4f, 0.2f}
+    };
     ParameterList straight = params(new float[] {0.5f, -0.25f, 1f});
     try (AdamW adam = new AdamW(AdamW.Config.orz(new WarmupSchedule(0.01, 3)), manager)) {
       for (float[] g : grads) {
@@ -196,8 +207,11 @@ class AdamWTest {
   @Test
   void loadRejectsForeignBytes() {
     try (AdamW adam = new AdamW(AdamW.Config.orz(WarmupSchedule.policy()), manager)) {
-      assertThatThrownBy(() -> adam.load(new ByteArrayInputStream(new byte[] {0, 3, 'a', 'b', 'c', 0, 0, 0, 1})))
-          .isInstanceOf(IOException.class).hasMessageContaining("Not an AdamW state");
+      assertThatThrownBy(
+              () ->
+                  adam.load(new ByteArrayInputStream(new byte[] {0, 3, 'a', 'b', 'c', 0, 0, 0, 1})))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Not an AdamW state");
     }
   }
 

@@ -37,7 +37,8 @@ class AdvantageNormalizationTest {
     assertThat(s.variance()).isEqualTo(1.25);
     // Chan: {1, 2} = (2, 1.5, 0.5) and {3, 4} = (2, 3.5, 0.5); delta = 2;
     // M2 = 0.5 + 0.5 + 2^2 * 2 * 2 / 4 = 5.
-    AdvantageStats merged = AdvantageStats.of(new float[] {1, 2}).merge(AdvantageStats.of(new float[] {3, 4}));
+    AdvantageStats merged =
+        AdvantageStats.of(new float[] {1, 2}).merge(AdvantageStats.of(new float[] {3, 4}));
     assertThat(merged).isEqualTo(s);
     assertThat(AdvantageStats.EMPTY.merge(s)).isEqualTo(s);
     assertThat(s.merge(AdvantageStats.EMPTY)).isEqualTo(s);

@@ -9,7 +9,12 @@ final class GaeReference {
 
   /** Returns {advantages, returns}, each {@code [B][T]}, 0 at masked positions. */
   static double[][][] compute(
-      double[][] rewards, double[][] values, boolean[][] mask, long[][] segments, double gamma, double lambda) {
+      double[][] rewards,
+      double[][] values,
+      boolean[][] mask,
+      long[][] segments,
+      double gamma,
+      double lambda) {
     int rows = values.length;
     int cols = values[0].length;
     double[][] adv = new double[rows][cols];
@@ -22,8 +27,8 @@ final class GaeReference {
           end++;
         }
         boolean[] rowMask = mask[b];
-        int[] positions = java.util.stream.IntStream.rangeClosed(start, end)
-            .filter(t -> rowMask[t]).toArray();
+        int[] positions =
+            java.util.stream.IntStream.rangeClosed(start, end).filter(t -> rowMask[t]).toArray();
         double next = 0;
         double nextValue = 0;
         for (int i = positions.length - 1; i >= 0; i--) {

@@ -9,11 +9,12 @@ import org.junit.jupiter.api.Test;
 class GradientsTest {
   @Test
   void flattenAndUnflattenRoundTripInParameterOrder() {
-    try (TinyModel model = new TinyModel(1); TinyModel policy = new TinyModel(TinyModel.VOCAB)) {
+    try (TinyModel model = new TinyModel(1);
+        TinyModel policy = new TinyModel(TinyModel.VOCAB)) {
       ToyExperience exp = new ToyExperience(3, 1, policy, model);
       int[] rows = MiniBatches.range(0, 3);
-      GradientAccumulator.accumulate(model.parameters(), List.of(rows),
-          (r, scope) -> exp.valueLoss(model, r, scope, 3));
+      GradientAccumulator.accumulate(
+          model.parameters(), List.of(rows), (r, scope) -> exp.valueLoss(model, r, scope, 3));
       float[] flat = Gradients.flatten(model.parameters(), 2);
       assertThat(flat).hasSize((int) Gradients.size(model.parameters()) + 2);
       assertThat(Gradients.size(model.parameters())).isEqualTo(4 * 6 + 4 + 1);
@@ -34,8 +35,8 @@ class GradientsTest {
       for (float g : after) {
         norm += (double) g * g;
       }
-      assertThat(Gradients.globalNorm(model.parameters())).isCloseTo(Math.sqrt(norm),
-          org.assertj.core.api.Assertions.within(1e-6));
+      assertThat(Gradients.globalNorm(model.parameters()))
+          .isCloseTo(Math.sqrt(norm), org.assertj.core.api.Assertions.within(1e-6));
       assertThatThrownBy(() -> Gradients.unflatten(model.parameters(), new float[3]))
           .hasMessageContaining("too short");
     }

@@ -24,9 +24,11 @@ class MiniBatchesTest {
 
   @Test
   void theSeedDecidesThePlan() {
-    assertThat(MiniBatches.shuffled(30, 12, 7)).usingRecursiveComparison()
+    assertThat(MiniBatches.shuffled(30, 12, 7))
+        .usingRecursiveComparison()
         .isEqualTo(MiniBatches.shuffled(30, 12, 7));
-    assertThat(MiniBatches.shuffled(30, 12, 8).get(0)).isNotEqualTo(MiniBatches.shuffled(30, 12, 7).get(0));
+    assertThat(MiniBatches.shuffled(30, 12, 8).get(0))
+        .isNotEqualTo(MiniBatches.shuffled(30, 12, 7).get(0));
   }
 
   @Test
@@ -41,6 +43,7 @@ class MiniBatchesTest {
   @Test
   void rejectsImpossiblePlans() {
     assertThatThrownBy(() -> MiniBatches.shuffled(5, 12, 1)).hasMessageContaining("5 rows into 12");
-    assertThatThrownBy(() -> MiniBatches.split(new int[] {1}, 0)).hasMessageContaining("micro-batch size");
+    assertThatThrownBy(() -> MiniBatches.split(new int[] {1}, 0))
+        .hasMessageContaining("micro-batch size");
   }
 }

@@ -67,8 +67,10 @@ class PolicyLossTest {
     logp.setRequiresGradient(true);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       LossWeights w = LossReduction.SEQUENCE_MEAN.weights(Arrays2d.mask(manager, mask), null);
-      gc.backward(PolicyLoss.ORZ.compute(logp, logp.zerosLike(), Arrays2d.floats(manager, adv), w,
-          null, null).loss());
+      gc.backward(
+          PolicyLoss.ORZ
+              .compute(logp, logp.zerosLike(), Arrays2d.floats(manager, adv), w, null, null)
+              .loss());
     }
     double[][] g = Arrays2d.toDoubles(logp.getGradient());
     double[][] expected = {{0, -0.9 * 0.25, 0}, {0, 1.1 / 6, -0.5 / 6}};
@@ -88,9 +90,14 @@ class PolicyLossTest {
     logp.setRequiresGradient(true);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       LossWeights w = LossReduction.SEQUENCE_MEAN.weights(Arrays2d.mask(manager, mask), null);
-      PolicyLoss.Result r = PolicyLoss.ORZ.compute(
-          logp, Arrays2d.floats(manager, new double[][] {{0, 0, 3}, {0, 0, 0}}),
-          Arrays2d.floats(manager, garbageAdv), w, null, null);
+      PolicyLoss.Result r =
+          PolicyLoss.ORZ.compute(
+              logp,
+              Arrays2d.floats(manager, new double[][] {{0, 0, 3}, {0, 0, 0}}),
+              Arrays2d.floats(manager, garbageAdv),
+              w,
+              null,
+              null);
       assertThat(r.loss().getFloat()).isCloseTo(-0.291667f, within(1e-6f));
       gc.backward(r.loss());
     }
@@ -108,9 +115,17 @@ class PolicyLossTest {
     for (LossReduction reduction : LossReduction.values()) {
       NDArray m = Arrays2d.mask(manager, packedMask);
       LossWeights w = reduction.weights(m, Arrays2d.longs(manager, seg));
-      double packed = PolicyLoss.ORZ.compute(Arrays2d.floats(manager, packedRatio),
-          manager.zeros(new Shape(1, 6)), Arrays2d.floats(manager, packedAdv), w, null, null)
-          .loss().getFloat();
+      double packed =
+          PolicyLoss.ORZ
+              .compute(
+                  Arrays2d.floats(manager, packedRatio),
+                  manager.zeros(new Shape(1, 6)),
+                  Arrays2d.floats(manager, packedAdv),
+                  w,
+                  null,
+                  null)
+              .loss()
+              .getFloat();
       double padded = compute(reduction, logRatio, adv, mask, null).loss().getFloat();
       assertThat(packed).as(reduction.name()).isCloseTo(padded, within(1e-6));
     }
@@ -120,7 +135,8 @@ class PolicyLossTest {
   void klTermIsOffByDefaultAndByHandWhenOn() {
     assertThat(PolicyLoss.ORZ.klCoefficient()).isZero();
     PolicyLoss withKl = new PolicyLoss(0.2, 0.5);
-    LossWeights w = LossReduction.TOKEN_MEAN.weights(Arrays2d.mask(manager, new int[][] {{1}}), null);
+    LossWeights w =
+        LossReduction.TOKEN_MEAN.weights(Arrays2d.mask(manager, new int[][] {{1}}), null);
     NDArray zero = manager.zeros(new Shape(1, 1));
     assertThatThrownBy(() -> withKl.compute(zero, zero, zero, w, null, null))
         .hasMessageContaining("refLogProbs");
@@ -147,9 +163,16 @@ class PolicyLossTest {
     for (int row = 0; row < 2; row++) {
       NDArray m = Arrays2d.mask(manager, new int[][] {mask[row]});
       LossWeights w = LossReduction.SEQUENCE_MEAN.weights(m, null, 2);
-      PolicyLoss.Diagnostics d = PolicyLoss.ORZ.compute(
-          Arrays2d.floats(manager, new double[][] {logRatio[row]}), manager.zeros(new Shape(1, 3)),
-          Arrays2d.floats(manager, new double[][] {adv[row]}), w, null, null).diagnostics();
+      PolicyLoss.Diagnostics d =
+          PolicyLoss.ORZ
+              .compute(
+                  Arrays2d.floats(manager, new double[][] {logRatio[row]}),
+                  manager.zeros(new Shape(1, 3)),
+                  Arrays2d.floats(manager, new double[][] {adv[row]}),
+                  w,
+                  null,
+                  null)
+              .diagnostics();
       merged = merged == null ? d : merged.merge(d);
     }
     assertThat(merged.loss()).isCloseTo(whole.diagnostics().loss(), within(1e-6));
@@ -168,7 +191,11 @@ class PolicyLossTest {
   }
 
   private PolicyLoss.Result compute(
-      LossReduction reduction, double[][] ratio, double[][] advantages, int[][] m, NDArray entropy) {
+      LossReduction reduction,
+      double[][] ratio,
+      double[][] advantages,
+      int[][] m,
+      NDArray entropy) {
     NDArray logp = Arrays2d.floats(manager, ratio);
     LossWeights w = reduction.weights(Arrays2d.mask(manager, m), null);
     return PolicyLoss.ORZ.compute(

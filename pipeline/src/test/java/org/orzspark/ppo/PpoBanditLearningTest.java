@@ -45,10 +45,16 @@ class PpoBanditLearningTest {
     Qwen2Config config = TestModels.tied();
     SamplingParams sampling =
         new SamplingParams(1.0, 1.0, 0, RESPONSE_LENGTH, List.of(), List.of(), List.of());
-    List<PromptRequest> prompts = IntStream.range(0, PROMPTS)
-        .mapToObj(p -> new PromptRequest("p" + p,
-            TestModels.randomTokens(PROMPT_LENGTH, config.vocabSize(), SEED + p), 0, SAMPLES))
-        .toList();
+    List<PromptRequest> prompts =
+        IntStream.range(0, PROMPTS)
+            .mapToObj(
+                p ->
+                    new PromptRequest(
+                        "p" + p,
+                        TestModels.randomTokens(PROMPT_LENGTH, config.vocabSize(), SEED + p),
+                        0,
+                        SAMPLES))
+            .toList();
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.random(config, SEED, manager);
         CriticModel critic = CriticModel.random(config, SEED + 1, ValueHeadInit.DEFAULT, manager);
@@ -62,34 +68,57 @@ class PpoBanditLearningTest {
         Experience exp = experience(prompts, samples, policy, critic, manager);
         trainingRewards.add(exp.meanReward);
         int[] all = MiniBatches.range(0, exp.rows);
-        UpdateSchedule.Report policyStep = UpdateSchedule.policy(policy.parameters(), policyAdam,
-            MiniBatches.split(all, 16),
-            (rows, scope) -> {
-              NDArray logp = policy.tokenLogProbs(exp.batch(rows), scope);
-              LossWeights w = LossReduction.SEQUENCE_MEAN.weights(exp.array(scope, exp.mask, rows),
-                  null, exp.rows);
-              return PolicyLoss.ORZ.compute(logp, exp.array(scope, exp.oldLogProbs, rows),
-                  exp.array(scope, exp.advantages, rows), w, null, null).loss();
-            },
-            GradientAllReduce.LOCAL);
+        UpdateSchedule.Report policyStep =
+            UpdateSchedule.policy(
+                policy.parameters(),
+                policyAdam,
+                MiniBatches.split(all, 16),
+                (rows, scope) -> {
+                  NDArray logp = policy.tokenLogProbs(exp.batch(rows), scope);
+                  LossWeights w =
+                      LossReduction.SEQUENCE_MEAN.weights(
+                          exp.array(scope, exp.mask, rows), null, exp.rows);
+                  return PolicyLoss.ORZ
+                      .compute(
+                          logp,
+                          exp.array(scope, exp.oldLogProbs, rows),
+                          exp.array(scope, exp.advantages, rows),
+                          w,
+                          null,
+                          null)
+                      .loss();
+                },
+                GradientAllReduce.LOCAL);
         assertThat(policyStep.step().applied()).isTrue();
-        List<int[]> plan = MiniBatches.shuffled(exp.rows, MiniBatches.CRITIC_MINI_BATCHES_DEFAULT,
-            SEED + iteration);
-        List<UpdateSchedule.Report> criticSteps = UpdateSchedule.critic(critic.parameters(),
-            criticAdam, plan, rows -> List.of(rows),
-            (rows, scope) -> {
-              NDArray values = actionValues(critic.values(exp.batch(rows), scope));
-              LossWeights w = LossReduction.SEQUENCE_MEAN.weights(exp.array(scope, exp.mask, rows),
-                  null, rows.length);
-              return ValueLoss.CLIPPED.compute(values, exp.array(scope, exp.oldValues, rows),
-                  exp.array(scope, exp.returns, rows), w).loss();
-            },
-            GradientAllReduce.LOCAL);
+        List<int[]> plan =
+            MiniBatches.shuffled(
+                exp.rows, MiniBatches.CRITIC_MINI_BATCHES_DEFAULT, SEED + iteration);
+        List<UpdateSchedule.Report> criticSteps =
+            UpdateSchedule.critic(
+                critic.parameters(),
+                criticAdam,
+                plan,
+                rows -> List.of(rows),
+                (rows, scope) -> {
+                  NDArray values = actionValues(critic.values(exp.batch(rows), scope));
+                  LossWeights w =
+                      LossReduction.SEQUENCE_MEAN.weights(
+                          exp.array(scope, exp.mask, rows), null, rows.length);
+                  return ValueLoss.CLIPPED
+                      .compute(
+                          values,
+                          exp.array(scope, exp.oldValues, rows),
+                          exp.array(scope, exp.returns, rows),
+                          w)
+                      .loss();
+                },
+                GradientAllReduce.LOCAL);
         assertThat(criticSteps).hasSize(12).allMatch(r -> r.step().applied());
       }
       double after = evaluate(policy, prompts, sampling);
-      System.out.printf("bandit: reward %.3f -> %.3f; per iteration %s%n", before, after,
-          trainingRewards.stream().map(r -> String.format("%.2f", r)).toList());
+      System.out.printf(
+          "bandit: reward %.3f -> %.3f; per iteration %s%n",
+          before, after, trainingRewards.stream().map(r -> String.format("%.2f", r)).toList());
       assertThat(policyAdam.stepCount()).isEqualTo(ITERATIONS);
       assertThat(criticAdam.stepCount()).isEqualTo(12L * ITERATIONS);
       assertThat(before).isLessThan(0.3);
@@ -98,12 +127,17 @@ class PpoBanditLearningTest {
   }
 
   /** Mean reward over 32 fresh samples per prompt, from a seed the training never uses. */
-  private static double evaluate(PolicyModel policy, List<PromptRequest> prompts,
-      SamplingParams sampling) {
-    List<PromptRequest> many = prompts.stream()
-        .map(p -> new PromptRequest(p.promptId(), p.promptTokens(), 0, 32)).toList();
-    return new Generator(policy, null, -SEED).generate(many, sampling).stream()
-        .mapToDouble(PpoBanditLearningTest::reward).average().orElseThrow();
+  private static double evaluate(
+      PolicyModel policy, List<PromptRequest> prompts, SamplingParams sampling) {
+    List<PromptRequest> many =
+        prompts.stream()
+            .map(p -> new PromptRequest(p.promptId(), p.promptTokens(), 0, 32))
+            .toList();
+    return new Generator(policy, null, -SEED)
+        .generate(many, sampling).stream()
+            .mapToDouble(PpoBanditLearningTest::reward)
+            .average()
+            .orElseThrow();
   }
 
   private static double reward(GeneratedSample s) {
@@ -112,8 +146,8 @@ class PpoBanditLearningTest {
   }
 
   /**
-   * The critic's value of the action at t is its value of the state before it, i.e. its output at
-   * t - 1 (the same shift as log-probs: the hidden state at t - 1 predicts token t).
+   * The critic's value of the action at t is its value of the state before it, i.e. its output at t
+   * - 1 (the same shift as log-probs: the hidden state at t - 1 predicts token t).
    */
   private static NDArray actionValues(NDArray values) {
     long rows = values.getShape().get(0);
@@ -122,8 +156,12 @@ class PpoBanditLearningTest {
   }
 
   /** The iteration's experience as host arrays [rows x LENGTH], one sample per row. */
-  private static Experience experience(List<PromptRequest> prompts, List<GeneratedSample> samples,
-      PolicyModel policy, CriticModel critic, NDManager parent) {
+  private static Experience experience(
+      List<PromptRequest> prompts,
+      List<GeneratedSample> samples,
+      PolicyModel policy,
+      CriticModel critic,
+      NDManager parent) {
     int rows = samples.size();
     int[] tokens = new int[rows * LENGTH];
     int[] segments = new int[rows * LENGTH];
@@ -148,11 +186,14 @@ class PpoBanditLearningTest {
       exp.oldLogProbs = policy.tokenLogProbs(batch, scope).toFloatArray();
       NDArray values = actionValues(critic.values(batch, scope));
       exp.oldValues = values.toFloatArray();
-      Gae.Result gae = Gae.compute(Gae.terminalRewards(maskArray, scope.create(rewards)), values,
-          maskArray, null);
+      Gae.Result gae =
+          Gae.compute(
+              Gae.terminalRewards(maskArray, scope.create(rewards)), values, maskArray, null);
       exp.returns = gae.returns().toFloatArray();
-      exp.advantages = AdvantageNormalization.apply(gae.advantages(), maskArray,
-          AdvantageStats.of(gae.advantages(), maskArray)).toFloatArray();
+      exp.advantages =
+          AdvantageNormalization.apply(
+                  gae.advantages(), maskArray, AdvantageStats.of(gae.advantages(), maskArray))
+              .toFloatArray();
     }
     exp.meanReward = IntStream.range(0, rows).mapToDouble(i -> rewards[i]).average().orElseThrow();
     return exp;
@@ -177,7 +218,8 @@ class PpoBanditLearningTest {
     }
 
     TokenBatch batch(int[] selected) {
-      return TokenBatch.of(selected.length, LENGTH, pick(tokens, selected), pick(segments, selected));
+      return TokenBatch.of(
+          selected.length, LENGTH, pick(tokens, selected), pick(segments, selected));
     }
 
     NDArray array(NDManager m, float[] data, int[] selected) {

@@ -5,15 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import java.util.Arrays;
 
 /**
  * A trainable stand-in for the real model: one-hot token -> Linear(hidden, no bias) (an embedding)
- * -> Linear(outputs). With {@code outputs = VOCAB} it is a policy (next-token logits), with 1 a critic.
+ * -> Linear(outputs). With {@code outputs = VOCAB} it is a policy (next-token logits), with 1 a
+ * critic.
  */
 final class TinyModel implements AutoCloseable {
   static final int VOCAB = 6;
@@ -25,9 +28,10 @@ final class TinyModel implements AutoCloseable {
 
   TinyModel(int outputs) {
     manager = NDManager.newBaseManager();
-    block = new SequentialBlock()
-        .add(Linear.builder().setUnits(HIDDEN).optBias(false).build())
-        .add(Linear.builder().setUnits(outputs).build());
+    block =
+        new SequentialBlock()
+            .add(Linear.builder().setUnits(HIDDEN).optBias(false).build())
+            .add(Linear.builder().setUnits(outputs).build());
     block.initialize(manager, DataType.FLOAT32, new Shape(1, VOCAB));
     store = new ParameterStore(manager, false);
   }
@@ -58,18 +62,15 @@ final class TinyModel implements AutoCloseable {
   }
 
   private float[] flat(boolean gradient) {
-    java.util.List<Float> out = new java.util.ArrayList<>();
-    for (Pair<String, ai.djl.nn.Parameter> p : parameters()) {
+    float[] out = new float[0];
+    for (Pair<String, Parameter> p : parameters()) {
       NDArray a = p.getValue().getArray();
-      for (float f : (gradient ? a.getGradient() : a).toFloatArray()) {
-        out.add(f);
-      }
+      float[] part = (gradient ? a.getGradient() : a).toFloatArray();
+      float[] grown = Arrays.copyOf(out, out.length + part.length);
+      System.arraycopy(part, 0, grown, out.length, part.length);
+      out = grown;
     }
-    float[] result = new float[out.size()];
-    for (int i = 0; i < result.length; i++) {
-      result[i] = out.get(i);
-    }
-    return result;
+    return out;
   }
 
   /** {@code [B, T, outputs]} from {@code [B, T]} integer tokens. */

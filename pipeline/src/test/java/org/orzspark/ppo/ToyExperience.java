@@ -73,19 +73,38 @@ final class ToyExperience {
   }
 
   /** The policy loss of {@code selected} rows as a piece of a batch with {@code globalUnits}. */
-  NDArray policyLoss(TinyModel policy, int[] selected, NDManager scope, LossReduction reduction,
+  NDArray policyLoss(
+      TinyModel policy,
+      int[] selected,
+      NDManager scope,
+      LossReduction reduction,
       double globalUnits) {
     LossWeights w = reduction.weights(floats(scope, mask, selected), null, globalUnits);
     NDArray logp = policy.logProbs(longs(scope, tokens, selected), longs(scope, targets, selected));
-    return PolicyLoss.ORZ.compute(logp, floats(scope, oldLogProbs, selected),
-        floats(scope, advantages, selected), w, null, null).loss();
+    return PolicyLoss.ORZ
+        .compute(
+            logp,
+            floats(scope, oldLogProbs, selected),
+            floats(scope, advantages, selected),
+            w,
+            null,
+            null)
+        .loss();
   }
 
-  /** The clipped value loss of {@code selected} rows as a piece of a batch with {@code globalUnits}. */
+  /**
+   * The clipped value loss of {@code selected} rows as a piece of a batch with {@code globalUnits}.
+   */
   NDArray valueLoss(TinyModel critic, int[] selected, NDManager scope, double globalUnits) {
-    LossWeights w = LossReduction.SEQUENCE_MEAN.weights(floats(scope, mask, selected), null, globalUnits);
-    return ValueLoss.CLIPPED.compute(critic.values(longs(scope, tokens, selected)),
-        floats(scope, oldValues, selected), floats(scope, returns, selected), w).loss();
+    LossWeights w =
+        LossReduction.SEQUENCE_MEAN.weights(floats(scope, mask, selected), null, globalUnits);
+    return ValueLoss.CLIPPED
+        .compute(
+            critic.values(longs(scope, tokens, selected)),
+            floats(scope, oldValues, selected),
+            floats(scope, returns, selected),
+            w)
+        .loss();
   }
 
   static NDArray longs(NDManager m, long[] data, int[] selected) {

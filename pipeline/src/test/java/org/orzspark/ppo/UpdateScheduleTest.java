@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Micro-batching and data parallelism change nothing but float rounding: the same gradient and
- * the same step as one replica computing everything in one micro-batch.
+ * Micro-batching and data parallelism change nothing but float rounding: the same gradient and the
+ * same step as one replica computing everything in one micro-batch.
  */
 class UpdateScheduleTest {
   private static final int ROWS = 14;
@@ -67,19 +67,29 @@ class UpdateScheduleTest {
     double units = experience.units(LossReduction.SEQUENCE_MEAN, all);
     float[] single = policyStep(ROWS, LossReduction.SEQUENCE_MEAN, units).weights;
     for (int[] bounds : new int[][] {{0, 14}, {0, 3, 14}, {0, 2, 7, 14}}) {
-      List<float[]> replicas = runReplicas(bounds, (from, to, allReduce) -> {
-        try (TinyModel policy = replicaOf(policy0);
-            AdamW adam = new AdamW(optimizer(), policy.manager())) {
-          UpdateSchedule.Report r = UpdateSchedule.policy(policy.parameters(), adam,
-              MiniBatches.split(MiniBatches.range(from, to), 2),
-              (rows, scope) -> experience.policyLoss(policy, rows, scope, LossReduction.SEQUENCE_MEAN, units),
-              allReduce);
-          assertThat(r.step().applied()).isTrue();
-          assertThat(r.loss()).isCloseTo(
-              policyStep(ROWS, LossReduction.SEQUENCE_MEAN, units).report.loss(), within(1e-5));
-          return policy.weights();
-        }
-      });
+      List<float[]> replicas =
+          runReplicas(
+              bounds,
+              (from, to, allReduce) -> {
+                try (TinyModel policy = replicaOf(policy0);
+                    AdamW adam = new AdamW(optimizer(), policy.manager())) {
+                  UpdateSchedule.Report r =
+                      UpdateSchedule.policy(
+                          policy.parameters(),
+                          adam,
+                          MiniBatches.split(MiniBatches.range(from, to), 2),
+                          (rows, scope) ->
+                              experience.policyLoss(
+                                  policy, rows, scope, LossReduction.SEQUENCE_MEAN, units),
+                          allReduce);
+                  assertThat(r.step().applied()).isTrue();
+                  assertThat(r.loss())
+                      .isCloseTo(
+                          policyStep(ROWS, LossReduction.SEQUENCE_MEAN, units).report.loss(),
+                          within(1e-5));
+                  return policy.weights();
+                }
+              });
       for (float[] replica : replicas) {
         assertThat(replica).isEqualTo(replicas.get(0));
         assertClose(replica, single, 1e-6f, "K = " + (bounds.length - 1));
@@ -93,10 +103,14 @@ class UpdateScheduleTest {
     float[] single;
     try (TinyModel critic = replicaOf(critic0);
         AdamW adam = new AdamW(optimizer(), critic.manager())) {
-      List<UpdateSchedule.Report> reports = UpdateSchedule.critic(critic.parameters(), adam, plan,
-          rows -> MiniBatches.split(rows, 1),
-          (rows, scope) -> experience.valueLoss(critic, rows, scope, planUnits(plan, rows)),
-          GradientAllReduce.LOCAL);
+      List<UpdateSchedule.Report> reports =
+          UpdateSchedule.critic(
+              critic.parameters(),
+              adam,
+              plan,
+              rows -> MiniBatches.split(rows, 1),
+              (rows, scope) -> experience.valueLoss(critic, rows, scope, planUnits(plan, rows)),
+              GradientAllReduce.LOCAL);
       assertThat(reports).hasSize(12).allMatch(r -> r.step().applied());
       assertThat(adam.stepCount()).isEqualTo(12);
       single = critic.weights();
@@ -104,17 +118,24 @@ class UpdateScheduleTest {
     }
     // Replicas own rows [0,2), [2,7), [7,14); most own nothing of a 1- or 2-row mini-batch and
     // contribute zero gradients, yet every replica takes the same 12 steps.
-    List<float[]> replicas = runReplicas(new int[] {0, 2, 7, 14}, (from, to, allReduce) -> {
-      try (TinyModel critic = replicaOf(critic0);
-          AdamW adam = new AdamW(optimizer(), critic.manager())) {
-        UpdateSchedule.critic(critic.parameters(), adam, plan,
-            rows -> MiniBatches.split(MiniBatches.owned(rows, from, to), 1),
-            (rows, scope) -> experience.valueLoss(critic, rows, scope, planUnits(plan, rows)),
-            allReduce);
-        assertThat(adam.stepCount()).isEqualTo(12);
-        return critic.weights();
-      }
-    });
+    List<float[]> replicas =
+        runReplicas(
+            new int[] {0, 2, 7, 14},
+            (from, to, allReduce) -> {
+              try (TinyModel critic = replicaOf(critic0);
+                  AdamW adam = new AdamW(optimizer(), critic.manager())) {
+                UpdateSchedule.critic(
+                    critic.parameters(),
+                    adam,
+                    plan,
+                    rows -> MiniBatches.split(MiniBatches.owned(rows, from, to), 1),
+                    (rows, scope) ->
+                        experience.valueLoss(critic, rows, scope, planUnits(plan, rows)),
+                    allReduce);
+                assertThat(adam.stepCount()).isEqualTo(12);
+                return critic.weights();
+              }
+            });
     for (float[] replica : replicas) {
       assertThat(replica).isEqualTo(replicas.get(0));
       assertClose(replica, single, 1e-6f, "critic replica");
@@ -125,24 +146,31 @@ class UpdateScheduleTest {
   void nonFiniteLossRefusesTheStepOnEveryReplica() throws Exception {
     double units = ROWS;
     float[] before = policy0.weights();
-    List<float[]> replicas = runReplicas(new int[] {0, 5, 14}, (from, to, allReduce) -> {
-      try (TinyModel policy = replicaOf(policy0);
-          AdamW adam = new AdamW(optimizer(), policy.manager())) {
-        UpdateSchedule.Report r = UpdateSchedule.policy(policy.parameters(), adam,
-            MiniBatches.split(MiniBatches.range(from, to), 3),
-            (rows, scope) -> {
-              ai.djl.ndarray.NDArray loss =
-                  experience.policyLoss(policy, rows, scope, LossReduction.SEQUENCE_MEAN, units);
-              // Replica 0's second micro-batch blows up.
-              return from == 0 && rows[0] == 3 ? loss.mul(Float.NaN) : loss;
-            },
-            allReduce);
-        assertThat(r.step().applied()).isFalse();
-        assertThat(r.step().refusal()).contains("non-finite loss");
-        assertThat(adam.stepCount()).isZero();
-        return policy.weights();
-      }
-    });
+    List<float[]> replicas =
+        runReplicas(
+            new int[] {0, 5, 14},
+            (from, to, allReduce) -> {
+              try (TinyModel policy = replicaOf(policy0);
+                  AdamW adam = new AdamW(optimizer(), policy.manager())) {
+                UpdateSchedule.Report r =
+                    UpdateSchedule.policy(
+                        policy.parameters(),
+                        adam,
+                        MiniBatches.split(MiniBatches.range(from, to), 3),
+                        (rows, scope) -> {
+                          ai.djl.ndarray.NDArray loss =
+                              experience.policyLoss(
+                                  policy, rows, scope, LossReduction.SEQUENCE_MEAN, units);
+                          // Replica 0's second micro-batch blows up.
+                          return from == 0 && rows[0] == 3 ? loss.mul(Float.NaN) : loss;
+                        },
+                        allReduce);
+                assertThat(r.step().applied()).isFalse();
+                assertThat(r.step().refusal()).contains("non-finite loss");
+                assertThat(adam.stepCount()).isZero();
+                return policy.weights();
+              }
+            });
     for (float[] replica : replicas) {
       assertThat(replica).isEqualTo(before);
     }
@@ -150,9 +178,6 @@ class UpdateScheduleTest {
 
   /** Rows of the mini-batch containing {@code rows} in the plan: its sequence count. */
   private static double planUnits(List<int[]> plan, int[] rows) {
-    if (rows.length == 0) {
-      return 1;
-    }
     for (int[] miniBatch : plan) {
       for (int r : miniBatch) {
         if (r == rows[0]) {
@@ -168,10 +193,13 @@ class UpdateScheduleTest {
   private static Outcome policyStep(int microBatchSize, LossReduction reduction, double units) {
     try (TinyModel policy = replicaOf(policy0);
         AdamW adam = new AdamW(optimizer(), policy.manager())) {
-      UpdateSchedule.Report r = UpdateSchedule.policy(policy.parameters(), adam,
-          MiniBatches.split(MiniBatches.range(0, ROWS), microBatchSize),
-          (rows, scope) -> experience.policyLoss(policy, rows, scope, reduction, units),
-          GradientAllReduce.LOCAL);
+      UpdateSchedule.Report r =
+          UpdateSchedule.policy(
+              policy.parameters(),
+              adam,
+              MiniBatches.split(MiniBatches.range(0, ROWS), microBatchSize),
+              (rows, scope) -> experience.policyLoss(policy, rows, scope, reduction, units),
+              GradientAllReduce.LOCAL);
       return new Outcome(r, policy.gradients(), policy.weights());
     }
   }
@@ -191,7 +219,9 @@ class UpdateScheduleTest {
     float[] run(int from, int to, GradientAllReduce allReduce) throws Exception;
   }
 
-  /** Runs one thread per shard {@code [bounds[k], bounds[k+1])} with an in-memory SUM all-reduce. */
+  /**
+   * Runs one thread per shard {@code [bounds[k], bounds[k+1])} with an in-memory SUM all-reduce.
+   */
   private static List<float[]> runReplicas(int[] bounds, Replica replica) throws Exception {
     int k = bounds.length - 1;
     InMemoryAllReduce reduce = new InMemoryAllReduce(k);
@@ -200,8 +230,8 @@ class UpdateScheduleTest {
       List<Future<float[]>> futures = new ArrayList<>();
       for (int i = 0; i < k; i++) {
         int index = i;
-        Callable<float[]> task = () -> replica.run(bounds[index], bounds[index + 1],
-            local -> reduce.sum(index, local));
+        Callable<float[]> task =
+            () -> replica.run(bounds[index], bounds[index + 1], local -> reduce.sum(index, local));
         futures.add(pool.submit(task));
       }
       List<float[]> out = new ArrayList<>();
@@ -223,15 +253,18 @@ class UpdateScheduleTest {
 
     InMemoryAllReduce(int replicas) {
       inputs = new float[replicas][];
-      gathered = new CyclicBarrier(replicas, () -> {
-        float[] s = new float[inputs[0].length];
-        for (float[] in : inputs) {
-          for (int j = 0; j < s.length; j++) {
-            s[j] += in[j];
-          }
-        }
-        sum = s;
-      });
+      gathered =
+          new CyclicBarrier(
+              replicas,
+              () -> {
+                float[] s = new float[inputs[0].length];
+                for (float[] in : inputs) {
+                  for (int j = 0; j < s.length; j++) {
+                    s[j] += in[j];
+                  }
+                }
+                sum = s;
+              });
       read = new CyclicBarrier(replicas);
     }
 

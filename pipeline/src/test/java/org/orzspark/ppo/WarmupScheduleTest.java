@@ -25,7 +25,8 @@ class WarmupScheduleTest {
 
   @Test
   void rejectsInvalidArguments() {
-    assertThatThrownBy(() -> WarmupSchedule.policy().learningRate(0)).hasMessageContaining("1-based");
+    assertThatThrownBy(() -> WarmupSchedule.policy().learningRate(0))
+        .hasMessageContaining("1-based");
     assertThatThrownBy(() -> new WarmupSchedule(-1, 5)).hasMessageContaining("learning rate");
     assertThatThrownBy(() -> new WarmupSchedule(1, -5)).hasMessageContaining("warm-up");
   }
