@@ -205,6 +205,25 @@ class AdamWTest {
   }
 
   @Test
+  void stateOfAnotherModelIsRejectedAtTheNextStep() throws IOException {
+    byte[] state;
+    try (AdamW adam = new AdamW(AdamW.Config.orz(WarmupSchedule.policy()), manager)) {
+      ParameterList small = params(new float[] {1f});
+      setGradient(small, 1f);
+      adam.step(small);
+      state = state(adam);
+    }
+    try (AdamW adam = new AdamW(AdamW.Config.orz(WarmupSchedule.policy()), manager)) {
+      adam.load(new ByteArrayInputStream(state));
+      ParameterList larger = params(new float[] {1f, 2f});
+      setGradient(larger, 1f, 1f);
+      assertThatThrownBy(() -> adam.step(larger))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("does not fit parameter w");
+    }
+  }
+
+  @Test
   void loadRejectsForeignBytes() {
     try (AdamW adam = new AdamW(AdamW.Config.orz(WarmupSchedule.policy()), manager)) {
       assertThatThrownBy(

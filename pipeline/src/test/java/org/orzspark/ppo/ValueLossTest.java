@@ -67,6 +67,38 @@ class ValueLossTest {
   }
 
   @Test
+  void packingEqualsPaddingAndMaskedGarbageIsIgnored() {
+    // The table's sample packed after a 2-token sample (segment 1), NaN at the masked positions.
+    double nan = Double.NaN;
+    NDArray packedValues =
+        Arrays2d.floats(manager, new double[][] {{nan, 0.3, 0.9, 0.6, 0.1, nan}});
+    NDArray packedOld = Arrays2d.floats(manager, new double[][] {{nan, 0.3, 0.5, 0.5, 0.5, nan}});
+    NDArray packedReturns = Arrays2d.floats(manager, new double[][] {{nan, 1, 1.0, 0.0, 1.0, nan}});
+    NDArray packedMask = Arrays2d.mask(manager, new int[][] {{0, 1, 1, 1, 1, 0}});
+    NDArray seg = Arrays2d.longs(manager, new int[][] {{1, 1, 2, 2, 2, 0}});
+    LossWeights w = LossReduction.SEQUENCE_MEAN.weights(packedMask, seg);
+    // Sample 1 (V = 0.3, R = 1, V_old = 0.3): V_clip = V, 1/2 * 0.49 = 0.245.
+    // Mean over the two samples: (0.245 + 0.21) / 2 = 0.2275.
+    float packed =
+        ValueLoss.CLIPPED.compute(packedValues, packedOld, packedReturns, w).loss().getFloat();
+    assertThat(packed).isCloseTo(0.2275f, within(1e-6f));
+    NDArray paddedValues = Arrays2d.floats(manager, new double[][] {{0.3, 0, 0}, {0.9, 0.6, 0.1}});
+    NDArray paddedOld = Arrays2d.floats(manager, new double[][] {{0.3, 0, 0}, {0.5, 0.5, 0.5}});
+    NDArray paddedReturns = Arrays2d.floats(manager, new double[][] {{1, 0, 0}, {1.0, 0.0, 1.0}});
+    NDArray paddedMask = Arrays2d.mask(manager, new int[][] {{1, 0, 0}, {1, 1, 1}});
+    float padded =
+        ValueLoss.CLIPPED
+            .compute(
+                paddedValues,
+                paddedOld,
+                paddedReturns,
+                LossReduction.SEQUENCE_MEAN.weights(paddedMask, null))
+            .loss()
+            .getFloat();
+    assertThat(packed).isCloseTo(padded, within(1e-6f));
+  }
+
+  @Test
   void rejectsANegativeClipRange() {
     assertThatThrownBy(() -> new ValueLoss(-1)).hasMessageContaining("clip range");
   }
