@@ -26,7 +26,8 @@ record Fraction(long num, long den) implements Comparable<Fraction> {
   }
 
   Fraction plus(Fraction o) {
-    return of(Math.addExact(Math.multiplyExact(num, o.den), Math.multiplyExact(o.num, den)),
+    return of(
+        Math.addExact(Math.multiplyExact(num, o.den), Math.multiplyExact(o.num, den)),
         Math.multiplyExact(den, o.den));
   }
 

@@ -26,7 +26,10 @@ public final class SyntheticTasks {
         families, count, seed, SyntheticFamily.MIN_DIFFICULTY, SyntheticFamily.MAX_DIFFICULTY);
   }
 
-  /** {@code count} problems with difficulty drawn uniformly from {@code minDifficulty..maxDifficulty}. */
+  /**
+   * {@code count} problems with difficulty drawn uniformly from {@code
+   * minDifficulty..maxDifficulty}.
+   */
   public static List<SyntheticProblem> generate(
       List<String> families, int count, long seed, int minDifficulty, int maxDifficulty) {
     List<SyntheticFamily> resolved = resolve(families, count, minDifficulty, maxDifficulty);
@@ -39,8 +42,8 @@ public final class SyntheticTasks {
 
   /**
    * The first {@code count} problems of the same stream as {@link #generate} whose questions are
-   * pairwise distinct ({@link PromptId}): repeats, likely among the easy problems, are skipped, so a
-   * prompt set has unique ids.
+   * pairwise distinct ({@link PromptId}): repeats, likely among the easy problems, are skipped, so
+   * a prompt set has unique ids.
    *
    * @throws IllegalArgumentException when the families and difficulties cannot give {@code count}
    *     distinct problems within {@code 10 * count + 1000} draws
@@ -54,8 +57,17 @@ public final class SyntheticTasks {
     for (int i = 0; problems.size() < count; i++) {
       if (i >= maxDraws) {
         throw new IllegalArgumentException(
-            "only " + problems.size() + " distinct problems in " + maxDraws + " draws of " + families
-                + " at difficulty " + minDifficulty + ".." + maxDifficulty + "; ask for fewer");
+            "only "
+                + problems.size()
+                + " distinct problems in "
+                + maxDraws
+                + " draws of "
+                + families
+                + " at difficulty "
+                + minDifficulty
+                + ".."
+                + maxDifficulty
+                + "; ask for fewer");
       }
       SyntheticProblem p = problem(resolved, i, seed, minDifficulty, maxDifficulty);
       if (seen.add(PromptId.of(p.question()))) {
@@ -90,7 +102,9 @@ public final class SyntheticTasks {
     return families.stream().map(SyntheticFamily::byId).toList();
   }
 
-  /** The prompt record of a problem: source {@code synth/<family>}, metadata family and difficulty. */
+  /**
+   * The prompt record of a problem: source {@code synth/<family>}, metadata family and difficulty.
+   */
   public static PromptRecord fromProblem(SyntheticProblem problem) {
     return PromptRecord.of(
         problem.question(),
