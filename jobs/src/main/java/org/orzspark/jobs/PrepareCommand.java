@@ -147,17 +147,18 @@ public final class PrepareCommand implements Callable<Integer> {
       throws IOException {
     long start = System.nanoTime();
     spark.sparkContext().setJobGroup("prepare", "orz prepare: " + output, false);
-    PromptValidator validator = new PromptValidator(limits);
-    Map<String, Long> readPerInput = new LinkedHashMap<>();
-    for (String input : inputs) {
-      ReadResult read = PromptFiles.read(spark, input, format);
-      readPerInput.merge(input, (long) read.recordsRead(), Long::sum);
-      validator.addQuarantined(read.quarantined());
-      validator.addAll(read.parsed());
-    }
-    List<QuarantineEntry> quarantined = validator.quarantined();
+    // Opened first so that an existing output is reported before any input is read.
     try (AtomicOutput out =
         AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
+      PromptValidator validator = new PromptValidator(limits);
+      Map<String, Long> readPerInput = new LinkedHashMap<>();
+      for (String input : inputs) {
+        ReadResult read = PromptFiles.read(spark, input, format);
+        readPerInput.merge(input, (long) read.recordsRead(), Long::sum);
+        validator.addQuarantined(read.quarantined());
+        validator.addAll(read.parsed());
+      }
+      List<QuarantineEntry> quarantined = validator.quarantined();
       out.writeParquet(PromptSchema.toDataFrame(spark, validator.accepted()), "");
       out.writeParquet(QuarantineTable.toDataFrame(spark, quarantined), QuarantineTable.FOLDER);
       Result result =

@@ -88,6 +88,6 @@ class SynthCommandTest {
     assertThatThrownBy(
             () -> SynthCommand.run(spark, List.of("comparison"), 10_000, 1, 1, 1, out, false))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("distinct problems");
+        .hasMessageContaining("distinct comparison problems");
   }
 }
