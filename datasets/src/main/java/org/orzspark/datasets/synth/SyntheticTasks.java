@@ -41,12 +41,12 @@ public final class SyntheticTasks {
   }
 
   /**
-   * Like {@link #generate}, but with pairwise distinct questions ({@link PromptId}), so a prompt set
-   * has unique ids, and with the same number of problems per family as {@link #generate} (the first
-   * {@code count mod |families|} families get one more). Each family walks its own indices of the
-   * round-robin ({@code k, k + |families|, ...} for the family at position k) and skips repeats, which
-   * are likely among the easy problems; the result is interleaved in round-robin order. Where no
-   * repeat occurs the result equals {@link #generate}'s.
+   * Like {@link #generate}, but with pairwise distinct questions ({@link PromptId}), so a prompt
+   * set has unique ids, and with the same number of problems per family as {@link #generate} (the
+   * first {@code count mod |families|} families get one more). Each family walks its own indices of
+   * the round-robin ({@code k, k + |families|, ...} for the family at position k) and skips
+   * repeats, which are likely among the easy problems; the result is interleaved in round-robin
+   * order. Where no repeat occurs the result equals {@link #generate}'s.
    *
    * @throws IllegalArgumentException when a family cannot give its share of distinct problems
    *     within {@code 10 * share + 1000} draws
@@ -64,8 +64,16 @@ public final class SyntheticTasks {
       for (long draw = 0; problems.size() < share; draw++) {
         if (draw >= maxDraws) {
           throw new IllegalArgumentException(
-              "only " + problems.size() + " distinct " + resolved.get(k).id() + " problems in "
-                  + maxDraws + " draws at difficulty " + minDifficulty + ".." + maxDifficulty
+              "only "
+                  + problems.size()
+                  + " distinct "
+                  + resolved.get(k).id()
+                  + " problems in "
+                  + maxDraws
+                  + " draws at difficulty "
+                  + minDifficulty
+                  + ".."
+                  + maxDifficulty
                   + "; ask for fewer");
         }
         SyntheticProblem p =
