@@ -66,8 +66,6 @@ public final class RunSettings {
   public static final RunSetting<String> LOSS_REDUCTION =
       add(RunSetting.choice("ppo.loss_reduction", "sequence_mean", List.of("sequence_mean", "token_mean"),
           "Policy loss reduction: token mean per sequence then mean over sequences, or token mean over the batch."));
-  public static final RunSetting<Double> KL_COEF =
-      add(RunSetting.decimal("ppo.kl_coef", 0.0, "KL penalty coefficient (0 = off: no reference model)."));
   public static final RunSetting<Integer> CRITIC_MINIBATCHES =
       add(RunSetting.integer("ppo.critic_minibatches", 12, "Critic optimizer steps per iteration."));
   public static final RunSetting<Integer> POLICY_MINIBATCHES =

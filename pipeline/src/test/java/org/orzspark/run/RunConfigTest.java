@@ -23,7 +23,6 @@ class RunConfigTest {
     assertThat(config.get(RunSettings.CRITIC_LR)).isEqualTo(5e-6);
     assertThat(config.get(RunSettings.CLIP_EPSILON)).isEqualTo(0.2);
     assertThat(config.get(RunSettings.CRITIC_MINIBATCHES)).isEqualTo(12);
-    assertThat(config.get(RunSettings.KL_COEF)).isZero();
     assertThat(config.settings()).containsOnlyKeys(RunSettings.all().keySet());
   }
 

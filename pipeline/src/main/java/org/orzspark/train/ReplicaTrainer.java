@@ -1,0 +1,158 @@
+package org.orzspark.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.orzspark.model.CriticModel;
+import org.orzspark.model.PolicyModel;
+import org.orzspark.model.TokenBatch;
+import org.orzspark.ppo.AdamW;
+import org.orzspark.ppo.GradientAllReduce;
+import org.orzspark.ppo.LossReduction;
+import org.orzspark.ppo.LossWeights;
+import org.orzspark.ppo.MiniBatches;
+import org.orzspark.ppo.PolicyLoss;
+import org.orzspark.ppo.UpdateSchedule;
+import org.orzspark.ppo.ValueLoss;
+
+/**
+ * One data-parallel replica's part of an iteration's update: the policy's optimizer step(s) over
+ * all of the experience, then the critic's mini-batch steps, with gradients summed over replicas by
+ * {@code allReduce} at every step.
+ *
+ * <p>The experience is one global list in a canonical order (rows {@code 0..total-1}); this replica
+ * holds rows {@code [shardFrom, shardFrom + shard.size())}. Every loss is weighted with the
+ * normaliser of the WHOLE (mini-)batch, computed from the global response lengths that every
+ * replica knows, so the plain sum of the replicas' gradients is the single-replica gradient.
+ */
+public final class ReplicaTrainer {
+
+  /** The update's hyper-parameters. */
+  public record Settings(
+      LossReduction reduction,
+      PolicyLoss policyLoss,
+      ValueLoss valueLoss,
+      int policyMiniBatches,
+      int criticMiniBatches,
+      int tokenBudget,
+      long shuffleSeed) {}
+
+  /** What the replica did: the optimizer reports and the policy-loss diagnostics of its rows. */
+  public record Report(
+      List<UpdateSchedule.Report> policySteps,
+      List<UpdateSchedule.Report> criticSteps,
+      PolicyLoss.Diagnostics policyDiagnostics) {
+
+    public boolean allApplied() {
+      return policySteps.stream().allMatch(r -> r.step().applied())
+          && criticSteps.stream().allMatch(r -> r.step().applied());
+    }
+  }
+
+  private final PolicyModel policy;
+  private final CriticModel critic;
+  private final Settings settings;
+
+  public ReplicaTrainer(PolicyModel policy, CriticModel critic, Settings settings) {
+    this.policy = policy;
+    this.critic = critic;
+    this.settings = settings;
+  }
+
+  /**
+   * @param shard this replica's experience rows, global rows {@code [shardFrom, shardFrom + size)}
+   * @param responseLengths the response length of every global row (for token-mean normalisers)
+   */
+  public Report update(
+      List<ExperienceRow> shard,
+      int shardFrom,
+      int[] responseLengths,
+      AdamW policyOptimizer,
+      AdamW criticOptimizer,
+      GradientAllReduce allReduce) {
+    int total = responseLengths.length;
+    List<ScoredResponse> responses = shard.stream().map(ExperienceRow::response).toList();
+    PolicyLoss.Diagnostics[] diagnostics = {null};
+
+    List<int[]> policyPlan = settings.policyMiniBatches() == 1
+        ? List.of(MiniBatches.range(0, total))
+        : MiniBatches.shuffled(total, settings.policyMiniBatches(), settings.shuffleSeed());
+    List<UpdateSchedule.Report> policySteps = new ArrayList<>();
+    for (int[] miniBatch : policyPlan) {
+      double normaliser = normaliser(miniBatch, responseLengths);
+      policySteps.add(UpdateSchedule.step(policy.parameters(), policyOptimizer,
+          localMicroBatches(miniBatch, shardFrom, responses),
+          (rows, scope) -> {
+            TokenBatch batch = MicroBatches.tokens(responses, rows);
+            int length = batch.length();
+            NDArray logProbs = policy.tokenLogProbs(batch, scope);
+            LossWeights weights = settings.reduction().weights(
+                MicroBatches.responseMask(scope, responses, rows, length), null, normaliser);
+            PolicyLoss.Result result = settings.policyLoss().compute(
+                logProbs,
+                perToken(scope, shard, responses, rows, length, ExperienceRow::oldLogProbs),
+                perToken(scope, shard, responses, rows, length, ExperienceRow::advantages),
+                weights, null, null);
+            diagnostics[0] = diagnostics[0] == null
+                ? result.diagnostics() : diagnostics[0].merge(result.diagnostics());
+            return result.loss();
+          },
+          allReduce));
+    }
+
+    List<int[]> criticPlan =
+        MiniBatches.shuffled(total, settings.criticMiniBatches(), settings.shuffleSeed() + 1);
+    List<UpdateSchedule.Report> criticSteps = new ArrayList<>();
+    for (int[] miniBatch : criticPlan) {
+      double normaliser = normaliser(miniBatch, responseLengths);
+      criticSteps.add(UpdateSchedule.step(critic.parameters(), criticOptimizer,
+          localMicroBatches(miniBatch, shardFrom, responses),
+          (rows, scope) -> {
+            TokenBatch batch = MicroBatches.tokens(responses, rows);
+            int length = batch.length();
+            NDArray values = MicroBatches.actionValues(critic.values(batch, scope));
+            LossWeights weights = settings.reduction().weights(
+                MicroBatches.responseMask(scope, responses, rows, length), null, normaliser);
+            return settings.valueLoss().compute(
+                values,
+                perToken(scope, shard, responses, rows, length, ExperienceRow::values),
+                perToken(scope, shard, responses, rows, length, ExperienceRow::returns),
+                weights).loss();
+          },
+          allReduce));
+    }
+    return new Report(policySteps, criticSteps, diagnostics[0]);
+  }
+
+  /** The whole (mini-)batch's count: sequences, or response tokens for token-mean reduction. */
+  private double normaliser(int[] globalRows, int[] responseLengths) {
+    if (settings.reduction() == LossReduction.SEQUENCE_MEAN) {
+      return globalRows.length;
+    }
+    long tokens = 0;
+    for (int row : globalRows) {
+      tokens += responseLengths[row];
+    }
+    return tokens;
+  }
+
+  /** This replica's rows of a global mini-batch, as local indices cut into micro-batches. */
+  private List<int[]> localMicroBatches(int[] globalRows, int shardFrom,
+      List<ScoredResponse> responses) {
+    int[] owned = MiniBatches.owned(globalRows, shardFrom, shardFrom + responses.size());
+    int[] local = new int[owned.length];
+    for (int i = 0; i < owned.length; i++) {
+      local[i] = owned[i] - shardFrom;
+    }
+    return local.length == 0 ? List.of() : MicroBatches.plan(responses, local, settings.tokenBudget());
+  }
+
+  private static NDArray perToken(NDManager scope, List<ExperienceRow> shard,
+      List<ScoredResponse> responses, int[] rows, int length,
+      Function<ExperienceRow, float[]> field) {
+    return MicroBatches.perResponseToken(scope, responses, rows, length,
+        row -> field.apply(shard.get(row)));
+  }
+}

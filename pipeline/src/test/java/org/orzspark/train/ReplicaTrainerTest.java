@@ -1,0 +1,161 @@
+package org.orzspark.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.orzspark.collective.RingAllReduce;
+import org.orzspark.model.CriticModel;
+import org.orzspark.model.PolicyModel;
+import org.orzspark.model.Qwen2Config;
+import org.orzspark.model.TestModels;
+import org.orzspark.model.ValueHeadInit;
+import org.orzspark.ppo.AdamW;
+import org.orzspark.ppo.GradientAllReduce;
+import org.orzspark.ppo.LossReduction;
+import org.orzspark.ppo.PolicyLoss;
+import org.orzspark.ppo.ValueLoss;
+import org.orzspark.ppo.WarmupSchedule;
+
+/**
+ * The update wiring end to end on a tiny model: experience from the real policy and critic, then
+ * 1 policy step and 4 critic steps; two replicas over the TCP ring with unequal shards end
+ * bit-identical to each other and equal (to float tolerance) to one replica on all rows.
+ */
+class ReplicaTrainerTest {
+  private static final Qwen2Config CONFIG = TestModels.tied();
+  private static final ReplicaTrainer.Settings SETTINGS = new ReplicaTrainer.Settings(
+      LossReduction.SEQUENCE_MEAN, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, 40, 11);
+
+  @Test
+  void twoReplicasOnUnequalShardsEqualOneReplicaOnAll() throws Exception {
+    List<ScoredResponse> responses = responses(9);
+    List<ExperienceRow> experience;
+    try (NDManager manager = NDManager.newBaseManager();
+        PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
+        CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager)) {
+      experience = new ExperienceComputer(policy, critic, 40, 1.0, 1.0).compute(responses, manager);
+    }
+    assertThat(experience).hasSize(9);
+    for (ExperienceRow row : experience) {
+      // gamma = lambda = 1 with a terminal reward: A_t = R - V_t and R_t = R.
+      for (int t = 0; t < row.values().length; t++) {
+        assertThat(row.returns()[t]).isCloseTo(row.response().reward(),
+            org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(row.advantages()[t]).isCloseTo(row.response().reward() - row.values()[t],
+            org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+    int[] lengths = experience.stream().mapToInt(r -> r.response().responseLength()).toArray();
+
+    Result single = train(experience, 0, lengths, GradientAllReduce.LOCAL);
+    assertThat(single.report.allApplied()).isTrue();
+    assertThat(single.report.policySteps()).hasSize(1);
+    assertThat(single.report.criticSteps()).hasSize(4);
+
+    List<ServerSocketChannel> servers = List.of(RingAllReduce.listen("127.0.0.1"),
+        RingAllReduce.listen("127.0.0.1"));
+    List<String> addresses = new ArrayList<>();
+    for (ServerSocketChannel server : servers) {
+      addresses.add(RingAllReduce.address("127.0.0.1", server));
+    }
+    int split = 3;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Result>> replicas = new ArrayList<>();
+      for (int rank = 0; rank < 2; rank++) {
+        int r = rank;
+        replicas.add(pool.submit(() -> {
+          try (RingAllReduce ring = RingAllReduce.connect(r, addresses, servers.get(r),
+              Duration.ofSeconds(30))) {
+            List<ExperienceRow> shard = r == 0 ? experience.subList(0, split)
+                : experience.subList(split, experience.size());
+            return train(shard, r == 0 ? 0 : split, lengths, local -> {
+              try {
+                ring.sumInPlace(local);
+                return local;
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+          }
+        }));
+      }
+      Result first = replicas.get(0).get();
+      Result second = replicas.get(1).get();
+      assertThat(first.policyDigest).isEqualTo(second.policyDigest);
+      assertThat(first.criticDigest).isEqualTo(second.criticDigest);
+      assertClose(first.policyWeights, single.policyWeights);
+      assertClose(first.criticWeights, single.criticWeights);
+      assertThat(first.report.policySteps().get(0).loss())
+          .isCloseTo(single.report.policySteps().get(0).loss(), org.assertj.core.data.Offset.offset(1e-5));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private record Result(ReplicaTrainer.Report report, String policyDigest, String criticDigest,
+      float[] policyWeights, float[] criticWeights) {}
+
+  /** A fresh replica (same initial weights every time) trained on {@code shard}. */
+  private static Result train(List<ExperienceRow> shard, int from, int[] lengths,
+      GradientAllReduce allReduce) {
+    try (NDManager manager = NDManager.newBaseManager();
+        PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
+        CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager);
+        AdamW policyAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager);
+        AdamW criticAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager)) {
+      ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, SETTINGS)
+          .update(shard, from, lengths, policyAdam, criticAdam, allReduce);
+      return new Result(report, ParameterDigest.of(policy.parameters()),
+          ParameterDigest.of(critic.parameters()), flat(policy), flat(critic));
+    }
+  }
+
+  private static float[] flat(org.orzspark.model.Qwen2Model model) {
+    List<Float> all = new ArrayList<>();
+    for (Pair<String, Parameter> p : model.parameters()) {
+      for (float v : p.getValue().getArray().toFloatArray()) {
+        all.add(v);
+      }
+    }
+    float[] out = new float[all.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = all.get(i);
+    }
+    return out;
+  }
+
+  private static void assertClose(float[] actual, float[] expected) {
+    assertThat(actual).hasSameSizeAs(expected);
+    double maxDiff = 0;
+    for (int i = 0; i < actual.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    }
+    assertThat(maxDiff).isLessThan(1e-5);
+  }
+
+  /** Responses of different prompt and response lengths with rewards 0/1. */
+  private static List<ScoredResponse> responses(int count) {
+    SplittableRandom random = new SplittableRandom(5);
+    List<ScoredResponse> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int prompt = 2 + random.nextInt(4);
+      int response = 1 + random.nextInt(6);
+      out.add(new ScoredResponse("p" + i / 3, i % 3,
+          TestModels.randomTokens(prompt + response, CONFIG.vocabSize(), i), prompt,
+          random.nextInt(2)));
+    }
+    return out;
+  }
+}
