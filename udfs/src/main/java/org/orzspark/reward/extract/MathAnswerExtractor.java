@@ -25,8 +25,9 @@ import org.orzspark.reward.latex.LatexParser;
  *       {@code boxedFirst}; adjacent boxes ({@code \boxed{1}, \boxed{2}}) form one list;
  *   <li>priority 1: LaTeX math regions ({@code $$..$$}, {@code \[..\]}, {@code \(..\)}, {@code
  *       $..$}, inline ones on one line); adjacent regions joined only by "and"/commas form one list;
- *   <li>priority 2: plain numbers and fractions in the prose outside math ({@code 1,000.5},
- *       {@code 2,74}, {@code 1 000}, {@code 2/3}).
+ *   <li>priority 1 as well: plain numbers and fractions in the prose outside math ({@code
+ *       1,000.5}, {@code 2,74}, {@code 1 000}, {@code 2/3}), and a short text with LaTeX commands
+ *       but no delimiters as a whole (ranked last-positioned, so it wins over its own numbers).
  * </ol>
  *
  * Within a priority the later position wins. The first candidate that parses is the answer; a
@@ -37,13 +38,16 @@ public final class MathAnswerExtractor {
   public static final int MAX_TEXT = 32_768;
   private static final int MAX_REGION = 4_096;
   private static final int MAX_CANDIDATES = 256;
+  /** A short text with LaTeX commands but no math delimiters is also tried as one formula. */
+  private static final int WHOLE_TEXT_MAX = 200;
 
   private static final Pattern FINAL_ANSWER = Pattern.compile("(?i)final answer(?:\\s+is)?\\s*:?");
   private static final Pattern NUMBER =
       Pattern.compile(
           "(?<![\\w.,/])-?(?:\\d{1,3}(?:,\\d{3})+(?![\\d])|\\d{1,3}(?: \\d{3})+(?![\\d,.])|\\d+)"
               + "(?:[.,]\\d+)?(?:\\s*/\\s*-?\\d+(?:\\.\\d+)?)?");
-  private static final Pattern SEPARATOR_GAP = Pattern.compile("(?:\\s|,|;|\\band\\b|\\bor\\b)*");
+  private static final Pattern SEPARATOR_GAP = Pattern.compile("(?:\\s|,|;|\\band\\b|\\bor\\b)+");
+  private static final Pattern NAME_ASSIGNMENT = Pattern.compile("[A-Za-z](?:_\\{?\\w{1,3}\\}?)?\\s*=");
 
   private MathAnswerExtractor() {}
 
@@ -64,7 +68,10 @@ public final class MathAnswerExtractor {
     }
     addFinalAnswer(t, mathRegions, config, candidates);
     if (config.expr()) {
-      addNumbers(t, 0, t.length(), mathRegions, 2, candidates);
+      addNumbers(t, 0, t.length(), mathRegions, 1, candidates);
+    }
+    if (config.latex() && t.length() <= WHOLE_TEXT_MAX && t.indexOf('\\') >= 0 && mathRegions.isEmpty()) {
+      candidates.add(new Candidate(1, t.length(), t, true));
     }
     candidates.sort(
         Comparator.comparingInt(Candidate::priority).thenComparing(Comparator.comparingInt(Candidate::position).reversed()));
@@ -132,6 +139,7 @@ public final class MathAnswerExtractor {
     String g = gap.replace("\\quad", " ").replace("\\qquad", " ").replaceAll("\\\\text\\{\\s*(and|or)\\s*\\}", " ");
     g = g.replace("$", " ").replace("\\[", " ").replace("\\]", " ").replace("\\(", " ").replace("\\)", " ")
         .replace("\\,", " ").replace("\\ ", " ").replace("\\;", " ");
+    g = NAME_ASSIGNMENT.matcher(g).replaceAll(" ");
     g = SEPARATOR_GAP.matcher(g).replaceAll(" ").trim();
     if (g.isEmpty()) {
       return true;

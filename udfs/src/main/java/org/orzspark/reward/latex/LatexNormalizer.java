@@ -66,6 +66,8 @@ public final class LatexNormalizer {
       Pattern.compile("\\\\(?:text|textrm|textnormal|mbox|mathrm)\\{\\s*(and|or)\\s*\\}");
   private static final Pattern GLUED_CONNECTIVE = Pattern.compile("(?<=[0-9)\\]}])\\s*(?:or|and)\\s*(?=[-A-Z(\\[\\\\0-9])");
   private static final Pattern SINGLE_LETTER_ROMAN = Pattern.compile("\\\\math(?:rm|it|bf|sf)\\{\\s*([a-zA-Z])\\s*\\}");
+  /** Spacing commands; a preceding backslash means {@code \\} (a row break) and is left alone. */
+  private static final Pattern SPACING = Pattern.compile("(?<!\\\\)\\\\[ ,;:!]");
   private static final Pattern PERCENT_WORD = Pattern.compile("\\b(?:pct|percent|percentage)\\b");
   private static final Pattern DEGREES = Pattern.compile("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?|\\\\circ|\\\\degree|°");
 
@@ -86,6 +88,7 @@ public final class LatexNormalizer {
     s = SINGLE_LETTER_ROMAN.matcher(s).replaceAll("$1");
     s = DEGREES.matcher(s).replaceAll(" ");
     s = PERCENT_WORD.matcher(s).replaceAll(" ");
+    s = SPACING.matcher(s).replaceAll(" ");
     s = replaceAll(s, REPLACEMENTS);
     s = GLUED_CONNECTIVE.matcher(s).replaceAll(" , ");
     return s.trim();
@@ -108,11 +111,6 @@ public final class LatexNormalizer {
     {"\\displaystyle", ""},
     {"\\qquad", " "},
     {"\\quad", " "},
-    {"\\!", ""},
-    {"\\,", " "},
-    {"\\;", " "},
-    {"\\:", " "},
-    {"\\ ", " "},
     {"~", " "},
     {"\\%", ""},
     {"%", ""},

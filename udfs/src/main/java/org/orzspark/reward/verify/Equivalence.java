@@ -62,7 +62,8 @@ public final class Equivalence {
     if (g.equals(p)) {
       return true;
     }
-    boolean goldNamed = isNamedValue(g);
+    // Membership is only unwrapped on the prediction side unless set/relation comparison is on.
+    boolean goldNamed = isNamedValue(g) && (options.allowSetRelationComp() || !isMembership(g));
     boolean predNamed = isNamedValue(p);
     if (goldNamed && predNamed) {
       return equal(valueOf(g), valueOf(p));
@@ -116,6 +117,10 @@ public final class Equivalence {
         && r.operators().size() == 1
         && (r.operators().get(0).equals("=") || r.operators().get(0).equals("in"))
         && Exprs.isLabel(r.operands().get(0));
+  }
+
+  private static boolean isMembership(Expr e) {
+    return e instanceof Relation r && r.operators().get(0).equals("in");
   }
 
   private static Expr valueOf(Expr namedValue) {
