@@ -68,6 +68,8 @@ public final class LatexNormalizer {
   private static final Pattern SINGLE_LETTER_ROMAN = Pattern.compile("\\\\math(?:rm|it|bf|sf)\\{\\s*([a-zA-Z])\\s*\\}");
   /** Spacing commands; a preceding backslash means {@code \\} (a row break) and is left alone. */
   private static final Pattern SPACING = Pattern.compile("(?<!\\\\)\\\\[ ,;:!]");
+  /** {@code 1.5e-3}, {@code 2E+5}: scientific notation (digits on both sides of the e). */
+  private static final Pattern SCIENTIFIC = Pattern.compile("(?<=\\d)[eE]([-+]?\\d+)(?![\\d.])");
   private static final Pattern PERCENT_WORD = Pattern.compile("\\b(?:pct|percent|percentage)\\b");
   private static final Pattern DEGREES = Pattern.compile("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?|\\\\circ|\\\\degree|°");
 
@@ -89,6 +91,7 @@ public final class LatexNormalizer {
     s = DEGREES.matcher(s).replaceAll(" ");
     s = PERCENT_WORD.matcher(s).replaceAll(" ");
     s = SPACING.matcher(s).replaceAll(" ");
+    s = SCIENTIFIC.matcher(s).replaceAll("\\\\times10^{$1}");
     s = replaceAll(s, REPLACEMENTS);
     s = GLUED_CONNECTIVE.matcher(s).replaceAll(" , ");
     return s.trim();

@@ -190,13 +190,23 @@ public final class LatexParser {
   }
 
   private Expr parseRatio() {
-    Expr left = parseSum();
+    Expr left = parseUnion();
     skipSpaces();
     if (peek() == ':') {
       pos++;
-      return new Ratio(left, parseSum());
+      return new Ratio(left, parseUnion());
     }
     return left;
+  }
+
+  /** {@code A \cup B \cup ...}; a single operand is itself. */
+  private Expr parseUnion() {
+    List<Expr> parts = new ArrayList<>();
+    parts.add(parseSum());
+    while (consumeCommand("cup")) {
+      parts.add(parseSum());
+    }
+    return parts.size() == 1 ? parts.get(0) : new Union(List.copyOf(parts));
   }
 
   // ---- arithmetic --------------------------------------------------------------------------------
@@ -635,7 +645,7 @@ public final class LatexParser {
     if (GREEK.contains(name)) {
       return withSubscript(new Sym(name));
     }
-    if (Set.of("cup", "cap", "pm", "mp", "end", "right", "rangle").contains(name)) {
+    if (Set.of("cap", "pm", "mp", "end", "right", "rangle").contains(name)) {
       throw error("misplaced \\" + name);
     }
     return withSubscript(new Sym(name));

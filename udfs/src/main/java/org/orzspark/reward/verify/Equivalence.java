@@ -278,19 +278,19 @@ public final class Equivalence {
     }
     Set<String> sa = Exprs.freeSymbols(a);
     Set<String> sb = Exprs.freeSymbols(b);
-    if (sa.equals(sb)) {
-      return sameSymbolsEqual(a, b, sa, anyFloat);
-    }
-    if (options.strict() || sa.size() != sb.size() || sa.size() > 3) {
+    if (!options.strict() && !sa.equals(sb) && sa.size() == sb.size() && sa.size() <= 3) {
+      for (Map<String, String> renaming : renamings(new ArrayList<>(sb), new ArrayList<>(sa))) {
+        Expr renamed = rename(b, renaming);
+        if (sameSymbolsEqual(a, renamed, sa, anyFloat)) {
+          return true;
+        }
+      }
       return false;
     }
-    for (Map<String, String> renaming : renamings(new ArrayList<>(sb), new ArrayList<>(sa))) {
-      Expr renamed = rename(b, renaming);
-      if (sameSymbolsEqual(a, renamed, sa, anyFloat)) {
-        return true;
-      }
-    }
-    return false;
+    // Different symbol sets may still be equal when a variable cancels (sin^2 x + cos^2 x = 1).
+    Set<String> all = new java.util.TreeSet<>(sa);
+    all.addAll(sb);
+    return sameSymbolsEqual(a, b, all, anyFloat);
   }
 
   private boolean sameSymbolsEqual(Expr a, Expr b, Set<String> symbols, boolean anyFloat) {
@@ -306,8 +306,11 @@ public final class Equivalence {
       if (anyFloat && symbols.isEmpty()) {
         return roundedEqual(va, vb);
       }
-      if (!(va == vb || close(va, vb))) {
+      if (!close(va, vb)) {
         return false;
+      }
+      if (symbols.isEmpty() && Double.isInfinite(va)) {
+        return true;
       }
     }
     if (anyFloat) {
@@ -326,7 +329,11 @@ public final class Equivalence {
         || Math.abs(a - b) <= Math.pow(10, -places) * 1e-3;
   }
 
+  /** Equal up to a relative 1e-9 (infinities only equal themselves). */
   private static boolean close(double a, double b) {
+    if (Double.isInfinite(a) || Double.isInfinite(b)) {
+      return a == b;
+    }
     return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.max(Math.abs(a), Math.abs(b)));
   }
 
