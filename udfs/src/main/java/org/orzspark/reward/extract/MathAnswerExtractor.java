@@ -27,7 +27,8 @@ import org.orzspark.reward.latex.LatexParser;
  *       $..$}, inline ones on one line); adjacent regions joined only by "and"/commas form one list;
  *   <li>priority 1 as well: plain numbers and fractions in the prose outside math ({@code
  *       1,000.5}, {@code 2,74}, {@code 1 000}, {@code 2/3}), and a short text with LaTeX commands
- *       but no delimiters as a whole (ranked last-positioned, so it wins over its own numbers).
+ *       but no delimiters as a whole (ranked last-positioned, so it wins over its own numbers);
+ *   <li>priority 3: any other short text without delimiters as a whole ({@code p - q}).
  * </ol>
  *
  * Within a priority the later position wins. The first candidate that parses is the answer; a
@@ -70,8 +71,8 @@ public final class MathAnswerExtractor {
     if (config.expr()) {
       addNumbers(t, 0, t.length(), mathRegions, 1, candidates);
     }
-    if (config.latex() && t.length() <= WHOLE_TEXT_MAX && t.indexOf('\\') >= 0 && mathRegions.isEmpty()) {
-      candidates.add(new Candidate(1, t.length(), t, true));
+    if (config.latex() && t.length() <= WHOLE_TEXT_MAX && !hasMathDelimiter(t)) {
+      candidates.add(new Candidate(t.indexOf('\\') >= 0 ? 1 : 3, t.length(), t, true));
     }
     candidates.sort(
         Comparator.comparingInt(Candidate::priority).thenComparing(Comparator.comparingInt(Candidate::position).reversed()));
@@ -94,6 +95,10 @@ public final class MathAnswerExtractor {
       return List.of(bareName);
     }
     return candidates.isEmpty() ? List.of() : List.of(new Extracted(null, candidates.get(0).text().trim()));
+  }
+
+  private static boolean hasMathDelimiter(String t) {
+    return t.indexOf('$') >= 0 || t.contains("\\(") || t.contains("\\[");
   }
 
   private static Expr parse(Candidate c) {
