@@ -36,10 +36,12 @@ public final class Equivalence {
   private static final int MAX_ITEMS = 64;
   private static final int MAX_CAS_NODES = 400;
   private static final int MAX_CAS_DIGITS = 40;
+  private static final int MAX_CAS_EXPONENT = 1_000;
+  private static final int MAX_CAS_FACTORIAL = 1_000;
   private static final double[] PROBES = {0.5772156649, 1.3247179572, 2.7182818284 / 2, 0.9189385332, 1.6180339887};
 
   private final VerifyOptions options;
-  private final long deadlineNanos;
+  private long deadlineNanos;
   private String technicalReason;
 
   public Equivalence(VerifyOptions options, long deadlineNanos) {
@@ -345,10 +347,13 @@ public final class Equivalence {
   private boolean casDecides(CasQuestion question, Expr a, Expr b) {
     if (Exprs.size(a) + Exprs.size(b) > MAX_CAS_NODES
         || Exprs.hasLiteralLongerThan(a, MAX_CAS_DIGITS)
-        || Exprs.hasLiteralLongerThan(b, MAX_CAS_DIGITS)) {
+        || Exprs.hasLiteralLongerThan(b, MAX_CAS_DIGITS)
+        || !casSafe(a)
+        || !casSafe(b)) {
       technicalReason = Verdict.TOO_LARGE;
       return false;
     }
+    deadlineNanos += Cas.initialize();
     if (remainingMillis() <= 0) {
       technicalReason = Verdict.TIMEOUT;
       return false;
@@ -358,6 +363,39 @@ public final class Equivalence {
       technicalReason = Verdict.TIMEOUT;
     }
     return outcome == Cas.Outcome.EQUAL;
+  }
+
+  /**
+   * Symja ignores its stop request inside some big-integer work, so what could explode is refused
+   * before it is asked: constant exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value and
+   * factorials/binomials of constants beyond {@link #MAX_CAS_FACTORIAL}.
+   */
+  private static boolean casSafe(Expr e) {
+    if (e instanceof Expr.Pow p && !bounded(p.exponent(), MAX_CAS_EXPONENT)) {
+      return false;
+    }
+    if (e instanceof Expr.Call c && (c.function().equals("factorial") || c.function().equals("binom"))) {
+      for (Expr arg : c.args()) {
+        if (!bounded(arg, MAX_CAS_FACTORIAL)) {
+          return false;
+        }
+      }
+    }
+    for (Expr child : Exprs.children(e)) {
+      if (!casSafe(child)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A constant of absolute value at most {@code limit}, or an expression with free symbols. */
+  private static boolean bounded(Expr e, int limit) {
+    if (!Exprs.freeSymbols(e).isEmpty()) {
+      return true;
+    }
+    double v = NumericEvaluator.evaluate(e, Map.of());
+    return Double.isFinite(v) && Math.abs(v) <= limit;
   }
 
   private long remainingMillis() {
