@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      VerifyCommand.class,
+      ScoreCommand.class,
     })
 public final class Orz implements Runnable {
 
