@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print measured figures (throughput, latency, utilisation).",
-    subcommands = {BenchRolloutCommand.class, PpoBenchCommand.class})
+    subcommands = {
+      BenchRolloutCommand.class,
+      PpoBenchCommand.class,
+      BenchVerifyCommand.class,
+    })
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
