@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
     name = "cluster",
     mixinStandardHelpOptions = true,
     description = {
-      "A Spark standalone cluster on 127.0.0.1 (Master + workers from the project's jars), so any job",
-      "can run on several executors with -- --master spark://127.0.0.1:7077."
+      "A Spark standalone cluster on 127.0.0.1 for runs on several executors.",
+      "Master and workers start from the project's jars; run any job on it with",
+      "-- --master spark://127.0.0.1:7077."
     },
     subcommands = {
       ClusterCommand.Start.class,

@@ -1,7 +1,10 @@
 package org.orzspark.reward.spark;
 
 import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
@@ -11,11 +14,13 @@ import org.apache.spark.sql.expressions.SparkUserDefinedFunction;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.orzspark.reward.OrzFormat;
 import org.orzspark.reward.OrzReward;
 import org.orzspark.reward.ReflectionPatterns;
 import org.orzspark.reward.extract.ExtractionConfig;
 import org.orzspark.reward.extract.OrzAnswerExtractor;
 import org.orzspark.reward.verify.MathVerifier;
+import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
 import scala.collection.immutable.Seq;
 
@@ -32,6 +37,10 @@ import scala.collection.immutable.Seq;
  *       same way; false when either is null. Never null.
  *   <li>{@code orz_reflection_patterns(response) -> array<string>}: the reflection patterns that
  *       occur ({@link ReflectionPatterns#NAMES}); empty for a null response.
+ *   <li>{@code orz_judge(response, ground_truth, finished) -> struct<reward, reason>}: the reward
+ *       with the verifier's reason code when it is 0 for a technical cause (timeout, parse error).
+ *   <li>{@code orz_format_ok(response) -> boolean}: well-formed ORZ answer format ({@link
+ *       OrzFormat}).
  * </ul>
  *
  * Settings, read once on the driver from the session conf (executors get plain values):
@@ -58,6 +67,35 @@ public final class RewardUdfs {
     spark.udf().register("orz_extract_answer", extractAnswer());
     spark.udf().register("orz_verify", verify(options));
     spark.udf().register("orz_reflection_patterns", reflectionPatterns(caseInsensitive));
+    spark.udf().register("orz_judge", judge(options));
+    spark.udf().register("orz_format_ok", formatOk());
+  }
+
+  /** The struct {@code orz_judge} returns: the reward and, when 0 for a technical cause, why. */
+  public static final StructType JUDGEMENT =
+      DataTypes.createStructType(List.of(
+          DataTypes.createStructField("reward", DataTypes.FloatType, false),
+          DataTypes.createStructField("reason", DataTypes.StringType, true)));
+
+  /**
+   * {@code orz_judge(response, ground_truth, finished)}: the reward and its reason code in one
+   * verification (see {@link OrzReward#judge}).
+   */
+  public static UserDefinedFunction judge(VerifyOptions options) {
+    return functions.udf(
+        (UDF3<String, String, Boolean, Row>)
+            (response, truth, finished) -> {
+              Verdict verdict = truth == null
+                  ? Verdict.failed(Verdict.NO_GOLD)
+                  : OrzReward.judge(response, truth, finished == null || finished, options);
+              return RowFactory.create(verdict.equal() ? 1f : 0f, verdict.reason());
+            },
+        JUDGEMENT);
+  }
+
+  /** {@code orz_format_ok(response) -> boolean}: see {@link OrzFormat}; false for null. */
+  public static UserDefinedFunction formatOk() {
+    return functions.udf((UDF1<String, Boolean>) OrzFormat::wellFormed, DataTypes.BooleanType);
   }
 
   /** {@code orz_reward(response, ground_truth)}. */

@@ -69,6 +69,22 @@ class RewardUdfsTest {
   }
 
   @Test
+  void judgeGivesTheRewardWithItsReasonAndFormatOkTheFormatFlag() {
+    List<Row> rows =
+        spark.sql(
+                "SELECT id, orz_judge(response, ground_truth, finished) AS j, orz_format_ok(response)"
+                    + " FROM responses ORDER BY id")
+            .collectAsList();
+    assertThat(rows.stream().map(r -> r.getStruct(1).getFloat(0)).toList())
+        .containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
+    assertThat(rows.get(1).getStruct(1).isNullAt(1)).as("a wrong answer is no technical failure").isTrue();
+    assertThat(rows.get(3).getStruct(1).getString(1)).isEqualTo("no-answer");
+    assertThat(rows.get(5).getStruct(1).getString(1)).isEqualTo("no-gold");
+    assertThat(rows.stream().map(r -> r.getBoolean(2)).toList())
+        .containsExactly(true, true, true, false, false, false, false);
+  }
+
+  @Test
   void rewardRejectsAWrongNumberOfArguments() {
     assertThatThrownBy(() -> spark.sql("SELECT orz_reward(response) FROM responses").collect())
         .hasMessageContaining("orz_reward takes");
