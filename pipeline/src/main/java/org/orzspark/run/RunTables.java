@@ -14,6 +14,10 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Schemas of the run directory's Parquet tables. They are the contract with everything that reads
  * a run (analysis, evaluation, notebooks, DuckDB): columns are only ever added, never renamed.
+ *
+ * <p>{@code iteration} is a Hive-style partition column: it is the folder name
+ * ({@code iteration=7/}), not a column inside the files, so reading {@code R/rollouts} (Spark, or
+ * DuckDB with {@code hive_partitioning}) yields it as an integer column.
  */
 public final class RunTables {
   private RunTables() {}
@@ -22,8 +26,8 @@ public final class RunTables {
    * {@code R/rollouts/iteration=N/}: one row per generated response, scored.
    *
    * <ul>
-   *   <li>{@code iteration}: the iteration whose rollout produced it (its policy is checkpoint
-   *       {@code iteration - 1});
+   *   <li>{@code iteration} (partition): the iteration whose rollout produced it (its policy is
+   *       checkpoint {@code iteration - 1});
    *   <li>{@code prompt_id}, {@code sample_index}: the row's identity; with the run seed they fix
    *       every random draw of the sample;
    *   <li>{@code question}, {@code ground_truth}: from the prompt set;
@@ -43,9 +47,21 @@ public final class RunTables {
    * </ul>
    */
   public static final StructType ROLLOUTS =
-      createStructType(
+      withFields(
+          RunTables.generated(),
           List.of(
-              createStructField("iteration", IntegerType, false),
+              createStructField("reward", FloatType, true),
+              createStructField("extracted_answer", StringType, true),
+              createStructField("verify_reason", StringType, true),
+              createStructField("format_ok", BooleanType, true),
+              createStructField("reflection_patterns", createArrayType(StringType, false), true)));
+
+  /** The rollout stage's rows before scoring: the first columns of {@link #ROLLOUTS}. */
+  public static final StructType GENERATED = generated();
+
+  private static StructType generated() {
+    return createStructType(
+          List.of(
               createStructField("prompt_id", StringType, false),
               createStructField("sample_index", IntegerType, false),
               createStructField("question", StringType, false),
@@ -55,12 +71,16 @@ public final class RunTables {
               createStructField("response", StringType, false),
               createStructField("sampling_logprobs", createArrayType(FloatType, false), false),
               createStructField("finish_reason", StringType, false),
-              createStructField("response_length", IntegerType, false),
-              createStructField("reward", FloatType, true),
-              createStructField("extracted_answer", StringType, true),
-              createStructField("verify_reason", StringType, true),
-              createStructField("format_ok", BooleanType, true),
-              createStructField("reflection_patterns", createArrayType(StringType, false), true)));
+              createStructField("response_length", IntegerType, false)));
+  }
+
+  private static StructType withFields(StructType base, List<org.apache.spark.sql.types.StructField> more) {
+    StructType out = base;
+    for (var field : more) {
+      out = out.add(field);
+    }
+    return out;
+  }
 
   /**
    * {@code R/experience/iteration=N/}: one row per response, the PPO training data.
@@ -78,7 +98,6 @@ public final class RunTables {
   public static final StructType EXPERIENCE =
       createStructType(
           List.of(
-              createStructField("iteration", IntegerType, false),
               createStructField("prompt_id", StringType, false),
               createStructField("sample_index", IntegerType, false),
               createStructField("token_ids", createArrayType(IntegerType, false), false),
