@@ -70,7 +70,8 @@ public final class Equivalence {
     boolean goldNamed = isNamedValue(g) && (options.allowSetRelationComp() || !isMembership(g));
     boolean predNamed = isNamedValue(p);
     if (goldNamed && predNamed) {
-      return equal(valueOf(g), valueOf(p));
+      // Named values compare by value (k=1 vs n=1); equations such as y=x vs x=y as relations.
+      return equal(valueOf(g), valueOf(p)) || relationEqual((Relation) g, (Relation) p);
     }
     if (goldNamed && !(p instanceof Relation)) {
       return equal(valueOf(g), p);
