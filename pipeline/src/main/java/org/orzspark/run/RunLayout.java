@@ -7,6 +7,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * R/run.json                      frozen configuration
+ * R/prompts/                      the run's prompt set, frozen at init (Parquet, prompt schema)
  * R/checkpoints/iter-000007/      policy/, critic/ (Hugging Face layout), optimizer/, state.json,
  *                                 MANIFEST.json (checksums), _SUCCESS
  * R/rollouts/iteration=7/         one row per response (Parquet)
@@ -26,6 +27,10 @@ public record RunLayout(Path root) {
     return root.resolve("run.json");
   }
 
+  public Path prompts() {
+    return root.resolve("prompts");
+  }
+
   public Path checkpoints() {
     return root.resolve("checkpoints");
   }
@@ -38,6 +43,11 @@ public record RunLayout(Path root) {
     return root.resolve("rollouts").resolve("iteration=" + iteration);
   }
 
+  /** The rollout stage's unscored rows, removed once the scored rollouts are complete. */
+  public Path generated(int iteration) {
+    return root.resolve("rollouts").resolve("_generated").resolve("iteration=" + iteration);
+  }
+
   public Path sampledPrompts(int iteration) {
     return root.resolve("rollouts").resolve("_prompts").resolve("iteration=" + iteration);
   }
@@ -48,6 +58,14 @@ public record RunLayout(Path root) {
 
   public Path metrics() {
     return root.resolve("metrics");
+  }
+
+  public Path metrics(int iteration) {
+    return metrics().resolve("iteration=" + iteration);
+  }
+
+  public Path metricsJsonl() {
+    return metrics().resolve("metrics.jsonl");
   }
 
   public Path quarantine() {

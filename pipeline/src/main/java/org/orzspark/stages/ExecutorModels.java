@@ -1,0 +1,124 @@
+package org.orzspark.stages;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.orzspark.model.CriticModel;
+import org.orzspark.model.PolicyModel;
+import org.orzspark.model.Tokenizers;
+import org.orzspark.model.ValueHeadInit;
+
+/**
+ * Inference models loaded once per executor JVM, by checkpoint folder, and shared by every task of
+ * that JVM (DJL's Spark {@code ModelLoader} habit): a stage's tasks, retries and later stages of the
+ * same application reuse them. Generation and experience forwards only read the weights, so tasks
+ * running in parallel share one copy. At most {@link #CAPACITY} folders stay loaded; the least
+ * recently used one that no task holds is closed.
+ */
+public final class ExecutorModels {
+  static final int CAPACITY = 2;
+
+  /** A policy with its tokenizer. */
+  public record Policy(PolicyModel model, HuggingFaceTokenizer tokenizer) {}
+
+  private static final Map<String, Entry> LOADED = new LinkedHashMap<>(16, 0.75f, true);
+  private static NDManager root;
+
+  private ExecutorModels() {}
+
+  /** A model held by a task; closing the lease lets the cache evict it later. */
+  public static final class Lease<T> implements AutoCloseable {
+    private final Entry entry;
+    private final T model;
+
+    private Lease(Entry entry, T model) {
+      this.entry = entry;
+      this.model = model;
+    }
+
+    public T get() {
+      return model;
+    }
+
+    @Override
+    public void close() {
+      synchronized (ExecutorModels.class) {
+        entry.leases--;
+      }
+    }
+  }
+
+  private static final class Entry implements AutoCloseable {
+    final Object model;
+    final AutoCloseable[] resources;
+    int leases;
+
+    Entry(Object model, AutoCloseable... resources) {
+      this.model = model;
+      this.resources = resources;
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (AutoCloseable resource : resources) {
+        resource.close();
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface Loader {
+    Entry load(NDManager manager) throws IOException;
+  }
+
+  /** The policy (and tokenizer) of a Hugging Face-layout folder. */
+  @SuppressWarnings("unchecked")
+  public static Lease<Policy> policy(Path folder) throws IOException {
+    return (Lease<Policy>) lease("policy:" + folder.toAbsolutePath(), manager -> {
+      PolicyModel model = PolicyModel.load(folder, manager);
+      HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
+      return new Entry(new Policy(model, tokenizer), tokenizer, model);
+    });
+  }
+
+  /** The critic of a folder that holds a {@code score} value head. */
+  @SuppressWarnings("unchecked")
+  public static Lease<CriticModel> critic(Path folder) throws IOException {
+    return (Lease<CriticModel>) lease("critic:" + folder.toAbsolutePath(), manager -> {
+      CriticModel model = CriticModel.load(folder, manager, ValueHeadInit.DEFAULT, 0);
+      return new Entry(model, model);
+    });
+  }
+
+  private static synchronized Lease<?> lease(String key, Loader loader) throws IOException {
+    if (root == null) {
+      root = NDManager.newBaseManager();
+    }
+    Entry entry = LOADED.get(key);
+    if (entry == null) {
+      entry = loader.load(root);
+      LOADED.put(key, entry);
+      evict();
+    }
+    entry.leases++;
+    return new Lease<>(entry, entry.model);
+  }
+
+  private static void evict() {
+    var iterator = LOADED.entrySet().iterator();
+    while (LOADED.size() > CAPACITY && iterator.hasNext()) {
+      Entry candidate = iterator.next().getValue();
+      if (candidate.leases == 0) {
+        iterator.remove();
+        try {
+          candidate.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("could not release a cached model", e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package org.orzspark.stages;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
+import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.generation.GeneratedSample;
+import org.orzspark.generation.Generator;
+import org.orzspark.generation.PromptRequest;
+import org.orzspark.generation.SamplingParams;
+import org.orzspark.model.Tokenizers;
+import org.orzspark.run.RunSettings;
+import org.orzspark.run.RunTables;
+import org.orzspark.run.Seeds;
+
+/**
+ * Stage 2: fan the iteration's prompts × samples out over the executors. The unit of work is a
+ * prompt with a block of its samples; by default a task owns whole prompts, so the prompt's KV
+ * prefix is computed once for all its samples, and only when there are more task slots than
+ * prompts are a prompt's samples split across tasks. The policy is loaded once per executor
+ * ({@link ExecutorModels}). A sample's tokens depend only on (run seed, iteration, prompt id, sample
+ * index) and the weights, so a retried task writes the same rows.
+ */
+public final class RolloutStage {
+  private RolloutStage() {}
+
+  /** Samples [firstSample, firstSample + samples) of one prompt. */
+  public record WorkUnit(String promptId, String question, String groundTruth, int firstSample,
+      int samples) implements Serializable {}
+
+  /** Everything a rollout task needs, as plain values. */
+  public record TaskSettings(String policyFolder, long generationSeed, String template,
+      int maxResponseTokens, double temperature, double topP, int topK, int batchSequences)
+      implements Serializable {}
+
+  /**
+   * Cuts prompts × samples into work units: one per prompt, or, when there are more task slots
+   * than prompts, each prompt's samples in {@code ceil(slots / prompts)} blocks.
+   */
+  public static List<WorkUnit> plan(List<SampleStage.SampledPrompt> prompts, int samplesPerPrompt,
+      int slots) {
+    int blocks = prompts.isEmpty() ? 1
+        : Math.min(samplesPerPrompt, Math.max(1, (slots + prompts.size() - 1) / prompts.size()));
+    List<WorkUnit> units = new ArrayList<>();
+    for (SampleStage.SampledPrompt prompt : prompts) {
+      for (int b = 0; b < blocks; b++) {
+        int from = (int) ((long) samplesPerPrompt * b / blocks);
+        int to = (int) ((long) samplesPerPrompt * (b + 1) / blocks);
+        if (to > from) {
+          units.add(new WorkUnit(prompt.promptId(), prompt.question(), prompt.answer(), from,
+              to - from));
+        }
+      }
+    }
+    return units;
+  }
+
+  /** Tasks for {@code units}: enough to fill the slots and to keep each task near one batch. */
+  static int taskCount(List<WorkUnit> units, int slots, int batchSequences) {
+    long sequences = units.stream().mapToLong(WorkUnit::samples).sum();
+    long byBatch = (sequences + batchSequences - 1) / batchSequences;
+    return (int) Math.max(1, Math.min(units.size(), Math.max(slots, byBatch)));
+  }
+
+  public static void run(IterationContext ctx, List<SampleStage.SampledPrompt> prompts)
+      throws IOException {
+    long started = System.nanoTime();
+    ctx.jobGroup("rollout");
+    int samples = ctx.get(RunSettings.SAMPLES_PER_PROMPT);
+    List<WorkUnit> units = plan(prompts, samples, ctx.slots());
+    int batch = ctx.get(RunSettings.ROLLOUT_BATCH_SEQUENCES);
+    TaskSettings settings = new TaskSettings(
+        ctx.startCheckpoint().resolve("policy").toString(),
+        Seeds.mix(ctx.get(RunSettings.SEED), "rollout", ctx.iteration()),
+        ctx.get(RunSettings.PROMPT_TEMPLATE),
+        ctx.get(RunSettings.MAX_RESPONSE_TOKENS),
+        ctx.get(RunSettings.TEMPERATURE),
+        ctx.get(RunSettings.TOP_P),
+        ctx.get(RunSettings.TOP_K),
+        batch);
+    long total = (long) prompts.size() * samples;
+    Path folder = ctx.layout().generated(ctx.iteration());
+    try (GenerationProgress progress = new GenerationProgress(ctx.spark().sparkContext(),
+            "iteration " + ctx.iteration() + " rollout", total, System.err);
+        AtomicOutput out = ctx.begin(folder)) {
+      JavaRDD<WorkUnit> work = ctx.sc().parallelize(units, taskCount(units, ctx.slots(), batch));
+      JavaRDD<Row> rows = GpuStages.requestGpus(work, ctx.get(RunSettings.GPUS_PER_TASK))
+          .mapPartitions(new GenerateTask(settings, progress.sequences(), progress.tokens()));
+      Dataset<Row> generated = ctx.spark().createDataFrame(rows, RunTables.GENERATED);
+      out.writeParquet(generated, "");
+      long[] counts = progress.counts();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      out.writeText(StageRecord.FILE, new StageRecord("rollout", seconds,
+          Map.of("sequences", (double) total, "tasks", (double) work.getNumPartitions(),
+              "units", (double) units.size()), Map.of()).toJson());
+      out.commit();
+    }
+  }
+
+  /** A rollout task: load (or reuse) the policy, generate its units' samples, emit rows. */
+  static final class GenerateTask implements FlatMapFunction<Iterator<WorkUnit>, Row> {
+    private final TaskSettings settings;
+    private final LongAccumulator sequences;
+    private final LongAccumulator tokens;
+
+    GenerateTask(TaskSettings settings, LongAccumulator sequences, LongAccumulator tokens) {
+      this.settings = settings;
+      this.sequences = sequences;
+      this.tokens = tokens;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<WorkUnit> partition) throws Exception {
+      List<WorkUnit> units = new ArrayList<>();
+      partition.forEachRemaining(units::add);
+      if (units.isEmpty()) {
+        return List.<Row>of().iterator();
+      }
+      try (ExecutorModels.Lease<ExecutorModels.Policy> lease =
+          ExecutorModels.policy(Path.of(settings.policyFolder()))) {
+        HuggingFaceTokenizer tokenizer = lease.get().tokenizer();
+        var model = lease.get().model();
+        List<PromptRequest> requests = new ArrayList<>();
+        Map<String, int[]> promptTokens = new java.util.HashMap<>();
+        for (WorkUnit unit : units) {
+          int[] ids = promptTokens.computeIfAbsent(unit.promptId(),
+              id -> Tokenizers.encode(tokenizer, render(unit.question())));
+          requests.add(new PromptRequest(unit.promptId(), ids, unit.firstSample(), unit.samples()));
+        }
+        SamplingParams params =
+            SamplingParams.orz(settings.maxResponseTokens(), model.config().eosTokenIds())
+                .withTemperature(settings.temperature())
+                .withTopP(settings.topP())
+                .withTopK(settings.topK());
+        Generator generator = new Generator(model, Tokenizers.decoder(tokenizer),
+            settings.generationSeed(), settings.batchSequences());
+        List<GeneratedSample> generated = generator.generateWithStats(requests, params, sample -> {
+          sequences.add(1);
+          tokens.add(sample.tokens().length);
+        }).samples();
+        Map<String, WorkUnit> byPrompt = new java.util.HashMap<>();
+        units.forEach(u -> byPrompt.putIfAbsent(u.promptId(), u));
+        List<Row> rows = new ArrayList<>(generated.size());
+        for (GeneratedSample sample : generated) {
+          WorkUnit unit = byPrompt.get(sample.promptId());
+          rows.add(RowFactory.create(
+              sample.promptId(), sample.sampleIndex(), unit.question(), unit.groundTruth(),
+              boxed(promptTokens.get(sample.promptId())), boxed(sample.tokens()), sample.text(),
+              boxed(sample.logprobs()), sample.finishReason(), sample.tokens().length));
+        }
+        return rows.iterator();
+      }
+    }
+
+    private String render(String question) {
+      return "reference".equals(settings.template())
+          ? PromptTemplate.renderReference(question) : PromptTemplate.render(question);
+    }
+  }
+
+  static List<Integer> boxed(int[] values) {
+    List<Integer> out = new ArrayList<>(values.length);
+    for (int v : values) {
+      out.add(v);
+    }
+    return out;
+  }
+
+  static List<Float> boxed(float[] values) {
+    List<Float> out = new ArrayList<>(values.length);
+    for (float v : values) {
+      out.add(v);
+    }
+    return out;
+  }
+}
