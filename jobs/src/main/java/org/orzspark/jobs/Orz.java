@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
       org.orzspark.jobs.cluster.ClusterCommand.class,
       VerifyCommand.class,
       ScoreCommand.class,
+      org.orzspark.jobs.train.InitCommand.class,
+      org.orzspark.jobs.train.IterateCommand.class,
+      org.orzspark.jobs.train.TrainCommand.class,
     })
 public final class Orz implements Runnable {
 

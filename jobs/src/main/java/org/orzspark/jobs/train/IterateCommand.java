@@ -1,0 +1,35 @@
+package org.orzspark.jobs.train;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.orzspark.stages.Iteration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code orz iterate}: exactly one iteration as one Spark application. */
+@Command(
+    name = "iterate",
+    mixinStandardHelpOptions = true,
+    description = "Run one iteration (sample, rollout, score, experience, update, metrics); resumable.")
+public final class IterateCommand implements Callable<Integer> {
+
+  @Option(names = "--run-dir", required = true, description = "The run directory (made by 'orz init').")
+  Path runDir;
+
+  @Option(names = "--iteration",
+      description = "The iteration expected to run; refused when it is complete or not next (default: the next one).")
+  Integer iteration;
+
+  @Override
+  public Integer call() throws Exception {
+    SparkSession spark = SparkSession.builder().appName("orz iterate " + runDir.getFileName()).getOrCreate();
+    try {
+      Iteration.run(spark, runDir, iteration, System.out);
+      return 0;
+    } catch (Iteration.UpdateRefusedException e) {
+      System.err.println("orz iterate: " + e.getMessage());
+      return 3;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package org.orzspark.jobs.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code orz train}: K iterations, each its own {@code spark-submit} through the launcher (what a
+ * scheduler would do), stopping at the first failure with its exit status.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Run K iterations, each its own spark-submit (orz iterate); stops at the first failure.")
+public final class TrainCommand implements Callable<Integer> {
+
+  @Option(names = "--run-dir", required = true, description = "The run directory (made by 'orz init').")
+  Path runDir;
+
+  @Option(names = "--iterations", defaultValue = "1", description = "Iterations to run (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Override
+  public Integer call() throws Exception {
+    for (int k = 1; k <= iterations; k++) {
+      int status = iterateOnce(runDir);
+      if (status != 0) {
+        System.err.printf("orz train: iteration %d of %d failed (exit %d); stopping%n", k, iterations, status);
+        return status;
+      }
+    }
+    return 0;
+  }
+
+  /** One {@code orz iterate} through the launcher, with the caller's spark-submit options. */
+  public static int iterateOnce(Path runDir) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(launcher().toString(), "iterate", "--run-dir",
+        runDir.toAbsolutePath().toString()));
+    List<String> sparkArgs = sparkSubmitArgs();
+    if (!sparkArgs.isEmpty()) {
+      command.add("--");
+      command.addAll(sparkArgs);
+    }
+    return new ProcessBuilder(command).inheritIO().start().waitFor();
+  }
+
+  /** {@code jobs/bin/orz}, found through {@code ORZ_HOME} (the launcher sets it). */
+  public static Path launcher() {
+    String home = System.getenv("ORZ_HOME");
+    if (home == null) {
+      throw new IllegalStateException("ORZ_HOME is not set: run this command through jobs/bin/orz");
+    }
+    return Path.of(home, "jobs", "bin", "orz");
+  }
+
+  /** The spark-submit options the launcher received after {@code --} (one per line). */
+  public static List<String> sparkSubmitArgs() {
+    String args = System.getenv("ORZ_SPARK_ARGS");
+    return args == null || args.isEmpty() ? List.of() : Arrays.asList(args.split("\n"));
+  }
+}

@@ -1,0 +1,133 @@
+package org.orzspark.stages;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.PromptSampler;
+import org.orzspark.run.RunConfig;
+import org.orzspark.run.RunLayout;
+
+/**
+ * One training iteration, as the paper's recipe reads: sample → rollout → score → experience →
+ * update (checkpoint) → metrics. It starts after the latest complete checkpoint and skips every
+ * stage whose output is already complete, so an application killed at any point finishes the same
+ * iteration with the same rows when run again.
+ */
+public final class Iteration {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Iteration() {}
+
+  /** What {@link #run} did: the iteration it completed and its metrics. */
+  public record Outcome(int iteration, Map<String, Double> metrics, boolean onlyMetrics) {}
+
+  /** The update refused a non-finite step: the previous checkpoint stays the latest. */
+  public static final class UpdateRefusedException extends RuntimeException {
+    public UpdateRefusedException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Runs the next iteration of the run in {@code runDir}.
+   *
+   * @param requested the iteration the caller expects to run, or null for "the next one"
+   */
+  public static Outcome run(SparkSession spark, Path runDir, Integer requested, PrintStream console)
+      throws IOException {
+    RunLayout layout = new RunLayout(runDir);
+    if (!Files.exists(layout.runJson())) {
+      throw new IllegalArgumentException("no run in " + runDir + " (run.json missing): run 'orz init' first");
+    }
+    RunConfig config = JSON.readValue(layout.runJson().toFile(), RunConfig.class);
+    int latest = new CheckpointStore(layout).latestComplete()
+        .orElseThrow(() -> new IllegalStateException("no complete checkpoint in " + layout.checkpoints()))
+        .iteration();
+    boolean metricsMissing = latest > 0 && !complete(spark, layout.metrics(latest));
+    int next = metricsMissing ? latest : latest + 1;
+    if (requested != null && requested != next) {
+      throw new IllegalArgumentException(requested <= latest
+          ? "iteration " + requested + " is already complete (latest checkpoint " + latest + "); nothing to do"
+          : "iteration " + requested + " cannot run yet: the latest complete checkpoint is " + latest
+              + ", so the next iteration is " + next);
+    }
+    IterationContext ctx = new IterationContext(spark, layout, config, next);
+    if (metricsMissing) {
+      console.printf("iteration %d: checkpoint complete, completing its metrics%n", next);
+      Map<String, Double> metrics = MetricsStage.run(ctx, Map.of());
+      console.println(MetricsStage.summary(next, metrics));
+      return new Outcome(next, metrics, true);
+    }
+    long started = System.nanoTime();
+    if (!ctx.complete(layout.sampledPrompts(next))) {
+      SampleStage.run(ctx, cursorOf(layout.checkpoint(latest)));
+    }
+    SampleStage.Result sample = SampleStage.read(ctx);
+    console.printf("iteration %d: %d prompts sampled%n", next, sample.prompts().size());
+    if (!ctx.complete(layout.rollouts(next))) {
+      if (!ctx.complete(layout.generated(next))) {
+        RolloutStage.run(ctx, sample.prompts());
+      }
+      ScoreStage.run(ctx);
+    }
+    console.printf("iteration %d: rollouts scored%n", next);
+    if (!ctx.complete(layout.experience(next))) {
+      ExperienceStage.run(ctx);
+    }
+    console.printf("iteration %d: experience written%n", next);
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("iteration", next);
+    state.put("cursor_epoch", sample.next().epoch());
+    state.put("cursor_offset", sample.next().offset());
+    long updateStarted = System.nanoTime();
+    UpdateStage.Result update = UpdateStage.run(ctx, state);
+    double updateSeconds = (System.nanoTime() - updateStarted) / 1e9;
+    if (!update.applied()) {
+      recordFailure(layout, next, update.refusal());
+      throw new UpdateRefusedException("iteration " + next + ": the update refused a step ("
+          + update.refusal() + "); checkpoint " + latest + " stays the latest");
+    }
+    CheckpointStore.Verdict written = CheckpointStore.verify(next, layout.checkpoint(next));
+    if (!written.complete()) {
+      throw new IllegalStateException("checkpoint " + next + " is not complete after the update: "
+          + written.problem().orElse("?"));
+    }
+    Map<String, Double> driverFigures = new LinkedHashMap<>();
+    driverFigures.put("time/update_s", updateSeconds);
+    driverFigures.put("time/iteration_s", (System.nanoTime() - started) / 1e9);
+    Map<String, Double> metrics = MetricsStage.run(ctx, driverFigures);
+    console.println(MetricsStage.summary(next, metrics));
+    return new Outcome(next, metrics, false);
+  }
+
+  /** Appends a refused update to {@code R/metrics/failures.jsonl}. */
+  private static void recordFailure(RunLayout layout, int iteration, String reason)
+      throws IOException {
+    Map<String, Object> failure = new LinkedHashMap<>();
+    failure.put("iteration", iteration);
+    failure.put("stage", "update");
+    failure.put("reason", reason);
+    failure.put("time", java.time.Instant.now().toString());
+    Files.createDirectories(layout.metrics());
+    Files.writeString(layout.metrics().resolve("failures.jsonl"),
+        JSON.writeValueAsString(failure) + System.lineSeparator(),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  private static boolean complete(SparkSession spark, Path folder) throws IOException {
+    return org.orzspark.datasets.io.AtomicOutput.isComplete(
+        spark.sparkContext().hadoopConfiguration(), folder.toString());
+  }
+
+  /** The data cursor a checkpoint's state.json carries. */
+  static PromptSampler.Cursor cursorOf(Path checkpoint) throws IOException {
+    var state = JSON.readTree(checkpoint.resolve(UpdateStage.STATE_FILE).toFile());
+    return new PromptSampler.Cursor(state.path("cursor_epoch").asInt(), state.path("cursor_offset").asInt());
+  }
+}

@@ -1,0 +1,147 @@
+package org.orzspark.stages;
+
+import static org.apache.spark.sql.functions.col;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.orzspark.datasets.PromptSchema;
+import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.model.CriticModel;
+import org.orzspark.model.PolicyModel;
+import org.orzspark.model.Tokenizers;
+import org.orzspark.model.ValueHeadInit;
+import org.orzspark.ppo.AdamW;
+import org.orzspark.ppo.WarmupSchedule;
+import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.RunConfig;
+import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunSettings;
+
+/**
+ * {@code orz init}: freezes a run. It writes the run's own copy of the prompt set (prompts whose
+ * rendered template exceeds {@code data.max_prompt_tokens} are quarantined with the reason, not
+ * truncated), checkpoint 0 (policy = base; critic = base + a fresh value head; fresh optimizer
+ * state; data cursor at the start) and, last, {@code run.json}: a folder with {@code run.json} is a
+ * run, and an existing run is never overwritten.
+ */
+public final class RunInitializer {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private RunInitializer() {}
+
+  /** What init produced. */
+  public record Result(RunLayout layout, long prompts, long quarantined) {}
+
+  public static Result init(SparkSession spark, Path runDir, RunConfig config) throws IOException {
+    RunLayout layout = new RunLayout(runDir);
+    if (Files.exists(layout.runJson())) {
+      throw new IllegalArgumentException("a run already exists in " + runDir
+          + " (run.json); choose another --run-dir or continue it with 'orz iterate'");
+    }
+    Path base = Path.of(config.baseModel());
+    int maxPromptTokens = config.get(RunSettings.MAX_PROMPT_TOKENS);
+    String template = config.get(RunSettings.PROMPT_TEMPLATE);
+    String basePath = base.toAbsolutePath().toString();
+    spark.udf().register("orz_prompt_tokens", (UDF1<String, Integer>) question ->
+        Tokenizers.encode(PromptTokenizer.of(basePath),
+            "reference".equals(template) ? PromptTemplate.renderReference(question)
+                : PromptTemplate.render(question)).length, DataTypes.IntegerType);
+    Dataset<Row> prompts = spark.read().schema(PromptSchema.SCHEMA).parquet(config.prompts())
+        .withColumn("_prompt_tokens", functions.call_udf("orz_prompt_tokens", col("question")))
+        .cache();
+    long kept;
+    long quarantined;
+    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
+        layout.prompts().toString(), true)) {
+      Dataset<Row> ok = prompts.filter(col("_prompt_tokens").leq(maxPromptTokens)).drop("_prompt_tokens");
+      out.writeParquet(ok, "");
+      kept = ok.count();
+      out.commit();
+    }
+    Dataset<Row> tooLong = prompts.filter(col("_prompt_tokens").gt(maxPromptTokens))
+        .withColumn("reason", functions.lit("prompt longer than data.max_prompt_tokens=" + maxPromptTokens));
+    quarantined = tooLong.count();
+    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
+        layout.quarantine().resolve("prompts").toString(), true)) {
+      out.writeParquet(tooLong, "");
+      out.commit();
+    }
+    prompts.unpersist();
+    if (kept < config.get(RunSettings.PROMPTS_PER_ITERATION)) {
+      throw new IllegalArgumentException("the prompt set has " + kept + " usable prompts, fewer than "
+          + "data.prompts_per_iteration=" + config.get(RunSettings.PROMPTS_PER_ITERATION));
+    }
+    writeCheckpointZero(layout, base, config);
+    Path temp = layout.runJson().resolveSibling("run.json.tmp");
+    JSON.writeValue(temp.toFile(), config);
+    Files.move(temp, layout.runJson(), StandardCopyOption.ATOMIC_MOVE);
+    return new Result(layout, kept, quarantined);
+  }
+
+  private static void writeCheckpointZero(RunLayout layout, Path base, RunConfig config)
+      throws IOException {
+    Path zero = layout.checkpoint(0);
+    if (Files.exists(zero)) {
+      // Left by an init that stopped before run.json: not part of any run yet.
+      org.apache.commons.io.FileUtils.deleteDirectory(zero.toFile());
+    }
+    ValueHeadInit init = ValueHeadInit.valueOf(
+        config.get(RunSettings.VALUE_HEAD_INIT).toUpperCase(java.util.Locale.ROOT));
+    long seed = config.get(RunSettings.SEED);
+    new CheckpointStore(layout).write(0, folder -> {
+      try (NDManager manager = NDManager.newBaseManager();
+          PolicyModel policy = PolicyModel.load(base, manager);
+          CriticModel critic = CriticModel.load(base, manager, init, seed);
+          AdamW policyOptimizer = new AdamW(AdamW.Config.orz(new WarmupSchedule(1, 1)), manager);
+          AdamW criticOptimizer = new AdamW(AdamW.Config.orz(new WarmupSchedule(1, 1)), manager)) {
+        policy.save(folder.resolve("policy"));
+        critic.save(folder.resolve("critic"));
+        Files.createDirectories(folder.resolve("optimizer"));
+        try (OutputStream out = Files.newOutputStream(folder.resolve(UpdateStage.POLICY_OPTIMIZER))) {
+          policyOptimizer.save(out);
+        }
+        try (OutputStream out = Files.newOutputStream(folder.resolve(UpdateStage.CRITIC_OPTIMIZER))) {
+          criticOptimizer.save(out);
+        }
+      }
+      Map<String, Object> state = new LinkedHashMap<>();
+      state.put("iteration", 0);
+      state.put("cursor_epoch", 0);
+      state.put("cursor_offset", 0);
+      JSON.writeValue(folder.resolve(UpdateStage.STATE_FILE).toFile(), state);
+    });
+  }
+
+  /** One tokenizer per executor JVM and model folder, for the prompt-length check. */
+  static final class PromptTokenizer {
+    private static final Map<String, HuggingFaceTokenizer> LOADED = new java.util.HashMap<>();
+
+    private PromptTokenizer() {}
+
+    static synchronized HuggingFaceTokenizer of(String folder) throws IOException {
+      HuggingFaceTokenizer tokenizer = LOADED.get(folder);
+      if (tokenizer == null) {
+        tokenizer = Tokenizers.load(Path.of(folder));
+        LOADED.put(folder, tokenizer);
+      }
+      return tokenizer;
+    }
+  }
+}

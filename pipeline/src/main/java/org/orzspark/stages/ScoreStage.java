@@ -1,0 +1,65 @@
+package org.orzspark.stages;
+
+import static org.apache.spark.sql.functions.call_udf;
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.reward.spark.RewardUdfs;
+import org.orzspark.run.RunTables;
+
+/**
+ * Stage 3: score the generated responses with the reward UDFs on the DataFrame (reward with its
+ * reason code, extracted answer, format flag, reflection patterns) and write the iteration's
+ * rollouts. A response cut off by the length limit scores 0.
+ */
+public final class ScoreStage {
+  /** The rollout stage's record, kept in the rollouts folder. */
+  public static final String ROLLOUT_RECORD = "_stage_rollout.json";
+
+  private ScoreStage() {}
+
+  public static void run(IterationContext ctx) throws IOException {
+    long started = System.nanoTime();
+    ctx.jobGroup("score");
+    RewardUdfs.register(ctx.spark());
+    Path generatedFolder = ctx.layout().generated(ctx.iteration());
+    Dataset<Row> generated = ctx.spark().read().schema(RunTables.GENERATED)
+        .parquet(generatedFolder.toString());
+    List<Column> columns = new ArrayList<>();
+    for (String name : RunTables.GENERATED.fieldNames()) {
+      columns.add(col(name));
+    }
+    Column judgement = call_udf("orz_judge", col("response"), col("ground_truth"),
+        col("finish_reason").equalTo("stop"));
+    columns.add(judgement.getField("reward").as("reward"));
+    columns.add(call_udf("orz_extract_answer", col("response")).as("extracted_answer"));
+    columns.add(judgement.getField("reason").as("verify_reason"));
+    columns.add(call_udf("orz_format_ok", col("response")).as("format_ok"));
+    columns.add(call_udf("orz_reflection_patterns", col("response")).as("reflection_patterns"));
+    Dataset<Row> scored = generated.select(columns.toArray(Column[]::new));
+    Path folder = ctx.layout().rollouts(ctx.iteration());
+    try (AtomicOutput out = ctx.begin(folder)) {
+      out.writeParquet(scored, "");
+      double seconds = (System.nanoTime() - started) / 1e9;
+      out.writeText(StageRecord.FILE,
+          new StageRecord("score", seconds, Map.of(), Map.of()).toJson());
+      // The generated rows go once the rollouts are complete; their stage record stays.
+      out.writeText(ROLLOUT_RECORD, StageRecord.read(generatedFolder).toJson());
+      out.commit();
+    }
+    deleteRecursively(ctx, generatedFolder);
+  }
+
+  private static void deleteRecursively(IterationContext ctx, Path folder) throws IOException {
+    var path = new org.apache.hadoop.fs.Path(folder.toString());
+    path.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration()).delete(path, true);
+  }
+}

@@ -1,0 +1,276 @@
+package org.orzspark.stages;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.orzspark.collective.BarrierRing;
+import org.orzspark.collective.BarrierStage;
+import org.orzspark.collective.RingAllReduce;
+import org.orzspark.model.CriticModel;
+import org.orzspark.model.PolicyModel;
+import org.orzspark.model.ValueHeadInit;
+import org.orzspark.ppo.AdamW;
+import org.orzspark.ppo.GradientAllReduce;
+import org.orzspark.ppo.LossReduction;
+import org.orzspark.ppo.PolicyLoss;
+import org.orzspark.ppo.UpdateSchedule;
+import org.orzspark.ppo.ValueLoss;
+import org.orzspark.ppo.WarmupSchedule;
+import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunSettings;
+import org.orzspark.run.Seeds;
+import org.orzspark.train.ExperienceRow;
+import org.orzspark.train.ParameterDigest;
+import org.orzspark.train.ReplicaTrainer;
+import scala.Tuple2;
+
+/**
+ * Stage 5: the collective update. A Spark barrier stage of N tasks (gang-scheduled, retried all or
+ * nothing), each a data-parallel replica of policy, critic and both optimizers loaded from the
+ * starting checkpoint. The experience, in a canonical order (prompt id, sample index), is cut into N
+ * contiguous shards; at every optimizer step (policy: 1, critic: 12 by default) the replicas sum
+ * their gradients over a TCP ring ({@link RingAllReduce}). Afterwards the replicas compare parameter
+ * digests (they must be bit-identical) and task 0 writes the next checkpoint, with the update's
+ * figures in {@code update.json}; a refused (non-finite) step writes no checkpoint.
+ */
+public final class UpdateStage {
+  public static final String UPDATE_FILE = "update.json";
+  public static final String STATE_FILE = "state.json";
+  public static final String POLICY_OPTIMIZER = "optimizer/policy.adamw";
+  public static final String CRITIC_OPTIMIZER = "optimizer/critic.adamw";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private UpdateStage() {}
+
+  /** What every replica needs, as plain values. */
+  record TaskSettings(
+      String runRoot, int iteration, int replicas, int total, int[] responseLengths,
+      String reduction, double clipEpsilon, String valueLoss, double valueClip,
+      int policyMiniBatches, int criticMiniBatches, int tokenBudget, long shuffleSeed,
+      double policyLr, double criticLr, int warmupSteps, double beta1, double beta2,
+      double epsilon, double weightDecay, double gradClip, Map<String, Object> state)
+      implements Serializable {}
+
+  /** One replica's report to the driver. */
+  public record ReplicaReport(int replica, int rows, boolean applied, String refusal,
+      String policyDigest, String criticDigest, int allReduceCalls, double allReduceSeconds,
+      double seconds) implements Serializable {}
+
+  /** The stage's outcome: every replica's report. */
+  public record Result(List<ReplicaReport> replicas) {
+    public boolean applied() {
+      return replicas.stream().allMatch(ReplicaReport::applied);
+    }
+
+    public String refusal() {
+      return replicas.stream().filter(r -> !r.applied()).map(ReplicaReport::refusal).findFirst()
+          .orElse(null);
+    }
+  }
+
+  /** Contiguous shards: global row i goes to replica floor(i * n / total). */
+  static final class ContiguousPartitioner extends Partitioner {
+    private final int parts;
+    private final long total;
+
+    ContiguousPartitioner(int parts, long total) {
+      this.parts = parts;
+      this.total = total;
+    }
+
+    @Override
+    public int numPartitions() {
+      return parts;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (int) ((Long) key * parts / total);
+    }
+
+    /** The first global row of a replica's shard. */
+    static int shardStart(int replica, int parts, long total) {
+      return (int) ((replica * total + parts - 1) / parts);
+    }
+  }
+
+  public static Result run(IterationContext ctx, Map<String, Object> state) {
+    ctx.jobGroup("update");
+    Dataset<Row> experience =
+        ctx.spark().read().parquet(ctx.layout().experience(ctx.iteration()).toString())
+            .orderBy("prompt_id", "sample_index");
+    List<Row> lengths = experience.select("response_length").collectAsList();
+    int total = lengths.size();
+    int[] responseLengths = lengths.stream().mapToInt(r -> r.getInt(0)).toArray();
+    int configured = ctx.get(RunSettings.UPDATE_REPLICAS);
+    int replicas = Math.max(1, Math.min(total, configured > 0 ? configured : ctx.slots()));
+    TaskSettings settings = new TaskSettings(
+        ctx.layout().root().toString(), ctx.iteration(), replicas, total, responseLengths,
+        ctx.get(RunSettings.LOSS_REDUCTION), ctx.get(RunSettings.CLIP_EPSILON),
+        ctx.get(RunSettings.VALUE_LOSS), ctx.get(RunSettings.VALUE_CLIP),
+        ctx.get(RunSettings.POLICY_MINIBATCHES), ctx.get(RunSettings.CRITIC_MINIBATCHES),
+        ctx.get(RunSettings.MICRO_BATCH_TOKENS),
+        Seeds.mix(ctx.get(RunSettings.SEED), "update", ctx.iteration()),
+        ctx.get(RunSettings.POLICY_LR), ctx.get(RunSettings.CRITIC_LR),
+        ctx.get(RunSettings.WARMUP_STEPS), ctx.get(RunSettings.BETA1), ctx.get(RunSettings.BETA2),
+        ctx.get(RunSettings.ADAM_EPSILON), ctx.get(RunSettings.WEIGHT_DECAY),
+        ctx.get(RunSettings.GRAD_CLIP), state);
+    JavaPairRDD<Long, Row> indexed = experience.javaRDD().zipWithIndex()
+        .mapToPair(Tuple2::swap)
+        .partitionBy(new ContiguousPartitioner(replicas, total));
+    JavaRDD<Tuple2<Long, Row>> shards =
+        GpuStages.requestGpus(indexed.map(t -> t), ctx.get(RunSettings.GPUS_PER_TASK));
+    List<ReplicaReport> reports =
+        BarrierStage.mapPartitions(shards, rows -> List.of(replica(settings, rows)).iterator(),
+            ReplicaReport.class).collect();
+    return new Result(reports.stream().sorted(Comparator.comparingInt(ReplicaReport::replica))
+        .toList());
+  }
+
+  private static ReplicaReport replica(TaskSettings s, Iterator<Tuple2<Long, Row>> rows)
+      throws IOException {
+    long started = System.nanoTime();
+    BarrierTaskContext context = BarrierTaskContext.get();
+    int replica = context.partitionId();
+    List<Tuple2<Long, Row>> mine = new ArrayList<>();
+    rows.forEachRemaining(mine::add);
+    mine.sort(Comparator.comparing(Tuple2::_1));
+    List<ExperienceRow> shard = mine.stream().map(t -> ExperienceStage.fromRow(t._2())).toList();
+    int shardFrom = ContiguousPartitioner.shardStart(replica, s.replicas(), s.total());
+    RunLayout layout = new RunLayout(Path.of(s.runRoot()));
+    Path start = layout.checkpoint(s.iteration() - 1);
+    try (NDManager manager = NDManager.newBaseManager();
+        PolicyModel policy = PolicyModel.load(start.resolve("policy"), manager);
+        CriticModel critic = CriticModel.load(start.resolve("critic"), manager,
+            ValueHeadInit.DEFAULT, 0);
+        AdamW policyOptimizer = optimizer(s, s.policyLr(), manager, start.resolve(POLICY_OPTIMIZER));
+        AdamW criticOptimizer = optimizer(s, s.criticLr(), manager, start.resolve(CRITIC_OPTIMIZER));
+        RingAllReduce ring = BarrierRing.open(context, Duration.ofMinutes(5))) {
+      long[] allReduceNanos = {0};
+      int[] allReduceCalls = {0};
+      GradientAllReduce allReduce = local -> {
+        long t0 = System.nanoTime();
+        try {
+          ring.sumInPlace(local);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        allReduceNanos[0] += System.nanoTime() - t0;
+        allReduceCalls[0]++;
+        return local;
+      };
+      ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, trainerSettings(s))
+          .update(shard, shardFrom, s.responseLengths(), policyOptimizer, criticOptimizer,
+              allReduce);
+      float[] diagnostics = diagnostics(report.policyDiagnostics());
+      ring.sumInPlace(diagnostics);
+      String policyDigest = ParameterDigest.of(policy.parameters());
+      String criticDigest = ParameterDigest.of(critic.parameters());
+      String[] digests = context.allGather(policyDigest + ":" + criticDigest);
+      if (Arrays.stream(digests).distinct().count() != 1) {
+        throw new IllegalStateException(
+            "replicas diverged after the update (parameter digests differ): " + Arrays.toString(digests));
+      }
+      boolean applied = report.allApplied();
+      String refusal = applied ? null : refusal(report);
+      if (applied && replica == 0) {
+        Map<String, Object> update = updateFigures(s, report, diagnostics, policyDigest,
+            criticDigest, allReduceCalls[0], allReduceNanos[0], started);
+        new CheckpointStore(layout).write(s.iteration(), folder -> {
+          policy.save(folder.resolve("policy"));
+          critic.save(folder.resolve("critic"));
+          Files.createDirectories(folder.resolve("optimizer"));
+          try (OutputStream out = Files.newOutputStream(folder.resolve(POLICY_OPTIMIZER))) {
+            policyOptimizer.save(out);
+          }
+          try (OutputStream out = Files.newOutputStream(folder.resolve(CRITIC_OPTIMIZER))) {
+            criticOptimizer.save(out);
+          }
+          JSON.writeValue(folder.resolve(STATE_FILE).toFile(), s.state());
+          JSON.writeValue(folder.resolve(UPDATE_FILE).toFile(), update);
+        });
+      }
+      return new ReplicaReport(replica, shard.size(), applied, refusal, policyDigest, criticDigest,
+          allReduceCalls[0], allReduceNanos[0] / 1e9, (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private static ReplicaTrainer.Settings trainerSettings(TaskSettings s) {
+    ValueLoss valueLoss = "clipped".equals(s.valueLoss()) ? new ValueLoss(s.valueClip()) : ValueLoss.UNCLIPPED;
+    return new ReplicaTrainer.Settings(
+        "token_mean".equals(s.reduction()) ? LossReduction.TOKEN_MEAN : LossReduction.SEQUENCE_MEAN,
+        new PolicyLoss(s.clipEpsilon(), 0), valueLoss, s.policyMiniBatches(),
+        s.criticMiniBatches(), s.tokenBudget(), s.shuffleSeed());
+  }
+
+  private static AdamW optimizer(TaskSettings s, double lr, NDManager manager, Path state)
+      throws IOException {
+    AdamW optimizer = new AdamW(new AdamW.Config(new WarmupSchedule(lr, s.warmupSteps()),
+        s.beta1(), s.beta2(), s.epsilon(), s.weightDecay(), s.gradClip()), manager);
+    try (InputStream in = Files.newInputStream(state)) {
+      optimizer.load(in);
+    }
+    return optimizer;
+  }
+
+  /** The policy-loss diagnostics as sums that add up over replicas. */
+  private static float[] diagnostics(PolicyLoss.Diagnostics d) {
+    if (d == null) {
+      return new float[5];
+    }
+    return new float[] {d.tokens(), (float) d.clippedTokens(), (float) d.approxKlSum(),
+        (float) d.entropySum(), 1};
+  }
+
+  private static String refusal(ReplicaTrainer.Report report) {
+    List<UpdateSchedule.Report> all = new ArrayList<>(report.policySteps());
+    all.addAll(report.criticSteps());
+    return all.stream().filter(r -> !r.step().applied()).map(r -> r.step().refusal()).findFirst()
+        .orElse("refused");
+  }
+
+  private static Map<String, Object> updateFigures(TaskSettings s, ReplicaTrainer.Report report,
+      float[] diagnostics, String policyDigest, String criticDigest, int calls, long allReduceNanos,
+      long started) {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    UpdateSchedule.Report policyStep = report.policySteps().get(report.policySteps().size() - 1);
+    figures.put("losses/policy", report.policySteps().stream().mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
+    figures.put("losses/value", report.criticSteps().stream().mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
+    figures.put("losses/clipfrac", diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0);
+    figures.put("losses/approx_kl", diagnostics[0] > 0 ? diagnostics[2] / diagnostics[0] : 0.0);
+    figures.put("grad/norm", policyStep.step().gradNorm());
+    figures.put("grad/critic_norm", report.criticSteps().stream().mapToDouble(r -> r.step().gradNorm()).average().orElse(Double.NaN));
+    figures.put("optim/policy_lr", policyStep.step().learningRate());
+    figures.put("optim/policy_steps", (double) policyStep.step().step());
+    figures.put("optim/critic_steps", (double) report.criticSteps().get(report.criticSteps().size() - 1).step().step());
+    figures.put("update/replicas", (double) s.replicas());
+    figures.put("update/allreduce_calls", (double) calls);
+    figures.put("update/allreduce_s_per_step", calls == 0 ? 0.0 : allReduceNanos / 1e9 / calls);
+    figures.put("time/update_task_s", (System.nanoTime() - started) / 1e9);
+    figures.put("digest/policy", policyDigest);
+    figures.put("digest/critic", criticDigest);
+    return figures;
+  }
+}
