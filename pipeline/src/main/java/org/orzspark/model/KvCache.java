@@ -88,7 +88,7 @@ public final class KvCache implements AutoCloseable {
   }
 
   /** The key bias for queries over columns [0, length + t), attached to {@code step}. */
-  NDArray keyBias(long t, NDManager step) {
+  public NDArray keyBias(long t, NDManager step) {
     return keyBias.get(step, new NDIndex(":, :, :, :, :{}", length + t));
   }
 
