@@ -1,6 +1,5 @@
 package org.orzspark.tokenizer;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Writes a {@link BpeVocabulary} as the Hugging Face tokenizer files ({@code tokenizer.json}, {@code
  * tokenizer_config.json}) in the layout Qwen2/Qwen3 use: NFC normaliser, the Qwen2 split regex then
  * {@code ByteLevel} (no prefix space), a BPE model with vocab and merges, {@code ByteLevel} decoder,
- * and the added tokens. Both DJL's {@link HuggingFaceTokenizer} and {@code transformers} read them.
+ * and the added tokens. DJL's {@code HuggingFaceTokenizer} (see {@code org.orzspark.model.Tokenizers})
+ * and {@code transformers} read them.
  */
 public final class TokenizerFiles {
 
@@ -34,16 +33,6 @@ public final class TokenizerFiles {
     Files.createDirectories(dir);
     JSON.writeValue(dir.resolve(TOKENIZER_JSON).toFile(), tokenizerJson(vocabulary));
     JSON.writeValue(dir.resolve(TOKENIZER_CONFIG_JSON).toFile(), tokenizerConfigJson(vocabulary));
-  }
-
-  /**
-   * Loads {@code dir/tokenizer.json} through DJL, offline, with the settings generation and training
-   * need: no truncation, no padding, no added BOS/EOS (the template is sent as written).
-   */
-  public static HuggingFaceTokenizer load(Path dir) throws IOException {
-    return HuggingFaceTokenizer.newInstance(
-        dir.resolve(TOKENIZER_JSON),
-        Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
   }
 
   static ObjectNode tokenizerJson(BpeVocabulary vocabulary) {

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.model.Tokenizers;
 
 /** Trains on a small template-shaped corpus, writes the files, and reads them back through DJL. */
 class TokenizerFilesTest {
@@ -63,7 +64,7 @@ class TokenizerFilesTest {
             + "Compute 123 - 45, then double it. Ünïcode too!\nAssistant: <think> 123 - 45 = 78"
             + " </think> <answer> \\boxed{156} </answer>"
             + SpecialTokens.END_OF_TEXT;
-    try (HuggingFaceTokenizer tokenizer = TokenizerFiles.load(dir)) {
+    try (HuggingFaceTokenizer tokenizer = Tokenizers.load(dir)) {
       long[] ids = tokenizer.encode(text).getIds();
 
       assertThat(tokenizer.decode(ids, false)).isEqualTo(text);
@@ -74,7 +75,7 @@ class TokenizerFilesTest {
 
   @Test
   void eachTagAndEndOfTextIsOneAddedId() throws Exception {
-    try (HuggingFaceTokenizer tokenizer = TokenizerFiles.load(dir)) {
+    try (HuggingFaceTokenizer tokenizer = Tokenizers.load(dir)) {
       for (String tag : SpecialTokens.ALL) {
         Encoding encoding = tokenizer.encode(" x " + tag + " y");
         assertThat(encoding.getIds()).contains((long) vocabulary.addedTokenId(tag));
@@ -87,7 +88,7 @@ class TokenizerFilesTest {
 
   @Test
   void frequentWordsAreSingleTokensAndNumbersAreDigits() throws Exception {
-    try (HuggingFaceTokenizer tokenizer = TokenizerFiles.load(dir)) {
+    try (HuggingFaceTokenizer tokenizer = Tokenizers.load(dir)) {
       assertThat(tokenizer.encode(" Assistant").getTokens()).containsExactly("ĠAssistant");
       assertThat(tokenizer.encode("12345").getTokens()).containsExactly("1", "2", "3", "4", "5");
       // No truncation: a long input keeps every token.
