@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      PretrainBaseCommand.class,
+      GenerateCommand.class,
     })
 public final class Orz implements Runnable {
 

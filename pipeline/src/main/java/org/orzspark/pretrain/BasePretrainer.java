@@ -69,6 +69,8 @@ public final class BasePretrainer {
    *     token ids are replaced by the trained tokenizer's
    * @param seed the one seed every random choice derives from
    * @param families synthetic task families of the corpus and of the held-out set
+   * @param minDifficulty lowest synthetic difficulty (1..3)
+   * @param maxDifficulty highest synthetic difficulty (1..3)
    * @param trainProblems problems in the corpus (the training steps cycle through them)
    * @param heldOutProblems held-out problems for the evaluation
    * @param corruptedShare share of the corpus written with a flawed solution
@@ -87,6 +89,8 @@ public final class BasePretrainer {
       Qwen2Config architecture,
       long seed,
       List<String> families,
+      int minDifficulty,
+      int maxDifficulty,
       int trainProblems,
       int heldOutProblems,
       double corruptedShare,
@@ -169,7 +173,9 @@ public final class BasePretrainer {
       Options options, Path target, Path work, PrintStream progress, long start)
       throws IOException {
     List<SyntheticProblem> problems =
-        SyntheticTasks.generate(options.families(), options.trainProblems(), options.seed());
+        SyntheticTasks.generate(
+            options.families(), options.trainProblems(), options.seed(),
+            options.minDifficulty(), options.maxDifficulty());
     List<SyntheticProblem> heldOut = heldOut(options, problems);
     List<PretrainCorpus.Example> corpus =
         PretrainCorpus.build(problems, options.corruptedShare(), Seeds.derive(options.seed(), CORPUS_STREAM));
@@ -233,7 +239,8 @@ public final class BasePretrainer {
     training.forEach(p -> seen.add(p.question()));
     return SyntheticTasks.generate(
             options.families(), 2 * options.heldOutProblems(),
-            Seeds.derive(options.seed(), HELD_OUT_STREAM))
+            Seeds.derive(options.seed(), HELD_OUT_STREAM), options.minDifficulty(),
+            options.maxDifficulty())
         .stream()
         .filter(p -> seen.add(p.question()))
         .limit(options.heldOutProblems())

@@ -29,7 +29,7 @@ class BasePretrainerTest {
     Qwen2Config micro =
         new Qwen2Config(1, 32, 64, 1, 2, 1, 512, 10000.0, 1e-6, true, null, List.of(), "float32");
     return new BasePretrainer.Options(
-        micro, seed, List.of("arithmetic", "comparison"), 300, 12, 0.45, 400, 300,
+        micro, seed, List.of("arithmetic", "comparison"), 1, 2, 300, 12, 0.45, 400, 300,
         40, 8, 3e-3, 4, 0.1, 1.0, 24, 10);
   }
 
