@@ -126,10 +126,15 @@ public final class BasePretrainer {
   /** One point of the loss curve: the mean loss of the steps since the previous point. */
   public record LossPoint(int step, double loss) {}
 
-  /** What a run produced. */
+  /**
+   * What a run produced.
+   *
+   * @param config the trained model's architecture (vocabulary and EOS from the tokenizer)
+   */
   public record Result(
       Path output,
       Options options,
+      Qwen2Config config,
       long parameters,
       int vocabSize,
       Map<SolutionStyle, Integer> corpusStyles,
@@ -224,7 +229,7 @@ public final class BasePretrainer {
       model.save(modelDir);
       Result result =
           new Result(
-              target, options, config.parameterCount(), vocabulary.size(), styles, training.lossCurve(),
+              target, options, config, config.parameterCount(), vocabulary.size(), styles, training.lossCurve(),
               training.tokensPerSecond(), training.seconds(), sampled, greedy,
               (System.nanoTime() - start) / 1e9);
       JSON.writeValue(modelDir.resolve(REPORT_FILE).toFile(), report(result));
