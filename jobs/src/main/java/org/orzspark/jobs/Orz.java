@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       PretrainBaseCommand.class,
       GenerateCommand.class,
+      VerifyCommand.class,
+      ScoreCommand.class,
     })
 public final class Orz implements Runnable {
 
