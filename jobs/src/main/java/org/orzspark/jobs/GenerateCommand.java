@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.generation.GeneratedSample;
@@ -17,7 +18,8 @@ import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Tokenizers;
-import org.orzspark.pretrain.ExactAnswerCheck;
+import org.orzspark.pretrain.OrzFormat;
+import org.orzspark.reward.extract.OrzAnswerExtractor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,8 +105,8 @@ public final class GenerateCommand implements Callable<Integer> {
         out.printf(
             "--- sample %d: %s, %d tokens, %s, answer %s%n",
             sample.sampleIndex(), sample.finishReason(), sample.tokens().length,
-            ExactAnswerCheck.isWellFormed(sample.text()) ? "well-formed" : "malformed",
-            ExactAnswerCheck.extractAnswer(sample.text()).orElse("(none)"));
+            OrzFormat.isWellFormed(sample.text()) ? "well-formed" : "malformed",
+            Objects.requireNonNullElse(OrzAnswerExtractor.fromResponse(sample.text()), "(none)"));
         out.println(sample.text());
       }
     }

@@ -11,19 +11,22 @@ import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Tokenizers;
+import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.verify.VerifyOptions;
 
 /**
  * Scores a policy on held-out problems the way RL will see them: the ORZ template prompt, one
- * response per problem sampled with the ORZ stop strings, and {@link ExactAnswerCheck} for accuracy
- * and format.
+ * response per problem sampled with the ORZ stop strings, the ORZ reward ({@link OrzReward}) for
+ * accuracy and {@link OrzFormat} for the format.
  */
 public final class HeldOutEvaluator {
 
   /**
    * Figures at one temperature.
    *
-   * @param accuracy share of responses whose extracted answer is the reference
-   * @param formatRate share of responses in the ORZ format ({@link ExactAnswerCheck#isWellFormed})
+   * @param accuracy mean ORZ reward: share of finished responses whose boxed answer equals the
+   *     reference
+   * @param formatRate share of responses in the ORZ format ({@link OrzFormat#isWellFormed})
    * @param meanResponseTokens mean response length in tokens
    */
   public record Evaluation(
@@ -56,9 +59,10 @@ public final class HeldOutEvaluator {
     int wellFormed = 0;
     long tokens = 0;
     for (int i = 0; i < samples.size(); i++) {
-      String response = samples.get(i).text();
-      correct += ExactAnswerCheck.isCorrect(response, problems.get(i).answer()) ? 1 : 0;
-      wellFormed += ExactAnswerCheck.isWellFormed(response) ? 1 : 0;
+      GeneratedSample sample = samples.get(i);
+      boolean finished = GeneratedSample.STOP.equals(sample.finishReason());
+      correct += (int) OrzReward.score(sample.text(), problems.get(i).answer(), finished, VerifyOptions.DEFAULTS);
+      wellFormed += OrzFormat.isWellFormed(sample.text()) ? 1 : 0;
       tokens += samples.get(i).tokens().length;
     }
     int n = Math.max(1, samples.size());

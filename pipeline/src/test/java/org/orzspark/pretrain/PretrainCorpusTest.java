@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.synth.SyntheticProblem;
 import org.orzspark.datasets.synth.SyntheticTasks;
+import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.verify.VerifyOptions;
 
 class PretrainCorpusTest {
 
@@ -46,11 +48,11 @@ class PretrainCorpusTest {
     for (PretrainCorpus.Example example : PretrainCorpus.build(PROBLEMS.subList(0, 400), 0.5, 1)) {
       assertThat(example.prompt()).endsWith("Assistant: <think>");
       assertThat(example.completion()).startsWith(" ");
-      assertThat(ExactAnswerCheck.isWellFormed(example.completion())).isEqualTo(example.style().wellFormed());
+      assertThat(OrzFormat.isWellFormed(example.completion())).isEqualTo(example.style().wellFormed());
       if (example.style().wellFormed()) {
-        assertThat(ExactAnswerCheck.isCorrect(example.completion(), example.answer()))
+        assertThat(OrzReward.score(example.completion(), example.answer(), true, VerifyOptions.DEFAULTS))
             .as(example.completion())
-            .isEqualTo(example.style().answerCorrect());
+            .isEqualTo(example.style().answerCorrect() ? 1f : 0f);
       }
     }
     assertThat(PretrainCorpus.build(PROBLEMS.subList(0, 1), 0, 1).get(0).prompt())

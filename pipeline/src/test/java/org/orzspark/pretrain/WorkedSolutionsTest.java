@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.verify.VerifyOptions;
 
 class WorkedSolutionsTest {
 
@@ -92,9 +94,11 @@ class WorkedSolutionsTest {
         WorkedSolutions.Written written = WorkedSolutions.write(steps, "21", style, new SplittableRandom(seed));
         assertThat(written.style()).isEqualTo(style);
         String completion = written.completion();
-        assertThat(ExactAnswerCheck.isWellFormed(completion)).as(completion).isEqualTo(style.wellFormed());
+        assertThat(OrzFormat.isWellFormed(completion)).as(completion).isEqualTo(style.wellFormed());
         if (style.wellFormed()) {
-          assertThat(ExactAnswerCheck.isCorrect(completion, "21")).as(completion).isEqualTo(style.answerCorrect());
+          assertThat(OrzReward.score(completion, "21", true, VerifyOptions.DEFAULTS))
+              .as(completion)
+              .isEqualTo(style.answerCorrect() ? 1f : 0f);
         } else {
           // Only the format is broken: the correct answer is still written.
           assertThat(completion).contains("21");
