@@ -117,6 +117,9 @@ public final class GenerateCommand implements Callable<Integer> {
       return List.of(questions.prompt);
     }
     Path file = questions.promptsFile;
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--prompts file not found: " + file.toAbsolutePath());
+    }
     if (Files.size(file) > MAX_PROMPTS_FILE_BYTES) {
       throw new IllegalArgumentException(
           file + " is larger than " + MAX_PROMPTS_FILE_BYTES + " bytes; expected one question per line");

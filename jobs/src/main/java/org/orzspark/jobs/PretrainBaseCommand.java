@@ -67,7 +67,7 @@ public final class PretrainBaseCommand implements Callable<Integer> {
   int tokenizerTexts = 5000;
 
   @Option(names = "--steps", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
-  int steps = 1200;
+  int steps = 1000;
 
   @Option(names = "--batch-size", description = "Sequences per step. Default: ${DEFAULT-VALUE}.")
   int batchSize = 32;

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -221,9 +222,11 @@ public final class BasePretrainer {
       HeldOutEvaluator.Evaluation sampled = evaluator.evaluate(heldOut, 1.0);
       HeldOutEvaluator.Evaluation greedy = evaluator.evaluate(heldOut, 0.0);
       progress.printf(
-          "held out (%d problems): sampled T=1 accuracy %.1f%% format %.1f%%; greedy accuracy %.1f%% format %.1f%%%n",
+          "held out (%d problems): sampled T=1 accuracy %.1f%% format %.1f%% by family %s;"
+              + " greedy accuracy %.1f%% format %.1f%% by family %s%n",
           heldOut.size(), 100 * sampled.accuracy(), 100 * sampled.formatRate(),
-          100 * greedy.accuracy(), 100 * greedy.formatRate());
+          percentages(sampled.accuracyByFamily()), 100 * greedy.accuracy(), 100 * greedy.formatRate(),
+          percentages(greedy.accuracyByFamily()));
 
       Path modelDir = work.resolve("model");
       model.save(modelDir);
@@ -322,6 +325,13 @@ public final class BasePretrainer {
     }
     double seconds = (System.nanoTime() - begin) / 1e9;
     return new Training(curve, tokens / seconds, seconds);
+  }
+
+  private static String percentages(Map<String, Double> shares) {
+    StringBuilder out = new StringBuilder();
+    shares.forEach((name, share) -> out.append(out.length() == 0 ? "" : " ")
+        .append(String.format(Locale.ROOT, "%s %.0f%%", name, 100 * share)));
+    return out.toString();
   }
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */

@@ -2,7 +2,9 @@ package org.orzspark.pretrain;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.synth.SyntheticProblem;
 import org.orzspark.generation.GeneratedSample;
@@ -28,9 +30,15 @@ public final class HeldOutEvaluator {
    *     reference
    * @param formatRate share of responses in the ORZ format ({@link OrzFormat#isWellFormed})
    * @param meanResponseTokens mean response length in tokens
+   * @param accuracyByFamily accuracy per synthetic family, in family order of first appearance
    */
   public record Evaluation(
-      double temperature, int problems, double accuracy, double formatRate, double meanResponseTokens) {}
+      double temperature,
+      int problems,
+      double accuracy,
+      double formatRate,
+      double meanResponseTokens,
+      Map<String, Double> accuracyByFamily) {}
 
   private final PolicyModel model;
   private final HuggingFaceTokenizer tokenizer;
@@ -58,15 +66,24 @@ public final class HeldOutEvaluator {
     int correct = 0;
     int wellFormed = 0;
     long tokens = 0;
+    Map<String, int[]> byFamily = new LinkedHashMap<>();
     for (int i = 0; i < samples.size(); i++) {
       GeneratedSample sample = samples.get(i);
       boolean finished = GeneratedSample.STOP.equals(sample.finishReason());
-      correct += (int) OrzReward.score(sample.text(), problems.get(i).answer(), finished, VerifyOptions.DEFAULTS);
+      int reward =
+          (int) OrzReward.score(sample.text(), problems.get(i).answer(), finished, VerifyOptions.DEFAULTS);
+      correct += reward;
+      int[] family = byFamily.computeIfAbsent(problems.get(i).family(), f -> new int[2]);
+      family[0] += reward;
+      family[1]++;
       wellFormed += OrzFormat.isWellFormed(sample.text()) ? 1 : 0;
       tokens += samples.get(i).tokens().length;
     }
     int n = Math.max(1, samples.size());
+    Map<String, Double> accuracyByFamily = new LinkedHashMap<>();
+    byFamily.forEach((family, counts) -> accuracyByFamily.put(family, (double) counts[0] / counts[1]));
     return new Evaluation(
-        temperature, samples.size(), (double) correct / n, (double) wellFormed / n, (double) tokens / n);
+        temperature, samples.size(), (double) correct / n, (double) wellFormed / n, (double) tokens / n,
+        accuracyByFamily);
   }
 }

@@ -63,6 +63,7 @@ class BasePretrainerTest {
       assertThat(evaluation.accuracy()).isBetween(0.0, 1.0);
       assertThat(evaluation.formatRate()).isBetween(0.0, 1.0);
       assertThat(evaluation.meanResponseTokens()).isBetween(1.0, 24.0);
+      assertThat(evaluation.accuracyByFamily()).containsOnlyKeys("arithmetic", "comparison");
     }
   }
 
