@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       VerifyCommand.class,
       ScoreCommand.class,
+      PrepareCommand.class,
+      SynthCommand.class,
     })
 public final class Orz implements Runnable {
 
