@@ -58,12 +58,14 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
   long seed = 1;
 
-  @Option(names = "--temperature", description = "Sampling temperature (0: greedy). Default: "
-      + "${DEFAULT-VALUE}.")
+  @Option(
+      names = "--temperature",
+      description = "Sampling temperature (0: greedy). Default: " + "${DEFAULT-VALUE}.")
   double temperature = 1.0;
 
-  @Option(names = "--max-new-tokens", description = "Response length limit. Default: "
-      + "${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-new-tokens",
+      description = "Response length limit. Default: " + "${DEFAULT-VALUE}.")
   int maxNewTokens = 256;
 
   /** The responses to one question. */
@@ -87,7 +89,8 @@ public final class GenerateCommand implements Callable<Integer> {
         requests.add(new PromptRequest("prompt-" + i, prompt, 0, samples));
       }
       SamplingParams params =
-          SamplingParams.orz(maxNewTokens, policy.config().eosTokenIds()).withTemperature(temperature);
+          SamplingParams.orz(maxNewTokens, policy.config().eosTokenIds())
+              .withTemperature(temperature);
       List<GeneratedSample> generated =
           new Generator(policy, Tokenizers.decoder(tokenizer), seed).generate(requests, params);
       List<Answered> answered = new ArrayList<>();
@@ -104,7 +107,9 @@ public final class GenerateCommand implements Callable<Integer> {
       for (GeneratedSample sample : question.samples()) {
         out.printf(
             "--- sample %d: %s, %d tokens, %s, answer %s%n",
-            sample.sampleIndex(), sample.finishReason(), sample.tokens().length,
+            sample.sampleIndex(),
+            sample.finishReason(),
+            sample.tokens().length,
             OrzFormat.isWellFormed(sample.text()) ? "well-formed" : "malformed",
             Objects.requireNonNullElse(OrzAnswerExtractor.fromResponse(sample.text()), "(none)"));
         out.println(sample.text());
@@ -122,10 +127,15 @@ public final class GenerateCommand implements Callable<Integer> {
     }
     if (Files.size(file) > MAX_PROMPTS_FILE_BYTES) {
       throw new IllegalArgumentException(
-          file + " is larger than " + MAX_PROMPTS_FILE_BYTES + " bytes; expected one question per line");
+          file
+              + " is larger than "
+              + MAX_PROMPTS_FILE_BYTES
+              + " bytes; expected one question per line");
     }
     List<String> lines =
-        Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            .filter(l -> !l.isBlank())
+            .toList();
     if (lines.isEmpty()) {
       throw new IllegalArgumentException(file + " holds no question");
     }

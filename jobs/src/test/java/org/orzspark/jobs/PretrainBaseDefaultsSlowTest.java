@@ -24,6 +24,7 @@ class PretrainBaseDefaultsSlowTest {
 
     assertThat(result.sampled().accuracy()).isBetween(0.15, 0.50);
     assertThat(result.sampled().formatRate()).isBetween(0.40, 0.95);
-    assertThat(result.greedy().accuracy()).isGreaterThanOrEqualTo(result.sampled().accuracy() - 0.05);
+    assertThat(result.greedy().accuracy())
+        .isGreaterThanOrEqualTo(result.sampled().accuracy() - 0.05);
   }
 }

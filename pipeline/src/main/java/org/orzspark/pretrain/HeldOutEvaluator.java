@@ -45,7 +45,8 @@ public final class HeldOutEvaluator {
   private final int maxNewTokens;
   private final long seed;
 
-  public HeldOutEvaluator(PolicyModel model, HuggingFaceTokenizer tokenizer, int maxNewTokens, long seed) {
+  public HeldOutEvaluator(
+      PolicyModel model, HuggingFaceTokenizer tokenizer, int maxNewTokens, long seed) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.maxNewTokens = maxNewTokens;
@@ -56,7 +57,8 @@ public final class HeldOutEvaluator {
   public Evaluation evaluate(List<SyntheticProblem> problems, double temperature) {
     List<PromptRequest> requests = new ArrayList<>(problems.size());
     for (int i = 0; i < problems.size(); i++) {
-      int[] prompt = Tokenizers.encode(tokenizer, PromptTemplate.render(problems.get(i).question()));
+      int[] prompt =
+          Tokenizers.encode(tokenizer, PromptTemplate.render(problems.get(i).question()));
       requests.add(new PromptRequest("held-out-" + i, prompt, 0, 1));
     }
     SamplingParams params =
@@ -71,7 +73,9 @@ public final class HeldOutEvaluator {
       GeneratedSample sample = samples.get(i);
       boolean finished = GeneratedSample.STOP.equals(sample.finishReason());
       int reward =
-          (int) OrzReward.score(sample.text(), problems.get(i).answer(), finished, VerifyOptions.DEFAULTS);
+          (int)
+              OrzReward.score(
+                  sample.text(), problems.get(i).answer(), finished, VerifyOptions.DEFAULTS);
       correct += reward;
       int[] family = byFamily.computeIfAbsent(problems.get(i).family(), f -> new int[2]);
       family[0] += reward;
@@ -81,9 +85,14 @@ public final class HeldOutEvaluator {
     }
     int n = Math.max(1, samples.size());
     Map<String, Double> accuracyByFamily = new LinkedHashMap<>();
-    byFamily.forEach((family, counts) -> accuracyByFamily.put(family, (double) counts[0] / counts[1]));
+    byFamily.forEach(
+        (family, counts) -> accuracyByFamily.put(family, (double) counts[0] / counts[1]));
     return new Evaluation(
-        temperature, samples.size(), (double) correct / n, (double) wellFormed / n, (double) tokens / n,
+        temperature,
+        samples.size(),
+        (double) correct / n,
+        (double) wellFormed / n,
+        (double) tokens / n,
         accuracyByFamily);
   }
 }

@@ -4,8 +4,8 @@ import org.orzspark.reward.extract.OrzAnswerExtractor;
 import org.orzspark.tokenizer.SpecialTokens;
 
 /**
- * Whether a response follows the Open-Reasoner-Zero output format: the format rate the base
- * model is calibrated on and RL is expected to raise (the reward itself has no format term).
+ * Whether a response follows the Open-Reasoner-Zero output format: the format rate the base model
+ * is calibrated on and RL is expected to raise (the reward itself has no format term).
  *
  * <p>The response is untrusted model text; every scan below is a linear {@code indexOf}.
  */
@@ -29,7 +29,8 @@ public final class OrzFormat {
     return text.substring(afterThink, answerOpen).isBlank()
         && text.indexOf(SpecialTokens.THINK_CLOSE, afterThink) < 0
         && text.indexOf(SpecialTokens.ANSWER_OPEN, answerOpen + 1) < 0
-        && text.indexOf(SpecialTokens.ANSWER_CLOSE) == text.length() - SpecialTokens.ANSWER_CLOSE.length()
+        && text.indexOf(SpecialTokens.ANSWER_CLOSE)
+            == text.length() - SpecialTokens.ANSWER_CLOSE.length()
         && OrzAnswerExtractor.fromResponse(text) != null;
   }
 }

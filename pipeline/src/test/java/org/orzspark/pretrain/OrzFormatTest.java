@@ -9,8 +9,10 @@ class OrzFormatTest {
   @Test
   void wellFormedMeansOneThinkCloseThenOneBoxedAnswerBlockAtTheEnd() {
     assertThat(OrzFormat.isWellFormed(" s. </think> <answer> \\boxed{7} </answer>")).isTrue();
-    assertThat(OrzFormat.isWellFormed(" s. </think> <answer> \\boxed{7} </answer><|endoftext|>")).isTrue();
-    assertThat(OrzFormat.isWellFormed(" s. </think>\n<answer>\\boxed{\\frac{1}{2}}</answer>")).isTrue();
+    assertThat(OrzFormat.isWellFormed(" s. </think> <answer> \\boxed{7} </answer><|endoftext|>"))
+        .isTrue();
+    assertThat(OrzFormat.isWellFormed(" s. </think>\n<answer>\\boxed{\\frac{1}{2}}</answer>"))
+        .isTrue();
   }
 
   @Test
@@ -21,9 +23,13 @@ class OrzFormatTest {
     assertThat(OrzFormat.isWellFormed(" s. </think> <answer> 7 </answer>")).isFalse();
     assertThat(OrzFormat.isWellFormed(" s. </think> <answer> \\boxed{7 </answer>")).isFalse();
     assertThat(OrzFormat.isWellFormed(" s. </think> x <answer> \\boxed{7} </answer>")).isFalse();
-    assertThat(OrzFormat.isWellFormed(" s. </think> more </think> <answer> \\boxed{7} </answer>")).isFalse();
-    assertThat(OrzFormat.isWellFormed(" s. </think> <answer> \\boxed{7} </answer> and more")).isFalse();
-    assertThat(OrzFormat.isWellFormed(" <think> s. </think> <answer> \\boxed{7} </answer>")).isFalse();
-    assertThat(OrzFormat.isWellFormed("</answer> s. </think> <answer> \\boxed{7} </answer>")).isFalse();
+    assertThat(OrzFormat.isWellFormed(" s. </think> more </think> <answer> \\boxed{7} </answer>"))
+        .isFalse();
+    assertThat(OrzFormat.isWellFormed(" s. </think> <answer> \\boxed{7} </answer> and more"))
+        .isFalse();
+    assertThat(OrzFormat.isWellFormed(" <think> s. </think> <answer> \\boxed{7} </answer>"))
+        .isFalse();
+    assertThat(OrzFormat.isWellFormed("</answer> s. </think> <answer> \\boxed{7} </answer>"))
+        .isFalse();
   }
 }

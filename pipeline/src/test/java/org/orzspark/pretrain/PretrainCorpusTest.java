@@ -23,7 +23,8 @@ class PretrainCorpusTest {
     List<PretrainCorpus.Example> corpus = PretrainCorpus.build(PROBLEMS, 0.45, 3);
 
     assertThat(PretrainCorpus.build(PROBLEMS, 0.45, 3)).isEqualTo(corpus);
-    assertThat(PretrainCorpus.build(PROBLEMS.subList(0, 50), 0.45, 3)).isEqualTo(corpus.subList(0, 50));
+    assertThat(PretrainCorpus.build(PROBLEMS.subList(0, 50), 0.45, 3))
+        .isEqualTo(corpus.subList(0, 50));
     assertThat(PretrainCorpus.build(PROBLEMS, 0.45, 4)).isNotEqualTo(corpus);
   }
 
@@ -39,8 +40,10 @@ class PretrainCorpusTest {
     // ~200 wrong-intermediate draws, but only multi-step arithmetic chains carry an error to the
     // answer (a quarter of the families); the rest fall back to an answer off by a little.
     assertThat(counts.get(SolutionStyle.WRONG_INTERMEDIATE)).isBetween(20, 100);
-    assertThat(counts.get(SolutionStyle.ANSWER_OFF)).isGreaterThan(counts.get(SolutionStyle.UNFORMATTED));
-    assertThat(PretrainCorpus.build(PROBLEMS, 0.0, 9)).allMatch(e -> e.style() == SolutionStyle.CORRECT);
+    assertThat(counts.get(SolutionStyle.ANSWER_OFF))
+        .isGreaterThan(counts.get(SolutionStyle.UNFORMATTED));
+    assertThat(PretrainCorpus.build(PROBLEMS, 0.0, 9))
+        .allMatch(e -> e.style() == SolutionStyle.CORRECT);
   }
 
   @Test
@@ -48,9 +51,12 @@ class PretrainCorpusTest {
     for (PretrainCorpus.Example example : PretrainCorpus.build(PROBLEMS.subList(0, 400), 0.5, 1)) {
       assertThat(example.prompt()).endsWith("Assistant: <think>");
       assertThat(example.completion()).startsWith(" ");
-      assertThat(OrzFormat.isWellFormed(example.completion())).isEqualTo(example.style().wellFormed());
+      assertThat(OrzFormat.isWellFormed(example.completion()))
+          .isEqualTo(example.style().wellFormed());
       if (example.style().wellFormed()) {
-        assertThat(OrzReward.score(example.completion(), example.answer(), true, VerifyOptions.DEFAULTS))
+        assertThat(
+                OrzReward.score(
+                    example.completion(), example.answer(), true, VerifyOptions.DEFAULTS))
             .as(example.completion())
             .isEqualTo(example.style().answerCorrect() ? 1f : 0f);
       }
