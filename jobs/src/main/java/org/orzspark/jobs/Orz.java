@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
       org.orzspark.jobs.train.InitCommand.class,
       org.orzspark.jobs.train.IterateCommand.class,
       org.orzspark.jobs.train.TrainCommand.class,
+      PretrainBaseCommand.class,
+      GenerateCommand.class,
     })
 public final class Orz implements Runnable {
 
