@@ -126,10 +126,9 @@ public final class ExperienceStage {
 
   private static Row toRow(ExperienceRow row) {
     ScoredResponse r = row.response();
-    return RowFactory.create(r.promptId(), r.sampleIndex(), RolloutStage.boxed(r.tokens()),
-        r.promptLength(), r.responseLength(), r.reward(), RolloutStage.boxed(row.oldLogProbs()),
-        RolloutStage.boxed(row.values()), RolloutStage.boxed(row.returns()),
-        RolloutStage.boxed(row.advantages()));
+    return RowFactory.create(r.promptId(), r.sampleIndex(), r.tokens(), r.promptLength(),
+        r.responseLength(), r.reward(), row.oldLogProbs(), row.values(), row.returns(),
+        row.advantages());
   }
 
   /** An experience Parquet row as the trainer's host-side row. */

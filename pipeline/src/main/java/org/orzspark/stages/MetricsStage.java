@@ -93,7 +93,7 @@ public final class MetricsStage {
     });
     metrics.put("time/sample_s", StageRecord.read(ctx.layout().sampledPrompts(ctx.iteration())).seconds());
     double rolloutSeconds =
-        StageRecord.read(rolloutsFolder.resolve(ScoreStage.ROLLOUT_RECORD)).seconds();
+        StageRecord.readFile(rolloutsFolder.resolve(ScoreStage.ROLLOUT_RECORD)).seconds();
     metrics.put("time/rollout_s", rolloutSeconds);
     metrics.put("time/score_s", StageRecord.read(rolloutsFolder).seconds());
     StageRecord experience = StageRecord.read(ctx.layout().experience(ctx.iteration()));

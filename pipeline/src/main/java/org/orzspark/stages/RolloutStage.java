@@ -157,8 +157,8 @@ public final class RolloutStage {
           WorkUnit unit = byPrompt.get(sample.promptId());
           rows.add(RowFactory.create(
               sample.promptId(), sample.sampleIndex(), unit.question(), unit.groundTruth(),
-              boxed(promptTokens.get(sample.promptId())), boxed(sample.tokens()), sample.text(),
-              boxed(sample.logprobs()), sample.finishReason(), sample.tokens().length));
+              promptTokens.get(sample.promptId()), sample.tokens(), sample.text(),
+              sample.logprobs(), sample.finishReason(), sample.tokens().length));
         }
         return rows.iterator();
       }
@@ -168,21 +168,5 @@ public final class RolloutStage {
       return "reference".equals(settings.template())
           ? PromptTemplate.renderReference(question) : PromptTemplate.render(question);
     }
-  }
-
-  static List<Integer> boxed(int[] values) {
-    List<Integer> out = new ArrayList<>(values.length);
-    for (int v : values) {
-      out.add(v);
-    }
-    return out;
-  }
-
-  static List<Float> boxed(float[] values) {
-    List<Float> out = new ArrayList<>(values.length);
-    for (float v : values) {
-      out.add(v);
-    }
-    return out;
   }
 }

@@ -36,7 +36,11 @@ public record StageRecord(
 
   /** Reads {@code folder/_stage.json}. */
   public static StageRecord read(Path folder) throws IOException {
-    return JSON.readValue(Files.readString(folder.resolve(FILE)), StageRecord.class);
+    return readFile(folder.resolve(FILE));
+  }
+
+  public static StageRecord readFile(Path file) throws IOException {
+    return JSON.readValue(Files.readString(file), StageRecord.class);
   }
 
   public double figure(String name) {
