@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "analyze",
     mixinStandardHelpOptions = true,
-    description = "Reflection-pattern analysis, step moments and the HTML report of a run directory.")
+    description =
+        "Reflection-pattern analysis, step moments and the HTML report of a run directory.")
 public final class AnalyzeCommand implements Callable<Integer> {
 
   /** Schema of {@code step_moments/}: relative jumps over the previous window (StepMoments). */
@@ -50,7 +51,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
               DataTypes.createStructField("iteration", DataTypes.IntegerType, false),
               DataTypes.createStructField("reward_jump", DataTypes.DoubleType, false),
               DataTypes.createStructField("response_length_jump", DataTypes.DoubleType, false),
-              DataTypes.createStructField("correct_reflection_length_jump", DataTypes.DoubleType, false)));
+              DataTypes.createStructField(
+                  "correct_reflection_length_jump", DataTypes.DoubleType, false)));
 
   @Option(names = "--run-dir", required = true, description = "The run directory R.")
   Path runDir;
@@ -61,12 +63,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--case-insensitive",
       defaultValue = "false",
-      description = "Match reflection patterns ignoring case; the reference regexes are case-sensitive (default: ${DEFAULT-VALUE}).")
+      description =
+          "Match reflection patterns ignoring case; the reference regexes are case-sensitive"
+              + " (default: ${DEFAULT-VALUE}).")
   boolean caseInsensitive;
 
   @Option(
       names = "--examples-iteration",
-      description = "Iteration whose responses the report shows as examples (default: the latest complete).")
+      description =
+          "Iteration whose responses the report shows as examples (default: the latest complete).")
   Integer examplesIteration;
 
   @Option(
@@ -78,19 +83,25 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--step-window",
       defaultValue = "" + StepMoments.Rule.WINDOW_DEFAULT,
-      description = "Step moments: iterations compared before and after a candidate (default: ${DEFAULT-VALUE}).")
+      description =
+          "Step moments: iterations compared before and after a candidate (default:"
+              + " ${DEFAULT-VALUE}).")
   int stepWindow;
 
   @Option(
       names = "--step-min-z",
       defaultValue = "" + StepMoments.Rule.MIN_Z_DEFAULT,
-      description = "Step moments: smallest jump in standard deviations of the previous window (default: ${DEFAULT-VALUE}).")
+      description =
+          "Step moments: smallest jump in standard deviations of the previous window (default:"
+              + " ${DEFAULT-VALUE}).")
   double stepMinZ;
 
   @Option(
       names = "--step-min-jump",
       defaultValue = "" + StepMoments.Rule.MIN_RELATIVE_JUMP_DEFAULT,
-      description = "Step moments: smallest jump relative to the previous window's mean (default: ${DEFAULT-VALUE}).")
+      description =
+          "Step moments: smallest jump relative to the previous window's mean (default:"
+              + " ${DEFAULT-VALUE}).")
   double stepMinJump;
 
   /**
@@ -103,15 +114,23 @@ public final class AnalyzeCommand implements Callable<Integer> {
    * @param stepMoments iterations flagged as step moments
    */
   public record Result(
-      String output, Path report, List<IterationStats> stats, List<Integer> incomplete, List<Integer> stepMoments,
+      String output,
+      Path report,
+      List<IterationStats> stats,
+      List<Integer> incomplete,
+      List<Integer> stepMoments,
       long wallMillis) {
 
     /** One line for the console. */
     public String describe() {
       return String.format(
           "analyze: %d iteration(s)%s, step moments %s in %.1f s -> %s, %s",
-          stats.size(), incomplete.isEmpty() ? "" : " (still being written: " + incomplete + ")", stepMoments,
-          wallMillis / 1000.0, output, report);
+          stats.size(),
+          incomplete.isEmpty() ? "" : " (still being written: " + incomplete + ")",
+          stepMoments,
+          wallMillis / 1000.0,
+          output,
+          report);
     }
   }
 
@@ -120,13 +139,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
     SparkSession spark = SparkSession.builder().appName("orz analyze").getOrCreate();
     RunReport.Options options =
         new RunReport.Options(
-            caseInsensitive, examplesIteration, examples, new StepMoments.Rule(stepWindow, stepMinZ, stepMinJump));
+            caseInsensitive,
+            examplesIteration,
+            examples,
+            new StepMoments.Rule(stepWindow, stepMinZ, stepMinJump));
     System.out.println(run(spark, runDir, output, options).describe());
     return 0;
   }
 
-  /** Analyses {@code runDir}, writes the tables to {@code output} (null: R/analysis) and the report. */
-  public static Result run(SparkSession spark, Path runDir, String output, RunReport.Options options)
+  /**
+   * Analyses {@code runDir}, writes the tables to {@code output} (null: R/analysis) and the report.
+   */
+  public static Result run(
+      SparkSession spark, Path runDir, String output, RunReport.Options options)
       throws IOException {
     long start = System.nanoTime();
     spark.sparkContext().setJobGroup("analyze", "orz analyze: " + runDir, false);
@@ -134,13 +159,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
     List<IterationStats> stats = analysis.iterationStats(options.rule());
     if (stats.isEmpty()) {
       throw new IllegalStateException(
-          "nothing to analyse: " + runDir + " has no complete iteration under rollouts/ (iteration=N with _SUCCESS)");
+          "nothing to analyse: "
+              + runDir
+              + " has no complete iteration under rollouts/ (iteration=N with _SUCCESS)");
     }
     String dir = output != null ? output : analysis.layout().analysis().toString();
     String target;
-    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), dir, true)) {
+    try (AtomicOutput out =
+        AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), dir, true)) {
       Dataset<Row> table = analysis.iterationTable(stats).coalesce(1);
-      Dataset<Row> steps = spark.createDataFrame(stepRows(stats, options.rule()), STEP_MOMENTS).coalesce(1);
+      Dataset<Row> steps =
+          spark.createDataFrame(stepRows(stats, options.rule()), STEP_MOMENTS).coalesce(1);
       out.writeParquet(table, "iterations");
       out.writeParquet(steps, "step_moments");
       writeCsv(spark, out, table, "iterations.csv");
@@ -150,10 +179,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     RunReport.Result report =
         RunReport.write(
-            RunReport.collect(analysis, stats, options), analysis.layout().reports(),
+            RunReport.collect(analysis, stats, options),
+            analysis.layout().reports(),
             spark.sparkContext().hadoopConfiguration());
     return new Result(
-        target, report.index(), stats, analysis.rolloutIterations().incomplete(), report.stepMoments(),
+        target,
+        report.index(),
+        stats,
+        analysis.rolloutIterations().incomplete(),
+        report.stepMoments(),
         (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -170,9 +204,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return rows;
   }
 
-  /** Writes {@code frame} as one CSV file {@code name} in the output (Spark's CSV writer, one part). */
-  private static void writeCsv(SparkSession spark, AtomicOutput out, Dataset<Row> frame, String name)
-      throws IOException {
+  /**
+   * Writes {@code frame} as one CSV file {@code name} in the output (Spark's CSV writer, one part).
+   */
+  private static void writeCsv(
+      SparkSession spark, AtomicOutput out, Dataset<Row> frame, String name) throws IOException {
     String parts = out.resolve("_" + name);
     frame.coalesce(1).write().option("header", "true").csv(parts);
     org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(parts);

@@ -21,9 +21,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Line charts of run series (JFreeChart), as PNG bytes for the report or images for notebooks.
- * NaN values are left out of a series (an undefined mean draws no point), and step moments are
- * drawn as vertical dashed lines.
+ * Line charts of run series (JFreeChart), as PNG bytes for the report or images for notebooks. NaN
+ * values are left out of a series (an undefined mean draws no point), and step moments are drawn as
+ * vertical dashed lines.
  */
 public final class Charts {
   public static final int WIDTH = 720;
@@ -41,14 +41,25 @@ public final class Charts {
    *     the data, at least 10% of the largest magnitude tall so that a flat series reads plainly
    */
   public static JFreeChart lines(
-      String title, String xLabel, String yLabel, List<Integer> x, Map<String, double[]> series, List<Integer> markers,
+      String title,
+      String xLabel,
+      String yLabel,
+      List<Integer> x,
+      Map<String, double[]> series,
+      List<Integer> markers,
       boolean unitInterval) {
     XYSeriesCollection data = new XYSeriesCollection();
     series.forEach(
         (name, values) -> {
           if (values.length != x.size()) {
             throw new IllegalArgumentException(
-                "series " + name + " has " + values.length + " values for " + x.size() + " x values");
+                "series "
+                    + name
+                    + " has "
+                    + values.length
+                    + " values for "
+                    + x.size()
+                    + " x values");
           }
           XYSeries s = new XYSeries(name, false, true);
           for (int i = 0; i < values.length; i++) {
@@ -59,7 +70,8 @@ public final class Charts {
           data.addSeries(s);
         });
     JFreeChart chart =
-        ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, series.size() > 1, false, false);
+        ChartFactory.createXYLineChart(
+            title, xLabel, yLabel, data, PlotOrientation.VERTICAL, series.size() > 1, false, false);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
@@ -75,14 +87,21 @@ public final class Charts {
       y.setRange(-0.02, 1.02);
     } else {
       y.setAutoRangeIncludesZero(false);
-      double largest = series.values().stream().flatMapToDouble(Arrays::stream).filter(Double::isFinite)
-          .map(Math::abs).max().orElse(0);
+      double largest =
+          series.values().stream()
+              .flatMapToDouble(Arrays::stream)
+              .filter(Double::isFinite)
+              .map(Math::abs)
+              .max()
+              .orElse(0);
       y.setAutoRangeMinimumSize(largest > 0 ? 0.1 * largest : 1.0);
     }
     for (int at : markers) {
       ValueMarker marker = new ValueMarker(at);
       marker.setPaint(new Color(200, 0, 0));
-      marker.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+      marker.setStroke(
+          new BasicStroke(
+              1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
       plot.addDomainMarker(marker);
     }
     return chart;

@@ -22,7 +22,9 @@ public record EvalResults(StructType schema, List<Row> rows) {
   public static EvalResults collect(Dataset<Row> eval) {
     List<String> names = List.of(eval.columns());
     Dataset<Row> ordered =
-        names.contains(CHECKPOINT) && names.contains(BENCHMARK) ? eval.orderBy(CHECKPOINT, BENCHMARK) : eval;
+        names.contains(CHECKPOINT) && names.contains(BENCHMARK)
+            ? eval.orderBy(CHECKPOINT, BENCHMARK)
+            : eval;
     return new EvalResults(eval.schema(), ordered.collectAsList());
   }
 

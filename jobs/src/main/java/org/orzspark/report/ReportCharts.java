@@ -46,28 +46,88 @@ public final class ReportCharts {
       return List.of();
     }
     List<Integer> x = stats.stream().map(IterationStats::iteration).toList();
-    List<Integer> steps = stats.stream().filter(IterationStats::stepMoment).map(IterationStats::iteration).toList();
+    List<Integer> steps =
+        stats.stream().filter(IterationStats::stepMoment).map(IterationStats::iteration).toList();
     List<Figure> out = new ArrayList<>();
-    out.add(unitFigure("reward.png", CURVES, "Training reward", "mean reward", x, steps,
-        series(stats, new Line("reward mean", IterationStats::rewardMean))));
-    out.add(figure("response-length.png", CURVES, "Response length", "tokens", x, steps,
-        series(stats, new Line("mean", IterationStats::responseLengthMean), new Line("p50", IterationStats::responseLengthP50), new Line("p90", IterationStats::responseLengthP90))));
-    out.add(unitFigure("format-rate.png", CURVES, "Format-following rate", "share of responses", x, steps,
-        series(stats, new Line("format rate", IterationStats::formatRate))));
-    out.add(unitFigure("reflection-share.png", REFLECTION, "Responses with a reflection pattern", "share of responses",
-        x, steps, series(stats, new Line("reflection share", IterationStats::reflectionShare))));
-    out.add(figure("reflection-length.png", REFLECTION, "Average correct reflection length vs response length",
-        "tokens", x, steps,
-        series(stats, new Line("correct responses with a pattern", IterationStats::correctReflectionLengthMean), new Line("all responses", IterationStats::responseLengthMean))));
-    out.add(unitFigure("reflection-accuracy.png", REFLECTION, "Accuracy of reflecting vs non-reflecting responses",
-        "mean reward", x, steps,
-        series(stats, new Line("with a pattern", IterationStats::accuracyReflecting), new Line("without", IterationStats::accuracyNonReflecting))));
+    out.add(
+        unitFigure(
+            "reward.png",
+            CURVES,
+            "Training reward",
+            "mean reward",
+            x,
+            steps,
+            series(stats, new Line("reward mean", IterationStats::rewardMean))));
+    out.add(
+        figure(
+            "response-length.png",
+            CURVES,
+            "Response length",
+            "tokens",
+            x,
+            steps,
+            series(
+                stats,
+                new Line("mean", IterationStats::responseLengthMean),
+                new Line("p50", IterationStats::responseLengthP50),
+                new Line("p90", IterationStats::responseLengthP90))));
+    out.add(
+        unitFigure(
+            "format-rate.png",
+            CURVES,
+            "Format-following rate",
+            "share of responses",
+            x,
+            steps,
+            series(stats, new Line("format rate", IterationStats::formatRate))));
+    out.add(
+        unitFigure(
+            "reflection-share.png",
+            REFLECTION,
+            "Responses with a reflection pattern",
+            "share of responses",
+            x,
+            steps,
+            series(stats, new Line("reflection share", IterationStats::reflectionShare))));
+    out.add(
+        figure(
+            "reflection-length.png",
+            REFLECTION,
+            "Average correct reflection length vs response length",
+            "tokens",
+            x,
+            steps,
+            series(
+                stats,
+                new Line(
+                    "correct responses with a pattern",
+                    IterationStats::correctReflectionLengthMean),
+                new Line("all responses", IterationStats::responseLengthMean))));
+    out.add(
+        unitFigure(
+            "reflection-accuracy.png",
+            REFLECTION,
+            "Accuracy of reflecting vs non-reflecting responses",
+            "mean reward",
+            x,
+            steps,
+            series(
+                stats,
+                new Line("with a pattern", IterationStats::accuracyReflecting),
+                new Line("without", IterationStats::accuracyNonReflecting))));
     Map<String, double[]> patterns = new LinkedHashMap<>();
     for (String p : ReflectionPatterns.NAMES) {
       patterns.put(p, stats.stream().mapToDouble(s -> s.patternCounts().get(p)).toArray());
     }
-    out.add(figure("reflection-patterns.png", REFLECTION, "Responses containing each pattern", "responses", x,
-        steps, patterns));
+    out.add(
+        figure(
+            "reflection-patterns.png",
+            REFLECTION,
+            "Responses containing each pattern",
+            "responses",
+            x,
+            steps,
+            patterns));
     return out;
   }
 
@@ -77,18 +137,27 @@ public final class ReportCharts {
    */
   public static List<Figure> metrics(MetricsTable table, List<Integer> steps) {
     Map<String, Map<String, double[]>> groups = new LinkedHashMap<>();
-    table.columns().forEach(
-        (name, values) -> {
-          int slash = name.indexOf('/');
-          String prefix = slash < 0 ? name : name.substring(0, slash);
-          String group = prefix.equals("losses") ? name : prefix;
-          groups.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(name, values);
-        });
+    table
+        .columns()
+        .forEach(
+            (name, values) -> {
+              int slash = name.indexOf('/');
+              String prefix = slash < 0 ? name : name.substring(0, slash);
+              String group = prefix.equals("losses") ? name : prefix;
+              groups.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(name, values);
+            });
     List<Figure> out = new ArrayList<>();
     groups.forEach(
         (group, series) ->
-            out.add(figure("metrics-" + group.replaceAll("[^A-Za-z0-9_]+", "-") + ".png", METRICS, group, "",
-                table.iterations(), steps, series)));
+            out.add(
+                figure(
+                    "metrics-" + group.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
+                    METRICS,
+                    group,
+                    "",
+                    table.iterations(),
+                    steps,
+                    series)));
     return out;
   }
 
@@ -104,11 +173,13 @@ public final class ReportCharts {
       Map<String, double[]> byBenchmark = new TreeMap<>();
       for (Row r : eval.rows()) {
         double[] values =
-            byBenchmark.computeIfAbsent(String.valueOf((Object) r.getAs(EvalResults.BENCHMARK)), b -> {
-              double[] v = new double[checkpoints.size()];
-              Arrays.fill(v, Double.NaN);
-              return v;
-            });
+            byBenchmark.computeIfAbsent(
+                String.valueOf((Object) r.getAs(EvalResults.BENCHMARK)),
+                b -> {
+                  double[] v = new double[checkpoints.size()];
+                  Arrays.fill(v, Double.NaN);
+                  return v;
+                });
         int at = checkpoints.indexOf(((Number) r.getAs(EvalResults.CHECKPOINT)).intValue());
         Object value = r.getAs(metric);
         values[at] = value == null ? Double.NaN : ((Number) value).doubleValue();
@@ -117,7 +188,8 @@ public final class ReportCharts {
           new Figure(
               "eval-" + metric.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
               EVALUATION,
-              Charts.lines(metric, "checkpoint", metric, checkpoints, byBenchmark, List.of(), false)));
+              Charts.lines(
+                  metric, "checkpoint", metric, checkpoints, byBenchmark, List.of(), false)));
     }
     return out;
   }
@@ -134,15 +206,27 @@ public final class ReportCharts {
   }
 
   private static Figure figure(
-      String file, String section, String title, String yLabel, List<Integer> x, List<Integer> steps,
+      String file,
+      String section,
+      String title,
+      String yLabel,
+      List<Integer> x,
+      List<Integer> steps,
       Map<String, double[]> series) {
-    return new Figure(file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, false));
+    return new Figure(
+        file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, false));
   }
 
   /** A chart of values in [0, 1] over iterations. */
   private static Figure unitFigure(
-      String file, String section, String title, String yLabel, List<Integer> x, List<Integer> steps,
+      String file,
+      String section,
+      String title,
+      String yLabel,
+      List<Integer> x,
+      List<Integer> steps,
       Map<String, double[]> series) {
-    return new Figure(file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, true));
+    return new Figure(
+        file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, true));
   }
 }

@@ -32,7 +32,10 @@ public record ReportData(
 
   /** The iterations flagged as step moments. */
   public List<Integer> stepMoments() {
-    return iterations.stream().filter(IterationStats::stepMoment).map(IterationStats::iteration).toList();
+    return iterations.stream()
+        .filter(IterationStats::stepMoment)
+        .map(IterationStats::iteration)
+        .toList();
   }
 
   /** The iteration numbers, in order. */

@@ -33,9 +33,11 @@ public final class RunReport {
    * @param examples how many example responses
    * @param rule the step-moment rule
    */
-  public record Options(boolean caseInsensitive, Integer exampleIteration, int examples, StepMoments.Rule rule) {
+  public record Options(
+      boolean caseInsensitive, Integer exampleIteration, int examples, StepMoments.Rule rule) {
     public static final int EXAMPLES_DEFAULT = 5;
-    public static final Options DEFAULTS = new Options(false, null, EXAMPLES_DEFAULT, StepMoments.Rule.DEFAULT);
+    public static final Options DEFAULTS =
+        new Options(false, null, EXAMPLES_DEFAULT, StepMoments.Rule.DEFAULT);
   }
 
   /**
@@ -44,7 +46,8 @@ public final class RunReport {
    * @param iterations complete iterations reported
    * @param stepMoments iterations flagged as step moments
    */
-  public record Result(Path index, List<String> charts, int iterations, List<Integer> stepMoments) {}
+  public record Result(
+      Path index, List<String> charts, int iterations, List<Integer> stepMoments) {}
 
   private RunReport() {}
 
@@ -56,20 +59,26 @@ public final class RunReport {
   }
 
   /** The report's data from an analysis whose per-iteration figures are already computed. */
-  public static ReportData collect(RunAnalysis analysis, List<IterationStats> stats, Options options) {
+  public static ReportData collect(
+      RunAnalysis analysis, List<IterationStats> stats, Options options) {
     List<Integer> iterations = stats.stream().map(IterationStats::iteration).toList();
     OptionalInt exampleIteration = OptionalInt.empty();
     if (options.exampleIteration() != null) {
       if (!iterations.contains(options.exampleIteration())) {
         throw new IllegalArgumentException(
-            "no complete iteration " + options.exampleIteration() + " to show examples from; complete: " + iterations);
+            "no complete iteration "
+                + options.exampleIteration()
+                + " to show examples from; complete: "
+                + iterations);
       }
       exampleIteration = OptionalInt.of(options.exampleIteration());
     } else if (!iterations.isEmpty()) {
       exampleIteration = OptionalInt.of(iterations.get(iterations.size() - 1));
     }
     List<ResponseExample> examples =
-        exampleIteration.isPresent() ? analysis.examples(exampleIteration.getAsInt(), options.examples()) : List.of();
+        exampleIteration.isPresent()
+            ? analysis.examples(exampleIteration.getAsInt(), options.examples())
+            : List.of();
     return new ReportData(
         analysis.layout().root(),
         options.caseInsensitive(),
@@ -88,14 +97,21 @@ public final class RunReport {
       FileSystem fs = new org.apache.hadoop.fs.Path(out.temp()).getFileSystem(conf);
       List<String> files = new ArrayList<>();
       for (ReportCharts.Figure f : figures) {
-        try (OutputStream png = fs.create(new org.apache.hadoop.fs.Path(out.resolve(f.file())), false)) {
+        try (OutputStream png =
+            fs.create(new org.apache.hadoop.fs.Path(out.resolve(f.file())), false)) {
           png.write(Charts.png(f.chart()));
         }
         files.add(f.file());
       }
-      out.writeText("index.html", ReportHtml.render(data, figures, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+      out.writeText(
+          "index.html",
+          ReportHtml.render(data, figures, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
       out.commit();
-      return new Result(reportsDir.resolve("index.html"), List.copyOf(files), data.iterations().size(), data.stepMoments());
+      return new Result(
+          reportsDir.resolve("index.html"),
+          List.copyOf(files),
+          data.iterations().size(),
+          data.stepMoments());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report to " + reportsDir, e);
     }

@@ -32,22 +32,30 @@ class AnalyzeCommandTest {
     Path run = StepRunFixture.run();
     String output = tmp.resolve("analysis").toString();
     AnalyzeCommand.Result result =
-        AnalyzeCommand.run(spark, run, output, new RunReport.Options(false, null, 3, new StepMoments.Rule(3, 3, 0.1)));
+        AnalyzeCommand.run(
+            spark,
+            run,
+            output,
+            new RunReport.Options(false, null, 3, new StepMoments.Rule(3, 3, 0.1)));
 
     assertThat(result.stats()).hasSize(StepRunFixture.ITERATIONS);
     assertThat(result.stepMoments()).containsExactly(StepRunFixture.STEP_AT);
-    assertThat(AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), output)).isTrue();
+    assertThat(AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), output))
+        .isTrue();
     assertThat(result.report()).exists();
 
-    List<Row> table = spark.read().parquet(output + "/iterations").orderBy("iteration").collectAsList();
+    List<Row> table =
+        spark.read().parquet(output + "/iterations").orderBy("iteration").collectAsList();
     assertThat(table).hasSize(StepRunFixture.ITERATIONS);
-    assertThat(spark.read().parquet(output + "/iterations").schema()).isEqualTo(RunAnalysis.ITERATION_TABLE.asNullable());
+    assertThat(spark.read().parquet(output + "/iterations").schema())
+        .isEqualTo(RunAnalysis.ITERATION_TABLE.asNullable());
     Row seven = table.get(6);
     // from the step: 5 of 8 correct; samples 0-3 reflect; correct and reflecting: 0 and 1,
     // lengths 60 + s + 7 % 3 -> 61 and 62
     assertThat(seven.<Double>getAs("reward_mean")).isEqualTo(0.625);
     assertThat(seven.<Long>getAs("reflecting_responses")).isEqualTo(4L);
-    assertThat(seven.<Double>getAs("correct_reflection_length_mean")).isCloseTo(61.5, within(1e-12));
+    assertThat(seven.<Double>getAs("correct_reflection_length_mean"))
+        .isCloseTo(61.5, within(1e-12));
     assertThat(seven.<Double>getAs("format_rate")).isEqualTo(7 / 8.0);
     assertThat(seven.<Boolean>getAs("step_moment")).isTrue();
 
@@ -60,7 +68,8 @@ class AnalyzeCommandTest {
     assertThat(steps.get(1)).startsWith("7,");
     try (var files = Files.list(Path.of(output))) {
       assertThat(files.map(p -> p.getFileName().toString()).filter(name -> !name.startsWith(".")))
-          .containsExactlyInAnyOrder("iterations", "iterations.csv", "step_moments", "step_moments.csv", "_SUCCESS");
+          .containsExactlyInAnyOrder(
+              "iterations", "iterations.csv", "step_moments", "step_moments.csv", "_SUCCESS");
     }
   }
 
@@ -68,7 +77,11 @@ class AnalyzeCommandTest {
   void caseInsensitiveSwitchCountsCapitalisedWait() throws Exception {
     Path run = StepRunFixture.run();
     AnalyzeCommand.Result result =
-        AnalyzeCommand.run(spark, run, tmp.resolve("ci").toString(), new RunReport.Options(true, 7, 2, StepMoments.Rule.DEFAULT));
+        AnalyzeCommand.run(
+            spark,
+            run,
+            tmp.resolve("ci").toString(),
+            new RunReport.Options(true, 7, 2, StepMoments.Rule.DEFAULT));
     IterationStats seven = result.stats().get(6);
     // sample 5 writes "Wait," and is correct: 5 reflecting, correct reflecting 0, 1, 5 (61, 62, 66)
     assertThat(seven.reflectingResponses()).isEqualTo(5);
@@ -79,7 +92,9 @@ class AnalyzeCommandTest {
   @Test
   void commandLineDefaultsToRunAnalysisAndRejectsARunWithoutRollouts() throws Exception {
     Path run = StepRunFixture.run();
-    assertThat(Orz.commandLine().execute("analyze", "--run-dir", run.toString(), "--step-window", "3")).isZero();
+    assertThat(
+            Orz.commandLine().execute("analyze", "--run-dir", run.toString(), "--step-window", "3"))
+        .isZero();
     assertThat(run.resolve("analysis/iterations.csv")).exists();
 
     Path empty = Files.createDirectories(tmp.resolve("empty"));
@@ -96,6 +111,8 @@ class AnalyzeCommandTest {
   void everyOptionShowsItsDefault() {
     String usage =
         Orz.commandLine().getSubcommands().get("analyze").getUsageMessage().replaceAll("\\s+", " ");
-    assertThat(usage).contains("(default: 5)", "(default: 3.0)", "(default: 0.1)", "(default: false)", "R/analysis");
+    assertThat(usage)
+        .contains(
+            "(default: 5)", "(default: 3.0)", "(default: 0.1)", "(default: false)", "R/analysis");
   }
 }

@@ -17,9 +17,8 @@ import org.orzspark.testing.RepoPaths;
 
 /**
  * Executes the notebooks headless ({@code notebooks/run-notebooks.sh}) against the synthetic step
- * run, after {@code package} built the application and kernel jars. About 2 minutes on 2 cores
- * (two kernel starts, two Spark sessions), hence {@code slow}. Skipped when Jupyter is not
- * installed.
+ * run, after {@code package} built the application and kernel jars. About 2 minutes on 2 cores (two
+ * kernel starts, two Spark sessions), hence {@code slow}. Skipped when Jupyter is not installed.
  */
 @Tag("slow")
 class NotebooksIT {
@@ -27,13 +26,17 @@ class NotebooksIT {
 
   @Test
   void notebooksRunWithoutErrorAndShowChartsAndResponses() throws Exception {
-    assumeTrue(onPath("jupyter"), "jupyter is not installed (see notebooks/run-notebooks.sh): notebooks not run");
+    assumeTrue(
+        onPath("jupyter"),
+        "jupyter is not installed (see notebooks/run-notebooks.sh): notebooks not run");
     Path root = RepoPaths.root();
     Path out = root.resolve("jobs/target/notebooks-it");
     StepRunFixture.deleteRecursively(out);
     Path log = Files.createDirectories(out).resolve("run-notebooks.log");
     ProcessBuilder pb =
-        new ProcessBuilder(root.resolve("notebooks/run-notebooks.sh").toString(), StepRunFixture.run().toString())
+        new ProcessBuilder(
+                root.resolve("notebooks/run-notebooks.sh").toString(),
+                StepRunFixture.run().toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("ORZ_NOTEBOOK_OUT", out.toString());
@@ -46,8 +49,12 @@ class NotebooksIT {
 
     JsonNode analysis = JSON.readTree(out.resolve("run-analysis.ipynb").toFile());
     assertThat(outputTypes(analysis)).doesNotContain("error");
-    assertThat(mimeOutputs(analysis, "image/png")).as("rollout and metrics charts").isGreaterThanOrEqualTo(7 + 9);
-    assertThat(streams(analysis)).contains("12 complete iteration(s)").contains("window 3: iteration 7");
+    assertThat(mimeOutputs(analysis, "image/png"))
+        .as("rollout and metrics charts")
+        .isGreaterThanOrEqualTo(7 + 9);
+    assertThat(streams(analysis))
+        .contains("12 complete iteration(s)")
+        .contains("window 3: iteration 7");
 
     JsonNode browser = JSON.readTree(out.resolve("response-browser.ipynb").toFile());
     assertThat(outputTypes(browser)).doesNotContain("error");
@@ -66,11 +73,14 @@ class NotebooksIT {
 
   private static List<JsonNode> outputs(JsonNode notebook) {
     List<JsonNode> out = new ArrayList<>();
-    notebook.get("cells").forEach(c -> {
-      if (c.has("outputs")) {
-        c.get("outputs").forEach(out::add);
-      }
-    });
+    notebook
+        .get("cells")
+        .forEach(
+            c -> {
+              if (c.has("outputs")) {
+                c.get("outputs").forEach(out::add);
+              }
+            });
     return out;
   }
 
@@ -86,14 +96,15 @@ class NotebooksIT {
     StringBuilder text = new StringBuilder();
     outputs(notebook).stream()
         .filter(o -> o.get("output_type").asText().equals("stream"))
-        .forEach(o -> {
-          JsonNode lines = o.get("text");
-          if (lines.isArray()) {
-            lines.forEach(t -> text.append(t.asText()));
-          } else {
-            text.append(lines.asText());
-          }
-        });
+        .forEach(
+            o -> {
+              JsonNode lines = o.get("text");
+              if (lines.isArray()) {
+                lines.forEach(t -> text.append(t.asText()));
+              } else {
+                text.append(lines.asText());
+              }
+            });
     return text.toString();
   }
 }

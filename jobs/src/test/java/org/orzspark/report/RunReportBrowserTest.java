@@ -20,15 +20,16 @@ import org.orzspark.testing.SharedSpark;
 
 /**
  * The report opened from disk in headless Chromium (Debian's {@code chromium}; skipped when it is
- * not installed): a screenshot has content, and every {@code <img>} of the page loaded as a
- * 720×360 image. Image load state is read by dumping the DOM of a copy of the page with a probe
- * script that records each image's natural size on the load event.
+ * not installed): a screenshot has content, and every {@code <img>} of the page loaded as a 720×360
+ * image. Image load state is read by dumping the DOM of a copy of the page with a probe script that
+ * records each image's natural size on the load event.
  */
 class RunReportBrowserTest {
   private static final String PROBE =
       "<script>window.addEventListener('load',function(){document.body.setAttribute('data-probe',"
-          + "Array.prototype.map.call(document.images,function(i){"
-          + "return i.getAttribute('src')+'='+i.naturalWidth+'x'+i.naturalHeight;}).join(' '));});</script>";
+          + "Array.prototype.map.call(document.images,function(i){return"
+          + " i.getAttribute('src')+'='+i.naturalWidth+'x'+i.naturalHeight;}).join('"
+          + " '));});</script>";
 
   @TempDir Path tmp;
 
@@ -37,10 +38,17 @@ class RunReportBrowserTest {
     Path chromium = chromium();
     Path run = StepRunFixture.run();
     RunReport.Result result =
-        RunReport.write(SharedSpark.session(), run, new RunReport.Options(false, null, 3, new StepMoments.Rule(3, 3, 0.1)));
+        RunReport.write(
+            SharedSpark.session(),
+            run,
+            new RunReport.Options(false, null, 3, new StepMoments.Rule(3, 3, 0.1)));
 
     Path shot = tmp.resolve("shot.png");
-    browse(chromium, "--window-size=1280,2400", "--hide-scrollbars", "--screenshot=" + shot,
+    browse(
+        chromium,
+        "--window-size=1280,2400",
+        "--hide-scrollbars",
+        "--screenshot=" + shot,
         result.index().toUri().toString());
     BufferedImage screenshot = PngImages.read(shot);
     assertThat(screenshot.getWidth()).isEqualTo(1280);
@@ -50,9 +58,12 @@ class RunReportBrowserTest {
     String html = Files.readString(result.index(), StandardCharsets.UTF_8);
     Path probed = result.index().resolveSibling("probe.html");
     Files.writeString(probed, html.replace("</body>", PROBE + "</body>"), StandardCharsets.UTF_8);
-    String dom = browse(chromium, "--virtual-time-budget=10000", "--dump-dom", probed.toUri().toString());
+    String dom =
+        browse(chromium, "--virtual-time-budget=10000", "--dump-dom", probed.toUri().toString());
     Matcher m = Pattern.compile("data-probe=\"([^\"]*)\"").matcher(dom);
-    assertThat(m.find()).as("probe ran; DOM:\n%s", dom.substring(0, Math.min(500, dom.length()))).isTrue();
+    assertThat(m.find())
+        .as("probe ran; DOM:\n%s", dom.substring(0, Math.min(500, dom.length())))
+        .isTrue();
     List<String> loaded = List.of(m.group(1).split(" "));
     List<String> expected = new ArrayList<>();
     result.charts().forEach(c -> expected.add(c + "=" + Charts.WIDTH + "x" + Charts.HEIGHT));
@@ -68,7 +79,9 @@ class RunReportBrowserTest {
         }
       }
     }
-    assumeTrue(false, "chromium is not installed (apt-get install -y chromium): report browser test skipped");
+    assumeTrue(
+        false,
+        "chromium is not installed (apt-get install -y chromium): report browser test skipped");
     return null;
   }
 
@@ -76,16 +89,29 @@ class RunReportBrowserTest {
   private String browse(Path chromium, String... args) throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
-            List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + Files.createTempDirectory(tmp, "profile")));
+            List.of(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory(tmp, "profile")));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(tmp, "chromium", ".out");
     Path err = Files.createTempFile(tmp, "chromium", ".err");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("chromium did not finish in 120 s; stderr:\n" + Files.readString(err));
+      throw new AssertionError(
+          "chromium did not finish in 120 s; stderr:\n" + Files.readString(err));
     }
     assertThat(p.exitValue()).as("chromium exit; stderr:\n%s", Files.readString(err)).isZero();
     return Files.readString(out, StandardCharsets.UTF_8);

@@ -43,8 +43,15 @@ class RunReportTest {
     List<String> sources = imageSources(html);
     assertThat(sources)
         .containsExactlyElementsOf(result.charts())
-        .contains("reward.png", "response-length.png", "format-rate.png", "reflection-share.png",
-            "reflection-length.png", "metrics-losses-policy.png", "metrics-losses-value.png", "metrics-time.png",
+        .contains(
+            "reward.png",
+            "response-length.png",
+            "format-rate.png",
+            "reflection-share.png",
+            "reflection-length.png",
+            "metrics-losses-policy.png",
+            "metrics-losses-value.png",
+            "metrics-time.png",
             "eval-avg_at_k.png");
     for (String src : sources) {
       var image = PngImages.read(run.resolve("reports").resolve(src));
@@ -52,9 +59,13 @@ class RunReportTest {
       assertThat(PngImages.distinctColours(image)).as(src).isGreaterThan(20);
     }
     // sample 6 writes <script>alert('x')</script>: shown as text, never as markup
-    assertThat(html).doesNotContain("<script").contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; so");
+    assertThat(html)
+        .doesNotContain("<script")
+        .contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; so");
     assertThat(html).contains("<mark class=\"reflection\" title=\"wait,\">wait,</mark>");
-    assertThat(html).contains("Example responses, iteration 12").contains("<tr class=\"step\"><td>7</td>");
+    assertThat(html)
+        .contains("Example responses, iteration 12")
+        .contains("<tr class=\"step\"><td>7</td>");
     assertThat(html).contains("<th>benchmark</th>").contains("<td>math500</td>");
   }
 
@@ -65,7 +76,10 @@ class RunReportTest {
     String html = Files.readString(run.resolve("reports/index.html"), StandardCharsets.UTF_8);
     assertThat(html).contains("Example responses, iteration 3");
     assertThat(html.split("<div class=\"example\">", -1)).hasSize(3);
-    assertThatThrownBy(() -> RunReport.write(spark, run, new RunReport.Options(false, 99, 2, StepMoments.Rule.DEFAULT)))
+    assertThatThrownBy(
+            () ->
+                RunReport.write(
+                    spark, run, new RunReport.Options(false, 99, 2, StepMoments.Rule.DEFAULT)))
         .hasMessageContaining("no complete iteration 99");
   }
 

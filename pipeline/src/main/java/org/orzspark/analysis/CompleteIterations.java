@@ -13,10 +13,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The {@code iteration=N} folders of a run table ({@code rollouts/}, {@code metrics/}, ...) that are
- * complete, i.e. hold the {@code _SUCCESS} marker the stages write last. Folders still being written
- * (hidden temp folders, or a renamed one whose marker is not there yet) are counted as incomplete,
- * so analysis works on a run in progress.
+ * The {@code iteration=N} folders of a run table ({@code rollouts/}, {@code metrics/}, ...) that
+ * are complete, i.e. hold the {@code _SUCCESS} marker the stages write last. Folders still being
+ * written (hidden temp folders, or a renamed one whose marker is not there yet) are counted as
+ * incomplete, so analysis works on a run in progress.
  *
  * @param complete iteration number to folder, ascending
  * @param incomplete iterations whose folder has no marker yet

@@ -41,8 +41,19 @@ public record IterationStats(
 
   public IterationStats withStepMoment(boolean flagged) {
     return new IterationStats(
-        iteration, responses, rewardMean, responseLengthMean, responseLengthP50, responseLengthP90,
-        formatRate, reflectingResponses, reflectionShare, patternCounts, correctReflectionLengthMean,
-        accuracyReflecting, accuracyNonReflecting, flagged);
+        iteration,
+        responses,
+        rewardMean,
+        responseLengthMean,
+        responseLengthP50,
+        responseLengthP90,
+        formatRate,
+        reflectingResponses,
+        reflectionShare,
+        patternCounts,
+        correctReflectionLengthMean,
+        accuracyReflecting,
+        accuracyNonReflecting,
+        flagged);
   }
 }

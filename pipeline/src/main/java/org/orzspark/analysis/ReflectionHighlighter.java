@@ -38,7 +38,8 @@ public final class ReflectionHighlighter {
         matches.add(new int[] {m.start(), m.end(), p});
       }
     }
-    matches.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[2], b[2]));
+    matches.sort(
+        (a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[2], b[2]));
     List<Segment> out = new ArrayList<>();
     int at = 0;
     for (int[] m : matches) {

@@ -57,8 +57,10 @@ public final class RunAnalysis {
 
   /** Added to the rollouts by {@link #rollouts()}: the patterns found (reference order). */
   public static final String PATTERNS = "patterns";
+
   /** Added: whether {@link #PATTERNS} is non-empty. */
   public static final String REFLECTING = "reflecting";
+
   /** Added: {@code format_ok}, recomputed where null. */
   public static final String WELL_FORMED = "well_formed";
 
@@ -109,8 +111,8 @@ public final class RunAnalysis {
   }
 
   /**
-   * Every complete iteration's rollouts ({@link RunTables#ROLLOUTS}) with {@link #PATTERNS},
-   * {@link #REFLECTING} and {@link #WELL_FORMED} added.
+   * Every complete iteration's rollouts ({@link RunTables#ROLLOUTS}) with {@link #PATTERNS}, {@link
+   * #REFLECTING} and {@link #WELL_FORMED} added.
    *
    * @throws IllegalStateException when the run has no complete rollouts yet
    */
@@ -118,7 +120,9 @@ public final class RunAnalysis {
     CompleteIterations iterations = rolloutIterations();
     if (iterations.isEmpty()) {
       throw new IllegalStateException(
-          "no complete rollouts under " + layout.rollouts(0).getParent() + " (no iteration=N folder with _SUCCESS)");
+          "no complete rollouts under "
+              + layout.rollouts(0).getParent()
+              + " (no iteration=N folder with _SUCCESS)");
     }
     UserDefinedFunction patterns = RewardUdfs.reflectionPatterns(caseInsensitive);
     UserDefinedFunction wellFormed =
@@ -155,7 +159,8 @@ public final class RunAnalysis {
    * The step moments of reward mean, response length mean and correct reflection length mean
    * (series in that order in each {@link StepMoments.Step#jumps()}); indices into {@code stats}.
    */
-  public static List<StepMoments.Step> stepMoments(List<IterationStats> stats, StepMoments.Rule rule) {
+  public static List<StepMoments.Step> stepMoments(
+      List<IterationStats> stats, StepMoments.Rule rule) {
     if (stats.isEmpty()) {
       return List.of();
     }
@@ -202,7 +207,11 @@ public final class RunAnalysis {
     List<Row> rows =
         rollouts()
             .where(col("iteration").equalTo(iteration))
-            .orderBy(col(REFLECTING).desc(), col("reward").desc_nulls_last(), col("prompt_id"), col("sample_index"))
+            .orderBy(
+                col(REFLECTING).desc(),
+                col("reward").desc_nulls_last(),
+                col("prompt_id"),
+                col("sample_index"))
             .limit(limit)
             .collectAsList();
     for (Row r : rows) {
@@ -233,7 +242,11 @@ public final class RunAnalysis {
       return Optional.empty();
     }
     return Optional.of(
-        spark.read().option("mergeSchema", "true").option("basePath", dir).parquet(iterations.paths()));
+        spark
+            .read()
+            .option("mergeSchema", "true")
+            .option("basePath", dir)
+            .parquet(iterations.paths()));
   }
 
   /** The numeric training metrics per iteration; empty when none is complete. */
@@ -262,9 +275,12 @@ public final class RunAnalysis {
     figures.add(sum(reflecting.cast("long")).as("reflecting_responses"));
     figures.add(avg(reflecting.cast("double")).as("reflection_share"));
     for (String pattern : ReflectionPatterns.NAMES) {
-      figures.add(sum(array_contains(col(PATTERNS), pattern).cast("long")).as(patternColumn(pattern)));
+      figures.add(
+          sum(array_contains(col(PATTERNS), pattern).cast("long")).as(patternColumn(pattern)));
     }
-    figures.add(avg(when(reflecting.and(correct), col("response_length"))).as("correct_reflection_length_mean"));
+    figures.add(
+        avg(when(reflecting.and(correct), col("response_length")))
+            .as("correct_reflection_length_mean"));
     figures.add(avg(when(reflecting, col("reward"))).as("accuracy_reflecting"));
     figures.add(avg(when(not(reflecting), col("reward"))).as("accuracy_non_reflecting"));
     return rollouts
@@ -353,7 +369,12 @@ public final class RunAnalysis {
     fields.add(DataTypes.createStructField("iteration", DataTypes.IntegerType, false));
     fields.add(DataTypes.createStructField("responses", DataTypes.LongType, false));
     for (String name :
-        List.of("reward_mean", "response_length_mean", "response_length_p50", "response_length_p90", "format_rate")) {
+        List.of(
+            "reward_mean",
+            "response_length_mean",
+            "response_length_p50",
+            "response_length_p90",
+            "format_rate")) {
       fields.add(DataTypes.createStructField(name, DataTypes.DoubleType, true));
     }
     fields.add(DataTypes.createStructField("reflecting_responses", DataTypes.LongType, false));
@@ -362,7 +383,8 @@ public final class RunAnalysis {
       fields.add(DataTypes.createStructField(patternColumn(pattern), DataTypes.LongType, false));
     }
     for (String name :
-        List.of("correct_reflection_length_mean", "accuracy_reflecting", "accuracy_non_reflecting")) {
+        List.of(
+            "correct_reflection_length_mean", "accuracy_reflecting", "accuracy_non_reflecting")) {
       fields.add(DataTypes.createStructField(name, DataTypes.DoubleType, true));
     }
     fields.add(DataTypes.createStructField("step_moment", DataTypes.BooleanType, false));

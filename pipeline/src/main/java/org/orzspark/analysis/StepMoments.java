@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Step-moment detection: the iterations where several training series jump up together, as the
- * ORZ paper saw reward, response length and average correct reflection length do around iteration
- * 680 of the 7B run.
+ * Step-moment detection: the iterations where several training series jump up together, as the ORZ
+ * paper saw reward, response length and average correct reflection length do around iteration 680
+ * of the 7B run.
  *
  * <p>The rule, for series {@code x} (one value per iteration, in iteration order; NaN where
  * undefined), window {@code w} and index {@code i}: {@code before = x[i-w .. i-1]}, {@code after =
@@ -46,7 +46,10 @@ public final class StepMoments {
       }
       if (!(minZ >= 0) || !(minRelativeJump >= 0)) {
         throw new IllegalArgumentException(
-            "step thresholds must be non-negative, got minZ=" + minZ + ", minRelativeJump=" + minRelativeJump);
+            "step thresholds must be non-negative, got minZ="
+                + minZ
+                + ", minRelativeJump="
+                + minRelativeJump);
       }
     }
   }

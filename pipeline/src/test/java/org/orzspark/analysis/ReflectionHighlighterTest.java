@@ -20,16 +20,18 @@ class ReflectionHighlighterTest {
             new ReflectionHighlighter.Segment("retry", "retry"));
     assertThat(ReflectionHighlighter.segments("However, x", true))
         .containsExactly(
-            new ReflectionHighlighter.Segment("However,", "however,"), new ReflectionHighlighter.Segment(" x", null));
+            new ReflectionHighlighter.Segment("However,", "however,"),
+            new ReflectionHighlighter.Segment(" x", null));
   }
 
   @Test
   void htmlEscapesModelOutputAndMarksMatches() {
-    String html = ReflectionHighlighter.html("<b>wait,</b> \"x\" & <script>alert(1)</script>", false, 1000);
+    String html =
+        ReflectionHighlighter.html("<b>wait,</b> \"x\" & <script>alert(1)</script>", false, 1000);
     assertThat(html)
         .isEqualTo(
-            "&lt;b&gt;<mark class=\"reflection\" title=\"wait,\">wait,</mark>&lt;/b&gt; &quot;x&quot; &amp; "
-                + "&lt;script&gt;alert(1)&lt;/script&gt;");
+            "&lt;b&gt;<mark class=\"reflection\" title=\"wait,\">wait,</mark>&lt;/b&gt;"
+                + " &quot;x&quot; &amp; &lt;script&gt;alert(1)&lt;/script&gt;");
     assertThat(ReflectionHighlighter.html(null, false, 10)).isEmpty();
   }
 

@@ -38,8 +38,8 @@ class RunAnalysisTest {
    * r5   50     1     false (stored)    retry, alternatively,
    * </pre>
    *
-   * Iteration 2: one correct, well-formed response of length 5 without patterns. Iteration 3 has
-   * no _SUCCESS (still being written) and must be ignored.
+   * Iteration 2: one correct, well-formed response of length 5 without patterns. Iteration 3 has no
+   * _SUCCESS (still being written) and must be ignored.
    */
   @BeforeAll
   static void writeHandRun() throws Exception {
@@ -57,8 +57,10 @@ class RunAnalysisTest {
             rollout(1, "b", 1, "plain" + ANSWER_5, 40, 0f, null),
             rollout(1, "c", 0, "no tags at all", 100, 0f, null),
             rollout(1, "c", 1, "retry and alternatively, yes" + ANSWER_4, 50, 1f, false)));
-    SyntheticRun.writeRollouts(spark, layout, 2, List.of(rollout(2, "a", 0, "x" + ANSWER_4, 5, 1f, true)));
-    SyntheticRun.writeRollouts(spark, layout, 3, List.of(rollout(3, "a", 0, "x" + ANSWER_4, 5, 1f, true)));
+    SyntheticRun.writeRollouts(
+        spark, layout, 2, List.of(rollout(2, "a", 0, "x" + ANSWER_4, 5, 1f, true)));
+    SyntheticRun.writeRollouts(
+        spark, layout, 3, List.of(rollout(3, "a", 0, "x" + ANSWER_4, 5, 1f, true)));
     Files.delete(layout.rollouts(3).resolve("_SUCCESS"));
   }
 
@@ -99,7 +101,8 @@ class RunAnalysisTest {
 
   @Test
   void caseInsensitiveCountsCapitalisedPatterns() {
-    IterationStats one = RunAnalysis.open(spark, handRun, true).iterationStats(StepMoments.Rule.DEFAULT).get(0);
+    IterationStats one =
+        RunAnalysis.open(spark, handRun, true).iterationStats(StepMoments.Rule.DEFAULT).get(0);
     assertThat(one.reflectingResponses()).isEqualTo(4);
     assertThat(one.patternCounts()).containsEntry("wait,", 2L);
     // correct and reflecting: r0 (10), r2 (60), r5 (50)
@@ -111,7 +114,8 @@ class RunAnalysisTest {
   @Test
   void tableHasNullsWhereAMeanIsUndefined() {
     RunAnalysis analysis = RunAnalysis.open(spark, handRun, false);
-    List<Row> rows = analysis.iterationTable(analysis.iterationStats(StepMoments.Rule.DEFAULT)).collectAsList();
+    List<Row> rows =
+        analysis.iterationTable(analysis.iterationStats(StepMoments.Rule.DEFAULT)).collectAsList();
     Row two = rows.get(1);
     assertThat(two.<Integer>getAs("iteration")).isEqualTo(2);
     assertThat(two.isNullAt(two.fieldIndex("correct_reflection_length_mean"))).isTrue();
@@ -135,7 +139,10 @@ class RunAnalysisTest {
     RunAnalysis analysis = RunAnalysis.open(spark, run, false);
     List<IterationStats> stats = analysis.iterationStats(new StepMoments.Rule(3, 3, 0.1));
     assertThat(stats).hasSize(12);
-    assertThat(stats).filteredOn(IterationStats::stepMoment).extracting(IterationStats::iteration).containsExactly(7);
+    assertThat(stats)
+        .filteredOn(IterationStats::stepMoment)
+        .extracting(IterationStats::iteration)
+        .containsExactly(7);
     assertThat(stats.get(0).rewardMean()).isEqualTo(0.25);
     assertThat(stats.get(6).rewardMean()).isEqualTo(0.625);
     assertThat(stats.get(6).reflectingResponses()).isEqualTo(4);
@@ -143,7 +150,9 @@ class RunAnalysisTest {
     MetricsTable metrics = analysis.metrics().orElseThrow();
     assertThat(metrics.iterations()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
     assertThat(metrics.columns()).containsKeys("reward/mean", "losses/policy", "reflection/share");
-    assertThat(metrics.columns().get("reflection/share")[1]).as("column added at iteration 3").isNaN();
+    assertThat(metrics.columns().get("reflection/share")[1])
+        .as("column added at iteration 3")
+        .isNaN();
     assertThat(metrics.columns().get("reflection/share")[2]).isEqualTo(0.125);
     assertThat(metrics.columns().get("reward/mean")[6]).isEqualTo(stats.get(6).rewardMean());
     assertThat(analysis.eval().orElseThrow().count()).isEqualTo(6);

@@ -18,22 +18,29 @@ class StepMomentsTest {
     assertThat(j.relative()).isEqualTo(2.0);
     assertThat(j.z()).isEqualTo(4.0);
     // flat before: sd 0 -> z infinite; a fall is negative
-    assertThat(StepMoments.jump(new double[] {2, 2, 3, 3}, 2, 2)).isEqualTo(new StepMoments.Jump(0.5, INF));
+    assertThat(StepMoments.jump(new double[] {2, 2, 3, 3}, 2, 2))
+        .isEqualTo(new StepMoments.Jump(0.5, INF));
     assertThat(StepMoments.jump(new double[] {4, 4, 2, 2}, 2, 2).relative()).isEqualTo(-0.5);
   }
 
   @Test
   void jumpSkipsNaNAndNeedsBothWindows() {
     // before {2} (NaN skipped): mean 2, sd 0; after {4}
-    assertThat(StepMoments.jump(new double[] {NAN, 2, 4, NAN}, 2, 2)).isEqualTo(new StepMoments.Jump(1.0, INF));
+    assertThat(StepMoments.jump(new double[] {NAN, 2, 4, NAN}, 2, 2))
+        .isEqualTo(new StepMoments.Jump(1.0, INF));
     assertThat(StepMoments.jump(new double[] {NAN, NAN, 4, 4}, 2, 2)).isNull();
-    assertThat(StepMoments.jump(new double[] {1, 2, 3}, 1, 2)).as("before window out of range").isNull();
-    assertThat(StepMoments.jump(new double[] {1, 2, 3}, 2, 2)).as("after window out of range").isNull();
+    assertThat(StepMoments.jump(new double[] {1, 2, 3}, 1, 2))
+        .as("before window out of range")
+        .isNull();
+    assertThat(StepMoments.jump(new double[] {1, 2, 3}, 2, 2))
+        .as("after window out of range")
+        .isNull();
   }
 
   @Test
   void oneStepWhereAllThreeSeriesJumpTogether() {
-    // w=2. Candidates: i=3 (after [low,high]: relative 2 for x) and i=4 (after all high: relative 4);
+    // w=2. Candidates: i=3 (after [low,high]: relative 2 for x) and i=4 (after all high: relative
+    // 4);
     // i=5 has z = 1 (< 3). The run {3,4} gives one step, at 4, the first raised value.
     double[] reward = {0.2, 0.2, 0.2, 0.2, 1.0, 1.0, 1.0, 1.0};
     double[] length = {100, 100, 100, 100, 200, 200, 200, 200};
@@ -63,7 +70,8 @@ class StepMomentsTest {
 
   @Test
   void noisyPlateausNeedAJumpOfMinZStandardDeviations() {
-    // before window of index 4 (w=4): [10,12,10,12], mean 11, sd 1; after [13,15,13,15] mean 14: z 3.
+    // before window of index 4 (w=4): [10,12,10,12], mean 11, sd 1; after [13,15,13,15] mean 14: z
+    // 3.
     double[] x = {10, 12, 10, 12, 13, 15, 13, 15};
     assertThat(StepMoments.detect(List.of(x), new StepMoments.Rule(4, 3, 0.1)))
         .extracting(StepMoments.Step::index)
@@ -82,7 +90,9 @@ class StepMomentsTest {
   @Test
   void rejectsBadInput() {
     assertThatThrownBy(() -> new StepMoments.Rule(0, 3, 0.1)).hasMessageContaining("window");
-    assertThatThrownBy(() -> StepMoments.detect(List.of(new double[3], new double[4]), StepMoments.Rule.DEFAULT))
+    assertThatThrownBy(
+            () ->
+                StepMoments.detect(List.of(new double[3], new double[4]), StepMoments.Rule.DEFAULT))
         .hasMessageContaining("lengths differ");
   }
 }

@@ -38,7 +38,13 @@ public final class SyntheticRun {
    * ground_truth} derive from the prompt id.
    */
   public static Row rollout(
-      int iteration, String promptId, int sample, String response, int length, Float reward, Boolean formatOk) {
+      int iteration,
+      String promptId,
+      int sample,
+      String response,
+      int length,
+      Float reward,
+      Boolean formatOk) {
     Integer[] responseIds = new Integer[length];
     Float[] logprobs = new Float[length];
     Arrays.fill(responseIds, 7);
@@ -63,8 +69,13 @@ public final class SyntheticRun {
   }
 
   /** Writes {@code rows} as {@code rollouts/iteration=N/} with its marker. */
-  public static void writeRollouts(SparkSession spark, RunLayout layout, int iteration, List<Row> rows) {
-    spark.createDataFrame(rows, RunTables.ROLLOUTS).coalesce(1).write().mode(SaveMode.Overwrite)
+  public static void writeRollouts(
+      SparkSession spark, RunLayout layout, int iteration, List<Row> rows) {
+    spark
+        .createDataFrame(rows, RunTables.ROLLOUTS)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
         .parquet(layout.rollouts(iteration).toString());
   }
 
@@ -72,18 +83,28 @@ public final class SyntheticRun {
    * Writes one metrics row as {@code metrics/iteration=N/} (Parquet, double columns in the given
    * order) and appends it to {@code metrics/metrics.jsonl}.
    */
-  public static void writeMetrics(SparkSession spark, RunLayout layout, int iteration, Map<String, Double> values) {
+  public static void writeMetrics(
+      SparkSession spark, RunLayout layout, int iteration, Map<String, Double> values) {
     List<StructField> fields = new ArrayList<>();
-    values.keySet().forEach(k -> fields.add(DataTypes.createStructField(k, DataTypes.DoubleType, true)));
+    values
+        .keySet()
+        .forEach(k -> fields.add(DataTypes.createStructField(k, DataTypes.DoubleType, true)));
     StructType schema = DataTypes.createStructType(fields);
-    spark.createDataFrame(List.of(RowFactory.create(values.values().toArray())), schema).coalesce(1).write()
-        .mode(SaveMode.Overwrite).parquet(layout.metrics().resolve("iteration=" + iteration).toString());
+    spark
+        .createDataFrame(List.of(RowFactory.create(values.values().toArray())), schema)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(layout.metrics().resolve("iteration=" + iteration).toString());
     StringBuilder json = new StringBuilder("{\"iteration\":").append(iteration);
     values.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v));
     try {
       Files.writeString(
-          layout.metrics().resolve("metrics.jsonl"), json.append("}\n").toString(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          layout.metrics().resolve("metrics.jsonl"),
+          json.append("}\n").toString(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -98,7 +119,11 @@ public final class SyntheticRun {
                 DataTypes.createStructField("benchmark", DataTypes.StringType, false),
                 DataTypes.createStructField("avg_at_k", DataTypes.DoubleType, false),
                 DataTypes.createStructField("pass_at_k", DataTypes.DoubleType, false)));
-    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite)
+    spark
+        .createDataFrame(rows, schema)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
         .parquet(layout.eval().toString());
   }
 
@@ -110,8 +135,8 @@ public final class SyntheticRun {
    * <p>Each iteration has {@link #SAMPLES} responses, sample {@code s} of prompt {@code p<s/2>}:
    *
    * <ul>
-   *   <li>before the step: correct samples 0 and 4; sample 0 reflects ("wait,"); length {@code 20
-   *       + s + iteration % 3};
+   *   <li>before the step: correct samples 0 and 4; sample 0 reflects ("wait,"); length {@code 20 +
+   *       s + iteration % 3};
    *   <li>from the step on: correct samples 0, 1, 4, 5, 6; samples 0-3 reflect (0: "wait,", 1:
    *       "recheck", 2: "however," and "retry", 3: "alternatively,"), sample 5 writes "Wait," (only
    *       a case-insensitive analysis counts it); length {@code 60 + s + iteration % 3};
@@ -130,7 +155,8 @@ public final class SyntheticRun {
         boolean correct = after ? List.of(0, 1, 4, 5, 6).contains(s) : s == 0 || s == 4;
         int length = (after ? 60 : 20) + s + it % 3;
         String response = response(s, after, correct);
-        rows.add(rollout(it, "p" + s / 2, s, response, length, correct ? 1f : 0f, s == 7 ? null : true));
+        rows.add(
+            rollout(it, "p" + s / 2, s, response, length, correct ? 1f : 0f, s == 7 ? null : true));
         rewardSum += correct ? 1 : 0;
         lengthSum += length;
       }
@@ -152,7 +178,9 @@ public final class SyntheticRun {
     }
     List<Row> eval = new ArrayList<>();
     for (int checkpoint = 0; checkpoint <= iterations; checkpoint += 5) {
-      eval.add(RowFactory.create(checkpoint, "math500", 0.1 + 0.01 * checkpoint, 0.3 + 0.01 * checkpoint));
+      eval.add(
+          RowFactory.create(
+              checkpoint, "math500", 0.1 + 0.01 * checkpoint, 0.3 + 0.01 * checkpoint));
       eval.add(RowFactory.create(checkpoint, "aime2024", 0.0, 0.05));
     }
     writeEval(spark, layout, eval);

@@ -17,6 +17,7 @@ public final class ResponseFormat {
   static final String THINK_CLOSE = "</think>";
   static final String ANSWER_OPEN = "<answer>";
   static final String ANSWER_CLOSE = "</answer>";
+
   /** Qwen2's end-of-text token, present when a response is decoded with special tokens kept. */
   static final String END_OF_TEXT = "<|endoftext|>";
 
