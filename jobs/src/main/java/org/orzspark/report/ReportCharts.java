@@ -133,7 +133,8 @@ public final class ReportCharts {
 
   /**
    * The training metrics: one chart per {@code losses/} column (their scales differ), one chart per
-   * other prefix ({@code time/}, {@code grad/}, ...) with all its columns.
+   * other prefix ({@code time/}, {@code grad/}, ...) with all its columns; a chart of one column is
+   * titled with the column's name.
    */
   public static List<Figure> metrics(MetricsTable table, List<Integer> steps) {
     Map<String, Map<String, double[]>> groups = new LinkedHashMap<>();
@@ -153,7 +154,7 @@ public final class ReportCharts {
                 figure(
                     "metrics-" + group.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
                     METRICS,
-                    group,
+                    series.size() == 1 ? series.keySet().iterator().next() : group,
                     "",
                     table.iterations(),
                     steps,

@@ -3,7 +3,9 @@ package org.orzspark.analysis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +23,7 @@ import org.apache.hadoop.fs.Path;
  * @param complete iteration number to folder, ascending
  * @param incomplete iterations whose folder has no marker yet
  */
-public record CompleteIterations(TreeMap<Integer, String> complete, List<Integer> incomplete) {
+public record CompleteIterations(SortedMap<Integer, String> complete, List<Integer> incomplete) {
 
   private static final Pattern NAME = Pattern.compile("iteration=(\\d{1,9})");
 
@@ -33,7 +35,7 @@ public record CompleteIterations(TreeMap<Integer, String> complete, List<Integer
       Path dir = new Path(table);
       FileSystem fs = dir.getFileSystem(conf);
       if (!fs.exists(dir)) {
-        return new CompleteIterations(complete, incomplete);
+        return new CompleteIterations(Collections.emptySortedMap(), List.of());
       }
       for (FileStatus child : fs.listStatus(dir)) {
         Matcher m = NAME.matcher(child.getPath().getName());
@@ -51,7 +53,8 @@ public record CompleteIterations(TreeMap<Integer, String> complete, List<Integer
       throw new UncheckedIOException("cannot list " + table, e);
     }
     incomplete.sort(null);
-    return new CompleteIterations(complete, List.copyOf(incomplete));
+    return new CompleteIterations(
+        Collections.unmodifiableSortedMap(complete), List.copyOf(incomplete));
   }
 
   public boolean isEmpty() {
