@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Open-Reasoner-Zero style RL training of reasoning models as Spark jobs.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      AnalyzeCommand.class,
       BenchCommand.class,
       PrepareCommand.class,
       SynthCommand.class,

@@ -14,6 +14,8 @@ import java.nio.file.Path;
  * R/experience/iteration=7/       one row per response with token-level arrays (Parquet)
  * R/metrics/                      one row per iteration (Parquet) + metrics.jsonl
  * R/quarantine/                   rejected rows with the reason
+ * R/eval/                         evaluation results, one row per checkpoint x benchmark (Parquet)
+ * R/analysis/                     orz analyze tables (Parquet + CSV)
  * R/reports/                      HTML report with charts
  * </pre>
  */
@@ -70,6 +72,14 @@ public record RunLayout(Path root) {
 
   public Path quarantine() {
     return root.resolve("quarantine");
+  }
+
+  public Path eval() {
+    return root.resolve("eval");
+  }
+
+  public Path analysis() {
+    return root.resolve("analysis");
   }
 
   public Path reports() {

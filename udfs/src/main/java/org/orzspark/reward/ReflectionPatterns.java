@@ -29,6 +29,14 @@ public final class ReflectionPatterns {
     return List.copyOf(out);
   }
 
+  /**
+   * The compiled regexes in {@link #NAMES} order (immutable), for callers that need the match
+   * positions, e.g. to highlight the patterns in a report.
+   */
+  public static List<Pattern> patterns(boolean caseInsensitive) {
+    return caseInsensitive ? CASE_INSENSITIVE : CASE_SENSITIVE;
+  }
+
   /** The names of the patterns that occur in the text (each once, reference order); empty for null. */
   public static List<String> find(String text, boolean caseInsensitive) {
     if (text == null) {

@@ -1,0 +1,233 @@
+package org.orzspark.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+import org.apache.spark.sql.Row;
+import org.jfree.chart.JFreeChart;
+import org.orzspark.analysis.IterationStats;
+import org.orzspark.analysis.MetricsTable;
+import org.orzspark.reward.ReflectionPatterns;
+
+/** The charts of a run report, by section; notebooks show the same charts. */
+public final class ReportCharts {
+
+  public static final String CURVES = "Training curves";
+  public static final String REFLECTION = "Reflection";
+  public static final String METRICS = "Training metrics";
+  public static final String EVALUATION = "Evaluation";
+
+  /**
+   * A chart and where it goes.
+   *
+   * @param file PNG file name in {@code reports/}
+   * @param section report section
+   */
+  public record Figure(String file, String section, JFreeChart chart) {}
+
+  private ReportCharts() {}
+
+  /** Every chart the data allows: rollout series, training metrics, evaluation. */
+  public static List<Figure> all(ReportData data) {
+    List<Figure> figures = new ArrayList<>(rollouts(data.iterations()));
+    data.metrics().ifPresent(m -> figures.addAll(metrics(m, data.stepMoments())));
+    data.eval().filter(EvalResults::chartable).ifPresent(e -> figures.addAll(eval(e)));
+    return figures;
+  }
+
+  /** The per-iteration series from the rollouts; empty for no iterations. */
+  public static List<Figure> rollouts(List<IterationStats> stats) {
+    if (stats.isEmpty()) {
+      return List.of();
+    }
+    List<Integer> x = stats.stream().map(IterationStats::iteration).toList();
+    List<Integer> steps =
+        stats.stream().filter(IterationStats::stepMoment).map(IterationStats::iteration).toList();
+    List<Figure> out = new ArrayList<>();
+    out.add(
+        unitFigure(
+            "reward.png",
+            CURVES,
+            "Training reward",
+            "mean reward",
+            x,
+            steps,
+            series(stats, new Line("reward mean", IterationStats::rewardMean))));
+    out.add(
+        figure(
+            "response-length.png",
+            CURVES,
+            "Response length",
+            "tokens",
+            x,
+            steps,
+            series(
+                stats,
+                new Line("mean", IterationStats::responseLengthMean),
+                new Line("p50", IterationStats::responseLengthP50),
+                new Line("p90", IterationStats::responseLengthP90))));
+    out.add(
+        unitFigure(
+            "format-rate.png",
+            CURVES,
+            "Format-following rate",
+            "share of responses",
+            x,
+            steps,
+            series(stats, new Line("format rate", IterationStats::formatRate))));
+    out.add(
+        unitFigure(
+            "reflection-share.png",
+            REFLECTION,
+            "Responses with a reflection pattern",
+            "share of responses",
+            x,
+            steps,
+            series(stats, new Line("reflection share", IterationStats::reflectionShare))));
+    out.add(
+        figure(
+            "reflection-length.png",
+            REFLECTION,
+            "Average correct reflection length vs response length",
+            "tokens",
+            x,
+            steps,
+            series(
+                stats,
+                new Line(
+                    "correct responses with a pattern",
+                    IterationStats::correctReflectionLengthMean),
+                new Line("all responses", IterationStats::responseLengthMean))));
+    out.add(
+        unitFigure(
+            "reflection-accuracy.png",
+            REFLECTION,
+            "Accuracy of reflecting vs non-reflecting responses",
+            "mean reward",
+            x,
+            steps,
+            series(
+                stats,
+                new Line("with a pattern", IterationStats::accuracyReflecting),
+                new Line("without", IterationStats::accuracyNonReflecting))));
+    Map<String, double[]> patterns = new LinkedHashMap<>();
+    for (String p : ReflectionPatterns.NAMES) {
+      patterns.put(p, stats.stream().mapToDouble(s -> s.patternCounts().get(p)).toArray());
+    }
+    out.add(
+        figure(
+            "reflection-patterns.png",
+            REFLECTION,
+            "Responses containing each pattern",
+            "responses",
+            x,
+            steps,
+            patterns));
+    return out;
+  }
+
+  /**
+   * The training metrics: one chart per {@code losses/} column (their scales differ), one chart per
+   * other prefix ({@code time/}, {@code grad/}, ...) with all its columns; a chart of one column is
+   * titled with the column's name.
+   */
+  public static List<Figure> metrics(MetricsTable table, List<Integer> steps) {
+    Map<String, Map<String, double[]>> groups = new LinkedHashMap<>();
+    table
+        .columns()
+        .forEach(
+            (name, values) -> {
+              int slash = name.indexOf('/');
+              String prefix = slash < 0 ? name : name.substring(0, slash);
+              String group = prefix.equals("losses") ? name : prefix;
+              groups.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(name, values);
+            });
+    List<Figure> out = new ArrayList<>();
+    groups.forEach(
+        (group, series) ->
+            out.add(
+                figure(
+                    "metrics-" + group.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
+                    METRICS,
+                    series.size() == 1 ? series.keySet().iterator().next() : group,
+                    "",
+                    table.iterations(),
+                    steps,
+                    series)));
+    return out;
+  }
+
+  /** One chart per evaluation metric over checkpoints, a line per benchmark. */
+  public static List<Figure> eval(EvalResults eval) {
+    TreeSet<Integer> checkpointSet = new TreeSet<>();
+    for (Row r : eval.rows()) {
+      checkpointSet.add(((Number) r.getAs(EvalResults.CHECKPOINT)).intValue());
+    }
+    List<Integer> checkpoints = List.copyOf(checkpointSet);
+    List<Figure> out = new ArrayList<>();
+    for (String metric : eval.metricColumns()) {
+      Map<String, double[]> byBenchmark = new TreeMap<>();
+      for (Row r : eval.rows()) {
+        double[] values =
+            byBenchmark.computeIfAbsent(
+                String.valueOf((Object) r.getAs(EvalResults.BENCHMARK)),
+                b -> {
+                  double[] v = new double[checkpoints.size()];
+                  Arrays.fill(v, Double.NaN);
+                  return v;
+                });
+        int at = checkpoints.indexOf(((Number) r.getAs(EvalResults.CHECKPOINT)).intValue());
+        Object value = r.getAs(metric);
+        values[at] = value == null ? Double.NaN : ((Number) value).doubleValue();
+      }
+      out.add(
+          new Figure(
+              "eval-" + metric.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
+              EVALUATION,
+              Charts.lines(
+                  metric, "checkpoint", metric, checkpoints, byBenchmark, List.of(), false)));
+    }
+    return out;
+  }
+
+  /** A line of a rollout chart: its legend name and the figure it draws. */
+  private record Line(String name, ToDoubleFunction<IterationStats> value) {}
+
+  private static Map<String, double[]> series(List<IterationStats> stats, Line... lines) {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (Line line : lines) {
+      out.put(line.name(), stats.stream().mapToDouble(line.value()).toArray());
+    }
+    return out;
+  }
+
+  private static Figure figure(
+      String file,
+      String section,
+      String title,
+      String yLabel,
+      List<Integer> x,
+      List<Integer> steps,
+      Map<String, double[]> series) {
+    return new Figure(
+        file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, false));
+  }
+
+  /** A chart of values in [0, 1] over iterations. */
+  private static Figure unitFigure(
+      String file,
+      String section,
+      String title,
+      String yLabel,
+      List<Integer> x,
+      List<Integer> steps,
+      Map<String, double[]> series) {
+    return new Figure(
+        file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, true));
+  }
+}

@@ -1,0 +1,47 @@
+package org.orzspark.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.orzspark.analysis.SyntheticRun;
+import org.orzspark.testing.RepoPaths;
+import org.orzspark.testing.SharedSpark;
+
+/**
+ * One synthetic run per test JVM ({@link SyntheticRun#writeStepRun}: 12 iterations, step at 7),
+ * under {@code jobs/target/fixtures/}, shared by the report, analyze and notebook tests (writing it
+ * costs seconds).
+ */
+public final class StepRunFixture {
+  public static final int ITERATIONS = 12;
+  public static final int STEP_AT = 7;
+
+  private static Path run;
+
+  private StepRunFixture() {}
+
+  public static synchronized Path run() {
+    if (run == null) {
+      Path dir = RepoPaths.root().resolve("jobs/target/fixtures/step-run");
+      deleteRecursively(dir);
+      run = SyntheticRun.writeStepRun(SharedSpark.session(), dir, ITERATIONS, STEP_AT);
+    }
+    return run;
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package org.orzspark.analysis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunTables;
+
+/**
+ * Writes synthetic run directories with the real table schemas ({@link RunTables#ROLLOUTS}, wide
+ * metrics, evaluation rows), for the analysis, report and notebook tests. Every folder gets its
+ * {@code _SUCCESS} marker, as the iteration stages write them.
+ */
+public final class SyntheticRun {
+
+  /** Responses per iteration of {@link #writeStepRun}. */
+  public static final int SAMPLES = 8;
+
+  private SyntheticRun() {}
+
+  /**
+   * A rollout row; token arrays are filled to {@code length}, and {@code question} and {@code
+   * ground_truth} derive from the prompt id.
+   */
+  public static Row rollout(
+      int iteration,
+      String promptId,
+      int sample,
+      String response,
+      int length,
+      Float reward,
+      Boolean formatOk) {
+    Integer[] responseIds = new Integer[length];
+    Float[] logprobs = new Float[length];
+    Arrays.fill(responseIds, 7);
+    Arrays.fill(logprobs, -0.5f);
+    return RowFactory.create(
+        iteration,
+        promptId,
+        sample,
+        "What is " + promptId + "?",
+        "\\boxed{4}",
+        Arrays.asList(1, 2, 3),
+        Arrays.asList(responseIds),
+        response,
+        Arrays.asList(logprobs),
+        "stop",
+        length,
+        reward,
+        null,
+        null,
+        formatOk,
+        null);
+  }
+
+  /** Writes {@code rows} as {@code rollouts/iteration=N/} with its marker. */
+  public static void writeRollouts(
+      SparkSession spark, RunLayout layout, int iteration, List<Row> rows) {
+    spark
+        .createDataFrame(rows, RunTables.ROLLOUTS)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(layout.rollouts(iteration).toString());
+  }
+
+  /**
+   * Writes one metrics row as {@code metrics/iteration=N/} (Parquet, double columns in the given
+   * order) and appends it to {@code metrics/metrics.jsonl}.
+   */
+  public static void writeMetrics(
+      SparkSession spark, RunLayout layout, int iteration, Map<String, Double> values) {
+    List<StructField> fields = new ArrayList<>();
+    values
+        .keySet()
+        .forEach(k -> fields.add(DataTypes.createStructField(k, DataTypes.DoubleType, true)));
+    StructType schema = DataTypes.createStructType(fields);
+    spark
+        .createDataFrame(List.of(RowFactory.create(values.values().toArray())), schema)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(layout.metrics().resolve("iteration=" + iteration).toString());
+    StringBuilder json = new StringBuilder("{\"iteration\":").append(iteration);
+    values.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v));
+    try {
+      Files.writeString(
+          layout.metrics().resolve("metrics.jsonl"),
+          json.append("}\n").toString(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes evaluation rows (checkpoint, benchmark, avg_at_k, pass_at_k) under {@code eval/}. */
+  public static void writeEval(SparkSession spark, RunLayout layout, List<Row> rows) {
+    StructType schema =
+        DataTypes.createStructType(
+            List.of(
+                DataTypes.createStructField("checkpoint", DataTypes.IntegerType, false),
+                DataTypes.createStructField("benchmark", DataTypes.StringType, false),
+                DataTypes.createStructField("avg_at_k", DataTypes.DoubleType, false),
+                DataTypes.createStructField("pass_at_k", DataTypes.DoubleType, false)));
+    spark
+        .createDataFrame(rows, schema)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(layout.eval().toString());
+  }
+
+  /**
+   * A run of {@code iterations} iterations (1..n) whose reward, response length and correct
+   * reflection length all step up at {@code stepAt}, with metrics (a {@code reflection/share}
+   * column appears from iteration 3 on, to exercise schema merging) and evaluation results.
+   *
+   * <p>Each iteration has {@link #SAMPLES} responses, sample {@code s} of prompt {@code p<s/2>}:
+   *
+   * <ul>
+   *   <li>before the step: correct samples 0 and 4; sample 0 reflects ("wait,"); length {@code 20 +
+   *       s + iteration % 3};
+   *   <li>from the step on: correct samples 0, 1, 4, 5, 6; samples 0-3 reflect (0: "wait,", 1:
+   *       "recheck", 2: "however," and "retry", 3: "alternatively,"), sample 5 writes "Wait," (only
+   *       a case-insensitive analysis counts it); length {@code 60 + s + iteration % 3};
+   *   <li>always: sample 6 holds HTML ({@code <script>}) in its text, sample 7 is malformed with a
+   *       null {@code format_ok} (the analysis recomputes it), the others are well-formed.
+   * </ul>
+   */
+  public static Path writeStepRun(SparkSession spark, Path root, int iterations, int stepAt) {
+    RunLayout layout = new RunLayout(root);
+    for (int it = 1; it <= iterations; it++) {
+      boolean after = it >= stepAt;
+      List<Row> rows = new ArrayList<>();
+      double rewardSum = 0;
+      double lengthSum = 0;
+      for (int s = 0; s < SAMPLES; s++) {
+        boolean correct = after ? List.of(0, 1, 4, 5, 6).contains(s) : s == 0 || s == 4;
+        int length = (after ? 60 : 20) + s + it % 3;
+        String response = response(s, after, correct);
+        rows.add(
+            rollout(it, "p" + s / 2, s, response, length, correct ? 1f : 0f, s == 7 ? null : true));
+        rewardSum += correct ? 1 : 0;
+        lengthSum += length;
+      }
+      writeRollouts(spark, layout, it, rows);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put("reward/mean", rewardSum / SAMPLES);
+      metrics.put("response/length_mean", lengthSum / SAMPLES);
+      metrics.put("losses/policy", -0.01 * it);
+      metrics.put("losses/value", 1.0 / it);
+      metrics.put("losses/clipfrac", 0.02);
+      metrics.put("grad/norm", 0.5 + 0.1 * (it % 2));
+      metrics.put("time/rollout_s", 2.0 + it % 2);
+      metrics.put("time/update_s", 1.0);
+      metrics.put("throughput/tokens_per_s", 1000.0 + 10 * it);
+      if (it >= 3) {
+        metrics.put("reflection/share", after ? 0.5 : 0.125);
+      }
+      writeMetrics(spark, layout, it, metrics);
+    }
+    List<Row> eval = new ArrayList<>();
+    for (int checkpoint = 0; checkpoint <= iterations; checkpoint += 5) {
+      eval.add(
+          RowFactory.create(
+              checkpoint, "math500", 0.1 + 0.01 * checkpoint, 0.3 + 0.01 * checkpoint));
+      eval.add(RowFactory.create(checkpoint, "aime2024", 0.0, 0.05));
+    }
+    writeEval(spark, layout, eval);
+    return layout.root();
+  }
+
+  private static String response(int sample, boolean after, boolean correct) {
+    String answer = "</think> <answer> \\boxed{" + (correct ? "4" : "5") + "} </answer>";
+    String reasoning =
+        switch (sample) {
+          case 0 -> "2+2, wait, that is 4 ";
+          case 1 -> after ? "let me recheck the sum " : "2+2 is 4 ";
+          case 2 -> after ? "however, retry the carry " : "2+2 is 5 ";
+          case 3 -> after ? "alternatively, count up " : "count up ";
+          case 5 -> after ? "Wait, count again " : "two and two ";
+          case 6 -> "<script>alert('x')</script> & so ";
+          case 7 -> "I give up";
+          default -> "plain reasoning ";
+        };
+    return sample == 7 ? reasoning : reasoning + answer;
+  }
+}
