@@ -18,7 +18,7 @@ import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Tokenizers;
-import org.orzspark.pretrain.OrzFormat;
+import org.orzspark.reward.ResponseFormat;
 import org.orzspark.reward.extract.OrzAnswerExtractor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -110,7 +110,7 @@ public final class GenerateCommand implements Callable<Integer> {
             sample.sampleIndex(),
             sample.finishReason(),
             sample.tokens().length,
-            OrzFormat.isWellFormed(sample.text()) ? "well-formed" : "malformed",
+            ResponseFormat.isWellFormed(sample.text()) ? "well-formed" : "malformed",
             Objects.requireNonNullElse(OrzAnswerExtractor.fromResponse(sample.text()), "(none)"));
         out.println(sample.text());
       }

@@ -1,5 +1,6 @@
 package org.orzspark.generation;
 
+import org.orzspark.random.Seeds;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -12,10 +13,10 @@ public final class SampleRandom {
 
   /** A uniform double in [0, 1). */
   public static double uniform(long seed, String promptId, int sampleIndex, int step) {
-    long h = mix(seed ^ 0x6A09E667F3BCC909L);
-    h = mix(h ^ fnv1a(promptId));
-    h = mix(h ^ (sampleIndex * 0x9E3779B97F4A7C15L));
-    h = mix(h ^ (step * 0xC2B2AE3D27D4EB4FL + 1));
+    long h = Seeds.finalizer(seed ^ 0x6A09E667F3BCC909L);
+    h = Seeds.finalizer(h ^ fnv1a(promptId));
+    h = Seeds.finalizer(h ^ (sampleIndex * 0x9E3779B97F4A7C15L));
+    h = Seeds.finalizer(h ^ (step * 0xC2B2AE3D27D4EB4FL + 1));
     return (h >>> 11) * 0x1.0p-53;
   }
 
@@ -29,10 +30,4 @@ public final class SampleRandom {
     return hash;
   }
 
-  /** SplitMix64's finaliser: a bijective 64-bit mix. */
-  static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
 }

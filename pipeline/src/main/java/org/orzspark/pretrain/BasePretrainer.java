@@ -1,5 +1,6 @@
 package org.orzspark.pretrain;
 
+import org.orzspark.random.Seeds;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;

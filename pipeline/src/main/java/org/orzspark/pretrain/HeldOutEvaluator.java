@@ -1,5 +1,6 @@
 package org.orzspark.pretrain;
 
+import org.orzspark.reward.ResponseFormat;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,7 @@ import org.orzspark.reward.verify.VerifyOptions;
 /**
  * Scores a policy on held-out problems the way RL will see them: the ORZ template prompt, one
  * response per problem sampled with the ORZ stop strings, the ORZ reward ({@link OrzReward}) for
- * accuracy and {@link OrzFormat} for the format.
+ * accuracy and {@link ResponseFormat} for the format.
  */
 public final class HeldOutEvaluator {
 
@@ -28,7 +29,7 @@ public final class HeldOutEvaluator {
    *
    * @param accuracy mean ORZ reward: share of finished responses whose boxed answer equals the
    *     reference
-   * @param formatRate share of responses in the ORZ format ({@link OrzFormat#isWellFormed})
+   * @param formatRate share of responses in the ORZ format ({@link ResponseFormat#isWellFormed})
    * @param meanResponseTokens mean response length in tokens
    * @param accuracyByFamily accuracy per synthetic family, in family order of first appearance
    */
@@ -80,7 +81,7 @@ public final class HeldOutEvaluator {
       int[] family = byFamily.computeIfAbsent(problems.get(i).family(), f -> new int[2]);
       family[0] += reward;
       family[1]++;
-      wellFormed += OrzFormat.isWellFormed(sample.text()) ? 1 : 0;
+      wellFormed += ResponseFormat.isWellFormed(sample.text()) ? 1 : 0;
       tokens += samples.get(i).tokens().length;
     }
     int n = Math.max(1, samples.size());

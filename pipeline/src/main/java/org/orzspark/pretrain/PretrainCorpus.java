@@ -1,5 +1,6 @@
 package org.orzspark.pretrain;
 
+import org.orzspark.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -23,7 +23,7 @@ import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.Tokenizers;
 import org.orzspark.run.RunSettings;
 import org.orzspark.run.RunTables;
-import org.orzspark.run.Seeds;
+import org.orzspark.random.Seeds;
 
 /**
  * Stage 2: fan the iteration's prompts × samples out over the executors. The unit of work is a

@@ -39,7 +39,7 @@ import org.orzspark.ppo.WarmupSchedule;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunSettings;
-import org.orzspark.run.Seeds;
+import org.orzspark.random.Seeds;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
 import org.orzspark.train.ReplicaTrainer;

@@ -1,5 +1,6 @@
 package org.orzspark.pretrain;
 
+import org.orzspark.reward.ResponseFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +52,7 @@ class PretrainCorpusTest {
     for (PretrainCorpus.Example example : PretrainCorpus.build(PROBLEMS.subList(0, 400), 0.5, 1)) {
       assertThat(example.prompt()).endsWith("Assistant: <think>");
       assertThat(example.completion()).startsWith(" ");
-      assertThat(OrzFormat.isWellFormed(example.completion()))
+      assertThat(ResponseFormat.isWellFormed(example.completion()))
           .isEqualTo(example.style().wellFormed());
       if (example.style().wellFormed()) {
         assertThat(

@@ -1,5 +1,6 @@
 package org.orzspark.pretrain;
 
+import org.orzspark.reward.ResponseFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -103,7 +104,7 @@ class WorkedSolutionsTest {
             WorkedSolutions.write(steps, "21", style, new SplittableRandom(seed));
         assertThat(written.style()).isEqualTo(style);
         String completion = written.completion();
-        assertThat(OrzFormat.isWellFormed(completion)).as(completion).isEqualTo(style.wellFormed());
+        assertThat(ResponseFormat.isWellFormed(completion)).as(completion).isEqualTo(style.wellFormed());
         if (style.wellFormed()) {
           assertThat(OrzReward.score(completion, "21", true, VerifyOptions.DEFAULTS))
               .as(completion)

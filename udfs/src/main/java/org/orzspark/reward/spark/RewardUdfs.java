@@ -14,7 +14,7 @@ import org.apache.spark.sql.expressions.SparkUserDefinedFunction;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.orzspark.reward.OrzFormat;
+import org.orzspark.reward.ResponseFormat;
 import org.orzspark.reward.OrzReward;
 import org.orzspark.reward.ReflectionPatterns;
 import org.orzspark.reward.extract.ExtractionConfig;
@@ -40,7 +40,7 @@ import scala.collection.immutable.Seq;
  *   <li>{@code orz_judge(response, ground_truth, finished) -> struct<reward, reason>}: the reward
  *       with the verifier's reason code when it is 0 for a technical cause (timeout, parse error).
  *   <li>{@code orz_format_ok(response) -> boolean}: well-formed ORZ answer format ({@link
- *       OrzFormat}).
+ *       ResponseFormat}).
  * </ul>
  *
  * Settings, read once on the driver from the session conf (executors get plain values):
@@ -93,9 +93,9 @@ public final class RewardUdfs {
         JUDGEMENT);
   }
 
-  /** {@code orz_format_ok(response) -> boolean}: see {@link OrzFormat}; false for null. */
+  /** {@code orz_format_ok(response) -> boolean}: see {@link ResponseFormat}; false for null. */
   public static UserDefinedFunction formatOk() {
-    return functions.udf((UDF1<String, Boolean>) OrzFormat::wellFormed, DataTypes.BooleanType);
+    return functions.udf((UDF1<String, Boolean>) ResponseFormat::isWellFormed, DataTypes.BooleanType);
   }
 
   /** {@code orz_reward(response, ground_truth)}. */

@@ -81,7 +81,10 @@ class RewardUdfsTest {
     assertThat(rows.get(3).getStruct(1).getString(1)).isEqualTo("no-answer");
     assertThat(rows.get(5).getStruct(1).getString(1)).isEqualTo("no-gold");
     assertThat(rows.stream().map(r -> r.getBoolean(2)).toList())
-        .containsExactly(true, true, true, false, false, false, false);
+        .as("the template opens <think>: a response that opens it again is malformed")
+        .containsOnly(false);
+    assertThat(spark.sql("SELECT orz_format_ok(' 4 </think> <answer> \\\\boxed{4} </answer>')")
+        .first().getBoolean(0)).isTrue();
   }
 
   @Test
