@@ -1,0 +1,181 @@
+package org.orzspark.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunTables;
+import org.orzspark.testing.SharedSpark;
+
+/**
+ * Two iterations of a micro run in local mode: exact row counts and schemas, complete checkpoints
+ * and metrics, refusal of a completed iteration, resume after a crash between stages and inside the
+ * update with the same rows and weights as an uninterrupted run, and the experience read by DuckDB.
+ */
+class IterationTest {
+  private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+  private static SparkSession spark;
+  private static Path base;
+  private static Path prompts;
+
+  @BeforeAll
+  static void micro(@TempDir Path shared) throws IOException {
+    spark = SharedSpark.session();
+    base = MicroRuns.base(shared.resolve("base"));
+    prompts = MicroRuns.prompts(spark, shared.resolve("prompts"), 40);
+  }
+
+  private static RunLayout init(Path root) throws IOException {
+    RunInitializer.init(spark, root, MicroRuns.config(base, prompts, Map.of()));
+    return new RunLayout(root);
+  }
+
+  @Test
+  void twoIterationsWriteEveryTableAndCheckpoint(@TempDir Path root) throws Exception {
+    RunLayout layout = init(root);
+    assertThatThrownBy(() -> RunInitializer.init(spark, root, MicroRuns.config(base, prompts, Map.of())))
+        .hasMessageContaining("a run already exists");
+
+    Iteration.Outcome first = Iteration.run(spark, root, null, QUIET);
+    Iteration.Outcome second = Iteration.run(spark, root, 2, QUIET);
+    assertThat(first.iteration()).isEqualTo(1);
+    assertThat(second.iteration()).isEqualTo(2);
+
+    Dataset<Row> rollouts = spark.read().parquet(root.resolve("rollouts").toString());
+    assertThat(rollouts.count()).isEqualTo(2 * 4 * 4);
+    assertThat(rollouts.where("iteration = 2").count()).isEqualTo(16);
+    assertThat(rollouts.where("iteration = 2").select("prompt_id").distinct().count()).isEqualTo(4);
+    assertThat(rollouts.drop("iteration").schema().fieldNames())
+        .containsExactly(RunTables.ROLLOUTS.fieldNames());
+    assertThat(rollouts.where("size(response_token_ids) != response_length"
+        + " OR size(sampling_logprobs) != response_length").count()).isZero();
+    assertThat(rollouts.where("reward NOT IN (0.0, 1.0)").count()).isZero();
+    assertThat(rollouts.where("iteration = 1").select("prompt_id").intersect(
+        rollouts.where("iteration = 2").select("prompt_id")).count())
+        .as("no prompt twice within an epoch").isZero();
+
+    Dataset<Row> experience = spark.read().parquet(layout.experience(2).toString());
+    assertThat(experience.count()).isEqualTo(16);
+    assertThat(experience.schema().fieldNames()).containsExactly(RunTables.EXPERIENCE.fieldNames());
+    assertThat(experience.where("size(token_ids) != prompt_length + response_length"
+        + " OR size(advantages) != response_length OR size(values) != response_length").count())
+        .isZero();
+    Row advantages = experience.selectExpr("explode(advantages) AS a")
+        .selectExpr("avg(a)", "stddev_pop(a)").first();
+    assertThat(advantages.getDouble(0)).as("normalised over all tokens").isCloseTo(0, within(1e-4));
+    assertThat(advantages.getDouble(1)).isCloseTo(1, within(1e-3));
+
+    CheckpointStore store = new CheckpointStore(layout);
+    assertThat(store.scan()).extracting(CheckpointStore.Verdict::iteration).containsExactly(2, 1, 0);
+    assertThat(store.scan()).allMatch(CheckpointStore.Verdict::complete);
+    Map<?, ?> update = new ObjectMapper().readValue(
+        layout.checkpoint(2).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
+    assertThat(((Number) update.get("optim/policy_steps")).intValue()).isEqualTo(2);
+    assertThat(((Number) update.get("optim/critic_steps")).intValue()).isEqualTo(4);
+    assertThat(((Number) update.get("update/replicas")).intValue()).isEqualTo(2);
+
+    Dataset<Row> metrics = spark.read().option("mergeSchema", "true")
+        .option("basePath", layout.metrics().toString())
+        .parquet(layout.metrics() + "/iteration=*");
+    assertThat(metrics.count()).isEqualTo(2);
+    assertThat(metrics.columns()).contains("reward/mean", "response/length_mean", "format/rate",
+        "reflection/share", "losses/policy", "losses/value", "losses/clipfrac", "grad/norm",
+        "time/rollout_s", "time/update_s", "throughput/tokens_per_s");
+    assertThat(Files.readAllLines(layout.metricsJsonl())).hasSize(2);
+
+    assertThatThrownBy(() -> Iteration.run(spark, root, 2, QUIET))
+        .hasMessageContaining("iteration 2 is already complete");
+    assertThatThrownBy(() -> Iteration.run(spark, root, 5, QUIET))
+        .hasMessageContaining("the next iteration is 3");
+    assertThat(duckDbCount(layout.experience(2))).isEqualTo(16);
+  }
+
+  @Test
+  void aCrashBetweenStagesOrInsideTheUpdateResumesToTheSameRowsAndWeights(@TempDir Path dir)
+      throws Exception {
+    Path reference = dir.resolve("reference");
+    init(reference);
+    Iteration.run(spark, reference, null, QUIET);
+    Iteration.run(spark, reference, null, QUIET);
+
+    Path crashed = dir.resolve("crashed");
+    RunLayout layout = init(crashed);
+    Iteration.run(spark, crashed, null, QUIET);
+    // Iteration 2 dies after its experience stage: sample, rollout, score and experience are done.
+    IterationContext ctx = new IterationContext(spark, layout,
+        new ObjectMapper().readValue(layout.runJson().toFile(), org.orzspark.run.RunConfig.class), 2);
+    SampleStage.run(ctx, Iteration.cursorOf(layout.checkpoint(1)));
+    RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
+    ScoreStage.run(ctx);
+    ExperienceStage.run(ctx);
+    List<String> rolloutFiles = files(layout.rollouts(2));
+    // ... and inside the update: task 0 was writing checkpoint 2 (its temp folder) when it died.
+    Path partial = layout.checkpoints().resolve(".iter-000002.tmp-crashed");
+    Files.createDirectories(partial.resolve("policy"));
+    Files.writeString(partial.resolve("policy/model.safetensors"), "half a tensor");
+
+    Iteration.Outcome resumed = Iteration.run(spark, crashed, null, QUIET);
+    assertThat(resumed.iteration()).isEqualTo(2);
+    assertThat(files(layout.rollouts(2))).as("completed stages are not recomputed")
+        .isEqualTo(rolloutFiles);
+    RunLayout referenceLayout = new RunLayout(reference);
+    assertThat(rows(layout.rollouts(2))).isEqualTo(rows(referenceLayout.rollouts(2)));
+    assertThat(rows(layout.experience(2))).isEqualTo(rows(referenceLayout.experience(2)));
+    assertThat(digests(layout)).isEqualTo(digests(referenceLayout));
+    assertThat(new CheckpointStore(layout).latestComplete().orElseThrow().iteration()).isEqualTo(2);
+  }
+
+  private static org.assertj.core.data.Offset<Double> within(double tolerance) {
+    return org.assertj.core.data.Offset.offset(tolerance);
+  }
+
+  private static List<String> files(Path folder) throws IOException {
+    try (Stream<Path> paths = Files.list(folder)) {
+      return paths.map(p -> p.getFileName() + "@" + p.toFile().lastModified()).sorted().toList();
+    }
+  }
+
+  private static List<String> rows(Path folder) {
+    return spark.read().parquet(folder.toString()).orderBy("prompt_id", "sample_index")
+        .toJSON().collectAsList();
+  }
+
+  private static List<Object> digests(RunLayout layout) throws IOException {
+    Map<?, ?> update = new ObjectMapper().readValue(
+        layout.checkpoint(2).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
+    return List.of(update.get("digest/policy"), update.get("digest/critic"));
+  }
+
+  /** The experience as an independent engine reads it: DuckDB over the Parquet files. */
+  private static long duckDbCount(Path folder) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        ResultSet result = connection.createStatement().executeQuery(
+            "SELECT count(*), min(len(advantages) = response_length::BIGINT),"
+                + " min(prompt_length + response_length = len(token_ids))"
+                + " FROM read_parquet('" + folder + "/*.parquet')")) {
+      result.next();
+      assertThat(result.getBoolean(2)).isTrue();
+      assertThat(result.getBoolean(3)).isTrue();
+      return result.getLong(1);
+    }
+  }
+}
