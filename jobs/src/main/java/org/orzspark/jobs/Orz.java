@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       org.orzspark.jobs.train.InitCommand.class,
       org.orzspark.jobs.train.IterateCommand.class,
       org.orzspark.jobs.train.TrainCommand.class,
+      org.orzspark.jobs.train.EvaluateCommand.class,
       PretrainBaseCommand.class,
       GenerateCommand.class,
     })

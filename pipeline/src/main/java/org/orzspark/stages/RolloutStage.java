@@ -9,10 +9,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.io.AtomicOutput;
@@ -68,7 +70,7 @@ public final class RolloutStage {
   }
 
   /** Tasks for {@code units}: enough to fill the slots and to keep each task near one batch. */
-  static int taskCount(List<WorkUnit> units, int slots, int batchSequences) {
+  public static int taskCount(List<WorkUnit> units, int slots, int batchSequences) {
     long sequences = units.stream().mapToLong(WorkUnit::samples).sum();
     long byBatch = (sequences + batchSequences - 1) / batchSequences;
     return (int) Math.max(1, Math.min(units.size(), Math.max(slots, byBatch)));
@@ -95,18 +97,28 @@ public final class RolloutStage {
     try (GenerationProgress progress = new GenerationProgress(ctx.spark().sparkContext(),
             "iteration " + ctx.iteration() + " rollout", total, System.err);
         AtomicOutput out = ctx.begin(folder)) {
-      JavaRDD<WorkUnit> work = ctx.sc().parallelize(units, taskCount(units, ctx.slots(), batch));
-      JavaRDD<Row> rows = GpuStages.requestGpus(work, ctx.get(RunSettings.GPUS_PER_TASK))
-          .mapPartitions(new GenerateTask(settings, progress.sequences(), progress.tokens()));
-      Dataset<Row> generated = ctx.spark().createDataFrame(rows, RunTables.GENERATED);
-      out.writeParquet(generated, "");
-      long[] counts = progress.counts();
+      int tasks = taskCount(units, ctx.slots(), batch);
+      out.writeParquet(generate(ctx.spark(), units, tasks, settings,
+          ctx.get(RunSettings.GPUS_PER_TASK), progress), "");
       double seconds = (System.nanoTime() - started) / 1e9;
       out.writeText(StageRecord.FILE, new StageRecord("rollout", seconds,
-          Map.of("sequences", (double) total, "tasks", (double) work.getNumPartitions(),
+          Map.of("sequences", (double) total, "tasks", (double) tasks,
               "units", (double) units.size()), Map.of()).toJson());
       out.commit();
     }
+  }
+
+  /**
+   * The generated rows ({@link RunTables#GENERATED}) of {@code units}, cut into {@code tasks}
+   * tasks that request {@code gpusPerTask} GPUs each; shared by the iteration and evaluation.
+   */
+  public static Dataset<Row> generate(SparkSession spark, List<WorkUnit> units, int tasks,
+      TaskSettings settings, double gpusPerTask, GenerationProgress progress) {
+    JavaRDD<WorkUnit> work = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(units, tasks);
+    JavaRDD<Row> rows = GpuStages.requestGpus(work, gpusPerTask)
+        .mapPartitions(new GenerateTask(settings, progress.sequences(), progress.tokens()));
+    return spark.createDataFrame(rows, RunTables.GENERATED);
   }
 
   /** A rollout task: load (or reuse) the policy, generate its units' samples, emit rows. */

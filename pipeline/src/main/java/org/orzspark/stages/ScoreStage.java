@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.reward.spark.RewardUdfs;
 import org.orzspark.run.RunTables;
@@ -29,22 +30,9 @@ public final class ScoreStage {
   public static void run(IterationContext ctx) throws IOException {
     long started = System.nanoTime();
     ctx.jobGroup("score");
-    RewardUdfs.register(ctx.spark());
     Path generatedFolder = ctx.layout().generated(ctx.iteration());
-    Dataset<Row> generated = ctx.spark().read().schema(RunTables.GENERATED)
-        .parquet(generatedFolder.toString());
-    List<Column> columns = new ArrayList<>();
-    for (String name : RunTables.GENERATED.fieldNames()) {
-      columns.add(col(name));
-    }
-    Column judgement = call_udf("orz_judge", col("response"), col("ground_truth"),
-        col("finish_reason").equalTo("stop"));
-    columns.add(judgement.getField("reward").as("reward"));
-    columns.add(call_udf("orz_extract_answer", col("response")).as("extracted_answer"));
-    columns.add(judgement.getField("reason").as("verify_reason"));
-    columns.add(call_udf("orz_format_ok", col("response")).as("format_ok"));
-    columns.add(call_udf("orz_reflection_patterns", col("response")).as("reflection_patterns"));
-    Dataset<Row> scored = generated.select(columns.toArray(Column[]::new));
+    Dataset<Row> scored = score(ctx.spark(), ctx.spark().read().schema(RunTables.GENERATED)
+        .parquet(generatedFolder.toString()));
     Path folder = ctx.layout().rollouts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(scored, "");
@@ -56,6 +44,27 @@ public final class ScoreStage {
       out.commit();
     }
     deleteRecursively(ctx, generatedFolder);
+  }
+
+  /**
+   * Generated rows with the reward columns of {@link RunTables#ROLLOUTS}: reward and its reason
+   * code ({@code orz_judge}, finished = stopped, not cut off), extracted answer, format flag,
+   * reflection patterns.
+   */
+  public static Dataset<Row> score(SparkSession spark, Dataset<Row> generated) {
+    RewardUdfs.register(spark);
+    List<Column> columns = new ArrayList<>();
+    for (String name : RunTables.GENERATED.fieldNames()) {
+      columns.add(col(name));
+    }
+    Column judgement = call_udf("orz_judge", col("response"), col("ground_truth"),
+        col("finish_reason").equalTo("stop"));
+    columns.add(judgement.getField("reward").as("reward"));
+    columns.add(call_udf("orz_extract_answer", col("response")).as("extracted_answer"));
+    columns.add(judgement.getField("reason").as("verify_reason"));
+    columns.add(call_udf("orz_format_ok", col("response")).as("format_ok"));
+    columns.add(call_udf("orz_reflection_patterns", col("response")).as("reflection_patterns"));
+    return generated.select(columns.toArray(Column[]::new));
   }
 
   private static void deleteRecursively(IterationContext ctx, Path folder) throws IOException {

@@ -1,0 +1,142 @@
+package org.orzspark.jobs.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.orzspark.datasets.PromptRecord;
+import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.read.InputFormat;
+import org.orzspark.datasets.read.ParsedPrompt;
+import org.orzspark.datasets.read.PromptFiles;
+import org.orzspark.datasets.read.ReadResult;
+import org.orzspark.evaluation.Evaluator;
+import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.RunConfig;
+import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code orz evaluate}: avg@k, pass@k and maj@k of a checkpoint (or any Hugging Face-layout model)
+ * on evaluation files, appended to {@code R/eval/checkpoint=N/benchmark=NAME/}.
+ */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = "avg@k, pass@k and maj@k of a checkpoint or model on evaluation files.")
+public final class EvaluateCommand implements Callable<Integer> {
+
+  @Option(names = "--run-dir", description = "Run whose checkpoint to evaluate; results go to R/eval/ (default: none).")
+  Path runDir;
+
+  @Option(names = "--checkpoint", description = "Checkpoint iteration (default: the latest complete one).")
+  Integer checkpoint;
+
+  @Option(names = "--model", description = "A Hugging Face-layout model folder instead of a checkpoint (default: none).")
+  Path model;
+
+  @Option(names = "--eval", required = true, arity = "1..*",
+      description = "Evaluation files: ORZ eval JSON, JSONL {problem, answer}, ORZ JSON or prompt Parquet.")
+  List<String> evalFiles;
+
+  @Option(names = "--samples", defaultValue = "16", description = "Samples per question, k (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--max-new-tokens",
+      description = "Response length limit (default: the run's rollout.max_response_tokens, else 1024).")
+  Integer maxNewTokens;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    SparkSession spark = SparkSession.builder().appName("orz evaluate").getOrCreate();
+    for (Evaluator.Result result : run(spark)) {
+      System.out.printf("evaluate %-14s %4d questions x %d: avg@%d %.3f  pass@%d %.3f  maj@%d %.3f  format %.3f%n",
+          result.benchmark(), result.questions(), result.samples(), samples, result.avgAtK(),
+          samples, result.passAtK(), samples, result.majAtK(), result.formatRate());
+    }
+    return 0;
+  }
+
+  public List<Evaluator.Result> run(SparkSession spark) throws Exception {
+    if (runDir == null && model == null) {
+      throw new IllegalArgumentException("give --run-dir (a checkpoint of a run) or --model (a model folder)");
+    }
+    RunConfig config = null;
+    RunLayout layout = null;
+    int evaluated = -1;
+    Path folder = model;
+    if (runDir != null) {
+      layout = new RunLayout(runDir);
+      config = new ObjectMapper().readValue(layout.runJson().toFile(), RunConfig.class);
+      if (model == null) {
+        evaluated = checkpoint != null ? checkpoint
+            : new CheckpointStore(layout).latestComplete().orElseThrow(
+                () -> new IllegalStateException("no complete checkpoint in " + runDir)).iteration();
+        CheckpointStore.Verdict verdict = CheckpointStore.verify(evaluated, layout.checkpoint(evaluated));
+        if (!verdict.complete()) {
+          throw new IllegalArgumentException("checkpoint " + evaluated + " is not usable: "
+              + verdict.problem().orElse("?"));
+        }
+        folder = layout.checkpoint(evaluated).resolve("policy");
+      }
+    }
+    Evaluator.Settings settings = new Evaluator.Settings(samples, temperature, 1.0,
+        maxNewTokens != null ? maxNewTokens
+            : config != null ? config.get(RunSettings.MAX_RESPONSE_TOKENS) : 1024,
+        config != null ? config.get(RunSettings.PROMPT_TEMPLATE) : "paper",
+        config != null ? config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES) : 64, seed,
+        config != null ? config.get(RunSettings.GPUS_PER_TASK) : 0);
+    List<Evaluator.Result> results = new ArrayList<>();
+    for (String file : evalFiles) {
+      ReadResult read = PromptFiles.read(spark, file, InputFormat.AUTO);
+      List<PromptRecord> prompts = read.parsed().stream().map(ParsedPrompt::record).toList();
+      String benchmark = benchmarkName(file);
+      if (!read.quarantined().isEmpty()) {
+        System.err.printf("evaluate %s: %d records could not be read and are not evaluated%n",
+            benchmark, read.quarantined().size());
+      }
+      Evaluator.Result result = Evaluator.evaluate(spark, folder, benchmark, prompts, settings, System.err);
+      results.add(result);
+      if (layout != null && evaluated >= 0) {
+        write(spark, layout, evaluated, result);
+      }
+    }
+    return results;
+  }
+
+  static String benchmarkName(String file) {
+    String name = Path.of(file).getFileName().toString();
+    return name.replaceFirst("\\.(jsonl|json|parquet)$", "").replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  private static void write(SparkSession spark, RunLayout layout, int checkpoint,
+      Evaluator.Result result) throws java.io.IOException {
+    StructType schema = new StructType();
+    List<Object> values = new ArrayList<>();
+    for (var figure : result.figures().entrySet()) {
+      schema = schema.add(figure.getKey(), DataTypes.DoubleType, false);
+      values.add(figure.getValue());
+    }
+    Row row = RowFactory.create(values.toArray());
+    String target = layout.eval().resolve("checkpoint=" + checkpoint)
+        .resolve("benchmark=" + result.benchmark()).toString();
+    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), target, true)) {
+      out.writeParquet(spark.createDataFrame(List.of(row), schema).coalesce(1), "");
+      out.commit();
+    }
+  }
+}
