@@ -1,7 +1,9 @@
 package org.orzspark.jobs;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -61,6 +63,13 @@ public final class SynthCommand implements Callable<Integer> {
   String output;
 
   @Option(
+      names = "--exclude",
+      description =
+          "A prompt table whose prompts must not appear (e.g. a training set, to make a disjoint"
+              + " held-out set) (default: none).")
+  String exclude;
+
+  @Option(
       names = "--overwrite",
       defaultValue = "false",
       description = "Replace an existing output folder (default: ${DEFAULT-VALUE}).")
@@ -81,7 +90,11 @@ public final class SynthCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     int[] range = parseDifficulty(difficulty);
     SparkSession spark = SparkSession.builder().appName("orz synth").getOrCreate();
-    Result result = run(spark, families, count, seed, range[0], range[1], output, overwrite);
+    Set<String> excluded = exclude == null ? Set.of()
+        : new HashSet<>(spark.read().parquet(exclude).select(PromptSchema.PROMPT_ID)
+            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    Result result =
+        run(spark, families, count, seed, range[0], range[1], output, overwrite, excluded);
     System.out.println(result.describe());
     return 0;
   }
@@ -96,10 +109,29 @@ public final class SynthCommand implements Callable<Integer> {
       String output,
       boolean overwrite)
       throws IOException {
+    return run(spark, families, count, seed, minDifficulty, maxDifficulty, output, overwrite,
+        Set.of());
+  }
+
+  /** As above, skipping the prompts whose id is in {@code excluded}. */
+  public static Result run(
+      SparkSession spark,
+      List<String> families,
+      int count,
+      long seed,
+      int minDifficulty,
+      int maxDifficulty,
+      String output,
+      boolean overwrite,
+      Set<String> excluded)
+      throws IOException {
     List<PromptRecord> records =
-        SyntheticTasks.generateDistinct(families, count, seed, minDifficulty, maxDifficulty)
+        SyntheticTasks.generateDistinct(
+                families, count + excluded.size(), seed, minDifficulty, maxDifficulty)
             .stream()
             .map(SyntheticTasks::fromProblem)
+            .filter(r -> !excluded.contains(r.promptId()))
+            .limit(count)
             .toList();
     Map<String, Long> byFamily = new TreeMap<>();
     records.forEach(r -> byFamily.merge(r.metadata().get("family"), 1L, Long::sum));

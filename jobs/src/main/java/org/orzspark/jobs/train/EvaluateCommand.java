@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "avg@k, pass@k and maj@k of a checkpoint or model on evaluation files.")
 public final class EvaluateCommand implements Callable<Integer> {
+  /** A JSON copy of a benchmark's figures beside its Parquet row, for scripts. */
+  public static final String RESULT_FILE = "_result.json";
 
   @Option(names = "--run-dir", description = "Run whose checkpoint to evaluate; results go to R/eval/ (default: none).")
   Path runDir;
@@ -136,6 +138,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         .resolve("benchmark=" + result.benchmark()).toString();
     try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), target, true)) {
       out.writeParquet(spark.createDataFrame(List.of(row), schema).coalesce(1), "");
+      out.writeText(RESULT_FILE, new ObjectMapper().writeValueAsString(result.figures()));
       out.commit();
     }
   }

@@ -1,0 +1,143 @@
+package org.orzspark.jobs.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.RunLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code orz demo}: the whole system end to end on embedded defaults, each step its own
+ * application through the launcher, as a user would type them: make the tiny base model if absent
+ * ({@code pretrain-base}), synthetic training and disjoint held-out prompts ({@code synth},
+ * {@code prepare}), {@code init} with the tiny-cpu profile, {@code train} K iterations, evaluate
+ * base and final policy on the held-out prompts, write the report ({@code analyze}). Re-running
+ * continues: finished steps are skipped.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "End to end on embedded defaults: base model, synthetic prompts, K iterations, evaluation, report.")
+public final class DemoCommand implements Callable<Integer> {
+  private static final String FAMILIES = "arithmetic,linear,comparison";
+
+  @Option(names = "--run-dir", defaultValue = "runs/demo",
+      description = "The run; its data/ holds the synthetic training and held-out prompts (default: ${DEFAULT-VALUE}).")
+  Path run;
+
+  @Option(names = "--iterations", defaultValue = "20",
+      description = "Training iterations the run is brought to (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(names = "--base", defaultValue = "models/tiny-base",
+      description = "Base model folder; made with 'orz pretrain-base' when absent (default: ${DEFAULT-VALUE}).")
+  Path base;
+
+  @Option(names = "--profile", defaultValue = "conf/profiles/tiny-cpu.properties",
+      description = "Run profile (default: ${DEFAULT-VALUE}).")
+  Path profile;
+
+  @Option(names = "--prompts", defaultValue = "4000", description = "Training prompts (default: ${DEFAULT-VALUE}).")
+  int prompts;
+
+  @Option(names = "--held-out", defaultValue = "200", description = "Held-out prompts (default: ${DEFAULT-VALUE}).")
+  int heldOut;
+
+  @Option(names = "--eval-samples", defaultValue = "4",
+      description = "Samples per held-out prompt in the evaluation (default: ${DEFAULT-VALUE}).")
+  int evalSamples;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of data and run (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    long started = System.nanoTime();
+    Path data = run.resolve("data");
+    if (!Files.exists(base.resolve("config.json"))) {
+      step("making the tiny base model", "pretrain-base", "--output", base.toString(),
+          "--seed", Long.toString(seed));
+    }
+    Path synth = data.resolve("synth");
+    Path trainPrompts = data.resolve("prompts");
+    Path heldOutPrompts = data.resolve("held-out");
+    if (!Files.exists(trainPrompts.resolve("_SUCCESS"))) {
+      step("synthetic training prompts", "synth", "--families", FAMILIES, "--difficulty", "1-2",
+          "--count", Integer.toString(prompts), "--seed", Long.toString(seed), "--output",
+          synth.toString(), "--overwrite");
+      step("validating them", "prepare", "--input", synth.toString(), "--output",
+          trainPrompts.toString(), "--overwrite");
+    }
+    if (!Files.exists(heldOutPrompts.resolve("_SUCCESS"))) {
+      step("disjoint held-out prompts", "synth", "--families", FAMILIES, "--difficulty", "1-2",
+          "--count", Integer.toString(heldOut), "--seed", Long.toString(seed + 1),
+          "--exclude", trainPrompts.toString(), "--output", heldOutPrompts.toString(), "--overwrite");
+    }
+    RunLayout layout = new RunLayout(run);
+    if (!Files.exists(layout.runJson())) {
+      step("creating the run", "init", "--run-dir", run.toString(), "--base", base.toString(),
+          "--prompts", trainPrompts.toString(), "--profile", profile.toString(), "--seed",
+          Long.toString(seed));
+    }
+    int done = latest(layout);
+    for (int i = done + 1; i <= iterations; i++) {
+      System.out.printf("== demo: iteration %d of %d%n", i, iterations);
+      int status = TrainCommand.iterateOnce(run);
+      if (status != 0) {
+        throw new IllegalStateException("iteration " + i + " failed (exit " + status + ")");
+      }
+    }
+    int last = latest(layout);
+    for (int checkpoint : new int[] {0, last}) {
+      if (!Files.exists(evalResult(layout, checkpoint))) {
+        step("evaluating checkpoint " + checkpoint + " on the held-out prompts", "evaluate",
+            "--run-dir", run.toString(), "--checkpoint", Integer.toString(checkpoint), "--eval",
+            heldOutPrompts.toString(), "--samples", Integer.toString(evalSamples));
+      }
+    }
+    step("writing the report", "analyze", "--run-dir", run.toString());
+    JsonNode before = new ObjectMapper().readTree(evalResult(layout, 0).toFile());
+    JsonNode after = new ObjectMapper().readTree(evalResult(layout, last).toFile());
+    System.out.printf("demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
+            + " wall %.1f min; report %s%n",
+        100 * before.path("avg_at_k").asDouble(), 100 * after.path("avg_at_k").asDouble(), last,
+        100 * before.path("format_rate").asDouble(), 100 * after.path("format_rate").asDouble(),
+        (System.nanoTime() - started) / 60e9, layout.reports().resolve("index.html"));
+    return 0;
+  }
+
+  /** The result summary {@code orz evaluate} leaves beside a benchmark's Parquet row. */
+  static Path evalResult(RunLayout layout, int checkpoint) {
+    return layout.eval().resolve("checkpoint=" + checkpoint).resolve("benchmark=held-out")
+        .resolve(EvaluateCommand.RESULT_FILE);
+  }
+
+  private static int latest(RunLayout layout) throws IOException {
+    return new CheckpointStore(layout).latestComplete().map(CheckpointStore.Verdict::iteration)
+        .orElse(0);
+  }
+
+  /** Runs {@code orz <args>} through the launcher; a failure ends the demo with its message. */
+  private static void step(String what, String... args) throws IOException, InterruptedException {
+    System.out.printf("== demo: %s (orz %s)%n", what, String.join(" ", args));
+    List<String> command = new ArrayList<>();
+    command.add(TrainCommand.launcher().toString());
+    command.addAll(List.of(args));
+    List<String> sparkArgs = TrainCommand.sparkSubmitArgs();
+    if (!sparkArgs.isEmpty()) {
+      command.add("--");
+      command.addAll(sparkArgs);
+    }
+    int status = new ProcessBuilder(command).inheritIO().start().waitFor();
+    if (status != 0) {
+      throw new IllegalStateException("orz " + args[0] + " failed (exit " + status + ")");
+    }
+  }
+}
