@@ -88,6 +88,9 @@ public final class Iteration {
     long updateStarted = System.nanoTime();
     UpdateStage.Result update = UpdateStage.run(ctx, state);
     double updateSeconds = (System.nanoTime() - updateStarted) / 1e9;
+    console.printf("iteration %d: update by %d replicas in executors %s, parameters identical%n",
+        next, update.replicas().size(),
+        update.replicas().stream().map(UpdateStage.ReplicaReport::executor).toList());
     if (!update.applied()) {
       recordFailure(layout, next, update.refusal());
       throw new UpdateRefusedException("iteration " + next + ": the update refused a step ("

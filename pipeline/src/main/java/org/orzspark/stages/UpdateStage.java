@@ -74,9 +74,9 @@ public final class UpdateStage {
       implements Serializable {}
 
   /** One replica's report to the driver. */
-  public record ReplicaReport(int replica, int rows, boolean applied, String refusal,
-      String policyDigest, String criticDigest, int allReduceCalls, double allReduceSeconds,
-      double seconds) implements Serializable {}
+  public record ReplicaReport(int replica, String executor, int rows, boolean applied,
+      String refusal, String policyDigest, String criticDigest, int allReduceCalls,
+      double allReduceSeconds, double seconds) implements Serializable {}
 
   /** The stage's outcome: every replica's report. */
   public record Result(List<ReplicaReport> replicas) {
@@ -212,7 +212,10 @@ public final class UpdateStage {
           JSON.writeValue(folder.resolve(UPDATE_FILE).toFile(), update);
         });
       }
-      return new ReplicaReport(replica, shard.size(), applied, refusal, policyDigest, criticDigest,
+      String executor = org.apache.spark.SparkEnv.get().executorId() + "@"
+          + ProcessHandle.current().pid();
+      return new ReplicaReport(replica, executor, shard.size(), applied, refusal, policyDigest,
+          criticDigest,
           allReduceCalls[0], allReduceNanos[0] / 1e9, (System.nanoTime() - started) / 1e9);
     }
   }
