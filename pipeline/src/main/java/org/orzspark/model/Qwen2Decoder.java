@@ -155,12 +155,13 @@ public final class Qwen2Decoder implements AutoCloseable {
           kvHeads, d);
       q = applyRotary(q, cosSin[0], cosSin[1]);
       k = applyRotary(k, cosSin[0], cosSin[1]);
+      NDArray keysT = k.transpose(0, 1, 3, 2);
       if (cache != null) {
-        NDArray[] kv = cache.append(l, k, v, step);
-        k = kv[0];
+        NDArray[] kv = cache.append(l, keysT, v, step);
+        keysT = kv[0];
         v = kv[1];
       }
-      NDArray attended = attention(q, k, v, bias, config.queryGroupSize())
+      NDArray attended = attention(q, keysT, v, bias, config.queryGroupSize())
           .transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
       x = x.add(Linear.linear(attended, layer.oWeight()).singletonOrThrow());
       h = rmsNorm(x, layer.postNorm(), config.rmsNormEps());
@@ -237,22 +238,22 @@ public final class Qwen2Decoder implements AutoCloseable {
    * without repeating K and V: queries of one KV head are stacked to [B, kv, g·T, d].
    *
    * @param q [B, kv·g, T, d]
-   * @param k [B, kv, S, d]
+   * @param keysT keys transposed, [B, kv, d, S] (the KV cache stores them so: no copy per step)
    * @param v [B, kv, S, d]
    * @param bias [B, 1, 1, T, S] additive (0 or {@link #MASKED})
    * @param g query heads per KV head
    * @return [B, kv·g, T, d]
    */
-  static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, int g) {
+  static NDArray attention(NDArray q, NDArray keysT, NDArray v, NDArray bias, int g) {
     Shape qs = q.getShape();
     long b = qs.get(0);
     long heads = qs.get(1);
     long t = qs.get(2);
     long d = qs.get(3);
     long kv = heads / g;
-    long s = k.getShape().get(2);
-    NDArray scores = q.reshape(b, kv, g * t, d).matMul(k.transpose(0, 1, 3, 2))
-        .mul(1.0 / Math.sqrt(d)).reshape(b, kv, g, t, s).add(bias);
+    long s = keysT.getShape().get(3);
+    NDArray scores = q.mul(1.0 / Math.sqrt(d)).reshape(b, kv, g * t, d)
+        .matMul(keysT).reshape(b, kv, g, t, s).add(bias);
     return scores.softmax(-1).reshape(b, kv, g * t, s).matMul(v).reshape(b, heads, t, d);
   }
 
