@@ -13,6 +13,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
@@ -184,6 +186,44 @@ class Qwen2DecoderTest {
       double down = sumLogProbs(new ReferenceQwen2(checkpoint), tokens);
       weights[element] = original;
       assertThat((double) analytic).isCloseTo((up - down) / (plus - minus), within(2e-3));
+    }
+  }
+
+  @Test
+  void djlAdamStepsOnTheParametersRaiseTheLogLikelihood() throws Exception {
+    TokenBatch batch = TokenBatch.padded(new int[][] {TestModels.randomTokens(12, 64, 1)});
+    Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build();
+    try (PolicyModel policy = PolicyModel.random(TestModels.tied(), 2, manager);
+        CriticModel critic = CriticModel.random(TestModels.tied(), 2, ValueHeadInit.UNIFORM,
+            manager)) {
+      float first = 0;
+      float last = 0;
+      for (int step = 0; step < 15; step++) {
+        try (NDManager work = manager.newSubManager()) {
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray logLikelihood = policy.tokenLogProbs(batch, work).sum();
+            // the critic regresses its values towards 1 in the same backward pass
+            NDArray valueLoss = critic.values(batch, work).sub(1).square().mean();
+            collector.backward(logLikelihood.neg().add(valueLoss));
+            last = logLikelihood.getFloat();
+            first = step == 0 ? last : first;
+          }
+          for (Qwen2Model model : new Qwen2Model[] {policy, critic}) {
+            for (Pair<String, Parameter> p : model.parameters()) {
+              // DJL wraps the gradient in a new handle on the weight's manager at every call
+              NDArray weight = p.getValue().getArray();
+              try (NDArray gradient = weight.getGradient()) {
+                adam.update(p.getValue().getId(), weight, gradient);
+                gradient.subi(gradient);
+              }
+            }
+          }
+        }
+      }
+      assertThat(last).isGreaterThan(first + 5);
+      // parameters and Adam's two moments per parameter; nothing per step
+      int parameters = policy.parameters().size() + critic.parameters().size();
+      assertThat(manager.getManagedArrays()).hasSizeLessThanOrEqualTo(3 * parameters);
     }
   }
 
