@@ -27,8 +27,9 @@ import org.orzspark.model.TokenBatch;
  * token per step. Finished rows leave the cache, so the batch shrinks as responses end. Every step's
  * arrays live in a sub-manager closed after the step. The engine forms each next-token distribution;
  * the token is drawn in Java with the uniform number of {@link SampleRandom}, so a sample's tokens
- * depend only on (seed, prompt id, sample index) and the weights: batch composition changes only
- * float rounding in the logits.
+ * depend only on (seed, prompt id, sample index) and the weights. Batch composition can change the
+ * logits only by float rounding (matmul blocking, padding width), which changes a token only if its
+ * uniform number falls within that rounding of a boundary of the cumulative distribution.
  *
  * <p>Autograd is switched off in the calling thread for the duration of a call (PyTorch's grad mode is
  * per thread). A {@code Generator} may be used by several threads at once.

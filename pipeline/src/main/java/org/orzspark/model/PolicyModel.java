@@ -18,7 +18,10 @@ import java.util.Optional;
 public final class PolicyModel extends Qwen2Model {
   /**
    * Log-probabilities are computed over at most this many logits at a time, so a 151k vocabulary
-   * never materialises [B, T, V] floats in a forward without gradients.
+   * never materialises [B, T, V] floats in a forward without gradients. Under a {@code
+   * GradientCollector} autograd still keeps each chunk's log-softmax for the backward pass (B·T·V
+   * floats in all: DJL offers no custom autograd function to recompute them), so training batches
+   * must be sized for that.
    */
   public static final int LOGIT_CHUNK_FLOATS = 1 << 22;
 
