@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -41,6 +43,8 @@ public final class Generator {
   private final Function<int[], String> decoder;
   private final long seed;
   private final int maxBatchRows;
+  /** Each token's text on its own, decoded once per generator (for {@link #mayEndStopString}). */
+  private final Map<Integer, String> tokenTexts = new ConcurrentHashMap<>();
 
   /**
    * @param decoder token ids → text, for stop strings and the samples' text; null when sampling
@@ -287,7 +291,7 @@ public final class Generator {
     if (params.isEos(sequence.last())) {
       return GeneratedSample.STOP;
     }
-    if (!params.stopStrings().isEmpty()) {
+    if (!params.stopStrings().isEmpty() && mayEndStopString(sequence.last(), params)) {
       // a stop string of k characters spans at most k tokens; decode a window, confirm on the whole
       int window = StopStrings.longest(params.stopStrings()) + 4;
       int from = Math.max(0, sequence.size - window);
@@ -299,6 +303,22 @@ public final class Generator {
       }
     }
     return sequence.size == params.maxNewTokens() ? GeneratedSample.LENGTH : null;
+  }
+
+  /**
+   * Whether {@code token} can complete a stop string: its own text holds the last character of one.
+   * Exact for stop strings ending in ASCII under byte-level tokenizers (a token that completes such a
+   * string carries that byte itself); with another last character every token may.
+   */
+  private boolean mayEndStopString(int token, SamplingParams params) {
+    String text = tokenTexts.computeIfAbsent(token, id -> decoder.apply(new int[] {id}));
+    for (String stop : params.stopStrings()) {
+      char last = stop.charAt(stop.length() - 1);
+      if (last >= 0x80 || text.indexOf(last) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private GeneratedSample finish(Sequence sequence, SamplingParams params) {
