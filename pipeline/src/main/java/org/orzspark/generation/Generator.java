@@ -24,17 +24,18 @@ import org.orzspark.model.TokenBatch;
  * Batched sampling with a KV cache.
  *
  * <p>Requests are split into batches of at most {@code maxBatchRows} sequences. In a batch, each
- * prompt is left-padded to the longest and run through the model once (prefill); its keys and values
- * are then copied into the cache rows of its samples (prompt-prefix sharing), and all rows decode one
- * token per step. Finished rows leave the cache, so the batch shrinks as responses end. Every step's
- * arrays live in a sub-manager closed after the step. The engine forms each next-token distribution;
- * the token is drawn in Java with the uniform number of {@link SampleRandom}, so a sample's tokens
- * depend only on (seed, prompt id, sample index) and the weights. Batch composition can change the
- * logits only by float rounding (matmul blocking, padding width), which changes a token only if its
- * uniform number falls within that rounding of a boundary of the cumulative distribution.
+ * prompt is left-padded to the longest and run through the model once (prefill); its keys and
+ * values are then copied into the cache rows of its samples (prompt-prefix sharing), and all rows
+ * decode one token per step. Finished rows leave the cache, so the batch shrinks as responses end.
+ * Every step's arrays live in a sub-manager closed after the step. The engine forms each next-token
+ * distribution; the token is drawn in Java with the uniform number of {@link SampleRandom}, so a
+ * sample's tokens depend only on (seed, prompt id, sample index) and the weights. Batch composition
+ * can change the logits only by float rounding (matmul blocking, padding width), which changes a
+ * token only if its uniform number falls within that rounding of a boundary of the cumulative
+ * distribution.
  *
- * <p>Autograd is switched off in the calling thread for the duration of a call (PyTorch's grad mode is
- * per thread). A {@code Generator} may be used by several threads at once.
+ * <p>Autograd is switched off in the calling thread for the duration of a call (PyTorch's grad mode
+ * is per thread). A {@code Generator} may be used by several threads at once.
  */
 public final class Generator {
   public static final int DEFAULT_MAX_BATCH_ROWS = 256;
@@ -43,6 +44,7 @@ public final class Generator {
   private final Function<int[], String> decoder;
   private final long seed;
   private final int maxBatchRows;
+
   /** Each token's text on its own, decoded once per generator (for {@link #mayEndStopString}). */
   private final Map<Integer, String> tokenTexts = new ConcurrentHashMap<>();
 
@@ -51,8 +53,8 @@ public final class Generator {
    *     uses no stop strings (texts are then empty)
    * @param seed the seed all sampling decisions derive from
    */
-  public Generator(PolicyModel policy, Function<int[], String> decoder, long seed,
-      int maxBatchRows) {
+  public Generator(
+      PolicyModel policy, Function<int[], String> decoder, long seed, int maxBatchRows) {
     if (maxBatchRows <= 0) {
       throw new IllegalArgumentException("maxBatchRows must be positive");
     }
@@ -68,7 +70,7 @@ public final class Generator {
 
   /** Samples for every request; the result is in request order, then sample index. */
   public List<GeneratedSample> generate(List<PromptRequest> requests, SamplingParams params) {
-    return generateWithStats(requests, params, sample -> { }).samples();
+    return generateWithStats(requests, params, sample -> {}).samples();
   }
 
   /**
@@ -78,21 +80,35 @@ public final class Generator {
   public GenerationResult generateWithStats(
       List<PromptRequest> requests, SamplingParams params, Consumer<GeneratedSample> onFinished) {
     if (decoder == null && !params.stopStrings().isEmpty()) {
-      throw new IllegalArgumentException("stop strings " + params.stopStrings()
-          + " need a decoder; pass one or sample without stop strings");
+      throw new IllegalArgumentException(
+          "stop strings "
+              + params.stopStrings()
+              + " need a decoder; pass one or sample without stop strings");
     }
     Qwen2Config config = policy.config();
     for (PromptRequest request : requests) {
       int needed = request.promptTokens().length + params.maxNewTokens();
       if (needed > config.maxPositionEmbeddings()) {
-        throw new IllegalArgumentException("prompt '" + request.promptId() + "': "
-            + request.promptTokens().length + " prompt tokens + " + params.maxNewTokens()
-            + " new tokens exceed max_position_embeddings " + config.maxPositionEmbeddings());
+        throw new IllegalArgumentException(
+            "prompt '"
+                + request.promptId()
+                + "': "
+                + request.promptTokens().length
+                + " prompt tokens + "
+                + params.maxNewTokens()
+                + " new tokens exceed max_position_embeddings "
+                + config.maxPositionEmbeddings());
       }
       for (int token : request.promptTokens()) {
         if (token < 0 || token >= config.vocabSize()) {
-          throw new IllegalArgumentException("prompt '" + request.promptId() + "': token " + token
-              + " outside the vocabulary [0, " + config.vocabSize() + ")");
+          throw new IllegalArgumentException(
+              "prompt '"
+                  + request.promptId()
+                  + "': token "
+                  + token
+                  + " outside the vocabulary [0, "
+                  + config.vocabSize()
+                  + ")");
         }
       }
     }
@@ -109,17 +125,32 @@ public final class Generator {
     try (GradMode noGrad = GradMode.disabled();
         NDManager root = NDManager.newBaseManager(device)) {
       for (List<Unit> batch : batches) {
-        runBatch(batch, requests, params, root, counters, sequence -> {
-          GeneratedSample sample = finish(sequence, params);
-          results[firstSlot[sequence.request] + sequence.sampleIndex
-              - requests.get(sequence.request).firstSampleIndex()] = sample;
-          onFinished.accept(sample);
-        });
+        runBatch(
+            batch,
+            requests,
+            params,
+            root,
+            counters,
+            sequence -> {
+              GeneratedSample sample = finish(sequence, params);
+              results[
+                      firstSlot[sequence.request]
+                          + sequence.sampleIndex
+                          - requests.get(sequence.request).firstSampleIndex()] =
+                  sample;
+              onFinished.accept(sample);
+            });
       }
     }
-    GenerationStats stats = new GenerationStats(total, batches.size(), counters.prefillTokens,
-        counters.generatedTokens, counters.decodeSteps, counters.prefillNanos,
-        counters.decodeNanos);
+    GenerationStats stats =
+        new GenerationStats(
+            total,
+            batches.size(),
+            counters.prefillTokens,
+            counters.generatedTokens,
+            counters.decodeSteps,
+            counters.prefillNanos,
+            counters.decodeNanos);
     return new GenerationResult(List.of(results), stats);
   }
 
@@ -183,13 +214,21 @@ public final class Generator {
     return batches;
   }
 
-  private void runBatch(List<Unit> units, List<PromptRequest> requests, SamplingParams params,
-      NDManager root, Counters counters, Consumer<Sequence> finished) {
+  private void runBatch(
+      List<Unit> units,
+      List<PromptRequest> requests,
+      SamplingParams params,
+      NDManager root,
+      Counters counters,
+      Consumer<Sequence> finished) {
     Qwen2Config config = policy.config();
     int vocab = config.vocabSize();
     int prompts = units.size();
-    int longest = units.stream()
-        .mapToInt(u -> requests.get(u.request()).promptTokens().length).max().orElseThrow();
+    int longest =
+        units.stream()
+            .mapToInt(u -> requests.get(u.request()).promptTokens().length)
+            .max()
+            .orElseThrow();
     int capacity = longest + params.maxNewTokens();
     int[] tokens = new int[prompts * longest];
     int[] segments = new int[prompts * longest];
@@ -205,11 +244,13 @@ public final class Generator {
       long start = System.nanoTime();
       float[] probabilities;
       try (NDManager step = root.newSubManager()) {
-        NDList inputs = Qwen2Decoder.inputs(TokenBatch.of(prompts, longest, tokens, segments), step);
-        NDArray hidden = policy.decoder()
-            .forward(inputs.get(0), inputs.get(1), inputs.get(2), cache);
-        probabilities = TokenSampler.probabilities(policy.logits(hidden.get(":, -1:, :")),
-            params.temperature()).toFloatArray();
+        NDList inputs =
+            Qwen2Decoder.inputs(TokenBatch.of(prompts, longest, tokens, segments), step);
+        NDArray hidden =
+            policy.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), cache);
+        probabilities =
+            TokenSampler.probabilities(policy.logits(hidden.get(":, -1:, :")), params.temperature())
+                .toFloatArray();
       }
       counters.prefillNanos += System.nanoTime() - start;
       counters.prefillTokens += (long) prompts * longest;
@@ -222,8 +263,13 @@ public final class Generator {
         PromptRequest request = requests.get(unit.request());
         for (int s = 0; s < unit.count(); s++) {
           rowPrompt[active.size()] = p;
-          active.add(new Sequence(unit.request(), request.promptId(), unit.firstSample() + s,
-              request.promptTokens().length, params.maxNewTokens()));
+          active.add(
+              new Sequence(
+                  unit.request(),
+                  request.promptId(),
+                  unit.firstSample() + s,
+                  request.promptTokens().length,
+                  params.maxNewTokens()));
         }
       }
       cache.selectRows(rowPrompt);
@@ -233,8 +279,8 @@ public final class Generator {
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < active.size(); i++) {
           Sequence sequence = active.get(i);
-          double u = SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex,
-              sequence.size);
+          double u =
+              SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex, sequence.size);
           TokenSampler.Draw draw =
               TokenSampler.sample(probabilities, probabilityRow[i] * vocab, vocab, params, u);
           sequence.tokens[sequence.size] = draw.token();
@@ -279,9 +325,14 @@ public final class Generator {
       positions[i] = sequence.promptLength + sequence.size - 1;
     }
     try (NDManager step = root.newSubManager()) {
-      NDArray hidden = policy.decoder().forward(
-          step.create(ids, new Shape(rows, 1)), step.create(positions, new Shape(rows, 1)),
-          cache.keyBias(1, step), cache);
+      NDArray hidden =
+          policy
+              .decoder()
+              .forward(
+                  step.create(ids, new Shape(rows, 1)),
+                  step.create(positions, new Shape(rows, 1)),
+                  cache.keyBias(1, step),
+                  cache);
       return TokenSampler.probabilities(policy.logits(hidden), temperature).toFloatArray();
     }
   }
@@ -297,8 +348,10 @@ public final class Generator {
       int from = Math.max(0, sequence.size - window);
       String tail = decoder.apply(Arrays.copyOfRange(sequence.tokens, from, sequence.size));
       if (StopStrings.first(tail, params.stopStrings()) != null
-          && StopStrings.first(decoder.apply(Arrays.copyOf(sequence.tokens, sequence.size)),
-              params.stopStrings()) != null) {
+          && StopStrings.first(
+                  decoder.apply(Arrays.copyOf(sequence.tokens, sequence.size)),
+                  params.stopStrings())
+              != null) {
         return GeneratedSample.STOP;
       }
     }
@@ -307,8 +360,8 @@ public final class Generator {
 
   /**
    * Whether {@code token} can complete a stop string: its own text holds the last character of one.
-   * Exact for stop strings ending in ASCII under byte-level tokenizers (a token that completes such a
-   * string carries that byte itself); with another last character every token may.
+   * Exact for stop strings ending in ASCII under byte-level tokenizers (a token that completes such
+   * a string carries that byte itself); with another last character every token may.
    */
   private boolean mayEndStopString(int token, SamplingParams params) {
     String text = tokenTexts.computeIfAbsent(token, id -> decoder.apply(new int[] {id}));
@@ -326,10 +379,18 @@ public final class Generator {
     String text = "";
     if (decoder != null) {
       int textTokens = params.isEos(sequence.last()) ? sequence.size - 1 : sequence.size;
-      text = StopStrings.truncate(decoder.apply(Arrays.copyOf(tokens, textTokens)),
-          params.stopStrings(), params.keptStopStrings());
+      text =
+          StopStrings.truncate(
+              decoder.apply(Arrays.copyOf(tokens, textTokens)),
+              params.stopStrings(),
+              params.keptStopStrings());
     }
-    return new GeneratedSample(sequence.promptId, sequence.sampleIndex, tokens,
-        Arrays.copyOf(sequence.logprobs, sequence.size), sequence.finishReason, text);
+    return new GeneratedSample(
+        sequence.promptId,
+        sequence.sampleIndex,
+        tokens,
+        Arrays.copyOf(sequence.logprobs, sequence.size),
+        sequence.finishReason,
+        text);
   }
 }

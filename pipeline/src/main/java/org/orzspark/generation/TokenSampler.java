@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * Draws one token per sequence: the model's next-token distribution is formed on the engine
- * ({@link #probabilities}), then a token is drawn in Java by inverse-CDF sampling with a given
- * uniform number ({@link #sample}).
+ * Draws one token per sequence: the model's next-token distribution is formed on the engine ({@link
+ * #probabilities}), then a token is drawn in Java by inverse-CDF sampling with a given uniform
+ * number ({@link #sample}).
  */
 public final class TokenSampler {
   private TokenSampler() {}
@@ -34,8 +34,8 @@ public final class TokenSampler {
    * Samples from {@code probabilities[offset, offset + vocab)} (a distribution from {@link
    * #probabilities}).
    *
-   * <p>Greedy (T = 0): the most likely token (lowest id among ties). Otherwise, with top-k only the k
-   * most likely tokens are kept, then with top-p the shortest most-likely-first prefix whose
+   * <p>Greedy (T = 0): the most likely token (lowest id among ties). Otherwise, with top-k only the
+   * k most likely tokens are kept, then with top-p the shortest most-likely-first prefix whose
    * renormalised mass reaches topP; the token is the first, in order (vocabulary order without
    * truncation, most likely first with it), whose cumulative mass exceeds u · (kept mass).
    *

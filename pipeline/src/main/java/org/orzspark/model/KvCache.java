@@ -7,12 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of every layer for N sequences decoded together, preallocated to a fixed number of
- * columns and filled left to right: per layer the keys transposed, [N, kvHeads, headDim, capacity]
- * (so attention multiplies by a slice without copying it), and the values, [N, kvHeads, capacity,
- * headDim]. A key
- * bias [N, 1, 1, 1, capacity] (0, or {@link Qwen2Decoder#MASKED} at left padding) is added to the
- * attention scores of every query. All arrays belong to the cache's own manager.
+ * Keys and values of every layer for N sequences decoded together, preallocated to a fixed number
+ * of columns and filled left to right: per layer the keys transposed, [N, kvHeads, headDim,
+ * capacity] (so attention multiplies by a slice without copying it), and the values, [N, kvHeads,
+ * capacity, headDim]. A key bias [N, 1, 1, 1, capacity] (0, or {@link Qwen2Decoder#MASKED} at left
+ * padding) is added to the attention scores of every query. All arrays belong to the cache's own
+ * manager.
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
@@ -86,8 +86,9 @@ public final class KvCache implements AutoCloseable {
     keys[layer].set(new NDIndex(":, :, :, {}:{}", length, length + t), keysT);
     values[layer].set(new NDIndex(":, :, {}:{}", length, length + t), v);
     return new NDArray[] {
-        keys[layer].get(step, new NDIndex(":, :, :, :{}", length + t)),
-        values[layer].get(step, new NDIndex(":, :, :{}", length + t))};
+      keys[layer].get(step, new NDIndex(":, :, :, :{}", length + t)),
+      values[layer].get(step, new NDIndex(":, :, :{}", length + t))
+    };
   }
 
   /** The key bias for queries over columns [0, length + t), attached to {@code step}. */

@@ -42,9 +42,11 @@ public final class PolicyModel extends Qwen2Model {
     Qwen2Decoder decoder = decoder(checkpoint, parent);
     try {
       Qwen2Config c = checkpoint.config();
-      NDArray head = c.tieWordEmbeddings() ? decoder.embedTokens()
-          : decoder.addParameter(checkpoint.require("lm_head.weight",
-              new long[] {c.vocabSize(), c.hiddenSize()}));
+      NDArray head =
+          c.tieWordEmbeddings()
+              ? decoder.embedTokens()
+              : decoder.addParameter(
+                  checkpoint.require("lm_head.weight", new long[] {c.vocabSize(), c.hiddenSize()}));
       return new PolicyModel(decoder, head, checkpoint.tokenizerDir());
     } catch (CheckpointException | RuntimeException e) {
       decoder.close();
@@ -52,7 +54,10 @@ public final class PolicyModel extends Qwen2Model {
     }
   }
 
-  /** A randomly initialised policy (see {@link ParameterInit}); the same seed gives the same weights. */
+  /**
+   * A randomly initialised policy (see {@link ParameterInit}); the same seed gives the same
+   * weights.
+   */
   public static PolicyModel random(Qwen2Config config, long seed, NDManager parent) {
     try {
       return fromCheckpoint(randomCheckpoint(config, seed), parent);
@@ -62,8 +67,8 @@ public final class PolicyModel extends Qwen2Model {
   }
 
   static ModelCheckpoint randomCheckpoint(Qwen2Config config, long seed) {
-    return new ModelCheckpoint(config, ParameterInit.qwen2(shapes(config), seed), Map.of(),
-        Optional.empty());
+    return new ModelCheckpoint(
+        config, ParameterInit.qwen2(shapes(config), seed), Map.of(), Optional.empty());
   }
 
   /** Hugging Face names and shapes of the causal LM's tensors. */
@@ -89,7 +94,8 @@ public final class PolicyModel extends Qwen2Model {
    * log p(token_t | earlier tokens of its segment) for every token, differentiable under a {@code
    * GradientCollector}.
    *
-   * @return [B, T], attached to {@code resultManager}; 0 at padding and at each segment's first token
+   * @return [B, T], attached to {@code resultManager}; 0 at padding and at each segment's first
+   *     token
    */
   public NDArray tokenLogProbs(TokenBatch batch, NDManager resultManager) {
     return logProbs(batch, resultManager, false).logProbs();
@@ -123,8 +129,11 @@ public final class PolicyModel extends Qwen2Model {
         for (long start = 0; start < predicted; start += chunk) {
           long end = Math.min(predicted, start + chunk);
           try (NDManager chunkManager = work.newSubManager()) {
-            NDArray logSoftmax = logits(previous.get(chunkManager, new ai.djl.ndarray.index.NDIndex(
-                "{}:{}", start, end))).logSoftmax(-1);
+            NDArray logSoftmax =
+                logits(
+                        previous.get(
+                            chunkManager, new ai.djl.ndarray.index.NDIndex("{}:{}", start, end)))
+                    .logSoftmax(-1);
             NDArray picked = logSoftmax.gather(targets.get("{}:{}", start, end), 1);
             picked.attach(work);
             chunkLogProbs.add(picked);

@@ -1,7 +1,8 @@
 /**
  * The Qwen2 model in DJL: configuration ({@link org.orzspark.model.Qwen2Config}), Hugging Face
  * checkpoints ({@link org.orzspark.model.ModelCheckpoint}, {@link org.orzspark.model.Safetensors}),
- * the decoder ({@link org.orzspark.model.Qwen2Decoder}), the policy and critic, and training batches.
+ * the decoder ({@link org.orzspark.model.Qwen2Decoder}), the policy and critic, and training
+ * batches.
  *
  * <pre>{@code
  * try (NDManager manager = NDManager.newBaseManager();
