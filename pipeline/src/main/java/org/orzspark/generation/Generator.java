@@ -256,14 +256,14 @@ public final class Generator {
       counters.prefillTokens += (long) prompts * longest;
       start = System.nanoTime();
 
-      List<Sequence> active = new ArrayList<>();
+      List<Sequence> rows = new ArrayList<>();
       int[] rowPrompt = new int[units.stream().mapToInt(Unit::count).sum()];
       for (int p = 0; p < prompts; p++) {
         Unit unit = units.get(p);
         PromptRequest request = requests.get(unit.request());
         for (int s = 0; s < unit.count(); s++) {
-          rowPrompt[active.size()] = p;
-          active.add(
+          rowPrompt[rows.size()] = p;
+          rows.add(
               new Sequence(
                   unit.request(),
                   request.promptId(),
@@ -274,11 +274,13 @@ public final class Generator {
       }
       cache.selectRows(rowPrompt);
       int[] probabilityRow = rowPrompt;
-      while (!active.isEmpty()) {
-        List<Sequence> running = new ArrayList<>();
-        List<Integer> keep = new ArrayList<>();
-        for (int i = 0; i < active.size(); i++) {
-          Sequence sequence = active.get(i);
+      int running = rows.size();
+      while (true) {
+        for (int i = 0; i < rows.size(); i++) {
+          Sequence sequence = rows.get(i);
+          if (sequence.finishReason != null) {
+            continue;
+          }
           double u =
               SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex, sequence.size);
           TokenSampler.Draw draw =
@@ -290,20 +292,27 @@ public final class Generator {
           sequence.finishReason = finishReason(sequence, params);
           if (sequence.finishReason != null) {
             finished.accept(sequence);
-          } else {
-            running.add(sequence);
-            keep.add(i);
+            running--;
           }
         }
-        if (running.isEmpty()) {
+        if (running == 0) {
           break;
         }
-        if (running.size() < active.size()) {
-          cache.selectRows(keep.stream().mapToInt(Integer::intValue).toArray());
+        if (shouldCompact(rows.size(), running)) {
+          int[] keep =
+              IntStream.range(0, rows.size())
+                  .filter(i -> rows.get(i).finishReason == null)
+                  .toArray();
+          cache.selectRows(keep);
+          List<Sequence> kept = new ArrayList<>();
+          for (int i : keep) {
+            kept.add(rows.get(i));
+          }
+          rows.clear();
+          rows.addAll(kept);
         }
-        active = running;
-        probabilities = decodeStep(active, cache, root, params.temperature());
-        probabilityRow = IntStream.range(0, active.size()).toArray();
+        probabilities = decodeStep(rows, cache, root, params.temperature());
+        probabilityRow = IntStream.range(0, rows.size()).toArray();
         counters.decodeSteps++;
       }
       counters.decodeNanos += System.nanoTime() - start;
@@ -311,16 +320,24 @@ public final class Generator {
   }
 
   /**
-   * One forward of the last token of every active sequence; returns the next-token distributions
-   * [rows × V].
+   * Finished rows stay in the cache (their outputs ignored) until they are an eighth of it: dropping
+   * them copies the whole cache, which costs about as much as a decode step.
+   */
+  static boolean shouldCompact(int rows, int running) {
+    return running < rows && 8 * (rows - running) >= rows;
+  }
+
+  /**
+   * One forward of the last token of every sequence in the cache (finished ones included); returns
+   * the next-token distributions [rows × V].
    */
   private float[] decodeStep(
-      List<Sequence> active, KvCache cache, NDManager root, double temperature) {
-    int rows = active.size();
+      List<Sequence> sequences, KvCache cache, NDManager root, double temperature) {
+    int rows = sequences.size();
     long[] ids = new long[rows];
     float[] positions = new float[rows];
     for (int i = 0; i < rows; i++) {
-      Sequence sequence = active.get(i);
+      Sequence sequence = sequences.get(i);
       ids[i] = sequence.last();
       positions[i] = sequence.promptLength + sequence.size - 1;
     }

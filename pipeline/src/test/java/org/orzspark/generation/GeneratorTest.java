@@ -195,6 +195,15 @@ class GeneratorTest {
   }
 
   @Test
+  void finishedRowsLeaveTheCacheOnceTheyAreAnEighthOfIt() {
+    assertThat(Generator.shouldCompact(16, 16)).isFalse();
+    assertThat(Generator.shouldCompact(16, 15)).isFalse();
+    assertThat(Generator.shouldCompact(16, 14)).isTrue();
+    assertThat(Generator.shouldCompact(3, 2)).isTrue();
+    assertThat(Generator.shouldCompact(1, 0)).isTrue();
+  }
+
+  @Test
   void promptsBeyondTheModelAreRejected() {
     Generator generator = new Generator(policy, null, 1);
     assertThatThrownBy(
