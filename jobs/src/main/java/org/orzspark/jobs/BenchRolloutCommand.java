@@ -37,38 +37,40 @@ public final class BenchRolloutCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      description = "Model size: tiny (~1M) or small (~10M). Default: " + "${DEFAULT-VALUE}.")
+      description = "Model size: tiny (~1M) or small (~10M) (default: ${DEFAULT-VALUE}).")
   String config = "small";
 
-  @Option(names = "--batch", description = "Sequences decoded together. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--batch",
+      description = "Sequences decoded together (default: ${DEFAULT-VALUE}).")
   int batch = 256;
 
   @Option(
       names = "--new-tokens",
-      description = "Tokens generated per sequence. Default: " + "${DEFAULT-VALUE}.")
+      description = "Tokens generated per sequence (default: ${DEFAULT-VALUE}).")
   int newTokens = 128;
 
-  @Option(names = "--prompt-tokens", description = "Prompt length. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--prompt-tokens", description = "Prompt length (default: ${DEFAULT-VALUE}).")
   int promptTokens = 64;
 
   @Option(
       names = "--samples-per-prompt",
-      description = "Samples sharing one prompt's KV prefix. " + "Default: ${DEFAULT-VALUE}.")
+      description = "Samples sharing one prompt's KV prefix (default: ${DEFAULT-VALUE}).")
   int samplesPerPrompt = 8;
 
-  @Option(names = "--vocab", description = "Vocabulary size. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--vocab", description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
   int vocab = 1024;
 
   @Option(
       names = "--threads",
       description =
           "PyTorch intra-op threads (0: leave as configured, "
-              + "e.g. by OMP_NUM_THREADS). Default: ${DEFAULT-VALUE}.")
+              + "e.g. by OMP_NUM_THREADS) (default: ${DEFAULT-VALUE}).")
   int threads = 0;
 
   @Option(
       names = "--seed",
-      description = "Seed of weights, prompts and sampling. Default: " + "${DEFAULT-VALUE}.")
+      description = "Seed of weights, prompts and sampling (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
   /**
