@@ -79,39 +79,7 @@ public final class Generator {
    */
   public GenerationResult generateWithStats(
       List<PromptRequest> requests, SamplingParams params, Consumer<GeneratedSample> onFinished) {
-    if (decoder == null && !params.stopStrings().isEmpty()) {
-      throw new IllegalArgumentException(
-          "stop strings "
-              + params.stopStrings()
-              + " need a decoder; pass one or sample without stop strings");
-    }
-    Qwen2Config config = policy.config();
-    for (PromptRequest request : requests) {
-      int needed = request.promptTokens().length + params.maxNewTokens();
-      if (needed > config.maxPositionEmbeddings()) {
-        throw new IllegalArgumentException(
-            "prompt '"
-                + request.promptId()
-                + "': "
-                + request.promptTokens().length
-                + " prompt tokens + "
-                + params.maxNewTokens()
-                + " new tokens exceed max_position_embeddings "
-                + config.maxPositionEmbeddings());
-      }
-      for (int token : request.promptTokens()) {
-        if (token < 0 || token >= config.vocabSize()) {
-          throw new IllegalArgumentException(
-              "prompt '"
-                  + request.promptId()
-                  + "': token "
-                  + token
-                  + " outside the vocabulary [0, "
-                  + config.vocabSize()
-                  + ")");
-        }
-      }
-    }
+    validate(requests, params);
     List<List<Unit>> batches = batches(requests);
     int[] firstSlot = new int[requests.size()];
     int total = 0;
@@ -154,6 +122,34 @@ public final class Generator {
     return new GenerationResult(List.of(results), stats);
   }
 
+  /** Refuses requests the model cannot run, before any work starts. */
+  private void validate(List<PromptRequest> requests, SamplingParams params) {
+    if (decoder == null && !params.stopStrings().isEmpty()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "stop strings %s need a decoder; pass one or sample without stop strings",
+              params.stopStrings()));
+    }
+    Qwen2Config config = policy.config();
+    for (PromptRequest request : requests) {
+      int length = request.promptTokens().length;
+      if (length + params.maxNewTokens() > config.maxPositionEmbeddings()) {
+        throw new IllegalArgumentException(
+            String.format(
+                "prompt '%s': %d prompt tokens + %d new tokens exceed max_position_embeddings %d",
+                request.promptId(), length, params.maxNewTokens(), config.maxPositionEmbeddings()));
+      }
+      for (int token : request.promptTokens()) {
+        if (token < 0 || token >= config.vocabSize()) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "prompt '%s': token %d outside the vocabulary [0, %d)",
+                  request.promptId(), token, config.vocabSize()));
+        }
+      }
+    }
+  }
+
   /** A run of samples of one request, all in the same batch. */
   private record Unit(int request, int firstSample, int count) {}
 
@@ -171,8 +167,8 @@ public final class Generator {
     final String promptId;
     final int sampleIndex;
     final int promptLength;
-    int[] tokens;
-    float[] logprobs;
+    final int[] tokens;
+    final float[] logprobs;
     int size;
     String finishReason;
 
@@ -320,8 +316,8 @@ public final class Generator {
   }
 
   /**
-   * Finished rows stay in the cache (their outputs ignored) until they are an eighth of it: dropping
-   * them copies the whole cache, which costs about as much as a decode step.
+   * Finished rows stay in the cache (their outputs ignored) until they are an eighth of it:
+   * dropping them copies the whole cache, which costs about as much as a decode step.
    */
   static boolean shouldCompact(int rows, int running) {
     return running < rows && 8 * (rows - running) >= rows;
