@@ -1,8 +1,10 @@
 package org.orzspark.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.io.IOException;
@@ -129,12 +131,9 @@ public final class PolicyModel extends Qwen2Model {
         for (long start = 0; start < predicted; start += chunk) {
           long end = Math.min(predicted, start + chunk);
           try (NDManager chunkManager = work.newSubManager()) {
-            NDArray logSoftmax =
-                logits(
-                        previous.get(
-                            chunkManager, new ai.djl.ndarray.index.NDIndex("{}:{}", start, end)))
-                    .logSoftmax(-1);
-            NDArray picked = logSoftmax.gather(targets.get("{}:{}", start, end), 1);
+            NDIndex rows = new NDIndex("{}:{}", start, end);
+            NDArray logSoftmax = logits(previous.get(chunkManager, rows)).logSoftmax(-1);
+            NDArray picked = logSoftmax.gather(targets.get(chunkManager, rows), 1);
             picked.attach(work);
             chunkLogProbs.add(picked);
             if (withEntropy) {
@@ -161,6 +160,6 @@ public final class PolicyModel extends Qwen2Model {
   }
 
   private static NDArray concat(NDList parts) {
-    return parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(parts, 0);
+    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
   }
 }
