@@ -116,9 +116,11 @@ public final class CompletionTrainer implements AutoCloseable {
   private double globalGradNorm() {
     double sumOfSquares = 0;
     for (Pair<String, Parameter> parameter : model.parameters()) {
+      // Results attach to the gradient's manager, the model's: close every one.
       try (NDArray gradient = parameter.getValue().getArray().getGradient();
-          NDArray squares = gradient.square().sum()) {
-        sumOfSquares += squares.getFloat();
+          NDArray squares = gradient.square();
+          NDArray sum = squares.sum()) {
+        sumOfSquares += sum.getFloat();
       }
     }
     return Math.sqrt(sumOfSquares);

@@ -50,12 +50,19 @@ class CompletionTrainerTest {
         PolicyModel model = PolicyModel.random(micro(), 7, manager);
         CompletionTrainer trainer =
             new CompletionTrainer(model, new CompletionTrainer.Schedule(1e-2, 2, 30, 0.1, 1.0))) {
+      NDManager modelManager = model.parameters().get(0).getValue().getArray().getManager();
       List<Double> losses = new ArrayList<>();
+      int arraysAfterFirstSteps = 0;
       for (int step = 0; step < 30; step++) {
         CompletionTrainer.StepResult result = trainer.step(batch);
         losses.add(result.loss());
         assertThat(result.gradNorm()).isPositive().isFinite();
+        if (step == 1) {
+          // Adam's moments exist from the first update on; nothing else may stay behind.
+          arraysAfterFirstSteps = modelManager.getManagedArrays().size();
+        }
       }
+      assertThat(modelManager.getManagedArrays()).hasSize(arraysAfterFirstSteps);
       // Uniform over 40 ids is ln 40 = 3.69 nats.
       assertThat(losses.get(0)).isBetween(2.5, 5.0);
       assertThat(losses.get(29)).isLessThan(losses.get(0) * 0.5);
