@@ -1,7 +1,7 @@
 package org.orzspark.report;
 
+import org.orzspark.testing.ExternalTools;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,22 +11,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.orzspark.testing.RepoPaths;
 
 /**
  * Executes the notebooks headless ({@code notebooks/run-notebooks.sh}) against the synthetic step
  * run, after {@code package} built the application and kernel jars. About 2 minutes on 2 cores (two
- * kernel starts, two Spark sessions), hence {@code slow}. Skipped when Jupyter is not installed.
+ * kernel starts, two Spark sessions), skipped when Jupyter is not installed (a failure in CI).
  */
-@Tag("slow")
 class NotebooksIT {
   private static final JsonMapper JSON = new JsonMapper();
 
   @Test
   void notebooksRunWithoutErrorAndShowChartsAndResponses() throws Exception {
-    assumeTrue(
+    ExternalTools.require(
         onPath("jupyter"),
         "jupyter is not installed (see notebooks/run-notebooks.sh): notebooks not run");
     Path root = RepoPaths.root();

@@ -1,7 +1,7 @@
 package org.orzspark.report;
 
+import org.orzspark.testing.ExternalTools;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -79,7 +79,7 @@ class RunReportBrowserTest {
         }
       }
     }
-    assumeTrue(
+    ExternalTools.require(
         false,
         "chromium is not installed (apt-get install -y chromium): report browser test skipped");
     return null;
