@@ -1,5 +1,6 @@
 package org.orzspark.ppo;
 
+import org.orzspark.train.MicroBatches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -100,7 +101,7 @@ class PpoBanditLearningTest {
                 plan,
                 rows -> List.of(rows),
                 (rows, scope) -> {
-                  NDArray values = actionValues(critic.values(exp.batch(rows), scope));
+                  NDArray values = MicroBatches.actionValues(critic.values(exp.batch(rows), scope));
                   LossWeights w =
                       LossReduction.SEQUENCE_MEAN.weights(
                           exp.array(scope, exp.mask, rows), null, rows.length);
@@ -145,16 +146,6 @@ class PpoBanditLearningTest {
     return first >= FIRST_TARGET && first < FIRST_TARGET + TARGET_COUNT ? 1 : 0;
   }
 
-  /**
-   * The critic's value of the action at t is its value of the state before it, i.e. its output at t
-   * - 1 (the same shift as log-probs: the hidden state at t - 1 predicts token t).
-   */
-  private static NDArray actionValues(NDArray values) {
-    long rows = values.getShape().get(0);
-    NDArray first = values.getManager().zeros(new Shape(rows, 1));
-    return NDArrays.concat(new NDList(first, values.get(":, :-1")), 1);
-  }
-
   /** The iteration's experience as host arrays [rows x LENGTH], one sample per row. */
   private static Experience experience(
       List<PromptRequest> prompts,
@@ -184,7 +175,7 @@ class PpoBanditLearningTest {
       TokenBatch batch = exp.batch(all);
       NDArray maskArray = exp.array(scope, mask, all);
       exp.oldLogProbs = policy.tokenLogProbs(batch, scope).toFloatArray();
-      NDArray values = actionValues(critic.values(batch, scope));
+      NDArray values = MicroBatches.actionValues(critic.values(batch, scope));
       exp.oldValues = values.toFloatArray();
       Gae.Result gae =
           Gae.compute(
