@@ -17,7 +17,7 @@ class RingAllReduceTest {
 
   /** n ranks as threads of this JVM, each with its own random vector; lengths not divisible by n. */
   @ParameterizedTest
-  @CsvSource({"1,5", "2,7", "3,10", "4,3", "3,100003"})
+  @CsvSource({"1,5", "2,7", "3,10", "4,3", "3,100003", "2,1000003"})
   void everyRankEndsWithTheElementwiseSumBitIdentical(int n, int length) throws Exception {
     float[][] inputs = new float[n][length];
     Random random = new Random(n * 31L + length);
