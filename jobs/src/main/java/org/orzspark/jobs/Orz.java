@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       SynthCommand.class,
       org.orzspark.jobs.cluster.ClusterCommand.class,
+      PretrainBaseCommand.class,
+      GenerateCommand.class,
     })
 public final class Orz implements Runnable {
 

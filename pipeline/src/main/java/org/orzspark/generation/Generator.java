@@ -1,0 +1,311 @@
+package org.orzspark.generation;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.orzspark.model.KvCache;
+import org.orzspark.model.PolicyModel;
+import org.orzspark.model.Qwen2Config;
+import org.orzspark.model.Qwen2Decoder;
+import org.orzspark.model.TokenBatch;
+
+/**
+ * Batched sampling with a KV cache.
+ *
+ * <p>Requests are split into batches of at most {@code maxBatchRows} sequences. In a batch, each
+ * prompt is left-padded to the longest and run through the model once (prefill); its keys and values
+ * are then copied into the cache rows of its samples (prompt-prefix sharing), and all rows decode one
+ * token per step. Finished rows leave the cache, so the batch shrinks as responses end. Every step's
+ * arrays live in a sub-manager closed after the step. Sampling happens in Java on the step's logits,
+ * drawing with {@link SampleRandom}, so a sample's tokens depend only on (seed, prompt id, sample
+ * index) and the weights: batch composition changes only float rounding in the logits.
+ *
+ * <p>Autograd is switched off in the calling thread for the duration of a call (PyTorch's grad mode is
+ * per thread). A {@code Generator} may be used by several threads at once.
+ */
+public final class Generator {
+  public static final int DEFAULT_MAX_BATCH_ROWS = 256;
+
+  private final PolicyModel policy;
+  private final Function<int[], String> decoder;
+  private final long seed;
+  private final int maxBatchRows;
+
+  /**
+   * @param decoder token ids → text, for stop strings and the samples' text; null when sampling
+   *     uses no stop strings (texts are then empty)
+   * @param seed the seed all sampling decisions derive from
+   */
+  public Generator(PolicyModel policy, Function<int[], String> decoder, long seed,
+      int maxBatchRows) {
+    if (maxBatchRows <= 0) {
+      throw new IllegalArgumentException("maxBatchRows must be positive");
+    }
+    this.policy = policy;
+    this.decoder = decoder;
+    this.seed = seed;
+    this.maxBatchRows = maxBatchRows;
+  }
+
+  public Generator(PolicyModel policy, Function<int[], String> decoder, long seed) {
+    this(policy, decoder, seed, DEFAULT_MAX_BATCH_ROWS);
+  }
+
+  /** Samples for every request; the result is in request order, then sample index. */
+  public List<GeneratedSample> generate(List<PromptRequest> requests, SamplingParams params) {
+    return generateWithStats(requests, params, sample -> { }).samples();
+  }
+
+  /**
+   * As {@link #generate}, with statistics; {@code onFinished} sees each sample as it finishes (from
+   * the calling thread), e.g. for a progress bar.
+   */
+  public GenerationResult generateWithStats(
+      List<PromptRequest> requests, SamplingParams params, Consumer<GeneratedSample> onFinished) {
+    if (decoder == null && !params.stopStrings().isEmpty()) {
+      throw new IllegalArgumentException("stop strings " + params.stopStrings()
+          + " need a decoder; pass one or sample without stop strings");
+    }
+    Qwen2Config config = policy.config();
+    for (PromptRequest request : requests) {
+      int needed = request.promptTokens().length + params.maxNewTokens();
+      if (needed > config.maxPositionEmbeddings()) {
+        throw new IllegalArgumentException("prompt '" + request.promptId() + "': "
+            + request.promptTokens().length + " prompt tokens + " + params.maxNewTokens()
+            + " new tokens exceed max_position_embeddings " + config.maxPositionEmbeddings());
+      }
+      for (int token : request.promptTokens()) {
+        if (token < 0 || token >= config.vocabSize()) {
+          throw new IllegalArgumentException("prompt '" + request.promptId() + "': token " + token
+              + " outside the vocabulary [0, " + config.vocabSize() + ")");
+        }
+      }
+    }
+    List<List<Unit>> batches = batches(requests);
+    int[] firstSlot = new int[requests.size()];
+    int total = 0;
+    for (int i = 0; i < requests.size(); i++) {
+      firstSlot[i] = total;
+      total += requests.get(i).numSamples();
+    }
+    GeneratedSample[] results = new GeneratedSample[total];
+    Counters counters = new Counters();
+    Device device = policy.parameters().valueAt(0).getArray().getDevice();
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager root = NDManager.newBaseManager(device)) {
+      for (List<Unit> batch : batches) {
+        runBatch(batch, requests, params, root, counters, sequence -> {
+          GeneratedSample sample = finish(sequence, params);
+          results[firstSlot[sequence.request] + sequence.sampleIndex
+              - requests.get(sequence.request).firstSampleIndex()] = sample;
+          onFinished.accept(sample);
+        });
+      }
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+    GenerationStats stats = new GenerationStats(total, batches.size(), counters.prefillTokens,
+        counters.generatedTokens, counters.decodeSteps, counters.prefillNanos,
+        counters.decodeNanos);
+    return new GenerationResult(List.of(results), stats);
+  }
+
+  /** A run of samples of one request, all in the same batch. */
+  private record Unit(int request, int firstSample, int count) {}
+
+  private static final class Counters {
+    long prefillTokens;
+    long generatedTokens;
+    long decodeSteps;
+    long prefillNanos;
+    long decodeNanos;
+  }
+
+  /** One response being generated. */
+  private static final class Sequence {
+    final int request;
+    final String promptId;
+    final int sampleIndex;
+    final int promptLength;
+    int[] tokens;
+    float[] logprobs;
+    int size;
+    String finishReason;
+
+    Sequence(int request, String promptId, int sampleIndex, int promptLength, int capacity) {
+      this.request = request;
+      this.promptId = promptId;
+      this.sampleIndex = sampleIndex;
+      this.promptLength = promptLength;
+      this.tokens = new int[capacity];
+      this.logprobs = new float[capacity];
+    }
+
+    int last() {
+      return tokens[size - 1];
+    }
+  }
+
+  /** Splits requests into units of at most maxBatchRows samples and packs them into batches. */
+  private List<List<Unit>> batches(List<PromptRequest> requests) {
+    List<List<Unit>> batches = new ArrayList<>();
+    List<Unit> current = new ArrayList<>();
+    int rows = 0;
+    for (int r = 0; r < requests.size(); r++) {
+      PromptRequest request = requests.get(r);
+      for (int done = 0; done < request.numSamples(); done += maxBatchRows) {
+        int count = Math.min(maxBatchRows, request.numSamples() - done);
+        if (rows + count > maxBatchRows) {
+          batches.add(current);
+          current = new ArrayList<>();
+          rows = 0;
+        }
+        current.add(new Unit(r, request.firstSampleIndex() + done, count));
+        rows += count;
+      }
+    }
+    if (!current.isEmpty()) {
+      batches.add(current);
+    }
+    return batches;
+  }
+
+  private void runBatch(List<Unit> units, List<PromptRequest> requests, SamplingParams params,
+      NDManager root, Counters counters, Consumer<Sequence> finished) {
+    Qwen2Config config = policy.config();
+    int vocab = config.vocabSize();
+    int prompts = units.size();
+    int longest = units.stream()
+        .mapToInt(u -> requests.get(u.request()).promptTokens().length).max().orElseThrow();
+    int capacity = longest + params.maxNewTokens();
+    int[] tokens = new int[prompts * longest];
+    int[] segments = new int[prompts * longest];
+    boolean[] keyValid = new boolean[prompts * capacity];
+    for (int p = 0; p < prompts; p++) {
+      int[] prompt = requests.get(units.get(p).request()).promptTokens();
+      int pad = longest - prompt.length;
+      System.arraycopy(prompt, 0, tokens, p * longest + pad, prompt.length);
+      Arrays.fill(segments, p * longest + pad, (p + 1) * longest, 1);
+      Arrays.fill(keyValid, p * capacity + pad, (p + 1) * capacity, true);
+    }
+    try (KvCache cache = KvCache.allocate(root, config, prompts, capacity, keyValid)) {
+      long start = System.nanoTime();
+      float[] logits;
+      try (NDManager step = root.newSubManager()) {
+        NDList inputs = Qwen2Decoder.inputs(TokenBatch.of(prompts, longest, tokens, segments), step);
+        NDArray hidden = policy.decoder()
+            .forward(inputs.get(0), inputs.get(1), inputs.get(2), cache);
+        logits = policy.logits(hidden.get(":, -1:, :")).toFloatArray();
+      }
+      counters.prefillNanos += System.nanoTime() - start;
+      counters.prefillTokens += (long) prompts * longest;
+      start = System.nanoTime();
+
+      List<Sequence> active = new ArrayList<>();
+      int[] rowPrompt = new int[units.stream().mapToInt(Unit::count).sum()];
+      for (int p = 0; p < prompts; p++) {
+        Unit unit = units.get(p);
+        PromptRequest request = requests.get(unit.request());
+        for (int s = 0; s < unit.count(); s++) {
+          rowPrompt[active.size()] = p;
+          active.add(new Sequence(unit.request(), request.promptId(), unit.firstSample() + s,
+              request.promptTokens().length, params.maxNewTokens()));
+        }
+      }
+      cache.selectRows(rowPrompt);
+      int[] logitRow = rowPrompt;
+      while (!active.isEmpty()) {
+        List<Sequence> running = new ArrayList<>();
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+          Sequence sequence = active.get(i);
+          double u = SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex,
+              sequence.size);
+          TokenSampler.Draw draw =
+              TokenSampler.sample(logits, logitRow[i] * vocab, vocab, params, u);
+          sequence.tokens[sequence.size] = draw.token();
+          sequence.logprobs[sequence.size] = draw.logProb();
+          sequence.size++;
+          counters.generatedTokens++;
+          sequence.finishReason = finishReason(sequence, params);
+          if (sequence.finishReason != null) {
+            finished.accept(sequence);
+          } else {
+            running.add(sequence);
+            keep.add(i);
+          }
+        }
+        if (running.isEmpty()) {
+          break;
+        }
+        if (running.size() < active.size()) {
+          cache.selectRows(keep.stream().mapToInt(Integer::intValue).toArray());
+        }
+        active = running;
+        logits = decodeStep(active, cache, root);
+        logitRow = IntStream.range(0, active.size()).toArray();
+        counters.decodeSteps++;
+      }
+      counters.decodeNanos += System.nanoTime() - start;
+    }
+  }
+
+  /** One forward of the last token of every active sequence; returns logits [rows × V]. */
+  private float[] decodeStep(List<Sequence> active, KvCache cache, NDManager root) {
+    int rows = active.size();
+    long[] ids = new long[rows];
+    float[] positions = new float[rows];
+    for (int i = 0; i < rows; i++) {
+      Sequence sequence = active.get(i);
+      ids[i] = sequence.last();
+      positions[i] = sequence.promptLength + sequence.size - 1;
+    }
+    try (NDManager step = root.newSubManager()) {
+      NDArray hidden = policy.decoder().forward(
+          step.create(ids, new Shape(rows, 1)), step.create(positions, new Shape(rows, 1)),
+          cache.keyBias(1, step), cache);
+      return policy.logits(hidden).toFloatArray();
+    }
+  }
+
+  /** STOP on EOS or a completed stop string, LENGTH at the limit, else null (continue). */
+  private String finishReason(Sequence sequence, SamplingParams params) {
+    if (params.isEos(sequence.last())) {
+      return GeneratedSample.STOP;
+    }
+    if (!params.stopStrings().isEmpty()) {
+      // a stop string of k characters spans at most k tokens; decode a window, confirm on the whole
+      int window = StopStrings.longest(params.stopStrings()) + 4;
+      int from = Math.max(0, sequence.size - window);
+      String tail = decoder.apply(Arrays.copyOfRange(sequence.tokens, from, sequence.size));
+      if (StopStrings.first(tail, params.stopStrings()) != null
+          && StopStrings.first(decoder.apply(Arrays.copyOf(sequence.tokens, sequence.size)),
+              params.stopStrings()) != null) {
+        return GeneratedSample.STOP;
+      }
+    }
+    return sequence.size == params.maxNewTokens() ? GeneratedSample.LENGTH : null;
+  }
+
+  private GeneratedSample finish(Sequence sequence, SamplingParams params) {
+    int[] tokens = Arrays.copyOf(sequence.tokens, sequence.size);
+    String text = "";
+    if (decoder != null) {
+      int textTokens = params.isEos(sequence.last()) ? sequence.size - 1 : sequence.size;
+      text = StopStrings.truncate(decoder.apply(Arrays.copyOf(tokens, textTokens)),
+          params.stopStrings(), params.keptStopStrings());
+    }
+    return new GeneratedSample(sequence.promptId, sequence.sampleIndex, tokens,
+        Arrays.copyOf(sequence.logprobs, sequence.size), sequence.finishReason, text);
+  }
+}

@@ -1,0 +1,86 @@
+package org.orzspark.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The critic: the Qwen2 decoder plus a value head {@code score.weight} [1, H] (no bias). Loaded from a
+ * critic checkpoint, or from a base model, whose LM head is then dropped and whose value head is
+ * initialised by a {@link ValueHeadInit}.
+ */
+public final class CriticModel extends Qwen2Model {
+  public static final String VALUE_HEAD = "score.weight";
+
+  private final NDArray score;
+
+  private CriticModel(Qwen2Decoder decoder, NDArray score, Optional<Path> tokenizerDir) {
+    super(decoder, tokenizerDir);
+    this.score = score;
+  }
+
+  /**
+   * Loads a critic directory, or a base model directory (no {@code score.weight}) with a new value
+   * head drawn by {@code init} from {@code seed}.
+   */
+  public static CriticModel load(Path dir, NDManager parent, ValueHeadInit init, long seed)
+      throws IOException {
+    return fromCheckpoint(ModelCheckpoint.read(dir), parent, init, seed);
+  }
+
+  public static CriticModel fromCheckpoint(
+      ModelCheckpoint checkpoint, NDManager parent, ValueHeadInit init, long seed)
+      throws CheckpointException {
+    long[] shape = {1, checkpoint.config().hiddenSize()};
+    ModelCheckpoint withHead = checkpoint;
+    if (!checkpoint.tensors().containsKey(VALUE_HEAD)) {
+      Map<String, HostTensor> tensors = new LinkedHashMap<>(checkpoint.tensors());
+      tensors.put(VALUE_HEAD, new HostTensor(VALUE_HEAD, shape,
+          init.sample(checkpoint.config().hiddenSize(), seed)));
+      withHead = new ModelCheckpoint(checkpoint.config(), tensors, checkpoint.sources(),
+          checkpoint.tokenizerDir());
+    }
+    Qwen2Decoder decoder = decoder(withHead, parent);
+    try {
+      return new CriticModel(decoder, decoder.addParameter(withHead.require(VALUE_HEAD, shape)),
+          checkpoint.tokenizerDir());
+    } catch (CheckpointException | RuntimeException e) {
+      decoder.close();
+      throw e;
+    }
+  }
+
+  /** A critic with random backbone weights (see {@link ParameterInit}) and an {@code init} head. */
+  public static CriticModel random(Qwen2Config config, long seed, ValueHeadInit init,
+      NDManager parent) {
+    try {
+      return fromCheckpoint(PolicyModel.randomCheckpoint(config, seed), parent, init, seed);
+    } catch (CheckpointException e) {
+      throw new IllegalStateException("generated weights do not fit their own shapes", e);
+    }
+  }
+
+  /**
+   * Per-token values V(s_t) = score · h_t, differentiable under a {@code GradientCollector}.
+   *
+   * @return [B, T], attached to {@code resultManager}; 0 at padding
+   */
+  public NDArray values(TokenBatch batch, NDManager resultManager) {
+    try (NDManager work = resultManager.newSubManager()) {
+      NDList inputs = Qwen2Decoder.inputs(batch, work);
+      NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
+      NDArray mask = work.create(batch.tokenMask(), new Shape(batch.rows(), batch.length()));
+      NDArray values = Linear.linear(hidden, score).singletonOrThrow()
+          .reshape(batch.rows(), batch.length()).mul(mask);
+      values.attach(resultManager);
+      return values;
+    }
+  }
+}

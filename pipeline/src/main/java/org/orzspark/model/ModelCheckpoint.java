@@ -1,0 +1,223 @@
+package org.orzspark.model;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A Hugging Face-layout model directory in Java memory: {@code config.json}, the weights (one {@code
+ * model.safetensors}, or shards {@code model-0000x-of-0000y.safetensors} listed by {@code
+ * model.safetensors.index.json}), and the tokenizer files, which are copied along when saving.
+ *
+ * @param config the architecture
+ * @param tensors every tensor by Hugging Face name, float32
+ * @param sources the file each tensor was read from (for error messages); empty for new weights
+ * @param tokenizerDir the directory holding {@code tokenizer.json}, if any
+ */
+public record ModelCheckpoint(
+    Qwen2Config config,
+    Map<String, HostTensor> tensors,
+    Map<String, Path> sources,
+    Optional<Path> tokenizerDir) {
+
+  public static final String WEIGHTS_FILE = "model.safetensors";
+  public static final String INDEX_FILE = "model.safetensors.index.json";
+  public static final List<String> TOKENIZER_FILES =
+      List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+          "generation_config.json");
+  /** Hugging Face's default shard size. */
+  public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+
+  /** Reads {@code dir}; errors name the file (and the tensor) that is wrong. */
+  public static ModelCheckpoint read(Path dir) throws IOException {
+    Path configFile = dir.resolve(Qwen2Config.FILE_NAME);
+    if (!Files.isRegularFile(configFile)) {
+      throw new CheckpointException(configFile + ": missing (not a Hugging Face model directory)");
+    }
+    Qwen2Config config = Qwen2Config.read(configFile);
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    Map<String, Path> sources = new LinkedHashMap<>();
+    Path single = dir.resolve(WEIGHTS_FILE);
+    Path index = dir.resolve(INDEX_FILE);
+    if (Files.isRegularFile(single)) {
+      readShard(single, tensors, sources);
+    } else if (Files.isRegularFile(index)) {
+      Map<String, String> weightMap = readIndex(index);
+      for (String shard : weightMap.values().stream().distinct().toList()) {
+        readShard(dir.resolve(shard), tensors, sources);
+      }
+      for (Map.Entry<String, String> entry : weightMap.entrySet()) {
+        if (!tensors.containsKey(entry.getKey())) {
+          throw new CheckpointException(
+              dir.resolve(entry.getValue()) + ": tensor '" + entry.getKey() + "' listed in "
+                  + index.getFileName() + " is missing");
+        }
+      }
+    } else {
+      throw new CheckpointException(dir + ": neither " + WEIGHTS_FILE + " nor " + INDEX_FILE);
+    }
+    boolean hasTokenizer = Files.isRegularFile(dir.resolve("tokenizer.json"));
+    return new ModelCheckpoint(config, tensors, sources, hasTokenizer ? Optional.of(dir)
+        : Optional.empty());
+  }
+
+  /**
+   * The tensor {@code name} with {@code expectedShape}; a missing tensor or a wrong shape is reported
+   * with the file it came from (or should have come from).
+   */
+  public HostTensor require(String name, long[] expectedShape) throws CheckpointException {
+    HostTensor tensor = tensors.get(name);
+    if (tensor == null) {
+      String where = sources.values().stream().distinct().map(Path::toString)
+          .reduce((a, b) -> a + ", " + b).orElse("the checkpoint");
+      throw new CheckpointException(where + ": missing tensor '" + name + "'");
+    }
+    if (!Arrays.equals(tensor.shape(), expectedShape)) {
+      throw new CheckpointException(
+          sources.getOrDefault(name, Path.of("(in memory)")) + ": tensor '" + name + "' has shape "
+              + Arrays.toString(tensor.shape()) + ", expected " + Arrays.toString(expectedShape));
+    }
+    return tensor;
+  }
+
+  /** Writes a single-file float32 checkpoint; see {@link #write(Path, SafetensorsDtype, long)}. */
+  public void write(Path dir) throws IOException {
+    write(dir, SafetensorsDtype.F32, DEFAULT_MAX_SHARD_BYTES);
+  }
+
+  /**
+   * Writes the directory atomically: everything goes to a sibling temporary directory, which then
+   * replaces {@code dir}. Tensors are split into shards of at most {@code maxShardBytes} (a tensor is
+   * never split); more than one shard gets Hugging Face's index file. Tokenizer files are copied from
+   * {@link #tokenizerDir} when present.
+   */
+  public void write(Path dir, SafetensorsDtype dtype, long maxShardBytes) throws IOException {
+    Path absolute = dir.toAbsolutePath().normalize();
+    Files.createDirectories(absolute.getParent());
+    Path temp = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".tmp-");
+    try {
+      String torchDtype = switch (dtype) {
+        case F32 -> "float32";
+        case BF16 -> "bfloat16";
+        case F16 -> "float16";
+      };
+      config.withTorchDtype(torchDtype).write(temp.resolve(Qwen2Config.FILE_NAME));
+      writeWeights(temp, dtype, maxShardBytes);
+      if (tokenizerDir.isPresent()) {
+        for (String name : TOKENIZER_FILES) {
+          Path source = tokenizerDir.get().resolve(name);
+          if (Files.isRegularFile(source)) {
+            Files.copy(source, temp.resolve(name));
+          }
+        }
+      }
+      if (Files.exists(absolute)) {
+        deleteRecursively(absolute);
+      }
+      Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      if (Files.exists(temp)) {
+        deleteRecursively(temp);
+      }
+    }
+  }
+
+  private void writeWeights(Path dir, SafetensorsDtype dtype, long maxShardBytes)
+      throws IOException {
+    List<List<HostTensor>> shards = new ArrayList<>();
+    List<HostTensor> current = new ArrayList<>();
+    long currentBytes = 0;
+    long totalBytes = 0;
+    for (HostTensor tensor : tensors.values()) {
+      long bytes = (long) tensor.data().length * dtype.bytes();
+      if (!current.isEmpty() && currentBytes + bytes > maxShardBytes) {
+        shards.add(current);
+        current = new ArrayList<>();
+        currentBytes = 0;
+      }
+      current.add(tensor);
+      currentBytes += bytes;
+      totalBytes += bytes;
+    }
+    shards.add(current);
+    if (shards.size() == 1) {
+      Safetensors.write(dir.resolve(WEIGHTS_FILE), current, dtype);
+      return;
+    }
+    JsonObject weightMap = new JsonObject();
+    for (int i = 0; i < shards.size(); i++) {
+      String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+      Safetensors.write(dir.resolve(name), shards.get(i), dtype);
+      shards.get(i).forEach(t -> weightMap.addProperty(t.name(), name));
+    }
+    JsonObject index = new JsonObject();
+    JsonObject metadata = new JsonObject();
+    metadata.addProperty("total_size", totalBytes);
+    index.add("metadata", metadata);
+    index.add("weight_map", weightMap);
+    Files.writeString(dir.resolve(INDEX_FILE),
+        new GsonBuilder().setPrettyPrinting().create().toJson(index) + "\n", StandardCharsets.UTF_8);
+  }
+
+  private static void readShard(Path file, Map<String, HostTensor> tensors, Map<String, Path> sources)
+      throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new CheckpointException(file + ": missing weights file");
+    }
+    for (HostTensor tensor : Safetensors.read(file).values()) {
+      if (tensors.put(tensor.name(), tensor) != null) {
+        throw new CheckpointException(
+            file + ": tensor '" + tensor.name() + "' also appears in " + sources.get(tensor.name()));
+      }
+      sources.put(tensor.name(), file);
+    }
+  }
+
+  private static Map<String, String> readIndex(Path index) throws IOException {
+    try {
+      JsonObject json = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8))
+          .getAsJsonObject();
+      JsonObject weightMap = json.getAsJsonObject("weight_map");
+      if (weightMap == null) {
+        throw new CheckpointException(index + ": missing field 'weight_map'");
+      }
+      Map<String, String> result = new LinkedHashMap<>();
+      weightMap.entrySet().forEach(e -> result.put(e.getKey(), e.getValue().getAsString()));
+      for (String shard : result.values()) {
+        if (shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
+          throw new CheckpointException(index + ": shard name '" + shard + "' is not a plain file name");
+        }
+      }
+      return result;
+    } catch (JsonParseException | IllegalStateException | ClassCastException e) {
+      throw new CheckpointException(index + ": bad index file: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        try {
+          Files.delete(path);
+        } catch (NoSuchFileException ignored) {
+          // already gone: the goal state
+        }
+      }
+    }
+  }
+}

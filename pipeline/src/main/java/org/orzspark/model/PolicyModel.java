@@ -1,0 +1,154 @@
+package org.orzspark.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The policy: {@code Qwen2ForCausalLM} (decoder + LM head {@code lm_head.weight}, or the embedding
+ * when {@code tie_word_embeddings}).
+ */
+public final class PolicyModel extends Qwen2Model {
+  /**
+   * Log-probabilities are computed over at most this many logits at a time, so a 151k vocabulary
+   * never materialises [B, T, V] floats in a forward without gradients.
+   */
+  public static final int LOGIT_CHUNK_FLOATS = 1 << 22;
+
+  private final NDArray lmHead;
+
+  private PolicyModel(Qwen2Decoder decoder, NDArray lmHead, Optional<Path> tokenizerDir) {
+    super(decoder, tokenizerDir);
+    this.lmHead = lmHead;
+  }
+
+  /** Loads a Hugging Face directory (config.json, safetensors, tokenizer files). */
+  public static PolicyModel load(Path dir, NDManager parent) throws IOException {
+    return fromCheckpoint(ModelCheckpoint.read(dir), parent);
+  }
+
+  public static PolicyModel fromCheckpoint(ModelCheckpoint checkpoint, NDManager parent)
+      throws CheckpointException {
+    Qwen2Decoder decoder = decoder(checkpoint, parent);
+    try {
+      Qwen2Config c = checkpoint.config();
+      NDArray head = c.tieWordEmbeddings() ? decoder.embedTokens()
+          : decoder.addParameter(checkpoint.require("lm_head.weight",
+              new long[] {c.vocabSize(), c.hiddenSize()}));
+      return new PolicyModel(decoder, head, checkpoint.tokenizerDir());
+    } catch (CheckpointException | RuntimeException e) {
+      decoder.close();
+      throw e;
+    }
+  }
+
+  /** A randomly initialised policy (see {@link ParameterInit}); the same seed gives the same weights. */
+  public static PolicyModel random(Qwen2Config config, long seed, NDManager parent) {
+    try {
+      return fromCheckpoint(randomCheckpoint(config, seed), parent);
+    } catch (CheckpointException e) {
+      throw new IllegalStateException("generated weights do not fit their own shapes", e);
+    }
+  }
+
+  static ModelCheckpoint randomCheckpoint(Qwen2Config config, long seed) {
+    return new ModelCheckpoint(config, ParameterInit.qwen2(shapes(config), seed), Map.of(),
+        Optional.empty());
+  }
+
+  /** Hugging Face names and shapes of the causal LM's tensors. */
+  public static Map<String, long[]> shapes(Qwen2Config config) {
+    Map<String, long[]> shapes = new LinkedHashMap<>(Qwen2Decoder.shapes(config));
+    if (!config.tieWordEmbeddings()) {
+      shapes.put("lm_head.weight", new long[] {config.vocabSize(), config.hiddenSize()});
+    }
+    return shapes;
+  }
+
+  /**
+   * Next-token logits.
+   *
+   * @param hidden [..., H] final hidden states
+   * @return [..., V], attached to {@code hidden}'s manager
+   */
+  public NDArray logits(NDArray hidden) {
+    return Linear.linear(hidden, lmHead).singletonOrThrow();
+  }
+
+  /**
+   * log p(token_t | earlier tokens of its segment) for every token, differentiable under a {@code
+   * GradientCollector}.
+   *
+   * @return [B, T], attached to {@code resultManager}; 0 at padding and at each segment's first token
+   */
+  public NDArray tokenLogProbs(TokenBatch batch, NDManager resultManager) {
+    return logProbs(batch, resultManager, false).logProbs();
+  }
+
+  /** {@link #tokenLogProbs} plus the entropy of each predicting distribution, also [B, T]. */
+  public TokenLogProbs tokenLogProbsAndEntropy(TokenBatch batch, NDManager resultManager) {
+    return logProbs(batch, resultManager, true);
+  }
+
+  /**
+   * Log-probabilities of the given tokens: the hidden state at t − 1 predicts token t; logits are
+   * formed {@link #LOGIT_CHUNK_FLOATS} at a time, and log p = log_softmax(logits)[token].
+   */
+  private TokenLogProbs logProbs(TokenBatch batch, NDManager resultManager, boolean withEntropy) {
+    int b = batch.rows();
+    int t = batch.length();
+    try (NDManager work = resultManager.newSubManager()) {
+      NDArray mask = work.create(batch.predictedMask(), new Shape(b, t));
+      NDList inputs = Qwen2Decoder.inputs(batch, work);
+      NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
+      NDArray logProbs = work.zeros(new Shape(b, 1));
+      NDArray entropy = work.zeros(new Shape(b, 1));
+      if (t > 1) {
+        long predicted = (long) b * (t - 1);
+        NDArray previous = hidden.get(":, :-1, :").reshape(predicted, config().hiddenSize());
+        NDArray targets = inputs.get(0).get(":, 1:").reshape(predicted, 1);
+        long chunk = Math.max(1, LOGIT_CHUNK_FLOATS / config().vocabSize());
+        NDList chunkLogProbs = new NDList();
+        NDList chunkEntropy = new NDList();
+        for (long start = 0; start < predicted; start += chunk) {
+          long end = Math.min(predicted, start + chunk);
+          try (NDManager chunkManager = work.newSubManager()) {
+            NDArray logSoftmax = logits(previous.get(chunkManager, new ai.djl.ndarray.index.NDIndex(
+                "{}:{}", start, end))).logSoftmax(-1);
+            NDArray picked = logSoftmax.gather(targets.get("{}:{}", start, end), 1);
+            picked.attach(work);
+            chunkLogProbs.add(picked);
+            if (withEntropy) {
+              NDArray h = logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}, true).neg();
+              h.attach(work);
+              chunkEntropy.add(h);
+            }
+          }
+        }
+        logProbs = logProbs.concat(concat(chunkLogProbs).reshape(b, t - 1), 1);
+        if (withEntropy) {
+          entropy = entropy.concat(concat(chunkEntropy).reshape(b, t - 1), 1);
+        }
+      }
+      NDArray maskedLogProbs = logProbs.mul(mask);
+      maskedLogProbs.attach(resultManager);
+      NDArray maskedEntropy = null;
+      if (withEntropy) {
+        maskedEntropy = entropy.mul(mask);
+        maskedEntropy.attach(resultManager);
+      }
+      return new TokenLogProbs(maskedLogProbs, maskedEntropy);
+    }
+  }
+
+  private static NDArray concat(NDList parts) {
+    return parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(parts, 0);
+  }
+}

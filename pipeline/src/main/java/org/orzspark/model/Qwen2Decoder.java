@@ -1,0 +1,289 @@
+package org.orzspark.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Qwen2 decoder stack in DJL: token embedding, {@code num_hidden_layers} pre-norm blocks
+ * (RMSNorm → grouped-query attention with rotary positions and q/k/v bias → residual, RMSNorm →
+ * SwiGLU MLP → residual), final RMSNorm. Parameters carry Hugging Face names ({@code
+ * model.embed_tokens.weight}, {@code model.layers.{i}.self_attn.q_proj.weight}, ...) and require
+ * gradients, so a DJL {@code GradientCollector} trains them.
+ *
+ * <p>Temporaries of a forward attach to the manager of its inputs (DJL attaches a result to its first
+ * operand's manager, and every operation here takes an activation first), never to the parameters'
+ * manager.
+ */
+public final class Qwen2Decoder implements AutoCloseable {
+  /** Additive attention bias of a masked key: exp(MASKED − max) is exactly 0 in float32. */
+  public static final float MASKED = -1e30f;
+
+  private final Qwen2Config config;
+  private final NDManager manager;
+  private final ParameterList parameters = new ParameterList();
+  private final NDArray embedTokens;
+  private final NDArray finalNorm;
+  private final Layer[] layers;
+  private final float[] inverseFrequencies;
+
+  private record Layer(
+      NDArray inputNorm, NDArray qWeight, NDArray qBias, NDArray kWeight, NDArray kBias,
+      NDArray vWeight, NDArray vBias, NDArray oWeight, NDArray postNorm, NDArray gate, NDArray up,
+      NDArray down) {}
+
+  /** Creates the parameters from {@code checkpoint} (names and shapes checked) on a child manager. */
+  Qwen2Decoder(ModelCheckpoint checkpoint, NDManager parent) throws CheckpointException {
+    this.config = checkpoint.config();
+    this.manager = parent.newSubManager();
+    try {
+      Map<String, long[]> shapes = shapes(config);
+      Map<String, NDArray> arrays = new LinkedHashMap<>();
+      for (Map.Entry<String, long[]> entry : shapes.entrySet()) {
+        arrays.put(entry.getKey(), addParameter(checkpoint.require(entry.getKey(), entry.getValue())));
+      }
+      embedTokens = arrays.get("model.embed_tokens.weight");
+      finalNorm = arrays.get("model.norm.weight");
+      layers = new Layer[config.numHiddenLayers()];
+      for (int i = 0; i < layers.length; i++) {
+        String p = "model.layers." + i + ".";
+        layers[i] = new Layer(
+            arrays.get(p + "input_layernorm.weight"),
+            arrays.get(p + "self_attn.q_proj.weight"), arrays.get(p + "self_attn.q_proj.bias"),
+            arrays.get(p + "self_attn.k_proj.weight"), arrays.get(p + "self_attn.k_proj.bias"),
+            arrays.get(p + "self_attn.v_proj.weight"), arrays.get(p + "self_attn.v_proj.bias"),
+            arrays.get(p + "self_attn.o_proj.weight"),
+            arrays.get(p + "post_attention_layernorm.weight"),
+            arrays.get(p + "mlp.gate_proj.weight"), arrays.get(p + "mlp.up_proj.weight"),
+            arrays.get(p + "mlp.down_proj.weight"));
+      }
+      inverseFrequencies = inverseFrequencies(config.headDim(), config.ropeTheta());
+    } catch (CheckpointException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** Hugging Face names and shapes of the decoder's parameters, in Hugging Face's order. */
+  public static Map<String, long[]> shapes(Qwen2Config c) {
+    long h = c.hiddenSize();
+    long kv = (long) c.numKeyValueHeads() * c.headDim();
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    shapes.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
+    for (int i = 0; i < c.numHiddenLayers(); i++) {
+      String p = "model.layers." + i + ".";
+      shapes.put(p + "self_attn.q_proj.weight", new long[] {h, h});
+      shapes.put(p + "self_attn.q_proj.bias", new long[] {h});
+      shapes.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
+      shapes.put(p + "self_attn.k_proj.bias", new long[] {kv});
+      shapes.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
+      shapes.put(p + "self_attn.v_proj.bias", new long[] {kv});
+      shapes.put(p + "self_attn.o_proj.weight", new long[] {h, h});
+      shapes.put(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), h});
+      shapes.put(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), h});
+      shapes.put(p + "mlp.down_proj.weight", new long[] {h, c.intermediateSize()});
+      shapes.put(p + "input_layernorm.weight", new long[] {h});
+      shapes.put(p + "post_attention_layernorm.weight", new long[] {h});
+    }
+    shapes.put("model.norm.weight", new long[] {h});
+    return shapes;
+  }
+
+  /** Adds a parameter (a trainable float32 array on this decoder's manager) named as {@code tensor}. */
+  NDArray addParameter(HostTensor tensor) {
+    NDArray array = manager.create(tensor.data(), new Shape(tensor.shape()));
+    array.setName(tensor.name());
+    array.setRequiresGradient(true);
+    Parameter.Type type = tensor.name().endsWith(".bias") ? Parameter.Type.BIAS
+        : tensor.name().endsWith("norm.weight") ? Parameter.Type.GAMMA : Parameter.Type.WEIGHT;
+    parameters.add(tensor.name(), Parameter.builder().setName(tensor.name()).setType(type)
+        .optArray(array).optRequiresGrad(true).build());
+    return array;
+  }
+
+  public Qwen2Config config() {
+    return config;
+  }
+
+  /** Every parameter by Hugging Face name (heads added by the owning model included). */
+  public ParameterList parameters() {
+    return parameters;
+  }
+
+  /** The token embedding [vocab, H] (also the LM head when tied). */
+  NDArray embedTokens() {
+    return embedTokens;
+  }
+
+  /**
+   * The decoder forward.
+   *
+   * @param ids token ids [B, T] (int64)
+   * @param positions rotary positions [B, T] (float32)
+   * @param bias additive attention bias [B, 1, 1, T, S], 0 or {@link #MASKED}; S = T without cache,
+   *     cache length + T with one
+   * @param cache null for a full forward; otherwise the new tokens' keys/values are appended to it
+   * @return final hidden states [B, T, H], attached to {@code ids}' manager
+   */
+  public NDArray forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache) {
+    NDManager step = ids.getManager();
+    long b = ids.getShape().get(0);
+    long t = ids.getShape().get(1);
+    int heads = config.numAttentionHeads();
+    int kvHeads = config.numKeyValueHeads();
+    int d = config.headDim();
+    NDArray[] cosSin = rotary(positions);
+    NDArray x = Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+    for (int l = 0; l < layers.length; l++) {
+      Layer layer = layers[l];
+      NDArray h = rmsNorm(x, layer.inputNorm(), config.rmsNormEps());
+      NDArray q = splitHeads(Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(),
+          heads, d);
+      NDArray k = splitHeads(Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(),
+          kvHeads, d);
+      NDArray v = splitHeads(Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(),
+          kvHeads, d);
+      q = applyRotary(q, cosSin[0], cosSin[1]);
+      k = applyRotary(k, cosSin[0], cosSin[1]);
+      if (cache != null) {
+        NDArray[] kv = cache.append(l, k, v, step);
+        k = kv[0];
+        v = kv[1];
+      }
+      NDArray attended = attention(q, k, v, bias, config.queryGroupSize())
+          .transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
+      x = x.add(Linear.linear(attended, layer.oWeight()).singletonOrThrow());
+      h = rmsNorm(x, layer.postNorm(), config.rmsNormEps());
+      NDArray gate = Linear.linear(h, layer.gate()).singletonOrThrow();
+      NDArray up = Linear.linear(h, layer.up()).singletonOrThrow();
+      x = x.add(Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down())
+          .singletonOrThrow());
+    }
+    if (cache != null) {
+      cache.advance(t);
+    }
+    return rmsNorm(x, finalNorm, config.rmsNormEps());
+  }
+
+  /**
+   * RMSNorm: x / sqrt(mean(x², last axis) + eps) · weight.
+   *
+   * @param x [..., H]
+   * @param weight [H]
+   */
+  static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+    NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
+    return x.div(rms).mul(weight);
+  }
+
+  /** [B, T, heads·d] → [B, heads, T, d]. */
+  private static NDArray splitHeads(NDArray x, int heads, int d) {
+    Shape s = x.getShape();
+    return x.reshape(s.get(0), s.get(1), heads, d).transpose(0, 2, 1, 3);
+  }
+
+  /**
+   * Rotary frequencies θ^(−2i/d) for i in [0, d/2), in float32 as Hugging Face computes them.
+   */
+  static float[] inverseFrequencies(int headDim, double theta) {
+    float[] frequencies = new float[headDim / 2];
+    for (int i = 0; i < frequencies.length; i++) {
+      frequencies[i] = (float) (1.0 / Math.pow(theta, (float) (2 * i) / headDim));
+    }
+    return frequencies;
+  }
+
+  /**
+   * cos and sin of the rotary angles, each [B, 1, T, d]: angle(p, j) = p · f[j mod d/2], the
+   * frequencies repeated twice along the last axis (Hugging Face's layout).
+   *
+   * @param positions [B, T] float32
+   */
+  private NDArray[] rotary(NDArray positions) {
+    NDArray frequencies = positions.getManager().create(inverseFrequencies);
+    NDArray angles = positions.expandDims(-1).mul(frequencies);
+    NDArray full = angles.concat(angles, -1).expandDims(1);
+    return new NDArray[] {full.cos(), full.sin()};
+  }
+
+  /**
+   * Hugging Face's rotary embedding: x·cos + rotate_half(x)·sin, where rotate_half(x) = [−x₂, x₁]
+   * for the two halves x₁, x₂ of the last axis.
+   *
+   * @param x [B, heads, T, d]
+   * @param cos [B, 1, T, d]
+   * @param sin [B, 1, T, d]
+   */
+  static NDArray applyRotary(NDArray x, NDArray cos, NDArray sin) {
+    long half = x.getShape().get(3) / 2;
+    NDArray first = x.get("..., :{}", half);
+    NDArray second = x.get("..., {}:", half);
+    NDArray rotated = second.neg().concat(first, -1);
+    return x.mul(cos).add(rotated.mul(sin));
+  }
+
+  /**
+   * Grouped-query scaled dot-product attention: query head h reads key/value head h / g. Computed
+   * without repeating K and V: queries of one KV head are stacked to [B, kv, g·T, d].
+   *
+   * @param q [B, kv·g, T, d]
+   * @param k [B, kv, S, d]
+   * @param v [B, kv, S, d]
+   * @param bias [B, 1, 1, T, S] additive (0 or {@link #MASKED})
+   * @param g query heads per KV head
+   * @return [B, kv·g, T, d]
+   */
+  static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, int g) {
+    Shape qs = q.getShape();
+    long b = qs.get(0);
+    long heads = qs.get(1);
+    long t = qs.get(2);
+    long d = qs.get(3);
+    long kv = heads / g;
+    long s = k.getShape().get(2);
+    NDArray scores = q.reshape(b, kv, g * t, d).matMul(k.transpose(0, 1, 3, 2))
+        .mul(1.0 / Math.sqrt(d)).reshape(b, kv, g, t, s).add(bias);
+    return scores.softmax(-1).reshape(b, kv, g * t, s).matMul(v).reshape(b, heads, t, d);
+  }
+
+  /**
+   * Block-diagonal causal attention bias from segment ids: query i may read key j iff j ≤ i and both
+   * have the same segment id (padding, segment 0, reads padding, so no row is fully masked).
+   *
+   * @param segments [B, T] int32
+   * @return [B, 1, 1, T, T] float32: 0 where allowed, {@link #MASKED} elsewhere
+   */
+  public static NDArray segmentCausalBias(NDArray segments) {
+    long t = segments.getShape().get(1);
+    NDManager m = segments.getManager();
+    NDArray same = segments.expandDims(2).eq(segments.expandDims(1));
+    NDArray column = m.arange(0, (int) t, 1, DataType.INT32);
+    NDArray causal = column.expandDims(0).lte(column.expandDims(1));
+    NDArray allowed = same.logicalAnd(causal.expandDims(0)).toType(DataType.FLOAT32, false);
+    return allowed.sub(1f).mul(-MASKED).expandDims(1).expandDims(1);
+  }
+
+  /** Inputs of a full forward over {@code batch}: {ids [B,T] int64, positions [B,T], bias}. */
+  public static NDList inputs(TokenBatch batch, NDManager m) {
+    Shape shape = new Shape(batch.rows(), batch.length());
+    NDArray ids = m.create(batch.tokens(), shape).toType(DataType.INT64, false);
+    NDArray positions = m.create(batch.positions(), shape).toType(DataType.FLOAT32, false);
+    NDArray bias = segmentCausalBias(m.create(batch.segments(), shape));
+    return new NDList(ids, positions, bias);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

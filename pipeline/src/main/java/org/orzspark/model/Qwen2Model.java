@@ -1,0 +1,81 @@
+package org.orzspark.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Qwen2 decoder plus a head, stored as a Hugging Face-layout directory. Subclasses: {@link
+ * PolicyModel} (LM head) and {@link CriticModel} (value head). The model owns a child of the manager
+ * it was created on; {@link #close()} frees its parameters.
+ */
+public abstract class Qwen2Model implements AutoCloseable {
+  private final Qwen2Decoder decoder;
+  private Optional<Path> tokenizerDir;
+
+  Qwen2Model(Qwen2Decoder decoder, Optional<Path> tokenizerDir) {
+    this.decoder = decoder;
+    this.tokenizerDir = tokenizerDir;
+  }
+
+  public Qwen2Config config() {
+    return decoder.config();
+  }
+
+  /** Every trainable parameter by Hugging Face name, in the order the checkpoint stores them. */
+  public ParameterList parameters() {
+    return decoder.parameters();
+  }
+
+  public Qwen2Decoder decoder() {
+    return decoder;
+  }
+
+  /** The directory whose {@code tokenizer.json} (and companions) {@link #save} copies, if any. */
+  public Optional<Path> tokenizerDir() {
+    return tokenizerDir;
+  }
+
+  public void setTokenizerDir(Path dir) {
+    this.tokenizerDir = Optional.of(dir);
+  }
+
+  /** The current weights, copied to Java memory. */
+  public ModelCheckpoint toCheckpoint() {
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    for (Pair<String, Parameter> entry : parameters()) {
+      NDArray array = entry.getValue().getArray();
+      tensors.put(entry.getKey(),
+          new HostTensor(entry.getKey(), array.getShape().getShape(), array.toFloatArray()));
+    }
+    return new ModelCheckpoint(config(), tensors, Map.of(), tokenizerDir);
+  }
+
+  /** Writes config, float32 weights and tokenizer files to {@code dir}, atomically. */
+  public void save(Path dir) throws IOException {
+    toCheckpoint().write(dir);
+  }
+
+  /** Creates the parameter {@code name} from {@code checkpoint} (shape checked). */
+  final NDArray addHead(ModelCheckpoint checkpoint, String name, long[] shape)
+      throws CheckpointException {
+    return decoder.addParameter(checkpoint.require(name, shape));
+  }
+
+  static Qwen2Decoder decoder(ModelCheckpoint checkpoint, NDManager parent)
+      throws CheckpointException {
+    return new Qwen2Decoder(checkpoint, parent);
+  }
+
+  @Override
+  public void close() {
+    decoder.close();
+  }
+}

@@ -1,0 +1,68 @@
+package org.orzspark.model;
+
+/**
+ * The on-disk element types this engine reads from safetensors files. Every type is widened to
+ * float32 in Java: BF16 tensors must never reach the CPU engine (it aborts the JVM).
+ */
+public enum SafetensorsDtype {
+  F32(4),
+  F16(2),
+  BF16(2);
+
+  private final int bytes;
+
+  SafetensorsDtype(int bytes) {
+    this.bytes = bytes;
+  }
+
+  public int bytes() {
+    return bytes;
+  }
+
+  /** The dtype for a {@code torch_dtype} name of {@code config.json}. */
+  public static SafetensorsDtype forTorchDtype(String torchDtype) {
+    return switch (torchDtype) {
+      case "float32" -> F32;
+      case "float16" -> F16;
+      case "bfloat16" -> BF16;
+      default -> throw new IllegalArgumentException("unsupported torch_dtype '" + torchDtype + "'");
+    };
+  }
+
+  /**
+   * bfloat16 → float32: the 16 bits are the high half of the float32 pattern, so widening is exact.
+   */
+  public static float bf16ToFloat(short bits) {
+    return Float.intBitsToFloat((bits & 0xffff) << 16);
+  }
+
+  /**
+   * float32 → bfloat16 by round-to-nearest-even on the dropped 16 bits (as PyTorch does); NaN stays
+   * a quiet NaN.
+   */
+  public static short floatToBf16(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    if (Float.isNaN(value)) {
+      return (short) ((bits >>> 16) | 0x0040);
+    }
+    int roundingBias = 0x7fff + ((bits >>> 16) & 1);
+    return (short) ((bits + roundingBias) >>> 16);
+  }
+
+  /**
+   * IEEE 754 binary16 → float32, exactly: sign, 5-bit exponent (bias 15), 10-bit fraction;
+   * exponent 0 holds subnormals (fraction · 2^-24), exponent 31 infinities and NaN.
+   */
+  public static float f16ToFloat(short bits) {
+    int sign = (bits & 0x8000) != 0 ? -1 : 1;
+    int exponent = (bits >>> 10) & 0x1f;
+    int fraction = bits & 0x3ff;
+    if (exponent == 0) {
+      return sign * fraction * 0x1p-24f;
+    }
+    if (exponent == 31) {
+      return fraction == 0 ? sign * Float.POSITIVE_INFINITY : Float.NaN;
+    }
+    return sign * Float.intBitsToFloat(((exponent - 15 + 127) << 23) | (fraction << 13));
+  }
+}

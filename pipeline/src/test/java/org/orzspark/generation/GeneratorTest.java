@@ -1,0 +1,204 @@
+package org.orzspark.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.orzspark.model.PolicyModel;
+import org.orzspark.model.TestModels;
+import org.orzspark.model.TokenBatch;
+
+class GeneratorTest {
+  private static final int VOCAB = 64;
+  private static NDManager manager;
+  private static PolicyModel policy;
+
+  /** Token 5 reads "</answer>", 6 reads "User:", 7 reads "Us", 8 reads "er:", others a letter. */
+  private static final Function<int[], String> DECODER = ids -> Arrays.stream(ids)
+      .mapToObj(id -> switch (id) {
+        case 5 -> "</answer>";
+        case 6 -> "User:";
+        case 7 -> "Us";
+        case 8 -> "er:";
+        default -> String.valueOf((char) ('a' + id % 26));
+      })
+      .collect(Collectors.joining());
+
+  @BeforeAll
+  static void start() throws Exception {
+    manager = NDManager.newBaseManager();
+    policy = PolicyModel.fromCheckpoint(
+        TestModels.checkpoint(TestModels.tied(), 21, false), manager);
+  }
+
+  @AfterAll
+  static void stop() {
+    policy.close();
+    manager.close();
+  }
+
+  private static List<PromptRequest> requests() {
+    return List.of(
+        new PromptRequest("alpha", TestModels.randomTokens(3, VOCAB, 1), 0, 3),
+        new PromptRequest("beta", TestModels.randomTokens(7, VOCAB, 2), 0, 2),
+        new PromptRequest("gamma", TestModels.randomTokens(5, VOCAB, 3), 4, 2));
+  }
+
+  private static SamplingParams plain(int maxNewTokens) {
+    return new SamplingParams(1.0, 1.0, 0, maxNewTokens, List.of(1), List.of(), List.of());
+  }
+
+  @Test
+  void aSampleDoesNotDependOnItsBatch() {
+    SamplingParams params = plain(12);
+    List<GeneratedSample> together = new Generator(policy, null, 42, 16).generate(requests(), params);
+    List<GeneratedSample> oneRowBatches =
+        new Generator(policy, null, 42, 1).generate(requests(), params);
+    List<GeneratedSample> reordered = new Generator(policy, null, 42, 3).generate(List.of(
+        new PromptRequest("gamma", TestModels.randomTokens(5, VOCAB, 3), 5, 1),
+        new PromptRequest("alpha", TestModels.randomTokens(3, VOCAB, 1), 1, 2)), params);
+    assertThat(together).hasSize(7);
+    assertThat(keys(together)).containsExactly("alpha/0", "alpha/1", "alpha/2", "beta/0", "beta/1",
+        "gamma/4", "gamma/5");
+    for (int i = 0; i < together.size(); i++) {
+      assertThat(oneRowBatches.get(i).tokens()).isEqualTo(together.get(i).tokens());
+    }
+    assertThat(reordered.get(0).tokens()).isEqualTo(together.get(6).tokens());
+    assertThat(reordered.get(1).tokens()).isEqualTo(together.get(1).tokens());
+    assertThat(reordered.get(2).tokens()).isEqualTo(together.get(2).tokens());
+    // different samples of one prompt differ; another seed gives other samples
+    assertThat(together.get(0).tokens()).isNotEqualTo(together.get(1).tokens());
+    assertThat(new Generator(policy, null, 43, 16).generate(requests(), params).get(0).tokens())
+        .isNotEqualTo(together.get(0).tokens());
+  }
+
+  @Test
+  void samplingLogProbsEqualTheTrainingForwardOfPromptAndResponse() {
+    List<GeneratedSample> samples =
+        new Generator(policy, null, 7, 4).generate(requests(), plain(10));
+    for (GeneratedSample sample : samples) {
+      int[] prompt = requests().stream().filter(r -> r.promptId().equals(sample.promptId()))
+          .findFirst().orElseThrow().promptTokens();
+      int[] sequence = new int[prompt.length + sample.tokens().length];
+      System.arraycopy(prompt, 0, sequence, 0, prompt.length);
+      System.arraycopy(sample.tokens(), 0, sequence, prompt.length, sample.tokens().length);
+      try (NDManager work = manager.newSubManager()) {
+        float[] expected =
+            policy.tokenLogProbs(TokenBatch.padded(new int[][] {sequence}), work).toFloatArray();
+        for (int t = 0; t < sample.tokens().length; t++) {
+          assertThat(sample.logprobs()[t]).isCloseTo(expected[prompt.length + t], within(1e-4f));
+        }
+      }
+      boolean endsWithEos = sample.tokens()[sample.tokens().length - 1] == 1;
+      assertThat(sample.finishReason()).isEqualTo(endsWithEos ? "stop" : "length");
+      if (!endsWithEos) {
+        assertThat(sample.tokens()).hasSize(10);
+      }
+      assertThat(Arrays.copyOf(sample.tokens(), sample.tokens().length - 1)).doesNotContain(1);
+    }
+  }
+
+  @Test
+  void stopStringsEndResponsesAndKeptOnesStayInTheText() {
+    SamplingParams params = SamplingParams.orz(24, List.of()).withStopStrings(
+        List.of("</answer>", "User:"), List.of("</answer>"));
+    List<PromptRequest> many = List.of(
+        new PromptRequest("s", TestModels.randomTokens(4, VOCAB, 8), 0, 40));
+    List<GeneratedSample> samples = new Generator(policy, DECODER, 3, 64).generate(many, params);
+    int kept = 0;
+    int cut = 0;
+    for (GeneratedSample sample : samples) {
+      String full = DECODER.apply(sample.tokens());
+      if (sample.finishReason().equals("stop")) {
+        int last = sample.tokens()[sample.tokens().length - 1];
+        assertThat(last).isIn(5, 6, 8);
+        if (sample.text().endsWith("</answer>")) {
+          kept++;
+        } else {
+          assertThat(full.substring(sample.text().length())).startsWith("User:");
+          cut++;
+        }
+        assertThat(sample.text()).doesNotContain("User:");
+      } else {
+        assertThat(sample.tokens()).hasSize(24);
+        assertThat(full).doesNotContain("</answer>").doesNotContain("User:");
+        assertThat(sample.text()).isEqualTo(full);
+      }
+    }
+    assertThat(kept).isPositive();
+    assertThat(cut).isPositive();
+  }
+
+  @Test
+  void twoThreadsGenerateWhatSerialRunsGenerate() throws Exception {
+    SamplingParams params = plain(16);
+    Generator generator = new Generator(policy, null, 11, 4);
+    List<GeneratedSample> serial = generator.generate(requests(), params);
+    List<PromptRequest> reversed = new ArrayList<>(requests());
+    Collections.reverse(reversed);
+    List<GeneratedSample> serialReversed = generator.generate(reversed, params);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<List<GeneratedSample>> first = pool.submit(() -> generator.generate(requests(), params));
+      Future<List<GeneratedSample>> second = pool.submit(() -> generator.generate(reversed, params));
+      assertSameTokens(first.get(), serial);
+      assertSameTokens(second.get(), serialReversed);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void generationLeavesNoArraysBehindAndRestoresTheGradMode() {
+    int before = manager.getManagedArrays().size();
+    JniUtils.setGradMode(true);
+    try {
+      List<GeneratedSample> samples = new Generator(policy, null, 5, 2).generate(requests(),
+          plain(40).withStopStrings(List.of(), List.of()));
+      assertThat(samples).hasSize(7);
+      assertThat(JniUtils.isGradMode()).isTrue();
+    } finally {
+      JniUtils.setGradMode(false);
+    }
+    assertThat(manager.getManagedArrays()).hasSize(before);
+  }
+
+  @Test
+  void promptsBeyondTheModelAreRejected() {
+    Generator generator = new Generator(policy, null, 1);
+    assertThatThrownBy(() -> generator.generate(
+        List.of(new PromptRequest("long", new int[250], 0, 1)), plain(10)))
+        .hasMessageContaining("long").hasMessageContaining("max_position_embeddings 256");
+    assertThatThrownBy(() -> generator.generate(
+        List.of(new PromptRequest("bad", new int[] {3, 64}, 0, 1)), plain(4)))
+        .hasMessageContaining("token 64");
+    assertThatThrownBy(() -> generator.generate(requests(), SamplingParams.orz(4, List.of(1))))
+        .hasMessageContaining("need a decoder");
+  }
+
+  private static List<String> keys(List<GeneratedSample> samples) {
+    return samples.stream().map(s -> s.promptId() + "/" + s.sampleIndex()).toList();
+  }
+
+  private static void assertSameTokens(List<GeneratedSample> actual, List<GeneratedSample> expected) {
+    assertThat(keys(actual)).isEqualTo(keys(expected));
+    for (int i = 0; i < actual.size(); i++) {
+      assertThat(actual.get(i).tokens()).isEqualTo(expected.get(i).tokens());
+      assertThat(actual.get(i).logprobs()).containsExactly(expected.get(i).logprobs());
+    }
+  }
+}
