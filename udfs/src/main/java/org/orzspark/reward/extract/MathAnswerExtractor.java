@@ -1,0 +1,298 @@
+package org.orzspark.reward.extract;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.orzspark.reward.latex.Expr;
+import org.orzspark.reward.latex.Expr.Div;
+import org.orzspark.reward.latex.Expr.Mul;
+import org.orzspark.reward.latex.Expr.Neg;
+import org.orzspark.reward.latex.Expr.Num;
+import org.orzspark.reward.latex.Expr.Sym;
+import org.orzspark.reward.latex.Expr.Text;
+import org.orzspark.reward.latex.LatexNormalizer;
+import org.orzspark.reward.latex.LatexParseException;
+import org.orzspark.reward.latex.LatexParser;
+
+/**
+ * Math-Verify-style extraction of the answer from free text. Candidates, best first:
+ *
+ * <ol>
+ *   <li>priority 0: what follows "final answer" (up to the end of that sentence), and boxes when
+ *       {@code boxedFirst}; adjacent boxes ({@code \boxed{1}, \boxed{2}}) form one list;
+ *   <li>priority 1: LaTeX math regions ({@code $$..$$}, {@code \[..\]}, {@code \(..\)}, {@code
+ *       $..$}, inline ones on one line); adjacent regions joined only by "and"/commas form one list;
+ *   <li>priority 1 as well: plain numbers and fractions in the prose outside math ({@code
+ *       1,000.5}, {@code 2,74}, {@code 1 000}, {@code 2/3}), and a short text with LaTeX commands
+ *       but no delimiters as a whole (ranked last-positioned, so it wins over its own numbers);
+ *   <li>priority 3: any other short text without delimiters as a whole ({@code p - q}).
+ * </ol>
+ *
+ * Within a priority the later position wins. The first candidate that parses is the answer; a
+ * bare name ({@code $n$}) only when nothing else parses. Only the last {@link #MAX_TEXT}
+ * characters are read.
+ */
+public final class MathAnswerExtractor {
+  public static final int MAX_TEXT = 32_768;
+  private static final int MAX_REGION = 4_096;
+  private static final int MAX_CANDIDATES = 256;
+  /** A short text with LaTeX commands but no math delimiters is also tried as one formula. */
+  private static final int WHOLE_TEXT_MAX = 200;
+
+  private static final Pattern FINAL_ANSWER = Pattern.compile("(?i)final answer(?:\\s+is)?\\s*:?");
+  private static final Pattern NUMBER =
+      Pattern.compile(
+          "(?<![\\w.,/])-?(?:\\d{1,3}(?:,\\d{3})+(?![\\d])|\\d{1,3}(?: \\d{3})+(?![\\d,.])|\\d+)"
+              + "(?:[.,]\\d+)?(?:\\s*/\\s*-?\\d+(?:\\.\\d+)?)?");
+  private static final Pattern SEPARATOR_GAP = Pattern.compile("(?:\\s|,|;|\\band\\b|\\bor\\b)+");
+  private static final Pattern NAME_ASSIGNMENT = Pattern.compile("[A-Za-z](?:_\\{?\\w{1,3}\\}?)?\\s*=");
+
+  private MathAnswerExtractor() {}
+
+  private record Candidate(int priority, int position, String text, boolean latex) {}
+
+  /** The extracted answer (zero or one element: Math-Verify returns a value and its string). */
+  public static List<Extracted> extract(String text, ExtractionConfig config) {
+    if (text == null || text.isEmpty()) {
+      return List.of();
+    }
+    String t = text.length() > MAX_TEXT ? text.substring(text.length() - MAX_TEXT) : text;
+    t = LatexNormalizer.undoubleBackslashes(LatexNormalizer.repairControlCharacters(t));
+    List<Candidate> candidates = new ArrayList<>();
+    List<int[]> mathRegions = mathRegions(t);
+    if (config.latex()) {
+      addBoxes(t, 0, t.length(), config.boxedFirst() ? 0 : 1, candidates);
+      addMathRegions(t, mathRegions, 1, candidates);
+    }
+    addFinalAnswer(t, mathRegions, config, candidates);
+    if (config.expr()) {
+      addNumbers(t, 0, t.length(), mathRegions, 1, candidates);
+    }
+    if (config.latex() && t.length() <= WHOLE_TEXT_MAX && !hasMathDelimiter(t)) {
+      candidates.add(new Candidate(t.indexOf('\\') >= 0 ? 1 : 3, t.length(), t, true));
+    }
+    candidates.sort(
+        Comparator.comparingInt(Candidate::priority).thenComparing(Comparator.comparingInt(Candidate::position).reversed()));
+    Extracted bareName = null;
+    for (int i = 0; i < Math.min(candidates.size(), MAX_CANDIDATES); i++) {
+      Candidate c = candidates.get(i);
+      Expr value = parse(c);
+      if (value == null) {
+        continue;
+      }
+      if (isBareName(value)) {
+        if (bareName == null) {
+          bareName = new Extracted(value, c.text().trim());
+        }
+        continue;
+      }
+      return List.of(new Extracted(value, c.text().trim()));
+    }
+    if (bareName != null) {
+      return List.of(bareName);
+    }
+    return candidates.isEmpty() ? List.of() : List.of(new Extracted(null, candidates.get(0).text().trim()));
+  }
+
+  private static boolean hasMathDelimiter(String t) {
+    return t.indexOf('$') >= 0 || t.contains("\\(") || t.contains("\\[");
+  }
+
+  private static Expr parse(Candidate c) {
+    try {
+      return c.latex() ? LatexParser.parseLatex(c.text()) : parseNumber(c.text());
+    } catch (LatexParseException | ArithmeticException | StackOverflowError notAnswer) {
+      return null;
+    }
+  }
+
+  private static boolean isBareName(Expr value) {
+    return value instanceof Sym
+        || value instanceof Text
+        || value instanceof Mul m && m.factors().stream().allMatch(Sym.class::isInstance);
+  }
+
+  // ---- boxes and math regions ----------------------------------------------------------------------
+
+  private static void addBoxes(String t, int from, int to, int priority, List<Candidate> out) {
+    List<Boxed.Match> boxes = Boxed.all(t.substring(from, to));
+    int i = 0;
+    while (i < boxes.size()) {
+      StringBuilder joined = new StringBuilder(boxes.get(i).content());
+      int j = i;
+      while (j + 1 < boxes.size()
+          && isListGap(t.substring(from + boxes.get(j).end(), from + boxes.get(j + 1).start()), 2)) {
+        j++;
+        joined.append(", ").append(boxes.get(j).content());
+      }
+      out.add(new Candidate(priority, from + boxes.get(j).start(), joined.toString(), true));
+      i = j + 1;
+    }
+  }
+
+  /**
+   * Whether text between two answers only separates them: commas, "and"/"or", math delimiters,
+   * {@code \quad}, {@code \text{and}}, and at most {@code words} other short words, no digits.
+   */
+  private static boolean isListGap(String gap, int words) {
+    if (gap.length() > 48) {
+      return false;
+    }
+    String g = gap.replace("\\quad", " ").replace("\\qquad", " ").replaceAll("\\\\text\\{\\s*(and|or)\\s*\\}", " ");
+    g = g.replace("$", " ").replace("\\[", " ").replace("\\]", " ").replace("\\(", " ").replace("\\)", " ")
+        .replace("\\,", " ").replace("\\ ", " ").replace("\\;", " ");
+    g = NAME_ASSIGNMENT.matcher(g).replaceAll(" ");
+    g = SEPARATOR_GAP.matcher(g).replaceAll(" ").trim();
+    if (g.isEmpty()) {
+      return true;
+    }
+    if (!g.matches("[A-Za-z ]*")) {
+      return false;
+    }
+    return g.split("\\s+").length <= words;
+  }
+
+  /** [start of content, end of content) of every math region, in order, non-overlapping. */
+  private static List<int[]> mathRegions(String t) {
+    List<int[]> out = new ArrayList<>();
+    int i = 0;
+    while (i < t.length() && out.size() < MAX_CANDIDATES) {
+      char c = t.charAt(i);
+      if (c == '$' && (i == 0 || t.charAt(i - 1) != '\\')) {
+        boolean display = i + 1 < t.length() && t.charAt(i + 1) == '$';
+        int contentStart = i + (display ? 2 : 1);
+        int end = display ? t.indexOf("$$", contentStart) : closingDollar(t, contentStart);
+        if (end >= 0 && end - contentStart <= MAX_REGION) {
+          out.add(new int[] {contentStart, end});
+          i = end + (display ? 2 : 1);
+          continue;
+        }
+        i = contentStart;
+        continue;
+      }
+      if (c == '\\' && i + 1 < t.length() && (t.charAt(i + 1) == '[' || t.charAt(i + 1) == '(')) {
+        boolean display = t.charAt(i + 1) == '[';
+        int end = t.indexOf(display ? "\\]" : "\\)", i + 2);
+        if (end >= 0 && end - i <= MAX_REGION && (display || t.substring(i + 2, end).indexOf('\n') < 0)) {
+          out.add(new int[] {i + 2, end});
+          i = end + 2;
+          continue;
+        }
+      }
+      i++;
+    }
+    return out;
+  }
+
+  /** The next unescaped {@code $} on the same line, or -1. */
+  private static int closingDollar(String t, int from) {
+    for (int j = from; j < t.length() && j - from <= MAX_REGION; j++) {
+      char c = t.charAt(j);
+      if (c == '\n') {
+        return -1;
+      }
+      if (c == '$' && t.charAt(j - 1) != '\\') {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  private static void addMathRegions(String t, List<int[]> regions, int priority, List<Candidate> out) {
+    int i = 0;
+    while (i < regions.size()) {
+      StringBuilder joined = new StringBuilder(t.substring(regions.get(i)[0], regions.get(i)[1]));
+      int j = i;
+      while (j + 1 < regions.size() && isListGap(t.substring(regions.get(j)[1], regions.get(j + 1)[0]), 0)) {
+        j++;
+        joined.append(", ").append(t, regions.get(j)[0], regions.get(j)[1]);
+      }
+      out.add(new Candidate(priority, regions.get(j)[0], joined.toString(), true));
+      i = j + 1;
+    }
+  }
+
+  /** The sentence after the last "final answer": its math, boxes and numbers, all at priority 0. */
+  private static void addFinalAnswer(String t, List<int[]> regions, ExtractionConfig config, List<Candidate> out) {
+    Matcher m = FINAL_ANSWER.matcher(t);
+    int start = -1;
+    while (m.find()) {
+      start = m.end();
+    }
+    if (start < 0) {
+      return;
+    }
+    int end = sentenceEnd(t, start, regions);
+    if (config.latex()) {
+      addBoxes(t, start, end, 0, out);
+      List<int[]> inside = new ArrayList<>();
+      for (int[] r : regions) {
+        if (r[0] >= start && r[1] <= end) {
+          inside.add(r);
+        }
+      }
+      addMathRegions(t, inside, 0, out);
+    }
+    addNumbers(t, start, end, regions, 0, out);
+  }
+
+  /** The end of the sentence starting at {@code from}: a newline or ". " outside math, at most 400 chars. */
+  private static int sentenceEnd(String t, int from, List<int[]> regions) {
+    int limit = Math.min(t.length(), from + 400);
+    for (int i = from; i < limit; i++) {
+      char c = t.charAt(i);
+      if (insideRegion(i, regions)) {
+        continue;
+      }
+      if (c == '\n' || c == '.' && (i + 1 >= t.length() || Character.isWhitespace(t.charAt(i + 1)))) {
+        return i;
+      }
+    }
+    return limit;
+  }
+
+  private static boolean insideRegion(int i, List<int[]> regions) {
+    for (int[] r : regions) {
+      if (i >= r[0] - 2 && i < r[1] + 2) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- plain numbers ---------------------------------------------------------------------------
+
+  private static void addNumbers(String t, int from, int to, List<int[]> regions, int priority, List<Candidate> out) {
+    Matcher m = NUMBER.matcher(t).region(from, to);
+    while (m.find() && out.size() < 4 * MAX_CANDIDATES) {
+      if (!insideRegion(m.start(), regions)) {
+        out.add(new Candidate(priority, m.start(), m.group(), false));
+      }
+    }
+  }
+
+  /**
+   * A plain number or fraction: {@code 1,000,000} and {@code 1 000} are thousands, {@code 2,74}
+   * and {@code 0,111} decimal commas.
+   */
+  static Expr parseNumber(String s) {
+    int slash = s.indexOf('/');
+    if (slash >= 0) {
+      return new Div(parseNumber(s.substring(0, slash).trim()), parseNumber(s.substring(slash + 1).trim()));
+    }
+    boolean negative = s.startsWith("-");
+    String digits = negative ? s.substring(1) : s;
+    if (digits.matches("[1-9]\\d{0,2}(,\\d{3})+(\\.\\d+)?")) {
+      digits = digits.replace(",", "");
+    } else if (digits.matches("\\d{1,3}( \\d{3})+")) {
+      digits = digits.replace(" ", "");
+    } else {
+      digits = digits.replace(',', '.');
+    }
+    Num n = new Num(new BigDecimal(digits), digits.contains("."));
+    return negative ? new Neg(n) : n;
+  }
+}

@@ -1,0 +1,121 @@
+package org.orzspark.reward.spark;
+
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.classic.UserDefinedFunctionUtils$;
+import org.apache.spark.sql.expressions.SparkUserDefinedFunction;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.ReflectionPatterns;
+import org.orzspark.reward.extract.ExtractionConfig;
+import org.orzspark.reward.extract.OrzAnswerExtractor;
+import org.orzspark.reward.verify.MathVerifier;
+import org.orzspark.reward.verify.VerifyOptions;
+import scala.collection.immutable.Seq;
+
+/**
+ * The reward as Spark SQL functions. {@link #register} adds, for SQL and {@code functions.call_udf}:
+ *
+ * <ul>
+ *   <li>{@code orz_reward(response, ground_truth [, finished]) -> float}: 1.0 or 0.0 (see {@link
+ *       OrzReward}). A null response, a null ground truth or {@code finished = false} give 0.0; a
+ *       null {@code finished} counts as finished (files without the column).
+ *   <li>{@code orz_extract_answer(response) -> string}: the boxed answer of the last
+ *       {@code <answer>} block; null when there is none or the response is null.
+ *   <li>{@code orz_verify(gold, pred) -> boolean}: Math-Verify-style, both strings extracted the
+ *       same way; false when either is null. Never null.
+ *   <li>{@code orz_reflection_patterns(response) -> array<string>}: the reflection patterns that
+ *       occur ({@link ReflectionPatterns#NAMES}); empty for a null response.
+ * </ul>
+ *
+ * Settings, read once on the driver from the session conf (executors get plain values):
+ * {@value #TIMEOUT_MILLIS} (default {@value VerifyOptions#TIMEOUT_MILLIS_DEFAULT}), {@value
+ * #PRECISION} (default {@value VerifyOptions#PRECISION_DEFAULT}), {@value
+ * #REFLECTION_CASE_INSENSITIVE} (default false: the reference code's case-sensitive regexes).
+ * Every function is total: model text cannot make it throw or run past its time limit.
+ */
+public final class RewardUdfs {
+  public static final String TIMEOUT_MILLIS = "spark.orz.reward.timeoutMillis";
+  public static final String PRECISION = "spark.orz.reward.precision";
+  public static final String REFLECTION_CASE_INSENSITIVE = "spark.orz.reward.reflectionCaseInsensitive";
+
+  private RewardUdfs() {}
+
+  /** Registers the four functions on the session, configured from its conf. */
+  public static void register(SparkSession spark) {
+    VerifyOptions options =
+        VerifyOptions.DEFAULTS
+            .withTimeoutMillis(Long.parseLong(spark.conf().get(TIMEOUT_MILLIS, String.valueOf(VerifyOptions.TIMEOUT_MILLIS_DEFAULT))))
+            .withPrecision(Integer.parseInt(spark.conf().get(PRECISION, String.valueOf(VerifyOptions.PRECISION_DEFAULT))));
+    boolean caseInsensitive = Boolean.parseBoolean(spark.conf().get(REFLECTION_CASE_INSENSITIVE, "false"));
+    registerReward(spark, options);
+    spark.udf().register("orz_extract_answer", extractAnswer());
+    spark.udf().register("orz_verify", verify(options));
+    spark.udf().register("orz_reflection_patterns", reflectionPatterns(caseInsensitive));
+  }
+
+  /** {@code orz_reward(response, ground_truth)}. */
+  public static UserDefinedFunction reward(VerifyOptions options) {
+    return functions.udf(
+        (UDF2<String, String, Float>) (response, truth) -> OrzReward.score(response, truth, true, options),
+        DataTypes.FloatType);
+  }
+
+  /** {@code orz_reward(response, ground_truth, finished)}. */
+  public static UserDefinedFunction rewardIfFinished(VerifyOptions options) {
+    return functions.udf(
+        (UDF3<String, String, Boolean, Float>)
+            (response, truth, finished) ->
+                OrzReward.score(response, truth, finished == null || finished, options),
+        DataTypes.FloatType);
+  }
+
+  public static UserDefinedFunction extractAnswer() {
+    return functions.udf((UDF1<String, String>) OrzAnswerExtractor::fromResponse, DataTypes.StringType);
+  }
+
+  public static UserDefinedFunction verify(VerifyOptions options) {
+    return functions.udf(
+        (UDF2<String, String, Boolean>)
+            (gold, pred) -> gold != null && pred != null
+                && MathVerifier.verify(gold, pred, ExtractionConfig.DEFAULTS, options).equal(),
+        DataTypes.BooleanType);
+  }
+
+  public static UserDefinedFunction reflectionPatterns(boolean caseInsensitive) {
+    return functions.udf(
+        (UDF1<String, List<String>>) response -> ReflectionPatterns.find(response, caseInsensitive),
+        DataTypes.createArrayType(DataTypes.StringType, false));
+  }
+
+  /**
+   * One SQL name with two arities: Spark's public registration keeps one function per name, so
+   * the builder picks the two- or three-argument UDF from the call's argument count.
+   */
+  private static void registerReward(SparkSession spark, VerifyOptions options) {
+    SparkUserDefinedFunction two = (SparkUserDefinedFunction) reward(options).withName("orz_reward");
+    SparkUserDefinedFunction three = (SparkUserDefinedFunction) rewardIfFinished(options).withName("orz_reward");
+    scala.Function1<Seq<Expression>, Expression> builder =
+        children -> {
+          switch (children.size()) {
+            case 2:
+              return UserDefinedFunctionUtils$.MODULE$.toScalaUDF(two, children);
+            case 3:
+              return UserDefinedFunctionUtils$.MODULE$.toScalaUDF(three, children);
+            default:
+              throw new IllegalArgumentException(
+                  "orz_reward takes (response, ground_truth [, finished]), got " + children.size() + " arguments");
+          }
+        };
+    ((org.apache.spark.sql.classic.SparkSession) spark)
+        .sessionState()
+        .functionRegistry()
+        .createOrReplaceTempFunction("orz_reward", builder, "scala_udf");
+  }
+}

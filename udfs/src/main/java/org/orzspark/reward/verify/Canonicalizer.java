@@ -1,0 +1,198 @@
+package org.orzspark.reward.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.orzspark.reward.latex.Expr;
+import org.orzspark.reward.latex.Expr.Add;
+import org.orzspark.reward.latex.Expr.Interval;
+import org.orzspark.reward.latex.Expr.Matrix;
+import org.orzspark.reward.latex.Expr.Mul;
+import org.orzspark.reward.latex.Expr.Neg;
+import org.orzspark.reward.latex.Expr.PlusMinus;
+import org.orzspark.reward.latex.Expr.Relation;
+import org.orzspark.reward.latex.Expr.SetOf;
+import org.orzspark.reward.latex.Expr.Sym;
+import org.orzspark.reward.latex.Exprs;
+
+/**
+ * Rewrites a parsed answer into the form the comparison expects:
+ *
+ * <ul>
+ *   <li>{@code a \pm b} becomes the set {a+b, a-b} (at most {@link #MAX_PLUS_MINUS} signs);
+ *   <li>an equality chain {@code x = 5+5+1 = 11} keeps its first named side and its last value
+ *       ({@code x = 11}); a chain without a name keeps its last link;
+ *   <li>{@code a < x < b} (x a name) becomes the interval (a, b) with the matching closedness;
+ *       with {@code allowSetRelationComp}, {@code x < b} becomes (-oo, b) and so on;
+ *   <li>sums and products of matrices are multiplied out element by element.
+ * </ul>
+ */
+final class Canonicalizer {
+  static final int MAX_PLUS_MINUS = 4;
+
+  private Canonicalizer() {}
+
+  static Expr canonical(Expr e, boolean allowSetRelationComp) {
+    List<Expr> variants = expandPlusMinus(e);
+    if (variants.size() > 1) {
+      return new SetOf(variants.stream().map(v -> relations(v, allowSetRelationComp)).toList());
+    }
+    return relations(matrices(variants.get(0)), allowSetRelationComp);
+  }
+
+  /** All sign choices of the {@code \pm} in a scalar (collections keep their items as they are). */
+  static List<Expr> expandPlusMinus(Expr e) {
+    if (!containsPlusMinus(e, 0)) {
+      return List.of(e);
+    }
+    List<Expr> out = new ArrayList<>();
+    for (int signs = 0; signs < 1 << MAX_PLUS_MINUS; signs++) {
+      int[] counter = {0};
+      Expr variant = choose(e, signs, counter);
+      if (signs < 1 << counter[0]) {
+        if (!out.contains(variant)) {
+          out.add(variant);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean containsPlusMinus(Expr e, int depth) {
+    if (e instanceof PlusMinus) {
+      return true;
+    }
+    if (e instanceof SetOf || e instanceof Expr.Tuple || depth > 64) {
+      return false;
+    }
+    for (Expr child : Exprs.children(e)) {
+      if (containsPlusMinus(child, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Expr choose(Expr e, int signs, int[] counter) {
+    if (e instanceof PlusMinus pm) {
+      boolean minus = (signs >> Math.min(counter[0]++, MAX_PLUS_MINUS - 1) & 1) == 1;
+      Expr right = choose(pm.right(), signs, counter);
+      Expr signed = minus ? new Neg(right) : right;
+      return pm.left() == null ? signed : new Add(List.of(choose(pm.left(), signs, counter), signed));
+    }
+    if (e instanceof Add a) {
+      return new Add(a.terms().stream().map(t -> choose(t, signs, counter)).toList());
+    }
+    if (e instanceof Mul m) {
+      return new Mul(m.factors().stream().map(t -> choose(t, signs, counter)).toList());
+    }
+    if (e instanceof Expr.Div d) {
+      return new Expr.Div(choose(d.numerator(), signs, counter), choose(d.denominator(), signs, counter));
+    }
+    if (e instanceof Neg n) {
+      return new Neg(choose(n.operand(), signs, counter));
+    }
+    if (e instanceof Expr.Pow p) {
+      return new Expr.Pow(choose(p.base(), signs, counter), choose(p.exponent(), signs, counter));
+    }
+    if (e instanceof Expr.Call c) {
+      return new Expr.Call(c.function(), c.args().stream().map(t -> choose(t, signs, counter)).toList());
+    }
+    if (e instanceof Relation r) {
+      return new Relation(r.operands().stream().map(t -> choose(t, signs, counter)).toList(), r.operators());
+    }
+    return e;
+  }
+
+  private static Expr relations(Expr e, boolean allowSetRelationComp) {
+    if (!(e instanceof Relation r)) {
+      return e;
+    }
+    List<Expr> operands = r.operands();
+    List<String> ops = r.operators();
+    if (ops.size() >= 2 && ops.stream().allMatch("="::equals)) {
+      Expr last = operands.get(operands.size() - 1);
+      for (int i = 0; i < operands.size() - 1; i++) {
+        if (Exprs.isLabel(operands.get(i))) {
+          return new Relation(List.of(operands.get(i), last), List.of("="));
+        }
+      }
+      return new Relation(List.of(operands.get(operands.size() - 2), last), List.of("="));
+    }
+    boolean ordered = ops.stream().allMatch(o -> o.equals("<") || o.equals("<="));
+    if (ordered && ops.size() == 2 && Exprs.isLabel(operands.get(1))) {
+      return new Interval(operands.get(0), operands.get(2), ops.get(0).equals("<="), ops.get(1).equals("<="));
+    }
+    if (allowSetRelationComp && ordered && ops.size() == 1) {
+      boolean closed = ops.get(0).equals("<=");
+      Sym infinity = new Sym("oo");
+      if (Exprs.isLabel(operands.get(0))) {
+        return new Interval(new Neg(infinity), operands.get(1), false, closed);
+      }
+      if (Exprs.isLabel(operands.get(1))) {
+        return new Interval(operands.get(0), infinity, closed, false);
+      }
+    }
+    return e;
+  }
+
+  /** Sums and products whose operands are all matrices, computed element-wise as trees. */
+  private static Expr matrices(Expr e) {
+    if (e instanceof Add a && allMatrices(a.terms())) {
+      Matrix first = (Matrix) a.terms().get(0);
+      List<List<Expr>> rows = new ArrayList<>();
+      for (int i = 0; i < first.rows().size(); i++) {
+        List<Expr> row = new ArrayList<>();
+        for (int j = 0; j < first.rows().get(0).size(); j++) {
+          List<Expr> cell = new ArrayList<>();
+          for (Expr term : a.terms()) {
+            Matrix m = (Matrix) term;
+            if (m.rows().size() != first.rows().size() || m.rows().get(0).size() != first.rows().get(0).size()) {
+              return e;
+            }
+            cell.add(m.rows().get(i).get(j));
+          }
+          row.add(new Add(cell));
+        }
+        rows.add(row);
+      }
+      return new Matrix(rows);
+    }
+    if (e instanceof Mul m && allMatrices(m.factors())) {
+      Matrix acc = (Matrix) m.factors().get(0);
+      for (int k = 1; k < m.factors().size(); k++) {
+        acc = multiply(acc, (Matrix) m.factors().get(k));
+        if (acc == null) {
+          return e;
+        }
+      }
+      return acc;
+    }
+    return e;
+  }
+
+  private static boolean allMatrices(List<Expr> items) {
+    return items.size() > 1 && items.stream().allMatch(Matrix.class::isInstance);
+  }
+
+  private static Matrix multiply(Matrix a, Matrix b) {
+    int n = a.rows().size();
+    int inner = a.rows().get(0).size();
+    int m = b.rows().get(0).size();
+    if (b.rows().size() != inner) {
+      return null;
+    }
+    List<List<Expr>> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<Expr> row = new ArrayList<>();
+      for (int j = 0; j < m; j++) {
+        List<Expr> terms = new ArrayList<>();
+        for (int k = 0; k < inner; k++) {
+          terms.add(new Mul(List.of(a.rows().get(i).get(k), b.rows().get(k).get(j))));
+        }
+        row.add(new Add(terms));
+      }
+      rows.add(row);
+    }
+    return new Matrix(rows);
+  }
+}

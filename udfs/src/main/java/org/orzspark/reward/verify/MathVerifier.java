@@ -1,0 +1,105 @@
+package org.orzspark.reward.verify;
+
+import java.util.List;
+import org.orzspark.reward.extract.Extracted;
+import org.orzspark.reward.extract.ExtractionConfig;
+import org.orzspark.reward.extract.MathAnswerExtractor;
+import org.orzspark.reward.latex.Expr;
+import org.orzspark.reward.latex.LatexParseException;
+import org.orzspark.reward.latex.LatexParser;
+
+/**
+ * The verifier's entry points. Neither ever throws: every failure is a {@link Verdict} with a
+ * reason code, and every check finishes within its {@link VerifyOptions#timeoutMillis()} (parsing
+ * and the fast path are bounded by the input limits; the CAS runs under {@link Cas}'s watchdog).
+ */
+public final class MathVerifier {
+  /** Answers (already extracted) longer than this are compared as strings only. */
+  public static final int MAX_ANSWER_CHARS = LatexParser.MAX_LENGTH;
+
+  private MathVerifier() {}
+
+  /**
+   * Math-Verify's {@code verify(parse(gold), parse(pred))}: both texts are extracted the same way;
+   * equal when any (gold, prediction) pair is mathematically equal or has the same matched string.
+   */
+  public static Verdict verify(String gold, String pred, ExtractionConfig extraction, VerifyOptions options) {
+    try {
+      long deadline = System.nanoTime() + options.timeoutMillis() * 1_000_000;
+      List<Extracted> golds = MathAnswerExtractor.extract(gold, extraction);
+      if (golds.isEmpty()) {
+        return Verdict.failed(Verdict.NO_GOLD);
+      }
+      List<Extracted> preds = MathAnswerExtractor.extract(pred, extraction);
+      if (preds.isEmpty()) {
+        return Verdict.failed(Verdict.NO_ANSWER);
+      }
+      Equivalence equivalence = new Equivalence(options, deadline);
+      boolean unparsed = false;
+      for (Extracted g : golds) {
+        for (Extracted p : preds) {
+          if (g.matched().equals(p.matched())) {
+            return Verdict.EQUAL;
+          }
+          if (g.value() == null || p.value() == null) {
+            unparsed = true;
+          } else if (equivalence.equal(g.value(), p.value())) {
+            return Verdict.EQUAL;
+          }
+        }
+      }
+      String reason = equivalence.technicalReason();
+      return new Verdict(false, reason != null ? reason : unparsed ? Verdict.PARSE_ERROR : null);
+    } catch (RuntimeException | StackOverflowError unexpected) {
+      return Verdict.failed(Verdict.INTERNAL_ERROR);
+    }
+  }
+
+  /**
+   * Compares two answers that are already extracted (the ORZ reward: a boxed content against the
+   * reference answer), both read as LaTeX. Identical strings (ignoring spaces) are equal even when
+   * they do not parse.
+   */
+  public static Verdict verifyAnswers(String goldAnswer, String predAnswer, VerifyOptions options) {
+    if (goldAnswer == null) {
+      return Verdict.failed(Verdict.NO_GOLD);
+    }
+    if (predAnswer == null) {
+      return Verdict.failed(Verdict.NO_ANSWER);
+    }
+    try {
+      long deadline = System.nanoTime() + options.timeoutMillis() * 1_000_000;
+      if (withoutSpaces(goldAnswer).equals(withoutSpaces(predAnswer))) {
+        return Verdict.EQUAL;
+      }
+      if (goldAnswer.length() > MAX_ANSWER_CHARS || predAnswer.length() > MAX_ANSWER_CHARS) {
+        return Verdict.failed(Verdict.TOO_LARGE);
+      }
+      Expr gold;
+      Expr pred;
+      try {
+        gold = LatexParser.parseLatex(goldAnswer);
+        pred = LatexParser.parseLatex(predAnswer);
+      } catch (LatexParseException notParsed) {
+        return Verdict.failed(Verdict.PARSE_ERROR);
+      }
+      Equivalence equivalence = new Equivalence(options, deadline);
+      return equivalence.equal(gold, pred)
+          ? Verdict.EQUAL
+          : new Verdict(false, equivalence.technicalReason());
+    } catch (RuntimeException | StackOverflowError unexpected) {
+      return Verdict.failed(Verdict.INTERNAL_ERROR);
+    }
+  }
+
+  private static String withoutSpaces(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isWhitespace(c)) {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,93 @@
+package org.orzspark.reward.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.extract.ExtractionConfig;
+
+/**
+ * Model output is untrusted: random and adversarial strings must never make the verifier throw,
+ * and every call must return within its time limit (plus scheduling slack).
+ */
+class HostileInputTest {
+  private static final VerifyOptions FAST = VerifyOptions.DEFAULTS.withTimeoutMillis(300);
+  private static final long SLACK_MILLIS = 700;
+
+  private static long timedMillis(Runnable check) {
+    long start = System.nanoTime();
+    check.run();
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  private static void assertBounded(String gold, String pred) {
+    long millis =
+        timedMillis(
+            () -> {
+              MathVerifier.verify(gold, pred, ExtractionConfig.DEFAULTS, FAST);
+              MathVerifier.verifyAnswers(gold, pred, FAST);
+              OrzReward.judge("<answer>\\boxed{" + pred + "}</answer>", gold, true, FAST);
+            });
+    assertThat(millis).as("three checks of %s", abbreviate(pred)).isLessThan(3 * (FAST.timeoutMillis() + SLACK_MILLIS));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  @Provide
+  Arbitrary<String> latexish() {
+    Arbitrary<String> tokens =
+        Arbitraries.of(
+            "\\frac", "{", "}", "\\sqrt", "^", "_", "(", ")", "[", "]", "\\left", "\\right", "x", "y", "1", "0",
+            "9", ".", ",", "=", "<", "\\le", "\\pm", "\\boxed{", "$", "\\text{", "\\begin{pmatrix}", "&", "\\\\",
+            "\\end{pmatrix}", "\\infty", "\\pi", "e", "!", "\t", "\f", "\u0000", "\\cup", ":", "%", "-", "+", "*",
+            "/", " ", "\\", "<answer>", "</answer>", "10^{", "\\sin", "\\log_");
+    return tokens.list().ofMaxSize(60).map(parts -> String.join("", parts));
+  }
+
+  @Property(tries = 300)
+  void randomLatexNeverThrowsAndStaysWithinTheLimit(@ForAll("latexish") String gold, @ForAll("latexish") String pred) {
+    assertBounded(gold, pred);
+  }
+
+  @Property(tries = 200)
+  void arbitraryUnicodeNeverThrows(@ForAll String gold, @ForAll String pred) {
+    assertBounded(gold, pred);
+  }
+
+  @Test
+  void adversarialInputs() {
+    List<String> hostile =
+        List.of(
+            "10^{10^{10}}",
+            "10^{10^{10}}+1",
+            "2^{2^{2^{2^{2^{2}}}}}",
+            "(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((x)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))",
+            "\\frac{".repeat(500),
+            "{".repeat(5000) + "1" + "}".repeat(4000),
+            "\\sqrt{".repeat(300) + "2" + "}".repeat(300),
+            "x^{".repeat(100) + "2" + "}".repeat(100),
+            "9".repeat(5000),
+            "1" + "0".repeat(3000) + "!",
+            "\\binom{100000}{50000}",
+            "(x+1)^{100000}",
+            "(x+y+z+1)^{60}",
+            "\u0000\u0001\u0002\\boxed{\u0007}",
+            "\text{13}",
+            "\\\frac{1}{2}",
+            "x".repeat(1_000_000),
+            "<answer>\\boxed{" + "1+".repeat(300_000) + "1}</answer>");
+    for (String pred : hostile) {
+      assertBounded("5", pred);
+      assertBounded(pred, pred + "1");
+    }
+    assertThat(MathVerifier.verifyAnswers("1", "10^{10^{10}}", FAST).equal()).isFalse();
+  }
+}
