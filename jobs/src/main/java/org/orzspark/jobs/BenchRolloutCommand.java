@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +71,8 @@ public final class BenchRolloutCommand implements Callable<Integer> {
    * @param prefillSeconds time in prompt forwards
    * @param decodeSeconds time in decode steps and sampling
    * @param peakRssBytes peak resident memory of the process (VmHWM), native tensors included
+   * @param cpuMatmulGflops the matmul's FLOPs per process CPU-second (insensitive to other load)
+   * @param cpuMfu model FLOPs per process CPU-second of generation over cpuMatmulGflops
    */
   public record Result(
       String config,
@@ -82,7 +85,9 @@ public final class BenchRolloutCommand implements Callable<Integer> {
       double mfu,
       double prefillSeconds,
       double decodeSeconds,
-      long peakRssBytes) {}
+      long peakRssBytes,
+      double cpuMatmulGflops,
+      double cpuMfu) {}
 
   @Override
   public Integer call() throws IOException {
@@ -99,6 +104,8 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     System.out.printf("time             prefill %.3f s, decode %.3f s (%d steps, %.2f ms/step)%n",
         r.prefillSeconds(), r.decodeSeconds(), r.stats().decodeSteps(),
         1000 * r.decodeSeconds() / Math.max(1, r.stats().decodeSteps()));
+    System.out.printf("per CPU-second   matmul %.1f GFLOP, generation MFU %.1f%% (discounts CPU "
+        + "time lost to other processes)%n", r.cpuMatmulGflops(), 100 * r.cpuMfu());
     System.out.printf("peak memory      %.0f MiB resident (VmHWM)%n", r.peakRssBytes() / 1048576.0);
     return 0;
   }
@@ -115,7 +122,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     }
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.random(config, seed, manager)) {
-      double peak = matmulGflops(manager);
+      double[] peak = matmulGflops(manager);
       SplittableRandom random = new SplittableRandom(seed);
       List<PromptRequest> requests = new ArrayList<>();
       for (int p = 0; p < batch / samplesPerPrompt; p++) {
@@ -126,37 +133,53 @@ public final class BenchRolloutCommand implements Callable<Integer> {
           new SamplingParams(1.0, 1.0, 0, newTokens, List.of(), List.of(), List.of());
       Generator generator = new Generator(policy, null, seed, batch);
       generator.generate(requests.subList(0, 1), params.withMaxNewTokens(4));
+      long cpuBefore = processCpuNanos();
       GenerationResult result = generator.generateWithStats(requests, params, s -> { });
+      double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
       GenerationStats stats = result.stats();
       double seconds = (stats.prefillNanos() + stats.decodeNanos()) / 1e9;
       double flops = generationFlops(config, batch / samplesPerPrompt, samplesPerPrompt,
           promptTokens, newTokens);
-      return new Result(configName, config.parameterCount(), JniUtils.getNumThreads(), peak,
+      return new Result(configName, config.parameterCount(), JniUtils.getNumThreads(), peak[0],
           stats, stats.generatedTokens() / seconds, flops / seconds / 1e9,
-          flops / seconds / 1e9 / peak, stats.prefillNanos() / 1e9, stats.decodeNanos() / 1e9,
-          peakRss());
+          flops / seconds / 1e9 / peak[0], stats.prefillNanos() / 1e9, stats.decodeNanos() / 1e9,
+          peakRss(), peak[1], flops / cpuSeconds / 1e9 / peak[1]);
     }
   }
 
-  /** Best-of-5 fp32 GFLOP/s of a 1024 × 1024 by 1024 × 1024 matmul (2·1024³ FLOPs each). */
-  static double matmulGflops(NDManager parent) {
+  /**
+   * fp32 throughput of a 1024 × 1024 by 1024 × 1024 matmul (2·1024³ FLOPs each), repeated for at
+   * least a second: {best single matmul in GFLOP per wall-second, all of them in GFLOP per process
+   * CPU-second (CPU clocks tick coarsely, so only a long run measures them)}.
+   */
+  static double[] matmulGflops(NDManager parent) {
     int n = 1024;
+    double flops = 2.0 * n * n * n;
     double best = 0;
     try (NDManager m = parent.newSubManager()) {
       NDArray a = m.randomUniform(-1, 1, new Shape(n, n));
       NDArray b = m.randomUniform(-1, 1, new Shape(n, n));
-      for (int i = 0; i < 6; i++) {
+      a.matMul(b).close();
+      long cpuStart = processCpuNanos();
+      long wallStart = System.nanoTime();
+      int count = 0;
+      while (count < 5 || System.nanoTime() - wallStart < 1_000_000_000L) {
         long start = System.nanoTime();
         try (NDArray c = a.matMul(b)) {
           c.getFloat(0, 0);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (i > 0) {
-          best = Math.max(best, 2.0 * n * n * n / seconds / 1e9);
-        }
+        best = Math.max(best, flops / ((System.nanoTime() - start) / 1e9) / 1e9);
+        count++;
       }
+      double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+      return new double[] {best, count * flops / cpuSeconds / 1e9};
     }
-    return best;
+  }
+
+  /** CPU time of this process, all threads (native ones included). */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /**

@@ -17,6 +17,8 @@ class BenchRolloutCommandTest {
     assertThat(result.stats().prefillTokens()).isEqualTo(12);
     assertThat(result.matmulGflops()).isPositive();
     assertThat(result.mfu()).isBetween(0.0, 1.0);
+    assertThat(result.cpuMatmulGflops()).isPositive();
+    assertThat(result.cpuMfu()).isPositive();
     assertThat(result.tokensPerSecond()).isPositive();
     assertThat(result.peakRssBytes()).isGreaterThan(10L << 20);
   }

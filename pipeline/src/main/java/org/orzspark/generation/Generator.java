@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.orzspark.model.GradMode;
 import org.orzspark.model.KvCache;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
@@ -25,9 +25,10 @@ import org.orzspark.model.TokenBatch;
  * prompt is left-padded to the longest and run through the model once (prefill); its keys and values
  * are then copied into the cache rows of its samples (prompt-prefix sharing), and all rows decode one
  * token per step. Finished rows leave the cache, so the batch shrinks as responses end. Every step's
- * arrays live in a sub-manager closed after the step. Sampling happens in Java on the step's logits,
- * drawing with {@link SampleRandom}, so a sample's tokens depend only on (seed, prompt id, sample
- * index) and the weights: batch composition changes only float rounding in the logits.
+ * arrays live in a sub-manager closed after the step. The engine forms each next-token distribution;
+ * the token is drawn in Java with the uniform number of {@link SampleRandom}, so a sample's tokens
+ * depend only on (seed, prompt id, sample index) and the weights: batch composition changes only
+ * float rounding in the logits.
  *
  * <p>Autograd is switched off in the calling thread for the duration of a call (PyTorch's grad mode is
  * per thread). A {@code Generator} may be used by several threads at once.
@@ -100,9 +101,8 @@ public final class Generator {
     GeneratedSample[] results = new GeneratedSample[total];
     Counters counters = new Counters();
     Device device = policy.parameters().valueAt(0).getArray().getDevice();
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager root = NDManager.newBaseManager(device)) {
+    try (GradMode noGrad = GradMode.disabled();
+        NDManager root = NDManager.newBaseManager(device)) {
       for (List<Unit> batch : batches) {
         runBatch(batch, requests, params, root, counters, sequence -> {
           GeneratedSample sample = finish(sequence, params);
@@ -111,8 +111,6 @@ public final class Generator {
           onFinished.accept(sample);
         });
       }
-    } finally {
-      JniUtils.setGradMode(gradMode);
     }
     GenerationStats stats = new GenerationStats(total, batches.size(), counters.prefillTokens,
         counters.generatedTokens, counters.decodeSteps, counters.prefillNanos,
@@ -200,12 +198,13 @@ public final class Generator {
     }
     try (KvCache cache = KvCache.allocate(root, config, prompts, capacity, keyValid)) {
       long start = System.nanoTime();
-      float[] logits;
+      float[] probabilities;
       try (NDManager step = root.newSubManager()) {
         NDList inputs = Qwen2Decoder.inputs(TokenBatch.of(prompts, longest, tokens, segments), step);
         NDArray hidden = policy.decoder()
             .forward(inputs.get(0), inputs.get(1), inputs.get(2), cache);
-        logits = policy.logits(hidden.get(":, -1:, :")).toFloatArray();
+        probabilities = TokenSampler.probabilities(policy.logits(hidden.get(":, -1:, :")),
+            params.temperature()).toFloatArray();
       }
       counters.prefillNanos += System.nanoTime() - start;
       counters.prefillTokens += (long) prompts * longest;
@@ -223,7 +222,7 @@ public final class Generator {
         }
       }
       cache.selectRows(rowPrompt);
-      int[] logitRow = rowPrompt;
+      int[] probabilityRow = rowPrompt;
       while (!active.isEmpty()) {
         List<Sequence> running = new ArrayList<>();
         List<Integer> keep = new ArrayList<>();
@@ -232,7 +231,7 @@ public final class Generator {
           double u = SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex,
               sequence.size);
           TokenSampler.Draw draw =
-              TokenSampler.sample(logits, logitRow[i] * vocab, vocab, params, u);
+              TokenSampler.sample(probabilities, probabilityRow[i] * vocab, vocab, params, u);
           sequence.tokens[sequence.size] = draw.token();
           sequence.logprobs[sequence.size] = draw.logProb();
           sequence.size++;
@@ -252,16 +251,20 @@ public final class Generator {
           cache.selectRows(keep.stream().mapToInt(Integer::intValue).toArray());
         }
         active = running;
-        logits = decodeStep(active, cache, root);
-        logitRow = IntStream.range(0, active.size()).toArray();
+        probabilities = decodeStep(active, cache, root, params.temperature());
+        probabilityRow = IntStream.range(0, active.size()).toArray();
         counters.decodeSteps++;
       }
       counters.decodeNanos += System.nanoTime() - start;
     }
   }
 
-  /** One forward of the last token of every active sequence; returns logits [rows × V]. */
-  private float[] decodeStep(List<Sequence> active, KvCache cache, NDManager root) {
+  /**
+   * One forward of the last token of every active sequence; returns the next-token distributions
+   * [rows × V].
+   */
+  private float[] decodeStep(
+      List<Sequence> active, KvCache cache, NDManager root, double temperature) {
     int rows = active.size();
     long[] ids = new long[rows];
     float[] positions = new float[rows];
@@ -274,7 +277,7 @@ public final class Generator {
       NDArray hidden = policy.decoder().forward(
           step.create(ids, new Shape(rows, 1)), step.create(positions, new Shape(rows, 1)),
           cache.keyBias(1, step), cache);
-      return policy.logits(hidden).toFloatArray();
+      return TokenSampler.probabilities(policy.logits(hidden), temperature).toFloatArray();
     }
   }
 

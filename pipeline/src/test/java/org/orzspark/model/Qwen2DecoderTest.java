@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.util.Arrays;
@@ -186,6 +188,49 @@ class Qwen2DecoderTest {
   }
 
   @Test
+  void randomInitIsSeededPerTensor() {
+    Qwen2Config config = Qwen2Config.named("tiny").withVocabSize(300);
+    try (PolicyModel a = PolicyModel.random(config, 5, manager);
+        PolicyModel b = PolicyModel.random(config, 5, manager);
+        PolicyModel c = PolicyModel.random(config, 6, manager)) {
+      String q = "model.layers.2.self_attn.q_proj.weight";
+      float[] weights = a.parameters().get(q).getArray().toFloatArray();
+      assertThat(b.parameters().get(q).getArray().toFloatArray()).containsExactly(weights);
+      assertThat(c.parameters().get(q).getArray().toFloatArray()).isNotEqualTo(weights);
+      double meanSquare = 0;
+      for (float w : weights) {
+        meanSquare += (double) w * w / weights.length;
+      }
+      assertThat(Math.sqrt(meanSquare)).isCloseTo(ParameterInit.INITIALIZER_RANGE, within(0.001));
+      assertThat(a.parameters().get("model.layers.0.self_attn.k_proj.bias").getArray()
+          .toFloatArray()).containsOnly(0f);
+      assertThat(a.parameters().get("model.norm.weight").getArray().toFloatArray())
+          .containsOnly(1f);
+      assertThat(a.parameters().keys()).doesNotContain("lm_head.weight");
+    }
+  }
+
+  @Test
+  void gradModeIsSwitchedOffPerThreadAndRestored() throws Exception {
+    JniUtils.setGradMode(true);
+    try (GradMode noGrad = GradMode.disabled()) {
+      assertThat(JniUtils.isGradMode()).isFalse();
+      try (GradMode nested = GradMode.disabled()) {
+        assertThat(JniUtils.isGradMode()).isFalse();
+      }
+      assertThat(JniUtils.isGradMode()).isFalse();
+    }
+    assertThat(JniUtils.isGradMode()).isTrue();
+    JniUtils.setGradMode(false);
+    TokenBatch batch = TokenBatch.padded(new int[][] {{1, 2, 3}});
+    try (PolicyModel policy = PolicyModel.random(TestModels.tied(), 1, manager);
+        NDManager work = manager.newSubManager();
+        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      assertThat(gradientFunction(policy.tokenLogProbs(batch, work))).isEqualTo("MulBackward0");
+    }
+  }
+
+  @Test
   void rmsNormAndRotaryMatchHandComputedValues() {
     try (NDManager work = manager.newSubManager()) {
       // rms of (3, 4) = sqrt(12.5); times weights (1, 2)
@@ -225,6 +270,11 @@ class Qwen2DecoderTest {
       assertThat(Qwen2Decoder.segmentCausalBias(segments).getDataType())
           .isEqualTo(DataType.FLOAT32);
     }
+  }
+
+  /** The autograd node that produced {@code array} ("" when no graph was recorded). */
+  private static String gradientFunction(NDArray array) {
+    return JniUtils.getGradientFunctionNames((PtNDArray) array);
   }
 
   private static double sumLogProbs(ReferenceQwen2 reference, int[] tokens) {
