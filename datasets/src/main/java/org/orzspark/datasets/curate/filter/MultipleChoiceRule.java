@@ -1,0 +1,46 @@
+package org.orzspark.datasets.curate.filter;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.orzspark.datasets.PromptRecord;
+
+/**
+ * Multiple-choice questions, which a binary answer reward cannot judge fairly (a guess is right one
+ * time in four): the prompt has {@code choices}, or asks "which of the following", or lists lettered
+ * options — both (A) and (B) as {@code (A)} anywhere (AMC's {@code \textbf{(A) }} included) or as
+ * {@code A.} / {@code A)} at the start of a line.
+ */
+public final class MultipleChoiceRule implements PromptRule {
+
+  public static final String CODE = "multiple-choice";
+
+  private static final Pattern WHICH_OF_THE_FOLLOWING =
+      Pattern.compile("\\bwhich (?:one )?of the following\\b", Pattern.CASE_INSENSITIVE);
+  private static final Pattern OPTION =
+      Pattern.compile("\\(\\s*([A-E])\\s*\\)|(?m)^[\\s$]*(?:\\\\textbf\\{)?([A-E])[.)]\\s");
+
+  @Override
+  public String code() {
+    return CODE;
+  }
+
+  @Override
+  public boolean drops(PromptRecord prompt) {
+    if (prompt.choices() != null && !prompt.choices().isEmpty()) {
+      return true;
+    }
+    String q = prompt.question();
+    return WHICH_OF_THE_FOLLOWING.matcher(q).find() || hasLetteredOptions(q);
+  }
+
+  static boolean hasLetteredOptions(String question) {
+    Set<String> letters = new HashSet<>();
+    Matcher m = OPTION.matcher(question);
+    while (m.find()) {
+      letters.add(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+    return letters.contains("A") && letters.contains("B");
+  }
+}
