@@ -9,7 +9,8 @@ import org.orzspark.datasets.PromptRecord;
 /**
  * Multiple-choice questions, which a binary answer reward cannot judge fairly (a guess is right one
  * time in four): the prompt has {@code choices}, or asks "which of the following", or lists lettered
- * options — both (A) and (B) as {@code (A)} anywhere (AMC's {@code \textbf{(A) }} included) or as
+ * options — both (A) and (B) as {@code (A)} followed by a space, brace, backslash or the end (AMC's
+ * {@code \textbf{(A) }} included; not {@code dot(A)} or {@code (A)--(B)} of Asymptote code) or as
  * {@code A.} / {@code A)} at the start of a line.
  */
 public final class MultipleChoiceRule implements PromptRule {
@@ -19,7 +20,8 @@ public final class MultipleChoiceRule implements PromptRule {
   private static final Pattern WHICH_OF_THE_FOLLOWING =
       Pattern.compile("\\bwhich (?:one )?of the following\\b", Pattern.CASE_INSENSITIVE);
   private static final Pattern OPTION =
-      Pattern.compile("\\(\\s*([A-E])\\s*\\)|(?m)^[\\s$]*(?:\\\\textbf\\{)?([A-E])[.)]\\s");
+      Pattern.compile(
+          "(?<![\\w(])\\(\\s*([A-E])\\s*\\)(?=[\\s}$\\\\]|$)|(?m)^[\\s$]*(?:\\\\textbf\\{)?([A-E])[.)]\\s");
 
   @Override
   public String code() {
