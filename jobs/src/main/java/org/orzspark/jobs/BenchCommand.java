@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print measured figures (throughput, latency, utilisation).",
-    subcommands = {BenchRolloutCommand.class})
+    subcommands = {BenchRolloutCommand.class, org.orzspark.jobs.curate.BenchCurateCommand.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

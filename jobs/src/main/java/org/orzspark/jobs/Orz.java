@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       org.orzspark.jobs.cluster.ClusterCommand.class,
       PretrainBaseCommand.class,
       GenerateCommand.class,
+      org.orzspark.jobs.curate.CurateCommand.class,
     })
 public final class Orz implements Runnable {
 
