@@ -19,7 +19,9 @@ import org.apache.spark.sql.Row;
  * <p>Why this and not union-find on the driver: near-duplicate edges can be as many as the prompts
  * (millions), which a driver need not hold; rounds are DataFrame joins and aggregates that scale out,
  * and near-duplicate groups have a small diameter, so a few rounds suffice (each round is one
- * shuffle join plus one aggregate; the result is checkpointed locally to keep the plan short).
+ * shuffle join plus one aggregate). Each round's labels are checkpointed to keep the plan short:
+ * reliably when the context has a checkpoint directory ({@code SparkContext.setCheckpointDir}, what
+ * a cluster whose executors come and go needs), else in executor storage ({@code localCheckpoint}).
  */
 public final class ConnectedComponents {
 
@@ -45,15 +47,12 @@ public final class ConnectedComponents {
             .select(col(SRC), col(DST))
             .union(edges.select(col(DST).as(SRC), col(SRC).as(DST)))
             .filter(col(SRC).notEqual(col(DST)))
-            .distinct()
-            .localCheckpoint();
+            .distinct();
+    both = cut(both);
     Dataset<Row> labels =
-        both.groupBy(col(SRC).as(ID))
-            .agg(least(col(SRC), min(col(DST))).as(COMPONENT))
-            .select(col(ID), col(COMPONENT).as(COMPONENT))
-            .localCheckpoint();
+        cut(both.groupBy(col(SRC).as(ID)).agg(least(col(SRC), min(col(DST))).as(COMPONENT)));
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      Dataset<Row> next = jump(propagate(both, labels)).localCheckpoint();
+      Dataset<Row> next = cut(jump(propagate(both, labels)));
       long changed =
           next.as("n")
               .join(labels.as("o"), col("n." + ID).equalTo(col("o." + ID)))
@@ -66,6 +65,12 @@ public final class ConnectedComponents {
     }
     throw new IllegalStateException(
         "connected components did not converge in " + MAX_ROUNDS + " rounds");
+  }
+
+  private static Dataset<Row> cut(Dataset<Row> frame) {
+    return frame.sparkSession().sparkContext().getCheckpointDir().isDefined()
+        ? frame.checkpoint()
+        : frame.localCheckpoint();
   }
 
   /** label(v) ← min(label(v), min over neighbours u of label(u)). */

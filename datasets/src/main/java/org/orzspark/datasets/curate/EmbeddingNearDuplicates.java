@@ -1,8 +1,8 @@
 package org.orzspark.datasets.curate;
 
-import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +20,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -36,7 +37,9 @@ import org.orzspark.datasets.PromptSchema;
  */
 public final class EmbeddingNearDuplicates {
 
-  static final String COSINE_UDF = "orz_curate_cosine";
+  /** (vector, vector) → {@link #cosine}. */
+  static final UserDefinedFunction COSINE =
+      udf((UDF2<Vector, Vector, Double>) EmbeddingNearDuplicates::cosine, DataTypes.DoubleType);
 
   private static final StructType EMBEDDED =
       new StructType()
@@ -74,8 +77,6 @@ public final class EmbeddingNearDuplicates {
       Settings settings,
       StageClock clock,
       Map<String, Long> counts) {
-    prompts.sparkSession().udf().register(
-        COSINE_UDF, (UDF2<Vector, Vector, Double>) EmbeddingNearDuplicates::cosine, DataTypes.DoubleType);
     Dataset<Row> vectors =
         clock.time(
             "embedding",
@@ -122,7 +123,7 @@ public final class EmbeddingNearDuplicates {
               counts.put("embedding_pairs", similar.count());
               return similar;
             });
-    return new NearDuplicatePairs(RemovedDuplicates.EMBEDDING, pairs, vectors, COSINE_UDF);
+    return new NearDuplicatePairs(RemovedDuplicates.EMBEDDING, pairs, vectors, COSINE);
   }
 
   /** Embeds a partition lazily, one batch of {@link QuestionEmbedder#batchSize()} rows at a time. */

@@ -1,18 +1,18 @@
 package org.orzspark.datasets.curate;
 
-import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.udf;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
@@ -27,20 +27,24 @@ import org.orzspark.datasets.PromptSchema;
  */
 public final class ExactDuplicates {
 
-  static final String NORMALISE_UDF = "orz_curate_normalise_question";
-  static final String AGREE_UDF = "orz_curate_answers_agree";
+  /** question → {@link QuestionNormalizer#normalise}. */
+  static final UserDefinedFunction NORMALISE =
+      udf((UDF1<String, String>) QuestionNormalizer::normalise, DataTypes.StringType);
+
+  /** (answer, representative's answer) → {@link AnswerAgreement#agree}. */
+  static final UserDefinedFunction ANSWERS_AGREE =
+      udf((UDF2<String, String, Boolean>) AnswerAgreement::agree, DataTypes.BooleanType);
 
   private ExactDuplicates() {}
 
   /** The split of {@code prompts} ({@link PromptSchema}) into kept and removed rows. */
   public static DedupSplit split(Dataset<Row> prompts) {
-    register(prompts.sparkSession());
     WindowSpec group =
         Window.partitionBy(col("_norm"))
             .orderBy(col(PromptSchema.PROMPT_ID), col(PromptSchema.ANSWER), col(PromptSchema.SOURCE));
     Dataset<Row> ranked =
         prompts
-            .withColumn("_norm", call_udf(NORMALISE_UDF, col(PromptSchema.QUESTION)))
+            .withColumn("_norm", NORMALISE.apply(col(PromptSchema.QUESTION)))
             .withColumn("_rank", row_number().over(group))
             .withColumn("_rep_id", first(col(PromptSchema.PROMPT_ID)).over(group))
             .withColumn("_rep_answer", first(col(PromptSchema.ANSWER)).over(group));
@@ -53,16 +57,9 @@ public final class ExactDuplicates {
             .withColumn(RemovedDuplicates.SIMILARITY, lit(1.0))
             .withColumn(
                 RemovedDuplicates.ANSWER_CONFLICT,
-                not(call_udf(AGREE_UDF, col(PromptSchema.ANSWER), col("_rep_answer"))))
+                not(ANSWERS_AGREE.apply(col(PromptSchema.ANSWER), col("_rep_answer"))))
             .select(removedColumns());
     return new DedupSplit(kept, removed);
-  }
-
-  static void register(SparkSession spark) {
-    spark.udf().register(
-        NORMALISE_UDF, (UDF1<String, String>) QuestionNormalizer::normalise, DataTypes.StringType);
-    spark.udf().register(
-        AGREE_UDF, (UDF2<String, String, Boolean>) AnswerAgreement::agree, DataTypes.BooleanType);
   }
 
   static Column[] promptColumns() {

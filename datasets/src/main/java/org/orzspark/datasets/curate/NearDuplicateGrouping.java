@@ -1,6 +1,5 @@
 package org.orzspark.datasets.curate;
 
-import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -29,7 +28,6 @@ public final class NearDuplicateGrouping {
    */
   public static DedupSplit split(
       Dataset<Row> prompts, NearDuplicatePairs found, StageClock clock, Map<String, Long> counts) {
-    ExactDuplicates.register(prompts.sparkSession());
     Dataset<Row> assigned =
         clock.time(
             "grouping",
@@ -48,7 +46,7 @@ public final class NearDuplicateGrouping {
                       col(ConnectedComponents.COMPONENT).as(ConnectedComponents.DST));
             });
     Dataset<Row> withSimilarity =
-        NgramNearDuplicates.withSimilarity(assigned, found.vectors(), found.similarityUdf());
+        NgramNearDuplicates.withSimilarity(assigned, found.vectors(), found.similarity());
     Dataset<Row> representatives =
         prompts.select(
             col(PromptSchema.PROMPT_ID).as("_rep_id"), col(PromptSchema.ANSWER).as("_rep_answer"));
@@ -60,7 +58,7 @@ public final class NearDuplicateGrouping {
             .withColumn(RemovedDuplicates.METHOD, lit(found.method()))
             .withColumn(
                 RemovedDuplicates.ANSWER_CONFLICT,
-                not(call_udf(ExactDuplicates.AGREE_UDF, col(PromptSchema.ANSWER), col("_rep_answer"))))
+                not(ExactDuplicates.ANSWERS_AGREE.apply(col(PromptSchema.ANSWER), col("_rep_answer"))))
             .select(ExactDuplicates.removedColumns());
     Dataset<Row> kept =
         prompts.join(

@@ -1,8 +1,8 @@
 package org.orzspark.datasets.curate;
 
-import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.udf;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -13,9 +13,9 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.orzspark.datasets.PromptSchema;
@@ -35,9 +35,12 @@ import scala.collection.Seq;
  */
 public final class NgramNearDuplicates {
 
-  static final String FEATURES_UDF = "orz_curate_shingle_features";
-  static final String BANDS_UDF = "orz_curate_minhash_bands";
-  static final String JACCARD_UDF = "orz_curate_jaccard";
+  /** (sparse vector, sparse vector) → Jaccard similarity of their index sets. */
+  static final UserDefinedFunction JACCARD =
+      udf(
+          (UDF2<Vector, Vector, Double>)
+              (a, b) -> Shingler.jaccard(((SparseVector) a).indices(), ((SparseVector) b).indices()),
+          DataTypes.DoubleType);
 
   /**
    * @param ngram shingle size
@@ -66,7 +69,14 @@ public final class NgramNearDuplicates {
    */
   public static NearDuplicatePairs find(
       Dataset<Row> prompts, Settings settings, StageClock clock, Map<String, Long> counts) {
-    register(prompts.sparkSession(), new Shingler(settings.ngram(), settings.unit()), settings.rows());
+    Shingler shingler = new Shingler(settings.ngram(), settings.unit());
+    UserDefinedFunction toFeatures =
+        udf((UDF1<String, Vector>) question -> features(shingler, question), SQLDataTypes.VectorType());
+    int rows = settings.rows();
+    UserDefinedFunction bandKeys =
+        udf(
+            (UDF1<Seq<Vector>, long[]>) hashes -> MinHashBands.keys(signature(hashes), rows),
+            DataTypes.createArrayType(DataTypes.LongType, false));
     Dataset<Row> vectors =
         clock.time(
             "shingling",
@@ -75,7 +85,7 @@ public final class NgramNearDuplicates {
                   prompts
                       .select(
                           col(PromptSchema.PROMPT_ID),
-                          call_udf(FEATURES_UDF, col(PromptSchema.QUESTION)).as(NearDuplicatePairs.VECTOR))
+                          toFeatures.apply(col(PromptSchema.QUESTION)).as(NearDuplicatePairs.VECTOR))
                       .persist(StorageLevel.MEMORY_AND_DISK());
               Dataset<Row> shingled = all.filter(col(NearDuplicatePairs.VECTOR).isNotNull());
               counts.put("unshingled", all.count() - shingled.count());
@@ -96,7 +106,7 @@ public final class NgramNearDuplicates {
                       .transform(vectors)
                       .select(
                           col(PromptSchema.PROMPT_ID),
-                          posexplode(call_udf(BANDS_UDF, col("_hashes"))).as(new String[] {"band", "key"}));
+                          posexplode(bandKeys.apply(col("_hashes"))).as(new String[] {"band", "key"}));
               Dataset<Row> candidates =
                   keys.as("a")
                       .join(
@@ -110,41 +120,26 @@ public final class NgramNearDuplicates {
                       .persist(StorageLevel.MEMORY_AND_DISK());
               counts.put("candidate_pairs", candidates.count());
               Dataset<Row> similar =
-                  withSimilarity(candidates, vectors, JACCARD_UDF)
+                  withSimilarity(candidates, vectors, JACCARD)
                       .filter(col(NearDuplicatePairs.SIMILARITY).geq(settings.threshold()))
                       .persist(StorageLevel.MEMORY_AND_DISK());
               counts.put("minhash_pairs", similar.count());
               candidates.unpersist();
               return similar;
             });
-    return new NearDuplicatePairs(RemovedDuplicates.MINHASH, pairs, vectors, JACCARD_UDF);
+    return new NearDuplicatePairs(RemovedDuplicates.MINHASH, pairs, vectors, JACCARD);
   }
 
   /** {@code pairs} (src, dst, ...) with {@code similarity} of their vectors appended. */
-  static Dataset<Row> withSimilarity(Dataset<Row> pairs, Dataset<Row> vectors, String udf) {
+  static Dataset<Row> withSimilarity(
+      Dataset<Row> pairs, Dataset<Row> vectors, UserDefinedFunction similarity) {
     Dataset<Row> a = vectors.select(col(PromptSchema.PROMPT_ID).as("_a_id"), col(NearDuplicatePairs.VECTOR).as("_a_v"));
     Dataset<Row> b = vectors.select(col(PromptSchema.PROMPT_ID).as("_b_id"), col(NearDuplicatePairs.VECTOR).as("_b_v"));
     return pairs
         .join(a, pairs.col(ConnectedComponents.SRC).equalTo(a.col("_a_id")))
         .join(b, pairs.col(ConnectedComponents.DST).equalTo(b.col("_b_id")))
-        .withColumn(NearDuplicatePairs.SIMILARITY, call_udf(udf, col("_a_v"), col("_b_v")))
+        .withColumn(NearDuplicatePairs.SIMILARITY, similarity.apply(col("_a_v"), col("_b_v")))
         .drop("_a_id", "_a_v", "_b_id", "_b_v");
-  }
-
-  private static void register(SparkSession spark, Shingler shingler, int rows) {
-    spark.udf().register(
-        FEATURES_UDF,
-        (UDF1<String, Vector>) question -> features(shingler, question),
-        SQLDataTypes.VectorType());
-    spark.udf().register(
-        BANDS_UDF,
-        (UDF1<Seq<Vector>, long[]>) hashes -> MinHashBands.keys(signature(hashes), rows),
-        DataTypes.createArrayType(DataTypes.LongType, false));
-    spark.udf().register(
-        JACCARD_UDF,
-        (UDF2<Vector, Vector, Double>)
-            (a, b) -> Shingler.jaccard(((SparseVector) a).indices(), ((SparseVector) b).indices()),
-        DataTypes.DoubleType);
   }
 
   /** The question's shingles as a binary sparse vector, or null when it has none. */

@@ -1,8 +1,8 @@
 package org.orzspark.datasets.curate.filter;
 
-import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.udf;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +11,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -29,8 +30,6 @@ public final class PromptFilter {
   public static final StructType REMOVED_SCHEMA =
       PromptSchema.SCHEMA.add(REASON, DataTypes.StringType, false);
 
-  private static final String REASON_UDF = "orz_curate_filter_reason";
-
   /**
    * @param kept prompt rows
    * @param removed {@link #REMOVED_SCHEMA} rows
@@ -43,8 +42,8 @@ public final class PromptFilter {
   private PromptFilter() {}
 
   public static Outcome apply(Dataset<Row> prompts, List<PromptRule> rules) {
-    prompts.sparkSession().udf().register(
-        REASON_UDF, (UDF1<Row, String>) row -> reason(rules, PromptSchema.fromRow(row)), DataTypes.StringType);
+    UserDefinedFunction reasonOf =
+        udf((UDF1<Row, String>) row -> reason(rules, PromptSchema.fromRow(row)), DataTypes.StringType);
     Column[] columns = new Column[PromptSchema.SCHEMA.fieldNames().length];
     for (int i = 0; i < columns.length; i++) {
       columns[i] = col(PromptSchema.SCHEMA.fieldNames()[i]);
@@ -52,7 +51,7 @@ public final class PromptFilter {
     Dataset<Row> judged =
         prompts
             .select(columns)
-            .withColumn(REASON, call_udf(REASON_UDF, struct(columns)))
+            .withColumn(REASON, reasonOf.apply(struct(columns)))
             .persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> byReason = new LinkedHashMap<>();
     rules.forEach(rule -> byReason.put(rule.code(), 0L));
