@@ -62,7 +62,7 @@ public final class DedupCommand implements Callable<Integer> {
 
   @Option(
       names = "--embedding-model",
-      description = "Hugging Face model directory of the engine (Qwen2); enables embedding near-duplicates.")
+      description = "Hugging Face model directory of the engine (Qwen2) for embedding near-duplicates (default: none, no embedding stage).")
   String embeddingModel;
 
   @Option(
@@ -104,14 +104,17 @@ public final class DedupCommand implements Callable<Integer> {
    *     and the stages' counts
    * @param stageMillis wall time per stage
    * @param wallMillis wall time of the run
+   * @param executors executor processes registered at the end (0 in local mode: the driver runs tasks)
    */
-  public record Result(String output, Map<String, Long> counts, Map<String, Long> stageMillis, long wallMillis) {
+  public record Result(
+      String output, Map<String, Long> counts, Map<String, Long> stageMillis, long wallMillis, int executors) {
     public String describe() {
       return String.format(
-          "dedup: rows in %d, kept %d, removed exact %d, minhash %d, embedding %d (answer conflicts %d) in %.1f s -> %s%n"
-              + "  stages (ms): %s",
+          "dedup: rows in %d, kept %d, removed exact %d, minhash %d, embedding %d (answer conflicts %d) in %.1f s"
+              + " on %d executor(s) -> %s%n  stages (ms): %s",
           counts.get("rows_in"), counts.get("kept"), counts.get("removed_exact"), counts.get("removed_minhash"),
-          counts.get("removed_embedding"), counts.get("answer_conflicts"), wallMillis / 1000.0, output, stageMillis);
+          counts.get("removed_embedding"), counts.get("answer_conflicts"), wallMillis / 1000.0, executors, output,
+          stageMillis);
     }
   }
 
@@ -149,7 +152,12 @@ public final class DedupCommand implements Callable<Integer> {
       out.writeParquet(outcome.kept(), "");
       out.writeParquet(outcome.removed(), CurationSummary.REMOVED_FOLDER);
       Result result =
-          new Result(out.target(), outcome.counts(), outcome.stageMillis(), (System.nanoTime() - start) / 1_000_000);
+          new Result(
+              out.target(),
+              outcome.counts(),
+              outcome.stageMillis(),
+              (System.nanoTime() - start) / 1_000_000,
+              spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("input", input);
       summary.put("output", result.output());

@@ -46,7 +46,7 @@ public final class FilterCommand implements Callable<Integer> {
       description = "Rules, in the order they are tried: multiple-choice, proof, non-english, unverifiable, too-long (default: ${DEFAULT-VALUE}).")
   List<String> drop;
 
-  @Option(names = "--tokenizer", description = "Directory with tokenizer.json, for too-long.")
+  @Option(names = "--tokenizer", description = "Directory with tokenizer.json, for too-long (default: none; too-long needs it).")
   String tokenizer;
 
   @Option(

@@ -80,9 +80,10 @@ class PromptFilterTest {
     outcome.removed().select("reason", "question", "answer").show(30, 100, false);
     assertThat(outcome.removedByReason().get("non-english")).isZero();
     assertThat(outcome.removedByReason().get("proof")).isLessThanOrEqualTo(5);
-    // MATH500 has a few real multiple-choice problems (answers such as \text{(C)}); only those go
+    // MATH500 has three real multiple-choice problems (answers \text{(C)}, \text{(E)}, \text{(B)});
+    // only those go (letters in Asymptote code such as dot(A) or (A)--(B) are not options)
     assertThat(outcome.removed().filter("reason = 'multiple-choice'").collectAsList())
-        .isNotEmpty()
+        .hasSize(3)
         .allSatisfy(r -> assertThat(r.<String>getAs("answer")).matches("\\\\text\\{\\([A-E]\\)\\}|[A-E]"));
     assertThat(outcome.removedByReason().get("unverifiable")).isLessThanOrEqualTo(15);
     assertThat(outcome.kept().count()).isGreaterThanOrEqualTo(470);
