@@ -3,12 +3,11 @@ package org.orzspark.generation;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.stream.IntStream;
 
 /**
- * Draws one token per sequence: the model's next-token distribution is formed on the engine
- * ({@link #probabilities}), then a token is drawn in Java by inverse-CDF sampling with a given
- * uniform number ({@link #sample}).
+ * Draws one token per sequence: the model's next-token distribution is formed on the engine ({@link
+ * #probabilities}), then a token is drawn in Java by inverse-CDF sampling with a given uniform
+ * number ({@link #sample}).
  */
 public final class TokenSampler {
   private TokenSampler() {}
@@ -35,8 +34,8 @@ public final class TokenSampler {
    * Samples from {@code probabilities[offset, offset + vocab)} (a distribution from {@link
    * #probabilities}).
    *
-   * <p>Greedy (T = 0): the most likely token (lowest id among ties). Otherwise, with top-k only the k
-   * most likely tokens are kept, then with top-p the shortest most-likely-first prefix whose
+   * <p>Greedy (T = 0): the most likely token (lowest id among ties). Otherwise, with top-k only the
+   * k most likely tokens are kept, then with top-p the shortest most-likely-first prefix whose
    * renormalised mass reaches topP; the token is the first, in order (vocabulary order without
    * truncation, most likely first with it), whose cumulative mass exceeds u · (kept mass).
    *
@@ -54,14 +53,16 @@ public final class TokenSampler {
       return draw(probabilities, offset, argmax);
     }
     int[] order = candidates(probabilities, offset, vocab, params);
+    int count = order == null ? vocab : order.length;
     double kept = 0;
-    for (int token : order) {
-      kept += probabilities[offset + token];
+    for (int i = 0; i < count; i++) {
+      kept += probabilities[offset + (order == null ? i : order[i])];
     }
     double target = u * kept;
     double cumulative = 0;
     int chosen = -1;
-    for (int token : order) {
+    for (int i = 0; i < count; i++) {
+      int token = order == null ? i : order[i];
       float p = probabilities[offset + token];
       cumulative += p;
       if (p > 0) {
@@ -71,18 +72,21 @@ public final class TokenSampler {
         }
       }
     }
-    return draw(probabilities, offset, chosen < 0 ? order[0] : chosen);
+    return draw(probabilities, offset, chosen < 0 ? (order == null ? 0 : order[0]) : chosen);
   }
 
   private static Draw draw(float[] probabilities, int offset, int token) {
     return new Draw(token, (float) Math.log(probabilities[offset + token]));
   }
 
-  /** The tokens sampling may pick, in the order the cumulative mass is walked. */
+  /**
+   * The tokens sampling may pick, in the order the cumulative mass is walked; null for the whole
+   * vocabulary in id order (no truncation).
+   */
   private static int[] candidates(float[] p, int offset, int vocab, SamplingParams params) {
     boolean topK = params.topK() > 0 && params.topK() < vocab;
     if (!topK && params.topP() >= 1) {
-      return IntStream.range(0, vocab).toArray();
+      return null;
     }
     Integer[] sorted = new Integer[vocab];
     Arrays.setAll(sorted, i -> i);

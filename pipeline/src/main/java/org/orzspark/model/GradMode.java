@@ -16,7 +16,9 @@ public final class GradMode implements AutoCloseable {
     this.previous = previous;
   }
 
-  /** Switches autograd off in this thread until {@link #close()}, which restores the previous mode. */
+  /**
+   * Switches autograd off in this thread until {@link #close()}, which restores the previous mode.
+   */
   public static GradMode disabled() {
     // the native library loads with the engine; JniUtils before that fails to link
     Engine.getEngine("PyTorch");

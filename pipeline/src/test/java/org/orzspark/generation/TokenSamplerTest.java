@@ -45,8 +45,11 @@ class TokenSamplerTest {
   @Test
   void temperatureFlattensTheEngineDistributionAndZeroIsGreedy() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray logits = manager.create(new float[] {
-          (float) Math.log(1), (float) Math.log(2), (float) Math.log(3), (float) Math.log(4)});
+      NDArray logits =
+          manager.create(
+              new float[] {
+                (float) Math.log(1), (float) Math.log(2), (float) Math.log(3), (float) Math.log(4)
+              });
       assertThat(TokenSampler.probabilities(logits, 1).toFloatArray())
           .containsExactly(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, within(1e-6f));
       assertThat(TokenSampler.probabilities(logits, 0).toFloatArray())
@@ -54,8 +57,15 @@ class TokenSamplerTest {
       // T = 2: weights sqrt(1, 2, 3, 4) = 1, 1.414, 1.732, 2 (sum 6.146)
       double sum = 1 + Math.sqrt(2) + Math.sqrt(3) + 2;
       float[] hot = TokenSampler.probabilities(logits, 2).toFloatArray();
-      assertThat(hot).containsExactly(new float[] {(float) (1 / sum), (float) (Math.sqrt(2) / sum),
-          (float) (Math.sqrt(3) / sum), (float) (2 / sum)}, within(1e-6f));
+      assertThat(hot)
+          .containsExactly(
+              new float[] {
+                (float) (1 / sum),
+                (float) (Math.sqrt(2) / sum),
+                (float) (Math.sqrt(3) / sum),
+                (float) (2 / sum)
+              },
+              within(1e-6f));
       // token 0 holds 0.1627 of the mass: u = 0.15 still picks 0, u = 0.17 picks 1
       assertThat(TokenSampler.sample(hot, 0, 4, PLAIN, 0.15).token()).isEqualTo(0);
       assertThat(TokenSampler.sample(hot, 0, 4, PLAIN, 0.17).token()).isEqualTo(1);
@@ -87,7 +97,8 @@ class TokenSamplerTest {
   void sampleRandomIsAPureFunctionOfItsInputs() {
     double u = SampleRandom.uniform(42, "p-1", 3, 7);
     assertThat(u).isEqualTo(SampleRandom.uniform(42, "p-1", 3, 7)).isBetween(0.0, 1.0);
-    assertThat(u).isNotEqualTo(SampleRandom.uniform(43, "p-1", 3, 7))
+    assertThat(u)
+        .isNotEqualTo(SampleRandom.uniform(43, "p-1", 3, 7))
         .isNotEqualTo(SampleRandom.uniform(42, "p-2", 3, 7))
         .isNotEqualTo(SampleRandom.uniform(42, "p-1", 4, 7))
         .isNotEqualTo(SampleRandom.uniform(42, "p-1", 3, 8));
