@@ -8,11 +8,11 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * The stable id of a prompt: the first 16 hex digits (64 bits) of SHA-256 over the UTF-8 bytes of the
- * normalised question. Normalisation: Unicode NFKC, every run of whitespace (including line breaks
- * and U+2028) collapsed to one space, then trimmed. Case is kept ({@code X} and {@code x} are
- * different variables), and so is everything else, so two questions share an id exactly when they
- * differ only in Unicode form or spacing.
+ * The stable id of a prompt: the first 16 hex digits (64 bits) of SHA-256 over the UTF-8 bytes of
+ * the normalised question. Normalisation: Unicode NFKC, every run of whitespace (including line
+ * breaks and U+2028) collapsed to one space, then trimmed. Case is kept ({@code X} and {@code x}
+ * are different variables), and so is everything else, so two questions share an id exactly when
+ * they differ only in Unicode form or spacing.
  */
 public final class PromptId {
 

@@ -29,7 +29,8 @@ class PromptSchemaTest {
     SparkSession spark = SharedSpark.session();
     List<PromptRecord> records =
         List.of(
-            PromptRecord.of("Pick.\nA. x", "A", "gpqa", List.of("x", "y"), 0.5, Map.of("level", "3")),
+            PromptRecord.of(
+                "Pick.\nA. x", "A", "gpqa", List.of("x", "y"), 0.5, Map.of("level", "3")),
             PromptRecord.of("What is $\\frac{1}{2}$?", "\\frac12", "math", null, null, Map.of()));
     String path = dir.resolve("p").toString();
     PromptSchema.toDataFrame(spark, records).write().parquet(path);

@@ -8,13 +8,15 @@ class PromptTemplateTest {
 
   /** Paper Table 1, verbatim (ORZ-FACTS.md), with {{prompt}} = "What is 2+3?". */
   private static final String PAPER =
-      "A conversation between User and Assistant. The user asks a question, and the Assistant solves"
-          + " it. The assistant first thinks about the reasoning process in the mind and then provides"
-          + " the user with the answer. The reasoning process and answer are enclosed within <think>"
-          + " </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning process here"
-          + " </think> <answer> answer here </answer>. User: You must put your answer inside <answer>"
-          + " </answer> tags, i.e., <answer> answer here </answer>. And your final answer will be"
-          + " extracted automatically by the \\boxed{} tag. What is 2+3?\nAssistant: <think>";
+      "A conversation between User and Assistant. The user asks a question, and the Assistant"
+          + " solves it. The assistant first thinks about the reasoning process in the mind and"
+          + " then provides the user with the answer. The reasoning process and answer are enclosed"
+          + " within <think> </think> and <answer> </answer> tags, respectively, i.e., <think>"
+          + " reasoning process here </think> <answer> answer here </answer>. User: You must put"
+          + " your answer inside <answer> </answer> tags, i.e., <answer> answer here </answer>. And"
+          + " your final answer will be extracted automatically by the \\boxed{} tag. What is"
+          + " 2+3?\n"
+          + "Assistant: <think>";
 
   @Test
   void paperTemplateIsTable1Verbatim() {

@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print measured figures (throughput, latency, utilisation).",
-    subcommands = {BenchRolloutCommand.class, org.orzspark.jobs.curate.BenchCurateCommand.class})
+    subcommands = {
+      BenchRolloutCommand.class,
+      BenchVerifyCommand.class,
+      org.orzspark.jobs.curate.BenchCurateCommand.class,
+    })
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.generation.GeneratedSample;
@@ -17,7 +18,8 @@ import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Tokenizers;
-import org.orzspark.pretrain.ExactAnswerCheck;
+import org.orzspark.pretrain.OrzFormat;
+import org.orzspark.reward.extract.OrzAnswerExtractor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,12 +58,14 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
   long seed = 1;
 
-  @Option(names = "--temperature", description = "Sampling temperature (0: greedy). Default: "
-      + "${DEFAULT-VALUE}.")
+  @Option(
+      names = "--temperature",
+      description = "Sampling temperature (0: greedy). Default: " + "${DEFAULT-VALUE}.")
   double temperature = 1.0;
 
-  @Option(names = "--max-new-tokens", description = "Response length limit. Default: "
-      + "${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-new-tokens",
+      description = "Response length limit. Default: " + "${DEFAULT-VALUE}.")
   int maxNewTokens = 256;
 
   /** The responses to one question. */
@@ -85,7 +89,8 @@ public final class GenerateCommand implements Callable<Integer> {
         requests.add(new PromptRequest("prompt-" + i, prompt, 0, samples));
       }
       SamplingParams params =
-          SamplingParams.orz(maxNewTokens, policy.config().eosTokenIds()).withTemperature(temperature);
+          SamplingParams.orz(maxNewTokens, policy.config().eosTokenIds())
+              .withTemperature(temperature);
       List<GeneratedSample> generated =
           new Generator(policy, Tokenizers.decoder(tokenizer), seed).generate(requests, params);
       List<Answered> answered = new ArrayList<>();
@@ -102,9 +107,11 @@ public final class GenerateCommand implements Callable<Integer> {
       for (GeneratedSample sample : question.samples()) {
         out.printf(
             "--- sample %d: %s, %d tokens, %s, answer %s%n",
-            sample.sampleIndex(), sample.finishReason(), sample.tokens().length,
-            ExactAnswerCheck.isWellFormed(sample.text()) ? "well-formed" : "malformed",
-            ExactAnswerCheck.extractAnswer(sample.text()).orElse("(none)"));
+            sample.sampleIndex(),
+            sample.finishReason(),
+            sample.tokens().length,
+            OrzFormat.isWellFormed(sample.text()) ? "well-formed" : "malformed",
+            Objects.requireNonNullElse(OrzAnswerExtractor.fromResponse(sample.text()), "(none)"));
         out.println(sample.text());
       }
     }
@@ -115,12 +122,20 @@ public final class GenerateCommand implements Callable<Integer> {
       return List.of(questions.prompt);
     }
     Path file = questions.promptsFile;
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--prompts file not found: " + file.toAbsolutePath());
+    }
     if (Files.size(file) > MAX_PROMPTS_FILE_BYTES) {
       throw new IllegalArgumentException(
-          file + " is larger than " + MAX_PROMPTS_FILE_BYTES + " bytes; expected one question per line");
+          file
+              + " is larger than "
+              + MAX_PROMPTS_FILE_BYTES
+              + " bytes; expected one question per line");
     }
     List<String> lines =
-        Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            .filter(l -> !l.isBlank())
+            .toList();
     if (lines.isEmpty()) {
       throw new IllegalArgumentException(file + " holds no question");
     }

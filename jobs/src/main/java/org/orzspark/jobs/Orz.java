@@ -16,11 +16,13 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      PretrainBaseCommand.class,
+      GenerateCommand.class,
+      VerifyCommand.class,
+      ScoreCommand.class,
       PrepareCommand.class,
       SynthCommand.class,
       org.orzspark.jobs.cluster.ClusterCommand.class,
-      PretrainBaseCommand.class,
-      GenerateCommand.class,
       org.orzspark.jobs.curate.CurateCommand.class,
     })
 public final class Orz implements Runnable {

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  *
  * <pre>
  * DIR/part-*.parquet     accepted prompts (PromptSchema)
- * DIR/_quarantine/       rejected records (QuarantineTable): reason, detail, source file, position, original
+ * DIR/_quarantine/       rejected records (QuarantineTable): reason, detail, source file,
+ *                        position, original text
  * DIR/_summary.json      counts: read, written, quarantined by reason, per input
  * DIR/_SUCCESS
  * </pre>
@@ -42,7 +43,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "prepare",
     mixinStandardHelpOptions = true,
-    description = "Validate prompt files (ORZ JSON, ORZ eval JSON, JSONL, Parquet) into one prompt table.")
+    description =
+        "Validate prompt files (ORZ JSON, ORZ eval JSON, JSONL, Parquet) into one prompt table.")
 public final class PrepareCommand implements Callable<Integer> {
 
   static final String SUMMARY_FILE = "_summary.json";
@@ -64,7 +66,8 @@ public final class PrepareCommand implements Callable<Integer> {
       names = "--format",
       defaultValue = "auto",
       converter = InputFormatConverter.class,
-      description = "Input format: auto, orz, orz-eval, jsonl, parquet (default: ${DEFAULT-VALUE}).")
+      description =
+          "Input format: auto, orz, orz-eval, jsonl, parquet (default: ${DEFAULT-VALUE}).")
   InputFormat format;
 
   @Option(
@@ -122,7 +125,13 @@ public final class PrepareCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     SparkSession spark = SparkSession.builder().appName("orz prepare").getOrCreate();
     Result result =
-        run(spark, inputs, output, format, new PromptValidator.Limits(maxQuestionChars, maxAnswerChars), overwrite);
+        run(
+            spark,
+            inputs,
+            output,
+            format,
+            new PromptValidator.Limits(maxQuestionChars, maxAnswerChars),
+            overwrite);
     System.out.println(result.describe());
     return 0;
   }
@@ -138,17 +147,18 @@ public final class PrepareCommand implements Callable<Integer> {
       throws IOException {
     long start = System.nanoTime();
     spark.sparkContext().setJobGroup("prepare", "orz prepare: " + output, false);
-    PromptValidator validator = new PromptValidator(limits);
-    Map<String, Long> readPerInput = new LinkedHashMap<>();
-    for (String input : inputs) {
-      ReadResult read = PromptFiles.read(spark, input, format);
-      readPerInput.merge(input, (long) read.recordsRead(), Long::sum);
-      validator.addQuarantined(read.quarantined());
-      validator.addAll(read.parsed());
-    }
-    List<QuarantineEntry> quarantined = validator.quarantined();
+    // Opened first so that an existing output is reported before any input is read.
     try (AtomicOutput out =
         AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
+      PromptValidator validator = new PromptValidator(limits);
+      Map<String, Long> readPerInput = new LinkedHashMap<>();
+      for (String input : inputs) {
+        ReadResult read = PromptFiles.read(spark, input, format);
+        readPerInput.merge(input, (long) read.recordsRead(), Long::sum);
+        validator.addQuarantined(read.quarantined());
+        validator.addAll(read.parsed());
+      }
+      List<QuarantineEntry> quarantined = validator.quarantined();
       out.writeParquet(PromptSchema.toDataFrame(spark, validator.accepted()), "");
       out.writeParquet(QuarantineTable.toDataFrame(spark, quarantined), QuarantineTable.FOLDER);
       Result result =
@@ -174,7 +184,9 @@ public final class PrepareCommand implements Callable<Integer> {
   }
 
   private static List<InputCounts> perInput(
-      Map<String, Long> readPerInput, List<ParsedPrompt> accepted, List<QuarantineEntry> quarantined) {
+      Map<String, Long> readPerInput,
+      List<ParsedPrompt> accepted,
+      List<QuarantineEntry> quarantined) {
     Map<String, Long> written = new TreeMap<>();
     accepted.forEach(p -> written.merge(p.sourceFile(), 1L, Long::sum));
     Map<String, Long> rejected = new TreeMap<>();

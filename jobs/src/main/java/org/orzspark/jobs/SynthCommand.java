@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code orz synth}: generates synthetic reasoning prompts ({@link SyntheticTasks}) and writes them
- * as a prompt table (Parquet, {@link PromptSchema}), atomically with {@code _SUCCESS} last: the first
- * {@code count} distinct problems of the seed's stream ({@link SyntheticTasks#generateDistinct}), so
- * prompt ids are unique. Same families, count, seed and difficulty give the same table.
+ * as a prompt table (Parquet, {@link PromptSchema}), atomically with {@code _SUCCESS} last: the
+ * first {@code count} distinct problems of the seed's stream ({@link
+ * SyntheticTasks#generateDistinct}), so prompt ids are unique. Same families, count, seed and
+ * difficulty give the same table.
  */
 @Command(
     name = "synth",
@@ -37,16 +38,23 @@ public final class SynthCommand implements Callable<Integer> {
       description = "Task families, comma-separated (default: ${DEFAULT-VALUE}).")
   List<String> families;
 
-  @Option(names = "--count", defaultValue = "1000", description = "Number of prompts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--count",
+      defaultValue = "1000",
+      description = "Number of prompts (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
       names = "--difficulty",
       defaultValue = "1-3",
-      description = "Difficulty level or range within 1-3, e.g. 2 or 1-2 (default: ${DEFAULT-VALUE}).")
+      description =
+          "Difficulty level or range within 1-3, e.g. 2 or 1-2 (default: ${DEFAULT-VALUE}).")
   String difficulty;
 
   @Option(names = "--output", required = true, description = "Output folder (any Hadoop path).")
@@ -89,7 +97,8 @@ public final class SynthCommand implements Callable<Integer> {
       boolean overwrite)
       throws IOException {
     List<PromptRecord> records =
-        SyntheticTasks.generateDistinct(families, count, seed, minDifficulty, maxDifficulty).stream()
+        SyntheticTasks.generateDistinct(families, count, seed, minDifficulty, maxDifficulty)
+            .stream()
             .map(SyntheticTasks::fromProblem)
             .toList();
     Map<String, Long> byFamily = new TreeMap<>();
@@ -108,7 +117,9 @@ public final class SynthCommand implements Callable<Integer> {
     if (m.matches()) {
       int low = Integer.parseInt(m.group(1));
       int high = m.group(2) == null ? low : Integer.parseInt(m.group(2));
-      if (low >= SyntheticFamily.MIN_DIFFICULTY && high <= SyntheticFamily.MAX_DIFFICULTY && low <= high) {
+      if (low >= SyntheticFamily.MIN_DIFFICULTY
+          && high <= SyntheticFamily.MAX_DIFFICULTY
+          && low <= high) {
         return new int[] {low, high};
       }
     }

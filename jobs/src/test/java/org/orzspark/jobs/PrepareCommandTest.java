@@ -32,8 +32,12 @@ class PrepareCommandTest {
   private final SparkSession spark = SharedSpark.session();
 
   private static String orz(String question, String answer) {
-    return "[{\"from\":\"human\",\"value\":\"" + question + "\"},"
-        + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"" + answer + "\"}}]";
+    return "[{\"from\":\"human\",\"value\":\""
+        + question
+        + "\"},"
+        + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\""
+        + answer
+        + "\"}}]";
   }
 
   @Test
@@ -41,14 +45,17 @@ class PrepareCommandTest {
     Path train = dir.resolve("train.json");
     Files.writeString(
         train,
-        "[" + String.join(",",
-            orz("What is 1+1?", "2"),
-            orz("", "1"),
-            orz("What is 2+2?", ""),
-            "[{\"from\":\"human\",\"value\":\"no truth\"},{\"from\":\"assistant\"}]",
-            "[{\"from\":\"human\" \"value\":\"broken json\"}]",
-            orz("Find $\\\\frac{1}{2}$ of 4.", "2"),
-            orz("x".repeat(200), "1")) + "]");
+        "["
+            + String.join(
+                ",",
+                orz("What is 1+1?", "2"),
+                orz("", "1"),
+                orz("What is 2+2?", ""),
+                "[{\"from\":\"human\",\"value\":\"no truth\"},{\"from\":\"assistant\"}]",
+                "[{\"from\":\"human\" \"value\":\"broken json\"}]",
+                orz("Find $\\\\frac{1}{2}$ of 4.", "2"),
+                orz("x".repeat(200), "1"))
+            + "]");
     Path lines = dir.resolve("more.jsonl");
     Files.writeString(
         lines,
@@ -59,16 +66,32 @@ class PrepareCommandTest {
 
     PrepareCommand.Result result =
         PrepareCommand.run(
-            spark, List.of(train.toString(), lines.toString()), out, InputFormat.AUTO,
-            new PromptValidator.Limits(100, 10), false);
+            spark,
+            List.of(train.toString(), lines.toString()),
+            out,
+            InputFormat.AUTO,
+            new PromptValidator.Limits(100, 10),
+            false);
 
     assertThat(result.read()).isEqualTo(10);
     assertThat(result.written()).isEqualTo(3);
     assertThat(result.quarantinedByReason())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "empty_question", 1L, "empty_answer", 1L, "missing_field", 1L,
-                "malformed_json", 1L, "oversize", 1L, "duplicate_id", 1L, "broken_escape", 1L));
+                "empty_question",
+                1L,
+                "empty_answer",
+                1L,
+                "missing_field",
+                1L,
+                "malformed_json",
+                1L,
+                "oversize",
+                1L,
+                "duplicate_id",
+                1L,
+                "broken_escape",
+                1L));
     assertThat(result.read()).isEqualTo(result.written() + result.quarantined());
     assertThat(result.inputs())
         .containsExactly(
@@ -77,23 +100,34 @@ class PrepareCommandTest {
 
     List<PromptRecord> written =
         spark.read().parquet(out).collectAsList().stream().map(PromptSchema::fromRow).toList();
-    assertThat(written).extracting(PromptRecord::question)
+    assertThat(written)
+        .extracting(PromptRecord::question)
         .containsExactlyInAnyOrder("What is 1+1?", "Find $\\frac{1}{2}$ of 4.", "What is 3+3?");
-    assertThat(written).filteredOn(r -> r.question().equals("What is 3+3?"))
-        .singleElement().satisfies(r -> assertThat(r.source()).isEqualTo("more"));
+    assertThat(written)
+        .filteredOn(r -> r.question().equals("What is 3+3?"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.source()).isEqualTo("more"));
 
     List<Row> quarantine = spark.read().parquet(out + "/" + QuarantineTable.FOLDER).collectAsList();
     assertThat(quarantine).hasSize(7);
     Row duplicate =
-        quarantine.stream().filter(r -> r.getString(0).equals("duplicate_id")).findFirst().orElseThrow();
+        quarantine.stream()
+            .filter(r -> r.getString(0).equals("duplicate_id"))
+            .findFirst()
+            .orElseThrow();
     assertThat(duplicate.getString(2)).isEqualTo(lines.toString());
     assertThat(duplicate.getLong(3)).isEqualTo(1);
-    assertThat(duplicate.getString(4)).isEqualTo("{\"problem\":\"What  is 1+1?\",\"answer\":\"2\"}");
+    assertThat(duplicate.getString(4))
+        .isEqualTo("{\"problem\":\"What  is 1+1?\",\"answer\":\"2\"}");
     Row broken =
-        quarantine.stream().filter(r -> r.getString(0).equals("broken_escape")).findFirst().orElseThrow();
+        quarantine.stream()
+            .filter(r -> r.getString(0).equals("broken_escape"))
+            .findFirst()
+            .orElseThrow();
     assertThat(broken.getString(1)).contains("\\frac");
 
-    JsonNode summary = JsonMapper.builder().build().readTree(Path.of(out, "_summary.json").toFile());
+    JsonNode summary =
+        JsonMapper.builder().build().readTree(Path.of(out, "_summary.json").toFile());
     assertThat(summary.get("read").asLong()).isEqualTo(10);
     assertThat(summary.get("written").asLong()).isEqualTo(3);
     assertThat(summary.get("quarantined_by_reason").get("oversize").asLong()).isEqualTo(1);
@@ -105,12 +139,17 @@ class PrepareCommandTest {
     String out = dir.resolve("math500").toString();
     PrepareCommand.Result result =
         PrepareCommand.run(
-            spark, List.of(SharedData.resolve("data/eval/math500.json").toString()), out,
-            InputFormat.AUTO, PromptValidator.Limits.DEFAULT, false);
+            spark,
+            List.of(SharedData.resolve("data/eval/math500.json").toString()),
+            out,
+            InputFormat.AUTO,
+            PromptValidator.Limits.DEFAULT,
+            false);
     System.out.println(result.describe());
     assertThat(result.written()).isEqualTo(500);
     assertThat(result.quarantined()).isZero();
-    assertThat(spark.read().parquet(out).select(PromptSchema.PROMPT_ID).distinct().count()).isEqualTo(500);
+    assertThat(spark.read().parquet(out).select(PromptSchema.PROMPT_ID).distinct().count())
+        .isEqualTo(500);
   }
 
   @Test
@@ -135,7 +174,14 @@ class PrepareCommandTest {
   @Test
   void helpDocumentsEveryOptionWithItsDefault() {
     String usage = Orz.commandLine().getSubcommands().get("prepare").getUsageMessage();
-    assertThat(usage).contains("--input", "--output", "--format", "default: auto", "default: 16384",
-        "default: 1024", "--overwrite");
+    assertThat(usage)
+        .contains(
+            "--input",
+            "--output",
+            "--format",
+            "default: auto",
+            "default: 16384",
+            "default: 1024",
+            "--overwrite");
   }
 }

@@ -17,9 +17,29 @@ class PretrainBaseCommandTest {
   /** The {@code tiny} model for a handful of small steps: seconds. */
   static String[] quickArgs(Path output) {
     return new String[] {
-      "pretrain-base", "--output", output.toString(), "--seed", "3", "--train-problems", "64",
-      "--held-out-problems", "4", "--tokenizer-texts", "64", "--vocab-size", "320", "--steps", "6",
-      "--batch-size", "4", "--warmup-steps", "1", "--eval-max-new-tokens", "12", "--log-every", "3"
+      "pretrain-base",
+      "--output",
+      output.toString(),
+      "--seed",
+      "3",
+      "--train-problems",
+      "64",
+      "--held-out-problems",
+      "4",
+      "--tokenizer-texts",
+      "64",
+      "--vocab-size",
+      "320",
+      "--steps",
+      "6",
+      "--batch-size",
+      "4",
+      "--warmup-steps",
+      "1",
+      "--eval-max-new-tokens",
+      "12",
+      "--log-every",
+      "3"
     };
   }
 
@@ -46,7 +66,14 @@ class PretrainBaseCommandTest {
   @Test
   void smallSelectsTheTenMillionParameterShapeAndFamiliesSplitOnCommas(@TempDir Path dir) {
     BasePretrainer.Options options =
-        parse("pretrain-base", "--output", dir.toString(), "--config", "small", "--families", "arithmetic,counting")
+        parse(
+                "pretrain-base",
+                "--output",
+                dir.toString(),
+                "--config",
+                "small",
+                "--families",
+                "arithmetic,counting")
             .options();
     assertThat(options.architecture().hiddenSize()).isEqualTo(384);
     assertThat(options.families()).containsExactly("arithmetic", "counting");
@@ -59,6 +86,10 @@ class PretrainBaseCommandTest {
     commandLine.setOut(new PrintWriter(help));
     assertThat(commandLine.execute("pretrain-base", "--help")).isZero();
     assertThat(help.toString().replaceAll("\\s+", " "))
-        .contains("Default: tiny", "Default: 42", "Default: 0.45", "Default: [arithmetic, linear, comparison]");
+        .contains(
+            "Default: tiny",
+            "Default: 42",
+            "Default: 0.45",
+            "Default: [arithmetic, linear, comparison]");
   }
 }

@@ -38,10 +38,12 @@ class SynthCommandTest {
     List<PromptRecord> records = read(first);
     assertThat(records).hasSize(300);
     assertThat(records.stream().map(PromptRecord::promptId).distinct()).hasSize(300);
-    assertThat(records).allSatisfy(r -> {
-      assertThat(r.source()).isEqualTo("synth/" + r.metadata().get("family"));
-      assertThat(r.metadata()).containsEntry("difficulty", "1");
-    });
+    assertThat(records)
+        .allSatisfy(
+            r -> {
+              assertThat(r.source()).isEqualTo("synth/" + r.metadata().get("family"));
+              assertThat(r.metadata()).containsEntry("difficulty", "1");
+            });
 
     String again = dir.resolve("b").toString();
     SynthCommand.run(spark, List.of("linear", "comparison"), 300, 7, 1, 1, again, false);
@@ -62,7 +64,8 @@ class SynthCommandTest {
     assertThat(records.stream().map(r -> r.metadata().get("difficulty")).distinct())
         .containsExactlyInAnyOrder("1", "2", "3");
     CommandLine synth = Orz.commandLine().getSubcommands().get("synth");
-    assertThat(synth.getCommandSpec().findOption("--families").defaultValue()).isEqualTo(SyntheticFamily.ids());
+    assertThat(synth.getCommandSpec().findOption("--families").defaultValue())
+        .isEqualTo(SyntheticFamily.ids());
     assertThat(synth.getUsageMessage()).contains("default: 1000", "default: 42", "default: 1-3");
   }
 
@@ -82,8 +85,9 @@ class SynthCommandTest {
   void impossibleCountsFailWithAClearMessage() {
     String out = dir.resolve("small").toString();
     // "Is a greater than b?" has fewer than 10,000 distinct questions.
-    assertThatThrownBy(() -> SynthCommand.run(spark, List.of("comparison"), 10_000, 1, 1, 1, out, false))
+    assertThatThrownBy(
+            () -> SynthCommand.run(spark, List.of("comparison"), 10_000, 1, 1, 1, out, false))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("distinct problems");
+        .hasMessageContaining("distinct comparison problems");
   }
 }

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -60,13 +61,14 @@ public final class BasePretrainer {
   private static final long INIT_STREAM = 4;
   private static final long SAMPLING_STREAM = 5;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * Every size and setting of a run.
    *
-   * @param architecture model shape (e.g. {@link Qwen2Config#named}); its vocabulary size and special
-   *     token ids are replaced by the trained tokenizer's
+   * @param architecture model shape (e.g. {@link Qwen2Config#named}); its vocabulary size and
+   *     special token ids are replaced by the trained tokenizer's
    * @param seed the one seed every random choice derives from
    * @param families synthetic task families of the corpus and of the held-out set
    * @param minDifficulty lowest synthetic difficulty (1..3)
@@ -126,10 +128,15 @@ public final class BasePretrainer {
   /** One point of the loss curve: the mean loss of the steps since the previous point. */
   public record LossPoint(int step, double loss) {}
 
-  /** What a run produced. */
+  /**
+   * What a run produced.
+   *
+   * @param config the trained model's architecture (vocabulary and EOS from the tokenizer)
+   */
   public record Result(
       Path output,
       Options options,
+      Qwen2Config config,
       long parameters,
       int vocabSize,
       Map<SolutionStyle, Integer> corpusStyles,
@@ -156,7 +163,8 @@ public final class BasePretrainer {
     long start = System.nanoTime();
     Path target = output.toAbsolutePath().normalize();
     if (Files.exists(target)) {
-      throw new IllegalArgumentException("output already exists: " + target + " (choose a new directory)");
+      throw new IllegalArgumentException(
+          "output already exists: " + target + " (choose a new directory)");
     }
     Files.createDirectories(target.getParent());
     Path work = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
@@ -174,11 +182,15 @@ public final class BasePretrainer {
       throws IOException {
     List<SyntheticProblem> problems =
         SyntheticTasks.generate(
-            options.families(), options.trainProblems(), options.seed(),
-            options.minDifficulty(), options.maxDifficulty());
+            options.families(),
+            options.trainProblems(),
+            options.seed(),
+            options.minDifficulty(),
+            options.maxDifficulty());
     List<SyntheticProblem> heldOut = heldOut(options, problems);
     List<PretrainCorpus.Example> corpus =
-        PretrainCorpus.build(problems, options.corruptedShare(), Seeds.derive(options.seed(), CORPUS_STREAM));
+        PretrainCorpus.build(
+            problems, options.corruptedShare(), Seeds.derive(options.seed(), CORPUS_STREAM));
     Map<SolutionStyle, Integer> styles = new EnumMap<>(SolutionStyle.class);
     corpus.forEach(example -> styles.merge(example.style(), 1, Integer::sum));
     progress.printf(
@@ -188,15 +200,22 @@ public final class BasePretrainer {
     Path assets = work.resolve("assets");
     BpeVocabulary vocabulary =
         BpeTrainer.train(
-            corpus.stream().limit(options.tokenizerTexts()).map(e -> e.prompt() + e.completion()).toList(),
+            corpus.stream()
+                .limit(options.tokenizerTexts())
+                .map(e -> e.prompt() + e.completion())
+                .toList(),
             BpeTrainer.Options.withProjectTokens(options.vocabSize()));
     TokenizerFiles.write(vocabulary, assets);
     int eos = vocabulary.addedTokenId(SpecialTokens.END_OF_TEXT);
     writeGenerationConfig(assets.resolve(GENERATION_CONFIG_FILE), eos, options.evalMaxNewTokens());
-    progress.printf("tokenizer: %d ids (%d merges)%n", vocabulary.size(), vocabulary.merges().size());
+    progress.printf(
+        "tokenizer: %d ids (%d merges)%n", vocabulary.size(), vocabulary.merges().size());
 
     Qwen2Config config =
-        options.architecture().withVocabSize(vocabulary.size()).withSpecialTokens(null, List.of(eos));
+        options
+            .architecture()
+            .withVocabSize(vocabulary.size())
+            .withSpecialTokens(null, List.of(eos));
     try (HuggingFaceTokenizer tokenizer = Tokenizers.load(assets);
         NDManager manager = NDManager.newBaseManager();
         PolicyModel model =
@@ -205,27 +224,48 @@ public final class BasePretrainer {
       List<CompletionBatch.Sequence> sequences = tokenize(tokenizer, corpus, eos);
       progress.printf(
           "model: %d layers, width %d, %,d parameters; %d sequences, mean length %.1f tokens%n",
-          config.numHiddenLayers(), config.hiddenSize(), config.parameterCount(), sequences.size(),
+          config.numHiddenLayers(),
+          config.hiddenSize(),
+          config.parameterCount(),
+          sequences.size(),
           sequences.stream().mapToInt(CompletionBatch.Sequence::length).average().orElse(0));
 
       Training training = train(model, sequences, options, progress);
 
       HeldOutEvaluator evaluator =
-          new HeldOutEvaluator(model, tokenizer, options.evalMaxNewTokens(),
+          new HeldOutEvaluator(
+              model,
+              tokenizer,
+              options.evalMaxNewTokens(),
               Seeds.derive(options.seed(), SAMPLING_STREAM));
       HeldOutEvaluator.Evaluation sampled = evaluator.evaluate(heldOut, 1.0);
       HeldOutEvaluator.Evaluation greedy = evaluator.evaluate(heldOut, 0.0);
       progress.printf(
-          "held out (%d problems): sampled T=1 accuracy %.1f%% format %.1f%%; greedy accuracy %.1f%% format %.1f%%%n",
-          heldOut.size(), 100 * sampled.accuracy(), 100 * sampled.formatRate(),
-          100 * greedy.accuracy(), 100 * greedy.formatRate());
+          "held out (%d problems): sampled T=1 accuracy %.1f%% format %.1f%% by family %s;"
+              + " greedy accuracy %.1f%% format %.1f%% by family %s%n",
+          heldOut.size(),
+          100 * sampled.accuracy(),
+          100 * sampled.formatRate(),
+          percentages(sampled.accuracyByFamily()),
+          100 * greedy.accuracy(),
+          100 * greedy.formatRate(),
+          percentages(greedy.accuracyByFamily()));
 
       Path modelDir = work.resolve("model");
       model.save(modelDir);
       Result result =
           new Result(
-              target, options, config.parameterCount(), vocabulary.size(), styles, training.lossCurve(),
-              training.tokensPerSecond(), training.seconds(), sampled, greedy,
+              target,
+              options,
+              config,
+              config.parameterCount(),
+              vocabulary.size(),
+              styles,
+              training.lossCurve(),
+              training.tokensPerSecond(),
+              training.seconds(),
+              sampled,
+              greedy,
               (System.nanoTime() - start) / 1e9);
       JSON.writeValue(modelDir.resolve(REPORT_FILE).toFile(), report(result));
       Files.createFile(modelDir.resolve(SUCCESS_FILE));
@@ -233,13 +273,15 @@ public final class BasePretrainer {
     }
   }
 
-  /** Held-out problems: a separate seed stream, minus any question the corpus contains. */
+  /** Held-out problems: a separate seed stream, distinct questions, none of them in the corpus. */
   static List<SyntheticProblem> heldOut(Options options, List<SyntheticProblem> training) {
     Set<String> seen = new HashSet<>();
     training.forEach(p -> seen.add(p.question()));
     return SyntheticTasks.generate(
-            options.families(), 2 * options.heldOutProblems(),
-            Seeds.derive(options.seed(), HELD_OUT_STREAM), options.minDifficulty(),
+            options.families(),
+            2 * options.heldOutProblems(),
+            Seeds.derive(options.seed(), HELD_OUT_STREAM),
+            options.minDifficulty(),
             options.maxDifficulty())
         .stream()
         .filter(p -> seen.add(p.question()))
@@ -250,9 +292,11 @@ public final class BasePretrainer {
   private static List<CompletionBatch.Sequence> tokenize(
       HuggingFaceTokenizer tokenizer, List<PretrainCorpus.Example> corpus, int eos) {
     Encoding[] prompts =
-        tokenizer.batchEncode(corpus.stream().map(PretrainCorpus.Example::prompt).toList(), false, false);
+        tokenizer.batchEncode(
+            corpus.stream().map(PretrainCorpus.Example::prompt).toList(), false, false);
     Encoding[] completions =
-        tokenizer.batchEncode(corpus.stream().map(PretrainCorpus.Example::completion).toList(), false, false);
+        tokenizer.batchEncode(
+            corpus.stream().map(PretrainCorpus.Example::completion).toList(), false, false);
     List<CompletionBatch.Sequence> sequences = new ArrayList<>(corpus.size());
     for (int i = 0; i < corpus.size(); i++) {
       int[] completion = toInts(completions[i].getIds());
@@ -274,11 +318,17 @@ public final class BasePretrainer {
   private record Training(List<LossPoint> lossCurve, double tokensPerSecond, double seconds) {}
 
   private static Training train(
-      PolicyModel model, List<CompletionBatch.Sequence> sequences, Options options, PrintStream progress) {
+      PolicyModel model,
+      List<CompletionBatch.Sequence> sequences,
+      Options options,
+      PrintStream progress) {
     CompletionTrainer.Schedule schedule =
         new CompletionTrainer.Schedule(
-            options.learningRate(), options.warmupSteps(), options.steps(),
-            options.finalLearningRateFraction(), options.maxGradNorm());
+            options.learningRate(),
+            options.warmupSteps(),
+            options.steps(),
+            options.finalLearningRateFraction(),
+            options.maxGradNorm());
     var learningRates = CompletionTrainer.learningRates(schedule);
     SplittableRandom order = new SplittableRandom(Seeds.derive(options.seed(), ORDER_STREAM));
     int[] permutation = permutation(sequences.size(), order);
@@ -308,8 +358,13 @@ public final class BasePretrainer {
           curve.add(new LossPoint(step, windowLoss / windowSteps));
           progress.println(
               TrainingProgress.line(
-                  step, options.steps(), windowLoss / windowSteps,
-                  learningRates.getNewValue(step), stepResult.gradNorm(), tokens / elapsed, elapsed));
+                  step,
+                  options.steps(),
+                  windowLoss / windowSteps,
+                  learningRates.getNewValue(step),
+                  stepResult.gradNorm(),
+                  tokens / elapsed,
+                  elapsed));
           windowLoss = 0;
           windowSteps = 0;
         }
@@ -317,6 +372,15 @@ public final class BasePretrainer {
     }
     double seconds = (System.nanoTime() - begin) / 1e9;
     return new Training(curve, tokens / seconds, seconds);
+  }
+
+  private static String percentages(Map<String, Double> shares) {
+    StringBuilder out = new StringBuilder();
+    shares.forEach(
+        (name, share) ->
+            out.append(out.length() == 0 ? "" : " ")
+                .append(String.format(Locale.ROOT, "%s %.0f%%", name, 100 * share)));
+    return out.toString();
   }
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
@@ -334,7 +398,8 @@ public final class BasePretrainer {
     return order;
   }
 
-  private static void writeGenerationConfig(Path file, int eos, int maxNewTokens) throws IOException {
+  private static void writeGenerationConfig(Path file, int eos, int maxNewTokens)
+      throws IOException {
     ObjectNode config = JSON.createObjectNode();
     config.putNull("bos_token_id");
     config.put("eos_token_id", eos);
@@ -357,13 +422,16 @@ public final class BasePretrainer {
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.delete(path);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

@@ -30,7 +30,11 @@ public record CompletionBatch(TokenBatch tokens, float[] lossMask, int lossToken
       rows[r] = new int[sequence.length()];
       System.arraycopy(sequence.prompt(), 0, rows[r], 0, sequence.prompt().length);
       System.arraycopy(
-          sequence.completion(), 0, rows[r], sequence.prompt().length, sequence.completion().length);
+          sequence.completion(),
+          0,
+          rows[r],
+          sequence.prompt().length,
+          sequence.completion().length);
       realTokens += rows[r].length;
     }
     TokenBatch batch = TokenBatch.padded(rows);

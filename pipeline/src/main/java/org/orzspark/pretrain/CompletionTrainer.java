@@ -26,16 +26,25 @@ public final class CompletionTrainer implements AutoCloseable {
   /**
    * @param learningRate peak learning rate, reached after {@code warmupSteps}
    * @param warmupSteps linear warm-up from 0
-   * @param totalSteps steps of the run; the cosine reaches {@code learningRate * finalFraction} here
+   * @param totalSteps steps of the run; the cosine reaches {@code learningRate * finalFraction}
+   *     here
    * @param finalFraction the last step's learning rate relative to the peak
    * @param maxGradNorm gradients are scaled down when their global L2 norm exceeds this
    */
   public record Schedule(
-      double learningRate, int warmupSteps, int totalSteps, double finalFraction, double maxGradNorm) {
+      double learningRate,
+      int warmupSteps,
+      int totalSteps,
+      double finalFraction,
+      double maxGradNorm) {
     public Schedule {
-      if (!(learningRate > 0) || warmupSteps < 0 || totalSteps <= warmupSteps || !(maxGradNorm > 0)) {
+      if (!(learningRate > 0)
+          || warmupSteps < 0
+          || totalSteps <= warmupSteps
+          || !(maxGradNorm > 0)) {
         throw new IllegalArgumentException(
-            "invalid schedule: need learningRate > 0, 0 <= warmupSteps < totalSteps, maxGradNorm > 0: "
+            "invalid schedule: need learningRate > 0, 0 <= warmupSteps < totalSteps, maxGradNorm >"
+                + " 0: "
                 + this);
       }
     }
@@ -107,9 +116,11 @@ public final class CompletionTrainer implements AutoCloseable {
   private double globalGradNorm() {
     double sumOfSquares = 0;
     for (Pair<String, Parameter> parameter : model.parameters()) {
+      // Results attach to the gradient's manager, the model's: close every one.
       try (NDArray gradient = parameter.getValue().getArray().getGradient();
-          NDArray squares = gradient.square().sum()) {
-        sumOfSquares += squares.getFloat();
+          NDArray squares = gradient.square();
+          NDArray sum = squares.sum()) {
+        sumOfSquares += sum.getFloat();
       }
     }
     return Math.sqrt(sumOfSquares);

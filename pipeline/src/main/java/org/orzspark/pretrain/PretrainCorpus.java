@@ -23,7 +23,8 @@ public final class PretrainCorpus {
    */
   public record Example(String prompt, String completion, SolutionStyle style, String answer) {}
 
-  public static List<Example> build(List<SyntheticProblem> problems, double corruptedShare, long seed) {
+  public static List<Example> build(
+      List<SyntheticProblem> problems, double corruptedShare, long seed) {
     if (!(corruptedShare >= 0 && corruptedShare <= 1)) {
       throw new IllegalArgumentException("corrupted share must be in [0, 1]: " + corruptedShare);
     }

@@ -42,12 +42,14 @@ public final class WorkedSolutions {
       List<String> steps, String answer, SolutionStyle style, SplittableRandom random) {
     return switch (style) {
       case CORRECT -> new Written(formatted(steps, answer), style);
-      case WRONG_INTERMEDIATE -> carryWrongIntermediate(steps, answer, random)
-          .map(carried -> new Written(formatted(carried.steps(), carried.answer()), style))
-          .orElseGet(() -> write(steps, answer, SolutionStyle.ANSWER_OFF, random));
-      case ANSWER_OFF -> offByALittle(answer, random)
-          .map(off -> new Written(formatted(steps, off), style))
-          .orElseGet(() -> write(steps, answer, SolutionStyle.UNFORMATTED, random));
+      case WRONG_INTERMEDIATE ->
+          carryWrongIntermediate(steps, answer, random)
+              .map(carried -> new Written(formatted(carried.steps(), carried.answer()), style))
+              .orElseGet(() -> write(steps, answer, SolutionStyle.ANSWER_OFF, random));
+      case ANSWER_OFF ->
+          offByALittle(answer, random)
+              .map(off -> new Written(formatted(steps, off), style))
+              .orElseGet(() -> write(steps, answer, SolutionStyle.UNFORMATTED, random));
       case BROKEN_TAG -> new Written(brokenTag(formatted(steps, answer), random), style);
       case UNFORMATTED -> new Written(unformatted(steps, answer, random), style);
     };
@@ -76,7 +78,8 @@ public final class WorkedSolutions {
     }
     Matcher fraction = FRACTION.matcher(answer);
     if (fraction.matches()) {
-      BigInteger numerator = new BigInteger(fraction.group(1)).add(BigInteger.valueOf(offset(random)));
+      BigInteger numerator =
+          new BigInteger(fraction.group(1)).add(BigInteger.valueOf(offset(random)));
       return Optional.of(numerator + "/" + fraction.group(2));
     }
     return switch (answer) {
@@ -94,8 +97,8 @@ public final class WorkedSolutions {
   /**
    * Moves the result of one intermediate step by ±1..5 and recomputes every later {@code a op b =
    * c} step that consumes it (each result is consumed once, by the first later step naming it), so
-   * the final answer is wrong in the way a slip early in a calculation makes it wrong. Empty when no
-   * intermediate result reaches the answer through such steps (e.g. the chain passes a step of
+   * the final answer is wrong in the way a slip early in a calculation makes it wrong. Empty when
+   * no intermediate result reaches the answer through such steps (e.g. the chain passes a step of
    * another shape, or a division stops being exact).
    */
   static Optional<Carried> carryWrongIntermediate(

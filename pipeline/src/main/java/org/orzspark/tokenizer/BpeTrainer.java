@@ -37,10 +37,15 @@ public final class BpeTrainer {
       int floor = ByteLevelAlphabet.SIZE + addedTokens.size();
       if (vocabSize < floor) {
         throw new IllegalArgumentException(
-            "vocabSize " + vocabSize + " is below 256 byte tokens + " + addedTokens.size() + " added tokens");
+            "vocabSize "
+                + vocabSize
+                + " is below 256 byte tokens + "
+                + addedTokens.size()
+                + " added tokens");
       }
       if (minPairFrequency < 1) {
-        throw new IllegalArgumentException("minPairFrequency must be >= 1, got " + minPairFrequency);
+        throw new IllegalArgumentException(
+            "minPairFrequency must be >= 1, got " + minPairFrequency);
       }
     }
 
@@ -106,7 +111,8 @@ public final class BpeTrainer {
     Pattern cut =
         addedTokens.isEmpty()
             ? null
-            : Pattern.compile(addedTokens.stream().map(Pattern::quote).collect(Collectors.joining("|")));
+            : Pattern.compile(
+                addedTokens.stream().map(Pattern::quote).collect(Collectors.joining("|")));
     Map<String, Long> counts = new HashMap<>();
     for (String text : texts) {
       String[] pieces = cut == null ? new String[] {text} : cut.split(text);
@@ -158,7 +164,9 @@ public final class BpeTrainer {
     return byLeft != 0 ? byLeft : symbols.get((int) a).compareTo(symbols.get((int) b));
   }
 
-  /** {@code word} with every non-overlapping {@code left right}, scanned left to right, replaced. */
+  /**
+   * {@code word} with every non-overlapping {@code left right}, scanned left to right, replaced.
+   */
   static int[] applyMerge(int[] word, int left, int right, int merged) {
     int[] out = new int[word.length];
     int n = 0;

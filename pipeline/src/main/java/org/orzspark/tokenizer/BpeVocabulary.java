@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A trained byte-level BPE tokenizer: the BPE tokens in id order (the 256 byte characters first, then
- * one per merge that produced a new string), the merges in rank order (rank = index; lower merges
- * first when encoding), and the added tokens, whose ids follow the BPE tokens.
+ * A trained byte-level BPE tokenizer: the BPE tokens in id order (the 256 byte characters first,
+ * then one per merge that produced a new string), the merges in rank order (rank = index; lower
+ * merges first when encoding), and the added tokens, whose ids follow the BPE tokens.
  *
- * @param tokens BPE token strings over the {@link ByteLevelAlphabet}; token {@code i} has id {@code i}
+ * @param tokens BPE token strings over the {@link ByteLevelAlphabet}; token {@code i} has id {@code
+ *     i}
  * @param merges merge rules in the order they were learned
- * @param addedTokens tokens matched verbatim before BPE; token {@code j} has id {@code tokens.size() + j}
+ * @param addedTokens tokens matched verbatim before BPE; token {@code j} has id {@code
+ *     tokens.size() + j}
  */
 public record BpeVocabulary(List<String> tokens, List<Merge> merges, List<String> addedTokens) {
 
@@ -37,7 +39,8 @@ public record BpeVocabulary(List<String> tokens, List<Merge> merges, List<String
   public int addedTokenId(String token) {
     int index = addedTokens.indexOf(token);
     if (index < 0) {
-      throw new IllegalArgumentException("Not an added token: " + token + "; added: " + addedTokens);
+      throw new IllegalArgumentException(
+          "Not an added token: " + token + "; added: " + addedTokens);
     }
     return tokens.size() + index;
   }

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
  * byte string becomes a string over a 256-character alphabet and no input is ever unknown.
  *
  * <p>Printable Latin-1 bytes ({@code '!'..'~'}, {@code '¡'..'¬'}, {@code '®'..'ÿ'}) map to
- * themselves; the remaining 68 bytes (controls, space, soft hyphen) map, in byte order, to
- * {@code U+0100, U+0101, ...}. Hence the space byte {@code 0x20} becomes {@code 'Ġ'} (U+0120).
+ * themselves; the remaining 68 bytes (controls, space, soft hyphen) map, in byte order, to {@code
+ * U+0100, U+0101, ...}. Hence the space byte {@code 0x20} becomes {@code 'Ġ'} (U+0120).
  */
 public final class ByteLevelAlphabet {
 

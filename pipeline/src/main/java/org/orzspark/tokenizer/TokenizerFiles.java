@@ -9,11 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a {@link BpeVocabulary} as the Hugging Face tokenizer files ({@code tokenizer.json}, {@code
- * tokenizer_config.json}) in the layout Qwen2/Qwen3 use: NFC normaliser, the Qwen2 split regex then
- * {@code ByteLevel} (no prefix space), a BPE model with vocab and merges, {@code ByteLevel} decoder,
- * and the added tokens. DJL's {@code HuggingFaceTokenizer} (see {@code org.orzspark.model.Tokenizers})
- * and {@code transformers} read them.
+ * Writes a {@link BpeVocabulary} as the Hugging Face tokenizer files ({@code tokenizer.json},
+ * {@code tokenizer_config.json}) in the layout Qwen2/Qwen3 use: NFC normaliser, the Qwen2 split
+ * regex then {@code ByteLevel} (no prefix space), a BPE model with vocab and merges, {@code
+ * ByteLevel} decoder, and the added tokens. DJL's {@code HuggingFaceTokenizer} (see {@code
+ * org.orzspark.model.Tokenizers}) and {@code transformers} read them.
  */
 public final class TokenizerFiles {
 

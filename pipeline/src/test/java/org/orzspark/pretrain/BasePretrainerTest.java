@@ -15,13 +15,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.datasets.synth.SyntheticProblem;
+import org.orzspark.datasets.synth.SyntheticTasks;
 import org.orzspark.model.ModelCheckpoint;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
 import org.orzspark.model.Tokenizers;
 import org.orzspark.tokenizer.SpecialTokens;
 
-/** A micro pre-training run end to end: corpus, tokenizer, training, evaluation, output directory. */
+/**
+ * A micro pre-training run end to end: corpus, tokenizer, training, evaluation, output directory.
+ */
 class BasePretrainerTest {
 
   /** Width 32, one layer; 40 steps of 8 sequences take seconds. */
@@ -29,8 +33,24 @@ class BasePretrainerTest {
     Qwen2Config micro =
         new Qwen2Config(1, 32, 64, 1, 2, 1, 512, 10000.0, 1e-6, true, null, List.of(), "float32");
     return new BasePretrainer.Options(
-        micro, seed, List.of("arithmetic", "comparison"), 1, 2, 300, 12, 0.45, 400, 300,
-        40, 8, 3e-3, 4, 0.1, 1.0, 24, 10);
+        micro,
+        seed,
+        List.of("arithmetic", "comparison"),
+        1,
+        2,
+        300,
+        12,
+        0.45,
+        400,
+        300,
+        40,
+        8,
+        3e-3,
+        4,
+        0.1,
+        1.0,
+        24,
+        10);
   }
 
   @TempDir static Path dir;
@@ -42,14 +62,18 @@ class BasePretrainerTest {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     result =
         BasePretrainer.run(
-            microOptions(5), dir.resolve("base"), new PrintStream(console, true, StandardCharsets.UTF_8));
+            microOptions(5),
+            dir.resolve("base"),
+            new PrintStream(console, true, StandardCharsets.UTF_8));
     progress = console.toString(StandardCharsets.UTF_8);
   }
 
   @Test
   void trainingLowersTheLossAndPrintsProgress() {
     assertThat(result.finalLoss()).isLessThan(result.firstLoss() * 0.8);
-    assertThat(result.lossCurve()).extracting(BasePretrainer.LossPoint::step).containsExactly(1, 10, 20, 30, 40);
+    assertThat(result.lossCurve())
+        .extracting(BasePretrainer.LossPoint::step)
+        .containsExactly(1, 10, 20, 30, 40);
     assertThat(progress).contains("step 40/40", "tok/s", "eta", "held out (12 problems)");
     assertThat(result.trainTokensPerSecond()).isPositive();
   }
@@ -63,6 +87,7 @@ class BasePretrainerTest {
       assertThat(evaluation.accuracy()).isBetween(0.0, 1.0);
       assertThat(evaluation.formatRate()).isBetween(0.0, 1.0);
       assertThat(evaluation.meanResponseTokens()).isBetween(1.0, 24.0);
+      assertThat(evaluation.accuracyByFamily()).containsOnlyKeys("arithmetic", "comparison");
     }
   }
 
@@ -71,8 +96,13 @@ class BasePretrainerTest {
     Path out = dir.resolve("base");
     assertThat(out.resolve(BasePretrainer.SUCCESS_FILE)).exists();
     for (String file :
-        List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
-            "generation_config.json", BasePretrainer.REPORT_FILE)) {
+        List.of(
+            "config.json",
+            "model.safetensors",
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "generation_config.json",
+            BasePretrainer.REPORT_FILE)) {
       assertThat(out.resolve(file)).isRegularFile();
     }
     ModelCheckpoint checkpoint = ModelCheckpoint.read(out);
@@ -95,7 +125,10 @@ class BasePretrainerTest {
   @Test
   void theSameSeedGivesTheSameWeights(@TempDir Path other) throws Exception {
     BasePretrainer.Result again =
-        BasePretrainer.run(microOptions(5), other.resolve("base"), new PrintStream(PrintStream.nullOutputStream()));
+        BasePretrainer.run(
+            microOptions(5),
+            other.resolve("base"),
+            new PrintStream(PrintStream.nullOutputStream()));
 
     assertThat(Files.readAllBytes(other.resolve("base/model.safetensors")))
         .isEqualTo(Files.readAllBytes(dir.resolve("base/model.safetensors")));
@@ -105,9 +138,27 @@ class BasePretrainerTest {
   }
 
   @Test
+  void heldOutQuestionsAreDistinctAndNotInTheCorpus() {
+    BasePretrainer.Options options = microOptions(5);
+    List<SyntheticProblem> training =
+        SyntheticTasks.generate(options.families(), options.trainProblems(), options.seed(), 1, 2);
+    List<SyntheticProblem> heldOut = BasePretrainer.heldOut(options, training);
+
+    assertThat(heldOut).hasSize(options.heldOutProblems());
+    assertThat(heldOut)
+        .extracting(SyntheticProblem::question)
+        .doesNotHaveDuplicates()
+        .doesNotContainAnyElementsOf(training.stream().map(SyntheticProblem::question).toList());
+  }
+
+  @Test
   void refusesAnExistingOutputBeforeDoingAnyWork() {
     assertThatThrownBy(
-            () -> BasePretrainer.run(microOptions(5), dir.resolve("base"), new PrintStream(PrintStream.nullOutputStream())))
+            () ->
+                BasePretrainer.run(
+                    microOptions(5),
+                    dir.resolve("base"),
+                    new PrintStream(PrintStream.nullOutputStream())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("output already exists");
   }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.synth.SyntheticProblem;
 import org.orzspark.datasets.synth.SyntheticTasks;
+import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.verify.VerifyOptions;
 
 class PretrainCorpusTest {
 
@@ -21,7 +23,8 @@ class PretrainCorpusTest {
     List<PretrainCorpus.Example> corpus = PretrainCorpus.build(PROBLEMS, 0.45, 3);
 
     assertThat(PretrainCorpus.build(PROBLEMS, 0.45, 3)).isEqualTo(corpus);
-    assertThat(PretrainCorpus.build(PROBLEMS.subList(0, 50), 0.45, 3)).isEqualTo(corpus.subList(0, 50));
+    assertThat(PretrainCorpus.build(PROBLEMS.subList(0, 50), 0.45, 3))
+        .isEqualTo(corpus.subList(0, 50));
     assertThat(PretrainCorpus.build(PROBLEMS, 0.45, 4)).isNotEqualTo(corpus);
   }
 
@@ -37,8 +40,10 @@ class PretrainCorpusTest {
     // ~200 wrong-intermediate draws, but only multi-step arithmetic chains carry an error to the
     // answer (a quarter of the families); the rest fall back to an answer off by a little.
     assertThat(counts.get(SolutionStyle.WRONG_INTERMEDIATE)).isBetween(20, 100);
-    assertThat(counts.get(SolutionStyle.ANSWER_OFF)).isGreaterThan(counts.get(SolutionStyle.UNFORMATTED));
-    assertThat(PretrainCorpus.build(PROBLEMS, 0.0, 9)).allMatch(e -> e.style() == SolutionStyle.CORRECT);
+    assertThat(counts.get(SolutionStyle.ANSWER_OFF))
+        .isGreaterThan(counts.get(SolutionStyle.UNFORMATTED));
+    assertThat(PretrainCorpus.build(PROBLEMS, 0.0, 9))
+        .allMatch(e -> e.style() == SolutionStyle.CORRECT);
   }
 
   @Test
@@ -46,11 +51,14 @@ class PretrainCorpusTest {
     for (PretrainCorpus.Example example : PretrainCorpus.build(PROBLEMS.subList(0, 400), 0.5, 1)) {
       assertThat(example.prompt()).endsWith("Assistant: <think>");
       assertThat(example.completion()).startsWith(" ");
-      assertThat(ExactAnswerCheck.isWellFormed(example.completion())).isEqualTo(example.style().wellFormed());
+      assertThat(OrzFormat.isWellFormed(example.completion()))
+          .isEqualTo(example.style().wellFormed());
       if (example.style().wellFormed()) {
-        assertThat(ExactAnswerCheck.isCorrect(example.completion(), example.answer()))
+        assertThat(
+                OrzReward.score(
+                    example.completion(), example.answer(), true, VerifyOptions.DEFAULTS))
             .as(example.completion())
-            .isEqualTo(example.style().answerCorrect());
+            .isEqualTo(example.style().answerCorrect() ? 1f : 0f);
       }
     }
     assertThat(PretrainCorpus.build(PROBLEMS.subList(0, 1), 0, 1).get(0).prompt())

@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.verify.VerifyOptions;
 
 class WorkedSolutionsTest {
 
@@ -23,7 +25,8 @@ class WorkedSolutionsTest {
   void aWrongIntermediateIsCarriedThroughToTheAnswer() {
     for (long seed = 0; seed < 50; seed++) {
       WorkedSolutions.Carried carried =
-          WorkedSolutions.carryWrongIntermediate(TWO_STEPS, "14", new SplittableRandom(seed)).orElseThrow();
+          WorkedSolutions.carryWrongIntermediate(TWO_STEPS, "14", new SplittableRandom(seed))
+              .orElseThrow();
       Matcher first = Pattern.compile("3 \\+ 4 = (-?\\d+)").matcher(carried.steps().get(0));
       assertThat(first.matches()).isTrue();
       long wrong = Long.parseLong(first.group(1));
@@ -40,7 +43,8 @@ class WorkedSolutionsTest {
     boolean sawNegative = false;
     for (long seed = 0; seed < 50; seed++) {
       WorkedSolutions.Carried carried =
-          WorkedSolutions.carryWrongIntermediate(steps, "11", new SplittableRandom(seed)).orElseThrow();
+          WorkedSolutions.carryWrongIntermediate(steps, "11", new SplittableRandom(seed))
+              .orElseThrow();
       long wrong = Long.parseLong(carried.steps().get(0).substring("2 - 3 = ".length()));
       String operand = wrong < 0 ? "(" + wrong + ")" : Long.toString(wrong);
       assertThat(carried.steps().get(1)).isEqualTo("10 - " + operand + " = " + (10 - wrong));
@@ -53,8 +57,11 @@ class WorkedSolutionsTest {
   @Test
   void noCarryWhenTheChainPassesAStepOfAnotherShapeOrThereIsOneStep() {
     List<String> modular = List.of("23 * 17 = 391", "391 = 5 * 78 + 1", "The remainder is 1");
-    assertThat(WorkedSolutions.carryWrongIntermediate(modular, "1", new SplittableRandom(1))).isEmpty();
-    assertThat(WorkedSolutions.carryWrongIntermediate(List.of("3 + 4 = 7"), "7", new SplittableRandom(1)))
+    assertThat(WorkedSolutions.carryWrongIntermediate(modular, "1", new SplittableRandom(1)))
+        .isEmpty();
+    assertThat(
+            WorkedSolutions.carryWrongIntermediate(
+                List.of("3 + 4 = 7"), "7", new SplittableRandom(1)))
         .isEmpty();
   }
 
@@ -77,10 +84,13 @@ class WorkedSolutionsTest {
   void flawsThatCannotApplyFallBackToTheNearestStyle() {
     SplittableRandom random = new SplittableRandom(5);
     assertThat(
-            WorkedSolutions.write(List.of("3 + 4 = 7"), "7", SolutionStyle.WRONG_INTERMEDIATE, random)
+            WorkedSolutions.write(
+                    List.of("3 + 4 = 7"), "7", SolutionStyle.WRONG_INTERMEDIATE, random)
                 .style())
         .isEqualTo(SolutionStyle.ANSWER_OFF);
-    assertThat(WorkedSolutions.write(List.of("so x + 1"), "x + 1", SolutionStyle.ANSWER_OFF, random).style())
+    assertThat(
+            WorkedSolutions.write(List.of("so x + 1"), "x + 1", SolutionStyle.ANSWER_OFF, random)
+                .style())
         .isEqualTo(SolutionStyle.UNFORMATTED);
   }
 
@@ -89,12 +99,15 @@ class WorkedSolutionsTest {
     List<String> steps = List.of("5 + 6 = 11", "11 - 4 = 7", "7 * 3 = 21");
     for (SolutionStyle style : SolutionStyle.values()) {
       for (long seed = 0; seed < 40; seed++) {
-        WorkedSolutions.Written written = WorkedSolutions.write(steps, "21", style, new SplittableRandom(seed));
+        WorkedSolutions.Written written =
+            WorkedSolutions.write(steps, "21", style, new SplittableRandom(seed));
         assertThat(written.style()).isEqualTo(style);
         String completion = written.completion();
-        assertThat(ExactAnswerCheck.isWellFormed(completion)).as(completion).isEqualTo(style.wellFormed());
+        assertThat(OrzFormat.isWellFormed(completion)).as(completion).isEqualTo(style.wellFormed());
         if (style.wellFormed()) {
-          assertThat(ExactAnswerCheck.isCorrect(completion, "21")).as(completion).isEqualTo(style.answerCorrect());
+          assertThat(OrzReward.score(completion, "21", true, VerifyOptions.DEFAULTS))
+              .as(completion)
+              .isEqualTo(style.answerCorrect() ? 1f : 0f);
         } else {
           // Only the format is broken: the correct answer is still written.
           assertThat(completion).contains("21");

@@ -55,10 +55,13 @@ class BpeTrainerTest {
         .containsOnly(entry("x", 2L), entry("y", 1L));
 
     BpeVocabulary vocabulary =
-        BpeTrainer.train(List.of("<think> hi </think>"), BpeTrainer.Options.withProjectTokens(BASE + 7));
+        BpeTrainer.train(
+            List.of("<think> hi </think>"), BpeTrainer.Options.withProjectTokens(BASE + 7));
     assertThat(vocabulary.tokens()).noneMatch(token -> token.contains("think"));
-    assertThat(vocabulary.addedTokenId(SpecialTokens.END_OF_TEXT)).isEqualTo(vocabulary.tokens().size());
-    assertThat(vocabulary.addedTokenId(SpecialTokens.ANSWER_CLOSE)).isEqualTo(vocabulary.size() - 1);
+    assertThat(vocabulary.addedTokenId(SpecialTokens.END_OF_TEXT))
+        .isEqualTo(vocabulary.tokens().size());
+    assertThat(vocabulary.addedTokenId(SpecialTokens.ANSWER_CLOSE))
+        .isEqualTo(vocabulary.size() - 1);
   }
 
   @Test

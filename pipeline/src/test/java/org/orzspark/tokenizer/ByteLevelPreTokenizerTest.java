@@ -28,7 +28,8 @@ class ByteLevelPreTokenizerTest {
   @Test
   void wordsConcatenateBackToTheText() {
     for (String text :
-        List.of("", " ", "x^2 - 3x + 2 = 0", "Ünïcödé 数学 123", "tabs\tand\r\nlines\n\n", "a'LL 'd")) {
+        List.of(
+            "", " ", "x^2 - 3x + 2 = 0", "Ünïcödé 数学 123", "tabs\tand\r\nlines\n\n", "a'LL 'd")) {
       assertThat(String.join("", ByteLevelPreTokenizer.split(text))).isEqualTo(text);
     }
   }

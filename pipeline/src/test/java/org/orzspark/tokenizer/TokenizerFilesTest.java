@@ -68,7 +68,8 @@ class TokenizerFilesTest {
       long[] ids = tokenizer.encode(text).getIds();
 
       assertThat(tokenizer.decode(ids, false)).isEqualTo(text);
-      assertThat(tokenizer.decode(ids, true)).isEqualTo(text.replace(SpecialTokens.END_OF_TEXT, ""));
+      assertThat(tokenizer.decode(ids, true))
+          .isEqualTo(text.replace(SpecialTokens.END_OF_TEXT, ""));
       assertThat(java.util.Arrays.stream(ids).max().getAsLong()).isLessThan(vocabulary.size());
     }
   }
@@ -99,10 +100,13 @@ class TokenizerFilesTest {
 
   @Test
   void trainingIsDeterministicDownToTheFileBytes(@TempDir Path other) throws Exception {
-    TokenizerFiles.write(BpeTrainer.train(corpus(), BpeTrainer.Options.withProjectTokens(400)), other);
+    TokenizerFiles.write(
+        BpeTrainer.train(corpus(), BpeTrainer.Options.withProjectTokens(400)), other);
 
-    for (String file : List.of(TokenizerFiles.TOKENIZER_JSON, TokenizerFiles.TOKENIZER_CONFIG_JSON)) {
-      assertThat(Files.readAllBytes(other.resolve(file))).isEqualTo(Files.readAllBytes(dir.resolve(file)));
+    for (String file :
+        List.of(TokenizerFiles.TOKENIZER_JSON, TokenizerFiles.TOKENIZER_CONFIG_JSON)) {
+      assertThat(Files.readAllBytes(other.resolve(file)))
+          .isEqualTo(Files.readAllBytes(dir.resolve(file)));
     }
   }
 }

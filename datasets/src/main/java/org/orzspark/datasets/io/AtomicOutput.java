@@ -98,7 +98,10 @@ public final class AtomicOutput implements AutoCloseable {
     }
   }
 
-  /** Renames the temp folder to the target (replacing it when allowed), then writes {@code _SUCCESS}. */
+  /**
+   * Renames the temp folder to the target (replacing it when allowed), then writes {@code
+   * _SUCCESS}.
+   */
   public void commit() throws IOException {
     if (committed) {
       throw new IllegalStateException("already committed: " + target);

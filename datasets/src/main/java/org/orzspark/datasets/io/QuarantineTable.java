@@ -16,7 +16,10 @@ import org.orzspark.datasets.read.QuarantineEntry;
  */
 public final class QuarantineTable {
 
-  /** Folder of the quarantine inside an output folder (hidden from Spark's readers by the underscore). */
+  /**
+   * Folder of the quarantine inside an output folder (hidden from Spark's readers by the
+   * underscore).
+   */
   public static final String FOLDER = "_quarantine";
 
   public static final StructType SCHEMA =

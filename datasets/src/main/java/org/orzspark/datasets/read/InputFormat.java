@@ -43,14 +43,18 @@ public enum InputFormat {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "unknown input format '" + id + "'; valid: "
-                        + Arrays.stream(values()).map(InputFormat::id).collect(Collectors.joining(", "))));
+                    "unknown input format '"
+                        + id
+                        + "'; valid: "
+                        + Arrays.stream(values())
+                            .map(InputFormat::id)
+                            .collect(Collectors.joining(", "))));
   }
 
   /**
    * The format of a file from its first bytes: {@code PAR1} is Parquet; a JSON array whose first
-   * element is an array is ORZ training data, one whose first element is an object is ORZ eval data;
-   * text starting with an object is JSON Lines.
+   * element is an array is ORZ training data, one whose first element is an object is ORZ eval
+   * data; text starting with an object is JSON Lines.
    *
    * @param head the file's first bytes (a few hundred are plenty)
    * @throws IllegalArgumentException when none of these matches
@@ -75,14 +79,17 @@ public enum InputFormat {
       }
     }
     throw new IllegalArgumentException(
-        "cannot detect the format of " + fileName + " from its start '"
+        "cannot detect the format of "
+            + fileName
+            + " from its start '"
             + text.substring(first, Math.min(text.length(), first + 20))
             + "'; give --format explicitly");
   }
 
   private static int nextNonBlank(String text, int from) {
     int i = from;
-    while (i < text.length() && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == '\uFEFF')) {
+    while (i < text.length()
+        && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == '\uFEFF')) {
       i++;
     }
     return i;

@@ -5,12 +5,12 @@ import java.util.List;
 
 /**
  * Cuts the text of a top-level JSON array into the texts of its elements without parsing them, so
- * that each element is parsed on its own and a syntax error stays inside its element (a JSON
- * parser cannot resume after an error). The scan tracks only strings (with backslash escapes) and
- * bracket depth; whether an element is valid JSON is for the parser to say.
+ * that each element is parsed on its own and a syntax error stays inside its element (a JSON parser
+ * cannot resume after an error). The scan tracks only strings (with backslash escapes) and bracket
+ * depth; whether an element is valid JSON is for the parser to say.
  *
- * <p>For valid JSON the cut is exact. For broken JSON it is best effort: an unbalanced bracket or an
- * unterminated string makes the element that contains it run to the end of the text, which the
+ * <p>For valid JSON the cut is exact. For broken JSON it is best effort: an unbalanced bracket or
+ * an unterminated string makes the element that contains it run to the end of the text, which the
  * parser then rejects, so nothing is lost.
  */
 final class JsonArraySplitter {
@@ -28,7 +28,9 @@ final class JsonArraySplitter {
 
   private JsonArraySplitter() {}
 
-  /** @throws IllegalArgumentException if the text does not start with {@code [} (after whitespace) */
+  /**
+   * @throws IllegalArgumentException if the text does not start with {@code [} (after whitespace)
+   */
   static Split split(String text) {
     int pos = skipWhitespace(text, 0);
     if (pos >= text.length() || text.charAt(pos) != '[') {

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads the JSON input formats from text. Every record is parsed on its own by Jackson (strict:
- * duplicate keys, trailing tokens and raw control characters inside strings are errors), so a broken
- * record becomes one quarantine entry and the rest of the file is still read.
+ * duplicate keys, trailing tokens and raw control characters inside strings are errors), so a
+ * broken record becomes one quarantine entry and the rest of the file is still read.
  */
 public final class JsonPromptReader {
 
@@ -27,7 +27,8 @@ public final class JsonPromptReader {
   private JsonPromptReader() {}
 
   /**
-   * @param format {@link InputFormat#ORZ}, {@link InputFormat#ORZ_EVAL} or {@link InputFormat#JSONL}
+   * @param format {@link InputFormat#ORZ}, {@link InputFormat#ORZ_EVAL} or {@link
+   *     InputFormat#JSONL}
    * @param sourceFile the file's name as reported in quarantine entries
    * @param source the {@code source} value of its prompts
    * @param text the file's content
@@ -84,7 +85,8 @@ public final class JsonPromptReader {
     List<QuarantineEntry> quarantined = new ArrayList<>();
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+      String line =
+          lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
       if (!line.isBlank()) {
         parse(sourceFile, source, i + 1, line, mapper, parsed, quarantined);
       }
@@ -109,7 +111,11 @@ public final class JsonPromptReader {
     } catch (JsonProcessingException e) {
       quarantined.add(
           new QuarantineEntry(
-              QuarantineReason.MALFORMED_JSON, e.getOriginalMessage(), sourceFile, position, original));
+              QuarantineReason.MALFORMED_JSON,
+              e.getOriginalMessage(),
+              sourceFile,
+              position,
+              original));
     } catch (MalformedRecordException e) {
       quarantined.add(
           new QuarantineEntry(e.reason(), e.getMessage(), sourceFile, position, original));

@@ -35,7 +35,11 @@ final class OrzEvalFormat implements RecordMapper {
     String question = JsonFields.text(user, "value", "prompt[0]");
     String answer = JsonFields.text(node, "final_answer", "record");
     return PromptRecord.of(
-        question, answer, source, choices(node.get("choices")), null,
+        question,
+        answer,
+        source,
+        choices(node.get("choices")),
+        null,
         JsonFields.extras(node, KNOWN));
   }
 

@@ -29,7 +29,8 @@ final class OrzTrainingFormat implements RecordMapper {
           QuarantineReason.MISSING_FIELD, "turn 1: field \"ground_truth\" is missing");
     }
     String answer =
-        JsonFields.text(JsonFields.object(groundTruth, "turn 1 ground_truth"), "value", "ground_truth");
+        JsonFields.text(
+            JsonFields.object(groundTruth, "turn 1 ground_truth"), "value", "ground_truth");
     return PromptRecord.of(question, answer, source, null, null, Map.of());
   }
 }

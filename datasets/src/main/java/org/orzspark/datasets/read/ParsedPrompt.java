@@ -10,7 +10,8 @@ import org.orzspark.datasets.PromptRecord;
  * @param lineOrIndex see {@link QuarantineEntry#lineOrIndex()}
  * @param original the record's original text
  */
-public record ParsedPrompt(PromptRecord record, String sourceFile, long lineOrIndex, String original) {
+public record ParsedPrompt(
+    PromptRecord record, String sourceFile, long lineOrIndex, String original) {
 
   QuarantineEntry quarantine(QuarantineReason reason, String detail) {
     return new QuarantineEntry(reason, detail, sourceFile, lineOrIndex, original);

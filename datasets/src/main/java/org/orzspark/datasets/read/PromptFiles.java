@@ -43,7 +43,10 @@ public final class PromptFiles {
     FileStatus status = fs.getFileStatus(hadoopPath);
     InputFormat resolved = format;
     if (format == InputFormat.AUTO) {
-      resolved = status.isDirectory() ? InputFormat.PARQUET : InputFormat.detect(head(fs, hadoopPath), path);
+      resolved =
+          status.isDirectory()
+              ? InputFormat.PARQUET
+              : InputFormat.detect(head(fs, hadoopPath), path);
     }
     if (resolved == InputFormat.PARQUET) {
       return readParquet(spark, path);
@@ -84,7 +87,10 @@ public final class PromptFiles {
     for (String required : List.of(PromptSchema.QUESTION, PromptSchema.ANSWER)) {
       if (!DataTypes.StringType.equals(columns.get(required))) {
         throw new IllegalArgumentException(
-            path + ": Parquet input needs a string column '" + required + "'; schema is "
+            path
+                + ": Parquet input needs a string column '"
+                + required
+                + "'; schema is "
                 + frame.schema().simpleString());
       }
     }
@@ -92,7 +98,12 @@ public final class PromptFiles {
       DataType actual = columns.get(expected.name());
       if (actual != null && !actual.sameType(expected.dataType())) {
         throw new IllegalArgumentException(
-            path + ": column '" + expected.name() + "' is " + actual.simpleString() + ", expected "
+            path
+                + ": column '"
+                + expected.name()
+                + "' is "
+                + actual.simpleString()
+                + ", expected "
                 + expected.dataType().simpleString());
       }
     }
@@ -112,8 +123,10 @@ public final class PromptFiles {
                 QuarantineReason.MISSING_FIELD, missing + " is null", path, i, original));
         continue;
       }
-      String id = present(row, columns, PromptSchema.PROMPT_ID) ? row.getAs(PromptSchema.PROMPT_ID) : null;
-      String source = present(row, columns, PromptSchema.SOURCE) ? row.getAs(PromptSchema.SOURCE) : null;
+      String id =
+          present(row, columns, PromptSchema.PROMPT_ID) ? row.getAs(PromptSchema.PROMPT_ID) : null;
+      String source =
+          present(row, columns, PromptSchema.SOURCE) ? row.getAs(PromptSchema.SOURCE) : null;
       List<String> choices =
           present(row, columns, PromptSchema.CHOICES)
               ? row.getList(row.fieldIndex(PromptSchema.CHOICES))

@@ -18,7 +18,10 @@ public final class PromptValidator {
 
   /** Size limits in characters (UTF-16 units). */
   public record Limits(int maxQuestionChars, int maxAnswerChars) {
-    /** 16,384 question characters (about 4k tokens, twice the paper's 2,048-token prompt limit); 1,024 for answers. */
+    /**
+     * 16,384 question characters (about 4k tokens, twice the paper's 2,048-token prompt limit);
+     * 1,024 for answers.
+     */
     public static final Limits DEFAULT = new Limits(16_384, 1_024);
   }
 
@@ -80,14 +83,18 @@ public final class PromptValidator {
       return Optional.of(
           prompt.quarantine(
               QuarantineReason.OVERSIZE,
-              "question has " + r.question().length() + " characters, limit "
+              "question has "
+                  + r.question().length()
+                  + " characters, limit "
                   + limits.maxQuestionChars()));
     }
     if (r.answer().length() > limits.maxAnswerChars()) {
       return Optional.of(
           prompt.quarantine(
               QuarantineReason.OVERSIZE,
-              "answer has " + r.answer().length() + " characters, limit "
+              "answer has "
+                  + r.answer().length()
+                  + " characters, limit "
                   + limits.maxAnswerChars()));
     }
     List<String> choices = r.choices() == null ? List.of() : r.choices();
@@ -102,7 +109,11 @@ public final class PromptValidator {
     Optional<QuarantineEntry> defect =
         defect("question", r.question(), prompt)
             .or(() -> defect("answer", r.answer(), prompt))
-            .or(() -> choices.stream().flatMap(c -> defect("choice", c, prompt).stream()).findFirst());
+            .or(
+                () ->
+                    choices.stream()
+                        .flatMap(c -> defect("choice", c, prompt).stream())
+                        .findFirst());
     if (defect.isPresent()) {
       return defect;
     }
@@ -122,8 +133,15 @@ public final class PromptValidator {
       return Optional.of(
           prompt.quarantine(
               QuarantineReason.DUPLICATE_ID,
-              "prompt_id " + r.promptId() + " already read from " + first.sourceFile() + " at "
-                  + first.lineOrIndex() + " (" + answers + ")"));
+              "prompt_id "
+                  + r.promptId()
+                  + " already read from "
+                  + first.sourceFile()
+                  + " at "
+                  + first.lineOrIndex()
+                  + " ("
+                  + answers
+                  + ")"));
     }
     return Optional.empty();
   }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum QuarantineReason {
   /** Not parseable as JSON (syntax error, truncated file, duplicate key). */
   MALFORMED_JSON,
-  /** Valid JSON of the wrong shape: a field has the wrong type, an unexpected role or turn count. */
+  /**
+   * Valid JSON of the wrong shape: a field has the wrong type, an unexpected role or turn count.
+   */
   WRONG_SHAPE,
   /** A required field (question or answer) is absent or null. */
   MISSING_FIELD,
@@ -17,11 +19,16 @@ public enum QuarantineReason {
    * feed followed by {@code rac}, {@code \t}imes a tab followed by {@code imes}.
    */
   BROKEN_ESCAPE,
-  /** A control character other than tab, line feed or carriage return, or U+FFFD (undecodable bytes). */
+  /**
+   * A control character other than tab, line feed or carriage return, or U+FFFD (undecodable
+   * bytes).
+   */
   INVALID_CHARACTER,
   /** Question, answer or a choice longer than the configured limit. */
   OVERSIZE,
-  /** The same {@code prompt_id} (normalised question) as an earlier record; the first one is kept. */
+  /**
+   * The same {@code prompt_id} (normalised question) as an earlier record; the first one is kept.
+   */
   DUPLICATE_ID,
   /** A Parquet row whose {@code prompt_id} is not the id of its question. */
   ID_MISMATCH;

@@ -1,6 +1,5 @@
 package org.orzspark.datasets.read;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,14 +15,5 @@ public record ReadResult(List<ParsedPrompt> parsed, List<QuarantineEntry> quaran
 
   public int recordsRead() {
     return parsed.size() + quarantined.size();
-  }
-
-  /** Both results, this one's records first. */
-  public ReadResult plus(ReadResult other) {
-    List<ParsedPrompt> p = new ArrayList<>(parsed);
-    p.addAll(other.parsed);
-    List<QuarantineEntry> q = new ArrayList<>(quarantined);
-    q.addAll(other.quarantined);
-    return new ReadResult(p, q);
   }
 }

@@ -8,13 +8,13 @@ import java.util.Set;
  * Finds characters in a question or answer that mean the text was damaged upstream. Pure: reports,
  * never repairs.
  *
- * <p>A <b>broken escape</b> is LaTeX whose backslash met a JSON escape letter: {@code "\frac"} written
- * into JSON unescaped decodes to a form feed followed by {@code rac}. It is recognised as one of the
- * control characters that JSON escapes produce ({@code \b \f \n \r \t}) followed by letters that,
- * with the escape letter in front, spell a LaTeX command. Form feed and backspace never belong in a
- * question, so they count anywhere; tab, line feed and carriage return are ordinary whitespace in
- * prose and code listings, so they count only inside math ({@code $...$}, {@code \[...\]}, {@code
- * \(...\)}), where {@code 5 <TAB>imes 5} cannot be meant.
+ * <p>A <b>broken escape</b> is LaTeX whose backslash met a JSON escape letter: {@code "\frac"}
+ * written into JSON unescaped decodes to a form feed followed by {@code rac}. It is recognised as
+ * one of the control characters that JSON escapes produce ({@code \b \f \n \r \t}) followed by
+ * letters that, with the escape letter in front, spell a LaTeX command. Form feed and backspace
+ * never belong in a question, so they count anywhere; tab, line feed and carriage return are
+ * ordinary whitespace in prose and code listings, so they count only inside math ({@code $...$},
+ * {@code \[...\]}, {@code \(...\)}), where {@code 5 <TAB>imes 5} cannot be meant.
  *
  * <p>An <b>invalid character</b> is any other control character than tab, line feed and carriage
  * return, or U+FFFD, the replacement for bytes that were not valid UTF-8.
@@ -29,20 +29,83 @@ public final class TextDefects {
 
   private static final Map<Character, String> NAMES =
       Map.of(
-          '\b', "backspace", '\f', "form feed", '\n', "line feed", '\r', "carriage return",
-          '\t', "tab");
+          '\b',
+          "backspace",
+          '\f',
+          "form feed",
+          '\n',
+          "line feed",
+          '\r',
+          "carriage return",
+          '\t',
+          "tab");
 
   /** LaTeX commands that start with a JSON escape letter (b, f, n, r, t). */
   private static final Set<String> COMMANDS =
       Set.of(
-          "bar", "begin", "beta", "big", "bigcap", "bigcup", "bigg", "bigl", "bigr", "binom",
-          "bmod", "boldsymbol", "bot", "boxed", "breve", "bullet", "backslash",
-          "fbox", "flat", "forall", "frac", "frown",
-          "nabla", "ne", "neg", "neq", "newline", "nexists", "ngeq", "ni", "nleq", "nmid",
-          "not", "notin", "nsubseteq", "nu",
-          "rangle", "rbrace", "rceil", "rfloor", "rho", "right", "rightarrow", "rm", "root",
-          "tan", "tanh", "tau", "tbinom", "text", "textbf", "textit", "textrm", "textstyle",
-          "texttt", "tfrac", "therefore", "theta", "tilde", "times", "to", "top", "triangle",
+          "bar",
+          "begin",
+          "beta",
+          "big",
+          "bigcap",
+          "bigcup",
+          "bigg",
+          "bigl",
+          "bigr",
+          "binom",
+          "bmod",
+          "boldsymbol",
+          "bot",
+          "boxed",
+          "breve",
+          "bullet",
+          "backslash",
+          "fbox",
+          "flat",
+          "forall",
+          "frac",
+          "frown",
+          "nabla",
+          "ne",
+          "neg",
+          "neq",
+          "newline",
+          "nexists",
+          "ngeq",
+          "ni",
+          "nleq",
+          "nmid",
+          "not",
+          "notin",
+          "nsubseteq",
+          "nu",
+          "rangle",
+          "rbrace",
+          "rceil",
+          "rfloor",
+          "rho",
+          "right",
+          "rightarrow",
+          "rm",
+          "root",
+          "tan",
+          "tanh",
+          "tau",
+          "tbinom",
+          "text",
+          "textbf",
+          "textit",
+          "textrm",
+          "textstyle",
+          "texttt",
+          "tfrac",
+          "therefore",
+          "theta",
+          "tilde",
+          "times",
+          "to",
+          "top",
+          "triangle",
           "triangleq");
 
   private TextDefects() {}
@@ -77,8 +140,15 @@ public final class TextDefects {
           return Optional.of(
               new Defect(
                   QuarantineReason.BROKEN_ESCAPE,
-                  NAMES.get(c) + " before '" + command.substring(1) + "' at offset " + i
-                      + ": the JSON escape \\" + escape + " of LaTeX \\" + command
+                  NAMES.get(c)
+                      + " before '"
+                      + command.substring(1)
+                      + "' at offset "
+                      + i
+                      + ": the JSON escape \\"
+                      + escape
+                      + " of LaTeX \\"
+                      + command
                       + " was decoded as a control character"));
         }
       }

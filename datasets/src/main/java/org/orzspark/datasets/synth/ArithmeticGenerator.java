@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * Multi-step integer arithmetic. The expression is a random tree, printed with the parentheses that
- * its evaluation order needs and solved one operation per step in post-order. Every division
- * is exact (its operands are two leaves, the dividend a multiple of the divisor), and the right
+ * its evaluation order needs and solved one operation per step in post-order. Every division is
+ * exact (its operands are two leaves, the dividend a multiple of the divisor), and the right
  * operand of {@code *} and {@code /} is a single digit 2..9, so values stay small.
  *
  * <p>Difficulty 1: 1-2 operations of {@code + -} on 1..20; 2: 2-3 of {@code + - *} on 1..30; 3: 3-4
@@ -81,7 +81,12 @@ final class ArithmeticGenerator implements FamilyGenerator {
       solve(op.left(), steps);
       solve(op.right(), steps);
       steps.add(
-          op.left().value() + " " + op.op() + " " + rightOperand(op.right().value()) + " = "
+          op.left().value()
+              + " "
+              + op.op()
+              + " "
+              + rightOperand(op.right().value())
+              + " = "
               + op.value());
     }
   }

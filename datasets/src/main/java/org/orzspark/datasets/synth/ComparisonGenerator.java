@@ -5,7 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Comparisons with no ties. Difficulty 1: {@code Is a greater than b?} (yes/no); 2: which of two
- * products is larger (A/B); 3: which of two proper fractions is larger, by cross-multiplication (A/B).
+ * products is larger (A/B); 3: which of two proper fractions is larger, by cross-multiplication
+ * (A/B).
  */
 final class ComparisonGenerator implements FamilyGenerator {
 
@@ -42,7 +43,14 @@ final class ComparisonGenerator implements FamilyGenerator {
     int b = b1 * b2;
     String answer = a > b ? "A" : "B";
     return problem(
-        "Which is larger: A = " + a1 + " * " + a2 + " or B = " + b1 + " * " + b2
+        "Which is larger: A = "
+            + a1
+            + " * "
+            + a2
+            + " or B = "
+            + b1
+            + " * "
+            + b2
             + "? Answer A or B.",
         answer,
         2,

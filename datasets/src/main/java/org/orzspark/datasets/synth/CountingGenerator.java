@@ -32,9 +32,7 @@ final class CountingGenerator implements FamilyGenerator {
         "In how many ways can " + n + " people stand in a line?",
         answer,
         1,
-        List.of(
-            "The count is " + n + "! = " + factors(n, n),
-            factors(n, n) + " = " + answer));
+        List.of("The count is " + n + "! = " + factors(n, n), factors(n, n) + " = " + answer));
   }
 
   private static SyntheticProblem choose(SplittableRandom rng) {
@@ -49,15 +47,17 @@ final class CountingGenerator implements FamilyGenerator {
   private static SyntheticProblem codes(SplittableRandom rng) {
     int n = rng.nextInt(2, 7);
     int k = rng.nextInt(2, 5);
-    String product = LongStream.range(0, k).mapToObj(i -> Integer.toString(n))
-        .collect(Collectors.joining(" * "));
+    String product =
+        LongStream.range(0, k)
+            .mapToObj(i -> Integer.toString(n))
+            .collect(Collectors.joining(" * "));
     long answer = (long) Math.pow(n, k);
     return problem(
-        "How many " + k + " letter codes can be made from " + n
-            + " letters if letters may repeat?",
+        "How many " + k + " letter codes can be made from " + n + " letters if letters may repeat?",
         answer,
         2,
-        List.of("Each of the " + k + " places has " + n + " choices: " + product,
+        List.of(
+            "Each of the " + k + " places has " + n + " choices: " + product,
             product + " = " + answer));
   }
 
@@ -65,13 +65,16 @@ final class CountingGenerator implements FamilyGenerator {
     int n = rng.nextInt(4, 11);
     int k = rng.nextInt(2, 4);
     String places =
-        k == 2 ? PLACES[0] + " and " + PLACES[1] : PLACES[0] + ", " + PLACES[1] + " and " + PLACES[2];
+        k == 2
+            ? PLACES[0] + " and " + PLACES[1]
+            : PLACES[0] + ", " + PLACES[1] + " and " + PLACES[2];
     long answer = fallingProduct(n, k);
     return problem(
         "In how many ways can " + n + " runners finish " + places + "?",
         answer,
         2,
-        List.of("The places are filled in order: " + factors(n, k), factors(n, k) + " = " + answer));
+        List.of(
+            "The places are filled in order: " + factors(n, k), factors(n, k) + " = " + answer));
   }
 
   private static SyntheticProblem twoGroups(SplittableRandom rng) {
@@ -85,7 +88,14 @@ final class CountingGenerator implements FamilyGenerator {
     long answer = waysBoys * waysGirls;
     steps.add(waysBoys + " * " + waysGirls + " = " + answer);
     return problem(
-        "In how many ways can you pick " + i + " of " + boys + " boys and " + j + " of " + girls
+        "In how many ways can you pick "
+            + i
+            + " of "
+            + boys
+            + " boys and "
+            + j
+            + " of "
+            + girls
             + " girls?",
         answer,
         3,
@@ -131,7 +141,8 @@ final class CountingGenerator implements FamilyGenerator {
   }
 
   private static String factors(int n, int k) {
-    return LongStream.range(0, k).mapToObj(i -> Long.toString(n - i))
+    return LongStream.range(0, k)
+        .mapToObj(i -> Long.toString(n - i))
         .collect(Collectors.joining(" * "));
   }
 

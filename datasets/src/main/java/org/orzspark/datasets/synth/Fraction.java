@@ -1,7 +1,7 @@
 package org.orzspark.datasets.synth;
 
 /** An exact rational in lowest terms with a positive denominator (small values only: long math). */
-record Fraction(long num, long den) implements Comparable<Fraction> {
+record Fraction(long num, long den) {
 
   Fraction {
     if (den == 0) {
@@ -26,7 +26,8 @@ record Fraction(long num, long den) implements Comparable<Fraction> {
   }
 
   Fraction plus(Fraction o) {
-    return of(Math.addExact(Math.multiplyExact(num, o.den), Math.multiplyExact(o.num, den)),
+    return of(
+        Math.addExact(Math.multiplyExact(num, o.den), Math.multiplyExact(o.num, den)),
         Math.multiplyExact(den, o.den));
   }
 
@@ -40,11 +41,6 @@ record Fraction(long num, long den) implements Comparable<Fraction> {
 
   Fraction reciprocal() {
     return of(den, num);
-  }
-
-  @Override
-  public int compareTo(Fraction o) {
-    return Long.compare(num * o.den, o.num * den);
   }
 
   /** {@code 3/4}, {@code -2/5}, or {@code 7} when the denominator is 1: the answer format. */

@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * Fraction arithmetic on proper fractions with denominators 2..9; the answer is reduced (an integer
- * when the denominator reduces to 1). Difficulty 1: {@code a/b + c/d}; 2: a difference or a product;
- * 3: three terms {@code a/b + c/d - e/f} or a quotient.
+ * when the denominator reduces to 1). Difficulty 1: {@code a/b + c/d}; 2: a difference or a
+ * product; 3: three terms {@code a/b + c/d - e/f} or a quotient.
  */
 final class FractionGenerator implements FamilyGenerator {
 
@@ -40,7 +40,8 @@ final class FractionGenerator implements FamilyGenerator {
         } else {
           question = "(" + x + ") / (" + y + ")";
           steps.add("Dividing by " + y + " means multiplying by " + y.reciprocal());
-          result = multiplySteps("(" + x + ") * (" + y.reciprocal() + ")", x, y.reciprocal(), steps);
+          result =
+              multiplySteps("(" + x + ") * (" + y.reciprocal() + ")", x, y.reciprocal(), steps);
         }
       }
     }
@@ -66,19 +67,20 @@ final class FractionGenerator implements FamilyGenerator {
     String op = yNum < 0 ? " - " : " + ";
     String yText = y.num() < 0 ? y.negate().toString() : y.toString();
     if (x.den() != common || y.den() != common) {
-      steps.add(
-          x + op + yText + " = " + xNum + "/" + common + op + Math.abs(yNum) + "/" + common);
+      steps.add(x + op + yText + " = " + xNum + "/" + common + op + Math.abs(yNum) + "/" + common);
     }
     long sum = xNum + yNum;
     Fraction result = x.plus(y);
-    steps.add(xNum + "/" + common + op + Math.abs(yNum) + "/" + common + " = " + sum + "/" + common);
+    steps.add(
+        xNum + "/" + common + op + Math.abs(yNum) + "/" + common + " = " + sum + "/" + common);
     if (result.den() != common) {
       steps.add(sum + "/" + common + " = " + result);
     }
     return result;
   }
 
-  private static Fraction multiplySteps(String product, Fraction x, Fraction y, List<String> steps) {
+  private static Fraction multiplySteps(
+      String product, Fraction x, Fraction y, List<String> steps) {
     long num = x.num() * y.num();
     long den = x.den() * y.den();
     steps.add(product + " = " + num + "/" + den);

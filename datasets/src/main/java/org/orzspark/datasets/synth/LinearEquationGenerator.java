@@ -40,7 +40,9 @@ final class LinearEquationGenerator implements FamilyGenerator {
         term(a) + " " + signed(b) + " = " + c,
         x,
         2,
-        List.of(undo(b) + ": " + term(a) + " = " + (c - b), "Divide both sides by " + a + ": x = " + x));
+        List.of(
+            undo(b) + ": " + term(a) + " = " + (c - b),
+            "Divide both sides by " + a + ": x = " + x));
   }
 
   private static SyntheticProblem bothSides(SplittableRandom rng) {
@@ -59,7 +61,8 @@ final class LinearEquationGenerator implements FamilyGenerator {
     return problem(term(a) + " " + signed(b) + " = " + term(c) + " " + signed(d), x, 3, steps);
   }
 
-  private static SyntheticProblem problem(String equation, long x, int difficulty, List<String> steps) {
+  private static SyntheticProblem problem(
+      String equation, long x, int difficulty, List<String> steps) {
     return new SyntheticProblem(
         "Solve for x: " + equation + ".",
         Long.toString(x),

@@ -26,7 +26,10 @@ public final class SyntheticTasks {
         families, count, seed, SyntheticFamily.MIN_DIFFICULTY, SyntheticFamily.MAX_DIFFICULTY);
   }
 
-  /** {@code count} problems with difficulty drawn uniformly from {@code minDifficulty..maxDifficulty}. */
+  /**
+   * {@code count} problems with difficulty drawn uniformly from {@code
+   * minDifficulty..maxDifficulty}.
+   */
   public static List<SyntheticProblem> generate(
       List<String> families, int count, long seed, int minDifficulty, int maxDifficulty) {
     List<SyntheticFamily> resolved = resolve(families, count, minDifficulty, maxDifficulty);
@@ -38,31 +41,58 @@ public final class SyntheticTasks {
   }
 
   /**
-   * The first {@code count} problems of the same stream as {@link #generate} whose questions are
-   * pairwise distinct ({@link PromptId}): repeats, likely among the easy problems, are skipped, so a
-   * prompt set has unique ids.
+   * Like {@link #generate}, but with pairwise distinct questions ({@link PromptId}), so a prompt
+   * set has unique ids, and with the same number of problems per family as {@link #generate} (the
+   * first {@code count mod |families|} families get one more). Each family walks its own indices of
+   * the round-robin ({@code k, k + |families|, ...} for the family at position k) and skips
+   * repeats, which are likely among the easy problems; the result is interleaved in round-robin
+   * order. Where no repeat occurs the result equals {@link #generate}'s.
    *
-   * @throws IllegalArgumentException when the families and difficulties cannot give {@code count}
-   *     distinct problems within {@code 10 * count + 1000} draws
+   * @throws IllegalArgumentException when a family cannot give its share of distinct problems
+   *     within {@code 10 * share + 1000} draws
    */
   public static List<SyntheticProblem> generateDistinct(
       List<String> families, int count, long seed, int minDifficulty, int maxDifficulty) {
     List<SyntheticFamily> resolved = resolve(families, count, minDifficulty, maxDifficulty);
+    int n = resolved.size();
     Set<String> seen = new HashSet<>();
-    List<SyntheticProblem> problems = new ArrayList<>(count);
-    long maxDraws = 10L * count + 1000;
-    for (int i = 0; problems.size() < count; i++) {
-      if (i >= maxDraws) {
-        throw new IllegalArgumentException(
-            "only " + problems.size() + " distinct problems in " + maxDraws + " draws of " + families
-                + " at difficulty " + minDifficulty + ".." + maxDifficulty + "; ask for fewer");
+    List<List<SyntheticProblem>> perFamily = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      int share = count / n + (k < count % n ? 1 : 0);
+      List<SyntheticProblem> problems = new ArrayList<>(share);
+      long maxDraws = 10L * share + 1000;
+      for (long draw = 0; problems.size() < share; draw++) {
+        if (draw >= maxDraws) {
+          throw new IllegalArgumentException(
+              "only "
+                  + problems.size()
+                  + " distinct "
+                  + resolved.get(k).id()
+                  + " problems in "
+                  + maxDraws
+                  + " draws at difficulty "
+                  + minDifficulty
+                  + ".."
+                  + maxDifficulty
+                  + "; ask for fewer");
+        }
+        SyntheticProblem p =
+            problem(resolved, Math.toIntExact(k + draw * n), seed, minDifficulty, maxDifficulty);
+        if (seen.add(PromptId.of(p.question()))) {
+          problems.add(p);
+        }
       }
-      SyntheticProblem p = problem(resolved, i, seed, minDifficulty, maxDifficulty);
-      if (seen.add(PromptId.of(p.question()))) {
-        problems.add(p);
+      perFamily.add(problems);
+    }
+    List<SyntheticProblem> interleaved = new ArrayList<>(count);
+    for (int j = 0; interleaved.size() < count; j++) {
+      for (List<SyntheticProblem> problems : perFamily) {
+        if (j < problems.size()) {
+          interleaved.add(problems.get(j));
+        }
       }
     }
-    return problems;
+    return interleaved;
   }
 
   private static SyntheticProblem problem(
@@ -90,7 +120,9 @@ public final class SyntheticTasks {
     return families.stream().map(SyntheticFamily::byId).toList();
   }
 
-  /** The prompt record of a problem: source {@code synth/<family>}, metadata family and difficulty. */
+  /**
+   * The prompt record of a problem: source {@code synth/<family>}, metadata family and difficulty.
+   */
   public static PromptRecord fromProblem(SyntheticProblem problem) {
     return PromptRecord.of(
         problem.question(),

@@ -34,7 +34,8 @@ class AtomicOutputTest {
       out.writeText("_summary.json", "{}");
       assertThat(target).doesNotExist();
       assertThat(Path.of(java.net.URI.create(out.temp())).resolve(AtomicOutput.SUCCESS))
-          .as("Spark's own marker is off").doesNotExist();
+          .as("Spark's own marker is off")
+          .doesNotExist();
       out.commit();
     }
     assertThat(target.resolve(AtomicOutput.SUCCESS)).exists();
@@ -42,8 +43,12 @@ class AtomicOutputTest {
     long success = Files.getLastModifiedTime(target.resolve(AtomicOutput.SUCCESS)).toMillis();
     try (Stream<Path> files = Files.list(target)) {
       // Hadoop's local checksum files (.name.crc) are written alongside each file; skip them.
-      assertThat(files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")))
-          .allSatisfy(f -> assertThat(Files.getLastModifiedTime(f).toMillis()).isLessThanOrEqualTo(success));
+      assertThat(
+              files.filter(
+                  f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".")))
+          .allSatisfy(
+              f ->
+                  assertThat(Files.getLastModifiedTime(f).toMillis()).isLessThanOrEqualTo(success));
     }
     assertThat(spark.read().parquet(target.toString()).count()).isEqualTo(5);
     assertThat(entries(dir)).as("temp folder renamed away").isEqualTo(1);

@@ -16,7 +16,8 @@ class JsonArraySplitterTest {
   void splitsAtTopLevelCommasOnly() {
     String text = " [ {\"a\":[1,2],\"b\":\"x,]}\"} , [3,{\"c\":4}] ,\"s\\\"[\" ]\n";
     JsonArraySplitter.Split split = JsonArraySplitter.split(text);
-    assertThat(texts(split)).containsExactly("{\"a\":[1,2],\"b\":\"x,]}\"}", "[3,{\"c\":4}]", "\"s\\\"[\"");
+    assertThat(texts(split))
+        .containsExactly("{\"a\":[1,2],\"b\":\"x,]}\"}", "[3,{\"c\":4}]", "\"s\\\"[\"");
     assertThat(split.closed()).isTrue();
     assertThat(split.trailing()).isEmpty();
   }
@@ -30,7 +31,8 @@ class JsonArraySplitterTest {
   @Test
   void aBrokenElementDoesNotSwallowItsNeighbours() {
     // Element 1 misses a colon; element 2 has an unknown escape: both stay separate.
-    JsonArraySplitter.Split split = JsonArraySplitter.split("[{\"a\":1},{\"a\" 2},{\"a\":\"\\q\"}]");
+    JsonArraySplitter.Split split =
+        JsonArraySplitter.split("[{\"a\":1},{\"a\" 2},{\"a\":\"\\q\"}]");
     assertThat(texts(split)).containsExactly("{\"a\":1}", "{\"a\" 2}", "{\"a\":\"\\q\"}");
   }
 

@@ -13,16 +13,22 @@ import org.orzspark.datasets.PromptRecord;
 class JsonPromptReaderTest {
 
   private static String orz(String question, String answer) {
-    return "[{\"from\":\"human\",\"value\":\"" + question + "\"},"
-        + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"" + answer + "\"}}]";
+    return "[{\"from\":\"human\",\"value\":\""
+        + question
+        + "\"},"
+        + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\""
+        + answer
+        + "\"}}]";
   }
 
   @Test
   void readsOrzTrainingRecords() {
-    String text = "[\n" + orz("What is $1+1$?", "2") + ",\n" + orz("Solve $x^2=4$.", "\\\\pm 2") + "\n]";
+    String text =
+        "[\n" + orz("What is $1+1$?", "2") + ",\n" + orz("Solve $x^2=4$.", "\\\\pm 2") + "\n]";
     ReadResult result = JsonPromptReader.read(InputFormat.ORZ, "train.json", "train", text);
     assertThat(result.quarantined()).isEmpty();
-    assertThat(result.parsed()).extracting(p -> p.record().question())
+    assertThat(result.parsed())
+        .extracting(p -> p.record().question())
         .containsExactly("What is $1+1$?", "Solve $x^2=4$.");
     PromptRecord second = result.parsed().get(1).record();
     assertThat(second.answer()).isEqualTo("\\pm 2");
@@ -39,8 +45,10 @@ class JsonPromptReaderTest {
             orz("good one", "1"),
             "[{\"from\":\"human\",\"value\":\"no answer\"},{\"from\":\"assistant\"}]",
             "[{\"from\":\"human\",\"value\":\"one turn\"}]",
-            "[{\"from\":\"gpt\",\"value\":\"q\"},{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"1\"}}]",
-            "[{\"from\":\"human\",\"value\":{\"x\":1}},{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"1\"}}]",
+            "[{\"from\":\"gpt\",\"value\":\"q\"},"
+                + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"1\"}}]",
+            "[{\"from\":\"human\",\"value\":{\"x\":1}},"
+                + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"1\"}}]",
             "[{\"from\":\"human\" \"value\":\"missing colon\"}]",
             "[{\"from\":\"human\",\"value\":\"raw\ttab in a JSON string\"}]",
             "[{\"from\":\"human\",\"from\":\"human\",\"value\":\"dup key\"}]",
@@ -48,7 +56,9 @@ class JsonPromptReaderTest {
     String text = "[" + String.join(",", elements) + "]";
     ReadResult result = JsonPromptReader.read(InputFormat.ORZ, "f.json", "f", text);
     assertThat(result.recordsRead()).isEqualTo(elements.size());
-    assertThat(result.parsed()).extracting(p -> p.record().question()).containsExactly("good one", "good two");
+    assertThat(result.parsed())
+        .extracting(p -> p.record().question())
+        .containsExactly("good one", "good two");
     assertThat(result.quarantined())
         .extracting(QuarantineEntry::reason, QuarantineEntry::lineOrIndex)
         .containsExactly(
@@ -72,11 +82,14 @@ class JsonPromptReaderTest {
     String text = "[" + orz("a", "1") + "," + orz("b", "2") + ",[{\"from\":\"human\",\"val";
     ReadResult result = JsonPromptReader.read(InputFormat.ORZ, "t.json", "t", text);
     assertThat(result.parsed()).hasSize(2);
-    assertThat(result.quarantined()).singleElement().satisfies(q -> {
-      assertThat(q.reason()).isEqualTo(QuarantineReason.MALFORMED_JSON);
-      assertThat(q.detail()).contains("truncated");
-      assertThat(q.original()).isEqualTo("[{\"from\":\"human\",\"val");
-    });
+    assertThat(result.quarantined())
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.reason()).isEqualTo(QuarantineReason.MALFORMED_JSON);
+              assertThat(q.detail()).contains("truncated");
+              assertThat(q.original()).isEqualTo("[{\"from\":\"human\",\"val");
+            });
     String trailing = "[" + orz("a", "1") + "] garbage";
     assertThat(JsonPromptReader.read(InputFormat.ORZ, "t.json", "t", trailing).quarantined())
         .singleElement()
@@ -86,12 +99,14 @@ class JsonPromptReaderTest {
   @Test
   void readsEvalRecordsWithChoicesInKeyOrderAndExtrasAsMetadata() {
     String text =
-        "[{\"prompt\":[{\"from\":\"user\",\"value\":\"Pick one.\\nA. x\\nB. y\"}],"
-            + "\"final_answer\":\"B\",\"choices\":{\"A\":\"x\",\"B\":\"y\"},\"level\":5},"
-            + "{\"prompt\":[{\"from\":\"user\",\"value\":\"Q2\"}],\"final_answer\":\"\\\\frac{1}{2}\"},"
+        "[{\"prompt\":[{\"from\":\"user\",\"value\":\"Pick one.\\n"
+            + "A. x\\n"
+            + "B. y\"}],\"final_answer\":\"B\",\"choices\":{\"A\":\"x\",\"B\":\"y\"},\"level\":5},"
+            + "{\"prompt\":[{\"from\":\"user\",\"value\":\"Q2\"}],"
+            + "\"final_answer\":\"\\\\frac{1}{2}\"},"
             + "{\"prompt\":[],\"final_answer\":\"1\"},"
-            + "{\"final_answer\":\"1\"},"
-            + "{\"prompt\":[{\"from\":\"user\",\"value\":\"no answer\"}]}]";
+            + "{\"final_answer\":\"1\"},{\"prompt\":[{\"from\":\"user\",\"value\":\"no"
+            + " answer\"}]}]";
     ReadResult result = JsonPromptReader.read(InputFormat.ORZ_EVAL, "e.json", "e", text);
     assertThat(result.parsed()).hasSize(2);
     PromptRecord first = result.parsed().get(0).record();
@@ -99,9 +114,12 @@ class JsonPromptReaderTest {
     assertThat(first.metadata()).isEqualTo(Map.of("level", "5"));
     assertThat(result.parsed().get(1).record().answer()).isEqualTo("\\frac{1}{2}");
     assertThat(result.parsed().get(1).record().choices()).isNull();
-    assertThat(result.quarantined()).extracting(QuarantineEntry::reason)
+    assertThat(result.quarantined())
+        .extracting(QuarantineEntry::reason)
         .containsExactly(
-            QuarantineReason.WRONG_SHAPE, QuarantineReason.MISSING_FIELD, QuarantineReason.MISSING_FIELD);
+            QuarantineReason.WRONG_SHAPE,
+            QuarantineReason.MISSING_FIELD,
+            QuarantineReason.MISSING_FIELD);
   }
 
   @Test
@@ -117,7 +135,8 @@ class JsonPromptReaderTest {
     assertThat(result.parsed()).extracting(p -> p.record().answer()).containsExactly("70", "0.50");
     assertThat(result.parsed().get(0).record().metadata()).isEqualTo(Map.of("id", "0"));
     assertThat(result.parsed()).extracting(ParsedPrompt::lineOrIndex).containsExactly(1L, 3L);
-    assertThat(result.parsed().get(0).original()).isEqualTo("{\"problem\":\"P1\",\"answer\":70,\"id\":\"0\"}");
+    assertThat(result.parsed().get(0).original())
+        .isEqualTo("{\"problem\":\"P1\",\"answer\":70,\"id\":\"0\"}");
     assertThat(result.quarantined())
         .extracting(QuarantineEntry::reason, QuarantineEntry::lineOrIndex)
         .containsExactly(

@@ -34,12 +34,20 @@ class PromptFilesTest {
 
   @Test
   void autoDetectsEachFormatFromContentNotName() throws IOException {
-    String orz = write("a.txt", " [ [{\"from\":\"human\",\"value\":\"q1\"},"
-        + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"1\"}}]]");
-    String eval = write("b.data", "[\n  {\"prompt\":[{\"from\":\"user\",\"value\":\"q2\"}],\"final_answer\":\"2\"}]");
+    String orz =
+        write(
+            "a.txt",
+            " [ [{\"from\":\"human\",\"value\":\"q1\"},"
+                + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"1\"}}]]");
+    String eval =
+        write(
+            "b.data",
+            "[\n  {\"prompt\":[{\"from\":\"user\",\"value\":\"q2\"}],\"final_answer\":\"2\"}]");
     String jsonl = write("c.json", "{\"problem\":\"q3\",\"answer\":3}\n");
-    assertThat(PromptFiles.read(spark, orz, InputFormat.AUTO).parsed().get(0).record().question()).isEqualTo("q1");
-    assertThat(PromptFiles.read(spark, eval, InputFormat.AUTO).parsed().get(0).record().answer()).isEqualTo("2");
+    assertThat(PromptFiles.read(spark, orz, InputFormat.AUTO).parsed().get(0).record().question())
+        .isEqualTo("q1");
+    assertThat(PromptFiles.read(spark, eval, InputFormat.AUTO).parsed().get(0).record().answer())
+        .isEqualTo("2");
     ReadResult lines = PromptFiles.read(spark, jsonl, InputFormat.AUTO);
     assertThat(lines.parsed().get(0).record().source()).isEqualTo("c");
     assertThat(lines.parsed().get(0).sourceFile()).isEqualTo(jsonl);
@@ -58,16 +66,20 @@ class PromptFilesTest {
   void invalidUtf8BytesAreQuarantinedNotRepaired() throws IOException {
     Path file = dir.resolve("bad.jsonl");
     byte[] prefix = "{\"problem\":\"caf".getBytes(StandardCharsets.UTF_8);
-    byte[] suffix = "\",\"answer\":\"1\"}\n{\"problem\":\"ok\",\"answer\":\"2\"}\n".getBytes(StandardCharsets.UTF_8);
+    byte[] suffix =
+        "\",\"answer\":\"1\"}\n{\"problem\":\"ok\",\"answer\":\"2\"}\n"
+            .getBytes(StandardCharsets.UTF_8);
     byte[] bytes = new byte[prefix.length + 1 + suffix.length];
     System.arraycopy(prefix, 0, bytes, 0, prefix.length);
     bytes[prefix.length] = (byte) 0xE9; // Latin-1 'é': not valid UTF-8
     System.arraycopy(suffix, 0, bytes, prefix.length + 1, suffix.length);
     Files.write(file, bytes);
     ReadResult read = PromptFiles.read(spark, file.toString(), InputFormat.AUTO);
-    PromptValidator validator = new PromptValidator(PromptValidator.Limits.DEFAULT).addAll(read.parsed());
+    PromptValidator validator =
+        new PromptValidator(PromptValidator.Limits.DEFAULT).addAll(read.parsed());
     assertThat(validator.accepted()).extracting(PromptRecord::question).containsExactly("ok");
-    assertThat(validator.quarantined()).singleElement()
+    assertThat(validator.quarantined())
+        .singleElement()
         .satisfies(q -> assertThat(q.reason()).isEqualTo(QuarantineReason.INVALID_CHARACTER));
   }
 
@@ -83,17 +95,23 @@ class PromptFilesTest {
     assertThat(read.parsed()).extracting(ParsedPrompt::record).containsExactlyElementsOf(records);
     assertThat(read.parsed().get(0).original()).contains("\"question\":\"q1\"");
 
-    StructType minimal = new StructType().add("question", DataTypes.StringType).add("answer", DataTypes.StringType);
+    StructType minimal =
+        new StructType().add("question", DataTypes.StringType).add("answer", DataTypes.StringType);
     String minimalTable = dir.resolve("minimal.parquet").toString();
-    spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("q", null)), minimal)
-        .write().parquet(minimalTable);
+    spark
+        .createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("q", null)), minimal)
+        .write()
+        .parquet(minimalTable);
     ReadResult minimalRead = PromptFiles.read(spark, minimalTable, InputFormat.PARQUET);
-    assertThat(minimalRead.quarantined()).singleElement()
+    assertThat(minimalRead.quarantined())
+        .singleElement()
         .satisfies(q -> assertThat(q.reason()).isEqualTo(QuarantineReason.MISSING_FIELD));
 
-    StructType wrong = new StructType().add("question", DataTypes.StringType).add("answer", DataTypes.IntegerType);
+    StructType wrong =
+        new StructType().add("question", DataTypes.StringType).add("answer", DataTypes.IntegerType);
     String wrongTable = dir.resolve("wrong").toString();
-    Dataset<Row> frame = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("q", 1)), wrong);
+    Dataset<Row> frame =
+        spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("q", 1)), wrong);
     frame.write().parquet(wrongTable);
     assertThatThrownBy(() -> PromptFiles.read(spark, wrongTable, InputFormat.AUTO))
         .isInstanceOf(IllegalArgumentException.class)

@@ -31,25 +31,32 @@ class PromptValidatorTest {
 
   @Test
   void oversizeTextIsRejectedAtTheLimitPlusOne() {
-    assertThat(new PromptValidator(new PromptValidator.Limits(50, 10)).add(prompt("x".repeat(50), "1234567890", 0)))
+    assertThat(
+            new PromptValidator(new PromptValidator.Limits(50, 10))
+                .add(prompt("x".repeat(50), "1234567890", 0)))
         .isTrue();
     assertThat(rejectionOf(prompt("x".repeat(51), "1", 0))).isEqualTo(QuarantineReason.OVERSIZE);
     assertThat(rejectionOf(prompt("q", "12345678901", 0))).isEqualTo(QuarantineReason.OVERSIZE);
-    PromptRecord longChoice = PromptRecord.of("q", "A", "s", List.of("x".repeat(51)), null, Map.of());
+    PromptRecord longChoice =
+        PromptRecord.of("q", "A", "s", List.of("x".repeat(51)), null, Map.of());
     assertThat(rejectionOf(prompt(longChoice, 0))).isEqualTo(QuarantineReason.OVERSIZE);
   }
 
   @Test
   void damagedTextInAnyFieldIsRejected() {
-    assertThat(rejectionOf(prompt("Find $\frac{1}{2}$", "1", 0))).isEqualTo(QuarantineReason.BROKEN_ESCAPE);
-    assertThat(rejectionOf(prompt("q", "\frac{1}{2}", 0))).isEqualTo(QuarantineReason.BROKEN_ESCAPE);
-    PromptRecord badChoice = PromptRecord.of("q", "A", "s", List.of("ok", "bad\u0000"), null, Map.of());
+    assertThat(rejectionOf(prompt("Find $\frac{1}{2}$", "1", 0)))
+        .isEqualTo(QuarantineReason.BROKEN_ESCAPE);
+    assertThat(rejectionOf(prompt("q", "\frac{1}{2}", 0)))
+        .isEqualTo(QuarantineReason.BROKEN_ESCAPE);
+    PromptRecord badChoice =
+        PromptRecord.of("q", "A", "s", List.of("ok", "bad\u0000"), null, Map.of());
     assertThat(rejectionOf(prompt(badChoice, 0))).isEqualTo(QuarantineReason.INVALID_CHARACTER);
   }
 
   @Test
   void idMustBeTheQuestionsId() {
-    PromptRecord wrongId = new PromptRecord("0000000000000000", "q", "1", "s", null, null, Map.of());
+    PromptRecord wrongId =
+        new PromptRecord("0000000000000000", "q", "1", "s", null, null, Map.of());
     assertThat(rejectionOf(prompt(wrongId, 0))).isEqualTo(QuarantineReason.ID_MISMATCH);
   }
 
@@ -57,13 +64,21 @@ class PromptValidatorTest {
   void laterDuplicatesAreQuarantinedAndTheFirstIsKept() {
     PromptValidator validator = new PromptValidator(PromptValidator.Limits.DEFAULT);
     validator.addAll(
-        List.of(prompt("What is 1+1?", "2", 0), prompt("What  is 1+1? ", "3", 1), prompt("Other", "2", 2)));
-    assertThat(validator.accepted()).extracting(PromptRecord::question).containsExactly("What is 1+1?", "Other");
-    assertThat(validator.quarantined()).singleElement().satisfies(q -> {
-      assertThat(q.reason()).isEqualTo(QuarantineReason.DUPLICATE_ID);
-      assertThat(q.lineOrIndex()).isEqualTo(1);
-      assertThat(q.original()).isEqualTo("original 1");
-      assertThat(q.detail()).contains("f.json at 0").contains("different answer '2'");
-    });
+        List.of(
+            prompt("What is 1+1?", "2", 0),
+            prompt("What  is 1+1? ", "3", 1),
+            prompt("Other", "2", 2)));
+    assertThat(validator.accepted())
+        .extracting(PromptRecord::question)
+        .containsExactly("What is 1+1?", "Other");
+    assertThat(validator.quarantined())
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.reason()).isEqualTo(QuarantineReason.DUPLICATE_ID);
+              assertThat(q.lineOrIndex()).isEqualTo(1);
+              assertThat(q.original()).isEqualTo("original 1");
+              assertThat(q.detail()).contains("f.json at 0").contains("different answer '2'");
+            });
   }
 }

@@ -15,7 +15,9 @@ class RealEvalFilesTest {
   private static PromptValidator validate(String file, int expectedRecords) throws IOException {
     ReadResult read =
         PromptFiles.read(
-            SharedSpark.session(), SharedData.resolve("data/eval/" + file).toString(), InputFormat.AUTO);
+            SharedSpark.session(),
+            SharedData.resolve("data/eval/" + file).toString(),
+            InputFormat.AUTO);
     assertThat(read.recordsRead()).as(file).isEqualTo(expectedRecords);
     assertThat(read.quarantined()).as(file + " parse failures").isEmpty();
     return new PromptValidator(PromptValidator.Limits.DEFAULT).addAll(read.parsed());
@@ -33,10 +35,12 @@ class RealEvalFilesTest {
   void gpqaDiamondKeepsItsFourChoicesAndLetterAnswers() throws IOException {
     PromptValidator v = validate("gpqa_diamond.json", 198);
     assertThat(v.quarantined()).isEmpty();
-    assertThat(v.accepted()).allSatisfy(r -> {
-      assertThat(r.choices()).hasSize(4);
-      assertThat(r.answer()).isIn("A", "B", "C", "D");
-    });
+    assertThat(v.accepted())
+        .allSatisfy(
+            r -> {
+              assertThat(r.choices()).hasSize(4);
+              assertThat(r.answer()).isIn("A", "B", "C", "D");
+            });
     PromptRecord first = v.accepted().get(0);
     assertThat(first.choices()).containsExactly("d", "a", "b", "c");
     assertThat(first.answer()).isEqualTo("D");
@@ -46,11 +50,14 @@ class RealEvalFilesTest {
   void aime2024RecordEightHasABrokenTimesEscape() throws IOException {
     PromptValidator v = validate("aime2024.json", 30);
     // "$5 \times 5$" was decoded to "$5 <TAB>imes 5$" upstream.
-    assertThat(v.quarantined()).singleElement().satisfies(q -> {
-      assertThat(q.reason()).isEqualTo(QuarantineReason.BROKEN_ESCAPE);
-      assertThat(q.lineOrIndex()).isEqualTo(8);
-      assertThat(q.detail()).contains("\\times");
-    });
+    assertThat(v.quarantined())
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.reason()).isEqualTo(QuarantineReason.BROKEN_ESCAPE);
+              assertThat(q.lineOrIndex()).isEqualTo(8);
+              assertThat(q.detail()).contains("\\times");
+            });
     assertThat(v.accepted()).hasSize(29);
   }
 
@@ -61,8 +68,11 @@ class RealEvalFilesTest {
         .extracting(QuarantineEntry::reason)
         .containsOnly(QuarantineReason.BROKEN_ESCAPE);
     // JSON Lines positions are 1-based lines: records 18, 19, 27 are lines 19, 20, 28.
-    assertThat(v.quarantined()).extracting(QuarantineEntry::lineOrIndex).containsExactly(19L, 20L, 28L);
-    assertThat(v.quarantined()).extracting(QuarantineEntry::detail)
+    assertThat(v.quarantined())
+        .extracting(QuarantineEntry::lineOrIndex)
+        .containsExactly(19L, 20L, 28L);
+    assertThat(v.quarantined())
+        .extracting(QuarantineEntry::detail)
         .anySatisfy(d -> assertThat(d).contains("\\frac"))
         .anySatisfy(d -> assertThat(d).contains("\\triangle"));
     assertThat(v.quarantined().get(0).original()).startsWith("{\"problem\": \"The product");

@@ -47,7 +47,8 @@ class TextDefectsTest {
     assertThat(reason("bell\u0007")).contains(QuarantineReason.INVALID_CHARACTER);
     assertThat(reason("form feed \f alone")).contains(QuarantineReason.INVALID_CHARACTER);
     assertThat(reason("bad bytes \uFFFD here")).contains(QuarantineReason.INVALID_CHARACTER);
-    assertThat(TextDefects.find("a\u0001").orElseThrow().detail()).isEqualTo("character U+0001 at offset 1");
+    assertThat(TextDefects.find("a\u0001").orElseThrow().detail())
+        .isEqualTo("character U+0001 at offset 1");
   }
 
   @Test

@@ -27,7 +27,8 @@ class SyntheticAnswersTest {
     List<String> expressions = extract(problems, "Compute (.+)\\.");
     double[] values = evaluate(expressions);
     for (int i = 0; i < problems.size(); i++) {
-      assertThat(values[i]).as(problems.get(i).question())
+      assertThat(values[i])
+          .as(problems.get(i).question())
           .isEqualTo(Long.parseLong(problems.get(i).answer()));
     }
   }
@@ -73,7 +74,9 @@ class SyntheticAnswersTest {
         assertThat(den).isGreaterThan(1);
         assertThat(BigInteger.valueOf(num).gcd(BigInteger.valueOf(den))).isEqualTo(BigInteger.ONE);
       }
-      assertThat(values[i]).as(problems.get(i).question()).isCloseTo(num / (double) den, within(1e-12));
+      assertThat(values[i])
+          .as(problems.get(i).question())
+          .isCloseTo(num / (double) den, within(1e-12));
     }
   }
 
@@ -122,7 +125,8 @@ class SyntheticAnswersTest {
       if (yesNo.find()) {
         firstIsLarger.add("IF(" + yesNo.group(1) + " > " + yesNo.group(2) + ", 1, 0)");
       } else {
-        Matcher ab = match(p.question(), "Which is larger: A = (.+) or B = (.+)\\? Answer A or B\\.");
+        Matcher ab =
+            match(p.question(), "Which is larger: A = (.+) or B = (.+)\\? Answer A or B\\.");
         firstIsLarger.add("IF(" + ab.group(1) + " > " + ab.group(2) + ", 1, 0)");
       }
     }
@@ -143,7 +147,9 @@ class SyntheticAnswersTest {
   /** Evaluates SQL expressions in one Spark query, each cast to double. */
   private static double[] evaluate(List<String> expressions) {
     String select =
-        expressions.stream().map(e -> "CAST(" + e + " AS DOUBLE)").collect(Collectors.joining(", "));
+        expressions.stream()
+            .map(e -> "CAST(" + e + " AS DOUBLE)")
+            .collect(Collectors.joining(", "));
     Row row = SharedSpark.session().sql("SELECT " + select).first();
     double[] values = new double[expressions.size()];
     for (int i = 0; i < values.length; i++) {

@@ -77,6 +77,24 @@ class SyntheticTasksTest {
   }
 
   @Test
+  void distinctGenerationSkipsRepeatsButKeepsFamilySharesAndOrder() {
+    List<String> families = List.of("counting", "arithmetic");
+    List<SyntheticProblem> all = SyntheticTasks.generate(families, 400, 3);
+    assertThat(all.stream().map(SyntheticProblem::question).distinct().count())
+        .as("the plain stream has repeats")
+        .isLessThan(400);
+    List<SyntheticProblem> distinct = SyntheticTasks.generateDistinct(families, 400, 3, 1, 3);
+    assertThat(distinct.stream().map(p -> PromptId.of(p.question())).distinct()).hasSize(400);
+    for (int i = 0; i < distinct.size(); i++) {
+      assertThat(distinct.get(i).family()).isEqualTo(families.get(i % 2));
+    }
+    assertThat(distinct.get(0)).isEqualTo(all.get(0));
+    assertThat(SyntheticTasks.generateDistinct(List.of("arithmetic"), 20, 3, 3, 3))
+        .as("without repeats it is the plain stream")
+        .isEqualTo(SyntheticTasks.generate(List.of("arithmetic"), 20, 3, 3, 3));
+  }
+
+  @Test
   void unknownFamilyNamesTheValidOnes() {
     assertThatThrownBy(() -> SyntheticTasks.generate(List.of("calculus"), 1, 0))
         .isInstanceOf(IllegalArgumentException.class)

@@ -71,7 +71,7 @@ public final class LatexNormalizer {
   /** {@code 1.5e-3}, {@code 2E+5}: scientific notation (digits on both sides of the e). */
   private static final Pattern SCIENTIFIC = Pattern.compile("(?<=\\d)[eE]([-+]?\\d+)(?![\\d.])");
   private static final Pattern PERCENT_WORD = Pattern.compile("\\b(?:pct|percent|percentage)\\b");
-  private static final Pattern DEGREES = Pattern.compile("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?|\\\\circ|\\\\degree|°");
+  private static final Pattern DEGREES = Pattern.compile("\\^\\s*(?:\\{\\s*\\\\circ\\s*\\}|\\\\circ)|\\\\circ|\\\\degree|°");
 
   /**
    * A doubled backslash before a command name ({@code \\frac}, from a string escaped twice) becomes

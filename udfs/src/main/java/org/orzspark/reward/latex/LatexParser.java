@@ -388,16 +388,17 @@ public final class LatexParser {
     throw error("missing argument");
   }
 
+  /** A TeX group; unlike brackets it keeps thousands separators ({@code {58,500}}). */
   private Expr parseBraceGroup() {
     expect('{');
-    bracketDepth++;
+    enter();
     skipSpaces();
     if (peek() == '}') {
       throw error("empty group");
     }
     Expr inner = parseBracketItems("}");
-    bracketDepth--;
     expect('}');
+    leave();
     return inner;
   }
 

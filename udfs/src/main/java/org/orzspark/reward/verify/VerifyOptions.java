@@ -10,7 +10,8 @@ package org.orzspark.reward.verify;
  *     {@code (-\infty, 3)}
  * @param timeoutMillis wall-time budget of one whole check (parse, fast path and CAS)
  */
-public record VerifyOptions(int precision, boolean strict, boolean allowSetRelationComp, long timeoutMillis) {
+public record VerifyOptions(int precision, boolean strict, boolean allowSetRelationComp, long timeoutMillis)
+    implements java.io.Serializable {
   public static final int PRECISION_DEFAULT = 6;
   public static final long TIMEOUT_MILLIS_DEFAULT = 2_000;
   public static final VerifyOptions DEFAULTS =

@@ -1,0 +1,139 @@
+package org.orzspark.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.extract.ExtractionConfig;
+import org.orzspark.reward.verify.Cas;
+import org.orzspark.reward.verify.MathVerifier;
+import org.orzspark.reward.verify.VerifyOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code orz bench verify}: verifications per second on one core and p50/p99 latency of the
+ * reward, on MATH500-derived pairs (each reference answer against a rewritten equal form, and
+ * against the next problem's answer) split into fast-path and CAS pairs, and on the Math-Verify
+ * corpus. Single-threaded, so checks per second are per core.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark the reward verifier: verifications/s/core and p50/p99 latency.")
+public final class BenchVerifyCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--math500",
+      defaultValue = "../shared/data/eval/math500.json",
+      description = "MATH500 JSON (default: ${DEFAULT-VALUE}).")
+  Path math500;
+
+  @Option(
+      names = "--cases",
+      defaultValue = "../shared/data/math-verify/cases.jsonl",
+      description = "Math-Verify corpus JSONL (default: ${DEFAULT-VALUE}).")
+  Path cases;
+
+  @Option(names = "--seconds", defaultValue = "2", description = "Measured seconds per pair set (default: ${DEFAULT-VALUE}).")
+  double seconds;
+
+  /** One pair set's figures. */
+  public record Figures(String set, int pairs, long checks, double checksPerSecond, double p50Micros, double p99Micros, int equal) {}
+
+  @Override
+  public Integer call() throws IOException {
+    System.out.printf("%-22s %6s %9s %14s %10s %10s %7s%n", "pair set", "pairs", "checks", "checks/s/core", "p50 us", "p99 us", "equal");
+    for (Figures f : run(math500, cases, seconds)) {
+      System.out.printf("%-22s %6d %9d %14.0f %10.1f %10.1f %7d%n",
+          f.set(), f.pairs(), f.checks(), f.checksPerSecond(), f.p50Micros(), f.p99Micros(), f.equal());
+    }
+    System.out.printf("CAS threads still running past their deadline: %d%n", Cas.runawayThreads());
+    return 0;
+  }
+
+  public static List<Figures> run(Path math500, Path cases, double seconds) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    List<String> answers = new ArrayList<>();
+    mapper.readTree(math500.toFile()).forEach(p -> answers.add(p.get("final_answer").asText()));
+    VerifyOptions options = VerifyOptions.DEFAULTS;
+    Cas.initialize();
+
+    List<BooleanSupplier> equalFast = new ArrayList<>();
+    List<BooleanSupplier> equalCas = new ArrayList<>();
+    List<BooleanSupplier> unequal = new ArrayList<>();
+    for (int i = 0; i < answers.size(); i++) {
+      String gold = answers.get(i);
+      String response = "<think>...</think> <answer>\\boxed{" + rewritten(gold) + "}</answer>";
+      BooleanSupplier check = () -> OrzReward.judge(response, gold, true, options).equal();
+      long before = Cas.checks();
+      check.getAsBoolean();
+      (Cas.checks() == before ? equalFast : equalCas).add(check);
+      String other = "<think>...</think> <answer>\\boxed{" + answers.get((i + 1) % answers.size()) + "}</answer>";
+      unequal.add(() -> OrzReward.judge(other, gold, true, options).equal());
+    }
+    List<BooleanSupplier> corpus = new ArrayList<>();
+    for (String line : Files.readAllLines(cases)) {
+      JsonNode c = mapper.readTree(line);
+      List<String> types = new ArrayList<>();
+      c.path("match_types").forEach(t -> types.add(t.asText()));
+      ExtractionConfig extraction =
+          new ExtractionConfig(types.contains("latex"), types.contains("expr"), !"parse_verify_defaults".equals(c.path("helper").asText()));
+      VerifyOptions caseOptions =
+          options.withPrecision(c.path("precision").asInt(6)).withStrict(c.path("strict").asBoolean(true))
+              .withAllowSetRelationComp(c.path("allow_set_relation_comp").asBoolean(false));
+      String gold = c.get("gold").asText();
+      String pred = c.get("pred").asText();
+      corpus.add(() -> MathVerifier.verify(gold, pred, extraction, caseOptions).equal());
+    }
+    return List.of(
+        measure("math500 equal, fast", equalFast, seconds),
+        measure("math500 equal, CAS", equalCas, seconds),
+        measure("math500 unequal", unequal, seconds),
+        measure("math-verify corpus", corpus, seconds));
+  }
+
+  /**
+   * A differently written but equal form: {@code \frac} as {@code \dfrac}, thin spaces after
+   * commas, or else the answer wrapped in a brace group.
+   */
+  static String rewritten(String answer) {
+    String r = answer.replace("\\frac", "\\dfrac").replace(", ", ",\\, ");
+    return r.equals(answer) ? "{" + answer + "}" : r;
+  }
+
+  private static Figures measure(String set, List<BooleanSupplier> checks, double seconds) {
+    if (checks.isEmpty()) {
+      return new Figures(set, 0, 0, 0, 0, 0, 0);
+    }
+    int equal = 0;
+    for (BooleanSupplier check : checks) {
+      equal += check.getAsBoolean() ? 1 : 0;
+    }
+    long[] latencies = new long[1 << 20];
+    int n = 0;
+    long budget = (long) (seconds * 1e9);
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < budget && n < latencies.length) {
+      for (BooleanSupplier check : checks) {
+        long t0 = System.nanoTime();
+        check.getAsBoolean();
+        latencies[n++] = System.nanoTime() - t0;
+        if (n == latencies.length) {
+          break;
+        }
+      }
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long[] sorted = Arrays.copyOf(latencies, n);
+    Arrays.sort(sorted);
+    return new Figures(set, checks.size(), n, n / elapsed, sorted[n / 2] / 1e3, sorted[(int) (n * 0.99)] / 1e3, equal);
+  }
+}

@@ -1,0 +1,153 @@
+package org.orzspark.jobs;
+
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.orzspark.reward.spark.RewardUdfs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code orz score --input responses.(jsonl|parquet) --output DIR}: the ORZ reward on a file of
+ * (response, ground_truth) rows through Spark, for offline re-scoring. The output (Parquet, all
+ * input columns plus {@code reward}, {@code extracted_answer}, {@code reflection_patterns}) is
+ * written to a temporary sibling and renamed into place, with Spark's {@code _SUCCESS} marker.
+ * Rows without a response or ground truth, and JSON lines that do not parse, are not scored: they
+ * go to {@code DIR/_quarantine} with a {@code quarantine_reason}.
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = "Score a file of responses with the ORZ reward (Spark); writes Parquet atomically.")
+public final class ScoreCommand implements Callable<Integer> {
+
+  @Option(names = "--input", required = true, description = "Responses: a .jsonl/.json file or Parquet (file or folder).")
+  String input;
+
+  @Option(names = "--output", required = true, description = "Output folder (must not exist unless --overwrite).")
+  String output;
+
+  @Option(names = "--response-col", defaultValue = "response", description = "Response column (default: ${DEFAULT-VALUE}).")
+  String responseColumn;
+
+  @Option(
+      names = "--ground-truth-col",
+      defaultValue = "ground_truth",
+      description = "Ground-truth column (default: ${DEFAULT-VALUE}).")
+  String groundTruthColumn;
+
+  @Option(
+      names = "--finished-col",
+      defaultValue = "finished",
+      description = "Boolean column, false for responses cut off by the length limit; used when present"
+          + " (default: ${DEFAULT-VALUE}).")
+  String finishedColumn;
+
+  @Option(names = "--overwrite", defaultValue = "false", description = "Replace an existing output (default: ${DEFAULT-VALUE}).")
+  boolean overwrite;
+
+  /** Counts of one run. */
+  public record Result(long rows, long scored, long quarantined, double meanReward) {}
+
+  @Override
+  public Integer call() throws IOException {
+    SparkSession spark = SparkSession.builder().appName("orz score").getOrCreate();
+    Result r = run(spark, input, output, responseColumn, groundTruthColumn, finishedColumn, overwrite);
+    System.out.printf(
+        "score: %d rows, %d scored (mean reward %.4f), %d quarantined -> %s%n",
+        r.rows(), r.scored(), r.meanReward(), r.quarantined(), output);
+    return 0;
+  }
+
+  public static Result run(
+      SparkSession spark,
+      String input,
+      String output,
+      String responseColumn,
+      String groundTruthColumn,
+      String finishedColumn,
+      boolean overwrite)
+      throws IOException {
+    Dataset<Row> rows = read(spark, input);
+    List<String> columns = Arrays.asList(rows.columns());
+    for (String required : List.of(responseColumn, groundTruthColumn)) {
+      if (!columns.contains(required)) {
+        throw new IllegalArgumentException(
+            "input " + input + " has no column '" + required + "'; columns: " + columns);
+      }
+    }
+    RewardUdfs.register(spark);
+    Column corrupt = columns.contains("_corrupt_record") ? col("_corrupt_record").isNotNull() : lit(false);
+    Column reason =
+        when(corrupt, lit("malformed-json"))
+            .when(col(responseColumn).isNull(), lit("missing-" + responseColumn))
+            .when(col(groundTruthColumn).isNull(), lit("missing-" + groundTruthColumn))
+            .otherwise(lit(null).cast(DataTypes.StringType));
+    Dataset<Row> checked = rows.withColumn("quarantine_reason", reason).cache();
+
+    List<Column> rewardArgs = new ArrayList<>(List.of(col(responseColumn), col(groundTruthColumn)));
+    if (columns.contains(finishedColumn)) {
+      rewardArgs.add(col(finishedColumn).cast(DataTypes.BooleanType));
+    }
+    Dataset<Row> scored =
+        checked
+            .filter(col("quarantine_reason").isNull())
+            .drop("quarantine_reason", "_corrupt_record")
+            .withColumn("reward", call_function("orz_reward", rewardArgs.toArray(new Column[0])))
+            .withColumn("extracted_answer", call_function("orz_extract_answer", col(responseColumn)))
+            .withColumn("reflection_patterns", call_function("orz_reflection_patterns", col(responseColumn)));
+    Dataset<Row> quarantined = checked.filter(col("quarantine_reason").isNotNull());
+
+    Path target = new Path(output);
+    FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (fs.exists(target) && !overwrite) {
+      throw new IllegalArgumentException("output " + output + " exists (use --overwrite to replace it)");
+    }
+    Path temp = new Path(target.getParent(), "." + target.getName() + "-" + UUID.randomUUID() + ".tmp");
+    try {
+      scored.write().parquet(temp.toString());
+      long quarantineCount = quarantined.count();
+      if (quarantineCount > 0) {
+        quarantined.write().parquet(new Path(temp, "_quarantine").toString());
+      }
+      Dataset<Row> written = spark.read().parquet(temp.toString());
+      long scoredCount = written.count();
+      Row mean = written.agg(org.apache.spark.sql.functions.avg("reward")).first();
+      if (fs.exists(target)) {
+        fs.delete(target, true);
+      }
+      if (!fs.rename(temp, target)) {
+        throw new IOException("could not rename " + temp + " to " + target);
+      }
+      return new Result(scoredCount + quarantineCount, scoredCount, quarantineCount, mean.isNullAt(0) ? 0 : mean.getDouble(0));
+    } finally {
+      checked.unpersist();
+      if (fs.exists(temp)) {
+        fs.delete(temp, true);
+      }
+    }
+  }
+
+  private static Dataset<Row> read(SparkSession spark, String input) {
+    String lower = input.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(".jsonl") || lower.endsWith(".json")) {
+      return spark.read().option("mode", "PERMISSIVE").json(input);
+    }
+    return spark.read().parquet(input);
+  }
+}

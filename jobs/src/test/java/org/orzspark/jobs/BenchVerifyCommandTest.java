@@ -1,0 +1,32 @@
+package org.orzspark.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.orzspark.testing.SharedData;
+
+class BenchVerifyCommandTest {
+  @Test
+  void rewritesAnswersIntoDifferentButEqualForms() {
+    assertThat(BenchVerifyCommand.rewritten("\\frac{1}{2}")).isEqualTo("\\dfrac{1}{2}");
+    assertThat(BenchVerifyCommand.rewritten("(1, 2)")).isEqualTo("(1,\\, 2)");
+    assertThat(BenchVerifyCommand.rewritten("5")).isEqualTo("{5}");
+  }
+
+  @Test
+  void measuresEveryPairSetBriefly() throws Exception {
+    List<BenchVerifyCommand.Figures> figures =
+        BenchVerifyCommand.run(
+            SharedData.resolve("data/eval/math500.json"), SharedData.resolve("data/math-verify/cases.jsonl"), 0.02);
+    assertThat(figures).extracting(BenchVerifyCommand.Figures::set)
+        .containsExactly("math500 equal, fast", "math500 equal, CAS", "math500 unequal", "math-verify corpus");
+    BenchVerifyCommand.Figures fast = figures.get(0);
+    BenchVerifyCommand.Figures cas = figures.get(1);
+    assertThat(fast.pairs() + cas.pairs()).isEqualTo(500);
+    assertThat(fast.equal() + cas.equal()).isEqualTo(500);
+    assertThat(figures.get(2).equal()).isLessThan(10);
+    assertThat(figures.get(3).equal()).as("160 of the 184 cases are equal upstream").isBetween(150, 165);
+    assertThat(figures).allSatisfy(f -> assertThat(f.checks()).isPositive());
+  }
+}

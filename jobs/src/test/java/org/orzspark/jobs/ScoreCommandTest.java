@@ -1,0 +1,55 @@
+package org.orzspark.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.testing.SharedSpark;
+
+class ScoreCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void scoresJsonlAtomicallyAndQuarantinesBadRows() throws Exception {
+    Path input = dir.resolve("responses.jsonl");
+    Files.write(
+        input,
+        List.of(
+            "{\"id\": 1, \"response\": \"<think>ok</think> <answer>\\\\boxed{\\\\frac12}</answer>\", \"ground_truth\": \"0.5\", \"finished\": true}",
+            "{\"id\": 2, \"response\": \"<think>Wait, no</think> <answer>\\\\boxed{3}</answer>\", \"ground_truth\": \"4\", \"finished\": true}",
+            "{\"id\": 3, \"response\": \"<answer>\\\\boxed{4}</answer>\", \"ground_truth\": \"4\", \"finished\": false}",
+            "{\"id\": 4, \"response\": \"<answer>\\\\boxed{4}</answer>\"}",
+            "{broken"));
+    SparkSession spark = SharedSpark.session();
+    String output = dir.resolve("scored").toString();
+    ScoreCommand.Result result =
+        ScoreCommand.run(spark, input.toString(), output, "response", "ground_truth", "finished", false);
+
+    assertThat(result.rows()).isEqualTo(5);
+    assertThat(result.scored()).isEqualTo(3);
+    assertThat(result.quarantined()).isEqualTo(2);
+    assertThat(result.meanReward()).isEqualTo(1.0 / 3);
+    assertThat(dir.resolve("scored/_SUCCESS")).exists();
+    List<Row> rows = spark.read().parquet(output).orderBy("id").select("id", "reward", "extracted_answer").collectAsList();
+    assertThat(rows.stream().map(r -> r.getFloat(1)).toList()).containsExactly(1f, 0f, 0f);
+    assertThat(rows.get(1).getString(2)).isEqualTo("3");
+    List<Row> quarantined =
+        spark.read().parquet(output + "/_quarantine").select("quarantine_reason").collectAsList();
+    assertThat(quarantined.stream().map(r -> r.getString(0)).toList())
+        .containsExactlyInAnyOrder("malformed-json", "missing-ground_truth");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("responses.jsonl", "scored");
+    }
+    assertThatThrownBy(
+            () -> ScoreCommand.run(spark, input.toString(), output, "response", "ground_truth", "finished", false))
+        .hasMessageContaining("exists");
+    assertThatThrownBy(() -> ScoreCommand.run(spark, input.toString(), output + "2", "text", "ground_truth", "finished", false))
+        .hasMessageContaining("no column 'text'");
+  }
+}
