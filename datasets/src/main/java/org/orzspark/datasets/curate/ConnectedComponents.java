@@ -17,8 +17,8 @@ import org.apache.spark.sql.Row;
  * smallest id: the deterministic representative.
  *
  * <p>Why this and not union-find on the driver: near-duplicate edges can be as many as the prompts
- * (millions), which a driver need not hold; rounds are DataFrame joins and aggregates that scale out,
- * and near-duplicate groups have a small diameter, so a few rounds suffice (each round is one
+ * (millions), which a driver need not hold; rounds are DataFrame joins and aggregates that scale
+ * out, and near-duplicate groups have a small diameter, so a few rounds suffice (each round is one
  * shuffle join plus one aggregate). Each round's labels are checkpointed to keep the plan short:
  * reliably when the context has a checkpoint directory ({@code SparkContext.setCheckpointDir}, what
  * a cluster whose executors come and go needs), else in executor storage ({@code localCheckpoint}).
@@ -30,15 +30,17 @@ public final class ConnectedComponents {
   public static final String ID = "id";
   public static final String COMPONENT = "component";
 
-  /** The rounds after which the propagation gives up (a diameter this large means a bad edge set). */
+  /**
+   * The rounds after which the propagation gives up (a diameter this large means a bad edge set).
+   */
   public static final int MAX_ROUNDS = 64;
 
   private ConnectedComponents() {}
 
   /**
    * @param edges string columns {@link #SRC}, {@link #DST}; direction and repeats do not matter
-   * @return one row per vertex that has an edge: {@link #ID}, {@link #COMPONENT} (the smallest id of
-   *     its component; equal to {@code ID} for the representative)
+   * @return one row per vertex that has an edge: {@link #ID}, {@link #COMPONENT} (the smallest id
+   *     of its component; equal to {@code ID} for the representative)
    * @throws IllegalStateException when no fixed point is reached within {@link #MAX_ROUNDS} rounds
    */
   public static Dataset<Row> of(Dataset<Row> edges) {
@@ -92,7 +94,6 @@ public final class ConnectedComponents {
         .join(ofLabel, labels.col(COMPONENT).equalTo(ofLabel.col("l_id")), "left")
         .select(
             col(ID),
-            least(col(COMPONENT), coalesce(col("l_component"), col(COMPONENT)))
-                .as(COMPONENT));
+            least(col(COMPONENT), coalesce(col("l_component"), col(COMPONENT))).as(COMPONENT));
   }
 }

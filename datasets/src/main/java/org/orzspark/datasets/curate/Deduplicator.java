@@ -15,14 +15,15 @@ import org.orzspark.datasets.PromptSchema;
 /**
  * The deduplication recipe: exact duplicates ({@link ExactDuplicates}), then n-gram near-duplicates
  * among the survivors ({@link NgramNearDuplicates}), then, when an embedder is given, embedding
- * near-duplicates among those ({@link EmbeddingNearDuplicates}); each near-duplicate stage groups its
- * pairs ({@link NearDuplicateGrouping}). Every input row ends up either kept or removed with its
- * reason: {@code rows in = kept + removed}.
+ * near-duplicates among those ({@link EmbeddingNearDuplicates}); each near-duplicate stage groups
+ * its pairs ({@link NearDuplicateGrouping}). Every input row ends up either kept or removed with
+ * its reason: {@code rows in = kept + removed}.
  */
 public final class Deduplicator {
 
   /** Per-stage settings; {@code embedding} is used only with an embedder. */
-  public record Settings(NgramNearDuplicates.Settings ngram, EmbeddingNearDuplicates.Settings embedding) {}
+  public record Settings(
+      NgramNearDuplicates.Settings ngram, EmbeddingNearDuplicates.Settings embedding) {}
 
   /**
    * @param kept surviving prompt rows ({@link PromptSchema}), cached
@@ -32,11 +33,15 @@ public final class Deduplicator {
    * @param stageMillis wall time per stage, in run order
    */
   public record Outcome(
-      Dataset<Row> kept, Dataset<Row> removed, Map<String, Long> counts, Map<String, Long> stageMillis) {}
+      Dataset<Row> kept,
+      Dataset<Row> removed,
+      Map<String, Long> counts,
+      Map<String, Long> stageMillis) {}
 
   private Deduplicator() {}
 
-  public static Outcome run(Dataset<Row> prompts, Settings settings, Optional<QuestionEmbedder> embedder) {
+  public static Outcome run(
+      Dataset<Row> prompts, Settings settings, Optional<QuestionEmbedder> embedder) {
     StageClock clock = new StageClock();
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("rows_in", prompts.count());
@@ -56,7 +61,8 @@ public final class Deduplicator {
           materialise(
               NearDuplicateGrouping.split(
                   kept,
-                  EmbeddingNearDuplicates.find(kept, embedder.get(), settings.embedding(), clock, counts),
+                  EmbeddingNearDuplicates.find(
+                      kept, embedder.get(), settings.embedding(), clock, counts),
                   clock,
                   counts));
       removed = removed.union(embedded.removed());
@@ -66,7 +72,9 @@ public final class Deduplicator {
     counts.put("kept", kept.count());
     Map<String, Long> byMethod = new LinkedHashMap<>();
     for (String method :
-        new String[] {RemovedDuplicates.EXACT, RemovedDuplicates.MINHASH, RemovedDuplicates.EMBEDDING}) {
+        new String[] {
+          RemovedDuplicates.EXACT, RemovedDuplicates.MINHASH, RemovedDuplicates.EMBEDDING
+        }) {
       byMethod.put("removed_" + method, 0L);
     }
     for (Row row : removed.groupBy(RemovedDuplicates.METHOD).count().collectAsList()) {
@@ -95,7 +103,8 @@ public final class Deduplicator {
     long ids = row.getLong(1);
     if (rows != ids) {
       throw new IllegalArgumentException(
-          (rows - ids) + " prompt_id values are shared by questions that are not exact duplicates;"
+          (rows - ids)
+              + " prompt_id values are shared by questions that are not exact duplicates;"
               + " ids must be PromptId.of(question) (re-run orz prepare on the input)");
     }
   }

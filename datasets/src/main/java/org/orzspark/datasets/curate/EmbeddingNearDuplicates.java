@@ -98,13 +98,15 @@ public final class EmbeddingNearDuplicates {
               BucketedRandomProjectionLSH lsh =
                   new BucketedRandomProjectionLSH()
                       .setNumHashTables(settings.hashTables())
-                      .setBucketLength(Math.max(1e-6, settings.bucketLength() * settings.distance()))
+                      .setBucketLength(
+                          Math.max(1e-6, settings.bucketLength() * settings.distance()))
                       .setSeed(settings.seed())
                       .setInputCol(NearDuplicatePairs.VECTOR)
                       .setOutputCol("_hashes");
               Dataset<Row> joined =
                   lsh.fit(vectors)
-                      .approxSimilarityJoin(vectors, vectors, settings.distance() + 1e-9, "_distance")
+                      .approxSimilarityJoin(
+                          vectors, vectors, settings.distance() + 1e-9, "_distance")
                       .select(
                           col("datasetA." + PromptSchema.PROMPT_ID).as(ConnectedComponents.SRC),
                           col("datasetB." + PromptSchema.PROMPT_ID).as(ConnectedComponents.DST),
@@ -126,7 +128,9 @@ public final class EmbeddingNearDuplicates {
     return new NearDuplicatePairs(RemovedDuplicates.EMBEDDING, pairs, vectors, COSINE);
   }
 
-  /** Embeds a partition lazily, one batch of {@link QuestionEmbedder#batchSize()} rows at a time. */
+  /**
+   * Embeds a partition lazily, one batch of {@link QuestionEmbedder#batchSize()} rows at a time.
+   */
   private static Iterator<Row> embedPartition(Iterator<Row> rows, QuestionEmbedder embedder) {
     return new Iterator<>() {
       private Iterator<Row> batch = Collections.emptyIterator();
@@ -160,7 +164,11 @@ public final class EmbeddingNearDuplicates {
     float[][] embeddings = embedder.embed(questions);
     if (embeddings.length != questions.size()) {
       throw new IllegalStateException(
-          "embedder returned " + embeddings.length + " vectors for " + questions.size() + " questions");
+          "embedder returned "
+              + embeddings.length
+              + " vectors for "
+              + questions.size()
+              + " questions");
     }
     List<Row> out = new ArrayList<>(ids.size());
     for (int i = 0; i < embeddings.length; i++) {

@@ -22,8 +22,8 @@ import org.orzspark.datasets.PromptSchema;
  * Exact deduplication: prompts whose questions normalise equally ({@link QuestionNormalizer}) form
  * a group; the row with the smallest {@code prompt_id} (then answer, then source, so even repeated
  * ids resolve deterministically) is kept, the others are removed with {@code method = exact},
- * similarity 1, and {@code answer_conflict} when their answer disagrees with the kept one's.
- * One shuffle by the normalised question; no row is collected to the driver.
+ * similarity 1, and {@code answer_conflict} when their answer disagrees with the kept one's. One
+ * shuffle by the normalised question; no row is collected to the driver.
  */
 public final class ExactDuplicates {
 
@@ -41,7 +41,8 @@ public final class ExactDuplicates {
   public static DedupSplit split(Dataset<Row> prompts) {
     WindowSpec group =
         Window.partitionBy(col("_norm"))
-            .orderBy(col(PromptSchema.PROMPT_ID), col(PromptSchema.ANSWER), col(PromptSchema.SOURCE));
+            .orderBy(
+                col(PromptSchema.PROMPT_ID), col(PromptSchema.ANSWER), col(PromptSchema.SOURCE));
     Dataset<Row> ranked =
         prompts
             .withColumn("_norm", NORMALISE.apply(col(PromptSchema.QUESTION)))

@@ -2,11 +2,11 @@ package org.orzspark.datasets.curate;
 
 /**
  * LSH banding of a MinHash signature: the signature's {@code bands × rows} values are cut into
- * {@code bands} consecutive groups of {@code rows}; two questions become candidates when all rows of
- * at least one band agree. For Jaccard similarity J the candidate probability is
- * {@code 1 − (1 − J^rows)^bands}: rows suppress the many low-similarity pairs (J^rows), bands keep
- * recall at high J. With bands = 1 row each this is Spark's {@code approxSimilarityJoin} (any one
- * hash table equal), whose candidate count grows with n²·J̄ and explodes on templated text.
+ * {@code bands} consecutive groups of {@code rows}; two questions become candidates when all rows
+ * of at least one band agree. For Jaccard similarity J the candidate probability is {@code 1 − (1 −
+ * J^rows)^bands}: rows suppress the many low-similarity pairs (J^rows), bands keep recall at high
+ * J. With bands = 1 row each this is Spark's {@code approxSimilarityJoin} (any one hash table
+ * equal), whose candidate count grows with n²·J̄ and explodes on templated text.
  */
 public final class MinHashBands {
 

@@ -37,7 +37,8 @@ public final class NearDuplicateGrouping {
               counts.put(
                   found.method() + "_groups",
                   components
-                      .filter(col(ConnectedComponents.ID).equalTo(col(ConnectedComponents.COMPONENT)))
+                      .filter(
+                          col(ConnectedComponents.ID).equalTo(col(ConnectedComponents.COMPONENT)))
                       .count());
               return components
                   .filter(col(ConnectedComponents.ID).notEqual(col(ConnectedComponents.COMPONENT)))
@@ -52,13 +53,19 @@ public final class NearDuplicateGrouping {
             col(PromptSchema.PROMPT_ID).as("_rep_id"), col(PromptSchema.ANSWER).as("_rep_answer"));
     Dataset<Row> removed =
         prompts
-            .join(withSimilarity, prompts.col(PromptSchema.PROMPT_ID).equalTo(withSimilarity.col(ConnectedComponents.SRC)))
+            .join(
+                withSimilarity,
+                prompts
+                    .col(PromptSchema.PROMPT_ID)
+                    .equalTo(withSimilarity.col(ConnectedComponents.SRC)))
             .join(representatives, col(ConnectedComponents.DST).equalTo(col("_rep_id")))
             .withColumn(RemovedDuplicates.DUPLICATE_OF, col(ConnectedComponents.DST))
             .withColumn(RemovedDuplicates.METHOD, lit(found.method()))
             .withColumn(
                 RemovedDuplicates.ANSWER_CONFLICT,
-                not(ExactDuplicates.ANSWERS_AGREE.apply(col(PromptSchema.ANSWER), col("_rep_answer"))))
+                not(
+                    ExactDuplicates.ANSWERS_AGREE.apply(
+                        col(PromptSchema.ANSWER), col("_rep_answer"))))
             .select(ExactDuplicates.removedColumns());
     Dataset<Row> kept =
         prompts.join(

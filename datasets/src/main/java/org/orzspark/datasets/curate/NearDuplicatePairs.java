@@ -10,7 +10,8 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
  * @param method {@link RemovedDuplicates#MINHASH} or {@link RemovedDuplicates#EMBEDDING}
  * @param pairs similar pairs: {@link ConnectedComponents#SRC}, {@link ConnectedComponents#DST}
  *     (prompt ids, src &lt; dst), {@code similarity}
- * @param vectors {@code prompt_id}, {@code vector}: the representation the similarity is measured on
+ * @param vectors {@code prompt_id}, {@code vector}: the representation the similarity is measured
+ *     on
  * @param similarity a UDF (vector, vector) → double giving that similarity
  */
 public record NearDuplicatePairs(

@@ -39,7 +39,8 @@ public final class NgramNearDuplicates {
   static final UserDefinedFunction JACCARD =
       udf(
           (UDF2<Vector, Vector, Double>)
-              (a, b) -> Shingler.jaccard(((SparseVector) a).indices(), ((SparseVector) b).indices()),
+              (a, b) ->
+                  Shingler.jaccard(((SparseVector) a).indices(), ((SparseVector) b).indices()),
           DataTypes.DoubleType);
 
   /**
@@ -50,7 +51,8 @@ public final class NgramNearDuplicates {
    * @param rows min-hashes per band (AND)
    * @param seed MinHash seed
    */
-  public record Settings(int ngram, Shingler.Unit unit, double threshold, int bands, int rows, long seed) {
+  public record Settings(
+      int ngram, Shingler.Unit unit, double threshold, int bands, int rows, long seed) {
     public Settings {
       if (!(threshold > 0 && threshold <= 1)) {
         throw new IllegalArgumentException("Jaccard threshold must lie in (0, 1]: " + threshold);
@@ -71,7 +73,9 @@ public final class NgramNearDuplicates {
       Dataset<Row> prompts, Settings settings, StageClock clock, Map<String, Long> counts) {
     Shingler shingler = new Shingler(settings.ngram(), settings.unit());
     UserDefinedFunction toFeatures =
-        udf((UDF1<String, Vector>) question -> features(shingler, question), SQLDataTypes.VectorType());
+        udf(
+            (UDF1<String, Vector>) question -> features(shingler, question),
+            SQLDataTypes.VectorType());
     int rows = settings.rows();
     UserDefinedFunction bandKeys =
         udf(
@@ -85,7 +89,9 @@ public final class NgramNearDuplicates {
                   prompts
                       .select(
                           col(PromptSchema.PROMPT_ID),
-                          toFeatures.apply(col(PromptSchema.QUESTION)).as(NearDuplicatePairs.VECTOR))
+                          toFeatures
+                              .apply(col(PromptSchema.QUESTION))
+                              .as(NearDuplicatePairs.VECTOR))
                       .persist(StorageLevel.MEMORY_AND_DISK());
               Dataset<Row> shingled = all.filter(col(NearDuplicatePairs.VECTOR).isNotNull());
               counts.put("unshingled", all.count() - shingled.count());
@@ -106,13 +112,17 @@ public final class NgramNearDuplicates {
                       .transform(vectors)
                       .select(
                           col(PromptSchema.PROMPT_ID),
-                          posexplode(bandKeys.apply(col("_hashes"))).as(new String[] {"band", "key"}));
+                          posexplode(bandKeys.apply(col("_hashes")))
+                              .as(new String[] {"band", "key"}));
               Dataset<Row> candidates =
                   keys.as("a")
                       .join(
                           keys.as("b"),
-                          col("a.band").equalTo(col("b.band")).and(col("a.key").equalTo(col("b.key"))))
-                      .filter(col("a." + PromptSchema.PROMPT_ID).lt(col("b." + PromptSchema.PROMPT_ID)))
+                          col("a.band")
+                              .equalTo(col("b.band"))
+                              .and(col("a.key").equalTo(col("b.key"))))
+                      .filter(
+                          col("a." + PromptSchema.PROMPT_ID).lt(col("b." + PromptSchema.PROMPT_ID)))
                       .select(
                           col("a." + PromptSchema.PROMPT_ID).as(ConnectedComponents.SRC),
                           col("b." + PromptSchema.PROMPT_ID).as(ConnectedComponents.DST))
@@ -133,8 +143,12 @@ public final class NgramNearDuplicates {
   /** {@code pairs} (src, dst, ...) with {@code similarity} of their vectors appended. */
   static Dataset<Row> withSimilarity(
       Dataset<Row> pairs, Dataset<Row> vectors, UserDefinedFunction similarity) {
-    Dataset<Row> a = vectors.select(col(PromptSchema.PROMPT_ID).as("_a_id"), col(NearDuplicatePairs.VECTOR).as("_a_v"));
-    Dataset<Row> b = vectors.select(col(PromptSchema.PROMPT_ID).as("_b_id"), col(NearDuplicatePairs.VECTOR).as("_b_v"));
+    Dataset<Row> a =
+        vectors.select(
+            col(PromptSchema.PROMPT_ID).as("_a_id"), col(NearDuplicatePairs.VECTOR).as("_a_v"));
+    Dataset<Row> b =
+        vectors.select(
+            col(PromptSchema.PROMPT_ID).as("_b_id"), col(NearDuplicatePairs.VECTOR).as("_b_v"));
     return pairs
         .join(a, pairs.col(ConnectedComponents.SRC).equalTo(a.col("_a_id")))
         .join(b, pairs.col(ConnectedComponents.DST).equalTo(b.col("_b_id")))

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>Unicode NFKC, lower case;
- *   <li>LaTeX that only changes the look is removed: math delimiters ({@code $}, {@code \(},
- *       {@code \[}), spacing ({@code \,} {@code \;} {@code \:} {@code \!} {@code \ } {@code ~}
- *       {@code \quad} {@code \qquad}), {@code \left}/{@code \right}, {@code \displaystyle};
- *       {@code \dfrac} and {@code \tfrac} become {@code \frac};
+ *   <li>LaTeX that only changes the look is removed: math delimiters ({@code $}, {@code \(}, {@code
+ *       \[}), spacing ({@code \,} {@code \;} {@code \:} {@code \!} {@code \ } {@code ~} {@code
+ *       \quad} {@code \qquad}), {@code \left}/{@code \right}, {@code \displaystyle}; {@code \dfrac}
+ *       and {@code \tfrac} become {@code \frac};
  *   <li>sentence punctuation ({@code . , ; : ! ?} before a space or at the end) and quotes go;
  *   <li>whitespace runs become one space, and spaces next to a symbol go ({@code x + 1} = {@code
  *       x+1}), so only spaces between two words or numbers remain.

@@ -12,8 +12,8 @@ import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.hash.Murmur3_x86_32;
 
 /**
- * n-gram shingles of a normalised question ({@link QuestionNormalizer}), hashed into {@code
- * [0, 2^DIMENSION_BITS)}: the set whose Jaccard similarity near-duplicate detection estimates.
+ * n-gram shingles of a normalised question ({@link QuestionNormalizer}), hashed into {@code [0,
+ * 2^DIMENSION_BITS)}: the set whose Jaccard similarity near-duplicate detection estimates.
  *
  * <ul>
  *   <li>{@link Unit#CHAR}: every run of n consecutive code points;
@@ -26,7 +26,9 @@ import org.apache.spark.unsafe.hash.Murmur3_x86_32;
  */
 public final class Shingler implements Serializable {
 
-  /** Shingles hash into 2^26 buckets: collisions between shingles of two questions are negligible. */
+  /**
+   * Shingles hash into 2^26 buckets: collisions between shingles of two questions are negligible.
+   */
   public static final int DIMENSION_BITS = 26;
 
   public static final int DIMENSION = 1 << DIMENSION_BITS;
@@ -91,7 +93,8 @@ public final class Shingler implements Serializable {
 
   private static int index(String shingle) {
     byte[] bytes = shingle.getBytes(StandardCharsets.UTF_8);
-    int hash = Murmur3_x86_32.hashUnsafeBytes(bytes, Platform.BYTE_ARRAY_OFFSET, bytes.length, HASH_SEED);
+    int hash =
+        Murmur3_x86_32.hashUnsafeBytes(bytes, Platform.BYTE_ARRAY_OFFSET, bytes.length, HASH_SEED);
     return hash & (DIMENSION - 1);
   }
 

@@ -12,9 +12,9 @@ import org.apache.spark.sql.types.StructField;
 import org.orzspark.datasets.PromptSchema;
 
 /**
- * Reads a prompt table (Parquet of {@link PromptSchema}, as {@code orz prepare} and {@code orz synth}
- * write it) lazily through Spark, so it scales past what a driver holds. Columns are checked by name
- * and type before any job runs; extra columns are dropped; the result has exactly {@link
+ * Reads a prompt table (Parquet of {@link PromptSchema}, as {@code orz prepare} and {@code orz
+ * synth} write it) lazily through Spark, so it scales past what a driver holds. Columns are checked
+ * by name and type before any job runs; extra columns are dropped; the result has exactly {@link
  * PromptSchema#SCHEMA}'s columns in its order.
  */
 public final class PromptTable {
@@ -32,14 +32,21 @@ public final class PromptTable {
       } else {
         var actual = frame.schema().apply(field.name()).dataType();
         if (!actual.sameType(field.dataType())) {
-          problems.add(field.name() + " is " + actual.simpleString() + ", not " + field.dataType().simpleString());
+          problems.add(
+              field.name()
+                  + " is "
+                  + actual.simpleString()
+                  + ", not "
+                  + field.dataType().simpleString());
         }
       }
       columns[i++] = col(field.name());
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
-          path + " is not a prompt table (" + String.join("; ", problems)
+          path
+              + " is not a prompt table ("
+              + String.join("; ", problems)
               + "); convert it with orz prepare first");
     }
     return frame.select(columns);

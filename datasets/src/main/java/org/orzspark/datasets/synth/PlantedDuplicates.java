@@ -14,8 +14,8 @@ import org.orzspark.datasets.PromptRecord;
  * cluster tests. Originals are diverse: a story of 12-24 words drawn from a seeded vocabulary of
  * made-up words, then a synthetic problem ({@link SyntheticTasks}). Each duplicate copies a random
  * earlier original and, in equal shares, (1) respaces and recases it (an exact duplicate once
- * normalised), (2) changes one number of it, or (3) replaces one story word. Deterministic in
- * the seed.
+ * normalised), (2) changes one number of it, or (3) replaces one story word. Deterministic in the
+ * seed.
  */
 public final class PlantedDuplicates {
 
@@ -47,8 +47,10 @@ public final class PlantedDuplicates {
     String[] vocabulary = vocabulary(random);
     int originals = Math.max(1, (int) Math.round(count * (1 - duplicateShare)));
     List<SyntheticProblem> problems =
-        SyntheticTasks.generate(List.of("arithmetic", "linear", "modular", "fractions", "counting", "comparison"),
-            originals, seed);
+        SyntheticTasks.generate(
+            List.of("arithmetic", "linear", "modular", "fractions", "counting", "comparison"),
+            originals,
+            seed);
     List<PromptRecord> prompts = new ArrayList<>(count);
     Map<String, String> original = new HashMap<>();
     for (SyntheticProblem problem : problems) {
@@ -57,7 +59,9 @@ public final class PlantedDuplicates {
       for (int w = 0; w < words; w++) {
         story.append(w == 0 ? "" : " ").append(vocabulary[random.nextInt(VOCABULARY)]);
       }
-      PromptRecord record = record(capitalise(story) + ". " + problem.question(), problem.answer(), "planted/original");
+      PromptRecord record =
+          record(
+              capitalise(story) + ". " + problem.question(), problem.answer(), "planted/original");
       if (original.putIfAbsent(record.promptId(), record.promptId()) == null) {
         prompts.add(record);
       }
@@ -67,7 +71,8 @@ public final class PlantedDuplicates {
       PromptRecord base = prompts.get(random.nextInt(bases));
       String question =
           switch (random.nextInt(3)) {
-            case 0 -> "  " + base.question().toUpperCase(java.util.Locale.ROOT).replace(" ", "  ") + " ";
+            case 0 ->
+                "  " + base.question().toUpperCase(java.util.Locale.ROOT).replace(" ", "  ") + " ";
             case 1 -> changeOneNumber(base.question(), random);
             default -> replaceOneWord(base.question(), vocabulary, random);
           };
@@ -120,9 +125,15 @@ public final class PlantedDuplicates {
     return question.substring(0, span[0]) + changed + question.substring(span[1]);
   }
 
-  private static String replaceOneWord(String question, String[] vocabulary, SplittableRandom random) {
+  private static String replaceOneWord(
+      String question, String[] vocabulary, SplittableRandom random) {
     String[] words = question.split(" ", -1);
-    int storyWords = Math.max(1, question.indexOf(". ") < 0 ? words.length : question.substring(0, question.indexOf(". ")).split(" ").length);
+    int storyWords =
+        Math.max(
+            1,
+            question.indexOf(". ") < 0
+                ? words.length
+                : question.substring(0, question.indexOf(". ")).split(" ").length);
     int at = random.nextInt(storyWords);
     boolean endsStory = words[at].endsWith(".");
     words[at] = vocabulary[random.nextInt(vocabulary.length)] + (endsStory ? "." : "");

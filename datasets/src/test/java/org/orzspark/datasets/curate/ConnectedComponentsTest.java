@@ -26,7 +26,9 @@ class ConnectedComponentsTest {
   void chainsAndStarsCollapseToTheirSmallestId() {
     // c~b, b~a (a chain given out of order), e~d, d~f, plus a repeated and a reversed edge
     Map<String, String> labels =
-        components(List.of(edge("c", "b"), edge("b", "a"), edge("e", "d"), edge("f", "d"), edge("a", "b")));
+        components(
+            List.of(
+                edge("c", "b"), edge("b", "a"), edge("e", "d"), edge("f", "d"), edge("a", "b")));
     assertThat(labels)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("a", "a", "b", "a", "c", "a", "d", "d", "e", "d", "f", "d"));
@@ -64,7 +66,10 @@ class ConnectedComponentsTest {
       Map<String, String> expected = new HashMap<>();
       for (Row r : edges) {
         for (String v : new String[] {r.getString(0), r.getString(1)}) {
-          smallest.merge(find(parent, Integer.parseInt(v.substring(1))), v, (x, y) -> x.compareTo(y) <= 0 ? x : y);
+          smallest.merge(
+              find(parent, Integer.parseInt(v.substring(1))),
+              v,
+              (x, y) -> x.compareTo(y) <= 0 ? x : y);
         }
       }
       for (Row r : edges) {

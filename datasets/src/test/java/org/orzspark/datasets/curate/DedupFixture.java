@@ -30,8 +30,11 @@ final class DedupFixture {
 
   static List<PromptRecord> math500() throws IOException {
     return PromptFiles.read(
-            SharedSpark.session(), SharedData.resolve("data/eval/math500.json").toString(), InputFormat.AUTO)
-        .parsed().stream()
+            SharedSpark.session(),
+            SharedData.resolve("data/eval/math500.json").toString(),
+            InputFormat.AUTO)
+        .parsed()
+        .stream()
         .map(ParsedPrompt::record)
         .toList();
   }
@@ -46,10 +49,22 @@ final class DedupFixture {
       }
       String q = base.question();
       switch (i % 5) {
-        case 0 -> add(variant(base, upperCaseStart("  " + q.replace(" ", "   ").replace("\\frac", "\\dfrac"))), i);
-        case 1 -> add(variant(base, q.replace("=", "=\\,").replace("$", " $ ").replace("+", " + ")), i);
+        case 0 ->
+            add(
+                variant(
+                    base,
+                    upperCaseStart("  " + q.replace(" ", "   ").replace("\\frac", "\\dfrac"))),
+                i);
+        case 1 ->
+            add(variant(base, q.replace("=", "=\\,").replace("$", " $ ").replace("+", " + ")), i);
         case 2 -> add(variant(base, changeNumber(q, 0)), i);
-        case 3 -> add(variant(base, "Question: " + q.replaceFirst("^(Find|What is|Compute|Determine)", "Please $1")), i);
+        case 3 ->
+            add(
+                variant(
+                    base,
+                    "Question: "
+                        + q.replaceFirst("^(Find|What is|Compute|Determine)", "Please $1")),
+                i);
         default -> {
           String once = changeNumber(q, 0);
           add(variant(base, once), i);
@@ -66,7 +81,8 @@ final class DedupFixture {
   }
 
   private static PromptRecord variant(PromptRecord base, String question) {
-    return PromptRecord.of(question, base.answer(), base.source() + "/variant", null, null, Map.of());
+    return PromptRecord.of(
+        question, base.answer(), base.source() + "/variant", null, null, Map.of());
   }
 
   private static String upperCaseStart(String text) {
@@ -86,7 +102,8 @@ final class DedupFixture {
     }
     int[] span = spans.get(Math.floorMod(spans.size() - 1 - k, spans.size()));
     String number = question.substring(span[0], span[1]);
-    String changed = new java.math.BigInteger(number).add(java.math.BigInteger.valueOf(7)).toString();
+    String changed =
+        new java.math.BigInteger(number).add(java.math.BigInteger.valueOf(7)).toString();
     return question.substring(0, span[0]) + changed + question.substring(span[1]);
   }
 

@@ -31,7 +31,9 @@ class DeduplicatorTest {
     fixture = new DedupFixture(60, 80);
     outcome =
         Deduplicator.run(
-            PromptSchema.toDataFrame(SharedSpark.session(), fixture.prompts), DEFAULTS, Optional.empty());
+            PromptSchema.toDataFrame(SharedSpark.session(), fixture.prompts),
+            DEFAULTS,
+            Optional.empty());
   }
 
   @Test
@@ -45,7 +47,8 @@ class DeduplicatorTest {
     double precision = (double) truePositives / removed.size();
     double recall = (double) truePositives / expected;
     System.out.printf(
-        "dedup on %d prompts (%d planted duplicates): removed %d, precision %.3f, recall %.3f, %s%n",
+        "dedup on %d prompts (%d planted duplicates): removed %d, precision %.3f, recall %.3f,"
+            + " %s%n",
         fixture.prompts.size(), expected, removed.size(), precision, recall, outcome.counts());
     assertThat(precision).isGreaterThanOrEqualTo(0.98);
     assertThat(recall).isGreaterThanOrEqualTo(0.85);
@@ -54,15 +57,26 @@ class DeduplicatorTest {
   @Test
   void everyRowIsKeptOrRemovedAndKeptIdsAreUnique() {
     Map<String, Long> c = outcome.counts();
-    assertThat(c.get("kept") + c.get("removed_exact") + c.get("removed_minhash") + c.get("removed_embedding"))
+    assertThat(
+            c.get("kept")
+                + c.get("removed_exact")
+                + c.get("removed_minhash")
+                + c.get("removed_embedding"))
         .isEqualTo(c.get("rows_in"))
         .isEqualTo(fixture.prompts.size());
-    assertThat(outcome.kept().select(PromptSchema.PROMPT_ID).distinct().count()).isEqualTo(c.get("kept"));
+    assertThat(outcome.kept().select(PromptSchema.PROMPT_ID).distinct().count())
+        .isEqualTo(c.get("kept"));
     assertThat(outcome.kept().schema()).isEqualTo(PromptSchema.SCHEMA);
     long distinctNormalised =
-        fixture.prompts.stream().map(p -> QuestionNormalizer.normalise(p.question())).distinct().count();
-    assertThat(c.get("removed_exact")).isEqualTo(fixture.prompts.size() - distinctNormalised).isGreaterThan(20);
-    assertThat(c.get("removed_exact") + c.get("removed_minhash")).isEqualTo(outcome.removed().count());
+        fixture.prompts.stream()
+            .map(p -> QuestionNormalizer.normalise(p.question()))
+            .distinct()
+            .count();
+    assertThat(c.get("removed_exact"))
+        .isEqualTo(fixture.prompts.size() - distinctNormalised)
+        .isGreaterThan(20);
+    assertThat(c.get("removed_exact") + c.get("removed_minhash"))
+        .isEqualTo(outcome.removed().count());
     assertThat(outcome.stageMillis()).containsKeys("exact", "shingling", "lsh_join", "grouping");
   }
 
@@ -73,13 +87,19 @@ class DeduplicatorTest {
       assertThat(duplicateOf(r)).isLessThan(id(r));
       minOfGroup.put(id(r), duplicateOf(r));
     }
-    List<String> kept = outcome.kept().select(PromptSchema.PROMPT_ID).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    List<String> kept =
+        outcome
+            .kept()
+            .select(PromptSchema.PROMPT_ID)
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
     assertThat(kept).containsAll(minOfGroup.values());
   }
 
   @Test
   void aChainFormsOneGroupEvenWhenItsEndsAreNotSimilar() {
-    String a = "Alice has 12 red apples and 30 green pears in her big basket today. How many fruits?";
+    String a =
+        "Alice has 12 red apples and 30 green pears in her big basket today. How many fruits?";
     String b = a.replace("red", "blue");
     String c = b.replace("green", "ripe");
     Shingler shingler = new Shingler(5, Shingler.Unit.CHAR);
@@ -89,19 +109,35 @@ class DeduplicatorTest {
     assertThat(Math.min(ab, bc)).as("neighbours similar").isGreaterThanOrEqualTo(0.75);
     assertThat(ac).as("ends below the threshold").isLessThan(0.75);
     List<PromptRecord> records =
-        List.of(record(a, "42"), record(b, "42"), record(c, "42"), record("Something else entirely, x=2.", "2"));
+        List.of(
+            record(a, "42"),
+            record(b, "42"),
+            record(c, "42"),
+            record("Something else entirely, x=2.", "2"));
     Deduplicator.Outcome chain =
         Deduplicator.run(
             PromptSchema.toDataFrame(SharedSpark.session(), records),
             new Deduplicator.Settings(
-                new NgramNearDuplicates.Settings(5, Shingler.Unit.CHAR, 0.75, 20, 5, 42), DEFAULTS.embedding()),
+                new NgramNearDuplicates.Settings(5, Shingler.Unit.CHAR, 0.75, 20, 5, 42),
+                DEFAULTS.embedding()),
             Optional.empty());
-    String smallest = records.subList(0, 3).stream().map(PromptRecord::promptId).sorted().findFirst().orElseThrow();
-    assertThat(chain.counts()).containsEntry("kept", 2L).containsEntry("removed_minhash", 2L).containsEntry("minhash_groups", 1L);
-    assertThat(chain.removed().collectAsList()).allSatisfy(r -> {
-      assertThat(duplicateOf(r)).isEqualTo(smallest);
-      assertThat(r.getAs(RemovedDuplicates.METHOD).toString()).isEqualTo(RemovedDuplicates.MINHASH);
-    });
+    String smallest =
+        records.subList(0, 3).stream()
+            .map(PromptRecord::promptId)
+            .sorted()
+            .findFirst()
+            .orElseThrow();
+    assertThat(chain.counts())
+        .containsEntry("kept", 2L)
+        .containsEntry("removed_minhash", 2L)
+        .containsEntry("minhash_groups", 1L);
+    assertThat(chain.removed().collectAsList())
+        .allSatisfy(
+            r -> {
+              assertThat(duplicateOf(r)).isEqualTo(smallest);
+              assertThat(r.getAs(RemovedDuplicates.METHOD).toString())
+                  .isEqualTo(RemovedDuplicates.MINHASH);
+            });
   }
 
   @Test
@@ -118,17 +154,31 @@ class DeduplicatorTest {
             record("$\\quad$", "0"),
             record("?", "0"));
     Deduplicator.Outcome small =
-        Deduplicator.run(PromptSchema.toDataFrame(SharedSpark.session(), records), DEFAULTS, Optional.empty());
-    // the group's representative is its smallest id; answers are judged against the representative's
+        Deduplicator.run(
+            PromptSchema.toDataFrame(SharedSpark.session(), records), DEFAULTS, Optional.empty());
+    // the group's representative is its smallest id; answers are judged against the
+    // representative's
     PromptRecord representative =
-        records.subList(0, 3).stream().min(java.util.Comparator.comparing(PromptRecord::promptId)).orElseThrow();
+        records.subList(0, 3).stream()
+            .min(java.util.Comparator.comparing(PromptRecord::promptId))
+            .orElseThrow();
     long conflicts = representative.answer().equals("3") ? 2 : 1;
     assertThat(small.counts())
         .containsEntry("removed_exact", 3L)
         .containsEntry("answer_conflicts", conflicts)
         .containsEntry("kept", 4L)
         .containsEntry("unshingled", 1L);
-    for (Row r : small.removed().filter(org.apache.spark.sql.functions.col(RemovedDuplicates.DUPLICATE_OF).equalTo(representative.promptId())).collectAsList()) {
+    for (Row r :
+        small
+            .removed()
+            .filter(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .col(RemovedDuplicates.DUPLICATE_OF)
+                    .equalTo(representative.promptId()))
+            .collectAsList()) {
       boolean agrees = AnswerAgreement.agree(r.getAs(PromptSchema.ANSWER), representative.answer());
       assertThat(r.<Boolean>getAs(RemovedDuplicates.ANSWER_CONFLICT)).isEqualTo(!agrees);
     }
@@ -149,7 +199,8 @@ class DeduplicatorTest {
 
   private static double jaccard(Shingler shingler, String a, String b) {
     return Shingler.jaccard(
-        shingler.shingles(QuestionNormalizer.normalise(a)), shingler.shingles(QuestionNormalizer.normalise(b)));
+        shingler.shingles(QuestionNormalizer.normalise(a)),
+        shingler.shingles(QuestionNormalizer.normalise(b)));
   }
 
   private static PromptRecord record(String question, String answer) {

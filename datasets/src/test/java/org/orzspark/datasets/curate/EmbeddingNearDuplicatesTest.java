@@ -65,8 +65,10 @@ class EmbeddingNearDuplicatesTest {
       for (int j = 0; j < prompts.size(); j++) {
         String a = prompts.get(i).promptId();
         String b = prompts.get(j).promptId();
-        double cos = EmbeddingNearDuplicates.cosine(Vectors.dense(EmbeddingNearDuplicates.unit(vectors[i])),
-            Vectors.dense(EmbeddingNearDuplicates.unit(vectors[j])));
+        double cos =
+            EmbeddingNearDuplicates.cosine(
+                Vectors.dense(EmbeddingNearDuplicates.unit(vectors[i])),
+                Vectors.dense(EmbeddingNearDuplicates.unit(vectors[j])));
         if (a.compareTo(b) < 0 && cos >= threshold) {
           brute.add(List.of(a, b));
         }
@@ -80,11 +82,13 @@ class EmbeddingNearDuplicatesTest {
 
   @Test
   void unitVectorsAndCosineOnHandComputedValues() {
-    assertThat(EmbeddingNearDuplicates.unit(new float[] {3, 4})).containsExactly(new double[] {0.6, 0.8}, within(1e-12));
+    assertThat(EmbeddingNearDuplicates.unit(new float[] {3, 4}))
+        .containsExactly(new double[] {0.6, 0.8}, within(1e-12));
     assertThat(EmbeddingNearDuplicates.unit(new float[] {0, 0})).containsExactly(0, 0);
     assertThat(EmbeddingNearDuplicates.cosine(Vectors.dense(1, 0), Vectors.dense(1, 1)))
         .isCloseTo(Math.sqrt(0.5), within(1e-12));
     assertThat(EmbeddingNearDuplicates.cosine(Vectors.dense(0, 0), Vectors.dense(1, 1))).isZero();
-    assertThat(new EmbeddingNearDuplicates.Settings(0.95, 1, 1, 1).distance()).isCloseTo(Math.sqrt(0.1), within(1e-12));
+    assertThat(new EmbeddingNearDuplicates.Settings(0.95, 1, 1, 1).distance())
+        .isCloseTo(Math.sqrt(0.1), within(1e-12));
   }
 }

@@ -27,11 +27,13 @@ class MinHashBandsTest {
     // 1 - (1 - 0.1^5)^20 ~ 20 * 1e-5
     assertThat(MinHashBands.candidateProbability(0.1, 20, 5)).isCloseTo(2.0e-4, within(1e-6));
     // one row per band: any one table equal (approxSimilarityJoin's OR)
-    assertThat(MinHashBands.candidateProbability(0.1, 5, 1)).isCloseTo(1 - Math.pow(0.9, 5), within(1e-12));
+    assertThat(MinHashBands.candidateProbability(0.1, 5, 1))
+        .isCloseTo(1 - Math.pow(0.9, 5), within(1e-12));
   }
 
   @Test
   void aSignatureMustSplitIntoWholeBands() {
-    assertThatThrownBy(() -> MinHashBands.keys(new double[5], 2)).hasMessageContaining("bands of 2");
+    assertThatThrownBy(() -> MinHashBands.keys(new double[5], 2))
+        .hasMessageContaining("bands of 2");
   }
 }

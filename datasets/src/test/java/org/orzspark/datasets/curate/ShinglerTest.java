@@ -34,7 +34,9 @@ class ShinglerTest {
 
   @Test
   void indicesLieInTheDimension() {
-    assertThat(java.util.Arrays.stream(new Shingler(4, Shingler.Unit.CHAR).shingles("the quick brown fox")))
+    assertThat(
+            java.util.Arrays.stream(
+                new Shingler(4, Shingler.Unit.CHAR).shingles("the quick brown fox")))
         .hasSize(16)
         .allSatisfy(i -> assertThat(i).isBetween(0, Shingler.DIMENSION - 1));
   }

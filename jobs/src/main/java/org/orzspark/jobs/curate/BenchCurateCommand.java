@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
     description = "Deduplication throughput (prompts/s) and time per stage on planted duplicates.")
 public final class BenchCurateCommand implements Callable<Integer> {
 
-  @Option(names = "--count", defaultValue = "100000", description = "Prompts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--count",
+      defaultValue = "100000",
+      description = "Prompts (default: ${DEFAULT-VALUE}).")
   int count;
 
   @Option(
@@ -40,19 +43,34 @@ public final class BenchCurateCommand implements Callable<Integer> {
       description = "Share of planted duplicates (default: ${DEFAULT-VALUE}).")
   double duplicateShare;
 
-  @Option(names = "--ngram", defaultValue = "5", description = "Shingle size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ngram",
+      defaultValue = "5",
+      description = "Shingle size (default: ${DEFAULT-VALUE}).")
   int ngram;
 
-  @Option(names = "--threshold", defaultValue = "0.8", description = "Jaccard threshold (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threshold",
+      defaultValue = "0.8",
+      description = "Jaccard threshold (default: ${DEFAULT-VALUE}).")
   double threshold;
 
-  @Option(names = "--bands", defaultValue = "20", description = "MinHash LSH bands (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bands",
+      defaultValue = "20",
+      description = "MinHash LSH bands (default: ${DEFAULT-VALUE}).")
   int bands;
 
-  @Option(names = "--rows", defaultValue = "5", description = "Min-hashes per band (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rows",
+      defaultValue = "5",
+      description = "Min-hashes per band (default: ${DEFAULT-VALUE}).")
   int rows;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of data and hashes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of data and hashes (default: ${DEFAULT-VALUE}).")
   long seed;
 
   /**
@@ -79,16 +97,29 @@ public final class BenchCurateCommand implements Callable<Integer> {
 
     public String describe() {
       StringBuilder out = new StringBuilder();
-      out.append(String.format(
-          "bench curate: %d prompts (%d planted duplicates) deduplicated in %.1f s: %.0f prompts/s%n",
-          prompts, planted, wallMillis / 1000.0, promptsPerSecond()));
+      out.append(
+          String.format(
+              "bench curate: %d prompts (%d planted duplicates) deduplicated in %.1f s: %.0f"
+                  + " prompts/s%n",
+              prompts, planted, wallMillis / 1000.0, promptsPerSecond()));
       long staged = stageMillis.values().stream().mapToLong(Long::longValue).sum();
-      stageMillis.forEach((stage, ms) -> out.append(String.format(
-          "  %-10s %8.1f s  %5.1f%%%n", stage, ms / 1000.0, 100.0 * ms / Math.max(1, staged))));
-      out.append(String.format("  removed: exact %d, minhash %d; candidate pairs %d, similar pairs %d, groups %d%n",
-          counts.get("removed_exact"), counts.get("removed_minhash"), counts.get("candidate_pairs"),
-          counts.get("minhash_pairs"), counts.get("minhash_groups")));
-      out.append(String.format("  precision %.4f, recall %.4f against the planted truth", precision, recall));
+      stageMillis.forEach(
+          (stage, ms) ->
+              out.append(
+                  String.format(
+                      "  %-10s %8.1f s  %5.1f%%%n",
+                      stage, ms / 1000.0, 100.0 * ms / Math.max(1, staged))));
+      out.append(
+          String.format(
+              "  removed: exact %d, minhash %d; candidate pairs %d, similar pairs %d, groups %d%n",
+              counts.get("removed_exact"),
+              counts.get("removed_minhash"),
+              counts.get("candidate_pairs"),
+              counts.get("minhash_pairs"),
+              counts.get("minhash_groups")));
+      out.append(
+          String.format(
+              "  precision %.4f, recall %.4f against the planted truth", precision, recall));
       return out.toString();
     }
   }
@@ -97,14 +128,23 @@ public final class BenchCurateCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = SparkSession.builder().appName("orz bench curate").getOrCreate();
     Result result =
-        run(spark, count, duplicateShare,
-            new NgramNearDuplicates.Settings(ngram, Shingler.Unit.CHAR, threshold, bands, rows, seed), seed);
+        run(
+            spark,
+            count,
+            duplicateShare,
+            new NgramNearDuplicates.Settings(
+                ngram, Shingler.Unit.CHAR, threshold, bands, rows, seed),
+            seed);
     System.out.println(result.describe());
     return 0;
   }
 
   public static Result run(
-      SparkSession spark, int count, double duplicateShare, NgramNearDuplicates.Settings ngram, long seed) {
+      SparkSession spark,
+      int count,
+      double duplicateShare,
+      NgramNearDuplicates.Settings ngram,
+      long seed) {
     PlantedDuplicates.PlantedSet set = PlantedDuplicates.generate(count, duplicateShare, seed);
     Dataset<Row> prompts =
         PromptSchema.toDataFrame(spark, set.prompts())
@@ -115,14 +155,19 @@ public final class BenchCurateCommand implements Callable<Integer> {
     Deduplicator.Outcome outcome =
         Deduplicator.run(
             prompts,
-            new Deduplicator.Settings(ngram, new EmbeddingNearDuplicates.Settings(0.95, 8, 2.0, seed)),
+            new Deduplicator.Settings(
+                ngram, new EmbeddingNearDuplicates.Settings(0.95, 8, 2.0, seed)),
             Optional.empty());
     long wall = (System.nanoTime() - start) / 1_000_000;
     List<Row> removed =
-        outcome.removed().select(col(PromptSchema.PROMPT_ID), col(RemovedDuplicates.DUPLICATE_OF)).collectAsList();
+        outcome
+            .removed()
+            .select(col(PromptSchema.PROMPT_ID), col(RemovedDuplicates.DUPLICATE_OF))
+            .collectAsList();
     long correct =
         removed.stream()
-            .filter(r -> set.original().get(r.getString(0)).equals(set.original().get(r.getString(1))))
+            .filter(
+                r -> set.original().get(r.getString(0)).equals(set.original().get(r.getString(1))))
             .count();
     return new Result(
         set.prompts().size(),

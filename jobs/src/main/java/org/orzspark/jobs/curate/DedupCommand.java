@@ -33,13 +33,19 @@ import picocli.CommandLine.Option;
     description = "Remove exact and near-duplicate prompts, keeping one per group.")
 public final class DedupCommand implements Callable<Integer> {
 
-  @Option(names = "--input", required = true, description = "Prompt table (Parquet, as orz prepare writes).")
+  @Option(
+      names = "--input",
+      required = true,
+      description = "Prompt table (Parquet, as orz prepare writes).")
   String input;
 
   @Option(names = "--output", required = true, description = "Output folder (any Hadoop path).")
   String output;
 
-  @Option(names = "--ngram", defaultValue = "5", description = "Shingle size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ngram",
+      defaultValue = "5",
+      description = "Shingle size (default: ${DEFAULT-VALUE}).")
   int ngram;
 
   @Option(
@@ -51,24 +57,36 @@ public final class DedupCommand implements Callable<Integer> {
   @Option(
       names = "--threshold",
       defaultValue = "0.8",
-      description = "Jaccard similarity of shingle sets at or above which prompts are near-duplicates (default: ${DEFAULT-VALUE}).")
+      description =
+          "Jaccard similarity of shingle sets at or above which prompts are near-duplicates"
+              + " (default: ${DEFAULT-VALUE}).")
   double threshold;
 
-  @Option(names = "--bands", defaultValue = "20", description = "MinHash LSH bands (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bands",
+      defaultValue = "20",
+      description = "MinHash LSH bands (default: ${DEFAULT-VALUE}).")
   int bands;
 
-  @Option(names = "--rows", defaultValue = "5", description = "Min-hashes per LSH band (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rows",
+      defaultValue = "5",
+      description = "Min-hashes per LSH band (default: ${DEFAULT-VALUE}).")
   int rows;
 
   @Option(
       names = "--embedding-model",
-      description = "Hugging Face model directory of the engine (Qwen2) for embedding near-duplicates (default: none, no embedding stage).")
+      description =
+          "Hugging Face model directory of the engine (Qwen2) for embedding near-duplicates"
+              + " (default: none, no embedding stage).")
   String embeddingModel;
 
   @Option(
       names = "--embedding-threshold",
       defaultValue = "0.95",
-      description = "Cosine similarity at or above which prompts are embedding near-duplicates (default: ${DEFAULT-VALUE}).")
+      description =
+          "Cosine similarity at or above which prompts are embedding near-duplicates (default:"
+              + " ${DEFAULT-VALUE}).")
   double embeddingThreshold;
 
   @Option(
@@ -80,7 +98,8 @@ public final class DedupCommand implements Callable<Integer> {
   @Option(
       names = "--embedding-max-tokens",
       defaultValue = "512",
-      description = "Questions are cut to this many tokens before embedding (default: ${DEFAULT-VALUE}).")
+      description =
+          "Questions are cut to this many tokens before embedding (default: ${DEFAULT-VALUE}).")
   int embeddingMaxTokens;
 
   @Option(
@@ -89,7 +108,10 @@ public final class DedupCommand implements Callable<Integer> {
       description = "Random-projection LSH hash tables (default: ${DEFAULT-VALUE}).")
   int embeddingTables;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the LSH hash functions (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the LSH hash functions (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
@@ -100,20 +122,32 @@ public final class DedupCommand implements Callable<Integer> {
 
   /**
    * @param output the output folder, qualified
-   * @param counts rows_in, kept, removed_exact, removed_minhash, removed_embedding, answer_conflicts,
-   *     and the stages' counts
+   * @param counts rows_in, kept, removed_exact, removed_minhash, removed_embedding,
+   *     answer_conflicts, and the stages' counts
    * @param stageMillis wall time per stage
    * @param wallMillis wall time of the run
-   * @param executors executor processes registered at the end (0 in local mode: the driver runs tasks)
+   * @param executors executor processes registered at the end (0 in local mode: the driver runs
+   *     tasks)
    */
   public record Result(
-      String output, Map<String, Long> counts, Map<String, Long> stageMillis, long wallMillis, int executors) {
+      String output,
+      Map<String, Long> counts,
+      Map<String, Long> stageMillis,
+      long wallMillis,
+      int executors) {
     public String describe() {
       return String.format(
-          "dedup: rows in %d, kept %d, removed exact %d, minhash %d, embedding %d (answer conflicts %d) in %.1f s"
-              + " on %d executor(s) -> %s%n  stages (ms): %s",
-          counts.get("rows_in"), counts.get("kept"), counts.get("removed_exact"), counts.get("removed_minhash"),
-          counts.get("removed_embedding"), counts.get("answer_conflicts"), wallMillis / 1000.0, executors, output,
+          "dedup: rows in %d, kept %d, removed exact %d, minhash %d, embedding %d (answer conflicts"
+              + " %d) in %.1f s on %d executor(s) -> %s%n  stages (ms): %s",
+          counts.get("rows_in"),
+          counts.get("kept"),
+          counts.get("removed_exact"),
+          counts.get("removed_minhash"),
+          counts.get("removed_embedding"),
+          counts.get("answer_conflicts"),
+          wallMillis / 1000.0,
+          executors,
+          output,
           stageMillis);
     }
   }
@@ -128,7 +162,8 @@ public final class DedupCommand implements Callable<Integer> {
 
   Deduplicator.Settings settings() {
     return new Deduplicator.Settings(
-        new NgramNearDuplicates.Settings(ngram, Shingler.Unit.parse(shingle), threshold, bands, rows, seed),
+        new NgramNearDuplicates.Settings(
+            ngram, Shingler.Unit.parse(shingle), threshold, bands, rows, seed),
         new EmbeddingNearDuplicates.Settings(embeddingThreshold, embeddingTables, 2.0, seed));
   }
 
@@ -147,8 +182,10 @@ public final class DedupCommand implements Callable<Integer> {
       throws IOException {
     long start = System.nanoTime();
     spark.sparkContext().setJobGroup("curate dedup", "orz curate dedup: " + input, false);
-    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
-      Deduplicator.Outcome outcome = Deduplicator.run(PromptTable.read(spark, input), settings, embedder);
+    try (AtomicOutput out =
+        AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
+      Deduplicator.Outcome outcome =
+          Deduplicator.run(PromptTable.read(spark, input), settings, embedder);
       out.writeParquet(outcome.kept(), "");
       out.writeParquet(outcome.removed(), CurationSummary.REMOVED_FOLDER);
       Result result =

@@ -33,7 +33,10 @@ import picocli.CommandLine.Option;
     description = "Remove multiple-choice, proof, non-English, unverifiable and over-long prompts.")
 public final class FilterCommand implements Callable<Integer> {
 
-  @Option(names = "--input", required = true, description = "Prompt table (Parquet, as orz prepare writes).")
+  @Option(
+      names = "--input",
+      required = true,
+      description = "Prompt table (Parquet, as orz prepare writes).")
   String input;
 
   @Option(names = "--output", required = true, description = "Output folder (any Hadoop path).")
@@ -43,10 +46,15 @@ public final class FilterCommand implements Callable<Integer> {
       names = "--drop",
       split = ",",
       defaultValue = "multiple-choice,proof,non-english,unverifiable",
-      description = "Rules, in the order they are tried: multiple-choice, proof, non-english, unverifiable, too-long (default: ${DEFAULT-VALUE}).")
+      description =
+          "Rules, in the order they are tried: multiple-choice, proof, non-english, unverifiable,"
+              + " too-long (default: ${DEFAULT-VALUE}).")
   List<String> drop;
 
-  @Option(names = "--tokenizer", description = "Directory with tokenizer.json, for too-long (default: none; too-long needs it).")
+  @Option(
+      names = "--tokenizer",
+      description =
+          "Directory with tokenizer.json, for too-long (default: none; too-long needs it).")
   String tokenizer;
 
   @Option(
@@ -68,7 +76,8 @@ public final class FilterCommand implements Callable<Integer> {
    * @param removedByReason per rule code, every requested rule listed
    * @param wallMillis wall time of the run
    */
-  public record Result(String output, long rowsIn, long kept, Map<String, Long> removedByReason, long wallMillis) {
+  public record Result(
+      String output, long rowsIn, long kept, Map<String, Long> removedByReason, long wallMillis) {
     public String describe() {
       return String.format(
           "filter: rows in %d, kept %d, removed %s in %.1f s -> %s",
@@ -92,14 +101,18 @@ public final class FilterCommand implements Callable<Integer> {
       throws IOException {
     long start = System.nanoTime();
     spark.sparkContext().setJobGroup("curate filter", "orz curate filter: " + input, false);
-    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
+    try (AtomicOutput out =
+        AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
       PromptFilter.Outcome outcome = PromptFilter.apply(PromptTable.read(spark, input), rules);
       out.writeParquet(outcome.kept(), "");
       out.writeParquet(outcome.removed(), CurationSummary.REMOVED_FOLDER);
       long removed = outcome.removedByReason().values().stream().mapToLong(Long::longValue).sum();
       Result result =
           new Result(
-              out.target(), outcome.rowsIn(), outcome.rowsIn() - removed, outcome.removedByReason(),
+              out.target(),
+              outcome.rowsIn(),
+              outcome.rowsIn() - removed,
+              outcome.removedByReason(),
               (System.nanoTime() - start) / 1_000_000);
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("input", input);

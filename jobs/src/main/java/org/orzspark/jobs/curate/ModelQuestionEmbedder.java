@@ -78,7 +78,10 @@ public final class ModelQuestionEmbedder implements QuestionEmbedder {
       return out;
     }
     float[] means =
-        meanHidden(loaded.model(), TokenBatch.padded(nonEmpty.stream().map(tokens::get).toArray(int[][]::new)), loaded.manager());
+        meanHidden(
+            loaded.model(),
+            TokenBatch.padded(nonEmpty.stream().map(tokens::get).toArray(int[][]::new)),
+            loaded.manager());
     for (int k = 0; k < nonEmpty.size(); k++) {
       System.arraycopy(means, k * hidden, out[nonEmpty.get(k)], 0, hidden);
     }

@@ -14,7 +14,8 @@ import org.orzspark.model.Tokenizers;
  */
 public final class TokenizerTokenCounter implements TokenCounter {
 
-  private static final ConcurrentHashMap<String, HuggingFaceTokenizer> TOKENIZERS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, HuggingFaceTokenizer> TOKENIZERS =
+      new ConcurrentHashMap<>();
 
   private final String dir;
 
@@ -24,7 +25,8 @@ public final class TokenizerTokenCounter implements TokenCounter {
 
   @Override
   public int count(String text) {
-    return Tokenizers.encode(TOKENIZERS.computeIfAbsent(dir, TokenizerTokenCounter::load), text).length;
+    return Tokenizers.encode(TOKENIZERS.computeIfAbsent(dir, TokenizerTokenCounter::load), text)
+        .length;
   }
 
   private static HuggingFaceTokenizer load(String dir) {

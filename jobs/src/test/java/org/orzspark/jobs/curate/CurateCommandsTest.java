@@ -40,7 +40,9 @@ class CurateCommandsTest {
   }
 
   private static JsonNode summary(String output) throws IOException {
-    return JsonMapper.builder().build().readTree(Path.of(java.net.URI.create(output)).resolve("_summary.json").toFile());
+    return JsonMapper.builder()
+        .build()
+        .readTree(Path.of(java.net.URI.create(output)).resolve("_summary.json").toFile());
   }
 
   @Test
@@ -48,15 +50,25 @@ class CurateCommandsTest {
     PlantedDuplicates.PlantedSet set = PlantedDuplicates.generate(300, 0.2, 3);
     String input = table(set.prompts(), "in");
     CommandLine.ParseResult parsed =
-        Orz.commandLine().parseArgs("curate", "dedup", "--input", input, "--output", dir.resolve("out").toString());
-    DedupCommand command = (DedupCommand) parsed.subcommand().subcommand().commandSpec().userObject();
+        Orz.commandLine()
+            .parseArgs(
+                "curate", "dedup", "--input", input, "--output", dir.resolve("out").toString());
+    DedupCommand command =
+        (DedupCommand) parsed.subcommand().subcommand().commandSpec().userObject();
     assertThat(command.ngram).isEqualTo(5);
     assertThat(command.threshold).isEqualTo(0.8);
     assertThat(command.embedder()).isEmpty();
     DedupCommand.Result result =
-        DedupCommand.run(SPARK, input, dir.resolve("out").toString(), command.settings(), Optional.empty(), false);
+        DedupCommand.run(
+            SPARK,
+            input,
+            dir.resolve("out").toString(),
+            command.settings(),
+            Optional.empty(),
+            false);
     System.out.println(result.describe());
-    assertThat(AtomicOutput.isComplete(SPARK.sparkContext().hadoopConfiguration(), result.output())).isTrue();
+    assertThat(AtomicOutput.isComplete(SPARK.sparkContext().hadoopConfiguration(), result.output()))
+        .isTrue();
     long kept = SPARK.read().parquet(result.output()).count();
     long removed = SPARK.read().parquet(result.output() + "/_removed").count();
     assertThat(kept).isEqualTo(result.counts().get("kept"));
@@ -68,7 +80,9 @@ class CurateCommandsTest {
     assertThat(summary.at("/stage_ms/lsh_join").isNumber()).isTrue();
     assertThat(summary.at("/settings/ngram/threshold").asDouble()).isEqualTo(0.8);
     assertThatThrownBy(
-            () -> DedupCommand.run(SPARK, input, result.output(), command.settings(), Optional.empty(), false))
+            () ->
+                DedupCommand.run(
+                    SPARK, input, result.output(), command.settings(), Optional.empty(), false))
         .hasMessageContaining("already exists");
   }
 
@@ -77,7 +91,10 @@ class CurateCommandsTest {
     List<PromptRecord> prompts = new ArrayList<>();
     for (String file : List.of("gpqa_diamond.json", "math500.json")) {
       PromptFiles.read(SPARK, SharedData.resolve("data/eval/" + file).toString(), InputFormat.AUTO)
-          .parsed().stream().map(ParsedPrompt::record).forEach(prompts::add);
+          .parsed()
+          .stream()
+          .map(ParsedPrompt::record)
+          .forEach(prompts::add);
     }
     String input = table(prompts, "eval");
     String tokenizer = SharedData.resolve("data/tokenizers/qwen3").toString();
@@ -86,7 +103,8 @@ class CurateCommandsTest {
             SPARK,
             input,
             dir.resolve("filtered").toString(),
-            FilterRules.of(FilterRules.CODES, Optional.of(new TokenizerTokenCounter(tokenizer)), 260),
+            FilterRules.of(
+                FilterRules.CODES, Optional.of(new TokenizerTokenCounter(tokenizer)), 260),
             false);
     System.out.println(result.describe());
     assertThat(result.rowsIn()).isEqualTo(698);
@@ -94,8 +112,11 @@ class CurateCommandsTest {
     assertThat(result.removedByReason().get("too-long")).isPositive();
     assertThat(result.removedByReason()).containsOnlyKeys(FilterRules.CODES);
     long removed = SPARK.read().parquet(result.output() + "/_removed").count();
-    assertThat(SPARK.read().parquet(result.output()).count()).isEqualTo(result.kept()).isEqualTo(698 - removed);
-    assertThat(summary(result.output()).at("/removed_by_reason/multiple-choice").asLong()).isEqualTo(201);
+    assertThat(SPARK.read().parquet(result.output()).count())
+        .isEqualTo(result.kept())
+        .isEqualTo(698 - removed);
+    assertThat(summary(result.output()).at("/removed_by_reason/multiple-choice").asLong())
+        .isEqualTo(201);
   }
 
   @Test
@@ -103,7 +124,13 @@ class CurateCommandsTest {
     String input = dir.resolve("odd").toString();
     SPARK.range(3).toDF("question").write().parquet(input);
     assertThatThrownBy(
-            () -> FilterCommand.run(SPARK, input, dir.resolve("o").toString(), FilterRules.of(List.of("proof"), Optional.empty(), 1), false))
+            () ->
+                FilterCommand.run(
+                    SPARK,
+                    input,
+                    dir.resolve("o").toString(),
+                    FilterRules.of(List.of("proof"), Optional.empty(), 1),
+                    false))
         .hasMessageContaining("not a prompt table")
         .hasMessageContaining("missing column prompt_id")
         .hasMessageContaining("question is bigint");
@@ -114,7 +141,9 @@ class CurateCommandsTest {
   void benchReportsStagesAndQualityOnASmallSet() {
     BenchCurateCommand.Result result =
         BenchCurateCommand.run(
-            SPARK, 2000, 0.2,
+            SPARK,
+            2000,
+            0.2,
             new org.orzspark.datasets.curate.NgramNearDuplicates.Settings(
                 5, org.orzspark.datasets.curate.Shingler.Unit.CHAR, 0.8, 20, 5, 42),
             42);

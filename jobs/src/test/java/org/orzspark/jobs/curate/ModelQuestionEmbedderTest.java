@@ -34,7 +34,8 @@ class ModelQuestionEmbedderTest {
   @BeforeAll
   static void makeModel() throws Exception {
     prompts = PlantedDuplicates.generate(60, 0.3, 5).prompts();
-    model = TinyEmbeddingModel.write(dir, prompts.stream().map(PromptRecord::question).toList(), 11);
+    model =
+        TinyEmbeddingModel.write(dir, prompts.stream().map(PromptRecord::question).toList(), 11);
   }
 
   @Test
@@ -68,34 +69,43 @@ class ModelQuestionEmbedderTest {
     cosines.sort(null);
     double threshold = cosines.get((int) (cosines.size() * 0.98));
     Set<List<String>> brute = new HashSet<>();
-    byPair.forEach((pair, c) -> {
-      if (c >= threshold + 1e-6) {
-        brute.add(pair);
-      }
-    });
+    byPair.forEach(
+        (pair, c) -> {
+          if (c >= threshold + 1e-6) {
+            brute.add(pair);
+          }
+        });
     Deduplicator.Outcome outcome =
         Deduplicator.run(
             PromptSchema.toDataFrame(SharedSpark.session(), prompts).repartition(4),
             new Deduplicator.Settings(
-                // n-grams off in effect (threshold 1 on distinct questions), so every prompt reaches the embedding stage
+                // n-grams off in effect (threshold 1 on distinct questions), so every prompt
+                // reaches the embedding stage
                 new NgramNearDuplicates.Settings(5, Shingler.Unit.CHAR, 1.0, 20, 5, 42),
                 new EmbeddingNearDuplicates.Settings(threshold + 1e-6, 16, 4.0, 42)),
             Optional.of(embedder));
-    System.out.printf("embedding dedup: threshold %.6f, brute-force pairs %d, %s, stages %s%n",
+    System.out.printf(
+        "embedding dedup: threshold %.6f, brute-force pairs %d, %s, stages %s%n",
         threshold, brute.size(), outcome.counts(), outcome.stageMillis());
     assertThat(ModelQuestionEmbedder.loads(model.toString()))
         .as("one load shared by the driver's calls and all tasks of this JVM")
         .isEqualTo(1);
-    long exactAndMinhash = outcome.counts().get("removed_exact") + outcome.counts().get("removed_minhash");
+    long exactAndMinhash =
+        outcome.counts().get("removed_exact") + outcome.counts().get("removed_minhash");
     assertThat(exactAndMinhash).as("planted exact variants only").isPositive();
     Set<String> survivors = new HashSet<>();
-    outcome.removed().filter("method <> 'embedding'").collectAsList().forEach(r -> survivors.add(r.<String>getAs("prompt_id")));
+    outcome
+        .removed()
+        .filter("method <> 'embedding'")
+        .collectAsList()
+        .forEach(r -> survivors.add(r.<String>getAs("prompt_id")));
     Set<List<String>> expected = new HashSet<>();
-    brute.forEach(p -> {
-      if (!survivors.contains(p.get(0)) && !survivors.contains(p.get(1))) {
-        expected.add(p);
-      }
-    });
+    brute.forEach(
+        p -> {
+          if (!survivors.contains(p.get(0)) && !survivors.contains(p.get(1))) {
+            expected.add(p);
+          }
+        });
     assertThat(outcome.counts().get("embedding_pairs")).isEqualTo(expected.size()).isPositive();
     for (Row r : outcome.removed().filter("method = 'embedding'").collectAsList()) {
       List<String> pair = List.of(r.<String>getAs("duplicate_of"), r.<String>getAs("prompt_id"));

@@ -24,7 +24,20 @@ final class TinyEmbeddingModel {
     BpeVocabulary vocabulary = BpeTrainer.train(texts, BpeTrainer.Options.withProjectTokens(320));
     TokenizerFiles.write(vocabulary, tokenizerDir);
     Qwen2Config config =
-        new Qwen2Config(vocabulary.size(), 32, 64, 2, 4, 2, 512, 10000.0, 1e-6, true, null, List.of(0), "float32");
+        new Qwen2Config(
+            vocabulary.size(),
+            32,
+            64,
+            2,
+            4,
+            2,
+            512,
+            10000.0,
+            1e-6,
+            true,
+            null,
+            List.of(0),
+            "float32");
     Path modelDir = dir.resolve("model");
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel model = PolicyModel.random(config, seed, manager)) {

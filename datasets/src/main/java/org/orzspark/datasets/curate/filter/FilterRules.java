@@ -5,7 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds the rules named by {@code --drop}, in the order given; unknown names list the valid ones. */
+/**
+ * Builds the rules named by {@code --drop}, in the order given; unknown names list the valid ones.
+ */
 public final class FilterRules {
 
   public static final List<String> CODES =
@@ -22,7 +24,8 @@ public final class FilterRules {
    * @param tokens the token counter for {@code too-long} (required when it is named)
    * @param maxTokens the {@code too-long} limit
    */
-  public static List<PromptRule> of(List<String> codes, Optional<TokenCounter> tokens, int maxTokens) {
+  public static List<PromptRule> of(
+      List<String> codes, Optional<TokenCounter> tokens, int maxTokens) {
     List<PromptRule> rules = new ArrayList<>();
     for (String code : new LinkedHashSet<>(codes)) {
       rules.add(
@@ -34,10 +37,13 @@ public final class FilterRules {
             case TooLongRule.CODE ->
                 new TooLongRule(
                     tokens.orElseThrow(
-                        () -> new IllegalArgumentException("too-long needs a tokenizer (--tokenizer DIR)")),
+                        () ->
+                            new IllegalArgumentException(
+                                "too-long needs a tokenizer (--tokenizer DIR)")),
                     maxTokens);
             default ->
-                throw new IllegalArgumentException("unknown filter '" + code + "'; valid: " + CODES);
+                throw new IllegalArgumentException(
+                    "unknown filter '" + code + "'; valid: " + CODES);
           });
     }
     return rules;

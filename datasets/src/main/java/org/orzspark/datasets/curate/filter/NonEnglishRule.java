@@ -29,17 +29,23 @@ public final class NonEnglishRule implements PromptRule {
   record ScriptCounts(int latin, int accented, int other) {
     static ScriptCounts of(String text) {
       int[] counts = new int[3];
-      LATEX_COMMAND.matcher(text).replaceAll(" ").codePoints().filter(Character::isLetter).forEach(c -> {
-        Character.UnicodeScript script = Character.UnicodeScript.of(c);
-        if (script == Character.UnicodeScript.LATIN) {
-          counts[0]++;
-          if (c > 0x7f) {
-            counts[1]++;
-          }
-        } else if (script != Character.UnicodeScript.GREEK) {
-          counts[2]++;
-        }
-      });
+      LATEX_COMMAND
+          .matcher(text)
+          .replaceAll(" ")
+          .codePoints()
+          .filter(Character::isLetter)
+          .forEach(
+              c -> {
+                Character.UnicodeScript script = Character.UnicodeScript.of(c);
+                if (script == Character.UnicodeScript.LATIN) {
+                  counts[0]++;
+                  if (c > 0x7f) {
+                    counts[1]++;
+                  }
+                } else if (script != Character.UnicodeScript.GREEK) {
+                  counts[2]++;
+                }
+              });
       return new ScriptCounts(counts[0], counts[1], counts[2]);
     }
 

@@ -43,7 +43,9 @@ public final class PromptFilter {
 
   public static Outcome apply(Dataset<Row> prompts, List<PromptRule> rules) {
     UserDefinedFunction reasonOf =
-        udf((UDF1<Row, String>) row -> reason(rules, PromptSchema.fromRow(row)), DataTypes.StringType);
+        udf(
+            (UDF1<Row, String>) row -> reason(rules, PromptSchema.fromRow(row)),
+            DataTypes.StringType);
     Column[] columns = new Column[PromptSchema.SCHEMA.fieldNames().length];
     for (int i = 0; i < columns.length; i++) {
       columns[i] = col(PromptSchema.SCHEMA.fieldNames()[i]);

@@ -4,8 +4,8 @@ import org.orzspark.datasets.PromptRecord;
 import org.orzspark.datasets.PromptTemplate;
 
 /**
- * Prompts longer than {@code maxTokens} tokens as the policy sees them: the question rendered in the
- * training template ({@link PromptTemplate#render}), counted with the policy's tokenizer.
+ * Prompts longer than {@code maxTokens} tokens as the policy sees them: the question rendered in
+ * the training template ({@link PromptTemplate#render}), counted with the policy's tokenizer.
  */
 public final class TooLongRule implements PromptRule {
 

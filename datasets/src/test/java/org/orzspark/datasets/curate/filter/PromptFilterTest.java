@@ -19,11 +19,16 @@ import org.orzspark.testing.SharedSpark;
 class PromptFilterTest {
 
   private static final List<PromptRule> ALL_BUT_LENGTH =
-      FilterRules.of(List.of("multiple-choice", "proof", "non-english", "unverifiable"), Optional.empty(), 1);
+      FilterRules.of(
+          List.of("multiple-choice", "proof", "non-english", "unverifiable"), Optional.empty(), 1);
 
   static List<PromptRecord> eval(String file) throws IOException {
-    return PromptFiles.read(SharedSpark.session(), SharedData.resolve("data/eval/" + file).toString(), InputFormat.AUTO)
-        .parsed().stream()
+    return PromptFiles.read(
+            SharedSpark.session(),
+            SharedData.resolve("data/eval/" + file).toString(),
+            InputFormat.AUTO)
+        .parsed()
+        .stream()
         .map(ParsedPrompt::record)
         .toList();
   }
@@ -38,7 +43,8 @@ class PromptFilterTest {
             PromptRulesTest.prompt("Find x.", "\\frac{1}{"),
             PromptRulesTest.prompt("Find x if x + 1 = 3.", "2"));
     PromptFilter.Outcome outcome =
-        PromptFilter.apply(PromptSchema.toDataFrame(SharedSpark.session(), prompts), ALL_BUT_LENGTH);
+        PromptFilter.apply(
+            PromptSchema.toDataFrame(SharedSpark.session(), prompts), ALL_BUT_LENGTH);
     assertThat(outcome.rowsIn()).isEqualTo(5);
     assertThat(outcome.removedByReason())
         .containsExactly(
@@ -47,10 +53,13 @@ class PromptFilterTest {
             java.util.Map.entry("non-english", 1L),
             java.util.Map.entry("unverifiable", 1L));
     assertThat(outcome.kept().schema()).isEqualTo(PromptSchema.SCHEMA);
-    assertThat(outcome.kept().collectAsList()).extracting(r -> r.getString(1)).containsExactly("Find x if x + 1 = 3.");
+    assertThat(outcome.kept().collectAsList())
+        .extracting(r -> r.getString(1))
+        .containsExactly("Find x if x + 1 = 3.");
     Row first = outcome.removed().filter("question like 'Which%'").first();
     assertThat(first.<String>getAs(PromptFilter.REASON)).isEqualTo("multiple-choice");
-    assertThat(outcome.removed().schema().fieldNames()).isEqualTo(PromptFilter.REMOVED_SCHEMA.fieldNames());
+    assertThat(outcome.removed().schema().fieldNames())
+        .isEqualTo(PromptFilter.REMOVED_SCHEMA.fieldNames());
   }
 
   @Test
@@ -59,15 +68,21 @@ class PromptFilterTest {
     assertThat(gpqa).hasSize(198);
     PromptFilter.Outcome outcome =
         PromptFilter.apply(
-            PromptSchema.toDataFrame(SharedSpark.session(), gpqa), List.of(new MultipleChoiceRule()));
+            PromptSchema.toDataFrame(SharedSpark.session(), gpqa),
+            List.of(new MultipleChoiceRule()));
     assertThat(outcome.removedByReason()).containsEntry("multiple-choice", 198L);
     // also from the text alone: the lettered options survive without the choices column
     long byText =
         gpqa.stream()
-            .filter(p -> new MultipleChoiceRule().drops(
-                PromptRecord.of(p.question(), p.answer(), p.source(), null, null, p.metadata())))
+            .filter(
+                p ->
+                    new MultipleChoiceRule()
+                        .drops(
+                            PromptRecord.of(
+                                p.question(), p.answer(), p.source(), null, null, p.metadata())))
             .count();
-    System.out.printf("GPQA-Diamond: %d of %d multiple choice by text alone%n", byText, gpqa.size());
+    System.out.printf(
+        "GPQA-Diamond: %d of %d multiple choice by text alone%n", byText, gpqa.size());
     assertThat(byText).isGreaterThanOrEqualTo(190);
   }
 
@@ -84,7 +99,8 @@ class PromptFilterTest {
     // only those go (letters in Asymptote code such as dot(A) or (A)--(B) are not options)
     assertThat(outcome.removed().filter("reason = 'multiple-choice'").collectAsList())
         .hasSize(3)
-        .allSatisfy(r -> assertThat(r.<String>getAs("answer")).matches("\\\\text\\{\\([A-E]\\)\\}|[A-E]"));
+        .allSatisfy(
+            r -> assertThat(r.<String>getAs("answer")).matches("\\\\text\\{\\([A-E]\\)\\}|[A-E]"));
     assertThat(outcome.removedByReason().get("unverifiable")).isLessThanOrEqualTo(15);
     assertThat(outcome.kept().count()).isGreaterThanOrEqualTo(470);
   }

@@ -45,9 +45,11 @@ class PromptRulesTest {
 
   @Test
   void choicesMakeAQuestionMultipleChoice() {
-    PromptRecord withChoices = PromptRecord.of("Pick the prime.", "A", "t", List.of("7", "8"), null, Map.of());
+    PromptRecord withChoices =
+        PromptRecord.of("Pick the prime.", "A", "t", List.of("7", "8"), null, Map.of());
     assertThat(new MultipleChoiceRule().drops(withChoices)).isTrue();
-    PromptRecord emptyChoices = PromptRecord.of("Pick the prime.", "A", "t", List.of(), null, Map.of());
+    PromptRecord emptyChoices =
+        PromptRecord.of("Pick the prime.", "A", "t", List.of(), null, Map.of());
     assertThat(new MultipleChoiceRule().drops(emptyChoices)).isFalse();
   }
 
@@ -64,7 +66,12 @@ class PromptRulesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Find x if 2x = 4.", "Improve the bound: what is the least n with n! > 100?", "Show your work: 3*4"})
+  @ValueSource(
+      strings = {
+        "Find x if 2x = 4.",
+        "Improve the bound: what is the least n with n! > 100?",
+        "Show your work: 3*4"
+      })
   void answerProblemsAreKeptByTheProofRule(String question) {
     assertThat(new ProofRule().drops(prompt(question, "2"))).isFalse();
   }
@@ -86,7 +93,8 @@ class PromptRulesTest {
       strings = {
         "Find $\\alpha + \\beta$ if $\\alpha = 1$ and $\\beta = 2$.",
         "Let θ be an angle with sin θ = 1/2 and let ω = 3. Find θ + ω in radians.",
-        "By Pólya's enumeration theorem, count the colourings of a square's four corners with 2 colours.",
+        "By Pólya's enumeration theorem, count the colourings of a square's four corners with 2"
+            + " colours.",
         "$1+1=?$",
         "12345",
       })
@@ -108,14 +116,16 @@ class PromptRulesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"42", "\\frac{3}{4}", "\\left( 3, \\frac{\\pi}{2} \\right)", "x^2+1", "[1,2)"})
+  @ValueSource(
+      strings = {"42", "\\frac{3}{4}", "\\left( 3, \\frac{\\pi}{2} \\right)", "x^2+1", "[1,2)"})
   void parseableAnswersAreVerifiable(String answer) {
     assertThat(new UnverifiableAnswerRule().drops(prompt("Find it.", answer))).isFalse();
   }
 
   @Test
   void anAnswerLongerThanTheVerifierReadsIsUnverifiable() {
-    assertThat(new UnverifiableAnswerRule().drops(prompt("Find it.", "1+".repeat(3000) + "1"))).isTrue();
+    assertThat(new UnverifiableAnswerRule().drops(prompt("Find it.", "1+".repeat(3000) + "1")))
+        .isTrue();
   }
 
   @Test
@@ -132,7 +142,8 @@ class PromptRulesTest {
         .extracting(PromptRule::code)
         .containsExactly("proof", "multiple-choice");
     assertThatThrownBy(() -> FilterRules.of(List.of("chinese"), Optional.empty(), 10))
-        .hasMessageContaining("valid: [multiple-choice, proof, non-english, unverifiable, too-long]");
+        .hasMessageContaining(
+            "valid: [multiple-choice, proof, non-english, unverifiable, too-long]");
     assertThatThrownBy(() -> FilterRules.of(List.of("too-long"), Optional.empty(), 10))
         .hasMessageContaining("--tokenizer");
   }
