@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       BenchRolloutCommand.class,
       PpoBenchCommand.class,
       BenchVerifyCommand.class,
+      org.orzspark.jobs.curate.BenchCurateCommand.class,
     })
 public final class BenchCommand implements Runnable {
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       org.orzspark.jobs.train.DemoCommand.class,
       PretrainBaseCommand.class,
       GenerateCommand.class,
+      org.orzspark.jobs.curate.CurateCommand.class,
     })
 public final class Orz implements Runnable {
 

@@ -1,0 +1,25 @@
+package org.orzspark.datasets.curate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Wall time per named stage, in the order the stages first ran; repeated names add up. */
+public final class StageClock {
+
+  private final Map<String, Long> millis = new LinkedHashMap<>();
+
+  public <T> T time(String stage, Supplier<T> work) {
+    long start = System.nanoTime();
+    try {
+      return work.get();
+    } finally {
+      millis.merge(stage, (System.nanoTime() - start) / 1_000_000, Long::sum);
+    }
+  }
+
+  /** Milliseconds per stage, in run order. */
+  public Map<String, Long> millis() {
+    return new LinkedHashMap<>(millis);
+  }
+}
