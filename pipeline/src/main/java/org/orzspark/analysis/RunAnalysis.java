@@ -129,7 +129,8 @@ public final class RunAnalysis {
         functions.udf((UDF1<String, Boolean>) ResponseFormat::isWellFormed, DataTypes.BooleanType);
     return spark
         .read()
-        .schema(RunTables.ROLLOUTS)
+        .schema(RunTables.ROLLOUTS.add("iteration", DataTypes.IntegerType, false))
+        .option("basePath", layout.rollouts(0).getParent().toString())
         .parquet(iterations.paths())
         .withColumn(PATTERNS, patterns.apply(col("response")))
         .withColumn(REFLECTING, size(col(PATTERNS)).gt(0))

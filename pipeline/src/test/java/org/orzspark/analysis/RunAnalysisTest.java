@@ -51,16 +51,16 @@ class RunAnalysisTest {
         layout,
         1,
         List.of(
-            rollout(1, "a", 0, "a, wait, b" + ANSWER_4, 10, 1f, true),
-            rollout(1, "a", 1, "recheck this; however, no" + ANSWER_5, 20, 0f, true),
-            rollout(1, "b", 0, "Wait, x" + ANSWER_4, 60, 1f, true),
-            rollout(1, "b", 1, "plain" + ANSWER_5, 40, 0f, null),
-            rollout(1, "c", 0, "no tags at all", 100, 0f, null),
-            rollout(1, "c", 1, "retry and alternatively, yes" + ANSWER_4, 50, 1f, false)));
+            rollout("a", 0, "a, wait, b" + ANSWER_4, 10, 1f, true),
+            rollout("a", 1, "recheck this; however, no" + ANSWER_5, 20, 0f, true),
+            rollout("b", 0, "Wait, x" + ANSWER_4, 60, 1f, true),
+            rollout("b", 1, "plain" + ANSWER_5, 40, 0f, null),
+            rollout("c", 0, "no tags at all", 100, 0f, null),
+            rollout("c", 1, "retry and alternatively, yes" + ANSWER_4, 50, 1f, false)));
     SyntheticRun.writeRollouts(
-        spark, layout, 2, List.of(rollout(2, "a", 0, "x" + ANSWER_4, 5, 1f, true)));
+        spark, layout, 2, List.of(rollout("a", 0, "x" + ANSWER_4, 5, 1f, true)));
     SyntheticRun.writeRollouts(
-        spark, layout, 3, List.of(rollout(3, "a", 0, "x" + ANSWER_4, 5, 1f, true)));
+        spark, layout, 3, List.of(rollout("a", 0, "x" + ANSWER_4, 5, 1f, true)));
     Files.delete(layout.rollouts(3).resolve("_SUCCESS"));
   }
 

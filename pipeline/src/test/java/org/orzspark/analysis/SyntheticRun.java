@@ -38,7 +38,6 @@ public final class SyntheticRun {
    * ground_truth} derive from the prompt id.
    */
   public static Row rollout(
-      int iteration,
       String promptId,
       int sample,
       String response,
@@ -50,7 +49,6 @@ public final class SyntheticRun {
     Arrays.fill(responseIds, 7);
     Arrays.fill(logprobs, -0.5f);
     return RowFactory.create(
-        iteration,
         promptId,
         sample,
         "What is " + promptId + "?",
@@ -68,7 +66,10 @@ public final class SyntheticRun {
         null);
   }
 
-  /** Writes {@code rows} as {@code rollouts/iteration=N/} with its marker. */
+  /**
+   * Writes {@code rows} as {@code rollouts/iteration=N/} with its marker; the iteration is the
+   * folder's partition value, as the iteration job writes it.
+   */
   public static void writeRollouts(
       SparkSession spark, RunLayout layout, int iteration, List<Row> rows) {
     spark
@@ -156,7 +157,7 @@ public final class SyntheticRun {
         int length = (after ? 60 : 20) + s + it % 3;
         String response = response(s, after, correct);
         rows.add(
-            rollout(it, "p" + s / 2, s, response, length, correct ? 1f : 0f, s == 7 ? null : true));
+            rollout("p" + s / 2, s, response, length, correct ? 1f : 0f, s == 7 ? null : true));
         rewardSum += correct ? 1 : 0;
         lengthSum += length;
       }
