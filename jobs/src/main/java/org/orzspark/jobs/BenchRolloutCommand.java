@@ -148,11 +148,12 @@ public final class BenchRolloutCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--batch must be a multiple of --samples-per-prompt");
     }
     Qwen2Config config = Qwen2Config.named(configName).withVocabSize(vocab);
-    if (threads > 0) {
-      JniUtils.setNumThreads(threads);
-    }
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.random(config, seed, manager)) {
+      if (threads > 0) {
+        // after the engine has loaded: its native library links then
+        JniUtils.setNumThreads(threads);
+      }
       double[] peak = matmulGflops(manager);
       SplittableRandom random = new SplittableRandom(seed);
       List<PromptRequest> requests = new ArrayList<>();

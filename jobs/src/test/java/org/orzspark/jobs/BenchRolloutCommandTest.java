@@ -10,7 +10,8 @@ import org.orzspark.model.Qwen2Config;
 class BenchRolloutCommandTest {
   @Test
   void aTinyRunGeneratesEveryTokenAndReportsFigures() throws Exception {
-    BenchRolloutCommand.Result result = BenchRolloutCommand.run("tiny", 8, 5, 6, 4, 128, 0, 3);
+    BenchRolloutCommand.Result result = BenchRolloutCommand.run("tiny", 8, 5, 6, 4, 128, 1, 3);
+    assertThat(result.threads()).isEqualTo(1);
     assertThat(result.stats().samples()).isEqualTo(8);
     assertThat(result.stats().generatedTokens()).isEqualTo(40);
     assertThat(result.stats().decodeSteps()).isEqualTo(4);
