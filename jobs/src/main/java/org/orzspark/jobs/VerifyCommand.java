@@ -21,7 +21,10 @@ import org.orzspark.reward.verify.MathVerifier;
 import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code orz verify --input FILE.jsonl [--output FILE.jsonl]}: Math-Verify-style equivalence of
@@ -55,8 +58,16 @@ public final class VerifyCommand implements Callable<Integer> {
   /** Counts of one run. */
   public record Result(int lines, int verified, int badInput) {}
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws IOException {
+    if (!Files.isRegularFile(input)) {
+      throw new ParameterException(spec.commandLine(), "--input: no such file: " + input);
+    }
+    if (timeoutMillis <= 0) {
+      throw new ParameterException(spec.commandLine(), "--timeout-ms must be positive, got " + timeoutMillis);
+    }
     Result result = run(input, output, timeoutMillis, System.out, System.err);
     System.err.printf("verify: %d lines, %d verified, %d bad input%n", result.lines(), result.verified(), result.badInput());
     return 0;

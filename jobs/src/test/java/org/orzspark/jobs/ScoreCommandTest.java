@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.testing.SharedSpark;
@@ -51,5 +54,22 @@ class ScoreCommandTest {
         .hasMessageContaining("exists");
     assertThatThrownBy(() -> ScoreCommand.run(spark, input.toString(), output + "2", "text", "ground_truth", "finished", false))
         .hasMessageContaining("no column 'text'");
+  }
+
+  @Test
+  void scoresParquetWithOtherColumnNamesAndNoFinishedFlag() throws Exception {
+    SparkSession spark = SharedSpark.session();
+    String input = dir.resolve("in.parquet").toString();
+    spark.createDataFrame(
+            List.of(
+                RowFactory.create("<answer>\\boxed{(1,2)}</answer>", "(1, 2)"),
+                RowFactory.create("<answer>\\boxed{[1,2]}</answer>", "(1, 2)")),
+            new StructType().add("text", DataTypes.StringType).add("answer", DataTypes.StringType))
+        .write()
+        .parquet(input);
+    String output = dir.resolve("out").toString();
+    ScoreCommand.Result result = ScoreCommand.run(spark, input, output, "text", "answer", "finished", false);
+    assertThat(result).isEqualTo(new ScoreCommand.Result(2, 2, 0, 0.5));
+    assertThat(dir.resolve("out/_quarantine")).doesNotExist();
   }
 }

@@ -71,6 +71,7 @@ class VerifyCommandTest {
       System.setOut(original);
     }
     assertThat(code).isZero();
+    assertThat(Orz.commandLine().execute("verify", "--input", dir.resolve("missing.jsonl").toString())).isEqualTo(2);
     assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("{\"gold\":\"2\",\"pred\":\"\\\\boxed{2}\",\"verified\":true}");
   }
 }

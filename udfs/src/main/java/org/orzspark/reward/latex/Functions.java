@@ -2,7 +2,10 @@ package org.orzspark.reward.latex;
 
 import java.util.Set;
 
-/** The allow-list of function names a {@link Expr.Call} may carry; nothing else reaches the CAS. */
+/**
+ * Function names the parser reads as calls. A {@link Expr.Call} carries one of these, or {@code
+ * root(x, n)}, {@code log(x, base)}, {@code binom(n, k)}; the CAS bridge maps exactly this list.
+ */
 public final class Functions {
   private Functions() {}
 
@@ -11,9 +14,6 @@ public final class Functions {
       Set.of(
           "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
           "tanh", "ln", "log", "exp", "sqrt", "abs", "floor", "ceil", "factorial");
-
-  /** Two-argument functions: root(x, n), log(x, base), binom(n, k). */
-  public static final Set<String> BINARY = Set.of("root", "log", "binom");
 
   public static boolean isWordFunction(String word) {
     return UNARY.contains(word) && !word.equals("abs") && !word.equals("factorial");

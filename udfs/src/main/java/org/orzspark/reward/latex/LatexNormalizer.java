@@ -84,16 +84,31 @@ public final class LatexNormalizer {
   /** The normalised string (see the class comment); input length must already be bounded. */
   public static String normalize(String raw) {
     String s = undoubleBackslashes(repairControlCharacters(raw));
-    s = SPACED_THOUSANDS_BRACE.matcher(s).replaceAll("$1$2");
-    s = THOUSANDS_THIN_SPACE.matcher(s).replaceAll("$1");
-    s = TEXT_CONNECTIVE.matcher(s).replaceAll(" , ");
-    s = SINGLE_LETTER_ROMAN.matcher(s).replaceAll("$1");
-    s = DEGREES.matcher(s).replaceAll(" ");
-    s = PERCENT_WORD.matcher(s).replaceAll(" ");
-    s = SPACING.matcher(s).replaceAll(" ");
-    s = SCIENTIFIC.matcher(s).replaceAll("\\\\times10^{$1}");
+    // Each pattern only runs when its trigger character occurs (most answers are short and plain).
+    if (s.indexOf(',') >= 0) {
+      s = SPACED_THOUSANDS_BRACE.matcher(s).replaceAll("$1$2");
+      s = THOUSANDS_THIN_SPACE.matcher(s).replaceAll("$1");
+    }
+    if (s.indexOf('{') >= 0) {
+      s = TEXT_CONNECTIVE.matcher(s).replaceAll(" , ");
+      s = SINGLE_LETTER_ROMAN.matcher(s).replaceAll("$1");
+    }
+    if (s.contains("circ") || s.contains("degree") || s.indexOf('°') >= 0) {
+      s = DEGREES.matcher(s).replaceAll(" ");
+    }
+    if (s.contains("pct") || s.contains("percent")) {
+      s = PERCENT_WORD.matcher(s).replaceAll(" ");
+    }
+    if (s.indexOf('\\') >= 0) {
+      s = SPACING.matcher(s).replaceAll(" ");
+    }
+    if (s.indexOf('e') >= 0 || s.indexOf('E') >= 0) {
+      s = SCIENTIFIC.matcher(s).replaceAll("\\\\times10^{$1}");
+    }
     s = replaceAll(s, REPLACEMENTS);
-    s = GLUED_CONNECTIVE.matcher(s).replaceAll(" , ");
+    if (s.contains("or") || s.contains("and")) {
+      s = GLUED_CONNECTIVE.matcher(s).replaceAll(" , ");
+    }
     return s.trim();
   }
 

@@ -396,19 +396,16 @@ public final class LatexParser {
     if (peek() == '}') {
       throw error("empty group");
     }
-    Expr inner = parseBracketItems("}");
+    Expr inner = parseGroupItems();
     expect('}');
     leave();
     return inner;
   }
 
-  /** Items inside a bracket: one item is itself, several form a set (braces) or tuple (callers). */
-  private Expr parseBracketItems(String closer) {
+  /** Items inside a brace group: one item is itself, several form a set ({@code {1,2,3}}). */
+  private Expr parseGroupItems() {
     List<Expr> items = parseItems();
-    if (items.size() == 1) {
-      return items.get(0);
-    }
-    return closer.equals("}") ? new SetOf(items) : new Tuple(items);
+    return items.size() == 1 ? items.get(0) : new SetOf(List.copyOf(items));
   }
 
   private List<Expr> parseItems() {

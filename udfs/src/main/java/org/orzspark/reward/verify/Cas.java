@@ -45,6 +45,8 @@ public final class Cas {
   private static final AtomicInteger RUNAWAY = new AtomicInteger();
   private static final java.util.concurrent.atomic.AtomicLong CHECKS = new java.util.concurrent.atomic.AtomicLong();
   private static volatile boolean initialized;
+  /** While this many abandoned checks still run, further CAS checks report a timeout at once. */
+  static final int MAX_RUNAWAY = 4;
 
   private Cas() {}
 
@@ -137,6 +139,10 @@ public final class Cas {
 
   private static Outcome run(Function<EvalEngine, Outcome> question, long timeoutMillis) {
     initialize();
+    if (RUNAWAY.get() >= MAX_RUNAWAY) {
+      // Threads that ignored their stop request still hold CPUs; new checks wait for none of them.
+      return Outcome.TIMEOUT;
+    }
     CHECKS.incrementAndGet();
     AtomicReference<EvalEngine> engineRef = new AtomicReference<>();
     AtomicInteger state = new AtomicInteger(); // 0 running, 1 finished, 2 abandoned

@@ -38,6 +38,8 @@ public final class Equivalence {
   private static final int MAX_CAS_DIGITS = 40;
   private static final int MAX_CAS_EXPONENT = 1_000;
   private static final int MAX_CAS_FACTORIAL = 1_000;
+  /** (x+y+z+1)^60 expands to tens of thousands of terms: sums with variables get small powers only. */
+  private static final int MAX_CAS_EXPANDED_POWER = 16;
   private static final double[] PROBES = {0.5772156649, 1.3247179572, 2.7182818284 / 2, 0.9189385332, 1.6180339887};
 
   private final VerifyOptions options;
@@ -68,7 +70,8 @@ public final class Equivalence {
     boolean goldNamed = isNamedValue(g) && (options.allowSetRelationComp() || !isMembership(g));
     boolean predNamed = isNamedValue(p);
     if (goldNamed && predNamed) {
-      return equal(valueOf(g), valueOf(p));
+      // Named values compare by value (k=1 vs n=1); equations such as y=x vs x=y as relations.
+      return equal(valueOf(g), valueOf(p)) || relationEqual((Relation) g, (Relation) p);
     }
     if (goldNamed && !(p instanceof Relation)) {
       return equal(valueOf(g), p);
@@ -367,12 +370,16 @@ public final class Equivalence {
 
   /**
    * Symja ignores its stop request inside some big-integer work, so what could explode is refused
-   * before it is asked: constant exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value and
-   * factorials/binomials of constants beyond {@link #MAX_CAS_FACTORIAL}.
+   * before it is asked: constant exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value
+   * ({@link #MAX_CAS_EXPANDED_POWER} on a sum with variables) and factorials/binomials of constants
+   * beyond {@link #MAX_CAS_FACTORIAL}.
    */
   private static boolean casSafe(Expr e) {
-    if (e instanceof Expr.Pow p && !bounded(p.exponent(), MAX_CAS_EXPONENT)) {
-      return false;
+    if (e instanceof Expr.Pow p) {
+      boolean expandable = p.base() instanceof Add && !Exprs.freeSymbols(p.base()).isEmpty();
+      if (!bounded(p.exponent(), expandable ? MAX_CAS_EXPANDED_POWER : MAX_CAS_EXPONENT)) {
+        return false;
+      }
     }
     if (e instanceof Expr.Call c && (c.function().equals("factorial") || c.function().equals("binom"))) {
       for (Expr arg : c.args()) {

@@ -2,7 +2,6 @@ package org.orzspark.reward.verify;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
@@ -91,10 +90,6 @@ public record Rational(BigInteger num, BigInteger den) {
   /** Rounded to {@code places} decimal places, half up (how float answers are compared). */
   public BigDecimal round(int places) {
     return new BigDecimal(num).divide(new BigDecimal(den), places, RoundingMode.HALF_UP);
-  }
-
-  public double toDouble() {
-    return new BigDecimal(num).divide(new BigDecimal(den), MathContext.DECIMAL64).doubleValue();
   }
 
   @Override

@@ -182,6 +182,9 @@ class EquivalenceFamiliesTest {
         "x<3 | x\\le3 | false",
         "x>5 | x<5 | false",
         "x \\ne 5 | x != 5 | true",
+        "y=x | x=y | true",
+        "y=2x+1 | y=1+2x | true",
+        "y=2x+1 | y=2x-1 | false",
       })
   void equationsAndInequalities(String gold, String pred, boolean expected) {
     assertThat(verified(gold, pred)).isEqualTo(expected);
