@@ -17,6 +17,8 @@ class BenchRolloutCommandTest {
     assertThat(result.stats().prefillTokens()).isEqualTo(12);
     assertThat(result.matmulGflops()).isPositive();
     assertThat(result.mfu()).isBetween(0.0, 1.0);
+    assertThat(result.cpuMatmulGflops()).isPositive();
+    assertThat(result.cpuMfu()).isPositive();
     assertThat(result.tokensPerSecond()).isPositive();
     assertThat(result.peakRssBytes()).isGreaterThan(10L << 20);
   }
@@ -24,8 +26,8 @@ class BenchRolloutCommandTest {
   @Test
   void modelFlopsCountMatmulsAndAttention() {
     // H = 8, 1 layer, 2 heads of 4 over 1 KV head (kv width 4), SwiGLU 16, vocab 10
-    Qwen2Config c = new Qwen2Config(10, 8, 16, 1, 2, 1, 64, 1e4, 1e-6, true, null, List.of(),
-        "float32");
+    Qwen2Config c =
+        new Qwen2Config(10, 8, 16, 1, 2, 1, 64, 1e4, 1e-6, true, null, List.of(), "float32");
     // matmul MACs per token: q 64 + o 64 + k 32 + v 32 + mlp 384 + head 80 = 656 → 1312 FLOPs;
     // attention 4·8 = 32 FLOPs per attended position
     // prefill of 1 prompt of 2 tokens: 2·1312 + 32·(1 + 2) = 2720

@@ -5,13 +5,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.orzspark.model.GradMode;
 import org.orzspark.model.KvCache;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
@@ -22,15 +24,18 @@ import org.orzspark.model.TokenBatch;
  * Batched sampling with a KV cache.
  *
  * <p>Requests are split into batches of at most {@code maxBatchRows} sequences. In a batch, each
- * prompt is left-padded to the longest and run through the model once (prefill); its keys and values
- * are then copied into the cache rows of its samples (prompt-prefix sharing), and all rows decode one
- * token per step. Finished rows leave the cache, so the batch shrinks as responses end. Every step's
- * arrays live in a sub-manager closed after the step. Sampling happens in Java on the step's logits,
- * drawing with {@link SampleRandom}, so a sample's tokens depend only on (seed, prompt id, sample
- * index) and the weights: batch composition changes only float rounding in the logits.
+ * prompt is left-padded to the longest and run through the model once (prefill); its keys and
+ * values are then copied into the cache rows of its samples (prompt-prefix sharing), and all rows
+ * decode one token per step. Finished rows leave the cache, so the batch shrinks as responses end.
+ * Every step's arrays live in a sub-manager closed after the step. The engine forms each next-token
+ * distribution; the token is drawn in Java with the uniform number of {@link SampleRandom}, so a
+ * sample's tokens depend only on (seed, prompt id, sample index) and the weights. Batch composition
+ * can change the logits only by float rounding (matmul blocking, padding width), which changes a
+ * token only if its uniform number falls within that rounding of a boundary of the cumulative
+ * distribution.
  *
- * <p>Autograd is switched off in the calling thread for the duration of a call (PyTorch's grad mode is
- * per thread). A {@code Generator} may be used by several threads at once.
+ * <p>Autograd is switched off in the calling thread for the duration of a call (PyTorch's grad mode
+ * is per thread). A {@code Generator} may be used by several threads at once.
  */
 public final class Generator {
   public static final int DEFAULT_MAX_BATCH_ROWS = 256;
@@ -40,13 +45,16 @@ public final class Generator {
   private final long seed;
   private final int maxBatchRows;
 
+  /** Each token's text on its own, decoded once per generator (for {@link #mayEndStopString}). */
+  private final Map<Integer, String> tokenTexts = new ConcurrentHashMap<>();
+
   /**
    * @param decoder token ids → text, for stop strings and the samples' text; null when sampling
    *     uses no stop strings (texts are then empty)
    * @param seed the seed all sampling decisions derive from
    */
-  public Generator(PolicyModel policy, Function<int[], String> decoder, long seed,
-      int maxBatchRows) {
+  public Generator(
+      PolicyModel policy, Function<int[], String> decoder, long seed, int maxBatchRows) {
     if (maxBatchRows <= 0) {
       throw new IllegalArgumentException("maxBatchRows must be positive");
     }
@@ -62,7 +70,7 @@ public final class Generator {
 
   /** Samples for every request; the result is in request order, then sample index. */
   public List<GeneratedSample> generate(List<PromptRequest> requests, SamplingParams params) {
-    return generateWithStats(requests, params, sample -> { }).samples();
+    return generateWithStats(requests, params, sample -> {}).samples();
   }
 
   /**
@@ -71,25 +79,7 @@ public final class Generator {
    */
   public GenerationResult generateWithStats(
       List<PromptRequest> requests, SamplingParams params, Consumer<GeneratedSample> onFinished) {
-    if (decoder == null && !params.stopStrings().isEmpty()) {
-      throw new IllegalArgumentException("stop strings " + params.stopStrings()
-          + " need a decoder; pass one or sample without stop strings");
-    }
-    Qwen2Config config = policy.config();
-    for (PromptRequest request : requests) {
-      int needed = request.promptTokens().length + params.maxNewTokens();
-      if (needed > config.maxPositionEmbeddings()) {
-        throw new IllegalArgumentException("prompt '" + request.promptId() + "': "
-            + request.promptTokens().length + " prompt tokens + " + params.maxNewTokens()
-            + " new tokens exceed max_position_embeddings " + config.maxPositionEmbeddings());
-      }
-      for (int token : request.promptTokens()) {
-        if (token < 0 || token >= config.vocabSize()) {
-          throw new IllegalArgumentException("prompt '" + request.promptId() + "': token " + token
-              + " outside the vocabulary [0, " + config.vocabSize() + ")");
-        }
-      }
-    }
+    validate(requests, params);
     List<List<Unit>> batches = batches(requests);
     int[] firstSlot = new int[requests.size()];
     int total = 0;
@@ -100,24 +90,64 @@ public final class Generator {
     GeneratedSample[] results = new GeneratedSample[total];
     Counters counters = new Counters();
     Device device = policy.parameters().valueAt(0).getArray().getDevice();
-    boolean gradMode = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try (NDManager root = NDManager.newBaseManager(device)) {
+    try (GradMode noGrad = GradMode.disabled();
+        NDManager root = NDManager.newBaseManager(device)) {
       for (List<Unit> batch : batches) {
-        runBatch(batch, requests, params, root, counters, sequence -> {
-          GeneratedSample sample = finish(sequence, params);
-          results[firstSlot[sequence.request] + sequence.sampleIndex
-              - requests.get(sequence.request).firstSampleIndex()] = sample;
-          onFinished.accept(sample);
-        });
+        runBatch(
+            batch,
+            requests,
+            params,
+            root,
+            counters,
+            sequence -> {
+              GeneratedSample sample = finish(sequence, params);
+              results[
+                      firstSlot[sequence.request]
+                          + sequence.sampleIndex
+                          - requests.get(sequence.request).firstSampleIndex()] =
+                  sample;
+              onFinished.accept(sample);
+            });
       }
-    } finally {
-      JniUtils.setGradMode(gradMode);
     }
-    GenerationStats stats = new GenerationStats(total, batches.size(), counters.prefillTokens,
-        counters.generatedTokens, counters.decodeSteps, counters.prefillNanos,
-        counters.decodeNanos);
+    GenerationStats stats =
+        new GenerationStats(
+            total,
+            batches.size(),
+            counters.prefillTokens,
+            counters.generatedTokens,
+            counters.decodeSteps,
+            counters.prefillNanos,
+            counters.decodeNanos);
     return new GenerationResult(List.of(results), stats);
+  }
+
+  /** Refuses requests the model cannot run, before any work starts. */
+  private void validate(List<PromptRequest> requests, SamplingParams params) {
+    if (decoder == null && !params.stopStrings().isEmpty()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "stop strings %s need a decoder; pass one or sample without stop strings",
+              params.stopStrings()));
+    }
+    Qwen2Config config = policy.config();
+    for (PromptRequest request : requests) {
+      int length = request.promptTokens().length;
+      if (length + params.maxNewTokens() > config.maxPositionEmbeddings()) {
+        throw new IllegalArgumentException(
+            String.format(
+                "prompt '%s': %d prompt tokens + %d new tokens exceed max_position_embeddings %d",
+                request.promptId(), length, params.maxNewTokens(), config.maxPositionEmbeddings()));
+      }
+      for (int token : request.promptTokens()) {
+        if (token < 0 || token >= config.vocabSize()) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "prompt '%s': token %d outside the vocabulary [0, %d)",
+                  request.promptId(), token, config.vocabSize()));
+        }
+      }
+    }
   }
 
   /** A run of samples of one request, all in the same batch. */
@@ -137,8 +167,8 @@ public final class Generator {
     final String promptId;
     final int sampleIndex;
     final int promptLength;
-    int[] tokens;
-    float[] logprobs;
+    final int[] tokens;
+    final float[] logprobs;
     int size;
     String finishReason;
 
@@ -180,13 +210,21 @@ public final class Generator {
     return batches;
   }
 
-  private void runBatch(List<Unit> units, List<PromptRequest> requests, SamplingParams params,
-      NDManager root, Counters counters, Consumer<Sequence> finished) {
+  private void runBatch(
+      List<Unit> units,
+      List<PromptRequest> requests,
+      SamplingParams params,
+      NDManager root,
+      Counters counters,
+      Consumer<Sequence> finished) {
     Qwen2Config config = policy.config();
     int vocab = config.vocabSize();
     int prompts = units.size();
-    int longest = units.stream()
-        .mapToInt(u -> requests.get(u.request()).promptTokens().length).max().orElseThrow();
+    int longest =
+        units.stream()
+            .mapToInt(u -> requests.get(u.request()).promptTokens().length)
+            .max()
+            .orElseThrow();
     int capacity = longest + params.maxNewTokens();
     int[] tokens = new int[prompts * longest];
     int[] segments = new int[prompts * longest];
@@ -200,39 +238,49 @@ public final class Generator {
     }
     try (KvCache cache = KvCache.allocate(root, config, prompts, capacity, keyValid)) {
       long start = System.nanoTime();
-      float[] logits;
+      float[] probabilities;
       try (NDManager step = root.newSubManager()) {
-        NDList inputs = Qwen2Decoder.inputs(TokenBatch.of(prompts, longest, tokens, segments), step);
-        NDArray hidden = policy.decoder()
-            .forward(inputs.get(0), inputs.get(1), inputs.get(2), cache);
-        logits = policy.logits(hidden.get(":, -1:, :")).toFloatArray();
+        NDList inputs =
+            Qwen2Decoder.inputs(TokenBatch.of(prompts, longest, tokens, segments), step);
+        NDArray hidden =
+            policy.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), cache);
+        probabilities =
+            TokenSampler.probabilities(policy.logits(hidden.get(":, -1:, :")), params.temperature())
+                .toFloatArray();
       }
       counters.prefillNanos += System.nanoTime() - start;
       counters.prefillTokens += (long) prompts * longest;
       start = System.nanoTime();
 
-      List<Sequence> active = new ArrayList<>();
+      List<Sequence> rows = new ArrayList<>();
       int[] rowPrompt = new int[units.stream().mapToInt(Unit::count).sum()];
       for (int p = 0; p < prompts; p++) {
         Unit unit = units.get(p);
         PromptRequest request = requests.get(unit.request());
         for (int s = 0; s < unit.count(); s++) {
-          rowPrompt[active.size()] = p;
-          active.add(new Sequence(unit.request(), request.promptId(), unit.firstSample() + s,
-              request.promptTokens().length, params.maxNewTokens()));
+          rowPrompt[rows.size()] = p;
+          rows.add(
+              new Sequence(
+                  unit.request(),
+                  request.promptId(),
+                  unit.firstSample() + s,
+                  request.promptTokens().length,
+                  params.maxNewTokens()));
         }
       }
       cache.selectRows(rowPrompt);
-      int[] logitRow = rowPrompt;
-      while (!active.isEmpty()) {
-        List<Sequence> running = new ArrayList<>();
-        List<Integer> keep = new ArrayList<>();
-        for (int i = 0; i < active.size(); i++) {
-          Sequence sequence = active.get(i);
-          double u = SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex,
-              sequence.size);
+      int[] probabilityRow = rowPrompt;
+      int running = rows.size();
+      while (true) {
+        for (int i = 0; i < rows.size(); i++) {
+          Sequence sequence = rows.get(i);
+          if (sequence.finishReason != null) {
+            continue;
+          }
+          double u =
+              SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex, sequence.size);
           TokenSampler.Draw draw =
-              TokenSampler.sample(logits, logitRow[i] * vocab, vocab, params, u);
+              TokenSampler.sample(probabilities, probabilityRow[i] * vocab, vocab, params, u);
           sequence.tokens[sequence.size] = draw.token();
           sequence.logprobs[sequence.size] = draw.logProb();
           sequence.size++;
@@ -240,41 +288,65 @@ public final class Generator {
           sequence.finishReason = finishReason(sequence, params);
           if (sequence.finishReason != null) {
             finished.accept(sequence);
-          } else {
-            running.add(sequence);
-            keep.add(i);
+            running--;
           }
         }
-        if (running.isEmpty()) {
+        if (running == 0) {
           break;
         }
-        if (running.size() < active.size()) {
-          cache.selectRows(keep.stream().mapToInt(Integer::intValue).toArray());
+        if (shouldCompact(rows.size(), running)) {
+          int[] keep =
+              IntStream.range(0, rows.size())
+                  .filter(i -> rows.get(i).finishReason == null)
+                  .toArray();
+          cache.selectRows(keep);
+          List<Sequence> kept = new ArrayList<>();
+          for (int i : keep) {
+            kept.add(rows.get(i));
+          }
+          rows.clear();
+          rows.addAll(kept);
         }
-        active = running;
-        logits = decodeStep(active, cache, root);
-        logitRow = IntStream.range(0, active.size()).toArray();
+        probabilities = decodeStep(rows, cache, root, params.temperature());
+        probabilityRow = IntStream.range(0, rows.size()).toArray();
         counters.decodeSteps++;
       }
       counters.decodeNanos += System.nanoTime() - start;
     }
   }
 
-  /** One forward of the last token of every active sequence; returns logits [rows × V]. */
-  private float[] decodeStep(List<Sequence> active, KvCache cache, NDManager root) {
-    int rows = active.size();
+  /**
+   * Finished rows stay in the cache (their outputs ignored) until they are an eighth of it:
+   * dropping them copies the whole cache, which costs about as much as a decode step.
+   */
+  static boolean shouldCompact(int rows, int running) {
+    return running < rows && 8 * (rows - running) >= rows;
+  }
+
+  /**
+   * One forward of the last token of every sequence in the cache (finished ones included); returns
+   * the next-token distributions [rows × V].
+   */
+  private float[] decodeStep(
+      List<Sequence> sequences, KvCache cache, NDManager root, double temperature) {
+    int rows = sequences.size();
     long[] ids = new long[rows];
     float[] positions = new float[rows];
     for (int i = 0; i < rows; i++) {
-      Sequence sequence = active.get(i);
+      Sequence sequence = sequences.get(i);
       ids[i] = sequence.last();
       positions[i] = sequence.promptLength + sequence.size - 1;
     }
     try (NDManager step = root.newSubManager()) {
-      NDArray hidden = policy.decoder().forward(
-          step.create(ids, new Shape(rows, 1)), step.create(positions, new Shape(rows, 1)),
-          cache.keyBias(1, step), cache);
-      return policy.logits(hidden).toFloatArray();
+      NDArray hidden =
+          policy
+              .decoder()
+              .forward(
+                  step.create(ids, new Shape(rows, 1)),
+                  step.create(positions, new Shape(rows, 1)),
+                  cache.keyBias(1, step),
+                  cache);
+      return TokenSampler.probabilities(policy.logits(hidden), temperature).toFloatArray();
     }
   }
 
@@ -283,18 +355,36 @@ public final class Generator {
     if (params.isEos(sequence.last())) {
       return GeneratedSample.STOP;
     }
-    if (!params.stopStrings().isEmpty()) {
+    if (!params.stopStrings().isEmpty() && mayEndStopString(sequence.last(), params)) {
       // a stop string of k characters spans at most k tokens; decode a window, confirm on the whole
       int window = StopStrings.longest(params.stopStrings()) + 4;
       int from = Math.max(0, sequence.size - window);
       String tail = decoder.apply(Arrays.copyOfRange(sequence.tokens, from, sequence.size));
       if (StopStrings.first(tail, params.stopStrings()) != null
-          && StopStrings.first(decoder.apply(Arrays.copyOf(sequence.tokens, sequence.size)),
-              params.stopStrings()) != null) {
+          && StopStrings.first(
+                  decoder.apply(Arrays.copyOf(sequence.tokens, sequence.size)),
+                  params.stopStrings())
+              != null) {
         return GeneratedSample.STOP;
       }
     }
     return sequence.size == params.maxNewTokens() ? GeneratedSample.LENGTH : null;
+  }
+
+  /**
+   * Whether {@code token} can complete a stop string: its own text holds the last character of one.
+   * Exact for stop strings ending in ASCII under byte-level tokenizers (a token that completes such
+   * a string carries that byte itself); with another last character every token may.
+   */
+  private boolean mayEndStopString(int token, SamplingParams params) {
+    String text = tokenTexts.computeIfAbsent(token, id -> decoder.apply(new int[] {id}));
+    for (String stop : params.stopStrings()) {
+      char last = stop.charAt(stop.length() - 1);
+      if (last >= 0x80 || text.indexOf(last) >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private GeneratedSample finish(Sequence sequence, SamplingParams params) {
@@ -302,10 +392,18 @@ public final class Generator {
     String text = "";
     if (decoder != null) {
       int textTokens = params.isEos(sequence.last()) ? sequence.size - 1 : sequence.size;
-      text = StopStrings.truncate(decoder.apply(Arrays.copyOf(tokens, textTokens)),
-          params.stopStrings(), params.keptStopStrings());
+      text =
+          StopStrings.truncate(
+              decoder.apply(Arrays.copyOf(tokens, textTokens)),
+              params.stopStrings(),
+              params.keptStopStrings());
     }
-    return new GeneratedSample(sequence.promptId, sequence.sampleIndex, tokens,
-        Arrays.copyOf(sequence.logprobs, sequence.size), sequence.finishReason, text);
+    return new GeneratedSample(
+        sequence.promptId,
+        sequence.sampleIndex,
+        tokens,
+        Arrays.copyOf(sequence.logprobs, sequence.size),
+        sequence.finishReason,
+        text);
   }
 }

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The uniform random number behind one sampling decision, a pure function of (seed, prompt id,
- * sample index, step): a sample's tokens cannot depend on which other sequences share its batch,
- * on the executor, or on retries.
+ * sample index, step): a sample's tokens cannot depend on which other sequences share its batch, on
+ * the executor, or on retries.
  */
 public final class SampleRandom {
   private SampleRandom() {}

@@ -6,8 +6,8 @@ import java.util.List;
  * How responses are sampled.
  *
  * @param temperature logits are divided by it; 0 means greedy (argmax)
- * @param topP nucleus sampling: keep the most likely tokens whose probabilities first reach topP
- *     (1 = off)
+ * @param topP nucleus sampling: keep the most likely tokens whose probabilities first reach topP (1
+ *     = off)
  * @param topK keep the k most likely tokens before top-p (≤ 0 = off)
  * @param maxNewTokens response length limit; a response that reaches it finishes with "length"
  * @param eosTokenIds tokens that end a response (kept as its last token, finish reason "stop")
@@ -23,8 +23,10 @@ public record SamplingParams(
     List<String> stopStrings,
     List<String> keptStopStrings) {
 
-  /** Open-Reasoner-Zero's stop strings: {@code </answer>} (kept), {@code User:}, {@code Human:},
-   * {@code Assistant:}. */
+  /**
+   * Open-Reasoner-Zero's stop strings: {@code </answer>} (kept), {@code User:}, {@code Human:},
+   * {@code Assistant:}.
+   */
   public static final List<String> ORZ_STOP_STRINGS =
       List.of("</answer>", "User:", "Human:", "Assistant:");
 
@@ -48,7 +50,10 @@ public record SamplingParams(
     }
     if (!stopStrings.containsAll(keptStopStrings)) {
       throw new IllegalArgumentException(
-          "kept stop strings " + keptStopStrings + " must be among the stop strings " + stopStrings);
+          "kept stop strings "
+              + keptStopStrings
+              + " must be among the stop strings "
+              + stopStrings);
     }
   }
 
@@ -56,33 +61,33 @@ public record SamplingParams(
    * The paper's sampling: temperature 1, top-p 1, top-k off, the ORZ stop strings, and {@code eos}.
    */
   public static SamplingParams orz(int maxNewTokens, List<Integer> eosTokenIds) {
-    return new SamplingParams(1.0, 1.0, 0, maxNewTokens, eosTokenIds, ORZ_STOP_STRINGS,
-        ORZ_KEPT_STOP_STRINGS);
+    return new SamplingParams(
+        1.0, 1.0, 0, maxNewTokens, eosTokenIds, ORZ_STOP_STRINGS, ORZ_KEPT_STOP_STRINGS);
   }
 
   public SamplingParams withTemperature(double newTemperature) {
-    return new SamplingParams(newTemperature, topP, topK, maxNewTokens, eosTokenIds, stopStrings,
-        keptStopStrings);
+    return new SamplingParams(
+        newTemperature, topP, topK, maxNewTokens, eosTokenIds, stopStrings, keptStopStrings);
   }
 
   public SamplingParams withTopP(double newTopP) {
-    return new SamplingParams(temperature, newTopP, topK, maxNewTokens, eosTokenIds, stopStrings,
-        keptStopStrings);
+    return new SamplingParams(
+        temperature, newTopP, topK, maxNewTokens, eosTokenIds, stopStrings, keptStopStrings);
   }
 
   public SamplingParams withTopK(int newTopK) {
-    return new SamplingParams(temperature, topP, newTopK, maxNewTokens, eosTokenIds, stopStrings,
-        keptStopStrings);
+    return new SamplingParams(
+        temperature, topP, newTopK, maxNewTokens, eosTokenIds, stopStrings, keptStopStrings);
   }
 
   public SamplingParams withMaxNewTokens(int newMaxNewTokens) {
-    return new SamplingParams(temperature, topP, topK, newMaxNewTokens, eosTokenIds, stopStrings,
-        keptStopStrings);
+    return new SamplingParams(
+        temperature, topP, topK, newMaxNewTokens, eosTokenIds, stopStrings, keptStopStrings);
   }
 
   public SamplingParams withStopStrings(List<String> newStopStrings, List<String> newKept) {
-    return new SamplingParams(temperature, topP, topK, maxNewTokens, eosTokenIds, newStopStrings,
-        newKept);
+    return new SamplingParams(
+        temperature, topP, topK, maxNewTokens, eosTokenIds, newStopStrings, newKept);
   }
 
   boolean isEos(int token) {

@@ -9,13 +9,17 @@ public final class StopStrings {
   /** Where a stop string starts in a text. */
   public record Match(int index, String stop) {}
 
-  /** The earliest occurrence of any of {@code stops} in {@code text} (longest on a tie), or null. */
+  /**
+   * The earliest occurrence of any of {@code stops} in {@code text} (longest on a tie), or null.
+   */
   public static Match first(String text, List<String> stops) {
     Match best = null;
     for (String stop : stops) {
       int index = text.indexOf(stop);
-      if (index >= 0 && (best == null || index < best.index()
-          || index == best.index() && stop.length() > best.stop().length())) {
+      if (index >= 0
+          && (best == null
+              || index < best.index()
+              || index == best.index() && stop.length() > best.stop().length())) {
         best = new Match(index, stop);
       }
     }

@@ -1,10 +1,14 @@
 package org.orzspark.generation;
 
+import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.stream.IntStream;
 
-/** Draws one token from a row of logits by inverse-CDF sampling with a given uniform number. */
+/**
+ * Draws one token per sequence: the model's next-token distribution is formed on the engine ({@link
+ * #probabilities}), then a token is drawn in Java by inverse-CDF sampling with a given uniform
+ * number ({@link #sample}).
+ */
 public final class TokenSampler {
   private TokenSampler() {}
 
@@ -12,77 +16,90 @@ public final class TokenSampler {
    * A drawn token and its log-probability.
    *
    * @param token the token id
-   * @param logProb log softmax(logits / T)[token] (T = 1 when greedy), before top-k/top-p
+   * @param logProb log p(token) under softmax(logits / T) (T = 1 when greedy), before top-k/top-p
    */
   public record Draw(int token, float logProb) {}
 
   /**
-   * Samples from {@code logits[offset, offset + vocab)}.
+   * softmax(logits / T) over the last axis; T = 0 (greedy) uses T = 1.
    *
-   * <p>With T = 0 the argmax (lowest id among ties). Otherwise p = softmax(logits / T); with top-k
-   * the k most likely tokens are kept, then with top-p the shortest most-likely-first prefix whose
+   * @param logits [..., V]
+   * @return [..., V], attached to {@code logits}' manager
+   */
+  public static NDArray probabilities(NDArray logits, double temperature) {
+    return (temperature == 0 || temperature == 1 ? logits : logits.div(temperature)).softmax(-1);
+  }
+
+  /**
+   * Samples from {@code probabilities[offset, offset + vocab)} (a distribution from {@link
+   * #probabilities}).
+   *
+   * <p>Greedy (T = 0): the most likely token (lowest id among ties). Otherwise, with top-k only the
+   * k most likely tokens are kept, then with top-p the shortest most-likely-first prefix whose
    * renormalised mass reaches topP; the token is the first, in order (vocabulary order without
    * truncation, most likely first with it), whose cumulative mass exceeds u · (kept mass).
    *
    * @param u uniform in [0, 1)
    */
-  public static Draw sample(float[] logits, int offset, int vocab, SamplingParams params, double u) {
-    double temperature = params.temperature() == 0 ? 1 : params.temperature();
-    double max = Double.NEGATIVE_INFINITY;
-    int argmax = 0;
-    for (int i = 0; i < vocab; i++) {
-      if (logits[offset + i] > max) {
-        max = logits[offset + i];
-        argmax = i;
-      }
-    }
-    double[] weights = new double[vocab];
-    double total = 0;
-    for (int i = 0; i < vocab; i++) {
-      weights[i] = Math.exp((logits[offset + i] - max) / temperature);
-      total += weights[i];
-    }
-    double logTotal = Math.log(total);
+  public static Draw sample(
+      float[] probabilities, int offset, int vocab, SamplingParams params, double u) {
     if (params.temperature() == 0) {
-      return new Draw(argmax, (float) (Math.log(weights[argmax]) - logTotal));
+      int argmax = 0;
+      for (int i = 1; i < vocab; i++) {
+        if (probabilities[offset + i] > probabilities[offset + argmax]) {
+          argmax = i;
+        }
+      }
+      return draw(probabilities, offset, argmax);
     }
-    int[] order = candidates(weights, total, params);
+    int[] order = candidates(probabilities, offset, vocab, params);
+    int count = order == null ? vocab : order.length;
     double kept = 0;
-    for (int token : order) {
-      kept += weights[token];
+    for (int i = 0; i < count; i++) {
+      kept += probabilities[offset + (order == null ? i : order[i])];
     }
     double target = u * kept;
     double cumulative = 0;
-    int chosen = order[order.length - 1];
-    for (int token : order) {
-      cumulative += weights[token];
-      if (cumulative > target && weights[token] > 0) {
+    int chosen = -1;
+    for (int i = 0; i < count; i++) {
+      int token = order == null ? i : order[i];
+      float p = probabilities[offset + token];
+      cumulative += p;
+      if (p > 0) {
         chosen = token;
-        break;
+        if (cumulative > target) {
+          break;
+        }
       }
     }
-    return new Draw(chosen, (float) (Math.log(weights[chosen]) - logTotal));
+    return draw(probabilities, offset, chosen < 0 ? (order == null ? 0 : order[0]) : chosen);
   }
 
-  /** The tokens sampling may pick, in the order the cumulative mass is walked. */
-  private static int[] candidates(double[] weights, double total, SamplingParams params) {
-    int vocab = weights.length;
+  private static Draw draw(float[] probabilities, int offset, int token) {
+    return new Draw(token, (float) Math.log(probabilities[offset + token]));
+  }
+
+  /**
+   * The tokens sampling may pick, in the order the cumulative mass is walked; null for the whole
+   * vocabulary in id order (no truncation).
+   */
+  private static int[] candidates(float[] p, int offset, int vocab, SamplingParams params) {
     boolean topK = params.topK() > 0 && params.topK() < vocab;
     if (!topK && params.topP() >= 1) {
-      return IntStream.range(0, vocab).toArray();
+      return null;
     }
     Integer[] sorted = new Integer[vocab];
     Arrays.setAll(sorted, i -> i);
-    Arrays.sort(sorted, Comparator.comparingDouble((Integer i) -> -weights[i]));
+    Arrays.sort(sorted, Comparator.comparingDouble((Integer i) -> -p[offset + i]));
     int keep = topK ? params.topK() : vocab;
     if (params.topP() < 1) {
       double keptMass = 0;
       for (int i = 0; i < keep; i++) {
-        keptMass += weights[sorted[i]];
+        keptMass += p[offset + sorted[i]];
       }
       double cumulative = 0;
       for (int i = 0; i < keep; i++) {
-        cumulative += weights[sorted[i]];
+        cumulative += p[offset + sorted[i]];
         if (cumulative >= params.topP() * keptMass) {
           keep = i + 1;
           break;

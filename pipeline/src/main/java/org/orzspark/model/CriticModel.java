@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The critic: the Qwen2 decoder plus a value head {@code score.weight} [1, H] (no bias). Loaded from a
- * critic checkpoint, or from a base model, whose LM head is then dropped and whose value head is
- * initialised by a {@link ValueHeadInit}.
+ * The critic: the Qwen2 decoder plus a value head {@code score.weight} [1, H] (no bias). Loaded
+ * from a critic checkpoint, or from a base model, whose LM head is then dropped and whose value
+ * head is initialised by a {@link ValueHeadInit}.
  */
 public final class CriticModel extends Qwen2Model {
   public static final String VALUE_HEAD = "score.weight";
@@ -42,14 +42,18 @@ public final class CriticModel extends Qwen2Model {
     ModelCheckpoint withHead = checkpoint;
     if (!checkpoint.tensors().containsKey(VALUE_HEAD)) {
       Map<String, HostTensor> tensors = new LinkedHashMap<>(checkpoint.tensors());
-      tensors.put(VALUE_HEAD, new HostTensor(VALUE_HEAD, shape,
-          init.sample(checkpoint.config().hiddenSize(), seed)));
-      withHead = new ModelCheckpoint(checkpoint.config(), tensors, checkpoint.sources(),
-          checkpoint.tokenizerDir());
+      tensors.put(
+          VALUE_HEAD,
+          new HostTensor(VALUE_HEAD, shape, init.sample(checkpoint.config().hiddenSize(), seed)));
+      withHead =
+          new ModelCheckpoint(
+              checkpoint.config(), tensors, checkpoint.sources(), checkpoint.tokenizerDir());
     }
     Qwen2Decoder decoder = decoder(withHead, parent);
     try {
-      return new CriticModel(decoder, decoder.addParameter(withHead.require(VALUE_HEAD, shape)),
+      return new CriticModel(
+          decoder,
+          decoder.addParameter(withHead.require(VALUE_HEAD, shape)),
           checkpoint.tokenizerDir());
     } catch (CheckpointException | RuntimeException e) {
       decoder.close();
@@ -58,8 +62,8 @@ public final class CriticModel extends Qwen2Model {
   }
 
   /** A critic with random backbone weights (see {@link ParameterInit}) and an {@code init} head. */
-  public static CriticModel random(Qwen2Config config, long seed, ValueHeadInit init,
-      NDManager parent) {
+  public static CriticModel random(
+      Qwen2Config config, long seed, ValueHeadInit init, NDManager parent) {
     try {
       return fromCheckpoint(PolicyModel.randomCheckpoint(config, seed), parent, init, seed);
     } catch (CheckpointException e) {
@@ -77,8 +81,11 @@ public final class CriticModel extends Qwen2Model {
       NDList inputs = Qwen2Decoder.inputs(batch, work);
       NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
       NDArray mask = work.create(batch.tokenMask(), new Shape(batch.rows(), batch.length()));
-      NDArray values = Linear.linear(hidden, score).singletonOrThrow()
-          .reshape(batch.rows(), batch.length()).mul(mask);
+      NDArray values =
+          Linear.linear(hidden, score)
+              .singletonOrThrow()
+              .reshape(batch.rows(), batch.length())
+              .mul(mask);
       values.attach(resultManager);
       return values;
     }

@@ -15,8 +15,14 @@ public record HostTensor(String name, long[] shape, float[] data) {
   public HostTensor {
     if (elementCount(shape) != data.length) {
       throw new IllegalArgumentException(
-          "tensor '" + name + "': shape " + Arrays.toString(shape) + " needs "
-              + elementCount(shape) + " values, got " + data.length);
+          "tensor '"
+              + name
+              + "': shape "
+              + Arrays.toString(shape)
+              + " needs "
+              + elementCount(shape)
+              + " values, got "
+              + data.length);
     }
   }
 

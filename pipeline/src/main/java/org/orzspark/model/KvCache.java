@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of every layer for N sequences decoded together, preallocated to a fixed number of
- * columns: per layer K and V of shape [N, kvHeads, capacity, headDim], filled left to right. A key
- * bias [N, 1, 1, 1, capacity] (0, or {@link Qwen2Decoder#MASKED} at left padding) is added to the
- * attention scores of every query. All arrays belong to the cache's own manager.
+ * Keys and values of every layer for N sequences decoded together, preallocated to a fixed number
+ * of columns and filled left to right: per layer the keys transposed, [N, kvHeads, headDim,
+ * capacity] (so attention multiplies by a slice without copying it), and the values, [N, kvHeads,
+ * capacity, headDim]. A key bias [N, 1, 1, 1, capacity] (0, or {@link Qwen2Decoder#MASKED} at left
+ * padding) is added to the attention scores of every query. All arrays belong to the cache's own
+ * manager.
  */
 public final class KvCache implements AutoCloseable {
   private final NDManager manager;
@@ -28,10 +30,11 @@ public final class KvCache implements AutoCloseable {
     int layers = config.numHiddenLayers();
     this.keys = new NDArray[layers];
     this.values = new NDArray[layers];
-    Shape shape = new Shape(rows, config.numKeyValueHeads(), capacity, config.headDim());
+    Shape keyShape = new Shape(rows, config.numKeyValueHeads(), config.headDim(), capacity);
+    Shape valueShape = new Shape(rows, config.numKeyValueHeads(), capacity, config.headDim());
     for (int l = 0; l < layers; l++) {
-      keys[l] = manager.zeros(shape, DataType.FLOAT32);
-      values[l] = manager.zeros(shape, DataType.FLOAT32);
+      keys[l] = manager.zeros(keyShape, DataType.FLOAT32);
+      values[l] = manager.zeros(valueShape, DataType.FLOAT32);
     }
     this.keyBias = manager.create(keyBias, new Shape(rows, 1, 1, 1, capacity));
   }
@@ -71,20 +74,21 @@ public final class KvCache implements AutoCloseable {
    * Writes the keys and values of {@code t} new tokens of layer {@code layer} at columns [length,
    * length + t) and returns views of columns [0, length + t), attached to {@code step}.
    *
-   * @param k [N, kvHeads, t, headDim]
+   * @param keysT [N, kvHeads, headDim, t]
    * @param v [N, kvHeads, t, headDim]
-   * @return {keys, values}, each [N, kvHeads, length + t, headDim]
+   * @return {keys [N, kvHeads, headDim, length + t], values [N, kvHeads, length + t, headDim]}
    */
-  NDArray[] append(int layer, NDArray k, NDArray v, NDManager step) {
-    long t = k.getShape().get(2);
+  NDArray[] append(int layer, NDArray keysT, NDArray v, NDManager step) {
+    long t = v.getShape().get(2);
     if (length + t > capacity) {
       throw new IllegalStateException("KV cache full: " + length + " + " + t + " > " + capacity);
     }
-    NDIndex target = new NDIndex(":, :, {}:{}", length, length + t);
-    keys[layer].set(target, k);
-    values[layer].set(target, v);
-    NDIndex written = new NDIndex(":, :, :{}", length + t);
-    return new NDArray[] {keys[layer].get(step, written), values[layer].get(step, written)};
+    keys[layer].set(new NDIndex(":, :, :, {}:{}", length, length + t), keysT);
+    values[layer].set(new NDIndex(":, :, {}:{}", length, length + t), v);
+    return new NDArray[] {
+      keys[layer].get(step, new NDIndex(":, :, :, :{}", length + t)),
+      values[layer].get(step, new NDIndex(":, :, :{}", length + t))
+    };
   }
 
   /** The key bias for queries over columns [0, length + t), attached to {@code step}. */

@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A Hugging Face-layout model directory in Java memory: {@code config.json}, the weights (one {@code
- * model.safetensors}, or shards {@code model-0000x-of-0000y.safetensors} listed by {@code
+ * A Hugging Face-layout model directory in Java memory: {@code config.json}, the weights (one
+ * {@code model.safetensors}, or shards {@code model-0000x-of-0000y.safetensors} listed by {@code
  * model.safetensors.index.json}), and the tokenizer files, which are copied along when saving.
  *
  * @param config the architecture
@@ -38,8 +38,12 @@ public record ModelCheckpoint(
   public static final String WEIGHTS_FILE = "model.safetensors";
   public static final String INDEX_FILE = "model.safetensors.index.json";
   public static final List<String> TOKENIZER_FILES =
-      List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+      List.of(
+          "tokenizer.json",
+          "tokenizer_config.json",
+          "special_tokens_map.json",
           "generation_config.json");
+
   /** Hugging Face's default shard size. */
   public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
 
@@ -64,33 +68,46 @@ public record ModelCheckpoint(
       for (Map.Entry<String, String> entry : weightMap.entrySet()) {
         if (!tensors.containsKey(entry.getKey())) {
           throw new CheckpointException(
-              dir.resolve(entry.getValue()) + ": tensor '" + entry.getKey() + "' listed in "
-                  + index.getFileName() + " is missing");
+              dir.resolve(entry.getValue())
+                  + ": tensor '"
+                  + entry.getKey()
+                  + "' listed in "
+                  + index.getFileName()
+                  + " is missing");
         }
       }
     } else {
       throw new CheckpointException(dir + ": neither " + WEIGHTS_FILE + " nor " + INDEX_FILE);
     }
     boolean hasTokenizer = Files.isRegularFile(dir.resolve("tokenizer.json"));
-    return new ModelCheckpoint(config, tensors, sources, hasTokenizer ? Optional.of(dir)
-        : Optional.empty());
+    return new ModelCheckpoint(
+        config, tensors, sources, hasTokenizer ? Optional.of(dir) : Optional.empty());
   }
 
   /**
-   * The tensor {@code name} with {@code expectedShape}; a missing tensor or a wrong shape is reported
-   * with the file it came from (or should have come from).
+   * The tensor {@code name} with {@code expectedShape}; a missing tensor or a wrong shape is
+   * reported with the file it came from (or should have come from).
    */
   public HostTensor require(String name, long[] expectedShape) throws CheckpointException {
     HostTensor tensor = tensors.get(name);
     if (tensor == null) {
-      String where = sources.values().stream().distinct().map(Path::toString)
-          .reduce((a, b) -> a + ", " + b).orElse("the checkpoint");
+      String where =
+          sources.values().stream()
+              .distinct()
+              .map(Path::toString)
+              .reduce((a, b) -> a + ", " + b)
+              .orElse("the checkpoint");
       throw new CheckpointException(where + ": missing tensor '" + name + "'");
     }
     if (!Arrays.equals(tensor.shape(), expectedShape)) {
       throw new CheckpointException(
-          sources.getOrDefault(name, Path.of("(in memory)")) + ": tensor '" + name + "' has shape "
-              + Arrays.toString(tensor.shape()) + ", expected " + Arrays.toString(expectedShape));
+          sources.getOrDefault(name, Path.of("(in memory)"))
+              + ": tensor '"
+              + name
+              + "' has shape "
+              + Arrays.toString(tensor.shape())
+              + ", expected "
+              + Arrays.toString(expectedShape));
     }
     return tensor;
   }
@@ -102,20 +119,22 @@ public record ModelCheckpoint(
 
   /**
    * Writes the directory atomically: everything goes to a sibling temporary directory, which then
-   * replaces {@code dir}. Tensors are split into shards of at most {@code maxShardBytes} (a tensor is
-   * never split); more than one shard gets Hugging Face's index file. Tokenizer files are copied from
-   * {@link #tokenizerDir} when present.
+   * replaces {@code dir}. Tensors are split into shards of at most {@code maxShardBytes} (a tensor
+   * is never split); more than one shard gets Hugging Face's index file. Tokenizer files are copied
+   * from {@link #tokenizerDir} when present.
    */
   public void write(Path dir, SafetensorsDtype dtype, long maxShardBytes) throws IOException {
     Path absolute = dir.toAbsolutePath().normalize();
     Files.createDirectories(absolute.getParent());
-    Path temp = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".tmp-");
+    Path temp =
+        Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".tmp-");
     try {
-      String torchDtype = switch (dtype) {
-        case F32 -> "float32";
-        case BF16 -> "bfloat16";
-        case F16 -> "float16";
-      };
+      String torchDtype =
+          switch (dtype) {
+            case F32 -> "float32";
+            case BF16 -> "bfloat16";
+            case F16 -> "float16";
+          };
       config.withTorchDtype(torchDtype).write(temp.resolve(Qwen2Config.FILE_NAME));
       writeWeights(temp, dtype, maxShardBytes);
       if (tokenizerDir.isPresent()) {
@@ -170,19 +189,25 @@ public record ModelCheckpoint(
     metadata.addProperty("total_size", totalBytes);
     index.add("metadata", metadata);
     index.add("weight_map", weightMap);
-    Files.writeString(dir.resolve(INDEX_FILE),
-        new GsonBuilder().setPrettyPrinting().create().toJson(index) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve(INDEX_FILE),
+        new GsonBuilder().setPrettyPrinting().create().toJson(index) + "\n",
+        StandardCharsets.UTF_8);
   }
 
-  private static void readShard(Path file, Map<String, HostTensor> tensors, Map<String, Path> sources)
-      throws IOException {
+  private static void readShard(
+      Path file, Map<String, HostTensor> tensors, Map<String, Path> sources) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new CheckpointException(file + ": missing weights file");
     }
     for (HostTensor tensor : Safetensors.read(file).values()) {
       if (tensors.put(tensor.name(), tensor) != null) {
         throw new CheckpointException(
-            file + ": tensor '" + tensor.name() + "' also appears in " + sources.get(tensor.name()));
+            file
+                + ": tensor '"
+                + tensor.name()
+                + "' also appears in "
+                + sources.get(tensor.name()));
       }
       sources.put(tensor.name(), file);
     }
@@ -190,8 +215,8 @@ public record ModelCheckpoint(
 
   private static Map<String, String> readIndex(Path index) throws IOException {
     try {
-      JsonObject json = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8))
-          .getAsJsonObject();
+      JsonObject json =
+          JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
       JsonObject weightMap = json.getAsJsonObject("weight_map");
       if (weightMap == null) {
         throw new CheckpointException(index + ": missing field 'weight_map'");
@@ -200,7 +225,8 @@ public record ModelCheckpoint(
       weightMap.entrySet().forEach(e -> result.put(e.getKey(), e.getValue().getAsString()));
       for (String shard : result.values()) {
         if (shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
-          throw new CheckpointException(index + ": shard name '" + shard + "' is not a plain file name");
+          throw new CheckpointException(
+              index + ": shard name '" + shard + "' is not a plain file name");
         }
       }
       return result;

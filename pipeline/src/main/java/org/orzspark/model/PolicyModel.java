@@ -1,8 +1,10 @@
 package org.orzspark.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.io.IOException;
@@ -18,7 +20,10 @@ import java.util.Optional;
 public final class PolicyModel extends Qwen2Model {
   /**
    * Log-probabilities are computed over at most this many logits at a time, so a 151k vocabulary
-   * never materialises [B, T, V] floats in a forward without gradients.
+   * never materialises [B, T, V] floats in a forward without gradients. Under a {@code
+   * GradientCollector} autograd still keeps each chunk's log-softmax for the backward pass (B·T·V
+   * floats in all: DJL offers no custom autograd function to recompute them), so training batches
+   * must be sized for that.
    */
   public static final int LOGIT_CHUNK_FLOATS = 1 << 22;
 
@@ -39,9 +44,11 @@ public final class PolicyModel extends Qwen2Model {
     Qwen2Decoder decoder = decoder(checkpoint, parent);
     try {
       Qwen2Config c = checkpoint.config();
-      NDArray head = c.tieWordEmbeddings() ? decoder.embedTokens()
-          : decoder.addParameter(checkpoint.require("lm_head.weight",
-              new long[] {c.vocabSize(), c.hiddenSize()}));
+      NDArray head =
+          c.tieWordEmbeddings()
+              ? decoder.embedTokens()
+              : decoder.addParameter(
+                  checkpoint.require("lm_head.weight", new long[] {c.vocabSize(), c.hiddenSize()}));
       return new PolicyModel(decoder, head, checkpoint.tokenizerDir());
     } catch (CheckpointException | RuntimeException e) {
       decoder.close();
@@ -49,7 +56,10 @@ public final class PolicyModel extends Qwen2Model {
     }
   }
 
-  /** A randomly initialised policy (see {@link ParameterInit}); the same seed gives the same weights. */
+  /**
+   * A randomly initialised policy (see {@link ParameterInit}); the same seed gives the same
+   * weights.
+   */
   public static PolicyModel random(Qwen2Config config, long seed, NDManager parent) {
     try {
       return fromCheckpoint(randomCheckpoint(config, seed), parent);
@@ -59,8 +69,8 @@ public final class PolicyModel extends Qwen2Model {
   }
 
   static ModelCheckpoint randomCheckpoint(Qwen2Config config, long seed) {
-    return new ModelCheckpoint(config, ParameterInit.qwen2(shapes(config), seed), Map.of(),
-        Optional.empty());
+    return new ModelCheckpoint(
+        config, ParameterInit.qwen2(shapes(config), seed), Map.of(), Optional.empty());
   }
 
   /** Hugging Face names and shapes of the causal LM's tensors. */
@@ -86,7 +96,8 @@ public final class PolicyModel extends Qwen2Model {
    * log p(token_t | earlier tokens of its segment) for every token, differentiable under a {@code
    * GradientCollector}.
    *
-   * @return [B, T], attached to {@code resultManager}; 0 at padding and at each segment's first token
+   * @return [B, T], attached to {@code resultManager}; 0 at padding and at each segment's first
+   *     token
    */
   public NDArray tokenLogProbs(TokenBatch batch, NDManager resultManager) {
     return logProbs(batch, resultManager, false).logProbs();
@@ -120,9 +131,9 @@ public final class PolicyModel extends Qwen2Model {
         for (long start = 0; start < predicted; start += chunk) {
           long end = Math.min(predicted, start + chunk);
           try (NDManager chunkManager = work.newSubManager()) {
-            NDArray logSoftmax = logits(previous.get(chunkManager, new ai.djl.ndarray.index.NDIndex(
-                "{}:{}", start, end))).logSoftmax(-1);
-            NDArray picked = logSoftmax.gather(targets.get("{}:{}", start, end), 1);
+            NDIndex rows = new NDIndex("{}:{}", start, end);
+            NDArray logSoftmax = logits(previous.get(chunkManager, rows)).logSoftmax(-1);
+            NDArray picked = logSoftmax.gather(targets.get(chunkManager, rows), 1);
             picked.attach(work);
             chunkLogProbs.add(picked);
             if (withEntropy) {
@@ -149,6 +160,6 @@ public final class PolicyModel extends Qwen2Model {
   }
 
   private static NDArray concat(NDList parts) {
-    return parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(parts, 0);
+    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
   }
 }

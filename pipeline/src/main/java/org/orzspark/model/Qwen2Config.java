@@ -50,52 +50,96 @@ public record Qwen2Config(
 
   public static final String FILE_NAME = "config.json";
 
-  /** Named sizes used by the benchmark and by {@code orz pretrain-base}: {@code tiny}, {@code small}. */
+  /**
+   * Named sizes used by the benchmark and by {@code orz pretrain-base}: {@code tiny}, {@code
+   * small}.
+   */
   public static final List<String> NAMED = List.of("tiny", "small");
 
   public Qwen2Config {
     eosTokenIds = List.copyOf(eosTokenIds);
     validate(
-        vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
-        numKeyValueHeads, maxPositionEmbeddings, ropeTheta, rmsNormEps, torchDtype);
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        numHiddenLayers,
+        numAttentionHeads,
+        numKeyValueHeads,
+        maxPositionEmbeddings,
+        ropeTheta,
+        rmsNormEps,
+        torchDtype);
   }
 
   /**
-   * A named architecture: {@code tiny} (~0.9M parameters: 3 layers, width 128, 4 query / 2 KV heads,
-   * SwiGLU 512) or {@code small} (~10M: 6 layers, width 384, 6 query / 2 KV heads, SwiGLU 1024); both
-   * tie the LM head to the embedding and default to a 1,024-token vocabulary (see {@link
-   * #withVocabSize}).
+   * A named architecture: {@code tiny} (~0.9M parameters: 3 layers, width 128, 4 query / 2 KV
+   * heads, SwiGLU 512) or {@code small} (~10M: 6 layers, width 384, 6 query / 2 KV heads, SwiGLU
+   * 1024); both tie the LM head to the embedding and default to a 1,024-token vocabulary (see
+   * {@link #withVocabSize}).
    */
   public static Qwen2Config named(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
-      case "tiny" -> new Qwen2Config(
-          1024, 128, 512, 3, 4, 2, 2048, 10000.0, 1e-6, true, null, List.of(), "float32");
-      case "small" -> new Qwen2Config(
-          1024, 384, 1024, 6, 6, 2, 2048, 10000.0, 1e-6, true, null, List.of(), "float32");
-      default -> throw new IllegalArgumentException(
-          "unknown model config '" + name + "'; valid names: " + NAMED);
+      case "tiny" ->
+          new Qwen2Config(
+              1024, 128, 512, 3, 4, 2, 2048, 10000.0, 1e-6, true, null, List.of(), "float32");
+      case "small" ->
+          new Qwen2Config(
+              1024, 384, 1024, 6, 6, 2, 2048, 10000.0, 1e-6, true, null, List.of(), "float32");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown model config '" + name + "'; valid names: " + NAMED);
     };
   }
 
   public Qwen2Config withVocabSize(int newVocabSize) {
     return new Qwen2Config(
-        newVocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
-        numKeyValueHeads, maxPositionEmbeddings, ropeTheta, rmsNormEps, tieWordEmbeddings,
-        bosTokenId, eosTokenIds, torchDtype);
+        newVocabSize,
+        hiddenSize,
+        intermediateSize,
+        numHiddenLayers,
+        numAttentionHeads,
+        numKeyValueHeads,
+        maxPositionEmbeddings,
+        ropeTheta,
+        rmsNormEps,
+        tieWordEmbeddings,
+        bosTokenId,
+        eosTokenIds,
+        torchDtype);
   }
 
   public Qwen2Config withSpecialTokens(Integer newBosTokenId, List<Integer> newEosTokenIds) {
     return new Qwen2Config(
-        vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
-        numKeyValueHeads, maxPositionEmbeddings, ropeTheta, rmsNormEps, tieWordEmbeddings,
-        newBosTokenId, newEosTokenIds, torchDtype);
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        numHiddenLayers,
+        numAttentionHeads,
+        numKeyValueHeads,
+        maxPositionEmbeddings,
+        ropeTheta,
+        rmsNormEps,
+        tieWordEmbeddings,
+        newBosTokenId,
+        newEosTokenIds,
+        torchDtype);
   }
 
   public Qwen2Config withTorchDtype(String newTorchDtype) {
     return new Qwen2Config(
-        vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
-        numKeyValueHeads, maxPositionEmbeddings, ropeTheta, rmsNormEps, tieWordEmbeddings,
-        bosTokenId, eosTokenIds, newTorchDtype);
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        numHiddenLayers,
+        numAttentionHeads,
+        numKeyValueHeads,
+        maxPositionEmbeddings,
+        ropeTheta,
+        rmsNormEps,
+        tieWordEmbeddings,
+        bosTokenId,
+        eosTokenIds,
+        newTorchDtype);
   }
 
   /** Width of one attention head: hidden_size / num_attention_heads. */
@@ -119,7 +163,9 @@ public record Qwen2Config(
     return embedding + numHiddenLayers * layer + h + (tieWordEmbeddings ? 0 : embedding);
   }
 
-  /** Reads {@code config.json}; a missing or invalid field is reported with the file and field name. */
+  /**
+   * Reads {@code config.json}; a missing or invalid field is reported with the file and field name.
+   */
   public static Qwen2Config read(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     try {
@@ -140,7 +186,8 @@ public record Qwen2Config(
           "model_type is '" + json.get("model_type").getAsString() + "', expected 'qwen2'");
     }
     if (json.has("rope_scaling") && !json.get("rope_scaling").isJsonNull()) {
-      throw new IllegalArgumentException("rope_scaling is not supported: " + json.get("rope_scaling"));
+      throw new IllegalArgumentException(
+          "rope_scaling is not supported: " + json.get("rope_scaling"));
     }
     if (json.has("hidden_act") && !"silu".equals(json.get("hidden_act").getAsString())) {
       throw new IllegalArgumentException(
@@ -228,8 +275,16 @@ public record Qwen2Config(
   }
 
   private static void validate(
-      int vocabSize, int hiddenSize, int intermediateSize, int numHiddenLayers, int heads,
-      int kvHeads, int maxPositions, double ropeTheta, double eps, String torchDtype) {
+      int vocabSize,
+      int hiddenSize,
+      int intermediateSize,
+      int numHiddenLayers,
+      int heads,
+      int kvHeads,
+      int maxPositions,
+      double ropeTheta,
+      double eps,
+      String torchDtype) {
     positive("vocab_size", vocabSize);
     positive("hidden_size", hiddenSize);
     positive("intermediate_size", intermediateSize);
@@ -239,7 +294,10 @@ public record Qwen2Config(
     positive("max_position_embeddings", maxPositions);
     if (hiddenSize % heads != 0 || (hiddenSize / heads) % 2 != 0) {
       throw new IllegalArgumentException(
-          "hidden_size " + hiddenSize + " must be num_attention_heads " + heads
+          "hidden_size "
+              + hiddenSize
+              + " must be num_attention_heads "
+              + heads
               + " times an even head dimension");
     }
     if (heads % kvHeads != 0) {

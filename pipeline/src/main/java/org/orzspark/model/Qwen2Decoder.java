@@ -21,9 +21,9 @@ import java.util.Map;
  * model.embed_tokens.weight}, {@code model.layers.{i}.self_attn.q_proj.weight}, ...) and require
  * gradients, so a DJL {@code GradientCollector} trains them.
  *
- * <p>Temporaries of a forward attach to the manager of its inputs (DJL attaches a result to its first
- * operand's manager, and every operation here takes an activation first), never to the parameters'
- * manager.
+ * <p>Temporaries of a forward attach to the manager of its inputs (DJL attaches a result to its
+ * first operand's manager, and every operation here takes an activation first), never to the
+ * parameters' manager.
  */
 public final class Qwen2Decoder implements AutoCloseable {
   /** Additive attention bias of a masked key: exp(MASKED − max) is exactly 0 in float32. */
@@ -38,11 +38,22 @@ public final class Qwen2Decoder implements AutoCloseable {
   private final float[] inverseFrequencies;
 
   private record Layer(
-      NDArray inputNorm, NDArray qWeight, NDArray qBias, NDArray kWeight, NDArray kBias,
-      NDArray vWeight, NDArray vBias, NDArray oWeight, NDArray postNorm, NDArray gate, NDArray up,
+      NDArray inputNorm,
+      NDArray qWeight,
+      NDArray qBias,
+      NDArray kWeight,
+      NDArray kBias,
+      NDArray vWeight,
+      NDArray vBias,
+      NDArray oWeight,
+      NDArray postNorm,
+      NDArray gate,
+      NDArray up,
       NDArray down) {}
 
-  /** Creates the parameters from {@code checkpoint} (names and shapes checked) on a child manager. */
+  /**
+   * Creates the parameters from {@code checkpoint} (names and shapes checked) on a child manager.
+   */
   Qwen2Decoder(ModelCheckpoint checkpoint, NDManager parent) throws CheckpointException {
     this.config = checkpoint.config();
     this.manager = parent.newSubManager();
@@ -50,22 +61,28 @@ public final class Qwen2Decoder implements AutoCloseable {
       Map<String, long[]> shapes = shapes(config);
       Map<String, NDArray> arrays = new LinkedHashMap<>();
       for (Map.Entry<String, long[]> entry : shapes.entrySet()) {
-        arrays.put(entry.getKey(), addParameter(checkpoint.require(entry.getKey(), entry.getValue())));
+        arrays.put(
+            entry.getKey(), addParameter(checkpoint.require(entry.getKey(), entry.getValue())));
       }
       embedTokens = arrays.get("model.embed_tokens.weight");
       finalNorm = arrays.get("model.norm.weight");
       layers = new Layer[config.numHiddenLayers()];
       for (int i = 0; i < layers.length; i++) {
         String p = "model.layers." + i + ".";
-        layers[i] = new Layer(
-            arrays.get(p + "input_layernorm.weight"),
-            arrays.get(p + "self_attn.q_proj.weight"), arrays.get(p + "self_attn.q_proj.bias"),
-            arrays.get(p + "self_attn.k_proj.weight"), arrays.get(p + "self_attn.k_proj.bias"),
-            arrays.get(p + "self_attn.v_proj.weight"), arrays.get(p + "self_attn.v_proj.bias"),
-            arrays.get(p + "self_attn.o_proj.weight"),
-            arrays.get(p + "post_attention_layernorm.weight"),
-            arrays.get(p + "mlp.gate_proj.weight"), arrays.get(p + "mlp.up_proj.weight"),
-            arrays.get(p + "mlp.down_proj.weight"));
+        layers[i] =
+            new Layer(
+                arrays.get(p + "input_layernorm.weight"),
+                arrays.get(p + "self_attn.q_proj.weight"),
+                arrays.get(p + "self_attn.q_proj.bias"),
+                arrays.get(p + "self_attn.k_proj.weight"),
+                arrays.get(p + "self_attn.k_proj.bias"),
+                arrays.get(p + "self_attn.v_proj.weight"),
+                arrays.get(p + "self_attn.v_proj.bias"),
+                arrays.get(p + "self_attn.o_proj.weight"),
+                arrays.get(p + "post_attention_layernorm.weight"),
+                arrays.get(p + "mlp.gate_proj.weight"),
+                arrays.get(p + "mlp.up_proj.weight"),
+                arrays.get(p + "mlp.down_proj.weight"));
       }
       inverseFrequencies = inverseFrequencies(config.headDim(), config.ropeTheta());
     } catch (CheckpointException | RuntimeException e) {
@@ -99,15 +116,25 @@ public final class Qwen2Decoder implements AutoCloseable {
     return shapes;
   }
 
-  /** Adds a parameter (a trainable float32 array on this decoder's manager) named as {@code tensor}. */
+  /**
+   * Adds a parameter (a trainable float32 array on this decoder's manager) named as {@code tensor}.
+   */
   NDArray addParameter(HostTensor tensor) {
     NDArray array = manager.create(tensor.data(), new Shape(tensor.shape()));
     array.setName(tensor.name());
     array.setRequiresGradient(true);
-    Parameter.Type type = tensor.name().endsWith(".bias") ? Parameter.Type.BIAS
-        : tensor.name().endsWith("norm.weight") ? Parameter.Type.GAMMA : Parameter.Type.WEIGHT;
-    parameters.add(tensor.name(), Parameter.builder().setName(tensor.name()).setType(type)
-        .optArray(array).optRequiresGrad(true).build());
+    Parameter.Type type =
+        tensor.name().endsWith(".bias")
+            ? Parameter.Type.BIAS
+            : tensor.name().endsWith("norm.weight") ? Parameter.Type.GAMMA : Parameter.Type.WEIGHT;
+    parameters.add(
+        tensor.name(),
+        Parameter.builder()
+            .setName(tensor.name())
+            .setType(type)
+            .optArray(array)
+            .optRequiresGrad(true)
+            .build());
     return array;
   }
 
@@ -147,27 +174,34 @@ public final class Qwen2Decoder implements AutoCloseable {
     for (int l = 0; l < layers.length; l++) {
       Layer layer = layers[l];
       NDArray h = rmsNorm(x, layer.inputNorm(), config.rmsNormEps());
-      NDArray q = splitHeads(Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(),
-          heads, d);
-      NDArray k = splitHeads(Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(),
-          kvHeads, d);
-      NDArray v = splitHeads(Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(),
-          kvHeads, d);
+      NDArray q =
+          splitHeads(Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(), heads, d);
+      NDArray k =
+          splitHeads(
+              Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(), kvHeads, d);
+      NDArray v =
+          splitHeads(
+              Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(), kvHeads, d);
       q = applyRotary(q, cosSin[0], cosSin[1]);
       k = applyRotary(k, cosSin[0], cosSin[1]);
+      NDArray keysT = k.transpose(0, 1, 3, 2);
       if (cache != null) {
-        NDArray[] kv = cache.append(l, k, v, step);
-        k = kv[0];
+        NDArray[] kv = cache.append(l, keysT, v, step);
+        keysT = kv[0];
         v = kv[1];
       }
-      NDArray attended = attention(q, k, v, bias, config.queryGroupSize())
-          .transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
+      NDArray attended =
+          attention(q, keysT, v, bias, config.queryGroupSize())
+              .transpose(0, 2, 1, 3)
+              .reshape(b, t, (long) heads * d);
       x = x.add(Linear.linear(attended, layer.oWeight()).singletonOrThrow());
       h = rmsNorm(x, layer.postNorm(), config.rmsNormEps());
       NDArray gate = Linear.linear(h, layer.gate()).singletonOrThrow();
       NDArray up = Linear.linear(h, layer.up()).singletonOrThrow();
-      x = x.add(Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down())
-          .singletonOrThrow());
+      x =
+          x.add(
+              Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down())
+                  .singletonOrThrow());
     }
     if (cache != null) {
       cache.advance(t);
@@ -192,9 +226,7 @@ public final class Qwen2Decoder implements AutoCloseable {
     return x.reshape(s.get(0), s.get(1), heads, d).transpose(0, 2, 1, 3);
   }
 
-  /**
-   * Rotary frequencies θ^(−2i/d) for i in [0, d/2), in float32 as Hugging Face computes them.
-   */
+  /** Rotary frequencies θ^(−2i/d) for i in [0, d/2), in float32 as Hugging Face computes them. */
   static float[] inverseFrequencies(int headDim, double theta) {
     float[] frequencies = new float[headDim / 2];
     for (int i = 0; i < frequencies.length; i++) {
@@ -237,28 +269,32 @@ public final class Qwen2Decoder implements AutoCloseable {
    * without repeating K and V: queries of one KV head are stacked to [B, kv, g·T, d].
    *
    * @param q [B, kv·g, T, d]
-   * @param k [B, kv, S, d]
+   * @param keysT keys transposed, [B, kv, d, S] (the KV cache stores them so: no copy per step)
    * @param v [B, kv, S, d]
    * @param bias [B, 1, 1, T, S] additive (0 or {@link #MASKED})
    * @param g query heads per KV head
    * @return [B, kv·g, T, d]
    */
-  static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray bias, int g) {
+  static NDArray attention(NDArray q, NDArray keysT, NDArray v, NDArray bias, int g) {
     Shape qs = q.getShape();
     long b = qs.get(0);
     long heads = qs.get(1);
     long t = qs.get(2);
     long d = qs.get(3);
     long kv = heads / g;
-    long s = k.getShape().get(2);
-    NDArray scores = q.reshape(b, kv, g * t, d).matMul(k.transpose(0, 1, 3, 2))
-        .mul(1.0 / Math.sqrt(d)).reshape(b, kv, g, t, s).add(bias);
+    long s = keysT.getShape().get(3);
+    NDArray scores =
+        q.mul(1.0 / Math.sqrt(d))
+            .reshape(b, kv, g * t, d)
+            .matMul(keysT)
+            .reshape(b, kv, g, t, s)
+            .add(bias);
     return scores.softmax(-1).reshape(b, kv, g * t, s).matMul(v).reshape(b, heads, t, d);
   }
 
   /**
-   * Block-diagonal causal attention bias from segment ids: query i may read key j iff j ≤ i and both
-   * have the same segment id (padding, segment 0, reads padding, so no row is fully masked).
+   * Block-diagonal causal attention bias from segment ids: query i may read key j iff j ≤ i and
+   * both have the same segment id (padding, segment 0, reads padding, so no row is fully masked).
    *
    * @param segments [B, T] int32
    * @return [B, 1, 1, T, T] float32: 0 where allowed, {@link #MASKED} elsewhere

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * A Qwen2 decoder plus a head, stored as a Hugging Face-layout directory. Subclasses: {@link
- * PolicyModel} (LM head) and {@link CriticModel} (value head). The model owns a child of the manager
- * it was created on; {@link #close()} frees its parameters.
+ * PolicyModel} (LM head) and {@link CriticModel} (value head). The model owns a child of the
+ * manager it was created on; {@link #close()} frees its parameters.
  */
 public abstract class Qwen2Model implements AutoCloseable {
   private final Qwen2Decoder decoder;
@@ -52,7 +52,8 @@ public abstract class Qwen2Model implements AutoCloseable {
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     for (Pair<String, Parameter> entry : parameters()) {
       NDArray array = entry.getValue().getArray();
-      tensors.put(entry.getKey(),
+      tensors.put(
+          entry.getKey(),
           new HostTensor(entry.getKey(), array.getShape().getShape(), array.toFloatArray()));
     }
     return new ModelCheckpoint(config(), tensors, Map.of(), tokenizerDir);

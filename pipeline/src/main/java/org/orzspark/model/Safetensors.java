@@ -23,8 +23,8 @@ import java.util.Map;
 
 /**
  * Reads and writes the safetensors format: an 8-byte little-endian header length N, N bytes of JSON
- * ({@code {"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}}, offsets
- * relative to the end of the header), then the raw little-endian tensor bytes.
+ * ({@code {"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}},
+ * offsets relative to the end of the header), then the raw little-endian tensor bytes.
  */
 public final class Safetensors {
 
@@ -36,7 +36,9 @@ public final class Safetensors {
   /** One tensor's entry in a file header. */
   public record Entry(String name, SafetensorsDtype dtype, long[] shape, long begin, long end) {}
 
-  /** Parses and checks the header of {@code file}: dtypes, shapes against byte ranges, file length. */
+  /**
+   * Parses and checks the header of {@code file}: dtypes, shapes against byte ranges, file length.
+   */
   public static Map<String, Entry> readHeader(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return readHeader(file, channel);
@@ -57,8 +59,8 @@ public final class Safetensors {
   }
 
   /**
-   * Writes {@code tensors} to {@code file} in {@code dtype} (F32 or BF16), in the given order, with the
-   * header padded by spaces to a multiple of 8 bytes as Hugging Face's writer does.
+   * Writes {@code tensors} to {@code file} in {@code dtype} (F32 or BF16), in the given order, with
+   * the header padded by spaces to a multiple of 8 bytes as Hugging Face's writer does.
    */
   public static void write(Path file, Collection<HostTensor> tensors, SafetensorsDtype dtype)
       throws IOException {
@@ -122,15 +124,20 @@ public final class Safetensors {
     long headerLength = lengthBytes.flip().getLong();
     if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || headerLength > fileSize - 8) {
       throw new CheckpointException(
-          file + ": bad safetensors header length " + Long.toUnsignedString(headerLength)
-              + " (file has " + fileSize + " bytes)");
+          file
+              + ": bad safetensors header length "
+              + Long.toUnsignedString(headerLength)
+              + " (file has "
+              + fileSize
+              + " bytes)");
     }
     ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
     readFully(file, channel, headerBytes, 8);
     JsonObject json;
     try {
-      json = JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8))
-          .getAsJsonObject();
+      json =
+          JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8))
+              .getAsJsonObject();
     } catch (JsonParseException | IllegalStateException e) {
       throw new CheckpointException(file + ": bad safetensors header: " + e.getMessage(), e);
     }
@@ -143,8 +150,14 @@ public final class Safetensors {
       Entry entry = parseEntry(file, field.getKey(), field.getValue());
       if (entry.end() > dataLength) {
         throw new CheckpointException(
-            file + ": tensor '" + entry.name() + "' is truncated: its data ends at byte "
-                + entry.end() + " but the file holds " + dataLength + " data bytes");
+            file
+                + ": tensor '"
+                + entry.name()
+                + "' is truncated: its data ends at byte "
+                + entry.end()
+                + " but the file holds "
+                + dataLength
+                + " data bytes");
       }
       entries.put(entry.name(), entry);
     }
@@ -162,7 +175,11 @@ public final class Safetensors {
         dtype = SafetensorsDtype.valueOf(dtypeName);
       } catch (IllegalArgumentException e) {
         throw new CheckpointException(
-            file + ": tensor '" + name + "' has unsupported dtype " + dtypeName
+            file
+                + ": tensor '"
+                + name
+                + "' has unsupported dtype "
+                + dtypeName
                 + " (supported: F32, F16, BF16)");
       }
       List<Long> dims = new ArrayList<>();
@@ -173,8 +190,20 @@ public final class Safetensors {
       long expected = HostTensor.elementCount(shape) * dtype.bytes();
       if (begin < 0 || end - begin != expected) {
         throw new CheckpointException(
-            file + ": tensor '" + name + "' has shape " + Arrays.toString(shape) + " of " + dtype
-                + " (" + expected + " bytes) but data_offsets [" + begin + ", " + end + "]");
+            file
+                + ": tensor '"
+                + name
+                + "' has shape "
+                + Arrays.toString(shape)
+                + " of "
+                + dtype
+                + " ("
+                + expected
+                + " bytes) but data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "]");
       }
       if (expected / dtype.bytes() > Integer.MAX_VALUE - 8) {
         throw new CheckpointException(file + ": tensor '" + name + "' is too large for one array");
@@ -189,8 +218,8 @@ public final class Safetensors {
   private static HostTensor readTensor(Path file, FileChannel channel, long dataStart, Entry entry)
       throws IOException {
     int count = (int) (HostTensor.elementCount(entry.shape()));
-    ByteBuffer bytes = ByteBuffer.allocate(count * entry.dtype().bytes())
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(count * entry.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
     readFully(file, channel, bytes, dataStart + entry.begin());
     bytes.flip();
     float[] values = new float[count];

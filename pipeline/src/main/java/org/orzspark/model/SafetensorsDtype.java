@@ -50,8 +50,8 @@ public enum SafetensorsDtype {
   }
 
   /**
-   * IEEE 754 binary16 → float32, exactly: sign, 5-bit exponent (bias 15), 10-bit fraction;
-   * exponent 0 holds subnormals (fraction · 2^-24), exponent 31 infinities and NaN.
+   * IEEE 754 binary16 → float32, exactly: sign, 5-bit exponent (bias 15), 10-bit fraction; exponent
+   * 0 holds subnormals (fraction · 2^-24), exponent 31 infinities and NaN.
    */
   public static float f16ToFloat(short bits) {
     int sign = (bits & 0x8000) != 0 ? -1 : 1;

@@ -8,14 +8,15 @@ import java.util.Set;
  * Token ids of a training batch, shape [B, T], row-major, with a segment id per token:
  *
  * <ul>
- *   <li>segment 0 marks padding; segments 1, 2, ... are the sequences of a row, each a contiguous run;
+ *   <li>segment 0 marks padding; segments 1, 2, ... are the sequences of a row, each a contiguous
+ *       run;
  *   <li>positions restart at 0 at the first token of every segment (rotary positions, and the first
  *       token of a segment has no log-probability);
  *   <li>a token attends to the earlier tokens of its own segment only (block-diagonal causal mask).
  * </ul>
  *
- * Padding ({@link #padded}) is the case of one segment per row; packing ({@link #packed}) puts several
- * sequences into one row. Both give every sequence the same log-probabilities and values.
+ * Padding ({@link #padded}) is the case of one segment per row; packing ({@link #packed}) puts
+ * several sequences into one row. Both give every sequence the same log-probabilities and values.
  */
 public final class TokenBatch {
   private final int rows;
@@ -67,7 +68,8 @@ public final class TokenBatch {
   /** One sequence per row, right-padded with token 0 to the longest sequence. */
   public static TokenBatch padded(int[][] sequences) {
     int length = Arrays.stream(sequences).mapToInt(s -> s.length).max().orElse(0);
-    return packed(Arrays.stream(sequences).map(s -> new int[][] {s}).toArray(int[][][]::new), length);
+    return packed(
+        Arrays.stream(sequences).map(s -> new int[][] {s}).toArray(int[][][]::new), length);
   }
 
   /**
@@ -86,8 +88,7 @@ public final class TokenBatch {
           throw new IllegalArgumentException("empty sequence in row " + r);
         }
         if (column + sequence.length > length) {
-          throw new IllegalArgumentException(
-              "row " + r + " holds more than " + length + " tokens");
+          throw new IllegalArgumentException("row " + r + " holds more than " + length + " tokens");
         }
         System.arraycopy(sequence, 0, tokens, r * length + column, sequence.length);
         Arrays.fill(segments, r * length + column, r * length + column + sequence.length, s + 1);
@@ -140,8 +141,8 @@ public final class TokenBatch {
   }
 
   /**
-   * 1 where a token has a log-probability (non-padding, not the first token of its segment), else 0;
-   * shape [B × T].
+   * 1 where a token has a log-probability (non-padding, not the first token of its segment), else
+   * 0; shape [B × T].
    */
   public float[] predictedMask() {
     float[] mask = new float[tokens.length];

@@ -14,8 +14,8 @@ import java.util.function.Function;
  * added, no truncation, no padding.
  */
 public final class Tokenizers {
-  private static final Map<String, String> OPTIONS = Map.of(
-      "addSpecialTokens", "false", "truncation", "false", "padding", "false");
+  private static final Map<String, String> OPTIONS =
+      Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
 
   private Tokenizers() {}
 
@@ -31,7 +31,8 @@ public final class Tokenizers {
   /** Token ids of {@code text}. */
   public static int[] encode(HuggingFaceTokenizer tokenizer, String text) {
     return Arrays.stream(tokenizer.encode(text, false, false).getIds())
-        .mapToInt(Math::toIntExact).toArray();
+        .mapToInt(Math::toIntExact)
+        .toArray();
   }
 
   /** A decoder for {@code Generator}: ids → text, special tokens kept (tags may be special). */

@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
  * How a new critic's value head {@code score} (hidden → 1, no bias) is initialised.
  *
  * <ul>
- *   <li>{@link #UNIFORM} (the paper, the default): PyTorch's {@code Linear} default, kaiming-uniform
- *       with a = √5, i.e. U(−1/√H, 1/√H);
+ *   <li>{@link #UNIFORM} (the paper, the default): PyTorch's {@code Linear} default,
+ *       kaiming-uniform with a = √5, i.e. U(−1/√H, 1/√H);
  *   <li>{@link #NORMAL} (the reference code): N(0, σ²) with σ = 1/(H + 1).
  * </ul>
  */
@@ -33,10 +33,11 @@ public enum ValueHeadInit {
     SplittableRandom random = ParameterInit.stream(seed, CriticModel.VALUE_HEAD);
     float[] weights = new float[hidden];
     for (int i = 0; i < hidden; i++) {
-      weights[i] = switch (this) {
-        case UNIFORM -> (float) ((random.nextDouble() * 2 - 1) / Math.sqrt(hidden));
-        case NORMAL -> (float) (random.nextGaussian() / (hidden + 1.0));
-      };
+      weights[i] =
+          switch (this) {
+            case UNIFORM -> (float) ((random.nextDouble() * 2 - 1) / Math.sqrt(hidden));
+            case NORMAL -> (float) (random.nextGaussian() / (hidden + 1.0));
+          };
     }
     return weights;
   }

@@ -28,21 +28,25 @@ class GeneratorTest {
   private static PolicyModel policy;
 
   /** Token 5 reads "</answer>", 6 reads "User:", 7 reads "Us", 8 reads "er:", others a letter. */
-  private static final Function<int[], String> DECODER = ids -> Arrays.stream(ids)
-      .mapToObj(id -> switch (id) {
-        case 5 -> "</answer>";
-        case 6 -> "User:";
-        case 7 -> "Us";
-        case 8 -> "er:";
-        default -> String.valueOf((char) ('a' + id % 26));
-      })
-      .collect(Collectors.joining());
+  private static final Function<int[], String> DECODER =
+      ids ->
+          Arrays.stream(ids)
+              .mapToObj(
+                  id ->
+                      switch (id) {
+                        case 5 -> "</answer>";
+                        case 6 -> "User:";
+                        case 7 -> "Us";
+                        case 8 -> "er:";
+                        default -> String.valueOf((char) ('a' + id % 26));
+                      })
+              .collect(Collectors.joining());
 
   @BeforeAll
   static void start() throws Exception {
     manager = NDManager.newBaseManager();
-    policy = PolicyModel.fromCheckpoint(
-        TestModels.checkpoint(TestModels.tied(), 21, false), manager);
+    policy =
+        PolicyModel.fromCheckpoint(TestModels.checkpoint(TestModels.tied(), 21, false), manager);
   }
 
   @AfterAll
@@ -65,15 +69,20 @@ class GeneratorTest {
   @Test
   void aSampleDoesNotDependOnItsBatch() {
     SamplingParams params = plain(12);
-    List<GeneratedSample> together = new Generator(policy, null, 42, 16).generate(requests(), params);
+    List<GeneratedSample> together =
+        new Generator(policy, null, 42, 16).generate(requests(), params);
     List<GeneratedSample> oneRowBatches =
         new Generator(policy, null, 42, 1).generate(requests(), params);
-    List<GeneratedSample> reordered = new Generator(policy, null, 42, 3).generate(List.of(
-        new PromptRequest("gamma", TestModels.randomTokens(5, VOCAB, 3), 5, 1),
-        new PromptRequest("alpha", TestModels.randomTokens(3, VOCAB, 1), 1, 2)), params);
+    List<GeneratedSample> reordered =
+        new Generator(policy, null, 42, 3)
+            .generate(
+                List.of(
+                    new PromptRequest("gamma", TestModels.randomTokens(5, VOCAB, 3), 5, 1),
+                    new PromptRequest("alpha", TestModels.randomTokens(3, VOCAB, 1), 1, 2)),
+                params);
     assertThat(together).hasSize(7);
-    assertThat(keys(together)).containsExactly("alpha/0", "alpha/1", "alpha/2", "beta/0", "beta/1",
-        "gamma/4", "gamma/5");
+    assertThat(keys(together))
+        .containsExactly("alpha/0", "alpha/1", "alpha/2", "beta/0", "beta/1", "gamma/4", "gamma/5");
     for (int i = 0; i < together.size(); i++) {
       assertThat(oneRowBatches.get(i).tokens()).isEqualTo(together.get(i).tokens());
     }
@@ -91,8 +100,12 @@ class GeneratorTest {
     List<GeneratedSample> samples =
         new Generator(policy, null, 7, 4).generate(requests(), plain(10));
     for (GeneratedSample sample : samples) {
-      int[] prompt = requests().stream().filter(r -> r.promptId().equals(sample.promptId()))
-          .findFirst().orElseThrow().promptTokens();
+      int[] prompt =
+          requests().stream()
+              .filter(r -> r.promptId().equals(sample.promptId()))
+              .findFirst()
+              .orElseThrow()
+              .promptTokens();
       int[] sequence = new int[prompt.length + sample.tokens().length];
       System.arraycopy(prompt, 0, sequence, 0, prompt.length);
       System.arraycopy(sample.tokens(), 0, sequence, prompt.length, sample.tokens().length);
@@ -114,10 +127,11 @@ class GeneratorTest {
 
   @Test
   void stopStringsEndResponsesAndKeptOnesStayInTheText() {
-    SamplingParams params = SamplingParams.orz(24, List.of()).withStopStrings(
-        List.of("</answer>", "User:"), List.of("</answer>"));
-    List<PromptRequest> many = List.of(
-        new PromptRequest("s", TestModels.randomTokens(4, VOCAB, 8), 0, 40));
+    SamplingParams params =
+        SamplingParams.orz(24, List.of())
+            .withStopStrings(List.of("</answer>", "User:"), List.of("</answer>"));
+    List<PromptRequest> many =
+        List.of(new PromptRequest("s", TestModels.randomTokens(4, VOCAB, 8), 0, 40));
     List<GeneratedSample> samples = new Generator(policy, DECODER, 3, 64).generate(many, params);
     int kept = 0;
     int cut = 0;
@@ -153,8 +167,10 @@ class GeneratorTest {
     List<GeneratedSample> serialReversed = generator.generate(reversed, params);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<List<GeneratedSample>> first = pool.submit(() -> generator.generate(requests(), params));
-      Future<List<GeneratedSample>> second = pool.submit(() -> generator.generate(reversed, params));
+      Future<List<GeneratedSample>> first =
+          pool.submit(() -> generator.generate(requests(), params));
+      Future<List<GeneratedSample>> second =
+          pool.submit(() -> generator.generate(reversed, params));
       assertSameTokens(first.get(), serial);
       assertSameTokens(second.get(), serialReversed);
     } finally {
@@ -167,8 +183,9 @@ class GeneratorTest {
     int before = manager.getManagedArrays().size();
     JniUtils.setGradMode(true);
     try {
-      List<GeneratedSample> samples = new Generator(policy, null, 5, 2).generate(requests(),
-          plain(40).withStopStrings(List.of(), List.of()));
+      List<GeneratedSample> samples =
+          new Generator(policy, null, 5, 2)
+              .generate(requests(), plain(40).withStopStrings(List.of(), List.of()));
       assertThat(samples).hasSize(7);
       assertThat(JniUtils.isGradMode()).isTrue();
     } finally {
@@ -178,13 +195,27 @@ class GeneratorTest {
   }
 
   @Test
+  void finishedRowsLeaveTheCacheOnceTheyAreAnEighthOfIt() {
+    assertThat(Generator.shouldCompact(16, 16)).isFalse();
+    assertThat(Generator.shouldCompact(16, 15)).isFalse();
+    assertThat(Generator.shouldCompact(16, 14)).isTrue();
+    assertThat(Generator.shouldCompact(3, 2)).isTrue();
+    assertThat(Generator.shouldCompact(1, 0)).isTrue();
+  }
+
+  @Test
   void promptsBeyondTheModelAreRejected() {
     Generator generator = new Generator(policy, null, 1);
-    assertThatThrownBy(() -> generator.generate(
-        List.of(new PromptRequest("long", new int[250], 0, 1)), plain(10)))
-        .hasMessageContaining("long").hasMessageContaining("max_position_embeddings 256");
-    assertThatThrownBy(() -> generator.generate(
-        List.of(new PromptRequest("bad", new int[] {3, 64}, 0, 1)), plain(4)))
+    assertThatThrownBy(
+            () ->
+                generator.generate(
+                    List.of(new PromptRequest("long", new int[250], 0, 1)), plain(10)))
+        .hasMessageContaining("long")
+        .hasMessageContaining("max_position_embeddings 256");
+    assertThatThrownBy(
+            () ->
+                generator.generate(
+                    List.of(new PromptRequest("bad", new int[] {3, 64}, 0, 1)), plain(4)))
         .hasMessageContaining("token 64");
     assertThatThrownBy(() -> generator.generate(requests(), SamplingParams.orz(4, List.of(1))))
         .hasMessageContaining("need a decoder");
@@ -194,7 +225,8 @@ class GeneratorTest {
     return samples.stream().map(s -> s.promptId() + "/" + s.sampleIndex()).toList();
   }
 
-  private static void assertSameTokens(List<GeneratedSample> actual, List<GeneratedSample> expected) {
+  private static void assertSameTokens(
+      List<GeneratedSample> actual, List<GeneratedSample> expected) {
     assertThat(keys(actual)).isEqualTo(keys(expected));
     for (int i = 0; i < actual.size(); i++) {
       assertThat(actual.get(i).tokens()).isEqualTo(expected.get(i).tokens());

@@ -3,13 +3,14 @@ package org.orzspark.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TokenSamplerTest {
-  // probabilities 0.1, 0.2, 0.3, 0.4; cumulative in vocabulary order 0.1, 0.3, 0.6, 1.0
-  private static final float[] LOGITS = {
-      (float) Math.log(1), (float) Math.log(2), (float) Math.log(3), (float) Math.log(4)};
+  // cumulative in vocabulary order 0.1, 0.3, 0.6, 1.0
+  private static final float[] PROBABILITIES = {0.1f, 0.2f, 0.3f, 0.4f};
   private static final SamplingParams PLAIN =
       new SamplingParams(1.0, 1.0, 0, 8, List.of(), List.of(), List.of());
 
@@ -42,33 +43,62 @@ class TokenSamplerTest {
   }
 
   @Test
-  void temperatureFlattensAndZeroIsGreedy() {
-    // T = 2: weights sqrt(1, 2, 3, 4) = 1, 1.414, 1.732, 2 (sum 6.146); cumulative share of token 0
-    // is 0.1627, so u = 0.15 still picks 0 but u = 0.17 picks 1 (at T = 1 both pick 1)
-    SamplingParams hot = PLAIN.withTemperature(2);
-    assertThat(draw(hot, 0.15).token()).isEqualTo(0);
-    assertThat(draw(hot, 0.17).token()).isEqualTo(1);
-    assertThat((double) draw(hot, 0.17).logProb())
-        .isCloseTo(Math.log(Math.sqrt(2) / (1 + Math.sqrt(2) + Math.sqrt(3) + 2)), within(1e-6));
+  void temperatureFlattensTheEngineDistributionAndZeroIsGreedy() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray logits =
+          manager.create(
+              new float[] {
+                (float) Math.log(1), (float) Math.log(2), (float) Math.log(3), (float) Math.log(4)
+              });
+      assertThat(TokenSampler.probabilities(logits, 1).toFloatArray())
+          .containsExactly(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, within(1e-6f));
+      assertThat(TokenSampler.probabilities(logits, 0).toFloatArray())
+          .containsExactly(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, within(1e-6f));
+      // T = 2: weights sqrt(1, 2, 3, 4) = 1, 1.414, 1.732, 2 (sum 6.146)
+      double sum = 1 + Math.sqrt(2) + Math.sqrt(3) + 2;
+      float[] hot = TokenSampler.probabilities(logits, 2).toFloatArray();
+      assertThat(hot)
+          .containsExactly(
+              new float[] {
+                (float) (1 / sum),
+                (float) (Math.sqrt(2) / sum),
+                (float) (Math.sqrt(3) / sum),
+                (float) (2 / sum)
+              },
+              within(1e-6f));
+      // token 0 holds 0.1627 of the mass: u = 0.15 still picks 0, u = 0.17 picks 1
+      assertThat(TokenSampler.sample(hot, 0, 4, PLAIN, 0.15).token()).isEqualTo(0);
+      assertThat(TokenSampler.sample(hot, 0, 4, PLAIN, 0.17).token()).isEqualTo(1);
+    }
     TokenSampler.Draw greedy = draw(PLAIN.withTemperature(0), 0.01);
     assertThat(greedy.token()).isEqualTo(3);
     assertThat((double) greedy.logProb()).isCloseTo(Math.log(0.4), within(1e-6));
   }
 
   @Test
+  void zeroProbabilityTokensAreNeverDrawn() {
+    float[] p = {0f, 0.5f, 0f, 0.5f, 0f};
+    assertThat(TokenSampler.sample(p, 0, 5, PLAIN, 0.0).token()).isEqualTo(1);
+    assertThat(TokenSampler.sample(p, 0, 5, PLAIN, 0.49).token()).isEqualTo(1);
+    assertThat(TokenSampler.sample(p, 0, 5, PLAIN, 0.51).token()).isEqualTo(3);
+    assertThat(TokenSampler.sample(p, 0, 5, PLAIN, 0.9999999).token()).isEqualTo(3);
+  }
+
+  @Test
   void samplesFromAnOffsetRow() {
-    float[] twoRows = new float[8];
-    System.arraycopy(LOGITS, 0, twoRows, 4, 4);
+    float[] twoRows = {1f, 0f, 0f, 0f, 0f, 0f, 0f, 0f};
+    System.arraycopy(PROBABILITIES, 0, twoRows, 4, 4);
     assertThat(TokenSampler.sample(twoRows, 4, 4, PLAIN, 0.95).token()).isEqualTo(3);
-    assertThat(TokenSampler.sample(twoRows, 0, 4, PLAIN, 0.95).token()).isEqualTo(3);
-    assertThat(TokenSampler.sample(twoRows, 0, 4, PLAIN, 0.2).token()).isEqualTo(0);
+    assertThat(TokenSampler.sample(twoRows, 4, 4, PLAIN, 0.2).token()).isEqualTo(1);
+    assertThat(TokenSampler.sample(twoRows, 0, 4, PLAIN, 0.95).token()).isEqualTo(0);
   }
 
   @Test
   void sampleRandomIsAPureFunctionOfItsInputs() {
     double u = SampleRandom.uniform(42, "p-1", 3, 7);
     assertThat(u).isEqualTo(SampleRandom.uniform(42, "p-1", 3, 7)).isBetween(0.0, 1.0);
-    assertThat(u).isNotEqualTo(SampleRandom.uniform(43, "p-1", 3, 7))
+    assertThat(u)
+        .isNotEqualTo(SampleRandom.uniform(43, "p-1", 3, 7))
         .isNotEqualTo(SampleRandom.uniform(42, "p-2", 3, 7))
         .isNotEqualTo(SampleRandom.uniform(42, "p-1", 4, 7))
         .isNotEqualTo(SampleRandom.uniform(42, "p-1", 3, 8));
@@ -92,6 +122,6 @@ class TokenSamplerTest {
   }
 
   private static TokenSampler.Draw draw(SamplingParams params, double u) {
-    return TokenSampler.sample(LOGITS, 0, 4, params, u);
+    return TokenSampler.sample(PROBABILITIES, 0, 4, params, u);
   }
 }

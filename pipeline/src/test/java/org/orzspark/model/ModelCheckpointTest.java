@@ -40,19 +40,20 @@ class ModelCheckpointTest {
   void saveThenLoadIsBitExactForPolicyAndCritic(@TempDir Path dir) throws Exception {
     Path tokenizerSource = SharedData.resolve("data/tokenizers/qwen3");
     try (PolicyModel policy = PolicyModel.random(TestModels.untied(), 3, manager);
-        CriticModel critic = CriticModel.random(TestModels.tied(), 4, ValueHeadInit.NORMAL,
-            manager)) {
+        CriticModel critic =
+            CriticModel.random(TestModels.tied(), 4, ValueHeadInit.NORMAL, manager)) {
       policy.setTokenizerDir(tokenizerSource);
       policy.save(dir.resolve("policy"));
       critic.save(dir.resolve("critic"));
-      assertThat(dir.resolve("policy/tokenizer.json")).hasSameBinaryContentAs(
-          tokenizerSource.resolve("tokenizer.json"));
+      assertThat(dir.resolve("policy/tokenizer.json"))
+          .hasSameBinaryContentAs(tokenizerSource.resolve("tokenizer.json"));
       assertThat(dir.resolve("policy/tokenizer_config.json")).exists();
       assertThat(Files.readString(dir.resolve("policy/config.json")))
-          .contains("\"Qwen2ForCausalLM\"", "\"model_type\": \"qwen2\"", "\"num_key_value_heads\": 2");
+          .contains(
+              "\"Qwen2ForCausalLM\"", "\"model_type\": \"qwen2\"", "\"num_key_value_heads\": 2");
       try (PolicyModel loaded = PolicyModel.load(dir.resolve("policy"), manager);
-          CriticModel loadedCritic = CriticModel.load(dir.resolve("critic"), manager,
-              ValueHeadInit.UNIFORM, 99)) {
+          CriticModel loadedCritic =
+              CriticModel.load(dir.resolve("critic"), manager, ValueHeadInit.UNIFORM, 99)) {
         assertThat(loaded.config()).isEqualTo(policy.config());
         assertSameParameters(loaded, policy);
         assertSameParameters(loadedCritic, critic);
@@ -71,7 +72,8 @@ class ModelCheckpointTest {
     }
     try (CriticModel uniform = CriticModel.load(dir, manager, ValueHeadInit.UNIFORM, 1);
         CriticModel normal = CriticModel.load(dir, manager, ValueHeadInit.NORMAL, 1)) {
-      assertThat(uniform.parameters().keys()).contains("score.weight")
+      assertThat(uniform.parameters().keys())
+          .contains("score.weight")
           .doesNotContain("lm_head.weight");
       float[] u = uniform.parameters().get("score.weight").getArray().toFloatArray();
       float[] n = normal.parameters().get("score.weight").getArray().toFloatArray();
@@ -104,8 +106,10 @@ class ModelCheckpointTest {
       float[] widened = bf16.tensors().get(tensor.name()).data();
       for (int i = 0; i < widened.length; i++) {
         // bf16 keeps 8 significant bits: relative error at most 2^-8, and exactly the rounded value
-        assertThat(widened[i]).isCloseTo(tensor.data()[i], within(Math.abs(tensor.data()[i]) / 256f))
-            .isEqualTo(SafetensorsDtype.bf16ToFloat(SafetensorsDtype.floatToBf16(tensor.data()[i])));
+        assertThat(widened[i])
+            .isCloseTo(tensor.data()[i], within(Math.abs(tensor.data()[i]) / 256f))
+            .isEqualTo(
+                SafetensorsDtype.bf16ToFloat(SafetensorsDtype.floatToBf16(tensor.data()[i])));
       }
       assertThat(sharded.tensors().get(tensor.name()).data()).containsExactly(tensor.data());
     }
@@ -130,7 +134,9 @@ class ModelCheckpointTest {
 
     // a hand-made F16 file: [1.0, -2.0, 0.5]
     Path file = dir.resolve("half.safetensors");
-    writeRaw(file, "{\"w\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]}}",
+    writeRaw(
+        file,
+        "{\"w\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]}}",
         new byte[] {0x00, 0x3C, 0x00, (byte) 0xC0, 0x00, 0x38});
     assertThat(Safetensors.read(file).get("w").data()).containsExactly(1f, -2f, 0.5f);
   }
@@ -139,23 +145,30 @@ class ModelCheckpointTest {
   void malformedFilesFailNamingFileAndTensor(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.safetensors");
     writeRaw(bad, "{\"w\": [not json", new byte[0]);
-    assertThatThrownBy(() -> Safetensors.read(bad)).isInstanceOf(CheckpointException.class)
-        .hasMessageContaining(bad.toString()).hasMessageContaining("bad safetensors header");
+    assertThatThrownBy(() -> Safetensors.read(bad))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining(bad.toString())
+        .hasMessageContaining("bad safetensors header");
 
     Path huge = dir.resolve("huge.safetensors");
-    Files.write(huge, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40)
-        .array());
-    assertThatThrownBy(() -> Safetensors.read(huge)).hasMessageContaining("bad safetensors header "
-        + "length");
+    Files.write(
+        huge, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array());
+    assertThatThrownBy(() -> Safetensors.read(huge))
+        .hasMessageContaining("bad safetensors header " + "length");
 
     Path truncated = dir.resolve("truncated.safetensors");
-    writeRaw(truncated, "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
+    writeRaw(
+        truncated,
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
         new byte[12]);
     assertThatThrownBy(() -> Safetensors.read(truncated))
-        .hasMessageContaining(truncated.toString()).hasMessageContaining("tensor 'w' is truncated");
+        .hasMessageContaining(truncated.toString())
+        .hasMessageContaining("tensor 'w' is truncated");
 
     Path inconsistent = dir.resolve("inconsistent.safetensors");
-    writeRaw(inconsistent, "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,16]}}",
+    writeRaw(
+        inconsistent,
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,16]}}",
         new byte[16]);
     assertThatThrownBy(() -> Safetensors.read(inconsistent))
         .hasMessageContaining("tensor 'w' has shape [2, 3]");
@@ -167,8 +180,7 @@ class ModelCheckpointTest {
   }
 
   @Test
-  void missingTensorWrongShapeAndMissingConfigFieldFailClearly(@TempDir Path dir)
-      throws Exception {
+  void missingTensorWrongShapeAndMissingConfigFieldFailClearly(@TempDir Path dir) throws Exception {
     ModelCheckpoint original = TestModels.checkpoint(TestModels.untied(), 8, false);
     Map<String, HostTensor> missing = new LinkedHashMap<>(original.tensors());
     missing.remove("model.layers.1.mlp.up_proj.weight");
@@ -180,8 +192,9 @@ class ModelCheckpointTest {
         .hasMessageContaining("missing tensor 'model.layers.1.mlp.up_proj.weight'");
 
     Map<String, HostTensor> reshaped = new LinkedHashMap<>(original.tensors());
-    reshaped.put("model.norm.weight", new HostTensor("model.norm.weight", new long[] {2, 16},
-        new float[32]));
+    reshaped.put(
+        "model.norm.weight",
+        new HostTensor("model.norm.weight", new long[] {2, 16}, new float[32]));
     new ModelCheckpoint(original.config(), reshaped, Map.of(), Optional.empty())
         .write(dir.resolve("reshaped"));
     assertThatThrownBy(() -> PolicyModel.load(dir.resolve("reshaped"), manager))
@@ -207,7 +220,9 @@ class ModelCheckpointTest {
   @Test
   void configReadsHuggingFaceFieldsAndNamedSizes(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("config.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "vocab_size": 151936,
          "hidden_size": 896, "intermediate_size": 4864, "num_hidden_layers": 24,
          "num_attention_heads": 14, "num_key_value_heads": 2, "max_position_embeddings": 32768,
@@ -227,22 +242,25 @@ class ModelCheckpointTest {
     assertThat(Qwen2Config.named("tiny").parameterCount()).isBetween(800_000L, 1_200_000L);
     assertThat(Qwen2Config.named("small").parameterCount()).isBetween(9_000_000L, 11_000_000L);
     assertThatThrownBy(() -> Qwen2Config.named("huge")).hasMessageContaining("tiny, small");
-    assertThatThrownBy(() -> new Qwen2Config(10, 30, 8, 1, 4, 2, 8, 1e4, 1e-6, true, null,
-        List.of(), "float32")).hasMessageContaining("hidden_size 30");
+    assertThatThrownBy(
+            () ->
+                new Qwen2Config(10, 30, 8, 1, 4, 2, 8, 1e4, 1e-6, true, null, List.of(), "float32"))
+        .hasMessageContaining("hidden_size 30");
   }
 
   private static void assertSameParameters(Qwen2Model actual, Qwen2Model expected) {
     assertThat(actual.parameters().keys()).isEqualTo(expected.parameters().keys());
     for (Pair<String, Parameter> p : expected.parameters()) {
-      assertThat(actual.parameters().get(p.getKey()).getArray().toFloatArray()).as(p.getKey())
+      assertThat(actual.parameters().get(p.getKey()).getArray().toFloatArray())
+          .as(p.getKey())
           .containsExactly(p.getValue().getArray().toFloatArray());
     }
   }
 
   private static void writeRaw(Path file, String header, byte[] data) throws Exception {
     byte[] json = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer buffer = ByteBuffer.allocate(8 + json.length + data.length)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer =
+        ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
     buffer.putLong(json.length).put(json).put(data);
     Files.write(file, buffer.array());
   }

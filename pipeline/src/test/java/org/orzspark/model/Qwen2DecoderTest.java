@@ -10,7 +10,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
@@ -39,13 +43,16 @@ class Qwen2DecoderTest {
       try (PolicyModel policy = PolicyModel.fromCheckpoint(checkpoint, manager);
           NDManager work = manager.newSubManager()) {
         NDList inputs = Qwen2Decoder.inputs(TokenBatch.padded(new int[][] {tokens}), work);
-        float[] logits = policy.logits(policy.decoder()
-            .forward(inputs.get(0), inputs.get(1), inputs.get(2), null)).toFloatArray();
+        float[] logits =
+            policy
+                .logits(policy.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null))
+                .toFloatArray();
         double[][] expected = reference.logits(tokens);
         for (int t = 0; t < tokens.length; t++) {
           for (int v = 0; v < config.vocabSize(); v++) {
             assertThat((double) logits[t * config.vocabSize() + v])
-                .as("logit t=%d v=%d", t, v).isCloseTo(expected[t][v], within(2e-4));
+                .as("logit t=%d v=%d", t, v)
+                .isCloseTo(expected[t][v], within(2e-4));
           }
         }
       }
@@ -67,9 +74,12 @@ class Qwen2DecoderTest {
       for (int r = 0; r < 2; r++) {
         double[][] logits = reference.logits(sequences[r]);
         for (int t = 0; t < 6; t++) {
-          double expected = t == 0 || t >= sequences[r].length ? 0
-              : ReferenceQwen2.logProb(logits[t - 1], sequences[r][t]);
-          assertThat((double) logProbs[r * 6 + t]).as("row %d t %d", r, t)
+          double expected =
+              t == 0 || t >= sequences[r].length
+                  ? 0
+                  : ReferenceQwen2.logProb(logits[t - 1], sequences[r][t]);
+          assertThat((double) logProbs[r * 6 + t])
+              .as("row %d t %d", r, t)
               .isCloseTo(expected, within(1e-4));
         }
         double expectedEntropy = 0;
@@ -96,7 +106,8 @@ class Qwen2DecoderTest {
     TokenBatch padded = TokenBatch.padded(new int[][] {a, b, c});
     TokenBatch packed = TokenBatch.packed(new int[][][] {{a, c}, {b}}, 9);
     try (PolicyModel policy = PolicyModel.fromCheckpoint(checkpoint, manager);
-        CriticModel critic = CriticModel.fromCheckpoint(checkpoint, manager, ValueHeadInit.UNIFORM, 1);
+        CriticModel critic =
+            CriticModel.fromCheckpoint(checkpoint, manager, ValueHeadInit.UNIFORM, 1);
         NDManager work = manager.newSubManager()) {
       float[] paddedLp = policy.tokenLogProbs(padded, work).toFloatArray();
       float[] packedLp = policy.tokenLogProbs(packed, work).toFloatArray();
@@ -125,26 +136,33 @@ class Qwen2DecoderTest {
     Qwen2Config config = TestModels.untied();
     int[] tokens = TestModels.randomTokens(10, 97, 9);
     int prompt = 4;
-    try (PolicyModel policy = PolicyModel.fromCheckpoint(TestModels.checkpoint(config, 2, false),
-            manager);
+    try (PolicyModel policy =
+            PolicyModel.fromCheckpoint(TestModels.checkpoint(config, 2, false), manager);
         NDManager work = manager.newSubManager()) {
       NDList full = Qwen2Decoder.inputs(TokenBatch.padded(new int[][] {tokens}), work);
-      float[] expected = policy.logits(policy.decoder()
-          .forward(full.get(0), full.get(1), full.get(2), null)).toFloatArray();
+      float[] expected =
+          policy
+              .logits(policy.decoder().forward(full.get(0), full.get(1), full.get(2), null))
+              .toFloatArray();
       boolean[] valid = new boolean[tokens.length];
       Arrays.fill(valid, true);
       try (KvCache cache = KvCache.allocate(work, config, 1, tokens.length, valid)) {
-        NDList first = Qwen2Decoder.inputs(
-            TokenBatch.padded(new int[][] {Arrays.copyOf(tokens, prompt)}), work);
-        float[] prefill = policy.logits(policy.decoder()
-            .forward(first.get(0), first.get(1), first.get(2), cache)).toFloatArray();
+        NDList first =
+            Qwen2Decoder.inputs(
+                TokenBatch.padded(new int[][] {Arrays.copyOf(tokens, prompt)}), work);
+        float[] prefill =
+            policy
+                .logits(policy.decoder().forward(first.get(0), first.get(1), first.get(2), cache))
+                .toFloatArray();
         assertClose(prefill, expected, 0, prompt * 97);
         for (int t = prompt; t < tokens.length; t++) {
           try (NDManager step = work.newSubManager()) {
             NDArray id = step.create(new long[] {tokens[t]}, new Shape(1, 1));
             NDArray position = step.create(new float[] {t}, new Shape(1, 1));
-            float[] logits = policy.logits(policy.decoder()
-                .forward(id, position, cache.keyBias(1, step), cache)).toFloatArray();
+            float[] logits =
+                policy
+                    .logits(policy.decoder().forward(id, position, cache.keyBias(1, step), cache))
+                    .toFloatArray();
             assertClose(logits, expected, t * 97, 97);
           }
         }
@@ -170,8 +188,8 @@ class Qwen2DecoderTest {
         NDArray gradient = p.getValue().getArray().getGradient();
         assertThat(gradient.abs().sum().getFloat()).as(p.getKey()).isGreaterThan(0f);
       }
-      float analytic = policy.parameters().get(probed).getArray().getGradient()
-          .toFloatArray()[element];
+      float analytic =
+          policy.parameters().get(probed).getArray().getGradient().toFloatArray()[element];
       float[] weights = checkpoint.tensors().get(probed).data();
       float original = weights[element];
       float plus = original + 1e-3f;
@@ -186,11 +204,94 @@ class Qwen2DecoderTest {
   }
 
   @Test
+  void djlAdamStepsOnTheParametersRaiseTheLogLikelihood() throws Exception {
+    TokenBatch batch = TokenBatch.padded(new int[][] {TestModels.randomTokens(12, 64, 1)});
+    Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build();
+    try (PolicyModel policy = PolicyModel.random(TestModels.tied(), 2, manager);
+        CriticModel critic =
+            CriticModel.random(TestModels.tied(), 2, ValueHeadInit.UNIFORM, manager)) {
+      float first = 0;
+      float last = 0;
+      for (int step = 0; step < 15; step++) {
+        try (NDManager work = manager.newSubManager()) {
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray logLikelihood = policy.tokenLogProbs(batch, work).sum();
+            // the critic regresses its values towards 1 in the same backward pass
+            NDArray valueLoss = critic.values(batch, work).sub(1).square().mean();
+            collector.backward(logLikelihood.neg().add(valueLoss));
+            last = logLikelihood.getFloat();
+            first = step == 0 ? last : first;
+          }
+          for (Qwen2Model model : new Qwen2Model[] {policy, critic}) {
+            for (Pair<String, Parameter> p : model.parameters()) {
+              // DJL wraps the gradient in a new handle on the weight's manager at every call
+              NDArray weight = p.getValue().getArray();
+              try (NDArray gradient = weight.getGradient()) {
+                adam.update(p.getValue().getId(), weight, gradient);
+                gradient.subi(gradient);
+              }
+            }
+          }
+        }
+      }
+      assertThat(last).isGreaterThan(first + 5);
+      // parameters and Adam's two moments per parameter; nothing per step
+      int parameters = policy.parameters().size() + critic.parameters().size();
+      assertThat(manager.getManagedArrays()).hasSizeLessThanOrEqualTo(3 * parameters);
+    }
+  }
+
+  @Test
+  void randomInitIsSeededPerTensor() {
+    Qwen2Config config = Qwen2Config.named("tiny").withVocabSize(300);
+    try (PolicyModel a = PolicyModel.random(config, 5, manager);
+        PolicyModel b = PolicyModel.random(config, 5, manager);
+        PolicyModel c = PolicyModel.random(config, 6, manager)) {
+      String q = "model.layers.2.self_attn.q_proj.weight";
+      float[] weights = a.parameters().get(q).getArray().toFloatArray();
+      assertThat(b.parameters().get(q).getArray().toFloatArray()).containsExactly(weights);
+      assertThat(c.parameters().get(q).getArray().toFloatArray()).isNotEqualTo(weights);
+      double meanSquare = 0;
+      for (float w : weights) {
+        meanSquare += (double) w * w / weights.length;
+      }
+      assertThat(Math.sqrt(meanSquare)).isCloseTo(ParameterInit.INITIALIZER_RANGE, within(0.001));
+      assertThat(
+              a.parameters().get("model.layers.0.self_attn.k_proj.bias").getArray().toFloatArray())
+          .containsOnly(0f);
+      assertThat(a.parameters().get("model.norm.weight").getArray().toFloatArray())
+          .containsOnly(1f);
+      assertThat(a.parameters().keys()).doesNotContain("lm_head.weight");
+    }
+  }
+
+  @Test
+  void gradModeIsSwitchedOffPerThreadAndRestored() throws Exception {
+    JniUtils.setGradMode(true);
+    try (GradMode noGrad = GradMode.disabled()) {
+      assertThat(JniUtils.isGradMode()).isFalse();
+      try (GradMode nested = GradMode.disabled()) {
+        assertThat(JniUtils.isGradMode()).isFalse();
+      }
+      assertThat(JniUtils.isGradMode()).isFalse();
+    }
+    assertThat(JniUtils.isGradMode()).isTrue();
+    JniUtils.setGradMode(false);
+    TokenBatch batch = TokenBatch.padded(new int[][] {{1, 2, 3}});
+    try (PolicyModel policy = PolicyModel.random(TestModels.tied(), 1, manager);
+        NDManager work = manager.newSubManager();
+        GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      assertThat(gradientFunction(policy.tokenLogProbs(batch, work))).isEqualTo("MulBackward0");
+    }
+  }
+
+  @Test
   void rmsNormAndRotaryMatchHandComputedValues() {
     try (NDManager work = manager.newSubManager()) {
       // rms of (3, 4) = sqrt(12.5); times weights (1, 2)
-      float[] normed = Qwen2Decoder.rmsNorm(work.create(new float[] {3, 4}),
-          work.create(new float[] {1, 2}), 0).toFloatArray();
+      float[] normed =
+          Qwen2Decoder.rmsNorm(work.create(new float[] {3, 4}), work.create(new float[] {1, 2}), 0)
+              .toFloatArray();
       assertThat(normed[0]).isCloseTo((float) (3 / Math.sqrt(12.5)), within(1e-6f));
       assertThat(normed[1]).isCloseTo((float) (8 / Math.sqrt(12.5)), within(1e-6f));
       // d = 4: frequencies (1, 1/sqrt(theta)); position 1, theta 100: angles (1, 0.1)
@@ -198,10 +299,24 @@ class Qwen2DecoderTest {
       assertThat(frequencies).containsExactly(1f, 0.1f);
       NDArray x = work.create(new float[] {1, 0, 0, 1}, new Shape(1, 1, 1, 4));
       float[] angles = {1, 0.1f, 1, 0.1f};
-      NDArray cos = work.create(new float[] {(float) Math.cos(1), (float) Math.cos(0.1),
-          (float) Math.cos(1), (float) Math.cos(0.1)}, new Shape(1, 1, 1, 4));
-      NDArray sin = work.create(new float[] {(float) Math.sin(1), (float) Math.sin(0.1),
-          (float) Math.sin(1), (float) Math.sin(0.1)}, new Shape(1, 1, 1, 4));
+      NDArray cos =
+          work.create(
+              new float[] {
+                (float) Math.cos(1),
+                (float) Math.cos(0.1),
+                (float) Math.cos(1),
+                (float) Math.cos(0.1)
+              },
+              new Shape(1, 1, 1, 4));
+      NDArray sin =
+          work.create(
+              new float[] {
+                (float) Math.sin(1),
+                (float) Math.sin(0.1),
+                (float) Math.sin(1),
+                (float) Math.sin(0.1)
+              },
+              new Shape(1, 1, 1, 4));
       // pairs (x0, x2) = (1, 0) rotated by 1 rad; (x1, x3) = (0, 1) rotated by 0.1 rad
       float[] rotated = Qwen2Decoder.applyRotary(x, cos, sin).toFloatArray();
       assertThat(rotated[0]).isCloseTo((float) Math.cos(angles[0]), within(1e-6f));
@@ -217,14 +332,15 @@ class Qwen2DecoderTest {
       NDArray segments = work.create(new int[] {1, 1, 2, 0}, new Shape(1, 4));
       float[] bias = Qwen2Decoder.segmentCausalBias(segments).toFloatArray();
       float m = Qwen2Decoder.MASKED;
-      assertThat(bias).containsExactly(
-          0, m, m, m,
-          0, 0, m, m,
-          m, m, 0, m,
-          m, m, m, 0);
+      assertThat(bias).containsExactly(0, m, m, m, 0, 0, m, m, m, m, 0, m, m, m, m, 0);
       assertThat(Qwen2Decoder.segmentCausalBias(segments).getDataType())
           .isEqualTo(DataType.FLOAT32);
     }
+  }
+
+  /** The autograd node that produced {@code array} ("" when no graph was recorded). */
+  private static String gradientFunction(NDArray array) {
+    return JniUtils.getGradientFunctionNames((PtNDArray) array);
   }
 
   private static double sumLogProbs(ReferenceQwen2 reference, int[] tokens) {
@@ -239,7 +355,8 @@ class Qwen2DecoderTest {
   private static void assertClose(float[] actual, float[] expected, int offset, int count) {
     for (int i = 0; i < count; i++) {
       assertThat(actual[actual.length == count ? i : offset + i])
-          .as("logit %d", offset + i).isCloseTo(expected[offset + i], within(1e-5f));
+          .as("logit %d", offset + i)
+          .isCloseTo(expected[offset + i], within(1e-5f));
     }
   }
 }

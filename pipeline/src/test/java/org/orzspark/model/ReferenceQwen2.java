@@ -47,12 +47,25 @@ final class ReferenceQwen2 {
       double[][] v = new double[n][];
       for (int t = 0; t < n; t++) {
         double[] normed = rmsNorm(x[t], w.get(p + "input_layernorm.weight"));
-        q[t] = rotate(matVec(w.get(p + "self_attn.q_proj.weight"), normed,
-            w.get(p + "self_attn.q_proj.bias")), t, d);
-        k[t] = rotate(matVec(w.get(p + "self_attn.k_proj.weight"), normed,
-            w.get(p + "self_attn.k_proj.bias")), t, d);
-        v[t] = matVec(w.get(p + "self_attn.v_proj.weight"), normed,
-            w.get(p + "self_attn.v_proj.bias"));
+        q[t] =
+            rotate(
+                matVec(
+                    w.get(p + "self_attn.q_proj.weight"),
+                    normed,
+                    w.get(p + "self_attn.q_proj.bias")),
+                t,
+                d);
+        k[t] =
+            rotate(
+                matVec(
+                    w.get(p + "self_attn.k_proj.weight"),
+                    normed,
+                    w.get(p + "self_attn.k_proj.bias")),
+                t,
+                d);
+        v[t] =
+            matVec(
+                w.get(p + "self_attn.v_proj.weight"), normed, w.get(p + "self_attn.v_proj.bias"));
       }
       for (int t = 0; t < n; t++) {
         double[] attended = new double[h];

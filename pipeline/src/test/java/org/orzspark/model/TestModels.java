@@ -12,14 +12,14 @@ public final class TestModels {
 
   /** vocab 97, width 32, 2 layers, 4 query heads over 2 KV heads, untied LM head. */
   public static Qwen2Config untied() {
-    return new Qwen2Config(97, 32, 64, 2, 4, 2, 256, 10000.0, 1e-6, false, null, List.of(1),
-        "float32");
+    return new Qwen2Config(
+        97, 32, 64, 2, 4, 2, 256, 10000.0, 1e-6, false, null, List.of(1), "float32");
   }
 
   /** vocab 64, width 32, 2 layers, 2 query heads over 1 KV head, tied LM head. */
   public static Qwen2Config tied() {
-    return new Qwen2Config(64, 32, 48, 2, 2, 1, 256, 500.0, 1e-5, true, 0, List.of(1, 2),
-        "float32");
+    return new Qwen2Config(
+        64, 32, 48, 2, 2, 1, 256, 500.0, 1e-5, true, 0, List.of(1, 2), "float32");
   }
 
   /**
@@ -33,14 +33,17 @@ public final class TestModels {
     }
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     SplittableRandom random = new SplittableRandom(seed);
-    shapes.forEach((name, shape) -> {
-      float[] values = new float[(int) HostTensor.elementCount(shape)];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = name.endsWith("norm.weight") ? (float) (1 + 0.1 * random.nextGaussian())
-            : (float) (0.25 * random.nextGaussian());
-      }
-      tensors.put(name, new HostTensor(name, shape, values));
-    });
+    shapes.forEach(
+        (name, shape) -> {
+          float[] values = new float[(int) HostTensor.elementCount(shape)];
+          for (int i = 0; i < values.length; i++) {
+            values[i] =
+                name.endsWith("norm.weight")
+                    ? (float) (1 + 0.1 * random.nextGaussian())
+                    : (float) (0.25 * random.nextGaussian());
+          }
+          tensors.put(name, new HostTensor(name, shape, values));
+        });
     return new ModelCheckpoint(config, tensors, Map.of(), Optional.empty());
   }
 

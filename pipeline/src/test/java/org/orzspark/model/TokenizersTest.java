@@ -10,14 +10,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.testing.SharedData;
 
 class TokenizersTest {
-  private static final String TEMPLATE = "A conversation between User and Assistant. The user asks a "
-      + "question, and the Assistant solves it. The assistant first thinks about the reasoning "
-      + "process in the mind and then provides the user with the answer. The reasoning process and "
-      + "answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e., "
-      + "<think> reasoning process here </think> <answer> answer here </answer>. User: You must put "
-      + "your answer inside <answer> </answer> tags, i.e., <answer> answer here </answer>. And your "
-      + "final answer will be extracted automatically by the \\boxed{} tag. What is $\\frac{3}{4}"
-      + " + 2^{10}$? Ünïcødé — 数学\nAssistant: <think>";
+  private static final String TEMPLATE =
+      "A conversation between User and Assistant. The user asks a question, and the Assistant"
+          + " solves it. The assistant first thinks about the reasoning process in the mind and"
+          + " then provides the user with the answer. The reasoning process and answer are enclosed"
+          + " within <think> </think> and <answer> </answer> tags, respectively, i.e., <think>"
+          + " reasoning process here </think> <answer> answer here </answer>. User: You must put"
+          + " your answer inside <answer> </answer> tags, i.e., <answer> answer here </answer>. And"
+          + " your final answer will be extracted automatically by the \\boxed{} tag. What is"
+          + " $\\frac{3}{4} + 2^{10}$? Ünïcødé — 数学\n"
+          + "Assistant: <think>";
 
   @Test
   void qwen3TokenizerLoadsOfflineAndTheTemplateRoundTrips() throws Exception {
