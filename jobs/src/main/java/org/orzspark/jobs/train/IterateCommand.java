@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run one iteration (sample, rollout, score, experience, update, metrics); resumable.")
 public final class IterateCommand implements Callable<Integer> {
+  /** Exit status when the update refused a non-finite step (the previous checkpoint stays). */
+  public static final int REFUSED_EXIT = 3;
 
   @Option(names = "--run-dir", required = true, description = "The run directory (made by 'orz init').")
   Path runDir;
@@ -29,7 +31,7 @@ public final class IterateCommand implements Callable<Integer> {
       return 0;
     } catch (Iteration.UpdateRefusedException e) {
       System.err.println("orz iterate: " + e.getMessage());
-      return 3;
+      return REFUSED_EXIT;
     }
   }
 }
