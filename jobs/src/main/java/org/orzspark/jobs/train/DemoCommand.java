@@ -27,9 +27,7 @@ import picocli.CommandLine.Option;
     description = "End to end on embedded defaults: base model, synthetic prompts, K iterations, evaluation, report.")
 public final class DemoCommand implements Callable<Integer> {
   private static final String FAMILIES = "arithmetic,linear,comparison";
-  /** {@code orz iterate}'s exit status for a refused update. */
-  private static final int REFUSED = IterateCommand.REFUSED_EXIT;
-  private static final int UPDATE_RETRIES = 2;
+  private static final int RETRIES = 2;
 
   @Option(names = "--run-dir", defaultValue = "runs/demo",
       description = "The run; its data/ holds the synthetic training and held-out prompts (default: ${DEFAULT-VALUE}).")
@@ -93,12 +91,12 @@ public final class DemoCommand implements Callable<Integer> {
     for (int i = done + 1; i <= iterations; i++) {
       System.out.printf("== demo: iteration %d of %d%n", i, iterations);
       int status = TrainCommand.iterateOnce(run);
-      // A refused (non-finite) update keeps the previous checkpoint and the iteration's completed
-      // stages; running it again recomputes only the update. Known intermittent cause: see the
-      // README's known issues.
-      for (int retry = 1; status == REFUSED && retry <= UPDATE_RETRIES; retry++) {
-        System.out.printf("== demo: iteration %d refused a non-finite update; running it again (%d of %d)%n",
-            i, retry, UPDATE_RETRIES);
+      // An iteration that failed (a refused non-finite update, exit 3, or a crashed application)
+      // is resumable: running it again skips its completed stages. The known intermittent cause
+      // is described in the README's known issues.
+      for (int retry = 1; status != 0 && retry <= RETRIES; retry++) {
+        System.out.printf("== demo: iteration %d failed (exit %d); running it again (%d of %d)%n",
+            i, status, retry, RETRIES);
         status = TrainCommand.iterateOnce(run);
       }
       if (status != 0) {
