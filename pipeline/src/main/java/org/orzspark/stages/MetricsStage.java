@@ -15,16 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.reward.ReflectionPatterns;
 
@@ -111,18 +106,11 @@ public final class MetricsStage {
   }
 
   private static void write(IterationContext ctx, Map<String, Double> metrics) throws IOException {
-    StructType schema = new StructType();
-    List<Object> values = new ArrayList<>();
-    for (var entry : metrics.entrySet()) {
-      if (entry.getKey().equals("iteration")) {
-        continue;
-      }
-      schema = schema.add(entry.getKey(), DataTypes.DoubleType, true);
-      values.add(entry.getValue());
-    }
-    Dataset<Row> row = ctx.spark().createDataFrame(List.of(RowFactory.create(values.toArray())), schema);
+    Map<String, Double> columns = new TreeMap<>(metrics);
+    // The iteration is the folder's partition value, not a column.
+    columns.remove("iteration");
     try (AtomicOutput out = ctx.begin(ctx.layout().metrics(ctx.iteration()))) {
-      out.writeParquet(row.coalesce(1), "");
+      out.writeParquet(FigureRow.of(ctx.spark(), columns), "");
       out.commit();
     }
     appendJsonl(ctx.layout().metricsJsonl(), ctx.iteration(), metrics);

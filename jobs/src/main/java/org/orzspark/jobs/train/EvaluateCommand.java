@@ -5,11 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.orzspark.datasets.PromptRecord;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.read.InputFormat;
@@ -17,6 +13,7 @@ import org.orzspark.datasets.read.ParsedPrompt;
 import org.orzspark.datasets.read.PromptFiles;
 import org.orzspark.datasets.read.ReadResult;
 import org.orzspark.evaluation.Evaluator;
+import org.orzspark.stages.FigureRow;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
@@ -127,17 +124,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private static void write(SparkSession spark, RunLayout layout, int checkpoint,
       Evaluator.Result result) throws java.io.IOException {
-    StructType schema = new StructType();
-    List<Object> values = new ArrayList<>();
-    for (var figure : result.figures().entrySet()) {
-      schema = schema.add(figure.getKey(), DataTypes.DoubleType, false);
-      values.add(figure.getValue());
-    }
-    Row row = RowFactory.create(values.toArray());
     String target = layout.eval().resolve("checkpoint=" + checkpoint)
         .resolve("benchmark=" + result.benchmark()).toString();
     try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), target, true)) {
-      out.writeParquet(spark.createDataFrame(List.of(row), schema).coalesce(1), "");
+      out.writeParquet(FigureRow.of(spark, result.figures()), "");
       out.writeText(RESULT_FILE, new ObjectMapper().writeValueAsString(result.figures()));
       out.commit();
     }
