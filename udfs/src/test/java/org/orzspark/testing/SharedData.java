@@ -3,18 +3,29 @@ package org.orzspark.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the read-only {@code ../shared} folder (corpora, tokenizers) that tests read in place. */
+/** Locates the read-only {@code shared/} folder (corpora, tokenizers) that tests read in place. */
 public final class SharedData {
+  private static final String MARKER = "ORZ-FACTS.md";
+
   private SharedData() {}
 
-  /** {@code ../shared} relative to the repository root, or {@code -Dorz.shared.dir}. */
+  /**
+   * {@code -Dorz.shared.dir} or {@code $ORZ_SHARED_DIR} when set, else the first {@code shared/}
+   * beside the working directory or one of its ancestors (Maven runs tests in the module folder,
+   * so the repository's {@code ../shared} is found one level up).
+   */
   public static Path root() {
-    String configured = System.getProperty("orz.shared.dir");
-    Path root = configured != null ? Path.of(configured) : Path.of("..", "shared");
-    if (!Files.isDirectory(root)) {
-      root = Path.of("..", "..", "shared");
+    String configured = System.getProperty("orz.shared.dir", System.getenv("ORZ_SHARED_DIR"));
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured).toAbsolutePath().normalize();
     }
-    return root.toAbsolutePath().normalize();
+    for (Path dir = Path.of("").toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("shared").resolve(MARKER))) {
+        return dir.resolve("shared");
+      }
+    }
+    throw new IllegalStateException(
+        "no shared/ folder (with " + MARKER + ") beside the repository; set ORZ_SHARED_DIR");
   }
 
   public static Path resolve(String relative) {
