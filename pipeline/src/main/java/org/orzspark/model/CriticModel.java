@@ -77,10 +77,11 @@ public final class CriticModel extends Qwen2Model {
    * @return [B, T], attached to {@code resultManager}; 0 at padding
    */
   public NDArray values(TokenBatch batch, NDManager resultManager) {
+    // Borrowed Java memory that autograd keeps: it lives as long as the result (see PolicyModel).
+    NDArray mask = resultManager.create(batch.tokenMask(), new Shape(batch.rows(), batch.length()));
     try (NDManager work = resultManager.newSubManager()) {
       NDList inputs = Qwen2Decoder.inputs(batch, work);
       NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
-      NDArray mask = work.create(batch.tokenMask(), new Shape(batch.rows(), batch.length()));
       NDArray values =
           Linear.linear(hidden, score)
               .singletonOrThrow()

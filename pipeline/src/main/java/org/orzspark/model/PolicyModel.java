@@ -115,8 +115,10 @@ public final class PolicyModel extends Qwen2Model {
   private TokenLogProbs logProbs(TokenBatch batch, NDManager resultManager, boolean withEntropy) {
     int b = batch.rows();
     int t = batch.length();
+    // The mask borrows Java memory and autograd keeps it for the backward pass: it must live as
+    // long as the result (see BorrowedHostMemoryTest), so it belongs to the result's manager.
+    NDArray mask = resultManager.create(batch.predictedMask(), new Shape(b, t));
     try (NDManager work = resultManager.newSubManager()) {
-      NDArray mask = work.create(batch.predictedMask(), new Shape(b, t));
       NDList inputs = Qwen2Decoder.inputs(batch, work);
       NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
       NDArray logProbs = work.zeros(new Shape(b, 1));

@@ -13,6 +13,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.orzspark.autograd.Scalars;
 
 /**
  * The Qwen2 decoder stack in DJL: token embedding, {@code num_hidden_layers} pre-norm blocks
@@ -284,7 +285,7 @@ public final class Qwen2Decoder implements AutoCloseable {
     long kv = heads / g;
     long s = keysT.getShape().get(3);
     NDArray scores =
-        q.mul(1.0 / Math.sqrt(d))
+        Scalars.times(q, 1.0 / Math.sqrt(d))
             .reshape(b, kv, g * t, d)
             .matMul(keysT)
             .reshape(b, kv, g, t, s)

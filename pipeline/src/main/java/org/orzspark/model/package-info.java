@@ -22,6 +22,10 @@
  *
  * <p>DJL pitfalls this package respects: every result attaches to a manager the caller passes;
  * forwards without gradients run inside {@link org.orzspark.model.GradMode#disabled()}; weights are
- * always float32 in the engine (BF16/F16 checkpoints are widened in Java).
+ * always float32 in the engine (BF16/F16 checkpoints are widened in Java). On CPU an array made
+ * from Java data borrows a direct buffer that DJL frees once the array is closed and collected,
+ * while autograd may still hold the tensor: any such array a differentiable result depends on
+ * belongs to the caller's manager (which outlives {@code backward}), never to a forward's
+ * temporaries.
  */
 package org.orzspark.model;

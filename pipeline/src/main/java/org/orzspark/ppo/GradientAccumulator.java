@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.orzspark.autograd.Scalars;
 
 /**
  * Runs the backward pass of every micro-batch of a batch into the parameters' gradients, which then
@@ -64,7 +65,7 @@ public final class GradientAccumulator {
       for (Pair<String, NDArray> p : Gradients.trainable(params)) {
         // Temporarily owned by the scope, so the sums below die with it.
         scope.tempAttachAll(p.getValue());
-        NDArray term = p.getValue().sum().mul(0f);
+        NDArray term = Scalars.times(p.getValue().sum(), 0);
         zero = zero == null ? term : zero.add(term);
       }
       collector.backward(zero);

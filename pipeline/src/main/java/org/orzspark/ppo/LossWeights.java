@@ -3,6 +3,7 @@ package org.orzspark.ppo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import org.orzspark.autograd.Scalars;
 
 /**
  * Per-token weights of one (micro-)batch, see {@link LossReduction}.
@@ -27,12 +28,11 @@ public record LossWeights(NDArray mask, NDArray perToken, long units, double nor
 
   /**
    * {@code sum(l * w) / normaliser} in fp32; {@code tokenLoss} may hold anything at masked
-   * positions. (Scalars go in as float: a 0-dim fp32 tensor divided by a double would be promoted
-   * to fp64.)
+   * positions.
    */
   NDArray reduce(NDArray tokenLoss) {
     NDArray safe = NDArrays.where(mask, tokenLoss, tokenLoss.zerosLike());
-    return safe.mul(perToken).sum().div((float) normaliser);
+    return Scalars.dividedBy(safe.mul(perToken).sum(), normaliser);
   }
 
   /** Sum over response tokens of a detached per-token diagnostic, in double. */

@@ -3,6 +3,7 @@ package org.orzspark.ppo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import org.orzspark.autograd.Scalars;
 
 /**
  * PPO's clipped surrogate policy loss, per response token:
@@ -76,7 +77,7 @@ public record PolicyLoss(double clipEpsilon, double klCoefficient) {
       TokenLayout.checkShape("refLogProbs", refLogProbs, logProbs.getShape());
       NDArray refLogRatio = NDArrays.where(mask, refLogProbs.sub(logProbs), logProbs.zerosLike());
       NDArray k3 = refLogRatio.exp().sub(refLogRatio).sub(1);
-      tokenLoss = tokenLoss.add(k3.mul((float) klCoefficient));
+      tokenLoss = tokenLoss.add(Scalars.times(k3, klCoefficient));
       klSum = weights.tokenSum(k3.stopGradient());
     }
     NDArray loss = weights.reduce(tokenLoss);

@@ -2,6 +2,7 @@ package org.orzspark.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.orzspark.autograd.Scalars;
 
 /**
  * The critic's loss per response token, against the GAE returns R:
@@ -61,7 +62,7 @@ public record ValueLoss(double clipRange) {
           weights.tokenSum(
               clippedLoss.stopGradient().gt(plain.stopGradient()).toType(DataType.FLOAT32, false));
     }
-    NDArray loss = weights.reduce(tokenLoss.mul(0.5f));
+    NDArray loss = weights.reduce(Scalars.times(tokenLoss, 0.5));
     return new Result(
         loss,
         new Diagnostics(

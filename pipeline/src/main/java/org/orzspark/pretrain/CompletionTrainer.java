@@ -12,6 +12,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
 import ai.djl.util.Pair;
 import org.orzspark.model.PolicyModel;
+import org.orzspark.autograd.Scalars;
 
 /**
  * Supervised next-token training of a {@link PolicyModel} on the completion tokens of {@link
@@ -92,7 +93,7 @@ public final class CompletionTrainer implements AutoCloseable {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray logProbs = model.tokenLogProbs(batch.tokens(), work);
         NDArray mask = work.create(batch.lossMask(), new Shape(rows, length));
-        NDArray meanLoss = logProbs.mul(mask).sum().neg().div(Math.max(1, batch.lossTokens()));
+        NDArray meanLoss = Scalars.dividedBy(logProbs.mul(mask).sum().neg(), Math.max(1, batch.lossTokens()));
         collector.backward(meanLoss);
         loss = meanLoss.getFloat();
       }
