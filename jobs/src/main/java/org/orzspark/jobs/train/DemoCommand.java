@@ -91,9 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
     for (int i = done + 1; i <= iterations; i++) {
       System.out.printf("== demo: iteration %d of %d%n", i, iterations);
       int status = TrainCommand.iterateOnce(run);
-      // An iteration that failed (a refused non-finite update, exit 3, or a crashed application)
-      // is resumable: running it again skips its completed stages. The known intermittent cause
-      // is described in the README's known issues.
+      // An iteration that failed (a crashed application, or a refused non-finite update, exit 3)
+      // is resumable: running it again skips its completed stages and redraws nothing.
       for (int retry = 1; status != 0 && retry <= RETRIES; retry++) {
         System.out.printf("== demo: iteration %d failed (exit %d); running it again (%d of %d)%n",
             i, status, retry, RETRIES);
