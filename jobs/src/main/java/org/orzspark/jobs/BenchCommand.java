@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     description = "Benchmarks that print measured figures (throughput, latency, utilisation).",
     subcommands = {
       BenchRolloutCommand.class,
+      org.orzspark.jobs.train.BenchIterationCommand.class,
       PpoBenchCommand.class,
       BenchVerifyCommand.class,
       org.orzspark.jobs.curate.BenchCurateCommand.class,

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.model.CriticModel;
 import org.orzspark.ppo.AdvantageNormalization;
@@ -52,11 +53,12 @@ public final class ExperienceStage {
     Dataset<Row> rollouts = ctx.spark().read().parquet(ctx.layout().rollouts(ctx.iteration()).toString())
         .select(col("prompt_id"), col("sample_index"), col("prompt_token_ids"),
             col("response_token_ids"), col("reward"));
+    LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
     int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, rollouts.count())));
     JavaRDD<ExperienceRow> experience =
         GpuStages.requestGpus(rollouts.repartition(tasks, col("prompt_id")).javaRDD(),
                 ctx.get(RunSettings.GPUS_PER_TASK))
-            .mapPartitions(rows -> compute(settings, rows))
+            .mapPartitions(rows -> compute(settings, computeNanos, rows))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Tuple2<Integer, AdvantageStats>> perPartition =
@@ -88,8 +90,8 @@ public final class ExperienceStage {
     }
   }
 
-  private static Iterator<ExperienceRow> compute(TaskSettings settings, Iterator<Row> rows)
-      throws IOException {
+  private static Iterator<ExperienceRow> compute(TaskSettings settings,
+      LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();
     rows.forEachRemaining(r -> responses.add(scored(r)));
     if (responses.isEmpty()) {
@@ -98,8 +100,11 @@ public final class ExperienceStage {
     try (var policy = ExecutorModels.policy(Path.of(settings.policyFolder()));
         ExecutorModels.Lease<CriticModel> critic = ExecutorModels.critic(Path.of(settings.criticFolder()));
         NDManager manager = NDManager.newBaseManager()) {
-      return new ExperienceComputer(policy.get().model(), critic.get(), settings.tokenBudget(),
-          settings.gamma(), settings.lambda()).compute(responses, manager).iterator();
+      long started = System.nanoTime();
+      List<ExperienceRow> computed = new ExperienceComputer(policy.get().model(), critic.get(),
+          settings.tokenBudget(), settings.gamma(), settings.lambda()).compute(responses, manager);
+      computeNanos.add(System.nanoTime() - started);
+      return computed.iterator();
     }
   }
 

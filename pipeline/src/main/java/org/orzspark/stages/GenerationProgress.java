@@ -22,6 +22,7 @@ public final class GenerationProgress implements AutoCloseable {
   private final SparkContext sc;
   private final LongAccumulator sequences;
   private final LongAccumulator tokens;
+  private final LongAccumulator computeNanos;
   private final long totalSequences;
   private final PrintStream out;
   private final boolean interactive;
@@ -38,6 +39,7 @@ public final class GenerationProgress implements AutoCloseable {
     this.interactive = System.console() != null;
     this.sequences = sc.longAccumulator(label + " sequences");
     this.tokens = sc.longAccumulator(label + " tokens");
+    this.computeNanos = ComputeClock.register(sc);
     sc.addSparkListener(listener);
     renderer = new Thread(this::renderLoop, "orz-progress");
     renderer.setDaemon(true);
@@ -52,6 +54,11 @@ public final class GenerationProgress implements AutoCloseable {
   /** Accumulator that generation tasks add generated tokens to. */
   public LongAccumulator tokens() {
     return tokens;
+  }
+
+  /** The {@link ComputeClock} that generation tasks add their time inside the engine to. */
+  public LongAccumulator computeNanos() {
+    return computeNanos;
   }
 
   /** Sequences and tokens counted so far (running tasks as of their last heartbeat). */

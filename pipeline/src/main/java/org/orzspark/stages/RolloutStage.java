@@ -117,7 +117,8 @@ public final class RolloutStage {
     JavaRDD<WorkUnit> work = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(units, tasks);
     JavaRDD<Row> rows = GpuStages.requestGpus(work, gpusPerTask)
-        .mapPartitions(new GenerateTask(settings, progress.sequences(), progress.tokens()));
+        .mapPartitions(new GenerateTask(settings, progress.sequences(), progress.tokens(),
+            progress.computeNanos()));
     return spark.createDataFrame(rows, RunTables.GENERATED);
   }
 
@@ -126,11 +127,14 @@ public final class RolloutStage {
     private final TaskSettings settings;
     private final LongAccumulator sequences;
     private final LongAccumulator tokens;
+    private final LongAccumulator computeNanos;
 
-    GenerateTask(TaskSettings settings, LongAccumulator sequences, LongAccumulator tokens) {
+    GenerateTask(TaskSettings settings, LongAccumulator sequences, LongAccumulator tokens,
+        LongAccumulator computeNanos) {
       this.settings = settings;
       this.sequences = sequences;
       this.tokens = tokens;
+      this.computeNanos = computeNanos;
     }
 
     @Override
@@ -158,10 +162,12 @@ public final class RolloutStage {
                 .withTopK(settings.topK());
         Generator generator = new Generator(model, Tokenizers.decoder(tokenizer),
             settings.generationSeed(), settings.batchSequences());
+        long computeStarted = System.nanoTime();
         List<GeneratedSample> generated = generator.generateWithStats(requests, params, sample -> {
           sequences.add(1);
           tokens.add(sample.tokens().length);
         }).samples();
+        computeNanos.add(System.nanoTime() - computeStarted);
         Map<String, WorkUnit> byPrompt = new java.util.HashMap<>();
         units.forEach(u -> byPrompt.putIfAbsent(u.promptId(), u));
         List<Row> rows = new ArrayList<>(generated.size());

@@ -23,6 +23,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 import org.orzspark.collective.BarrierRing;
 import org.orzspark.collective.BarrierStage;
 import org.orzspark.collective.RingAllReduce;
@@ -142,15 +143,16 @@ public final class UpdateStage {
         .partitionBy(new ContiguousPartitioner(replicas, total));
     JavaRDD<Tuple2<Long, Row>> shards =
         GpuStages.requestGpus(indexed.map(t -> t), ctx.get(RunSettings.GPUS_PER_TASK));
-    List<ReplicaReport> reports =
-        BarrierStage.mapPartitions(shards, rows -> List.of(replica(settings, rows)).iterator(),
+    LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
+    List<ReplicaReport> reports = BarrierStage.mapPartitions(shards,
+            rows -> List.of(replica(settings, computeNanos, rows)).iterator(),
             ReplicaReport.class).collect();
     return new Result(reports.stream().sorted(Comparator.comparingInt(ReplicaReport::replica))
         .toList());
   }
 
-  private static ReplicaReport replica(TaskSettings s, Iterator<Tuple2<Long, Row>> rows)
-      throws IOException {
+  private static ReplicaReport replica(TaskSettings s, LongAccumulator computeNanos,
+      Iterator<Tuple2<Long, Row>> rows) throws IOException {
     long started = System.nanoTime();
     BarrierTaskContext context = BarrierTaskContext.get();
     int replica = context.partitionId();
@@ -181,9 +183,11 @@ public final class UpdateStage {
         allReduceCalls[0]++;
         return local;
       };
+      long trainingStarted = System.nanoTime();
       ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, trainerSettings(s))
           .update(shard, shardFrom, s.responseLengths(), policyOptimizer, criticOptimizer,
               allReduce);
+      computeNanos.add(System.nanoTime() - trainingStarted - allReduceNanos[0]);
       float[] diagnostics = diagnostics(report.policyDiagnostics());
       ring.sumInPlace(diagnostics);
       String policyDigest = ParameterDigest.of(policy.parameters());

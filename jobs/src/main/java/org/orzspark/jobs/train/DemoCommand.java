@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "End to end on embedded defaults: base model, synthetic prompts, K iterations, evaluation, report.")
 public final class DemoCommand implements Callable<Integer> {
-  private static final String FAMILIES = "arithmetic,linear,comparison";
+  static final String FAMILIES = "arithmetic,linear,comparison";
   private static final int RETRIES = 2;
 
   @Option(names = "--run-dir", defaultValue = "runs/demo",
