@@ -72,7 +72,13 @@ public final class Gradients {
     return flat;
   }
 
-  /** Overwrites the gradients in place with the first {@link #size} values of {@code flat}. */
+  /**
+   * Overwrites the gradients in place with the first {@link #size} values of {@code flat}.
+   *
+   * <p>The values are added into the zeroed gradient's own storage: DJL's {@code set(Buffer)} would
+   * instead make the gradient borrow a Java buffer that is freed once its handle is closed and
+   * collected, and the optimizer would then read freed memory (replicas diverged at random).
+   */
   public static void unflatten(ParameterList params, float[] flat) {
     long expected = size(params);
     if (flat.length < expected) {
@@ -86,7 +92,8 @@ public final class Gradients {
         int len = (int) grad.size();
         float[] part = new float[len];
         System.arraycopy(flat, offset, part, 0, len);
-        grad.set(part);
+        JniUtils.zeroGrad((PtNDArray) p.getValue());
+        grad.addi(scope.create(part, grad.getShape()));
         offset += len;
       }
     }

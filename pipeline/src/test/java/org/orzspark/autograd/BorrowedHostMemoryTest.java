@@ -35,6 +35,7 @@ import org.orzspark.ppo.ValueLoss;
  * ~1e29 or crashed inside the autograd engine, at random. Here the garbage collector runs and freed
  * blocks are refilled with huge values between the forward and the backward pass of the policy and
  * critic micro-batch losses: the gradients must equal those of an undisturbed pass, bit for bit.
+ * Likewise gradients written from Java (the all-reduced sums) must keep their values.
  */
 class BorrowedHostMemoryTest {
   private static final Qwen2Config CONFIG = TestModels.untied();
@@ -76,6 +77,23 @@ class BorrowedHostMemoryTest {
       };
       assertThat(maxAbsDifference(gradients(critic, loss, true), gradients(critic, loss, false)))
           .isZero();
+    }
+  }
+
+  @Test
+  void gradientsWrittenFromJavaKeepTheirValuesAfterCollection() {
+    try (PolicyModel policy = PolicyModel.random(CONFIG, 6, manager)) {
+      float[] quiet = gradients(policy,
+          (batch, scope) -> policy.tokenLogProbs(batch, scope).sum(), false);
+      float[] written = new float[quiet.length];
+      for (int i = 0; i < written.length; i++) {
+        written[i] = quiet[i] * 3 + 1;
+      }
+      Gradients.unflatten(policy.parameters(), written);
+      List<ByteBuffer> overwrites = new ArrayList<>();
+      overwriteFreedHostMemory(policy.parameters().values().stream()
+          .mapToInt(p -> (int) p.getArray().size() * Float.BYTES).distinct().toArray(), overwrites);
+      assertThat(maxAbsDifference(Gradients.flatten(policy.parameters(), 0), written)).isZero();
     }
   }
 
