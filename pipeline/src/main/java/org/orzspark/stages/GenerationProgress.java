@@ -1,6 +1,7 @@
 package org.orzspark.stages;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkContext;
@@ -8,6 +9,7 @@ import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple4;
 import scala.jdk.javaapi.CollectionConverters;
@@ -23,6 +25,7 @@ public final class GenerationProgress implements AutoCloseable {
   private final LongAccumulator sequences;
   private final LongAccumulator tokens;
   private final LongAccumulator computeNanos;
+  private final CollectionAccumulator<String> placements;
   private final long totalSequences;
   private final PrintStream out;
   private final boolean interactive;
@@ -40,6 +43,7 @@ public final class GenerationProgress implements AutoCloseable {
     this.sequences = sc.longAccumulator(label + " sequences");
     this.tokens = sc.longAccumulator(label + " tokens");
     this.computeNanos = ComputeClock.register(sc);
+    this.placements = sc.collectionAccumulator(label + " placements");
     sc.addSparkListener(listener);
     renderer = new Thread(this::renderLoop, "orz-progress");
     renderer.setDaemon(true);
@@ -59,6 +63,16 @@ public final class GenerationProgress implements AutoCloseable {
   /** The {@link ComputeClock} that generation tasks add their time inside the engine to. */
   public LongAccumulator computeNanos() {
     return computeNanos;
+  }
+
+  /** Accumulator that generation tasks add their {@link GpuStages#placement()} to. */
+  public CollectionAccumulator<String> placementSink() {
+    return placements;
+  }
+
+  /** Where the generation tasks ran, distinct and sorted (driver side). */
+  public List<String> placements() {
+    return placements.value().stream().distinct().sorted().toList();
   }
 
   /** Sequences and tokens counted so far (running tasks as of their last heartbeat). */
@@ -142,11 +156,10 @@ public final class GenerationProgress implements AutoCloseable {
         if (info.update().isEmpty()) {
           continue;
         }
-        long value = ((Number) info.update().get()).longValue();
         if (info.id() == sequences.id()) {
-          values[0] = value;
+          values[0] = ((Number) info.update().get()).longValue();
         } else if (info.id() == tokens.id()) {
-          values[1] = value;
+          values[1] = ((Number) info.update().get()).longValue();
         }
       }
     }

@@ -34,6 +34,16 @@ public final class GpuStages {
     return rdd.withResources(profile);
   }
 
+  /**
+   * Where the running task is: {@code executorId@pid}, plus {@code /gpu} and the GPU addresses
+   * Spark assigned to it, if any (e.g. {@code 1@4242/gpu0}).
+   */
+  public static String placement() {
+    List<String> gpus = assignedGpus();
+    return org.apache.spark.SparkEnv.get().executorId() + "@" + ProcessHandle.current().pid()
+        + (gpus.isEmpty() ? "" : "/gpu" + String.join("+", gpus));
+  }
+
   /** The GPU addresses Spark assigned to the running task (empty on CPU). */
   public static List<String> assignedGpus() {
     TaskContext context = TaskContext.get();

@@ -76,7 +76,10 @@ public final class Iteration {
       }
       ScoreStage.run(ctx);
     }
-    console.printf("iteration %d: rollouts scored%n", next);
+    StageRecord rollout =
+        StageRecord.readFile(layout.rollouts(next).resolve(ScoreStage.ROLLOUT_RECORD));
+    console.printf("iteration %d: rollouts generated on [%s] and scored%n", next,
+        rollout.notes().getOrDefault(RolloutStage.PLACEMENTS, "?"));
     if (!ctx.complete(layout.experience(next))) {
       ExperienceStage.run(ctx);
     }

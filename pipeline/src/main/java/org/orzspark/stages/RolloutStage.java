@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.io.AtomicOutput;
@@ -36,6 +37,9 @@ import org.orzspark.random.Seeds;
  * index) and the weights, so a retried task writes the same rows.
  */
 public final class RolloutStage {
+  /** The stage record's note naming where the generation tasks ran. */
+  public static final String PLACEMENTS = "placements";
+
   private RolloutStage() {}
 
   /** Samples [firstSample, firstSample + samples) of one prompt. */
@@ -103,7 +107,8 @@ public final class RolloutStage {
       double seconds = (System.nanoTime() - started) / 1e9;
       out.writeText(StageRecord.FILE, new StageRecord("rollout", seconds,
           Map.of("sequences", (double) total, "tasks", (double) tasks,
-              "units", (double) units.size()), Map.of()).toJson());
+              "units", (double) units.size()),
+          Map.of(PLACEMENTS, String.join(",", progress.placements()))).toJson());
       out.commit();
     }
   }
@@ -117,8 +122,7 @@ public final class RolloutStage {
     JavaRDD<WorkUnit> work = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(units, tasks);
     JavaRDD<Row> rows = GpuStages.requestGpus(work, gpusPerTask)
-        .mapPartitions(new GenerateTask(settings, progress.sequences(), progress.tokens(),
-            progress.computeNanos()));
+        .mapPartitions(new GenerateTask(settings, progress));
     return spark.createDataFrame(rows, RunTables.GENERATED);
   }
 
@@ -128,13 +132,14 @@ public final class RolloutStage {
     private final LongAccumulator sequences;
     private final LongAccumulator tokens;
     private final LongAccumulator computeNanos;
+    private final CollectionAccumulator<String> placements;
 
-    GenerateTask(TaskSettings settings, LongAccumulator sequences, LongAccumulator tokens,
-        LongAccumulator computeNanos) {
+    GenerateTask(TaskSettings settings, GenerationProgress progress) {
       this.settings = settings;
-      this.sequences = sequences;
-      this.tokens = tokens;
-      this.computeNanos = computeNanos;
+      this.sequences = progress.sequences();
+      this.tokens = progress.tokens();
+      this.computeNanos = progress.computeNanos();
+      this.placements = progress.placementSink();
     }
 
     @Override
@@ -168,6 +173,7 @@ public final class RolloutStage {
           tokens.add(sample.tokens().length);
         }).samples();
         computeNanos.add(System.nanoTime() - computeStarted);
+        placements.add(GpuStages.placement());
         Map<String, WorkUnit> byPrompt = new java.util.HashMap<>();
         units.forEach(u -> byPrompt.putIfAbsent(u.promptId(), u));
         List<Row> rows = new ArrayList<>(generated.size());

@@ -216,10 +216,7 @@ public final class UpdateStage {
           JSON.writeValue(folder.resolve(UPDATE_FILE).toFile(), update);
         });
       }
-      List<String> gpus = GpuStages.assignedGpus();
-      String executor = org.apache.spark.SparkEnv.get().executorId() + "@"
-          + ProcessHandle.current().pid() + (gpus.isEmpty() ? "" : "/gpu" + String.join("+", gpus));
-      return new ReplicaReport(replica, executor, shard.size(), applied, refusal, policyDigest,
+      return new ReplicaReport(replica, GpuStages.placement(), shard.size(), applied, refusal, policyDigest,
           criticDigest,
           allReduceCalls[0], allReduceNanos[0] / 1e9, (System.nanoTime() - started) / 1e9);
     }

@@ -20,6 +20,8 @@ import org.orzspark.stages.MicroRuns;
  * The iteration job on a standalone cluster of two executor processes, through the launcher as a
  * user runs it: init, two iterations whose update replicas run in two different executor JVMs and
  * end with identical parameters (the stage compares digests), complete checkpoints and metrics.
+ * Then a run that asks for one GPU per model task on the same cluster, whose workers own one fake
+ * GPU each: its rollout and update tasks run on executors holding a GPU address, and see it.
  */
 class IterationOnClusterIT {
 
@@ -28,7 +30,7 @@ class IterationOnClusterIT {
     int port = freePort();
     Path home = dir.resolve("cluster");
     var started = LauncherProcess.run(Duration.ofMinutes(3), "cluster", "start", "--workers", "2",
-        "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort()),
+        "--fake-gpus", "1", "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort()),
         "--home", home.toString());
     assertThat(started.exitCode()).as(started.output()).isZero();
     String master = "spark://127.0.0.1:" + port;
@@ -57,6 +59,31 @@ class IterationOnClusterIT {
       RunLayout layout = new RunLayout(run);
       assertThat(new CheckpointStore(layout).latestComplete().orElseThrow().iteration()).isEqualTo(2);
       assertThat(Files.readAllLines(layout.metricsJsonl())).hasSize(2);
+
+      Path gpuRun = dir.resolve("gpu-run");
+      ok(LauncherProcess.run(Duration.ofMinutes(5), "init", "--run-dir", gpuRun.toString(),
+          "--base", base.toString(), "--prompts", prompts.toString(),
+          "--set", "data.prompts_per_iteration=4", "--set", "rollout.samples_per_prompt=4",
+          "--set", "rollout.max_response_tokens=8", "--set", "data.max_prompt_tokens=4096",
+          "--set", "ppo.critic_minibatches=2", "--set", "resources.gpus_per_task=1",
+          "--", "--master", master));
+      var iterate = ok(LauncherProcess.run(Duration.ofMinutes(6), "iterate", "--run-dir",
+          gpuRun.toString(), "--", "--master", master,
+          "--conf", "spark.executor.resource.gpu.amount=1",
+          "--conf", "spark.executor.resource.gpu.discoveryScript="
+              + org.orzspark.testing.RepoPaths.root().resolve("conf/gpu-discovery.sh")));
+      Matcher rollout = Pattern.compile("rollouts generated on \\[([^\\]]*)\\]")
+          .matcher(iterate.output());
+      assertThat(rollout.find()).as(iterate.output()).isTrue();
+      assertThat(rollout.group(1).split(","))
+          .as("rollout tasks on GPU executors").isNotEmpty().allMatch(p -> p.matches("\\d+@\\d+/gpu\\d+"));
+      Matcher replicas = Pattern.compile("update by 2 replicas in executors \\[(\\S+), (\\S+)\\]")
+          .matcher(iterate.output());
+      assertThat(replicas.find()).as(iterate.output()).isTrue();
+      assertThat(new String[] {replicas.group(1), replicas.group(2)})
+          .as("update replicas on GPU executors").allMatch(p -> p.matches("\\d+@\\d+/gpu\\d+"));
+      assertThat(new CheckpointStore(new RunLayout(gpuRun)).latestComplete().orElseThrow()
+          .iteration()).isEqualTo(1);
     } finally {
       var stopped = LauncherProcess.run(Duration.ofMinutes(1), "cluster", "stop", "--home", home.toString());
       assertThat(stopped.exitCode()).as(stopped.output()).isZero();
