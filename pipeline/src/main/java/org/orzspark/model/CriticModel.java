@@ -71,6 +71,24 @@ public final class CriticModel extends Qwen2Model {
     }
   }
 
+  /** Values [B, T] before masking; a shared prefix's values are computed once and broadcast. */
+  private NDArray valuesOf(TokenBatch batch, NDManager work) {
+    int b = batch.rows();
+    if (batch.sharedPrefixLength() > 0) {
+      Qwen2Decoder.SharedPrefixForward f = decoder().forwardSharingPrefix(batch, work);
+      NDArray prefix = head(f.prefixHidden());
+      return prefix.broadcast(b, prefix.getShape().get(1)).concat(head(f.restHidden()), 1);
+    }
+    NDList inputs = Qwen2Decoder.inputs(batch, work);
+    return head(decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null));
+  }
+
+  /** score · h: [R, C, H] → [R, C]. */
+  private NDArray head(NDArray hidden) {
+    Shape s = hidden.getShape();
+    return Linear.linear(hidden, score).singletonOrThrow().reshape(s.get(0), s.get(1));
+  }
+
   /**
    * Per-token values V(s_t) = score · h_t, differentiable under a {@code GradientCollector}.
    *
@@ -80,13 +98,7 @@ public final class CriticModel extends Qwen2Model {
     // Borrowed Java memory that autograd keeps: it lives as long as the result (see PolicyModel).
     NDArray mask = resultManager.create(batch.tokenMask(), new Shape(batch.rows(), batch.length()));
     try (NDManager work = resultManager.newSubManager()) {
-      NDList inputs = Qwen2Decoder.inputs(batch, work);
-      NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
-      NDArray values =
-          Linear.linear(hidden, score)
-              .singletonOrThrow()
-              .reshape(batch.rows(), batch.length())
-              .mul(mask);
+      NDArray values = valuesOf(batch, work).mul(mask);
       values.attach(resultManager);
       return values;
     }

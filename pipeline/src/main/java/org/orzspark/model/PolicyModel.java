@@ -110,7 +110,8 @@ public final class PolicyModel extends Qwen2Model {
 
   /**
    * Log-probabilities of the given tokens: the hidden state at t − 1 predicts token t; logits are
-   * formed {@link #LOGIT_CHUNK_FLOATS} at a time, and log p = log_softmax(logits)[token].
+   * formed {@link #LOGIT_CHUNK_FLOATS} at a time, and log p = log_softmax(logits)[token]. A batch
+   * with a shared prefix predicts the prefix's tokens once and broadcasts them.
    */
   private TokenLogProbs logProbs(TokenBatch batch, NDManager resultManager, boolean withEntropy) {
     int b = batch.rows();
@@ -119,46 +120,99 @@ public final class PolicyModel extends Qwen2Model {
     // long as the result (see BorrowedHostMemoryTest), so it belongs to the result's manager.
     NDArray mask = resultManager.create(batch.predictedMask(), new Shape(b, t));
     try (NDManager work = resultManager.newSubManager()) {
-      NDList inputs = Qwen2Decoder.inputs(batch, work);
-      NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
-      NDArray logProbs = work.zeros(new Shape(b, 1));
-      NDArray entropy = work.zeros(new Shape(b, 1));
-      if (t > 1) {
-        long predicted = (long) b * (t - 1);
-        NDArray previous = hidden.get(":, :-1, :").reshape(predicted, config().hiddenSize());
-        NDArray targets = inputs.get(0).get(":, 1:").reshape(predicted, 1);
-        long chunk = Math.max(1, LOGIT_CHUNK_FLOATS / config().vocabSize());
-        NDList chunkLogProbs = new NDList();
-        NDList chunkEntropy = new NDList();
-        for (long start = 0; start < predicted; start += chunk) {
-          long end = Math.min(predicted, start + chunk);
-          try (NDManager chunkManager = work.newSubManager()) {
-            NDIndex rows = new NDIndex("{}:{}", start, end);
-            NDArray logSoftmax = logits(previous.get(chunkManager, rows)).logSoftmax(-1);
-            NDArray picked = logSoftmax.gather(targets.get(chunkManager, rows), 1);
-            picked.attach(work);
-            chunkLogProbs.add(picked);
-            if (withEntropy) {
-              NDArray h = logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}, true).neg();
-              h.attach(work);
-              chunkEntropy.add(h);
-            }
-          }
-        }
-        logProbs = logProbs.concat(concat(chunkLogProbs).reshape(b, t - 1), 1);
-        if (withEntropy) {
-          entropy = entropy.concat(concat(chunkEntropy).reshape(b, t - 1), 1);
-        }
-      }
-      NDArray maskedLogProbs = logProbs.mul(mask);
+      Predictions p = batch.sharedPrefixLength() > 0
+          ? predictSharingPrefix(batch, work, withEntropy)
+          : predict(batch, work, withEntropy);
+      NDArray maskedLogProbs = p.logProbs().mul(mask);
       maskedLogProbs.attach(resultManager);
       NDArray maskedEntropy = null;
       if (withEntropy) {
-        maskedEntropy = entropy.mul(mask);
+        maskedEntropy = p.entropy().mul(mask);
         maskedEntropy.attach(resultManager);
       }
       return new TokenLogProbs(maskedLogProbs, maskedEntropy);
     }
+  }
+
+  /** Log-probabilities (and entropies, or null) of a [rows, columns] block of tokens. */
+  private record Predictions(NDArray logProbs, NDArray entropy) {
+    /** These, each row preceded by a 0 column (the unpredicted first token). */
+    Predictions afterUnpredictedFirst(NDManager work) {
+      NDArray zero = work.zeros(new Shape(logProbs.getShape().get(0), 1));
+      return new Predictions(zero.concat(logProbs, 1),
+          entropy == null ? null : zero.concat(entropy, 1));
+    }
+  }
+
+  /** The full forward: [B, T], column 0 zero. */
+  private Predictions predict(TokenBatch batch, NDManager work, boolean withEntropy) {
+    int b = batch.rows();
+    int t = batch.length();
+    NDList inputs = Qwen2Decoder.inputs(batch, work);
+    NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
+    if (t == 1) {
+      NDArray zero = work.zeros(new Shape(b, 1));
+      return new Predictions(zero, withEntropy ? zero : null);
+    }
+    return pick(hidden.get(":, :-1, :"), inputs.get(0).get(":, 1:"), work, withEntropy)
+        .afterUnpredictedFirst(work);
+  }
+
+  /**
+   * The prefix once: its tokens 1..P−1 predicted from its own hidden states and broadcast to every
+   * row; each row's remaining tokens predicted from the prefix's last hidden state and their own.
+   */
+  private Predictions predictSharingPrefix(TokenBatch batch, NDManager work, boolean withEntropy) {
+    int b = batch.rows();
+    Qwen2Decoder.SharedPrefixForward f = decoder().forwardSharingPrefix(batch, work);
+    Predictions prefix =
+        pick(f.prefixHidden().get(":, :-1, :"), f.prefixIds().get(":, 1:"), work, withEntropy)
+            .afterUnpredictedFirst(work);
+    long p = prefix.logProbs().getShape().get(1);
+    long h = config().hiddenSize();
+    NDArray previous = f.prefixHidden().get(":, -1:, :").broadcast(b, 1, h)
+        .concat(f.restHidden().get(":, :-1, :"), 1);
+    Predictions rest = pick(previous, f.restIds(), work, withEntropy);
+    return new Predictions(
+        prefix.logProbs().broadcast(b, p).concat(rest.logProbs(), 1),
+        withEntropy ? prefix.entropy().broadcast(b, p).concat(rest.entropy(), 1) : null);
+  }
+
+  /**
+   * log p(targets[r, c] | previous[r, c]) and, with {@code withEntropy}, the entropy of each
+   * predicting distribution, over {@link #LOGIT_CHUNK_FLOATS} logits at a time.
+   *
+   * @param previous [R, C, H] hidden states
+   * @param targets [R, C] int64 token ids
+   * @return [R, C] each, attached to {@code work}
+   */
+  private Predictions pick(NDArray previous, NDArray targets, NDManager work,
+      boolean withEntropy) {
+    long rowCount = previous.getShape().get(0);
+    long columns = previous.getShape().get(1);
+    long predicted = rowCount * columns;
+    NDArray flatPrevious = previous.reshape(predicted, config().hiddenSize());
+    NDArray flatTargets = targets.reshape(predicted, 1);
+    long chunk = Math.max(1, LOGIT_CHUNK_FLOATS / config().vocabSize());
+    NDList chunkLogProbs = new NDList();
+    NDList chunkEntropy = new NDList();
+    for (long start = 0; start < predicted; start += chunk) {
+      long end = Math.min(predicted, start + chunk);
+      try (NDManager chunkManager = work.newSubManager()) {
+        NDIndex rows = new NDIndex("{}:{}", start, end);
+        NDArray logSoftmax = logits(flatPrevious.get(chunkManager, rows)).logSoftmax(-1);
+        NDArray picked = logSoftmax.gather(flatTargets.get(chunkManager, rows), 1);
+        picked.attach(work);
+        chunkLogProbs.add(picked);
+        if (withEntropy) {
+          NDArray h = logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}, true).neg();
+          h.attach(work);
+          chunkEntropy.add(h);
+        }
+      }
+    }
+    return new Predictions(concat(chunkLogProbs).reshape(rowCount, columns),
+        withEntropy ? concat(chunkEntropy).reshape(rowCount, columns) : null);
   }
 
   private static NDArray concat(NDList parts) {

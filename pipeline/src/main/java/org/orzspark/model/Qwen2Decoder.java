@@ -164,6 +164,17 @@ public final class Qwen2Decoder implements AutoCloseable {
    * @return final hidden states [B, T, H], attached to {@code ids}' manager
    */
   public NDArray forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache) {
+    return forward(ids, positions, bias, cache, null, null);
+  }
+
+  /**
+   * A forward whose every layer may first attend to keys and values computed before ({@code
+   * prefix}, per layer {keysT [1, kv, d, P], values [1, kv, P, d]}, shared by all rows; {@code
+   * bias} then covers P + T keys) and may hand its own keys and values out ({@code keep}).
+   * Unlike a {@link KvCache}, both stay differentiable.
+   */
+  private NDArray forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache,
+      NDArray[][] prefix, NDArray[][] keep) {
     NDManager step = ids.getManager();
     long b = ids.getShape().get(0);
     long t = ids.getShape().get(1);
@@ -186,6 +197,15 @@ public final class Qwen2Decoder implements AutoCloseable {
       q = applyRotary(q, cosSin[0], cosSin[1]);
       k = applyRotary(k, cosSin[0], cosSin[1]);
       NDArray keysT = k.transpose(0, 1, 3, 2);
+      if (keep != null) {
+        keep[l] = new NDArray[] {keysT, v};
+      }
+      if (prefix != null) {
+        Shape pk = prefix[l][0].getShape();
+        Shape pv = prefix[l][1].getShape();
+        keysT = prefix[l][0].broadcast(b, pk.get(1), pk.get(2), pk.get(3)).concat(keysT, 3);
+        v = prefix[l][1].broadcast(b, pv.get(1), pv.get(2), pv.get(3)).concat(v, 2);
+      }
       if (cache != null) {
         NDArray[] kv = cache.append(l, keysT, v, step);
         keysT = kv[0];
@@ -309,6 +329,60 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray allowed = same.logicalAnd(causal.expandDims(0)).toType(DataType.FLOAT32, false);
     return allowed.sub(1f).mul(-MASKED).expandDims(1).expandDims(1);
   }
+
+  /**
+   * The forward of a batch with a shared prefix of P = {@link TokenBatch#sharedPrefixLength()}
+   * tokens: the prefix once, as one row, then every row's remaining T − P columns attending to the
+   * prefix's keys and values (tokens of the row's first sequence only; packed later sequences do
+   * not see it) and to their own. The hidden states equal those of the full forward.
+   */
+  public SharedPrefixForward forwardSharingPrefix(TokenBatch batch, NDManager m) {
+    int p = batch.sharedPrefixLength();
+    if (p == 0) {
+      throw new IllegalArgumentException("the batch has no shared prefix");
+    }
+    int rows = batch.rows();
+    int t = batch.length();
+    int rest = t - p;
+    int[] tokens = batch.tokens();
+    int[] segments = batch.segments();
+    int[] positions = batch.positions();
+    int[] restTokens = new int[rows * rest];
+    int[] restSegments = new int[rows * rest];
+    int[] restPositions = new int[rows * rest];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(tokens, r * t + p, restTokens, r * rest, rest);
+      System.arraycopy(segments, r * t + p, restSegments, r * rest, rest);
+      System.arraycopy(positions, r * t + p, restPositions, r * rest, rest);
+    }
+    NDArray prefixIds = m.create(java.util.Arrays.copyOf(tokens, p), new Shape(1, p))
+        .toType(DataType.INT64, false);
+    NDArray prefixPositions = m.arange(0, p, 1, DataType.FLOAT32).reshape(1, p);
+    NDArray prefixBias = segmentCausalBias(m.ones(new Shape(1, p), DataType.INT32));
+    NDArray[][] prefixKeysValues = new NDArray[layers.length][];
+    NDArray prefixHidden =
+        forward(prefixIds, prefixPositions, prefixBias, null, null, prefixKeysValues);
+
+    Shape shape = new Shape(rows, rest);
+    NDArray restIds = m.create(restTokens, shape).toType(DataType.INT64, false);
+    NDArray segmentIds = m.create(restSegments, shape);
+    NDArray seesPrefix = segmentIds.eq(1).toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED)
+        .reshape(rows, 1, 1, rest, 1).broadcast(rows, 1, 1, rest, p);
+    NDArray restBias = seesPrefix.concat(segmentCausalBias(segmentIds), 4);
+    NDArray restHidden = forward(restIds,
+        m.create(restPositions, shape).toType(DataType.FLOAT32, false), restBias, null,
+        prefixKeysValues, null);
+    return new SharedPrefixForward(prefixIds, prefixHidden, restIds, restHidden);
+  }
+
+  /**
+   * @param prefixIds [1, P] int64
+   * @param prefixHidden [1, P, H] final hidden states of the prefix
+   * @param restIds [B, T − P] int64, each row's columns after the prefix
+   * @param restHidden [B, T − P, H]
+   */
+  public record SharedPrefixForward(
+      NDArray prefixIds, NDArray prefixHidden, NDArray restIds, NDArray restHidden) {}
 
   /** Inputs of a full forward over {@code batch}: {ids [B,T] int64, positions [B,T], bias}. */
   public static NDList inputs(TokenBatch batch, NDManager m) {

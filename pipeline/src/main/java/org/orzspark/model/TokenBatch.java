@@ -17,6 +17,10 @@ import java.util.Set;
  *
  * Padding ({@link #padded}) is the case of one segment per row; packing ({@link #packed}) puts
  * several sequences into one row. Both give every sequence the same log-probabilities and values.
+ *
+ * <p>When every row's first sequence starts with the same {@link #sharedPrefixLength()} tokens (the
+ * ORZ template before the question, or a prompt with its samples), the model computes that prefix
+ * once for the batch and lets each row attend to it; the results are those of the full batch.
  */
 public final class TokenBatch {
   private final int rows;
@@ -24,13 +28,18 @@ public final class TokenBatch {
   private final int[] tokens;
   private final int[] segments;
   private final int[] positions;
+  private final int sharedPrefixLength;
 
-  private TokenBatch(int rows, int length, int[] tokens, int[] segments) {
+  /** Shorter common prefixes are not worth a forward of their own. */
+  static final int MIN_SHARED_PREFIX = 16;
+
+  private TokenBatch(int rows, int length, int[] tokens, int[] segments, boolean sharePrefix) {
     this.rows = rows;
     this.length = length;
     this.tokens = tokens;
     this.segments = segments;
     this.positions = positionsOf(rows, length, segments);
+    this.sharedPrefixLength = sharePrefix ? commonPrefixLength(rows, length, tokens, segments) : 0;
   }
 
   /**
@@ -62,7 +71,38 @@ public final class TokenBatch {
         }
       }
     }
-    return new TokenBatch(rows, length, tokens.clone(), segments.clone());
+    return new TokenBatch(rows, length, tokens.clone(), segments.clone(), true);
+  }
+
+  /** The same batch computed without a shared prefix (the reference for the shared path). */
+  public TokenBatch withoutSharedPrefix() {
+    return new TokenBatch(rows, length, tokens, segments, false);
+  }
+
+  /**
+   * P: the columns [0, P) hold the same tokens in the first sequence of every row, and every row's
+   * first sequence goes on past them (so each keeps a token of its own); 0 below {@link
+   * #MIN_SHARED_PREFIX} or for a single row.
+   */
+  static int commonPrefixLength(int rows, int length, int[] tokens, int[] segments) {
+    if (rows < 2) {
+      return 0;
+    }
+    int prefix = length - 1;
+    for (int r = 0; r < rows && prefix >= MIN_SHARED_PREFIX; r++) {
+      int t = 0;
+      while (t < prefix && segments[r * length + t + 1] == 1 && segments[r * length + t] == 1
+          && tokens[r * length + t] == tokens[t]) {
+        t++;
+      }
+      prefix = t;
+    }
+    return prefix >= MIN_SHARED_PREFIX ? prefix : 0;
+  }
+
+  /** See {@link #commonPrefixLength}; 0 when the batch has none worth sharing. */
+  public int sharedPrefixLength() {
+    return sharedPrefixLength;
   }
 
   /** One sequence per row, right-padded with token 0 to the longest sequence. */
