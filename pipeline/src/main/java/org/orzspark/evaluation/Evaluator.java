@@ -68,7 +68,7 @@ public final class Evaluator {
     return Seeds.mix(seed, "evaluate", benchmark);
   }
 
-  /** avg@k, pass@k, maj@k and format rate of {@code prompts}: {@link #sampleAndScore}, then {@link #summarize}. */
+  /** avg@k, pass@k, maj@k and format rate: {@link #sampleAndScore}, then {@link #summarize}. */
   public static Result evaluate(SparkSession spark, Path model, String benchmark,
       List<PromptRecord> prompts, Settings settings, PrintStream console) {
     return summarize(benchmark, settings.samples(),
@@ -85,8 +85,8 @@ public final class Evaluator {
     }
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(questions, settings.samples(), slots);
-    RolloutStage.TaskSettings task = new RolloutStage.TaskSettings(model.toAbsolutePath().toString(),
-        samplingSeed(settings.seed(), benchmark), settings.template(),
+    RolloutStage.TaskSettings task = new RolloutStage.TaskSettings(
+        model.toAbsolutePath().toString(), samplingSeed(settings.seed(), benchmark), settings.template(),
         settings.maxNewTokens(), settings.temperature(), settings.topP(), 0,
         settings.batchSequences());
     try (GenerationProgress progress = new GenerationProgress(spark.sparkContext(),

@@ -22,8 +22,8 @@ import org.orzspark.tokenizer.TokenizerFiles;
  *
  * <p>Every attention and MLP weight and bias is zero, so each layer adds nothing to the residual
  * stream and the final hidden state is RMSNorm(embed(current token)): the model is a bigram model.
- * The i-th token that has successors embeds to the one-hot vector e_i (width {@value #WIDTH}), which
- * RMSNorm scales to √{@value #WIDTH}·e_i; column i of the LM head holds {@value #MARGIN} at each
+ * The i-th token that has successors embeds to the one-hot vector e_i (width {@value #WIDTH}),
+ * which RMSNorm scales to √{@value #WIDTH}·e_i; column i of the LM head holds {@value #MARGIN} at each
  * successor and 0 elsewhere. So the successors get logit {@value #MARGIN}·√{@value #WIDTH} = 120
  * each and every other token logit 0: each successor has probability exactly 1/(number of
  * successors) in float32, any other token exp(−120) = 0. With one successor the next token is
