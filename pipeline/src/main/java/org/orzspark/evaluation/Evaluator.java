@@ -86,8 +86,8 @@ public final class Evaluator {
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(questions, settings.samples(), slots);
     RolloutStage.TaskSettings task = new RolloutStage.TaskSettings(
-        model.toAbsolutePath().toString(), samplingSeed(settings.seed(), benchmark), settings.template(),
-        settings.maxNewTokens(), settings.temperature(), settings.topP(), 0,
+        model.toAbsolutePath().toString(), samplingSeed(settings.seed(), benchmark),
+        settings.template(), settings.maxNewTokens(), settings.temperature(), settings.topP(), 0,
         settings.batchSequences());
     try (GenerationProgress progress = new GenerationProgress(spark.sparkContext(),
         "evaluate " + benchmark, (long) questions.size() * settings.samples(), console)) {
