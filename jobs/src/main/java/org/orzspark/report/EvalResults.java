@@ -1,7 +1,10 @@
 package org.orzspark.report;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.NumericType;
@@ -11,21 +14,40 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Evaluation results as read from {@code R/eval/}: one row per checkpoint × benchmark. The report
  * expects the columns {@value #CHECKPOINT} (the iteration of the checkpoint) and {@value
- * #BENCHMARK}; every other numeric column (avg@k, pass@k, maj@k, ...) is a metric charted over
- * checkpoints, one line per benchmark.
+ * #BENCHMARK} ({@code orz evaluate} writes them as the partition folders); the {@link #COUNTS} say
+ * what was evaluated, and every other numeric column (avg@k, pass@k, maj@k, ...) is a metric
+ * charted over checkpoints, one line per benchmark.
  */
 public record EvalResults(StructType schema, List<Row> rows) {
   public static final String CHECKPOINT = "checkpoint";
   public static final String BENCHMARK = "benchmark";
 
-  /** Collects the results, ordered by checkpoint and benchmark when those columns exist. */
+  /** Counts of what was evaluated (questions, samples per question): shown, not charted. */
+  public static final List<String> COUNTS = List.of("questions", "samples");
+
+  /**
+   * Collects the results: {@value #CHECKPOINT} and {@value #BENCHMARK} first, {@link #COUNTS} as
+   * whole numbers, rows ordered by checkpoint and benchmark when those columns exist.
+   */
   public static EvalResults collect(Dataset<Row> eval) {
     List<String> names = List.of(eval.columns());
+    List<Column> columns = new ArrayList<>();
+    for (String key : List.of(CHECKPOINT, BENCHMARK)) {
+      if (names.contains(key)) {
+        columns.add(col(key));
+      }
+    }
+    for (String name : names) {
+      if (!name.equals(CHECKPOINT) && !name.equals(BENCHMARK)) {
+        columns.add(COUNTS.contains(name) ? col(name).cast("long").as(name) : col(name));
+      }
+    }
+    Dataset<Row> selected = eval.select(columns.toArray(Column[]::new));
     Dataset<Row> ordered =
         names.contains(CHECKPOINT) && names.contains(BENCHMARK)
-            ? eval.orderBy(CHECKPOINT, BENCHMARK)
-            : eval;
-    return new EvalResults(eval.schema(), ordered.collectAsList());
+            ? selected.orderBy(CHECKPOINT, BENCHMARK)
+            : selected;
+    return new EvalResults(selected.schema(), ordered.collectAsList());
   }
 
   /** Whether the results can be charted (they have the checkpoint and benchmark columns). */
@@ -34,11 +56,12 @@ public record EvalResults(StructType schema, List<Row> rows) {
     return names.contains(CHECKPOINT) && names.contains(BENCHMARK);
   }
 
-  /** The numeric columns other than {@value #CHECKPOINT}. */
+  /** The numeric columns other than {@value #CHECKPOINT} and the {@link #COUNTS}. */
   public List<String> metricColumns() {
     List<String> out = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      if (f.dataType() instanceof NumericType && !f.name().equals(CHECKPOINT)) {
+      if (f.dataType() instanceof NumericType && !f.name().equals(CHECKPOINT)
+          && !COUNTS.contains(f.name())) {
         out.add(f.name());
       }
     }

@@ -8,11 +8,11 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 
 /** Checks that an image has content: it decodes, and is not one flat colour. */
-final class PngImages {
+public final class PngImages {
   private PngImages() {}
 
   /** Decodes {@code png}; fails when it is not an image. */
-  static BufferedImage read(Path png) throws IOException {
+  public static BufferedImage read(Path png) throws IOException {
     BufferedImage image = ImageIO.read(png.toFile());
     if (image == null) {
       throw new IOException(png + " is not a decodable image");
@@ -21,7 +21,7 @@ final class PngImages {
   }
 
   /** Distinct RGB colours in the image (a blank image has 1). */
-  static int distinctColours(BufferedImage image) {
+  public static int distinctColours(BufferedImage image) {
     Set<Integer> colours = new HashSet<>();
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {
@@ -32,7 +32,7 @@ final class PngImages {
   }
 
   /** Share of pixels that are not (near) white. */
-  static double inkShare(BufferedImage image) {
+  public static double inkShare(BufferedImage image) {
     long ink = 0;
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {

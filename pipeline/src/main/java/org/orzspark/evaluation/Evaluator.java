@@ -1,5 +1,8 @@
 package org.orzspark.evaluation;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.size;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +47,36 @@ public final class Evaluator {
     }
   }
 
+  /**
+   * One scored response.
+   *
+   * @param promptId the question
+   * @param sampleIndex which of the question's k samples
+   * @param promptTokens length of the templated, tokenized prompt
+   * @param answer the extracted answer, or null when there is none
+   * @param correct the reward judged it correct
+   * @param wellFormed it follows the ORZ format
+   */
+  public record ScoredSample(String promptId, int sampleIndex, int promptTokens, String answer,
+      boolean correct, boolean wellFormed) {}
+
+  /**
+   * The seed of a benchmark's sampling decisions: the t-th token of sample j of question q is drawn
+   * with {@code SampleRandom.uniform(samplingSeed(seed, benchmark), q, j, t)}.
+   */
+  public static long samplingSeed(long seed, String benchmark) {
+    return Seeds.mix(seed, "evaluate", benchmark);
+  }
+
+  /** avg@k, pass@k, maj@k and format rate: {@link #sampleAndScore}, then {@link #summarize}. */
   public static Result evaluate(SparkSession spark, Path model, String benchmark,
+      List<PromptRecord> prompts, Settings settings, PrintStream console) {
+    return summarize(benchmark, settings.samples(),
+        sampleAndScore(spark, model, benchmark, prompts, settings, console));
+  }
+
+  /** k responses per question from the rollout engine, each scored by the reward UDFs. */
+  public static List<ScoredSample> sampleAndScore(SparkSession spark, Path model, String benchmark,
       List<PromptRecord> prompts, Settings settings, PrintStream console) {
     List<SampleStage.SampledPrompt> questions = new ArrayList<>();
     for (int i = 0; i < prompts.size(); i++) {
@@ -53,31 +85,42 @@ public final class Evaluator {
     }
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(questions, settings.samples(), slots);
-    RolloutStage.TaskSettings task = new RolloutStage.TaskSettings(model.toAbsolutePath().toString(),
-        Seeds.mix(settings.seed(), "evaluate", benchmark), settings.template(),
-        settings.maxNewTokens(), settings.temperature(), settings.topP(), 0,
+    RolloutStage.TaskSettings task = new RolloutStage.TaskSettings(
+        model.toAbsolutePath().toString(), samplingSeed(settings.seed(), benchmark),
+        settings.template(), settings.maxNewTokens(), settings.temperature(), settings.topP(), 0,
         settings.batchSequences());
-    List<Row> scored;
     try (GenerationProgress progress = new GenerationProgress(spark.sparkContext(),
         "evaluate " + benchmark, (long) questions.size() * settings.samples(), console)) {
       Dataset<Row> generated = RolloutStage.generate(spark, units,
           RolloutStage.taskCount(units, slots, settings.batchSequences()), task,
           settings.gpusPerTask(), progress);
-      scored = ScoreStage.score(spark, generated)
-          .select("prompt_id", "extracted_answer", "reward", "format_ok")
-          .collectAsList();
+      return ScoreStage.score(spark, generated)
+          .select(col("prompt_id"), col("sample_index"), size(col("prompt_token_ids")),
+              col("extracted_answer"), col("reward").geq(0.5f), col("format_ok"))
+          .collectAsList().stream()
+          .map(r -> new ScoredSample(r.getString(0), r.getInt(1), r.getInt(2),
+              r.isNullAt(3) ? null : r.getString(3), isTrue(r, 4), isTrue(r, 5)))
+          .toList();
     }
+  }
+
+  private static boolean isTrue(Row row, int i) {
+    return !row.isNullAt(i) && row.getBoolean(i);
+  }
+
+  /** The figures of a benchmark's scored responses, grouped by question. */
+  public static Result summarize(String benchmark, int samples, List<ScoredSample> scored) {
     Map<String, List<SampleMetrics.Outcome>> byQuestion = new LinkedHashMap<>();
     long wellFormed = 0;
-    for (Row row : scored) {
-      byQuestion.computeIfAbsent(row.getString(0), id -> new ArrayList<>())
-          .add(new SampleMetrics.Outcome(row.isNullAt(1) ? null : row.getString(1),
-              row.getFloat(2) >= 0.5f));
-      wellFormed += row.getBoolean(3) ? 1 : 0;
+    for (ScoredSample sample : scored) {
+      byQuestion.computeIfAbsent(sample.promptId(), id -> new ArrayList<>())
+          .add(new SampleMetrics.Outcome(sample.answer(), sample.correct()));
+      wellFormed += sample.wellFormed() ? 1 : 0;
     }
     List<List<SampleMetrics.Outcome>> outcomes = new ArrayList<>(byQuestion.values());
-    return new Result(benchmark, outcomes.size(), settings.samples(),
-        SampleMetrics.avgAtK(outcomes), SampleMetrics.passAtK(outcomes, settings.samples()),
-        SampleMetrics.majAtK(outcomes), scored.isEmpty() ? Double.NaN : (double) wellFormed / scored.size());
+    return new Result(benchmark, outcomes.size(), samples,
+        SampleMetrics.avgAtK(outcomes), SampleMetrics.passAtK(outcomes, samples),
+        SampleMetrics.majAtK(outcomes),
+        scored.isEmpty() ? Double.NaN : (double) wellFormed / scored.size());
   }
 }
