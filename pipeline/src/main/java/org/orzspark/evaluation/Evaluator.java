@@ -6,27 +6,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.PromptRecord;
 import org.orzspark.random.Seeds;
-import org.orzspark.stages.GenerationProgress;
-import org.orzspark.stages.RolloutStage;
-import org.orzspark.stages.SampleStage;
-import org.orzspark.stages.ScoreStage;
 
 /**
  * avg@k, pass@k and maj@k of a model on a benchmark: k samples per question with the rollout
- * engine (the iteration's own generation and scoring code, so evaluation and training agree), then
- * {@link SampleMetrics} over the per-sample outcomes.
+ * engine ({@link ScoredSampling}: the iteration's own generation and scoring code, so evaluation
+ * and training agree), then {@link SampleMetrics} over the per-sample outcomes.
  */
 public final class Evaluator {
   private Evaluator() {}
-
-  /** How to sample. */
-  public record Settings(int samples, double temperature, double topP, int maxNewTokens,
-      String template, int batchSequences, long seed, double gpusPerTask) {}
 
   /** One benchmark's figures. */
   public record Result(String benchmark, long questions, int samples, double avgAtK,
@@ -45,34 +36,17 @@ public final class Evaluator {
   }
 
   public static Result evaluate(SparkSession spark, Path model, String benchmark,
-      List<PromptRecord> prompts, Settings settings, PrintStream console) {
-    List<SampleStage.SampledPrompt> questions = new ArrayList<>();
-    for (int i = 0; i < prompts.size(); i++) {
-      PromptRecord p = prompts.get(i);
-      questions.add(new SampleStage.SampledPrompt(i, p.promptId(), p.question(), p.answer()));
-    }
-    int slots = Math.max(1, spark.sparkContext().defaultParallelism());
-    List<RolloutStage.WorkUnit> units = RolloutStage.plan(questions, settings.samples(), slots);
-    RolloutStage.TaskSettings task = new RolloutStage.TaskSettings(model.toAbsolutePath().toString(),
-        Seeds.mix(settings.seed(), "evaluate", benchmark), settings.template(),
-        settings.maxNewTokens(), settings.temperature(), settings.topP(), 0,
-        settings.batchSequences());
-    List<Row> scored;
-    try (GenerationProgress progress = new GenerationProgress(spark.sparkContext(),
-        "evaluate " + benchmark, (long) questions.size() * settings.samples(), console)) {
-      Dataset<Row> generated = RolloutStage.generate(spark, units,
-          RolloutStage.taskCount(units, slots, settings.batchSequences()), task,
-          settings.gpusPerTask(), progress);
-      scored = ScoreStage.score(spark, generated)
-          .select("prompt_id", "extracted_answer", "reward", "format_ok")
-          .collectAsList();
-    }
+      List<PromptRecord> prompts, ScoredSampling.Settings settings, PrintStream console) {
+    List<Row> scored = ScoredSampling.scored(spark, model, prompts, settings,
+        Seeds.mix(settings.seed(), "evaluate", benchmark), "evaluate " + benchmark, console,
+        rows -> rows.select("prompt_id", "extracted_answer", "reward", "format_ok")
+            .collectAsList());
     Map<String, List<SampleMetrics.Outcome>> byQuestion = new LinkedHashMap<>();
     long wellFormed = 0;
     for (Row row : scored) {
       byQuestion.computeIfAbsent(row.getString(0), id -> new ArrayList<>())
           .add(new SampleMetrics.Outcome(row.isNullAt(1) ? null : row.getString(1),
-              row.getFloat(2) >= 0.5f));
+              ScoredSampling.correct(row.getFloat(2))));
       wellFormed += row.getBoolean(3) ? 1 : 0;
     }
     List<List<SampleMetrics.Outcome>> outcomes = new ArrayList<>(byQuestion.values());
