@@ -254,9 +254,7 @@ public final class PassRateCommand implements Callable<Integer> {
   public static Result run(SparkSession spark, Settings settings, PrintStream console)
       throws IOException {
     long start = System.nanoTime();
-    spark
-        .sparkContext()
-        .setJobGroup("curate pass-rate", "orz curate pass-rate: " + settings.input(), false);
+    jobGroup(spark, "read " + settings.input());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     checkOutput(conf, settings);
 
@@ -298,6 +296,7 @@ public final class PassRateCommand implements Callable<Integer> {
         if (work.isComplete(p)) {
           reused.add(p);
         } else {
+          jobGroup(spark, String.format("partition %d/%d", p + 1, settings.partitions()));
           work.generate(p, tagged, settings.model(), settings.sampling(), console);
           generated.add(p);
         }
@@ -306,6 +305,10 @@ public final class PassRateCommand implements Callable<Integer> {
       tagged.unpersist();
     }
     return assemble(spark, settings, work, rowsIn, generated, reused, start);
+  }
+
+  private static void jobGroup(SparkSession spark, String what) {
+    spark.sparkContext().setJobGroup("curate pass-rate", "orz curate pass-rate: " + what, false);
   }
 
   /**
@@ -342,6 +345,7 @@ public final class PassRateCommand implements Callable<Integer> {
       List<Integer> reused,
       long start)
       throws IOException {
+    jobGroup(spark, "assemble " + settings.output());
     PassRateBand band = settings.band();
     UserDefinedFunction reasonOf =
         udf((UDF2<Integer, Integer, String>) band::reason, DataTypes.StringType);

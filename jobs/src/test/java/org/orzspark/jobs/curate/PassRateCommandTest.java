@@ -231,30 +231,37 @@ class PassRateCommandTest {
   void aKilledRunRegeneratesOnlyItsMissingPartitionsAndEndsIdentical() throws Exception {
     Path resumed = dir.resolve("resumed");
     Path work = resumed.resolve(PassRateWork.FOLDER);
-    // What a run killed during partition 1 leaves: partition 0 complete, partition 1 half-written
-    // in its temp folder, partition 2 not begun; here also partition 2 renamed but unmarked.
+    // What a run killed in partition 2 leaves: partitions 0 and 1 complete; partition 2 renamed
+    // into place but not yet marked, and the temp folder of an earlier killed attempt.
     FileUtils.copyDirectory(
         dir.resolve("full").resolve(PassRateWork.FOLDER).toFile(), work.toFile());
-    Path part1 = work.resolve("part=00001");
-    Files.move(part1, work.resolve(".part=00001.tmp-killed"));
-    Files.delete(work.resolve("part=00002").resolve(AtomicOutput.SUCCESS));
+    Path part2 = work.resolve("part=00002");
+    FileUtils.copyDirectory(part2.toFile(), work.resolve(".part=00002.tmp-killed").toFile());
+    Files.delete(part2.resolve(AtomicOutput.SUCCESS));
     FileTime old = FileTime.fromMillis(1_000_000_000L);
-    try (Stream<Path> files = Files.walk(work.resolve("part=00000"))) {
-      for (Path file : files.toList()) {
-        Files.setLastModifiedTime(file, old);
+    for (String done : List.of("part=00000", "part=00001")) {
+      try (Stream<Path> files = Files.walk(work.resolve(done))) {
+        for (Path file : files.toList()) {
+          Files.setLastModifiedTime(file, old);
+        }
       }
     }
 
     PassRateCommand.Result result =
         PassRateCommand.run(SPARK, settings(resumed, BAND, false), new PrintStream(PrintStream.nullOutputStream()));
 
-    assertThat(result.generated()).containsExactly(1, 2);
-    assertThat(result.reused()).containsExactly(0);
-    try (Stream<Path> files = Files.walk(work.resolve("part=00000"))) {
-      assertThat(files.filter(Files::isRegularFile).map(this::modified)).containsOnly(old);
+    assertThat(result.generated()).containsExactly(2);
+    assertThat(result.reused()).containsExactly(0, 1);
+    for (String done : List.of("part=00000", "part=00001")) {
+      try (Stream<Path> files = Files.walk(work.resolve(done))) {
+        assertThat(files.filter(Files::isRegularFile).map(this::modified)).containsOnly(old);
+      }
     }
-    assertThat(Files.list(work).map(p -> p.getFileName().toString()))
-        .noneMatch(name -> name.contains(".tmp-"));
+    assertThat(work.resolve("part=00002").resolve(AtomicOutput.SUCCESS)).exists();
+    try (Stream<Path> children = Files.list(work)) {
+      assertThat(children.map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.contains(".tmp-"));
+    }
     assertSameRows(resumed, dir.resolve("full"), "");
     assertSameRows(resumed, dir.resolve("full"), CurationSummary.REMOVED_FOLDER);
     assertSameRows(resumed, dir.resolve("full"), PassRateCommand.HARD_FOLDER);
