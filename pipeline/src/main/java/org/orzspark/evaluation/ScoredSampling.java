@@ -25,20 +25,33 @@ public final class ScoredSampling {
   private ScoredSampling() {}
 
   /** How to sample. */
-  public record Settings(int samples, double temperature, double topP, int maxNewTokens,
-      String template, int batchSequences, long seed, double gpusPerTask) {}
+  public record Settings(
+      int samples,
+      double temperature,
+      double topP,
+      int maxNewTokens,
+      String template,
+      int batchSequences,
+      long seed,
+      double gpusPerTask) {}
 
   /**
-   * Runs {@code materialise} on the scored samples ({@code RunTables.ROLLOUTS} rows, one per
-   * prompt × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should
-   * run one action on it (each action generates again, with the same result).
+   * Runs {@code materialise} on the scored samples ({@code RunTables.ROLLOUTS} rows, one per prompt
+   * × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should run
+   * one action on it (each action generates again, with the same result).
    *
    * @param generationSeed the seed every sample's draws derive from, together with its prompt id
    *     and sample index (so a prompt's samples do not depend on which other prompts are sampled)
    * @param label names the progress bar and its accumulators
    */
-  public static <T> T scored(SparkSession spark, Path model, List<PromptRecord> prompts,
-      Settings settings, long generationSeed, String label, PrintStream console,
+  public static <T> T scored(
+      SparkSession spark,
+      Path model,
+      List<PromptRecord> prompts,
+      Settings settings,
+      long generationSeed,
+      String label,
+      PrintStream console,
       Function<Dataset<Row>, T> materialise) {
     List<SampleStage.SampledPrompt> questions = new ArrayList<>(prompts.size());
     for (int i = 0; i < prompts.size(); i++) {
@@ -47,15 +60,27 @@ public final class ScoredSampling {
     }
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(questions, settings.samples(), slots);
-    RolloutStage.TaskSettings task = new RolloutStage.TaskSettings(
-        model.toAbsolutePath().toString(), generationSeed, settings.template(),
-        settings.maxNewTokens(), settings.temperature(), settings.topP(), 0,
-        settings.batchSequences());
-    try (GenerationProgress progress = new GenerationProgress(spark.sparkContext(), label,
-        (long) questions.size() * settings.samples(), console)) {
-      Dataset<Row> generated = RolloutStage.generate(spark, units,
-          RolloutStage.taskCount(units, slots, settings.batchSequences()), task,
-          settings.gpusPerTask(), progress);
+    RolloutStage.TaskSettings task =
+        new RolloutStage.TaskSettings(
+            model.toAbsolutePath().toString(),
+            generationSeed,
+            settings.template(),
+            settings.maxNewTokens(),
+            settings.temperature(),
+            settings.topP(),
+            0,
+            settings.batchSequences());
+    try (GenerationProgress progress =
+        new GenerationProgress(
+            spark.sparkContext(), label, (long) questions.size() * settings.samples(), console)) {
+      Dataset<Row> generated =
+          RolloutStage.generate(
+              spark,
+              units,
+              RolloutStage.taskCount(units, slots, settings.batchSequences()),
+              task,
+              settings.gpusPerTask(),
+              progress);
       return materialise.apply(ScoreStage.score(spark, generated));
     }
   }

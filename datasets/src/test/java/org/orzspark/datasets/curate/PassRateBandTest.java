@@ -71,9 +71,9 @@ class PassRateBandTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new PassRateBand(0.0, 1.5, 0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new PassRateBand(0.0, 0.8, -1))
-        .hasMessageContaining("hard-below");
+    assertThatThrownBy(() -> new PassRateBand(0.0, 0.8, -1)).hasMessageContaining("hard-below");
     assertThatThrownBy(() -> PassRateBand.passRate(9, 8)).hasMessageContaining("9 correct of 8");
-    assertThatThrownBy(() -> PassRateBand.passRate(0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PassRateBand.passRate(0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -158,7 +158,8 @@ final class PassRateWork {
   }
 
   boolean isComplete(int partition) throws IOException {
-    return AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), partitionFolder(partition));
+    return AtomicOutput.isComplete(
+        spark.sparkContext().hadoopConfiguration(), partitionFolder(partition));
   }
 
   /**
@@ -174,8 +175,7 @@ final class PassRateWork {
       throws IOException {
     long start = System.nanoTime();
     List<PromptRecord> prompts = new ArrayList<>();
-    for (Row row :
-        taggedPrompts.filter(col(PARTITION_COLUMN).equalTo(partition)).collectAsList()) {
+    for (Row row : taggedPrompts.filter(col(PARTITION_COLUMN).equalTo(partition)).collectAsList()) {
       prompts.add(PromptSchema.fromRow(row));
     }
     prompts.sort(Comparator.comparing(PromptRecord::promptId));
@@ -216,8 +216,8 @@ final class PassRateWork {
 
   /**
    * {@code prompts} with {@code correct} and {@code samples} counted from their scored samples and
-   * {@code pass_rate} = correct / samples ({@link #PROMPTS_SCHEMA}). Every prompt has its k samples,
-   * so the inner join keeps every prompt.
+   * {@code pass_rate} = correct / samples ({@link #PROMPTS_SCHEMA}). Every prompt has its k
+   * samples, so the inner join keeps every prompt.
    */
   private static Dataset<Row> withCounts(Dataset<Row> prompts, Dataset<Row> samples) {
     Dataset<Row> counts =

@@ -2,6 +2,7 @@ package org.orzspark.jobs.curate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -40,11 +40,11 @@ import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;
 
 /**
- * {@code orz curate pass-rate} on a model that solves some synthetic problems: a quick
- * pre-training (the tiny shape, 80 steps on yes/no comparisons and one- or two-step arithmetic,
- * ~15 s here) learns the answer format and guesses comparisons right often, arithmetic rarely; a
- * random model would score 0 everywhere. One full run (3 partitions, 24 prompts x 8 samples) is
- * shared by the tests; the resume and re-threshold tests start from copies of its folders.
+ * {@code orz curate pass-rate} on a model that solves some synthetic problems: a quick pre-training
+ * (the tiny shape, 80 steps on yes/no comparisons and one- or two-step arithmetic, ~15 s here)
+ * learns the answer format and guesses comparisons right often, arithmetic rarely; a random model
+ * would score 0 everywhere. One full run (3 partitions, 24 prompts x 8 samples) is shared by the
+ * tests; the resume and re-threshold tests start from copies of its folders.
  */
 class PassRateCommandTest {
 
@@ -147,10 +147,11 @@ class PassRateCommandTest {
     }
     for (Row prompt : prompts.values()) {
       String id = prompt.getAs("prompt_id");
-      assertThat(prompt.<Integer>getAs("samples")).isEqualTo(SAMPLES).isEqualTo(sampleCount.get(id));
+      assertThat(prompt.<Integer>getAs("samples"))
+          .isEqualTo(SAMPLES)
+          .isEqualTo(sampleCount.get(id));
       assertThat(prompt.<Integer>getAs("correct")).as(id).isEqualTo(recount.get(id));
-      assertThat((double) prompt.getAs("pass_rate"))
-          .isEqualTo(recount.get(id) / (double) SAMPLES);
+      assertThat((double) prompt.getAs("pass_rate")).isEqualTo(recount.get(id) / (double) SAMPLES);
     }
     long between =
         prompts.values().stream()
@@ -170,8 +171,11 @@ class PassRateCommandTest {
                     TreeMap::new,
                     Collectors.averagingDouble(r -> r.<Double>getAs("pass_rate"))));
     System.out.println("mean pass rate by family: " + meanByFamily);
-    assertThat(meanByFamily.get("comparison"))
-        .isGreaterThan(meanByFamily.get("arithmetic") + 0.1);
+    assertThat(full.meanPassRateBySource())
+        .containsOnlyKeys("synth/arithmetic", "synth/comparison");
+    assertThat(full.meanPassRateBySource().get("synth/comparison"))
+        .isCloseTo(meanByFamily.get("comparison"), within(1e-12));
+    assertThat(meanByFamily.get("comparison")).isGreaterThan(meanByFamily.get("arithmetic") + 0.1);
   }
 
   @Test
@@ -191,7 +195,8 @@ class PassRateCommandTest {
   /** Kept, removed and hard prompts of {@code output} against {@code band}, row by row. */
   private static void assertSplit(Path output, PassRateBand band, PassRateCommand.Result result)
       throws IOException {
-    assertThat(AtomicOutput.isComplete(SPARK.sparkContext().hadoopConfiguration(), output.toString()))
+    assertThat(
+            AtomicOutput.isComplete(SPARK.sparkContext().hadoopConfiguration(), output.toString()))
         .isTrue();
     List<Row> kept = read(output).collectAsList();
     List<Row> removed = read(output.resolve(CurationSummary.REMOVED_FOLDER)).collectAsList();
@@ -220,7 +225,9 @@ class PassRateCommandTest {
     assertThat(kept.size() + removed.size()).isEqualTo(24);
     assertThat(result.kept()).isEqualTo(kept.size());
     assertThat(result.hard().getAsLong()).isEqualTo(hard.size());
-    result.removedByReason().forEach((r, n) -> assertThat(byReason.getOrDefault(r, 0L)).isEqualTo(n));
+    result
+        .removedByReason()
+        .forEach((r, n) -> assertThat(byReason.getOrDefault(r, 0L)).isEqualTo(n));
   }
 
   private static JsonNode summary(Path output) throws IOException {
@@ -248,7 +255,8 @@ class PassRateCommandTest {
     }
 
     PassRateCommand.Result result =
-        PassRateCommand.run(SPARK, settings(resumed, BAND, false), new PrintStream(PrintStream.nullOutputStream()));
+        PassRateCommand.run(
+            SPARK, settings(resumed, BAND, false), new PrintStream(PrintStream.nullOutputStream()));
 
     assertThat(result.generated()).containsExactly(2);
     assertThat(result.reused()).containsExactly(0, 1);
@@ -281,7 +289,9 @@ class PassRateCommandTest {
   private static void assertSameRows(Path a, Path b, String relative) {
     List<String> left = sortedRows(relative.isEmpty() ? a : a.resolve(relative));
     assertThat(left).as(relative).isNotEmpty();
-    assertThat(left).as(relative).isEqualTo(sortedRows(relative.isEmpty() ? b : b.resolve(relative)));
+    assertThat(left)
+        .as(relative)
+        .isEqualTo(sortedRows(relative.isEmpty() ? b : b.resolve(relative)));
   }
 
   /** Rows as text, sorted (map columns rule out Spark's set operations). */
@@ -308,8 +318,7 @@ class PassRateCommandTest {
             .max()
             .orElseThrow();
     assertThat(highest).as("highest pass rate of the run").isGreaterThanOrEqualTo(3.0 / SAMPLES);
-    PassRateBand narrow =
-        new PassRateBand(1.0 / SAMPLES, highest - 1.0 / SAMPLES, 3);
+    PassRateBand narrow = new PassRateBand(1.0 / SAMPLES, highest - 1.0 / SAMPLES, 3);
     PassRateCommand.Result result = PassRateCommand.run(SPARK, settings(redo, narrow, true), quiet);
 
     assertThat(result.generated()).isEmpty();
@@ -338,8 +347,18 @@ class PassRateCommandTest {
     CommandLine.ParseResult parsed =
         Orz.commandLine()
             .parseArgs(
-                "curate", "pass-rate", "--input", "in", "--output", "out", "--model", "m",
-                "--hard-below", "4", "--samples", "64");
+                "curate",
+                "pass-rate",
+                "--input",
+                "in",
+                "--output",
+                "out",
+                "--model",
+                "m",
+                "--hard-below",
+                "4",
+                "--samples",
+                "64");
     PassRateCommand command =
         (PassRateCommand) parsed.subcommand().subcommand().commandSpec().userObject();
     assertThat(command.hardBelow).isEqualTo(4);
