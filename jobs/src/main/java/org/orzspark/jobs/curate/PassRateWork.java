@@ -163,8 +163,8 @@ final class PassRateWork {
   }
 
   /**
-   * Samples and scores the prompts of {@code partition} ({@code prompts} tagged with {@link
-   * #partitionOf}) and writes the partition's folder.
+   * Samples and scores the prompts of {@code partition} (the rows of {@code taggedPrompts}, as
+   * {@link #tag} marks them, in that partition) and writes the partition's folder atomically.
    */
   void generate(
       int partition,
