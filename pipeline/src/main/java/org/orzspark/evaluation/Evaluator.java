@@ -9,27 +9,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.PromptRecord;
 import org.orzspark.random.Seeds;
-import org.orzspark.stages.GenerationProgress;
-import org.orzspark.stages.RolloutStage;
-import org.orzspark.stages.SampleStage;
-import org.orzspark.stages.ScoreStage;
 
 /**
  * avg@k, pass@k and maj@k of a model on a benchmark: k samples per question with the rollout
- * engine (the iteration's own generation and scoring code, so evaluation and training agree), then
- * {@link SampleMetrics} over the per-sample outcomes.
+ * engine ({@link ScoredSampling}: the iteration's own generation and scoring code, so evaluation
+ * and training agree), then {@link SampleMetrics} over the per-sample outcomes.
  */
 public final class Evaluator {
   private Evaluator() {}
-
-  /** How to sample. */
-  public record Settings(int samples, double temperature, double topP, int maxNewTokens,
-      String template, int batchSequences, long seed, double gpusPerTask) {}
 
   /** One benchmark's figures. */
   public record Result(String benchmark, long questions, int samples, double avgAtK,
@@ -70,38 +61,23 @@ public final class Evaluator {
 
   /** avg@k, pass@k, maj@k and format rate: {@link #sampleAndScore}, then {@link #summarize}. */
   public static Result evaluate(SparkSession spark, Path model, String benchmark,
-      List<PromptRecord> prompts, Settings settings, PrintStream console) {
+      List<PromptRecord> prompts, ScoredSampling.Settings settings, PrintStream console) {
     return summarize(benchmark, settings.samples(),
         sampleAndScore(spark, model, benchmark, prompts, settings, console));
   }
 
   /** k responses per question from the rollout engine, each scored by the reward UDFs. */
   public static List<ScoredSample> sampleAndScore(SparkSession spark, Path model, String benchmark,
-      List<PromptRecord> prompts, Settings settings, PrintStream console) {
-    List<SampleStage.SampledPrompt> questions = new ArrayList<>();
-    for (int i = 0; i < prompts.size(); i++) {
-      PromptRecord p = prompts.get(i);
-      questions.add(new SampleStage.SampledPrompt(i, p.promptId(), p.question(), p.answer()));
-    }
-    int slots = Math.max(1, spark.sparkContext().defaultParallelism());
-    List<RolloutStage.WorkUnit> units = RolloutStage.plan(questions, settings.samples(), slots);
-    RolloutStage.TaskSettings task = new RolloutStage.TaskSettings(
-        model.toAbsolutePath().toString(), samplingSeed(settings.seed(), benchmark),
-        settings.template(), settings.maxNewTokens(), settings.temperature(), settings.topP(), 0,
-        settings.batchSequences());
-    try (GenerationProgress progress = new GenerationProgress(spark.sparkContext(),
-        "evaluate " + benchmark, (long) questions.size() * settings.samples(), console)) {
-      Dataset<Row> generated = RolloutStage.generate(spark, units,
-          RolloutStage.taskCount(units, slots, settings.batchSequences()), task,
-          settings.gpusPerTask(), progress);
-      return ScoreStage.score(spark, generated)
-          .select(col("prompt_id"), col("sample_index"), size(col("prompt_token_ids")),
-              col("extracted_answer"), col("reward").geq(0.5f), col("format_ok"))
-          .collectAsList().stream()
-          .map(r -> new ScoredSample(r.getString(0), r.getInt(1), r.getInt(2),
-              r.isNullAt(3) ? null : r.getString(3), isTrue(r, 4), isTrue(r, 5)))
-          .toList();
-    }
+      List<PromptRecord> prompts, ScoredSampling.Settings settings, PrintStream console) {
+    return ScoredSampling.scored(spark, model, prompts, settings,
+        samplingSeed(settings.seed(), benchmark), "evaluate " + benchmark, console,
+        rows -> rows.select(col("prompt_id"), col("sample_index"), size(col("prompt_token_ids")),
+                col("extracted_answer"), col("reward"), col("format_ok"))
+            .collectAsList().stream()
+            .map(r -> new ScoredSample(r.getString(0), r.getInt(1), r.getInt(2),
+                r.isNullAt(3) ? null : r.getString(3),
+                !r.isNullAt(4) && ScoredSampling.correct(r.getFloat(4)), isTrue(r, 5)))
+            .toList());
   }
 
   private static boolean isTrue(Row row, int i) {

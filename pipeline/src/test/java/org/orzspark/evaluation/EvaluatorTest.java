@@ -27,8 +27,8 @@ class EvaluatorTest {
 
   @TempDir static Path dir;
 
-  static Evaluator.Settings settings(int samples) {
-    return new Evaluator.Settings(samples, 1.0, 1.0, 8, "paper", 16, SEED, 0);
+  static ScoredSampling.Settings settings(int samples) {
+    return new ScoredSampling.Settings(samples, 1.0, 1.0, 8, "paper", 16, SEED, 0);
   }
 
   static List<PromptRecord> questions(String... golds) {

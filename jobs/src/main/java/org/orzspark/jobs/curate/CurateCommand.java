@@ -11,8 +11,10 @@ import picocli.CommandLine.Command;
 @Command(
     name = "curate",
     mixinStandardHelpOptions = true,
-    description = "Curate a prompt table: remove duplicates, filter by quality rules.",
-    subcommands = {DedupCommand.class, FilterCommand.class})
+    description =
+        "Curate a prompt table: remove duplicates, filter by quality rules, filter by a model's"
+            + " pass rate.",
+    subcommands = {DedupCommand.class, FilterCommand.class, PassRateCommand.class})
 public final class CurateCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

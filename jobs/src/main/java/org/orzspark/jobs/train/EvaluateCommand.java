@@ -13,6 +13,7 @@ import org.orzspark.datasets.read.ParsedPrompt;
 import org.orzspark.datasets.read.PromptFiles;
 import org.orzspark.datasets.read.ReadResult;
 import org.orzspark.evaluation.Evaluator;
+import org.orzspark.evaluation.ScoredSampling;
 import org.orzspark.stages.FigureRow;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunConfig;
@@ -93,7 +94,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         folder = layout.checkpoint(evaluated).resolve("policy");
       }
     }
-    Evaluator.Settings settings = new Evaluator.Settings(samples, temperature, 1.0,
+    ScoredSampling.Settings settings = new ScoredSampling.Settings(samples, temperature, 1.0,
         maxNewTokens != null ? maxNewTokens
             : config != null ? config.get(RunSettings.MAX_RESPONSE_TOKENS) : 1024,
         config != null ? config.get(RunSettings.PROMPT_TEMPLATE) : "paper",
