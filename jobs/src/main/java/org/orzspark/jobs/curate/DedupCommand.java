@@ -14,6 +14,7 @@ import org.orzspark.datasets.curate.Shingler;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,14 +34,7 @@ import picocli.CommandLine.Option;
     description = "Remove exact and near-duplicate prompts, keeping one per group.")
 public final class DedupCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--input",
-      required = true,
-      description = "Prompt table (Parquet, as orz prepare writes).")
-  String input;
-
-  @Option(names = "--output", required = true, description = "Output folder (any Hadoop path).")
-  String output;
+  @Mixin CurationPaths paths = new CurationPaths();
 
   @Option(
       names = "--ngram",
@@ -155,7 +149,7 @@ public final class DedupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SparkSession spark = SparkSession.builder().appName("orz curate dedup").getOrCreate();
-    Result result = run(spark, input, output, settings(), embedder(), overwrite);
+    Result result = run(spark, paths.input, paths.output, settings(), embedder(), overwrite);
     System.out.println(result.describe());
     return 0;
   }

@@ -14,6 +14,7 @@ import org.orzspark.datasets.curate.filter.TokenCounter;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,14 +34,7 @@ import picocli.CommandLine.Option;
     description = "Remove multiple-choice, proof, non-English, unverifiable and over-long prompts.")
 public final class FilterCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--input",
-      required = true,
-      description = "Prompt table (Parquet, as orz prepare writes).")
-  String input;
-
-  @Option(names = "--output", required = true, description = "Output folder (any Hadoop path).")
-  String output;
+  @Mixin CurationPaths paths = new CurationPaths();
 
   @Option(
       names = "--drop",
@@ -91,7 +85,7 @@ public final class FilterCommand implements Callable<Integer> {
     counter.ifPresent(c -> c.count("check that the tokenizer loads"));
     List<PromptRule> rules = FilterRules.of(drop, counter, maxTokens);
     SparkSession spark = SparkSession.builder().appName("orz curate filter").getOrCreate();
-    Result result = run(spark, input, output, rules, overwrite);
+    Result result = run(spark, paths.input, paths.output, rules, overwrite);
     System.out.println(result.describe());
     return 0;
   }

@@ -34,6 +34,7 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.evaluation.ScoredSampling;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,14 +64,7 @@ public final class PassRateCommand implements Callable<Integer> {
   static final String HARD_FOLDER = "_hard";
   static final String REASON = "reason";
 
-  @Option(
-      names = "--input",
-      required = true,
-      description = "Prompt table (Parquet, as orz prepare writes).")
-  String input;
-
-  @Option(names = "--output", required = true, description = "Output folder (any Hadoop path).")
-  String output;
+  @Mixin CurationPaths paths = new CurationPaths();
 
   @Option(
       names = "--model",
@@ -238,8 +232,8 @@ public final class PassRateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Settings settings =
         new Settings(
-            input,
-            output,
+            paths.input,
+            paths.output,
             model,
             new ScoredSampling.Settings(
                 samples,
