@@ -34,7 +34,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Time one iteration: stages, model compute, Spark orchestration overhead, all-reduce per step.")
 public final class BenchIterationCommand implements Callable<Integer> {
-  private static final String DEFAULT_PROFILE = "tiny-cpu";
   private static final List<String> STAGES =
       List.of("sample", "rollout", "score", "experience", "update", "metrics");
 
@@ -54,8 +53,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
       description = "Where the benchmark's run is made and kept; it must not exist (default: a temporary folder, deleted afterwards).")
   Path runDir;
 
-  /** Its --profile defaults to tiny-cpu here. */
-  @Mixin RunConfigOptions configuration = new RunConfigOptions();
+  @Mixin RunConfigOptions configuration = RunConfigOptions.withProfile("tiny-cpu");
 
   /** What one benchmark measured. */
   public record Result(Map<String, Double> stageSeconds, Map<String, TaskTimeListener.GroupTime> tasks,
@@ -99,9 +97,6 @@ public final class BenchIterationCommand implements Callable<Integer> {
   /** Initialises a run in {@code run} and times its first iteration. */
   Result run(SparkSession spark, Path run, String promptSet, double applicationStart,
       PrintStream out) throws IOException {
-    if (configuration.profile == null) {
-      configuration.profile = Path.of(DEFAULT_PROFILE);
-    }
     RunConfig config = configuration.resolve(base, promptSet);
     RunInitializer.init(spark, run, config);
     TaskTimeListener listener = new TaskTimeListener();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 public final class RunConfigOptions {
   @Option(names = "--profile",
       description = {"Run profile: a properties file, or the name of one in conf/profiles (tiny-cpu, orz-7b, orz-32b);",
-          "without one every setting has its built-in default: the paper's 7B recipe (default: none)."})
+          "without one every setting has its built-in default, the paper's 7B recipe (default: none; tiny-cpu for bench iteration)."})
   Path profile;
 
   @Option(names = "--seed", description = "Run seed; overrides the profile's run.seed (default: profile, else 42).")
@@ -24,6 +24,13 @@ public final class RunConfigOptions {
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Override one setting, e.g. --set optim.policy_lr=3e-5 (repeatable; default: none).")
   Map<String, String> overrides = new LinkedHashMap<>();
+
+  /** Options whose profile is {@code profile} unless the command line names another. */
+  static RunConfigOptions withProfile(String profile) {
+    RunConfigOptions options = new RunConfigOptions();
+    options.profile = Path.of(profile);
+    return options;
+  }
 
   /** The complete configuration of a run of {@code base} on {@code prompts}. */
   public RunConfig resolve(Path base, String prompts) throws IOException {
