@@ -33,7 +33,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "The run; its data/ holds the synthetic training and held-out prompts (default: ${DEFAULT-VALUE}).")
   Path run;
 
-  @Option(names = "--iterations", defaultValue = "20",
+  @Option(names = "--iterations", defaultValue = "30",
       description = "Training iterations the run is brought to (default: ${DEFAULT-VALUE}).")
   int iterations;
 
