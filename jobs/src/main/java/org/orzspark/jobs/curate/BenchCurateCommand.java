@@ -15,9 +15,9 @@ import org.orzspark.datasets.curate.Deduplicator;
 import org.orzspark.datasets.curate.EmbeddingNearDuplicates;
 import org.orzspark.datasets.curate.NgramNearDuplicates;
 import org.orzspark.datasets.curate.RemovedDuplicates;
-import org.orzspark.datasets.curate.Shingler;
 import org.orzspark.datasets.synth.PlantedDuplicates;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,29 +43,7 @@ public final class BenchCurateCommand implements Callable<Integer> {
       description = "Share of planted duplicates (default: ${DEFAULT-VALUE}).")
   double duplicateShare;
 
-  @Option(
-      names = "--ngram",
-      defaultValue = "5",
-      description = "Shingle size (default: ${DEFAULT-VALUE}).")
-  int ngram;
-
-  @Option(
-      names = "--threshold",
-      defaultValue = "0.8",
-      description = "Jaccard threshold (default: ${DEFAULT-VALUE}).")
-  double threshold;
-
-  @Option(
-      names = "--bands",
-      defaultValue = "20",
-      description = "MinHash LSH bands (default: ${DEFAULT-VALUE}).")
-  int bands;
-
-  @Option(
-      names = "--rows",
-      defaultValue = "5",
-      description = "Min-hashes per band (default: ${DEFAULT-VALUE}).")
-  int rows;
+  @Mixin MinHashOptions minHash = new MinHashOptions();
 
   @Option(
       names = "--seed",
@@ -132,8 +110,7 @@ public final class BenchCurateCommand implements Callable<Integer> {
             spark,
             count,
             duplicateShare,
-            new NgramNearDuplicates.Settings(
-                ngram, Shingler.Unit.CHAR, threshold, bands, rows, seed),
+            minHash.settings(seed),
             seed);
     System.out.println(result.describe());
     return 0;

@@ -8,9 +8,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.curate.Deduplicator;
 import org.orzspark.datasets.curate.EmbeddingNearDuplicates;
-import org.orzspark.datasets.curate.NgramNearDuplicates;
 import org.orzspark.datasets.curate.QuestionEmbedder;
-import org.orzspark.datasets.curate.Shingler;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import picocli.CommandLine.Command;
@@ -36,37 +34,7 @@ public final class DedupCommand implements Callable<Integer> {
 
   @Mixin CurationPaths paths = new CurationPaths();
 
-  @Option(
-      names = "--ngram",
-      defaultValue = "5",
-      description = "Shingle size (default: ${DEFAULT-VALUE}).")
-  int ngram;
-
-  @Option(
-      names = "--shingle",
-      defaultValue = "char",
-      description = "Shingle unit: char or word (default: ${DEFAULT-VALUE}).")
-  String shingle;
-
-  @Option(
-      names = "--threshold",
-      defaultValue = "0.8",
-      description =
-          "Jaccard similarity of shingle sets at or above which prompts are near-duplicates"
-              + " (default: ${DEFAULT-VALUE}).")
-  double threshold;
-
-  @Option(
-      names = "--bands",
-      defaultValue = "20",
-      description = "MinHash LSH bands (default: ${DEFAULT-VALUE}).")
-  int bands;
-
-  @Option(
-      names = "--rows",
-      defaultValue = "5",
-      description = "Min-hashes per LSH band (default: ${DEFAULT-VALUE}).")
-  int rows;
+  @Mixin MinHashOptions minHash = new MinHashOptions();
 
   @Option(
       names = "--embedding-model",
@@ -156,8 +124,7 @@ public final class DedupCommand implements Callable<Integer> {
 
   Deduplicator.Settings settings() {
     return new Deduplicator.Settings(
-        new NgramNearDuplicates.Settings(
-            ngram, Shingler.Unit.parse(shingle), threshold, bands, rows, seed),
+        minHash.settings(seed),
         new EmbeddingNearDuplicates.Settings(embeddingThreshold, embeddingTables, 2.0, seed));
   }
 

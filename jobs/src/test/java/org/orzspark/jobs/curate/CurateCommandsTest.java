@@ -55,8 +55,8 @@ class CurateCommandsTest {
                 "curate", "dedup", "--input", input, "--output", dir.resolve("out").toString());
     DedupCommand command =
         (DedupCommand) parsed.subcommand().subcommand().commandSpec().userObject();
-    assertThat(command.ngram).isEqualTo(5);
-    assertThat(command.threshold).isEqualTo(0.8);
+    assertThat(command.minHash.ngram).isEqualTo(5);
+    assertThat(command.minHash.threshold).isEqualTo(0.8);
     assertThat(command.embedder()).isEmpty();
     DedupCommand.Result result =
         DedupCommand.run(
