@@ -72,7 +72,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
     Path root = runDir != null ? runDir.toAbsolutePath().getParent() : Files.createTempDirectory("orz-bench-iteration");
     Path run = runDir != null ? runDir.toAbsolutePath() : root.resolve("run");
     try {
-      Result result = run(spark, run, promptSet(spark, root, run), applicationStart, System.out);
+      Result result = run(spark, run, promptSet(spark, run), applicationStart, System.out);
       Files.writeString(run.resolve("bench-iteration.json"),
           new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return 0;
@@ -83,7 +83,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
     }
   }
 
-  private String promptSet(SparkSession spark, Path root, Path run) throws IOException {
+  private String promptSet(SparkSession spark, Path run) throws IOException {
     if (prompts != null) {
       return prompts;
     }
