@@ -1,12 +1,16 @@
 package org.orzspark.datasets.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.orzspark.datasets.PromptRecord;
 
 /**
  * The Open-Reasoner-Zero training record: {@code [{"from":"human","value":Q},
- * {"from":"assistant","ground_truth":{"value":A}}]}.
+ * {"from":"assistant","ground_truth":{"value":A}}]}. Other fields of the turns and of the ground
+ * truth (such as a {@code pass_at_n} of a curated set) go to metadata as {@code human.<field>},
+ * {@code assistant.<field>} and {@code ground_truth.<field>}, so nothing in the input is lost.
  */
 final class OrzTrainingFormat implements RecordMapper {
 
@@ -31,6 +35,16 @@ final class OrzTrainingFormat implements RecordMapper {
     String answer =
         JsonFields.text(
             JsonFields.object(groundTruth, "turn 1 ground_truth"), "value", "ground_truth");
-    return PromptRecord.of(question, answer, source, null, null, Map.of());
+    Map<String, String> metadata = new LinkedHashMap<>();
+    putPrefixed(metadata, "human.", JsonFields.extras(human, Set.of("from", "value")));
+    putPrefixed(
+        metadata, "assistant.", JsonFields.extras(assistant, Set.of("from", "ground_truth")));
+    putPrefixed(metadata, "ground_truth.", JsonFields.extras(groundTruth, Set.of("value")));
+    return PromptRecord.of(question, answer, source, null, null, metadata);
+  }
+
+  private static void putPrefixed(
+      Map<String, String> metadata, String prefix, Map<String, String> fields) {
+    fields.forEach((field, value) -> metadata.put(prefix + field, value));
   }
 }

@@ -13,8 +13,11 @@ import java.util.Set;
  * one of the control characters that JSON escapes produce ({@code \b \f \n \r \t}) followed by
  * letters that, with the escape letter in front, spell a LaTeX command. Form feed and backspace
  * never belong in a question, so they count anywhere; tab, line feed and carriage return are
- * ordinary whitespace in prose and code listings, so they count only inside math ({@code $...$},
- * {@code \[...\]}, {@code \(...\)}), where {@code 5 <TAB>imes 5} cannot be meant.
+ * ordinary whitespace in prose and code listings, so they count inside math ({@code $...$},
+ * {@code \[...\]}, {@code \(...\)}), where {@code 5 <TAB>imes 5} cannot be meant, and outside
+ * math only when the letters after them are no English word of their own ({@code imes},
+ * {@code ext}, {@code otin}: at least three letters, not {@code mid}, {@code angle},
+ * {@code floor}), since many sources write math without delimiters.
  *
  * <p>An <b>invalid character</b> is any other control character than tab, line feed and carriage
  * return, or U+FFFD, the replacement for bytes that were not valid UTF-8.
@@ -108,6 +111,9 @@ public final class TextDefects {
           "triangle",
           "triangleq");
 
+  /** Command tails (the letters after the escape letter) that are also English words. */
+  private static final Set<String> WORD_TAILS = Set.of("mid", "angle", "floor");
+
   private TextDefects() {}
 
   /** The first defect of the text, if any. */
@@ -136,7 +142,8 @@ public final class TextDefects {
       if (escape != null) {
         String command = escape + letters(text, i + 1);
         boolean neverText = c == '\f' || c == '\b';
-        if ((neverText || inMath) && COMMANDS.contains(command)) {
+        if ((neverText || inMath || notAWord(command.substring(1)))
+            && COMMANDS.contains(command)) {
           return Optional.of(
               new Defect(
                   QuarantineReason.BROKEN_ESCAPE,
@@ -160,6 +167,10 @@ public final class TextDefects {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean notAWord(String tail) {
+    return tail.length() >= 3 && !WORD_TAILS.contains(tail);
   }
 
   private static boolean isWhitespace(char c) {

@@ -39,6 +39,24 @@ class JsonPromptReaderTest {
   }
 
   @Test
+  void extraFieldsOfAnOrzTrainingRecordGoToMetadata() {
+    String text =
+        "[[{\"from\":\"human\",\"value\":\"q\",\"lang\":\"en\"},"
+            + "{\"from\":\"assistant\",\"ground_truth\":{\"value\":\"3\",\"pass_at_n\":0.25},"
+            + "\"tags\":[\"algebra\"]}]]";
+    ReadResult result = JsonPromptReader.read(InputFormat.ORZ, "hard.json", "hard", text);
+    assertThat(result.quarantined()).isEmpty();
+    PromptRecord record = result.parsed().get(0).record();
+    assertThat(record.answer()).isEqualTo("3");
+    assertThat(record.metadata())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "human.lang", "en",
+                "assistant.tags", "[\"algebra\"]",
+                "ground_truth.pass_at_n", "0.25"));
+  }
+
+  @Test
   void everyMalformedOrzRecordIsQuarantinedWithItsReasonAndTheRestIsRead() {
     List<String> elements =
         List.of(

@@ -29,12 +29,24 @@ class TextDefectsTest {
   }
 
   @Test
+  void aControlCharacterBeforeACommandThatIsNoWordIsABrokenEscapeOutsideMathToo() {
+    assertThat(reason("Compute 5\times 5 without dollars.")).contains(QuarantineReason.BROKEN_ESCAPE);
+    assertThat(reason("the sets satisfy x\notin A")).contains(QuarantineReason.BROKEN_ESCAPE);
+    assertThat(reason("f(x) = \text{odd}")).contains(QuarantineReason.BROKEN_ESCAPE);
+    assertThat(reason("the left and \rightarrow")).contains(QuarantineReason.BROKEN_ESCAPE);
+  }
+
+  @Test
   void whitespaceInProseAndCodeIsFine() {
     assertThat(reason("have\tequal\tperimeters.\tThe area")).isEmpty();
     assertThat(reason("[asy]\n{\n\treturn 2*sin(x);\n}\n[/asy]")).isEmpty();
     assertThat(reason("Options:\nA. yes\r\nB. no")).isEmpty();
     // Outside math a tab before a command-like word is prose: "\tan" = tab + "an".
     assertThat(reason("one\tan apple")).isEmpty();
+    // Tails that are English words stay prose outside math: tab + "angle", line feed + "mid".
+    assertThat(reason("the\tangle ABC")).isEmpty();
+    assertThat(reason("at the\nmid point")).isEmpty();
+    assertThat(reason("the\rfloor of a room")).isEmpty();
     // After $$...$$ closes, math is over.
     assertThat(reason("$$x$$ then\ttimes")).isEmpty();
     // An escaped dollar does not open math.
