@@ -84,6 +84,15 @@ public final class ExecutorModels {
     });
   }
 
+  /** The tokenizer of a model folder alone, for work that needs no weights (prompt lengths). */
+  @SuppressWarnings("unchecked")
+  public static Lease<HuggingFaceTokenizer> tokenizer(Path folder) throws IOException {
+    return (Lease<HuggingFaceTokenizer>) lease("tokenizer:" + folder.toAbsolutePath(), manager -> {
+      HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
+      return new Entry(tokenizer, tokenizer);
+    });
+  }
+
   /** The critic of a folder that holds a {@code score} value head. */
   @SuppressWarnings("unchecked")
   public static Lease<CriticModel> critic(Path folder) throws IOException {

@@ -59,10 +59,14 @@ public final class RunInitializer {
     int maxPromptTokens = config.get(RunSettings.MAX_PROMPT_TOKENS);
     String template = config.get(RunSettings.PROMPT_TEMPLATE);
     String basePath = base.toAbsolutePath().toString();
-    spark.udf().register("orz_prompt_tokens", (UDF1<String, Integer>) question ->
-        Tokenizers.encode(PromptTokenizer.of(basePath),
+    spark.udf().register("orz_prompt_tokens", (UDF1<String, Integer>) question -> {
+      try (ExecutorModels.Lease<HuggingFaceTokenizer> tokenizer =
+          ExecutorModels.tokenizer(Path.of(basePath))) {
+        return Tokenizers.encode(tokenizer.get(),
             "reference".equals(template) ? PromptTemplate.renderReference(question)
-                : PromptTemplate.render(question)).length, DataTypes.IntegerType);
+                : PromptTemplate.render(question)).length;
+      }
+    }, DataTypes.IntegerType);
     Dataset<Row> prompts = spark.read().schema(PromptSchema.SCHEMA).parquet(config.prompts())
         .withColumn("_prompt_tokens", functions.call_udf("orz_prompt_tokens", col("question")))
         .cache();
@@ -127,21 +131,5 @@ public final class RunInitializer {
       state.put("cursor_offset", 0);
       JSON.writeValue(folder.resolve(UpdateStage.STATE_FILE).toFile(), state);
     });
-  }
-
-  /** One tokenizer per executor JVM and model folder, for the prompt-length check. */
-  static final class PromptTokenizer {
-    private static final Map<String, HuggingFaceTokenizer> LOADED = new java.util.HashMap<>();
-
-    private PromptTokenizer() {}
-
-    static synchronized HuggingFaceTokenizer of(String folder) throws IOException {
-      HuggingFaceTokenizer tokenizer = LOADED.get(folder);
-      if (tokenizer == null) {
-        tokenizer = Tokenizers.load(Path.of(folder));
-        LOADED.put(folder, tokenizer);
-      }
-      return tokenizer;
-    }
   }
 }

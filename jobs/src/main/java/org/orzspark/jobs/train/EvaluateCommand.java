@@ -40,7 +40,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", description = "Checkpoint iteration (default: the latest complete one).")
   Integer checkpoint;
 
-  @Option(names = "--model", description = "A Hugging Face-layout model folder instead of a checkpoint (default: none).")
+  @Option(names = "--model", description = "A Hugging Face-layout model folder to evaluate instead of a run's checkpoint; its figures are printed, not stored (default: none).")
   Path model;
 
   @Option(names = "--eval", required = true, arity = "1..*",
@@ -72,8 +72,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   public List<Evaluator.Result> run(SparkSession spark) throws Exception {
-    if (runDir == null && model == null) {
-      throw new IllegalArgumentException("give --run-dir (a checkpoint of a run) or --model (a model folder)");
+    if ((runDir == null) == (model == null)) {
+      // Results are stored per checkpoint of a run; a model folder's figures are only printed, so
+      // accepting both would silently store nothing.
+      throw new IllegalArgumentException(
+          "give either --run-dir (a checkpoint of a run; results go to R/eval/) or --model (a model folder; results are printed)");
+    }
+    if (model != null && checkpoint != null) {
+      throw new IllegalArgumentException("--checkpoint selects a checkpoint of --run-dir, not of --model");
     }
     RunConfig config = null;
     RunLayout layout = null;
@@ -82,17 +88,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (runDir != null) {
       layout = new RunLayout(runDir);
       config = new ObjectMapper().readValue(layout.runJson().toFile(), RunConfig.class);
-      if (model == null) {
-        evaluated = checkpoint != null ? checkpoint
-            : new CheckpointStore(layout).latestComplete().orElseThrow(
-                () -> new IllegalStateException("no complete checkpoint in " + runDir)).iteration();
-        CheckpointStore.Verdict verdict = CheckpointStore.verify(evaluated, layout.checkpoint(evaluated));
-        if (!verdict.complete()) {
-          throw new IllegalArgumentException("checkpoint " + evaluated + " is not usable: "
-              + verdict.problem().orElse("?"));
-        }
-        folder = layout.checkpoint(evaluated).resolve("policy");
+      evaluated = checkpoint != null ? checkpoint
+          : new CheckpointStore(layout).latestComplete().orElseThrow(
+              () -> new IllegalStateException("no complete checkpoint in " + runDir)).iteration();
+      CheckpointStore.Verdict verdict = CheckpointStore.verify(evaluated, layout.checkpoint(evaluated));
+      if (!verdict.complete()) {
+        throw new IllegalArgumentException("checkpoint " + evaluated + " is not usable: "
+            + verdict.problem().orElse("?"));
       }
+      folder = layout.checkpoint(evaluated).resolve("policy");
     }
     ScoredSampling.Settings settings = new ScoredSampling.Settings(samples, temperature, 1.0,
         maxNewTokens != null ? maxNewTokens
@@ -111,7 +115,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
       Evaluator.Result result = Evaluator.evaluate(spark, folder, benchmark, prompts, settings, System.err);
       results.add(result);
-      if (layout != null && evaluated >= 0) {
+      if (layout != null) {
         write(spark, layout, evaluated, result);
       }
     }

@@ -99,6 +99,19 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void aModelTogetherWithARunIsRefusedRatherThanStoringNothing() {
+    Path model = dir.resolve("sevens");
+    assertThatThrownBy(() -> parse("evaluate", "--run-dir", run.toString(), "--model",
+        model.toString(), "--eval", golds.toString()).run(spark))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("either --run-dir");
+    assertThatThrownBy(() -> parse("evaluate", "--model", model.toString(), "--checkpoint", "1",
+        "--eval", golds.toString()).run(spark))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--checkpoint");
+  }
+
+  @Test
   void checkpointsOfARunGetOneRowPerCheckpointAndBenchmarkAndAppearInTheReport()
       throws Exception {
     String[] evalFiles = {"--eval", golds.toString(), letters.toString(), "--samples", "2"};
