@@ -1,5 +1,10 @@
 package org.orzspark.jobs;
 
+import java.io.FileNotFoundException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,7 +48,39 @@ public final class Orz implements Runnable {
 
   /** The configured command line, for tests and for {@link #main}. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Orz()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Orz())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Orz::report);
+  }
+
+  /**
+   * A wrong option value or a missing, existing or unreadable file is the user's to fix: one line
+   * naming the command, exit status 2 (picocli's status for usage errors). Anything else is a
+   * defect and keeps its stack trace, as does everything with {@code ORZ_LOG_LEVEL=DEBUG}.
+   */
+  private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+    boolean userError = e instanceof IllegalArgumentException
+        || e instanceof FileNotFoundException
+        || e instanceof FileSystemException;
+    if (!userError || "DEBUG".equalsIgnoreCase(System.getenv("ORZ_LOG_LEVEL"))) {
+      e.printStackTrace(command.getErr());
+      return command.getCommandSpec().exitCodeOnExecutionException();
+    }
+    command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(e));
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  private static String describe(Exception e) {
+    if (e instanceof NoSuchFileException missing) {
+      return missing.getFile() + ": no such file";
+    }
+    if (e instanceof FileAlreadyExistsException existing) {
+      return existing.getFile() + ": already exists";
+    }
+    if (e instanceof AccessDeniedException denied) {
+      return denied.getFile() + ": access denied";
+    }
+    return e.getMessage();
   }
 
   @Override
