@@ -45,7 +45,9 @@ class LossReferenceTest {
                   Arrays2d.floats(manager, b.entropy));
           double[] expected = referencePolicy(b, reduction, loss);
           String what = "trial " + trial + " " + reduction + " kl " + loss.klCoefficient();
-          assertThat((double) actual.loss().getFloat()).as(what).isCloseTo(expected[0], within(1e-5));
+          assertThat((double) actual.loss().getFloat())
+              .as(what)
+              .isCloseTo(expected[0], within(1e-5));
           PolicyLoss.Diagnostics d = actual.diagnostics();
           assertThat(d.tokens()).as(what).isEqualTo((long) expected[1]);
           assertThat(d.clipFraction()).as(what).isCloseTo(expected[2], within(1e-9));
@@ -71,10 +73,13 @@ class LossReferenceTest {
                   Arrays2d.floats(manager, b.values),
                   Arrays2d.floats(manager, b.oldValues),
                   Arrays2d.floats(manager, b.returns),
-                  reduction.weights(Arrays2d.mask(manager, b.mask), Arrays2d.longs(manager, b.seg)));
+                  reduction.weights(
+                      Arrays2d.mask(manager, b.mask), Arrays2d.longs(manager, b.seg)));
           double[] expected = referenceValue(b, reduction, loss.clipRange());
           String what = "trial " + trial + " " + reduction + " clip " + loss.clipRange();
-          assertThat((double) actual.loss().getFloat()).as(what).isCloseTo(expected[0], within(1e-5));
+          assertThat((double) actual.loss().getFloat())
+              .as(what)
+              .isCloseTo(expected[0], within(1e-5));
           assertThat(actual.diagnostics().clipFraction())
               .as(what)
               .isCloseTo(expected[1], within(1e-9));

@@ -63,7 +63,8 @@ class UpdateScheduleTest {
         // The clipped gradients and Adam's first step are blind to the gradient's scale; the
         // pre-clip norm is not.
         assertThat(split.report.step().gradNorm())
-            .isCloseTo(whole.report.step().gradNorm(), within(1e-5 * whole.report.step().gradNorm()));
+            .isCloseTo(
+                whole.report.step().gradNorm(), within(1e-5 * whole.report.step().gradNorm()));
         assertClose(split.weights, whole.weights, 1e-6f, reduction + " micro-batch " + size);
         assertThat(split.report.loss()).isCloseTo(whole.report.loss(), within(1e-5));
       }

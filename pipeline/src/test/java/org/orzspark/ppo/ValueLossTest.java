@@ -104,7 +104,8 @@ class ValueLossTest {
     // but in fp32 V_old + (V - V_old) = 0.030000001 > V, and its square wins max() by a rounding
     // step. Loss: 1/2 * 0.03^2 = 0.00045 either way; clip fraction 0.
     assertThat(0.19f + (0.03f - 0.19f)).isNotEqualTo(0.03f);
-    LossWeights w = LossReduction.TOKEN_MEAN.weights(Arrays2d.mask(manager, new int[][] {{1}}), null);
+    LossWeights w =
+        LossReduction.TOKEN_MEAN.weights(Arrays2d.mask(manager, new int[][] {{1}}), null);
     ValueLoss.Result r =
         ValueLoss.CLIPPED.compute(
             Arrays2d.floats(manager, new double[][] {{0.03}}),
