@@ -53,8 +53,8 @@ class ValueLossTest {
   @Test
   void gradientFollowsTheWinningTerm() {
     // Token 0: the clipped term wins and V_clip is constant in V -> gradient 0.
-    // Token 1: (V - R) / 3 = 0.2; token 2: (0.1 - 1) / 3 = -0.3; masked token: 0.
-    NDArray v = Arrays2d.floats(manager, values);
+    // Token 1: (V - R) / 3 = 0.2; token 2: (0.1 - 1) / 3 = -0.3; masked token (V = NaN): 0.
+    NDArray v = Arrays2d.floats(manager, new double[][] {{0.9, 0.6, 0.1, Double.NaN}});
     v.setRequiresGradient(true);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       gc.backward(compute(ValueLoss.CLIPPED, v).loss());

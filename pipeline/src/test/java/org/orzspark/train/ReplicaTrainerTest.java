@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.orzspark.collective.RingAllReduce;
@@ -42,13 +43,7 @@ class ReplicaTrainerTest {
   void twoReplicasOnUnequalShardsEqualOneReplicaOnAll(LossReduction reduction) throws Exception {
     ReplicaTrainer.Settings settings =
         new ReplicaTrainer.Settings(reduction, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, 40, 11);
-    List<ScoredResponse> responses = responses(9);
-    List<ExperienceRow> experience;
-    try (NDManager manager = NDManager.newBaseManager();
-        PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
-        CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager)) {
-      experience = new ExperienceComputer(policy, critic, 40, 1.0, 1.0).compute(responses, manager);
-    }
+    List<ExperienceRow> experience = experience();
     assertThat(experience).hasSize(9);
     for (ExperienceRow row : experience) {
       // gamma = lambda = 1 with a terminal reward: A_t = R - V_t and R_t = R.
@@ -65,6 +60,14 @@ class ReplicaTrainerTest {
     assertThat(single.report.allApplied()).isTrue();
     assertThat(single.report.policySteps()).hasSize(1);
     assertThat(single.report.criticSteps()).hasSize(4);
+
+    // Micro-batches of one row each (a 1-token budget) instead of up to 40 tokens: same update.
+    ReplicaTrainer.Settings oneRow =
+        new ReplicaTrainer.Settings(reduction, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, 1, 11);
+    Result rowByRow = train(oneRow, experience, 0, lengths, GradientAllReduce.LOCAL);
+    assertSameSteps(rowByRow.report, single.report);
+    assertClose(rowByRow.policyWeights, single.policyWeights);
+    assertClose(rowByRow.criticWeights, single.criticWeights);
 
     List<ServerSocketChannel> servers = List.of(RingAllReduce.listen("127.0.0.1"),
         RingAllReduce.listen("127.0.0.1"));
@@ -100,20 +103,64 @@ class ReplicaTrainerTest {
       assertThat(first.criticDigest).isEqualTo(second.criticDigest);
       assertThat(first.report.policySteps().get(0).loss())
           .isCloseTo(single.report.policySteps().get(0).loss(), org.assertj.core.data.Offset.offset(1e-5));
-      // The pre-clip gradient norms (Adam's first step would hide a wrongly scaled gradient).
-      List<UpdateSchedule.Report> singleSteps = new ArrayList<>(single.report.policySteps());
-      singleSteps.addAll(single.report.criticSteps());
-      List<UpdateSchedule.Report> replicaSteps = new ArrayList<>(second.report.policySteps());
-      replicaSteps.addAll(second.report.criticSteps());
-      for (int i = 0; i < singleSteps.size(); i++) {
-        double expected = singleSteps.get(i).step().gradNorm();
-        assertThat(replicaSteps.get(i).step().gradNorm()).as("step %d", i)
-            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * expected));
-      }
+      assertSameSteps(second.report, single.report);
       assertClose(first.policyWeights, single.policyWeights);
       assertClose(first.criticWeights, single.criticWeights);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void nonFiniteAdvantagesRefuseThePolicyStepAndLeaveThePolicyUntouched() {
+    List<ExperienceRow> experience = new ArrayList<>(experience());
+    ExperienceRow poisoned = experience.get(4);
+    float[] advantages = poisoned.advantages().clone();
+    advantages[0] = Float.NaN;
+    experience.set(4, poisoned.withAdvantages(advantages));
+    int[] lengths = experience.stream().mapToInt(r -> r.response().responseLength()).toArray();
+    ReplicaTrainer.Settings settings = new ReplicaTrainer.Settings(
+        LossReduction.SEQUENCE_MEAN, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, 40, 11);
+    try (NDManager manager = NDManager.newBaseManager();
+        PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
+        CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager);
+        AdamW policyAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager);
+        AdamW criticAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager)) {
+      String before = ParameterDigest.of(policy.parameters());
+      ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, settings)
+          .update(experience, 0, lengths, policyAdam, criticAdam, GradientAllReduce.LOCAL);
+      assertThat(report.allApplied()).isFalse();
+      AdamW.Step policyStep = report.policySteps().get(0).step();
+      assertThat(policyStep.applied()).isFalse();
+      assertThat(policyStep.refusal()).isEqualTo("non-finite loss NaN");
+      assertThat(policyAdam.stepCount()).isZero();
+      assertThat(ParameterDigest.of(policy.parameters())).isEqualTo(before);
+    }
+  }
+
+  /** Every optimizer step's pre-clip gradient norm (Adam's first step hides a gradient's scale). */
+  private static void assertSameSteps(ReplicaTrainer.Report actual,
+      ReplicaTrainer.Report expected) {
+    List<UpdateSchedule.Report> want = new ArrayList<>(expected.policySteps());
+    want.addAll(expected.criticSteps());
+    List<UpdateSchedule.Report> got = new ArrayList<>(actual.policySteps());
+    got.addAll(actual.criticSteps());
+    assertThat(got).hasSameSizeAs(want);
+    for (int i = 0; i < want.size(); i++) {
+      double norm = want.get(i).step().gradNorm();
+      assertThat(got.get(i).step().gradNorm()).as("step %d", i)
+          .isCloseTo(norm, org.assertj.core.data.Offset.offset(1e-5 * norm));
+      assertThat(got.get(i).loss()).as("step %d loss", i)
+          .isCloseTo(want.get(i).loss(), org.assertj.core.data.Offset.offset(1e-5));
+    }
+  }
+
+  /** GAE experience of 9 responses from a tiny random policy and critic. */
+  private static List<ExperienceRow> experience() {
+    try (NDManager manager = NDManager.newBaseManager();
+        PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
+        CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager)) {
+      return new ExperienceComputer(policy, critic, 40, 1.0, 1.0).compute(responses(9), manager);
     }
   }
 
