@@ -55,12 +55,15 @@ public record ValueLoss(double clipRange) {
     double clippedTokens = 0;
     if (clipped()) {
       NDArray old = TokenLayout.masked(oldValues, mask);
-      NDArray vClip = old.add(v.sub(old).clip(-clipRange, clipRange));
+      NDArray change = v.sub(old);
+      NDArray vClip = old.add(change.clip(-clipRange, clipRange));
       NDArray clippedLoss = vClip.sub(ret).square();
       tokenLoss = clippedLoss.maximum(plain);
-      clippedTokens =
-          weights.tokenSum(
-              clippedLoss.stopGradient().gt(plain.stopGradient()).toType(DataType.FLOAT32, false));
+      // Inside the clip range V_old + (V - V_old) can differ from V by a rounding step, which
+      // must not count as clipped: only a bounded change whose term wins does.
+      NDArray bounded = change.stopGradient().abs().gt(clipRange);
+      NDArray wins = clippedLoss.stopGradient().gt(plain.stopGradient());
+      clippedTokens = weights.tokenSum(bounded.logicalAnd(wins).toType(DataType.FLOAT32, false));
     }
     NDArray loss = weights.reduce(Scalars.times(tokenLoss, 0.5));
     return new Result(
@@ -79,7 +82,8 @@ public record ValueLoss(double clipRange) {
    * Detached diagnostics as sums over response tokens (merge exactly across micro-batches).
    *
    * @param loss the loss value (pieces of a batch add up to the batch loss)
-   * @param clippedTokens tokens where the clipped term was the larger
+   * @param clippedTokens tokens where the value change was clipped and the clipped term was the
+   *     larger
    */
   public record Diagnostics(long tokens, double loss, double clippedTokens, double valueSum) {
     public Diagnostics merge(Diagnostics o) {

@@ -33,6 +33,18 @@ class AdamWTest {
   }
 
   @Test
+  void orzConfigIsThePaperOptimizer() {
+    AdamW.Config orz = AdamW.Config.orz(WarmupSchedule.policy());
+    assertThat(orz.beta1()).isEqualTo(0.9);
+    assertThat(orz.beta2()).isEqualTo(0.95);
+    assertThat(orz.epsilon()).isEqualTo(1e-8);
+    assertThat(orz.weightDecay()).isZero();
+    assertThat(orz.maxGradNorm()).isEqualTo(1.0);
+    assertThat(orz.schedule()).isEqualTo(new WarmupSchedule(1e-6, 50));
+    assertThat(WarmupSchedule.critic()).isEqualTo(new WarmupSchedule(5e-6, 50));
+  }
+
+  @Test
   void twoStepsByHand() {
     // lr 0.1 (no warm-up), beta = (0.9, 0.95), eps 1e-8, grad g = (0.25, -0.05) then 2g (norms
     // below the clip at 1).

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,15 +27,25 @@ class GaeTest {
 
   @Test
   void gammaLambdaOneIsRewardMinusValue() {
-    // ORZ: terminal reward 1 on the last response token; A_t = R - V_t, return = R.
-    Gae.Result r =
-        Gae.compute(
-            Arrays2d.floats(manager, new double[][] {{0, 0, 1}, {0, 0, 0}}),
-            Arrays2d.floats(manager, new double[][] {{0.2, 0.5, 0.9}, {0.3, -0.1, 0.4}}),
-            Arrays2d.mask(manager, new int[][] {{1, 1, 1}, {1, 1, 1}}),
-            null);
+    // ORZ: terminal reward 1 on the last response token; A_t = R - V_t, return = R. The inputs
+    // arrive as fp64; the outputs are fp32 (ORZ computes GAE in fp32).
+    assertThat(Gae.GAMMA_DEFAULT).isEqualTo(1.0);
+    assertThat(Gae.LAMBDA_DEFAULT).isEqualTo(1.0);
+    NDArray rewards =
+        Arrays2d.floats(manager, new double[][] {{0, 0, 1}, {0, 0, 0}})
+            .toType(DataType.FLOAT64, false);
+    NDArray values =
+        Arrays2d.floats(manager, new double[][] {{0.2, 0.5, 0.9}, {0.3, -0.1, 0.4}})
+            .toType(DataType.FLOAT64, false);
+    NDArray mask = Arrays2d.mask(manager, new int[][] {{1, 1, 1}, {1, 1, 1}});
+    Gae.Result r = Gae.compute(rewards, values, mask, null);
+    assertThat(r.advantages().getDataType()).isEqualTo(DataType.FLOAT32);
+    assertThat(r.returns().getDataType()).isEqualTo(DataType.FLOAT32);
     assertRows(r.advantages(), new double[][] {{0.8, 0.5, 0.1}, {-0.3, 0.1, -0.4}});
     assertRows(r.returns(), new double[][] {{1, 1, 1}, {0, 0, 0}});
+    // gamma = 0.9 would discount the reward: the default is not that.
+    assertThat(Gae.compute(rewards, values, mask, null, 0.9, 1).advantages().getFloat(0, 0))
+        .isCloseTo((float) (0.81 - 0.2), within(1e-6f));
   }
 
   @Test

@@ -1,11 +1,8 @@
 package org.orzspark.ppo;
 
-import org.orzspark.train.MicroBatches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -22,6 +19,7 @@ import org.orzspark.model.Qwen2Config;
 import org.orzspark.model.TestModels;
 import org.orzspark.model.TokenBatch;
 import org.orzspark.model.ValueHeadInit;
+import org.orzspark.train.MicroBatches;
 
 /**
  * The first proof that the loop learns: a toy bandit on the engine's tiny Qwen2 model. Reward 1

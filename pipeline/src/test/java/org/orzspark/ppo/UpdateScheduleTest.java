@@ -3,6 +3,10 @@ package org.orzspark.ppo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,6 +17,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.orzspark.autograd.Scalars;
 
 /**
  * Micro-batching and data parallelism change nothing but float rounding: the same gradient and the
@@ -55,6 +60,11 @@ class UpdateScheduleTest {
       for (int size : new int[] {1, 4}) {
         Outcome split = policyStep(size, reduction, units);
         assertClose(split.gradients, whole.gradients, 1e-6f, reduction + " micro-batch " + size);
+        // The clipped gradients and Adam's first step are blind to the gradient's scale; the
+        // pre-clip norm is not.
+        assertThat(split.report.step().gradNorm())
+            .isCloseTo(
+                whole.report.step().gradNorm(), within(1e-5 * whole.report.step().gradNorm()));
         assertClose(split.weights, whole.weights, 1e-6f, reduction + " micro-batch " + size);
         assertThat(split.report.loss()).isCloseTo(whole.report.loss(), within(1e-5));
       }
@@ -94,6 +104,58 @@ class UpdateScheduleTest {
         assertThat(replica).isEqualTo(replicas.get(0));
         assertClose(replica, single, 1e-6f, "K = " + (bounds.length - 1));
       }
+    }
+  }
+
+  @Test
+  void replicaGradientsSumToTheSingleReplicaGradientWithUnequalShards() throws Exception {
+    int[] all = MiniBatches.range(0, ROWS);
+    // Shards of 14, 3 + 11 and 2 + 5 + 7 rows, whose response-token counts differ as well.
+    int[][] shardings = {{0, 14}, {0, 3, 14}, {0, 2, 7, 14}};
+    for (LossReduction reduction : LossReduction.values()) {
+      double units = experience.units(reduction, all);
+      float[] single = gradient(all, reduction, units);
+      double singleNorm = norm(single);
+      for (int[] bounds : shardings) {
+        String what = reduction + " K = " + (bounds.length - 1);
+        List<float[]> replicas =
+            runReplicas(
+                bounds,
+                (from, to, allReduce) -> {
+                  // No clipping, so the gradients left after the step are the all-reduced ones.
+                  try (TinyModel policy = replicaOf(policy0);
+                      AdamW adam = new AdamW(unclippedOptimizer(), policy.manager())) {
+                    UpdateSchedule.Report r =
+                        UpdateSchedule.policy(
+                            policy.parameters(),
+                            adam,
+                            MiniBatches.split(MiniBatches.range(from, to), 2),
+                            (rows, scope) ->
+                                experience.policyLoss(policy, rows, scope, reduction, units),
+                            allReduce);
+                    assertThat(r.step().gradNorm())
+                        .as(what)
+                        .isCloseTo(singleNorm, within(1e-5 * singleNorm));
+                    return policy.gradients();
+                  }
+                });
+        for (float[] replica : replicas) {
+          assertClose(replica, single, 1e-6f, what);
+        }
+      }
+      // Control: each shard's own mean, averaged over the shards, is not the batch's gradient
+      // when the shards differ in size, so the equality above is a real check of the weights.
+      int[] small = MiniBatches.range(0, 3);
+      int[] large = MiniBatches.range(3, ROWS);
+      float[] a = gradient(small, reduction, experience.units(reduction, small));
+      float[] b = gradient(large, reduction, experience.units(reduction, large));
+      float[] naive = new float[single.length];
+      double gap = 0;
+      for (int i = 0; i < naive.length; i++) {
+        naive[i] = (a[i] + b[i]) / 2;
+        gap = Math.max(gap, Math.abs(naive[i] - single[i]));
+      }
+      assertThat(gap).as(reduction + " naive average").isGreaterThan(1e-3 * singleNorm);
     }
   }
 
@@ -162,7 +224,7 @@ class UpdateScheduleTest {
                               experience.policyLoss(
                                   policy, rows, scope, LossReduction.SEQUENCE_MEAN, units);
                           // Replica 0's second micro-batch blows up.
-                          return from == 0 && rows[0] == 3 ? loss.mul(Float.NaN) : loss;
+                          return from == 0 && rows[0] == 3 ? Scalars.times(loss, Double.NaN) : loss;
                         },
                         allReduce);
                 assertThat(r.step().applied()).isFalse();
@@ -174,6 +236,84 @@ class UpdateScheduleTest {
     for (float[] replica : replicas) {
       assertThat(replica).isEqualTo(before);
     }
+  }
+
+  @Test
+  void nonFiniteLossOrGradientRefusesTheStepAndChangesNeitherWeightsNorOptimizerState()
+      throws Exception {
+    List<int[]> microBatches = MiniBatches.split(MiniBatches.range(0, ROWS), 4);
+    double units = ROWS;
+    try (TinyModel policy = replicaOf(policy0);
+        AdamW adam = new AdamW(optimizer(), policy.manager());
+        TinyModel straight = replicaOf(policy0);
+        AdamW straightAdam = new AdamW(optimizer(), straight.manager())) {
+      MicroBatchLoss<int[]> good =
+          (rows, scope) ->
+              experience.policyLoss(policy, rows, scope, LossReduction.SEQUENCE_MEAN, units);
+      assertThat(step(policy, adam, microBatches, good).step().applied()).isTrue();
+      float[] weights = policy.weights();
+      byte[] state = state(adam);
+      List<MicroBatchLoss<int[]>> bad =
+          List.of(
+              (rows, scope) -> Scalars.times(good.loss(rows, scope), Double.NaN),
+              (rows, scope) ->
+                  good.loss(rows, scope).add(scope.full(new Shape(), Float.POSITIVE_INFINITY)),
+              // A finite loss whose gradient is NaN: d sqrt(x - x) / dx = inf - inf at x - x = 0.
+              (rows, scope) -> {
+                NDArray loss = good.loss(rows, scope);
+                return loss.add(loss.sub(loss).sqrt());
+              });
+      String[] reasons = {"non-finite loss NaN", "non-finite loss Infinity", "non-finite gradient"};
+      for (int i = 0; i < bad.size(); i++) {
+        UpdateSchedule.Report r = step(policy, adam, microBatches, bad.get(i));
+        assertThat(r.step().applied()).as(reasons[i]).isFalse();
+        assertThat(r.step().refusal()).contains(reasons[i]);
+        assertThat(r.step().step()).isEqualTo(1);
+        assertThat(adam.stepCount()).isEqualTo(1);
+        assertThat(policy.weights()).as(reasons[i]).isEqualTo(weights);
+        assertThat(state(adam)).as(reasons[i]).isEqualTo(state);
+      }
+      // The refusals left no trace: the next good step is the second step of a run without them.
+      assertThat(step(policy, adam, microBatches, good).step().applied()).isTrue();
+      MicroBatchLoss<int[]> straightLoss =
+          (rows, scope) ->
+              experience.policyLoss(straight, rows, scope, LossReduction.SEQUENCE_MEAN, units);
+      step(straight, straightAdam, microBatches, straightLoss);
+      step(straight, straightAdam, microBatches, straightLoss);
+      assertThat(policy.weights()).isEqualTo(straight.weights());
+      assertThat(state(adam)).isEqualTo(state(straightAdam));
+    }
+  }
+
+  private static UpdateSchedule.Report step(
+      TinyModel model, AdamW adam, List<int[]> microBatches, MicroBatchLoss<int[]> loss) {
+    return UpdateSchedule.policy(
+        model.parameters(), adam, microBatches, loss, GradientAllReduce.LOCAL);
+  }
+
+  private static byte[] state(AdamW adam) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    adam.save(out);
+    return out.toByteArray();
+  }
+
+  /** One replica's raw (unclipped) gradient of {@code rows} in one micro-batch. */
+  private static float[] gradient(int[] rows, LossReduction reduction, double units) {
+    try (TinyModel policy = replicaOf(policy0)) {
+      GradientAccumulator.accumulate(
+          policy.parameters(),
+          List.of(rows),
+          (r, scope) -> experience.policyLoss(policy, r, scope, reduction, units));
+      return policy.gradients();
+    }
+  }
+
+  private static double norm(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    return Math.sqrt(sum);
   }
 
   /** Rows of the mini-batch containing {@code rows} in the plan: its sequence count. */
@@ -207,6 +347,10 @@ class UpdateScheduleTest {
   private static AdamW.Config optimizer() {
     // A large learning rate so that the step is far above float noise.
     return AdamW.Config.orz(new WarmupSchedule(0.01, 0));
+  }
+
+  private static AdamW.Config unclippedOptimizer() {
+    return new AdamW.Config(new WarmupSchedule(0.01, 0), 0.9, 0.95, 1e-8, 0, 0);
   }
 
   private static TinyModel replicaOf(TinyModel source) {

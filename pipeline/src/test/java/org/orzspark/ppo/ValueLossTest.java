@@ -53,8 +53,8 @@ class ValueLossTest {
   @Test
   void gradientFollowsTheWinningTerm() {
     // Token 0: the clipped term wins and V_clip is constant in V -> gradient 0.
-    // Token 1: (V - R) / 3 = 0.2; token 2: (0.1 - 1) / 3 = -0.3; masked token: 0.
-    NDArray v = Arrays2d.floats(manager, values);
+    // Token 1: (V - R) / 3 = 0.2; token 2: (0.1 - 1) / 3 = -0.3; masked token (V = NaN): 0.
+    NDArray v = Arrays2d.floats(manager, new double[][] {{0.9, 0.6, 0.1, Double.NaN}});
     v.setRequiresGradient(true);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       gc.backward(compute(ValueLoss.CLIPPED, v).loss());
@@ -96,6 +96,24 @@ class ValueLossTest {
             .loss()
             .getFloat();
     assertThat(packed).isCloseTo(padded, within(1e-6f));
+  }
+
+  @Test
+  void aValueChangeInsideTheClipRangeIsNotCountedAsClipped() {
+    // V = 0.03, V_old = 0.19, R = 0: |V - V_old| = 0.16 < 0.2, so V_clip is V in exact arithmetic,
+    // but in fp32 V_old + (V - V_old) = 0.030000001 > V, and its square wins max() by a rounding
+    // step. Loss: 1/2 * 0.03^2 = 0.00045 either way; clip fraction 0.
+    assertThat(0.19f + (0.03f - 0.19f)).isNotEqualTo(0.03f);
+    LossWeights w =
+        LossReduction.TOKEN_MEAN.weights(Arrays2d.mask(manager, new int[][] {{1}}), null);
+    ValueLoss.Result r =
+        ValueLoss.CLIPPED.compute(
+            Arrays2d.floats(manager, new double[][] {{0.03}}),
+            Arrays2d.floats(manager, new double[][] {{0.19}}),
+            Arrays2d.floats(manager, new double[][] {{0}}),
+            w);
+    assertThat(r.loss().getFloat()).isCloseTo(0.00045f, within(1e-9f));
+    assertThat(r.diagnostics().clipFraction()).isZero();
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,43 @@ class RunConfigTest {
     RunConfig back = json.readValue(json.writeValueAsString(config), RunConfig.class);
     assertThat(back).isEqualTo(config);
     assertThat(back.get(RunSettings.SEED)).isEqualTo(7L);
+  }
+
+  @Test
+  void orzProfilesKeepThePaperPpoAndOptimizerSettings() throws Exception {
+    for (String name : List.of("orz-7b", "orz-32b")) {
+      RunConfig c = RunConfig.resolve("m", "p", name, profile(name), Map.of());
+      assertThat(c.get(RunSettings.POLICY_LR)).as(name).isEqualTo(1e-6);
+      assertThat(c.get(RunSettings.CRITIC_LR)).as(name).isEqualTo(5e-6);
+      assertThat(c.get(RunSettings.WARMUP_STEPS)).as(name).isEqualTo(50);
+      assertThat(c.get(RunSettings.BETA1)).as(name).isEqualTo(0.9);
+      assertThat(c.get(RunSettings.BETA2)).as(name).isEqualTo(0.95);
+      assertThat(c.get(RunSettings.ADAM_EPSILON)).as(name).isEqualTo(1e-8);
+      assertThat(c.get(RunSettings.WEIGHT_DECAY)).as(name).isZero();
+      assertThat(c.get(RunSettings.GRAD_CLIP)).as(name).isEqualTo(1.0);
+      assertThat(c.get(RunSettings.GAMMA)).as(name).isEqualTo(1.0);
+      assertThat(c.get(RunSettings.LAMBDA)).as(name).isEqualTo(1.0);
+      assertThat(c.get(RunSettings.CLIP_EPSILON)).as(name).isEqualTo(0.2);
+      assertThat(c.get(RunSettings.VALUE_LOSS)).as(name).isEqualTo("clipped");
+      assertThat(c.get(RunSettings.VALUE_CLIP)).as(name).isEqualTo(0.2);
+      assertThat(c.get(RunSettings.LOSS_REDUCTION)).as(name).isEqualTo("sequence_mean");
+      assertThat(c.get(RunSettings.POLICY_MINIBATCHES)).as(name).isEqualTo(1);
+      assertThat(c.get(RunSettings.CRITIC_MINIBATCHES)).as(name).isEqualTo(12);
+    }
+    // tiny-cpu deliberately trains a tiny model faster; the rest of the recipe stays.
+    RunConfig tiny = RunConfig.resolve("m", "p", "tiny-cpu", profile("tiny-cpu"), Map.of());
+    assertThat(tiny.get(RunSettings.POLICY_LR)).isGreaterThan(1e-6);
+    assertThat(tiny.get(RunSettings.BETA2)).isEqualTo(0.95);
+    assertThat(tiny.get(RunSettings.POLICY_MINIBATCHES)).isEqualTo(1);
+  }
+
+  private static Properties profile(String name) throws Exception {
+    Properties properties = new Properties();
+    try (Reader reader =
+        Files.newBufferedReader(RepoPaths.root().resolve("conf/profiles/" + name + ".properties"))) {
+      properties.load(reader);
+    }
+    return properties;
   }
 
   @Test
