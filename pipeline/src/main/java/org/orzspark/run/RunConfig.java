@@ -2,6 +2,7 @@ package org.orzspark.run;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -36,7 +37,31 @@ public record RunConfig(
     }
     overrides.forEach((key, value) -> values.put(checkedKey(key, "--set"), value.trim()));
     values.forEach((key, value) -> RunSettings.byKey(key).parse(value));
-    return new RunConfig(baseModel, prompts, profileName, values);
+    RunConfig config = new RunConfig(baseModel, prompts, profileName, values);
+    config.checkConsistent();
+    return config;
+  }
+
+  /**
+   * Settings that only fail together, found at {@code orz init} instead of in an iteration's
+   * update: counts must be positive, and each optimizer step needs at least one response.
+   */
+  private void checkConsistent() {
+    for (RunSetting<Integer> count : List.of(RunSettings.PROMPTS_PER_ITERATION,
+        RunSettings.SAMPLES_PER_PROMPT, RunSettings.MAX_RESPONSE_TOKENS,
+        RunSettings.ROLLOUT_BATCH_SEQUENCES, RunSettings.CRITIC_MINIBATCHES,
+        RunSettings.POLICY_MINIBATCHES, RunSettings.MICRO_BATCH_TOKENS)) {
+      if (get(count) < 1) {
+        throw new IllegalArgumentException(count.key() + " must be at least 1, got " + get(count));
+      }
+    }
+    long responses = (long) get(RunSettings.PROMPTS_PER_ITERATION) * get(RunSettings.SAMPLES_PER_PROMPT);
+    for (RunSetting<Integer> steps : List.of(RunSettings.CRITIC_MINIBATCHES, RunSettings.POLICY_MINIBATCHES)) {
+      if (get(steps) > responses) {
+        throw new IllegalArgumentException(steps.key() + "=" + get(steps) + " exceeds the " + responses
+            + " responses of an iteration (data.prompts_per_iteration x rollout.samples_per_prompt)");
+      }
+    }
   }
 
   private static String checkedKey(String key, String where) {

@@ -51,6 +51,19 @@ class RunConfigTest {
   }
 
   @Test
+  void settingsThatOnlyFailTogetherFailAtResolve() {
+    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(),
+        Map.of("data.prompts_per_iteration", "2", "rollout.samples_per_prompt", "4")))
+        .hasMessageContaining("ppo.critic_minibatches=12 exceeds the 8 responses");
+    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(),
+        Map.of("rollout.samples_per_prompt", "0")))
+        .hasMessageContaining("rollout.samples_per_prompt must be at least 1");
+    assertThat(RunConfig.resolve("m", "p", "x", new Properties(),
+        Map.of("data.prompts_per_iteration", "3", "rollout.samples_per_prompt", "4"))
+        .get(RunSettings.CRITIC_MINIBATCHES)).isEqualTo(12);
+  }
+
+  @Test
   void jsonRoundTripKeepsEverySetting() throws Exception {
     RunConfig config = RunConfig.resolve("m", "p", "x", new Properties(), Map.of("run.seed", "7"));
     ObjectMapper json = new ObjectMapper();
