@@ -1,8 +1,7 @@
 package org.orzspark.datasets.read;
 
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import org.orzspark.datasets.CommandLineIds;
 
 /** The input formats {@code orz prepare} reads, by their command-line names. */
 public enum InputFormat {
@@ -36,19 +35,7 @@ public enum InputFormat {
 
   /** Looks a format up by its name (case-insensitive); the error lists the valid names. */
   public static InputFormat byId(String id) {
-    String wanted = id.trim().toLowerCase(Locale.ROOT);
-    return Arrays.stream(values())
-        .filter(f -> f.id.equals(wanted))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "unknown input format '"
-                        + id
-                        + "'; valid: "
-                        + Arrays.stream(values())
-                            .map(InputFormat::id)
-                            .collect(Collectors.joining(", "))));
+    return CommandLineIds.byId(InputFormat.class, InputFormat::id, "input format", id);
   }
 
   /**

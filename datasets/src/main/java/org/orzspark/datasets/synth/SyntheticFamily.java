@@ -1,9 +1,7 @@
 package org.orzspark.datasets.synth;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
+import org.orzspark.datasets.CommandLineIds;
 
 /** The task families of {@code orz synth}, each with difficulty levels 1..3. */
 public enum SyntheticFamily {
@@ -38,19 +36,12 @@ public enum SyntheticFamily {
 
   /** Looks a family up by id (case-insensitive); the error lists the valid ids. */
   public static SyntheticFamily byId(String id) {
-    String wanted = id.trim().toLowerCase(Locale.ROOT);
-    return Arrays.stream(values())
-        .filter(f -> f.id.equals(wanted))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "unknown synthetic family '" + id + "'; valid: " + ids()));
+    return CommandLineIds.byId(SyntheticFamily.class, SyntheticFamily::id, "synthetic family", id);
   }
 
   /** All family ids, comma-separated, in declaration order. */
   public static String ids() {
-    return Arrays.stream(values()).map(SyntheticFamily::id).collect(Collectors.joining(","));
+    return CommandLineIds.ids(SyntheticFamily.class, SyntheticFamily::id);
   }
 
   SyntheticProblem generate(int difficulty, SplittableRandom rng) {

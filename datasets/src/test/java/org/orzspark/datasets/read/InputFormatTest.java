@@ -31,6 +31,6 @@ class InputFormatTest {
   void namesAreTheCommandLineNames() {
     assertThat(InputFormat.byId("ORZ-eval")).isEqualTo(InputFormat.ORZ_EVAL);
     assertThatThrownBy(() -> InputFormat.byId("csv"))
-        .hasMessageContaining("auto, orz, orz-eval, jsonl, parquet");
+        .hasMessageContaining("unknown input format 'csv'; valid: auto,orz,orz-eval,jsonl,parquet");
   }
 }
