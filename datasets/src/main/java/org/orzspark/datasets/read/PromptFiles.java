@@ -36,6 +36,8 @@ public final class PromptFiles {
    * @param path a file, or a folder of Parquet part files
    * @param format the format, or {@link InputFormat#AUTO} to detect it
    */
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
+
   public static ReadResult read(SparkSession spark, String path, InputFormat format)
       throws IOException {
     Path hadoopPath = new Path(path);
@@ -57,6 +59,10 @@ public final class PromptFiles {
     String text;
     try (InputStream in = fs.open(hadoopPath)) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    if (text.startsWith(BYTE_ORDER_MARK)) {
+      // A marker of the encoding that editors on Windows write, not part of the first record.
+      text = text.substring(1);
     }
     return JsonPromptReader.read(resolved, path, sourceName(hadoopPath.getName()), text);
   }

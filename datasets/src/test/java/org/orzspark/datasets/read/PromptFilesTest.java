@@ -2,6 +2,7 @@ package org.orzspark.datasets.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,23 @@ class PromptFilesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("x.csv")
         .hasMessageContaining("--format");
+  }
+
+  @Test
+  void aByteOrderMarkAndWindowsLineEndsAreNoPartOfTheRecords() throws IOException {
+    String lines =
+        write(
+            "bom.jsonl",
+            "\uFEFF{\"problem\":\"What is 1+1?\",\"answer\":\"2\"}\r\n\r\n"
+                + "{\"problem\":\"What is 2+2?\",\"answer\":4}\r\n");
+    ReadResult read = PromptFiles.read(spark, lines, InputFormat.AUTO);
+    assertThat(read.quarantined()).isEmpty();
+    assertThat(read.parsed())
+        .extracting(p -> p.record().question(), p -> p.record().answer())
+        .containsExactly(
+            tuple("What is 1+1?", "2"),
+            tuple("What is 2+2?", "4"));
+    assertThat(read.parsed().get(1).lineOrIndex()).isEqualTo(3);
   }
 
   @Test
