@@ -23,7 +23,8 @@ import org.orzspark.reward.latex.Exprs;
  *       ({@code x = 11}); a chain without a name keeps its last link;
  *   <li>{@code a < x < b} (x a name) becomes the interval (a, b) with the matching closedness;
  *       with {@code allowSetRelationComp}, {@code x < b} becomes (-oo, b) and so on;
- *   <li>sums and products of matrices are multiplied out element by element.
+ *   <li>sums and products of matrices are multiplied out element by element;
+ *   <li>a list of assignments in which the first name recurs is split into solutions.
  * </ul>
  */
 final class Canonicalizer {
@@ -36,7 +37,38 @@ final class Canonicalizer {
     if (variants.size() > 1) {
       return new SetOf(variants.stream().map(v -> relations(v, allowSetRelationComp)).toList());
     }
-    return relations(matrices(variants.get(0)), allowSetRelationComp);
+    return solutions(relations(matrices(variants.get(0)), allowSetRelationComp));
+  }
+
+  /**
+   * {@code p = 5, q = 2, p = 7, q = 2}: a list of assignments in which the first name comes back
+   * lists several solutions; it becomes {@code (p=5, q=2), (p=7, q=2)}, the form {@code ;} gives.
+   * Lists whose groups would differ in size are left as they are.
+   */
+  static Expr solutions(Expr e) {
+    if (!(e instanceof SetOf list) || list.items().size() < 4 || !list.items().stream().allMatch(Canonicalizer::isAssignment)) {
+      return e;
+    }
+    Expr firstName = ((Relation) list.items().get(0)).operands().get(0);
+    List<List<Expr>> groups = new ArrayList<>();
+    for (Expr item : list.items()) {
+      if (((Relation) item).operands().get(0).equals(firstName)) {
+        groups.add(new ArrayList<>());
+      }
+      groups.get(groups.size() - 1).add(item);
+    }
+    int size = groups.get(0).size();
+    if (groups.size() < 2 || size < 2 || groups.stream().anyMatch(g -> g.size() != size)) {
+      return e;
+    }
+    return new SetOf(groups.stream().map(g -> (Expr) new Expr.Tuple(List.copyOf(g))).toList());
+  }
+
+  private static boolean isAssignment(Expr e) {
+    return e instanceof Relation r
+        && r.operators().size() == 1
+        && r.operators().get(0).equals("=")
+        && Exprs.isLabel(r.operands().get(0));
   }
 
   /** All sign choices of the {@code \pm} in a scalar (collections keep their items as they are). */

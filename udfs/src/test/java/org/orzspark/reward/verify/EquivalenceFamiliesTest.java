@@ -3,6 +3,7 @@ package org.orzspark.reward.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.orzspark.reward.extract.ExtractionConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -206,6 +207,46 @@ class EquivalenceFamiliesTest {
       })
   void symbolicExpressions(String gold, String pred, boolean expected) {
     assertThat(verified(gold, pred)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0} vs {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "19, 46, 82 | 19, 46, \\text{ and } 82 | true",
+        "19, 46, 82 | 19, 46, and 82 | true",
+        "19, 46, 82 | 21, 36, and 82 | false",
+        "(1,2),(3,7) | (3,7),(3,7),(1,2) | true",
+        "(1,2),(3,7) | (3,7),(3,8),(1,2) | false",
+        "p=5,q=2;p=7,q=2 | p = 5, q = 2 \\quad \\text{and} \\quad p = 7, q = 2 | true",
+        "p=5,q=2;p=7,q=2 | p = 5, q = 2, p = 7, q = 3 | false",
+        "\\frac{10}{9} | \\frac12 = \\frac{10}{9} | true",
+        "\\frac12 | \\frac12 = \\frac{10}{9} | false",
+        "5 | 2+3 = 5 | true",
+        "2x + z = 1 | 1 | false",
+      })
+  void listsAndWorkedComputations(String gold, String pred, boolean expected) {
+    assertThat(verified(gold, pred)).isEqualTo(expected);
+  }
+
+  @Test
+  void aPercentAnswerEqualsItsNumberAndItsValue() {
+    assertThat(verified("28\\%", "0.28")).isTrue();
+    assertThat(verified("0.28", "28\\%")).isTrue();
+    assertThat(verified("28\\%", "2.8")).isFalse();
+    assertThat(verified("0.28", "28")).isFalse();
+  }
+
+  @Test
+  void plainTextNumbersThroughTheExtractor() {
+    ExtractionConfig expr = new ExtractionConfig(false, true, true);
+    assertThat(MathVerifier.verify("7/25", "28%", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("40/900", "4 4/9 pct", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("40/9", "The answer is 4 4/9.", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("4", "The answer is 4 4/9.", expr, VerifyOptions.DEFAULTS).equal()).isFalse();
+    assertThat(MathVerifier.verify("103/9", "11 + 4/9", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("11 + 4/9", "11 - 4/9", expr, VerifyOptions.DEFAULTS).equal()).isFalse();
+    assertThat(MathVerifier.verify("0.4", "about .4", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
   }
 
   @Test
