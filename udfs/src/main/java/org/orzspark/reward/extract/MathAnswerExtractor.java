@@ -91,9 +91,14 @@ public final class MathAnswerExtractor {
       addBoxes(t, 0, t.length(), config.boxedFirst() ? 0 : 1, candidates);
       addMathRegions(t, mathRegions, 1, candidates);
     }
-    addFinalAnswer(t, mathRegions, config, candidates);
+    // With LaTeX on, a number inside math or a box belongs to that candidate, not to the prose.
+    List<int[]> notProse = new ArrayList<>(mathRegions);
+    if (config.latex()) {
+      Boxed.all(t).forEach(box -> notProse.add(new int[] {box.start(), box.end()}));
+    }
+    addFinalAnswer(t, mathRegions, notProse, config, candidates);
     if (config.expr()) {
-      addNumbers(t, 0, t.length(), mathRegions, 1, candidates);
+      addNumbers(t, 0, t.length(), notProse, 1, candidates);
     }
     if (config.latex() && t.length() <= WHOLE_TEXT_MAX && !hasMathDelimiter(t)) {
       candidates.add(new Candidate(t.indexOf('\\') >= 0 ? 1 : 3, t.length(), t, true));
@@ -252,7 +257,8 @@ public final class MathAnswerExtractor {
   }
 
   /** The sentence after the last "final answer": its math, boxes and numbers, all at priority 0. */
-  private static void addFinalAnswer(String t, List<int[]> regions, ExtractionConfig config, List<Candidate> out) {
+  private static void addFinalAnswer(
+      String t, List<int[]> regions, List<int[]> notProse, ExtractionConfig config, List<Candidate> out) {
     Matcher m = FINAL_ANSWER.matcher(t);
     int start = -1;
     while (m.find()) {
@@ -275,7 +281,7 @@ public final class MathAnswerExtractor {
       addMathRegions(t, inside, 0, out);
     }
     if (config.expr()) {
-      addNumbers(t, start, end, regions, 0, out);
+      addNumbers(t, start, end, notProse, 0, out);
     }
   }
 
@@ -305,6 +311,7 @@ public final class MathAnswerExtractor {
 
   // ---- plain numbers ---------------------------------------------------------------------------
 
+  /** Numbers in the prose between {@code from} and {@code to}, skipping those inside {@code regions}. */
   private static void addNumbers(String t, int from, int to, List<int[]> regions, int priority, List<Candidate> out) {
     Matcher m = NUMBER.matcher(t).region(from, to);
     while (m.find() && out.size() < 4 * MAX_CANDIDATES) {

@@ -72,6 +72,9 @@ class ExtractionTest {
     assertThat(MathAnswerExtractor.extract(text, new ExtractionConfig(true, false, true)).get(0).matched()).isEqualTo("1");
     assertThat(MathAnswerExtractor.extract(text, new ExtractionConfig(true, false, false)).get(0).matched())
         .isEqualTo("9999");
+    // With plain numbers on too, the 1 inside the box is not a prose number.
+    assertThat(MathAnswerExtractor.extract(text, new ExtractionConfig(true, true, false)).get(0).matched())
+        .isEqualTo("9999");
   }
 
   @Test

@@ -1,9 +1,11 @@
 package org.orzspark.reward.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.orzspark.reward.OrzReward;
@@ -31,15 +33,20 @@ class HostileInputTest {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
+  /** Each of the three entry points returns a verdict (no exception) within the limit plus slack. */
   private static void assertBounded(String gold, String pred) {
-    long millis =
-        timedMillis(
-            () -> {
-              MathVerifier.verify(gold, pred, ExtractionConfig.DEFAULTS, FAST);
-              MathVerifier.verifyAnswers(gold, pred, FAST);
-              OrzReward.judge("<answer>\\boxed{" + pred + "}</answer>", gold, true, FAST);
-            });
-    assertThat(millis).as("three checks of %s", abbreviate(pred)).isLessThan(3 * (FAST.timeoutMillis() + SLACK_MILLIS));
+    List<Supplier<Verdict>> checks =
+        List.of(
+            () -> MathVerifier.verify(gold, pred, ExtractionConfig.DEFAULTS, FAST),
+            () -> MathVerifier.verifyAnswers(gold, pred, FAST),
+            () -> OrzReward.judge("<answer>\\boxed{" + pred + "}</answer>", gold, true, FAST));
+    for (Supplier<Verdict> check : checks) {
+      Verdict[] verdict = new Verdict[1];
+      long millis = timedMillis(() -> assertThatCode(() -> verdict[0] = check.get())
+          .as("no exception for %s", abbreviate(pred)).doesNotThrowAnyException());
+      assertThat(verdict[0]).isNotNull();
+      assertThat(millis).as("one check of %s", abbreviate(pred)).isLessThan(FAST.timeoutMillis() + SLACK_MILLIS);
+    }
   }
 
   private static String abbreviate(String s) {
@@ -119,5 +126,25 @@ class HostileInputTest {
       assertBounded(pred, pred + "1");
     }
     assertThat(MathVerifier.verifyAnswers("1", "10^{10^{10}}", FAST).equal()).isFalse();
+  }
+
+  @Test
+  void theDefaultLimitIsTwoSecondsAndAnExhaustedBudgetSaysTimeout() {
+    assertThat(VerifyOptions.DEFAULTS.timeoutMillis()).isEqualTo(2_000);
+    // An identity only the CAS can prove, given one millisecond: "not equal" with reason timeout.
+    VerifyOptions oneMilli = VerifyOptions.DEFAULTS.withTimeoutMillis(1);
+    long millis = timedMillis(() -> assertThat(MathVerifier.verifyAnswers(
+        "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{15+2\\sqrt{33}}", "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{2\\sqrt{33}+15}+\\sin^2 x+\\cos^2 x-1",
+        oneMilli)).isEqualTo(Verdict.failed(Verdict.TIMEOUT)));
+    assertThat(millis).isLessThan(1 + SLACK_MILLIS);
+  }
+
+  @Test
+  void tabAndFormFeedWrittenForBackslashesAreRepaired() {
+    // "\text{13}" and "\frac{7}{4}" in a non-raw literal arrive as TAB+"ext{13}" and FF+"rac{7}{4}".
+    assertThat(MathVerifier.verifyAnswers("\text{13}", "13", FAST).equal()).isFalse();
+    assertThat(MathVerifier.verifyAnswers("\\text{13}", "\text{13}", FAST).equal()).isTrue();
+    assertThat(MathVerifier.verifyAnswers("-\\frac{7}{4}", "-\frac{7}{4}", FAST).equal()).isTrue();
+    assertThat(MathVerifier.verifyAnswers("7", "\u00007\u0001", FAST).equal()).as("NUL and other controls are blanks").isTrue();
   }
 }
