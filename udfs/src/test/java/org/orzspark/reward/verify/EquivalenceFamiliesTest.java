@@ -132,10 +132,10 @@ class EquivalenceFamiliesTest {
         "\\{1,2,3\\} | \\{3,2,1\\} | true",
         "\\{1,2\\} | \\{1,2,3\\} | false",
         "\\emptyset | \\varnothing | true",
-        "1\\leq|z|\\leq \\frac{3}{2} | z \\in \\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right] | true",
-        "1\\leq|z|\\leq \\frac{3}{2} | z \\in [1, \\frac{3}{2}] | false",
-        "0 < |x| < 2 | x \\in (-2,0) \\cup (0,2) | true",
-        "0 \\le |x| < 2 | x \\in (-2,2) | true",
+        "1\\leq\\lvert z\\rvert\\leq \\frac{3}{2} | z \\in \\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right] | true",
+        "1\\leq\\lvert z\\rvert\\leq \\frac{3}{2} | z \\in [1, \\frac{3}{2}] | false",
+        "0 < \\lvert x\\rvert < 2 | x \\in (-2,0) \\cup (0,2) | true",
+        "0 \\le \\lvert x\\rvert < 2 | x \\in (-2,2) | true",
       })
   void intervalsAndSets(String gold, String pred, boolean expected) {
     assertThat(verified(gold, pred)).isEqualTo(expected);
