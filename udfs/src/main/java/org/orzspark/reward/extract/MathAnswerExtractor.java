@@ -52,13 +52,16 @@ public final class MathAnswerExtractor {
   /** A mixed number {@code 4 4/9}: an integer, blanks, a fraction of integers (checked when parsed). */
   private static final String MIXED =
       "(\\d{1,3}(?: \\d{3})+|\\d+)[ \\t]+(\\d+)[ \\t]*/[ \\t]*(\\d+)(?!\\d|[.,]\\d|[ \\t]*/)";
+  /** Operations in one plain-text expression: a bound keeps the regex's recursion shallow. */
+  private static final int MAX_OPERATIONS = 24;
   private static final String OPERATOR = "[ \\t]*[-+*×÷^][ \\t]*";
   private static final String PERCENT_SUFFIX = "(?:[ \\t]*(?:%|percentage|percent|pct)(?![A-Za-z]))?";
   /** A plain number, fraction, mixed number or arithmetic on them, with an optional percent sign. */
   private static final Pattern NUMBER =
       Pattern.compile(
           "(?<![\\w.,/])[-+]?(?:" + MIXED
-              + "|" + UNSIGNED + FRACTION_TAIL + "(?:" + OPERATOR + "[-+]?" + UNSIGNED + FRACTION_TAIL + ")*)"
+              + "|" + UNSIGNED + FRACTION_TAIL + "(?:" + OPERATOR + "[-+]?" + UNSIGNED + FRACTION_TAIL + "){0,"
+              + MAX_OPERATIONS + "})"
               + PERCENT_SUFFIX);
   private static final Pattern MIXED_NUMBER = Pattern.compile("([-+]?)" + MIXED);
   private static final Pattern SIMPLE_NUMBER = Pattern.compile("[-+]?" + UNSIGNED + FRACTION_TAIL);

@@ -65,7 +65,7 @@ public final class LatexNormalizer {
   private static final Pattern TEXT_CONNECTIVE =
       Pattern.compile("\\\\(?:text|textrm|textnormal|mbox|mathrm)\\{\\s*(and|or)\\s*\\}");
   /** {@code 19, 46, and 82}: a connective after a list comma, or a doubled comma, is one comma. */
-  private static final Pattern COMMA_CONNECTIVE = Pattern.compile(",(?:\\s*,)+|,\\s*(?:and|or)\\b");
+  private static final Pattern COMMA_CONNECTIVE = Pattern.compile(",[\\s,]*,|,\\s*(?:and|or)\\b");
   private static final Pattern GLUED_CONNECTIVE = Pattern.compile("(?<=[0-9)\\]}])\\s*(?:or|and)\\s*(?=[-A-Z(\\[\\\\0-9])");
   private static final Pattern SINGLE_LETTER_ROMAN = Pattern.compile("\\\\math(?:rm|it|bf|sf)\\{\\s*([a-zA-Z])\\s*\\}");
   /** Spacing commands; a preceding backslash means {@code \\} (a row break) and is left alone. */

@@ -120,12 +120,26 @@ class HostileInputTest {
             "\text{13}",
             "\\\frac{1}{2}",
             "x".repeat(1_000_000),
+            "1+".repeat(16_000),
+            "1 - ".repeat(8_000),
+            ",".repeat(100_000),
+            "$" + ", and ".repeat(600) + "$",
+            "1 000" + " 000".repeat(8_000) + ",",
             "<answer>\\boxed{" + "1+".repeat(300_000) + "1}</answer>");
     for (String pred : hostile) {
       assertBounded("5", pred);
       assertBounded(pred, pred + "1");
     }
     assertThat(MathVerifier.verifyAnswers("1", "10^{10^{10}}", FAST).equal()).isFalse();
+  }
+
+  @Test
+  void longPlainTextArithmeticDoesNotHideTheAnswer() {
+    // The prose-number regex bounds its repetitions, so a long chain cannot overflow the stack.
+    assertThat(MathVerifier.verify("5", "1+".repeat(16_000) + " so \\boxed{5}", ExtractionConfig.DEFAULTS, FAST))
+        .isEqualTo(Verdict.EQUAL);
+    assertThat(MathVerifier.verify("5", "1 - ".repeat(8_000) + "so 5", new ExtractionConfig(false, true, true), FAST))
+        .isEqualTo(Verdict.EQUAL);
   }
 
   @Test
