@@ -252,7 +252,7 @@ public final class MathAnswerExtractor {
       }
       out.add(new Candidate(priority, regions.get(j)[0], joined.toString(), true));
       for (int k = i; j > i && k <= j; k++) {
-        // Each region alone, tried when the list does not parse ($\sum...$ and $42$).
+        // Each region alone, tried when the list does not parse ($\frac{1}{$ and $42$).
         out.add(new Candidate(priority, regions.get(k)[0], t.substring(regions.get(k)[0], regions.get(k)[1]), true));
       }
       i = j + 1;

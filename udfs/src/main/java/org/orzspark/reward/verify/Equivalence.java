@@ -390,13 +390,18 @@ public final class Equivalence {
   /**
    * Symja ignores its stop request inside some big-integer work, so what could explode is refused
    * before it is asked: constant exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value
-   * ({@link #MAX_CAS_EXPANDED_POWER} on a sum with variables) and factorials/binomials of constants
-   * beyond {@link #MAX_CAS_FACTORIAL}.
+   * ({@link #MAX_CAS_EXPANDED_POWER} on a sum with variables), factorials/binomials of constants
+   * and sum/product bounds beyond {@link #MAX_CAS_FACTORIAL}.
    */
   private static boolean casSafe(Expr e) {
     if (e instanceof Expr.Pow p) {
       boolean expandable = p.base() instanceof Add && !Exprs.freeSymbols(p.base()).isEmpty();
       if (!bounded(p.exponent(), expandable ? MAX_CAS_EXPANDED_POWER : MAX_CAS_EXPONENT)) {
+        return false;
+      }
+    }
+    if (e instanceof Expr.Call c && (c.function().equals("sum") || c.function().equals("prod"))) {
+      if (!bounded(c.args().get(2), MAX_CAS_FACTORIAL) || !bounded(c.args().get(3), MAX_CAS_FACTORIAL)) {
         return false;
       }
     }

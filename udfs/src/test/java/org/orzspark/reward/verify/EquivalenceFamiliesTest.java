@@ -208,6 +208,11 @@ class EquivalenceFamiliesTest {
         "\\frac{5\\sqrt{42}}{27} | \\frac{10\\sqrt{10.5}}{27} | true",
         "10^{\\frac{-5+\\sqrt{13}}{6}} | 10^{\\frac{\\sqrt{13}-5}{6}} | true",
         "p-q | q-p | false",
+        "\\sum_{k=1}^{n} k | \\frac{n(n+1)}{2} | true",
+        "\\sum_{k=1}^{n} k | \\frac{n(n-1)}{2} | false",
+        "\\prod_{k=1}^{5} k | 120 | true",
+        "F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1} | F_n = \\sum_{k=0}^{n-1} F_{n-k-1} F_k | true",
+        "F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1} | F_n = \\sum_{k=0}^{n-2} F_k F_{n-k-2} | false",
       })
   void symbolicExpressions(String gold, String pred, boolean expected) {
     assertThat(verified(gold, pred)).isEqualTo(expected);
@@ -283,6 +288,8 @@ class EquivalenceFamiliesTest {
     assertThat(MathVerifier.verifyAnswers("5", "\\frac{", VerifyOptions.DEFAULTS))
         .isEqualTo(Verdict.failed(Verdict.PARSE_ERROR));
     assertThat(MathVerifier.verifyAnswers("5", "10^{10^{10}}", VerifyOptions.DEFAULTS))
+        .isEqualTo(Verdict.failed(Verdict.TOO_LARGE));
+    assertThat(MathVerifier.verifyAnswers("5", "\\sum_{k=1}^{10^{9}} k", VerifyOptions.DEFAULTS))
         .isEqualTo(Verdict.failed(Verdict.TOO_LARGE));
     assertThat(MathVerifier.verifyAnswers("5", null, VerifyOptions.DEFAULTS)).isEqualTo(Verdict.failed(Verdict.NO_ANSWER));
     assertThat(MathVerifier.verifyAnswers("5", "6", VerifyOptions.DEFAULTS)).isEqualTo(Verdict.NOT_EQUAL);
