@@ -391,7 +391,7 @@ public final class Equivalence {
    * Symja ignores its stop request inside some big-integer work, so what could explode is refused
    * before it is asked: constant exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value
    * ({@link #MAX_CAS_EXPANDED_POWER} on a sum with variables), factorials/binomials of constants
-   * and sum/product bounds beyond {@link #MAX_CAS_FACTORIAL}.
+   * and sum/product bounds beyond {@link #MAX_CAS_FACTORIAL}, and sums nested in sums.
    */
   private static boolean casSafe(Expr e) {
     if (e instanceof Expr.Pow p) {
@@ -400,8 +400,10 @@ public final class Equivalence {
         return false;
       }
     }
-    if (e instanceof Expr.Call c && (c.function().equals("sum") || c.function().equals("prod"))) {
-      if (!bounded(c.args().get(2), MAX_CAS_FACTORIAL) || !bounded(c.args().get(3), MAX_CAS_FACTORIAL)) {
+    if (isBigOperator(e)) {
+      Expr.Call c = (Expr.Call) e;
+      if (!bounded(c.args().get(2), MAX_CAS_FACTORIAL) || !bounded(c.args().get(3), MAX_CAS_FACTORIAL)
+          || containsBigOperator(c.args().get(0))) {
         return false;
       }
     }
@@ -418,6 +420,23 @@ public final class Equivalence {
       }
     }
     return true;
+  }
+
+  private static boolean isBigOperator(Expr e) {
+    return e instanceof Expr.Call c && (c.function().equals("sum") || c.function().equals("prod"));
+  }
+
+  /** Nested sums multiply their term counts, so a sum inside a sum is refused. */
+  private static boolean containsBigOperator(Expr e) {
+    if (isBigOperator(e)) {
+      return true;
+    }
+    for (Expr child : Exprs.children(e)) {
+      if (containsBigOperator(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A constant of absolute value at most {@code limit}, or an expression with free symbols. */

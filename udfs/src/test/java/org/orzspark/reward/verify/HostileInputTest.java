@@ -57,7 +57,7 @@ class HostileInputTest {
     "\\frac", "{", "}", "\\sqrt", "^", "_", "(", ")", "[", "]", "\\left", "\\right", "x", "y", "1", "0", "9",
     ".", ",", "=", "<", "\\le", "\\pm", "\\boxed{", "$", "\\text{", "\\begin{pmatrix}", "&", "\\\\",
     "\\end{pmatrix}", "\\infty", "\\pi", "e", "!", "\t", "\f", "\u0000", "\\cup", ":", "%", "-", "+", "*",
-    "/", " ", "\\", "<answer>", "</answer>", "10^{", "\\sin", "\\log_"
+    "/", " ", "\\", "<answer>", "</answer>", "10^{", "\\sin", "\\log_", "\\sum_{k=1}^{", "\\prod_{j=", "_{n-k}"
   };
 
   /** Up to 60 LaTeX-ish tokens in random order. */
@@ -121,6 +121,8 @@ class HostileInputTest {
             "\\\frac{1}{2}",
             "x".repeat(1_000_000),
             "1+".repeat(16_000),
+            "\\sum_{k=1}^{1000} \\sum_{j=1}^{1000} \\sum_{i=1}^{1000} i j k",
+            "\\sum_{k=1}^{n} k^{1000}",
             "1 - ".repeat(8_000),
             ",".repeat(100_000),
             "$" + ", and ".repeat(600) + "$",
