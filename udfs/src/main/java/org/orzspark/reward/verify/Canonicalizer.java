@@ -48,8 +48,10 @@ final class Canonicalizer {
    * lists several solutions; it becomes {@code (p=5, q=2), (p=7, q=2)}, the form {@code ;} gives.
    * Lists whose groups would differ in size are left as they are.
    */
-  static Expr solutions(Expr e) {
-    if (!(e instanceof SetOf list) || list.items().size() < 4 || !list.items().stream().allMatch(Canonicalizer::isAssignment)) {
+  private static Expr solutions(Expr e) {
+    if (!(e instanceof SetOf list)
+        || list.items().size() < 4
+        || !list.items().stream().allMatch(Canonicalizer::isAssignment)) {
       return e;
     }
     Expr firstName = ((Relation) list.items().get(0)).operands().get(0);
