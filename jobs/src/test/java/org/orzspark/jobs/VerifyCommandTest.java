@@ -58,6 +58,41 @@ class VerifyCommandTest {
   }
 
   @Test
+  void optionsApplyPerLine() throws Exception {
+    Path input = dir.resolve("options.jsonl");
+    Files.write(
+        input,
+        List.of(
+            "{\"gold\": \"$x \\\\in [-2,7]$\", \"pred\": \"$-2 \\\\le x \\\\le 7$\"}",
+            "{\"gold\": \"$x \\\\in [-2,7]$\", \"pred\": \"$-2 \\\\le x \\\\le 7$\", \"allow_set_relation_comp\": true}",
+            "{\"gold\": \"$9999$\", \"pred\": \"final answer is $9999$, \\\\boxed{1}\"}",
+            "{\"gold\": \"$9999$\", \"pred\": \"final answer is $9999$, \\\\boxed{1}\", \"boxed_priority\": 100}",
+            "{\"gold\": \"1/3\", \"pred\": \"0.333\", \"precision\": 3}",
+            "{\"gold\": \"1/3\", \"pred\": \"0.333\", \"precision\": \"3\"}",
+            "{\"gold\": \"5\", \"pred\": \"\"}",
+            ""),
+        StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    VerifyCommand.Result result = VerifyCommand.run(input, null, 2000,
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(result).isEqualTo(new VerifyCommand.Result(8, 3, 2));
+    ObjectMapper mapper = new ObjectMapper();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      lines.add(mapper.readTree(line));
+    }
+    assertThat(lines.stream().map(n -> n.get("verified").asBoolean()).toList())
+        .containsExactly(false, true, false, true, true, false, false, false);
+    assertThat(lines.get(5).get("reason").asText()).isEqualTo("bad-input");
+    assertThat(lines.get(6).get("reason").asText()).isEqualTo("no-answer");
+    assertThat(lines.get(7).get("reason").asText()).isEqualTo("bad-input");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("options.jsonl:6: bad input: precision must be an integer", "options.jsonl:8: bad input: not a JSON object");
+  }
+
+  @Test
   void writesToStandardOutputThroughTheCommandLine() throws Exception {
     Path input = dir.resolve("one.jsonl");
     Files.writeString(input, "{\"gold\": \"2\", \"pred\": \"\\\\boxed{2}\"}\n");

@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * Function names the parser reads as calls. A {@link Expr.Call} carries one of these, or {@code
- * root(x, n)}, {@code log(x, base)}, {@code binom(n, k)}; the CAS bridge maps exactly this list.
+ * root(x, n)}, {@code log(x, base)}, {@code binom(n, k)}, {@code sum(body, k, low, high)}, {@code
+ * prod(body, k, low, high)}; the CAS bridge maps exactly this list.
  */
 public final class Functions {
   private Functions() {}

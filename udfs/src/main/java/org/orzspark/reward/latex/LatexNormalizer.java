@@ -64,6 +64,8 @@ public final class LatexNormalizer {
   private static final Pattern THOUSANDS_THIN_SPACE = Pattern.compile("(\\d),\\\\!\\s?(?=\\d{3}(?!\\d))");
   private static final Pattern TEXT_CONNECTIVE =
       Pattern.compile("\\\\(?:text|textrm|textnormal|mbox|mathrm)\\{\\s*(and|or)\\s*\\}");
+  /** {@code 19, 46, and 82}: a connective after a list comma, or a doubled comma, is one comma. */
+  private static final Pattern COMMA_CONNECTIVE = Pattern.compile(",[\\s,]*,|,\\s*(?:and|or)\\b");
   private static final Pattern GLUED_CONNECTIVE = Pattern.compile("(?<=[0-9)\\]}])\\s*(?:or|and)\\s*(?=[-A-Z(\\[\\\\0-9])");
   private static final Pattern SINGLE_LETTER_ROMAN = Pattern.compile("\\\\math(?:rm|it|bf|sf)\\{\\s*([a-zA-Z])\\s*\\}");
   /** Spacing commands; a preceding backslash means {@code \\} (a row break) and is left alone. */
@@ -108,6 +110,9 @@ public final class LatexNormalizer {
     s = replaceAll(s, REPLACEMENTS);
     if (s.contains("or") || s.contains("and")) {
       s = GLUED_CONNECTIVE.matcher(s).replaceAll(" , ");
+    }
+    if (s.indexOf(',') >= 0) {
+      s = COMMA_CONNECTIVE.matcher(s).replaceAll(",");
     }
     return s.trim();
   }

@@ -446,13 +446,21 @@ public final class LatexParser {
     }
   }
 
+  /**
+   * {@code x_1}, {@code a_{n}}: one symbol named by base and subscript. A subscript that is an
+   * expression ({@code F_{n-k-1}}) names the symbol by its text without spaces.
+   */
   private Expr withSubscript(Expr base) {
     if (peek() != '_') {
       return base;
     }
     pos++;
+    int start = pos;
     Expr sub = parseScriptArgument();
-    return new Sym(nameOf(base) + "_" + nameOf(sub));
+    if (sub instanceof Num || sub instanceof Sym) {
+      return new Sym(nameOf(base) + "_" + nameOf(sub));
+    }
+    return new Sym(nameOf(base) + "_" + s.substring(start, pos).replaceAll("\\s+", ""));
   }
 
   private String nameOf(Expr e) {
@@ -631,6 +639,9 @@ public final class LatexParser {
         return parseDelimitedCommand("rceil", "ceil");
       case "begin":
         return parseEnvironment();
+      case "sum":
+      case "prod":
+        return parseBigOperator(name);
       default:
         break;
     }
@@ -647,6 +658,35 @@ public final class LatexParser {
       throw error("misplaced \\" + name);
     }
     return withSubscript(new Sym(name));
+  }
+
+  /**
+   * {@code \sum_{k=a}^{b} body} and {@code \prod}: the call {@code sum(body, k, a, b)}. The index
+   * is one letter; the body is the product that follows ({@code \sum_{k=0}^{n} a_k b_k + 1} sums
+   * {@code a_k b_k} only).
+   */
+  private Expr parseBigOperator(String name) {
+    enter();
+    skipSpaces();
+    expect('_');
+    skipSpaces();
+    expect('{');
+    skipSpaces();
+    if (!isLetter(peek())) {
+      throw error("\\" + name + " needs an index letter");
+    }
+    Sym index = new Sym(String.valueOf(s.charAt(pos++)));
+    skipSpaces();
+    expect('=');
+    Expr low = parseSum();
+    skipSpaces();
+    expect('}');
+    skipSpaces();
+    expect('^');
+    Expr high = parseScriptArgument();
+    Expr body = parseProduct();
+    leave();
+    return new Call(name, List.of(body, index, low, high));
   }
 
   /** {@code \sin^2 x}, {@code \log_2 8}, {@code \ln(x)}: power and base before the argument. */

@@ -2,6 +2,7 @@ package org.orzspark.reward.verify;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.orzspark.reward.latex.Expr;
 import org.orzspark.reward.latex.Expr.Add;
 import org.orzspark.reward.latex.Expr.Interval;
@@ -12,6 +13,7 @@ import org.orzspark.reward.latex.Expr.PlusMinus;
 import org.orzspark.reward.latex.Expr.Relation;
 import org.orzspark.reward.latex.Expr.SetOf;
 import org.orzspark.reward.latex.Expr.Sym;
+import org.orzspark.reward.latex.Expr.Union;
 import org.orzspark.reward.latex.Exprs;
 
 /**
@@ -21,9 +23,11 @@ import org.orzspark.reward.latex.Exprs;
  *   <li>{@code a \pm b} becomes the set {a+b, a-b} (at most {@link #MAX_PLUS_MINUS} signs);
  *   <li>an equality chain {@code x = 5+5+1 = 11} keeps its first named side and its last value
  *       ({@code x = 11}); a chain without a name keeps its last link;
- *   <li>{@code a < x < b} (x a name) becomes the interval (a, b) with the matching closedness;
+ *   <li>{@code a < x < b} (x a name) becomes the interval (a, b) with the matching closedness,
+ *       {@code a < |x| < b} the two intervals (-b, -a) and (a, b);
  *       with {@code allowSetRelationComp}, {@code x < b} becomes (-oo, b) and so on;
- *   <li>sums and products of matrices are multiplied out element by element.
+ *   <li>sums and products of matrices are multiplied out element by element;
+ *   <li>a list of assignments in which the first name recurs is split into solutions.
  * </ul>
  */
 final class Canonicalizer {
@@ -36,7 +40,40 @@ final class Canonicalizer {
     if (variants.size() > 1) {
       return new SetOf(variants.stream().map(v -> relations(v, allowSetRelationComp)).toList());
     }
-    return relations(matrices(variants.get(0)), allowSetRelationComp);
+    return solutions(relations(matrices(variants.get(0)), allowSetRelationComp));
+  }
+
+  /**
+   * {@code p = 5, q = 2, p = 7, q = 2}: a list of assignments in which the first name comes back
+   * lists several solutions; it becomes {@code (p=5, q=2), (p=7, q=2)}, the form {@code ;} gives.
+   * Lists whose groups would differ in size are left as they are.
+   */
+  private static Expr solutions(Expr e) {
+    if (!(e instanceof SetOf list)
+        || list.items().size() < 4
+        || !list.items().stream().allMatch(Canonicalizer::isAssignment)) {
+      return e;
+    }
+    Expr firstName = ((Relation) list.items().get(0)).operands().get(0);
+    List<List<Expr>> groups = new ArrayList<>();
+    for (Expr item : list.items()) {
+      if (((Relation) item).operands().get(0).equals(firstName)) {
+        groups.add(new ArrayList<>());
+      }
+      groups.get(groups.size() - 1).add(item);
+    }
+    int size = groups.get(0).size();
+    if (groups.size() < 2 || size < 2 || groups.stream().anyMatch(g -> g.size() != size)) {
+      return e;
+    }
+    return new SetOf(groups.stream().map(g -> (Expr) new Expr.Tuple(List.copyOf(g))).toList());
+  }
+
+  private static boolean isAssignment(Expr e) {
+    return e instanceof Relation r
+        && r.operators().size() == 1
+        && r.operators().get(0).equals("=")
+        && Exprs.isLabel(r.operands().get(0));
   }
 
   /** All sign choices of the {@code \pm} in a scalar (collections keep their items as they are). */
@@ -120,7 +157,12 @@ final class Canonicalizer {
     }
     boolean ordered = ops.stream().allMatch(o -> o.equals("<") || o.equals("<="));
     if (ordered && ops.size() == 2 && Exprs.isLabel(operands.get(1))) {
-      return new Interval(operands.get(0), operands.get(2), ops.get(0).equals("<="), ops.get(1).equals("<="));
+      boolean lowClosed = ops.get(0).equals("<=");
+      boolean highClosed = ops.get(1).equals("<=");
+      if (operands.get(1) instanceof Expr.Call abs && abs.function().equals("abs") && abs.args().get(0) instanceof Sym) {
+        return absoluteValueBand(operands.get(0), operands.get(2), lowClosed, highClosed, e);
+      }
+      return new Interval(operands.get(0), operands.get(2), lowClosed, highClosed);
     }
     if (allowSetRelationComp && ordered && ops.size() == 1) {
       boolean closed = ops.get(0).equals("<=");
@@ -133,6 +175,23 @@ final class Canonicalizer {
       }
     }
     return e;
+  }
+
+  /**
+   * {@code a <= |x| <= b} with a constant {@code a}: for {@code a > 0} (or an open 0) the two
+   * intervals {@code [-b,-a] \cup [a,b]}, for {@code a < 0} (or a closed 0) the one interval {@code
+   * [-b,b]}. A non-constant {@code a} leaves the relation as it is.
+   */
+  private static Expr absoluteValueBand(Expr low, Expr high, boolean lowClosed, boolean highClosed, Expr relation) {
+    double a = NumericEvaluator.evaluate(low, Map.of());
+    if (Double.isNaN(a)) {
+      return relation;
+    }
+    if (a < 0 || a == 0 && lowClosed) {
+      return new Interval(new Neg(high), high, highClosed, highClosed);
+    }
+    return new Union(List.of(new Interval(new Neg(high), new Neg(low), highClosed, lowClosed),
+        new Interval(low, high, lowClosed, highClosed)));
   }
 
   /** Sums and products whose operands are all matrices, computed element-wise as trees. */

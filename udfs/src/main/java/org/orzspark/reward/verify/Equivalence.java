@@ -79,6 +79,11 @@ public final class Equivalence {
     if (predNamed && !(g instanceof Relation)) {
       return equal(g, valueOf(p));
     }
+    if (isComputation(p) && !(g instanceof Relation)) {
+      // A worked computation ending in its value (2+3 = 5, or 1/2 \$ = 10/9 once the currency
+      // sign is dropped): as in Math-Verify, its right side is the answer.
+      return equal(g, valueOf(p));
+    }
     if (g instanceof SetOf || p instanceof SetOf) {
       return unorderedEqual(itemsOf(g), itemsOf(p));
     }
@@ -124,6 +129,14 @@ public final class Equivalence {
         && Exprs.isLabel(r.operands().get(0));
   }
 
+  /** {@code c = v} whose left side has no variables (a chain is already cut to its last link). */
+  private static boolean isComputation(Expr e) {
+    return e instanceof Relation r
+        && r.operators().size() == 1
+        && r.operators().get(0).equals("=")
+        && Exprs.freeSymbols(r.operands().get(0)).isEmpty();
+  }
+
   private static boolean isMembership(Expr e) {
     return e instanceof Relation r && r.operators().get(0).equals("in");
   }
@@ -148,8 +161,14 @@ public final class Equivalence {
     return true;
   }
 
-  /** A perfect matching between the two lists (greedy: items are rarely equal to two others). */
-  private boolean unorderedEqual(List<Expr> a, List<Expr> b) {
+  /**
+   * A perfect matching between the two lists as sets (greedy: items are rarely equal to two
+   * others). Repeated items count once, as in a solution set: {@code (3,7),(3,7),(1,2)} equals
+   * {@code (1,2),(3,7)}.
+   */
+  private boolean unorderedEqual(List<Expr> withRepeats, List<Expr> otherWithRepeats) {
+    List<Expr> a = withRepeats.stream().distinct().toList();
+    List<Expr> b = otherWithRepeats.stream().distinct().toList();
     if (a.size() != b.size() || a.size() > MAX_ITEMS) {
       return false;
     }
@@ -371,13 +390,20 @@ public final class Equivalence {
   /**
    * Symja ignores its stop request inside some big-integer work, so what could explode is refused
    * before it is asked: constant exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value
-   * ({@link #MAX_CAS_EXPANDED_POWER} on a sum with variables) and factorials/binomials of constants
-   * beyond {@link #MAX_CAS_FACTORIAL}.
+   * ({@link #MAX_CAS_EXPANDED_POWER} on a sum with variables), factorials/binomials of constants
+   * and sum/product bounds beyond {@link #MAX_CAS_FACTORIAL}, and sums nested in sums.
    */
   private static boolean casSafe(Expr e) {
     if (e instanceof Expr.Pow p) {
       boolean expandable = p.base() instanceof Add && !Exprs.freeSymbols(p.base()).isEmpty();
       if (!bounded(p.exponent(), expandable ? MAX_CAS_EXPANDED_POWER : MAX_CAS_EXPONENT)) {
+        return false;
+      }
+    }
+    if (isBigOperator(e)) {
+      Expr.Call c = (Expr.Call) e;
+      if (!bounded(c.args().get(2), MAX_CAS_FACTORIAL) || !bounded(c.args().get(3), MAX_CAS_FACTORIAL)
+          || containsBigOperator(c.args().get(0))) {
         return false;
       }
     }
@@ -394,6 +420,23 @@ public final class Equivalence {
       }
     }
     return true;
+  }
+
+  private static boolean isBigOperator(Expr e) {
+    return e instanceof Expr.Call c && (c.function().equals("sum") || c.function().equals("prod"));
+  }
+
+  /** Nested sums multiply their term counts, so a sum inside a sum is refused. */
+  private static boolean containsBigOperator(Expr e) {
+    if (isBigOperator(e)) {
+      return true;
+    }
+    for (Expr child : Exprs.children(e)) {
+      if (containsBigOperator(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A constant of absolute value at most {@code limit}, or an expression with free symbols. */

@@ -1,5 +1,6 @@
 package org.orzspark.reward.verify;
 
+import java.math.BigDecimal;
 import java.util.List;
 import org.orzspark.reward.extract.Extracted;
 import org.orzspark.reward.extract.ExtractionConfig;
@@ -43,7 +44,9 @@ public final class MathVerifier {
           }
           if (g.value() == null || p.value() == null) {
             unparsed = true;
-          } else if (equivalence.equal(g.value(), p.value())) {
+          } else if (equivalence.equal(g.value(), p.value())
+              || MathAnswerExtractor.hasPercent(g.matched()) && equivalence.equal(hundredth(g.value()), p.value())
+              || MathAnswerExtractor.hasPercent(p.matched()) && equivalence.equal(g.value(), hundredth(p.value()))) {
             return Verdict.EQUAL;
           }
         }
@@ -84,12 +87,24 @@ public final class MathVerifier {
         return Verdict.failed(Verdict.PARSE_ERROR);
       }
       Equivalence equivalence = new Equivalence(options, deadline);
-      return equivalence.equal(gold, pred)
+      boolean equal = equivalence.equal(gold, pred)
+          || MathAnswerExtractor.hasPercent(goldAnswer) && equivalence.equal(hundredth(gold), pred)
+          || MathAnswerExtractor.hasPercent(predAnswer) && equivalence.equal(gold, hundredth(pred));
+      return equal
           ? Verdict.EQUAL
           : new Verdict(false, equivalence.technicalReason());
     } catch (RuntimeException | StackOverflowError unexpected) {
       return Verdict.failed(Verdict.INTERNAL_ERROR);
     }
+  }
+
+  /**
+   * The value of an answer written with a percent sign. The sign itself is dropped when parsing,
+   * so {@code 28\%} equals both 28 (the answer in percent units, as Math-Verify accepts it) and,
+   * through this, 0.28.
+   */
+  private static Expr hundredth(Expr percent) {
+    return new Expr.Div(percent, new Expr.Num(BigDecimal.valueOf(100), false));
   }
 
   private static String withoutSpaces(String s) {

@@ -129,6 +129,12 @@ final class SymjaBridge {
         return F.Factorial(x);
       case "binom":
         return F.Binomial(x, y);
+      case "sum":
+      case "prod":
+        {
+          IExpr bounds = F.List(y, toSymja(call.args().get(2), symbols), toSymja(call.args().get(3), symbols));
+          return call.function().equals("sum") ? F.Sum(x, bounds) : F.Product(x, bounds);
+        }
       default:
         throw new UnsupportedException(call.function());
     }

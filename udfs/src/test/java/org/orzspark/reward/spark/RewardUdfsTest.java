@@ -88,6 +88,49 @@ class RewardUdfsTest {
   }
 
   @Test
+  void hostileResponsesScoreZeroWithoutFailingTheQuery() {
+    StructType schema =
+        new StructType().add("response", DataTypes.StringType, true).add("ground_truth", DataTypes.StringType, true);
+    List<String> hostile =
+        List.of(
+            "<answer>\\boxed{10^{10^{10}}}</answer>",
+            "<answer>\\boxed{" + "{".repeat(3000) + "}</answer>",
+            "<answer>\\boxed{" + "\\sqrt{".repeat(200) + "2" + "}".repeat(200) + "}</answer>",
+            "<answer>\\boxed{\u0000\u0001\t\f}</answer>",
+            "<answer>\\boxed{" + "x".repeat(1_000_000) + "}</answer>");
+    List<Row> rows = hostile.stream().map(r -> RowFactory.create(r, "5")).toList();
+    spark.createDataFrame(rows, schema).createOrReplaceTempView("hostile");
+    List<Row> out =
+        spark.sql(
+                "SELECT orz_reward(response, ground_truth), orz_verify(ground_truth, response),"
+                    + " orz_judge(response, ground_truth, true), size(orz_reflection_patterns(response)),"
+                    + " length(orz_extract_answer(response)) FROM hostile")
+            .collectAsList();
+    assertThat(out).hasSize(hostile.size());
+    assertThat(out).allSatisfy(r -> {
+      assertThat(r.getFloat(0)).isZero();
+      assertThat(r.getBoolean(1)).isFalse();
+      assertThat(r.getStruct(2).getFloat(0)).isZero();
+    });
+    assertThat(out.get(0).getStruct(2).getString(1)).isEqualTo("too-large");
+  }
+
+  @Test
+  void reflectionCaseInsensitivityAndTimeoutComeFromTheSessionConf() {
+    SparkSession other = spark.newSession();
+    other.conf().set(RewardUdfs.REFLECTION_CASE_INSENSITIVE, "true");
+    other.conf().set(RewardUdfs.TIMEOUT_MILLIS, "1");
+    RewardUdfs.register(other);
+    String text = "'Wait, However, RETRY <answer>\\\\boxed{\\\\sin^2 x+\\\\cos^2 x}</answer>'";
+    Row row = other.sql("SELECT orz_reflection_patterns(" + text + "), orz_judge(" + text + ", '1', true)").first();
+    assertThat(row.getList(0)).containsExactly("wait,", "retry", "however,");
+    assertThat(row.getStruct(1).getString(1)).as("a 1 ms budget cannot reach the CAS").isEqualTo("timeout");
+    assertThat(spark.sql("SELECT orz_reflection_patterns(" + text + ")").first().getList(0))
+        .as("the shared session keeps the reference's case-sensitive default")
+        .isEmpty();
+  }
+
+  @Test
   void rewardRejectsAWrongNumberOfArguments() {
     assertThatThrownBy(() -> spark.sql("SELECT orz_reward(response) FROM responses").collect())
         .hasMessageContaining("orz_reward takes");

@@ -3,6 +3,7 @@ package org.orzspark.reward.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.orzspark.reward.extract.ExtractionConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -131,6 +132,10 @@ class EquivalenceFamiliesTest {
         "\\{1,2,3\\} | \\{3,2,1\\} | true",
         "\\{1,2\\} | \\{1,2,3\\} | false",
         "\\emptyset | \\varnothing | true",
+        "1\\leq\\lvert z\\rvert\\leq \\frac{3}{2} | z \\in \\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right] | true",
+        "1\\leq\\lvert z\\rvert\\leq \\frac{3}{2} | z \\in [1, \\frac{3}{2}] | false",
+        "0 < \\lvert x\\rvert < 2 | x \\in (-2,0) \\cup (0,2) | true",
+        "0 \\le \\lvert x\\rvert < 2 | x \\in (-2,2) | true",
       })
   void intervalsAndSets(String gold, String pred, boolean expected) {
     assertThat(verified(gold, pred)).isEqualTo(expected);
@@ -203,9 +208,54 @@ class EquivalenceFamiliesTest {
         "\\frac{5\\sqrt{42}}{27} | \\frac{10\\sqrt{10.5}}{27} | true",
         "10^{\\frac{-5+\\sqrt{13}}{6}} | 10^{\\frac{\\sqrt{13}-5}{6}} | true",
         "p-q | q-p | false",
+        "\\sum_{k=1}^{n} k | \\frac{n(n+1)}{2} | true",
+        "\\sum_{k=1}^{n} k | \\frac{n(n-1)}{2} | false",
+        "\\prod_{k=1}^{5} k | 120 | true",
+        "F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1} | F_n = \\sum_{k=0}^{n-1} F_{n-k-1} F_k | true",
+        "F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1} | F_n = \\sum_{k=0}^{n-2} F_k F_{n-k-2} | false",
       })
   void symbolicExpressions(String gold, String pred, boolean expected) {
     assertThat(verified(gold, pred)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0} vs {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "19, 46, 82 | 19, 46, \\text{ and } 82 | true",
+        "19, 46, 82 | 19, 46, and 82 | true",
+        "19, 46, 82 | 21, 36, and 82 | false",
+        "(1,2),(3,7) | (3,7),(3,7),(1,2) | true",
+        "(1,2),(3,7) | (3,7),(3,8),(1,2) | false",
+        "p=5,q=2;p=7,q=2 | p = 5, q = 2 \\quad \\text{and} \\quad p = 7, q = 2 | true",
+        "p=5,q=2;p=7,q=2 | p = 5, q = 2, p = 7, q = 3 | false",
+        "\\frac{10}{9} | \\frac12 = \\frac{10}{9} | true",
+        "\\frac12 | \\frac12 = \\frac{10}{9} | false",
+        "5 | 2+3 = 5 | true",
+        "2x + z = 1 | 1 | false",
+      })
+  void listsAndWorkedComputations(String gold, String pred, boolean expected) {
+    assertThat(verified(gold, pred)).isEqualTo(expected);
+  }
+
+  @Test
+  void aPercentAnswerEqualsItsNumberAndItsValue() {
+    assertThat(verified("28\\%", "0.28")).isTrue();
+    assertThat(verified("0.28", "28\\%")).isTrue();
+    assertThat(verified("28\\%", "2.8")).isFalse();
+    assertThat(verified("0.28", "28")).isFalse();
+  }
+
+  @Test
+  void plainTextNumbersThroughTheExtractor() {
+    ExtractionConfig expr = new ExtractionConfig(false, true, true);
+    assertThat(MathVerifier.verify("7/25", "28%", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("40/900", "4 4/9 pct", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("40/9", "The answer is 4 4/9.", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("4", "The answer is 4 4/9.", expr, VerifyOptions.DEFAULTS).equal()).isFalse();
+    assertThat(MathVerifier.verify("103/9", "11 + 4/9", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("11 + 4/9", "11 - 4/9", expr, VerifyOptions.DEFAULTS).equal()).isFalse();
+    assertThat(MathVerifier.verify("0.4", "about .4", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
   }
 
   @Test
@@ -238,6 +288,8 @@ class EquivalenceFamiliesTest {
     assertThat(MathVerifier.verifyAnswers("5", "\\frac{", VerifyOptions.DEFAULTS))
         .isEqualTo(Verdict.failed(Verdict.PARSE_ERROR));
     assertThat(MathVerifier.verifyAnswers("5", "10^{10^{10}}", VerifyOptions.DEFAULTS))
+        .isEqualTo(Verdict.failed(Verdict.TOO_LARGE));
+    assertThat(MathVerifier.verifyAnswers("5", "\\sum_{k=1}^{10^{9}} k", VerifyOptions.DEFAULTS))
         .isEqualTo(Verdict.failed(Verdict.TOO_LARGE));
     assertThat(MathVerifier.verifyAnswers("5", null, VerifyOptions.DEFAULTS)).isEqualTo(Verdict.failed(Verdict.NO_ANSWER));
     assertThat(MathVerifier.verifyAnswers("5", "6", VerifyOptions.DEFAULTS)).isEqualTo(Verdict.NOT_EQUAL);

@@ -5,33 +5,56 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.orzspark.reward.extract.ExtractionConfig;
 import org.orzspark.testing.SharedData;
 
 /**
- * Runs the 184 Math-Verify test vectors ({@code shared/data/math-verify/cases.jsonl}) with their
- * calling convention (both strings extracted the same way, per-case match types, precision,
- * strictness) and fails when agreement with the upstream assertions drops below the level reached.
- * Every disagreement is listed, with its reason, in {@code udfs/CONFORMANCE.md}.
+ * Runs Math-Verify's own test vectors with their calling convention (both strings extracted the
+ * same way, per-case match types, precision, strictness, set-relation option, boxed priority) and
+ * fails when agreement with the upstream assertions drops below the level reached. Two corpora:
+ * the 184 vectors of {@code shared/data/math-verify/cases.jsonl} and the further upstream vectors
+ * of the test resource {@code math-verify/extra-cases.jsonl}. Every disagreement is listed, with
+ * its reason, in {@code udfs/CONFORMANCE.md}.
  */
 class MathVerifyConformanceTest {
-  /** Agreement reached (see CONFORMANCE.md); the test fails below it. */
-  static final int MIN_AGREEING = 183;
-
   record Case(String id, String gold, String pred, boolean expected, ExtractionConfig extraction, VerifyOptions options) {}
 
-  static List<Case> cases() throws IOException {
+  record Corpus(String name, int size, int minAgreeing, List<String> lines) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Arguments> corpora() throws IOException {
+    List<String> shared = Files.readAllLines(SharedData.resolve("data/math-verify/cases.jsonl"));
+    List<String> extra;
+    try (InputStream in = MathVerifyConformanceTest.class.getResourceAsStream("/math-verify/extra-cases.jsonl")) {
+      extra = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+    return Stream.of(
+        Arguments.of(new Corpus("shared cases.jsonl", 184, 183, shared)),
+        Arguments.of(new Corpus("extra-cases.jsonl", 180, 164, extra)));
+  }
+
+  static List<Case> parse(List<String> lines) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     List<Case> out = new ArrayList<>();
-    for (String line : Files.readAllLines(SharedData.resolve("data/math-verify/cases.jsonl"))) {
+    for (String line : lines) {
       JsonNode n = mapper.readTree(line);
       List<String> types = new ArrayList<>();
       n.path("match_types").forEach(t -> types.add(t.asText()));
-      boolean boxedFirst = !"parse_verify_defaults".equals(n.path("helper").asText());
+      boolean boxedFirst = !"parse_verify_defaults".equals(n.path("helper").asText())
+          && n.path("boxed_priority").asInt(0) == 0;
       ExtractionConfig extraction = new ExtractionConfig(types.contains("latex"), types.contains("expr"), boxedFirst);
       VerifyOptions options =
           VerifyOptions.DEFAULTS
@@ -44,9 +67,10 @@ class MathVerifyConformanceTest {
     return out;
   }
 
-  @Test
-  void agreesWithMathVerifyOnItsOwnTestVectors() throws IOException {
-    List<Case> cases = cases();
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpora")
+  void agreesWithMathVerifyOnItsOwnTestVectors(Corpus corpus) throws IOException {
+    List<Case> cases = parse(corpus.lines());
     int agreeing = 0;
     StringBuilder report = new StringBuilder();
     for (Case c : cases) {
@@ -57,9 +81,9 @@ class MathVerifyConformanceTest {
         report.append(String.format("DISAGREE %s expected=%s reason=%s%n", c.id(), c.expected(), v.reason()));
       }
     }
-    System.out.printf("Math-Verify conformance: %d/%d agree (%.1f%%)%n%s", agreeing, cases.size(),
-        100.0 * agreeing / cases.size(), report);
-    assertThat(cases).hasSize(184);
-    assertThat(agreeing).isGreaterThanOrEqualTo(MIN_AGREEING);
+    System.out.printf("Math-Verify conformance (%s): %d/%d agree (%.1f%%)%n%s", corpus.name(), agreeing,
+        cases.size(), 100.0 * agreeing / cases.size(), report);
+    assertThat(cases).hasSize(corpus.size());
+    assertThat(agreeing).isGreaterThanOrEqualTo(corpus.minAgreeing());
   }
 }
