@@ -103,7 +103,10 @@ public final class PolicyModel extends Qwen2Model {
     return logProbs(batch, resultManager, false).logProbs();
   }
 
-  /** {@link #tokenLogProbs} plus the entropy of each predicting distribution, also [B, T]. */
+  /**
+   * {@link #tokenLogProbs} plus the entropy of each predicting distribution, also [B, T]; the
+   * entropies carry no gradient.
+   */
   public TokenLogProbs tokenLogProbsAndEntropy(TokenBatch batch, NDManager resultManager) {
     return logProbs(batch, resultManager, true);
   }
@@ -205,7 +208,10 @@ public final class PolicyModel extends Qwen2Model {
         picked.attach(work);
         chunkLogProbs.add(picked);
         if (withEntropy) {
-          NDArray h = logSoftmax.exp().mul(logSoftmax).sum(new int[] {-1}, true).neg();
+          // A diagnostic (the recipe has no entropy bonus): detached, so the backward pass neither
+          // keeps nor traverses a second [tokens, vocabulary] product.
+          NDArray detached = logSoftmax.stopGradient();
+          NDArray h = detached.exp().mul(detached).sum(new int[] {-1}, true).neg();
           h.attach(work);
           chunkEntropy.add(h);
         }

@@ -265,6 +265,7 @@ public final class UpdateStage {
     figures.put("losses/value", report.criticSteps().stream().mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
     figures.put("losses/clipfrac", diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0);
     figures.put("losses/approx_kl", diagnostics[0] > 0 ? diagnostics[2] / diagnostics[0] : 0.0);
+    figures.put("policy/entropy", diagnostics[0] > 0 ? diagnostics[3] / diagnostics[0] : Double.NaN);
     figures.put("grad/norm", policyStep.step().gradNorm());
     figures.put("grad/critic_norm", report.criticSteps().stream().mapToDouble(r -> r.step().gradNorm()).average().orElse(Double.NaN));
     figures.put("optim/policy_lr", policyStep.step().learningRate());

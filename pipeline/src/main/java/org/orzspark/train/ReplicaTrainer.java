@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.TokenBatch;
+import org.orzspark.model.TokenLogProbs;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.GradientAllReduce;
 import org.orzspark.ppo.LossReduction;
@@ -87,14 +88,14 @@ public final class ReplicaTrainer {
           (rows, scope) -> {
             TokenBatch batch = MicroBatches.tokens(responses, rows);
             int length = batch.length();
-            NDArray logProbs = policy.tokenLogProbs(batch, scope);
+            TokenLogProbs predicted = policy.tokenLogProbsAndEntropy(batch, scope);
             LossWeights weights = settings.reduction().weights(
                 MicroBatches.responseMask(scope, responses, rows, length), null, normaliser);
             PolicyLoss.Result result = settings.policyLoss().compute(
-                logProbs,
+                predicted.logProbs(),
                 perToken(scope, shard, responses, rows, length, ExperienceRow::oldLogProbs),
                 perToken(scope, shard, responses, rows, length, ExperienceRow::advantages),
-                weights, null, null);
+                weights, null, predicted.entropy());
             diagnostics[0] = diagnostics[0] == null
                 ? result.diagnostics() : diagnostics[0].merge(result.diagnostics());
             return result.loss();

@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.model.Qwen2Config;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunTables;
@@ -92,6 +93,11 @@ class IterationTest {
     assertThat(((Number) update.get("optim/policy_steps")).intValue()).isEqualTo(2);
     assertThat(((Number) update.get("optim/critic_steps")).intValue()).isEqualTo(4);
     assertThat(((Number) update.get("update/replicas")).intValue()).isEqualTo(2);
+    // Mean entropy of the policy's next-token distributions over the response tokens: positive and
+    // at most log(vocabulary) nats.
+    assertThat(((Number) update.get("policy/entropy")).doubleValue())
+        .isPositive().isLessThanOrEqualTo(
+            Math.log(Qwen2Config.read(base.resolve("config.json")).vocabSize()));
 
     Dataset<Row> metrics = spark.read().option("mergeSchema", "true")
         .option("basePath", layout.metrics().toString())
