@@ -18,9 +18,11 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.model.Qwen2Config;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunLayout;
@@ -30,7 +32,8 @@ import org.orzspark.testing.SharedSpark;
 /**
  * Two iterations of a micro run in local mode: exact row counts and schemas, complete checkpoints
  * and metrics, refusal of a completed iteration, resume after a crash between stages and inside the
- * update with the same rows and weights as an uninterrupted run, and the experience read by DuckDB.
+ * update with the same rows and weights as an uninterrupted run, refusal of a non-finite update,
+ * and the experience read by DuckDB.
  */
 class IterationTest {
   private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
@@ -148,6 +151,41 @@ class IterationTest {
     assertThat(rows(layout.experience(2))).isEqualTo(rows(referenceLayout.experience(2)));
     assertThat(digests(layout)).isEqualTo(digests(referenceLayout));
     assertThat(new CheckpointStore(layout).latestComplete().orElseThrow().iteration()).isEqualTo(2);
+  }
+
+  @Test
+  void aNonFiniteUpdateIsRefusedRecordedAndLeavesTheLatestCheckpoint(@TempDir Path root)
+      throws Exception {
+    RunLayout layout = init(root);
+    IterationContext ctx = new IterationContext(spark, layout,
+        new ObjectMapper().readValue(layout.runJson().toFile(), org.orzspark.run.RunConfig.class), 1);
+    SampleStage.run(ctx, Iteration.cursorOf(layout.checkpoint(0)));
+    RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
+    ScoreStage.run(ctx);
+    ExperienceStage.run(ctx);
+    // The experience of a diverged critic: every advantage NaN (the iteration resumes at the update).
+    Dataset<Row> poisoned = spark.read().parquet(layout.experience(1).toString())
+        .withColumn("advantages", functions.expr("transform(advantages, a -> float('NaN'))"));
+    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
+        layout.experience(1).toString(), true)) {
+      out.writeParquet(poisoned, "");
+      out.commit();
+    }
+
+    assertThatThrownBy(() -> Iteration.run(spark, root, null, QUIET))
+        .isInstanceOf(Iteration.UpdateRefusedException.class)
+        .hasMessageContaining("non-finite")
+        .hasMessageContaining("checkpoint 0 stays the latest");
+    List<String> failures = Files.readAllLines(layout.metrics().resolve("failures.jsonl"));
+    assertThat(failures).singleElement().satisfies(line -> {
+      Map<?, ?> failure = new ObjectMapper().readValue(line, Map.class);
+      assertThat(failure.get("iteration")).isEqualTo(1);
+      assertThat(failure.get("stage")).isEqualTo("update");
+      assertThat((String) failure.get("reason")).contains("non-finite");
+    });
+    CheckpointStore store = new CheckpointStore(layout);
+    assertThat(store.latestComplete().orElseThrow().iteration()).isZero();
+    assertThat(store.scan()).extracting(CheckpointStore.Verdict::iteration).containsExactly(0);
   }
 
   private static org.assertj.core.data.Offset<Double> within(double tolerance) {
