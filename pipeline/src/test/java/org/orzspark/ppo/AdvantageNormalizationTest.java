@@ -5,28 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AdvantageNormalizationTest {
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
-
+class AdvantageNormalizationTest extends FreshManagerTest {
   @Test
   void statisticsByHand() {
     // {1, 2, 3, 4}: mean 2.5, M2 = 2.25 + 0.25 + 0.25 + 2.25 = 5, variance 5 / 4 = 1.25.

@@ -3,10 +3,7 @@ package org.orzspark.ppo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,19 +11,7 @@ import org.junit.jupiter.api.Test;
  * packed rows (several samples per row, prompt and padding tokens between them, NaN at every masked
  * position) under both reductions.
  */
-class LossReferenceTest {
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
-
+class LossReferenceTest extends FreshManagerTest {
   @Test
   void policyLossMatchesThePlainLoop() {
     Random random = new Random(11);

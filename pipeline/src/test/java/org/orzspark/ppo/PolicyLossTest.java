@@ -6,30 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class PolicyLossTest {
+class PolicyLossTest extends FreshManagerTest {
   private static final double L15 = Math.log(1.5);
   private static final double L09 = Math.log(0.9);
   private static final double L05 = Math.log(0.5);
   private static final double L11 = Math.log(1.1);
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
-
   /*
    * Hand table, eps = 0.2. Row 0 = sample 1 (2 tokens + 1 padding), row 1 = sample 2 (3 tokens):
    *   token  A     ratio  -A*ratio  -A*clip(ratio)  loss   clip active

@@ -6,25 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class ValueLossTest {
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
-
+class ValueLossTest extends FreshManagerTest {
   /*
    * Hand table, clip c = 0.2, V_old = 0.5 everywhere:
    *   V    R    V_clip  (V_clip-R)^2  (V-R)^2  clipped: 1/2 max   unclipped: 1/2 (V-R)^2

@@ -1,0 +1,20 @@
+package org.orzspark.ppo;
+
+import ai.djl.ndarray.NDManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** A test whose every method gets its own NDManager, closed after it: no array outlives a test. */
+abstract class FreshManagerTest {
+  protected NDManager manager;
+
+  @BeforeEach
+  void openManager() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void closeManager() {
+    manager.close();
+  }
+}
