@@ -130,12 +130,7 @@ class IterationTest {
     RunLayout layout = init(crashed);
     Iteration.run(spark, crashed, null, QUIET);
     // Iteration 2 dies after its experience stage: sample, rollout, score and experience are done.
-    IterationContext ctx = new IterationContext(spark, layout,
-        new ObjectMapper().readValue(layout.runJson().toFile(), org.orzspark.run.RunConfig.class), 2);
-    SampleStage.run(ctx, Iteration.cursorOf(layout.checkpoint(1)));
-    RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
-    ScoreStage.run(ctx);
-    ExperienceStage.run(ctx);
+    runThroughExperience(layout, 2);
     List<String> rolloutFiles = files(layout.rollouts(2));
     // ... and inside the update: task 0 was writing checkpoint 2 (its temp folder) when it died.
     Path partial = layout.checkpoints().resolve(".iter-000002.tmp-crashed");
@@ -157,12 +152,7 @@ class IterationTest {
   void aNonFiniteUpdateIsRefusedRecordedAndLeavesTheLatestCheckpoint(@TempDir Path root)
       throws Exception {
     RunLayout layout = init(root);
-    IterationContext ctx = new IterationContext(spark, layout,
-        new ObjectMapper().readValue(layout.runJson().toFile(), org.orzspark.run.RunConfig.class), 1);
-    SampleStage.run(ctx, Iteration.cursorOf(layout.checkpoint(0)));
-    RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
-    ScoreStage.run(ctx);
-    ExperienceStage.run(ctx);
+    runThroughExperience(layout, 1);
     // The experience of a diverged critic: every advantage NaN (the iteration resumes at the update).
     Dataset<Row> poisoned = spark.read().parquet(layout.experience(1).toString())
         .withColumn("advantages", functions.expr("transform(advantages, a -> float('NaN'))"));
@@ -186,6 +176,17 @@ class IterationTest {
     CheckpointStore store = new CheckpointStore(layout);
     assertThat(store.latestComplete().orElseThrow().iteration()).isZero();
     assertThat(store.scan()).extracting(CheckpointStore.Verdict::iteration).containsExactly(0);
+  }
+
+  /** The stages of an iteration before its update, as a run that dies there leaves them. */
+  private static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
+    IterationContext ctx = new IterationContext(spark, layout,
+        new ObjectMapper().readValue(layout.runJson().toFile(), org.orzspark.run.RunConfig.class),
+        iteration);
+    SampleStage.run(ctx, Iteration.cursorOf(layout.checkpoint(iteration - 1)));
+    RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
+    ScoreStage.run(ctx);
+    ExperienceStage.run(ctx);
   }
 
   private static org.assertj.core.data.Offset<Double> within(double tolerance) {
