@@ -10,8 +10,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
@@ -27,6 +25,7 @@ import org.orzspark.ppo.LossWeights;
 import org.orzspark.ppo.MicroBatchLoss;
 import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.ValueLoss;
+import org.orzspark.testing.FreshManagerTest;
 
 /**
  * On CPU, DJL builds an array from Java data (a mask, or the constant of {@code mul(Number)}) on a
@@ -37,22 +36,11 @@ import org.orzspark.ppo.ValueLoss;
  * critic micro-batch losses: the gradients must equal those of an undisturbed pass, bit for bit.
  * Likewise gradients written from Java (the all-reduced sums) must keep their values.
  */
-class BorrowedHostMemoryTest {
+class BorrowedHostMemoryTest extends FreshManagerTest {
   private static final Qwen2Config CONFIG = TestModels.untied();
   private static final TokenBatch BATCH = TokenBatch.padded(new int[][] {
       TestModels.randomTokens(16, 97, 1), TestModels.randomTokens(11, 97, 2),
       TestModels.randomTokens(7, 97, 3)});
-  private static NDManager manager;
-
-  @BeforeAll
-  static void start() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
 
   @Test
   void policyLossGradientsSurviveCollectedTemporaries() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.nio.ByteBuffer;
@@ -17,25 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.testing.FreshManagerTest;
 import org.orzspark.testing.SharedData;
 
-class ModelCheckpointTest {
-  private static NDManager manager;
-
-  @BeforeAll
-  static void start() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
-
+class ModelCheckpointTest extends FreshManagerTest {
   @Test
   void saveThenLoadIsBitExactForPolicyAndCritic(@TempDir Path dir) throws Exception {
     Path tokenizerSource = SharedData.resolve("data/tokenizers/qwen3");

@@ -17,23 +17,10 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.orzspark.testing.FreshManagerTest;
 
-class Qwen2DecoderTest {
-  private static NDManager manager;
-
-  @BeforeAll
-  static void start() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
-
+class Qwen2DecoderTest extends FreshManagerTest {
   @Test
   void engineLogitsEqualTheScalarReference() throws Exception {
     for (Qwen2Config config : new Qwen2Config[] {TestModels.untied(), TestModels.tied()}) {

@@ -6,29 +6,17 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.orzspark.ppo.GradientAccumulator;
 import org.orzspark.ppo.Gradients;
+import org.orzspark.testing.FreshManagerTest;
 
 /**
  * A batch whose rows start with the same tokens computes that prefix once: log-probabilities,
  * entropies, values and gradients must equal those of the full forward.
  */
-class SharedPrefixTest {
+class SharedPrefixTest extends FreshManagerTest {
   private static final int VOCAB = 97;
-  private static NDManager manager;
-
-  @BeforeAll
-  static void start() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
 
   @Test
   void prefixLengthIsTheCommonStartOfEveryRowsFirstSequence() {

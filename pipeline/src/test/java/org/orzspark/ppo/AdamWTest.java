@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
+import org.orzspark.testing.FreshManagerTest;
 
 class AdamWTest extends FreshManagerTest {
   @Test

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.orzspark.testing.FreshManagerTest;
 
 class GaeTest extends FreshManagerTest {
   private static final double TOL = 1e-6;

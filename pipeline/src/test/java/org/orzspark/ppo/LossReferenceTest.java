@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.orzspark.testing.FreshManagerTest;
 
 /**
  * The tensor losses agree with plain double loops written straight from the formulas, on random

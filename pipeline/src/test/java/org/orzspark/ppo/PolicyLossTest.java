@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
+import org.orzspark.testing.FreshManagerTest;
 
 class PolicyLossTest extends FreshManagerTest {
   private static final double L15 = Math.log(1.5);

@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
+import org.orzspark.testing.FreshManagerTest;
 
 class ValueLossTest extends FreshManagerTest {
   /*

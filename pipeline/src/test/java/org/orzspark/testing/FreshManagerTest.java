@@ -1,11 +1,11 @@
-package org.orzspark.ppo;
+package org.orzspark.testing;
 
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /** A test whose every method gets its own NDManager, closed after it: no array outlives a test. */
-abstract class FreshManagerTest {
+public abstract class FreshManagerTest {
   protected NDManager manager;
 
   @BeforeEach
