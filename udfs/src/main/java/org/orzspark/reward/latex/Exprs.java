@@ -1,6 +1,7 @@
 package org.orzspark.reward.latex;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.orzspark.reward.latex.Expr.Add;
@@ -122,6 +123,16 @@ public final class Exprs {
       }
     }
     return false;
+  }
+
+  /**
+   * The left side of a single equation {@code left = right} (not a chain, not another relation), or
+   * empty.
+   */
+  public static Optional<Expr> equationLeftSide(Expr e) {
+    return e instanceof Relation r && r.operators().size() == 1 && r.operators().get(0).equals("=")
+        ? Optional.of(r.operands().get(0))
+        : Optional.empty();
   }
 
   /**

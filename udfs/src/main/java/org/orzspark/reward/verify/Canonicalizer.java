@@ -54,10 +54,10 @@ final class Canonicalizer {
         || !list.items().stream().allMatch(Canonicalizer::isAssignment)) {
       return e;
     }
-    Expr firstName = ((Relation) list.items().get(0)).operands().get(0);
+    Expr firstName = Exprs.equationLeftSide(list.items().get(0)).orElseThrow();
     List<List<Expr>> groups = new ArrayList<>();
     for (Expr item : list.items()) {
-      if (((Relation) item).operands().get(0).equals(firstName)) {
+      if (Exprs.equationLeftSide(item).orElseThrow().equals(firstName)) {
         groups.add(new ArrayList<>());
       }
       groups.get(groups.size() - 1).add(item);
@@ -70,10 +70,7 @@ final class Canonicalizer {
   }
 
   private static boolean isAssignment(Expr e) {
-    return e instanceof Relation r
-        && r.operators().size() == 1
-        && r.operators().get(0).equals("=")
-        && Exprs.isLabel(r.operands().get(0));
+    return Exprs.equationLeftSide(e).filter(Exprs::isLabel).isPresent();
   }
 
   /** All sign choices of the {@code \pm} in a scalar (collections keep their items as they are). */

@@ -131,10 +131,7 @@ public final class Equivalence {
 
   /** {@code c = v} whose left side has no variables (a chain is already cut to its last link). */
   private static boolean isComputation(Expr e) {
-    return e instanceof Relation r
-        && r.operators().size() == 1
-        && r.operators().get(0).equals("=")
-        && Exprs.freeSymbols(r.operands().get(0)).isEmpty();
+    return Exprs.equationLeftSide(e).filter(left -> Exprs.freeSymbols(left).isEmpty()).isPresent();
   }
 
   private static boolean isMembership(Expr e) {

@@ -44,9 +44,7 @@ public final class MathVerifier {
           }
           if (g.value() == null || p.value() == null) {
             unparsed = true;
-          } else if (equivalence.equal(g.value(), p.value())
-              || MathAnswerExtractor.hasPercent(g.matched()) && equivalence.equal(hundredth(g.value()), p.value())
-              || MathAnswerExtractor.hasPercent(p.matched()) && equivalence.equal(g.value(), hundredth(p.value()))) {
+          } else if (equalAllowingPercent(equivalence, g.value(), g.matched(), p.value(), p.matched())) {
             return Verdict.EQUAL;
           }
         }
@@ -87,10 +85,7 @@ public final class MathVerifier {
         return Verdict.failed(Verdict.PARSE_ERROR);
       }
       Equivalence equivalence = new Equivalence(options, deadline);
-      boolean equal = equivalence.equal(gold, pred)
-          || MathAnswerExtractor.hasPercent(goldAnswer) && equivalence.equal(hundredth(gold), pred)
-          || MathAnswerExtractor.hasPercent(predAnswer) && equivalence.equal(gold, hundredth(pred));
-      return equal
+      return equalAllowingPercent(equivalence, gold, goldAnswer, pred, predAnswer)
           ? Verdict.EQUAL
           : new Verdict(false, equivalence.technicalReason());
     } catch (RuntimeException | StackOverflowError unexpected) {
@@ -99,10 +94,17 @@ public final class MathVerifier {
   }
 
   /**
-   * The value of an answer written with a percent sign. The sign itself is dropped when parsing,
-   * so {@code 28\%} equals both 28 (the answer in percent units, as Math-Verify accepts it) and,
-   * through this, 0.28.
+   * Equal as parsed, or with a side written with a percent sign taken as its value. The sign itself
+   * is dropped when parsing, so {@code 28\%} equals both 28 (the answer in percent units, as
+   * Math-Verify accepts it) and 0.28.
    */
+  private static boolean equalAllowingPercent(
+      Equivalence equivalence, Expr gold, String goldText, Expr pred, String predText) {
+    return equivalence.equal(gold, pred)
+        || MathAnswerExtractor.hasPercent(goldText) && equivalence.equal(hundredth(gold), pred)
+        || MathAnswerExtractor.hasPercent(predText) && equivalence.equal(gold, hundredth(pred));
+  }
+
   private static Expr hundredth(Expr percent) {
     return new Expr.Div(percent, new Expr.Num(BigDecimal.valueOf(100), false));
   }
