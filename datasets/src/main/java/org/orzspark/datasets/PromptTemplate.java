@@ -44,6 +44,14 @@ public final class PromptTemplate {
     return INSTRUCTIONS + " " + question + ASSISTANT_TURN;
   }
 
+  /**
+   * The question in the template a run names ({@code data.prompt_template}): {@code reference} for
+   * {@link #renderReference}, anything else ({@code paper}) for {@link #render}.
+   */
+  public static String renderWith(String template, String question) {
+    return "reference".equals(template) ? renderReference(question) : render(question);
+  }
+
   /** The reference code's template (without its BOS token, see the class comment). */
   public static String renderReference(String question) {
     return INSTRUCTIONS + "\nThis is the problem:\n" + question + ASSISTANT_TURN;

@@ -32,6 +32,14 @@ class PromptTemplateTest {
   }
 
   @Test
+  void aRunNamesItsTemplate() {
+    assertThat(PromptTemplate.renderWith("reference", "Q?"))
+        .isEqualTo(PromptTemplate.renderReference("Q?"));
+    assertThat(PromptTemplate.renderWith("paper", "Q?")).isEqualTo(PromptTemplate.render("Q?"));
+    assertThat(PromptTemplate.render("Q?")).isNotEqualTo(PromptTemplate.renderReference("Q?"));
+  }
+
+  @Test
   void questionIsInsertedLiterallyEvenWithTemplateLikeText() {
     String question = "Compute $\\frac{1}{2}$ of {{prompt}} and $5.";
     assertThat(PromptTemplate.render(question))

@@ -51,14 +51,16 @@ public record RunConfig(
         RunSettings.SAMPLES_PER_PROMPT, RunSettings.MAX_RESPONSE_TOKENS,
         RunSettings.ROLLOUT_BATCH_SEQUENCES, RunSettings.CRITIC_MINIBATCHES,
         RunSettings.POLICY_MINIBATCHES, RunSettings.MICRO_BATCH_TOKENS)) {
-      if (get(count) < 1) {
-        throw new IllegalArgumentException(count.key() + " must be at least 1, got " + get(count));
+      int value = get(count);
+      if (value < 1) {
+        throw new IllegalArgumentException(count.key() + " must be at least 1, got " + value);
       }
     }
     long responses = (long) get(RunSettings.PROMPTS_PER_ITERATION) * get(RunSettings.SAMPLES_PER_PROMPT);
     for (RunSetting<Integer> steps : List.of(RunSettings.CRITIC_MINIBATCHES, RunSettings.POLICY_MINIBATCHES)) {
-      if (get(steps) > responses) {
-        throw new IllegalArgumentException(steps.key() + "=" + get(steps) + " exceeds the " + responses
+      int value = get(steps);
+      if (value > responses) {
+        throw new IllegalArgumentException(steps.key() + "=" + value + " exceeds the " + responses
             + " responses of an iteration (data.prompts_per_iteration x rollout.samples_per_prompt)");
       }
     }

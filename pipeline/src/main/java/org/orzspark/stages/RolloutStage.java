@@ -157,7 +157,8 @@ public final class RolloutStage {
         Map<String, int[]> promptTokens = new java.util.HashMap<>();
         for (WorkUnit unit : units) {
           int[] ids = promptTokens.computeIfAbsent(unit.promptId(),
-              id -> Tokenizers.encode(tokenizer, render(unit.question())));
+              id -> Tokenizers.encode(tokenizer,
+                  PromptTemplate.renderWith(settings.template(), unit.question())));
           requests.add(new PromptRequest(unit.promptId(), ids, unit.firstSample(), unit.samples()));
         }
         SamplingParams params =
@@ -186,11 +187,6 @@ public final class RolloutStage {
         }
         return rows.iterator();
       }
-    }
-
-    private String render(String question) {
-      return "reference".equals(settings.template())
-          ? PromptTemplate.renderReference(question) : PromptTemplate.render(question);
     }
   }
 }

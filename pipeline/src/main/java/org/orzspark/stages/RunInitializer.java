@@ -62,9 +62,8 @@ public final class RunInitializer {
     spark.udf().register("orz_prompt_tokens", (UDF1<String, Integer>) question -> {
       try (ExecutorModels.Lease<HuggingFaceTokenizer> tokenizer =
           ExecutorModels.tokenizer(Path.of(basePath))) {
-        return Tokenizers.encode(tokenizer.get(),
-            "reference".equals(template) ? PromptTemplate.renderReference(question)
-                : PromptTemplate.render(question)).length;
+        return Tokenizers.encode(tokenizer.get(), PromptTemplate.renderWith(template, question))
+            .length;
       }
     }, DataTypes.IntegerType);
     Dataset<Row> prompts = spark.read().schema(PromptSchema.SCHEMA).parquet(config.prompts())

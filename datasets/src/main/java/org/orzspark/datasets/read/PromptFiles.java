@@ -29,6 +29,7 @@ import org.orzspark.datasets.PromptSchema;
 public final class PromptFiles {
 
   private static final int DETECT_BYTES = 512;
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
 
   private PromptFiles() {}
 
@@ -36,8 +37,6 @@ public final class PromptFiles {
    * @param path a file, or a folder of Parquet part files
    * @param format the format, or {@link InputFormat#AUTO} to detect it
    */
-  private static final String BYTE_ORDER_MARK = "\uFEFF";
-
   public static ReadResult read(SparkSession spark, String path, InputFormat format)
       throws IOException {
     Path hadoopPath = new Path(path);
