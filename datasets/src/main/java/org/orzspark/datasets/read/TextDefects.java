@@ -142,8 +142,8 @@ public final class TextDefects {
       if (escape != null) {
         String command = escape + letters(text, i + 1);
         boolean neverText = c == '\f' || c == '\b';
-        if ((neverText || inMath || notAWord(command.substring(1)))
-            && COMMANDS.contains(command)) {
+        if (COMMANDS.contains(command)
+            && (neverText || inMath || notAWord(command.substring(1)))) {
           return Optional.of(
               new Defect(
                   QuarantineReason.BROKEN_ESCAPE,
