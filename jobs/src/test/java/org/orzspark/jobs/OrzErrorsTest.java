@@ -2,12 +2,18 @@ package org.orzspark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.RunConfig;
+import org.orzspark.run.RunLayout;
 import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;
 
@@ -54,5 +60,34 @@ class OrzErrorsTest {
         .contains("absent.json")
         .doesNotContain("\tat ")
         .hasLineCount(1);
+  }
+
+  @Test
+  void aSettingOutOfRangeStopsInitInOneLine() {
+    Path run = dir.resolve("run");
+    Outcome outcome = execute("init", "--run-dir", run.toString(), "--base", dir.resolve("base").toString(),
+        "--prompts", dir.resolve("prompts").toString(), "--set", "ppo.gamma=NaN");
+    assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(outcome.err()).isEqualToIgnoringNewLines(
+        "orz init: ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
+    assertThat(run).doesNotExist();
+  }
+
+  @Test
+  void aRunJsonEditedOutOfRangeStopsIterateInTheSameLineBeforeAnyStage() throws Exception {
+    Path run = Files.createDirectories(dir.resolve("run"));
+    RunLayout layout = new RunLayout(run);
+    String json = new ObjectMapper().writeValueAsString(
+        RunConfig.resolve("m", "p", "x", new Properties(), Map.of()));
+    Files.writeString(layout.runJson(),
+        json.replace("\"rollout.temperature\":\"1.0\"", "\"rollout.temperature\":\"-0.5\""));
+
+    Outcome outcome = execute("iterate", "--run-dir", run.toString());
+    assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(outcome.err()).isEqualToIgnoringNewLines(
+        "orz iterate: rollout.temperature=-0.5 is out of range; valid: a finite number > 0");
+    try (var written = Files.list(run)) {
+      assertThat(written).containsExactly(layout.runJson());
+    }
   }
 }

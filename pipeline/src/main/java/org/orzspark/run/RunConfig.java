@@ -32,12 +32,13 @@ public record RunConfig(
    */
   public RunConfig {
     settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+    // Unknown keys first: a misspelt key in run.json is also a missing one, and the typo is the news.
+    settings.forEach((key, value) -> RunSettings.byKey(key).parse(value));
     for (String key : RunSettings.all().keySet()) {
       if (!settings.containsKey(key)) {
         throw new IllegalArgumentException("run.json lacks setting " + key);
       }
     }
-    settings.forEach((key, value) -> RunSettings.byKey(key).parse(value));
     checkConsistent(settings);
   }
 
