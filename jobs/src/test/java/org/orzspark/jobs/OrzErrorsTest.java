@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
+import org.orzspark.testing.RepoPaths;
 import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;
 
@@ -71,6 +72,17 @@ class OrzErrorsTest {
     assertThat(outcome.err()).isEqualToIgnoringNewLines(
         "orz init: ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
     assertThat(run).doesNotExist();
+  }
+
+  @Test
+  void aSettingOutOfRangeStopsBenchIterationBeforeItMakesAnything() {
+    Outcome outcome = execute("bench", "iteration", "--base", dir.resolve("base").toString(),
+        "--run-dir", dir.resolve("run").toString(), "--set", "rollout.top_p=0",
+        "--profile", RepoPaths.root().resolve("conf/profiles/tiny-cpu.properties").toString());
+    assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(outcome.err()).isEqualToIgnoringNewLines(
+        "orz bench iteration: rollout.top_p=0 is out of range; valid: a finite number in (0, 1]");
+    assertThat(dir.resolve("run-prompts")).doesNotExist();
   }
 
   @Test
