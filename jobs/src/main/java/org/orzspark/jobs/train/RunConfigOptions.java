@@ -26,8 +26,8 @@ public final class RunConfigOptions {
   Long seed;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = {"Override one setting, e.g. --set optim.policy_lr=3e-5 (repeatable; default: none);",
-          "the settings and their valid values are listed below."})
+      description = "Override one setting, e.g. --set optim.policy_lr=3e-5 (repeatable; default: none);"
+          + " the settings and their valid values are listed below.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
   /** Lists every setting under the help of the command that takes these options. */
