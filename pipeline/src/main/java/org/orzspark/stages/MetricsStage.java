@@ -18,10 +18,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.reward.ReflectionPatterns;
+import org.orzspark.reward.verify.Verdict;
 
 /**
  * Stage 6: one row of metrics per iteration, from the scored rollouts (reward, lengths, format,
@@ -44,40 +46,7 @@ public final class MetricsStage {
     ctx.jobGroup("metrics");
     Map<String, Double> metrics = new TreeMap<>(driverFigures);
     Path rolloutsFolder = ctx.layout().rollouts(ctx.iteration());
-    Dataset<Row> rollouts = ctx.spark().read().parquet(rolloutsFolder.toString());
-    Row a = rollouts.agg(
-            avg("reward"),
-            avg("response_length"),
-            expr("percentile(response_length, 0.5)"),
-            expr("percentile(response_length, 0.9)"),
-            avg(col("format_ok").cast("double")),
-            avg(when(size(col("reflection_patterns")).gt(0), 1.0).otherwise(0.0)),
-            avg(when(col("reward").equalTo(1f).and(size(col("reflection_patterns")).gt(0)),
-                col("response_length"))),
-            avg(when(size(col("reflection_patterns")).gt(0), col("reward"))),
-            avg(when(size(col("reflection_patterns")).equalTo(0), col("reward"))),
-            avg(when(col("finish_reason").equalTo("length"), 1.0).otherwise(0.0)),
-            sum("response_length"),
-            count("*"))
-        .first();
-    put(metrics, "reward/mean", a, 0);
-    put(metrics, "response/length_mean", a, 1);
-    put(metrics, "response/length_p50", a, 2);
-    put(metrics, "response/length_p90", a, 3);
-    put(metrics, "format/rate", a, 4);
-    put(metrics, "reflection/share", a, 5);
-    put(metrics, "reflection/correct_length_mean", a, 6);
-    put(metrics, "reflection/accuracy_reflecting", a, 7);
-    put(metrics, "reflection/accuracy_not_reflecting", a, 8);
-    put(metrics, "response/truncated_rate", a, 9);
-    put(metrics, "rollout/tokens", a, 10);
-    put(metrics, "rollout/responses", a, 11);
-    for (String pattern : ReflectionPatterns.NAMES) {
-      metrics.put("reflection/count/" + pattern, 0.0);
-    }
-    rollouts.select(explode(col("reflection_patterns")).as("pattern")).groupBy("pattern").count()
-        .collectAsList()
-        .forEach(r -> metrics.put("reflection/count/" + r.getString(0), (double) r.getLong(1)));
+    metrics.putAll(rolloutFigures(ctx.spark().read().parquet(rolloutsFolder.toString())));
 
     Path checkpoint = ctx.layout().checkpoint(ctx.iteration());
     Map<?, ?> update = JSON.readValue(checkpoint.resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
@@ -99,6 +68,57 @@ public final class MetricsStage {
     metrics.put("iteration", (double) ctx.iteration());
     write(ctx, metrics);
     return metrics;
+  }
+
+  /** The figures of an iteration's scored rollouts ({@code RunTables.ROLLOUTS} rows). */
+  static Map<String, Double> rolloutFigures(Dataset<Row> rollouts) {
+    Map<String, Double> metrics = new TreeMap<>();
+    Row a = rollouts.agg(
+            avg("reward"),
+            avg("response_length"),
+            expr("percentile(response_length, 0.5)"),
+            expr("percentile(response_length, 0.9)"),
+            avg(col("format_ok").cast("double")),
+            avg(when(size(col("reflection_patterns")).gt(0), 1.0).otherwise(0.0)),
+            avg(when(col("reward").equalTo(1f).and(size(col("reflection_patterns")).gt(0)),
+                col("response_length"))),
+            avg(when(size(col("reflection_patterns")).gt(0), col("reward"))),
+            avg(when(size(col("reflection_patterns")).equalTo(0), col("reward"))),
+            avg(when(col("finish_reason").equalTo("length"), 1.0).otherwise(0.0)),
+            sum("response_length"),
+            count("*"),
+            avg(reasonShare(Verdict.TIMEOUT)),
+            avg(reasonShare(Verdict.TOO_LARGE)),
+            avg(reasonShare(Verdict.INTERNAL_ERROR)))
+        .first();
+    put(metrics, "reward/mean", a, 0);
+    put(metrics, "response/length_mean", a, 1);
+    put(metrics, "response/length_p50", a, 2);
+    put(metrics, "response/length_p90", a, 3);
+    put(metrics, "format/rate", a, 4);
+    put(metrics, "reflection/share", a, 5);
+    put(metrics, "reflection/correct_length_mean", a, 6);
+    put(metrics, "reflection/accuracy_reflecting", a, 7);
+    put(metrics, "reflection/accuracy_not_reflecting", a, 8);
+    put(metrics, "response/truncated_rate", a, 9);
+    put(metrics, "rollout/tokens", a, 10);
+    put(metrics, "rollout/responses", a, 11);
+    // Verdicts the verifier could not reach: a rising share is a verifier problem, not a policy one.
+    put(metrics, "reward/verify_timeout_rate", a, 12);
+    put(metrics, "reward/verify_too_large_rate", a, 13);
+    put(metrics, "reward/verify_internal_error_rate", a, 14);
+    for (String pattern : ReflectionPatterns.NAMES) {
+      metrics.put("reflection/count/" + pattern, 0.0);
+    }
+    rollouts.select(explode(col("reflection_patterns")).as("pattern")).groupBy("pattern").count()
+        .collectAsList()
+        .forEach(r -> metrics.put("reflection/count/" + r.getString(0), (double) r.getLong(1)));
+    return metrics;
+  }
+
+  /** 1 for a row whose verify reason is {@code reason}, else 0 (a null reason included). */
+  private static Column reasonShare(String reason) {
+    return when(col("verify_reason").equalTo(reason), 1.0).otherwise(0.0);
   }
 
   private static void put(Map<String, Double> metrics, String name, Row row, int index) {

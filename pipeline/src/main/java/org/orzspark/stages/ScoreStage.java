@@ -14,6 +14,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.reward.spark.RewardUdfs;
+import org.orzspark.reward.verify.VerifyOptions;
+import org.orzspark.run.RunSettings;
 import org.orzspark.run.RunTables;
 
 /**
@@ -31,8 +33,10 @@ public final class ScoreStage {
     long started = System.nanoTime();
     ctx.jobGroup("score");
     Path generatedFolder = ctx.layout().generated(ctx.iteration());
+    VerifyOptions verify = VerifyOptions.DEFAULTS.withTimeoutMillis(
+        Math.round(ctx.get(RunSettings.VERIFY_TIMEOUT_SECONDS) * 1000));
     Dataset<Row> scored = score(ctx.spark(), ctx.spark().read().schema(RunTables.GENERATED)
-        .parquet(generatedFolder.toString()));
+        .parquet(generatedFolder.toString()), verify);
     Path folder = ctx.layout().rollouts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(scored, "");
@@ -46,13 +50,23 @@ public final class ScoreStage {
     deleteRecursively(ctx, generatedFolder);
   }
 
+  /** {@link #score(SparkSession, Dataset, VerifyOptions)} with the session conf's verifier options. */
+  public static Dataset<Row> score(SparkSession spark, Dataset<Row> generated) {
+    RewardUdfs.register(spark);
+    return withRewardColumns(generated);
+  }
+
   /**
    * Generated rows with the reward columns of {@link RunTables#ROLLOUTS}: reward and its reason
    * code ({@code orz_judge}, finished = stopped, not cut off), extracted answer, format flag,
    * reflection patterns.
    */
-  public static Dataset<Row> score(SparkSession spark, Dataset<Row> generated) {
-    RewardUdfs.register(spark);
+  public static Dataset<Row> score(SparkSession spark, Dataset<Row> generated, VerifyOptions verify) {
+    RewardUdfs.register(spark, verify);
+    return withRewardColumns(generated);
+  }
+
+  private static Dataset<Row> withRewardColumns(Dataset<Row> generated) {
     List<Column> columns = new ArrayList<>();
     for (String name : RunTables.GENERATED.fieldNames()) {
       columns.add(col(name));

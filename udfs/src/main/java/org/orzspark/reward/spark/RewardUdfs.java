@@ -56,12 +56,21 @@ public final class RewardUdfs {
 
   private RewardUdfs() {}
 
-  /** Registers the four functions on the session, configured from its conf. */
+  /** Registers the functions on the session, configured from its conf (outside a training run). */
   public static void register(SparkSession spark) {
     VerifyOptions options =
         VerifyOptions.DEFAULTS
             .withTimeoutMillis(Long.parseLong(spark.conf().get(TIMEOUT_MILLIS, String.valueOf(VerifyOptions.TIMEOUT_MILLIS_DEFAULT))))
             .withPrecision(Integer.parseInt(spark.conf().get(PRECISION, String.valueOf(VerifyOptions.PRECISION_DEFAULT))));
+    register(spark, options);
+  }
+
+  /**
+   * Registers the functions with the given verifier options; a training run passes its own
+   * {@code reward.verify_timeout_s} here, so the session conf's {@value #TIMEOUT_MILLIS} is not a
+   * second setting for it.
+   */
+  public static void register(SparkSession spark, VerifyOptions options) {
     boolean caseInsensitive = Boolean.parseBoolean(spark.conf().get(REFLECTION_CASE_INSENSITIVE, "false"));
     registerReward(spark, options);
     spark.udf().register("orz_extract_answer", extractAnswer());

@@ -35,12 +35,14 @@ final class Canonicalizer {
 
   private Canonicalizer() {}
 
-  static Expr canonical(Expr e, boolean allowSetRelationComp) {
+  /** The canonical form; its size is charged to {@code budget} as it is built. */
+  static Expr canonical(Expr e, boolean allowSetRelationComp, WorkBudget budget) {
     List<Expr> variants = expandPlusMinus(e);
+    budget.spend((long) variants.size() * Exprs.size(e));
     if (variants.size() > 1) {
-      return new SetOf(variants.stream().map(v -> relations(v, allowSetRelationComp)).toList());
+      return new SetOf(variants.stream().map(v -> relations(v, allowSetRelationComp, budget)).toList());
     }
-    return solutions(relations(matrices(variants.get(0)), allowSetRelationComp));
+    return solutions(relations(matrices(variants.get(0), budget), allowSetRelationComp, budget));
   }
 
   /**
@@ -137,7 +139,7 @@ final class Canonicalizer {
     return e;
   }
 
-  private static Expr relations(Expr e, boolean allowSetRelationComp) {
+  private static Expr relations(Expr e, boolean allowSetRelationComp, WorkBudget budget) {
     if (!(e instanceof Relation r)) {
       return e;
     }
@@ -157,7 +159,7 @@ final class Canonicalizer {
       boolean lowClosed = ops.get(0).equals("<=");
       boolean highClosed = ops.get(1).equals("<=");
       if (operands.get(1) instanceof Expr.Call abs && abs.function().equals("abs") && abs.args().get(0) instanceof Sym) {
-        return absoluteValueBand(operands.get(0), operands.get(2), lowClosed, highClosed, e);
+        return absoluteValueBand(operands.get(0), operands.get(2), lowClosed, highClosed, e, budget);
       }
       return new Interval(operands.get(0), operands.get(2), lowClosed, highClosed);
     }
@@ -179,8 +181,9 @@ final class Canonicalizer {
    * intervals {@code [-b,-a] \cup [a,b]}, for {@code a < 0} (or a closed 0) the one interval {@code
    * [-b,b]}. A non-constant {@code a} leaves the relation as it is.
    */
-  private static Expr absoluteValueBand(Expr low, Expr high, boolean lowClosed, boolean highClosed, Expr relation) {
-    double a = NumericEvaluator.evaluate(low, Map.of());
+  private static Expr absoluteValueBand(
+      Expr low, Expr high, boolean lowClosed, boolean highClosed, Expr relation, WorkBudget budget) {
+    double a = NumericEvaluator.evaluate(low, Map.of(), budget);
     if (Double.isNaN(a)) {
       return relation;
     }
@@ -191,8 +194,12 @@ final class Canonicalizer {
         new Interval(low, high, lowClosed, highClosed)));
   }
 
-  /** Sums and products whose operands are all matrices, computed element-wise as trees. */
-  private static Expr matrices(Expr e) {
+  /**
+   * Sums and products whose operands are all matrices, computed element-wise as trees. A product's
+   * entries share their factors' subtrees, so a chain of products can describe trees exponentially
+   * larger than its text: the size each entry would have as a tree is charged as it is built.
+   */
+  private static Expr matrices(Expr e, WorkBudget budget) {
     if (e instanceof Add a && allMatrices(a.terms())) {
       Matrix first = (Matrix) a.terms().get(0);
       List<List<Expr>> rows = new ArrayList<>();
@@ -211,26 +218,40 @@ final class Canonicalizer {
         }
         rows.add(row);
       }
+      budget.spend(Exprs.size(e));
       return new Matrix(rows);
     }
     if (e instanceof Mul m && allMatrices(m.factors())) {
-      Matrix acc = (Matrix) m.factors().get(0);
+      SizedMatrix acc = SizedMatrix.of((Matrix) m.factors().get(0));
       for (int k = 1; k < m.factors().size(); k++) {
-        acc = multiply(acc, (Matrix) m.factors().get(k));
+        acc = multiply(acc, SizedMatrix.of((Matrix) m.factors().get(k)), budget);
         if (acc == null) {
           return e;
         }
       }
-      return acc;
+      return acc.matrix();
     }
     return e;
+  }
+
+  /** A matrix with the tree size of each entry (counted as if no subtree were shared). */
+  private record SizedMatrix(Matrix matrix, long[][] sizes) {
+    static SizedMatrix of(Matrix m) {
+      long[][] sizes = new long[m.rows().size()][];
+      for (int i = 0; i < sizes.length; i++) {
+        sizes[i] = m.rows().get(i).stream().mapToLong(Exprs::size).toArray();
+      }
+      return new SizedMatrix(m, sizes);
+    }
   }
 
   private static boolean allMatrices(List<Expr> items) {
     return items.size() > 1 && items.stream().allMatch(Matrix.class::isInstance);
   }
 
-  private static Matrix multiply(Matrix a, Matrix b) {
+  private static SizedMatrix multiply(SizedMatrix left, SizedMatrix right, WorkBudget budget) {
+    Matrix a = left.matrix();
+    Matrix b = right.matrix();
     int n = a.rows().size();
     int inner = a.rows().get(0).size();
     int m = b.rows().get(0).size();
@@ -238,17 +259,22 @@ final class Canonicalizer {
       return null;
     }
     List<List<Expr>> rows = new ArrayList<>();
+    long[][] sizes = new long[n][m];
     for (int i = 0; i < n; i++) {
       List<Expr> row = new ArrayList<>();
       for (int j = 0; j < m; j++) {
         List<Expr> terms = new ArrayList<>();
+        long size = 1;
         for (int k = 0; k < inner; k++) {
           terms.add(new Mul(List.of(a.rows().get(i).get(k), b.rows().get(k).get(j))));
+          size += 1 + left.sizes()[i][k] + right.sizes()[k][j];
         }
+        budget.spend(size);
+        sizes[i][j] = size;
         row.add(new Add(terms));
       }
       rows.add(row);
     }
-    return new Matrix(rows);
+    return new SizedMatrix(new Matrix(rows), sizes);
   }
 }

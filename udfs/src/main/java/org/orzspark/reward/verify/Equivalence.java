@@ -40,14 +40,22 @@ public final class Equivalence {
   private static final int MAX_CAS_FACTORIAL = 1_000;
   /** (x+y+z+1)^60 expands to tens of thousands of terms: sums with variables get small powers only. */
   private static final int MAX_CAS_EXPANDED_POWER = 16;
+  private static final int TREE_PASSES = 8;
   private static final double[] PROBES = {0.5772156649, 1.3247179572, 2.7182818284 / 2, 0.9189385332, 1.6180339887};
 
   private final VerifyOptions options;
+  private final WorkBudget budget;
   private long deadlineNanos;
   private String technicalReason;
 
-  public Equivalence(VerifyOptions options, long deadlineNanos) {
+  /**
+   * @param budget the check's work allowance; running out throws {@link
+   *     WorkBudget.ExhaustedException} out of {@link #equal}
+   * @param deadlineNanos the last-resort wall-clock net ({@link System#nanoTime()} scale)
+   */
+  public Equivalence(VerifyOptions options, WorkBudget budget, long deadlineNanos) {
     this.options = options;
+    this.budget = budget;
     this.deadlineNanos = deadlineNanos;
   }
 
@@ -61,8 +69,10 @@ public final class Equivalence {
       technicalReason = Verdict.TIMEOUT;
       return false;
     }
-    Expr g = Canonicalizer.canonical(gold, options.allowSetRelationComp());
-    Expr p = Canonicalizer.canonical(pred, options.allowSetRelationComp());
+    // Canonicalising and the symbol and literal scans below each walk the trees a few times.
+    budget.spend(TREE_PASSES * ((long) Exprs.size(gold) + Exprs.size(pred)));
+    Expr g = Canonicalizer.canonical(gold, options.allowSetRelationComp(), budget);
+    Expr p = Canonicalizer.canonical(pred, options.allowSetRelationComp(), budget);
     if (g.equals(p)) {
       return true;
     }
@@ -264,8 +274,8 @@ public final class Equivalence {
     double ratio = Double.NaN;
     for (int k = 0; k < 3; k++) {
       Map<String, Double> point = probe(symbols, k);
-      double v1 = NumericEvaluator.evaluate(d1, point);
-      double v2 = NumericEvaluator.evaluate(d2, point);
+      double v1 = NumericEvaluator.evaluate(d1, point, budget);
+      double v2 = NumericEvaluator.evaluate(d2, point, budget);
       double r = v1 / v2;
       if (!Double.isFinite(r) || r == 0 || sign > 0 && r < 0) {
         return false;
@@ -288,8 +298,8 @@ public final class Equivalence {
     Rational ra;
     Rational rb;
     try {
-      ra = ExactEvaluator.evaluate(a);
-      rb = ra == null ? null : ExactEvaluator.evaluate(b);
+      ra = ExactEvaluator.evaluate(a, budget);
+      rb = ra == null ? null : ExactEvaluator.evaluate(b, budget);
     } catch (Rational.TooLargeException tooLarge) {
       technicalReason = Verdict.TOO_LARGE;
       return false;
@@ -318,8 +328,8 @@ public final class Equivalence {
     boolean evaluated = false;
     for (int k = 0; k < (symbols.isEmpty() ? 1 : 3); k++) {
       Map<String, Double> point = probe(symbols, k);
-      double va = NumericEvaluator.evaluate(a, point);
-      double vb = NumericEvaluator.evaluate(b, point);
+      double va = NumericEvaluator.evaluate(a, point, budget);
+      double vb = NumericEvaluator.evaluate(b, point, budget);
       if (Double.isNaN(va) || Double.isNaN(vb)) {
         continue;
       }
@@ -362,7 +372,10 @@ public final class Equivalence {
     Cas.Outcome ask();
   }
 
-  /** Asks the CAS when the trees are small enough and time remains; records why it could not. */
+  /**
+   * Asks the CAS when the trees are small enough and time remains; records why it could not. A
+   * question spends a fixed share of the work budget ({@link WorkBudget#CAS_QUESTION_UNITS}).
+   */
   private boolean casDecides(CasQuestion question, Expr a, Expr b) {
     if (Exprs.size(a) + Exprs.size(b) > MAX_CAS_NODES
         || Exprs.hasLiteralLongerThan(a, MAX_CAS_DIGITS)
@@ -372,6 +385,7 @@ public final class Equivalence {
       technicalReason = Verdict.TOO_LARGE;
       return false;
     }
+    budget.spend(WorkBudget.CAS_QUESTION_UNITS);
     deadlineNanos += Cas.initialize();
     if (remainingMillis() <= 0) {
       technicalReason = Verdict.TIMEOUT;
@@ -385,12 +399,16 @@ public final class Equivalence {
   }
 
   /**
-   * Symja ignores its stop request inside some big-integer work, so what could explode is refused
-   * before it is asked: constant exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value
-   * ({@link #MAX_CAS_EXPANDED_POWER} on a sum with variables), factorials/binomials of constants
-   * and sum/product bounds beyond {@link #MAX_CAS_FACTORIAL}, and sums nested in sums.
+   * Symja ignores its stop request inside some big-integer work and expansions, and its own limits
+   * count steps, not terms, so what could explode is refused before it is asked: constant
+   * exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value ({@link #MAX_CAS_EXPANDED_POWER}
+   * on a sum with variables), factorials/binomials of constants (both arguments) and sum/product
+   * bounds beyond {@link #MAX_CAS_FACTORIAL}, sums nested in sums, products of more than {@link
+   * #MAX_CAS_EXPANDED_POWER} factors with variables (their expansion is a power in disguise), and,
+   * in a sum or product with a variable bound (a closed form is sought), exponents beyond {@link
+   * #MAX_CAS_EXPANDED_POWER}.
    */
-  private static boolean casSafe(Expr e) {
+  private boolean casSafe(Expr e) {
     if (e instanceof Expr.Pow p) {
       boolean expandable = p.base() instanceof Add && !Exprs.freeSymbols(p.base()).isEmpty();
       if (!bounded(p.exponent(), expandable ? MAX_CAS_EXPANDED_POWER : MAX_CAS_EXPONENT)) {
@@ -399,8 +417,18 @@ public final class Equivalence {
     }
     if (isBigOperator(e)) {
       Expr.Call c = (Expr.Call) e;
-      if (!bounded(c.args().get(2), MAX_CAS_FACTORIAL) || !bounded(c.args().get(3), MAX_CAS_FACTORIAL)
-          || containsBigOperator(c.args().get(0))) {
+      Expr body = c.args().get(0);
+      Expr low = c.args().get(2);
+      Expr high = c.args().get(3);
+      if (!bounded(low, MAX_CAS_FACTORIAL) || !bounded(high, MAX_CAS_FACTORIAL) || containsBigOperator(body)) {
+        return false;
+      }
+      boolean symbolicBounds = !Exprs.freeSymbols(low).isEmpty() || !Exprs.freeSymbols(high).isEmpty();
+      if (symbolicBounds && maxConstantExponent(body) > MAX_CAS_EXPANDED_POWER) {
+        return false;
+      }
+      if (c.function().equals("prod") && !symbolicBounds && hasOtherSymbols(body, c.args().get(1))
+          && termCount(low, high) > MAX_CAS_EXPANDED_POWER) {
         return false;
       }
     }
@@ -436,12 +464,37 @@ public final class Equivalence {
     return false;
   }
 
+  /** Whether {@code body} has free symbols besides the big operator's index. */
+  private static boolean hasOtherSymbols(Expr body, Expr index) {
+    Set<String> symbols = new java.util.HashSet<>(Exprs.freeSymbols(body));
+    symbols.removeAll(Exprs.freeSymbols(index));
+    return !symbols.isEmpty();
+  }
+
+  /** Terms of a big operator with constant bounds (already checked to be at most 1000). */
+  private double termCount(Expr low, Expr high) {
+    return NumericEvaluator.evaluate(high, Map.of(), budget) - NumericEvaluator.evaluate(low, Map.of(), budget) + 1;
+  }
+
+  /** The largest absolute constant exponent in {@code e} (0 when none; infinite for one that is not finite). */
+  private double maxConstantExponent(Expr e) {
+    double max = 0;
+    if (e instanceof Expr.Pow p && Exprs.freeSymbols(p.exponent()).isEmpty()) {
+      double v = Math.abs(NumericEvaluator.evaluate(p.exponent(), Map.of(), budget));
+      max = Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
+    }
+    for (Expr child : Exprs.children(e)) {
+      max = Math.max(max, maxConstantExponent(child));
+    }
+    return max;
+  }
+
   /** A constant of absolute value at most {@code limit}, or an expression with free symbols. */
-  private static boolean bounded(Expr e, int limit) {
+  private boolean bounded(Expr e, int limit) {
     if (!Exprs.freeSymbols(e).isEmpty()) {
       return true;
     }
-    double v = NumericEvaluator.evaluate(e, Map.of());
+    double v = NumericEvaluator.evaluate(e, Map.of(), budget);
     return Double.isFinite(v) && Math.abs(v) <= limit;
   }
 

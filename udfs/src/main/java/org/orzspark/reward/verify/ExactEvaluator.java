@@ -14,16 +14,22 @@ import org.orzspark.reward.latex.Expr.Pow;
 /**
  * The fast path: evaluates a tree to an exact {@link Rational} when it is one (integers, decimals,
  * fractions, integer powers, perfect-square roots, small factorials), else returns null. Throws
- * {@link Rational.TooLargeException} for values wider than {@link Rational#MAX_BITS}.
+ * {@link Rational.TooLargeException} for values wider than {@link Rational#MAX_BITS}. Every node and
+ * every big-integer operation spends from the check's {@link WorkBudget} (an operation on numbers
+ * of a and b 64-bit limbs costs a·b units, the order of schoolbook multiplication and gcd).
  */
 public final class ExactEvaluator {
   private static final int MAX_FACTORIAL = 2_000;
 
-  private ExactEvaluator() {}
+  private final WorkBudget budget;
 
-  public static Rational evaluate(Expr e) {
+  private ExactEvaluator(WorkBudget budget) {
+    this.budget = budget;
+  }
+
+  public static Rational evaluate(Expr e, WorkBudget budget) {
     try {
-      return eval(e);
+      return new ExactEvaluator(budget).eval(e);
     } catch (Rational.TooLargeException tooLarge) {
       throw tooLarge;
     } catch (ArithmeticException undefined) {
@@ -31,7 +37,8 @@ public final class ExactEvaluator {
     }
   }
 
-  private static Rational eval(Expr e) {
+  private Rational eval(Expr e) {
+    budget.spend(1);
     if (e instanceof Num n) {
       return Rational.of(n.value());
     }
@@ -48,7 +55,11 @@ public final class ExactEvaluator {
     if (e instanceof Div div) {
       Rational a = eval(div.numerator());
       Rational b = a == null ? null : eval(div.denominator());
-      return b == null ? null : a.divide(b);
+      if (b == null) {
+        return null;
+      }
+      spend(a, b);
+      return a.divide(b);
     }
     if (e instanceof Pow pow) {
       return power(pow);
@@ -59,19 +70,20 @@ public final class ExactEvaluator {
     return null;
   }
 
-  private static Rational fold(List<Expr> items, boolean sum) {
+  private Rational fold(List<Expr> items, boolean sum) {
     Rational acc = sum ? Rational.ZERO : Rational.ONE;
     for (Expr item : items) {
       Rational r = eval(item);
       if (r == null) {
         return null;
       }
+      spend(acc, r);
       acc = sum ? acc.add(r) : acc.multiply(r);
     }
     return acc;
   }
 
-  private static Rational power(Pow pow) {
+  private Rational power(Pow pow) {
     Rational exponent = eval(pow.exponent());
     if (exponent == null) {
       return null;
@@ -81,17 +93,25 @@ public final class ExactEvaluator {
       return null;
     }
     if (exponent.isInteger()) {
-      return base.pow(exponent.num());
+      Rational power = base.pow(exponent.num());
+      spend(power, power);
+      return power;
     }
     // base^(p/q) is rational only when base is a perfect q-th power.
     if (exponent.den().bitLength() > 8) {
       return null;
     }
+    spend(base, base);
     Rational root = exactRoot(base, exponent.den().intValue());
-    return root == null ? null : root.pow(exponent.num());
+    if (root == null) {
+      return null;
+    }
+    Rational power = root.pow(exponent.num());
+    spend(power, power);
+    return power;
   }
 
-  private static Rational call(Call call) {
+  private Rational call(Call call) {
     List<Expr> args = call.args();
     Rational x = eval(args.get(0));
     if (x == null) {
@@ -99,13 +119,16 @@ public final class ExactEvaluator {
     }
     switch (call.function()) {
       case "sqrt":
+        spend(x, x);
         return exactRoot(x, 2);
       case "root":
         {
           Rational n = eval(args.get(1));
-          return n != null && n.isInteger() && n.signum() > 0 && n.num().bitLength() < 8
-              ? exactRoot(x, n.num().intValue())
-              : null;
+          if (n == null || !n.isInteger() || n.signum() <= 0 || n.num().bitLength() >= 8) {
+            return null;
+          }
+          spend(x, x);
+          return exactRoot(x, n.num().intValue());
         }
       case "abs":
         return x.signum() < 0 ? x.negate() : x;
@@ -125,23 +148,37 @@ public final class ExactEvaluator {
     }
   }
 
+  /** Charges one operation on {@code a} and {@code b}: the product of their sizes in limbs. */
+  private void spend(Rational a, Rational b) {
+    budget.spend(limbs(a) * limbs(b));
+  }
+
+  private static long limbs(Rational r) {
+    return Math.max(limbs(r.num()), limbs(r.den()));
+  }
+
+  private static long limbs(BigInteger n) {
+    return (n.bitLength() >> 6) + 1;
+  }
+
   private static BigInteger floor(Rational x) {
     BigInteger[] qr = x.num().divideAndRemainder(x.den());
     return x.signum() < 0 && qr[1].signum() != 0 ? qr[0].subtract(BigInteger.ONE) : qr[0];
   }
 
-  private static Rational factorial(Rational x) {
+  private Rational factorial(Rational x) {
     if (!x.isInteger() || x.signum() < 0 || x.num().compareTo(BigInteger.valueOf(MAX_FACTORIAL)) > 0) {
       return null;
     }
     BigInteger f = BigInteger.ONE;
     for (int i = 2; i <= x.num().intValue(); i++) {
+      budget.spend(limbs(f));
       f = f.multiply(BigInteger.valueOf(i));
     }
     return Rational.of(f, BigInteger.ONE);
   }
 
-  private static Rational binomial(Rational n, Rational k) {
+  private Rational binomial(Rational n, Rational k) {
     if (!n.isInteger() || !k.isInteger() || n.signum() < 0 || k.signum() < 0 || k.num().compareTo(n.num()) > 0
         || n.num().bitLength() > 12) {
       return null;
@@ -150,6 +187,7 @@ public final class ExactEvaluator {
     int kk = Math.min(k.num().intValue(), nn - k.num().intValue());
     BigInteger r = BigInteger.ONE;
     for (int i = 1; i <= kk; i++) {
+      budget.spend(2 * limbs(r));
       r = r.multiply(BigInteger.valueOf(nn - kk + i)).divide(BigInteger.valueOf(i));
     }
     return Rational.of(r, BigInteger.ONE);

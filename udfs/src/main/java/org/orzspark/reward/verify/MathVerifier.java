@@ -11,8 +11,12 @@ import org.orzspark.reward.latex.LatexParser;
 
 /**
  * The verifier's entry points. Neither ever throws: every failure is a {@link Verdict} with a
- * reason code, and every check finishes within its {@link VerifyOptions#timeoutMillis()} (parsing
- * and the fast path are bounded by the input limits; the CAS runs under {@link Cas}'s watchdog).
+ * reason code. A check's answer depends only on its input: extraction and parsing are bounded by
+ * the input limits, comparison spends from one {@link WorkBudget} (exhausted: {@code too-large}),
+ * and the CAS is asked only questions that pass size checks, under Symja's own step limits. The
+ * wall clock ({@link VerifyOptions#timeoutMillis()}) is only a last-resort net far above the
+ * worst cost of the adversarial corpus ({@link AdversarialCorpus}); when it fires the reason is
+ * {@code timeout}.
  */
 public final class MathVerifier {
   /** Answers (already extracted) longer than this are compared as strings only. */
@@ -35,7 +39,7 @@ public final class MathVerifier {
       if (preds.isEmpty()) {
         return Verdict.failed(Verdict.NO_ANSWER);
       }
-      Equivalence equivalence = new Equivalence(options, deadline);
+      Equivalence equivalence = new Equivalence(options, WorkBudget.standard(), deadline);
       boolean unparsed = false;
       for (Extracted g : golds) {
         for (Extracted p : preds) {
@@ -51,6 +55,8 @@ public final class MathVerifier {
       }
       String reason = equivalence.technicalReason();
       return new Verdict(false, reason != null ? reason : unparsed ? Verdict.PARSE_ERROR : null);
+    } catch (WorkBudget.ExhaustedException exhausted) {
+      return Verdict.failed(Verdict.TOO_LARGE);
     } catch (RuntimeException | StackOverflowError unexpected) {
       return Verdict.failed(Verdict.INTERNAL_ERROR);
     }
@@ -84,10 +90,12 @@ public final class MathVerifier {
       } catch (LatexParseException notParsed) {
         return Verdict.failed(Verdict.PARSE_ERROR);
       }
-      Equivalence equivalence = new Equivalence(options, deadline);
+      Equivalence equivalence = new Equivalence(options, WorkBudget.standard(), deadline);
       return equalAllowingPercent(equivalence, gold, goldAnswer, pred, predAnswer)
           ? Verdict.EQUAL
           : new Verdict(false, equivalence.technicalReason());
+    } catch (WorkBudget.ExhaustedException exhausted) {
+      return Verdict.failed(Verdict.TOO_LARGE);
     } catch (RuntimeException | StackOverflowError unexpected) {
       return Verdict.failed(Verdict.INTERNAL_ERROR);
     }

@@ -15,13 +15,29 @@ import org.orzspark.reward.latex.Expr.Sym;
 /**
  * Double-precision evaluation of a scalar tree with symbols bound to given values; NaN when the
  * tree is not a real scalar (text, collections, unknown symbols). Used to compare float answers
- * and to reject unequal symbolic answers cheaply before the CAS is asked.
+ * and to reject unequal symbolic answers cheaply before the CAS is asked. Each node visited spends
+ * one unit of the check's {@link WorkBudget}; a binomial is evaluated only when both of its
+ * arguments are whole numbers up to {@link #MAX_BINOMIAL_ARGUMENT}, a factorial up to 170! (the
+ * largest a double holds), NaN beyond.
  */
 public final class NumericEvaluator {
-  private NumericEvaluator() {}
+  static final int MAX_BINOMIAL_ARGUMENT = 1_000;
+
+  private final Map<String, Double> symbols;
+  private final WorkBudget budget;
+
+  private NumericEvaluator(Map<String, Double> symbols, WorkBudget budget) {
+    this.symbols = symbols;
+    this.budget = budget;
+  }
 
   /** @param symbols value of each free symbol; {@code pi}, {@code e} and {@code oo} are constants */
-  public static double evaluate(Expr e, Map<String, Double> symbols) {
+  public static double evaluate(Expr e, Map<String, Double> symbols, WorkBudget budget) {
+    return new NumericEvaluator(symbols, budget).value(e);
+  }
+
+  private double value(Expr e) {
+    budget.spend(1);
     if (e instanceof Num n) {
       return n.value().doubleValue();
     }
@@ -42,38 +58,38 @@ public final class NumericEvaluator {
       }
     }
     if (e instanceof Neg neg) {
-      return -evaluate(neg.operand(), symbols);
+      return -value(neg.operand());
     }
     if (e instanceof Add add) {
-      return fold(add.terms(), symbols, true);
+      return fold(add.terms(), true);
     }
     if (e instanceof Mul mul) {
-      return fold(mul.factors(), symbols, false);
+      return fold(mul.factors(), false);
     }
     if (e instanceof Div div) {
-      return evaluate(div.numerator(), symbols) / evaluate(div.denominator(), symbols);
+      return value(div.numerator()) / value(div.denominator());
     }
     if (e instanceof Pow pow) {
-      return Math.pow(evaluate(pow.base(), symbols), evaluate(pow.exponent(), symbols));
+      return Math.pow(value(pow.base()), value(pow.exponent()));
     }
     if (e instanceof Call call) {
-      return call(call, symbols);
+      return call(call);
     }
     return Double.NaN;
   }
 
-  private static double fold(List<Expr> items, Map<String, Double> symbols, boolean sum) {
+  private double fold(List<Expr> items, boolean sum) {
     double acc = sum ? 0 : 1;
     for (Expr item : items) {
-      double v = evaluate(item, symbols);
+      double v = value(item);
       acc = sum ? acc + v : acc * v;
     }
     return acc;
   }
 
-  private static double call(Call call, Map<String, Double> symbols) {
-    double x = evaluate(call.args().get(0), symbols);
-    double y = call.args().size() > 1 ? evaluate(call.args().get(1), symbols) : Double.NaN;
+  private double call(Call call) {
+    double x = value(call.args().get(0));
+    double y = call.args().size() > 1 ? value(call.args().get(1)) : Double.NaN;
     switch (call.function()) {
       case "sqrt":
         return Math.sqrt(x);
@@ -118,15 +134,22 @@ public final class NumericEvaluator {
       case "factorial":
         return x >= 0 && x == Math.rint(x) && x <= 170 ? factorial((int) x) : Double.NaN;
       case "binom":
-        return x == Math.rint(x) && y == Math.rint(y) && x <= 1000
-            ? Math.rint(Math.exp(logFactorial(x) - logFactorial(y) - logFactorial(x - y)))
+        // Both arguments are checked before any loop: k up to 10^10 once ran for minutes.
+        return isCount(x) && isCount(y) && y <= x
+            ? Math.rint(Math.exp(logFactorial((int) x) - logFactorial((int) y) - logFactorial((int) (x - y))))
             : Double.NaN;
       default:
         return Double.NaN;
     }
   }
 
-  private static double factorial(int n) {
+  /** A whole number in 0..{@link #MAX_BINOMIAL_ARGUMENT}. */
+  private static boolean isCount(double v) {
+    return v >= 0 && v <= MAX_BINOMIAL_ARGUMENT && v == Math.rint(v);
+  }
+
+  private double factorial(int n) {
+    budget.spend(n);
     double f = 1;
     for (int i = 2; i <= n; i++) {
       f *= i;
@@ -134,7 +157,8 @@ public final class NumericEvaluator {
     return f;
   }
 
-  private static double logFactorial(double n) {
+  private double logFactorial(int n) {
+    budget.spend(n);
     double s = 0;
     for (int i = 2; i <= n; i++) {
       s += Math.log(i);

@@ -36,7 +36,7 @@ class RationalTest {
   void exactEvaluationOfParsedAnswers() {
     // sqrt(8/18) = 2/3; 5!/(2!3!) = 10; 27^(2/3) = 9; sqrt(2) is not rational.
     List<String> answers = List.of("\\sqrt{\\frac{8}{18}}", "\\binom{5}{2}", "27^{\\frac{2}{3}}", "\\sqrt{2}", "1.5\\%");
-    assertThat(answers.stream().map(a -> String.valueOf(ExactEvaluator.evaluate(LatexParser.parseLatex(a)))))
+    assertThat(answers.stream().map(a -> String.valueOf(ExactEvaluator.evaluate(LatexParser.parseLatex(a), WorkBudget.standard()))))
         .containsExactly("2/3", "10", "9", "null", "3/2");
   }
 }
