@@ -31,7 +31,8 @@ final class JsonLinesInput {
   static Dataset<Row> read(SparkSession spark, String path) {
     UserDefinedFunction check = udf((UDF1<byte[], String>) JsonLineCheck::defect, DataTypes.StringType);
     // The text source keeps each line's bytes as they are; the cast hands them to the check unchanged.
-    Dataset<Row> lines = spark.read().text(path).withColumn(DEFECT, check.apply(col("value").cast(DataTypes.BinaryType)));
+    Dataset<Row> lines =
+        spark.read().text(path).withColumn(DEFECT, check.apply(col("value").cast(DataTypes.BinaryType)));
     Dataset<String> readable = lines.filter(col(DEFECT).isNull()).select("value").as(Encoders.STRING());
     Dataset<Row> parsed = spark.read().option("mode", "PERMISSIVE").json(readable);
     Dataset<Row> defective =
