@@ -27,8 +27,12 @@ import picocli.CommandLine.Option;
  * (response, ground_truth) rows through Spark, for offline re-scoring. The output (Parquet, all
  * input columns plus {@code reward}, {@code extracted_answer}, {@code reflection_patterns}) is
  * written to a temporary sibling and renamed into place, with Spark's {@code _SUCCESS} marker.
- * Rows without a response or ground truth, and JSON lines that do not parse, are not scored: they
- * go to {@code DIR/_quarantine} with a {@code quarantine_reason}.
+ * Rows without a response or ground truth, and JSON lines that cannot be read as they are, are not
+ * scored: they go to {@code DIR/_quarantine} with a {@code quarantine_reason} ({@code
+ * malformed-json}, {@code missing-<column>}, and for the raw line ({@link JsonLinesInput}): {@code
+ * invalid-utf8}, {@code unpaired-surrogate}, {@code line-too-long}), the line's text in {@code
+ * _corrupt_record} where the row has no columns. No string in the output holds an unpaired
+ * surrogate or bytes that are not UTF-8.
  */
 @Command(
     name = "score",
@@ -92,13 +96,17 @@ public final class ScoreCommand implements Callable<Integer> {
       }
     }
     RewardUdfs.register(spark);
-    Column corrupt = columns.contains("_corrupt_record") ? col("_corrupt_record").isNotNull() : lit(false);
+    Column defect =
+        columns.contains(JsonLinesInput.DEFECT) ? col(JsonLinesInput.DEFECT) : lit(null).cast(DataTypes.StringType);
+    Column corrupt =
+        columns.contains(JsonLinesInput.CORRUPT_RECORD) ? col(JsonLinesInput.CORRUPT_RECORD).isNotNull() : lit(false);
     Column reason =
-        when(corrupt, lit("malformed-json"))
+        when(defect.isNotNull(), defect)
+            .when(corrupt, lit("malformed-json"))
             .when(col(responseColumn).isNull(), lit("missing-" + responseColumn))
             .when(col(groundTruthColumn).isNull(), lit("missing-" + groundTruthColumn))
             .otherwise(lit(null).cast(DataTypes.StringType));
-    Dataset<Row> checked = rows.withColumn("quarantine_reason", reason).cache();
+    Dataset<Row> checked = rows.withColumn("quarantine_reason", reason).drop(JsonLinesInput.DEFECT).cache();
 
     List<Column> rewardArgs = new ArrayList<>(List.of(col(responseColumn), col(groundTruthColumn)));
     if (columns.contains(finishedColumn)) {
@@ -107,7 +115,7 @@ public final class ScoreCommand implements Callable<Integer> {
     Dataset<Row> scored =
         checked
             .filter(col("quarantine_reason").isNull())
-            .drop("quarantine_reason", "_corrupt_record")
+            .drop("quarantine_reason", JsonLinesInput.CORRUPT_RECORD)
             .withColumn("reward", call_function("orz_reward", rewardArgs.toArray(new Column[0])))
             .withColumn("extracted_answer", call_function("orz_extract_answer", col(responseColumn)))
             .withColumn("reflection_patterns", call_function("orz_reflection_patterns", col(responseColumn)));
@@ -146,7 +154,7 @@ public final class ScoreCommand implements Callable<Integer> {
   private static Dataset<Row> read(SparkSession spark, String input) {
     String lower = input.toLowerCase(java.util.Locale.ROOT);
     if (lower.endsWith(".jsonl") || lower.endsWith(".json")) {
-      return spark.read().option("mode", "PERMISSIVE").json(input);
+      return JsonLinesInput.read(spark, input);
     }
     return spark.read().parquet(input);
   }

@@ -3,19 +3,19 @@ package org.orzspark.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import org.orzspark.datasets.io.ByteLines;
+import org.orzspark.datasets.text.JsonUtf8;
+import org.orzspark.datasets.text.StrictUtf8;
 import org.orzspark.reward.extract.ExtractionConfig;
 import org.orzspark.reward.verify.MathVerifier;
 import org.orzspark.reward.verify.Verdict;
@@ -30,8 +30,16 @@ import picocli.CommandLine.Spec;
  * {@code orz verify --input FILE.jsonl [--output FILE.jsonl]}: Math-Verify-style equivalence of
  * gold/prediction pairs, one JSON object per line, without Spark. Each output line is the input
  * object plus {@code "verified"} (and {@code "reason"} when false for a technical cause), in input
- * order. A malformed line is reported on stderr with its number and answered with {@code
- * "verified": false, "reason": "bad-input"}; the rest is still processed.
+ * order: exactly one output line per input line.
+ *
+ * <p>Bad bytes are answered, never fatal. The input is read as bytes line by line ({@link
+ * ByteLines}, LF or CRLF, a last line without newline included). A line that is not valid UTF-8,
+ * longer than {@link ByteLines#MAX_LINE_BYTES_DEFAULT} (1 MiB, skipped without being held), not a
+ * JSON object, or without string gold/pred is reported on stderr with its number and why, and
+ * answered with {@code "verified": false, "reason": "bad-input"}: the input object when it parsed,
+ * else {@code {"line": N}} with an abbreviated {@code "raw"} text when the line was decodable. The
+ * output is always valid UTF-8 ({@link JsonUtf8}): a lone surrogate that came from a JSON escape
+ * in the input is written as that escape again, never as {@code ?}.
  */
 @Command(
     name = "verify",
@@ -81,30 +89,26 @@ public final class VerifyCommand implements Callable<Integer> {
     int lines = 0;
     int verified = 0;
     int bad = 0;
-    try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-        Writer writer =
-            temp == null
-                ? new BufferedWriter(new OutputStreamWriter(unclosable(stdout), StandardCharsets.UTF_8))
-                : Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = reader.readLine()) != null) {
+    try (InputStream in = Files.newInputStream(input);
+        OutputStream out = new BufferedOutputStream(temp == null ? unclosable(stdout) : Files.newOutputStream(temp))) {
+      ByteLines reader = new ByteLines(in, ByteLines.MAX_LINE_BYTES_DEFAULT);
+      for (ByteLines.Line line = reader.next(); line != null; line = reader.next()) {
         lines++;
-        ObjectNode out;
+        ObjectNode answer;
         try {
-          out = verifyLine(mapper, line, defaults);
+          answer = verifyLine(mapper, line.number(), text(line), defaults);
         } catch (BadInputException e) {
           bad++;
-          stderr.printf("%s:%d: bad input: %s%n", input, lines, e.getMessage());
-          out = e.echo != null ? e.echo : mapper.createObjectNode().put("line", lines).put("raw", abbreviate(line));
-          out.put("verified", false).put("reason", Verdict.BAD_INPUT);
+          stderr.printf("%s:%d: bad input: %s%n", input, line.number(), e.getMessage());
+          answer = e.echo != null ? e.echo : mapper.createObjectNode().put("line", line.number());
+          answer.put("verified", false).put("reason", Verdict.BAD_INPUT);
         }
-        if (out.path("verified").asBoolean()) {
+        if (answer.path("verified").asBoolean()) {
           verified++;
         }
-        writer.write(mapper.writeValueAsString(out));
-        writer.write('\n');
+        out.write(JsonUtf8.encode(mapper.writeValueAsString(answer)));
+        out.write('\n');
       }
-      writer.flush();
     } catch (IOException | RuntimeException e) {
       if (temp != null) {
         Files.deleteIfExists(temp);
@@ -117,7 +121,7 @@ public final class VerifyCommand implements Callable<Integer> {
     return new Result(lines, verified, bad);
   }
 
-  /** Standard output stays open after the writer around it is closed. */
+  /** Standard output stays open after the stream around it is closed. */
   private static OutputStream unclosable(OutputStream out) {
     return new FilterOutputStream(out) {
       @Override
@@ -142,15 +146,29 @@ public final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  private static ObjectNode verifyLine(ObjectMapper mapper, String line, VerifyOptions defaults) throws BadInputException {
+  /** The line's text; a line too long to keep or not UTF-8 is bad input without an echo. */
+  private static String text(ByteLines.Line line) throws BadInputException {
+    if (line.tooLong()) {
+      throw new BadInputException(
+          "line of " + line.length() + " bytes, over the limit of " + ByteLines.MAX_LINE_BYTES_DEFAULT, null);
+    }
+    try {
+      return StrictUtf8.decode(line.bytes());
+    } catch (StrictUtf8.InvalidException e) {
+      throw new BadInputException(e.getMessage(), null);
+    }
+  }
+
+  private static ObjectNode verifyLine(ObjectMapper mapper, long number, String line, VerifyOptions defaults)
+      throws BadInputException {
     JsonNode node;
     try {
       node = mapper.readTree(line);
     } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
-      throw new BadInputException("not JSON (" + notJson.getOriginalMessage() + ")", null);
+      throw new BadInputException("not JSON (" + notJson.getOriginalMessage() + ")", rawEcho(mapper, number, line));
     }
     if (node == null || !node.isObject()) {
-      throw new BadInputException("not a JSON object", null);
+      throw new BadInputException("not a JSON object", rawEcho(mapper, number, line));
     }
     ObjectNode object = (ObjectNode) node;
     if (!object.path("gold").isTextual() || !object.path("pred").isTextual()) {
@@ -215,6 +233,11 @@ public final class VerifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException(field + " must be true or false");
     }
     return v.asBoolean();
+  }
+
+  /** The answer to a line that is text but no object: where it was and how it began. */
+  private static ObjectNode rawEcho(ObjectMapper mapper, long number, String line) {
+    return mapper.createObjectNode().put("line", number).put("raw", abbreviate(line));
   }
 
   private static String abbreviate(String line) {

@@ -3,6 +3,9 @@ package org.orzspark.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,5 +74,48 @@ class ScoreCommandTest {
     ScoreCommand.Result result = ScoreCommand.run(spark, input, output, "text", "answer", "finished", false);
     assertThat(result).isEqualTo(new ScoreCommand.Result(2, 2, 0, 0.5));
     assertThat(dir.resolve("out/_quarantine")).doesNotExist();
+  }
+
+  @Test
+  void linesThatCannotBeReadAsTheyAreAreQuarantinedWithTheirReason() throws Exception {
+    String answer = "\", \"response\": \"<answer>\\\\boxed{4}</answer>\", \"ground_truth\": \"4\"}";
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes(("{\"id\": 1, \"note\": \"ok" + answer + "\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("{\"id\": 2, \"note\": \"caf".getBytes(StandardCharsets.UTF_8));
+    bytes.write(0xE9); // Latin-1 'é'
+    bytes.writeBytes((answer + "\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(("{\"id\": 3, \"note\": \"x\\ud800" + answer + "\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(("{\"id\": 4, \"note\": \"" + "x".repeat(1 << 20) + answer + "\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("{broken\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(("{\"id\": 5, \"note\": \"\\ud83d\\ude00" + answer + "\r\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(("{\"id\": 6, \"note\": \"last" + answer).getBytes(StandardCharsets.UTF_8));
+    Path input = dir.resolve("bytes.jsonl");
+    Files.write(input, bytes.toByteArray());
+    SparkSession spark = SharedSpark.session();
+    String output = dir.resolve("scored").toString();
+
+    ScoreCommand.Result result =
+        ScoreCommand.run(spark, input.toString(), output, "response", "ground_truth", "finished", false);
+
+    assertThat(result).isEqualTo(new ScoreCommand.Result(7, 3, 4, 1.0));
+    List<Row> rows = spark.read().parquet(output).orderBy("id").select("id", "note").collectAsList();
+    assertThat(rows.stream().map(r -> r.getLong(0)).toList()).containsExactly(1L, 5L, 6L);
+    assertThat(rows.get(1).getString(1)).isEqualTo("\ud83d\ude00");
+    List<Row> quarantined =
+        spark.read().parquet(output + "/_quarantine")
+            .selectExpr("quarantine_reason", "cast(_corrupt_record as binary)")
+            .collectAsList();
+    assertThat(quarantined.stream().map(r -> r.getString(0)).toList())
+        .containsExactlyInAnyOrder("invalid-utf8", "unpaired-surrogate", "line-too-long", "malformed-json");
+    for (Row row : quarantined) {
+      // Strict decoding: fails on any byte sequence that is not UTF-8.
+      String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap((byte[]) row.get(1))).toString();
+      switch (row.getString(0)) {
+        case "invalid-utf8" -> assertThat(text).startsWith("{\"id\": 2, \"note\": \"caf\uFFFD\"");
+        case "unpaired-surrogate" -> assertThat(text).startsWith("{\"id\": 3, \"note\": \"x\\ud800\"");
+        case "line-too-long" -> assertThat(text).hasSizeGreaterThan(1 << 20);
+        default -> assertThat(text).isEqualTo("{broken");
+      }
+    }
   }
 }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,5 +111,86 @@ class VerifyCommandTest {
     assertThat(code).isZero();
     assertThat(Orz.commandLine().execute("verify", "--input", dir.resolve("missing.jsonl").toString())).isEqualTo(2);
     assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("{\"gold\":\"2\",\"pred\":\"\\\\boxed{2}\",\"verified\":true}");
+  }
+
+  /**
+   * Good lines, a byte that is not UTF-8, a lone surrogate escape (CRLF), text, a pair of surrogate
+   * escapes, a line over the limit, and a good last line without a newline.
+   */
+  private Path mixedBytes() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes("{\"gold\": \"2\", \"pred\": \"\\\\boxed{2}\"}\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("{\"gold\": \"caf".getBytes(StandardCharsets.UTF_8));
+    bytes.write(0xE9); // Latin-1 'é'
+    bytes.writeBytes("\", \"pred\": \"2\"}\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("{\"gold\": \"1\", \"pred\": \"1\", \"id\": \"a\\ud800b\"}\r\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("not json at all: ü\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("{\"gold\": \"3\", \"pred\": \"3\", \"id\": \"\\ud83d\\ude00\"}\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(("{\"gold\": \"1\", \"pred\": \"" + "x".repeat(2 << 20) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("{\"gold\": \"1/2\", \"pred\": \"0.5\"}".getBytes(StandardCharsets.UTF_8));
+    Path input = dir.resolve("mixed.jsonl");
+    Files.write(input, bytes.toByteArray());
+    return input;
+  }
+
+  /** The output decoded strictly (fails on any byte that is not UTF-8), one strict parse per line. */
+  private static List<JsonNode> strictLines(byte[] output) throws Exception {
+    String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(output)).toString();
+    JsonMapper strict = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : text.split("\n", -1)) {
+      if (!line.isEmpty()) {
+        lines.add(strict.readTree(line));
+      }
+    }
+    assertThat(text).endsWith("\n");
+    return lines;
+  }
+
+  private static void assertAnsweredInOrder(byte[] output, String stderr) throws Exception {
+    List<JsonNode> lines = strictLines(output);
+    assertThat(lines.stream().map(n -> n.get("verified").asBoolean()).toList())
+        .containsExactly(true, false, true, false, true, false, true);
+    assertThat(lines.stream().map(n -> n.path("reason").asText()).toList())
+        .containsExactly("", "bad-input", "", "bad-input", "", "bad-input", "");
+    assertThat(lines.get(1)).hasToString("{\"line\":2,\"verified\":false,\"reason\":\"bad-input\"}");
+    assertThat(lines.get(2).get("id").asText()).isEqualTo("a\ud800b");
+    assertThat(lines.get(3).get("raw").asText()).isEqualTo("not json at all: ü");
+    assertThat(lines.get(4).get("id").asText()).isEqualTo("\ud83d\ude00");
+    assertThat(lines.get(5)).hasToString("{\"line\":6,\"verified\":false,\"reason\":\"bad-input\"}");
+    String text = new String(output, StandardCharsets.UTF_8);
+    assertThat(text).contains("\"id\":\"a\\ud800b\"", "\"id\":\"\ud83d\ude00\"").doesNotContain("?");
+    assertThat(stderr)
+        .contains(
+            "mixed.jsonl:2: bad input: invalid UTF-8 at byte 13 (0xE9)",
+            "mixed.jsonl:4: bad input: not JSON",
+            "mixed.jsonl:6: bad input: line of " + ((2 << 20) + 25) + " bytes, over the limit of 1048576");
+  }
+
+  @Test
+  void badBytesAreAnsweredInTheOutputFileNeverFatal() throws Exception {
+    Path input = mixedBytes();
+    Path output = dir.resolve("out.jsonl");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    VerifyCommand.Result result =
+        VerifyCommand.run(input, output, 2000, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(result).isEqualTo(new VerifyCommand.Result(7, 4, 3));
+    assertAnsweredInOrder(Files.readAllBytes(output), err.toString(StandardCharsets.UTF_8));
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("mixed.jsonl", "out.jsonl");
+    }
+  }
+
+  @Test
+  void badBytesAreAnsweredOnStandardOutputNeverFatal() throws Exception {
+    Path input = mixedBytes();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    VerifyCommand.Result result = VerifyCommand.run(input, null, 2000,
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(result).isEqualTo(new VerifyCommand.Result(7, 4, 3));
+    assertAnsweredInOrder(out.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.orzspark.datasets.PromptId;
 import org.orzspark.datasets.PromptRecord;
+import org.orzspark.datasets.text.UnpairedSurrogates;
 
 /**
  * Accepts parsed prompts into one prompt set, in input order: each either passes every check or is
  * quarantined with the first failing check's reason. Checks: non-blank question and answer, size
- * limits, {@link TextDefects} in question, answer and choices, the id being the question's id, and
- * no earlier record with the same id (the first occurrence is kept).
+ * limits, {@link TextDefects} in question, answer and choices, no unpaired surrogate in the
+ * metadata (it could not be written as UTF-8), the id being the question's id, and no earlier
+ * record with the same id (the first occurrence is kept).
  */
 public final class PromptValidator {
 
@@ -117,6 +119,10 @@ public final class PromptValidator {
     if (defect.isPresent()) {
       return defect;
     }
+    Optional<QuarantineEntry> unwritable = unpairedSurrogateInMetadata(r.metadata(), prompt);
+    if (unwritable.isPresent()) {
+      return unwritable;
+    }
     String expectedId = PromptId.of(r.question());
     if (!expectedId.equals(r.promptId())) {
       return Optional.of(
@@ -144,6 +150,31 @@ public final class PromptValidator {
                   + ")"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Metadata is free-form and kept as given, except that an unpaired surrogate in a key or value
+   * would be written to Parquet as {@code ?}. The key is named unless it holds the surrogate itself.
+   */
+  private static Optional<QuarantineEntry> unpairedSurrogateInMetadata(
+      Map<String, String> metadata, ParsedPrompt prompt) {
+    for (Map.Entry<String, String> entry : metadata.entrySet()) {
+      int inKey = UnpairedSurrogates.indexIn(entry.getKey(), 0);
+      if (inKey >= 0) {
+        return Optional.of(invalid("metadata key", entry.getKey(), inKey, prompt));
+      }
+      int inValue = UnpairedSurrogates.indexIn(entry.getValue(), 0);
+      if (inValue >= 0) {
+        return Optional.of(
+            invalid("metadata '" + entry.getKey() + "'", entry.getValue(), inValue, prompt));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static QuarantineEntry invalid(String field, String text, int at, ParsedPrompt prompt) {
+    TextDefects.Defect defect = TextDefects.invalidCharacter(text, at);
+    return prompt.quarantine(defect.reason(), field + ": " + defect.detail());
   }
 
   private static Optional<QuarantineEntry> defect(String field, String text, ParsedPrompt prompt) {

@@ -20,8 +20,8 @@ public enum QuarantineReason {
    */
   BROKEN_ESCAPE,
   /**
-   * A control character other than tab, line feed or carriage return, or U+FFFD (undecodable
-   * bytes).
+   * A control character other than tab, line feed or carriage return, U+FFFD (undecodable bytes),
+   * or an unpaired surrogate (which UTF-8 cannot represent).
    */
   INVALID_CHARACTER,
   /** Question, answer or a choice longer than the configured limit. */

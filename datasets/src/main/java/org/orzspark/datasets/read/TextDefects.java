@@ -3,6 +3,7 @@ package org.orzspark.datasets.read;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.orzspark.datasets.text.UnpairedSurrogates;
 
 /**
  * Finds characters in a question or answer that mean the text was damaged upstream. Pure: reports,
@@ -20,7 +21,9 @@ import java.util.Set;
  * {@code floor}), since many sources write math without delimiters.
  *
  * <p>An <b>invalid character</b> is any other control character than tab, line feed and carriage
- * return, or U+FFFD, the replacement for bytes that were not valid UTF-8.
+ * return, U+FFFD, the replacement for bytes that were not valid UTF-8, or an unpaired surrogate
+ * (from a JSON escape such as <code>&#92;ud800</code>), which UTF-8 and so Parquet cannot hold:
+ * Java would write it as {@code ?}.
  */
 public final class TextDefects {
 
@@ -159,14 +162,21 @@ public final class TextDefects {
                       + " was decoded as a control character"));
         }
       }
-      if (c == '\uFFFD' || (Character.getType(c) == Character.CONTROL && !isWhitespace(c))) {
-        return Optional.of(
-            new Defect(
-                QuarantineReason.INVALID_CHARACTER,
-                String.format("character U+%04X at offset %d", (int) c, i)));
+      if (c == '\uFFFD'
+          || (Character.getType(c) == Character.CONTROL && !isWhitespace(c))
+          || UnpairedSurrogates.at(text, i)) {
+        return Optional.of(invalidCharacter(text, i));
       }
     }
     return Optional.empty();
+  }
+
+  /** An {@link QuarantineReason#INVALID_CHARACTER} defect naming the character at {@code i}. */
+  static Defect invalidCharacter(String text, int i) {
+    char c = text.charAt(i);
+    String what = UnpairedSurrogates.at(text, i) ? "unpaired surrogate" : "character";
+    return new Defect(
+        QuarantineReason.INVALID_CHARACTER, String.format("%s U+%04X at offset %d", what, (int) c, i));
   }
 
   private static boolean notAWord(String tail) {

@@ -64,6 +64,16 @@ class TextDefectsTest {
   }
 
   @Test
+  void unpairedSurrogatesAreInvalidAndPairsAreFine() {
+    assertThat(TextDefects.find("x\ud800y").orElseThrow())
+        .isEqualTo(
+            new TextDefects.Defect(
+                QuarantineReason.INVALID_CHARACTER, "unpaired surrogate U+D800 at offset 1"));
+    assertThat(reason("\ude00 first")).contains(QuarantineReason.INVALID_CHARACTER);
+    assertThat(reason("smile \ud83d\ude00")).isEmpty();
+  }
+
+  @Test
   void unicodeTextAndLineSeparatorsAreFine() {
     assertThat(reason("Größe ≤ 5 — α\u2028β, 数学")).isEmpty();
   }
