@@ -2,16 +2,22 @@ package org.orzspark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.RunConfig;
+import org.orzspark.run.RunLayout;
+import org.orzspark.testing.RepoPaths;
 import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;
 
@@ -113,5 +119,45 @@ class OrzErrorsTest {
         .isZero();
     assertThat(earlier.resolve("part-0.parquet")).doesNotExist();
     assertThat(SharedSpark.session().read().parquet(earlier.toString()).count()).isEqualTo(5);
+  }
+
+  @Test
+  void aSettingOutOfRangeStopsInitInOneLine() {
+    Path run = dir.resolve("run");
+    Outcome outcome = execute("init", "--run-dir", run.toString(), "--base", dir.resolve("base").toString(),
+        "--prompts", dir.resolve("prompts").toString(), "--set", "ppo.gamma=NaN");
+    assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(outcome.err()).isEqualToIgnoringNewLines(
+        "orz init: ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
+    assertThat(run).doesNotExist();
+  }
+
+  @Test
+  void aSettingOutOfRangeStopsBenchIterationBeforeItMakesAnything() {
+    Outcome outcome = execute("bench", "iteration", "--base", dir.resolve("base").toString(),
+        "--run-dir", dir.resolve("run").toString(), "--set", "rollout.top_p=0",
+        "--profile", RepoPaths.root().resolve("conf/profiles/tiny-cpu.properties").toString());
+    assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(outcome.err()).isEqualToIgnoringNewLines(
+        "orz bench iteration: rollout.top_p=0 is out of range; valid: a finite number in (0, 1]");
+    assertThat(dir.resolve("run-prompts")).doesNotExist();
+  }
+
+  @Test
+  void aRunJsonEditedOutOfRangeStopsIterateInTheSameLineBeforeAnyStage() throws Exception {
+    Path run = Files.createDirectories(dir.resolve("run"));
+    RunLayout layout = new RunLayout(run);
+    String json = new ObjectMapper().writeValueAsString(
+        RunConfig.resolve("m", "p", "x", new Properties(), Map.of()));
+    Files.writeString(layout.runJson(),
+        json.replace("\"rollout.temperature\":\"1.0\"", "\"rollout.temperature\":\"-0.5\""));
+
+    Outcome outcome = execute("iterate", "--run-dir", run.toString());
+    assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(outcome.err()).isEqualToIgnoringNewLines(
+        "orz iterate: rollout.temperature=-0.5 is out of range; valid: a finite number > 0");
+    try (var written = Files.list(run)) {
+      assertThat(written).containsExactly(layout.runJson());
+    }
   }
 }

@@ -1,6 +1,10 @@
 package org.orzspark.run;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +23,29 @@ public record RunConfig(
     @JsonProperty("prompts") String prompts,
     @JsonProperty("profile") String profile,
     @JsonProperty("settings") Map<String, String> settings) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Checks every setting, whichever way the record is made ({@link #resolve}, {@link #read}):
+   * each value its own type and range (declared in {@link RunSettings}), then the settings that
+   * only fail together.
+   */
   public RunConfig {
     settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+    // Unknown keys first: a misspelt key in run.json is also a missing one, and the typo is the news.
+    settings.forEach((key, value) -> RunSettings.byKey(key).parse(value));
+    for (String key : RunSettings.all().keySet()) {
+      if (!settings.containsKey(key)) {
+        throw new IllegalArgumentException("run.json lacks setting " + key);
+      }
+    }
+    checkConsistent(settings);
   }
 
   /**
    * Resolves every setting: {@code overrides} win over {@code profile}, which wins over the
-   * built-in defaults. Unknown keys and unparsable values fail, naming the key.
+   * built-in defaults. Unknown keys fail naming where they came from; a value outside its
+   * setting's type or range fails in one line naming the key, the value and the valid values.
    */
   public static RunConfig resolve(String baseModel, String prompts, String profileName,
       Properties profile, Map<String, String> overrides) {
@@ -36,29 +55,31 @@ public record RunConfig(
       values.put(checkedKey(key, "profile " + profileName), profile.getProperty(key).trim());
     }
     overrides.forEach((key, value) -> values.put(checkedKey(key, "--set"), value.trim()));
-    values.forEach((key, value) -> RunSettings.byKey(key).parse(value));
-    RunConfig config = new RunConfig(baseModel, prompts, profileName, values);
-    config.checkConsistent();
-    return config;
+    return new RunConfig(baseModel, prompts, profileName, values);
   }
 
   /**
-   * Settings that only fail together, found at {@code orz init} instead of in an iteration's
-   * update: counts must be positive, and each optimizer step needs at least one response.
+   * Reads a run's {@code run.json}, refusing a hand-edited value exactly as {@link #resolve}
+   * refuses it, before anything runs on it.
    */
-  private void checkConsistent() {
-    for (RunSetting<Integer> count : List.of(RunSettings.PROMPTS_PER_ITERATION,
-        RunSettings.SAMPLES_PER_PROMPT, RunSettings.MAX_RESPONSE_TOKENS,
-        RunSettings.ROLLOUT_BATCH_SEQUENCES, RunSettings.CRITIC_MINIBATCHES,
-        RunSettings.POLICY_MINIBATCHES, RunSettings.MICRO_BATCH_TOKENS)) {
-      int value = get(count);
-      if (value < 1) {
-        throw new IllegalArgumentException(count.key() + " must be at least 1, got " + value);
+  public static RunConfig read(Path runJson) throws IOException {
+    try {
+      return JSON.readValue(runJson.toFile(), RunConfig.class);
+    } catch (ValueInstantiationException e) {
+      // Jackson wraps what the constructor threw; the check's own one-line message is the answer.
+      if (e.getCause() instanceof IllegalArgumentException refused) {
+        throw refused;
       }
+      throw e;
     }
-    long responses = (long) get(RunSettings.PROMPTS_PER_ITERATION) * get(RunSettings.SAMPLES_PER_PROMPT);
+  }
+
+  /** Each optimizer step needs at least one response: found at init, not in an iteration's update. */
+  private static void checkConsistent(Map<String, String> settings) {
+    long responses = (long) value(settings, RunSettings.PROMPTS_PER_ITERATION)
+        * value(settings, RunSettings.SAMPLES_PER_PROMPT);
     for (RunSetting<Integer> steps : List.of(RunSettings.CRITIC_MINIBATCHES, RunSettings.POLICY_MINIBATCHES)) {
-      int value = get(steps);
+      int value = value(settings, steps);
       if (value > responses) {
         throw new IllegalArgumentException(steps.key() + "=" + value + " exceeds the " + responses
             + " responses of an iteration (data.prompts_per_iteration x rollout.samples_per_prompt)");
@@ -77,10 +98,10 @@ public record RunConfig(
 
   /** The typed value of a setting. */
   public <T> T get(RunSetting<T> setting) {
-    String value = settings.get(setting.key());
-    if (value == null) {
-      throw new IllegalStateException("run.json lacks setting " + setting.key());
-    }
-    return setting.parse(value);
+    return value(settings, setting);
+  }
+
+  private static <T> T value(Map<String, String> settings, RunSetting<T> setting) {
+    return setting.parse(settings.get(setting.key()));
   }
 }

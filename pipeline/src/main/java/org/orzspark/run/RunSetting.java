@@ -2,58 +2,69 @@ package org.orzspark.run;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One named hyper-parameter of a run: its key (as written in profiles, {@code --set} and
- * {@code run.json}), its built-in default, its parser and what it means.
+ * {@code run.json}), its built-in default, its parser, the values it allows (and how to say them)
+ * and what it means. Type, range and finiteness are checked by {@link #parse}, so a value is
+ * refused wherever it comes from: a profile, {@code --set} or a hand-edited {@code run.json}.
  */
-public record RunSetting<T>(String key, String defaultValue, Function<String, T> parser, String doc) {
+public record RunSetting<T>(String key, String defaultValue, Function<String, T> parser,
+    Predicate<T> allowed, String valid, String doc) {
 
-  static RunSetting<Integer> integer(String key, int defaultValue, String doc) {
-    return new RunSetting<>(key, Integer.toString(defaultValue), Integer::valueOf, doc);
+  static RunSetting<Integer> integer(String key, int defaultValue, Range range, String doc) {
+    return new RunSetting<>(key, Integer.toString(defaultValue), Integer::valueOf,
+        value -> range.contains(value), "an integer " + range, doc);
   }
 
+  /** Any {@code long}: a seed has no invalid value. */
   static RunSetting<Long> longValue(String key, long defaultValue, String doc) {
-    return new RunSetting<>(key, Long.toString(defaultValue), Long::valueOf, doc);
+    return new RunSetting<>(key, Long.toString(defaultValue), Long::valueOf, value -> true,
+        "any 64-bit integer", doc);
   }
 
-  static RunSetting<Double> decimal(String key, double defaultValue, String doc) {
-    return new RunSetting<>(key, Double.toString(defaultValue), Double::valueOf, doc);
-  }
-
-  static RunSetting<String> text(String key, String defaultValue, String doc) {
-    return new RunSetting<>(key, defaultValue, Function.identity(), doc);
-  }
-
-  static RunSetting<Boolean> flag(String key, boolean defaultValue, String doc) {
-    return new RunSetting<>(key, Boolean.toString(defaultValue), RunSetting::parseBoolean, doc);
+  /** A decimal in {@code range}; NaN and ±Infinity are refused whatever the range. */
+  static RunSetting<Double> decimal(String key, double defaultValue, Range range, String doc) {
+    return new RunSetting<>(key, Double.toString(defaultValue), Double::valueOf,
+        value -> Double.isFinite(value) && range.contains(value), "a finite number " + range, doc);
   }
 
   static RunSetting<String> choice(String key, String defaultValue, List<String> choices, String doc) {
-    return new RunSetting<>(key, defaultValue, value -> {
-      if (!choices.contains(value)) {
-        throw new IllegalArgumentException(
-            "invalid " + key + ": '" + value + "'; valid values: " + String.join(", ", choices));
-      }
-      return value;
-    }, doc + " One of: " + String.join(", ", choices) + ".");
+    return new RunSetting<>(key, defaultValue, Function.identity(), choices::contains,
+        "one of " + String.join(", ", choices), doc);
   }
 
-  private static boolean parseBoolean(String value) {
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "true", "yes", "1" -> true;
-      case "false", "no", "0" -> false;
-      default -> throw new IllegalArgumentException("not a boolean: '" + value + "'");
-    };
+  /** This setting, allowing only the values that also pass {@code rule}, which {@code says}. */
+  RunSetting<T> and(Predicate<T> rule, String says) {
+    return new RunSetting<>(key, defaultValue, parser, allowed.and(rule), valid + ", " + says, doc);
   }
 
-  /** Parses a value, naming this setting in the error. */
+  /**
+   * Parses a value; a value that is not of the setting's type or out of its range fails in one
+   * line naming the key, the value and the valid values, e.g. {@code ppo.gamma=NaN is out of
+   * range; valid: a finite number in [0, 1]}.
+   */
   public T parse(String value) {
+    String text = value.trim();
+    T parsed;
     try {
-      return parser.apply(value.trim());
+      parsed = parser.apply(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid value for " + key + ": '" + value + "' ("
-          + e.getMessage() + ")", e);
+      throw refused(text, "cannot be read");
     }
+    if (!allowed.test(parsed)) {
+      throw refused(text, "is out of range");
+    }
+    return parsed;
+  }
+
+  private IllegalArgumentException refused(String text, String problem) {
+    return new IllegalArgumentException(key + "=" + text + " " + problem + "; valid: " + valid);
+  }
+
+  /** One line of help: key, default, meaning and valid values. */
+  public String help() {
+    return key + " (default " + defaultValue + "): " + doc + " Valid: " + valid + ".";
   }
 }

@@ -45,7 +45,7 @@ public final class Iteration {
     if (!Files.exists(layout.runJson())) {
       throw new IllegalArgumentException("no run in " + runDir + " (run.json missing): run 'orz init' first");
     }
-    RunConfig config = JSON.readValue(layout.runJson().toFile(), RunConfig.class);
+    RunConfig config = RunConfig.read(layout.runJson());
     int latest = new CheckpointStore(layout).latestComplete()
         .orElseThrow(() -> new IllegalStateException("no complete checkpoint in " + layout.checkpoints()))
         .iteration();

@@ -1,6 +1,7 @@
 package org.orzspark.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.orzspark.testing.RepoPaths;
 
 class RunConfigTest {
@@ -39,15 +43,115 @@ class RunConfigTest {
   }
 
   @Test
-  void unknownKeysAndBadValuesFailNamingTheKey() {
+  void unknownKeysFailNamingWhereTheyCameFrom() {
     assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(), Map.of("optim.lr", "1")))
-        .hasMessageContaining("unknown setting 'optim.lr'")
+        .hasMessageContaining("in --set: unknown setting 'optim.lr'")
         .hasMessageContaining("optim.policy_lr");
-    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(), Map.of("ppo.value_loss", "huber")))
-        .hasMessageContaining("ppo.value_loss")
-        .hasMessageContaining("clipped, plain");
-    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(), Map.of("ppo.gamma", "one")))
-        .hasMessageContaining("ppo.gamma");
+  }
+
+  /** Each kind of setting, and each way a value can be wrong for it: the one line a user sees. */
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      ppo.gamma                  | NaN       | is out of range; valid: a finite number in [0, 1]
+      ppo.gamma                  | Infinity  | is out of range; valid: a finite number in [0, 1]
+      ppo.gamma                  | -Infinity | is out of range; valid: a finite number in [0, 1]
+      ppo.gamma                  | 1e400     | is out of range; valid: a finite number in [0, 1]
+      ppo.gamma                  | 1.5       | is out of range; valid: a finite number in [0, 1]
+      ppo.gamma                  | -1        | is out of range; valid: a finite number in [0, 1]
+      ppo.gamma                  | one       | cannot be read; valid: a finite number in [0, 1]
+      ppo.lambda                 | 1.0001    | is out of range; valid: a finite number in [0, 1]
+      ppo.clip_epsilon           | 0         | is out of range; valid: a finite number in (0, 1)
+      ppo.clip_epsilon           | 1         | is out of range; valid: a finite number in (0, 1)
+      ppo.value_clip             | 0         | is out of range; valid: a finite number > 0
+      rollout.temperature        | -0.5      | is out of range; valid: a finite number > 0
+      rollout.temperature        | 0         | is out of range; valid: a finite number > 0
+      rollout.temperature        | NaN       | is out of range; valid: a finite number > 0
+      rollout.top_p              | 0         | is out of range; valid: a finite number in (0, 1]
+      rollout.top_p              | 1.5       | is out of range; valid: a finite number in (0, 1]
+      rollout.top_k              | -1        | is out of range; valid: an integer >= 0
+      optim.policy_lr            | -1e-6     | is out of range; valid: a finite number >= 0
+      optim.critic_lr            | Infinity  | is out of range; valid: a finite number >= 0
+      optim.beta1                | 1         | is out of range; valid: a finite number in [0, 1)
+      optim.beta2                | -0.1      | is out of range; valid: a finite number in [0, 1)
+      optim.epsilon              | 0         | is out of range; valid: a finite number > 0
+      optim.weight_decay         | -0.01     | is out of range; valid: a finite number >= 0
+      optim.grad_clip            | 0         | is out of range; valid: a finite number > 0
+      reward.verify_timeout_s    | 0         | is out of range; valid: a finite number in (0, 3600]
+      reward.verify_timeout_s    | 3601      | is out of range; valid: a finite number in (0, 3600]
+      reward.verify_timeout_s    | Infinity  | is out of range; valid: a finite number in (0, 3600]
+      resources.gpus_per_task    | -1        | is out of range; valid: a finite number >= 0, at most 1 or a whole number
+      resources.gpus_per_task    | 1.5       | is out of range; valid: a finite number >= 0, at most 1 or a whole number
+      data.prompts_per_iteration | 0         | is out of range; valid: an integer >= 1
+      data.prompts_per_iteration | 1.5       | cannot be read; valid: an integer >= 1
+      data.prompts_per_iteration | many      | cannot be read; valid: an integer >= 1
+      data.max_prompt_tokens     | 0         | is out of range; valid: an integer >= 1
+      rollout.samples_per_prompt | 0         | is out of range; valid: an integer >= 1
+      rollout.max_response_tokens| -1        | is out of range; valid: an integer >= 1
+      rollout.batch_sequences    | 0         | is out of range; valid: an integer >= 1
+      ppo.critic_minibatches     | 0         | is out of range; valid: an integer >= 1
+      ppo.policy_minibatches     | 0         | is out of range; valid: an integer >= 1
+      ppo.micro_batch_tokens     | 0         | is out of range; valid: an integer >= 1
+      optim.warmup_steps         | -1        | is out of range; valid: an integer >= 0
+      update.replicas            | -1        | is out of range; valid: an integer >= 0
+      checkpoint.keep_every      | 0         | is out of range; valid: an integer >= 1
+      run.seed                   | 0.5       | cannot be read; valid: any 64-bit integer
+      ppo.value_loss             | huber     | is out of range; valid: one of clipped, plain
+      """)
+  void aValueOutOfItsSettingsTypeOrRangeIsRefusedInOneLine(String key, String value, String problem) {
+    String line = key + "=" + value + " " + problem;
+    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(), Map.of(key, value)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(line);
+    // A profile's value is checked the same way as --set's.
+    Properties profile = new Properties();
+    profile.setProperty(key, value);
+    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", profile, Map.of())).hasMessage(line);
+  }
+
+  /** The ends of each range: included where the range says so, excluded values next door above. */
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      ppo.gamma                  | 0
+      ppo.lambda                 | 1
+      ppo.clip_epsilon           | 0.999
+      rollout.temperature        | 1e-3
+      rollout.top_p              | 1
+      rollout.top_k              | 0
+      optim.policy_lr            | 0
+      optim.beta1                | 0
+      optim.warmup_steps         | 0
+      reward.verify_timeout_s    | 3600
+      resources.gpus_per_task    | 0.25
+      resources.gpus_per_task    | 2
+      update.replicas            | 0
+      data.prompts_per_iteration | 1
+      run.seed                   | -9223372036854775808
+      """)
+  void theEndsOfARangeAreAsDeclared(String key, String value) {
+    RunConfig config = RunConfig.resolve("m", "p", "x", new Properties(),
+        Map.of(key, value, "ppo.critic_minibatches", "1"));
+    assertThat(config.settings()).containsEntry(key, value);
+  }
+
+  @Test
+  void aHandEditedRunJsonIsRefusedInTheSameOneLine(@TempDir Path dir) throws Exception {
+    String json = new ObjectMapper().writeValueAsString(
+        RunConfig.resolve("m", "p", "x", new Properties(), Map.of()));
+    Path runJson = dir.resolve("run.json");
+
+    Files.writeString(runJson, json.replace("\"ppo.gamma\":\"1.0\"", "\"ppo.gamma\":\"NaN\""));
+    assertThatThrownBy(() -> RunConfig.read(runJson))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
+
+    Files.writeString(runJson, json.replace("\"ppo.gamma\":\"1.0\",", ""));
+    assertThatThrownBy(() -> RunConfig.read(runJson)).hasMessage("run.json lacks setting ppo.gamma");
+
+    Files.writeString(runJson, json.replace("\"ppo.gamma\"", "\"ppo.gama\""));
+    assertThatThrownBy(() -> RunConfig.read(runJson)).hasMessageStartingWith("unknown setting 'ppo.gama'");
+
+    Files.writeString(runJson, json);
+    assertThat(RunConfig.read(runJson).get(RunSettings.GAMMA)).isEqualTo(1.0);
   }
 
   @Test
@@ -55,9 +159,6 @@ class RunConfigTest {
     assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(),
         Map.of("data.prompts_per_iteration", "2", "rollout.samples_per_prompt", "4")))
         .hasMessageContaining("ppo.critic_minibatches=12 exceeds the 8 responses");
-    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(),
-        Map.of("rollout.samples_per_prompt", "0")))
-        .hasMessageContaining("rollout.samples_per_prompt must be at least 1");
     assertThat(RunConfig.resolve("m", "p", "x", new Properties(),
         Map.of("data.prompts_per_iteration", "3", "rollout.samples_per_prompt", "4"))
         .get(RunSettings.CRITIC_MINIBATCHES)).isEqualTo(12);
@@ -101,24 +202,28 @@ class RunConfigTest {
   }
 
   private static Properties profile(String name) throws Exception {
+    return load(RepoPaths.root().resolve("conf/profiles/" + name + ".properties"));
+  }
+
+  private static Properties load(Path file) throws Exception {
     Properties properties = new Properties();
-    try (Reader reader =
-        Files.newBufferedReader(RepoPaths.root().resolve("conf/profiles/" + name + ".properties"))) {
+    try (Reader reader = Files.newBufferedReader(file)) {
       properties.load(reader);
     }
     return properties;
   }
 
+  /** Declarations and profiles agree: every default and every profile value is in its range. */
   @Test
-  void everyShippedProfileResolves() throws Exception {
+  void theDefaultsAndEveryShippedProfileAreInRange() throws Exception {
+    assertThatCode(() -> RunConfig.resolve("m", "p", "built-in", new Properties(), Map.of()))
+        .doesNotThrowAnyException();
     try (var profiles = Files.list(RepoPaths.root().resolve("conf/profiles"))) {
       for (Path file : profiles.filter(p -> p.toString().endsWith(".properties")).toList()) {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-          properties.load(reader);
-        }
-        RunConfig config = RunConfig.resolve("m", "p", file.getFileName().toString(), properties, Map.of());
-        assertThat(config.settings()).as(file.toString()).isNotEmpty();
+        Properties properties = load(file);
+        assertThat(properties).as(file.toString()).isNotEmpty();
+        assertThatCode(() -> RunConfig.resolve("m", "p", file.getFileName().toString(), properties, Map.of()))
+            .as(file.toString()).doesNotThrowAnyException();
       }
     }
   }

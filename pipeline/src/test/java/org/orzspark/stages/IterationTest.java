@@ -180,9 +180,8 @@ class IterationTest {
 
   /** The stages of an iteration before its update, as a run that dies there leaves them. */
   private static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
-    IterationContext ctx = new IterationContext(spark, layout,
-        new ObjectMapper().readValue(layout.runJson().toFile(), org.orzspark.run.RunConfig.class),
-        iteration);
+    IterationContext ctx =
+        new IterationContext(spark, layout, org.orzspark.run.RunConfig.read(layout.runJson()), iteration);
     SampleStage.run(ctx, Iteration.cursorOf(layout.checkpoint(iteration - 1)));
     RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
     ScoreStage.run(ctx);

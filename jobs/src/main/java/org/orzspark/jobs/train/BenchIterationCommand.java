@@ -62,17 +62,25 @@ public final class BenchIterationCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SparkSession spark = SparkSession.builder().appName("orz bench iteration").getOrCreate();
-    double applicationStart =
-        (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
-    if (!Files.exists(base.resolve("config.json"))) {
-      throw new IllegalArgumentException("no base model in " + base
-          + ": make one with 'orz pretrain-base --output " + base + "' (or 'orz demo'), or pass --base");
-    }
     Path root = runDir != null ? runDir.toAbsolutePath().getParent() : Files.createTempDirectory("orz-bench-iteration");
     Path run = runDir != null ? runDir.toAbsolutePath() : root.resolve("run");
     try {
-      Result result = run(spark, run, promptSet(spark, run), applicationStart, System.out);
+      Path synth = run.resolveSibling(run.getFileName() + "-prompts");
+      // Settings and base model are checked before Spark starts and prompts are synthesized.
+      RunConfig config = configuration.resolve(base, prompts != null ? prompts : synth.toString());
+      if (!Files.exists(base.resolve("config.json"))) {
+        throw new IllegalArgumentException("no base model in " + base
+            + ": make one with 'orz pretrain-base --output " + base + "' (or 'orz demo'), or pass --base");
+      }
+      SparkSession spark = SparkSession.builder().appName("orz bench iteration").getOrCreate();
+      double applicationStart =
+          (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+      if (prompts == null) {
+        long seed = configuration.seed != null ? configuration.seed : 42;
+        SynthCommand.run(spark, Arrays.asList(DemoCommand.FAMILIES.split(",")), synthPrompts, seed, 1, 2,
+            synth.toString(), true);
+      }
+      Result result = run(spark, run, config, applicationStart, System.out);
       Files.writeString(run.resolve("bench-iteration.json"),
           new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return 0;
@@ -83,21 +91,9 @@ public final class BenchIterationCommand implements Callable<Integer> {
     }
   }
 
-  private String promptSet(SparkSession spark, Path run) throws IOException {
-    if (prompts != null) {
-      return prompts;
-    }
-    Path synth = run.resolveSibling(run.getFileName() + "-prompts");
-    long seed = configuration.seed != null ? configuration.seed : 42;
-    SynthCommand.run(spark, Arrays.asList(DemoCommand.FAMILIES.split(",")), synthPrompts, seed, 1, 2,
-        synth.toString(), true);
-    return synth.toString();
-  }
-
-  /** Initialises a run in {@code run} and times its first iteration. */
-  Result run(SparkSession spark, Path run, String promptSet, double applicationStart,
+  /** Initialises a run of {@code config} in {@code run} and times its first iteration. */
+  Result run(SparkSession spark, Path run, RunConfig config, double applicationStart,
       PrintStream out) throws IOException {
-    RunConfig config = configuration.resolve(base, promptSet);
     RunInitializer.init(spark, run, config);
     TaskTimeListener listener = new TaskTimeListener();
     spark.sparkContext().addSparkListener(listener);

@@ -87,7 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path folder = model;
     if (runDir != null) {
       layout = new RunLayout(runDir);
-      config = new ObjectMapper().readValue(layout.runJson().toFile(), RunConfig.class);
+      config = RunConfig.read(layout.runJson());
       evaluated = checkpoint != null ? checkpoint
           : new CheckpointStore(layout).latestComplete().orElseThrow(
               () -> new IllegalStateException("no complete checkpoint in " + runDir)).iteration();

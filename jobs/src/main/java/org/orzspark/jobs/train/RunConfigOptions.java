@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunSettings;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options that make a run's configuration: a profile, the seed and per-key overrides. */
 public final class RunConfigOptions {
@@ -22,8 +26,19 @@ public final class RunConfigOptions {
   Long seed;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override one setting, e.g. --set optim.policy_lr=3e-5 (repeatable; default: none).")
+      description = "Override one setting, e.g. --set optim.policy_lr=3e-5 (repeatable; default: none);"
+          + " the settings and their valid values are listed below.")
   Map<String, String> overrides = new LinkedHashMap<>();
+
+  /** Lists every setting under the help of the command that takes these options. */
+  @Spec(Spec.Target.MIXEE)
+  void listSettings(CommandSpec command) {
+    List<String> lines = new ArrayList<>();
+    lines.add("%nSettings (--set KEY=VALUE; a value out of range is refused with exit status 2):");
+    // Footer lines are format strings: a percent sign in a doc must not become a conversion.
+    RunSettings.all().values().forEach(setting -> lines.add("  " + setting.help().replace("%", "%%")));
+    command.usageMessage().footer(lines.toArray(String[]::new));
+  }
 
   /** Options whose profile is {@code profile} unless the command line names another. */
   static RunConfigOptions withProfile(String profile) {

@@ -31,7 +31,8 @@ class BenchIterationCommandTest {
         "--set", "update.replicas=2");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-    BenchIterationCommand.Result r = command.run(spark, dir.resolve("run"), prompts.toString(), 3.0,
+    BenchIterationCommand.Result r = command.run(spark, dir.resolve("run"),
+        command.configuration.resolve(base, prompts.toString()), 3.0,
         new PrintStream(console, true, StandardCharsets.UTF_8));
 
     assertThat(r.metrics().get("iteration")).isEqualTo(1.0);
