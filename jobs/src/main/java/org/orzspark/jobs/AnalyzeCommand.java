@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code orz analyze}: the reflection analysis of a run (finished or in progress) from its
  * rollouts, with step moments, as tables and as the run report.
  *
- * <p>Output folder (default {@code R/analysis}), replaced atomically ({@code _SUCCESS} last):
+ * <p>Output folder (default {@code R/analysis}), written atomically ({@code _SUCCESS} last):
  *
  * <pre>
  * DIR/iterations/          one row per complete iteration (RunAnalysis.ITERATION_TABLE), Parquet
@@ -36,6 +36,11 @@ import picocli.CommandLine.Option;
  * </pre>
  *
  * and the report {@code R/reports/index.html} ({@link RunReport}).
+ *
+ * <p>Both are derived from the rollouts, so each run replaces the previous analysis without being
+ * asked, and there is no {@code --overwrite}: but only a folder orz wrote is replaced
+ * ({@link org.orzspark.datasets.io.OrzOutputs}), so {@code --output} pointed at anything else (a
+ * home folder) is refused before any analysis.
  */
 @Command(
     name = "analyze",
@@ -57,7 +62,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--run-dir", required = true, description = "The run directory R.")
   Path runDir;
 
-  @Option(names = "--output", description = "Output folder for the tables (default: R/analysis).")
+  @Option(
+      names = "--output",
+      description =
+          "Output folder for the tables (default: R/analysis): a new folder, or one orz wrote (with"
+              + " _SUCCESS), which is replaced; any other is refused, exit status 2.")
   String output;
 
   @Option(
@@ -156,17 +165,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
     long start = System.nanoTime();
     spark.sparkContext().setJobGroup("analyze", "orz analyze: " + runDir, false);
     RunAnalysis analysis = RunAnalysis.open(spark, runDir, options.caseInsensitive());
-    List<IterationStats> stats = analysis.iterationStats(options.rule());
-    if (stats.isEmpty()) {
-      throw new IllegalStateException(
-          "nothing to analyse: "
-              + runDir
-              + " has no complete iteration under rollouts/ (iteration=N with _SUCCESS)");
-    }
     String dir = output != null ? output : analysis.layout().analysis().toString();
+    List<IterationStats> stats;
     String target;
+    // Begun before the analysis, so that a folder orz may not replace is refused at once.
     try (AtomicOutput out =
         AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), dir, true)) {
+      stats = analysis.iterationStats(options.rule());
+      if (stats.isEmpty()) {
+        throw new IllegalStateException(
+            "nothing to analyse: "
+                + runDir
+                + " has no complete iteration under rollouts/ (iteration=N with _SUCCESS)");
+      }
       Dataset<Row> table = analysis.iterationTable(stats).coalesce(1);
       Dataset<Row> steps =
           spark.createDataFrame(stepRows(stats, options.rule()), STEP_MOMENTS).coalesce(1);

@@ -85,7 +85,7 @@ public final class PrepareCommand implements Callable<Integer> {
   @Option(
       names = "--overwrite",
       defaultValue = "false",
-      description = "Replace an existing output folder (default: ${DEFAULT-VALUE}).")
+      description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /** Counts for one input file. */

@@ -9,15 +9,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.reward.spark.RewardUdfs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +24,7 @@ import picocli.CommandLine.Option;
  * {@code orz score --input responses.(jsonl|parquet) --output DIR}: the ORZ reward on a file of
  * (response, ground_truth) rows through Spark, for offline re-scoring. The output (Parquet, all
  * input columns plus {@code reward}, {@code extracted_answer}, {@code reflection_patterns}) is
- * written to a temporary sibling and renamed into place, with Spark's {@code _SUCCESS} marker.
+ * written atomically ({@link AtomicOutput}, {@code _SUCCESS} last).
  * Rows without a response or ground truth, and JSON lines that cannot be read as they are, are not
  * scored: they go to {@code DIR/_quarantine} with a {@code quarantine_reason} ({@code
  * malformed-json}, {@code missing-<column>}, and for the raw line ({@link JsonLinesInput}): {@code
@@ -62,7 +60,7 @@ public final class ScoreCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String finishedColumn;
 
-  @Option(names = "--overwrite", defaultValue = "false", description = "Replace an existing output (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /** Counts of one run. */
@@ -121,33 +119,20 @@ public final class ScoreCommand implements Callable<Integer> {
             .withColumn("reflection_patterns", call_function("orz_reflection_patterns", col(responseColumn)));
     Dataset<Row> quarantined = checked.filter(col("quarantine_reason").isNotNull());
 
-    Path target = new Path(output);
-    FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (fs.exists(target) && !overwrite) {
-      throw new IllegalArgumentException("output " + output + " exists (use --overwrite to replace it)");
-    }
-    Path temp = new Path(target.getParent(), "." + target.getName() + "-" + UUID.randomUUID() + ".tmp");
-    try {
-      scored.write().parquet(temp.toString());
+    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
+      out.writeParquet(scored, "");
       long quarantineCount = quarantined.count();
       if (quarantineCount > 0) {
-        quarantined.write().parquet(new Path(temp, "_quarantine").toString());
+        out.writeParquet(quarantined, "_quarantine");
       }
-      Dataset<Row> written = spark.read().parquet(temp.toString());
+      // Spark skips _-prefixed folders, so this reads the scored rows only.
+      Dataset<Row> written = spark.read().parquet(out.temp());
       long scoredCount = written.count();
       Row mean = written.agg(org.apache.spark.sql.functions.avg("reward")).first();
-      if (fs.exists(target)) {
-        fs.delete(target, true);
-      }
-      if (!fs.rename(temp, target)) {
-        throw new IOException("could not rename " + temp + " to " + target);
-      }
+      out.commit();
       return new Result(scoredCount + quarantineCount, scoredCount, quarantineCount, mean.isNullAt(0) ? 0 : mean.getDouble(0));
     } finally {
       checked.unpersist();
-      if (fs.exists(temp)) {
-        fs.delete(temp, true);
-      }
     }
   }
 

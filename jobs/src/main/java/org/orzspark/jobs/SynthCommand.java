@@ -72,7 +72,7 @@ public final class SynthCommand implements Callable<Integer> {
   @Option(
       names = "--overwrite",
       defaultValue = "false",
-      description = "Replace an existing output folder (default: ${DEFAULT-VALUE}).")
+      description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /**

@@ -108,6 +108,39 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void outputReplacesItsOwnEarlierAnalysisButRefusesAFolderOrzDidNotWrite() throws Exception {
+    Path run = StepRunFixture.run();
+    Path output = tmp.resolve("tables");
+    String[] analyze = {
+      "analyze", "--run-dir", run.toString(), "--output", output.toString(), "--step-window", "3"
+    };
+    assertThat(Orz.commandLine().execute(analyze)).as("a fresh folder").isZero();
+    Files.writeString(output.resolve("iterations.csv"), "stale");
+    assertThat(Orz.commandLine().execute(analyze)).as("its own earlier output").isZero();
+    assertThat(Files.readString(output.resolve("iterations.csv"))).startsWith("iteration,");
+
+    Path home = Files.createDirectories(tmp.resolve("home").resolve("notes"));
+    Files.writeString(home.resolve("thesis.tex"), "years of work");
+    StringWriter err = new StringWriter();
+    CommandLine cli = Orz.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(
+            cli.execute(
+                "analyze", "--run-dir", run.toString(), "--output", home.getParent().toString()))
+        .isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString())
+        .startsWith("orz analyze: refusing to replace " + home.getParent() + ": ")
+        .contains("not an orz output (no _SUCCESS)")
+        .hasLineCount(1);
+    assertThat(home.resolve("thesis.tex")).hasContent("years of work");
+    try (var files = Files.list(tmp)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("no temp folder left")
+          .containsExactlyInAnyOrder("tables", "home");
+    }
+  }
+
+  @Test
   void everyOptionShowsItsDefault() {
     String usage =
         Orz.commandLine().getSubcommands().get("analyze").getUsageMessage().replaceAll("\\s+", " ");

@@ -3,12 +3,15 @@ package org.orzspark.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +64,61 @@ class OrzErrorsTest {
         .contains("absent.json")
         .doesNotContain("\tat ")
         .hasLineCount(1);
+  }
+
+  /** Someone's folder: files, no _SUCCESS. */
+  private Path userFolder() throws IOException {
+    Path home = Files.createDirectories(dir.resolve("home").resolve("notes"));
+    Files.writeString(home.resolve("thesis.tex"), "years of work");
+    return home.getParent();
+  }
+
+  @Test
+  void overwriteRefusesAFolderOrzDidNotWriteAndLeavesItUntouched() throws IOException {
+    Path home = userFolder();
+    Path responses = dir.resolve("responses.jsonl");
+    Files.writeString(responses, "{\"response\": \"\\\\boxed{4}\", \"ground_truth\": \"4\"}\n");
+    for (String[] args :
+        List.of(
+            new String[] {"synth", "--count", "5", "--output", home.toString(), "--overwrite"},
+            new String[] {
+              "score", "--input", responses.toString(), "--output", home.toString(), "--overwrite"
+            })) {
+      Outcome outcome = execute(args);
+      assertThat(outcome.status()).as(args[0]).isEqualTo(CommandLine.ExitCode.USAGE);
+      assertThat(outcome.err())
+          .isEqualTo(
+              "orz "
+                  + args[0]
+                  + ": refusing to replace "
+                  + home
+                  + ": it is not an orz output (no _SUCCESS); choose another output folder or"
+                  + " remove it yourself"
+                  + System.lineSeparator());
+      try (Stream<Path> files = Files.walk(home)) {
+        assertThat(files.map(home::relativize).map(Path::toString))
+            .containsExactlyInAnyOrder("", "notes", "notes/thesis.tex");
+      }
+      assertThat(home.resolve("notes/thesis.tex")).hasContent("years of work");
+    }
+    try (Stream<Path> siblings = Files.list(dir)) {
+      assertThat(siblings.map(p -> p.getFileName().toString()))
+          .as("no temp folder left")
+          .containsExactlyInAnyOrder("home", "responses.jsonl");
+    }
+  }
+
+  @Test
+  void overwriteReplacesAnOrzOutput() throws IOException {
+    Path earlier = Files.createDirectories(dir.resolve("earlier"));
+    Files.writeString(earlier.resolve("part-0.parquet"), "from an earlier version");
+    Files.createFile(earlier.resolve("_SUCCESS"));
+    assertThat(
+            execute("synth", "--count", "5", "--output", earlier.toString(), "--overwrite")
+                .status())
+        .isZero();
+    assertThat(earlier.resolve("part-0.parquet")).doesNotExist();
+    assertThat(SharedSpark.session().read().parquet(earlier.toString()).count()).isEqualTo(5);
   }
 
   @Test

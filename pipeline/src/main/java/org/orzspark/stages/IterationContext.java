@@ -41,7 +41,7 @@ public record IterationContext(
 
   /** Starts writing a stage output folder atomically, replacing an incomplete earlier attempt. */
   public AtomicOutput begin(Path folder) throws IOException {
-    return AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), folder.toString(), true);
+    return AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(), folder.toString());
   }
 
   /** Names the Spark jobs of a stage "iteration N: stage" (Spark UI, logs). */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.OrzOutputs;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Tokenizers;
@@ -91,18 +93,22 @@ public final class RunInitializer {
       throw new IllegalArgumentException("the prompt set has " + kept + " usable prompts, fewer than "
           + "data.prompts_per_iteration=" + config.get(RunSettings.PROMPTS_PER_ITERATION));
     }
-    writeCheckpointZero(layout, base, config);
+    writeCheckpointZero(spark, layout, base, config);
     Path temp = layout.runJson().resolveSibling("run.json.tmp");
     JSON.writeValue(temp.toFile(), config);
     Files.move(temp, layout.runJson(), StandardCopyOption.ATOMIC_MOVE);
     return new Result(layout, kept, quarantined);
   }
 
-  private static void writeCheckpointZero(RunLayout layout, Path base, RunConfig config)
-      throws IOException {
+  private static void writeCheckpointZero(
+      SparkSession spark, RunLayout layout, Path base, RunConfig config) throws IOException {
     Path zero = layout.checkpoint(0);
     if (Files.exists(zero)) {
-      // Left by an init that stopped before run.json: not part of any run yet.
+      // Left by an init that stopped before run.json: not part of any run yet. The --run-dir is
+      // the user's, not yet a run, so only a checkpoint orz wrote gives way.
+      org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(zero.toUri());
+      OrzOutputs.checkReplaceable(
+          folder.getFileSystem(spark.sparkContext().hadoopConfiguration()), folder, List.of());
       org.apache.commons.io.FileUtils.deleteDirectory(zero.toFile());
     }
     ValueHeadInit init = ValueHeadInit.valueOf(

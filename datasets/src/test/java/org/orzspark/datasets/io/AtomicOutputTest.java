@@ -64,11 +64,30 @@ class AtomicOutputTest {
     assertThat(entries(dir)).isZero();
   }
 
+  /** A folder as an earlier orz run leaves it: its files and, last, the marker. */
+  private Path orzOutput(String name) throws IOException {
+    Path folder = Files.createDirectories(dir.resolve(name));
+    Files.writeString(folder.resolve("old.txt"), "old");
+    Files.createFile(folder.resolve(AtomicOutput.SUCCESS));
+    return folder;
+  }
+
+  /** A folder of someone else's: files, no marker. */
+  private Path userFolder(String name) throws IOException {
+    Path folder = Files.createDirectories(dir.resolve(name).resolve("notes"));
+    Files.writeString(folder.resolve("thesis.tex"), "years of work");
+    Files.writeString(dir.resolve(name).resolve("photo.jpg"), "jpeg");
+    return dir.resolve(name);
+  }
+
+  private void assertUserFolderIntact(Path folder) {
+    assertThat(folder.resolve("notes/thesis.tex")).hasContent("years of work");
+    assertThat(folder.resolve("photo.jpg")).hasContent("jpeg");
+  }
+
   @Test
   void existingOutputIsKeptUnlessOverwriteAndReplacedOnlyAtCommit() throws IOException {
-    Path target = dir.resolve("out");
-    Files.createDirectories(target);
-    Files.writeString(target.resolve("old.txt"), "old");
+    Path target = orzOutput("out");
     assertThatThrownBy(() -> AtomicOutput.begin(conf, target.toString(), false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("already exists");
@@ -80,5 +99,82 @@ class AtomicOutputTest {
     assertThat(target.resolve("old.txt")).doesNotExist();
     assertThat(target.resolve("new.txt")).hasContent("new");
     assertThat(target.resolve(AtomicOutput.SUCCESS)).exists();
+  }
+
+  @Test
+  void overwriteRefusesAFolderOrzDidNotWriteBeforeAnyWorkAndLeavesItAlone() throws IOException {
+    Path home = userFolder("home");
+    assertThatThrownBy(() -> AtomicOutput.begin(conf, home.toString(), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "refusing to replace "
+                + home
+                + ": it is not an orz output (no _SUCCESS); choose another output folder or"
+                + " remove it yourself");
+    assertUserFolderIntact(home);
+    assertThat(entries(dir)).as("no temp folder begun").isEqualTo(1);
+
+    Path file = Files.writeString(dir.resolve("file.txt"), "text");
+    assertThatThrownBy(() -> AtomicOutput.begin(conf, file.toString(), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("it is a file");
+    assertThat(file).hasContent("text");
+  }
+
+  @Test
+  void aFolderThatStopsBeingAnOrzOutputWhileWritingIsRefusedAtCommit() throws IOException {
+    Path target = orzOutput("out");
+    try (AtomicOutput out = AtomicOutput.begin(conf, target.toString(), true)) {
+      out.writeText("new.txt", "new");
+      Files.delete(target.resolve(AtomicOutput.SUCCESS));
+      assertThatThrownBy(out::commit)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not an orz output");
+    }
+    assertThat(target.resolve("old.txt")).hasContent("old");
+    assertThat(target.resolve("new.txt")).doesNotExist();
+    assertThat(entries(dir)).as("temp folder deleted").isEqualTo(1);
+  }
+
+  @Test
+  void anEmptyFolderIsTakenSinceDeletingItLosesNothing() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    try (AtomicOutput out = AtomicOutput.begin(conf, empty.toString(), true)) {
+      out.writeText("new.txt", "new");
+      out.commit();
+    }
+    assertThat(empty.resolve("new.txt")).hasContent("new");
+  }
+
+  @Test
+  void carriedEntriesMoveIntoTheNewOutputAndDoNotCountAsSomeoneElses() throws IOException {
+    Path target = Files.createDirectories(dir.resolve("out").resolve("_work"));
+    Files.writeString(target.resolve("part.txt"), "kept");
+    Path out = dir.resolve("out");
+    try (AtomicOutput output = AtomicOutput.begin(conf, out.toString(), true, "_work")) {
+      output.writeText("new.txt", "new");
+      output.commit();
+    }
+    assertThat(out.resolve("_work/part.txt")).hasContent("kept");
+    assertThat(out.resolve("new.txt")).hasContent("new");
+    assertThat(out.resolve(AtomicOutput.SUCCESS)).exists();
+
+    Path mixed = userFolder("mixed");
+    Files.createDirectories(mixed.resolve("_work"));
+    assertThatThrownBy(() -> AtomicOutput.begin(conf, mixed.toString(), true, "_work"))
+        .hasMessageContaining("not an orz output");
+    assertUserFolderIntact(mixed);
+  }
+
+  @Test
+  void aRunFolderReplacesWhatAnEarlierAttemptLeftUnmarked() throws IOException {
+    Path attempt = Files.createDirectories(dir.resolve("iteration=1"));
+    Files.writeString(attempt.resolve("part-0.parquet"), "half copied");
+    try (AtomicOutput out = AtomicOutput.beginRunFolder(conf, attempt.toString())) {
+      out.writeText("new.txt", "new");
+      out.commit();
+    }
+    assertThat(attempt.resolve("part-0.parquet")).doesNotExist();
+    assertThat(attempt.resolve(AtomicOutput.SUCCESS)).exists();
   }
 }

@@ -11,6 +11,7 @@ import org.orzspark.datasets.curate.EmbeddingNearDuplicates;
 import org.orzspark.datasets.curate.QuestionEmbedder;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
+import org.orzspark.jobs.OverwriteOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,7 +80,7 @@ public final class DedupCommand implements Callable<Integer> {
   @Option(
       names = "--overwrite",
       defaultValue = "false",
-      description = "Replace an existing output folder (default: ${DEFAULT-VALUE}).")
+      description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /**

@@ -13,6 +13,7 @@ import org.orzspark.datasets.curate.filter.PromptRule;
 import org.orzspark.datasets.curate.filter.TokenCounter;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
+import org.orzspark.jobs.OverwriteOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,7 +61,7 @@ public final class FilterCommand implements Callable<Integer> {
   @Option(
       names = "--overwrite",
       defaultValue = "false",
-      description = "Replace an existing output folder (default: ${DEFAULT-VALUE}).")
+      description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /**

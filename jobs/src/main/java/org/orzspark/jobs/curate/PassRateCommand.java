@@ -31,6 +31,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.curate.PassRateBand;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.OrzOutputs;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.evaluation.ScoredSampling;
 import picocli.CommandLine.Command;
@@ -157,7 +158,9 @@ public final class PassRateCommand implements Callable<Integer> {
       defaultValue = "false",
       description =
           "Redo a complete output; its complete partitions are reused when the generation settings"
-              + " match, so only --min, --max, --hard-below change (default: ${DEFAULT-VALUE}).")
+              + " match, so only --min, --max, --hard-below change. Only a folder orz wrote (with"
+              + " _SUCCESS, or nothing but _partitions/) or an empty one is ever replaced; any other"
+              + " is refused, exit status 2 (default: ${DEFAULT-VALUE}).")
   boolean overwrite;
 
   /** Everything a run needs, as plain values. */
@@ -325,29 +328,21 @@ public final class PassRateCommand implements Callable<Integer> {
   }
 
   /**
-   * A complete output is redone only with --overwrite; an incomplete one is continued when it is a
-   * pass-rate work folder, else replaced only with --overwrite.
+   * Before any generation: a complete output is redone only with --overwrite; an incomplete one is
+   * continued when it holds nothing but the work folder of an earlier run (or nothing at all), as
+   * only such a folder or an orz output is orz's to replace at the end ({@link OrzOutputs}).
    */
   private static void checkOutput(Configuration conf, Settings settings) throws IOException {
     org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(settings.output());
     FileSystem fs = dir.getFileSystem(conf);
-    if (settings.overwrite() || !fs.exists(dir)) {
-      return;
-    }
-    if (AtomicOutput.isComplete(conf, settings.output())) {
+    if (!settings.overwrite() && AtomicOutput.isComplete(conf, settings.output())) {
       throw new IllegalArgumentException(
           "output "
               + dir
               + " is complete; allow overwriting to redo it (partitions generated with the same"
               + " settings are reused)");
     }
-    if (!fs.exists(new org.apache.hadoop.fs.Path(dir, PassRateWork.FOLDER))) {
-      throw new IllegalArgumentException(
-          "output "
-              + dir
-              + " already exists and is no pass-rate work folder; remove it or allow"
-              + " overwriting");
-    }
+    OrzOutputs.checkReplaceable(fs, fs.makeQualified(dir), List.of(PassRateWork.FOLDER));
   }
 
   /** Splits the per-prompt rows by the band and writes the output folder atomically. */
@@ -396,8 +391,14 @@ public final class PassRateCommand implements Callable<Integer> {
     Dataset<Row> kept = judged.filter(col(REASON).isNull()).drop(REASON);
     long removed = removedByReason.values().stream().mapToLong(Long::longValue).sum();
 
+    // The work folder moves into the new output, so the partitions' samples stay inspectable
+    // under it.
     try (AtomicOutput out =
-        AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), settings.output(), true)) {
+        AtomicOutput.begin(
+            spark.sparkContext().hadoopConfiguration(),
+            settings.output(),
+            true,
+            PassRateWork.FOLDER)) {
       out.writeParquet(kept, "");
       out.writeParquet(judged.filter(col(REASON).isNotNull()), CurationSummary.REMOVED_FOLDER);
       OptionalLong hard = OptionalLong.empty();
@@ -420,28 +421,8 @@ public final class PassRateCommand implements Callable<Integer> {
               reused,
               (System.nanoTime() - start) / 1_000_000);
       out.writeText(CurationSummary.FILE, CurationSummary.json(summary(settings, result)));
-      commitWithWork(out, work);
-      return result;
-    }
-  }
-
-  /**
-   * Commits {@code out} with the work folder moved inside it, so the partitions' samples stay
-   * inspectable under the output; when the commit fails they are moved back for the next run.
-   */
-  private static void commitWithWork(AtomicOutput out, PassRateWork work) throws IOException {
-    FileSystem fs = work.fileSystem();
-    org.apache.hadoop.fs.Path carried =
-        new org.apache.hadoop.fs.Path(out.temp(), PassRateWork.FOLDER);
-    if (!fs.rename(work.folder(), carried)) {
-      throw new IOException("cannot move " + work.folder() + " to " + carried);
-    }
-    try {
       out.commit();
-    } catch (IOException | RuntimeException e) {
-      fs.mkdirs(work.folder().getParent());
-      fs.rename(carried, work.folder());
-      throw e;
+      return result;
     }
   }
 

@@ -85,14 +85,11 @@ final class PassRateWork {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final SparkSession spark;
-  private final FileSystem fs;
   private final org.apache.hadoop.fs.Path folder;
   private final int partitions;
 
-  private PassRateWork(
-      SparkSession spark, FileSystem fs, org.apache.hadoop.fs.Path folder, int partitions) {
+  private PassRateWork(SparkSession spark, org.apache.hadoop.fs.Path folder, int partitions) {
     this.spark = spark;
-    this.fs = fs;
     this.folder = folder;
     this.partitions = partitions;
   }
@@ -145,7 +142,7 @@ final class PassRateWork {
         fs.delete(child.getPath(), true);
       }
     }
-    return new PassRateWork(spark, fs, folder, partitions);
+    return new PassRateWork(spark, folder, partitions);
   }
 
   /** The partition of each prompt: {@code pmod(xxhash64(prompt_id), partitions)}. */
@@ -180,8 +177,8 @@ final class PassRateWork {
     }
     prompts.sort(Comparator.comparing(PromptRecord::promptId));
     try (AtomicOutput out =
-        AtomicOutput.begin(
-            spark.sparkContext().hadoopConfiguration(), partitionFolder(partition), true)) {
+        AtomicOutput.beginRunFolder(
+            spark.sparkContext().hadoopConfiguration(), partitionFolder(partition))) {
       Dataset<Row> perPrompt = spark.createDataFrame(List.of(), PROMPTS_SCHEMA);
       if (!prompts.isEmpty()) {
         ScoredSampling.scored(
@@ -255,14 +252,5 @@ final class PassRateWork {
       paths[p] = new org.apache.hadoop.fs.Path(partitionFolder(p), PROMPTS).toString();
     }
     return spark.read().schema(PROMPTS_SCHEMA).parquet(paths);
-  }
-
-  /** The qualified work folder. */
-  org.apache.hadoop.fs.Path folder() {
-    return folder;
-  }
-
-  FileSystem fileSystem() {
-    return fs;
   }
 }

@@ -131,7 +131,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       Evaluator.Result result) throws java.io.IOException {
     String target = layout.eval().resolve("checkpoint=" + checkpoint)
         .resolve("benchmark=" + result.benchmark()).toString();
-    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), target, true)) {
+    try (AtomicOutput out = AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(), target)) {
       out.writeParquet(FigureRow.of(spark, result.figures()), "");
       out.writeText(RESULT_FILE, new ObjectMapper().writeValueAsString(result.figures()));
       out.commit();

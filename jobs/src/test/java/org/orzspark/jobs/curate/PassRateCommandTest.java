@@ -394,4 +394,28 @@ class PassRateCommandTest {
         .hasMessageContaining("25 rows but 24 distinct prompt ids");
     assertThat(dir.resolve("never")).doesNotExist();
   }
+
+  @Test
+  void aFolderOrzDidNotWriteIsRefusedBeforeAnyGenerationEvenWithOverwrite() throws IOException {
+    // Someone's folder, and one that merely holds a _partitions folder beside their files.
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path mixed = Files.createDirectories(dir.resolve("mixed").resolve(PassRateWork.FOLDER));
+    for (Path folder : List.of(home, mixed.getParent())) {
+      Files.writeString(folder.resolve("thesis.tex"), "years of work");
+      for (boolean overwrite : List.of(false, true)) {
+        assertThatThrownBy(
+                () ->
+                    PassRateCommand.run(
+                        SPARK,
+                        settings(folder, BAND, overwrite),
+                        new PrintStream(PrintStream.nullOutputStream())))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("refusing to replace " + folder)
+            .hasMessageContaining("not an orz output (no _SUCCESS)");
+      }
+      assertThat(folder.resolve("thesis.tex")).hasContent("years of work");
+    }
+    assertThat(home.resolve(PassRateWork.FOLDER)).doesNotExist();
+    assertThat(mixed).isEmptyDirectory();
+  }
 }
