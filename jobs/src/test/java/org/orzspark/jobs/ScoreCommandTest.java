@@ -2,12 +2,14 @@ package org.orzspark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -57,6 +59,30 @@ class ScoreCommandTest {
         .hasMessageContaining("exists");
     assertThatThrownBy(() -> ScoreCommand.run(spark, input.toString(), output + "2", "text", "ground_truth", "finished", false))
         .hasMessageContaining("no column 'text'");
+  }
+
+  /**
+   * A poisoned ground truth and a poisoned response (a binomial whose k once sent the verifier
+   * into an endless loop) score 0 at once and leave the rest of the file scored.
+   */
+  @Test
+  void poisonedAnswersScoreZeroWithoutHangingTheJob() throws Exception {
+    String hostile = "\\\\binom{5}{10^{10}}";
+    Path input = dir.resolve("poisoned.jsonl");
+    Files.write(
+        input,
+        List.of(
+            "{\"id\": 1, \"response\": \"<answer>\\\\boxed{10}</answer>\", \"ground_truth\": \"" + hostile + "\"}",
+            "{\"id\": 2, \"response\": \"<answer>\\\\boxed{" + hostile + "}</answer>\", \"ground_truth\": \"10\"}",
+            "{\"id\": 3, \"response\": \"<answer>\\\\boxed{10}</answer>\", \"ground_truth\": \"\\\\binom{5}{2}\"}"));
+    SparkSession spark = SharedSpark.session();
+    String output = dir.resolve("poisoned-scored").toString();
+    ScoreCommand.Result result = assertTimeoutPreemptively(Duration.ofMinutes(2),
+        () -> ScoreCommand.run(spark, input.toString(), output, "response", "ground_truth", "finished", false));
+
+    assertThat(result).isEqualTo(new ScoreCommand.Result(3, 3, 0, 1.0 / 3));
+    List<Row> rows = spark.read().parquet(output).orderBy("id").select("reward").collectAsList();
+    assertThat(rows.stream().map(r -> r.getFloat(0)).toList()).containsExactly(0f, 0f, 1f);
   }
 
   @Test

@@ -108,7 +108,8 @@ class IterationTest {
     assertThat(metrics.count()).isEqualTo(2);
     assertThat(metrics.columns()).contains("reward/mean", "response/length_mean", "format/rate",
         "reflection/share", "losses/policy", "losses/value", "losses/clipfrac", "grad/norm",
-        "time/rollout_s", "time/update_s", "throughput/tokens_per_s");
+        "time/rollout_s", "time/update_s", "throughput/tokens_per_s", "reward/verify_timeout_rate",
+        "reward/verify_too_large_rate", "reward/verify_internal_error_rate");
     assertThat(Files.readAllLines(layout.metricsJsonl())).hasSize(2);
 
     assertThatThrownBy(() -> Iteration.run(spark, root, 2, QUIET))

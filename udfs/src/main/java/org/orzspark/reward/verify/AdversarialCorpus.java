@@ -1,5 +1,6 @@
 package org.orzspark.reward.verify;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,27 @@ import java.util.Map;
  */
 public final class AdversarialCorpus {
   private AdversarialCorpus() {}
+
+  /** A gold answer and a prediction, both bare LaTeX, of one family. */
+  public record Pair(String family, String gold, String pred) {}
+
+  /**
+   * Every answer {@code a} of every family as a prediction against {@code 5}, as a gold answer
+   * against {@code 5}, and against the next answer of its family as the prediction (so that two
+   * hostile answers meet, e.g. two sets whose items only the CAS could compare).
+   */
+  public static List<Pair> pairs() {
+    List<Pair> pairs = new ArrayList<>();
+    families().forEach((family, answers) -> {
+      for (int i = 0; i < answers.size(); i++) {
+        String a = answers.get(i);
+        pairs.add(new Pair(family, "5", a));
+        pairs.add(new Pair(family, a, "5"));
+        pairs.add(new Pair(family, a, answers.get((i + 1) % answers.size())));
+      }
+    });
+    return pairs;
+  }
 
   /** Family name → its answers (bare LaTeX, as they would stand inside {@code \boxed{}}). */
   public static Map<String, List<String>> families() {
@@ -59,7 +81,16 @@ public final class AdversarialCorpus {
         "\\prod_{k=1}^{10^{6}} k",
         "\\sum_{k=1}^{n} k^{1000}",
         "\\prod_{j=1}^{1000} (x+j)",
-        "\\sum_{k=0}^{1000} \\binom{1000}{k}"));
+        "\\sum_{k=0}^{1000} \\binom{1000}{k}",
+        casOnlySet(40, 0),
+        casOnlySet(40, 1),
+        "\\sum_{k=0}^{900} \\binom{900}{k} x^{k}"));
+    families.put("powers of functions", List.of(
+        "\\sin^{1000}(x)+\\cos^{1000}(x)",
+        "\\sin^{1000}(x)+\\cos^{999}(x)",
+        "\\tan^{500}(x)\\cot^{500}(x)",
+        "\\ln^{300}(x)",
+        "\\sin(\\sin(\\sin(\\sin(\\sin(\\sin(\\sin(\\sin(x))))))))^{64}"));
     families.put("long chains", List.of(
         "1+".repeat(100_000) + "1",
         "1 - ".repeat(50_000) + "1",
@@ -70,7 +101,12 @@ public final class AdversarialCorpus {
         "\\{" + "1,".repeat(2_000) + "1\\}",
         "x=1,".repeat(500) + "x=1",
         "\\pm 1".repeat(200),
-        "1 000" + " 000".repeat(8_000)));
+        "1 000" + " 000".repeat(8_000),
+        "1+".repeat(16_000),
+        ",".repeat(100_000),
+        "$" + ", and ".repeat(600) + "$",
+        "<answer>\\boxed{" + "1+".repeat(300_000) + "1}</answer>",
+        "x".repeat(1_000_000)));
     families.put("deep nesting", List.of(
         "(".repeat(100) + "x" + ")".repeat(100),
         "\\frac{".repeat(500),
@@ -112,7 +148,23 @@ public final class AdversarialCorpus {
         "\u0000".repeat(10_000),
         "\\frac{1}{\u0000}",
         "1\u0007\u001B[31m2",
-        "\uFFFD\uFFFE\uFFFF"));
+        "\uFFFD\uFFFE\uFFFF",
+        "\text{13}",
+        "\\\frac{1}{2}"));
     return families;
+  }
+
+  /**
+   * A set whose items only the CAS can compare (sums with a variable, which probing cannot
+   * evaluate): matched against the set shifted by {@code shift}, every pair would go to the CAS.
+   */
+  private static String casOnlySet(int items, int shift) {
+    StringBuilder sb = new StringBuilder("\\{");
+    for (int i = 1; i <= items; i++) {
+      int n = 20 + i + shift;
+      sb.append(i > 1 ? "," : "").append("\\sum_{k=0}^{").append(n).append("} \\binom{").append(n)
+          .append("}{k} x^{k}");
+    }
+    return sb.append("\\}").toString();
   }
 }

@@ -40,6 +40,12 @@ public final class Equivalence {
   private static final int MAX_CAS_FACTORIAL = 1_000;
   /** (x+y+z+1)^60 expands to tens of thousands of terms: sums with variables get small powers only. */
   private static final int MAX_CAS_EXPANDED_POWER = 16;
+  private static final int MAX_CAS_SYMBOLIC_SUM_TERMS = 64;
+  /**
+   * sin^1000 x + cos^1000 x is about 0 at every probe point, so probing cannot tell it from a
+   * neighbour, and Symja's trigonometric rewriting of it ran past two minutes.
+   */
+  private static final int MAX_CAS_FUNCTION_POWER = 64;
   private static final int TREE_PASSES = 8;
   private static final double[] PROBES = {0.5772156649, 1.3247179572, 2.7182818284 / 2, 0.9189385332, 1.6180339887};
 
@@ -402,16 +408,21 @@ public final class Equivalence {
    * Symja ignores its stop request inside some big-integer work and expansions, and its own limits
    * count steps, not terms, so what could explode is refused before it is asked: constant
    * exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value ({@link #MAX_CAS_EXPANDED_POWER}
-   * on a sum with variables), factorials/binomials of constants (both arguments) and sum/product
-   * bounds beyond {@link #MAX_CAS_FACTORIAL}, sums nested in sums, products of more than {@link
-   * #MAX_CAS_EXPANDED_POWER} factors with variables (their expansion is a power in disguise), and,
-   * in a sum or product with a variable bound (a closed form is sought), exponents beyond {@link
-   * #MAX_CAS_EXPANDED_POWER}.
+   * on a sum with variables, {@link #MAX_CAS_FUNCTION_POWER} on a function of variables),
+   * factorials/binomials of constants (both arguments) and sum/product bounds beyond {@link
+   * #MAX_CAS_FACTORIAL}, sums nested in sums, products of more than {@link
+   * #MAX_CAS_EXPANDED_POWER} and sums of more than {@link #MAX_CAS_SYMBOLIC_SUM_TERMS} terms with
+   * variables besides the index (expanded, {@code \sum_{k=0}^{900} \binom{900}{k} x^k} is a
+   * polynomial of degree 900 and took Symja seconds), and, in a sum or product with a variable
+   * bound (a closed form is sought), exponents beyond {@link #MAX_CAS_EXPANDED_POWER}.
    */
   private boolean casSafe(Expr e) {
     if (e instanceof Expr.Pow p) {
-      boolean expandable = p.base() instanceof Add && !Exprs.freeSymbols(p.base()).isEmpty();
-      if (!bounded(p.exponent(), expandable ? MAX_CAS_EXPANDED_POWER : MAX_CAS_EXPONENT)) {
+      boolean variable = !Exprs.freeSymbols(p.base()).isEmpty();
+      int limit = variable && p.base() instanceof Add ? MAX_CAS_EXPANDED_POWER
+          : variable && p.base() instanceof Expr.Call ? MAX_CAS_FUNCTION_POWER
+          : MAX_CAS_EXPONENT;
+      if (!bounded(p.exponent(), limit)) {
         return false;
       }
     }
@@ -427,8 +438,8 @@ public final class Equivalence {
       if (symbolicBounds && maxConstantExponent(body) > MAX_CAS_EXPANDED_POWER) {
         return false;
       }
-      if (c.function().equals("prod") && !symbolicBounds && hasOtherSymbols(body, c.args().get(1))
-          && termCount(low, high) > MAX_CAS_EXPANDED_POWER) {
+      int maxTerms = c.function().equals("prod") ? MAX_CAS_EXPANDED_POWER : MAX_CAS_SYMBOLIC_SUM_TERMS;
+      if (!symbolicBounds && hasOtherSymbols(body, c.args().get(1)) && termCount(low, high) > maxTerms) {
         return false;
       }
     }

@@ -8,12 +8,14 @@ package org.orzspark.reward.verify;
  * @param strict when false, variable names may differ ({@code f(x)} equals {@code f(y)})
  * @param allowSetRelationComp when true, a one-sided inequality {@code x < 3} equals the interval
  *     {@code (-\infty, 3)}
- * @param timeoutMillis wall-time budget of one whole check (parse, fast path and CAS)
+ * @param timeoutMillis the last-resort wall-clock net of one whole check (parse, fast path and
+ *     CAS); answers are decided by the check's {@link WorkBudget}, and the default net is over ten
+ *     times the worst cost measured on the {@link AdversarialCorpus}, so load does not decide them
  */
 public record VerifyOptions(int precision, boolean strict, boolean allowSetRelationComp, long timeoutMillis)
     implements java.io.Serializable {
   public static final int PRECISION_DEFAULT = 6;
-  public static final long TIMEOUT_MILLIS_DEFAULT = 2_000;
+  public static final long TIMEOUT_MILLIS_DEFAULT = 20_000;
   public static final VerifyOptions DEFAULTS =
       new VerifyOptions(PRECISION_DEFAULT, true, false, TIMEOUT_MILLIS_DEFAULT);
 

@@ -18,10 +18,11 @@ public final class WorkBudget {
 
   /**
    * What one CAS question costs: Symja's loops are not ours to count, so a question is charged a
-   * fixed share, which caps the questions per check at 32 (each one bounded by Symja's own
-   * iteration and recursion limits and by the size checks before it).
+   * fixed share, which caps the questions per check at 16 (each one bounded by Symja's own
+   * iteration and recursion limits and by the size checks before it). Probing settles most
+   * comparisons, so an answer needs the CAS about once per item that only it can prove equal.
    */
-  static final long CAS_QUESTION_UNITS = DEFAULT_UNITS / 32;
+  static final long CAS_QUESTION_UNITS = DEFAULT_UNITS / 16;
 
   /** The budget ran out: the verdict is {@code too-large}. No stack trace: it is an answer. */
   public static final class ExhaustedException extends RuntimeException {

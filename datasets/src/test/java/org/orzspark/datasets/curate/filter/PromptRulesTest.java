@@ -122,6 +122,13 @@ class PromptRulesTest {
     assertThat(new UnverifiableAnswerRule().drops(prompt("Find it.", answer))).isFalse();
   }
 
+  /** Gold answers that parse but that no comparison can finish: the reward could never be 1. */
+  @ParameterizedTest
+  @ValueSource(strings = {"\\binom{5}{10^{10}}", "10^{10^{10}}", "(10^{10})!"})
+  void poisonedAnswersAreUnverifiable(String answer) {
+    assertThat(new UnverifiableAnswerRule().drops(prompt("Find it.", answer))).isTrue();
+  }
+
   @Test
   void anAnswerLongerThanTheVerifierReadsIsUnverifiable() {
     assertThat(new UnverifiableAnswerRule().drops(prompt("Find it.", "1+".repeat(3000) + "1")))

@@ -1,0 +1,61 @@
+package org.orzspark.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.orzspark.reward.verify.VerifyOptions;
+import org.orzspark.run.RunTables;
+import org.orzspark.testing.SharedSpark;
+
+/**
+ * The score stage passes the verifier options it is given to the reward UDFs, and the metrics
+ * report the share of rows the verifier could not decide, by reason.
+ */
+class VerifyReasonMetricsTest {
+  private static final String CAS_ONLY_GOLD = "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{15+2\\sqrt{33}}";
+  private static final String CAS_ONLY_PRED = "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{2\\sqrt{33}+15}+\\sin^2 x+\\cos^2 x-1";
+
+  private static Dataset<Row> generated(SparkSession spark, String[][] goldAndResponse) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < goldAndResponse.length; i++) {
+      rows.add(RowFactory.create("p" + i, 0, "question", goldAndResponse[i][0], new int[] {1},
+          new int[] {2}, goldAndResponse[i][1], new float[] {-0.5f}, "stop", 1));
+    }
+    return spark.createDataFrame(rows, RunTables.GENERATED);
+  }
+
+  private static String boxed(String answer) {
+    return "<think>so</think> <answer>\\boxed{" + answer + "}</answer>";
+  }
+
+  @Test
+  void reasonRatesCountTheRowsTheVerifierCouldNotDecide() {
+    SparkSession spark = SharedSpark.session();
+    Dataset<Row> rows = generated(spark, new String[][] {
+        {"5", boxed("5")},
+        {"5", boxed("\\binom{5}{10^{10}}")},
+        {"\\binom{5}{10^{10}}", boxed("10")},
+        {"5", "no answer here"},
+        {CAS_ONLY_GOLD, boxed(CAS_ONLY_PRED)}});
+
+    Map<String, Double> figures = MetricsStage.rolloutFigures(ScoreStage.score(spark, rows, VerifyOptions.DEFAULTS));
+    assertThat(figures.get("reward/mean")).isCloseTo(0.4, within(1e-9));
+    assertThat(figures.get("reward/verify_too_large_rate")).isCloseTo(0.4, within(1e-9));
+    assertThat(figures.get("reward/verify_timeout_rate")).isZero();
+    assertThat(figures.get("reward/verify_internal_error_rate")).isZero();
+
+    // A one-millisecond net, given to the stage, reaches the UDFs: the CAS-only row times out.
+    Map<String, Double> hurried = MetricsStage.rolloutFigures(
+        ScoreStage.score(spark, rows, VerifyOptions.DEFAULTS.withTimeoutMillis(1)));
+    assertThat(hurried.get("reward/verify_timeout_rate")).isCloseTo(0.2, within(1e-9));
+    assertThat(hurried.get("reward/mean")).isCloseTo(0.2, within(1e-9));
+  }
+}
