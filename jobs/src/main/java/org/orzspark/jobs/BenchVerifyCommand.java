@@ -8,13 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.orzspark.reward.OrzReward;
 import org.orzspark.reward.extract.ExtractionConfig;
+import org.orzspark.reward.verify.AdversarialCorpus;
 import org.orzspark.reward.verify.Cas;
 import org.orzspark.reward.verify.MathVerifier;
+import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +28,9 @@ import picocli.CommandLine.Option;
  * {@code orz bench verify}: verifications per second on one core and p50/p99 latency of the
  * reward, on MATH500-derived pairs and on the Math-Verify corpus. MATH500 pairs: each reference
  * answer against a rewritten equal form (the fast path), against {@code 2(a)-(a)} where only the
- * CAS can decide (answers with radicals, pi or variables), and against the next problem's answer. Single-threaded, so checks per second are per core.
+ * CAS can decide (answers with radicals, pi or variables), and against the next problem's answer.
+ * Single-threaded, so checks per second are per core. Then the worst cost of each family of the
+ * {@link AdversarialCorpus}, against which the default wall-clock net is set.
  */
 @Command(
     name = "verify",
@@ -46,7 +53,6 @@ public final class BenchVerifyCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "2", description = "Measured seconds per pair set (default: ${DEFAULT-VALUE}).")
   double seconds;
 
-  /** One pair set's figures. */
   /**
    * One pair set's figures: {@code checksPerSecond} by wall clock on one thread; {@code
    * checksPerCpuSecond} by the process's CPU time (JIT, GC and CAS threads included), which stays
@@ -64,8 +70,46 @@ public final class BenchVerifyCommand implements Callable<Integer> {
       System.out.printf("%-22s %6d %9d %14.0f %14.0f %10.1f %10.1f %7d%n", f.set(), f.pairs(), f.checks(),
           f.checksPerSecond(), f.checksPerCpuSecond(), f.p50Micros(), f.p99Micros(), f.equal());
     }
+    System.out.println();
+    System.out.printf("%-26s %7s %12s %10s %10s%n", "adversarial family", "checks", "worst ms", "too-large", "timeout");
+    double worst = 0;
+    for (FamilyCost f : adversarial()) {
+      System.out.printf("%-26s %7d %12.1f %10d %10d%n", f.family(), f.checks(), f.worstMillis(), f.tooLarge(), f.timeouts());
+      worst = Math.max(worst, f.worstMillis());
+    }
+    System.out.printf("worst adversarial check %.1f ms; the default wall-clock net (%d ms) is %.0fx above it%n",
+        worst, VerifyOptions.TIMEOUT_MILLIS_DEFAULT, VerifyOptions.TIMEOUT_MILLIS_DEFAULT / worst);
     System.out.printf("CAS threads still running past their deadline: %d%n", Cas.runawayThreads());
     return 0;
+  }
+
+  /** The cost of one adversarial family: its checks' worst wall time and how they were answered. */
+  public record FamilyCost(String family, int checks, double worstMillis, int tooLarge, int timeouts) {}
+
+  /**
+   * Every pair of {@link AdversarialCorpus} through the three entry points (bare answers, the ORZ
+   * reward, extraction from math mode), once each, cold: the worst check of each family.
+   */
+  public static List<FamilyCost> adversarial() {
+    Cas.initialize();
+    VerifyOptions options = VerifyOptions.DEFAULTS;
+    Map<String, FamilyCost> costs = new LinkedHashMap<>();
+    for (AdversarialCorpus.Pair pair : AdversarialCorpus.pairs()) {
+      List<Supplier<Verdict>> checks = List.of(
+          () -> MathVerifier.verifyAnswers(pair.gold(), pair.pred(), options),
+          () -> OrzReward.judge("<answer>\\boxed{" + pair.pred() + "}</answer>", pair.gold(), true, options),
+          () -> MathVerifier.verify("$" + pair.gold() + "$", "$" + pair.pred() + "$", ExtractionConfig.DEFAULTS, options));
+      for (Supplier<Verdict> check : checks) {
+        long start = System.nanoTime();
+        Verdict verdict = check.get();
+        double millis = (System.nanoTime() - start) / 1e6;
+        FamilyCost one = new FamilyCost(pair.family(), 1, millis,
+            Verdict.TOO_LARGE.equals(verdict.reason()) ? 1 : 0, Verdict.TIMEOUT.equals(verdict.reason()) ? 1 : 0);
+        costs.merge(pair.family(), one, (a, b) -> new FamilyCost(a.family(), a.checks() + b.checks(),
+            Math.max(a.worstMillis(), b.worstMillis()), a.tooLarge() + b.tooLarge(), a.timeouts() + b.timeouts()));
+      }
+    }
+    return List.copyOf(costs.values());
   }
 
   public static List<Figures> run(Path math500, Path cases, double seconds) throws IOException {

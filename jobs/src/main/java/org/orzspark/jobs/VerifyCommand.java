@@ -60,7 +60,8 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(
       names = "--timeout-ms",
       defaultValue = "" + VerifyOptions.TIMEOUT_MILLIS_DEFAULT,
-      description = "Wall-time limit of one check in milliseconds (default: ${DEFAULT-VALUE}).")
+      description = "Last-resort wall-clock net of one check in milliseconds; answers are bounded by work,"
+          + " so the net only fires on an overloaded machine (default: ${DEFAULT-VALUE}).")
   long timeoutMillis;
 
   /** Counts of one run. */

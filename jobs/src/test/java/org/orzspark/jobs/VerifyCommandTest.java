@@ -1,6 +1,7 @@
 package org.orzspark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +13,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.orzspark.reward.verify.AdversarialCorpus;
+import org.orzspark.reward.verify.Verdict;
+import org.orzspark.reward.verify.VerifyOptions;
 import org.junit.jupiter.api.io.TempDir;
 
 class VerifyCommandTest {
@@ -192,5 +197,37 @@ class VerifyCommandTest {
 
     assertThat(result).isEqualTo(new VerifyCommand.Result(7, 4, 3));
     assertAnsweredInOrder(out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A file of hostile lines (every pair of the adversarial corpus, answers written as they would be
+   * inside math mode) is answered line by line: no hang, nothing lost, and no verdict left to the
+   * clock.
+   */
+  @Test
+  void aFileOfHostileLinesIsAnsweredLineByLine() throws Exception {
+    Path input = dir.resolve("hostile.jsonl");
+    // Escaped, lone surrogates travel as JSON escapes in a valid UTF-8 file, as a careless writer's would.
+    ObjectMapper mapper = JsonMapper.builder()
+        .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    List<String> lines = new ArrayList<>();
+    for (AdversarialCorpus.Pair pair : AdversarialCorpus.pairs()) {
+      lines.add(mapper.writeValueAsString(
+          java.util.Map.of("gold", "$" + pair.gold() + "$", "pred", "$" + pair.pred() + "$")));
+    }
+    Files.write(input, lines, StandardCharsets.UTF_8);
+    Path output = dir.resolve("hostile-out.jsonl");
+    VerifyCommand.Result result = assertTimeoutPreemptively(Duration.ofMinutes(5), () -> VerifyCommand.run(
+        input, output, VerifyOptions.TIMEOUT_MILLIS_DEFAULT, System.out, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+
+    assertThat(result.lines()).isEqualTo(lines.size());
+    List<String> answers = Files.readAllLines(output, StandardCharsets.UTF_8);
+    assertThat(answers).hasSize(lines.size());
+    for (String answer : answers) {
+      JsonNode node = mapper.readTree(answer);
+      assertThat(node.has("verified")).as(answer).isTrue();
+      assertThat(node.path("reason").asText("")).as(answer)
+          .isNotIn(Verdict.TIMEOUT, Verdict.INTERNAL_ERROR);
+    }
   }
 }
