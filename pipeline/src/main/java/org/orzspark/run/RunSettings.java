@@ -62,7 +62,7 @@ public final class RunSettings {
 
   // Reward
   public static final RunSetting<Double> VERIFY_TIMEOUT_SECONDS =
-      add(RunSetting.decimal("reward.verify_timeout_s", 20.0, openClosed(0, 3600),
+      add(RunSetting.decimal("reward.verify_timeout_s", 30.0, openClosed(0, 3600),
           "Last-resort wall-clock net of one verification (reason timeout). Answers are bounded by"
               + " a work budget, not by time, so that load never decides a reward: the net sits"
               + " over 10x above the worst check of the adversarial corpus. At most an hour: a"

@@ -40,7 +40,7 @@ public final class Equivalence {
   private static final int MAX_CAS_FACTORIAL = 1_000;
   /** (x+y+z+1)^60 expands to tens of thousands of terms: sums with variables get small powers only. */
   private static final int MAX_CAS_EXPANDED_POWER = 16;
-  private static final int MAX_CAS_SYMBOLIC_SUM_TERMS = 64;
+  private static final int MAX_CAS_SYMBOLIC_SUM_TERMS = 32;
   /**
    * sin^1000 x + cos^1000 x is about 0 at every probe point, so probing cannot tell it from a
    * neighbour, and Symja's trigonometric rewriting of it ran past two minutes.

@@ -15,7 +15,7 @@ package org.orzspark.reward.verify;
 public record VerifyOptions(int precision, boolean strict, boolean allowSetRelationComp, long timeoutMillis)
     implements java.io.Serializable {
   public static final int PRECISION_DEFAULT = 6;
-  public static final long TIMEOUT_MILLIS_DEFAULT = 20_000;
+  public static final long TIMEOUT_MILLIS_DEFAULT = 30_000;
   public static final VerifyOptions DEFAULTS =
       new VerifyOptions(PRECISION_DEFAULT, true, false, TIMEOUT_MILLIS_DEFAULT);
 
