@@ -68,7 +68,15 @@ public final class Profiles {
    */
   public static List<String> packed() {
     try {
-      Path home = Path.of(Profiles.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return packedIn(Path.of(Profiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    } catch (URISyntaxException | RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /** The names of the profiles packed in {@code home}: a jar or a classes folder. */
+  static List<String> packedIn(Path home) {
+    try {
       if (Files.isDirectory(home)) {
         Path dir = home.resolve(PACKED_DIR);
         if (!Files.isDirectory(dir)) {
@@ -83,7 +91,7 @@ public final class Profiles {
             .filter(name -> name.startsWith(PACKED_DIR))
             .map(name -> name.substring(PACKED_DIR.length())));
       }
-    } catch (IOException | URISyntaxException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return List.of();
     }
   }

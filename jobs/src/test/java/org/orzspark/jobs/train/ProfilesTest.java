@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.run.RunSettings;
@@ -51,6 +52,21 @@ class ProfilesTest {
       source.load(reader);
     }
     assertThat(Profiles.load("tiny-cpu").settings()).isEqualTo(source);
+  }
+
+  @Test
+  void thePackedNamesAreListedFromAJarToo() throws Exception {
+    Path jar = dir.resolve("app.jar");
+    try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+      for (String entry : List.of("orz/", "orz/profiles/", "orz/profiles/b.properties",
+          "orz/profiles/a.properties", "orz/profiles/README", "orz/profiles/old/c.properties",
+          "org/orzspark/X.class")) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(entry));
+        zip.closeEntry();
+      }
+    }
+    assertThat(Profiles.packedIn(jar)).containsExactly("a", "b");
+    assertThat(Profiles.packedIn(dir.resolve("absent.jar"))).isEmpty();
   }
 
   @Test
