@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 public final class RunConfigOptions {
   @Option(names = "--profile",
       description = {"Run profile: a properties file, or the name of one packed in the application from"
-          + " conf/profiles (tiny-cpu, orz-7b, orz-32b); without one every setting has its built-in default,",
-          "the paper's 7B recipe (default: none; tiny-cpu for bench iteration)."})
+          + " conf/profiles (tiny-cpu, orz-7b, orz-32b);",
+          "without one every setting has its built-in default, the paper's 7B recipe (default: none;"
+          + " tiny-cpu for bench iteration)."})
   String profile;
 
   @Option(names = "--seed", description = "Run seed; overrides the profile's run.seed (default: profile, else 42).")
