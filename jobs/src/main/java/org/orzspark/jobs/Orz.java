@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ScoreCommand.class,
       org.orzspark.jobs.train.InitCommand.class,
+      org.orzspark.jobs.train.SettingsCommand.class,
       org.orzspark.jobs.train.IterateCommand.class,
       org.orzspark.jobs.train.TrainCommand.class,
       org.orzspark.jobs.train.EvaluateCommand.class,

@@ -41,9 +41,9 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Base model folder; made with 'orz pretrain-base' when absent (default: ${DEFAULT-VALUE}).")
   Path base;
 
-  @Option(names = "--profile", defaultValue = "conf/profiles/tiny-cpu.properties",
-      description = "Run profile (default: ${DEFAULT-VALUE}).")
-  Path profile;
+  @Option(names = "--profile", defaultValue = "tiny-cpu",
+      description = "Run profile: a packed profile's name or a properties file (default: ${DEFAULT-VALUE}).")
+  String profile;
 
   @Option(names = "--prompts", defaultValue = "4000", description = "Training prompts (default: ${DEFAULT-VALUE}).")
   int prompts;
@@ -84,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
     RunLayout layout = new RunLayout(run);
     if (!Files.exists(layout.runJson())) {
       step("creating the run", "init", "--run-dir", run.toString(), "--base", base.toString(),
-          "--prompts", trainPrompts.toString(), "--profile", profile.toString(), "--seed",
+          "--prompts", trainPrompts.toString(), "--profile", profile, "--seed",
           Long.toString(seed));
     }
     int done = latest(layout);
