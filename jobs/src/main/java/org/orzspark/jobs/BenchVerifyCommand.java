@@ -40,13 +40,13 @@ public final class BenchVerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--math500",
-      defaultValue = "../shared/data/eval/math500.json",
+      defaultValue = "${env:ORZ_HOME:-.}/datasets/data/eval/math500.json",
       description = "MATH500 JSON (default: ${DEFAULT-VALUE}).")
   Path math500;
 
   @Option(
       names = "--cases",
-      defaultValue = "../shared/data/math-verify/cases.jsonl",
+      defaultValue = "${env:ORZ_HOME:-.}/datasets/data/math-verify/cases.jsonl",
       description = "Math-Verify corpus JSONL (default: ${DEFAULT-VALUE}).")
   Path cases;
 

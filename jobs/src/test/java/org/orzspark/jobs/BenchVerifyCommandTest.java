@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 
 class BenchVerifyCommandTest {
   @Test
@@ -19,7 +19,7 @@ class BenchVerifyCommandTest {
   void measuresEveryPairSetBriefly() throws Exception {
     List<BenchVerifyCommand.Figures> figures =
         BenchVerifyCommand.run(
-            SharedData.resolve("data/eval/math500.json"), SharedData.resolve("data/math-verify/cases.jsonl"), 0.02);
+            RepoData.resolve("eval/math500.json"), RepoData.resolve("math-verify/cases.jsonl"), 0.02);
     assertThat(figures).extracting(BenchVerifyCommand.Figures::set)
         .containsExactly("math500 equal, fast", "math500 equal, CAS", "math500 unequal", "math-verify corpus");
     BenchVerifyCommand.Figures fast = figures.get(0);

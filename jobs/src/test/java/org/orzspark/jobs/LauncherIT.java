@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 
 /** The launcher as a user runs it: help, options documented, a spark-submit job in local mode. */
 class LauncherIT {
@@ -27,8 +27,8 @@ class LauncherIT {
   void prepareRunsThroughSparkSubmitAndQuarantinesDefects(@TempDir Path out) throws Exception {
     Path output = out.resolve("prompts");
     var prepare = LauncherProcess.run(Duration.ofMinutes(5), "prepare",
-        "--input", SharedData.resolve("data/eval/aime2025.jsonl").toString(),
-        "--input", SharedData.resolve("data/eval/math500.json").toString(),
+        "--input", RepoData.resolve("eval/aime2025.jsonl").toString(),
+        "--input", RepoData.resolve("eval/math500.json").toString(),
         "--output", output.toString());
     assertThat(prepare.exitCode()).as(prepare.output()).isZero();
     assertThat(prepare.output()).contains("read 530, written 527, quarantined 3");
@@ -37,7 +37,7 @@ class LauncherIT {
     assertThat(summary.toString()).contains("530").contains("527");
 
     var again = LauncherProcess.run(Duration.ofMinutes(5), "prepare",
-        "--input", SharedData.resolve("data/eval/math500.json").toString(),
+        "--input", RepoData.resolve("eval/math500.json").toString(),
         "--output", output.toString());
     assertThat(again.exitCode()).as("refuses to overwrite without --overwrite").isNotZero();
     assertThat(again.output()).contains("already exists");

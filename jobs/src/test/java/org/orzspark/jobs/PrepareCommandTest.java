@@ -23,7 +23,7 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.QuarantineTable;
 import org.orzspark.datasets.read.InputFormat;
 import org.orzspark.datasets.read.PromptValidator;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;
 
@@ -177,7 +177,7 @@ class PrepareCommandTest {
     PrepareCommand.Result result =
         PrepareCommand.run(
             spark,
-            List.of(SharedData.resolve("data/eval/math500.json").toString()),
+            List.of(RepoData.resolve("eval/math500.json").toString()),
             out,
             InputFormat.AUTO,
             PromptValidator.Limits.DEFAULT,

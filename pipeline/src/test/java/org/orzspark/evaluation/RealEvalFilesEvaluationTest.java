@@ -19,11 +19,11 @@ import org.orzspark.datasets.read.ParsedPrompt;
 import org.orzspark.datasets.read.PromptFiles;
 import org.orzspark.datasets.read.ReadResult;
 import org.orzspark.model.BigramModels;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 import org.orzspark.testing.SharedSpark;
 
 /**
- * The evaluation mechanics on every question of the real benchmarks in {@code ../shared/data/eval/}
+ * The evaluation mechanics on every question of the real benchmarks in {@code datasets/data/eval/}
  * (accuracy is not the point: the bigram model answers 7 to everything): each question is loaded,
  * prompted with the template and sampled k times, and every sample is scored.
  */
@@ -43,7 +43,7 @@ class RealEvalFilesEvaluationTest {
       "gpqa_diamond.json, 198"})
   void everyQuestionIsLoadedPromptedAndScored(String file, int questions) throws Exception {
     ReadResult read = PromptFiles.read(SharedSpark.session(),
-        SharedData.resolve("data/eval/" + file).toString(), InputFormat.AUTO);
+        RepoData.resolve("eval/" + file).toString(), InputFormat.AUTO);
     List<PromptRecord> prompts = read.parsed().stream().map(ParsedPrompt::record).toList();
     assertThat(prompts).as("questions loaded").hasSize(questions);
     assertThat(prompts.stream().map(PromptRecord::promptId).distinct()).hasSize(questions);

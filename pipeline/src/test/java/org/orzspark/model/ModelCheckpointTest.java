@@ -19,12 +19,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.testing.FreshManagerTest;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 
 class ModelCheckpointTest extends FreshManagerTest {
   @Test
   void saveThenLoadIsBitExactForPolicyAndCritic(@TempDir Path dir) throws Exception {
-    Path tokenizerSource = SharedData.resolve("data/tokenizers/qwen3");
+    Path tokenizerSource = RepoData.resolve("tokenizers/qwen3");
     try (PolicyModel policy = PolicyModel.random(TestModels.untied(), 3, manager);
         CriticModel critic =
             CriticModel.random(TestModels.tied(), 4, ValueHeadInit.NORMAL, manager)) {

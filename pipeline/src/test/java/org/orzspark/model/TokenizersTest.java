@@ -7,7 +7,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 
 class TokenizersTest {
   private static final String TEMPLATE =
@@ -23,7 +23,7 @@ class TokenizersTest {
 
   @Test
   void qwen3TokenizerLoadsOfflineAndTheTemplateRoundTrips() throws Exception {
-    Path dir = SharedData.resolve("data/tokenizers/qwen3");
+    Path dir = RepoData.resolve("tokenizers/qwen3");
     try (HuggingFaceTokenizer tokenizer = Tokenizers.load(dir)) {
       int[] ids = Tokenizers.encode(tokenizer, TEMPLATE);
       assertThat(ids.length).isBetween(100, 200);

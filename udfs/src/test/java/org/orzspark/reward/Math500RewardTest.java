@@ -12,13 +12,13 @@ import org.orzspark.reward.extract.ExtractionConfig;
 import org.orzspark.reward.verify.MathVerifier;
 import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 
 /** Every MATH500 reference answer must earn reward 1 when a response boxes exactly that answer. */
 class Math500RewardTest {
 
   static List<String> finalAnswers() throws IOException {
-    JsonNode root = new ObjectMapper().readTree(SharedData.resolve("data/eval/math500.json").toFile());
+    JsonNode root = new ObjectMapper().readTree(RepoData.resolve("eval/math500.json").toFile());
     List<String> answers = new ArrayList<>();
     root.forEach(problem -> answers.add(problem.get("final_answer").asText()));
     return answers;

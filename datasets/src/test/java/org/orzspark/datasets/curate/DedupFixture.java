@@ -11,7 +11,7 @@ import org.orzspark.datasets.PromptRecord;
 import org.orzspark.datasets.read.InputFormat;
 import org.orzspark.datasets.read.ParsedPrompt;
 import org.orzspark.datasets.read.PromptFiles;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 import org.orzspark.testing.SharedSpark;
 
 /**
@@ -31,7 +31,7 @@ final class DedupFixture {
   static List<PromptRecord> math500() throws IOException {
     return PromptFiles.read(
             SharedSpark.session(),
-            SharedData.resolve("data/eval/math500.json").toString(),
+            RepoData.resolve("eval/math500.json").toString(),
             InputFormat.AUTO)
         .parsed()
         .stream()

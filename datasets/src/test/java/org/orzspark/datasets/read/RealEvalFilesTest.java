@@ -6,17 +6,17 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.orzspark.datasets.PromptRecord;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 import org.orzspark.testing.SharedSpark;
 
-/** The evaluation sets in ../shared/data/eval, read in place with format detection. */
+/** The evaluation sets in datasets/data/eval, read in place with format detection. */
 class RealEvalFilesTest {
 
   private static PromptValidator validate(String file, int expectedRecords) throws IOException {
     ReadResult read =
         PromptFiles.read(
             SharedSpark.session(),
-            SharedData.resolve("data/eval/" + file).toString(),
+            RepoData.resolve("eval/" + file).toString(),
             InputFormat.AUTO);
     assertThat(read.recordsRead()).as(file).isEqualTo(expectedRecords);
     assertThat(read.quarantined()).as(file + " parse failures").isEmpty();

@@ -23,7 +23,7 @@ import org.orzspark.datasets.read.ParsedPrompt;
 import org.orzspark.datasets.read.PromptFiles;
 import org.orzspark.datasets.synth.PlantedDuplicates;
 import org.orzspark.jobs.Orz;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;
 
@@ -90,14 +90,14 @@ class CurateCommandsTest {
   void filterOnGpqaAndMath500CountsEveryReason() throws Exception {
     List<PromptRecord> prompts = new ArrayList<>();
     for (String file : List.of("gpqa_diamond.json", "math500.json")) {
-      PromptFiles.read(SPARK, SharedData.resolve("data/eval/" + file).toString(), InputFormat.AUTO)
+      PromptFiles.read(SPARK, RepoData.resolve("eval/" + file).toString(), InputFormat.AUTO)
           .parsed()
           .stream()
           .map(ParsedPrompt::record)
           .forEach(prompts::add);
     }
     String input = table(prompts, "eval");
-    String tokenizer = SharedData.resolve("data/tokenizers/qwen3").toString();
+    String tokenizer = RepoData.resolve("tokenizers/qwen3").toString();
     FilterCommand.Result result =
         FilterCommand.run(
             SPARK,

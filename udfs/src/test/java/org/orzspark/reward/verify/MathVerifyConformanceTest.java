@@ -15,13 +15,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.orzspark.reward.extract.ExtractionConfig;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 
 /**
  * Runs Math-Verify's own test vectors with their calling convention (both strings extracted the
  * same way, per-case match types, precision, strictness, set-relation option, boxed priority) and
  * fails when agreement with the upstream assertions drops below the level reached. Two corpora:
- * the 184 vectors of {@code shared/data/math-verify/cases.jsonl} and the further upstream vectors
+ * the 184 vectors of {@code datasets/data/math-verify/cases.jsonl} and the further upstream vectors
  * of the test resource {@code math-verify/extra-cases.jsonl}. Every disagreement is listed, with
  * its reason, in {@code udfs/CONFORMANCE.md}.
  */
@@ -36,13 +36,13 @@ class MathVerifyConformanceTest {
   }
 
   static Stream<Arguments> corpora() throws IOException {
-    List<String> shared = Files.readAllLines(SharedData.resolve("data/math-verify/cases.jsonl"));
+    List<String> cases = Files.readAllLines(RepoData.resolve("math-verify/cases.jsonl"));
     List<String> extra;
     try (InputStream in = MathVerifyConformanceTest.class.getResourceAsStream("/math-verify/extra-cases.jsonl")) {
       extra = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     }
     return Stream.of(
-        Arguments.of(new Corpus("shared cases.jsonl", 184, 183, shared)),
+        Arguments.of(new Corpus("cases.jsonl", 184, 183, cases)),
         Arguments.of(new Corpus("extra-cases.jsonl", 180, 164, extra)));
   }
 

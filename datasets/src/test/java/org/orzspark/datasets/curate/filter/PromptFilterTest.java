@@ -12,7 +12,7 @@ import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.read.InputFormat;
 import org.orzspark.datasets.read.ParsedPrompt;
 import org.orzspark.datasets.read.PromptFiles;
-import org.orzspark.testing.SharedData;
+import org.orzspark.testing.RepoData;
 import org.orzspark.testing.SharedSpark;
 
 /** The rules through Spark on fixtures, and on the real GPQA-Diamond and MATH500 sets. */
@@ -25,7 +25,7 @@ class PromptFilterTest {
   static List<PromptRecord> eval(String file) throws IOException {
     return PromptFiles.read(
             SharedSpark.session(),
-            SharedData.resolve("data/eval/" + file).toString(),
+            RepoData.resolve("eval/" + file).toString(),
             InputFormat.AUTO)
         .parsed()
         .stream()
