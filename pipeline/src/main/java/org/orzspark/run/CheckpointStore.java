@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,6 +31,8 @@ import java.util.stream.Stream;
  * {@code MANIFEST.json} of SHA-256 checksums of every file and a {@code _SUCCESS} marker, and is then
  * renamed into place; {@link #latestComplete} only returns a checkpoint whose marker exists and whose
  * files all match the manifest, so a partial or corrupted checkpoint is never taken as the latest.
+ * Finding it hashes only the checkpoint it returns (and any newer unusable ones); {@link #prune}
+ * applies {@code checkpoint.keep_every}.
  */
 public final class CheckpointStore {
   public static final String MANIFEST = "MANIFEST.json";
@@ -37,6 +42,7 @@ public final class CheckpointStore {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final RunLayout layout;
+  private final AtomicLong foldersHashed = new AtomicLong();
 
   public CheckpointStore(RunLayout layout) {
     this.layout = layout;
@@ -83,9 +89,15 @@ public final class CheckpointStore {
     return target;
   }
 
-  /** The complete checkpoint with the highest iteration, if any. */
+  /**
+   * The complete checkpoint with the highest iteration, if any. Folders are checked newest first
+   * and the first intact one is returned, so normally exactly one checkpoint (the one that will be
+   * loaded) is hashed, however long the run's history: older checkpoints are hashed only when every
+   * newer one is unusable.
+   */
   public Optional<Verdict> latestComplete() throws IOException {
-    for (Verdict verdict : scan()) {
+    for (var folder : folders()) {
+      Verdict verdict = check(folder.getKey(), folder.getValue());
       if (verdict.complete()) {
         return Optional.of(verdict);
       }
@@ -93,8 +105,30 @@ public final class CheckpointStore {
     return Optional.empty();
   }
 
-  /** Every checkpoint folder, newest first, each with its verdict. */
+  /**
+   * Every checkpoint folder, newest first, each with its verdict: a full audit that hashes every
+   * checkpoint of the run (diagnostics and tests; finding the latest is {@link #latestComplete}).
+   */
   public List<Verdict> scan() throws IOException {
+    List<Verdict> verdicts = new ArrayList<>();
+    for (var folder : folders()) {
+      verdicts.add(check(folder.getKey(), folder.getValue()));
+    }
+    return verdicts;
+  }
+
+  /** How many checkpoint folders this store has hashed (its cost; tests). */
+  public long foldersHashed() {
+    return foldersHashed.get();
+  }
+
+  private Verdict check(int iteration, Path folder) {
+    foldersHashed.incrementAndGet();
+    return verify(iteration, folder);
+  }
+
+  /** The checkpoint folders ({@code iter-N}, complete or not), by iteration, newest first. */
+  private List<Map.Entry<Integer, Path>> folders() throws IOException {
     if (!Files.isDirectory(layout.checkpoints())) {
       return List.of();
     }
@@ -102,10 +136,43 @@ public final class CheckpointStore {
       return folders
           .map(folder -> Map.entry(folder, NAME.matcher(folder.getFileName().toString())))
           .filter(entry -> entry.getValue().matches())
-          .map(entry -> verify(Integer.parseInt(entry.getValue().group(1)), entry.getKey()))
-          .sorted(Comparator.comparingInt(Verdict::iteration).reversed())
+          .map(entry -> Map.entry(Integer.parseInt(entry.getValue().group(1)), entry.getKey()))
+          .sorted(Map.Entry.<Integer, Path>comparingByKey().reversed())
           .toList();
     }
+  }
+
+  /**
+   * Deletes the checkpoints {@code checkpoint.keep_every} does not keep: of the checkpoints with a
+   * {@code _SUCCESS} marker (not hashed), the latest two are kept, and so is every one whose
+   * iteration is a multiple of {@code keepEvery} or that {@code referenced} names (an evaluation
+   * of it exists); the rest are deleted, each marker first, so that a crash mid-delete leaves an
+   * incomplete checkpoint that nothing loads and the next iteration's cleanup removes. Folders
+   * without a marker are left to that cleanup. Only the run's single writer may call this.
+   *
+   * @return the deleted iterations, newest first
+   */
+  public List<Integer> prune(int keepEvery, IntPredicate referenced) throws IOException {
+    if (keepEvery < 1) {
+      throw new IllegalArgumentException("keepEvery must be >= 1, got " + keepEvery);
+    }
+    List<Integer> deleted = new ArrayList<>();
+    int marked = 0;
+    for (var folder : folders()) {
+      Path marker = folder.getValue().resolve(SUCCESS);
+      if (!Files.exists(marker)) {
+        continue;
+      }
+      marked++;
+      int iteration = folder.getKey();
+      if (marked <= 2 || iteration % keepEvery == 0 || referenced.test(iteration)) {
+        continue;
+      }
+      Files.delete(marker);
+      deleteRecursively(folder.getValue());
+      deleted.add(iteration);
+    }
+    return deleted;
   }
 
   /** Checks the marker and every checksum of one checkpoint folder. */

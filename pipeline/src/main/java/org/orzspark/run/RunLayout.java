@@ -7,6 +7,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * R/run.json                      frozen configuration
+ * R/_lock.json                    the single writer's lock while orz iterate runs (RunLock)
  * R/prompts/                      the run's prompt set, frozen at init (Parquet, prompt schema)
  * R/checkpoints/iter-000007/      policy/, critic/ (Hugging Face layout), optimizer/, state.json,
  *                                 MANIFEST.json (checksums), _SUCCESS
@@ -76,6 +77,16 @@ public record RunLayout(Path root) {
 
   public Path eval() {
     return root.resolve("eval");
+  }
+
+  /** The evaluations of one checkpoint; while it exists, pruning keeps that checkpoint. */
+  public Path eval(int checkpoint) {
+    return eval().resolve("checkpoint=" + checkpoint);
+  }
+
+  /** The single writer's lock file ({@link RunLock}). */
+  public Path lock() {
+    return root.resolve(RunLock.FILE);
   }
 
   public Path analysis() {

@@ -6,12 +6,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunLeftovers;
+import org.orzspark.run.RunLock;
+import org.orzspark.run.RunSettings;
 
 /**
  * One training iteration, as the paper's recipe reads: sample → rollout → score → experience →
@@ -45,8 +49,22 @@ public final class Iteration {
     if (!Files.exists(layout.runJson())) {
       throw new IllegalArgumentException("no run in " + runDir + " (run.json missing): run 'orz init' first");
     }
+    try (RunLock lock = RunLock.acquire(layout.root(), "orz iterate --run-dir " + layout.root()
+        + (requested == null ? "" : " --iteration " + requested))) {
+      // Holding the lock, no live writer owns a temp: whatever is left is a crashed attempt's.
+      for (Path left : RunLeftovers.remove(layout)) {
+        console.printf("removed %s (left by a crashed attempt)%n", layout.root().relativize(left));
+      }
+      return runLocked(spark, layout, requested, console, lock);
+    }
+  }
+
+  private static Outcome runLocked(SparkSession spark, RunLayout layout, Integer requested,
+      PrintStream console, RunLock lock) throws IOException {
     RunConfig config = RunConfig.read(layout.runJson());
-    int latest = new CheckpointStore(layout).latestComplete()
+    CheckpointStore checkpoints = new CheckpointStore(layout);
+    prune(checkpoints, layout, config, console);
+    int latest = checkpoints.latestComplete()
         .orElseThrow(() -> new IllegalStateException("no complete checkpoint in " + layout.checkpoints()))
         .iteration();
     boolean metricsMissing = latest > 0 && !complete(spark, layout.metrics(latest));
@@ -88,6 +106,7 @@ public final class Iteration {
     state.put("iteration", next);
     state.put("cursor_epoch", sample.next().epoch());
     state.put("cursor_offset", sample.next().offset());
+    lock.ensureHeld();
     long updateStarted = System.nanoTime();
     UpdateStage.Result update = UpdateStage.run(ctx, state);
     double updateSeconds = (System.nanoTime() - updateStarted) / 1e9;
@@ -104,12 +123,27 @@ public final class Iteration {
       throw new IllegalStateException("checkpoint " + next + " is not complete after the update: "
           + written.problem().orElse("?"));
     }
+    prune(checkpoints, layout, config, console);
     Map<String, Double> driverFigures = new LinkedHashMap<>();
     driverFigures.put("time/update_s", updateSeconds);
     driverFigures.put("time/iteration_s", (System.nanoTime() - started) / 1e9);
     Map<String, Double> metrics = MetricsStage.run(ctx, driverFigures);
     console.println(MetricsStage.summary(next, metrics));
     return new Outcome(next, metrics, false);
+  }
+
+  /**
+   * Applies {@code checkpoint.keep_every}: keeps the latest two checkpoints, every multiple of it
+   * and every evaluated one ({@code R/eval/checkpoint=N/} exists); deletes the rest.
+   */
+  private static void prune(CheckpointStore checkpoints, RunLayout layout, RunConfig config,
+      PrintStream console) throws IOException {
+    List<Integer> deleted = checkpoints.prune(config.get(RunSettings.SAVE_EVERY),
+        iteration -> Files.exists(layout.eval(iteration)));
+    if (!deleted.isEmpty()) {
+      console.printf("pruned checkpoints %s (checkpoint.keep_every=%d)%n", deleted,
+          config.get(RunSettings.SAVE_EVERY));
+    }
   }
 
   /** Appends a refused update to {@code R/metrics/failures.jsonl}. */

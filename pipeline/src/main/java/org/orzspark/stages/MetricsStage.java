@@ -154,9 +154,15 @@ public final class MetricsStage {
       }
     });
     lines.put(iteration, JSON.writeValueAsString(record));
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(temp, lines.values(), StandardCharsets.UTF_8);
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    // A unique temp name: two writers never share a temp file (a crashed one's is removed by
+    // RunLeftovers at the next iteration's start).
+    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
+    try {
+      Files.write(temp, lines.values(), StandardCharsets.UTF_8);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 
   /** The one console line of an iteration. */

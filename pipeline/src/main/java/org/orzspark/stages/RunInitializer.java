@@ -94,9 +94,13 @@ public final class RunInitializer {
           + "data.prompts_per_iteration=" + config.get(RunSettings.PROMPTS_PER_ITERATION));
     }
     writeCheckpointZero(spark, layout, base, config);
-    Path temp = layout.runJson().resolveSibling("run.json.tmp");
-    JSON.writeValue(temp.toFile(), config);
-    Files.move(temp, layout.runJson(), StandardCopyOption.ATOMIC_MOVE);
+    Path temp = layout.runJson().resolveSibling(".run.json.tmp-" + java.util.UUID.randomUUID());
+    try {
+      JSON.writeValue(temp.toFile(), config);
+      Files.move(temp, layout.runJson(), StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
     return new Result(layout, kept, quarantined);
   }
 

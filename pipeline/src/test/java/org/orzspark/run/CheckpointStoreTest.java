@@ -76,4 +76,54 @@ class CheckpointStoreTest {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("iter-000000");
     }
   }
+
+  @Test
+  void findingTheLatestHashesOnlyTheCheckpointItReturns(@TempDir Path root) throws IOException {
+    RunLayout layout = new RunLayout(root);
+    for (int i = 0; i <= 5; i++) {
+      new CheckpointStore(layout).write(i, files("w" + i));
+    }
+    // An older checkpoint's damage is not looked for: only the one to be loaded is verified.
+    Files.writeString(layout.checkpoint(2).resolve("policy/model.safetensors"), "flipped");
+    CheckpointStore store = new CheckpointStore(layout);
+    assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(5);
+    assertThat(store.foldersHashed()).isEqualTo(1);
+
+    // ... and the one to be loaded keeps its guarantee: damaged, the next intact one is taken.
+    Files.writeString(layout.checkpoint(5).resolve("state.json"), "flipped");
+    CheckpointStore again = new CheckpointStore(layout);
+    assertThat(again.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(4);
+    assertThat(again.foldersHashed()).isEqualTo(2);
+  }
+
+  /** Checkpoints 0..9 written, keep_every 3, checkpoint 4 evaluated. */
+  @Test
+  void pruningKeepsTheLatestTwoEveryKthAndTheEvaluated(@TempDir Path root) throws IOException {
+    RunLayout layout = new RunLayout(root);
+    CheckpointStore store = new CheckpointStore(layout);
+    for (int i = 0; i <= 9; i++) {
+      store.write(i, files("w" + i));
+    }
+    // a checkpoint being written is never a marked folder: left alone
+    Files.createDirectories(layout.checkpoint(10).resolve("policy"));
+
+    // kept: 9, 8 (latest two); 0, 3, 6 (multiples of 3); 4 (evaluated). Deleted: 7, 5, 2, 1.
+    assertThat(store.prune(3, iteration -> iteration == 4)).containsExactly(7, 5, 2, 1);
+    try (var left = Files.list(layout.checkpoints())) {
+      assertThat(left.map(p -> CheckpointStore.iterationOf(p).orElseThrow()))
+          .containsExactlyInAnyOrder(0, 3, 4, 6, 8, 9, 10);
+    }
+    assertThat(store.prune(3, iteration -> iteration == 4)).isEmpty();
+    assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(9);
+  }
+
+  @Test
+  void pruningWithKeepEveryOneDeletesNothing(@TempDir Path root) throws IOException {
+    CheckpointStore store = new CheckpointStore(new RunLayout(root));
+    for (int i = 0; i <= 4; i++) {
+      store.write(i, files("w" + i));
+    }
+    assertThat(store.prune(1, iteration -> false)).isEmpty();
+    assertThat(store.prune(50, iteration -> false)).containsExactly(2, 1);
+  }
 }

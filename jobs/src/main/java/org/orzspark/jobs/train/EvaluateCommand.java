@@ -96,6 +96,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         throw new IllegalArgumentException("checkpoint " + evaluated + " is not usable: "
             + verdict.problem().orElse("?"));
       }
+      // R/eval/checkpoint=N/ existing keeps checkpoint N from pruning by a concurrent orz iterate
+      // (evaluate takes no run lock: it writes only below R/eval/).
+      java.nio.file.Files.createDirectories(layout.eval(evaluated));
       folder = layout.checkpoint(evaluated).resolve("policy");
     }
     ScoredSampling.Settings settings = new ScoredSampling.Settings(samples, temperature, 1.0,
