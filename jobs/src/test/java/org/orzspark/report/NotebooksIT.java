@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.orzspark.testing.RepoPaths;
 
@@ -18,7 +19,9 @@ import org.orzspark.testing.RepoPaths;
  * Executes the notebooks headless ({@code notebooks/run-notebooks.sh}) against the synthetic step
  * run, after {@code package} built the application and kernel jars. About 2 minutes on 2 cores (two
  * kernel starts, two Spark sessions), skipped when Jupyter is not installed (a failure in CI).
+ * Tagged {@code slow}: {@code mvn -B verify} leaves it out; {@code -Dtest.excludedGroups=gpu} runs it.
  */
+@Tag("slow")
 class NotebooksIT {
   private static final JsonMapper JSON = new JsonMapper();
 

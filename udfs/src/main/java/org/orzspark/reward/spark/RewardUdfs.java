@@ -8,9 +8,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
-import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.classic.UserDefinedFunctionUtils$;
-import org.apache.spark.sql.expressions.SparkUserDefinedFunction;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -22,7 +19,6 @@ import org.orzspark.reward.extract.OrzAnswerExtractor;
 import org.orzspark.reward.verify.MathVerifier;
 import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
-import scala.collection.immutable.Seq;
 
 /**
  * The reward as Spark SQL functions. {@link #register} adds, for SQL and {@code functions.call_udf}:
@@ -48,6 +44,13 @@ import scala.collection.immutable.Seq;
  * #PRECISION} (default {@value VerifyOptions#PRECISION_DEFAULT}), {@value
  * #REFLECTION_CASE_INSENSITIVE} (default false: the reference code's case-sensitive regexes).
  * Every function is total: model text cannot make it throw or run past its time limit.
+ *
+ * <p>Only public API: the one-arity functions through {@code spark.udf().register}; {@code
+ * orz_reward}, one name with two arities, as a temporary SQL function over {@code orz_judge} whose
+ * {@code finished} parameter defaults to true ({@code CREATE TEMPORARY FUNCTION ... DEFAULT true}),
+ * so both forms resolve in SQL, in {@code functions.call_function} and over Spark Connect. SQL and
+ * PySpark users get the same functions without calling {@code register} by starting Spark with
+ * {@code spark.sql.extensions=}{@link OrzExtensions}.
  */
 public final class RewardUdfs {
   public static final String TIMEOUT_MILLIS = "spark.orz.reward.timeoutMillis";
@@ -58,26 +61,42 @@ public final class RewardUdfs {
 
   /** Registers the functions on the session, configured from its conf (outside a training run). */
   public static void register(SparkSession spark) {
-    VerifyOptions options =
-        VerifyOptions.DEFAULTS
-            .withTimeoutMillis(Long.parseLong(spark.conf().get(TIMEOUT_MILLIS, String.valueOf(VerifyOptions.TIMEOUT_MILLIS_DEFAULT))))
-            .withPrecision(Integer.parseInt(spark.conf().get(PRECISION, String.valueOf(VerifyOptions.PRECISION_DEFAULT))));
-    register(spark, options);
+    register(spark, options(spark));
   }
 
   /**
    * Registers the functions with the given verifier options; a training run passes its own
    * {@code reward.verify_timeout_s} here, so the session conf's {@value #TIMEOUT_MILLIS} is not a
-   * second setting for it.
+   * second setting for it. Replaces earlier registrations (and {@link OrzExtensions}' functions)
+   * in this session only.
    */
   public static void register(SparkSession spark, VerifyOptions options) {
-    boolean caseInsensitive = Boolean.parseBoolean(spark.conf().get(REFLECTION_CASE_INSENSITIVE, "false"));
-    registerReward(spark, options);
     spark.udf().register("orz_extract_answer", extractAnswer());
     spark.udf().register("orz_verify", verify(options));
-    spark.udf().register("orz_reflection_patterns", reflectionPatterns(caseInsensitive));
+    spark.udf().register("orz_reflection_patterns", reflectionPatterns(caseInsensitive(spark)));
     spark.udf().register("orz_judge", judge(options));
     spark.udf().register("orz_format_ok", formatOk());
+    // One name, two arities: Spark's public registration keeps one signature per name, so the
+    // two-argument form is the three-argument one with finished defaulting to true. orz_judge's
+    // reward is OrzReward.score (same verification, same null semantics). Dropped first: Spark
+    // replaces a function by a SQL function only if it is one (OrzExtensions' is not).
+    spark.sql("DROP TEMPORARY FUNCTION IF EXISTS orz_reward");
+    spark.sql(
+        "CREATE OR REPLACE TEMPORARY FUNCTION orz_reward("
+            + "response STRING, ground_truth STRING, finished BOOLEAN DEFAULT true)"
+            + " RETURNS FLOAT RETURN orz_judge(response, ground_truth, finished).reward");
+  }
+
+  /** The verifier options of the session conf ({@value #TIMEOUT_MILLIS}, {@value #PRECISION}). */
+  public static VerifyOptions options(SparkSession spark) {
+    return VerifyOptions.DEFAULTS
+        .withTimeoutMillis(Long.parseLong(spark.conf().get(TIMEOUT_MILLIS, String.valueOf(VerifyOptions.TIMEOUT_MILLIS_DEFAULT))))
+        .withPrecision(Integer.parseInt(spark.conf().get(PRECISION, String.valueOf(VerifyOptions.PRECISION_DEFAULT))));
+  }
+
+  /** {@value #REFLECTION_CASE_INSENSITIVE} of the session conf (default false). */
+  public static boolean caseInsensitive(SparkSession spark) {
+    return Boolean.parseBoolean(spark.conf().get(REFLECTION_CASE_INSENSITIVE, "false"));
   }
 
   /** The struct {@code orz_judge} returns: the reward and, when 0 for a technical cause, why. */
@@ -139,30 +158,5 @@ public final class RewardUdfs {
     return functions.udf(
         (UDF1<String, List<String>>) response -> ReflectionPatterns.find(response, caseInsensitive),
         DataTypes.createArrayType(DataTypes.StringType, false));
-  }
-
-  /**
-   * One SQL name with two arities: Spark's public registration keeps one function per name, so
-   * the builder picks the two- or three-argument UDF from the call's argument count.
-   */
-  private static void registerReward(SparkSession spark, VerifyOptions options) {
-    SparkUserDefinedFunction two = (SparkUserDefinedFunction) reward(options).withName("orz_reward");
-    SparkUserDefinedFunction three = (SparkUserDefinedFunction) rewardIfFinished(options).withName("orz_reward");
-    scala.Function1<Seq<Expression>, Expression> builder =
-        children -> {
-          switch (children.size()) {
-            case 2:
-              return UserDefinedFunctionUtils$.MODULE$.toScalaUDF(two, children);
-            case 3:
-              return UserDefinedFunctionUtils$.MODULE$.toScalaUDF(three, children);
-            default:
-              throw new IllegalArgumentException(
-                  "orz_reward takes (response, ground_truth [, finished]), got " + children.size() + " arguments");
-          }
-        };
-    ((org.apache.spark.sql.classic.SparkSession) spark)
-        .sessionState()
-        .functionRegistry()
-        .createOrReplaceTempFunction("orz_reward", builder, "scala_udf");
   }
 }

@@ -131,8 +131,24 @@ class RewardUdfsTest {
   }
 
   @Test
+  void rewardWorksFromTheColumnApiWithBothArities() {
+    List<Row> rows =
+        spark.table("responses").orderBy("id")
+            .select(
+                org.apache.spark.sql.functions.call_function("orz_reward",
+                    org.apache.spark.sql.functions.col("response"), org.apache.spark.sql.functions.col("ground_truth")),
+                org.apache.spark.sql.functions.call_function("orz_reward",
+                    org.apache.spark.sql.functions.col("response"), org.apache.spark.sql.functions.col("ground_truth"),
+                    org.apache.spark.sql.functions.col("finished")))
+            .collectAsList();
+    assertThat(rows.stream().map(r -> r.getFloat(0)).toList()).containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(1)).toList()).containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
+  }
+
+  @Test
   void rewardRejectsAWrongNumberOfArguments() {
     assertThatThrownBy(() -> spark.sql("SELECT orz_reward(response) FROM responses").collect())
-        .hasMessageContaining("orz_reward takes");
+        .hasMessageContaining("orz_reward")
+        .hasMessageContaining("WRONG_NUM_ARGS");
   }
 }
