@@ -236,6 +236,7 @@ public final class StandaloneCluster {
     environment.put("SPARK_LOCAL_IP", HOST);
     environment.put("SPARK_LOG_DIR", home.resolve("logs").toString());
     environment.put("OPT_OUT_TRACKING", "true");
+    environment.put("DJL_OFFLINE", "true");
     environment.putIfAbsent(
         "DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
     environment.putAll(env);
