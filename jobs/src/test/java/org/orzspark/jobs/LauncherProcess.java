@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.orzspark.testing.RepoPaths;
 
@@ -18,17 +19,35 @@ public final class LauncherProcess {
   public record Outcome(int exitCode, String output) {}
 
   public static Outcome run(Duration timeout, String... args) throws IOException, InterruptedException {
-    Path root = RepoPaths.root();
+    return run(RepoPaths.root(), Map.of(), timeout, args);
+  }
+
+  /**
+   * Runs {@code <checkout>/jobs/bin/orz} from that checkout with these environment changes (an empty
+   * value removes the variable); SPARK_HOME and SPARK_CONF_DIR are removed unless given.
+   */
+  public static Outcome run(Path checkout, Map<String, String> environment, Duration timeout,
+      String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    command.add(root.resolve("jobs/bin/orz").toString());
+    command.add(checkout.resolve("jobs/bin/orz").toString());
     command.addAll(List.of(args));
     Path log = Files.createTempFile("orz-launcher", ".log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
-            .directory(root.toFile())
+            .directory(checkout.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.remove("SPARK_HOME");
+    env.remove("SPARK_CONF_DIR");
+    environment.forEach((name, value) -> {
+      if (value.isEmpty()) {
+        env.remove(name);
+      } else {
+        env.put(name, value);
+      }
+    });
+    Process process = builder.start();
     if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
