@@ -87,7 +87,7 @@ public final class ClusterCommand implements Runnable {
               sparkJars, conf.toAbsolutePath(), Duration.ofSeconds(timeoutSeconds));
       System.out.printf(
           "cluster up: %s with %d worker(s) (master pid %d, worker pids %s); web UI http://%s:%d%n"
-              + "run a job on it: jobs/bin/orz <command> ... -- --master %s%n",
+              + "run a job on it: jobs/bin/orz <command> ... --master %s%n",
           state.masterUrl(), workers, state.masterPid(), state.workerPids(),
           StandaloneCluster.HOST, webUiPort, state.masterUrl());
       return 0;
