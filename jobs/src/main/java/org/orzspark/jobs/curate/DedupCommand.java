@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.datasets.curate.CurationSummary;
 import org.orzspark.datasets.curate.Deduplicator;
 import org.orzspark.datasets.curate.EmbeddingNearDuplicates;
 import org.orzspark.datasets.curate.QuestionEmbedder;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.datasets.curate.CurationSummary;
 import org.orzspark.datasets.curate.filter.FilterRules;
 import org.orzspark.datasets.curate.filter.PromptFilter;
 import org.orzspark.datasets.curate.filter.PromptRule;
