@@ -13,6 +13,7 @@ import org.orzspark.datasets.curate.QuestionEmbedder;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.jobs.OverwriteOption;
+import org.orzspark.model.ModelQuestionEmbedder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

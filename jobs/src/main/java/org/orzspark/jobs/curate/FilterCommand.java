@@ -15,6 +15,7 @@ import org.orzspark.datasets.curate.filter.TokenCounter;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.jobs.OverwriteOption;
+import org.orzspark.model.TokenizerTokenCounter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
