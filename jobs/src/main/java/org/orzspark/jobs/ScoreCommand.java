@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.JsonLinesInput;
 import org.orzspark.reward.spark.RewardUdfs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,7 +2,9 @@
  * The Qwen2 model in DJL: configuration ({@link org.orzspark.model.Qwen2Config}), Hugging Face
  * checkpoints ({@link org.orzspark.model.ModelCheckpoint}, {@link org.orzspark.model.Safetensors}),
  * the decoder ({@link org.orzspark.model.Qwen2Decoder}), the policy and critic, and training
- * batches.
+ * batches; and what curation asks of a model directory: question embeddings ({@link
+ * org.orzspark.model.ModelQuestionEmbedder}, {@code orz curate dedup}) and token counts ({@link
+ * org.orzspark.model.TokenizerTokenCounter}, {@code orz curate filter}).
  *
  * <pre>{@code
  * try (NDManager manager = NDManager.newBaseManager();

@@ -23,6 +23,7 @@ import org.orzspark.datasets.read.ParsedPrompt;
 import org.orzspark.datasets.read.PromptFiles;
 import org.orzspark.datasets.synth.PlantedDuplicates;
 import org.orzspark.jobs.Orz;
+import org.orzspark.model.TokenizerTokenCounter;
 import org.orzspark.testing.RepoData;
 import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;

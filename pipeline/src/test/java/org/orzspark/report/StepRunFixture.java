@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.orzspark.analysis.SyntheticRun;
-import org.orzspark.testing.RepoPaths;
 import org.orzspark.testing.SharedSpark;
 
 /**
  * One synthetic run per test JVM ({@link SyntheticRun#writeStepRun}: 12 iterations, step at 7),
- * under {@code jobs/target/fixtures/}, shared by the report, analyze and notebook tests (writing it
- * costs seconds).
+ * under the testing module's {@code target/fixtures/} (pipeline's report tests, jobs' analyze and
+ * notebook tests; this class reaches jobs through pipeline's test-jar), shared by the tests of
+ * that JVM (writing it costs seconds).
  */
 public final class StepRunFixture {
   public static final int ITERATIONS = 12;
@@ -25,14 +25,14 @@ public final class StepRunFixture {
 
   public static synchronized Path run() {
     if (run == null) {
-      Path dir = RepoPaths.root().resolve("jobs/target/fixtures/step-run");
+      Path dir = Path.of("target", "fixtures", "step-run").toAbsolutePath();
       deleteRecursively(dir);
       run = SyntheticRun.writeStepRun(SharedSpark.session(), dir, ITERATIONS, STEP_AT);
     }
     return run;
   }
 
-  static void deleteRecursively(Path dir) {
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,4 +1,4 @@
-package org.orzspark.jobs.curate;
+package org.orzspark.datasets.curate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -6,17 +6,17 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Map;
 
 /** The {@code _summary.json} every curation step writes next to its output. */
-final class CurationSummary {
+public final class CurationSummary {
 
-  static final String FILE = "_summary.json";
-  static final String REMOVED_FOLDER = "_removed";
+  public static final String FILE = "_summary.json";
+  public static final String REMOVED_FOLDER = "_removed";
 
   private static final JsonMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   private CurationSummary() {}
 
-  static String json(Map<String, Object> summary) {
+  public static String json(Map<String, Object> summary) {
     try {
       return JSON.writeValueAsString(summary);
     } catch (JsonProcessingException e) {

@@ -1,4 +1,4 @@
-package org.orzspark.jobs.curate;
+package org.orzspark.model;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import org.orzspark.datasets.curate.filter.TokenCounter;
-import org.orzspark.model.Tokenizers;
 
 /**
  * Token counts with a model directory's {@code tokenizer.json} (DJL's Hugging Face tokenizer, no

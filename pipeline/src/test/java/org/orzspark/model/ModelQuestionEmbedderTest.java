@@ -1,4 +1,4 @@
-package org.orzspark.jobs.curate;
+package org.orzspark.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

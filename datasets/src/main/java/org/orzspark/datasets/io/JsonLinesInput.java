@@ -1,4 +1,4 @@
-package org.orzspark.jobs;
+package org.orzspark.datasets.io;
 
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
@@ -19,16 +19,16 @@ import org.apache.spark.sql.types.DataTypes;
  * rows with only {@code _corrupt_record}, their text made valid UTF-8 (bad bytes as U+FFFD), and
  * {@link #DEFECT}, the reason.
  */
-final class JsonLinesInput {
+public final class JsonLinesInput {
 
   /** The column that names a line's defect; null for lines that were parsed. */
-  static final String DEFECT = "_line_defect";
+  public static final String DEFECT = "_line_defect";
 
-  static final String CORRUPT_RECORD = "_corrupt_record";
+  public static final String CORRUPT_RECORD = "_corrupt_record";
 
   private JsonLinesInput() {}
 
-  static Dataset<Row> read(SparkSession spark, String path) {
+  public static Dataset<Row> read(SparkSession spark, String path) {
     UserDefinedFunction check = udf((UDF1<byte[], String>) JsonLineCheck::defect, DataTypes.StringType);
     // The text source keeps each line's bytes as they are; the cast hands them to the check unchanged.
     Dataset<Row> lines =

@@ -1,10 +1,9 @@
-package org.orzspark.jobs;
+package org.orzspark.datasets.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import org.orzspark.datasets.io.ByteLines;
 import org.orzspark.datasets.text.StrictUtf8;
 import org.orzspark.datasets.text.UnpairedSurrogates;
 

@@ -1,4 +1,4 @@
-package org.orzspark.jobs.curate;
+package org.orzspark.evaluation.passrate;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;

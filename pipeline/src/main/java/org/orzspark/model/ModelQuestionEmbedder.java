@@ -1,4 +1,4 @@
-package org.orzspark.jobs.curate;
+package org.orzspark.model;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
@@ -14,11 +14,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.orzspark.datasets.curate.QuestionEmbedder;
-import org.orzspark.model.GradMode;
-import org.orzspark.model.PolicyModel;
-import org.orzspark.model.Qwen2Decoder;
-import org.orzspark.model.TokenBatch;
-import org.orzspark.model.Tokenizers;
 
 /**
  * Question embeddings from the engine's Qwen2 model: the mean over a question's tokens of the final

@@ -1,11 +1,9 @@
-package org.orzspark.jobs.curate;
+package org.orzspark.model;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.orzspark.model.PolicyModel;
-import org.orzspark.model.Qwen2Config;
 import org.orzspark.tokenizer.BpeTrainer;
 import org.orzspark.tokenizer.BpeVocabulary;
 import org.orzspark.tokenizer.TokenizerFiles;
