@@ -1,9 +1,8 @@
 package org.orzspark.model;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -178,20 +177,18 @@ public record ModelCheckpoint(
       Safetensors.write(dir.resolve(WEIGHTS_FILE), current, dtype);
       return;
     }
-    JsonObject weightMap = new JsonObject();
+    ObjectNode weightMap = ModelJson.object();
     for (int i = 0; i < shards.size(); i++) {
       String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
       Safetensors.write(dir.resolve(name), shards.get(i), dtype);
-      shards.get(i).forEach(t -> weightMap.addProperty(t.name(), name));
+      shards.get(i).forEach(t -> weightMap.put(t.name(), name));
     }
-    JsonObject index = new JsonObject();
-    JsonObject metadata = new JsonObject();
-    metadata.addProperty("total_size", totalBytes);
-    index.add("metadata", metadata);
-    index.add("weight_map", weightMap);
+    ObjectNode index = ModelJson.object();
+    index.putObject("metadata").put("total_size", totalBytes);
+    index.set("weight_map", weightMap);
     Files.writeString(
         dir.resolve(INDEX_FILE),
-        new GsonBuilder().setPrettyPrinting().create().toJson(index) + "\n",
+        ModelJson.pretty(index) + "\n",
         StandardCharsets.UTF_8);
   }
 
@@ -215,14 +212,18 @@ public record ModelCheckpoint(
 
   private static Map<String, String> readIndex(Path index) throws IOException {
     try {
-      JsonObject json =
-          JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
-      JsonObject weightMap = json.getAsJsonObject("weight_map");
-      if (weightMap == null) {
+      ObjectNode json = ModelJson.parseObject(Files.readString(index, StandardCharsets.UTF_8));
+      JsonNode weightMap = json.get("weight_map");
+      if (weightMap == null || weightMap.isNull()) {
         throw new CheckpointException(index + ": missing field 'weight_map'");
       }
+      if (!weightMap.isObject()) {
+        throw new IllegalStateException("field 'weight_map' is not an object: " + weightMap);
+      }
       Map<String, String> result = new LinkedHashMap<>();
-      weightMap.entrySet().forEach(e -> result.put(e.getKey(), e.getValue().getAsString()));
+      weightMap
+          .properties()
+          .forEach(e -> result.put(e.getKey(), ModelJson.text(e.getValue(), e.getKey())));
       for (String shard : result.values()) {
         if (shard.contains("/") || shard.contains("\\") || shard.startsWith(".")) {
           throw new CheckpointException(
@@ -230,7 +231,7 @@ public record ModelCheckpoint(
         }
       }
       return result;
-    } catch (JsonParseException | IllegalStateException | ClassCastException e) {
+    } catch (JsonProcessingException | IllegalStateException e) {
       throw new CheckpointException(index + ": bad index file: " + e.getMessage(), e);
     }
   }

@@ -1,11 +1,9 @@
 package org.orzspark.model;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,8 +167,8 @@ public record Qwen2Config(
   public static Qwen2Config read(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     try {
-      return fromJson(JsonParser.parseString(text).getAsJsonObject());
-    } catch (IllegalArgumentException | IllegalStateException | JsonParseException e) {
+      return fromJson(ModelJson.parseObject(text));
+    } catch (IllegalArgumentException | IllegalStateException | JsonProcessingException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
   }
@@ -180,29 +178,29 @@ public record Qwen2Config(
     Files.writeString(file, toJson(), StandardCharsets.UTF_8);
   }
 
-  static Qwen2Config fromJson(JsonObject json) {
-    if (json.has("model_type") && !"qwen2".equals(json.get("model_type").getAsString())) {
+  static Qwen2Config fromJson(ObjectNode json) {
+    if (json.has("model_type") && !"qwen2".equals(text(json, "model_type"))) {
       throw new IllegalArgumentException(
-          "model_type is '" + json.get("model_type").getAsString() + "', expected 'qwen2'");
+          "model_type is '" + text(json, "model_type") + "', expected 'qwen2'");
     }
-    if (json.has("rope_scaling") && !json.get("rope_scaling").isJsonNull()) {
+    if (json.has("rope_scaling") && !json.get("rope_scaling").isNull()) {
       throw new IllegalArgumentException(
           "rope_scaling is not supported: " + json.get("rope_scaling"));
     }
-    if (json.has("hidden_act") && !"silu".equals(json.get("hidden_act").getAsString())) {
+    if (json.has("hidden_act") && !"silu".equals(text(json, "hidden_act"))) {
       throw new IllegalArgumentException(
-          "hidden_act is '" + json.get("hidden_act").getAsString() + "', expected 'silu'");
+          "hidden_act is '" + text(json, "hidden_act") + "', expected 'silu'");
     }
     Integer bos = null;
-    if (json.has("bos_token_id") && !json.get("bos_token_id").isJsonNull()) {
-      bos = json.get("bos_token_id").getAsInt();
+    if (json.has("bos_token_id") && !json.get("bos_token_id").isNull()) {
+      bos = (int) ModelJson.integer(json.get("bos_token_id"), "bos_token_id");
     }
     List<Integer> eos = new ArrayList<>();
-    JsonElement eosJson = json.get("eos_token_id");
-    if (eosJson != null && eosJson.isJsonArray()) {
-      eosJson.getAsJsonArray().forEach(e -> eos.add(e.getAsInt()));
-    } else if (eosJson != null && !eosJson.isJsonNull()) {
-      eos.add(eosJson.getAsInt());
+    JsonNode eosJson = json.get("eos_token_id");
+    if (eosJson != null && eosJson.isArray()) {
+      eosJson.forEach(e -> eos.add((int) ModelJson.integer(e, "eos_token_id")));
+    } else if (eosJson != null && !eosJson.isNull()) {
+      eos.add((int) ModelJson.integer(eosJson, "eos_token_id"));
     }
     return new Qwen2Config(
         requiredInt(json, "vocab_size"),
@@ -214,59 +212,64 @@ public record Qwen2Config(
         requiredInt(json, "max_position_embeddings"),
         requiredNumber(json, "rope_theta").doubleValue(),
         requiredNumber(json, "rms_norm_eps").doubleValue(),
-        json.has("tie_word_embeddings") && json.get("tie_word_embeddings").getAsBoolean(),
+        json.has("tie_word_embeddings") && json.get("tie_word_embeddings").asBoolean(),
         bos,
         eos,
-        json.has("torch_dtype") ? json.get("torch_dtype").getAsString() : "float32");
+        json.has("torch_dtype") ? text(json, "torch_dtype") : "float32");
+  }
+
+  private static String text(ObjectNode json, String field) {
+    return ModelJson.text(json.get(field), field);
   }
 
   String toJson() {
-    JsonObject json = new JsonObject();
-    JsonArray architectures = new JsonArray();
-    architectures.add("Qwen2ForCausalLM");
-    json.add("architectures", architectures);
-    json.addProperty("model_type", "qwen2");
-    json.addProperty("vocab_size", vocabSize);
-    json.addProperty("hidden_size", hiddenSize);
-    json.addProperty("intermediate_size", intermediateSize);
-    json.addProperty("num_hidden_layers", numHiddenLayers);
-    json.addProperty("num_attention_heads", numAttentionHeads);
-    json.addProperty("num_key_value_heads", numKeyValueHeads);
-    json.addProperty("max_position_embeddings", maxPositionEmbeddings);
-    json.addProperty("rope_theta", ropeTheta);
-    json.addProperty("rms_norm_eps", rmsNormEps);
-    json.addProperty("tie_word_embeddings", tieWordEmbeddings);
-    json.addProperty("hidden_act", "silu");
-    json.addProperty("initializer_range", 0.02);
-    json.addProperty("attention_dropout", 0.0);
-    json.addProperty("use_sliding_window", false);
-    json.addProperty("use_cache", true);
+    ObjectNode json = ModelJson.object();
+    json.putArray("architectures").add("Qwen2ForCausalLM");
+    json.put("model_type", "qwen2");
+    json.put("vocab_size", vocabSize);
+    json.put("hidden_size", hiddenSize);
+    json.put("intermediate_size", intermediateSize);
+    json.put("num_hidden_layers", numHiddenLayers);
+    json.put("num_attention_heads", numAttentionHeads);
+    json.put("num_key_value_heads", numKeyValueHeads);
+    json.put("max_position_embeddings", maxPositionEmbeddings);
+    json.put("rope_theta", ropeTheta);
+    json.put("rms_norm_eps", rmsNormEps);
+    json.put("tie_word_embeddings", tieWordEmbeddings);
+    json.put("hidden_act", "silu");
+    json.put("initializer_range", 0.02);
+    json.put("attention_dropout", 0.0);
+    json.put("use_sliding_window", false);
+    json.put("use_cache", true);
     if (bosTokenId != null) {
-      json.addProperty("bos_token_id", bosTokenId);
+      json.put("bos_token_id", bosTokenId);
     }
     if (eosTokenIds.size() == 1) {
-      json.addProperty("eos_token_id", eosTokenIds.get(0));
+      json.put("eos_token_id", eosTokenIds.get(0));
     } else if (!eosTokenIds.isEmpty()) {
-      JsonArray eos = new JsonArray();
+      ArrayNode eos = json.putArray("eos_token_id");
       eosTokenIds.forEach(eos::add);
-      json.add("eos_token_id", eos);
     }
-    json.addProperty("torch_dtype", torchDtype);
-    return new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n";
+    json.put("torch_dtype", torchDtype);
+    try {
+      return ModelJson.pretty(json) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write config.json", e);
+    }
   }
 
-  private static Number requiredNumber(JsonObject json, String field) {
-    JsonElement value = json.get(field);
-    if (value == null || value.isJsonNull()) {
+  private static Number requiredNumber(ObjectNode json, String field) {
+    JsonNode value = json.get(field);
+    if (value == null || value.isNull()) {
       throw new IllegalArgumentException("missing field '" + field + "'");
     }
-    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+    if (!value.isNumber()) {
       throw new IllegalArgumentException("field '" + field + "' is not a number: " + value);
     }
-    return value.getAsNumber();
+    return value.numberValue();
   }
 
-  private static int requiredInt(JsonObject json, String field) {
+  private static int requiredInt(ObjectNode json, String field) {
     Number number = requiredNumber(json, field);
     if (number.doubleValue() != Math.rint(number.doubleValue())) {
       throw new IllegalArgumentException("field '" + field + "' is not an integer: " + number);

@@ -1,10 +1,9 @@
 package org.orzspark.model;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -67,26 +66,22 @@ public final class Safetensors {
     if (dtype == SafetensorsDtype.F16) {
       throw new IllegalArgumentException("writing F16 is not supported; use F32 or BF16");
     }
-    JsonObject header = new JsonObject();
-    JsonObject metadata = new JsonObject();
-    metadata.addProperty("format", "pt");
-    header.add("__metadata__", metadata);
+    ObjectNode header = ModelJson.object();
+    header.putObject("__metadata__").put("format", "pt");
     long offset = 0;
     for (HostTensor tensor : tensors) {
-      JsonObject entry = new JsonObject();
-      entry.addProperty("dtype", dtype.name());
-      JsonArray shape = new JsonArray();
+      ObjectNode entry = ModelJson.object();
+      entry.put("dtype", dtype.name());
+      ArrayNode shape = entry.putArray("shape");
       Arrays.stream(tensor.shape()).forEach(shape::add);
-      entry.add("shape", shape);
-      JsonArray offsets = new JsonArray();
+      ArrayNode offsets = entry.putArray("data_offsets");
       long size = (long) tensor.data().length * dtype.bytes();
       offsets.add(offset);
       offsets.add(offset + size);
-      entry.add("data_offsets", offsets);
-      header.add(tensor.name(), entry);
+      header.set(tensor.name(), entry);
       offset += size;
     }
-    byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] json = ModelJson.compact(header).getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8;
     ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
     prefix.putLong(padded).put(json);
@@ -133,17 +128,15 @@ public final class Safetensors {
     }
     ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
     readFully(file, channel, headerBytes, 8);
-    JsonObject json;
+    ObjectNode json;
     try {
-      json =
-          JsonParser.parseString(new String(headerBytes.array(), StandardCharsets.UTF_8))
-              .getAsJsonObject();
-    } catch (JsonParseException | IllegalStateException e) {
+      json = ModelJson.parseObject(new String(headerBytes.array(), StandardCharsets.UTF_8));
+    } catch (JsonProcessingException | IllegalStateException e) {
       throw new CheckpointException(file + ": bad safetensors header: " + e.getMessage(), e);
     }
     long dataLength = fileSize - 8 - headerLength;
     Map<String, Entry> entries = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonElement> field : json.entrySet()) {
+    for (Map.Entry<String, JsonNode> field : json.properties()) {
       if (field.getKey().equals("__metadata__")) {
         continue;
       }
@@ -165,11 +158,21 @@ public final class Safetensors {
     return entries;
   }
 
-  private static Entry parseEntry(Path file, String name, JsonElement json)
+  private static JsonNode array(JsonNode object, String field) {
+    JsonNode value = object.get(field);
+    if (value == null || !value.isArray()) {
+      throw new IllegalStateException("field '" + field + "' is not an array: " + value);
+    }
+    return value;
+  }
+
+  private static Entry parseEntry(Path file, String name, JsonNode json)
       throws CheckpointException {
     try {
-      JsonObject object = json.getAsJsonObject();
-      String dtypeName = object.get("dtype").getAsString();
+      if (!json.isObject()) {
+        throw new IllegalStateException("not a JSON object");
+      }
+      String dtypeName = ModelJson.text(json.get("dtype"), "dtype");
       SafetensorsDtype dtype;
       try {
         dtype = SafetensorsDtype.valueOf(dtypeName);
@@ -183,10 +186,10 @@ public final class Safetensors {
                 + " (supported: F32, F16, BF16)");
       }
       List<Long> dims = new ArrayList<>();
-      object.getAsJsonArray("shape").forEach(d -> dims.add(d.getAsLong()));
+      array(json, "shape").forEach(d -> dims.add(ModelJson.integer(d, "shape")));
       long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-      long begin = object.getAsJsonArray("data_offsets").get(0).getAsLong();
-      long end = object.getAsJsonArray("data_offsets").get(1).getAsLong();
+      long begin = ModelJson.integer(array(json, "data_offsets").get(0), "data_offsets");
+      long end = ModelJson.integer(array(json, "data_offsets").get(1), "data_offsets");
       long expected = HostTensor.elementCount(shape) * dtype.bytes();
       if (begin < 0 || end - begin != expected) {
         throw new CheckpointException(
