@@ -45,11 +45,37 @@ public final class PromptTemplate {
   }
 
   /**
-   * The question in the template a run names ({@code data.prompt_template}): {@code reference} for
-   * {@link #renderReference}, anything else ({@code paper}) for {@link #render}.
+   * The template a run names ({@code data.prompt_template}), written in lower case in
+   * {@code run.json} and on the command line: {@code paper} ({@link #render}) or {@code reference}
+   * ({@link #renderReference}).
    */
-  public static String renderWith(String template, String question) {
-    return "reference".equals(template) ? renderReference(question) : render(question);
+  public enum Variant {
+    PAPER,
+    REFERENCE;
+
+    /** The question in this template. */
+    public String render(String question) {
+      return switch (this) {
+        case PAPER -> PromptTemplate.render(question);
+        case REFERENCE -> renderReference(question);
+      };
+    }
+
+    /** The name users write: {@code paper}, {@code reference}. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The variant named {@code key} ({@code paper}, {@code reference}), or an error listing both. */
+    public static Variant parse(String key) {
+      for (Variant variant : values()) {
+        if (variant.key().equals(key)) {
+          return variant;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown prompt template '" + key + "'; valid: paper, reference");
+    }
   }
 
   /** The reference code's template (without its BOS token, see the class comment). */

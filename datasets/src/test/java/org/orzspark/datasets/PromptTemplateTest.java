@@ -33,9 +33,9 @@ class PromptTemplateTest {
 
   @Test
   void aRunNamesItsTemplate() {
-    assertThat(PromptTemplate.renderWith("reference", "Q?"))
+    assertThat(PromptTemplate.Variant.REFERENCE.render("Q?"))
         .isEqualTo(PromptTemplate.renderReference("Q?"));
-    assertThat(PromptTemplate.renderWith("paper", "Q?")).isEqualTo(PromptTemplate.render("Q?"));
+    assertThat(PromptTemplate.Variant.PAPER.render("Q?")).isEqualTo(PromptTemplate.render("Q?"));
     assertThat(PromptTemplate.render("Q?")).isNotEqualTo(PromptTemplate.renderReference("Q?"));
   }
 

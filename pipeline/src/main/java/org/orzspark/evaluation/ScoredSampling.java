@@ -9,7 +9,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.PromptRecord;
+import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.stages.GenerationProgress;
+import org.orzspark.stages.RolloutSettings;
 import org.orzspark.stages.RolloutStage;
 import org.orzspark.stages.SampleStage;
 import org.orzspark.stages.ScoreStage;
@@ -30,7 +32,7 @@ public final class ScoredSampling {
       double temperature,
       double topP,
       int maxNewTokens,
-      String template,
+      PromptTemplate.Variant template,
       int batchSequences,
       long seed,
       double gpusPerTask) {}
@@ -64,12 +66,13 @@ public final class ScoredSampling {
         new RolloutStage.TaskSettings(
             model.toAbsolutePath().toString(),
             generationSeed,
-            settings.template(),
-            settings.maxNewTokens(),
-            settings.temperature(),
-            settings.topP(),
-            0,
-            settings.batchSequences());
+            new RolloutSettings.Sampling(
+                settings.template(),
+                settings.maxNewTokens(),
+                settings.temperature(),
+                settings.topP(),
+                0,
+                settings.batchSequences()));
     try (GenerationProgress progress =
         new GenerationProgress(
             spark.sparkContext(), label, (long) questions.size() * settings.samples(), console)) {

@@ -65,7 +65,7 @@ public final class AdamW implements AutoCloseable {
       double beta2,
       double epsilon,
       double weightDecay,
-      double maxGradNorm) {
+      double maxGradNorm) implements java.io.Serializable {
     public static final double BETA1_DEFAULT = 0.9;
     public static final double BETA2_DEFAULT = 0.95;
     public static final double EPSILON_DEFAULT = 1e-8;

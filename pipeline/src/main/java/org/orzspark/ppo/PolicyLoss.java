@@ -22,7 +22,7 @@ import org.orzspark.autograd.Scalars;
  * @param clipEpsilon eps of the clipped ratio
  * @param klCoefficient weight of the KL-to-reference term; 0 turns it off
  */
-public record PolicyLoss(double clipEpsilon, double klCoefficient) {
+public record PolicyLoss(double clipEpsilon, double klCoefficient) implements java.io.Serializable {
   public static final double CLIP_EPSILON_DEFAULT = 0.2;
 
   /** The ORZ recipe: eps = 0.2, no KL. */

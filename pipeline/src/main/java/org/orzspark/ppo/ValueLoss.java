@@ -17,7 +17,21 @@ import org.orzspark.autograd.Scalars;
  *
  * @param clipRange c; {@code 0} selects the unclipped loss
  */
-public record ValueLoss(double clipRange) {
+public record ValueLoss(double clipRange) implements java.io.Serializable {
+  /**
+   * The loss a run chooses ({@code ppo.value_loss}), written in lower case in {@code run.json}:
+   * {@code clipped} (the reference code) or {@code plain} (the paper).
+   */
+  public enum Form {
+    CLIPPED,
+    PLAIN;
+
+    /** The loss of this form; {@code clipRange} is c of the clipped form, unused by the plain one. */
+    public ValueLoss with(double clipRange) {
+      return this == CLIPPED ? new ValueLoss(clipRange) : UNCLIPPED;
+    }
+  }
+
   public static final double CLIP_RANGE_DEFAULT = 0.2;
 
   /** The reference code's clipped loss, c = 0.2 (ORZ default). */

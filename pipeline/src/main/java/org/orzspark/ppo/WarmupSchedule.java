@@ -8,7 +8,7 @@ package org.orzspark.ppo;
  * @param peak the learning rate after warm-up
  * @param warmupSteps optimizer steps to reach it; 0 means no warm-up
  */
-public record WarmupSchedule(double peak, long warmupSteps) {
+public record WarmupSchedule(double peak, long warmupSteps) implements java.io.Serializable {
   public static final long WARMUP_STEPS_DEFAULT = 50;
 
   public static final double POLICY_LR_DEFAULT = 1e-6;

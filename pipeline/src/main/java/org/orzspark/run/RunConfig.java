@@ -1,13 +1,17 @@
 package org.orzspark.run;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -18,28 +22,64 @@ import java.util.TreeMap;
  * <p>Precedence, resolved once in {@link #resolve}: {@code --set key=value} → profile file →
  * built-in default. After {@code orz init} the run's effective configuration is only this record.
  */
-public record RunConfig(
-    @JsonProperty("base_model") String baseModel,
-    @JsonProperty("prompts") String prompts,
-    @JsonProperty("profile") String profile,
-    @JsonProperty("settings") Map<String, String> settings) {
+@JsonPropertyOrder({"base_model", "prompts", "profile", "settings"})
+public final class RunConfig {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final String baseModel;
+  private final String prompts;
+  private final String profile;
+  /** As {@code run.json} writes them: every value a string. */
+  private final Map<String, String> settings;
+  /** The same values parsed once, by key: what {@link #get} returns. */
+  private final Map<String, Object> typed;
+
   /**
-   * Checks every setting, whichever way the record is made ({@link #resolve}, {@link #read}):
-   * each value its own type and range (declared in {@link RunSettings}), then the settings that
-   * only fail together.
+   * Checks every setting, whichever way the configuration is made ({@link #resolve}, {@link
+   * #read}): each value its own type and range (declared in {@link RunSettings}), then the
+   * settings that only fail together. Each value is parsed here, once.
    */
-  public RunConfig {
-    settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+  @JsonCreator
+  public RunConfig(
+      @JsonProperty("base_model") String baseModel,
+      @JsonProperty("prompts") String prompts,
+      @JsonProperty("profile") String profile,
+      @JsonProperty("settings") Map<String, String> settings) {
+    this.baseModel = baseModel;
+    this.prompts = prompts;
+    this.profile = profile;
+    this.settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+    Map<String, Object> parsed = new HashMap<>();
     // Unknown keys first: a misspelt key in run.json is also a missing one, and the typo is the news.
-    settings.forEach((key, value) -> RunSettings.byKey(key).parse(value));
+    this.settings.forEach((key, value) -> parsed.put(key, RunSettings.byKey(key).parse(value)));
     for (String key : RunSettings.all().keySet()) {
-      if (!settings.containsKey(key)) {
+      if (!this.settings.containsKey(key)) {
         throw new IllegalArgumentException("run.json lacks setting " + key);
       }
     }
-    checkConsistent(settings);
+    this.typed = Collections.unmodifiableMap(parsed);
+    checkConsistent();
+  }
+
+  @JsonProperty("base_model")
+  public String baseModel() {
+    return baseModel;
+  }
+
+  @JsonProperty("prompts")
+  public String prompts() {
+    return prompts;
+  }
+
+  @JsonProperty("profile")
+  public String profile() {
+    return profile;
+  }
+
+  /** Every setting's value as {@code run.json} holds it (a string). */
+  @JsonProperty("settings")
+  public Map<String, String> settings() {
+    return settings;
   }
 
   /**
@@ -59,6 +99,14 @@ public record RunConfig(
   }
 
   /**
+   * Every setting at its built-in default ({@link RunSettings}), with no base model, prompt set or
+   * profile: what a command that works without a run (e.g. {@code orz evaluate --model}) uses.
+   */
+  public static RunConfig defaults() {
+    return resolve(null, null, null, new Properties(), Map.of());
+  }
+
+  /**
    * Reads a run's {@code run.json}, refusing a hand-edited value exactly as {@link #resolve}
    * refuses it, before anything runs on it.
    */
@@ -75,11 +123,11 @@ public record RunConfig(
   }
 
   /** Each optimizer step needs at least one response: found at init, not in an iteration's update. */
-  private static void checkConsistent(Map<String, String> settings) {
-    long responses = (long) value(settings, RunSettings.PROMPTS_PER_ITERATION)
-        * value(settings, RunSettings.SAMPLES_PER_PROMPT);
+  private void checkConsistent() {
+    long responses = (long) get(RunSettings.PROMPTS_PER_ITERATION)
+        * get(RunSettings.SAMPLES_PER_PROMPT);
     for (RunSetting<Integer> steps : List.of(RunSettings.CRITIC_MINIBATCHES, RunSettings.POLICY_MINIBATCHES)) {
-      int value = value(settings, steps);
+      int value = get(steps);
       if (value > responses) {
         throw new IllegalArgumentException(steps.key() + "=" + value + " exceeds the " + responses
             + " responses of an iteration (data.prompts_per_iteration x rollout.samples_per_prompt)");
@@ -96,12 +144,27 @@ public record RunConfig(
     }
   }
 
-  /** The typed value of a setting. */
+  /** The typed value of a setting, parsed when the configuration was made. */
+  @SuppressWarnings("unchecked")
   public <T> T get(RunSetting<T> setting) {
-    return value(settings, setting);
+    return (T) typed.get(setting.key());
   }
 
-  private static <T> T value(Map<String, String> settings, RunSetting<T> setting) {
-    return setting.parse(settings.get(setting.key()));
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RunConfig that && Objects.equals(baseModel, that.baseModel)
+        && Objects.equals(prompts, that.prompts) && Objects.equals(profile, that.profile)
+        && settings.equals(that.settings);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(baseModel, prompts, profile, settings);
+  }
+
+  @Override
+  public String toString() {
+    return "RunConfig[baseModel=" + baseModel + ", prompts=" + prompts + ", profile=" + profile
+        + ", settings=" + settings + "]";
   }
 }

@@ -1,6 +1,8 @@
 package org.orzspark.run;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -30,9 +32,28 @@ public record RunSetting<T>(String key, String defaultValue, Function<String, T>
         value -> Double.isFinite(value) && range.contains(value), "a finite number " + range, doc);
   }
 
-  static RunSetting<String> choice(String key, String defaultValue, List<String> choices, String doc) {
-    return new RunSetting<>(key, defaultValue, Function.identity(), choices::contains,
-        "one of " + String.join(", ", choices), doc);
+  /**
+   * One of the constants of an enum, written as its name in lower case ({@code clipped},
+   * {@code token_mean}) in profiles, {@code --set} and {@code run.json}; parsed into the constant.
+   */
+  static <E extends Enum<E>> RunSetting<E> choice(String key, E defaultValue, String doc) {
+    Class<E> type = defaultValue.getDeclaringClass();
+    List<String> names = Arrays.stream(type.getEnumConstants()).map(RunSetting::choiceName).toList();
+    Function<String, E> parser = text -> {
+      for (E constant : type.getEnumConstants()) {
+        if (choiceName(constant).equals(text)) {
+          return constant;
+        }
+      }
+      return null;
+    };
+    return new RunSetting<>(key, choiceName(defaultValue), parser, value -> value != null,
+        "one of " + String.join(", ", names), doc);
+  }
+
+  /** How a choice is written: the enum constant's name in lower case. */
+  public static String choiceName(Enum<?> constant) {
+    return constant.name().toLowerCase(Locale.ROOT);
   }
 
   /** This setting, allowing only the values that also pass {@code rule}, which {@code says}. */

@@ -8,8 +8,11 @@ import static org.orzspark.run.Range.open;
 import static org.orzspark.run.Range.openClosed;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.model.ValueHeadInit;
+import org.orzspark.ppo.LossReduction;
+import org.orzspark.ppo.ValueLoss;
 
 /**
  * Every hyper-parameter of a training run with its built-in default, the Open-Reasoner-Zero 7B
@@ -35,8 +38,8 @@ public final class RunSettings {
   public static final RunSetting<Integer> PROMPTS_PER_ITERATION =
       add(RunSetting.integer("data.prompts_per_iteration", 128, atLeast(1),
           "Prompts sampled per iteration."));
-  public static final RunSetting<String> PROMPT_TEMPLATE =
-      add(RunSetting.choice("data.prompt_template", "paper", List.of("paper", "reference"),
+  public static final RunSetting<PromptTemplate.Variant> PROMPT_TEMPLATE =
+      add(RunSetting.choice("data.prompt_template", PromptTemplate.Variant.PAPER,
           "Prompt template: the paper's Table 1 or the reference code's variant."));
   public static final RunSetting<Integer> MAX_PROMPT_TOKENS =
       add(RunSetting.integer("data.max_prompt_tokens", 2048, atLeast(1),
@@ -79,11 +82,11 @@ public final class RunSettings {
   public static final RunSetting<Double> VALUE_CLIP =
       add(RunSetting.decimal("ppo.value_clip", 0.2, greaterThan(0),
           "Critic value-change clip (clipped value loss)."));
-  public static final RunSetting<String> VALUE_LOSS =
-      add(RunSetting.choice("ppo.value_loss", "clipped", List.of("clipped", "plain"),
+  public static final RunSetting<ValueLoss.Form> VALUE_LOSS =
+      add(RunSetting.choice("ppo.value_loss", ValueLoss.Form.CLIPPED,
           "Critic loss: the reference code's clipped ½·max((V_clip−R)², (V−R)²) or the paper's ½(V−R)²."));
-  public static final RunSetting<String> LOSS_REDUCTION =
-      add(RunSetting.choice("ppo.loss_reduction", "sequence_mean", List.of("sequence_mean", "token_mean"),
+  public static final RunSetting<LossReduction> LOSS_REDUCTION =
+      add(RunSetting.choice("ppo.loss_reduction", LossReduction.SEQUENCE_MEAN,
           "Policy loss reduction: token mean per sequence then mean over sequences, or token mean over the batch."));
   public static final RunSetting<Integer> CRITIC_MINIBATCHES =
       add(RunSetting.integer("ppo.critic_minibatches", 12, atLeast(1),
@@ -121,8 +124,8 @@ public final class RunSettings {
           "Global gradient-norm clip. Always on: one outlier batch unclipped can wreck a run."));
 
   // Model
-  public static final RunSetting<String> VALUE_HEAD_INIT =
-      add(RunSetting.choice("model.value_head_init", "uniform", List.of("uniform", "normal"),
+  public static final RunSetting<ValueHeadInit> VALUE_HEAD_INIT =
+      add(RunSetting.choice("model.value_head_init", ValueHeadInit.UNIFORM,
           "Critic value head init: the paper's kaiming-uniform or the reference code's N(0, 1/(hidden+1))."));
 
   // Update stage

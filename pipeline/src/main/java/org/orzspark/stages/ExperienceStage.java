@@ -20,7 +20,6 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.model.CriticModel;
 import org.orzspark.ppo.AdvantageNormalization;
 import org.orzspark.ppo.AdvantageStats;
-import org.orzspark.run.RunSettings;
 import org.orzspark.run.RunTables;
 import org.orzspark.train.ExperienceComputer;
 import org.orzspark.train.ExperienceRow;
@@ -37,19 +36,18 @@ import scala.Tuple2;
 public final class ExperienceStage {
   private ExperienceStage() {}
 
-  /** What an experience task needs, as plain values. */
-  record TaskSettings(String policyFolder, String criticFolder, int tokenBudget, double gamma,
-      double lambda) implements Serializable {}
+  /** What an experience task needs: the start checkpoint's models and the run's settings. */
+  record Task(String policyFolder, String criticFolder, ExperienceSettings settings)
+      implements Serializable {}
 
   public static void run(IterationContext ctx) throws IOException {
     long started = System.nanoTime();
     ctx.jobGroup("experience");
-    TaskSettings settings = new TaskSettings(
+    ExperienceSettings run = ExperienceSettings.from(ctx.config());
+    Task settings = new Task(
         ctx.startCheckpoint().resolve("policy").toString(),
         ctx.startCheckpoint().resolve("critic").toString(),
-        ctx.get(RunSettings.MICRO_BATCH_TOKENS),
-        ctx.get(RunSettings.GAMMA),
-        ctx.get(RunSettings.LAMBDA));
+        run);
     Dataset<Row> rollouts = ctx.spark().read().parquet(ctx.layout().rollouts(ctx.iteration()).toString())
         .select(col("prompt_id"), col("sample_index"), col("prompt_token_ids"),
             col("response_token_ids"), col("reward"));
@@ -57,7 +55,7 @@ public final class ExperienceStage {
     int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, rollouts.count())));
     JavaRDD<ExperienceRow> experience =
         GpuStages.requestGpus(rollouts.repartition(tasks, col("prompt_id")).javaRDD(),
-                ctx.get(RunSettings.GPUS_PER_TASK))
+                run.gpusPerTask())
             .mapPartitions(rows -> compute(settings, computeNanos, rows))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -90,19 +88,20 @@ public final class ExperienceStage {
     }
   }
 
-  private static Iterator<ExperienceRow> compute(TaskSettings settings,
+  private static Iterator<ExperienceRow> compute(Task task,
       LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();
     rows.forEachRemaining(r -> responses.add(scored(r)));
     if (responses.isEmpty()) {
       return List.<ExperienceRow>of().iterator();
     }
-    try (var policy = ExecutorModels.policy(Path.of(settings.policyFolder()));
-        ExecutorModels.Lease<CriticModel> critic = ExecutorModels.critic(Path.of(settings.criticFolder()));
+    ExperienceSettings settings = task.settings();
+    try (var policy = ExecutorModels.policy(Path.of(task.policyFolder()));
+        ExecutorModels.Lease<CriticModel> critic = ExecutorModels.critic(Path.of(task.criticFolder()));
         NDManager manager = NDManager.newBaseManager()) {
       long started = System.nanoTime();
       List<ExperienceRow> computed = new ExperienceComputer(policy.get().model(), critic.get(),
-          settings.tokenBudget(), settings.gamma(), settings.lambda()).compute(responses, manager);
+          settings.microBatchTokens(), settings.gamma(), settings.lambda()).compute(responses, manager);
       computeNanos.add(System.nanoTime() - started);
       return computed.iterator();
     }

@@ -17,16 +17,13 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.generation.GeneratedSample;
 import org.orzspark.generation.Generator;
 import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.Tokenizers;
-import org.orzspark.run.RunSettings;
 import org.orzspark.run.RunTables;
-import org.orzspark.random.Seeds;
 
 /**
  * Stage 2: fan the iteration's prompts × samples out over the executors. The unit of work is a
@@ -46,10 +43,11 @@ public final class RolloutStage {
   public record WorkUnit(String promptId, String question, String groundTruth, int firstSample,
       int samples) implements Serializable {}
 
-  /** Everything a rollout task needs, as plain values. */
-  public record TaskSettings(String policyFolder, long generationSeed, String template,
-      int maxResponseTokens, double temperature, double topP, int topK, int batchSequences)
-      implements Serializable {}
+  /**
+   * Everything a rollout task needs: the policy, the seed its draws derive from and how to sample.
+   */
+  public record TaskSettings(String policyFolder, long generationSeed,
+      RolloutSettings.Sampling sampling) implements Serializable {}
 
   /**
    * Cuts prompts × samples into work units: one per prompt, or, when there are more task slots
@@ -84,18 +82,14 @@ public final class RolloutStage {
       throws IOException {
     long started = System.nanoTime();
     ctx.jobGroup("rollout");
-    int samples = ctx.get(RunSettings.SAMPLES_PER_PROMPT);
+    RolloutSettings run = RolloutSettings.from(ctx.config());
+    int samples = run.samplesPerPrompt();
     List<WorkUnit> units = plan(prompts, samples, ctx.slots());
-    int batch = ctx.get(RunSettings.ROLLOUT_BATCH_SEQUENCES);
+    int batch = run.sampling().batchSequences();
     TaskSettings settings = new TaskSettings(
         ctx.startCheckpoint().resolve("policy").toString(),
-        Seeds.mix(ctx.get(RunSettings.SEED), "rollout", ctx.iteration()),
-        ctx.get(RunSettings.PROMPT_TEMPLATE),
-        ctx.get(RunSettings.MAX_RESPONSE_TOKENS),
-        ctx.get(RunSettings.TEMPERATURE),
-        ctx.get(RunSettings.TOP_P),
-        ctx.get(RunSettings.TOP_K),
-        batch);
+        run.generationSeed(ctx.iteration()),
+        run.sampling());
     long total = (long) prompts.size() * samples;
     Path folder = ctx.layout().generated(ctx.iteration());
     try (GenerationProgress progress = new GenerationProgress(ctx.spark().sparkContext(),
@@ -103,7 +97,7 @@ public final class RolloutStage {
         AtomicOutput out = ctx.begin(folder)) {
       int tasks = taskCount(units, ctx.slots(), batch);
       out.writeParquet(generate(ctx.spark(), units, tasks, settings,
-          ctx.get(RunSettings.GPUS_PER_TASK), progress), "");
+          run.gpusPerTask(), progress), "");
       double seconds = (System.nanoTime() - started) / 1e9;
       out.writeText(StageRecord.FILE, new StageRecord("rollout", seconds,
           Map.of("sequences", (double) total, "tasks", (double) tasks,
@@ -152,22 +146,23 @@ public final class RolloutStage {
       try (ExecutorModels.Lease<ExecutorModels.Policy> lease =
           ExecutorModels.policy(Path.of(settings.policyFolder()))) {
         HuggingFaceTokenizer tokenizer = lease.get().tokenizer();
+        RolloutSettings.Sampling sampling = settings.sampling();
         var model = lease.get().model();
         List<PromptRequest> requests = new ArrayList<>();
         Map<String, int[]> promptTokens = new java.util.HashMap<>();
         for (WorkUnit unit : units) {
           int[] ids = promptTokens.computeIfAbsent(unit.promptId(),
               id -> Tokenizers.encode(tokenizer,
-                  PromptTemplate.renderWith(settings.template(), unit.question())));
+                  sampling.template().render(unit.question())));
           requests.add(new PromptRequest(unit.promptId(), ids, unit.firstSample(), unit.samples()));
         }
         SamplingParams params =
-            SamplingParams.orz(settings.maxResponseTokens(), model.config().eosTokenIds())
-                .withTemperature(settings.temperature())
-                .withTopP(settings.topP())
-                .withTopK(settings.topK());
+            SamplingParams.orz(sampling.maxResponseTokens(), model.config().eosTokenIds())
+                .withTemperature(sampling.temperature())
+                .withTopP(sampling.topP())
+                .withTopK(sampling.topK());
         Generator generator = new Generator(model, Tokenizers.decoder(tokenizer),
-            settings.generationSeed(), settings.batchSequences());
+            settings.generationSeed(), sampling.batchSequences());
         long computeStarted = System.nanoTime();
         List<GeneratedSample> generated = generator.generateWithStats(requests, params, sample -> {
           sequences.add(1);

@@ -59,12 +59,12 @@ public final class RunInitializer {
     }
     Path base = Path.of(config.baseModel());
     int maxPromptTokens = config.get(RunSettings.MAX_PROMPT_TOKENS);
-    String template = config.get(RunSettings.PROMPT_TEMPLATE);
+    PromptTemplate.Variant template = config.get(RunSettings.PROMPT_TEMPLATE);
     String basePath = base.toAbsolutePath().toString();
     spark.udf().register("orz_prompt_tokens", (UDF1<String, Integer>) question -> {
       try (ExecutorModels.Lease<HuggingFaceTokenizer> tokenizer =
           ExecutorModels.tokenizer(Path.of(basePath))) {
-        return Tokenizers.encode(tokenizer.get(), PromptTemplate.renderWith(template, question))
+        return Tokenizers.encode(tokenizer.get(), template.render(question))
             .length;
       }
     }, DataTypes.IntegerType);
@@ -115,8 +115,7 @@ public final class RunInitializer {
           folder.getFileSystem(spark.sparkContext().hadoopConfiguration()), folder, List.of());
       org.apache.commons.io.FileUtils.deleteDirectory(zero.toFile());
     }
-    ValueHeadInit init = ValueHeadInit.valueOf(
-        config.get(RunSettings.VALUE_HEAD_INIT).toUpperCase(java.util.Locale.ROOT));
+    ValueHeadInit init = config.get(RunSettings.VALUE_HEAD_INIT);
     long seed = config.get(RunSettings.SEED);
     new CheckpointStore(layout).write(0, folder -> {
       try (NDManager manager = NDManager.newBaseManager();

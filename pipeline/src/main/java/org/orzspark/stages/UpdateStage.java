@@ -32,15 +32,10 @@ import org.orzspark.model.PolicyModel;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.GradientAllReduce;
-import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.UpdateSchedule;
-import org.orzspark.ppo.ValueLoss;
-import org.orzspark.ppo.WarmupSchedule;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunLayout;
-import org.orzspark.run.RunSettings;
-import org.orzspark.random.Seeds;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
 import org.orzspark.train.ReplicaTrainer;
@@ -65,14 +60,20 @@ public final class UpdateStage {
 
   private UpdateStage() {}
 
-  /** What every replica needs, as plain values. */
-  record TaskSettings(
+  /**
+   * What every replica needs: this iteration's own values beside the run's update settings.
+   *
+   * @param runRoot the run directory
+   * @param iteration the iteration whose checkpoint the replicas write
+   * @param replicas how many replicas the barrier stage has
+   * @param total rows of experience, over all replicas
+   * @param responseLengths every row's response length, in canonical order
+   * @param state the run state saved with the checkpoint ({@link #STATE_FILE})
+   * @param settings the run's update settings
+   */
+  record Task(
       String runRoot, int iteration, int replicas, int total, int[] responseLengths,
-      String reduction, double clipEpsilon, String valueLoss, double valueClip,
-      int policyMiniBatches, int criticMiniBatches, int tokenBudget, long shuffleSeed,
-      double policyLr, double criticLr, int warmupSteps, double beta1, double beta2,
-      double epsilon, double weightDecay, double gradClip, Map<String, Object> state)
-      implements Serializable {}
+      Map<String, Object> state, UpdateSettings settings) implements Serializable {}
 
   /** One replica's report to the driver. */
   public record ReplicaReport(int replica, String executor, int rows, boolean applied,
@@ -125,24 +126,16 @@ public final class UpdateStage {
     List<Row> lengths = experience.select("response_length").collectAsList();
     int total = lengths.size();
     int[] responseLengths = lengths.stream().mapToInt(r -> r.getInt(0)).toArray();
-    int configured = ctx.get(RunSettings.UPDATE_REPLICAS);
+    UpdateSettings run = UpdateSettings.from(ctx.config());
+    int configured = run.replicas();
     int replicas = Math.max(1, Math.min(total, configured > 0 ? configured : ctx.slots()));
-    TaskSettings settings = new TaskSettings(
-        ctx.layout().root().toString(), ctx.iteration(), replicas, total, responseLengths,
-        ctx.get(RunSettings.LOSS_REDUCTION), ctx.get(RunSettings.CLIP_EPSILON),
-        ctx.get(RunSettings.VALUE_LOSS), ctx.get(RunSettings.VALUE_CLIP),
-        ctx.get(RunSettings.POLICY_MINIBATCHES), ctx.get(RunSettings.CRITIC_MINIBATCHES),
-        ctx.get(RunSettings.MICRO_BATCH_TOKENS),
-        Seeds.mix(ctx.get(RunSettings.SEED), "update", ctx.iteration()),
-        ctx.get(RunSettings.POLICY_LR), ctx.get(RunSettings.CRITIC_LR),
-        ctx.get(RunSettings.WARMUP_STEPS), ctx.get(RunSettings.BETA1), ctx.get(RunSettings.BETA2),
-        ctx.get(RunSettings.ADAM_EPSILON), ctx.get(RunSettings.WEIGHT_DECAY),
-        ctx.get(RunSettings.GRAD_CLIP), state);
+    Task settings = new Task(ctx.layout().root().toString(), ctx.iteration(), replicas, total,
+        responseLengths, state, run);
     JavaPairRDD<Long, Row> indexed = experience.javaRDD().zipWithIndex()
         .mapToPair(Tuple2::swap)
         .partitionBy(new ContiguousPartitioner(replicas, total));
     JavaRDD<Tuple2<Long, Row>> shards =
-        GpuStages.requestGpus(indexed.map(t -> t), ctx.get(RunSettings.GPUS_PER_TASK));
+        GpuStages.requestGpus(indexed.map(t -> t), run.gpusPerTask());
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
     List<ReplicaReport> reports = BarrierStage.mapPartitions(shards,
             rows -> List.of(replica(settings, computeNanos, rows)).iterator(),
@@ -151,7 +144,7 @@ public final class UpdateStage {
         .toList());
   }
 
-  private static ReplicaReport replica(TaskSettings s, LongAccumulator computeNanos,
+  private static ReplicaReport replica(Task s, LongAccumulator computeNanos,
       Iterator<Tuple2<Long, Row>> rows) throws IOException {
     long started = System.nanoTime();
     BarrierTaskContext context = BarrierTaskContext.get();
@@ -167,8 +160,10 @@ public final class UpdateStage {
         PolicyModel policy = PolicyModel.load(start.resolve("policy"), manager);
         CriticModel critic = CriticModel.load(start.resolve("critic"), manager,
             ValueHeadInit.DEFAULT, 0);
-        AdamW policyOptimizer = optimizer(s, s.policyLr(), manager, start.resolve(POLICY_OPTIMIZER));
-        AdamW criticOptimizer = optimizer(s, s.criticLr(), manager, start.resolve(CRITIC_OPTIMIZER));
+        AdamW policyOptimizer = optimizer(s.settings().policyOptimizer(), manager,
+            start.resolve(POLICY_OPTIMIZER));
+        AdamW criticOptimizer = optimizer(s.settings().criticOptimizer(), manager,
+            start.resolve(CRITIC_OPTIMIZER));
         RingAllReduce ring = BarrierRing.open(context, Duration.ofMinutes(5))) {
       long[] allReduceNanos = {0};
       int[] allReduceCalls = {0};
@@ -184,7 +179,7 @@ public final class UpdateStage {
         return local;
       };
       long trainingStarted = System.nanoTime();
-      ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, trainerSettings(s))
+      ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
           .update(shard, shardFrom, s.responseLengths(), policyOptimizer, criticOptimizer,
               allReduce);
       computeNanos.add(System.nanoTime() - trainingStarted - allReduceNanos[0]);
@@ -222,18 +217,9 @@ public final class UpdateStage {
     }
   }
 
-  private static ReplicaTrainer.Settings trainerSettings(TaskSettings s) {
-    ValueLoss valueLoss = "clipped".equals(s.valueLoss()) ? new ValueLoss(s.valueClip()) : ValueLoss.UNCLIPPED;
-    return new ReplicaTrainer.Settings(
-        "token_mean".equals(s.reduction()) ? LossReduction.TOKEN_MEAN : LossReduction.SEQUENCE_MEAN,
-        new PolicyLoss(s.clipEpsilon(), 0), valueLoss, s.policyMiniBatches(),
-        s.criticMiniBatches(), s.tokenBudget(), s.shuffleSeed());
-  }
-
-  private static AdamW optimizer(TaskSettings s, double lr, NDManager manager, Path state)
+  private static AdamW optimizer(AdamW.Config config, NDManager manager, Path state)
       throws IOException {
-    AdamW optimizer = new AdamW(new AdamW.Config(new WarmupSchedule(lr, s.warmupSteps()),
-        s.beta1(), s.beta2(), s.epsilon(), s.weightDecay(), s.gradClip()), manager);
+    AdamW optimizer = new AdamW(config, manager);
     try (InputStream in = Files.newInputStream(state)) {
       optimizer.load(in);
     }
@@ -256,7 +242,7 @@ public final class UpdateStage {
         .orElse("refused");
   }
 
-  private static Map<String, Object> updateFigures(TaskSettings s, ReplicaTrainer.Report report,
+  private static Map<String, Object> updateFigures(Task s, ReplicaTrainer.Report report,
       float[] diagnostics, String policyDigest, String criticDigest, int calls, long allReduceNanos,
       long started) {
     Map<String, Object> figures = new LinkedHashMap<>();

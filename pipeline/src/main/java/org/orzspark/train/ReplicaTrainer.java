@@ -38,7 +38,7 @@ public final class ReplicaTrainer {
       int policyMiniBatches,
       int criticMiniBatches,
       int tokenBudget,
-      long shuffleSeed) {}
+      long shuffleSeed) implements java.io.Serializable {}
 
   /** What the replica did: the optimizer reports and the policy-loss diagnostics of its rows. */
   public record Report(

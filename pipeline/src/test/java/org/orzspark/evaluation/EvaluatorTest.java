@@ -28,7 +28,7 @@ class EvaluatorTest {
   @TempDir static Path dir;
 
   static ScoredSampling.Settings settings(int samples) {
-    return new ScoredSampling.Settings(samples, 1.0, 1.0, 8, "paper", 16, SEED, 0);
+    return new ScoredSampling.Settings(samples, 1.0, 1.0, 8, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 16, SEED, 0);
   }
 
   static List<PromptRecord> questions(String... golds) {

@@ -188,9 +188,9 @@ class RunConfigTest {
       assertThat(c.get(RunSettings.GAMMA)).as(name).isEqualTo(1.0);
       assertThat(c.get(RunSettings.LAMBDA)).as(name).isEqualTo(1.0);
       assertThat(c.get(RunSettings.CLIP_EPSILON)).as(name).isEqualTo(0.2);
-      assertThat(c.get(RunSettings.VALUE_LOSS)).as(name).isEqualTo("clipped");
+      assertThat(c.get(RunSettings.VALUE_LOSS)).as(name).isEqualTo(org.orzspark.ppo.ValueLoss.Form.CLIPPED);
       assertThat(c.get(RunSettings.VALUE_CLIP)).as(name).isEqualTo(0.2);
-      assertThat(c.get(RunSettings.LOSS_REDUCTION)).as(name).isEqualTo("sequence_mean");
+      assertThat(c.get(RunSettings.LOSS_REDUCTION)).as(name).isEqualTo(org.orzspark.ppo.LossReduction.SEQUENCE_MEAN);
       assertThat(c.get(RunSettings.POLICY_MINIBATCHES)).as(name).isEqualTo(1);
       assertThat(c.get(RunSettings.CRITIC_MINIBATCHES)).as(name).isEqualTo(12);
     }

@@ -41,7 +41,8 @@ class RolloutRetryTest {
     }
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(prompts, 6, 2);
     RolloutStage.TaskSettings settings = new RolloutStage.TaskSettings(base.toString(), 99,
-        "orz", 96, 1.0, 1.0, 0, 64);
+        new RolloutSettings.Sampling(org.orzspark.datasets.PromptTemplate.Variant.PAPER, 96, 1.0,
+            1.0, 0, 64));
 
     List<String> undisturbed = generate(spark, units, settings);
     KillFirstAttempts killer = new KillFirstAttempts(spark.sparkContext());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.curate.PassRateBand;
 import org.orzspark.evaluation.ScoredSampling;
 import org.orzspark.evaluation.passrate.PassRateEngine;
@@ -130,6 +131,14 @@ public final class PassRateCommand implements Callable<Integer> {
     return 0;
   }
 
+  private PromptTemplate.Variant template() {
+    try {
+      return PromptTemplate.Variant.parse(template);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown --template " + template + "; valid: paper, reference");
+    }
+  }
+
   /** The options as the engine's settings; invalid combinations throw here, before Spark. */
   PassRateEngine.Settings settings() {
     return new PassRateEngine.Settings(
@@ -137,7 +146,7 @@ public final class PassRateCommand implements Callable<Integer> {
         paths.output,
         model,
         new ScoredSampling.Settings(
-            samples, temperature, topP, maxNewTokens, template, batchSequences, seed, gpusPerTask),
+            samples, temperature, topP, maxNewTokens, template(), batchSequences, seed, gpusPerTask),
         new PassRateBand(min, max, hardBelow == null ? 0 : hardBelow),
         partitions,
         overwrite);

@@ -15,6 +15,7 @@ import org.orzspark.datasets.read.ReadResult;
 import org.orzspark.evaluation.Evaluator;
 import org.orzspark.evaluation.ScoredSampling;
 import org.orzspark.stages.FigureRow;
+import org.orzspark.stages.RolloutSettings;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
@@ -50,11 +51,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--samples", defaultValue = "16", description = "Samples per question, k (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
-  double temperature;
+  @Option(names = "--temperature",
+      description = "Sampling temperature (default: the built-in default of rollout.temperature, "
+          + "not the run's value).")
+  Double temperature;
 
   @Option(names = "--max-new-tokens",
-      description = "Response length limit (default: the run's rollout.max_response_tokens, else 1024).")
+      description = "Response length limit (default: the run's rollout.max_response_tokens, else "
+          + "its built-in default).")
   Integer maxNewTokens;
 
   @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
@@ -101,12 +105,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       java.nio.file.Files.createDirectories(layout.eval(evaluated));
       folder = layout.checkpoint(evaluated).resolve("policy");
     }
-    ScoredSampling.Settings settings = new ScoredSampling.Settings(samples, temperature, 1.0,
-        maxNewTokens != null ? maxNewTokens
-            : config != null ? config.get(RunSettings.MAX_RESPONSE_TOKENS) : 1024,
-        config != null ? config.get(RunSettings.PROMPT_TEMPLATE) : "paper",
-        config != null ? config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES) : 64, seed,
-        config != null ? config.get(RunSettings.GPUS_PER_TASK) : 0);
+    ScoredSampling.Settings settings = settings(config);
     List<Evaluator.Result> results = new ArrayList<>();
     for (String file : evalFiles) {
       ReadResult read = PromptFiles.read(spark, file, InputFormat.AUTO);
@@ -123,6 +122,23 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
     }
     return results;
+  }
+
+  /**
+   * How to sample: the options, then the run's settings (template, length limit, batch, GPUs), or,
+   * with {@code --model} (no run), the built-in defaults of {@link RunSettings}, the one source of
+   * defaults for every command. Temperature and top-p are the built-in defaults unless given, with
+   * or without a run: evaluation samples as the paper's recipe does, whatever the run trained with.
+   */
+  ScoredSampling.Settings settings(RunConfig config) {
+    RunConfig defaults = RunConfig.defaults();
+    RunConfig run = config != null ? config : defaults;
+    RolloutSettings.Sampling sampling = RolloutSettings.Sampling.from(run);
+    return new ScoredSampling.Settings(samples,
+        temperature != null ? temperature : defaults.get(RunSettings.TEMPERATURE),
+        defaults.get(RunSettings.TOP_P),
+        maxNewTokens != null ? maxNewTokens : sampling.maxResponseTokens(),
+        sampling.template(), sampling.batchSequences(), seed, run.get(RunSettings.GPUS_PER_TASK));
   }
 
   static String benchmarkName(String file) {

@@ -51,7 +51,7 @@ class PassRateCommandTest {
     assertThat(settings.model()).isEqualTo(Path.of("m"));
     assertThat(settings.band()).isEqualTo(new PassRateBand(0.0, 0.8, 4));
     assertThat(settings.sampling())
-        .isEqualTo(new ScoredSampling.Settings(64, 1.0, 1.0, 1024, "paper", 64, 42, 0));
+        .isEqualTo(new ScoredSampling.Settings(64, 1.0, 1.0, 1024, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, 42, 0));
     assertThat(settings.partitions()).isEqualTo(16);
     assertThat(settings.overwrite()).isFalse();
     assertThat(
@@ -67,7 +67,7 @@ class PassRateCommandTest {
                     "in",
                     "out",
                     Path.of("m"),
-                    new ScoredSampling.Settings(8, 1.0, 1.0, 48, "paper", 64, 42, 0),
+                    new ScoredSampling.Settings(8, 1.0, 1.0, 48, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, 42, 0),
                     new PassRateBand(0.0, 0.8, 9),
                     4,
                     false))

@@ -77,10 +77,6 @@ public final class PassRateEngine {
       if (partitions < 1) {
         throw new IllegalArgumentException("--partitions must be at least 1: " + partitions);
       }
-      if (!List.of("paper", "reference").contains(sampling.template())) {
-        throw new IllegalArgumentException(
-            "unknown --template " + sampling.template() + "; valid: paper, reference");
-      }
       if (band.hardBelow() > sampling.samples()) {
         throw new IllegalArgumentException(
             "--hard-below " + band.hardBelow() + " exceeds --samples " + sampling.samples());
@@ -194,7 +190,7 @@ public final class PassRateEngine {
     generation.put("temperature", settings.sampling().temperature());
     generation.put("top_p", settings.sampling().topP());
     generation.put("max_new_tokens", settings.sampling().maxNewTokens());
-    generation.put("template", settings.sampling().template());
+    generation.put("template", settings.sampling().template().key());
     generation.put("seed", settings.sampling().seed());
     generation.put("partitions", settings.partitions());
     return generation;

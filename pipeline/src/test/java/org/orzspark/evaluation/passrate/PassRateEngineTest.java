@@ -104,7 +104,7 @@ class PassRateEngineTest {
         input,
         output.toString(),
         model,
-        new ScoredSampling.Settings(SAMPLES, 1.0, 1.0, 48, "paper", 64, seed, 0),
+        new ScoredSampling.Settings(SAMPLES, 1.0, 1.0, 48, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, seed, 0),
         band,
         PARTITIONS,
         overwrite);
@@ -336,7 +336,7 @@ class PassRateEngineTest {
             doubled.toString(),
             dir.resolve("never").toString(),
             model,
-            new ScoredSampling.Settings(SAMPLES, 1.0, 1.0, 48, "paper", 64, 42, 0),
+            new ScoredSampling.Settings(SAMPLES, 1.0, 1.0, 48, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, 42, 0),
             BAND,
             PARTITIONS,
             false);
