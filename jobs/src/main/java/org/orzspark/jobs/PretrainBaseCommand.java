@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.orzspark.model.Qwen2Config;
 import org.orzspark.pretrain.BasePretrainer;
+import org.orzspark.pretrain.BasePretrainer.Options;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +24,8 @@ import picocli.CommandLine.Option;
         "Pre-train the embedded tiny base model on synthetic worked solutions (some flawed)"
             + " and write it as a Hugging Face directory.")
 public final class PretrainBaseCommand implements Callable<Integer> {
+  /** The defaults of every option, from {@link Options#builder}. */
+  private static final Options DEFAULTS = Options.DEFAULTS;
 
   @Option(names = "--output", required = true, description = "New directory for the model.")
   Path output;
@@ -30,94 +33,94 @@ public final class PretrainBaseCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       description = "Model size: tiny (~1M) or small (~10M). Default: " + "${DEFAULT-VALUE}.")
-  String config = "tiny";
+  String config = Options.DEFAULT_ARCHITECTURE;
 
   @Option(
       names = "--seed",
       description =
           "Seed of data, tokenizer, weights and sampling. Default: " + "${DEFAULT-VALUE}.")
-  long seed = 42;
+  long seed = DEFAULTS.seed();
 
   @Option(
       names = "--families",
       split = ",",
       description = "Synthetic task families. Default: " + "${DEFAULT-VALUE}.")
-  List<String> families = List.of("arithmetic", "linear", "comparison");
+  List<String> families = DEFAULTS.families();
 
   @Option(
       names = "--min-difficulty",
       description = "Lowest synthetic difficulty (1..3). Default: " + "${DEFAULT-VALUE}.")
-  int minDifficulty = 1;
+  int minDifficulty = DEFAULTS.minDifficulty();
 
   @Option(
       names = "--max-difficulty",
       description = "Highest synthetic difficulty (1..3). Default: " + "${DEFAULT-VALUE}.")
-  int maxDifficulty = 2;
+  int maxDifficulty = DEFAULTS.maxDifficulty();
 
   @Option(
       names = "--train-problems",
       description = "Problems in the corpus. Default: " + "${DEFAULT-VALUE}.")
-  int trainProblems = 40_000;
+  int trainProblems = DEFAULTS.trainProblems();
 
   @Option(
       names = "--held-out-problems",
       description = "Held-out problems evaluated at the end. " + "Default: ${DEFAULT-VALUE}.")
-  int heldOutProblems = 500;
+  int heldOutProblems = DEFAULTS.heldOutProblems();
 
   @Option(
       names = "--corrupted-share",
       description =
           "Share of worked solutions written with a flaw (answer off, wrong intermediate, broken"
               + " tag, unformatted). Default: ${DEFAULT-VALUE}.")
-  double corruptedShare = 0.45;
+  double corruptedShare = DEFAULTS.corruptedShare();
 
   @Option(
       names = "--vocab-size",
       description =
           "Tokenizer vocabulary (bytes, merges, added tokens)." + " Default: ${DEFAULT-VALUE}.")
-  int vocabSize = 1024;
+  int vocabSize = DEFAULTS.vocabSize();
 
   @Option(
       names = "--tokenizer-texts",
       description = "Corpus texts the tokenizer is trained on. " + "Default: ${DEFAULT-VALUE}.")
-  int tokenizerTexts = 5000;
+  int tokenizerTexts = DEFAULTS.tokenizerTexts();
 
   @Option(names = "--steps", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
-  int steps = 1000;
+  int steps = DEFAULTS.steps();
 
   @Option(names = "--batch-size", description = "Sequences per step. Default: ${DEFAULT-VALUE}.")
-  int batchSize = 32;
+  int batchSize = DEFAULTS.batchSize();
 
   @Option(
       names = "--learning-rate",
       description = "Peak Adam learning rate. Default: " + "${DEFAULT-VALUE}.")
-  double learningRate = 2e-3;
+  double learningRate = DEFAULTS.learningRate();
 
   @Option(
       names = "--warmup-steps",
       description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
-  int warmupSteps = 100;
+  int warmupSteps = DEFAULTS.warmupSteps();
 
   @Option(
       names = "--final-lr-fraction",
       description = "Cosine decay target relative to the peak. " + "Default: ${DEFAULT-VALUE}.")
-  double finalLearningRateFraction = 0.1;
+  double finalLearningRateFraction = DEFAULTS.finalLearningRateFraction();
 
   @Option(
       names = "--max-grad-norm",
       description = "Global gradient-norm clip. Default: " + "${DEFAULT-VALUE}.")
-  double maxGradNorm = 1.0;
+  double maxGradNorm = DEFAULTS.maxGradNorm();
 
   @Option(
       names = "--eval-max-new-tokens",
       description =
           "Response length limit of the held-out " + "evaluation. Default: ${DEFAULT-VALUE}.")
-  int evalMaxNewTokens = 96;
+  int evalMaxNewTokens = DEFAULTS.evalMaxNewTokens();
 
   @Option(
       names = "--log-every",
       description = "Steps between progress lines. Default: " + "${DEFAULT-VALUE}.")
-  int logEvery = 50;
+  int logEvery = DEFAULTS.logEvery();
 
   @Option(
       names = "--threads",
@@ -151,24 +154,25 @@ public final class PretrainBaseCommand implements Callable<Integer> {
   }
 
   BasePretrainer.Options options() {
-    return new BasePretrainer.Options(
-        Qwen2Config.named(config),
-        seed,
-        families,
-        minDifficulty,
-        maxDifficulty,
-        trainProblems,
-        heldOutProblems,
-        corruptedShare,
-        vocabSize,
-        tokenizerTexts,
-        steps,
-        batchSize,
-        learningRate,
-        warmupSteps,
-        finalLearningRateFraction,
-        maxGradNorm,
-        evalMaxNewTokens,
-        logEvery);
+    return Options.builder()
+        .architecture(Qwen2Config.named(config))
+        .seed(seed)
+        .families(families)
+        .minDifficulty(minDifficulty)
+        .maxDifficulty(maxDifficulty)
+        .trainProblems(trainProblems)
+        .heldOutProblems(heldOutProblems)
+        .corruptedShare(corruptedShare)
+        .vocabSize(vocabSize)
+        .tokenizerTexts(tokenizerTexts)
+        .steps(steps)
+        .batchSize(batchSize)
+        .learningRate(learningRate)
+        .warmupSteps(warmupSteps)
+        .finalLearningRateFraction(finalLearningRateFraction)
+        .maxGradNorm(maxGradNorm)
+        .evalMaxNewTokens(evalMaxNewTokens)
+        .logEvery(logEvery)
+        .build();
   }
 }

@@ -124,6 +124,153 @@ public final class BasePretrainer {
         throw new IllegalArgumentException(name + " must be positive, got " + value);
       }
     }
+
+    /** The {@link Qwen2Config#named} shape of the default architecture. */
+    public static final String DEFAULT_ARCHITECTURE = "tiny";
+
+    /** Every option at its default: what {@code orz pretrain-base} without options makes. */
+    public static final Options DEFAULTS = builder().build();
+
+    /** A builder starting from the defaults, the one place they are written. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Options by name; each starts at its default. */
+    public static final class Builder {
+      private Qwen2Config architecture = Qwen2Config.named(DEFAULT_ARCHITECTURE);
+      private long seed = 42;
+      private List<String> families = List.of("arithmetic", "linear", "comparison");
+      private int minDifficulty = 1;
+      private int maxDifficulty = 2;
+      private int trainProblems = 40_000;
+      private int heldOutProblems = 500;
+      private double corruptedShare = 0.45;
+      private int vocabSize = 1024;
+      private int tokenizerTexts = 5000;
+      private int steps = 1000;
+      private int batchSize = 32;
+      private double learningRate = 2e-3;
+      private int warmupSteps = 100;
+      private double finalLearningRateFraction = 0.1;
+      private double maxGradNorm = 1.0;
+      private int evalMaxNewTokens = 96;
+      private int logEvery = 50;
+
+      private Builder() {}
+
+      public Builder architecture(Qwen2Config architecture) {
+        this.architecture = architecture;
+        return this;
+      }
+
+      public Builder seed(long seed) {
+        this.seed = seed;
+        return this;
+      }
+
+      public Builder families(List<String> families) {
+        this.families = families;
+        return this;
+      }
+
+      public Builder minDifficulty(int minDifficulty) {
+        this.minDifficulty = minDifficulty;
+        return this;
+      }
+
+      public Builder maxDifficulty(int maxDifficulty) {
+        this.maxDifficulty = maxDifficulty;
+        return this;
+      }
+
+      public Builder trainProblems(int trainProblems) {
+        this.trainProblems = trainProblems;
+        return this;
+      }
+
+      public Builder heldOutProblems(int heldOutProblems) {
+        this.heldOutProblems = heldOutProblems;
+        return this;
+      }
+
+      public Builder corruptedShare(double corruptedShare) {
+        this.corruptedShare = corruptedShare;
+        return this;
+      }
+
+      public Builder vocabSize(int vocabSize) {
+        this.vocabSize = vocabSize;
+        return this;
+      }
+
+      public Builder tokenizerTexts(int tokenizerTexts) {
+        this.tokenizerTexts = tokenizerTexts;
+        return this;
+      }
+
+      public Builder steps(int steps) {
+        this.steps = steps;
+        return this;
+      }
+
+      public Builder batchSize(int batchSize) {
+        this.batchSize = batchSize;
+        return this;
+      }
+
+      public Builder learningRate(double learningRate) {
+        this.learningRate = learningRate;
+        return this;
+      }
+
+      public Builder warmupSteps(int warmupSteps) {
+        this.warmupSteps = warmupSteps;
+        return this;
+      }
+
+      public Builder finalLearningRateFraction(double finalLearningRateFraction) {
+        this.finalLearningRateFraction = finalLearningRateFraction;
+        return this;
+      }
+
+      public Builder maxGradNorm(double maxGradNorm) {
+        this.maxGradNorm = maxGradNorm;
+        return this;
+      }
+
+      public Builder evalMaxNewTokens(int evalMaxNewTokens) {
+        this.evalMaxNewTokens = evalMaxNewTokens;
+        return this;
+      }
+
+      public Builder logEvery(int logEvery) {
+        this.logEvery = logEvery;
+        return this;
+      }
+
+      public Options build() {
+        return new Options(
+            architecture,
+            seed,
+            families,
+            minDifficulty,
+            maxDifficulty,
+            trainProblems,
+            heldOutProblems,
+            corruptedShare,
+            vocabSize,
+            tokenizerTexts,
+            steps,
+            batchSize,
+            learningRate,
+            warmupSteps,
+            finalLearningRateFraction,
+            maxGradNorm,
+            evalMaxNewTokens,
+            logEvery);
+      }
+    }
   }
 
   /** One point of the loss curve: the mean loss of the steps since the previous point. */

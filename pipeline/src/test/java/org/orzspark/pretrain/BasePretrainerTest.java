@@ -32,25 +32,26 @@ class BasePretrainerTest {
   static BasePretrainer.Options microOptions(long seed) {
     Qwen2Config micro =
         new Qwen2Config(1, 32, 64, 1, 2, 1, 512, 10000.0, 1e-6, true, null, List.of(), "float32");
-    return new BasePretrainer.Options(
-        micro,
-        seed,
-        List.of("arithmetic", "comparison"),
-        1,
-        2,
-        300,
-        12,
-        0.45,
-        400,
-        300,
-        40,
-        8,
-        3e-3,
-        4,
-        0.1,
-        1.0,
-        24,
-        10);
+    return BasePretrainer.Options.builder()
+        .architecture(micro)
+        .seed(seed)
+        .families(List.of("arithmetic", "comparison"))
+        .minDifficulty(1)
+        .maxDifficulty(2)
+        .trainProblems(300)
+        .heldOutProblems(12)
+        .corruptedShare(0.45)
+        .vocabSize(400)
+        .tokenizerTexts(300)
+        .steps(40)
+        .batchSize(8)
+        .learningRate(3e-3)
+        .warmupSteps(4)
+        .finalLearningRateFraction(0.1)
+        .maxGradNorm(1.0)
+        .evalMaxNewTokens(24)
+        .logEvery(10)
+        .build();
   }
 
   @TempDir static Path dir;

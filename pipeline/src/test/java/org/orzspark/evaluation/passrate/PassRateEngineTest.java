@@ -57,25 +57,26 @@ class PassRateEngineTest {
 
   /** The tiny shape for 80 steps of 12 sequences; held-out evaluation kept minimal. */
   static BasePretrainer.Options quickModel() {
-    return new BasePretrainer.Options(
-        Qwen2Config.named("tiny"),
-        11,
-        List.of("comparison", "arithmetic"),
-        1,
-        1,
-        1000,
-        4,
-        0.2,
-        1024,
-        400,
-        80,
-        12,
-        5e-3,
-        5,
-        0.1,
-        1.0,
-        16,
-        40);
+    return BasePretrainer.Options.builder()
+        .architecture(Qwen2Config.named("tiny"))
+        .seed(11)
+        .families(List.of("comparison", "arithmetic"))
+        .minDifficulty(1)
+        .maxDifficulty(1)
+        .trainProblems(1000)
+        .heldOutProblems(4)
+        .corruptedShare(0.2)
+        .vocabSize(1024)
+        .tokenizerTexts(400)
+        .steps(80)
+        .batchSize(12)
+        .learningRate(5e-3)
+        .warmupSteps(5)
+        .finalLearningRateFraction(0.1)
+        .maxGradNorm(1.0)
+        .evalMaxNewTokens(16)
+        .logEvery(40)
+        .build();
   }
 
   @BeforeAll
