@@ -44,7 +44,7 @@ public final class ExperienceStage {
     long started = System.nanoTime();
     ctx.jobGroup("experience");
     ExperienceSettings run = ExperienceSettings.from(ctx.config());
-    Task settings = new Task(
+    Task task = new Task(
         ctx.startCheckpoint().resolve("policy").toString(),
         ctx.startCheckpoint().resolve("critic").toString(),
         run);
@@ -56,7 +56,7 @@ public final class ExperienceStage {
     JavaRDD<ExperienceRow> experience =
         GpuStages.requestGpus(rollouts.repartition(tasks, col("prompt_id")).javaRDD(),
                 run.gpusPerTask())
-            .mapPartitions(rows -> compute(settings, computeNanos, rows))
+            .mapPartitions(rows -> compute(task, computeNanos, rows))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Tuple2<Integer, AdvantageStats>> perPartition =

@@ -129,7 +129,7 @@ public final class UpdateStage {
     UpdateSettings run = UpdateSettings.from(ctx.config());
     int configured = run.replicas();
     int replicas = Math.max(1, Math.min(total, configured > 0 ? configured : ctx.slots()));
-    Task settings = new Task(ctx.layout().root().toString(), ctx.iteration(), replicas, total,
+    Task task = new Task(ctx.layout().root().toString(), ctx.iteration(), replicas, total,
         responseLengths, state, run);
     JavaPairRDD<Long, Row> indexed = experience.javaRDD().zipWithIndex()
         .mapToPair(Tuple2::swap)
@@ -138,7 +138,7 @@ public final class UpdateStage {
         GpuStages.requestGpus(indexed.map(t -> t), run.gpusPerTask());
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
     List<ReplicaReport> reports = BarrierStage.mapPartitions(shards,
-            rows -> List.of(replica(settings, computeNanos, rows)).iterator(),
+            rows -> List.of(replica(task, computeNanos, rows)).iterator(),
             ReplicaReport.class).collect();
     return new Result(reports.stream().sorted(Comparator.comparingInt(ReplicaReport::replica))
         .toList());

@@ -165,6 +165,37 @@ class RunConfigTest {
   }
 
   @Test
+  void choicesAreEnumsWrittenInLowerCase() throws Exception {
+    RunConfig config = RunConfig.resolve("m", "p", "x", new Properties(), Map.of(
+        "data.prompt_template", "reference", "ppo.value_loss", "plain",
+        "ppo.loss_reduction", "token_mean", "model.value_head_init", "normal"));
+    assertThat(config.get(RunSettings.PROMPT_TEMPLATE))
+        .isEqualTo(org.orzspark.datasets.PromptTemplate.Variant.REFERENCE);
+    assertThat(config.get(RunSettings.VALUE_LOSS)).isEqualTo(org.orzspark.ppo.ValueLoss.Form.PLAIN);
+    assertThat(config.get(RunSettings.LOSS_REDUCTION))
+        .isEqualTo(org.orzspark.ppo.LossReduction.TOKEN_MEAN);
+    assertThat(config.get(RunSettings.VALUE_HEAD_INIT))
+        .isEqualTo(org.orzspark.model.ValueHeadInit.NORMAL);
+    // run.json keeps the strings, so runs made before the settings were typed still load.
+    assertThat(config.settings()).containsEntry("ppo.value_loss", "plain")
+        .containsEntry("ppo.loss_reduction", "token_mean");
+    assertThat(RunSettings.LOSS_REDUCTION.defaultValue()).isEqualTo("sequence_mean");
+    assertThat(RunSettings.VALUE_LOSS.help()).endsWith("Valid: one of clipped, plain.");
+    assertThatThrownBy(() -> RunSettings.VALUE_LOSS.parse("CLIPPED"))
+        .hasMessage("ppo.value_loss=CLIPPED is out of range; valid: one of clipped, plain");
+  }
+
+  @Test
+  void runJsonHasItsFieldsInTheirOrder() throws Exception {
+    RunConfig config = RunConfig.resolve("m", "p", "x", new Properties(), Map.of());
+    String text = new ObjectMapper().writeValueAsString(config);
+    assertThat(text).startsWith("{\"base_model\":\"m\",\"prompts\":\"p\",\"profile\":\"x\","
+        + "\"settings\":{");
+    assertThat(new ObjectMapper().readTree(text).fieldNames()).toIterable()
+        .containsExactly("base_model", "prompts", "profile", "settings");
+  }
+
+  @Test
   void jsonRoundTripKeepsEverySetting() throws Exception {
     RunConfig config = RunConfig.resolve("m", "p", "x", new Properties(), Map.of("run.seed", "7"));
     ObjectMapper json = new ObjectMapper();
