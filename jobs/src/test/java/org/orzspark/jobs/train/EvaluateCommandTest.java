@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.evaluation.Evaluator;
+import org.orzspark.evaluation.ScoredSampling;
 import org.orzspark.jobs.Orz;
 import org.orzspark.model.BigramModels;
 import org.orzspark.report.Charts;
@@ -25,6 +26,7 @@ import org.orzspark.report.RunReport;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunSettings;
 import org.orzspark.testing.SharedSpark;
 
 /**
@@ -77,6 +79,23 @@ class EvaluateCommandTest {
   static EvaluateCommand parse(String... args) {
     return (EvaluateCommand)
         Orz.commandLine().parseArgs(args).subcommand().commandSpec().userObject();
+  }
+
+  @Test
+  void withoutARunTheDefaultsAreTheBuiltInSettings() {
+    RunConfig defaults = RunConfig.defaults();
+    assertThat(parse("evaluate", "--model", "m", "--eval", "f").settings(null))
+        .isEqualTo(new ScoredSampling.Settings(16,
+            defaults.get(RunSettings.TEMPERATURE), defaults.get(RunSettings.TOP_P),
+            defaults.get(RunSettings.MAX_RESPONSE_TOKENS), defaults.get(RunSettings.PROMPT_TEMPLATE),
+            defaults.get(RunSettings.ROLLOUT_BATCH_SEQUENCES), 42,
+            defaults.get(RunSettings.GPUS_PER_TASK)));
+    assertThat(parse("evaluate", "--model", "m", "--eval", "f", "--temperature", "0.5",
+        "--max-new-tokens", "12").settings(null))
+        .satisfies(s -> {
+          assertThat(s.temperature()).isEqualTo(0.5);
+          assertThat(s.maxNewTokens()).isEqualTo(12);
+        });
   }
 
   @Test
