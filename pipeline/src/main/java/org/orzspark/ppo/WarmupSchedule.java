@@ -5,7 +5,8 @@ package org.orzspark.ppo;
  * (k = 1, 2, ...) uses {@code peak * min(1, k / warmupSteps)}. Unlike Hugging Face's
  * "constant_with_warmup" (which gives the first step lr 0), every step here moves the weights.
  *
- * @param peak the learning rate after warm-up
+ * @param peak the learning rate after warm-up; 0 freezes the weights (e.g. a policy held still
+ *     while the critic warms up), as {@code optim.policy_lr} allows
  * @param warmupSteps optimizer steps to reach it; 0 means no warm-up
  */
 public record WarmupSchedule(double peak, long warmupSteps) implements java.io.Serializable {
@@ -16,8 +17,8 @@ public record WarmupSchedule(double peak, long warmupSteps) implements java.io.S
   public static final double CRITIC_LR_DEFAULT = 5e-6;
 
   public WarmupSchedule {
-    if (!(peak > 0) || Double.isInfinite(peak)) {
-      throw new IllegalArgumentException("Invalid learning rate: " + peak + " (> 0)");
+    if (!(peak >= 0) || Double.isInfinite(peak)) {
+      throw new IllegalArgumentException("Invalid learning rate: " + peak + " (>= 0)");
     }
     if (warmupSteps < 0) {
       throw new IllegalArgumentException("Invalid warm-up steps: " + warmupSteps + " (>= 0)");

@@ -21,6 +21,8 @@ class WarmupScheduleTest {
     assertThat(critic.learningRate(10)).isCloseTo(1e-6, within(1e-20));
     assertThat(critic.learningRate(60)).isEqualTo(5e-6);
     assertThat(new WarmupSchedule(0.1, 0).learningRate(1)).isEqualTo(0.1);
+    assertThat(new WarmupSchedule(0, 50).learningRate(7)).as("a frozen policy").isZero();
+    assertThatThrownBy(() -> new WarmupSchedule(-1e-6, 50)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
