@@ -25,12 +25,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code orz evaluate}: avg@k, pass@k and maj@k of a checkpoint (or any Hugging Face-layout model)
- * on evaluation files, appended to {@code R/eval/checkpoint=N/benchmark=NAME/}.
+ * on evaluation files, appended to {@code R/eval/checkpoint=N/benchmark=NAME/}. The paper's
+ * benchmarks are named ({@code --benchmark aime2024,math500}, see {@link EvalBenchmark}); other files
+ * are given as {@code --eval F}, named after the file; both may be combined.
  */
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
-    description = "avg@k, pass@k and maj@k of a checkpoint or model on evaluation files.")
+    description = "avg@k, pass@k and maj@k of a checkpoint or model on the paper's benchmarks "
+        + "(--benchmark) or evaluation files (--eval).")
 public final class EvaluateCommand implements Callable<Integer> {
   /** A JSON copy of a benchmark's figures beside its Parquet row, for scripts. */
   public static final String RESULT_FILE = "_result.json";
@@ -44,11 +47,23 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", description = "A Hugging Face-layout model folder to evaluate instead of a run's checkpoint; its figures are printed, not stored (default: none).")
   Path model;
 
-  @Option(names = "--eval", required = true, arity = "1..*",
-      description = "Evaluation files: ORZ eval JSON, JSONL {problem, answer}, ORZ JSON or prompt Parquet.")
-  List<String> evalFiles;
+  @Option(names = "--benchmark", split = ",", arity = "1..*", paramLabel = "NAME",
+      description = "The paper's benchmarks by name, comma-separated: ${COMPLETION-CANDIDATES}; "
+          + "the files the repository ships in --benchmark-dir (default: none).",
+      completionCandidates = BenchmarkNames.class)
+  List<String> benchmarks = List.of();
 
-  @Option(names = "--samples", defaultValue = "16", description = "Samples per question, k (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--benchmark-dir",
+      defaultValue = "${env:ORZ_HOME:-.}/" + EvalBenchmark.FOLDER,
+      description = "Where --benchmark finds its files (default: ${DEFAULT-VALUE}).")
+  Path benchmarkDir;
+
+  @Option(names = "--eval", arity = "1..*",
+      description = "Evaluation files: ORZ eval JSON, JSONL {problem, answer}, ORZ JSON or prompt "
+          + "Parquet; each named after its file (default: none; give --benchmark, --eval or both).")
+  List<String> evalFiles = List.of();
+
+  @Option(names = "--samples", defaultValue = "16", description = "Samples per question, k (default: ${DEFAULT-VALUE}, the paper's avg@16).")
   int samples;
 
   @Option(names = "--temperature",
@@ -64,8 +79,48 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  /** One evaluation set: the name its results are stored under, and its file. */
+  record Target(String benchmark, String file) {}
+
+  /** {@link EvalBenchmark}'s names, for the help text. */
+  static final class BenchmarkNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(EvalBenchmark.values()).map(EvalBenchmark::benchmarkName).iterator();
+    }
+  }
+
+  /**
+   * The sets to evaluate, {@code --benchmark}s first, then {@code --eval} files; checked before
+   * any Spark work: an unknown benchmark, a missing vendored file, no set at all or one name twice
+   * (the second would replace the first's results) is refused.
+   */
+  List<Target> targets() {
+    List<Target> targets = new ArrayList<>();
+    for (String name : benchmarks) {
+      EvalBenchmark benchmark = EvalBenchmark.named(name);
+      targets.add(new Target(benchmark.benchmarkName(), benchmark.file(benchmarkDir).toString()));
+    }
+    for (String file : evalFiles) {
+      targets.add(new Target(benchmarkName(file), file));
+    }
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("give --benchmark NAME,... (valid: "
+          + EvalBenchmark.validNames() + "), --eval FILE... or both");
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Target target : targets) {
+      if (!seen.add(target.benchmark())) {
+        throw new IllegalArgumentException("benchmark '" + target.benchmark()
+            + "' given twice; its second results would replace the first");
+      }
+    }
+    return targets;
+  }
+
   @Override
   public Integer call() throws Exception {
+    targets();
     SparkSession spark = SparkSession.builder().appName("orz evaluate").getOrCreate();
     for (Evaluator.Result result : run(spark)) {
       System.out.printf("evaluate %-14s %4d questions x %d: avg@%d %.3f  pass@%d %.3f  maj@%d %.3f  format %.3f%n",
@@ -76,6 +131,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   public List<Evaluator.Result> run(SparkSession spark) throws Exception {
+    List<Target> targets = targets();
     if ((runDir == null) == (model == null)) {
       // Results are stored per checkpoint of a run; a model folder's figures are only printed, so
       // accepting both would silently store nothing.
@@ -107,10 +163,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     ScoredSampling.Settings settings = settings(config);
     List<Evaluator.Result> results = new ArrayList<>();
-    for (String file : evalFiles) {
-      ReadResult read = PromptFiles.read(spark, file, InputFormat.AUTO);
+    for (Target target : targets) {
+      ReadResult read = PromptFiles.read(spark, target.file(), InputFormat.AUTO);
       List<PromptRecord> prompts = read.parsed().stream().map(ParsedPrompt::record).toList();
-      String benchmark = benchmarkName(file);
+      String benchmark = target.benchmark();
       if (!read.quarantined().isEmpty()) {
         System.err.printf("evaluate %s: %d records could not be read and are not evaluated%n",
             benchmark, read.quarantined().size());
