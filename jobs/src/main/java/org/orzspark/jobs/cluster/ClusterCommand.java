@@ -87,9 +87,9 @@ public final class ClusterCommand implements Runnable {
               sparkJars, conf.toAbsolutePath(), Duration.ofSeconds(timeoutSeconds));
       System.out.printf(
           "cluster up: %s with %d worker(s) (master pid %d, worker pids %s); web UI http://%s:%d%n"
-              + "run a job on it: jobs/bin/orz <command> ... --master %s%n",
+              + "%s%nrun a job on it: jobs/bin/orz <command> ... --master %s%n",
           state.masterUrl(), workers, state.masterPid(), state.workerPids(),
-          StandaloneCluster.HOST, webUiPort, state.masterUrl());
+          StandaloneCluster.HOST, webUiPort, StandaloneCluster.BINDING, state.masterUrl());
       return 0;
     }
 
@@ -129,11 +129,15 @@ public final class ClusterCommand implements Runnable {
         System.out.println("no cluster started from " + home.home);
         return 1;
       }
-      var s = status.get();
-      System.out.printf("%s; master pid %d %s; workers alive %d/%d%n", s.message(),
+      System.out.print(report(status.get()));
+      return status.get().healthy() ? 0 : 1;
+    }
+
+    /** The status lines: health, then where the cluster listens. */
+    static String report(StandaloneCluster.Status s) {
+      return String.format("%s; master pid %d %s; workers alive %d/%d%n%s%n", s.message(),
           s.state().masterPid(), s.masterAlive() ? "alive" : "gone", s.workersAlive(),
-          s.state().workerPids().size());
-      return s.healthy() ? 0 : 1;
+          s.state().workerPids().size(), StandaloneCluster.BINDING);
     }
   }
 }

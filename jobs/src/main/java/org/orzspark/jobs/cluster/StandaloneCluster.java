@@ -25,6 +25,13 @@ import java.util.Optional;
  */
 public final class StandaloneCluster {
   static final String HOST = "127.0.0.1";
+
+  /**
+   * What listens where: the master, the workers and their web UIs bind to {@link #HOST} (also their
+   * {@code SPARK_LOCAL_IP}), so nothing of the cluster is reachable from another machine.
+   */
+  static final String BINDING = "bound to " + HOST + " (loopback only): master " + HOST
+      + ", workers and web UIs reachable from this machine only";
   private static final String STATE_FILE = "cluster.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
