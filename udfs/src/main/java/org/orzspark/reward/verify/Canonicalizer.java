@@ -35,11 +35,14 @@ final class Canonicalizer {
 
   private Canonicalizer() {}
 
-  /** The canonical form; its size is charged to {@code budget} as it is built. */
+  /**
+   * The canonical form. The caller has charged one pass over {@code e}; what this builds beyond
+   * that (the {@code \pm} variants, matrix products) is charged to {@code budget} here.
+   */
   static Expr canonical(Expr e, boolean allowSetRelationComp, WorkBudget budget) {
     List<Expr> variants = expandPlusMinus(e);
-    budget.spend((long) variants.size() * Exprs.size(e));
     if (variants.size() > 1) {
+      budget.spend((long) variants.size() * Exprs.size(e));
       return new SetOf(variants.stream().map(v -> relations(v, allowSetRelationComp, budget)).toList());
     }
     return solutions(relations(matrices(variants.get(0), budget), allowSetRelationComp, budget));
