@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,19 +30,10 @@ class OrzErrorsTest {
     SharedSpark.session();
   }
 
-  private record Outcome(int status, String err) {}
-
-  private static Outcome execute(String... args) {
-    CommandLine commandLine = Orz.commandLine();
-    StringWriter err = new StringWriter();
-    commandLine.setErr(new PrintWriter(err, true));
-    return new Outcome(commandLine.execute(args), err.toString());
-  }
-
   @Test
   void aWrongOptionValueIsOneLineNamingTheCommandWithUsageStatus() {
-    Outcome outcome =
-        execute("synth", "--families", "arithmetic,astrology", "--output", dir.resolve("s").toString());
+    OrzCli.Outcome outcome =
+        OrzCli.execute("synth", "--families", "arithmetic,astrology", "--output", dir.resolve("s").toString());
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(outcome.err())
         .startsWith("orz synth: unknown synthetic family 'astrology'")
@@ -55,8 +44,8 @@ class OrzErrorsTest {
 
   @Test
   void aMissingInputFileIsOneLineToo() {
-    Outcome outcome =
-        execute("prepare", "--input", dir.resolve("absent.json").toString(), "--output",
+    OrzCli.Outcome outcome =
+        OrzCli.execute("prepare", "--input", dir.resolve("absent.json").toString(), "--output",
             dir.resolve("out").toString());
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(outcome.err())
@@ -84,7 +73,7 @@ class OrzErrorsTest {
             new String[] {
               "score", "--input", responses.toString(), "--output", home.toString(), "--overwrite"
             })) {
-      Outcome outcome = execute(args);
+      OrzCli.Outcome outcome = OrzCli.execute(args);
       assertThat(outcome.status()).as(args[0]).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(outcome.err())
           .isEqualTo(
@@ -114,7 +103,7 @@ class OrzErrorsTest {
     Files.writeString(earlier.resolve("part-0.parquet"), "from an earlier version");
     Files.createFile(earlier.resolve("_SUCCESS"));
     assertThat(
-            execute("synth", "--count", "5", "--output", earlier.toString(), "--overwrite")
+            OrzCli.execute("synth", "--count", "5", "--output", earlier.toString(), "--overwrite")
                 .status())
         .isZero();
     assertThat(earlier.resolve("part-0.parquet")).doesNotExist();
@@ -124,7 +113,7 @@ class OrzErrorsTest {
   @Test
   void aSettingOutOfRangeStopsInitInOneLine() {
     Path run = dir.resolve("run");
-    Outcome outcome = execute("init", "--run-dir", run.toString(), "--base", dir.resolve("base").toString(),
+    OrzCli.Outcome outcome = OrzCli.execute("init", "--run-dir", run.toString(), "--base", dir.resolve("base").toString(),
         "--prompts", dir.resolve("prompts").toString(), "--set", "ppo.gamma=NaN");
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(outcome.err()).isEqualToIgnoringNewLines(
@@ -134,7 +123,7 @@ class OrzErrorsTest {
 
   @Test
   void aSettingOutOfRangeStopsBenchIterationBeforeItMakesAnything() {
-    Outcome outcome = execute("bench", "iteration", "--base", dir.resolve("base").toString(),
+    OrzCli.Outcome outcome = OrzCli.execute("bench", "iteration", "--base", dir.resolve("base").toString(),
         "--run-dir", dir.resolve("run").toString(), "--set", "rollout.top_p=0",
         "--profile", RepoPaths.root().resolve("conf/profiles/tiny-cpu.properties").toString());
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
@@ -152,7 +141,7 @@ class OrzErrorsTest {
     Files.writeString(layout.runJson(),
         json.replace("\"rollout.temperature\":\"1.0\"", "\"rollout.temperature\":\"-0.5\""));
 
-    Outcome outcome = execute("iterate", "--run-dir", run.toString());
+    OrzCli.Outcome outcome = OrzCli.execute("iterate", "--run-dir", run.toString());
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(outcome.err()).isEqualToIgnoringNewLines(
         "orz iterate: rollout.temperature=-0.5 is out of range; valid: a finite number > 0");

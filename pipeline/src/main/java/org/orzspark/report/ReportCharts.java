@@ -50,7 +50,8 @@ public final class ReportCharts {
         stats.stream().filter(IterationStats::stepMoment).map(IterationStats::iteration).toList();
     List<Figure> out = new ArrayList<>();
     out.add(
-        unitFigure(
+        figure(
+            true,
             "reward.png",
             CURVES,
             "Training reward",
@@ -60,6 +61,7 @@ public final class ReportCharts {
             series(stats, new Line("reward mean", IterationStats::rewardMean))));
     out.add(
         figure(
+            false,
             "response-length.png",
             CURVES,
             "Response length",
@@ -72,7 +74,8 @@ public final class ReportCharts {
                 new Line("p50", IterationStats::responseLengthP50),
                 new Line("p90", IterationStats::responseLengthP90))));
     out.add(
-        unitFigure(
+        figure(
+            true,
             "format-rate.png",
             CURVES,
             "Format-following rate",
@@ -81,7 +84,8 @@ public final class ReportCharts {
             steps,
             series(stats, new Line("format rate", IterationStats::formatRate))));
     out.add(
-        unitFigure(
+        figure(
+            true,
             "reflection-share.png",
             REFLECTION,
             "Responses with a reflection pattern",
@@ -91,6 +95,7 @@ public final class ReportCharts {
             series(stats, new Line("reflection share", IterationStats::reflectionShare))));
     out.add(
         figure(
+            false,
             "reflection-length.png",
             REFLECTION,
             "Average correct reflection length vs response length",
@@ -104,7 +109,8 @@ public final class ReportCharts {
                     IterationStats::correctReflectionLengthMean),
                 new Line("all responses", IterationStats::responseLengthMean))));
     out.add(
-        unitFigure(
+        figure(
+            true,
             "reflection-accuracy.png",
             REFLECTION,
             "Accuracy of reflecting vs non-reflecting responses",
@@ -121,6 +127,7 @@ public final class ReportCharts {
     }
     out.add(
         figure(
+            false,
             "reflection-patterns.png",
             REFLECTION,
             "Responses containing each pattern",
@@ -152,6 +159,7 @@ public final class ReportCharts {
         (group, series) ->
             out.add(
                 figure(
+                    false,
                     "metrics-" + group.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
                     METRICS,
                     series.size() == 1 ? series.keySet().iterator().next() : group,
@@ -206,7 +214,9 @@ public final class ReportCharts {
     return out;
   }
 
+  /** A line chart over iterations; {@code unitRange} fixes the y axis to [0, 1] (rates, accuracies). */
   private static Figure figure(
+      boolean unitRange,
       String file,
       String section,
       String title,
@@ -215,19 +225,6 @@ public final class ReportCharts {
       List<Integer> steps,
       Map<String, double[]> series) {
     return new Figure(
-        file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, false));
-  }
-
-  /** A chart of values in [0, 1] over iterations. */
-  private static Figure unitFigure(
-      String file,
-      String section,
-      String title,
-      String yLabel,
-      List<Integer> x,
-      List<Integer> steps,
-      Map<String, double[]> series) {
-    return new Figure(
-        file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, true));
+        file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, unitRange));
   }
 }

@@ -3,11 +3,10 @@ package org.orzspark.jobs.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.orzspark.jobs.Orz;
+import org.orzspark.jobs.OrzCli;
 import org.orzspark.testing.RepoData;
 import picocli.CommandLine;
 
@@ -18,15 +17,6 @@ class EvalBenchmarkTest {
   private static EvaluateCommand parse(String... args) {
     return (EvaluateCommand)
         Orz.commandLine().parseArgs(args).subcommand().commandSpec().userObject();
-  }
-
-  private record Outcome(int status, String err) {}
-
-  private static Outcome execute(String... args) {
-    CommandLine commandLine = Orz.commandLine();
-    StringWriter err = new StringWriter();
-    commandLine.setErr(new PrintWriter(err, true));
-    return new Outcome(commandLine.execute(args), err.toString());
   }
 
   @Test
@@ -58,7 +48,7 @@ class EvalBenchmarkTest {
 
   @Test
   void anUnknownNameIsOneLineListingTheValidOnesWithUsageStatus() {
-    Outcome outcome = execute("evaluate", "--model", "m", "--benchmark-dir", EVAL.toString(),
+    OrzCli.Outcome outcome = OrzCli.execute("evaluate", "--model", "m", "--benchmark-dir", EVAL.toString(),
         "--benchmark", "math500,aime2099");
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(outcome.err())
@@ -68,7 +58,7 @@ class EvalBenchmarkTest {
 
   @Test
   void noSetAMissingFolderOrOneNameTwiceIsRefusedBeforeSpark() {
-    assertThat(execute("evaluate", "--model", "m"))
+    assertThat(OrzCli.execute("evaluate", "--model", "m"))
         .satisfies(o -> assertThat(o.status()).isEqualTo(CommandLine.ExitCode.USAGE))
         .satisfies(o -> assertThat(o.err()).startsWith("orz evaluate: give --benchmark").hasLineCount(1));
     assertThatThrownBy(() -> parse("evaluate", "--model", "m", "--benchmark-dir", "/nowhere",
