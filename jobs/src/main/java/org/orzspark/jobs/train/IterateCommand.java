@@ -25,7 +25,10 @@ public final class IterateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SparkSession spark = SparkSession.builder().appName("orz iterate " + runDir.getFileName()).getOrCreate();
+    // "orz iterate <run> #N": each iteration its own application in the History Server.
+    int expected = iteration != null ? iteration : Iteration.expectedNext(runDir);
+    String run = runDir.toAbsolutePath().normalize().getFileName().toString();
+    SparkSession spark = RunSession.start("orz iterate " + run + " #" + expected, runDir);
     try {
       Iteration.run(spark, runDir, iteration, System.out);
       return 0;
