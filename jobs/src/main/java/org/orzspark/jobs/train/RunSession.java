@@ -60,7 +60,7 @@ public final class RunSession {
     }
     boolean enabled = Boolean.parseBoolean(given.get(ENABLED, "true").trim());
     if (enabled && !given.contains(DIR)) {
-      conf.put(DIR, eventsFolder(runDir).toUri().toString());
+      conf.put(DIR, eventsFolder(runDir).toUri().toString().replaceAll("/$", ""));
     }
     return conf;
   }
