@@ -65,7 +65,7 @@ public final class HistoryServerProcess {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j2.properties"));
-    command.add("-Dspark.history.fs.logDirectory=" + events.toUri());
+    command.add(logDirectoryOption());
     command.add("-Dspark.history.ui.port=" + chosen);
     command.add("-Dspark.history.fs.update.interval=2s");
     command.add("-cp");
@@ -139,8 +139,16 @@ public final class HistoryServerProcess {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
         .filter(p -> p.info().commandLine()
-            .map(cmd -> cmd.contains(MAIN) && cmd.contains(events.toUri().toString()))
+            .map(cmd -> cmd.contains(logDirectoryOption()))
             .orElse(false));
+  }
+
+  /**
+   * The option naming this folder on the server's command line, also how its process is recognised
+   * (near the start of the command line: a long one may be read back truncated).
+   */
+  private String logDirectoryOption() {
+    return "-Dspark.history.fs.logDirectory=" + events.toUri();
   }
 
   private static int freePort() throws IOException {

@@ -61,6 +61,7 @@ class HistoryServerIT {
     assertThat(url.find()).as(started.output()).isTrue();
     int port = Integer.parseInt(url.group(1));
     long pid = Long.parseLong(url.group(2));
+    LauncherProcess.Outcome stopped = null;
     try {
       JsonNode applications = applications(port, 2);
       List<String> names = new ArrayList<>();
@@ -79,9 +80,9 @@ class HistoryServerIT {
       var again = ok(LauncherProcess.run(Duration.ofMinutes(1), "history", "--run-dir", run.toString()));
       assertThat(again.output()).contains("already running at http://127.0.0.1:" + port);
     } finally {
-      var stopped = ok(LauncherProcess.run(Duration.ofMinutes(1), "history", "--run-dir", run.toString(), "--stop"));
-      assertThat(stopped.output()).contains("stopped the History Server (pid " + pid + ")");
+      stopped = LauncherProcess.run(Duration.ofMinutes(1), "history", "--run-dir", run.toString(), "--stop");
     }
+    assertThat(stopped.output()).contains("stopped the History Server (pid " + pid + ")");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     assertThatThrownBy(() -> get(port, "/api/v1/applications")).isInstanceOf(IOException.class);
 
