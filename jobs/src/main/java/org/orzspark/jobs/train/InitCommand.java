@@ -1,6 +1,5 @@
 package org.orzspark.jobs.train;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.orzspark.run.RunConfig;
@@ -32,9 +31,8 @@ public final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RunConfig config = configuration.resolve(base, prompts);
-    Files.createDirectories(runDir); // its event log goes to R/spark-events
     RunInitializer.Result result =
-        RunInitializer.init(RunSession.start("orz init " + runDir.toAbsolutePath().normalize().getFileName(), runDir), runDir, config);
+        RunInitializer.init(RunSession.startNew("orz init " + runDir.toAbsolutePath().normalize().getFileName(), runDir), runDir, config);
     System.out.printf("init: run %s with %d prompts (%d quarantined as too long), checkpoint 0 from %s%n",
         result.layout().root(), result.prompts(), result.quarantined(), base);
     return 0;

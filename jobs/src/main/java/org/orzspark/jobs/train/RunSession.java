@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.run.RunLayout;
 
 /**
  * The Spark session of a command that works on a run directory ({@code init}, {@code iterate} and so
@@ -19,9 +20,9 @@ import org.apache.spark.sql.SparkSession;
  * the site's {@code spark-defaults.conf}: all of them reach the driver's {@link SparkConf}). So
  * {@code --conf spark.eventLog.enabled=false} turns the log off, and a {@code spark.eventLog.dir} (a
  * site's history folder) moves it, the user creating that folder. Otherwise: enabled, into
- * {@code R/spark-events/}, created here (Spark refuses to start on a missing log folder). A run
- * directory that does not exist gets no event log (the command then reports the missing run), so a
- * mistyped path leaves nothing behind; {@code orz init} creates its run directory first.
+ * {@code R/spark-events/}, created here (Spark refuses to start on a missing log folder). A folder
+ * without {@code run.json} gets no event log (the command then reports the missing run), so a
+ * mistyped path is left as it was; {@code orz init} starts through {@link #startNew}.
  */
 public final class RunSession {
   /** The run directory's folder of event logs. */
@@ -36,10 +37,21 @@ public final class RunSession {
     return runDir.toAbsolutePath().normalize().resolve(EVENTS_FOLDER);
   }
 
-  /** Starts (or joins) the session named {@code appName}, event log on unless the user said else. */
+  /** The session of a command on an existing run, event log on unless the user said else. */
   public static SparkSession start(String appName, Path runDir) throws IOException {
+    return start(appName, runDir, Files.exists(new RunLayout(runDir).runJson()));
+  }
+
+  /** The session of {@code orz init}, which creates {@code runDir} for its event log. */
+  public static SparkSession startNew(String appName, Path runDir) throws IOException {
+    Files.createDirectories(runDir);
+    return start(appName, runDir, true);
+  }
+
+  private static SparkSession start(String appName, Path runDir, boolean eventLogged)
+      throws IOException {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
-    if (Files.isDirectory(runDir)) {
+    if (eventLogged) {
       Map<String, String> eventLog = eventLogConf(new SparkConf(), runDir);
       if (eventLog.containsKey(DIR)) {
         Files.createDirectories(eventsFolder(runDir));
