@@ -31,8 +31,9 @@ public final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RunConfig config = configuration.resolve(base, prompts);
+    String run = runDir.toAbsolutePath().normalize().getFileName().toString();
     RunInitializer.Result result =
-        RunInitializer.init(RunSession.startNew("orz init " + runDir.toAbsolutePath().normalize().getFileName(), runDir), runDir, config);
+        RunInitializer.init(RunSession.startNew("orz init " + run, runDir), runDir, config);
     System.out.printf("init: run %s with %d prompts (%d quarantined as too long), checkpoint 0 from %s%n",
         result.layout().root(), result.prompts(), result.quarantined(), base);
     return 0;
