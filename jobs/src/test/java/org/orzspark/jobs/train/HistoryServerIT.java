@@ -27,7 +27,7 @@ import org.orzspark.stages.MicroRuns;
  * {@code R/spark-events}; {@code orz history} serves them on 127.0.0.1, its REST API lists both with
  * jobs described "iteration N: stage"; {@code --stop} stops the server. A user's
  * {@code spark.eventLog.dir} wins (init's log goes there, not to the run). Tagged slow: five Spark
- * applications, about 3.5 minutes on 2 busy cores ({@link HistoryCommandIT} covers starting and
+ * applications, 2.5 to 3.5 minutes on 2 busy cores ({@link HistoryCommandIT} covers starting and
  * stopping the server in the default build).
  */
 @Tag("slow")
