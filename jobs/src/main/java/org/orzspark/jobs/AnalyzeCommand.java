@@ -17,6 +17,7 @@ import org.orzspark.analysis.IterationStats;
 import org.orzspark.analysis.RunAnalysis;
 import org.orzspark.analysis.StepMoments;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.jobs.train.RunSession;
 import org.orzspark.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -145,7 +146,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SparkSession spark = SparkSession.builder().appName("orz analyze").getOrCreate();
+    SparkSession spark =
+        RunSession.start("orz analyze " + runDir.toAbsolutePath().normalize().getFileName(), runDir);
     RunReport.Options options =
         new RunReport.Options(
             caseInsensitive,

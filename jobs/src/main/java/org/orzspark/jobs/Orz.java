@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       SynthCommand.class,
       org.orzspark.jobs.cluster.ClusterCommand.class,
+      org.orzspark.jobs.history.HistoryCommand.class,
       VerifyCommand.class,
       ScoreCommand.class,
       org.orzspark.jobs.train.InitCommand.class,

@@ -59,6 +59,32 @@ public final class Iteration {
     }
   }
 
+  /**
+   * The iteration the next {@link #run} of {@code runDir} will most likely complete, judged from file
+   * names and {@code _SUCCESS} markers only (no hashing, no lock, no Spark), for naming its Spark
+   * application before the session starts: the newest checkpoint with {@code _SUCCESS}, itself again
+   * when its metrics are missing, else the one after it. {@link #run} decides for real; it differs
+   * only when that checkpoint fails verification or a writer races this look.
+   */
+  public static int expectedNext(Path runDir) throws IOException {
+    RunLayout layout = new RunLayout(runDir);
+    if (!Files.isDirectory(layout.checkpoints())) {
+      return 1;
+    }
+    int latest = 0;
+    try (var folders = Files.list(layout.checkpoints())) {
+      for (Path folder : folders.toList()) {
+        var iteration = CheckpointStore.iterationOf(folder);
+        if (iteration.isPresent() && Files.exists(folder.resolve(CheckpointStore.SUCCESS))) {
+          latest = Math.max(latest, iteration.get());
+        }
+      }
+    }
+    boolean metricsMissing =
+        latest > 0 && !Files.exists(layout.metrics(latest).resolve(CheckpointStore.SUCCESS));
+    return metricsMissing ? latest : latest + 1;
+  }
+
   private static Outcome runLocked(SparkSession spark, RunLayout layout, Integer requested,
       PrintStream console, RunLock lock) throws IOException {
     RunConfig config = RunConfig.read(layout.runJson());

@@ -121,7 +121,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     targets();
-    SparkSession spark = SparkSession.builder().appName("orz evaluate").getOrCreate();
+    SparkSession spark = runDir == null
+        ? SparkSession.builder().appName("orz evaluate").getOrCreate()
+        : RunSession.start("orz evaluate " + runDir.toAbsolutePath().normalize().getFileName(), runDir);
     for (Evaluator.Result result : run(spark)) {
       System.out.printf("evaluate %-14s %4d questions x %d: avg@%d %.3f  pass@%d %.3f  maj@%d %.3f  format %.3f%n",
           result.benchmark(), result.questions(), result.samples(), samples, result.avgAtK(),

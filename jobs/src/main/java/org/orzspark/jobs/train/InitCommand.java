@@ -2,7 +2,6 @@ package org.orzspark.jobs.train;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.orzspark.run.RunConfig;
 import org.orzspark.stages.RunInitializer;
 import picocli.CommandLine.Command;
@@ -32,8 +31,9 @@ public final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RunConfig config = configuration.resolve(base, prompts);
+    String run = runDir.toAbsolutePath().normalize().getFileName().toString();
     RunInitializer.Result result =
-        RunInitializer.init(SparkSession.builder().appName("orz init").getOrCreate(), runDir, config);
+        RunInitializer.init(RunSession.startNew("orz init " + run, runDir), runDir, config);
     System.out.printf("init: run %s with %d prompts (%d quarantined as too long), checkpoint 0 from %s%n",
         result.layout().root(), result.prompts(), result.quarantined(), base);
     return 0;

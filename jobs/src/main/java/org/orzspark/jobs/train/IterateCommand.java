@@ -1,8 +1,11 @@
 package org.orzspark.jobs.train;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.run.RunConfig;
+import org.orzspark.run.RunLayout;
 import org.orzspark.stages.Iteration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +28,15 @@ public final class IterateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SparkSession spark = SparkSession.builder().appName("orz iterate " + runDir.getFileName()).getOrCreate();
+    // A run.json out of range is refused before the application starts, the run left untouched.
+    Path runJson = new RunLayout(runDir).runJson();
+    if (Files.exists(runJson)) {
+      RunConfig.read(runJson);
+    }
+    // "orz iterate <run> #N": each iteration its own application in the History Server.
+    int expected = iteration != null ? iteration : Iteration.expectedNext(runDir);
+    String run = runDir.toAbsolutePath().normalize().getFileName().toString();
+    SparkSession spark = RunSession.start("orz iterate " + run + " #" + expected, runDir);
     try {
       Iteration.run(spark, runDir, iteration, System.out);
       return 0;
