@@ -41,17 +41,19 @@ class PromptFilterTest {
             PromptRulesTest.prompt("Prove that 1 < 2.", "true"),
             PromptRulesTest.prompt("求 $x$ 的值，已知方程。", "2"),
             PromptRulesTest.prompt("Find x.", "\\frac{1}{"),
+            // A poisoned gold answer: parses, but no comparison with it can finish.
+            PromptRulesTest.prompt("Count the subsets.", "\\binom{5}{10^{10}}"),
             PromptRulesTest.prompt("Find x if x + 1 = 3.", "2"));
     PromptFilter.Outcome outcome =
         PromptFilter.apply(
             PromptSchema.toDataFrame(SharedSpark.session(), prompts), ALL_BUT_LENGTH);
-    assertThat(outcome.rowsIn()).isEqualTo(5);
+    assertThat(outcome.rowsIn()).isEqualTo(6);
     assertThat(outcome.removedByReason())
         .containsExactly(
             java.util.Map.entry("multiple-choice", 1L),
             java.util.Map.entry("proof", 1L),
             java.util.Map.entry("non-english", 1L),
-            java.util.Map.entry("unverifiable", 1L));
+            java.util.Map.entry("unverifiable", 2L));
     assertThat(outcome.kept().schema()).isEqualTo(PromptSchema.SCHEMA);
     assertThat(outcome.kept().collectAsList())
         .extracting(r -> r.getString(1))
