@@ -1,11 +1,10 @@
 package org.orzspark.jobs.cluster;
 
+import org.orzspark.jobs.ProcessRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
@@ -74,7 +73,7 @@ public final class StandaloneCluster {
    */
   public State start(Spec spec, List<Path> sparkClasspath, Path conf, Duration timeout)
       throws IOException, InterruptedException {
-    Optional<State> running = readState().filter(this::anyAlive);
+    Optional<State> running = record().read().filter(this::anyAlive);
     if (running.isPresent()) {
       throw new IllegalStateException(
           "a cluster started from " + home + " is still running (" + running.get().masterUrl()
@@ -91,7 +90,7 @@ public final class StandaloneCluster {
             Map.of(), List.of());
     List<Long> workerPids = new ArrayList<>();
     State state = new State(spec.masterUrl(), spec.webUiPort(), master.pid(), workerPids);
-    writeState(state);
+    record().write(state);
     waitForMaster(spec, timeout);
     for (int i = 0; i < spec.workers(); i++) {
       Path workDir = Files.createDirectories(home.resolve("work").resolve("worker-" + i));
@@ -115,7 +114,7 @@ public final class StandaloneCluster {
                   spec.masterUrl()),
               env, jvmOptions);
       workerPids.add(worker.pid());
-      writeState(state);
+      record().write(state);
     }
     waitForWorkers(state, spec.workers(), timeout);
     return state;
@@ -123,7 +122,7 @@ public final class StandaloneCluster {
 
   /** Stops the recorded processes and their descendants; returns the PIDs that were stopped. */
   public List<Long> stop(Duration grace) throws IOException, InterruptedException {
-    Optional<State> state = readState();
+    Optional<State> state = record().read();
     if (state.isEmpty()) {
       return List.of();
     }
@@ -146,12 +145,12 @@ public final class StandaloneCluster {
         process.destroyForcibly();
       }
     }
-    Files.deleteIfExists(home.resolve(STATE_FILE));
+    record().delete();
     return all.stream().map(ProcessHandle::pid).toList();
   }
 
   public Optional<Status> status() throws IOException {
-    Optional<State> maybeState = readState();
+    Optional<State> maybeState = record().read();
     if (maybeState.isEmpty()) {
       return Optional.empty();
     }
@@ -300,24 +299,7 @@ public final class StandaloneCluster {
     }
   }
 
-  private void writeState(State state) throws IOException {
-    Files.createDirectories(home);
-    ObjectNode node = JSON.valueToTree(state);
-    Path tmp = home.resolve(STATE_FILE + ".tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), node);
-    Files.move(tmp, home.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private Optional<State> readState() throws IOException {
-    Path file = home.resolve(STATE_FILE);
-    if (!Files.exists(file)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(JSON.readValue(file.toFile(), State.class));
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable cluster state " + file, e);
-    }
+  private ProcessRecord<State> record() {
+    return new ProcessRecord<>(home.resolve(STATE_FILE), State.class, "cluster state");
   }
 }

@@ -1,15 +1,14 @@
 package org.orzspark.jobs.history;
 
+import org.orzspark.jobs.ProcessRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class HistoryServerProcess {
 
   /** The server recorded for this folder, when that process is still alive. */
   public Optional<State> running() throws IOException {
-    return readState().filter(state -> ownProcess(state.pid()).isPresent());
+    return record().read().filter(state -> ownProcess(state.pid()).isPresent());
   }
 
   /**
@@ -85,7 +84,7 @@ public final class HistoryServerProcess {
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process = builder.start();
     State state = new State(process.pid(), chosen);
-    writeState(state);
+    record().write(state);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
@@ -104,7 +103,7 @@ public final class HistoryServerProcess {
 
   /** Stops the recorded server, if alive; returns its pid when one was stopped. */
   public Optional<Long> stop(Duration grace) throws IOException, InterruptedException {
-    Optional<State> state = readState();
+    Optional<State> state = record().read();
     Optional<ProcessHandle> process = state.flatMap(s -> ownProcess(s.pid()));
     if (process.isPresent()) {
       ProcessHandle handle = process.get();
@@ -117,7 +116,7 @@ public final class HistoryServerProcess {
         handle.destroyForcibly();
       }
     }
-    Files.deleteIfExists(events.resolve(STATE_FILE));
+    record().delete();
     return process.map(ProcessHandle::pid);
   }
 
@@ -157,22 +156,7 @@ public final class HistoryServerProcess {
     }
   }
 
-  private void writeState(State state) throws IOException {
-    Path tmp = events.resolve(STATE_FILE + ".tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), state);
-    Files.move(tmp, events.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private Optional<State> readState() throws IOException {
-    Path file = events.resolve(STATE_FILE);
-    if (!Files.exists(file)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(JSON.readValue(file.toFile(), State.class));
-    } catch (IOException e) {
-      throw new UncheckedIOException("unreadable History Server record " + file, e);
-    }
+  private ProcessRecord<State> record() {
+    return new ProcessRecord<>(events.resolve(STATE_FILE), State.class, "History Server record");
   }
 }
