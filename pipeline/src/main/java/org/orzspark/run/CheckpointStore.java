@@ -96,8 +96,8 @@ public final class CheckpointStore {
    * newer one is unusable.
    */
   public Optional<Verdict> latestComplete() throws IOException {
-    for (var folder : folders()) {
-      Verdict verdict = check(folder.getKey(), folder.getValue());
+    for (Folder folder : folders()) {
+      Verdict verdict = check(folder.iteration(), folder.path());
       if (verdict.complete()) {
         return Optional.of(verdict);
       }
@@ -111,8 +111,8 @@ public final class CheckpointStore {
    */
   public List<Verdict> scan() throws IOException {
     List<Verdict> verdicts = new ArrayList<>();
-    for (var folder : folders()) {
-      verdicts.add(check(folder.getKey(), folder.getValue()));
+    for (Folder folder : folders()) {
+      verdicts.add(check(folder.iteration(), folder.path()));
     }
     return verdicts;
   }
@@ -127,19 +127,29 @@ public final class CheckpointStore {
     return verify(iteration, folder);
   }
 
+  /** A checkpoint folder ({@code iter-N}) and whether it has its {@code _SUCCESS} marker (not hashed). */
+  public record Folder(int iteration, Path path) {
+    public boolean marked() {
+      return Files.exists(path.resolve(SUCCESS));
+    }
+  }
+
   /** The checkpoint folders ({@code iter-N}, complete or not), by iteration, newest first. */
-  private List<Map.Entry<Integer, Path>> folders() throws IOException {
+  public List<Folder> folders() throws IOException {
     if (!Files.isDirectory(layout.checkpoints())) {
       return List.of();
     }
     try (Stream<Path> folders = Files.list(layout.checkpoints())) {
       return folders
-          .map(folder -> Map.entry(folder, NAME.matcher(folder.getFileName().toString())))
-          .filter(entry -> entry.getValue().matches())
-          .map(entry -> Map.entry(Integer.parseInt(entry.getValue().group(1)), entry.getKey()))
-          .sorted(Map.Entry.<Integer, Path>comparingByKey().reversed())
+          .flatMap(folder -> iterationOf(folder).map(n -> new Folder(n, folder)).stream())
+          .sorted(Comparator.comparingInt(Folder::iteration).reversed())
           .toList();
     }
+  }
+
+  /** The newest checkpoint with a marker, judged by the marker alone (no hashing), or empty. */
+  public Optional<Folder> latestMarked() throws IOException {
+    return folders().stream().filter(Folder::marked).findFirst();
   }
 
   /**
@@ -158,18 +168,17 @@ public final class CheckpointStore {
     }
     List<Integer> deleted = new ArrayList<>();
     int marked = 0;
-    for (var folder : folders()) {
-      Path marker = folder.getValue().resolve(SUCCESS);
-      if (!Files.exists(marker)) {
+    for (Folder folder : folders()) {
+      if (!folder.marked()) {
         continue;
       }
       marked++;
-      int iteration = folder.getKey();
+      int iteration = folder.iteration();
       if (marked <= 2 || iteration % keepEvery == 0 || referenced.test(iteration)) {
         continue;
       }
-      Files.delete(marker);
-      deleteRecursively(folder.getValue());
+      Files.delete(folder.path().resolve(SUCCESS));
+      deleteRecursively(folder.path());
       deleted.add(iteration);
     }
     return deleted;

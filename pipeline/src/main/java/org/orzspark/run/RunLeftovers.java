@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -62,27 +61,12 @@ public final class RunLeftovers {
   }
 
   private static List<Path> unmarkedOldCheckpoints(RunLayout layout) throws IOException {
-    if (!Files.isDirectory(layout.checkpoints())) {
-      return List.of();
-    }
-    List<Integer> marked = new ArrayList<>();
-    List<Path> unmarked = new ArrayList<>();
-    try (Stream<Path> folders = Files.list(layout.checkpoints())) {
-      for (Path folder : folders.toList()) {
-        Optional<Integer> iteration = CheckpointStore.iterationOf(folder);
-        if (iteration.isEmpty()) {
-          continue;
-        }
-        if (Files.exists(folder.resolve(CheckpointStore.SUCCESS))) {
-          marked.add(iteration.get());
-        } else {
-          unmarked.add(folder);
-        }
-      }
-    }
-    int latest = marked.stream().mapToInt(Integer::intValue).max().orElse(-1);
-    return unmarked.stream()
-        .filter(folder -> CheckpointStore.iterationOf(folder).orElseThrow() < latest)
+    CheckpointStore store = new CheckpointStore(layout);
+    int latest = store.latestMarked().map(CheckpointStore.Folder::iteration).orElse(-1);
+    return store.folders().stream()
+        .filter(folder -> folder.iteration() < latest && !folder.marked())
+        .map(CheckpointStore.Folder::path)
         .toList();
   }
+
 }

@@ -68,18 +68,7 @@ public final class Iteration {
    */
   public static int expectedNext(Path runDir) throws IOException {
     RunLayout layout = new RunLayout(runDir);
-    if (!Files.isDirectory(layout.checkpoints())) {
-      return 1;
-    }
-    int latest = 0;
-    try (var folders = Files.list(layout.checkpoints())) {
-      for (Path folder : folders.toList()) {
-        var iteration = CheckpointStore.iterationOf(folder);
-        if (iteration.isPresent() && Files.exists(folder.resolve(CheckpointStore.SUCCESS))) {
-          latest = Math.max(latest, iteration.get());
-        }
-      }
-    }
+    int latest = new CheckpointStore(layout).latestMarked().map(CheckpointStore.Folder::iteration).orElse(0);
     boolean metricsMissing =
         latest > 0 && !Files.exists(layout.metrics(latest).resolve(CheckpointStore.SUCCESS));
     return metricsMissing ? latest : latest + 1;
