@@ -19,6 +19,7 @@ import org.orzspark.analysis.StepMoments;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.jobs.train.RunSession;
 import org.orzspark.report.RunReport;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -164,7 +165,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   public static Result run(
       SparkSession spark, Path runDir, String output, RunReport.Options options)
       throws IOException {
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     spark.sparkContext().setJobGroup("analyze", "orz analyze: " + runDir, false);
     RunAnalysis analysis = RunAnalysis.open(spark, runDir, options.caseInsensitive());
     String dir = output != null ? output : analysis.layout().analysis().toString();
@@ -201,7 +202,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         stats,
         analysis.rolloutIterations().incomplete(),
         report.stepMoments(),
-        (System.nanoTime() - start) / 1_000_000);
+        clock.millis());
   }
 
   private static List<Row> stepRows(List<IterationStats> stats, StepMoments.Rule rule) {

@@ -19,6 +19,7 @@ import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -204,14 +205,14 @@ public final class BenchRolloutCommand implements Callable<Integer> {
       NDArray b = m.randomUniform(-1, 1, new Shape(n, n));
       a.matMul(b).close();
       long cpuStart = processCpuNanos();
-      long wallStart = System.nanoTime();
+      Stopwatch wall = Stopwatch.start();
       int count = 0;
-      while (count < 5 || System.nanoTime() - wallStart < 1_000_000_000L) {
-        long start = System.nanoTime();
+      while (count < 5 || wall.nanos() < 1_000_000_000L) {
+        Stopwatch clock = Stopwatch.start();
         try (NDArray c = a.matMul(b)) {
           c.getFloat(0, 0);
         }
-        best = Math.max(best, flops / ((System.nanoTime() - start) / 1e9) / 1e9);
+        best = Math.max(best, flops / clock.seconds() / 1e9);
         count++;
       }
       double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;

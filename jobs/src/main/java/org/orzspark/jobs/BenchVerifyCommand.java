@@ -21,6 +21,7 @@ import org.orzspark.reward.verify.Cas;
 import org.orzspark.reward.verify.MathVerifier;
 import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -100,9 +101,9 @@ public final class BenchVerifyCommand implements Callable<Integer> {
           () -> OrzReward.judge("<answer>\\boxed{" + pair.pred() + "}</answer>", pair.gold(), true, options),
           () -> MathVerifier.verify("$" + pair.gold() + "$", "$" + pair.pred() + "$", ExtractionConfig.DEFAULTS, options));
       for (Supplier<Verdict> check : checks) {
-        long start = System.nanoTime();
+        Stopwatch clock = Stopwatch.start();
         Verdict verdict = check.get();
-        double millis = (System.nanoTime() - start) / 1e6;
+        double millis = clock.nanos() / 1e6;
         FamilyCost one = new FamilyCost(pair.family(), 1, millis,
             Verdict.TOO_LARGE.equals(verdict.reason()) ? 1 : 0, Verdict.TIMEOUT.equals(verdict.reason()) ? 1 : 0);
         costs.merge(pair.family(), one, (a, b) -> new FamilyCost(a.family(), a.checks() + b.checks(),
@@ -190,18 +191,18 @@ public final class BenchVerifyCommand implements Callable<Integer> {
     int n = 0;
     long budget = (long) (seconds * 1e9);
     long cpuStart = processCpuNanos();
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < budget && n < latencies.length) {
+    Stopwatch clock = Stopwatch.start();
+    while (clock.nanos() < budget && n < latencies.length) {
       for (BooleanSupplier check : checks) {
-        long t0 = System.nanoTime();
+        Stopwatch latency = Stopwatch.start();
         check.getAsBoolean();
-        latencies[n++] = System.nanoTime() - t0;
+        latencies[n++] = latency.nanos();
         if (n == latencies.length) {
           break;
         }
       }
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    double elapsed = clock.seconds();
     double cpu = (processCpuNanos() - cpuStart) / 1e9;
     long[] sorted = Arrays.copyOf(latencies, n);
     Arrays.sort(sorted);

@@ -21,6 +21,7 @@ import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.LossWeights;
 import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.WarmupSchedule;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -131,14 +132,14 @@ public final class PpoBenchCommand implements Callable<Integer> {
               repeats,
               () -> {
                 try (NDManager scope = manager.newSubManager()) {
-                  long start = System.nanoTime();
+                  Stopwatch clock = Stopwatch.start();
                   Gae.Result gae = Gae.compute(rewards, values, mask, null);
                   AdvantageNormalization.apply(
                           gae.advantages(), mask, AdvantageStats.of(gae.advantages(), mask))
                       .attach(scope);
                   gae.advantages().attach(scope);
                   gae.returns().attach(scope);
-                  return System.nanoTime() - start;
+                  return clock.nanos();
                 }
               });
 
@@ -150,7 +151,7 @@ public final class PpoBenchCommand implements Callable<Integer> {
           median(
               repeats,
               () -> {
-                long start = System.nanoTime();
+                Stopwatch clock = Stopwatch.start();
                 GradientAccumulator.accumulate(
                     logProbs,
                     List.of(0),
@@ -161,7 +162,7 @@ public final class PpoBenchCommand implements Callable<Integer> {
                               logProbs.get(0).getValue().getArray(), old, advantages, w, null, null)
                           .loss();
                     });
-                return System.nanoTime() - start;
+                return clock.nanos();
               });
 
       ParameterList weights = parameterList(manager.randomNormal(new Shape(parameters)));
@@ -175,9 +176,9 @@ public final class PpoBenchCommand implements Callable<Integer> {
             median(
                 repeats,
                 () -> {
-                  long start = System.nanoTime();
+                  Stopwatch clock = Stopwatch.start();
                   adam.step(weights);
-                  return System.nanoTime() - start;
+                  return clock.nanos();
                 });
       }
       float[][] flat = new float[1][];
@@ -185,17 +186,17 @@ public final class PpoBenchCommand implements Callable<Integer> {
           median(
               repeats,
               () -> {
-                long start = System.nanoTime();
+                Stopwatch clock = Stopwatch.start();
                 flat[0] = Gradients.flatten(weights, 1);
-                return System.nanoTime() - start;
+                return clock.nanos();
               });
       double unflattenNanos =
           median(
               repeats,
               () -> {
-                long start = System.nanoTime();
+                Stopwatch clock = Stopwatch.start();
                 Gradients.unflatten(weights, flat[0]);
-                return System.nanoTime() - start;
+                return clock.nanos();
               });
       return new Result(
           tokens,

@@ -22,6 +22,7 @@ import org.orzspark.datasets.read.PromptValidator;
 import org.orzspark.datasets.read.QuarantineEntry;
 import org.orzspark.datasets.read.QuarantineReason;
 import org.orzspark.datasets.read.ReadResult;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -145,7 +146,7 @@ public final class PrepareCommand implements Callable<Integer> {
       PromptValidator.Limits limits,
       boolean overwrite)
       throws IOException {
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     spark.sparkContext().setJobGroup("prepare", "orz prepare: " + output, false);
     // Opened first so that an existing output is reported before any input is read.
     try (AtomicOutput out =
@@ -168,7 +169,7 @@ public final class PrepareCommand implements Callable<Integer> {
               validator.accepted().size(),
               countByReason(quarantined),
               perInput(readPerInput, validator.acceptedPrompts(), quarantined),
-              (System.nanoTime() - start) / 1_000_000);
+              clock.millis());
       out.writeText(SUMMARY_FILE, summaryJson(result));
       out.commit();
       return result;

@@ -19,6 +19,7 @@ import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
 import org.orzspark.model.Qwen2Decoder;
 import org.orzspark.model.TokenBatch;
+import org.orzspark.timing.Stopwatch;
 
 /**
  * Batched sampling with a KV cache.
@@ -237,7 +238,7 @@ public final class Generator {
       Arrays.fill(keyValid, p * capacity + pad, (p + 1) * capacity, true);
     }
     try (KvCache cache = KvCache.allocate(root, config, prompts, capacity, keyValid)) {
-      long start = System.nanoTime();
+      Stopwatch clock = Stopwatch.start();
       float[] probabilities;
       try (NDManager step = root.newSubManager()) {
         NDList inputs =
@@ -248,9 +249,8 @@ public final class Generator {
             TokenSampler.probabilities(policy.logits(hidden.get(":, -1:, :")), params.temperature())
                 .toFloatArray();
       }
-      counters.prefillNanos += System.nanoTime() - start;
+      counters.prefillNanos += clock.restart();
       counters.prefillTokens += (long) prompts * longest;
-      start = System.nanoTime();
 
       List<Sequence> rows = new ArrayList<>();
       int[] rowPrompt = new int[units.stream().mapToInt(Unit::count).sum()];
@@ -311,7 +311,7 @@ public final class Generator {
         probabilityRow = IntStream.range(0, rows.size()).toArray();
         counters.decodeSteps++;
       }
-      counters.decodeNanos += System.nanoTime() - start;
+      counters.decodeNanos += clock.nanos();
     }
   }
 

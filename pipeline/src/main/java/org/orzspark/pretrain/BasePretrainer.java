@@ -29,6 +29,7 @@ import org.orzspark.datasets.synth.SyntheticTasks;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
 import org.orzspark.model.Tokenizers;
+import org.orzspark.timing.Stopwatch;
 import org.orzspark.tokenizer.BpeTrainer;
 import org.orzspark.tokenizer.BpeVocabulary;
 import org.orzspark.tokenizer.SpecialTokens;
@@ -308,7 +309,7 @@ public final class BasePretrainer {
 
   /** Runs everything and writes {@code output}, which must not exist yet. */
   public static Result run(Options options, Path output, PrintStream progress) throws IOException {
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     Path target = output.toAbsolutePath().normalize();
     if (Files.exists(target)) {
       throw new IllegalArgumentException(
@@ -317,7 +318,7 @@ public final class BasePretrainer {
     Files.createDirectories(target.getParent());
     Path work = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
     try {
-      Result result = runIn(options, target, work, progress, start);
+      Result result = runIn(options, target, work, progress, clock);
       Files.move(work.resolve("model"), target, StandardCopyOption.ATOMIC_MOVE);
       return result;
     } finally {
@@ -326,7 +327,7 @@ public final class BasePretrainer {
   }
 
   private static Result runIn(
-      Options options, Path target, Path work, PrintStream progress, long start)
+      Options options, Path target, Path work, PrintStream progress, Stopwatch clock)
       throws IOException {
     List<SyntheticProblem> problems =
         SyntheticTasks.generate(
@@ -414,7 +415,7 @@ public final class BasePretrainer {
               training.seconds(),
               sampled,
               greedy,
-              (System.nanoTime() - start) / 1e9);
+              clock.seconds());
       JSON.writeValue(modelDir.resolve(REPORT_FILE).toFile(), report(result));
       Files.createFile(modelDir.resolve(SUCCESS_FILE));
       return result;
@@ -485,7 +486,7 @@ public final class BasePretrainer {
     double windowLoss = 0;
     int windowSteps = 0;
     int cursor = 0;
-    long begin = System.nanoTime();
+    Stopwatch begin = Stopwatch.start();
     try (CompletionTrainer trainer = new CompletionTrainer(model, schedule)) {
       for (int step = 1; step <= options.steps(); step++) {
         List<CompletionBatch.Sequence> rows = new ArrayList<>(options.batchSize());
@@ -502,7 +503,7 @@ public final class BasePretrainer {
         windowLoss += stepResult.loss();
         windowSteps++;
         if (step % options.logEvery() == 0 || step == options.steps() || step == 1) {
-          double elapsed = (System.nanoTime() - begin) / 1e9;
+          double elapsed = begin.seconds();
           curve.add(new LossPoint(step, windowLoss / windowSteps));
           progress.println(
               TrainingProgress.line(
@@ -518,7 +519,7 @@ public final class BasePretrainer {
         }
       }
     }
-    double seconds = (System.nanoTime() - begin) / 1e9;
+    double seconds = begin.seconds();
     return new Training(curve, tokens / seconds, seconds);
   }
 

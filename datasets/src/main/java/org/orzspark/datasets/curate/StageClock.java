@@ -3,6 +3,7 @@ package org.orzspark.datasets.curate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.orzspark.timing.Stopwatch;
 
 /** Wall time per named stage, in the order the stages first ran; repeated names add up. */
 public final class StageClock {
@@ -10,11 +11,11 @@ public final class StageClock {
   private final Map<String, Long> millis = new LinkedHashMap<>();
 
   public <T> T time(String stage, Supplier<T> work) {
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     try {
       return work.get();
     } finally {
-      millis.merge(stage, (System.nanoTime() - start) / 1_000_000, Long::sum);
+      millis.merge(stage, clock.millis(), Long::sum);
     }
   }
 

@@ -16,6 +16,7 @@ import org.orzspark.datasets.curate.EmbeddingNearDuplicates;
 import org.orzspark.datasets.curate.NgramNearDuplicates;
 import org.orzspark.datasets.curate.RemovedDuplicates;
 import org.orzspark.datasets.synth.PlantedDuplicates;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -128,14 +129,14 @@ public final class BenchCurateCommand implements Callable<Integer> {
             .repartition(spark.sparkContext().defaultParallelism() * 2)
             .persist(StorageLevel.MEMORY_AND_DISK());
     prompts.count();
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     Deduplicator.Outcome outcome =
         Deduplicator.run(
             prompts,
             new Deduplicator.Settings(
                 ngram, new EmbeddingNearDuplicates.Settings(0.95, 8, 2.0, seed)),
             Optional.empty());
-    long wall = (System.nanoTime() - start) / 1_000_000;
+    long wall = clock.millis();
     List<Row> removed =
         outcome
             .removed()

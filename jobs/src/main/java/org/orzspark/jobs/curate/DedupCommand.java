@@ -14,6 +14,7 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.jobs.OverwriteOption;
 import org.orzspark.model.ModelQuestionEmbedder;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -144,7 +145,7 @@ public final class DedupCommand implements Callable<Integer> {
       Optional<QuestionEmbedder> embedder,
       boolean overwrite)
       throws IOException {
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     spark.sparkContext().setJobGroup("curate dedup", "orz curate dedup: " + input, false);
     try (AtomicOutput out =
         AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
@@ -157,7 +158,7 @@ public final class DedupCommand implements Callable<Integer> {
               out.target(),
               outcome.counts(),
               outcome.stageMillis(),
-              (System.nanoTime() - start) / 1_000_000,
+              clock.millis(),
               spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("input", input);

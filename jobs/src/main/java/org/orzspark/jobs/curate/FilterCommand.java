@@ -16,6 +16,7 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.jobs.OverwriteOption;
 import org.orzspark.model.TokenizerTokenCounter;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -96,7 +97,7 @@ public final class FilterCommand implements Callable<Integer> {
   public static Result run(
       SparkSession spark, String input, String output, List<PromptRule> rules, boolean overwrite)
       throws IOException {
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     spark.sparkContext().setJobGroup("curate filter", "orz curate filter: " + input, false);
     try (AtomicOutput out =
         AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
@@ -110,7 +111,7 @@ public final class FilterCommand implements Callable<Integer> {
               outcome.rowsIn(),
               outcome.rowsIn() - removed,
               outcome.removedByReason(),
-              (System.nanoTime() - start) / 1_000_000);
+              clock.millis());
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("input", input);
       summary.put("output", result.output());

@@ -34,6 +34,7 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.OrzOutputs;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.evaluation.ScoredSampling;
+import org.orzspark.timing.Stopwatch;
 
 /**
  * The engine of {@code orz curate pass-rate}: samples a model k times per prompt through the
@@ -131,7 +132,7 @@ public final class PassRateEngine {
    */
   public static Result run(SparkSession spark, Settings settings, PrintStream console)
       throws IOException {
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     jobGroup(spark, "read " + settings.input());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     checkOutput(conf, settings);
@@ -173,7 +174,7 @@ public final class PassRateEngine {
     } finally {
       tagged.unpersist();
     }
-    return assemble(spark, settings, work, rowsIn, generated, reused, start);
+    return assemble(spark, settings, work, rowsIn, generated, reused, clock);
   }
 
   /**
@@ -226,7 +227,7 @@ public final class PassRateEngine {
       long rowsIn,
       List<Integer> generated,
       List<Integer> reused,
-      long start)
+      Stopwatch clock)
       throws IOException {
     jobGroup(spark, "assemble " + settings.output());
     PassRateBand band = settings.band();
@@ -292,7 +293,7 @@ public final class PassRateEngine {
               bySource,
               generated,
               reused,
-              (System.nanoTime() - start) / 1_000_000);
+              clock.millis());
       out.writeText(CurationSummary.FILE, CurationSummary.json(summary(settings, result)));
       out.commit();
       return result;

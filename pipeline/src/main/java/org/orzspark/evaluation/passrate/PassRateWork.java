@@ -34,6 +34,7 @@ import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.evaluation.ScoredSampling;
 import org.orzspark.random.Seeds;
+import org.orzspark.timing.Stopwatch;
 
 /**
  * The work folder of {@code orz curate pass-rate}, {@code DIR/_partitions/}: the input split into
@@ -170,7 +171,7 @@ final class PassRateWork {
       ScoredSampling.Settings sampling,
       PrintStream console)
       throws IOException {
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     List<PromptRecord> prompts = new ArrayList<>();
     for (Row row : taggedPrompts.filter(col(PARTITION_COLUMN).equalTo(partition)).collectAsList()) {
       prompts.add(PromptSchema.fromRow(row));
@@ -205,7 +206,7 @@ final class PassRateWork {
       record.put("partition", partition);
       record.put("prompts", prompts.size());
       record.put("samples", (long) prompts.size() * sampling.samples());
-      record.put("wall_ms", (System.nanoTime() - start) / 1_000_000);
+      record.put("wall_ms", clock.millis());
       out.writeText("_partition.json", JSON.writeValueAsString(record));
       out.commit();
     }

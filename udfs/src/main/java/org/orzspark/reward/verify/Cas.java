@@ -18,6 +18,7 @@ import org.matheclipse.core.expression.F;
 import org.matheclipse.core.interfaces.IExpr;
 import org.matheclipse.core.interfaces.ISymbol;
 import org.orzspark.reward.latex.Expr;
+import org.orzspark.timing.Stopwatch;
 
 /**
  * Symbolic questions answered by Symja under a watchdog. Each check runs on a pooled daemon
@@ -60,7 +61,7 @@ public final class Cas {
     if (initialized) {
       return 0;
     }
-    long start = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     Config.MAX_BIT_LENGTH = 20_000;
     Config.MAX_AST_SIZE = 20_000;
     Config.MAX_POLYNOMIAL_DEGREE = 200;
@@ -69,7 +70,7 @@ public final class Cas {
     Config.FILESYSTEM_ENABLED = false;
     F.initSymbols();
     initialized = true;
-    return System.nanoTime() - start;
+    return clock.nanos();
   }
 
   /** How many checks reached the CAS in this JVM (the bench uses it to tell fast-path pairs apart). */
