@@ -176,7 +176,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), dir, true)) {
       stats = analysis.iterationStats(options.rule());
       if (stats.isEmpty()) {
-        throw new IllegalStateException(
+        throw new IllegalArgumentException(
             "nothing to analyse: "
                 + runDir
                 + " has no complete iteration under rollouts/ (iteration=N with _SUCCESS)");

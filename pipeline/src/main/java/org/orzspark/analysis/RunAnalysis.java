@@ -119,7 +119,7 @@ public final class RunAnalysis {
   public Dataset<Row> rollouts() {
     CompleteIterations iterations = rolloutIterations();
     if (iterations.isEmpty()) {
-      throw new IllegalStateException(
+      throw new IllegalArgumentException(
           "no complete rollouts under "
               + layout.rollouts(0).getParent()
               + " (no iteration=N folder with _SUCCESS)");

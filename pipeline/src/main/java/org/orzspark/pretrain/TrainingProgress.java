@@ -1,6 +1,7 @@
 package org.orzspark.pretrain;
 
 import java.util.Locale;
+import org.orzspark.timing.Progress;
 
 /** The console line printed while pre-training. */
 final class TrainingProgress {
@@ -19,7 +20,6 @@ final class TrainingProgress {
       double gradNorm,
       double tokensPerSecond,
       double elapsedSeconds) {
-    double eta = step == 0 ? 0 : elapsedSeconds / step * (totalSteps - step);
     return String.format(
         Locale.ROOT,
         "step %d/%d  loss %.4f  lr %.2e  |g| %.2f  %,.0f tok/s  elapsed %s  eta %s",
@@ -29,15 +29,7 @@ final class TrainingProgress {
         learningRate,
         gradNorm,
         tokensPerSecond,
-        clock(elapsedSeconds),
-        clock(eta));
-  }
-
-  /** Seconds as {@code m:ss}, or {@code h:mm:ss} from an hour. */
-  static String clock(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 3600
-        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        Progress.clock(elapsedSeconds),
+        Progress.clock(Progress.remainingSeconds(step, totalSteps, elapsedSeconds)));
   }
 }

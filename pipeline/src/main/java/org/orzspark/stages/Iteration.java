@@ -80,7 +80,7 @@ public final class Iteration {
     CheckpointStore checkpoints = new CheckpointStore(layout);
     prune(checkpoints, layout, config, console);
     int latest = checkpoints.latestComplete()
-        .orElseThrow(() -> new IllegalStateException("no complete checkpoint in " + layout.checkpoints()))
+        .orElseThrow(() -> new IllegalArgumentException("no complete checkpoint in " + layout.checkpoints()))
         .iteration();
     boolean metricsMissing = latest > 0 && !complete(spark, layout.metrics(latest));
     int next = metricsMissing ? latest : latest + 1;

@@ -14,10 +14,4 @@ class TrainingProgressTest {
             "step 150/1500  loss 1.2346  lr 9.80e-04  |g| 0.83  12,345 tok/s  elapsed 0:42  eta"
                 + " 6:18");
   }
-
-  @Test
-  void clockSwitchesToHoursFromAnHour() {
-    assertThat(TrainingProgress.clock(59.6)).isEqualTo("1:00");
-    assertThat(TrainingProgress.clock(3725)).isEqualTo("1:02:05");
-  }
 }

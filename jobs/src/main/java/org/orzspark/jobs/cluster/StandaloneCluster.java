@@ -75,7 +75,7 @@ public final class StandaloneCluster {
       throws IOException, InterruptedException {
     Optional<State> running = record().read().filter(this::anyAlive);
     if (running.isPresent()) {
-      throw new IllegalStateException(
+      throw new IllegalArgumentException(
           "a cluster started from " + home + " is still running (" + running.get().masterUrl()
               + "); run 'orz cluster stop' first");
     }

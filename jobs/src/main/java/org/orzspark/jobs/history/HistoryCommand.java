@@ -87,7 +87,7 @@ public final class HistoryCommand implements Callable<Integer> {
   private static List<Path> sparkClasspath() {
     String classpath = System.getenv("ORZ_SPARK_CLASSPATH");
     if (classpath == null || classpath.isBlank()) {
-      throw new IllegalStateException(
+      throw new IllegalArgumentException(
           "ORZ_SPARK_CLASSPATH is not set: start the History Server through jobs/bin/orz");
     }
     return Arrays.stream(classpath.split(":")).filter(s -> !s.isBlank()).map(Path::of).toList();

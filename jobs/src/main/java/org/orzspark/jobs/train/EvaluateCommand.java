@@ -152,7 +152,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       config = RunConfig.read(layout.runJson());
       evaluated = checkpoint != null ? checkpoint
           : new CheckpointStore(layout).latestComplete().orElseThrow(
-              () -> new IllegalStateException("no complete checkpoint in " + runDir)).iteration();
+              () -> new IllegalArgumentException("no complete checkpoint in " + runDir)).iteration();
       CheckpointStore.Verdict verdict = CheckpointStore.verify(evaluated, layout.checkpoint(evaluated));
       if (!verdict.complete()) {
         throw new IllegalArgumentException("checkpoint " + evaluated + " is not usable: "

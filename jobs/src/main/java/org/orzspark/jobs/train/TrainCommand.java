@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.orzspark.timing.Progress;
+import org.orzspark.timing.Stopwatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,14 +30,38 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (iterations < 1) {
+      throw new IllegalArgumentException("--iterations must be at least 1, got " + iterations);
+    }
+    launcher();
+    Stopwatch clock = Stopwatch.start();
     for (int k = 1; k <= iterations; k++) {
+      System.out.println(progressLine(k, iterations, clock.seconds()));
       int status = iterateOnce(runDir);
+      if (status == CommandLine.ExitCode.USAGE) {
+        // The iteration already said, in one line, what the caller has to fix.
+        return status;
+      }
       if (status != 0) {
         System.err.printf("orz train: iteration %d of %d failed (exit %d); stopping%n", k, iterations, status);
         return status;
       }
     }
+    System.out.printf("orz train: %d iterations in %s%n", iterations, Progress.clock(clock.seconds()));
     return 0;
+  }
+
+  /**
+   * {@code orz train: iteration 3 of 10 (elapsed 1:30, remaining ~3:30)} before iteration {@code k};
+   * the remaining time extrapolates the iterations done so far, so the first line has none.
+   */
+  static String progressLine(int k, int total, double elapsedSeconds) {
+    String line = "orz train: iteration " + k + " of " + total;
+    if (k == 1) {
+      return line;
+    }
+    return line + " (elapsed " + Progress.clock(elapsedSeconds) + ", remaining ~"
+        + Progress.clock(Progress.remainingSeconds(k - 1, total, elapsedSeconds)) + ")";
   }
 
   /** One {@code orz iterate} through the launcher, with the caller's spark-submit options. */
@@ -53,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
   public static Path launcher() {
     String home = System.getenv("ORZ_HOME");
     if (home == null) {
-      throw new IllegalStateException("ORZ_HOME is not set: run this command through jobs/bin/orz");
+      throw new IllegalArgumentException("ORZ_HOME is not set: run this command through jobs/bin/orz");
     }
     return Path.of(home, "jobs", "bin", "orz");
   }

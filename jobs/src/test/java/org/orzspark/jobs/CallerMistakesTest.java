@@ -1,0 +1,91 @@
+package org.orzspark.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.orzspark.run.RunConfig;
+import org.orzspark.run.RunLayout;
+import org.orzspark.testing.RepoPaths;
+import org.orzspark.testing.SharedSpark;
+import picocli.CommandLine;
+
+/**
+ * Every caller mistake the commands know, each answered in one line naming the command and what to
+ * fix, with exit status 2 and no stack trace. A new mistake a command learns to name belongs here.
+ */
+class CallerMistakesTest {
+
+  @TempDir static Path dir;
+
+  /** A run directory with its run.json and nothing else: no checkpoint, no rollouts. */
+  private static Path emptyRun;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    SharedSpark.session();
+    emptyRun = Files.createDirectories(dir.resolve("empty-run"));
+    Files.writeString(
+        new RunLayout(emptyRun).runJson(),
+        new ObjectMapper()
+            .writeValueAsString(RunConfig.resolve("m", "p", "x", new Properties(), Map.of())));
+  }
+
+  static Stream<Arguments> mistakes() {
+    String missing = dir.resolve("no-such-run").toString();
+    String run = emptyRun.toString();
+    String benchmarks = RepoPaths.root().resolve("datasets/data/eval").toString();
+    return Stream.of(
+        Arguments.of(new String[] {"iterate", "--run-dir", missing}, "no run in"),
+        Arguments.of(new String[] {"iterate", "--run-dir", run}, "no complete checkpoint in"),
+        Arguments.of(
+            new String[] {
+              "evaluate", "--run-dir", run, "--benchmark", "math500", "--benchmark-dir", benchmarks
+            },
+            "no complete checkpoint in"),
+        Arguments.of(
+            new String[] {
+              "evaluate", "--run-dir", run, "--benchmark", "math500", "--benchmark-dir", missing
+            },
+            "no such file"),
+        Arguments.of(new String[] {"evaluate", "--run-dir", run}, "give --benchmark"),
+        Arguments.of(new String[] {"analyze", "--run-dir", run}, "nothing to analyse"),
+        Arguments.of(
+            new String[] {"train", "--run-dir", run, "--iterations", "0"},
+            "--iterations must be at least 1"),
+        Arguments.of(new String[] {"train", "--run-dir", run}, "ORZ_HOME is not set"),
+        Arguments.of(
+            new String[] {"evaluate", "--run-dir", run, "--benchmark", "astrology"}, "astrology"),
+        Arguments.of(new String[] {"settings", "--set", "ppo.no_such_key=1"}, "ppo.no_such_key"),
+        Arguments.of(new String[] {"settings", "--profile", "no-such-profile"}, "no-such-profile"),
+        Arguments.of(
+            new String[] {
+              "init", "--run-dir", run, "--base", dir.resolve("b").toString(),
+              "--prompts", dir.resolve("p").toString()
+            },
+            run),
+        Arguments.of(new String[] {"settings", "--run-dir", missing}, "no-such-run"));
+  }
+
+  @ParameterizedTest(name = "orz {0}")
+  @MethodSource("mistakes")
+  void isOneLineWithUsageStatus(String[] args, String says) {
+    OrzCli.Outcome outcome = OrzCli.execute(args);
+    assertThat(outcome.status()).as(outcome.err()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(outcome.err())
+        .startsWith("orz " + args[0] + ": ")
+        .contains(says)
+        .doesNotContain("\tat ")
+        .hasLineCount(1);
+  }
+}
