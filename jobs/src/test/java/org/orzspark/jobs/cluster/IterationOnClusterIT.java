@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.jobs.LauncherProcess;
@@ -23,6 +24,7 @@ import org.orzspark.stages.MicroRuns;
  * Then a run that asks for one GPU per model task on the same cluster, whose workers own one fake
  * GPU each: its rollout and update tasks run on executors holding a GPU address, and see it.
  */
+@Tag("cluster")
 class IterationOnClusterIT {
 
   @Test

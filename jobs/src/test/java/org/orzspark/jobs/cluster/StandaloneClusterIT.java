@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.jobs.LauncherProcess;
@@ -16,6 +17,7 @@ import org.orzspark.jobs.LauncherProcess;
  * placement with fake GPU discovery, {@code orz cluster stop}, and no process left behind — all
  * through the launcher.
  */
+@Tag("cluster")
 class StandaloneClusterIT {
 
   @Test

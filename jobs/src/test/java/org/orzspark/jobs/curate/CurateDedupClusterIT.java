@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.datasets.PromptSchema;
@@ -21,6 +22,7 @@ import org.orzspark.testing.SharedSpark;
  * (one executor each): the same counts as a local run of the same input, and every row accounted
  * for.
  */
+@Tag("cluster")
 class CurateDedupClusterIT {
 
   @Test
