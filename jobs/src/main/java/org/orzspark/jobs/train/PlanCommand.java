@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -126,7 +127,7 @@ public final class PlanCommand implements Callable<Integer> {
     SequenceLengths longest = new SequenceLengths(config.get(RunSettings.MAX_PROMPT_TOKENS),
         config.get(RunSettings.MAX_RESPONSE_TOKENS));
     SequenceLengths mean = new SequenceLengths(
-        within("--mean-prompt-tokens", meanPromptTokens, longest.promptTokens()),
+        within("--mean-prompt-tokens", meanPromptTokens, longest.promptTokens(), longest.promptTokens()),
         within("--mean-response-tokens", meanResponseTokens, Math.max(1, longest.responseTokens() / 2),
             longest.responseTokens()));
     int rows = config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES);
@@ -138,67 +139,83 @@ public final class PlanCommand implements Callable<Integer> {
     ComputePlan compute = ComputePlan.of(shape, prompts, samples, mean, checkpointing);
 
     List<String> lines = new ArrayList<>();
-    String dtype = precision.dtype();
     lines.add(String.format(Locale.ROOT, "orz plan: profile %s, model %s: policy %,d parameters, critic %,d;"
-            + " %d GPUs x %s at %s TFLOP/s", profileName, modelName,
-        ModelArithmetic.policyParameters(shape), ModelArithmetic.criticParameters(shape), gpus,
+            + " %s x %s at %s TFLOP/s", profileName, modelName,
+        ModelArithmetic.policyParameters(shape), ModelArithmetic.criticParameters(shape), gpuCount(),
         ByteSize.format(memory), number(tflops)));
     lines.add(String.format(Locale.ROOT, "  shape: V %,d, h %,d, i %,d, L %d, %d query heads, %d KV heads of %d, %s",
         shape.vocabSize(), shape.hiddenSize(), shape.intermediateSize(), shape.numHiddenLayers(),
         shape.numAttentionHeads(), shape.numKeyValueHeads(), shape.headDim(),
         shape.tieWordEmbeddings() ? "tied LM head" : "untied LM head"));
-    lines.add("precision " + precision + ": " + dtype + " weights, gradients, activations and KV cache; "
+    lines.add("precision " + precision + ": " + precision.dtype() + " weights, gradients, activations and KV cache; "
         + precision.optimizerContents() + " in the optimizer");
     lines.addAll(notes);
     lines.add("update replicas " + replicas
         + (configuredReplicas > 0 ? " (update.replicas)" : " (update.replicas = 0: one per GPU)")
         + ", optimizer shards " + shards + ", activation checkpointing " + (checkpointing ? "on" : "off"));
     lines.add("");
-
-    ModelMemory policy = memoryPlan.policy();
-    ModelMemory critic = memoryPlan.critic();
-    String row = "  %-58s %12s %12s";
-    lines.add(String.format(Locale.ROOT, "%-60s %12s %12s", "memory per GPU", "policy", "critic"));
-    lines.add(String.format(Locale.ROOT, row, "weights (" + dtype + ")",
-        ByteSize.format(policy.weights()), ByteSize.format(critic.weights())));
-    lines.add(String.format(Locale.ROOT, row, "gradients (" + dtype + ", whole until reduced)",
-        ByteSize.format(policy.gradients()), ByteSize.format(critic.gradients())));
-    lines.add(String.format(Locale.ROOT, row, "optimizer shard (" + precision.optimizerContents() + ") / " + shards,
-        ByteSize.format(policy.optimizer()), ByteSize.format(critic.optimizer())));
-    lines.add(String.format(Locale.ROOT, row, String.format(Locale.ROOT, "activations (micro-batch of %,d tokens, %s)",
-            memoryPlan.activationTokens(), checkpointing ? "checkpointed" : "not checkpointed"),
-        ByteSize.format(policy.activations()), ByteSize.format(critic.activations())));
-    lines.add(String.format(Locale.ROOT, row, String.format(Locale.ROOT, "KV cache (%d rows x %,d tokens, %s)",
-            rows, longest.sequenceTokens(), dtype), ByteSize.format(memoryPlan.kvCacheBytes()), "-"));
-    lines.add(String.format(Locale.ROOT, "%-60s %12s of %s", "update phase (both models' states, one's activations)",
-        ByteSize.format(memoryPlan.updateBytes()), ByteSize.format(memory)));
-    lines.add(String.format(Locale.ROOT, "%-60s %12s of %s", "rollout phase (policy weights + KV cache)",
-        ByteSize.format(memoryPlan.rolloutBytes()), ByteSize.format(memory)));
-    lines.add(memoryPlan.fits() ? "fits: yes" : "fits: no (" + String.join("; ", memoryPlan.overflows()) + ")");
-    lines.add(String.format(Locale.ROOT, "largest rollout batch per GPU: %,d rows of %,d tokens"
-            + " (%s left after the policy weights, %s of KV cache per row)",
-        memoryPlan.largestRolloutRows(), longest.sequenceTokens(),
-        ByteSize.format(Math.max(0, memory - policy.weights())), ByteSize.format(memoryPlan.kvBytesPerRow())));
+    lines.addAll(memoryLines(memoryPlan, setup, longest));
     lines.add("");
+    lines.addAll(computeLines(compute, prompts, samples, mean));
+    lines.add("");
+    lines.addAll(formulas(checkpointing));
+    return lines;
+  }
 
+  /** The memory table, the phases' totals, whether it fits and the largest rollout batch. */
+  private List<String> memoryLines(MemoryPlan plan, TrainingSetup setup, SequenceLengths longest) {
+    ModelMemory policy = plan.policy();
+    ModelMemory critic = plan.critic();
+    String dtype = precision.dtype();
+    String row = "  %-58s %12s %12s";
+    String phase = "%-60s %12s of %s";
+    String memory = ByteSize.format(plan.gpuMemory());
+    return List.of(
+        String.format(Locale.ROOT, "%-60s %12s %12s", "memory per GPU", "policy", "critic"),
+        String.format(Locale.ROOT, row, "weights (" + dtype + ")",
+            ByteSize.format(policy.weights()), ByteSize.format(critic.weights())),
+        String.format(Locale.ROOT, row, "gradients (" + dtype + ", whole until reduced)",
+            ByteSize.format(policy.gradients()), ByteSize.format(critic.gradients())),
+        String.format(Locale.ROOT, row,
+            "optimizer shard (" + precision.optimizerContents() + ") / " + setup.optimizerShards(),
+            ByteSize.format(policy.optimizer()), ByteSize.format(critic.optimizer())),
+        String.format(Locale.ROOT, row, String.format(Locale.ROOT, "activations (micro-batch of %,d tokens, %s)",
+                plan.activationTokens(), setup.activationCheckpointing() ? "checkpointed" : "not checkpointed"),
+            ByteSize.format(policy.activations()), ByteSize.format(critic.activations())),
+        String.format(Locale.ROOT, row, String.format(Locale.ROOT, "KV cache (%d rows x %,d tokens, %s)",
+            plan.rolloutRows(), longest.sequenceTokens(), dtype), ByteSize.format(plan.kvCacheBytes()), "-"),
+        String.format(Locale.ROOT, phase, "update phase (both models' states, one's activations)",
+            ByteSize.format(plan.updateBytes()), memory),
+        String.format(Locale.ROOT, phase, "rollout phase (policy weights + KV cache)",
+            ByteSize.format(plan.rolloutBytes()), memory),
+        plan.fits() ? "fits: yes" : "fits: no (" + String.join("; ", plan.overflows()) + ")",
+        String.format(Locale.ROOT, "largest rollout batch per GPU: %,d rows of %,d tokens"
+                + " (%s left after the policy weights, %s of KV cache per row)",
+            plan.largestRolloutRows(), longest.sequenceTokens(),
+            ByteSize.format(Math.max(0, plan.gpuMemory() - policy.weights())),
+            ByteSize.format(plan.kvBytesPerRow())));
+  }
+
+  /** FLOPs and GPU-hours per phase and in all, at {@link #tflops}. */
+  private List<String> computeLines(ComputePlan compute, long prompts, long samples, SequenceLengths mean) {
     double rate = tflops * 1e12;
     double gpuHours = ComputePlan.gpuHours(compute.total(), rate);
+    String phase = "  %-12s %10.3e FLOPs %10.3f GPU-hours";
+    List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "compute per iteration: %,d prompts x %,d samples, mean %,d prompt + %,d"
             + " response tokens; %,d generated tokens, %,d trained tokens per model",
         prompts, samples, mean.promptTokens(), mean.responseTokens(),
         prompts * samples * mean.responseTokens(), prompts * samples * mean.sequenceTokens()));
-    String phase = "  %-12s %10.3e FLOPs %10.3f GPU-hours";
-    lines.add(String.format(Locale.ROOT, phase, "prefill", compute.prefill(), ComputePlan.gpuHours(compute.prefill(), rate)));
-    lines.add(String.format(Locale.ROOT, phase, "generation", compute.generation(),
-        ComputePlan.gpuHours(compute.generation(), rate)));
-    lines.add(String.format(Locale.ROOT, phase, "experience", compute.experience(),
-        ComputePlan.gpuHours(compute.experience(), rate)));
-    lines.add(String.format(Locale.ROOT, phase, "training", compute.training(), ComputePlan.gpuHours(compute.training(), rate)));
-    lines.add(String.format(Locale.ROOT, phase, "total", compute.total(), gpuHours));
+    Map<String, Double> phases = new LinkedHashMap<>();
+    phases.put("prefill", compute.prefill());
+    phases.put("generation", compute.generation());
+    phases.put("experience", compute.experience());
+    phases.put("training", compute.training());
+    phases.put("total", compute.total());
+    phases.forEach((name, flops) ->
+        lines.add(String.format(Locale.ROOT, phase, name, flops, ComputePlan.gpuHours(flops, rate))));
     lines.add(String.format(Locale.ROOT, "GPU-hours per iteration: %.3f at %s TFLOP/s per GPU;"
-        + " %.1f minutes on %d GPUs if all stay busy", gpuHours, number(tflops), gpuHours * 60 / gpus, gpus));
-    lines.add("");
-    lines.addAll(formulas(checkpointing));
+        + " %.1f minutes on %s if all stay busy", gpuHours, number(tflops), gpuHours * 60 / gpus, gpuCount()));
     return lines;
   }
 
@@ -270,10 +287,6 @@ public final class PlanCommand implements Callable<Integer> {
     return assumed;
   }
 
-  private static long within(String option, Integer given, long max) {
-    return within(option, given, max, max);
-  }
-
   /** {@code given}, checked to lie in [1, max], or {@code otherwise} when not given. */
   private static long within(String option, Integer given, long otherwise, long max) {
     if (given == null) {
@@ -284,6 +297,10 @@ public final class PlanCommand implements Callable<Integer> {
           + ", got " + given);
     }
     return given;
+  }
+
+  private String gpuCount() {
+    return gpus + (gpus == 1 ? " GPU" : " GPUs");
   }
 
   /** 400 rather than 400.0. */

@@ -89,7 +89,7 @@ class PlanCommandTest {
     assertThat(run.status()).isZero();
     assertThat(run.lines()).contains(
         "orz plan: profile tiny-cpu, model tiny: policy 870,016 parameters, critic 870,144;"
-            + " 1 GPUs x 16.00 GiB at 1.5 TFLOP/s",
+            + " 1 GPU x 16.00 GiB at 1.5 TFLOP/s",
         "update replicas 1 (update.replicas), optimizer shards 1, activation checkpointing off",
         "fits: yes");
     // 16 prompts x 8 samples of 512 + 100 tokens; the micro-batch is tiny-cpu's 4,096 tokens.
