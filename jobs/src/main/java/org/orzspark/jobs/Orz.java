@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       ScoreCommand.class,
       org.orzspark.jobs.train.InitCommand.class,
       org.orzspark.jobs.train.SettingsCommand.class,
+      org.orzspark.jobs.train.PlanCommand.class,
       org.orzspark.jobs.train.IterateCommand.class,
       org.orzspark.jobs.train.TrainCommand.class,
       org.orzspark.jobs.train.EvaluateCommand.class,

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The layering rules of the README's Architecture section, checked over the main classes of every
  * module (this module sees them all). Modules by package: {@code udfs} = {@code reward..};
  * {@code datasets} = {@code datasets..}; {@code pipeline} = {@code analysis}, {@code autograd},
- * {@code collective}, {@code evaluation}, {@code generation}, {@code model}, {@code ppo}, {@code
+ * {@code collective}, {@code evaluation}, {@code generation}, {@code model}, {@code plan}, {@code ppo}, {@code
  * pretrain}, {@code random}, {@code report}, {@code run}, {@code stages}, {@code tokenizer},
  * {@code train}; {@code jobs} = {@code jobs..}: commands that parse options and call the rest.
  */
@@ -21,7 +21,7 @@ class ArchitectureTest {
   private static final String[] PIPELINE = {
     "org.orzspark.analysis..", "org.orzspark.autograd..", "org.orzspark.collective..",
     "org.orzspark.evaluation..", "org.orzspark.generation..", "org.orzspark.model..",
-    "org.orzspark.ppo..", "org.orzspark.pretrain..", "org.orzspark.random..", "org.orzspark.report..",
+    "org.orzspark.plan..", "org.orzspark.ppo..", "org.orzspark.pretrain..", "org.orzspark.random..", "org.orzspark.report..",
     "org.orzspark.run..", "org.orzspark.stages..", "org.orzspark.tokenizer..", "org.orzspark.train.."
   };
   private static final String[] JOBS = {"org.orzspark.jobs.."};
@@ -57,9 +57,10 @@ class ArchitectureTest {
   void modelMathKnowsNoSpark() {
     noClasses()
         .that().resideInAnyPackage(
-            "org.orzspark.ppo..", "org.orzspark.generation..", "org.orzspark.model..", "org.orzspark.train..")
+            "org.orzspark.ppo..", "org.orzspark.generation..", "org.orzspark.model..", "org.orzspark.train..",
+            "org.orzspark.plan..")
         .should().dependOnClassesThat().resideInAPackage("org.apache.spark..")
-        .because("the PPO math, the model and generation are pure; Spark lives at the edges")
+        .because("the PPO math, the model, generation and the plan are pure; Spark lives at the edges")
         .check(classes);
   }
 
