@@ -59,7 +59,9 @@ public enum SafetensorsDtype {
     int exponent = (bits >>> 10) & 0x1f;
     int fraction = bits & 0x3ff;
     if (exponent == 0) {
-      return sign * fraction * 0x1p-24f;
+      // Negated as a float, so 0x8000 is -0 (an int product would lose the sign of zero).
+      float magnitude = fraction * 0x1p-24f;
+      return sign < 0 ? -magnitude : magnitude;
     }
     if (exponent == 31) {
       return fraction == 0 ? sign * Float.POSITIVE_INFINITY : Float.NaN;
