@@ -304,6 +304,22 @@ class AdamWTest extends FreshManagerTest {
     }
   }
 
+  @Test
+  void aTruncatedStateIsRefusedAndTheOldStateKept() throws IOException {
+    ParameterList params = params(new float[] {1f, 2f, 3f});
+    try (AdamW adam = new AdamW(AdamW.Config.orz(new WarmupSchedule(0.1, 0)), manager)) {
+      setGradient(params, 0.5f, -0.5f, 1f);
+      adam.step(params);
+      byte[] saved = state(adam);
+      // Cut inside the second moment's values.
+      byte[] truncated = java.util.Arrays.copyOf(saved, saved.length - 5);
+      assertThatThrownBy(() -> adam.load(new ByteArrayInputStream(truncated)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("truncated");
+      assertThat(state(adam)).isEqualTo(saved);
+    }
+  }
+
   private void addParameter(ParameterList params, String name, float[] init, Shape shape) {
     Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
     NDArray array = manager.create(init, shape);
