@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
+import org.orzspark.autograd.HostChunks;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.AdvantageNormalization;
 import org.orzspark.ppo.AdvantageStats;
@@ -69,8 +71,8 @@ public final class PpoBenchCommand implements Callable<Integer> {
    * @param gaeTokensPerSecond GAE + batch statistics + normalisation over the [B, T] batch
    * @param policyLossTokensPerSecond clipped policy loss and its backward pass (no model)
    * @param adamStepMillis one AdamW step (norm, clip, moments, update) over {@code parameters}
-   * @param flattenMillis gradients to one float[] (the all-reduce's send side)
-   * @param unflattenMillis float[] back into the gradients (its receive side)
+   * @param flattenMillis gradients to one host buffer (the all-reduce's send side)
+   * @param unflattenMillis the host buffer back into the gradients (its receive side)
    */
   public record Result(
       long tokens,
@@ -181,13 +183,13 @@ public final class PpoBenchCommand implements Callable<Integer> {
                   return clock.nanos();
                 });
       }
-      float[][] flat = new float[1][];
+      ByteBuffer flat = HostChunks.buffer(parameters);
       double flattenNanos =
           median(
               repeats,
               () -> {
                 Stopwatch clock = Stopwatch.start();
-                flat[0] = Gradients.flatten(weights, 1);
+                Gradients.read(weights, 0, flat.clear().asFloatBuffer());
                 return clock.nanos();
               });
       double unflattenNanos =
@@ -195,7 +197,7 @@ public final class PpoBenchCommand implements Callable<Integer> {
               repeats,
               () -> {
                 Stopwatch clock = Stopwatch.start();
-                Gradients.unflatten(weights, flat[0]);
+                Gradients.write(weights, 0, flat.clear());
                 return clock.nanos();
               });
       return new Result(

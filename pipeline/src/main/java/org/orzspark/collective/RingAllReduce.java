@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -28,6 +29,12 @@ import java.util.concurrent.Future;
  */
 public final class RingAllReduce implements AutoCloseable {
   private static final int HANDSHAKE_MAGIC = 0x4f525a31; // "ORZ1"
+
+  /**
+   * Floats per network piece: 1M (4 MiB). Package-private so tests can force many pieces on tiny
+   * vectors.
+   */
+  static int pieceFloats = 1 << 20;
 
   private final int rank;
   private final int worldSize;
@@ -108,50 +115,79 @@ public final class RingAllReduce implements AutoCloseable {
 
   /** Replaces {@code data} on every rank by the element-wise sum over all ranks. */
   public void sumInPlace(float[] data) throws IOException {
+    sumInPlace(FloatBuffer.wrap(data));
+  }
+
+  /**
+   * Replaces the values of {@code data} (position to limit; position and limit unchanged) on every
+   * rank by the element-wise sum over all ranks. Segments travel in pieces of at most {@link
+   * #pieceFloats}, so the socket buffers stay bounded whatever the vector's length.
+   */
+  public void sumInPlace(FloatBuffer data) throws IOException {
     int n = worldSize;
     if (n == 1) {
       return;
     }
-    int[] start = new int[n + 1];
-    for (int c = 0; c <= n; c++) {
-      start[c] = (int) ((long) data.length * c / n);
-    }
-    ensureCapacity((data.length + n - 1) / n + 1);
+    FloatBuffer values = data.slice();
+    int[] start = segments(values.remaining(), n);
+    ensureCapacity(Math.min(pieceFloats, (values.remaining() + n - 1) / n + 1));
     for (int step = 0; step < n - 1; step++) {
       int send = Math.floorMod(rank - step, n);
       int receive = Math.floorMod(rank - step - 1, n);
-      exchange(data, start[send], start[send + 1] - start[send],
+      exchange(values, start[send], start[send + 1] - start[send],
           start[receive], start[receive + 1] - start[receive], true);
     }
     for (int step = 0; step < n - 1; step++) {
       int send = Math.floorMod(rank + 1 - step, n);
       int receive = Math.floorMod(rank - step, n);
-      exchange(data, start[send], start[send + 1] - start[send],
+      exchange(values, start[send], start[send + 1] - start[send],
           start[receive], start[receive + 1] - start[receive], false);
     }
   }
 
-  /** Sends one chunk to the right while receiving one from the left; adds or copies it in. */
-  private void exchange(float[] data, int sendFrom, int sendLength, int receiveFrom,
+  /** Segment c of a vector of {@code length} cut into {@code n}: {@code [start[c], start[c+1])}. */
+  static int[] segments(int length, int n) {
+    int[] start = new int[n + 1];
+    for (int c = 0; c <= n; c++) {
+      start[c] = (int) ((long) length * c / n);
+    }
+    return start;
+  }
+
+  /**
+   * Sends one segment to the right (piece by piece, on the sender thread) while receiving one from
+   * the left; adds or copies it in. The two segments never overlap.
+   */
+  private void exchange(FloatBuffer data, int sendFrom, int sendLength, int receiveFrom,
       int receiveLength, boolean accumulate) throws IOException {
-    sendBuffer.clear();
-    sendBuffer.asFloatBuffer().put(data, sendFrom, sendLength);
-    sendBuffer.limit(sendLength * Float.BYTES);
+    FloatBuffer outgoing = data.duplicate();
     Future<?> sent = sender.submit(() -> {
-      writeFully(toRight, sendBuffer);
+      for (int done = 0; done < sendLength; ) {
+        int k = Math.min(pieceFloats, sendLength - done);
+        sendBuffer.clear();
+        sendBuffer.asFloatBuffer().put(outgoing.slice(sendFrom + done, k));
+        sendBuffer.limit(k * Float.BYTES);
+        writeFully(toRight, sendBuffer);
+        done += k;
+      }
       return null;
     });
-    receiveBuffer.clear();
-    receiveBuffer.limit(receiveLength * Float.BYTES);
-    readFully(fromLeft, receiveBuffer);
-    receiveBuffer.flip();
-    var floats = receiveBuffer.asFloatBuffer();
-    if (accumulate) {
-      for (int i = 0; i < receiveLength; i++) {
-        data[receiveFrom + i] += floats.get(i);
+    for (int done = 0; done < receiveLength; ) {
+      int k = Math.min(pieceFloats, receiveLength - done);
+      receiveBuffer.clear();
+      receiveBuffer.limit(k * Float.BYTES);
+      readFully(fromLeft, receiveBuffer);
+      receiveBuffer.flip();
+      FloatBuffer floats = receiveBuffer.asFloatBuffer();
+      int at = receiveFrom + done;
+      if (accumulate) {
+        for (int i = 0; i < k; i++) {
+          data.put(at + i, data.get(at + i) + floats.get(i));
+        }
+      } else {
+        data.put(at, floats, 0, k);
       }
-    } else {
-      floats.get(data, receiveFrom, receiveLength);
+      done += k;
     }
     try {
       sent.get();
@@ -164,10 +200,10 @@ public final class RingAllReduce implements AutoCloseable {
   }
 
   private void ensureCapacity(int floats) {
-    int bytes = floats * Float.BYTES;
+    long bytes = (long) floats * Float.BYTES;
     if (sendBuffer.capacity() < bytes) {
-      sendBuffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
-      receiveBuffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      sendBuffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+      receiveBuffer = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
   }
 

@@ -41,7 +41,7 @@ public final class CriticModel extends Qwen2Model {
     long[] shape = {1, checkpoint.config().hiddenSize()};
     ModelCheckpoint withHead = checkpoint;
     if (!checkpoint.tensors().containsKey(VALUE_HEAD)) {
-      Map<String, HostTensor> tensors = new LinkedHashMap<>(checkpoint.tensors());
+      Map<String, TensorValues> tensors = new LinkedHashMap<>(checkpoint.tensors());
       tensors.put(
           VALUE_HEAD,
           new HostTensor(VALUE_HEAD, shape, init.sample(checkpoint.config().hiddenSize(), seed)));

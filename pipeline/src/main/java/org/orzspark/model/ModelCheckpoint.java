@@ -19,18 +19,20 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A Hugging Face-layout model directory in Java memory: {@code config.json}, the weights (one
+ * A Hugging Face-layout model directory: {@code config.json}, the weights (one
  * {@code model.safetensors}, or shards {@code model-0000x-of-0000y.safetensors} listed by {@code
  * model.safetensors.index.json}), and the tokenizer files, which are copied along when saving.
  *
  * @param config the architecture
- * @param tensors every tensor by Hugging Face name, float32
+ * @param tensors every tensor by Hugging Face name, as float32 values read on demand (from the
+ *     files, from a live model, or generated): reading or writing a checkpoint holds no whole
+ *     tensor in Java memory
  * @param sources the file each tensor was read from (for error messages); empty for new weights
  * @param tokenizerDir the directory holding {@code tokenizer.json}, if any
  */
 public record ModelCheckpoint(
     Qwen2Config config,
-    Map<String, HostTensor> tensors,
+    Map<String, TensorValues> tensors,
     Map<String, Path> sources,
     Optional<Path> tokenizerDir) {
 
@@ -53,7 +55,7 @@ public record ModelCheckpoint(
       throw new CheckpointException(configFile + ": missing (not a Hugging Face model directory)");
     }
     Qwen2Config config = Qwen2Config.read(configFile);
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    Map<String, TensorValues> tensors = new LinkedHashMap<>();
     Map<String, Path> sources = new LinkedHashMap<>();
     Path single = dir.resolve(WEIGHTS_FILE);
     Path index = dir.resolve(INDEX_FILE);
@@ -87,8 +89,8 @@ public record ModelCheckpoint(
    * The tensor {@code name} with {@code expectedShape}; a missing tensor or a wrong shape is
    * reported with the file it came from (or should have come from).
    */
-  public HostTensor require(String name, long[] expectedShape) throws CheckpointException {
-    HostTensor tensor = tensors.get(name);
+  public TensorValues require(String name, long[] expectedShape) throws CheckpointException {
+    TensorValues tensor = tensors.get(name);
     if (tensor == null) {
       String where =
           sources.values().stream()
@@ -157,12 +159,12 @@ public record ModelCheckpoint(
 
   private void writeWeights(Path dir, SafetensorsDtype dtype, long maxShardBytes)
       throws IOException {
-    List<List<HostTensor>> shards = new ArrayList<>();
-    List<HostTensor> current = new ArrayList<>();
+    List<List<TensorValues>> shards = new ArrayList<>();
+    List<TensorValues> current = new ArrayList<>();
     long currentBytes = 0;
     long totalBytes = 0;
-    for (HostTensor tensor : tensors.values()) {
-      long bytes = (long) tensor.data().length * dtype.bytes();
+    for (TensorValues tensor : tensors.values()) {
+      long bytes = Math.multiplyExact(tensor.size(), dtype.bytes());
       if (!current.isEmpty() && currentBytes + bytes > maxShardBytes) {
         shards.add(current);
         current = new ArrayList<>();
@@ -193,11 +195,11 @@ public record ModelCheckpoint(
   }
 
   private static void readShard(
-      Path file, Map<String, HostTensor> tensors, Map<String, Path> sources) throws IOException {
+      Path file, Map<String, TensorValues> tensors, Map<String, Path> sources) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new CheckpointException(file + ": missing weights file");
     }
-    for (HostTensor tensor : Safetensors.read(file).values()) {
+    for (TensorValues tensor : Safetensors.read(file).values()) {
       if (tensors.put(tensor.name(), tensor) != null) {
         throw new CheckpointException(
             file

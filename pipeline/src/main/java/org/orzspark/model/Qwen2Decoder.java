@@ -11,8 +11,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.orzspark.autograd.HostChunks;
 import org.orzspark.autograd.Scalars;
 
 /**
@@ -118,10 +120,20 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
-   * Adds a parameter (a trainable float32 array on this decoder's manager) named as {@code tensor}.
+   * Adds a parameter (a trainable float32 array on this decoder's manager) named as {@code tensor},
+   * its values copied in chunk by chunk (see {@link HostChunks}).
    */
-  NDArray addParameter(HostTensor tensor) {
-    NDArray array = manager.create(tensor.data(), new Shape(tensor.shape()));
+  NDArray addParameter(TensorValues tensor) throws CheckpointException {
+    NDArray array = manager.create(new Shape(tensor.shape()), DataType.FLOAT32);
+    try (TensorValues.Reader reader = tensor.open()) {
+      HostChunks.fill(array, reader::read);
+    } catch (CheckpointException e) {
+      array.close();
+      throw e;
+    } catch (IOException e) {
+      array.close();
+      throw new CheckpointException("tensor '" + tensor.name() + "': " + e.getMessage(), e);
+    }
     array.setName(tensor.name());
     array.setRequiresGradient(true);
     Parameter.Type type =

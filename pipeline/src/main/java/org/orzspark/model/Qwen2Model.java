@@ -47,14 +47,14 @@ public abstract class Qwen2Model implements AutoCloseable {
     this.tokenizerDir = Optional.of(dir);
   }
 
-  /** The current weights, copied to Java memory. */
+  /**
+   * The current weights as a checkpoint whose tensors read the live parameters chunk by chunk
+   * (nothing is copied until it is written, and it sees later updates).
+   */
   public ModelCheckpoint toCheckpoint() {
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    Map<String, TensorValues> tensors = new LinkedHashMap<>();
     for (Pair<String, Parameter> entry : parameters()) {
-      NDArray array = entry.getValue().getArray();
-      tensors.put(
-          entry.getKey(),
-          new HostTensor(entry.getKey(), array.getShape().getShape(), array.toFloatArray()));
+      tensors.put(entry.getKey(), new EngineTensor(entry.getKey(), entry.getValue().getArray()));
     }
     return new ModelCheckpoint(config(), tensors, Map.of(), tokenizerDir);
   }

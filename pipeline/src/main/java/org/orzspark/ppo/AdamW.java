@@ -2,17 +2,25 @@ package org.orzspark.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.ParameterList;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.orzspark.autograd.HostChunks;
 
 /**
  * Adam with decoupled weight decay, PyTorch's {@code torch.optim.AdamW} formula, after global
@@ -34,10 +42,23 @@ import java.util.Map;
  * <p>A step whose gradients are not all finite is refused: no parameter, moment or step count
  * changes, and the returned {@link Step} says why. The state (moments and step count) saves and
  * loads bit-exactly, so a resumed run continues as if never stopped.
+ *
+ * <p>Sizes are unbounded: a tensor is updated in stretches of {@link #stepChunk} values (bounded
+ * temporaries, bit-identical results), and the state streams to and from its file a chunk at a
+ * time.
  */
 public final class AdamW implements AutoCloseable {
   private static final String STATE_MAGIC = "orz-spark AdamW state";
-  private static final int STATE_VERSION = 1;
+  /** Version 1 stored each moment as DJL's {@code NDArray.encode} bytes (under 2 GiB only). */
+  private static final int ENCODED_VERSION = 1;
+
+  private static final int STATE_VERSION = 2;
+
+  /**
+   * Values per stretch of a tensor's update: 4M (16 MiB per temporary). Package-private so tests
+   * can force many stretches on tiny tensors.
+   */
+  static long stepChunk = 1 << 22;
 
   private final Config config;
   private final NDManager stateManager;
@@ -153,24 +174,23 @@ public final class AdamW implements AutoCloseable {
     try {
       for (Pair<String, NDArray> p : trainable) {
         NDArray param = p.getValue();
+        NDArray m = firstMoments.computeIfAbsent(p.getKey(), k -> moment(param));
+        NDArray v = secondMoments.computeIfAbsent(p.getKey(), k -> moment(param));
         try (NDManager scope = param.getManager().newSubManager()) {
-          NDArray g = Gradients.gradient(param, scope);
-          if (clip < 1.0) {
-            g.muli((float) clip);
+          NDArray grad = Gradients.gradient(param, scope);
+          // Flat views of the tensors' storage, owned by the scope like the temporaries below.
+          scope.tempAttachAll(param, m, v);
+          NDArray[] flat = {param.reshape(-1), grad.reshape(-1), m.reshape(-1), v.reshape(-1)};
+          long size = param.size();
+          for (long from = 0; from < size; from += stepChunk) {
+            NDIndex range = new NDIndex("{}:{}", from, Math.min(size, from + stepChunk));
+            try (NDManager chunk = scope.newSubManager()) {
+              // Slices are views: in-place updates land in the parameter and the moments.
+              chunk.tempAttachAll(flat);
+              update(flat[0].get(range), flat[1].get(range), flat[2].get(range),
+                  flat[3].get(range), clip, lr, stepSize, biasCorrection2Sqrt);
+            }
           }
-          NDArray m = firstMoments.computeIfAbsent(p.getKey(), k -> moment(param));
-          NDArray v = secondMoments.computeIfAbsent(p.getKey(), k -> moment(param));
-          // Temporaries derived from the moments then die with the scope, not the state manager.
-          scope.tempAttachAll(m, v);
-          if (config.weightDecay() > 0) {
-            param.muli((float) (1 - lr * config.weightDecay()));
-          }
-          // In place where possible (4 temporaries per tensor); scalars are computed in double and
-          // applied as float, as PyTorch's fp32 kernels do.
-          m.addi(g.sub(m).muli((float) (1 - config.beta1())));
-          v.muli((float) config.beta2()).addi(g.square().muli((float) (1 - config.beta2())));
-          NDArray denom = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) config.epsilon());
-          param.subi(m.div(denom).muli((float) stepSize));
         }
       }
     } finally {
@@ -180,11 +200,34 @@ public final class AdamW implements AutoCloseable {
     return new Step(true, null, step, lr, norm);
   }
 
+  /**
+   * The update of one stretch of a tensor, in place on views of its parameter values {@code p}
+   * and moments {@code m}, {@code v}, from its gradient {@code g}. Element-wise, so cutting a tensor
+   * into stretches leaves every result bit-identical. Scalars are computed in double and applied
+   * as float, as PyTorch's fp32 kernels do; four temporaries of the stretch's size.
+   */
+  private void update(NDArray p, NDArray g, NDArray m, NDArray v, double clip, double lr,
+      double stepSize, double biasCorrection2Sqrt) {
+    if (clip < 1.0) {
+      g.muli((float) clip);
+    }
+    if (config.weightDecay() > 0) {
+      p.muli((float) (1 - lr * config.weightDecay()));
+    }
+    m.addi(g.sub(m).muli((float) (1 - config.beta1())));
+    v.muli((float) config.beta2()).addi(g.square().muli((float) (1 - config.beta2())));
+    NDArray denom = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) config.epsilon());
+    p.subi(m.div(denom).muli((float) stepSize));
+  }
+
   private NDArray moment(NDArray param) {
     return stateManager.zeros(param.getShape(), param.getDataType(), param.getDevice());
   }
 
-  /** Writes the step count and every moment (raw tensor bytes) to {@code out}. */
+  /**
+   * Writes the step count and every moment to {@code out}: per moment its shape, then its float32
+   * values little-endian, streamed a chunk at a time (no moment is ever copied whole to Java).
+   */
   public void save(OutputStream out) throws IOException {
     DataOutputStream data = new DataOutputStream(out);
     data.writeUTF(STATE_MAGIC);
@@ -199,23 +242,32 @@ public final class AdamW implements AutoCloseable {
     data.flush();
   }
 
-  /** Replaces this optimizer's state with one written by {@link #save}. */
+  /**
+   * Replaces this optimizer's state with one written by {@link #save}, or by the version-1 format
+   * of earlier releases (each moment in DJL's {@code NDArray.encode} bytes).
+   */
   public void load(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
     String magic = data.readUTF();
     int version = data.readInt();
-    if (!STATE_MAGIC.equals(magic) || version != STATE_VERSION) {
-      throw new IOException(
-          "Not an AdamW state (version " + STATE_VERSION + "): " + magic + " v" + version);
+    if (!STATE_MAGIC.equals(magic) || (version != STATE_VERSION && version != ENCODED_VERSION)) {
+      throw new IOException("Not an AdamW state (version " + ENCODED_VERSION + " or "
+          + STATE_VERSION + "): " + magic + " v" + version);
     }
     long loadedStep = data.readLong();
     int n = data.readInt();
     Map<String, NDArray> m = new LinkedHashMap<>();
     Map<String, NDArray> v = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      String name = data.readUTF();
-      m.put(name, readArray(data));
-      v.put(name, readArray(data));
+    try {
+      for (int i = 0; i < n; i++) {
+        String name = data.readUTF();
+        m.put(name, version == ENCODED_VERSION ? readEncoded(data) : readArray(data));
+        v.put(name, version == ENCODED_VERSION ? readEncoded(data) : readArray(data));
+      }
+    } catch (IOException | RuntimeException e) {
+      m.values().forEach(NDArray::close);
+      v.values().forEach(NDArray::close);
+      throw e;
     }
     firstMoments.values().forEach(NDArray::close);
     secondMoments.values().forEach(NDArray::close);
@@ -227,12 +279,54 @@ public final class AdamW implements AutoCloseable {
   }
 
   private static void writeArray(DataOutputStream data, NDArray array) throws IOException {
-    byte[] bytes = array.encode();
-    data.writeInt(bytes.length);
-    data.write(bytes);
+    long[] shape = array.getShape().getShape();
+    data.writeInt(shape.length);
+    for (long dim : shape) {
+      data.writeLong(dim);
+    }
+    ByteBuffer bytes = littleEndian(array.size());
+    HostChunks.drain(array, chunk -> {
+      int n = chunk.remaining();
+      bytes.clear().asFloatBuffer().put(chunk);
+      data.write(bytes.array(), 0, n * Float.BYTES);
+    });
   }
 
   private NDArray readArray(DataInputStream data) throws IOException {
+    int rank = data.readInt();
+    if (rank < 0 || rank > 32) {
+      throw new IOException("Corrupt AdamW state: rank " + rank);
+    }
+    long[] shape = new long[rank];
+    for (int i = 0; i < rank; i++) {
+      shape[i] = data.readLong();
+      if (shape[i] < 0) {
+        throw new IOException("Corrupt AdamW state: shape " + Arrays.toString(shape));
+      }
+    }
+    NDArray array = stateManager.create(new Shape(shape), DataType.FLOAT32);
+    ByteBuffer bytes = littleEndian(array.size());
+    try {
+      HostChunks.fill(array, into -> {
+        int n = into.remaining();
+        data.readFully(bytes.array(), 0, n * Float.BYTES);
+        into.put(bytes.clear().limit(n * Float.BYTES).asFloatBuffer());
+      });
+    } catch (EOFException e) {
+      array.close();
+      throw new IOException("Corrupt AdamW state: truncated array", e);
+    }
+    return array;
+  }
+
+  /** A heap buffer for one chunk of at most {@code size} floats, little-endian. */
+  private static ByteBuffer littleEndian(long size) {
+    int floats = (int) Math.min(HostChunks.chunkFloats(), Math.max(size, 1));
+    return ByteBuffer.allocate(floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** A moment of a version-1 state: its length, then DJL's encoding of the array. */
+  private NDArray readEncoded(DataInputStream data) throws IOException {
     int len = data.readInt();
     if (len < 0) {
       throw new IOException("Corrupt AdamW state: negative array length " + len);

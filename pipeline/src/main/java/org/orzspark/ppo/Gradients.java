@@ -8,15 +8,25 @@ import ai.djl.nn.ParameterList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.orzspark.autograd.HostChunks;
 
 /**
- * The gradients of a model's trainable parameters as one flat vector, so any transport (a barrier
- * task's TCP exchange, Arrow, Spark's allGather) can sum them across replicas. The order is the
- * {@link ParameterList} order, identical in every replica of the same model.
+ * The gradients of a model's trainable parameters as one flat vector with {@code long} indices,
+ * read and written a bounded stretch at a time, so any transport (a barrier task's TCP exchange,
+ * Arrow, Spark's allGather) can sum them across replicas whatever the model's size. The order is
+ * the {@link ParameterList} order, identical in every replica of the same model.
  */
 public final class Gradients {
+  /**
+   * Floats per all-reduce bucket: 16M (64 MiB). Models below it sum in one bucket, exactly as a
+   * single flat vector. Package-private so tests can force many buckets on tiny models.
+   */
+  static int bucketFloats = 1 << 24;
+
   private Gradients() {}
 
   /** The parameters that are trained, in list order, with their names. */
@@ -51,50 +61,100 @@ public final class Gradients {
   }
 
   /**
-   * The gradients concatenated into {@code float[size + extra]}; the {@code extra} trailing slots
-   * are 0, for scalars the caller reduces in the same round (e.g. the loss).
+   * Copies {@code into.remaining()} values of the flat gradient vector, from index {@code from} on,
+   * into {@code into}.
    */
-  public static float[] flatten(ParameterList params, int extra) {
-    long n = size(params) + extra;
-    if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(
-          "Model too large for one flat gradient array (" + n + " floats); reduce per parameter");
-    }
-    float[] flat = new float[(int) n];
-    int offset = 0;
-    for (Pair<String, NDArray> p : trainable(params)) {
-      try (NDManager scope = p.getValue().getManager().newSubManager()) {
-        float[] g = gradient(p.getValue(), scope).toType(DataType.FLOAT32, false).toFloatArray();
-        System.arraycopy(g, 0, flat, offset, g.length);
-        offset += g.length;
-      }
-    }
-    return flat;
+  public static void read(ParameterList params, long from, FloatBuffer into) {
+    walk(params, from, into.remaining(), (grad, offset, at, count) ->
+        HostChunks.get(grad, offset, into.slice(into.position() + at, count)));
+    into.position(into.limit());
   }
 
   /**
-   * Overwrites the gradients in place with the first {@link #size} values of {@code flat}.
+   * Overwrites the flat gradient vector from index {@code from} on with the float32 values of
+   * {@code values} (a buffer from {@link HostChunks#buffer}, position to limit).
    *
-   * <p>The values are added into the zeroed gradient's own storage: DJL's {@code set(Buffer)} would
-   * instead make the gradient borrow a Java buffer that is freed once its handle is closed and
-   * collected, and the optimizer would then read freed memory (replicas diverged at random).
+   * <p>The values are copied into each gradient's own storage: an array built on a Java buffer
+   * would borrow it, and the optimizer would then read freed memory once the buffer is collected
+   * (replicas diverged at random).
    */
-  public static void unflatten(ParameterList params, float[] flat) {
-    long expected = size(params);
-    if (flat.length < expected) {
-      throw new IllegalArgumentException(
-          "Flat gradient too short: " + flat.length + " < " + expected + " parameters");
+  public static void write(ParameterList params, long from, ByteBuffer values) {
+    int floats = values.remaining() / Float.BYTES;
+    walk(params, from, floats, (grad, offset, at, count) -> HostChunks.set(grad, offset,
+        values.slice(values.position() + at * Float.BYTES, count * Float.BYTES)));
+  }
+
+  /**
+   * Replaces the trainable gradients, followed by {@code extras} (scalars reduced in the same
+   * round, e.g. the loss), by their sums over replicas. The flat vector, of {@code size + extras}
+   * values with {@code long} indices, is summed in buckets of at most {@link #bucketFloats}: each
+   * is gathered from the gradients, summed by {@code allReduce} and written back, so memory stays
+   * bounded by one bucket whatever the model's size. A model under one bucket sums in one call.
+   */
+  public static void allReduce(ParameterList params, float[] extras, GradientAllReduce allReduce) {
+    long gradients = size(params);
+    long total = gradients + extras.length;
+    int capacity = (int) Math.min(bucketFloats, Math.max(total, 1));
+    ByteBuffer bucket = HostChunks.buffer(capacity);
+    FloatBuffer floats = bucket.asFloatBuffer();
+    for (long from = 0; from < total; from += capacity) {
+      int n = (int) Math.min(capacity, total - from);
+      int fromGradients = (int) Math.max(0, Math.min(n, gradients - from));
+      floats.clear();
+      if (fromGradients > 0) {
+        read(params, from, floats.slice(0, fromGradients));
+      }
+      for (int i = fromGradients; i < n; i++) {
+        floats.put(i, extras[(int) (from + i - gradients)]);
+      }
+      FloatBuffer sums = allReduce.sum(floats.slice(0, n));
+      if (sums.remaining() != n) {
+        throw new IllegalStateException(
+            "All-reduce returned " + sums.remaining() + " values for " + n);
+      }
+      floats.put(0, sums, sums.position(), n);
+      if (fromGradients > 0) {
+        write(params, from, bucket.slice(0, fromGradients * Float.BYTES));
+      }
+      for (int i = fromGradients; i < n; i++) {
+        extras[(int) (from + i - gradients)] = floats.get(i);
+      }
     }
-    int offset = 0;
+  }
+
+  /** One stretch of the flat vector that lies in one gradient. */
+  @FunctionalInterface
+  private interface Segment {
+    /**
+     * @param grad the gradient
+     * @param offset first flat index inside {@code grad}
+     * @param at position of the stretch in the caller's buffer
+     * @param count values in the stretch
+     */
+    void visit(NDArray grad, long offset, int at, int count);
+  }
+
+  /** Visits the gradients' stretches covering flat indices {@code [from, from + count)}. */
+  private static void walk(ParameterList params, long from, int count, Segment segment) {
+    long end = from + count;
+    if (from < 0 || end > size(params)) {
+      throw new IndexOutOfBoundsException(
+          "gradient values [" + from + ", " + end + ") outside " + size(params) + " parameters");
+    }
+    long start = 0;
     for (Pair<String, NDArray> p : trainable(params)) {
-      try (NDManager scope = p.getValue().getManager().newSubManager()) {
-        NDArray grad = gradient(p.getValue(), scope);
-        int len = (int) grad.size();
-        float[] part = new float[len];
-        System.arraycopy(flat, offset, part, 0, len);
-        JniUtils.zeroGrad((PtNDArray) p.getValue());
-        grad.addi(scope.create(part, grad.getShape()));
-        offset += len;
+      long size = p.getValue().size();
+      long lo = Math.max(from, start);
+      long hi = Math.min(end, start + size);
+      if (lo < hi) {
+        try (NDManager scope = p.getValue().getManager().newSubManager()) {
+          segment.visit(gradient(p.getValue(), scope), lo - start, (int) (lo - from),
+              (int) (hi - lo));
+        }
+      }
+      start += size;
+      if (start >= end) {
+        return;
       }
     }
   }

@@ -37,15 +37,9 @@ public final class UpdateSchedule {
       GradientAllReduce allReduce) {
     double batchLoss = GradientAccumulator.accumulate(params, microBatches, loss);
     if (allReduce != GradientAllReduce.LOCAL) {
-      float[] local = Gradients.flatten(params, 1);
-      local[local.length - 1] = (float) batchLoss;
-      float[] sum = allReduce.sum(local);
-      if (sum.length != local.length) {
-        throw new IllegalStateException(
-            "All-reduce returned " + sum.length + " values for " + local.length);
-      }
-      Gradients.unflatten(params, sum);
-      batchLoss = sum[sum.length - 1];
+      float[] summedLoss = {(float) batchLoss};
+      Gradients.allReduce(params, summedLoss, allReduce);
+      batchLoss = summedLoss[0];
     }
     if (!Double.isFinite(batchLoss)) {
       long taken = optimizer.stepCount();

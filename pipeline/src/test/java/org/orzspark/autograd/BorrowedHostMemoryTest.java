@@ -77,11 +77,13 @@ class BorrowedHostMemoryTest extends FreshManagerTest {
       for (int i = 0; i < written.length; i++) {
         written[i] = quiet[i] * 3 + 1;
       }
-      Gradients.unflatten(policy.parameters(), written);
+      ByteBuffer values = HostChunks.buffer(written.length);
+      values.asFloatBuffer().put(written);
+      Gradients.write(policy.parameters(), 0, values);
       List<ByteBuffer> overwrites = new ArrayList<>();
       overwriteFreedHostMemory(policy.parameters().values().stream()
           .mapToInt(p -> (int) p.getArray().size() * Float.BYTES).distinct().toArray(), overwrites);
-      assertThat(maxAbsDifference(Gradients.flatten(policy.parameters(), 0), written)).isZero();
+      assertThat(maxAbsDifference(flatGradients(policy), written)).isZero();
     }
   }
 
@@ -97,7 +99,13 @@ class BorrowedHostMemoryTest extends FreshManagerTest {
       }
       return value;
     });
-    return Gradients.flatten(model.parameters(), 0);
+    return flatGradients(model);
+  }
+
+  private static float[] flatGradients(Qwen2Model model) {
+    float[] flat = new float[(int) Gradients.size(model.parameters())];
+    Gradients.read(model.parameters(), 0, java.nio.FloatBuffer.wrap(flat));
+    return flat;
   }
 
   private static LossWeights weights(NDManager scope) {

@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -49,6 +50,38 @@ class RingAllReduceTest {
     float[][] outputs = runRing(inputs, 5);
     float expected = (float) (n * (n + 1) / 2) * (float) Math.pow(n, 4);
     assertThat(outputs[0]).containsOnly(expected);
+  }
+
+  /** Segments of 10-11 floats sent in pieces of 3: the same sums, bit for bit, as in one piece. */
+  @ParameterizedTest
+  @CsvSource({"2", "3"})
+  void segmentsTravelInPiecesWithIdenticalSums(int n) throws Exception {
+    float[][] inputs = new float[n][31];
+    Random random = new Random(n);
+    for (float[] input : inputs) {
+      for (int i = 0; i < input.length; i++) {
+        input[i] = random.nextFloat() * 2 - 1;
+      }
+    }
+    float[][] whole = runRing(inputs);
+    int savedPiece = RingAllReduce.pieceFloats;
+    float[][] pieces;
+    try {
+      RingAllReduce.pieceFloats = 3;
+      pieces = runRing(inputs);
+    } finally {
+      RingAllReduce.pieceFloats = savedPiece;
+    }
+    for (int r = 0; r < n; r++) {
+      assertThat(pieces[r]).as("rank %d", r).isEqualTo(whole[r]);
+    }
+  }
+
+  @Test
+  void segmentsFollowLongArithmeticPastTheIntRange() {
+    // 2^31 - 1 values over 3 ranks: length * c / n overflows int for c >= 2 without long math.
+    assertThat(RingAllReduce.segments(Integer.MAX_VALUE, 3))
+        .containsExactly(0, 715_827_882, 1_431_655_764, Integer.MAX_VALUE);
   }
 
   private static float[][] runRing(float[][] inputs) throws Exception {

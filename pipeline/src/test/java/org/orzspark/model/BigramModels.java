@@ -104,7 +104,7 @@ public final class BigramModels {
       }
       dimension++;
     }
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    Map<String, TensorValues> tensors = new LinkedHashMap<>();
     PolicyModel.shapes(config).forEach((name, shape) -> {
       float[] values;
       if (name.equals("model.embed_tokens.weight")) {

@@ -88,8 +88,9 @@ class ModelCheckpointTest extends FreshManagerTest {
 
     ModelCheckpoint bf16 = ModelCheckpoint.read(dir.resolve("bf16"));
     ModelCheckpoint sharded = ModelCheckpoint.read(dir.resolve("sharded"));
-    for (HostTensor tensor : original.tensors().values()) {
-      float[] widened = bf16.tensors().get(tensor.name()).data();
+    for (TensorValues values : original.tensors().values()) {
+      HostTensor tensor = HostTensor.copyOf(values);
+      float[] widened = HostTensor.copyOf(bf16.tensors().get(tensor.name())).data();
       for (int i = 0; i < widened.length; i++) {
         // bf16 keeps 8 significant bits: relative error at most 2^-8, and exactly the rounded value
         assertThat(widened[i])
@@ -97,7 +98,8 @@ class ModelCheckpointTest extends FreshManagerTest {
             .isEqualTo(
                 SafetensorsDtype.bf16ToFloat(SafetensorsDtype.floatToBf16(tensor.data()[i])));
       }
-      assertThat(sharded.tensors().get(tensor.name()).data()).containsExactly(tensor.data());
+      assertThat(HostTensor.copyOf(sharded.tensors().get(tensor.name())).data())
+          .containsExactly(tensor.data());
     }
     try (PolicyModel policy = PolicyModel.load(dir.resolve("bf16"), manager)) {
       assertThat(policy.parameters().get("lm_head.weight").getArray().getDataType().name())
@@ -124,7 +126,8 @@ class ModelCheckpointTest extends FreshManagerTest {
         file,
         "{\"w\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]}}",
         new byte[] {0x00, 0x3C, 0x00, (byte) 0xC0, 0x00, 0x38});
-    assertThat(Safetensors.read(file).get("w").data()).containsExactly(1f, -2f, 0.5f);
+    assertThat(HostTensor.copyOf(Safetensors.read(file).get("w")).data())
+        .containsExactly(1f, -2f, 0.5f);
   }
 
   @Test
@@ -168,7 +171,7 @@ class ModelCheckpointTest extends FreshManagerTest {
   @Test
   void missingTensorWrongShapeAndMissingConfigFieldFailClearly(@TempDir Path dir) throws Exception {
     ModelCheckpoint original = TestModels.checkpoint(TestModels.untied(), 8, false);
-    Map<String, HostTensor> missing = new LinkedHashMap<>(original.tensors());
+    Map<String, TensorValues> missing = new LinkedHashMap<>(original.tensors());
     missing.remove("model.layers.1.mlp.up_proj.weight");
     new ModelCheckpoint(original.config(), missing, Map.of(), Optional.empty())
         .write(dir.resolve("missing"));
@@ -177,7 +180,7 @@ class ModelCheckpointTest extends FreshManagerTest {
         .hasMessageContaining(dir.resolve("missing/model.safetensors").toString())
         .hasMessageContaining("missing tensor 'model.layers.1.mlp.up_proj.weight'");
 
-    Map<String, HostTensor> reshaped = new LinkedHashMap<>(original.tensors());
+    Map<String, TensorValues> reshaped = new LinkedHashMap<>(original.tensors());
     reshaped.put(
         "model.norm.weight",
         new HostTensor("model.norm.weight", new long[] {2, 16}, new float[32]));

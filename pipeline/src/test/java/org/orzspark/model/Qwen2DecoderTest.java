@@ -177,7 +177,7 @@ class Qwen2DecoderTest extends FreshManagerTest {
       }
       float analytic =
           policy.parameters().get(probed).getArray().getGradient().toFloatArray()[element];
-      float[] weights = checkpoint.tensors().get(probed).data();
+      float[] weights = ((HostTensor) checkpoint.tensors().get(probed)).data();
       float original = weights[element];
       float plus = original + 1e-3f;
       float minus = original - 1e-3f;

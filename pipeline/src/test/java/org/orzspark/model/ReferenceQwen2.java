@@ -12,7 +12,17 @@ final class ReferenceQwen2 {
 
   ReferenceQwen2(ModelCheckpoint checkpoint) {
     this.c = checkpoint.config();
-    this.w = checkpoint.tensors();
+    this.w = new java.util.LinkedHashMap<>();
+    checkpoint.tensors().forEach((name, values) -> w.put(name, host(values)));
+  }
+
+  /** The tensor in Java memory (a {@link HostTensor} itself, so edits to it show). */
+  private static HostTensor host(TensorValues values) {
+    try {
+      return values instanceof HostTensor tensor ? tensor : HostTensor.copyOf(values);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Logits [T][V] of one sequence (positions 0..T-1, causal attention). */

@@ -77,7 +77,9 @@ class SharedPrefixTest extends FreshManagerTest {
   private static float[] gradients(Qwen2Model model,
       org.orzspark.ppo.MicroBatchLoss<TokenBatch> loss, TokenBatch batch) {
     GradientAccumulator.accumulate(model.parameters(), List.of(batch), loss);
-    return Gradients.flatten(model.parameters(), 0);
+    float[] flat = new float[(int) Gradients.size(model.parameters())];
+    Gradients.read(model.parameters(), 0, java.nio.FloatBuffer.wrap(flat));
+    return flat;
   }
 
   private static void assertClose(float[] actual, float[] expected, double tolerance) {

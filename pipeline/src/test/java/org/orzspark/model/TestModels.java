@@ -31,7 +31,7 @@ public final class TestModels {
     if (withValueHead) {
       shapes.put(CriticModel.VALUE_HEAD, new long[] {1, config.hiddenSize()});
     }
-    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    Map<String, TensorValues> tensors = new LinkedHashMap<>();
     SplittableRandom random = new SplittableRandom(seed);
     shapes.forEach(
         (name, shape) -> {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
@@ -230,6 +231,101 @@ class AdamWTest extends FreshManagerTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("Not an AdamW state");
     }
+  }
+
+  @Test
+  void steppingInStretchesIsBitIdentical() throws IOException {
+    // 37 values in stretches of 4 (nine full, one of 1) against one stretch; clipping and decay on.
+    float[] init = new float[37];
+    float[][] grads = new float[3][37];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    for (int i = 0; i < init.length; i++) {
+      init[i] = (float) random.nextGaussian();
+      for (float[] g : grads) {
+        g[i] = (float) random.nextGaussian();
+      }
+    }
+    long savedChunk = AdamW.stepChunk;
+    float[][] finals = new float[2][];
+    byte[][] states = new byte[2][];
+    try {
+      for (int run = 0; run < 2; run++) {
+        AdamW.stepChunk = run == 0 ? savedChunk : 4;
+        ParameterList params = params(init);
+        try (AdamW adam = new AdamW(config(0.05, 1e-8, 0.1, 1.0), manager)) {
+          for (float[] g : grads) {
+            setGradient(params, g);
+            assertThat(adam.step(params).applied()).isTrue();
+          }
+          finals[run] = values(params);
+          states[run] = state(adam);
+        }
+      }
+    } finally {
+      AdamW.stepChunk = savedChunk;
+    }
+    assertThat(finals[1]).isEqualTo(finals[0]).isNotEqualTo(init);
+    assertThat(states[1]).isEqualTo(states[0]);
+  }
+
+  /**
+   * {@code adamw-v1.state} was written by the previous release (moments as DJL-encoded arrays):
+   * two AdamW(lr 0.01, no warm-up) steps on a = [0.5, -0.25, 1] (shape [3]) and b = [[2, -3],
+   * [0.125, 4]] with constant gradients. Loading it must give the same step count and moments, bit
+   * for bit, as taking those steps now.
+   */
+  @Test
+  void loadsTheStateOfThePreviousRelease() throws IOException {
+    ParameterList params = new ParameterList();
+    addParameter(params, "a", new float[] {0.5f, -0.25f, 1f}, new Shape(3));
+    addParameter(params, "b", new float[] {2f, -3f, 0.125f, 4f}, new Shape(2, 2));
+    float[][] grads = {{0.3f, -1.2f, 2f}, {0.1f, 0.4f, -0.5f, 1e-3f}};
+    AdamW.Config config = AdamW.Config.orz(new WarmupSchedule(0.01, 0));
+    byte[] now;
+    try (AdamW adam = new AdamW(config, manager)) {
+      for (int step = 0; step < 2; step++) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          Gradients.zero(params);
+          NDArray a = params.get(0).getValue().getArray();
+          NDArray b = params.get(1).getValue().getArray();
+          gc.backward(a.mul(manager.create(grads[0], a.getShape())).sum()
+              .add(b.mul(manager.create(grads[1], b.getShape())).sum()));
+        }
+        adam.step(params);
+      }
+      assertThat(values(params)).containsExactly(0.48000002f, -0.22999999f, 0.98f);
+      now = state(adam);
+    }
+    try (AdamW adam = new AdamW(config, manager);
+        java.io.InputStream legacy = AdamWTest.class.getResourceAsStream("adamw-v1.state")) {
+      adam.load(legacy);
+      assertThat(adam.stepCount()).isEqualTo(2);
+      assertThat(state(adam)).isEqualTo(now);
+    }
+  }
+
+  @Test
+  void aTruncatedStateIsRefusedAndTheOldStateKept() throws IOException {
+    ParameterList params = params(new float[] {1f, 2f, 3f});
+    try (AdamW adam = new AdamW(AdamW.Config.orz(new WarmupSchedule(0.1, 0)), manager)) {
+      setGradient(params, 0.5f, -0.5f, 1f);
+      adam.step(params);
+      byte[] saved = state(adam);
+      // Cut inside the second moment's values.
+      byte[] truncated = java.util.Arrays.copyOf(saved, saved.length - 5);
+      assertThatThrownBy(() -> adam.load(new ByteArrayInputStream(truncated)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("truncated");
+      assertThat(state(adam)).isEqualTo(saved);
+    }
+  }
+
+  private void addParameter(ParameterList params, String name, float[] init, Shape shape) {
+    Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+    NDArray array = manager.create(init, shape);
+    array.setRequiresGradient(true);
+    p.setArray(array);
+    params.add(name, p);
   }
 
   private static AdamW.Config config(double lr, double eps, double weightDecay, double maxNorm) {

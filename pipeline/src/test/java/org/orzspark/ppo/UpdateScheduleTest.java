@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -378,11 +379,12 @@ class UpdateScheduleTest {
       read = new CyclicBarrier(replicas);
     }
 
-    float[] sum(int replica, float[] local) {
+    FloatBuffer sum(int replica, FloatBuffer local) {
       try {
-        inputs[replica] = local;
+        inputs[replica] = new float[local.remaining()];
+        local.duplicate().get(inputs[replica]);
         gathered.await();
-        float[] result = sum.clone();
+        FloatBuffer result = FloatBuffer.wrap(sum.clone());
         read.await();
         return result;
       } catch (Exception e) {
