@@ -81,7 +81,8 @@ public final class Evaluator {
     Float reward = r.getAs(RolloutTable.REWARD);
     Boolean formatOk = r.getAs(RolloutTable.FORMAT_OK);
     return new ScoredSample(r.getAs(RolloutTable.PROMPT_ID),
-        r.<Integer>getAs(RolloutTable.SAMPLE_INDEX), r.<Integer>getAs(RolloutTable.PROMPT_TOKEN_IDS),
+        r.<Integer>getAs(RolloutTable.SAMPLE_INDEX),
+        r.<Integer>getAs(RolloutTable.PROMPT_TOKEN_IDS),
         r.getAs(RolloutTable.EXTRACTED_ANSWER),
         reward != null && ScoredSampling.correct(reward), Boolean.TRUE.equals(formatOk));
   }

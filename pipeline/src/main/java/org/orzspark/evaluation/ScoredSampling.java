@@ -39,8 +39,8 @@ public final class ScoredSampling {
       double gpusPerTask) {}
 
   /**
-   * Runs {@code materialise} on the scored samples ({@link RolloutTable#ROLLOUTS} rows, one per prompt
-   * × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should run
+   * Runs {@code materialise} on the scored samples ({@link RolloutTable#ROLLOUTS} rows, one per
+   * prompt × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should run
    * one action on it (each action generates again, with the same result).
    *
    * @param generationSeed the seed every sample's draws derive from, together with its prompt id

@@ -16,15 +16,14 @@ import org.orzspark.run.EvalTable;
  * Evaluation results as read from {@code R/eval/} ({@link EvalTable}): one row per checkpoint ×
  * benchmark. The report expects the columns {@value EvalTable#CHECKPOINT} (the iteration of the
  * checkpoint) and {@value EvalTable#BENCHMARK} ({@code orz evaluate} writes them as the partition
- * folders); the {@link EvalTable#COUNTS} say
- * what was evaluated, and every other numeric column (avg@k, pass@k, maj@k, ...) is a metric
- * charted over checkpoints, one line per benchmark.
+ * folders); the {@link EvalTable#COUNTS} say what was evaluated, and every other numeric column
+ * (avg@k, pass@k, maj@k, ...) is a metric charted over checkpoints, one line per benchmark.
  */
 public record EvalResults(StructType schema, List<Row> rows) {
-
   /**
-   * Collects the results: {@value EvalTable#CHECKPOINT} and {@value EvalTable#BENCHMARK} first, {@link EvalTable#COUNTS} as
-   * whole numbers, rows ordered by checkpoint and benchmark when those columns exist.
+   * Collects the results: {@value EvalTable#CHECKPOINT} and {@value EvalTable#BENCHMARK} first,
+   * {@link EvalTable#COUNTS} as whole numbers, rows ordered by checkpoint and benchmark when those
+   * columns exist.
    */
   public static EvalResults collect(Dataset<Row> eval) {
     List<String> names = List.of(eval.columns());
@@ -36,7 +35,8 @@ public record EvalResults(StructType schema, List<Row> rows) {
     }
     for (String name : names) {
       if (!name.equals(EvalTable.CHECKPOINT) && !name.equals(EvalTable.BENCHMARK)) {
-        columns.add(EvalTable.COUNTS.contains(name) ? col(name).cast("long").as(name) : col(name));
+        columns.add(
+            EvalTable.COUNTS.contains(name) ? col(name).cast("long").as(name) : col(name));
       }
     }
     Dataset<Row> selected = eval.select(columns.toArray(Column[]::new));
@@ -53,7 +53,7 @@ public record EvalResults(StructType schema, List<Row> rows) {
     return names.contains(EvalTable.CHECKPOINT) && names.contains(EvalTable.BENCHMARK);
   }
 
-  /** The numeric columns other than {@value EvalTable#CHECKPOINT} and the {@link EvalTable#COUNTS}. */
+  /** The numeric columns other than {@value EvalTable#CHECKPOINT} and {@link EvalTable#COUNTS}. */
   public List<String> metricColumns() {
     List<String> out = new ArrayList<>();
     for (StructField f : schema.fields()) {

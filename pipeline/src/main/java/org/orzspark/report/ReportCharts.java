@@ -201,7 +201,8 @@ public final class ReportCharts {
               "eval-" + metric.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
               EVALUATION,
               Charts.lines(
-                  metric, EvalTable.CHECKPOINT, metric, checkpoints, byBenchmark, List.of(), false)));
+                  metric, EvalTable.CHECKPOINT, metric, checkpoints, byBenchmark, List.of(),
+                  false)));
     }
     return out;
   }
@@ -228,6 +229,8 @@ public final class ReportCharts {
       List<Integer> steps,
       Map<String, double[]> series) {
     return new Figure(
-        file, section, Charts.lines(title, IterationMetrics.ITERATION, yLabel, x, series, steps, unitRange));
+        file,
+        section,
+        Charts.lines(title, IterationMetrics.ITERATION, yLabel, x, series, steps, unitRange));
   }
 }

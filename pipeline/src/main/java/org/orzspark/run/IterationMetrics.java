@@ -33,7 +33,7 @@ import org.orzspark.reward.verify.Verdict;
  * partition folder, not a column), one double column per metric name; columns are only ever added.
  */
 public final class IterationMetrics {
-  /** The partition column of {@code R/metrics/} and the first key of a {@code metrics.jsonl} line. */
+  /** The partition column of {@code R/metrics/}, the first key of a {@code metrics.jsonl} line. */
   public static final String ITERATION = "iteration";
 
   /** Added to the rollouts before aggregating: the reflection patterns found (reference order). */
@@ -154,7 +154,8 @@ public final class IterationMetrics {
 
   // Stage records and the driver's clock.
 
-  public static final Metric SAMPLE_SECONDS = stages("time/sample_s", "wall time of the sample stage");
+  public static final Metric SAMPLE_SECONDS =
+      stages("time/sample_s", "wall time of the sample stage");
   public static final Metric ROLLOUT_SECONDS =
       stages("time/rollout_s", "wall time of the rollout stage (generation)");
   public static final Metric SCORE_SECONDS = stages("time/score_s", "wall time of the score stage");
@@ -190,7 +191,12 @@ public final class IterationMetrics {
         .orElseThrow(() -> new IllegalArgumentException("no metric named '" + name + "'"));
   }
 
-  /** The count of responses containing {@code pattern} (one of {@code ReflectionPatterns.NAMES}). */
+  /** The wall time of stage {@code stage}: {@code rollout} → {@code time/rollout_s}. */
+  public static Metric stageSeconds(String stage) {
+    return named("time/" + stage + "_s");
+  }
+
+  /** The count of responses containing {@code pattern} (one of ReflectionPatterns.NAMES). */
   public static Metric patternCount(String pattern) {
     Metric metric = PATTERN_COUNTS.get(pattern);
     if (metric == null) {

@@ -21,7 +21,7 @@ final class NamedRow {
     this.set = new boolean[schema.length()];
   }
 
-  /** Sets {@code column}; throws {@link IllegalArgumentException} if the schema has no such column. */
+  /** Sets {@code column}; an {@link IllegalArgumentException} if the schema has no such column. */
   NamedRow set(String column, Object value) {
     int i = schema.fieldIndex(column);
     values[i] = value;

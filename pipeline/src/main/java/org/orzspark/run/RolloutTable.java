@@ -101,7 +101,7 @@ public final class RolloutTable {
 
   private RolloutTable() {}
 
-  /** Whether a row's reward counts as correct (the reward column at or above {@link #CORRECT_REWARD}). */
+  /** Whether a row's reward counts as correct: at or above {@link #CORRECT_REWARD}. */
   public static Column correct() {
     return col(REWARD).geq(CORRECT_REWARD);
   }

@@ -74,7 +74,8 @@ public final class ExperienceStage {
           .sorted(java.util.Comparator.comparing(Tuple2::_1))
           .map(Tuple2::_2)
           .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
-      JavaRDD<Row> normalised = experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
+      JavaRDD<Row> normalised =
+          experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
       Path folder = ctx.layout().experience(ctx.iteration());
       try (AtomicOutput out = ctx.begin(folder)) {
         out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");

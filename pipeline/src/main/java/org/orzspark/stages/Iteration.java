@@ -140,7 +140,8 @@ public final class Iteration {
     prune(checkpoints, layout, config, console);
     Map<String, Double> driverFigures = new LinkedHashMap<>();
     driverFigures.put(IterationMetrics.UPDATE_SECONDS.name(), updateSeconds);
-    driverFigures.put(IterationMetrics.ITERATION_SECONDS.name(), (System.nanoTime() - started) / 1e9);
+    driverFigures.put(IterationMetrics.ITERATION_SECONDS.name(),
+        (System.nanoTime() - started) / 1e9);
     Map<String, Double> metrics = MetricsStage.run(ctx, driverFigures);
     console.println(MetricsStage.summary(next, metrics));
     return new Outcome(next, metrics, false);
@@ -181,7 +182,7 @@ public final class Iteration {
 
   /** The data cursor a checkpoint's state.json carries. */
   static PromptSampler.Cursor cursorOf(Path checkpoint) throws IOException {
-    return CheckpointState.fromJson(JSON.readTree(checkpoint.resolve(UpdateStage.STATE_FILE).toFile()))
-        .cursor();
+    var state = JSON.readTree(checkpoint.resolve(UpdateStage.STATE_FILE).toFile());
+    return CheckpointState.fromJson(state).cursor();
   }
 }

@@ -69,7 +69,8 @@ public final class RunInitializer {
       }
     }, DataTypes.IntegerType);
     Dataset<Row> prompts = spark.read().schema(PromptSchema.SCHEMA).parquet(config.prompts())
-        .withColumn("_prompt_tokens", functions.call_udf("orz_prompt_tokens", col(PromptSchema.QUESTION)))
+        .withColumn("_prompt_tokens",
+            functions.call_udf("orz_prompt_tokens", col(PromptSchema.QUESTION)))
         .cache();
     long kept;
     long quarantined;
@@ -81,7 +82,8 @@ public final class RunInitializer {
       out.commit();
     }
     Dataset<Row> tooLong = prompts.filter(col("_prompt_tokens").gt(maxPromptTokens))
-        .withColumn(QuarantineTable.REASON, functions.lit("prompt longer than data.max_prompt_tokens=" + maxPromptTokens));
+        .withColumn(QuarantineTable.REASON,
+            functions.lit("prompt longer than data.max_prompt_tokens=" + maxPromptTokens));
     quarantined = tooLong.count();
     try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
         layout.quarantine().resolve("prompts").toString(), true)) {

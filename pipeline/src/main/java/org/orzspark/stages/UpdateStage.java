@@ -252,19 +252,27 @@ public final class UpdateStage {
       long started) {
     Map<String, Object> figures = new LinkedHashMap<>();
     UpdateSchedule.Report policyStep = report.policySteps().get(report.policySteps().size() - 1);
-    figures.put(IterationMetrics.LOSS_POLICY.name(), report.policySteps().stream().mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
-    figures.put(IterationMetrics.LOSS_VALUE.name(), report.criticSteps().stream().mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
-    figures.put(IterationMetrics.CLIP_FRACTION.name(), diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0);
-    figures.put(IterationMetrics.APPROX_KL.name(), diagnostics[0] > 0 ? diagnostics[2] / diagnostics[0] : 0.0);
-    figures.put(IterationMetrics.POLICY_ENTROPY.name(), diagnostics[0] > 0 ? diagnostics[3] / diagnostics[0] : Double.NaN);
+    double clipFraction = diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0;
+    double approxKl = diagnostics[0] > 0 ? diagnostics[2] / diagnostics[0] : 0.0;
+    double entropy = diagnostics[0] > 0 ? diagnostics[3] / diagnostics[0] : Double.NaN;
+    UpdateSchedule.Report criticStep = report.criticSteps().get(report.criticSteps().size() - 1);
+    figures.put(IterationMetrics.LOSS_POLICY.name(), report.policySteps().stream()
+        .mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
+    figures.put(IterationMetrics.LOSS_VALUE.name(), report.criticSteps().stream()
+        .mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
+    figures.put(IterationMetrics.CLIP_FRACTION.name(), clipFraction);
+    figures.put(IterationMetrics.APPROX_KL.name(), approxKl);
+    figures.put(IterationMetrics.POLICY_ENTROPY.name(), entropy);
     figures.put(IterationMetrics.GRAD_NORM.name(), policyStep.step().gradNorm());
-    figures.put(IterationMetrics.CRITIC_GRAD_NORM.name(), report.criticSteps().stream().mapToDouble(r -> r.step().gradNorm()).average().orElse(Double.NaN));
+    figures.put(IterationMetrics.CRITIC_GRAD_NORM.name(), report.criticSteps().stream()
+        .mapToDouble(r -> r.step().gradNorm()).average().orElse(Double.NaN));
     figures.put(IterationMetrics.POLICY_LR.name(), policyStep.step().learningRate());
     figures.put(IterationMetrics.POLICY_STEPS.name(), (double) policyStep.step().step());
-    figures.put(IterationMetrics.CRITIC_STEPS.name(), (double) report.criticSteps().get(report.criticSteps().size() - 1).step().step());
+    figures.put(IterationMetrics.CRITIC_STEPS.name(), (double) criticStep.step().step());
     figures.put(IterationMetrics.REPLICAS.name(), (double) s.replicas());
     figures.put(IterationMetrics.ALLREDUCE_CALLS.name(), (double) calls);
-    figures.put(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(), calls == 0 ? 0.0 : allReduceNanos / 1e9 / calls);
+    figures.put(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(),
+        calls == 0 ? 0.0 : allReduceNanos / 1e9 / calls);
     figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), (System.nanoTime() - started) / 1e9);
     figures.put("digest/policy", policyDigest);
     figures.put("digest/critic", criticDigest);

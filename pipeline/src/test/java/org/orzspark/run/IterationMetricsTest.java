@@ -2,6 +2,7 @@ package org.orzspark.run;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -105,6 +106,10 @@ class IterationMetricsTest {
         "advantage/mean_raw", "advantage/std_raw", "throughput/tokens_per_s");
     assertThat(IterationMetrics.all()).allSatisfy(m -> assertThat(m.description()).isNotBlank());
     assertThat(IterationMetrics.named("reward/mean")).isSameAs(IterationMetrics.REWARD_MEAN);
+    assertThat(IterationMetrics.stageSeconds("rollout")).isSameAs(IterationMetrics.ROLLOUT_SECONDS);
+    assertThat(IterationMetrics.stageSeconds("update")).isSameAs(IterationMetrics.UPDATE_SECONDS);
+    assertThatThrownBy(() -> IterationMetrics.stageSeconds("warmup"))
+        .hasMessageContaining("time/warmup_s");
   }
 
   @Test
