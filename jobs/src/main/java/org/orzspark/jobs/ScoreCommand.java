@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.JsonLinesInput;
 import org.orzspark.reward.spark.RewardUdfs;
+import org.orzspark.run.RolloutTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -115,9 +116,12 @@ public final class ScoreCommand implements Callable<Integer> {
         checked
             .filter(col("quarantine_reason").isNull())
             .drop("quarantine_reason", JsonLinesInput.CORRUPT_RECORD)
-            .withColumn("reward", call_function("orz_reward", rewardArgs.toArray(new Column[0])))
-            .withColumn("extracted_answer", call_function("orz_extract_answer", col(responseColumn)))
-            .withColumn("reflection_patterns", call_function("orz_reflection_patterns", col(responseColumn)));
+            .withColumn(RolloutTable.REWARD,
+                call_function("orz_reward", rewardArgs.toArray(new Column[0])))
+            .withColumn(RolloutTable.EXTRACTED_ANSWER,
+                call_function("orz_extract_answer", col(responseColumn)))
+            .withColumn(RolloutTable.REFLECTION_PATTERNS,
+                call_function("orz_reflection_patterns", col(responseColumn)));
     Dataset<Row> quarantined = checked.filter(col("quarantine_reason").isNotNull());
 
     try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
@@ -129,9 +133,13 @@ public final class ScoreCommand implements Callable<Integer> {
       // Spark skips _-prefixed folders, so this reads the scored rows only.
       Dataset<Row> written = spark.read().parquet(out.temp());
       long scoredCount = written.count();
-      Row mean = written.agg(org.apache.spark.sql.functions.avg("reward")).first();
+      Double mean = written
+          .agg(org.apache.spark.sql.functions.avg(RolloutTable.REWARD).as(RolloutTable.REWARD))
+          .first()
+          .getAs(RolloutTable.REWARD);
       out.commit();
-      return new Result(scoredCount + quarantineCount, scoredCount, quarantineCount, mean.isNullAt(0) ? 0 : mean.getDouble(0));
+      return new Result(scoredCount + quarantineCount, scoredCount, quarantineCount,
+          mean == null ? 0 : mean);
     } finally {
       checked.unpersist();
     }

@@ -19,6 +19,7 @@ import org.orzspark.analysis.StepMoments;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.report.RunReport;
 import org.orzspark.report.StepRunFixture;
+import org.orzspark.run.IterationMetrics;
 import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;
 
@@ -84,9 +85,9 @@ class AnalyzeCommandTest {
             new RunReport.Options(true, 7, 2, StepMoments.Rule.DEFAULT));
     IterationStats seven = result.stats().get(6);
     // sample 5 writes "Wait," and is correct: 5 reflecting, correct reflecting 0, 1, 5 (61, 62, 66)
-    assertThat(seven.reflectingResponses()).isEqualTo(5);
-    assertThat(seven.patternCounts()).containsEntry("wait,", 2L);
-    assertThat(seven.correctReflectionLengthMean()).isCloseTo(63.0, within(1e-12));
+    assertThat(seven.value(IterationMetrics.REFLECTING_RESPONSES)).isEqualTo(5.0);
+    assertThat(seven.value(IterationMetrics.patternCount("wait,"))).isEqualTo(2.0);
+    assertThat(seven.value(IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN)).isCloseTo(63.0, within(1e-12));
   }
 
   @Test

@@ -1,59 +1,35 @@
 package org.orzspark.analysis;
 
 import java.util.Map;
+import org.orzspark.run.IterationMetrics;
+import org.orzspark.run.Metric;
 
 /**
  * One iteration's figures from its rollouts (a row of the analysis table; the paper's Figure 7 is
- * these over iterations). Means over no responses are NaN (null in the tables).
+ * these over iterations): the value of every rollout metric of {@link IterationMetrics}, by name.
+ * Means over no responses are NaN (null in the tables).
  *
  * @param iteration the iteration
- * @param responses responses in the rollouts
- * @param rewardMean mean reward (= accuracy, the reward being 0/1)
- * @param responseLengthMean mean response length in tokens
- * @param responseLengthP50 median response length (exact percentile, linear interpolation)
- * @param responseLengthP90 90th percentile of the response length (same)
- * @param formatRate share of well-formed responses ({@code format_ok}, recomputed where null)
- * @param reflectingResponses responses with at least one reflection pattern
- * @param reflectionShare {@code reflectingResponses / responses}
- * @param patternCounts per pattern (in {@code ReflectionPatterns.NAMES} order), the responses that
- *     contain it
- * @param correctReflectionLengthMean mean length of the correct responses that contain a pattern
- *     (the paper's "average correct reflection length")
- * @param accuracyReflecting mean reward of the responses with a pattern
- * @param accuracyNonReflecting mean reward of the responses without one
+ * @param values per {@link Metric#name()}, the value of every {@link Metric.Source#ROLLOUTS} metric
  * @param stepMoment whether the step-moment rule flagged this iteration
  */
-public record IterationStats(
-    int iteration,
-    long responses,
-    double rewardMean,
-    double responseLengthMean,
-    double responseLengthP50,
-    double responseLengthP90,
-    double formatRate,
-    long reflectingResponses,
-    double reflectionShare,
-    Map<String, Long> patternCounts,
-    double correctReflectionLengthMean,
-    double accuracyReflecting,
-    double accuracyNonReflecting,
-    boolean stepMoment) {
+public record IterationStats(int iteration, Map<String, Double> values, boolean stepMoment) {
+
+  public IterationStats {
+    values = Map.copyOf(values);
+  }
+
+  /** The value of {@code metric}; NaN when undefined. */
+  public double value(Metric metric) {
+    Double value = values.get(metric.name());
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "no value of " + metric.name() + " (not aggregated over the rollouts)");
+    }
+    return value;
+  }
 
   public IterationStats withStepMoment(boolean flagged) {
-    return new IterationStats(
-        iteration,
-        responses,
-        rewardMean,
-        responseLengthMean,
-        responseLengthP50,
-        responseLengthP90,
-        formatRate,
-        reflectingResponses,
-        reflectionShare,
-        patternCounts,
-        correctReflectionLengthMean,
-        accuracyReflecting,
-        accuracyNonReflecting,
-        flagged);
+    return new IterationStats(iteration, values, flagged);
   }
 }

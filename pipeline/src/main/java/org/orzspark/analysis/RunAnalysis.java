@@ -1,21 +1,13 @@
 package org.orzspark.analysis;
 
-import static org.apache.spark.sql.functions.array_contains;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +28,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.orzspark.reward.ReflectionPatterns;
 import org.orzspark.reward.ResponseFormat;
 import org.orzspark.reward.spark.RewardUdfs;
+import org.orzspark.run.IterationMetrics;
+import org.orzspark.run.Metric;
+import org.orzspark.run.RolloutTable;
 import org.orzspark.run.RunLayout;
-import org.orzspark.run.RunTables;
 
 /**
  * Offline analysis of a run directory, finished or in progress: the per-iteration reflection and
@@ -55,18 +48,14 @@ import org.orzspark.run.RunTables;
  */
 public final class RunAnalysis {
 
-  /** Added to the rollouts by {@link #rollouts()}: the patterns found (reference order). */
-  public static final String PATTERNS = "patterns";
-
-  /** Added: whether {@link #PATTERNS} is non-empty. */
-  public static final String REFLECTING = "reflecting";
-
-  /** Added: {@code format_ok}, recomputed where null. */
-  public static final String WELL_FORMED = "well_formed";
+  /** The analysis table's last column: whether the step-moment rule flagged the iteration. */
+  public static final String STEP_MOMENT = "step_moment";
 
   /**
    * The analysis table ({@code orz analyze} writes it as Parquet and CSV): one row per iteration,
-   * the fields of {@link IterationStats}; undefined means are null.
+   * {@value IterationMetrics#ITERATION}, then every rollout metric that has an {@link
+   * Metric#analysisColumn()} under that alias (counts as longs, undefined means as null), then
+   * {@value #STEP_MOMENT}.
    */
   public static final StructType ITERATION_TABLE = iterationTableSchema();
 
@@ -100,19 +89,15 @@ public final class RunAnalysis {
     return caseInsensitive;
   }
 
-  /** The pattern column name of the iteration table: {@code wait,} → {@code pattern_wait}. */
-  public static String patternColumn(String pattern) {
-    return "pattern_" + pattern.replaceAll("[^A-Za-z]", "");
-  }
-
   /** The complete and incomplete iterations of {@code rollouts/}. */
   public CompleteIterations rolloutIterations() {
     return CompleteIterations.list(hadoopConf(), layout.rollouts(0).getParent().toString());
   }
 
   /**
-   * Every complete iteration's rollouts ({@link RunTables#ROLLOUTS}) with {@link #PATTERNS}, {@link
-   * #REFLECTING} and {@link #WELL_FORMED} added.
+   * Every complete iteration's rollouts ({@link RolloutTable#ROLLOUTS}) with {@link
+   * IterationMetrics#PATTERNS} (recomputed with this analysis' case setting), {@link
+   * IterationMetrics#REFLECTING} and {@link IterationMetrics#WELL_FORMED} added.
    *
    * @throws IllegalStateException when the run has no complete rollouts yet
    */
@@ -127,14 +112,15 @@ public final class RunAnalysis {
     UserDefinedFunction patterns = RewardUdfs.reflectionPatterns(caseInsensitive);
     UserDefinedFunction wellFormed =
         functions.udf((UDF1<String, Boolean>) ResponseFormat::isWellFormed, DataTypes.BooleanType);
-    return spark
-        .read()
-        .schema(RunTables.ROLLOUTS.add("iteration", DataTypes.IntegerType, false))
-        .option("basePath", layout.rollouts(0).getParent().toString())
-        .parquet(iterations.paths())
-        .withColumn(PATTERNS, patterns.apply(col("response")))
-        .withColumn(REFLECTING, size(col(PATTERNS)).gt(0))
-        .withColumn(WELL_FORMED, coalesce(col("format_ok"), wellFormed.apply(col("response"))));
+    Column response = col(RolloutTable.RESPONSE);
+    return IterationMetrics.withAggregateInputs(
+        spark
+            .read()
+            .schema(RolloutTable.ROLLOUTS.add(RolloutTable.ITERATION, DataTypes.IntegerType, false))
+            .option("basePath", layout.rollouts(0).getParent().toString())
+            .parquet(iterations.paths()),
+        patterns.apply(response),
+        coalesce(col(RolloutTable.FORMAT_OK), wellFormed.apply(response)));
   }
 
   /**
@@ -167,9 +153,9 @@ public final class RunAnalysis {
     }
     return StepMoments.detect(
         List.of(
-            stats.stream().mapToDouble(IterationStats::rewardMean).toArray(),
-            stats.stream().mapToDouble(IterationStats::responseLengthMean).toArray(),
-            stats.stream().mapToDouble(IterationStats::correctReflectionLengthMean).toArray()),
+            series(stats, IterationMetrics.REWARD_MEAN),
+            series(stats, IterationMetrics.RESPONSE_LENGTH_MEAN),
+            series(stats, IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN)),
         rule);
   }
 
@@ -177,24 +163,15 @@ public final class RunAnalysis {
   public Dataset<Row> iterationTable(List<IterationStats> stats) {
     List<Row> rows = new ArrayList<>();
     for (IterationStats s : stats) {
-      List<Object> values = new ArrayList<>();
-      values.add(s.iteration());
-      values.add(s.responses());
-      values.add(orNull(s.rewardMean()));
-      values.add(orNull(s.responseLengthMean()));
-      values.add(orNull(s.responseLengthP50()));
-      values.add(orNull(s.responseLengthP90()));
-      values.add(orNull(s.formatRate()));
-      values.add(s.reflectingResponses());
-      values.add(orNull(s.reflectionShare()));
-      for (String pattern : ReflectionPatterns.NAMES) {
-        values.add(s.patternCounts().get(pattern));
+      Object[] values = new Object[ITERATION_TABLE.length()];
+      values[ITERATION_TABLE.fieldIndex(IterationMetrics.ITERATION)] = s.iteration();
+      for (Metric metric : analysisMetrics()) {
+        double value = s.value(metric);
+        values[ITERATION_TABLE.fieldIndex(metric.analysisColumn())] =
+            metric.count() ? (Object) Math.round(value) : orNull(value);
       }
-      values.add(orNull(s.correctReflectionLengthMean()));
-      values.add(orNull(s.accuracyReflecting()));
-      values.add(orNull(s.accuracyNonReflecting()));
-      values.add(s.stepMoment());
-      rows.add(RowFactory.create(values.toArray()));
+      values[ITERATION_TABLE.fieldIndex(STEP_MOMENT)] = s.stepMoment();
+      rows.add(RowFactory.create(values));
     }
     return spark.createDataFrame(rows, ITERATION_TABLE);
   }
@@ -207,27 +184,27 @@ public final class RunAnalysis {
     List<ResponseExample> out = new ArrayList<>();
     List<Row> rows =
         rollouts()
-            .where(col("iteration").equalTo(iteration))
+            .where(col(RolloutTable.ITERATION).equalTo(iteration))
             .orderBy(
-                col(REFLECTING).desc(),
-                col("reward").desc_nulls_last(),
-                col("prompt_id"),
-                col("sample_index"))
+                col(IterationMetrics.REFLECTING).desc(),
+                col(RolloutTable.REWARD).desc_nulls_last(),
+                col(RolloutTable.PROMPT_ID),
+                col(RolloutTable.SAMPLE_INDEX))
             .limit(limit)
             .collectAsList();
     for (Row r : rows) {
       out.add(
           new ResponseExample(
-              r.getAs("iteration"),
-              r.getAs("prompt_id"),
-              r.getAs("sample_index"),
-              r.getAs("question"),
-              r.getAs("ground_truth"),
-              r.getAs("response"),
-              r.getAs("reward"),
-              r.getAs("response_length"),
-              r.getAs("finish_reason"),
-              r.getList(r.fieldIndex(PATTERNS))));
+              r.getAs(RolloutTable.ITERATION),
+              r.getAs(RolloutTable.PROMPT_ID),
+              r.getAs(RolloutTable.SAMPLE_INDEX),
+              r.getAs(RolloutTable.QUESTION),
+              r.getAs(RolloutTable.GROUND_TRUTH),
+              r.getAs(RolloutTable.RESPONSE),
+              r.getAs(RolloutTable.REWARD),
+              r.getAs(RolloutTable.RESPONSE_LENGTH),
+              r.getAs(RolloutTable.FINISH_REASON),
+              r.getList(r.fieldIndex(IterationMetrics.PATTERNS))));
     }
     return out;
   }
@@ -265,67 +242,43 @@ public final class RunAnalysis {
   }
 
   private static Dataset<Row> aggregate(Dataset<Row> rollouts) {
-    Column correct = col("reward").geq(0.5);
-    Column reflecting = col(REFLECTING);
-    List<Column> figures = new ArrayList<>();
-    figures.add(avg("reward").as("reward_mean"));
-    figures.add(avg("response_length").as("response_length_mean"));
-    figures.add(expr("percentile(response_length, 0.5)").as("response_length_p50"));
-    figures.add(expr("percentile(response_length, 0.9)").as("response_length_p90"));
-    figures.add(avg(col(WELL_FORMED).cast("double")).as("format_rate"));
-    figures.add(sum(reflecting.cast("long")).as("reflecting_responses"));
-    figures.add(avg(reflecting.cast("double")).as("reflection_share"));
-    for (String pattern : ReflectionPatterns.NAMES) {
-      figures.add(
-          sum(array_contains(col(PATTERNS), pattern).cast("long")).as(patternColumn(pattern)));
-    }
-    figures.add(
-        avg(when(reflecting.and(correct), col("response_length")))
-            .as("correct_reflection_length_mean"));
-    figures.add(avg(when(reflecting, col("reward"))).as("accuracy_reflecting"));
-    figures.add(avg(when(not(reflecting), col("reward"))).as("accuracy_non_reflecting"));
+    Column[] aggregates = IterationMetrics.aggregates();
     return rollouts
-        .groupBy("iteration")
-        .agg(count(lit(1)).as("responses"), figures.toArray(Column[]::new))
-        .orderBy("iteration");
+        .groupBy(RolloutTable.ITERATION)
+        .agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length))
+        .orderBy(RolloutTable.ITERATION);
   }
 
   private static IterationStats toStats(Row r) {
-    Map<String, Long> patternCounts = new LinkedHashMap<>();
-    for (String pattern : ReflectionPatterns.NAMES) {
-      patternCounts.put(pattern, r.getAs(patternColumn(pattern)));
-    }
     return new IterationStats(
-        r.getAs("iteration"),
-        r.getAs("responses"),
-        number(r, "reward_mean"),
-        number(r, "response_length_mean"),
-        number(r, "response_length_p50"),
-        number(r, "response_length_p90"),
-        number(r, "format_rate"),
-        r.getAs("reflecting_responses"),
-        number(r, "reflection_share"),
-        Map.copyOf(patternCounts),
-        number(r, "correct_reflection_length_mean"),
-        number(r, "accuracy_reflecting"),
-        number(r, "accuracy_non_reflecting"),
-        false);
+        r.getAs(RolloutTable.ITERATION), IterationMetrics.rolloutValues(r), false);
+  }
+
+  private static double[] series(List<IterationStats> stats, Metric metric) {
+    return stats.stream().mapToDouble(s -> s.value(metric)).toArray();
+  }
+
+  /** The rollout metrics the analysis table carries, in its column order. */
+  private static List<Metric> analysisMetrics() {
+    return IterationMetrics.rolloutMetrics().stream()
+        .filter(m -> m.analysisColumn() != null)
+        .toList();
   }
 
   private static MetricsTable toMetricsTable(Dataset<Row> frame) {
     List<String> names = new ArrayList<>();
     for (StructField f : frame.schema().fields()) {
-      if (f.dataType() instanceof NumericType && !f.name().equals("iteration")) {
+      if (f.dataType() instanceof NumericType && !f.name().equals(IterationMetrics.ITERATION)) {
         names.add(f.name());
       }
     }
-    List<Row> rows = frame.orderBy("iteration").collectAsList();
+    List<Row> rows = frame.orderBy(IterationMetrics.ITERATION).collectAsList();
     List<Integer> iterations = new ArrayList<>();
     Map<String, double[]> columns = new LinkedHashMap<>();
     names.forEach(n -> columns.put(n, new double[rows.size()]));
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      iterations.add(((Number) r.getAs("iteration")).intValue());
+      iterations.add(((Number) r.getAs(IterationMetrics.ITERATION)).intValue());
       for (String n : names) {
         columns.get(n)[i] = number(r, n);
       }
@@ -367,28 +320,15 @@ public final class RunAnalysis {
 
   private static StructType iterationTableSchema() {
     List<StructField> fields = new ArrayList<>();
-    fields.add(DataTypes.createStructField("iteration", DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField("responses", DataTypes.LongType, false));
-    for (String name :
-        List.of(
-            "reward_mean",
-            "response_length_mean",
-            "response_length_p50",
-            "response_length_p90",
-            "format_rate")) {
-      fields.add(DataTypes.createStructField(name, DataTypes.DoubleType, true));
+    fields.add(
+        DataTypes.createStructField(IterationMetrics.ITERATION, DataTypes.IntegerType, false));
+    for (Metric metric : analysisMetrics()) {
+      fields.add(
+          metric.count()
+              ? DataTypes.createStructField(metric.analysisColumn(), DataTypes.LongType, false)
+              : DataTypes.createStructField(metric.analysisColumn(), DataTypes.DoubleType, true));
     }
-    fields.add(DataTypes.createStructField("reflecting_responses", DataTypes.LongType, false));
-    fields.add(DataTypes.createStructField("reflection_share", DataTypes.DoubleType, true));
-    for (String pattern : ReflectionPatterns.NAMES) {
-      fields.add(DataTypes.createStructField(patternColumn(pattern), DataTypes.LongType, false));
-    }
-    for (String name :
-        List.of(
-            "correct_reflection_length_mean", "accuracy_reflecting", "accuracy_non_reflecting")) {
-      fields.add(DataTypes.createStructField(name, DataTypes.DoubleType, true));
-    }
-    fields.add(DataTypes.createStructField("step_moment", DataTypes.BooleanType, false));
+    fields.add(DataTypes.createStructField(STEP_MOMENT, DataTypes.BooleanType, false));
     return DataTypes.createStructType(fields);
   }
 }

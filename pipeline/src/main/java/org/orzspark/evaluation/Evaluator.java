@@ -13,6 +13,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.PromptRecord;
 import org.orzspark.random.Seeds;
+import org.orzspark.run.EvalTable;
+import org.orzspark.run.RolloutTable;
 
 /**
  * avg@k, pass@k and maj@k of a model on a benchmark: k samples per question with the rollout
@@ -26,15 +28,9 @@ public final class Evaluator {
   public record Result(String benchmark, long questions, int samples, double avgAtK,
       double passAtK, double majAtK, double formatRate) {
 
+    /** The row of {@link EvalTable}. */
     public Map<String, Double> figures() {
-      Map<String, Double> figures = new LinkedHashMap<>();
-      figures.put("questions", (double) questions);
-      figures.put("samples", (double) samples);
-      figures.put("avg_at_k", avgAtK);
-      figures.put("pass_at_k", passAtK);
-      figures.put("maj_at_k", majAtK);
-      figures.put("format_rate", formatRate);
-      return figures;
+      return EvalTable.figures(questions, samples, avgAtK, passAtK, majAtK, formatRate);
     }
   }
 
@@ -71,17 +67,24 @@ public final class Evaluator {
       List<PromptRecord> prompts, ScoredSampling.Settings settings, PrintStream console) {
     return ScoredSampling.scored(spark, model, prompts, settings,
         samplingSeed(settings.seed(), benchmark), "evaluate " + benchmark, console,
-        rows -> rows.select(col("prompt_id"), col("sample_index"), size(col("prompt_token_ids")),
-                col("extracted_answer"), col("reward"), col("format_ok"))
+        rows -> rows.select(col(RolloutTable.PROMPT_ID), col(RolloutTable.SAMPLE_INDEX),
+                size(col(RolloutTable.PROMPT_TOKEN_IDS)).as(RolloutTable.PROMPT_TOKEN_IDS),
+                col(RolloutTable.EXTRACTED_ANSWER), col(RolloutTable.REWARD),
+                col(RolloutTable.FORMAT_OK))
             .collectAsList().stream()
-            .map(r -> new ScoredSample(r.getString(0), r.getInt(1), r.getInt(2),
-                r.isNullAt(3) ? null : r.getString(3),
-                !r.isNullAt(4) && ScoredSampling.correct(r.getFloat(4)), isTrue(r, 5)))
+            .map(Evaluator::scoredSample)
             .toList());
   }
 
-  private static boolean isTrue(Row row, int i) {
-    return !row.isNullAt(i) && row.getBoolean(i);
+  /** A scored rollout row with the prompt's token ids replaced by their count, read by name. */
+  private static ScoredSample scoredSample(Row r) {
+    Float reward = r.getAs(RolloutTable.REWARD);
+    Boolean formatOk = r.getAs(RolloutTable.FORMAT_OK);
+    return new ScoredSample(r.getAs(RolloutTable.PROMPT_ID),
+        r.<Integer>getAs(RolloutTable.SAMPLE_INDEX),
+        r.<Integer>getAs(RolloutTable.PROMPT_TOKEN_IDS),
+        r.getAs(RolloutTable.EXTRACTED_ANSWER),
+        reward != null && ScoredSampling.correct(reward), Boolean.TRUE.equals(formatOk));
   }
 
   /** The figures of a benchmark's scored responses, grouped by question. */

@@ -10,10 +10,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.PromptRecord;
 import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.run.RolloutTable;
+import org.orzspark.run.SampledPromptTable.SampledPrompt;
 import org.orzspark.stages.GenerationProgress;
 import org.orzspark.stages.RolloutSettings;
 import org.orzspark.stages.RolloutStage;
-import org.orzspark.stages.SampleStage;
 import org.orzspark.stages.ScoreStage;
 
 /**
@@ -38,8 +39,8 @@ public final class ScoredSampling {
       double gpusPerTask) {}
 
   /**
-   * Runs {@code materialise} on the scored samples ({@code RunTables.ROLLOUTS} rows, one per prompt
-   * × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should run
+   * Runs {@code materialise} on the scored samples ({@link RolloutTable#ROLLOUTS} rows, one per
+   * prompt × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should run
    * one action on it (each action generates again, with the same result).
    *
    * @param generationSeed the seed every sample's draws derive from, together with its prompt id
@@ -55,10 +56,10 @@ public final class ScoredSampling {
       String label,
       PrintStream console,
       Function<Dataset<Row>, T> materialise) {
-    List<SampleStage.SampledPrompt> questions = new ArrayList<>(prompts.size());
+    List<SampledPrompt> questions = new ArrayList<>(prompts.size());
     for (int i = 0; i < prompts.size(); i++) {
       PromptRecord p = prompts.get(i);
-      questions.add(new SampleStage.SampledPrompt(i, p.promptId(), p.question(), p.answer()));
+      questions.add(new SampledPrompt(i, p.promptId(), p.question(), p.answer()));
     }
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(questions, settings.samples(), slots);
@@ -88,11 +89,8 @@ public final class ScoredSampling {
     }
   }
 
-  /** The reward at or above which a sample counts as correct (the reward is binary, 0 or 1). */
-  public static final float CORRECT_REWARD = 0.5f;
-
-  /** Whether a sample with this reward is correct. */
+  /** Whether a sample with this reward is correct ({@link RolloutTable#CORRECT_REWARD}). */
   public static boolean correct(float reward) {
-    return reward >= CORRECT_REWARD;
+    return reward >= RolloutTable.CORRECT_REWARD;
   }
 }

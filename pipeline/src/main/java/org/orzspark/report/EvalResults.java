@@ -10,42 +10,39 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.orzspark.run.EvalTable;
 
 /**
- * Evaluation results as read from {@code R/eval/}: one row per checkpoint × benchmark. The report
- * expects the columns {@value #CHECKPOINT} (the iteration of the checkpoint) and {@value
- * #BENCHMARK} ({@code orz evaluate} writes them as the partition folders); the {@link #COUNTS} say
- * what was evaluated, and every other numeric column (avg@k, pass@k, maj@k, ...) is a metric
- * charted over checkpoints, one line per benchmark.
+ * Evaluation results as read from {@code R/eval/} ({@link EvalTable}): one row per checkpoint ×
+ * benchmark. The report expects the columns {@value EvalTable#CHECKPOINT} (the iteration of the
+ * checkpoint) and {@value EvalTable#BENCHMARK} ({@code orz evaluate} writes them as the partition
+ * folders); the {@link EvalTable#COUNTS} say what was evaluated, and every other numeric column
+ * (avg@k, pass@k, maj@k, ...) is a metric charted over checkpoints, one line per benchmark.
  */
 public record EvalResults(StructType schema, List<Row> rows) {
-  public static final String CHECKPOINT = "checkpoint";
-  public static final String BENCHMARK = "benchmark";
-
-  /** Counts of what was evaluated (questions, samples per question): shown, not charted. */
-  public static final List<String> COUNTS = List.of("questions", "samples");
-
   /**
-   * Collects the results: {@value #CHECKPOINT} and {@value #BENCHMARK} first, {@link #COUNTS} as
-   * whole numbers, rows ordered by checkpoint and benchmark when those columns exist.
+   * Collects the results: {@value EvalTable#CHECKPOINT} and {@value EvalTable#BENCHMARK} first,
+   * {@link EvalTable#COUNTS} as whole numbers, rows ordered by checkpoint and benchmark when those
+   * columns exist.
    */
   public static EvalResults collect(Dataset<Row> eval) {
     List<String> names = List.of(eval.columns());
     List<Column> columns = new ArrayList<>();
-    for (String key : List.of(CHECKPOINT, BENCHMARK)) {
+    for (String key : List.of(EvalTable.CHECKPOINT, EvalTable.BENCHMARK)) {
       if (names.contains(key)) {
         columns.add(col(key));
       }
     }
     for (String name : names) {
-      if (!name.equals(CHECKPOINT) && !name.equals(BENCHMARK)) {
-        columns.add(COUNTS.contains(name) ? col(name).cast("long").as(name) : col(name));
+      if (!name.equals(EvalTable.CHECKPOINT) && !name.equals(EvalTable.BENCHMARK)) {
+        columns.add(
+            EvalTable.COUNTS.contains(name) ? col(name).cast("long").as(name) : col(name));
       }
     }
     Dataset<Row> selected = eval.select(columns.toArray(Column[]::new));
     Dataset<Row> ordered =
-        names.contains(CHECKPOINT) && names.contains(BENCHMARK)
-            ? selected.orderBy(CHECKPOINT, BENCHMARK)
+        names.contains(EvalTable.CHECKPOINT) && names.contains(EvalTable.BENCHMARK)
+            ? selected.orderBy(EvalTable.CHECKPOINT, EvalTable.BENCHMARK)
             : selected;
     return new EvalResults(selected.schema(), ordered.collectAsList());
   }
@@ -53,15 +50,15 @@ public record EvalResults(StructType schema, List<Row> rows) {
   /** Whether the results can be charted (they have the checkpoint and benchmark columns). */
   public boolean chartable() {
     List<String> names = List.of(schema.fieldNames());
-    return names.contains(CHECKPOINT) && names.contains(BENCHMARK);
+    return names.contains(EvalTable.CHECKPOINT) && names.contains(EvalTable.BENCHMARK);
   }
 
-  /** The numeric columns other than {@value #CHECKPOINT} and the {@link #COUNTS}. */
+  /** The numeric columns other than {@value EvalTable#CHECKPOINT} and {@link EvalTable#COUNTS}. */
   public List<String> metricColumns() {
     List<String> out = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      if (f.dataType() instanceof NumericType && !f.name().equals(CHECKPOINT)
-          && !COUNTS.contains(f.name())) {
+      if (f.dataType() instanceof NumericType && !f.name().equals(EvalTable.CHECKPOINT)
+          && !EvalTable.COUNTS.contains(f.name())) {
         out.add(f.name());
       }
     }

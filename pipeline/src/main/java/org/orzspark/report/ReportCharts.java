@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.Row;
 import org.jfree.chart.JFreeChart;
 import org.orzspark.analysis.IterationStats;
 import org.orzspark.analysis.MetricsTable;
 import org.orzspark.reward.ReflectionPatterns;
+import org.orzspark.run.EvalTable;
+import org.orzspark.run.IterationMetrics;
+import org.orzspark.run.Metric;
 
 /** The charts of a run report, by section; notebooks show the same charts. */
 public final class ReportCharts {
@@ -58,7 +60,7 @@ public final class ReportCharts {
             "mean reward",
             x,
             steps,
-            series(stats, new Line("reward mean", IterationStats::rewardMean))));
+            series(stats, new Line("reward mean", IterationMetrics.REWARD_MEAN))));
     out.add(
         figure(
             false,
@@ -70,9 +72,9 @@ public final class ReportCharts {
             steps,
             series(
                 stats,
-                new Line("mean", IterationStats::responseLengthMean),
-                new Line("p50", IterationStats::responseLengthP50),
-                new Line("p90", IterationStats::responseLengthP90))));
+                new Line("mean", IterationMetrics.RESPONSE_LENGTH_MEAN),
+                new Line("p50", IterationMetrics.RESPONSE_LENGTH_P50),
+                new Line("p90", IterationMetrics.RESPONSE_LENGTH_P90))));
     out.add(
         figure(
             true,
@@ -82,7 +84,7 @@ public final class ReportCharts {
             "share of responses",
             x,
             steps,
-            series(stats, new Line("format rate", IterationStats::formatRate))));
+            series(stats, new Line("format rate", IterationMetrics.FORMAT_RATE))));
     out.add(
         figure(
             true,
@@ -92,7 +94,7 @@ public final class ReportCharts {
             "share of responses",
             x,
             steps,
-            series(stats, new Line("reflection share", IterationStats::reflectionShare))));
+            series(stats, new Line("reflection share", IterationMetrics.REFLECTION_SHARE))));
     out.add(
         figure(
             false,
@@ -106,8 +108,8 @@ public final class ReportCharts {
                 stats,
                 new Line(
                     "correct responses with a pattern",
-                    IterationStats::correctReflectionLengthMean),
-                new Line("all responses", IterationStats::responseLengthMean))));
+                    IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN),
+                new Line("all responses", IterationMetrics.RESPONSE_LENGTH_MEAN))));
     out.add(
         figure(
             true,
@@ -119,11 +121,12 @@ public final class ReportCharts {
             steps,
             series(
                 stats,
-                new Line("with a pattern", IterationStats::accuracyReflecting),
-                new Line("without", IterationStats::accuracyNonReflecting))));
+                new Line("with a pattern", IterationMetrics.ACCURACY_REFLECTING),
+                new Line("without", IterationMetrics.ACCURACY_NOT_REFLECTING))));
     Map<String, double[]> patterns = new LinkedHashMap<>();
     for (String p : ReflectionPatterns.NAMES) {
-      patterns.put(p, stats.stream().mapToDouble(s -> s.patternCounts().get(p)).toArray());
+      Metric count = IterationMetrics.patternCount(p);
+      patterns.put(p, stats.stream().mapToDouble(s -> s.value(count)).toArray());
     }
     out.add(
         figure(
@@ -174,7 +177,7 @@ public final class ReportCharts {
   public static List<Figure> eval(EvalResults eval) {
     TreeSet<Integer> checkpointSet = new TreeSet<>();
     for (Row r : eval.rows()) {
-      checkpointSet.add(((Number) r.getAs(EvalResults.CHECKPOINT)).intValue());
+      checkpointSet.add(((Number) r.getAs(EvalTable.CHECKPOINT)).intValue());
     }
     List<Integer> checkpoints = List.copyOf(checkpointSet);
     List<Figure> out = new ArrayList<>();
@@ -183,13 +186,13 @@ public final class ReportCharts {
       for (Row r : eval.rows()) {
         double[] values =
             byBenchmark.computeIfAbsent(
-                String.valueOf((Object) r.getAs(EvalResults.BENCHMARK)),
+                String.valueOf((Object) r.getAs(EvalTable.BENCHMARK)),
                 b -> {
                   double[] v = new double[checkpoints.size()];
                   Arrays.fill(v, Double.NaN);
                   return v;
                 });
-        int at = checkpoints.indexOf(((Number) r.getAs(EvalResults.CHECKPOINT)).intValue());
+        int at = checkpoints.indexOf(((Number) r.getAs(EvalTable.CHECKPOINT)).intValue());
         Object value = r.getAs(metric);
         values[at] = value == null ? Double.NaN : ((Number) value).doubleValue();
       }
@@ -198,18 +201,19 @@ public final class ReportCharts {
               "eval-" + metric.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
               EVALUATION,
               Charts.lines(
-                  metric, "checkpoint", metric, checkpoints, byBenchmark, List.of(), false)));
+                  metric, EvalTable.CHECKPOINT, metric, checkpoints, byBenchmark, List.of(),
+                  false)));
     }
     return out;
   }
 
-  /** A line of a rollout chart: its legend name and the figure it draws. */
-  private record Line(String name, ToDoubleFunction<IterationStats> value) {}
+  /** A line of a rollout chart: its legend name and the metric it draws. */
+  private record Line(String name, Metric metric) {}
 
   private static Map<String, double[]> series(List<IterationStats> stats, Line... lines) {
     Map<String, double[]> out = new LinkedHashMap<>();
     for (Line line : lines) {
-      out.put(line.name(), stats.stream().mapToDouble(line.value()).toArray());
+      out.put(line.name(), stats.stream().mapToDouble(s -> s.value(line.metric())).toArray());
     }
     return out;
   }
@@ -225,6 +229,8 @@ public final class ReportCharts {
       List<Integer> steps,
       Map<String, double[]> series) {
     return new Figure(
-        file, section, Charts.lines(title, "iteration", yLabel, x, series, steps, unitRange));
+        file,
+        section,
+        Charts.lines(title, IterationMetrics.ITERATION, yLabel, x, series, steps, unitRange));
   }
 }

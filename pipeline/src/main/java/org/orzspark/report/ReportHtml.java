@@ -3,6 +3,7 @@ package org.orzspark.report;
 import static org.apache.commons.text.StringEscapeUtils.escapeHtml4;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
@@ -10,6 +11,8 @@ import org.orzspark.analysis.IterationStats;
 import org.orzspark.analysis.ReflectionHighlighter;
 import org.orzspark.analysis.ResponseExample;
 import org.orzspark.reward.ReflectionPatterns;
+import org.orzspark.run.IterationMetrics;
+import org.orzspark.run.Metric;
 
 /**
  * The report page: one self-contained HTML file (inline CSS, no script, no network) that embeds the
@@ -109,35 +112,50 @@ public final class ReportHtml {
     h.append("</p>\n");
   }
 
-  /** The per-iteration table (step-moment rows shaded); notebooks display it too. */
-  public static String iterationTable(List<IterationStats> stats) {
-    StringBuilder h = new StringBuilder();
-    h.append("<table><tr><th>iteration</th><th>responses</th><th>reward</th>")
-        .append(
-            "<th>length mean</th><th>p50</th><th>p90</th><th>format rate</th><th>reflection"
-                + " share</th>");
+  /** A column of the per-iteration table: its heading, the metric and the decimals shown. */
+  private record Column(String heading, Metric metric, int decimals) {}
+
+  private static List<Column> iterationColumns() {
+    List<Column> columns = new ArrayList<>();
+    columns.add(new Column("responses", IterationMetrics.RESPONSES, 0));
+    columns.add(new Column("reward", IterationMetrics.REWARD_MEAN, 3));
+    columns.add(new Column("length mean", IterationMetrics.RESPONSE_LENGTH_MEAN, 1));
+    columns.add(new Column("p50", IterationMetrics.RESPONSE_LENGTH_P50, 1));
+    columns.add(new Column("p90", IterationMetrics.RESPONSE_LENGTH_P90, 1));
+    columns.add(new Column("format rate", IterationMetrics.FORMAT_RATE, 3));
+    columns.add(new Column("reflection share", IterationMetrics.REFLECTION_SHARE, 3));
     for (String p : ReflectionPatterns.NAMES) {
-      h.append("<th>").append(escapeHtml4(p)).append("</th>");
+      columns.add(new Column(p, IterationMetrics.patternCount(p), 0));
     }
-    h.append(
-        "<th>correct reflection length</th><th>accuracy reflecting</th><th>accuracy not"
-            + " reflecting</th></tr>\n");
+    columns.add(new Column("correct reflection length",
+        IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN, 1));
+    columns.add(new Column("accuracy reflecting", IterationMetrics.ACCURACY_REFLECTING, 3));
+    columns.add(new Column("accuracy not reflecting", IterationMetrics.ACCURACY_NOT_REFLECTING, 3));
+    return columns;
+  }
+
+  /**
+   * The per-iteration table (step-moment rows shaded); notebooks display it too. Each heading's
+   * tooltip names the metric and says what it measures.
+   */
+  public static String iterationTable(List<IterationStats> stats) {
+    List<Column> columns = iterationColumns();
+    StringBuilder h = new StringBuilder();
+    h.append("<table><tr><th>iteration</th>");
+    for (Column c : columns) {
+      h.append("<th title=\"")
+          .append(escapeHtml4(c.metric().name() + ": " + c.metric().description()))
+          .append("\">")
+          .append(escapeHtml4(c.heading()))
+          .append("</th>");
+    }
+    h.append("</tr>\n");
     for (IterationStats s : stats) {
       h.append(s.stepMoment() ? "<tr class=\"step\">" : "<tr>");
       cell(h, String.valueOf(s.iteration()));
-      cell(h, String.valueOf(s.responses()));
-      cell(h, format(s.rewardMean(), 3));
-      cell(h, format(s.responseLengthMean(), 1));
-      cell(h, format(s.responseLengthP50(), 1));
-      cell(h, format(s.responseLengthP90(), 1));
-      cell(h, format(s.formatRate(), 3));
-      cell(h, format(s.reflectionShare(), 3));
-      for (String p : ReflectionPatterns.NAMES) {
-        cell(h, String.valueOf(s.patternCounts().get(p)));
+      for (Column c : columns) {
+        cell(h, format(s.value(c.metric()), c.decimals()));
       }
-      cell(h, format(s.correctReflectionLengthMean(), 1));
-      cell(h, format(s.accuracyReflecting(), 3));
-      cell(h, format(s.accuracyNonReflecting(), 3));
       h.append("</tr>\n");
     }
     return h.append("</table>\n").toString();

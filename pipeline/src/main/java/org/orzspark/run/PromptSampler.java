@@ -1,6 +1,7 @@
 package org.orzspark.run;
 
 import org.orzspark.random.Seeds;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -13,9 +14,26 @@ import java.util.SplittableRandom;
 public final class PromptSampler {
   private PromptSampler() {}
 
-  /** Where the next iteration starts reading: epoch and offset into that epoch's permutation. */
-  public record Cursor(int epoch, int offset) {
+  /**
+   * Where the next iteration starts reading: epoch and offset into that epoch's permutation. A
+   * checkpoint saves it in its {@link CheckpointState}; a stage record notes it as {@link #text()}.
+   */
+  public record Cursor(int epoch, int offset) implements Serializable {
     public static final Cursor START = new Cursor(0, 0);
+
+    /** {@code epoch:offset}. */
+    public String text() {
+      return epoch + ":" + offset;
+    }
+
+    /** The cursor of {@link #text()}. */
+    public static Cursor parse(String text) {
+      String[] parts = text.split(":");
+      if (parts.length != 2) {
+        throw new IllegalArgumentException("a data cursor is epoch:offset, not '" + text + "'");
+      }
+      return new Cursor(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+    }
   }
 
   /** The indices (into the prompt set) of one iteration and the cursor after it. */

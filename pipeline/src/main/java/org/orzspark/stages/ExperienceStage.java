@@ -13,14 +13,14 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.model.CriticModel;
 import org.orzspark.ppo.AdvantageNormalization;
 import org.orzspark.ppo.AdvantageStats;
-import org.orzspark.run.RunTables;
+import org.orzspark.run.ExperienceTable;
+import org.orzspark.run.RolloutTable;
 import org.orzspark.train.ExperienceComputer;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ScoredResponse;
@@ -34,6 +34,10 @@ import scala.Tuple2;
  * with them and written.
  */
 public final class ExperienceStage {
+  /** The stage record's figures: the raw advantages' mean and standard deviation. */
+  static final String ADVANTAGE_MEAN = "advantage_mean";
+  static final String ADVANTAGE_STD = "advantage_std";
+
   private ExperienceStage() {}
 
   /** What an experience task needs: the start checkpoint's models and the run's settings. */
@@ -49,12 +53,11 @@ public final class ExperienceStage {
         ctx.startCheckpoint().resolve("critic").toString(),
         run);
     Dataset<Row> rollouts = ctx.spark().read().parquet(ctx.layout().rollouts(ctx.iteration()).toString())
-        .select(col("prompt_id"), col("sample_index"), col("prompt_token_ids"),
-            col("response_token_ids"), col("reward"));
+        .select(RolloutTable.scoredResponseColumns());
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
     int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, rollouts.count())));
     JavaRDD<ExperienceRow> experience =
-        GpuStages.requestGpus(rollouts.repartition(tasks, col("prompt_id")).javaRDD(),
+        GpuStages.requestGpus(rollouts.repartition(tasks, col(RolloutTable.PROMPT_ID)).javaRDD(),
                 run.gpusPerTask())
             .mapPartitions(rows -> compute(task, computeNanos, rows))
             .persist(StorageLevel.MEMORY_AND_DISK());
@@ -71,15 +74,16 @@ public final class ExperienceStage {
           .sorted(java.util.Comparator.comparing(Tuple2::_1))
           .map(Tuple2::_2)
           .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
-      JavaRDD<Row> normalised = experience.map(row -> toRow(normalise(row, global)));
+      JavaRDD<Row> normalised =
+          experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
       Path folder = ctx.layout().experience(ctx.iteration());
       try (AtomicOutput out = ctx.begin(folder)) {
-        out.writeParquet(ctx.spark().createDataFrame(normalised, RunTables.EXPERIENCE), "");
+        out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
         double seconds = (System.nanoTime() - started) / 1e9;
         out.writeText(StageRecord.FILE, new StageRecord("experience", seconds,
             Map.of("advantage_tokens", (double) global.count(),
-                "advantage_mean", global.mean(),
-                "advantage_std", Math.sqrt(global.variance())),
+                ADVANTAGE_MEAN, global.mean(),
+                ADVANTAGE_STD, Math.sqrt(global.variance())),
             Map.of()).toJson());
         out.commit();
       }
@@ -91,7 +95,7 @@ public final class ExperienceStage {
   private static Iterator<ExperienceRow> compute(Task task,
       LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();
-    rows.forEachRemaining(r -> responses.add(scored(r)));
+    rows.forEachRemaining(r -> responses.add(RolloutTable.scoredResponse(r)));
     if (responses.isEmpty()) {
       return List.<ExperienceRow>of().iterator();
     }
@@ -107,51 +111,9 @@ public final class ExperienceStage {
     }
   }
 
-  /** A rollout row (prompt_id, sample_index, prompt ids, response ids, reward) as a response. */
-  static ScoredResponse scored(Row row) {
-    List<Integer> prompt = row.getList(2);
-    List<Integer> response = row.getList(3);
-    int[] tokens = new int[prompt.size() + response.size()];
-    for (int i = 0; i < prompt.size(); i++) {
-      tokens[i] = prompt.get(i);
-    }
-    for (int i = 0; i < response.size(); i++) {
-      tokens[prompt.size() + i] = response.get(i);
-    }
-    return new ScoredResponse(row.getString(0), row.getInt(1), tokens, prompt.size(),
-        row.getFloat(4));
-  }
-
   private static ExperienceRow normalise(ExperienceRow row, AdvantageStats stats) {
     float[] advantages = row.advantages().clone();
     AdvantageNormalization.applyInPlace(advantages, stats);
     return row.withAdvantages(advantages);
-  }
-
-  private static Row toRow(ExperienceRow row) {
-    ScoredResponse r = row.response();
-    return RowFactory.create(r.promptId(), r.sampleIndex(), r.tokens(), r.promptLength(),
-        r.responseLength(), r.reward(), row.oldLogProbs(), row.values(), row.returns(),
-        row.advantages());
-  }
-
-  /** An experience Parquet row as the trainer's host-side row. */
-  public static ExperienceRow fromRow(Row row) {
-    List<Integer> tokenList = row.getList(row.fieldIndex("token_ids"));
-    int[] tokens = tokenList.stream().mapToInt(Integer::intValue).toArray();
-    ScoredResponse response = new ScoredResponse(row.getString(row.fieldIndex("prompt_id")),
-        row.getInt(row.fieldIndex("sample_index")), tokens, row.getInt(row.fieldIndex("prompt_length")),
-        row.getFloat(row.fieldIndex("reward")));
-    return new ExperienceRow(response, floats(row, "old_logprobs"), floats(row, "values"),
-        floats(row, "returns"), floats(row, "advantages"));
-  }
-
-  private static float[] floats(Row row, String column) {
-    List<Float> values = row.getList(row.fieldIndex(column));
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i);
-    }
-    return out;
   }
 }

@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
@@ -117,10 +119,7 @@ public final class Iteration {
       ExperienceStage.run(ctx);
     }
     console.printf("iteration %d: experience written%n", next);
-    Map<String, Object> state = new LinkedHashMap<>();
-    state.put("iteration", next);
-    state.put("cursor_epoch", sample.next().epoch());
-    state.put("cursor_offset", sample.next().offset());
+    CheckpointState state = new CheckpointState(next, sample.next());
     lock.ensureHeld();
     long updateStarted = System.nanoTime();
     UpdateStage.Result update = UpdateStage.run(ctx, state);
@@ -140,8 +139,9 @@ public final class Iteration {
     }
     prune(checkpoints, layout, config, console);
     Map<String, Double> driverFigures = new LinkedHashMap<>();
-    driverFigures.put("time/update_s", updateSeconds);
-    driverFigures.put("time/iteration_s", (System.nanoTime() - started) / 1e9);
+    driverFigures.put(IterationMetrics.UPDATE_SECONDS.name(), updateSeconds);
+    driverFigures.put(IterationMetrics.ITERATION_SECONDS.name(),
+        (System.nanoTime() - started) / 1e9);
     Map<String, Double> metrics = MetricsStage.run(ctx, driverFigures);
     console.println(MetricsStage.summary(next, metrics));
     return new Outcome(next, metrics, false);
@@ -183,6 +183,6 @@ public final class Iteration {
   /** The data cursor a checkpoint's state.json carries. */
   static PromptSampler.Cursor cursorOf(Path checkpoint) throws IOException {
     var state = JSON.readTree(checkpoint.resolve(UpdateStage.STATE_FILE).toFile());
-    return new PromptSampler.Cursor(state.path("cursor_epoch").asInt(), state.path("cursor_offset").asInt());
+    return CheckpointState.fromJson(state).cursor();
   }
 }

@@ -13,7 +13,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -23,7 +22,8 @@ import org.orzspark.generation.Generator;
 import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.Tokenizers;
-import org.orzspark.run.RunTables;
+import org.orzspark.run.RolloutTable;
+import org.orzspark.run.SampledPromptTable.SampledPrompt;
 
 /**
  * Stage 2: fan the iteration's prompts × samples out over the executors. The unit of work is a
@@ -53,12 +53,12 @@ public final class RolloutStage {
    * Cuts prompts × samples into work units: one per prompt, or, when there are more task slots
    * than prompts, each prompt's samples in {@code ceil(slots / prompts)} blocks.
    */
-  public static List<WorkUnit> plan(List<SampleStage.SampledPrompt> prompts, int samplesPerPrompt,
+  public static List<WorkUnit> plan(List<SampledPrompt> prompts, int samplesPerPrompt,
       int slots) {
     int blocks = prompts.isEmpty() ? 1
         : Math.min(samplesPerPrompt, Math.max(1, (slots + prompts.size() - 1) / prompts.size()));
     List<WorkUnit> units = new ArrayList<>();
-    for (SampleStage.SampledPrompt prompt : prompts) {
+    for (SampledPrompt prompt : prompts) {
       for (int b = 0; b < blocks; b++) {
         int from = (int) ((long) samplesPerPrompt * b / blocks);
         int to = (int) ((long) samplesPerPrompt * (b + 1) / blocks);
@@ -78,7 +78,7 @@ public final class RolloutStage {
     return (int) Math.max(1, Math.min(units.size(), Math.max(slots, byBatch)));
   }
 
-  public static void run(IterationContext ctx, List<SampleStage.SampledPrompt> prompts)
+  public static void run(IterationContext ctx, List<SampledPrompt> prompts)
       throws IOException {
     long started = System.nanoTime();
     ctx.jobGroup("rollout");
@@ -108,7 +108,7 @@ public final class RolloutStage {
   }
 
   /**
-   * The generated rows ({@link RunTables#GENERATED}) of {@code units}, cut into {@code tasks}
+   * The generated rows ({@link RolloutTable#GENERATED}) of {@code units}, cut into {@code tasks}
    * tasks that request {@code gpusPerTask} GPUs each; shared by the iteration and evaluation.
    */
   public static Dataset<Row> generate(SparkSession spark, List<WorkUnit> units, int tasks,
@@ -117,7 +117,7 @@ public final class RolloutStage {
         .parallelize(units, tasks);
     JavaRDD<Row> rows = GpuStages.requestGpus(work, gpusPerTask)
         .mapPartitions(new GenerateTask(settings, progress));
-    return spark.createDataFrame(rows, RunTables.GENERATED);
+    return spark.createDataFrame(rows, RolloutTable.GENERATED);
   }
 
   /** A rollout task: load (or reuse) the policy, generate its units' samples, emit rows. */
@@ -175,10 +175,10 @@ public final class RolloutStage {
         List<Row> rows = new ArrayList<>(generated.size());
         for (GeneratedSample sample : generated) {
           WorkUnit unit = byPrompt.get(sample.promptId());
-          rows.add(RowFactory.create(
+          rows.add(RolloutTable.toRow(new RolloutTable.Generated(
               sample.promptId(), sample.sampleIndex(), unit.question(), unit.groundTruth(),
               promptTokens.get(sample.promptId()), sample.tokens(), sample.text(),
-              sample.logprobs(), sample.finishReason(), sample.tokens().length));
+              sample.logprobs(), sample.finishReason())));
         }
         return rows.iterator();
       }

@@ -11,9 +11,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -24,12 +22,14 @@ import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.OrzOutputs;
+import org.orzspark.datasets.io.QuarantineTable;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Tokenizers;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.WarmupSchedule;
+import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
@@ -69,7 +69,8 @@ public final class RunInitializer {
       }
     }, DataTypes.IntegerType);
     Dataset<Row> prompts = spark.read().schema(PromptSchema.SCHEMA).parquet(config.prompts())
-        .withColumn("_prompt_tokens", functions.call_udf("orz_prompt_tokens", col("question")))
+        .withColumn("_prompt_tokens",
+            functions.call_udf("orz_prompt_tokens", col(PromptSchema.QUESTION)))
         .cache();
     long kept;
     long quarantined;
@@ -81,7 +82,8 @@ public final class RunInitializer {
       out.commit();
     }
     Dataset<Row> tooLong = prompts.filter(col("_prompt_tokens").gt(maxPromptTokens))
-        .withColumn("reason", functions.lit("prompt longer than data.max_prompt_tokens=" + maxPromptTokens));
+        .withColumn(QuarantineTable.REASON,
+            functions.lit("prompt longer than data.max_prompt_tokens=" + maxPromptTokens));
     quarantined = tooLong.count();
     try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
         layout.quarantine().resolve("prompts").toString(), true)) {
@@ -133,11 +135,8 @@ public final class RunInitializer {
           criticOptimizer.save(out);
         }
       }
-      Map<String, Object> state = new LinkedHashMap<>();
-      state.put("iteration", 0);
-      state.put("cursor_epoch", 0);
-      state.put("cursor_offset", 0);
-      JSON.writeValue(folder.resolve(UpdateStage.STATE_FILE).toFile(), state);
+      JSON.writeValue(folder.resolve(UpdateStage.STATE_FILE).toFile(),
+          CheckpointState.INITIAL.toJson());
     });
   }
 }

@@ -16,7 +16,7 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.reward.spark.RewardUdfs;
 import org.orzspark.reward.verify.VerifyOptions;
 import org.orzspark.run.RunSettings;
-import org.orzspark.run.RunTables;
+import org.orzspark.run.RolloutTable;
 
 /**
  * Stage 3: score the generated responses with the reward UDFs on the DataFrame (reward with its
@@ -35,7 +35,7 @@ public final class ScoreStage {
     Path generatedFolder = ctx.layout().generated(ctx.iteration());
     VerifyOptions verify = VerifyOptions.DEFAULTS.withTimeoutMillis(
         Math.round(ctx.get(RunSettings.VERIFY_TIMEOUT_SECONDS) * 1000));
-    Dataset<Row> scored = score(ctx.spark(), ctx.spark().read().schema(RunTables.GENERATED)
+    Dataset<Row> scored = score(ctx.spark(), ctx.spark().read().schema(RolloutTable.GENERATED)
         .parquet(generatedFolder.toString()), verify);
     Path folder = ctx.layout().rollouts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
@@ -57,7 +57,7 @@ public final class ScoreStage {
   }
 
   /**
-   * Generated rows with the reward columns of {@link RunTables#ROLLOUTS}: reward and its reason
+   * Generated rows with the reward columns of {@link RolloutTable#ROLLOUTS}: reward and its reason
    * code ({@code orz_judge}, finished = stopped, not cut off), extracted answer, format flag,
    * reflection patterns.
    */
@@ -68,16 +68,18 @@ public final class ScoreStage {
 
   private static Dataset<Row> withRewardColumns(Dataset<Row> generated) {
     List<Column> columns = new ArrayList<>();
-    for (String name : RunTables.GENERATED.fieldNames()) {
+    for (String name : RolloutTable.GENERATED.fieldNames()) {
       columns.add(col(name));
     }
-    Column judgement = call_udf("orz_judge", col("response"), col("ground_truth"),
-        col("finish_reason").equalTo("stop"));
-    columns.add(judgement.getField("reward").as("reward"));
-    columns.add(call_udf("orz_extract_answer", col("response")).as("extracted_answer"));
-    columns.add(judgement.getField("reason").as("verify_reason"));
-    columns.add(call_udf("orz_format_ok", col("response")).as("format_ok"));
-    columns.add(call_udf("orz_reflection_patterns", col("response")).as("reflection_patterns"));
+    Column response = col(RolloutTable.RESPONSE);
+    Column judgement = call_udf("orz_judge", response, col(RolloutTable.GROUND_TRUTH),
+        col(RolloutTable.FINISH_REASON).equalTo(RolloutTable.FINISH_STOP));
+    columns.add(judgement.getField(RewardUdfs.JUDGEMENT_REWARD).as(RolloutTable.REWARD));
+    columns.add(call_udf("orz_extract_answer", response).as(RolloutTable.EXTRACTED_ANSWER));
+    columns.add(judgement.getField(RewardUdfs.JUDGEMENT_REASON).as(RolloutTable.VERIFY_REASON));
+    columns.add(call_udf("orz_format_ok", response).as(RolloutTable.FORMAT_OK));
+    columns.add(
+        call_udf("orz_reflection_patterns", response).as(RolloutTable.REFLECTION_PATTERNS));
     return generated.select(columns.toArray(Column[]::new));
   }
 

@@ -22,6 +22,7 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.collective.BarrierRing;
@@ -34,7 +35,10 @@ import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.GradientAllReduce;
 import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.UpdateSchedule;
+import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.ExperienceTable;
+import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunLayout;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
@@ -73,7 +77,7 @@ public final class UpdateStage {
    */
   record Task(
       String runRoot, int iteration, int replicas, int total, int[] responseLengths,
-      Map<String, Object> state, UpdateSettings settings) implements Serializable {}
+      CheckpointState state, UpdateSettings settings) implements Serializable {}
 
   /** One replica's report to the driver. */
   public record ReplicaReport(int replica, String executor, int rows, boolean applied,
@@ -118,14 +122,15 @@ public final class UpdateStage {
     }
   }
 
-  public static Result run(IterationContext ctx, Map<String, Object> state) {
+  public static Result run(IterationContext ctx, CheckpointState state) {
     ctx.jobGroup("update");
     Dataset<Row> experience =
         ctx.spark().read().parquet(ctx.layout().experience(ctx.iteration()).toString())
-            .orderBy("prompt_id", "sample_index");
-    List<Row> lengths = experience.select("response_length").collectAsList();
+            .orderBy(ExperienceTable.PROMPT_ID, ExperienceTable.SAMPLE_INDEX);
+    List<Integer> lengths =
+        experience.select(ExperienceTable.RESPONSE_LENGTH).as(Encoders.INT()).collectAsList();
     int total = lengths.size();
-    int[] responseLengths = lengths.stream().mapToInt(r -> r.getInt(0)).toArray();
+    int[] responseLengths = lengths.stream().mapToInt(Integer::intValue).toArray();
     UpdateSettings run = UpdateSettings.from(ctx.config());
     int configured = run.replicas();
     int replicas = Math.max(1, Math.min(total, configured > 0 ? configured : ctx.slots()));
@@ -152,7 +157,7 @@ public final class UpdateStage {
     List<Tuple2<Long, Row>> mine = new ArrayList<>();
     rows.forEachRemaining(mine::add);
     mine.sort(Comparator.comparing(Tuple2::_1));
-    List<ExperienceRow> shard = mine.stream().map(t -> ExperienceStage.fromRow(t._2())).toList();
+    List<ExperienceRow> shard = mine.stream().map(t -> ExperienceTable.fromRow(t._2())).toList();
     int shardFrom = ContiguousPartitioner.shardStart(replica, s.replicas(), s.total());
     RunLayout layout = new RunLayout(Path.of(s.runRoot()));
     Path start = layout.checkpoint(s.iteration() - 1);
@@ -207,7 +212,7 @@ public final class UpdateStage {
           try (OutputStream out = Files.newOutputStream(folder.resolve(CRITIC_OPTIMIZER))) {
             criticOptimizer.save(out);
           }
-          JSON.writeValue(folder.resolve(STATE_FILE).toFile(), s.state());
+          JSON.writeValue(folder.resolve(STATE_FILE).toFile(), s.state().toJson());
           JSON.writeValue(folder.resolve(UPDATE_FILE).toFile(), update);
         });
       }
@@ -247,20 +252,28 @@ public final class UpdateStage {
       long started) {
     Map<String, Object> figures = new LinkedHashMap<>();
     UpdateSchedule.Report policyStep = report.policySteps().get(report.policySteps().size() - 1);
-    figures.put("losses/policy", report.policySteps().stream().mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
-    figures.put("losses/value", report.criticSteps().stream().mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
-    figures.put("losses/clipfrac", diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0);
-    figures.put("losses/approx_kl", diagnostics[0] > 0 ? diagnostics[2] / diagnostics[0] : 0.0);
-    figures.put("policy/entropy", diagnostics[0] > 0 ? diagnostics[3] / diagnostics[0] : Double.NaN);
-    figures.put("grad/norm", policyStep.step().gradNorm());
-    figures.put("grad/critic_norm", report.criticSteps().stream().mapToDouble(r -> r.step().gradNorm()).average().orElse(Double.NaN));
-    figures.put("optim/policy_lr", policyStep.step().learningRate());
-    figures.put("optim/policy_steps", (double) policyStep.step().step());
-    figures.put("optim/critic_steps", (double) report.criticSteps().get(report.criticSteps().size() - 1).step().step());
-    figures.put("update/replicas", (double) s.replicas());
-    figures.put("update/allreduce_calls", (double) calls);
-    figures.put("update/allreduce_s_per_step", calls == 0 ? 0.0 : allReduceNanos / 1e9 / calls);
-    figures.put("time/update_task_s", (System.nanoTime() - started) / 1e9);
+    double clipFraction = diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0;
+    double approxKl = diagnostics[0] > 0 ? diagnostics[2] / diagnostics[0] : 0.0;
+    double entropy = diagnostics[0] > 0 ? diagnostics[3] / diagnostics[0] : Double.NaN;
+    UpdateSchedule.Report criticStep = report.criticSteps().get(report.criticSteps().size() - 1);
+    figures.put(IterationMetrics.LOSS_POLICY.name(), report.policySteps().stream()
+        .mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
+    figures.put(IterationMetrics.LOSS_VALUE.name(), report.criticSteps().stream()
+        .mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
+    figures.put(IterationMetrics.CLIP_FRACTION.name(), clipFraction);
+    figures.put(IterationMetrics.APPROX_KL.name(), approxKl);
+    figures.put(IterationMetrics.POLICY_ENTROPY.name(), entropy);
+    figures.put(IterationMetrics.GRAD_NORM.name(), policyStep.step().gradNorm());
+    figures.put(IterationMetrics.CRITIC_GRAD_NORM.name(), report.criticSteps().stream()
+        .mapToDouble(r -> r.step().gradNorm()).average().orElse(Double.NaN));
+    figures.put(IterationMetrics.POLICY_LR.name(), policyStep.step().learningRate());
+    figures.put(IterationMetrics.POLICY_STEPS.name(), (double) policyStep.step().step());
+    figures.put(IterationMetrics.CRITIC_STEPS.name(), (double) criticStep.step().step());
+    figures.put(IterationMetrics.REPLICAS.name(), (double) s.replicas());
+    figures.put(IterationMetrics.ALLREDUCE_CALLS.name(), (double) calls);
+    figures.put(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(),
+        calls == 0 ? 0.0 : allReduceNanos / 1e9 / calls);
+    figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), (System.nanoTime() - started) / 1e9);
     figures.put("digest/policy", policyDigest);
     figures.put("digest/critic", criticDigest);
     return figures;

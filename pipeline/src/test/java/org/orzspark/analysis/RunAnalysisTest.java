@@ -8,12 +8,12 @@ import static org.orzspark.analysis.SyntheticRun.rollout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunLayout;
 import org.orzspark.testing.SharedSpark;
 
@@ -72,43 +72,43 @@ class RunAnalysisTest {
     assertThat(stats).extracting(IterationStats::iteration).containsExactly(1, 2);
 
     IterationStats one = stats.get(0);
-    assertThat(one.responses()).isEqualTo(6);
-    assertThat(one.rewardMean()).isCloseTo(3 / 6.0, within(1e-12));
-    assertThat(one.responseLengthMean()).isCloseTo(280 / 6.0, within(1e-12));
+    assertThat(one.value(IterationMetrics.RESPONSES)).isEqualTo(6.0);
+    assertThat(one.value(IterationMetrics.REWARD_MEAN)).isCloseTo(3 / 6.0, within(1e-12));
+    assertThat(one.value(IterationMetrics.RESPONSE_LENGTH_MEAN)).isCloseTo(280 / 6.0, within(1e-12));
     // sorted 10 20 40 50 60 100: p50 at position 2.5 -> 45; p90 at 4.5 -> 60 + 0.5 * 40
-    assertThat(one.responseLengthP50()).isEqualTo(45.0);
-    assertThat(one.responseLengthP90()).isEqualTo(80.0);
-    assertThat(one.formatRate()).isCloseTo(4 / 6.0, within(1e-12));
-    assertThat(one.reflectingResponses()).isEqualTo(3);
-    assertThat(one.reflectionShare()).isEqualTo(0.5);
-    assertThat(one.patternCounts())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of("wait,", 1L, "recheck", 1L, "retry", 1L, "alternatively,", 1L, "however,", 1L));
+    assertThat(one.value(IterationMetrics.RESPONSE_LENGTH_P50)).isEqualTo(45.0);
+    assertThat(one.value(IterationMetrics.RESPONSE_LENGTH_P90)).isEqualTo(80.0);
+    assertThat(one.value(IterationMetrics.FORMAT_RATE)).isCloseTo(4 / 6.0, within(1e-12));
+    assertThat(one.value(IterationMetrics.REFLECTING_RESPONSES)).isEqualTo(3.0);
+    assertThat(one.value(IterationMetrics.REFLECTION_SHARE)).isEqualTo(0.5);
+    for (String pattern : List.of("wait,", "recheck", "retry", "alternatively,", "however,")) {
+      assertThat(one.value(IterationMetrics.patternCount(pattern))).as(pattern).isEqualTo(1.0);
+    }
     // correct and reflecting: r0 (10), r5 (50)
-    assertThat(one.correctReflectionLengthMean()).isEqualTo(30.0);
-    assertThat(one.accuracyReflecting()).isCloseTo(2 / 3.0, within(1e-12));
-    assertThat(one.accuracyNonReflecting()).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(one.value(IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN)).isEqualTo(30.0);
+    assertThat(one.value(IterationMetrics.ACCURACY_REFLECTING)).isCloseTo(2 / 3.0, within(1e-12));
+    assertThat(one.value(IterationMetrics.ACCURACY_NOT_REFLECTING)).isCloseTo(1 / 3.0, within(1e-12));
 
     IterationStats two = stats.get(1);
-    assertThat(two.responses()).isEqualTo(1);
-    assertThat(two.responseLengthP50()).isEqualTo(5.0);
-    assertThat(two.responseLengthP90()).isEqualTo(5.0);
-    assertThat(two.reflectionShare()).isZero();
-    assertThat(two.correctReflectionLengthMean()).isNaN();
-    assertThat(two.accuracyReflecting()).isNaN();
-    assertThat(two.accuracyNonReflecting()).isEqualTo(1.0);
+    assertThat(two.value(IterationMetrics.RESPONSES)).isEqualTo(1.0);
+    assertThat(two.value(IterationMetrics.RESPONSE_LENGTH_P50)).isEqualTo(5.0);
+    assertThat(two.value(IterationMetrics.RESPONSE_LENGTH_P90)).isEqualTo(5.0);
+    assertThat(two.value(IterationMetrics.REFLECTION_SHARE)).isZero();
+    assertThat(two.value(IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN)).isNaN();
+    assertThat(two.value(IterationMetrics.ACCURACY_REFLECTING)).isNaN();
+    assertThat(two.value(IterationMetrics.ACCURACY_NOT_REFLECTING)).isEqualTo(1.0);
   }
 
   @Test
   void caseInsensitiveCountsCapitalisedPatterns() {
     IterationStats one =
         RunAnalysis.open(spark, handRun, true).iterationStats(StepMoments.Rule.DEFAULT).get(0);
-    assertThat(one.reflectingResponses()).isEqualTo(4);
-    assertThat(one.patternCounts()).containsEntry("wait,", 2L);
+    assertThat(one.value(IterationMetrics.REFLECTING_RESPONSES)).isEqualTo(4.0);
+    assertThat(one.value(IterationMetrics.patternCount("wait,"))).isEqualTo(2.0);
     // correct and reflecting: r0 (10), r2 (60), r5 (50)
-    assertThat(one.correctReflectionLengthMean()).isEqualTo(40.0);
-    assertThat(one.accuracyReflecting()).isEqualTo(0.75);
-    assertThat(one.accuracyNonReflecting()).isZero();
+    assertThat(one.value(IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN)).isEqualTo(40.0);
+    assertThat(one.value(IterationMetrics.ACCURACY_REFLECTING)).isEqualTo(0.75);
+    assertThat(one.value(IterationMetrics.ACCURACY_NOT_REFLECTING)).isZero();
   }
 
   @Test
@@ -143,9 +143,9 @@ class RunAnalysisTest {
         .filteredOn(IterationStats::stepMoment)
         .extracting(IterationStats::iteration)
         .containsExactly(7);
-    assertThat(stats.get(0).rewardMean()).isEqualTo(0.25);
-    assertThat(stats.get(6).rewardMean()).isEqualTo(0.625);
-    assertThat(stats.get(6).reflectingResponses()).isEqualTo(4);
+    assertThat(stats.get(0).value(IterationMetrics.REWARD_MEAN)).isEqualTo(0.25);
+    assertThat(stats.get(6).value(IterationMetrics.REWARD_MEAN)).isEqualTo(0.625);
+    assertThat(stats.get(6).value(IterationMetrics.REFLECTING_RESPONSES)).isEqualTo(4.0);
 
     MetricsTable metrics = analysis.metrics().orElseThrow();
     assertThat(metrics.iterations()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
@@ -154,7 +154,7 @@ class RunAnalysisTest {
         .as("column added at iteration 3")
         .isNaN();
     assertThat(metrics.columns().get("reflection/share")[2]).isEqualTo(0.125);
-    assertThat(metrics.columns().get("reward/mean")[6]).isEqualTo(stats.get(6).rewardMean());
+    assertThat(metrics.columns().get("reward/mean")[6]).isEqualTo(stats.get(6).value(IterationMetrics.REWARD_MEAN));
     assertThat(analysis.eval().orElseThrow().count()).isEqualTo(6);
   }
 

@@ -19,10 +19,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.orzspark.run.RunLayout;
-import org.orzspark.run.RunTables;
+import org.orzspark.run.RolloutTable;
 
 /**
- * Writes synthetic run directories with the real table schemas ({@link RunTables#ROLLOUTS}, wide
+ * Writes synthetic run directories with the real table schemas ({@link RolloutTable#ROLLOUTS}, wide
  * metrics, evaluation rows), for the analysis, report and notebook tests. Every folder gets its
  * {@code _SUCCESS} marker, as the iteration stages write them.
  */
@@ -73,7 +73,7 @@ public final class SyntheticRun {
   public static void writeRollouts(
       SparkSession spark, RunLayout layout, int iteration, List<Row> rows) {
     spark
-        .createDataFrame(rows, RunTables.ROLLOUTS)
+        .createDataFrame(rows, RolloutTable.ROLLOUTS)
         .coalesce(1)
         .write()
         .mode(SaveMode.Overwrite)

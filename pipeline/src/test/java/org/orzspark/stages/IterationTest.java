@@ -26,7 +26,8 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.model.Qwen2Config;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunLayout;
-import org.orzspark.run.RunTables;
+import org.orzspark.run.ExperienceTable;
+import org.orzspark.run.RolloutTable;
 import org.orzspark.testing.SharedSpark;
 
 /**
@@ -69,7 +70,7 @@ class IterationTest {
     assertThat(rollouts.where("iteration = 2").count()).isEqualTo(16);
     assertThat(rollouts.where("iteration = 2").select("prompt_id").distinct().count()).isEqualTo(4);
     assertThat(rollouts.drop("iteration").schema().fieldNames())
-        .containsExactly(RunTables.ROLLOUTS.fieldNames());
+        .containsExactly(RolloutTable.ROLLOUTS.fieldNames());
     assertThat(rollouts.where("size(response_token_ids) != response_length"
         + " OR size(sampling_logprobs) != response_length").count()).isZero();
     assertThat(rollouts.where("reward NOT IN (0.0, 1.0)").count()).isZero();
@@ -79,7 +80,7 @@ class IterationTest {
 
     Dataset<Row> experience = spark.read().parquet(layout.experience(2).toString());
     assertThat(experience.count()).isEqualTo(16);
-    assertThat(experience.schema().fieldNames()).containsExactly(RunTables.EXPERIENCE.fieldNames());
+    assertThat(experience.schema().fieldNames()).containsExactly(ExperienceTable.SCHEMA.fieldNames());
     assertThat(experience.where("size(token_ids) != prompt_length + response_length"
         + " OR size(advantages) != response_length OR size(values) != response_length").count())
         .isZero();

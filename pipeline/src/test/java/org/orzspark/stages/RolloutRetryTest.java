@@ -20,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.SampledPromptTable.SampledPrompt;
 import org.orzspark.testing.SharedSpark;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -34,9 +35,9 @@ class RolloutRetryTest {
   void killedRolloutAttemptsAreRetriedWithIdenticalRows(@TempDir Path dir) throws Exception {
     SparkSession spark = SharedSpark.session();
     Path base = MicroRuns.base(dir.resolve("base"));
-    List<SampleStage.SampledPrompt> prompts = new ArrayList<>();
+    List<SampledPrompt> prompts = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      prompts.add(new SampleStage.SampledPrompt(i, "p" + i, "What is " + i + " + " + (i + 2) + "?",
+      prompts.add(new SampledPrompt(i, "p" + i, "What is " + i + " + " + (i + 2) + "?",
           Integer.toString(2 * i + 2)));
     }
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(prompts, 6, 2);

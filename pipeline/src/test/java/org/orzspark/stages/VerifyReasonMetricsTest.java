@@ -12,7 +12,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.orzspark.reward.verify.VerifyOptions;
-import org.orzspark.run.RunTables;
+import org.orzspark.run.RolloutTable;
 import org.orzspark.testing.SharedSpark;
 
 /**
@@ -29,7 +29,7 @@ class VerifyReasonMetricsTest {
       rows.add(RowFactory.create("p" + i, 0, "question", goldAndResponse[i][0], new int[] {1},
           new int[] {2}, goldAndResponse[i][1], new float[] {-0.5f}, "stop", 1));
     }
-    return spark.createDataFrame(rows, RunTables.GENERATED);
+    return spark.createDataFrame(rows, RolloutTable.GENERATED);
   }
 
   private static String boxed(String answer) {

@@ -78,7 +78,7 @@ public final class Deduplicator {
       byMethod.put("removed_" + method, 0L);
     }
     for (Row row : removed.groupBy(RemovedDuplicates.METHOD).count().collectAsList()) {
-      byMethod.put("removed_" + row.getString(0), row.getLong(1));
+      byMethod.put("removed_" + row.getAs(RemovedDuplicates.METHOD), row.<Long>getAs("count"));
     }
     counts.putAll(byMethod);
     counts.put("answer_conflicts", removed.filter(col(RemovedDuplicates.ANSWER_CONFLICT)).count());
@@ -98,9 +98,11 @@ public final class Deduplicator {
    * {@link org.orzspark.datasets.PromptId}) would merge their groups, so that is refused up front.
    */
   private static void requireUniqueIds(Dataset<Row> kept) {
-    Row row = kept.agg(count("*"), countDistinct(col(PromptSchema.PROMPT_ID))).first();
-    long rows = row.getLong(0);
-    long ids = row.getLong(1);
+    Row row =
+        kept.agg(count("*").as("rows"), countDistinct(col(PromptSchema.PROMPT_ID)).as("ids"))
+            .first();
+    long rows = row.getAs("rows");
+    long ids = row.getAs("ids");
     if (rows != ids) {
       throw new IllegalArgumentException(
           (rows - ids)

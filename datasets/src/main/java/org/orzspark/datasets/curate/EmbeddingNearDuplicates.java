@@ -158,8 +158,8 @@ public final class EmbeddingNearDuplicates {
     List<String> questions = new ArrayList<>();
     while (rows.hasNext() && questions.size() < embedder.batchSize()) {
       Row row = rows.next();
-      ids.add(row.getString(0));
-      questions.add(row.getString(1));
+      ids.add(row.getAs(PromptSchema.PROMPT_ID));
+      questions.add(row.getAs(PromptSchema.QUESTION));
     }
     float[][] embeddings = embedder.embed(questions);
     if (embeddings.length != questions.size()) {

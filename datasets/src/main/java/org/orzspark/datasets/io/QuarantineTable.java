@@ -22,9 +22,12 @@ public final class QuarantineTable {
    */
   public static final String FOLDER = "_quarantine";
 
+  /** Why the record was rejected (a {@code QuarantineReason} code or a sentence). */
+  public static final String REASON = "reason";
+
   public static final StructType SCHEMA =
       new StructType()
-          .add("reason", DataTypes.StringType, false)
+          .add(REASON, DataTypes.StringType, false)
           .add("detail", DataTypes.StringType, false)
           .add("source_file", DataTypes.StringType, false)
           .add("line_or_index", DataTypes.LongType, false)

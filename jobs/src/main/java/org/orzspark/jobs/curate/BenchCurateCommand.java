@@ -145,7 +145,11 @@ public final class BenchCurateCommand implements Callable<Integer> {
     long correct =
         removed.stream()
             .filter(
-                r -> set.original().get(r.getString(0)).equals(set.original().get(r.getString(1))))
+                r -> {
+                  String kept = r.getAs(RemovedDuplicates.DUPLICATE_OF);
+                  return set.original().get(r.<String>getAs(PromptSchema.PROMPT_ID))
+                      .equals(set.original().get(kept));
+                })
             .count();
     return new Result(
         set.prompts().size(),

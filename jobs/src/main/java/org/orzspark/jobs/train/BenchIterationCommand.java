@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.jobs.SynthCommand;
+import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunConfig;
 import org.orzspark.stages.Iteration;
 import org.orzspark.stages.RunInitializer;
@@ -118,7 +119,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
     Map<String, Double> stageSeconds = new LinkedHashMap<>();
     double staged = 0;
     for (String stage : STAGES.subList(0, STAGES.size() - 1)) {
-      double seconds = metrics.getOrDefault("time/" + stage + "_s", 0.0);
+      double seconds = metrics.getOrDefault(IterationMetrics.stageSeconds(stage).name(), 0.0);
       stageSeconds.put(stage, seconds);
       staged += seconds;
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.EvalTable;
 import org.orzspark.run.RunLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,15 +116,18 @@ public final class DemoCommand implements Callable<Integer> {
     JsonNode after = new ObjectMapper().readTree(evalResult(layout, last).toFile());
     System.out.printf("demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
             + " wall %.1f min; report %s%n",
-        100 * before.path("avg_at_k").asDouble(), 100 * after.path("avg_at_k").asDouble(), last,
-        100 * before.path("format_rate").asDouble(), 100 * after.path("format_rate").asDouble(),
+        100 * before.path(EvalTable.AVG_AT_K).asDouble(),
+        100 * after.path(EvalTable.AVG_AT_K).asDouble(), last,
+        100 * before.path(EvalTable.FORMAT_RATE).asDouble(),
+        100 * after.path(EvalTable.FORMAT_RATE).asDouble(),
         (System.nanoTime() - started) / 60e9, layout.reports().resolve("index.html"));
     return 0;
   }
 
   /** The result summary {@code orz evaluate} leaves beside a benchmark's Parquet row. */
   static Path evalResult(RunLayout layout, int checkpoint) {
-    return layout.eval().resolve("checkpoint=" + checkpoint).resolve("benchmark=held-out")
+    return layout.eval().resolve(EvalTable.checkpointFolder(checkpoint))
+        .resolve(EvalTable.benchmarkFolder("held-out"))
         .resolve(EvaluateCommand.RESULT_FILE);
   }
 

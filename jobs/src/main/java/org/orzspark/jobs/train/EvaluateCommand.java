@@ -14,6 +14,7 @@ import org.orzspark.datasets.read.PromptFiles;
 import org.orzspark.datasets.read.ReadResult;
 import org.orzspark.evaluation.Evaluator;
 import org.orzspark.evaluation.ScoredSampling;
+import org.orzspark.run.EvalTable;
 import org.orzspark.stages.FigureRow;
 import org.orzspark.stages.RolloutSettings;
 import org.orzspark.run.CheckpointStore;
@@ -206,8 +207,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private static void write(SparkSession spark, RunLayout layout, int checkpoint,
       Evaluator.Result result) throws java.io.IOException {
-    String target = layout.eval().resolve("checkpoint=" + checkpoint)
-        .resolve("benchmark=" + result.benchmark()).toString();
+    String target = layout.eval().resolve(EvalTable.checkpointFolder(checkpoint))
+        .resolve(EvalTable.benchmarkFolder(result.benchmark())).toString();
     try (AtomicOutput out = AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(), target)) {
       out.writeParquet(FigureRow.of(spark, result.figures()), "");
       out.writeText(RESULT_FILE, new ObjectMapper().writeValueAsString(result.figures()));

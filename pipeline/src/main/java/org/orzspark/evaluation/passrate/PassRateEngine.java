@@ -59,6 +59,9 @@ public final class PassRateEngine {
   static final String HARD_FOLDER = "_hard";
   static final String REASON = "reason";
 
+  /** The column {@code groupBy(...).count()} adds. */
+  private static final String COUNT = "count";
+
   private PassRateEngine() {}
 
   /** Everything a run needs, as plain values. */
@@ -141,19 +144,21 @@ public final class PassRateEngine {
     Row fingerprint =
         prompts
             .agg(
-                count(lit(1)),
-                count_distinct(col(PromptSchema.PROMPT_ID)),
-                bit_xor(xxhash64(col(PromptSchema.PROMPT_ID))))
+                count(lit(1)).as("rows"),
+                count_distinct(col(PromptSchema.PROMPT_ID)).as("ids"),
+                bit_xor(xxhash64(col(PromptSchema.PROMPT_ID))).as("id_xor"))
             .first();
-    long rowsIn = fingerprint.getLong(0);
-    if (fingerprint.getLong(1) != rowsIn) {
+    long rowsIn = fingerprint.getAs("rows");
+    long ids = fingerprint.getAs("ids");
+    if (ids != rowsIn) {
       throw new IllegalArgumentException(
           String.format(
               "%s has %d rows but %d distinct prompt ids; remove the duplicates first (orz curate"
                   + " dedup)",
-              settings.input(), rowsIn, fingerprint.getLong(1)));
+              settings.input(), rowsIn, ids));
     }
-    long idXor = fingerprint.isNullAt(2) ? 0L : fingerprint.getLong(2);
+    Long idXorOrNull = fingerprint.getAs("id_xor");
+    long idXor = idXorOrNull == null ? 0L : idXorOrNull;
     PassRateWork work =
         PassRateWork.open(
             spark, settings.output(), generation(settings, rowsIn, idXor), settings.partitions());
@@ -244,9 +249,11 @@ public final class PassRateEngine {
     removedByReason.put(PassRateBand.ABOVE_MAX, 0L);
     long judgedRows = 0;
     for (Row row : judged.groupBy(REASON).count().collectAsList()) {
-      judgedRows += row.getLong(1);
-      if (!row.isNullAt(0)) {
-        removedByReason.put(row.getString(0), row.getLong(1));
+      long rows = row.getAs(COUNT);
+      judgedRows += rows;
+      String reason = row.getAs(REASON);
+      if (reason != null) {
+        removedByReason.put(reason, rows);
       }
     }
     if (judgedRows != rowsIn) {
@@ -255,12 +262,15 @@ public final class PassRateEngine {
     }
     Map<Integer, Long> histogram = new TreeMap<>();
     for (Row row : judged.groupBy(PassRateWork.CORRECT).count().collectAsList()) {
-      histogram.put(row.getInt(0), row.getLong(1));
+      histogram.put(row.getAs(PassRateWork.CORRECT), row.getAs(COUNT));
     }
     Map<String, Double> bySource = new TreeMap<>();
     for (Row row :
-        judged.groupBy(PromptSchema.SOURCE).agg(avg(PromptSchema.PASS_RATE)).collectAsList()) {
-      bySource.put(row.getString(0), row.getDouble(1));
+        judged
+            .groupBy(PromptSchema.SOURCE)
+            .agg(avg(PromptSchema.PASS_RATE).as(PromptSchema.PASS_RATE))
+            .collectAsList()) {
+      bySource.put(row.getAs(PromptSchema.SOURCE), row.getAs(PromptSchema.PASS_RATE));
     }
     Dataset<Row> kept = judged.filter(col(REASON).isNull()).drop(REASON);
     long removed = removedByReason.values().stream().mapToLong(Long::longValue).sum();

@@ -34,6 +34,7 @@ import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.evaluation.ScoredSampling;
 import org.orzspark.random.Seeds;
+import org.orzspark.run.RolloutTable;
 import org.orzspark.timing.Stopwatch;
 
 /**
@@ -71,16 +72,16 @@ final class PassRateWork {
   /** Scored sample columns kept for inspection (token ids and log-probs are not). */
   private static final List<String> SAMPLE_COLUMNS =
       List.of(
-          "prompt_id",
-          "sample_index",
-          "ground_truth",
-          "response",
-          "finish_reason",
-          "response_length",
-          "reward",
-          "extracted_answer",
-          "verify_reason",
-          "format_ok");
+          RolloutTable.PROMPT_ID,
+          RolloutTable.SAMPLE_INDEX,
+          RolloutTable.GROUND_TRUTH,
+          RolloutTable.RESPONSE,
+          RolloutTable.FINISH_REASON,
+          RolloutTable.RESPONSE_LENGTH,
+          RolloutTable.REWARD,
+          RolloutTable.EXTRACTED_ANSWER,
+          RolloutTable.VERIFY_REASON,
+          RolloutTable.FORMAT_OK);
 
   private static final String PARTITION_COLUMN = "_pass_rate_partition";
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -222,7 +223,7 @@ final class PassRateWork {
         samples
             .groupBy(PromptSchema.PROMPT_ID)
             .agg(
-                sum(when(col("reward").geq(ScoredSampling.CORRECT_REWARD), 1).otherwise(0))
+                sum(when(RolloutTable.correct(), 1).otherwise(0))
                     .cast(DataTypes.IntegerType)
                     .as(CORRECT),
                 count(lit(1)).cast(DataTypes.IntegerType).as(SAMPLE_COUNT));

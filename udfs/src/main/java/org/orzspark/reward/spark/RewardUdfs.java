@@ -99,11 +99,17 @@ public final class RewardUdfs {
     return Boolean.parseBoolean(spark.conf().get(REFLECTION_CASE_INSENSITIVE, "false"));
   }
 
+  /** The field of {@link #JUDGEMENT} holding the reward. */
+  public static final String JUDGEMENT_REWARD = "reward";
+
+  /** The field of {@link #JUDGEMENT} holding the reason code (null when verified normally). */
+  public static final String JUDGEMENT_REASON = "reason";
+
   /** The struct {@code orz_judge} returns: the reward and, when 0 for a technical cause, why. */
   public static final StructType JUDGEMENT =
       DataTypes.createStructType(List.of(
-          DataTypes.createStructField("reward", DataTypes.FloatType, false),
-          DataTypes.createStructField("reason", DataTypes.StringType, true)));
+          DataTypes.createStructField(JUDGEMENT_REWARD, DataTypes.FloatType, false),
+          DataTypes.createStructField(JUDGEMENT_REASON, DataTypes.StringType, true)));
 
   /**
    * {@code orz_judge(response, ground_truth, finished)}: the reward and its reason code in one

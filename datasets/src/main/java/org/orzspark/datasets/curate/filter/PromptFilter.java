@@ -59,9 +59,11 @@ public final class PromptFilter {
     rules.forEach(rule -> byReason.put(rule.code(), 0L));
     long rowsIn = 0;
     for (Row row : judged.groupBy(REASON).count().collectAsList()) {
-      rowsIn += row.getLong(1);
-      if (!row.isNullAt(0)) {
-        byReason.put(row.getString(0), row.getLong(1));
+      long rows = row.getAs("count");
+      rowsIn += rows;
+      String reason = row.getAs(REASON);
+      if (reason != null) {
+        byReason.put(reason, rows);
       }
     }
     return new Outcome(
