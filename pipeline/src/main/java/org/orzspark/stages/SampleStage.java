@@ -3,7 +3,6 @@ package org.orzspark.stages;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ public final class SampleStage {
             .select(col("order"), col("prompt_id"), col("question"), col("answer"))
             .orderBy("order")
             .coalesce(1);
-    Path folder = ctx.layout().sampledPrompts(ctx.iteration());
+    var folder = ctx.layout().sampledPrompts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(chosen, "");
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -70,12 +69,12 @@ public final class SampleStage {
 
   /** The completed stage's prompts (in draw order) and cursor. */
   public static Result read(IterationContext ctx) throws IOException {
-    Path folder = ctx.layout().sampledPrompts(ctx.iteration());
+    var folder = ctx.layout().sampledPrompts(ctx.iteration());
     List<SampledPrompt> prompts =
         ctx.spark().read().parquet(folder.toString()).orderBy("order").collectAsList().stream()
             .map(r -> new SampledPrompt(r.getInt(0), r.getString(1), r.getString(2), r.getString(3)))
             .toList();
-    String[] next = StageRecord.read(folder).notes().get("cursor_after").split(":");
+    String[] next = ctx.record(folder).notes().get("cursor_after").split(":");
     return new Result(prompts,
         new PromptSampler.Cursor(Integer.parseInt(next[0]), Integer.parseInt(next[1])));
   }
