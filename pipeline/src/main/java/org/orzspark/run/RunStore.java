@@ -23,7 +23,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import scala.Tuple2;
@@ -100,7 +99,7 @@ public final class RunStore {
   }
 
   static boolean isLocal(FileSystem fs) {
-    return fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+    return "file".equals(fs.getUri().getScheme());
   }
 
   /** The local file of {@code path} on a local run directory. */
