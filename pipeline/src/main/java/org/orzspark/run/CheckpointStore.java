@@ -32,8 +32,8 @@ import org.orzspark.datasets.io.AtomicOutput;
  * Writes and finds checkpoints in a {@link RunStore}. The model code writes a checkpoint's files
  * into a local folder ({@link Contents}): on a local run directory that is the checkpoint's
  * temporary sibling folder itself, elsewhere a local staging folder that is then uploaded into it.
- * The temporary folder gets a {@code MANIFEST.json} (SHA-256 of every file, by relative name) and
- * then the {@code _SUCCESS} marker, and is renamed into place.
+ * The temporary folder gets a {@code MANIFEST.json} (SHA-256 of every file, by relative name), is
+ * renamed into place, and only then gets the {@code _SUCCESS} marker.
  *
  * <p>Readers trust only what the manifest lists, and only once the marker exists ({@link #verify}
  * hashes exactly the listed files): a checkpoint is never judged by a folder listing, so a store
@@ -100,8 +100,11 @@ public final class CheckpointStore {
         store.upload(local, temp);
       }
       store.write(new Path(temp, MANIFEST), JSON.writeValueAsBytes(sums));
-      store.write(new Path(temp, AtomicOutput.SUCCESS), new byte[0]);
       store.rename(temp, target, false);
+      // The marker last, in place: where a rename is a copy (S3A), it appears only after every
+      // listed file did. A crash before it leaves an unmarked folder, which the next write of
+      // this iteration replaces.
+      store.write(new Path(target, AtomicOutput.SUCCESS), new byte[0]);
     } finally {
       if (!store.isLocal()) {
         deleteLocal(local);
