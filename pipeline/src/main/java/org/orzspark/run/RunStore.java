@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -87,10 +86,6 @@ public final class RunStore {
 
   public FileSystem fs() {
     return fs;
-  }
-
-  public Configuration conf() {
-    return conf;
   }
 
   /** Whether the run directory is on this machine's disk (no staging or copying needed). */
@@ -251,28 +246,8 @@ public final class RunStore {
     }
   }
 
-  /** Every regular file below {@code dir}, as paths relative to it ({@code policy/model.safetensors}). */
-  public List<String> filesBelow(Path dir) throws IOException {
-    List<String> names = new ArrayList<>();
-    String prefix = fs.makeQualified(dir).toUri().getPath();
-    var files = fs.listFiles(dir, true);
-    while (files.hasNext()) {
-      String path = files.next().getPath().toUri().getPath();
-      names.add(path.substring(prefix.length() + 1));
-    }
-    return names;
-  }
-
   /** Copies the local folder {@code from} (every file below it) to {@code to} in the store. */
   public void upload(java.nio.file.Path from, Path to) throws IOException {
     fs.copyFromLocalFile(false, true, new Path(from.toUri()), to);
-  }
-
-  /** Copies {@code from} in the store to the local file {@code to}. */
-  public void download(Path from, java.nio.file.Path to) throws IOException {
-    Files.createDirectories(to.getParent());
-    try (InputStream in = fs.open(from)) {
-      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 }
