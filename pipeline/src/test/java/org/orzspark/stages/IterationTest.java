@@ -182,6 +182,31 @@ class IterationTest {
   }
 
   /** The stages of an iteration before its update, as a run that dies there leaves them. */
+  /**
+   * A barrier stage retried after its task 0 committed the checkpoint (Spark retries all tasks of a
+   * failed barrier stage) runs the same update again: it reproduces the committed files byte for
+   * byte, so the commit keeps the checkpoint instead of failing.
+   */
+  @Test
+  void anUpdateRunAgainAfterItsCommitKeepsTheCommittedCheckpoint(@TempDir Path root)
+      throws Exception {
+    RunLayout layout = init(root);
+    runThroughExperience(layout, 1);
+    IterationContext ctx = new IterationContext(spark, LocalRuns.store(layout),
+        org.orzspark.run.RunConfig.read(LocalRuns.store(layout)), 1);
+    Map<String, Object> state = Map.of("iteration", 1, "cursor_epoch", 0, "cursor_offset", 4);
+    UpdateStage.Result first = UpdateStage.run(ctx, state);
+    Path manifest = local(layout.checkpoint(1)).resolve(CheckpointStore.MANIFEST);
+    String committed = Files.readString(manifest);
+
+    UpdateStage.Result retried = UpdateStage.run(ctx, state);
+    assertThat(retried.applied()).isTrue();
+    assertThat(retried.replicas()).extracting(UpdateStage.ReplicaReport::policyDigest)
+        .containsOnly(first.replicas().get(0).policyDigest());
+    assertThat(Files.readString(manifest)).isEqualTo(committed);
+    assertThat(new CheckpointStore(LocalRuns.store(layout)).verify(1).complete()).isTrue();
+  }
+
   private static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
     IterationContext ctx =
         new IterationContext(spark, LocalRuns.store(layout),
