@@ -1,12 +1,12 @@
 package org.orzspark.jobs;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -19,6 +19,7 @@ import org.orzspark.analysis.StepMoments;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.jobs.train.RunSession;
 import org.orzspark.report.RunReport;
+import org.orzspark.run.RunLayout;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,8 +62,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
               DataTypes.createStructField(
                   "correct_reflection_length_jump", DataTypes.DoubleType, false)));
 
-  @Option(names = "--run-dir", required = true, description = "The run directory R.")
-  Path runDir;
+  @Option(names = "--run-dir", required = true,
+      description = "The run directory R: a local path or a Hadoop URI.")
+  String runDir;
 
   @Option(
       names = "--output",
@@ -147,15 +149,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SparkSession spark =
-        RunSession.start("orz analyze " + runDir.toAbsolutePath().normalize().getFileName(), runDir);
+    RunLayout run = RunLayout.of(runDir);
+    SparkSession spark = RunSession.start("orz analyze " + run.name(), run);
     RunReport.Options options =
         new RunReport.Options(
             caseInsensitive,
             examplesIteration,
             examples,
             new StepMoments.Rule(stepWindow, stepMinZ, stepMinJump));
-    System.out.println(run(spark, runDir, output, options).describe());
+    System.out.println(run(spark, run, output, options).describe());
     return 0;
   }
 
@@ -163,10 +165,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
    * Analyses {@code runDir}, writes the tables to {@code output} (null: R/analysis) and the report.
    */
   public static Result run(
-      SparkSession spark, Path runDir, String output, RunReport.Options options)
+      SparkSession spark, RunLayout runDir, String output, RunReport.Options options)
       throws IOException {
     Stopwatch clock = Stopwatch.start();
-    spark.sparkContext().setJobGroup("analyze", "orz analyze: " + runDir, false);
+    spark.sparkContext().setJobGroup("analyze", "orz analyze: " + runDir.root(), false);
     RunAnalysis analysis = RunAnalysis.open(spark, runDir, options.caseInsensitive());
     String dir = output != null ? output : analysis.layout().analysis().toString();
     List<IterationStats> stats;
@@ -178,7 +180,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       if (stats.isEmpty()) {
         throw new IllegalArgumentException(
             "nothing to analyse: "
-                + runDir
+                + runDir.root()
                 + " has no complete iteration under rollouts/ (iteration=N with _SUCCESS)");
       }
       Dataset<Row> table = analysis.iterationTable(stats).coalesce(1);
@@ -225,13 +227,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
       SparkSession spark, AtomicOutput out, Dataset<Row> frame, String name) throws IOException {
     String parts = out.resolve("_" + name);
     frame.coalesce(1).write().option("header", "true").csv(parts);
-    org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(parts);
+    Path folder = new Path(parts);
     FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    FileStatus[] csv = fs.globStatus(new org.apache.hadoop.fs.Path(folder, "part-*.csv"));
+    FileStatus[] csv = fs.globStatus(new Path(folder, "part-*.csv"));
     if (csv == null || csv.length != 1) {
       throw new IOException("expected one CSV part in " + folder);
     }
-    if (!fs.rename(csv[0].getPath(), new org.apache.hadoop.fs.Path(out.resolve(name)))) {
+    if (!fs.rename(csv[0].getPath(), new Path(out.resolve(name)))) {
       throw new IOException("cannot move " + csv[0].getPath() + " to " + name);
     }
     fs.delete(folder, true);

@@ -18,6 +18,8 @@ import org.orzspark.analysis.RunAnalysis;
 import org.orzspark.analysis.StepMoments;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.report.RunReport;
+import org.orzspark.run.LocalRuns;
+import org.orzspark.run.RunLayout;
 import org.orzspark.report.StepRunFixture;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.testing.SharedSpark;
@@ -35,7 +37,7 @@ class AnalyzeCommandTest {
     AnalyzeCommand.Result result =
         AnalyzeCommand.run(
             spark,
-            run,
+            new RunLayout(run),
             output,
             new RunReport.Options(false, null, 3, new StepMoments.Rule(3, 3, 0.1)));
 
@@ -43,7 +45,7 @@ class AnalyzeCommandTest {
     assertThat(result.stepMoments()).containsExactly(StepRunFixture.STEP_AT);
     assertThat(AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), output))
         .isTrue();
-    assertThat(result.report()).exists();
+    assertThat(LocalRuns.local(result.report())).exists();
 
     List<Row> table =
         spark.read().parquet(output + "/iterations").orderBy("iteration").collectAsList();
@@ -80,7 +82,7 @@ class AnalyzeCommandTest {
     AnalyzeCommand.Result result =
         AnalyzeCommand.run(
             spark,
-            run,
+            new RunLayout(run),
             tmp.resolve("ci").toString(),
             new RunReport.Options(true, 7, 2, StepMoments.Rule.DEFAULT));
     IterationStats seven = result.stats().get(6);
@@ -104,7 +106,7 @@ class AnalyzeCommandTest {
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute("analyze", "--run-dir", empty.toString())).isNotZero();
     assertThat(err.toString()).contains("nothing to analyse");
-    assertThatThrownBy(() -> AnalyzeCommand.run(spark, empty, null, RunReport.Options.DEFAULTS))
+    assertThatThrownBy(() -> AnalyzeCommand.run(spark, new RunLayout(empty), null, RunReport.Options.DEFAULTS))
         .hasMessageContaining("no complete iteration under rollouts/");
   }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.testing.RepoPaths;
@@ -36,7 +37,7 @@ class CallerMistakesTest {
     SharedSpark.session();
     emptyRun = Files.createDirectories(dir.resolve("empty-run"));
     Files.writeString(
-        new RunLayout(emptyRun).runJson(),
+        LocalRuns.local(new RunLayout(emptyRun).runJson()),
         new ObjectMapper()
             .writeValueAsString(RunConfig.resolve("m", "p", "x", new Properties(), Map.of())));
   }

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.testing.RepoPaths;
@@ -138,7 +139,7 @@ class OrzErrorsTest {
     RunLayout layout = new RunLayout(run);
     String json = new ObjectMapper().writeValueAsString(
         RunConfig.resolve("m", "p", "x", new Properties(), Map.of()));
-    Files.writeString(layout.runJson(),
+    Files.writeString(LocalRuns.local(layout.runJson()),
         json.replace("\"rollout.temperature\":\"1.0\"", "\"rollout.temperature\":\"-0.5\""));
 
     OrzCli.Outcome outcome = OrzCli.execute("iterate", "--run-dir", run.toString());
@@ -146,7 +147,7 @@ class OrzErrorsTest {
     assertThat(outcome.err()).isEqualToIgnoringNewLines(
         "orz iterate: rollout.temperature=-0.5 is out of range; valid: a finite number > 0");
     try (var written = Files.list(run)) {
-      assertThat(written).containsExactly(layout.runJson());
+      assertThat(written).containsExactly(LocalRuns.local(layout.runJson()));
     }
   }
 }

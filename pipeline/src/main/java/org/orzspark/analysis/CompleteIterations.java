@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.orzspark.datasets.io.AtomicOutput;
 
 /**
  * The {@code iteration=N} folders of a run table ({@code rollouts/}, {@code metrics/}, ...) that
@@ -43,7 +44,7 @@ public record CompleteIterations(SortedMap<Integer, String> complete, List<Integ
           continue;
         }
         int iteration = Integer.parseInt(m.group(1));
-        if (fs.exists(new Path(child.getPath(), "_SUCCESS"))) {
+        if (fs.exists(new Path(child.getPath(), AtomicOutput.SUCCESS))) {
           complete.put(iteration, child.getPath().toString());
         } else {
           incomplete.add(iteration);

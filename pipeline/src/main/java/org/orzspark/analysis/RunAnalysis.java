@@ -34,6 +34,7 @@ import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.Metric;
 import org.orzspark.run.RolloutTable;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
 
 /**
  * Offline analysis of a run directory, finished or in progress: the per-iteration reflection and
@@ -73,12 +74,21 @@ public final class RunAnalysis {
    * @param caseInsensitive match the reflection patterns ignoring case ("Wait," counts); the
    *     reference code's regexes are case-sensitive
    */
-  public static RunAnalysis open(SparkSession spark, Path runDir, boolean caseInsensitive) {
-    RunLayout layout = new RunLayout(runDir);
-    if (!layout.root().toFile().isDirectory()) {
-      throw new IllegalArgumentException("run directory " + layout.root() + " does not exist");
+  public static RunAnalysis open(SparkSession spark, RunLayout layout, boolean caseInsensitive) {
+    try {
+      if (!RunStore.open(spark.sparkContext().hadoopConfiguration(), layout)
+          .isDirectory(layout.root())) {
+        throw new IllegalArgumentException("run directory " + layout.root() + " does not exist");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the run directory " + layout.root(), e);
     }
     return new RunAnalysis(spark, layout, caseInsensitive);
+  }
+
+  /** {@link #open(SparkSession, RunLayout, boolean)} of a local run directory. */
+  public static RunAnalysis open(SparkSession spark, Path runDir, boolean caseInsensitive) {
+    return open(spark, new RunLayout(runDir), caseInsensitive);
   }
 
   public RunLayout layout() {

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,14 +55,14 @@ public final class Evaluator {
   }
 
   /** avg@k, pass@k, maj@k and format rate: {@link #sampleAndScore}, then {@link #summarize}. */
-  public static Result evaluate(SparkSession spark, Path model, String benchmark,
+  public static Result evaluate(SparkSession spark, String model, String benchmark,
       List<PromptRecord> prompts, ScoredSampling.Settings settings, PrintStream console) {
     return summarize(benchmark, settings.samples(),
         sampleAndScore(spark, model, benchmark, prompts, settings, console));
   }
 
   /** k responses per question from the rollout engine, each scored by the reward UDFs. */
-  public static List<ScoredSample> sampleAndScore(SparkSession spark, Path model, String benchmark,
+  public static List<ScoredSample> sampleAndScore(SparkSession spark, String model, String benchmark,
       List<PromptRecord> prompts, ScoredSampling.Settings settings, PrintStream console) {
     return ScoredSampling.scored(spark, model, prompts, settings,
         samplingSeed(settings.seed(), benchmark), "evaluate " + benchmark, console,

@@ -1,7 +1,6 @@
 package org.orzspark.evaluation;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -43,13 +42,16 @@ public final class ScoredSampling {
    * prompt × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should run
    * one action on it (each action generates again, with the same result).
    *
+   * @param model the model folder: an absolute local path, or a folder of a checkpoint on any file
+   *     system ({@code hdfs://…/iter-000007/policy}), which executors copy once ({@code
+   *     CheckpointCache})
    * @param generationSeed the seed every sample's draws derive from, together with its prompt id
    *     and sample index (so a prompt's samples do not depend on which other prompts are sampled)
    * @param label names the progress bar and its accumulators
    */
   public static <T> T scored(
       SparkSession spark,
-      Path model,
+      String model,
       List<PromptRecord> prompts,
       Settings settings,
       long generationSeed,
@@ -65,7 +67,7 @@ public final class ScoredSampling {
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(questions, settings.samples(), slots);
     RolloutStage.TaskSettings task =
         new RolloutStage.TaskSettings(
-            model.toAbsolutePath().toString(),
+            model,
             generationSeed,
             new RolloutSettings.Sampling(
                 settings.template(),

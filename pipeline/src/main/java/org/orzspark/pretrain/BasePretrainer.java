@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.synth.SyntheticProblem;
 import org.orzspark.datasets.synth.SyntheticTasks;
 import org.orzspark.model.PolicyModel;
@@ -54,7 +55,6 @@ import org.orzspark.tokenizer.TokenizerFiles;
 public final class BasePretrainer {
 
   public static final String REPORT_FILE = "pretrain_report.json";
-  public static final String SUCCESS_FILE = "_SUCCESS";
   public static final String GENERATION_CONFIG_FILE = "generation_config.json";
 
   private static final long HELD_OUT_STREAM = 1;
@@ -417,7 +417,7 @@ public final class BasePretrainer {
               greedy,
               clock.seconds());
       JSON.writeValue(modelDir.resolve(REPORT_FILE).toFile(), report(result));
-      Files.createFile(modelDir.resolve(SUCCESS_FILE));
+      Files.createFile(modelDir.resolve(AtomicOutput.SUCCESS));
       return result;
     }
   }

@@ -1,6 +1,6 @@
 package org.orzspark.report;
 
-import java.nio.file.Path;
+import org.apache.hadoop.fs.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;

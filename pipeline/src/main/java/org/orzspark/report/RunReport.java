@@ -3,7 +3,6 @@ package org.orzspark.report;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -11,18 +10,20 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.analysis.IterationStats;
 import org.orzspark.analysis.ResponseExample;
 import org.orzspark.analysis.RunAnalysis;
 import org.orzspark.analysis.StepMoments;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.run.RunLayout;
 
 /**
  * The run report {@code R/reports/index.html}: charts (PNG files beside it) of the rollout series,
  * step moments, the per-iteration table, training metrics and evaluation results when written, and
  * example responses with their reflection patterns highlighted. {@code orz analyze} and {@code orz
- * demo} both write it through {@link #write(SparkSession, Path, Options)}. The folder is written
+ * demo} both write it through {@link #write(SparkSession, RunLayout, Options)}. The folder is written
  * atomically and replaced as a whole, so {@code reports/} holds only the latest report.
  */
 public final class RunReport {
@@ -52,10 +53,15 @@ public final class RunReport {
   private RunReport() {}
 
   /** Analyses the run and writes {@code R/reports/}. */
-  public static Result write(SparkSession spark, Path runDir, Options options) {
-    RunAnalysis analysis = RunAnalysis.open(spark, runDir, options.caseInsensitive());
+  public static Result write(SparkSession spark, RunLayout run, Options options) {
+    RunAnalysis analysis = RunAnalysis.open(spark, run, options.caseInsensitive());
     ReportData data = collect(analysis, analysis.iterationStats(options.rule()), options);
     return write(data, analysis.layout().reports(), spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** {@link #write(SparkSession, RunLayout, Options)} of a local run directory. */
+  public static Result write(SparkSession spark, java.nio.file.Path runDir, Options options) {
+    return write(spark, new RunLayout(runDir), options);
   }
 
   /** The report's data from an analysis whose per-iteration figures are already computed. */
@@ -94,11 +100,11 @@ public final class RunReport {
   public static Result write(ReportData data, Path reportsDir, Configuration conf) {
     List<ReportCharts.Figure> figures = ReportCharts.all(data);
     try (AtomicOutput out = AtomicOutput.begin(conf, reportsDir.toString(), true)) {
-      FileSystem fs = new org.apache.hadoop.fs.Path(out.temp()).getFileSystem(conf);
+      FileSystem fs = new Path(out.temp()).getFileSystem(conf);
       List<String> files = new ArrayList<>();
       for (ReportCharts.Figure f : figures) {
         try (OutputStream png =
-            fs.create(new org.apache.hadoop.fs.Path(out.resolve(f.file())), false)) {
+            fs.create(new Path(out.resolve(f.file())), false)) {
           png.write(Charts.png(f.chart()));
         }
         files.add(f.file());
@@ -108,7 +114,7 @@ public final class RunReport {
           ReportHtml.render(data, figures, Instant.now().truncatedTo(ChronoUnit.SECONDS)));
       out.commit();
       return new Result(
-          reportsDir.resolve("index.html"),
+          new Path(reportsDir, "index.html"),
           List.copyOf(files),
           data.iterations().size(),
           data.stepMoments());

@@ -1,5 +1,6 @@
 package org.orzspark.run;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -7,8 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,40 +17,49 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.orzspark.datasets.io.AtomicOutput;
 
 /**
- * Writes and finds checkpoints. A checkpoint is written into a temporary sibling folder, gets a
- * {@code MANIFEST.json} of SHA-256 checksums of every file and a {@code _SUCCESS} marker, and is then
- * renamed into place; {@link #latestComplete} only returns a checkpoint whose marker exists and whose
- * files all match the manifest, so a partial or corrupted checkpoint is never taken as the latest.
- * Finding it hashes only the checkpoint it returns (and any newer unusable ones); {@link #prune}
- * applies {@code checkpoint.keep_every}.
+ * Writes and finds checkpoints in a {@link RunStore}. The model code writes a checkpoint's files
+ * into a local folder ({@link Contents}): on a local run directory that is the checkpoint's
+ * temporary sibling folder itself, elsewhere a local staging folder that is then uploaded into it.
+ * The temporary folder gets a {@code MANIFEST.json} (SHA-256 of every file, by relative name), is
+ * renamed into place, and only then gets the {@code _SUCCESS} marker.
+ *
+ * <p>Readers trust only what the manifest lists, and only once the marker exists ({@link #verify}
+ * hashes exactly the listed files): a checkpoint is never judged by a folder listing, so a store
+ * whose rename is a copy (S3A) cannot pass off a partly copied folder, and stray files beside the
+ * listed ones are ignored. {@link #latestComplete} hashes only the checkpoint it returns (and any
+ * newer unusable ones); {@link #prune} applies {@code checkpoint.keep_every}.
  */
 public final class CheckpointStore {
   public static final String MANIFEST = "MANIFEST.json";
-  public static final String SUCCESS = "_SUCCESS";
   private static final Pattern NAME = Pattern.compile("iter-(\\d{6,})");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  private final RunStore store;
   private final RunLayout layout;
   private final AtomicLong foldersHashed = new AtomicLong();
 
-  public CheckpointStore(RunLayout layout) {
-    this.layout = layout;
+  public CheckpointStore(RunStore store) {
+    this.store = store;
+    this.layout = store.layout();
   }
 
-  /** Writes the contents of a checkpoint into a folder. */
+  /** Writes the contents of a checkpoint into a local folder. */
   @FunctionalInterface
   public interface Contents {
-    void writeTo(Path folder) throws IOException;
+    void writeTo(java.nio.file.Path folder) throws IOException;
   }
 
   /** Why a checkpoint folder is not usable, or empty when it is complete and intact. */
@@ -62,31 +70,78 @@ public final class CheckpointStore {
   }
 
   /**
-   * Writes checkpoint {@code iteration} atomically; refuses to replace an existing complete one.
-   * An incomplete folder of the same iteration (a crash mid-write) is replaced.
+   * Writes checkpoint {@code iteration} atomically. An incomplete folder of the same iteration (a
+   * crash mid-write) is replaced. A complete one is kept when the new contents are the same (a
+   * barrier stage retried after its task committed): same files with the same SHA-256, apart from
+   * the {@code attemptFiles} (names relative to the checkpoint, e.g. an attempt's timings), which
+   * keep their committed version; different contents are refused ({@link
+   * FileAlreadyExistsException} naming the first differing file).
    */
-  public Path write(int iteration, Contents contents) throws IOException {
+  public Path write(int iteration, Set<String> attemptFiles, Contents contents) throws IOException {
     Path target = layout.checkpoint(iteration);
-    if (Files.exists(target)) {
-      if (verify(iteration, target).complete()) {
-        throw new FileAlreadyExistsException(target.toString(), null, "checkpoint already complete");
-      }
-      deleteRecursively(target);
-    }
-    Files.createDirectories(layout.checkpoints());
-    Path temp = layout.checkpoints().resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
-    Files.createDirectories(temp);
+    Path temp = RunStore.tempSibling(target);
+    java.nio.file.Path local = store.isLocal()
+        ? store.local(temp) : Files.createTempDirectory("orz-checkpoint-staging-");
     try {
-      contents.writeTo(temp);
-      Files.deleteIfExists(temp.resolve(SUCCESS));
-      JSON.writeValue(temp.resolve(MANIFEST).toFile(), checksums(temp));
-      Files.writeString(temp.resolve(SUCCESS), "");
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      deleteRecursively(temp);
-      throw e;
+      Files.createDirectories(local);
+      contents.writeTo(local);
+      Files.deleteIfExists(local.resolve(AtomicOutput.SUCCESS));
+      Files.deleteIfExists(local.resolve(MANIFEST));
+      Map<String, String> sums = localChecksums(local);
+      if (store.exists(target)) {
+        Verdict committed = verify(iteration, target);
+        if (committed.complete()) {
+          requireSame(iteration, manifest(target), sums, attemptFiles);
+          return target;
+        }
+        store.delete(target);
+      }
+      if (!store.isLocal()) {
+        store.upload(local, temp);
+      }
+      store.write(new Path(temp, MANIFEST), JSON.writeValueAsBytes(sums));
+      store.rename(temp, target, false);
+      // The marker last, in place: where a rename is a copy (S3A), it appears only after every
+      // listed file did. A crash before it leaves an unmarked folder, which the next write of
+      // this iteration replaces.
+      store.write(new Path(target, AtomicOutput.SUCCESS), new byte[0]);
+    } finally {
+      if (!store.isLocal()) {
+        deleteLocal(local);
+      }
+      store.delete(temp);
     }
     return target;
+  }
+
+  /** {@link #write} with every file compared on a retry. */
+  public Path write(int iteration, Contents contents) throws IOException {
+    return write(iteration, Set.of(), contents);
+  }
+
+  /**
+   * Refuses a retried checkpoint whose contents differ from the committed one's manifest, apart
+   * from the attempt's own files.
+   */
+  static void requireSame(int iteration, Map<String, String> committed, Map<String, String> written,
+      Set<String> attemptFiles) throws FileAlreadyExistsException {
+    Map<String, String> left = new TreeMap<>(committed);
+    Map<String, String> right = new TreeMap<>(written);
+    left.keySet().removeAll(attemptFiles);
+    right.keySet().removeAll(attemptFiles);
+    if (left.equals(right)) {
+      return;
+    }
+    String differs = Stream.concat(left.keySet().stream(), right.keySet().stream()).sorted()
+        .filter(name -> !java.util.Objects.equals(left.get(name), right.get(name)))
+        .findFirst().orElse("?");
+    throw new FileAlreadyExistsException(layoutName(iteration), null,
+        "checkpoint " + iteration + " is already committed with different contents ("
+            + differs + " differs); a retried update must reproduce it exactly");
+  }
+
+  private static String layoutName(int iteration) {
+    return String.format("iter-%06d", iteration);
   }
 
   /**
@@ -128,23 +183,20 @@ public final class CheckpointStore {
   }
 
   /** A checkpoint folder ({@code iter-N}) and whether it has its {@code _SUCCESS} marker (not hashed). */
-  public record Folder(int iteration, Path path) {
-    public boolean marked() {
-      return Files.exists(path.resolve(SUCCESS));
-    }
-  }
+  public record Folder(int iteration, Path path, boolean marked) {}
 
   /** The checkpoint folders ({@code iter-N}, complete or not), by iteration, newest first. */
   public List<Folder> folders() throws IOException {
-    if (!Files.isDirectory(layout.checkpoints())) {
-      return List.of();
+    List<Folder> folders = new ArrayList<>();
+    for (FileStatus status : store.list(layout.checkpoints())) {
+      Optional<Integer> iteration = iterationOf(status.getPath().getName());
+      if (status.isDirectory() && iteration.isPresent()) {
+        folders.add(new Folder(iteration.get(), status.getPath(),
+            store.exists(new Path(status.getPath(), AtomicOutput.SUCCESS))));
+      }
     }
-    try (Stream<Path> folders = Files.list(layout.checkpoints())) {
-      return folders
-          .flatMap(folder -> iterationOf(folder).map(n -> new Folder(n, folder)).stream())
-          .sorted(Comparator.comparingInt(Folder::iteration).reversed())
-          .toList();
-    }
+    folders.sort(Comparator.comparingInt(Folder::iteration).reversed());
+    return folders;
   }
 
   /** The newest checkpoint with a marker, judged by the marker alone (no hashing), or empty. */
@@ -177,62 +229,80 @@ public final class CheckpointStore {
       if (marked <= 2 || iteration % keepEvery == 0 || referenced.test(iteration)) {
         continue;
       }
-      Files.delete(folder.path().resolve(SUCCESS));
-      deleteRecursively(folder.path());
+      store.delete(new Path(folder.path(), AtomicOutput.SUCCESS));
+      store.delete(folder.path());
       deleted.add(iteration);
     }
     return deleted;
   }
 
+  /** Checks checkpoint {@code iteration}'s marker and every checksum its manifest lists. */
+  public Verdict verify(int iteration) {
+    return verify(iteration, layout.checkpoint(iteration));
+  }
+
   /** Checks the marker and every checksum of one checkpoint folder. */
-  public static Verdict verify(int iteration, Path folder) {
+  public Verdict verify(int iteration, Path folder) {
     try {
-      if (!Files.exists(folder.resolve(SUCCESS))) {
-        return new Verdict(iteration, folder, Optional.of("no " + SUCCESS + " marker (partial write)"));
+      if (!store.exists(new Path(folder, AtomicOutput.SUCCESS))) {
+        return new Verdict(iteration, folder,
+            Optional.of("no " + AtomicOutput.SUCCESS + " marker (partial write)"));
       }
-      Path manifestFile = folder.resolve(MANIFEST);
-      if (!Files.exists(manifestFile)) {
+      if (!store.exists(new Path(folder, MANIFEST))) {
         return new Verdict(iteration, folder, Optional.of("no " + MANIFEST));
       }
-      @SuppressWarnings("unchecked")
-      Map<String, String> manifest = JSON.readValue(manifestFile.toFile(), TreeMap.class);
-      Map<String, String> actual = checksums(folder);
-      for (var entry : manifest.entrySet()) {
-        String found = actual.get(entry.getKey());
-        if (found == null) {
+      for (var entry : manifest(folder).entrySet()) {
+        Path file = new Path(folder, entry.getKey());
+        if (!store.exists(file)) {
           return new Verdict(iteration, folder, Optional.of("missing file " + entry.getKey()));
+        }
+        String found;
+        try (InputStream in = store.fs().open(file)) {
+          found = sha256(in);
         }
         if (!found.equals(entry.getValue())) {
           return new Verdict(iteration, folder, Optional.of("checksum mismatch in " + entry.getKey()));
         }
       }
       return new Verdict(iteration, folder, Optional.empty());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return new Verdict(iteration, folder, Optional.of("unreadable: " + e.getMessage()));
     }
   }
 
-  /** SHA-256 of every regular file below {@code folder} except the manifest and the marker. */
-  static Map<String, String> checksums(Path folder) throws IOException {
+  /** The manifest of a checkpoint folder: relative file name to SHA-256. */
+  public Map<String, String> manifest(Path folder) throws IOException {
+    return parseManifest(store.read(new Path(folder, MANIFEST)));
+  }
+
+  static Map<String, String> parseManifest(byte[] json) throws IOException {
+    return JSON.readValue(json, new TypeReference<TreeMap<String, String>>() {});
+  }
+
+  /** SHA-256 of every regular file below the local {@code folder} except the manifest and marker. */
+  static Map<String, String> localChecksums(java.nio.file.Path folder) throws IOException {
     Map<String, String> sums = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(folder)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        String name = folder.relativize(file).toString();
-        if (!name.equals(MANIFEST) && !name.equals(SUCCESS)) {
-          sums.put(name, sha256(file));
+    try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
+      for (java.nio.file.Path file : files.filter(Files::isRegularFile).toList()) {
+        String name = folder.relativize(file).toString().replace('\\', '/');
+        if (!name.equals(MANIFEST) && !name.equals(AtomicOutput.SUCCESS)) {
+          try (InputStream in = Files.newInputStream(file)) {
+            sums.put(name, sha256(in));
+          }
         }
       }
     }
     return sums;
   }
 
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
+  /** The SHA-256 of a stream's bytes, in hex. */
+  public static String sha256(InputStream stream) throws IOException {
+    try (DigestInputStream in = new DigestInputStream(stream, digest())) {
       byte[] buffer = new byte[1 << 16];
       while (in.read(buffer) >= 0) {
         // reading feeds the digest
       }
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
     }
   }
 
@@ -244,12 +314,13 @@ public final class CheckpointStore {
     }
   }
 
-  static void deleteRecursively(Path folder) throws IOException {
+  /** Deletes a local folder and everything below it. */
+  static void deleteLocal(java.nio.file.Path folder) throws IOException {
     if (!Files.exists(folder)) {
       return;
     }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+    try (Stream<java.nio.file.Path> paths = Files.walk(folder)) {
+      for (java.nio.file.Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         try {
           Files.delete(path);
         } catch (IOException e) {
@@ -260,8 +331,8 @@ public final class CheckpointStore {
   }
 
   /** The iteration number of a checkpoint folder name such as {@code iter-000007}. */
-  public static Optional<Integer> iterationOf(Path folder) {
-    Matcher m = NAME.matcher(folder.getFileName().toString());
+  public static Optional<Integer> iterationOf(String folderName) {
+    Matcher m = NAME.matcher(folderName);
     return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -110,9 +109,14 @@ public final class RunConfig {
    * Reads a run's {@code run.json}, refusing a hand-edited value exactly as {@link #resolve}
    * refuses it, before anything runs on it.
    */
-  public static RunConfig read(Path runJson) throws IOException {
+  public static RunConfig read(RunStore store) throws IOException {
+    return fromJson(store.read(store.layout().runJson()));
+  }
+
+  /** Parses a {@code run.json}, refusing a hand-edited value as {@link #read} does. */
+  public static RunConfig fromJson(byte[] json) throws IOException {
     try {
-      return JSON.readValue(runJson.toFile(), RunConfig.class);
+      return JSON.readValue(json, RunConfig.class);
     } catch (ValueInstantiationException e) {
       // Jackson wraps what the constructor threw; the check's own one-line message is the answer.
       if (e.getCause() instanceof IllegalArgumentException refused) {
@@ -120,6 +124,12 @@ public final class RunConfig {
       }
       throw e;
     }
+  }
+
+  /** Writes this configuration as the run's {@code run.json}, atomically. */
+  public void write(RunStore store) throws IOException {
+    store.writeAtomically(store.layout().runJson(),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
   }
 
   /** Each optimizer step needs at least one response: found at init, not in an iteration's update. */

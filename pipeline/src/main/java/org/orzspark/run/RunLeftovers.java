@@ -1,18 +1,17 @@
 package org.orzspark.run;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Removes what crashed attempts of {@code orz iterate} left in a run directory: temp folders and
- * files ({@code .<name>.tmp-<uuid>} of {@code AtomicOutput}, {@link CheckpointStore} and the
- * metrics file; the older fixed {@code <name>.tmp}) in the folders an iteration writes
- * ({@code checkpoints/}, {@code rollouts/} with its {@code _generated/} and {@code _prompts/},
+ * files ({@code .<name>.tmp-<uuid>} of {@code AtomicOutput}, {@link CheckpointStore} and
+ * {@link RunStore#writeAtomically}; the older fixed {@code <name>.tmp}) in the folders an iteration
+ * writes ({@code checkpoints/}, {@code rollouts/} with its {@code _generated/} and {@code _prompts/},
  * {@code experience/}, {@code metrics/}), and checkpoint folders without {@code _SUCCESS} older
  * than the latest marked one (a prune cut short). Run only while holding the {@link RunLock}: then
  * no live writer owns any of them. Evaluation, analysis and report folders are not touched
@@ -24,16 +23,16 @@ public final class RunLeftovers {
   private RunLeftovers() {}
 
   /** Deletes the leftovers of crashed attempts; returns what it deleted. */
-  public static List<Path> remove(RunLayout layout) throws IOException {
+  public static List<Path> remove(RunStore store) throws IOException {
+    RunLayout layout = store.layout();
     List<Path> found = new ArrayList<>();
-    Path root = layout.root();
-    collectTemps(layout.checkpoints(), false, found);
-    collectTemps(root.resolve("rollouts"), true, found);
-    collectTemps(root.resolve("experience"), true, found);
-    collectTemps(layout.metrics(), true, found);
-    found.addAll(unmarkedOldCheckpoints(layout));
+    collectTemps(store, layout.checkpoints(), false, found);
+    collectTemps(store, layout.rollouts(), true, found);
+    collectTemps(store, layout.experience(), true, found);
+    collectTemps(store, layout.metrics(), true, found);
+    found.addAll(unmarkedOldCheckpoints(store));
     for (Path path : found) {
-      CheckpointStore.deleteRecursively(path);
+      store.delete(path);
     }
     return found;
   }
@@ -43,30 +42,26 @@ public final class RunLeftovers {
     return TEMP.matcher(name).matches();
   }
 
-  private static void collectTemps(Path dir, boolean intoUnderscored, List<Path> found)
-      throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (Stream<Path> children = Files.list(dir)) {
-      for (Path child : children.toList()) {
-        String name = child.getFileName().toString();
-        if (isTemp(name)) {
-          found.add(child);
-        } else if (intoUnderscored && name.startsWith("_") && Files.isDirectory(child)) {
-          collectTemps(child, false, found);
-        }
+  private static void collectTemps(RunStore store, Path dir, boolean intoUnderscored,
+      List<Path> found) throws IOException {
+    for (FileStatus child : store.list(dir)) {
+      String name = child.getPath().getName();
+      if (isTemp(name)) {
+        found.add(child.getPath());
+      } else if (intoUnderscored && name.startsWith("_") && child.isDirectory()) {
+        collectTemps(store, child.getPath(), false, found);
       }
     }
   }
 
-  private static List<Path> unmarkedOldCheckpoints(RunLayout layout) throws IOException {
-    CheckpointStore store = new CheckpointStore(layout);
-    int latest = store.latestMarked().map(CheckpointStore.Folder::iteration).orElse(-1);
-    return store.folders().stream()
+  private static List<Path> unmarkedOldCheckpoints(RunStore store) throws IOException {
+    CheckpointStore checkpoints = new CheckpointStore(store);
+    List<CheckpointStore.Folder> folders = checkpoints.folders();
+    int latest = folders.stream().filter(CheckpointStore.Folder::marked).findFirst()
+        .map(CheckpointStore.Folder::iteration).orElse(-1);
+    return folders.stream()
         .filter(folder -> folder.iteration() < latest && !folder.marked())
         .map(CheckpointStore.Folder::path)
         .toList();
   }
-
 }

@@ -7,12 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +19,11 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.Path;
 
 /**
- * One writer per run: {@code R/_lock.json}, created with create-new semantics, names its owner
+ * One writer per run: {@code R/_lock.json}, created exclusively ({@link RunStore#createExclusive}:
+ * {@code FileSystem.create(path, false)} on HDFS, create-new on a local disk), names its owner
  * (host, pid, start time, command, a unique token). The owner's daemon thread touches the file every
  * {@link #HEARTBEAT} (its modification time is the heartbeat), and {@link #close} deletes it.
  *
@@ -66,13 +63,15 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
+  private final RunStore store;
   private final Path file;
   private final String token;
   private final ScheduledExecutorService heartbeat;
   private volatile boolean lost;
   private boolean closed;
 
-  private RunLock(Path file, String token, Duration beatEvery) {
+  private RunLock(RunStore store, Path file, String token, Duration beatEvery) {
+    this.store = store;
     this.file = file;
     this.token = token;
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -84,20 +83,21 @@ public final class RunLock implements AutoCloseable {
     heartbeat.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  /** Acquires the lock of {@code runDir} for {@code command}, or refuses naming the holder. */
-  public static RunLock acquire(Path runDir, String command) throws IOException {
-    return acquire(runDir, command, HEARTBEAT, STALE_AFTER, Clock.systemUTC());
+  /** Acquires the lock of the run in {@code store} for {@code command}, or refuses naming the holder. */
+  public static RunLock acquire(RunStore store, String command) throws IOException {
+    return acquire(store, command, HEARTBEAT, STALE_AFTER, Clock.systemUTC());
   }
 
-  static RunLock acquire(Path runDir, String command, Duration beatEvery, Duration staleAfter,
+  static RunLock acquire(RunStore store, String command, Duration beatEvery, Duration staleAfter,
       Clock clock) throws IOException {
-    Path file = runDir.toAbsolutePath().normalize().resolve(FILE);
+    Path runDir = store.layout().root();
+    Path file = store.layout().lock();
     String token = UUID.randomUUID().toString();
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (create(file, ownerJson(command, token, beatEvery, staleAfter, clock))) {
-        return new RunLock(file, token, beatEvery);
+      if (store.createExclusive(file, ownerJson(command, token, beatEvery, staleAfter, clock))) {
+        return new RunLock(store, file, token, beatEvery);
       }
-      Optional<Seen> seen = read(file);
+      Optional<Seen> seen = read(store, file);
       if (seen.isEmpty()) {
         continue; // released meanwhile: try again
       }
@@ -107,36 +107,33 @@ public final class RunLock implements AutoCloseable {
             + "; wait for it to finish (a dead owner's lock is taken over once its heartbeat is "
             + staleAfter.toSeconds() + " s old)");
       }
-      takeOver(file, seen.get());
+      takeOver(store, file, seen.get());
     }
     throw new HeldException("run " + runDir + ": could not take its lock " + file + " after "
         + ATTEMPTS + " attempts (other processes are racing for it)");
   }
 
   /** Removes the stale lock {@code judged}, and only it; anything else is put back. */
-  private static void takeOver(Path file, Seen judged) throws IOException {
-    Path aside = file.resolveSibling(FILE + ".stale-" + UUID.randomUUID());
+  private static void takeOver(RunStore store, Path file, Seen judged) throws IOException {
+    Path aside = new Path(file.getParent(), FILE + ".stale-" + UUID.randomUUID());
     try {
-      Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+      // One atomic move of the shared lock (aside is a fresh unique name: nothing to replace).
+      store.rename(file, aside, true);
     } catch (NoSuchFileException gone) {
       return; // another racer moved it first
     }
     try {
-      byte[] moved = Files.readAllBytes(aside);
+      byte[] moved = store.read(aside);
       if (!Arrays.equals(moved, judged.bytes())) {
         // A racer's fresh lock, not the stale one: put it back unless someone created one since.
         try {
-          Files.createLink(file, aside);
+          store.rename(aside, file, false);
         } catch (FileAlreadyExistsException taken) {
           // the lock exists again; the loop reads it
-        } catch (UnsupportedOperationException noLinks) {
-          if (!Files.exists(file)) {
-            Files.move(aside, file);
-          }
         }
       }
     } finally {
-      Files.deleteIfExists(aside);
+      store.delete(aside);
     }
   }
 
@@ -153,31 +150,23 @@ public final class RunLock implements AutoCloseable {
         && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
   }
 
-  private static boolean create(Path file, byte[] content) throws IOException {
-    try {
-      Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-          StandardOpenOption.SYNC);
-      return true;
-    } catch (FileAlreadyExistsException held) {
-      return false;
-    }
-  }
-
-  static Optional<Seen> read(Path file) throws IOException {
-    try {
-      Instant heartbeat = Files.getLastModifiedTime(file).toInstant();
-      byte[] bytes = Files.readAllBytes(file);
-      Optional<JsonNode> owner;
-      try {
-        JsonNode node = JSON.readTree(bytes);
-        owner = node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-      } catch (IOException partial) {
-        owner = Optional.empty();
-      }
-      return Optional.of(new Seen(bytes, heartbeat, owner));
-    } catch (NoSuchFileException gone) {
+  static Optional<Seen> read(RunStore store, Path file) throws IOException {
+    // Bytes first: a heartbeat read after them is at least as new as they are, so a lock replaced
+    // in between is judged by its fresh heartbeat, never stale with a fresh owner's bytes.
+    Optional<byte[]> read = store.readIfExists(file);
+    Optional<Instant> modified = store.modified(file);
+    if (modified.isEmpty() || read.isEmpty()) {
       return Optional.empty();
     }
+    byte[] bytes = read.get();
+    Optional<JsonNode> owner;
+    try {
+      JsonNode node = JSON.readTree(bytes);
+      owner = node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+    } catch (IOException partial) {
+      owner = Optional.empty();
+    }
+    return Optional.of(new Seen(bytes, modified.get(), owner));
   }
 
   private static byte[] ownerJson(String command, String token, Duration beatEvery,
@@ -208,7 +197,7 @@ public final class RunLock implements AutoCloseable {
   /** Refreshes the heartbeat, after checking the lock is still this owner's. */
   private void beat() {
     try {
-      Optional<Seen> seen = read(file);
+      Optional<Seen> seen = read(store, file);
       if (seen.isEmpty()) {
         return; // a contender has it aside for a moment; it puts it back
       }
@@ -221,7 +210,7 @@ public final class RunLock implements AutoCloseable {
         lost = true;
         return;
       }
-      Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+      store.setModified(file, Instant.now());
     } catch (IOException | RuntimeException e) {
       // A missed beat is harmless until STALE_AFTER; the next one tries again.
     }
@@ -257,10 +246,10 @@ public final class RunLock implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Optional<Seen> seen = read(file);
+    Optional<Seen> seen = read(store, file);
     if (seen.isPresent()
         && seen.get().owner().map(o -> token.equals(o.path("token").asText())).orElse(false)) {
-      Files.deleteIfExists(file);
+      store.delete(file);
     }
   }
 }

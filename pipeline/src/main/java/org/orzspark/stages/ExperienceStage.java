@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.model.CriticModel;
+import org.orzspark.run.CheckpointCache;
 import org.orzspark.ppo.AdvantageNormalization;
 import org.orzspark.ppo.AdvantageStats;
 import org.orzspark.run.ExperienceTable;
@@ -49,8 +49,8 @@ public final class ExperienceStage {
     ctx.jobGroup("experience");
     ExperienceSettings run = ExperienceSettings.from(ctx.config());
     Task task = new Task(
-        ctx.startCheckpoint().resolve("policy").toString(),
-        ctx.startCheckpoint().resolve("critic").toString(),
+        ctx.startCheckpoint("policy"),
+        ctx.startCheckpoint("critic"),
         run);
     Dataset<Row> rollouts = ctx.spark().read().parquet(ctx.layout().rollouts(ctx.iteration()).toString())
         .select(RolloutTable.scoredResponseColumns());
@@ -76,7 +76,7 @@ public final class ExperienceStage {
           .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
       JavaRDD<Row> normalised =
           experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
-      Path folder = ctx.layout().experience(ctx.iteration());
+      var folder = ctx.layout().experience(ctx.iteration());
       try (AtomicOutput out = ctx.begin(folder)) {
         out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -100,8 +100,8 @@ public final class ExperienceStage {
       return List.<ExperienceRow>of().iterator();
     }
     ExperienceSettings settings = task.settings();
-    try (var policy = ExecutorModels.policy(Path.of(task.policyFolder()));
-        ExecutorModels.Lease<CriticModel> critic = ExecutorModels.critic(Path.of(task.criticFolder()));
+    try (var policy = ExecutorModels.policy(CheckpointCache.local(task.policyFolder()));
+        ExecutorModels.Lease<CriticModel> critic = ExecutorModels.critic(CheckpointCache.local(task.criticFolder()));
         NDManager manager = NDManager.newBaseManager()) {
       long started = System.nanoTime();
       List<ExperienceRow> computed = new ExperienceComputer(policy.get().model(), critic.get(),

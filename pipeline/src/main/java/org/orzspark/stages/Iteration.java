@@ -3,12 +3,13 @@ package org.orzspark.stages;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.IterationMetrics;
@@ -18,6 +19,7 @@ import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunLeftovers;
 import org.orzspark.run.RunLock;
 import org.orzspark.run.RunSettings;
+import org.orzspark.run.RunStore;
 
 /**
  * One training iteration, as the paper's recipe reads: sample → rollout → score → experience →
@@ -41,23 +43,24 @@ public final class Iteration {
   }
 
   /**
-   * Runs the next iteration of the run in {@code runDir}.
+   * Runs the next iteration of the run in {@code runDir} (a local path or a Hadoop URI).
    *
    * @param requested the iteration the caller expects to run, or null for "the next one"
    */
-  public static Outcome run(SparkSession spark, Path runDir, Integer requested, PrintStream console)
+  public static Outcome run(SparkSession spark, String runDir, Integer requested, PrintStream console)
       throws IOException {
-    RunLayout layout = new RunLayout(runDir);
-    if (!Files.exists(layout.runJson())) {
+    RunStore store = RunStore.open(runDir);
+    RunLayout layout = store.layout();
+    if (!store.exists(layout.runJson())) {
       throw new IllegalArgumentException("no run in " + runDir + " (run.json missing): run 'orz init' first");
     }
-    try (RunLock lock = RunLock.acquire(layout.root(), "orz iterate --run-dir " + layout.root()
+    try (RunLock lock = RunLock.acquire(store, "orz iterate --run-dir " + layout.root()
         + (requested == null ? "" : " --iteration " + requested))) {
       // Holding the lock, no live writer owns a temp: whatever is left is a crashed attempt's.
-      for (Path left : RunLeftovers.remove(layout)) {
-        console.printf("removed %s (left by a crashed attempt)%n", layout.root().relativize(left));
+      for (Path left : RunLeftovers.remove(store)) {
+        console.printf("removed %s (left by a crashed attempt)%n", layout.relative(left));
       }
-      return runLocked(spark, layout, requested, console, lock);
+      return runLocked(spark, store, requested, console, lock);
     }
   }
 
@@ -68,19 +71,20 @@ public final class Iteration {
    * when its metrics are missing, else the one after it. {@link #run} decides for real; it differs
    * only when that checkpoint fails verification or a writer races this look.
    */
-  public static int expectedNext(Path runDir) throws IOException {
-    RunLayout layout = new RunLayout(runDir);
-    int latest = new CheckpointStore(layout).latestMarked().map(CheckpointStore.Folder::iteration).orElse(0);
+  public static int expectedNext(RunStore store) throws IOException {
+    RunLayout layout = store.layout();
+    int latest = new CheckpointStore(store).latestMarked().map(CheckpointStore.Folder::iteration).orElse(0);
     boolean metricsMissing =
-        latest > 0 && !Files.exists(layout.metrics(latest).resolve(CheckpointStore.SUCCESS));
+        latest > 0 && !store.exists(new Path(layout.metrics(latest), AtomicOutput.SUCCESS));
     return metricsMissing ? latest : latest + 1;
   }
 
-  private static Outcome runLocked(SparkSession spark, RunLayout layout, Integer requested,
+  private static Outcome runLocked(SparkSession spark, RunStore store, Integer requested,
       PrintStream console, RunLock lock) throws IOException {
-    RunConfig config = RunConfig.read(layout.runJson());
-    CheckpointStore checkpoints = new CheckpointStore(layout);
-    prune(checkpoints, layout, config, console);
+    RunLayout layout = store.layout();
+    RunConfig config = RunConfig.read(store);
+    CheckpointStore checkpoints = new CheckpointStore(store);
+    prune(checkpoints, store, config, console);
     int latest = checkpoints.latestComplete()
         .orElseThrow(() -> new IllegalArgumentException("no complete checkpoint in " + layout.checkpoints()))
         .iteration();
@@ -92,7 +96,7 @@ public final class Iteration {
           : "iteration " + requested + " cannot run yet: the latest complete checkpoint is " + latest
               + ", so the next iteration is " + next);
     }
-    IterationContext ctx = new IterationContext(spark, layout, config, next);
+    IterationContext ctx = new IterationContext(spark, store, config, next);
     if (metricsMissing) {
       console.printf("iteration %d: checkpoint complete, completing its metrics%n", next);
       Map<String, Double> metrics = MetricsStage.run(ctx, Map.of());
@@ -101,7 +105,7 @@ public final class Iteration {
     }
     long started = System.nanoTime();
     if (!ctx.complete(layout.sampledPrompts(next))) {
-      SampleStage.run(ctx, cursorOf(layout.checkpoint(latest)));
+      SampleStage.run(ctx, cursorOf(store, layout.checkpoint(latest)));
     }
     SampleStage.Result sample = SampleStage.read(ctx);
     console.printf("iteration %d: %d prompts sampled%n", next, sample.prompts().size());
@@ -112,7 +116,7 @@ public final class Iteration {
       ScoreStage.run(ctx);
     }
     StageRecord rollout =
-        StageRecord.readFile(layout.rollouts(next).resolve(ScoreStage.ROLLOUT_RECORD));
+        ctx.recordFile(new Path(layout.rollouts(next), ScoreStage.ROLLOUT_RECORD));
     console.printf("iteration %d: rollouts generated on [%s] and scored%n", next,
         rollout.notes().getOrDefault(RolloutStage.PLACEMENTS, "?"));
     if (!ctx.complete(layout.experience(next))) {
@@ -128,16 +132,16 @@ public final class Iteration {
         next, update.replicas().size(),
         update.replicas().stream().map(UpdateStage.ReplicaReport::executor).toList());
     if (!update.applied()) {
-      recordFailure(layout, next, update.refusal());
+      recordFailure(store, next, update.refusal());
       throw new UpdateRefusedException("iteration " + next + ": the update refused a step ("
           + update.refusal() + "); checkpoint " + latest + " stays the latest");
     }
-    CheckpointStore.Verdict written = CheckpointStore.verify(next, layout.checkpoint(next));
+    CheckpointStore.Verdict written = checkpoints.verify(next);
     if (!written.complete()) {
       throw new IllegalStateException("checkpoint " + next + " is not complete after the update: "
           + written.problem().orElse("?"));
     }
-    prune(checkpoints, layout, config, console);
+    prune(checkpoints, store, config, console);
     Map<String, Double> driverFigures = new LinkedHashMap<>();
     driverFigures.put(IterationMetrics.UPDATE_SECONDS.name(), updateSeconds);
     driverFigures.put(IterationMetrics.ITERATION_SECONDS.name(),
@@ -151,38 +155,48 @@ public final class Iteration {
    * Applies {@code checkpoint.keep_every}: keeps the latest two checkpoints, every multiple of it
    * and every evaluated one ({@code R/eval/checkpoint=N/} exists); deletes the rest.
    */
-  private static void prune(CheckpointStore checkpoints, RunLayout layout, RunConfig config,
+  private static void prune(CheckpointStore checkpoints, RunStore store, RunConfig config,
       PrintStream console) throws IOException {
     List<Integer> deleted = checkpoints.prune(config.get(RunSettings.SAVE_EVERY),
-        iteration -> Files.exists(layout.eval(iteration)));
+        iteration -> exists(store, store.layout().eval(iteration)));
     if (!deleted.isEmpty()) {
       console.printf("pruned checkpoints %s (checkpoint.keep_every=%d)%n", deleted,
           config.get(RunSettings.SAVE_EVERY));
     }
   }
 
-  /** Appends a refused update to {@code R/metrics/failures.jsonl}. */
-  private static void recordFailure(RunLayout layout, int iteration, String reason)
+  private static boolean exists(RunStore store, Path path) {
+    try {
+      return store.exists(path);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Appends a refused update to {@code R/metrics/failures.jsonl}, by rewriting the file atomically
+   * (no file system orz supports appends the same way; the file stays a few lines long).
+   */
+  private static void recordFailure(RunStore store, int iteration, String reason)
       throws IOException {
     Map<String, Object> failure = new LinkedHashMap<>();
     failure.put("iteration", iteration);
     failure.put("stage", "update");
     failure.put("reason", reason);
     failure.put("time", java.time.Instant.now().toString());
-    Files.createDirectories(layout.metrics());
-    Files.writeString(layout.metrics().resolve("failures.jsonl"),
-        JSON.writeValueAsString(failure) + System.lineSeparator(),
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    Path file = store.layout().failuresJsonl();
+    String before = store.readIfExists(file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+    store.writeAtomically(file, (before + JSON.writeValueAsString(failure) + System.lineSeparator())
+        .getBytes(StandardCharsets.UTF_8));
   }
 
   private static boolean complete(SparkSession spark, Path folder) throws IOException {
-    return org.orzspark.datasets.io.AtomicOutput.isComplete(
-        spark.sparkContext().hadoopConfiguration(), folder.toString());
+    return AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), folder.toString());
   }
 
   /** The data cursor a checkpoint's state.json carries. */
-  static PromptSampler.Cursor cursorOf(Path checkpoint) throws IOException {
-    var state = JSON.readTree(checkpoint.resolve(UpdateStage.STATE_FILE).toFile());
+  static PromptSampler.Cursor cursorOf(RunStore store, Path checkpoint) throws IOException {
+    var state = JSON.readTree(store.read(new Path(checkpoint, UpdateStage.STATE_FILE)));
     return CheckpointState.fromJson(state).cursor();
   }
 }

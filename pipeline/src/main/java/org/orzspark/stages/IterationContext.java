@@ -1,20 +1,25 @@
 package org.orzspark.stages;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunSetting;
+import org.orzspark.run.RunStore;
 
 /**
- * What every stage of one iteration shares: the session, the run's layout and frozen configuration,
- * the iteration number and the checkpoint it starts from ({@code iteration - 1}).
+ * What every stage of one iteration shares: the session, the run's store (its layout) and frozen
+ * configuration, the iteration number and the checkpoint it starts from ({@code iteration - 1}).
  */
 public record IterationContext(
-    SparkSession spark, RunLayout layout, RunConfig config, int iteration) {
+    SparkSession spark, RunStore store, RunConfig config, int iteration) {
+
+  public RunLayout layout() {
+    return store.layout();
+  }
 
   public JavaSparkContext sc() {
     return JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -22,7 +27,22 @@ public record IterationContext(
 
   /** The checkpoint this iteration's policy and critic come from. */
   public Path startCheckpoint() {
-    return layout.checkpoint(iteration - 1);
+    return layout().checkpoint(iteration - 1);
+  }
+
+  /** A folder of the start checkpoint ({@code policy}, {@code critic}), as executors locate it. */
+  public String startCheckpoint(String part) {
+    return new Path(startCheckpoint(), part).toString();
+  }
+
+  /** The {@link StageRecord} a completed stage left in {@code folder}. */
+  public StageRecord record(Path folder) throws IOException {
+    return recordFile(new Path(folder, StageRecord.FILE));
+  }
+
+  /** A {@link StageRecord} file. */
+  public StageRecord recordFile(Path file) throws IOException {
+    return StageRecord.fromJson(store.read(file));
   }
 
   public <T> T get(RunSetting<T> setting) {

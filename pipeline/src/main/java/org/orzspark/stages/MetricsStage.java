@@ -5,13 +5,12 @@ import static org.apache.spark.sql.functions.col;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +18,7 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.Metric;
 import org.orzspark.run.RolloutTable;
+import org.orzspark.run.RunStore;
 
 /**
  * Stage 6: one row of metrics per iteration, from the scored rollouts (reward, lengths, format,
@@ -43,19 +43,20 @@ public final class MetricsStage {
     metrics.putAll(rolloutFigures(ctx.spark().read().parquet(rolloutsFolder.toString())));
 
     Path checkpoint = ctx.layout().checkpoint(ctx.iteration());
-    Map<?, ?> update = JSON.readValue(checkpoint.resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
+    Map<?, ?> update =
+        JSON.readValue(ctx.store().read(new Path(checkpoint, UpdateStage.UPDATE_FILE)), Map.class);
     update.forEach((key, value) -> {
       if (value instanceof Number number) {
         metrics.put((String) key, number.doubleValue());
       }
     });
     put(metrics, IterationMetrics.SAMPLE_SECONDS,
-        StageRecord.read(ctx.layout().sampledPrompts(ctx.iteration())).seconds());
+        ctx.record(ctx.layout().sampledPrompts(ctx.iteration())).seconds());
     double rolloutSeconds =
-        StageRecord.readFile(rolloutsFolder.resolve(ScoreStage.ROLLOUT_RECORD)).seconds();
+        ctx.recordFile(new Path(rolloutsFolder, ScoreStage.ROLLOUT_RECORD)).seconds();
     put(metrics, IterationMetrics.ROLLOUT_SECONDS, rolloutSeconds);
-    put(metrics, IterationMetrics.SCORE_SECONDS, StageRecord.read(rolloutsFolder).seconds());
-    StageRecord experience = StageRecord.read(ctx.layout().experience(ctx.iteration()));
+    put(metrics, IterationMetrics.SCORE_SECONDS, ctx.record(rolloutsFolder).seconds());
+    StageRecord experience = ctx.record(ctx.layout().experience(ctx.iteration()));
     put(metrics, IterationMetrics.EXPERIENCE_SECONDS, experience.seconds());
     put(metrics, IterationMetrics.ADVANTAGE_MEAN_RAW,
         experience.figure(ExperienceStage.ADVANTAGE_MEAN));
@@ -89,14 +90,20 @@ public final class MetricsStage {
       out.writeParquet(FigureRow.of(ctx.spark(), columns), "");
       out.commit();
     }
-    appendJsonl(ctx.layout().metricsJsonl(), ctx.iteration(), metrics);
+    appendJsonl(ctx.store(), ctx.layout().metricsJsonl(), ctx.iteration(), metrics);
   }
 
-  /** Rewrites metrics.jsonl with this iteration's line replaced or added (atomic rename). */
-  static void appendJsonl(Path file, int iteration, Map<String, Double> metrics) throws IOException {
+  /**
+   * Rewrites metrics.jsonl with this iteration's line replaced or added, atomically ({@link
+   * RunStore#writeAtomically}: a unique temp file renamed over it), so a crash leaves the old file
+   * or the new one, on any file system.
+   */
+  static void appendJsonl(RunStore store, Path file, int iteration, Map<String, Double> metrics)
+      throws IOException {
     Map<Integer, String> lines = new TreeMap<>();
-    if (Files.exists(file)) {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    Optional<byte[]> existing = store.readIfExists(file);
+    if (existing.isPresent()) {
+      for (String line : new String(existing.get(), StandardCharsets.UTF_8).split("\\R")) {
         if (!line.isBlank()) {
           lines.put(JSON.readTree(line).path(IterationMetrics.ITERATION).asInt(), line);
         }
@@ -110,15 +117,8 @@ public final class MetricsStage {
       }
     });
     lines.put(iteration, JSON.writeValueAsString(record));
-    // A unique temp name: two writers never share a temp file (a crashed one's is removed by
-    // RunLeftovers at the next iteration's start).
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
-    try {
-      Files.write(temp, lines.values(), StandardCharsets.UTF_8);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    store.writeAtomically(file, (String.join(System.lineSeparator(), lines.values())
+        + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The one console line of an iteration. */

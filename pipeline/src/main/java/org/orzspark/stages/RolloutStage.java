@@ -3,7 +3,6 @@ package org.orzspark.stages;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.orzspark.generation.Generator;
 import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.Tokenizers;
+import org.orzspark.run.CheckpointCache;
 import org.orzspark.run.RolloutTable;
 import org.orzspark.run.SampledPromptTable.SampledPrompt;
 
@@ -87,11 +87,11 @@ public final class RolloutStage {
     List<WorkUnit> units = plan(prompts, samples, ctx.slots());
     int batch = run.sampling().batchSequences();
     TaskSettings settings = new TaskSettings(
-        ctx.startCheckpoint().resolve("policy").toString(),
+        ctx.startCheckpoint("policy"),
         run.generationSeed(ctx.iteration()),
         run.sampling());
     long total = (long) prompts.size() * samples;
-    Path folder = ctx.layout().generated(ctx.iteration());
+    var folder = ctx.layout().generated(ctx.iteration());
     try (GenerationProgress progress = new GenerationProgress(ctx.spark().sparkContext(),
             "iteration " + ctx.iteration() + " rollout", total, System.err);
         AtomicOutput out = ctx.begin(folder)) {
@@ -144,7 +144,7 @@ public final class RolloutStage {
         return List.<Row>of().iterator();
       }
       try (ExecutorModels.Lease<ExecutorModels.Policy> lease =
-          ExecutorModels.policy(Path.of(settings.policyFolder()))) {
+          ExecutorModels.policy(CheckpointCache.local(settings.policyFolder()))) {
         HuggingFaceTokenizer tokenizer = lease.get().tokenizer();
         RolloutSettings.Sampling sampling = settings.sampling();
         var model = lease.get().model();

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,6 +33,7 @@ import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunSettings;
+import org.orzspark.run.RunStore;
 
 /**
  * {@code orz init}: freezes a run. It writes the run's own copy of the prompt set (prompts whose
@@ -51,9 +51,11 @@ public final class RunInitializer {
   /** What init produced. */
   public record Result(RunLayout layout, long prompts, long quarantined) {}
 
-  public static Result init(SparkSession spark, Path runDir, RunConfig config) throws IOException {
-    RunLayout layout = new RunLayout(runDir);
-    if (Files.exists(layout.runJson())) {
+  /** Creates the run in {@code runDir}, a local path or a Hadoop URI. */
+  public static Result init(SparkSession spark, String runDir, RunConfig config) throws IOException {
+    RunStore store = RunStore.open(spark.sparkContext().hadoopConfiguration(), RunLayout.of(runDir));
+    RunLayout layout = store.layout();
+    if (store.exists(layout.runJson())) {
       throw new IllegalArgumentException("a run already exists in " + runDir
           + " (run.json); choose another --run-dir or continue it with 'orz iterate'");
     }
@@ -86,7 +88,7 @@ public final class RunInitializer {
             functions.lit("prompt longer than data.max_prompt_tokens=" + maxPromptTokens));
     quarantined = tooLong.count();
     try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
-        layout.quarantine().resolve("prompts").toString(), true)) {
+        new org.apache.hadoop.fs.Path(layout.quarantine(), "prompts").toString(), true)) {
       out.writeParquet(tooLong, "");
       out.commit();
     }
@@ -95,31 +97,23 @@ public final class RunInitializer {
       throw new IllegalArgumentException("the prompt set has " + kept + " usable prompts, fewer than "
           + "data.prompts_per_iteration=" + config.get(RunSettings.PROMPTS_PER_ITERATION));
     }
-    writeCheckpointZero(spark, layout, base, config);
-    Path temp = layout.runJson().resolveSibling(".run.json.tmp-" + java.util.UUID.randomUUID());
-    try {
-      JSON.writeValue(temp.toFile(), config);
-      Files.move(temp, layout.runJson(), StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    writeCheckpointZero(store, base, config);
+    config.write(store);
     return new Result(layout, kept, quarantined);
   }
 
-  private static void writeCheckpointZero(
-      SparkSession spark, RunLayout layout, Path base, RunConfig config) throws IOException {
-    Path zero = layout.checkpoint(0);
-    if (Files.exists(zero)) {
+  private static void writeCheckpointZero(RunStore store, Path base, RunConfig config)
+      throws IOException {
+    org.apache.hadoop.fs.Path zero = store.layout().checkpoint(0);
+    if (store.exists(zero)) {
       // Left by an init that stopped before run.json: not part of any run yet. The --run-dir is
       // the user's, not yet a run, so only a checkpoint orz wrote gives way.
-      org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(zero.toUri());
-      OrzOutputs.checkReplaceable(
-          folder.getFileSystem(spark.sparkContext().hadoopConfiguration()), folder, List.of());
-      org.apache.commons.io.FileUtils.deleteDirectory(zero.toFile());
+      OrzOutputs.checkReplaceable(store.fs(), zero, List.of());
+      store.delete(zero);
     }
     ValueHeadInit init = config.get(RunSettings.VALUE_HEAD_INIT);
     long seed = config.get(RunSettings.SEED);
-    new CheckpointStore(layout).write(0, folder -> {
+    new CheckpointStore(store).write(0, folder -> {
       try (NDManager manager = NDManager.newBaseManager();
           PolicyModel policy = PolicyModel.load(base, manager);
           CriticModel critic = CriticModel.load(base, manager, init, seed);

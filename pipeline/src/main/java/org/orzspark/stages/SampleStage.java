@@ -1,7 +1,6 @@
 package org.orzspark.stages;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ public final class SampleStage {
             .select(SampledPromptTable.columns())
             .orderBy(SampledPromptTable.ORDER)
             .coalesce(1);
-    Path folder = ctx.layout().sampledPrompts(ctx.iteration());
+    var folder = ctx.layout().sampledPrompts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(chosen, "");
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -63,13 +62,13 @@ public final class SampleStage {
 
   /** The completed stage's prompts (in draw order) and cursor. */
   public static Result read(IterationContext ctx) throws IOException {
-    Path folder = ctx.layout().sampledPrompts(ctx.iteration());
+    var folder = ctx.layout().sampledPrompts(ctx.iteration());
     List<SampledPrompt> prompts =
         ctx.spark().read().parquet(folder.toString()).orderBy(SampledPromptTable.ORDER)
             .collectAsList().stream()
             .map(SampledPromptTable::fromRow)
             .toList();
     return new Result(prompts,
-        PromptSampler.Cursor.parse(StageRecord.read(folder).notes().get(CURSOR_AFTER)));
+        PromptSampler.Cursor.parse(ctx.record(folder).notes().get(CURSOR_AFTER)));
   }
 }

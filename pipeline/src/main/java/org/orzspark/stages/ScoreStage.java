@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import org.apache.hadoop.fs.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ public final class ScoreStage {
       out.writeText(StageRecord.FILE,
           new StageRecord("score", seconds, Map.of(), Map.of()).toJson());
       // The generated rows go once the rollouts are complete; their stage record stays.
-      out.writeText(ROLLOUT_RECORD, StageRecord.read(generatedFolder).toJson());
+      out.writeText(ROLLOUT_RECORD, ctx.record(generatedFolder).toJson());
       out.commit();
     }
     deleteRecursively(ctx, generatedFolder);
@@ -84,7 +84,6 @@ public final class ScoreStage {
   }
 
   private static void deleteRecursively(IterationContext ctx, Path folder) throws IOException {
-    var path = new org.apache.hadoop.fs.Path(folder.toString());
-    path.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration()).delete(path, true);
+    ctx.store().delete(folder);
   }
 }

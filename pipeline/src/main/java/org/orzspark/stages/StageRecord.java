@@ -3,8 +3,6 @@ package org.orzspark.stages;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -34,13 +32,9 @@ public record StageRecord(
     }
   }
 
-  /** Reads {@code folder/_stage.json}. */
-  public static StageRecord read(Path folder) throws IOException {
-    return readFile(folder.resolve(FILE));
-  }
-
-  public static StageRecord readFile(Path file) throws IOException {
-    return JSON.readValue(Files.readString(file), StageRecord.class);
+  /** Parses a {@code _stage.json} ({@link IterationContext#record} reads one from the run). */
+  public static StageRecord fromJson(byte[] json) throws IOException {
+    return JSON.readValue(json, StageRecord.class);
   }
 
   public double figure(String name) {

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -35,11 +36,13 @@ import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.GradientAllReduce;
 import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.UpdateSchedule;
+import org.orzspark.run.CheckpointCache;
 import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
 import org.orzspark.train.ReplicaTrainer;
@@ -159,16 +162,18 @@ public final class UpdateStage {
     mine.sort(Comparator.comparing(Tuple2::_1));
     List<ExperienceRow> shard = mine.stream().map(t -> ExperienceTable.fromRow(t._2())).toList();
     int shardFrom = ContiguousPartitioner.shardStart(replica, s.replicas(), s.total());
-    RunLayout layout = new RunLayout(Path.of(s.runRoot()));
-    Path start = layout.checkpoint(s.iteration() - 1);
+    RunLayout layout = RunLayout.of(s.runRoot());
+    String start = layout.checkpoint(s.iteration() - 1).toString();
+    // Local folders of the start checkpoint: itself on a local run directory, else cached copies.
+    Path optimizers = CheckpointCache.local(start + "/optimizer").getParent();
     try (NDManager manager = NDManager.newBaseManager();
-        PolicyModel policy = PolicyModel.load(start.resolve("policy"), manager);
-        CriticModel critic = CriticModel.load(start.resolve("critic"), manager,
+        PolicyModel policy = PolicyModel.load(CheckpointCache.local(start + "/policy"), manager);
+        CriticModel critic = CriticModel.load(CheckpointCache.local(start + "/critic"), manager,
             ValueHeadInit.DEFAULT, 0);
         AdamW policyOptimizer = optimizer(s.settings().policyOptimizer(), manager,
-            start.resolve(POLICY_OPTIMIZER));
+            optimizers.resolve(POLICY_OPTIMIZER));
         AdamW criticOptimizer = optimizer(s.settings().criticOptimizer(), manager,
-            start.resolve(CRITIC_OPTIMIZER));
+            optimizers.resolve(CRITIC_OPTIMIZER));
         RingAllReduce ring = BarrierRing.open(context, Duration.ofMinutes(5))) {
       long[] allReduceNanos = {0};
       int[] allReduceCalls = {0};
@@ -202,7 +207,9 @@ public final class UpdateStage {
       if (applied && replica == 0) {
         Map<String, Object> update = updateFigures(s, report, diagnostics, policyDigest,
             criticDigest, allReduceCalls[0], allReduceNanos[0], started);
-        new CheckpointStore(layout).write(s.iteration(), folder -> {
+        // update.json holds this attempt's timings: a retried barrier stage keeps the committed one.
+        new CheckpointStore(RunStore.open(RunStore.hadoopConf(), layout))
+            .write(s.iteration(), Set.of(UPDATE_FILE), folder -> {
           policy.save(folder.resolve("policy"));
           critic.save(folder.resolve("critic"));
           Files.createDirectories(folder.resolve("optimizer"));

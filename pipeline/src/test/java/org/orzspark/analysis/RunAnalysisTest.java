@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.run.IterationMetrics;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.testing.SharedSpark;
 
@@ -61,7 +62,7 @@ class RunAnalysisTest {
         spark, layout, 2, List.of(rollout("a", 0, "x" + ANSWER_4, 5, 1f, true)));
     SyntheticRun.writeRollouts(
         spark, layout, 3, List.of(rollout("a", 0, "x" + ANSWER_4, 5, 1f, true)));
-    Files.delete(layout.rollouts(3).resolve("_SUCCESS"));
+    Files.delete(LocalRuns.local(layout.rollouts(3)).resolve("_SUCCESS"));
   }
 
   @Test

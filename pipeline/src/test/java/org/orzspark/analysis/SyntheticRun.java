@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RolloutTable;
 
@@ -96,12 +97,12 @@ public final class SyntheticRun {
         .coalesce(1)
         .write()
         .mode(SaveMode.Overwrite)
-        .parquet(layout.metrics().resolve("iteration=" + iteration).toString());
+        .parquet(layout.metrics(iteration).toString());
     StringBuilder json = new StringBuilder("{\"iteration\":").append(iteration);
     values.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v));
     try {
       Files.writeString(
-          layout.metrics().resolve("metrics.jsonl"),
+          LocalRuns.local(layout.metricsJsonl()),
           json.append("}\n").toString(),
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
@@ -185,7 +186,7 @@ public final class SyntheticRun {
       eval.add(RowFactory.create(checkpoint, "aime2024", 0.0, 0.05));
     }
     writeEval(spark, layout, eval);
-    return layout.root();
+    return root;
   }
 
   private static String response(int sample, boolean after, boolean correct) {

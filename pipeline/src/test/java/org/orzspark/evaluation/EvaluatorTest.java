@@ -40,7 +40,7 @@ class EvaluatorTest {
 
   private static List<Evaluator.ScoredSample> sampleAndScore(Path model, String benchmark,
       List<PromptRecord> prompts, int samples) {
-    return Evaluator.sampleAndScore(SharedSpark.session(), model, benchmark, prompts,
+    return Evaluator.sampleAndScore(SharedSpark.session(), model.toString(), benchmark, prompts,
         settings(samples), QUIET);
   }
 
@@ -71,7 +71,7 @@ class EvaluatorTest {
         SpecialTokens.THINK_OPEN, List.of(SpecialTokens.ANSWER_OPEN),
         SpecialTokens.ANSWER_OPEN, List.of(BigramModels.boxed("7")),
         BigramModels.boxed("7"), List.of(SpecialTokens.ANSWER_CLOSE)));
-    Evaluator.Result result = Evaluator.evaluate(SharedSpark.session(), model, "unformatted",
+    Evaluator.Result result = Evaluator.evaluate(SharedSpark.session(), model.toString(), "unformatted",
         questions("7", "8"), settings(2), QUIET);
     assertThat(result.avgAtK()).isCloseTo(0.5, EXACT);
     assertThat(result.formatRate()).isEqualTo(0.0);

@@ -51,7 +51,7 @@ class RealEvalFilesEvaluationTest {
     // Responses are 4 tokens (</think> <answer> \boxed{7} </answer>); prompts are split in small
     // batches because the longest GPQA prompt has thousands of byte tokens.
     ScoredSampling.Settings settings = new ScoredSampling.Settings(SAMPLES, 1.0, 1.0, 4, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 4, 42, 0);
-    List<Evaluator.ScoredSample> scored = Evaluator.sampleAndScore(SharedSpark.session(), model,
+    List<Evaluator.ScoredSample> scored = Evaluator.sampleAndScore(SharedSpark.session(), model.toString(),
         file, prompts, settings, new PrintStream(PrintStream.nullOutputStream()));
 
     assertThat(scored).as("scored responses").hasSize(questions * SAMPLES);

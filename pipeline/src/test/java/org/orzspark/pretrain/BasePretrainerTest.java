@@ -95,7 +95,7 @@ class BasePretrainerTest {
   @Test
   void writesAHuggingFaceDirectoryThatLoadsBack() throws Exception {
     Path out = dir.resolve("base");
-    assertThat(out.resolve(BasePretrainer.SUCCESS_FILE)).exists();
+    assertThat(out.resolve(org.orzspark.datasets.io.AtomicOutput.SUCCESS)).exists();
     for (String file :
         List.of(
             "config.json",

@@ -1,5 +1,6 @@
 package org.orzspark.report;
 
+import org.orzspark.run.LocalRuns;
 import org.orzspark.testing.ExternalTools;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,14 +50,14 @@ class RunReportBrowserTest {
         "--window-size=1280,2400",
         "--hide-scrollbars",
         "--screenshot=" + shot,
-        result.index().toUri().toString());
+        LocalRuns.local(result.index()).toUri().toString());
     BufferedImage screenshot = PngImages.read(shot);
     assertThat(screenshot.getWidth()).isEqualTo(1280);
     assertThat(PngImages.distinctColours(screenshot)).isGreaterThan(100);
     assertThat(PngImages.inkShare(screenshot)).isGreaterThan(0.02);
 
-    String html = Files.readString(result.index(), StandardCharsets.UTF_8);
-    Path probed = result.index().resolveSibling("probe.html");
+    String html = Files.readString(LocalRuns.local(result.index()), StandardCharsets.UTF_8);
+    Path probed = LocalRuns.local(result.index()).resolveSibling("probe.html");
     Files.writeString(probed, html.replace("</body>", PROBE + "</body>"), StandardCharsets.UTF_8);
     String dom =
         browse(chromium, "--virtual-time-budget=10000", "--dump-dom", probed.toUri().toString());

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.analysis.StepMoments;
 import org.orzspark.testing.SharedSpark;
 
@@ -35,11 +36,11 @@ class RunReportTest {
   void everyChartIsAPngWithContentAndModelOutputIsEscaped() throws Exception {
     Path run = StepRunFixture.run();
     RunReport.Result result = RunReport.write(spark, run, OPTIONS);
-    assertThat(result.index()).isEqualTo(run.resolve("reports/index.html"));
+    assertThat(LocalRuns.local(result.index())).isEqualTo(run.resolve("reports/index.html"));
     assertThat(result.stepMoments()).containsExactly(StepRunFixture.STEP_AT);
     assertThat(run.resolve("reports/_SUCCESS")).exists();
 
-    String html = Files.readString(result.index(), StandardCharsets.UTF_8);
+    String html = Files.readString(LocalRuns.local(result.index()), StandardCharsets.UTF_8);
     List<String> sources = imageSources(html);
     assertThat(sources)
         .containsExactlyElementsOf(result.charts())
@@ -88,6 +89,6 @@ class RunReportTest {
     Path run = Files.createDirectories(tmp.resolve("fresh-run"));
     RunReport.Result result = RunReport.write(spark, run, RunReport.Options.DEFAULTS);
     assertThat(result.charts()).isEmpty();
-    assertThat(Files.readString(result.index())).contains("No complete iteration yet");
+    assertThat(Files.readString(LocalRuns.local(result.index()))).contains("No complete iteration yet");
   }
 }

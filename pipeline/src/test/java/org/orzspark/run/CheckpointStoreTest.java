@@ -2,11 +2,14 @@ package org.orzspark.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.orzspark.run.LocalRuns.local;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +25,7 @@ class CheckpointStoreTest {
 
   @Test
   void theLatestCompleteCheckpointIsTheHighestIntactOne(@TempDir Path root) throws IOException {
-    CheckpointStore store = new CheckpointStore(new RunLayout(root));
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(root));
     assertThat(store.latestComplete()).isEmpty();
     store.write(0, files("w0"));
     store.write(1, files("w1"));
@@ -34,45 +37,48 @@ class CheckpointStoreTest {
   @Test
   void aCorruptedCheckpointIsNeverTakenAsTheLatest(@TempDir Path root) throws IOException {
     RunLayout layout = new RunLayout(root);
-    CheckpointStore store = new CheckpointStore(layout);
+    RunStore runStore = LocalRuns.store(root);
+    CheckpointStore store = new CheckpointStore(runStore);
     store.write(0, files("w0"));
     store.write(1, files("w1"));
-    Files.writeString(layout.checkpoint(1).resolve("policy/model.safetensors"), "flipped");
+    Files.writeString(local(layout.checkpoint(1)).resolve("policy/model.safetensors"), "flipped");
     var verdicts = store.scan();
     assertThat(verdicts.get(0).problem()).get().asString().contains("checksum mismatch in policy/model.safetensors");
     assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(0);
 
-    Files.delete(layout.checkpoint(0).resolve("state.json"));
+    Files.delete(local(layout.checkpoint(0)).resolve("state.json"));
     assertThat(store.latestComplete()).isEmpty();
   }
 
   @Test
   void aPartialCheckpointIsIgnoredAndReplacedOnTheNextWrite(@TempDir Path root) throws IOException {
     RunLayout layout = new RunLayout(root);
-    CheckpointStore store = new CheckpointStore(layout);
+    RunStore runStore = LocalRuns.store(root);
+    CheckpointStore store = new CheckpointStore(runStore);
     store.write(0, files("w0"));
-    Files.createDirectories(layout.checkpoint(1).resolve("policy"));
-    Files.writeString(layout.checkpoint(1).resolve("policy/model.safetensors"), "half");
+    Files.createDirectories(local(layout.checkpoint(1)).resolve("policy"));
+    Files.writeString(local(layout.checkpoint(1)).resolve("policy/model.safetensors"), "half");
     assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(0);
     assertThat(store.scan().get(0).problem()).get().asString().contains("_SUCCESS");
 
     store.write(1, files("w1"));
     assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(1);
-    assertThat(Files.readString(layout.checkpoint(1).resolve("policy/model.safetensors"))).isEqualTo("w1");
+    assertThat(Files.readString(local(layout.checkpoint(1)).resolve("policy/model.safetensors"))).isEqualTo("w1");
   }
 
   @Test
   void aCompleteCheckpointIsNeverOverwrittenAndAFailedWriteLeavesNothing(@TempDir Path root)
       throws IOException {
     RunLayout layout = new RunLayout(root);
-    CheckpointStore store = new CheckpointStore(layout);
+    RunStore runStore = LocalRuns.store(root);
+    CheckpointStore store = new CheckpointStore(runStore);
     store.write(0, files("w0"));
     assertThatThrownBy(() -> store.write(0, files("other"))).isInstanceOf(FileAlreadyExistsException.class);
     assertThatThrownBy(() -> store.write(1, folder -> {
       Files.writeString(folder.resolve("a"), "x");
       throw new IOException("disk full");
     })).hasMessage("disk full");
-    try (var left = Files.list(layout.checkpoints())) {
+    try (var left = Files.list(local(layout.checkpoints()))) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("iter-000000");
     }
   }
@@ -80,18 +86,19 @@ class CheckpointStoreTest {
   @Test
   void findingTheLatestHashesOnlyTheCheckpointItReturns(@TempDir Path root) throws IOException {
     RunLayout layout = new RunLayout(root);
+    RunStore runStore = LocalRuns.store(root);
     for (int i = 0; i <= 5; i++) {
-      new CheckpointStore(layout).write(i, files("w" + i));
+      new CheckpointStore(runStore).write(i, files("w" + i));
     }
     // An older checkpoint's damage is not looked for: only the one to be loaded is verified.
-    Files.writeString(layout.checkpoint(2).resolve("policy/model.safetensors"), "flipped");
-    CheckpointStore store = new CheckpointStore(layout);
+    Files.writeString(local(layout.checkpoint(2)).resolve("policy/model.safetensors"), "flipped");
+    CheckpointStore store = new CheckpointStore(runStore);
     assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(5);
     assertThat(store.foldersHashed()).isEqualTo(1);
 
     // ... and the one to be loaded keeps its guarantee: damaged, the next intact one is taken.
-    Files.writeString(layout.checkpoint(5).resolve("state.json"), "flipped");
-    CheckpointStore again = new CheckpointStore(layout);
+    Files.writeString(local(layout.checkpoint(5)).resolve("state.json"), "flipped");
+    CheckpointStore again = new CheckpointStore(runStore);
     assertThat(again.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(4);
     assertThat(again.foldersHashed()).isEqualTo(2);
   }
@@ -100,17 +107,18 @@ class CheckpointStoreTest {
   @Test
   void pruningKeepsTheLatestTwoEveryKthAndTheEvaluated(@TempDir Path root) throws IOException {
     RunLayout layout = new RunLayout(root);
-    CheckpointStore store = new CheckpointStore(layout);
+    RunStore runStore = LocalRuns.store(root);
+    CheckpointStore store = new CheckpointStore(runStore);
     for (int i = 0; i <= 9; i++) {
       store.write(i, files("w" + i));
     }
     // a checkpoint being written is never a marked folder: left alone
-    Files.createDirectories(layout.checkpoint(10).resolve("policy"));
+    Files.createDirectories(local(layout.checkpoint(10)).resolve("policy"));
 
     // kept: 9, 8 (latest two); 0, 3, 6 (multiples of 3); 4 (evaluated). Deleted: 7, 5, 2, 1.
     assertThat(store.prune(3, iteration -> iteration == 4)).containsExactly(7, 5, 2, 1);
-    try (var left = Files.list(layout.checkpoints())) {
-      assertThat(left.map(p -> CheckpointStore.iterationOf(p).orElseThrow()))
+    try (var left = Files.list(local(layout.checkpoints()))) {
+      assertThat(left.map(p -> CheckpointStore.iterationOf(p.getFileName().toString()).orElseThrow()))
           .containsExactlyInAnyOrder(0, 3, 4, 6, 8, 9, 10);
     }
     assertThat(store.prune(3, iteration -> iteration == 4)).isEmpty();
@@ -119,11 +127,54 @@ class CheckpointStoreTest {
 
   @Test
   void pruningWithKeepEveryOneDeletesNothing(@TempDir Path root) throws IOException {
-    CheckpointStore store = new CheckpointStore(new RunLayout(root));
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(root));
     for (int i = 0; i <= 4; i++) {
       store.write(i, files("w" + i));
     }
     assertThat(store.prune(1, iteration -> false)).isEmpty();
     assertThat(store.prune(50, iteration -> false)).containsExactly(2, 1);
+  }
+
+  /** A barrier stage retried after its task 0 committed writes the same checkpoint again. */
+  @Test
+  void aRetryWithTheSameContentsKeepsTheCommittedCheckpoint(@TempDir Path root) throws IOException {
+    RunLayout layout = new RunLayout(root);
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(root));
+    CheckpointStore.Contents first = folder -> {
+      files("w1").writeTo(folder);
+      Files.writeString(folder.resolve("update.json"), "{\"time_s\":1.5}");
+    };
+    CheckpointStore.Contents retried = folder -> {
+      files("w1").writeTo(folder);
+      Files.writeString(folder.resolve("update.json"), "{\"time_s\":2.5}");
+    };
+    store.write(1, Set.of("update.json"), first);
+    assertThat(store.write(1, Set.of("update.json"), retried)).isEqualTo(layout.checkpoint(1));
+    assertThat(Files.readString(local(layout.checkpoint(1)).resolve("update.json")))
+        .as("the committed attempt's own file stays").isEqualTo("{\"time_s\":1.5}");
+    assertThat(store.verify(1).complete()).isTrue();
+    try (var left = Files.list(local(layout.checkpoints()))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("iter-000001");
+    }
+
+    assertThatThrownBy(() -> store.write(1, Set.of("update.json"), files("w1-other")))
+        .isInstanceOf(FileAlreadyExistsException.class)
+        .hasMessageContaining("checkpoint 1 is already committed with different contents")
+        .hasMessageContaining("policy/model.safetensors differs");
+    assertThat(Files.readString(local(layout.checkpoint(1)).resolve("policy/model.safetensors")))
+        .isEqualTo("w1");
+  }
+
+  @Test
+  void aRetryComparesEveryFileButTheAttemptsOwn() throws IOException {
+    Map<String, String> committed = Map.of("a", "1", "b", "2", "update.json", "x");
+    CheckpointStore.requireSame(3, committed, Map.of("a", "1", "b", "2", "update.json", "y"),
+        Set.of("update.json"));
+    assertThatThrownBy(() -> CheckpointStore.requireSame(3, committed,
+        Map.of("a", "1", "update.json", "x"), Set.of("update.json")))
+        .hasMessageContaining("(b differs)");
+    assertThatThrownBy(() -> CheckpointStore.requireSame(3, committed,
+        Map.of("a", "1", "b", "2", "c", "3", "update.json", "x"), Set.of()))
+        .hasMessageContaining("(c differs)");
   }
 }

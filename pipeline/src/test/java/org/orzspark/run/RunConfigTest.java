@@ -140,18 +140,25 @@ class RunConfigTest {
     Path runJson = dir.resolve("run.json");
 
     Files.writeString(runJson, json.replace("\"ppo.gamma\":\"1.0\"", "\"ppo.gamma\":\"NaN\""));
-    assertThatThrownBy(() -> RunConfig.read(runJson))
+    assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
 
     Files.writeString(runJson, json.replace("\"ppo.gamma\":\"1.0\",", ""));
-    assertThatThrownBy(() -> RunConfig.read(runJson)).hasMessage("run.json lacks setting ppo.gamma");
+    assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir))).hasMessage("run.json lacks setting ppo.gamma");
 
     Files.writeString(runJson, json.replace("\"ppo.gamma\"", "\"ppo.gama\""));
-    assertThatThrownBy(() -> RunConfig.read(runJson)).hasMessageStartingWith("unknown setting 'ppo.gama'");
+    assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir))).hasMessageStartingWith("unknown setting 'ppo.gama'");
 
     Files.writeString(runJson, json);
-    assertThat(RunConfig.read(runJson).get(RunSettings.GAMMA)).isEqualTo(1.0);
+    assertThat(RunConfig.read(LocalRuns.store(dir)).get(RunSettings.GAMMA)).isEqualTo(1.0);
+
+    RunConfig written = RunConfig.resolve("m", "p", "x", new Properties(), Map.of("ppo.gamma", "0.5"));
+    written.write(LocalRuns.store(dir));
+    assertThat(RunConfig.read(LocalRuns.store(dir))).isEqualTo(written);
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("run.json");
+    }
   }
 
   @Test

@@ -63,19 +63,19 @@ class RunLeftoversTest {
       file(root, path);
     }
 
-    List<Path> removed = RunLeftovers.remove(layout);
+    List<org.apache.hadoop.fs.Path> removed = RunLeftovers.remove(LocalRuns.store(root));
 
-    assertThat(removed).extracting(p -> root.relativize(p).toString()).containsExactlyInAnyOrder(
+    assertThat(removed).extracting(layout::relative).containsExactlyInAnyOrder(
         "checkpoints/.iter-000003.tmp-5f0c", "checkpoints/iter-000001",
         "rollouts/.iteration=3.tmp-9a1b", "rollouts/_generated/.iteration=3.tmp-77aa",
         "rollouts/_prompts/.iteration=3.tmp-1c2d", "experience/.iteration=3.tmp-e0e0",
         "metrics/.iteration=3.tmp-b3b3", "metrics/.metrics.jsonl.tmp-0d0d", "metrics/metrics.jsonl.tmp");
     assertThat(tree(root)).containsExactlyElementsOf(kept.stream().sorted().toList());
-    assertThat(RunLeftovers.remove(layout)).isEmpty();
+    assertThat(RunLeftovers.remove(LocalRuns.store(root))).isEmpty();
   }
 
   @Test
   void anEmptyOrFreshRunHasNothingToRemove(@TempDir Path root) throws IOException {
-    assertThat(RunLeftovers.remove(new RunLayout(root))).isEmpty();
+    assertThat(RunLeftovers.remove(LocalRuns.store(root))).isEmpty();
   }
 }

@@ -33,9 +33,9 @@ class RunLockTest {
   @Test
   void aSecondAcquireIsRefusedNamingTheHolderAndTheLockIsReleasedOnClose(@TempDir Path run)
       throws IOException {
-    try (RunLock held = RunLock.acquire(run, "orz iterate --run-dir " + run)) {
+    try (RunLock held = RunLock.acquire(LocalRuns.store(run), "orz iterate --run-dir " + run)) {
       assertThat(run.resolve(RunLock.FILE)).exists();
-      assertThatThrownBy(() -> RunLock.acquire(run, "orz iterate"))
+      assertThatThrownBy(() -> RunLock.acquire(LocalRuns.store(run), "orz iterate"))
           .isInstanceOf(RunLock.HeldException.class)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("is locked by orz iterate --run-dir " + run)
@@ -45,20 +45,20 @@ class RunLockTest {
       held.ensureHeld();
     }
     assertThat(run.resolve(RunLock.FILE)).doesNotExist();
-    try (RunLock again = RunLock.acquire(run, "orz iterate")) {
-      assertThat(again.file()).exists();
+    try (RunLock again = RunLock.acquire(LocalRuns.store(run), "orz iterate")) {
+      assertThat(LocalRuns.local(again.file())).exists();
     }
   }
 
   @Test
   void theHeartbeatKeepsALongHolderLive(@TempDir Path run) throws IOException {
     Path file = run.resolve(RunLock.FILE);
-    try (RunLock held = RunLock.acquire(run, "orz iterate")) {
+    try (RunLock held = RunLock.acquire(LocalRuns.store(run), "orz iterate")) {
       Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
       held.beatNow();
       assertThat(Files.getLastModifiedTime(file).toInstant())
           .isAfter(Instant.now().minus(Duration.ofSeconds(30)));
-      assertThatThrownBy(() -> RunLock.acquire(run, "orz iterate"))
+      assertThatThrownBy(() -> RunLock.acquire(LocalRuns.store(run), "orz iterate"))
           .isInstanceOf(RunLock.HeldException.class);
     }
   }
@@ -66,8 +66,8 @@ class RunLockTest {
   @Test
   void aStaleLockIsTakenOver(@TempDir Path run) throws IOException {
     plantStale(run, "dead");
-    try (RunLock taken = RunLock.acquire(run, "orz iterate")) {
-      String content = Files.readString(taken.file());
+    try (RunLock taken = RunLock.acquire(LocalRuns.store(run), "orz iterate")) {
+      String content = Files.readString(LocalRuns.local(taken.file()));
       assertThat(content).contains("\"pid\":" + ProcessHandle.current().pid()).doesNotContain("dead");
     }
     try (var left = Files.list(run)) {
@@ -82,8 +82,8 @@ class RunLockTest {
     String host = java.net.InetAddress.getLocalHost().getHostName();
     Files.writeString(run.resolve(RunLock.FILE), "{\"host\":\"" + host + "\",\"pid\":" + dead.pid()
         + ",\"started\":\"x\",\"command\":\"orz iterate\",\"token\":\"t\"}");
-    try (RunLock taken = RunLock.acquire(run, "orz iterate")) {
-      assertThat(Files.readString(taken.file())).doesNotContain("\"token\":\"t\"");
+    try (RunLock taken = RunLock.acquire(LocalRuns.store(run), "orz iterate")) {
+      assertThat(Files.readString(LocalRuns.local(taken.file()))).doesNotContain("\"token\":\"t\"");
     }
   }
 
@@ -100,7 +100,7 @@ class RunLockTest {
           racers.add(pool.submit(() -> {
             start.await();
             try {
-              return RunLock.acquire(run, "racer", RunLock.HEARTBEAT, RunLock.STALE_AFTER,
+              return RunLock.acquire(LocalRuns.store(run), "racer", RunLock.HEARTBEAT, RunLock.STALE_AFTER,
                   Clock.systemUTC());
             } catch (RunLock.HeldException refused) {
               return null;

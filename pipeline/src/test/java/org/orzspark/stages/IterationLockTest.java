@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunLock;
 
@@ -21,16 +22,16 @@ class IterationLockTest {
   void aSecondIterateIsRefusedAtOnceNamingTheHolderAndTouchesNothing(@TempDir Path root)
       throws IOException {
     RunLayout layout = new RunLayout(root);
-    Files.writeString(layout.runJson(), "{}");
+    Files.writeString(LocalRuns.local(layout.runJson()), "{}");
     Path leftover = Files.createDirectories(root.resolve("rollouts/.iteration=1.tmp-live"));
-    try (RunLock held = RunLock.acquire(root, "orz iterate --run-dir " + root)) {
+    try (RunLock held = RunLock.acquire(LocalRuns.store(root), "orz iterate --run-dir " + root)) {
       // No session: the refusal comes before anything would use one.
-      assertThatThrownBy(() -> Iteration.run(null, root, null, QUIET))
+      assertThatThrownBy(() -> Iteration.run(null, root.toString(), null, QUIET))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("is locked by orz iterate --run-dir " + root);
       // The holder's temp is not a leftover while it holds the lock.
       assertThat(leftover).exists();
-      assertThat(held.file()).exists();
+      assertThat(LocalRuns.local(held.file())).exists();
     }
   }
 }

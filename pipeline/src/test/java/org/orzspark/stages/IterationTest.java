@@ -2,6 +2,7 @@ package org.orzspark.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.orzspark.run.LocalRuns.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.model.Qwen2Config;
+import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.LocalRuns;
+import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.RolloutTable;
@@ -50,18 +54,18 @@ class IterationTest {
   }
 
   private static RunLayout init(Path root) throws IOException {
-    RunInitializer.init(spark, root, MicroRuns.config(base, prompts, Map.of()));
+    RunInitializer.init(spark, root.toString(), MicroRuns.config(base, prompts, Map.of()));
     return new RunLayout(root);
   }
 
   @Test
   void twoIterationsWriteEveryTableAndCheckpoint(@TempDir Path root) throws Exception {
     RunLayout layout = init(root);
-    assertThatThrownBy(() -> RunInitializer.init(spark, root, MicroRuns.config(base, prompts, Map.of())))
+    assertThatThrownBy(() -> RunInitializer.init(spark, root.toString(), MicroRuns.config(base, prompts, Map.of())))
         .hasMessageContaining("a run already exists");
 
-    Iteration.Outcome first = Iteration.run(spark, root, null, QUIET);
-    Iteration.Outcome second = Iteration.run(spark, root, 2, QUIET);
+    Iteration.Outcome first = Iteration.run(spark, root.toString(), null, QUIET);
+    Iteration.Outcome second = Iteration.run(spark, root.toString(), 2, QUIET);
     assertThat(first.iteration()).isEqualTo(1);
     assertThat(second.iteration()).isEqualTo(2);
 
@@ -89,11 +93,11 @@ class IterationTest {
     assertThat(advantages.getDouble(0)).as("normalised over all tokens").isCloseTo(0, within(1e-4));
     assertThat(advantages.getDouble(1)).isCloseTo(1, within(1e-3));
 
-    CheckpointStore store = new CheckpointStore(layout);
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(layout));
     assertThat(store.scan()).extracting(CheckpointStore.Verdict::iteration).containsExactly(2, 1, 0);
     assertThat(store.scan()).allMatch(CheckpointStore.Verdict::complete);
     Map<?, ?> update = new ObjectMapper().readValue(
-        layout.checkpoint(2).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
+        local(layout.checkpoint(2)).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
     assertThat(((Number) update.get("optim/policy_steps")).intValue()).isEqualTo(2);
     assertThat(((Number) update.get("optim/critic_steps")).intValue()).isEqualTo(4);
     assertThat(((Number) update.get("update/replicas")).intValue()).isEqualTo(2);
@@ -111,13 +115,13 @@ class IterationTest {
         "reflection/share", "losses/policy", "losses/value", "losses/clipfrac", "grad/norm",
         "time/rollout_s", "time/update_s", "throughput/tokens_per_s", "reward/verify_timeout_rate",
         "reward/verify_too_large_rate", "reward/verify_internal_error_rate");
-    assertThat(Files.readAllLines(layout.metricsJsonl())).hasSize(2);
+    assertThat(Files.readAllLines(local(layout.metricsJsonl()))).hasSize(2);
 
-    assertThatThrownBy(() -> Iteration.run(spark, root, 2, QUIET))
+    assertThatThrownBy(() -> Iteration.run(spark, root.toString(), 2, QUIET))
         .hasMessageContaining("iteration 2 is already complete");
-    assertThatThrownBy(() -> Iteration.run(spark, root, 5, QUIET))
+    assertThatThrownBy(() -> Iteration.run(spark, root.toString(), 5, QUIET))
         .hasMessageContaining("the next iteration is 3");
-    assertThat(duckDbCount(layout.experience(2))).isEqualTo(16);
+    assertThat(duckDbCount(local(layout.experience(2)))).isEqualTo(16);
   }
 
   @Test
@@ -125,29 +129,29 @@ class IterationTest {
       throws Exception {
     Path reference = dir.resolve("reference");
     init(reference);
-    Iteration.run(spark, reference, null, QUIET);
-    Iteration.run(spark, reference, null, QUIET);
+    Iteration.run(spark, reference.toString(), null, QUIET);
+    Iteration.run(spark, reference.toString(), null, QUIET);
 
     Path crashed = dir.resolve("crashed");
     RunLayout layout = init(crashed);
-    Iteration.run(spark, crashed, null, QUIET);
+    Iteration.run(spark, crashed.toString(), null, QUIET);
     // Iteration 2 dies after its experience stage: sample, rollout, score and experience are done.
     runThroughExperience(layout, 2);
-    List<String> rolloutFiles = files(layout.rollouts(2));
+    List<String> rolloutFiles = files(local(layout.rollouts(2)));
     // ... and inside the update: task 0 was writing checkpoint 2 (its temp folder) when it died.
-    Path partial = layout.checkpoints().resolve(".iter-000002.tmp-crashed");
+    Path partial = local(layout.checkpoints()).resolve(".iter-000002.tmp-crashed");
     Files.createDirectories(partial.resolve("policy"));
     Files.writeString(partial.resolve("policy/model.safetensors"), "half a tensor");
 
-    Iteration.Outcome resumed = Iteration.run(spark, crashed, null, QUIET);
+    Iteration.Outcome resumed = Iteration.run(spark, crashed.toString(), null, QUIET);
     assertThat(resumed.iteration()).isEqualTo(2);
-    assertThat(files(layout.rollouts(2))).as("completed stages are not recomputed")
+    assertThat(files(local(layout.rollouts(2)))).as("completed stages are not recomputed")
         .isEqualTo(rolloutFiles);
     RunLayout referenceLayout = new RunLayout(reference);
     assertThat(rows(layout.rollouts(2))).isEqualTo(rows(referenceLayout.rollouts(2)));
     assertThat(rows(layout.experience(2))).isEqualTo(rows(referenceLayout.experience(2)));
     assertThat(digests(layout)).isEqualTo(digests(referenceLayout));
-    assertThat(new CheckpointStore(layout).latestComplete().orElseThrow().iteration()).isEqualTo(2);
+    assertThat(new CheckpointStore(LocalRuns.store(layout)).latestComplete().orElseThrow().iteration()).isEqualTo(2);
   }
 
   @Test
@@ -164,27 +168,53 @@ class IterationTest {
       out.commit();
     }
 
-    assertThatThrownBy(() -> Iteration.run(spark, root, null, QUIET))
+    assertThatThrownBy(() -> Iteration.run(spark, root.toString(), null, QUIET))
         .isInstanceOf(Iteration.UpdateRefusedException.class)
         .hasMessageContaining("non-finite")
         .hasMessageContaining("checkpoint 0 stays the latest");
-    List<String> failures = Files.readAllLines(layout.metrics().resolve("failures.jsonl"));
+    List<String> failures = Files.readAllLines(local(layout.failuresJsonl()));
     assertThat(failures).singleElement().satisfies(line -> {
       Map<?, ?> failure = new ObjectMapper().readValue(line, Map.class);
       assertThat(failure.get("iteration")).isEqualTo(1);
       assertThat(failure.get("stage")).isEqualTo("update");
       assertThat((String) failure.get("reason")).contains("non-finite");
     });
-    CheckpointStore store = new CheckpointStore(layout);
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(layout));
     assertThat(store.latestComplete().orElseThrow().iteration()).isZero();
     assertThat(store.scan()).extracting(CheckpointStore.Verdict::iteration).containsExactly(0);
   }
 
   /** The stages of an iteration before its update, as a run that dies there leaves them. */
+  /**
+   * A barrier stage retried after its task 0 committed the checkpoint (Spark retries all tasks of a
+   * failed barrier stage) runs the same update again: it reproduces the committed files byte for
+   * byte, so the commit keeps the checkpoint instead of failing.
+   */
+  @Test
+  void anUpdateRunAgainAfterItsCommitKeepsTheCommittedCheckpoint(@TempDir Path root)
+      throws Exception {
+    RunLayout layout = init(root);
+    runThroughExperience(layout, 1);
+    IterationContext ctx = new IterationContext(spark, LocalRuns.store(layout),
+        org.orzspark.run.RunConfig.read(LocalRuns.store(layout)), 1);
+    CheckpointState state = new CheckpointState(1, new PromptSampler.Cursor(0, 4));
+    UpdateStage.Result first = UpdateStage.run(ctx, state);
+    Path manifest = local(layout.checkpoint(1)).resolve(CheckpointStore.MANIFEST);
+    String committed = Files.readString(manifest);
+
+    UpdateStage.Result retried = UpdateStage.run(ctx, state);
+    assertThat(retried.applied()).isTrue();
+    assertThat(retried.replicas()).extracting(UpdateStage.ReplicaReport::policyDigest)
+        .containsOnly(first.replicas().get(0).policyDigest());
+    assertThat(Files.readString(manifest)).isEqualTo(committed);
+    assertThat(new CheckpointStore(LocalRuns.store(layout)).verify(1).complete()).isTrue();
+  }
+
   private static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
     IterationContext ctx =
-        new IterationContext(spark, layout, org.orzspark.run.RunConfig.read(layout.runJson()), iteration);
-    SampleStage.run(ctx, Iteration.cursorOf(layout.checkpoint(iteration - 1)));
+        new IterationContext(spark, LocalRuns.store(layout),
+            org.orzspark.run.RunConfig.read(LocalRuns.store(layout)), iteration);
+    SampleStage.run(ctx, Iteration.cursorOf(ctx.store(), layout.checkpoint(iteration - 1)));
     RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
     ScoreStage.run(ctx);
     ExperienceStage.run(ctx);
@@ -200,14 +230,14 @@ class IterationTest {
     }
   }
 
-  private static List<String> rows(Path folder) {
+  private static List<String> rows(org.apache.hadoop.fs.Path folder) {
     return spark.read().parquet(folder.toString()).orderBy("prompt_id", "sample_index")
         .toJSON().collectAsList();
   }
 
   private static List<Object> digests(RunLayout layout) throws IOException {
     Map<?, ?> update = new ObjectMapper().readValue(
-        layout.checkpoint(2).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
+        local(layout.checkpoint(2)).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
     return List.of(update.get("digest/policy"), update.get("digest/critic"));
   }
 

@@ -45,7 +45,7 @@ class MetricsMatchAnalysisTest {
 
     Map<String, Double> metrics = MetricsStage.rolloutFigures(
         spark.read().parquet(layout.rollouts(1).toString()));
-    IterationStats stats = RunAnalysis.open(spark, layout.root(), false)
+    IterationStats stats = RunAnalysis.open(spark, layout, false)
         .iterationStats(StepMoments.Rule.DEFAULT).get(0);
 
     assertThat(stats.values()).containsExactlyInAnyOrderEntriesOf(metrics);

@@ -95,13 +95,13 @@ public final class BenchIterationCommand implements Callable<Integer> {
   /** Initialises a run of {@code config} in {@code run} and times its first iteration. */
   Result run(SparkSession spark, Path run, RunConfig config, double applicationStart,
       PrintStream out) throws IOException {
-    RunInitializer.init(spark, run, config);
+    RunInitializer.init(spark, run.toString(), config);
     TaskTimeListener listener = new TaskTimeListener();
     spark.sparkContext().addSparkListener(listener);
     Iteration.Outcome outcome;
     long started = System.nanoTime();
     try {
-      outcome = Iteration.run(spark, run, 1, out);
+      outcome = Iteration.run(spark, run.toString(), 1, out);
     } finally {
       try {
         // task-end events arrive asynchronously: count them all

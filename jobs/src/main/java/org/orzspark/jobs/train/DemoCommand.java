@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.EvalTable;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,69 +72,70 @@ public final class DemoCommand implements Callable<Integer> {
     Path synth = data.resolve("synth");
     Path trainPrompts = data.resolve("prompts");
     Path heldOutPrompts = data.resolve("held-out");
-    if (!Files.exists(trainPrompts.resolve("_SUCCESS"))) {
+    if (!Files.exists(trainPrompts.resolve(AtomicOutput.SUCCESS))) {
       step("synthetic training prompts", "synth", "--families", FAMILIES, "--difficulty", "1-2",
           "--count", Integer.toString(prompts), "--seed", Long.toString(seed), "--output",
           synth.toString(), "--overwrite");
       step("validating them", "prepare", "--input", synth.toString(), "--output",
           trainPrompts.toString(), "--overwrite");
     }
-    if (!Files.exists(heldOutPrompts.resolve("_SUCCESS"))) {
+    if (!Files.exists(heldOutPrompts.resolve(AtomicOutput.SUCCESS))) {
       step("disjoint held-out prompts", "synth", "--families", FAMILIES, "--difficulty", "1-2",
           "--count", Integer.toString(heldOut), "--seed", Long.toString(seed + 1),
           "--exclude", trainPrompts.toString(), "--output", heldOutPrompts.toString(), "--overwrite");
     }
-    RunLayout layout = new RunLayout(run);
-    if (!Files.exists(layout.runJson())) {
+    RunStore store = RunStore.open(run.toString());
+    RunLayout layout = store.layout();
+    if (!store.exists(layout.runJson())) {
       step("creating the run", "init", "--run-dir", run.toString(), "--base", base.toString(),
           "--prompts", trainPrompts.toString(), "--profile", profile, "--seed",
           Long.toString(seed));
     }
-    int done = latest(layout);
+    int done = latest(store);
     for (int i = done + 1; i <= iterations; i++) {
       System.out.printf("== demo: iteration %d of %d%n", i, iterations);
-      int status = TrainCommand.iterateOnce(run);
+      int status = TrainCommand.iterateOnce(run.toString());
       // An iteration that failed (a crashed application, or a refused non-finite update, exit 3)
       // is resumable: running it again skips its completed stages and redraws nothing.
       for (int retry = 1; status != 0 && retry <= RETRIES; retry++) {
         System.out.printf("== demo: iteration %d failed (exit %d); running it again (%d of %d)%n",
             i, status, retry, RETRIES);
-        status = TrainCommand.iterateOnce(run);
+        status = TrainCommand.iterateOnce(run.toString());
       }
       if (status != 0) {
         throw new IllegalStateException("iteration " + i + " failed (exit " + status + ")");
       }
     }
-    int last = latest(layout);
+    int last = latest(store);
     for (int checkpoint : new int[] {0, last}) {
-      if (!Files.exists(evalResult(layout, checkpoint))) {
+      if (!store.exists(evalResult(layout, checkpoint))) {
         step("evaluating checkpoint " + checkpoint + " on the held-out prompts", "evaluate",
             "--run-dir", run.toString(), "--checkpoint", Integer.toString(checkpoint), "--eval",
             heldOutPrompts.toString(), "--samples", Integer.toString(evalSamples));
       }
     }
     step("writing the report", "analyze", "--run-dir", run.toString());
-    JsonNode before = new ObjectMapper().readTree(evalResult(layout, 0).toFile());
-    JsonNode after = new ObjectMapper().readTree(evalResult(layout, last).toFile());
+    JsonNode before = new ObjectMapper().readTree(store.read(evalResult(layout, 0)));
+    JsonNode after = new ObjectMapper().readTree(store.read(evalResult(layout, last)));
     System.out.printf("demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
             + " wall %.1f min; report %s%n",
         100 * before.path(EvalTable.AVG_AT_K).asDouble(),
         100 * after.path(EvalTable.AVG_AT_K).asDouble(), last,
         100 * before.path(EvalTable.FORMAT_RATE).asDouble(),
         100 * after.path(EvalTable.FORMAT_RATE).asDouble(),
-        (System.nanoTime() - started) / 60e9, layout.reports().resolve("index.html"));
+        (System.nanoTime() - started) / 60e9, new org.apache.hadoop.fs.Path(layout.reports(), "index.html"));
     return 0;
   }
 
   /** The result summary {@code orz evaluate} leaves beside a benchmark's Parquet row. */
-  static Path evalResult(RunLayout layout, int checkpoint) {
-    return layout.eval().resolve(EvalTable.checkpointFolder(checkpoint))
-        .resolve(EvalTable.benchmarkFolder("held-out"))
-        .resolve(EvaluateCommand.RESULT_FILE);
+  static org.apache.hadoop.fs.Path evalResult(RunLayout layout, int checkpoint) {
+    return new org.apache.hadoop.fs.Path(
+        new org.apache.hadoop.fs.Path(layout.eval(checkpoint), EvalTable.benchmarkFolder("held-out")),
+        EvaluateCommand.RESULT_FILE);
   }
 
-  private static int latest(RunLayout layout) throws IOException {
-    return new CheckpointStore(layout).latestComplete().map(CheckpointStore.Verdict::iteration)
+  private static int latest(RunStore store) throws IOException {
+    return new CheckpointStore(store).latestComplete().map(CheckpointStore.Verdict::iteration)
         .orElse(0);
   }
 

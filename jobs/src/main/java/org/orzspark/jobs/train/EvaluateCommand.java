@@ -20,6 +20,7 @@ import org.orzspark.stages.RolloutSettings;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
 import org.orzspark.run.RunSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +40,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   /** A JSON copy of a benchmark's figures beside its Parquet row, for scripts. */
   public static final String RESULT_FILE = "_result.json";
 
-  @Option(names = "--run-dir", description = "Run whose checkpoint to evaluate; results go to R/eval/ (default: none).")
-  Path runDir;
+  @Option(names = "--run-dir", description = "Run whose checkpoint to evaluate (a local path or a Hadoop URI); results go to R/eval/ (default: none).")
+  String runDir;
 
   @Option(names = "--checkpoint", description = "Checkpoint iteration (default: the latest complete one).")
   Integer checkpoint;
@@ -124,7 +125,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     targets();
     SparkSession spark = runDir == null
         ? SparkSession.builder().appName("orz evaluate").getOrCreate()
-        : RunSession.start("orz evaluate " + runDir.toAbsolutePath().normalize().getFileName(), runDir);
+        : RunSession.start("orz evaluate " + RunLayout.of(runDir).name(), RunLayout.of(runDir));
     for (Evaluator.Result result : run(spark)) {
       System.out.printf("evaluate %-14s %4d questions x %d: avg@%d %.3f  pass@%d %.3f  maj@%d %.3f  format %.3f%n",
           result.benchmark(), result.questions(), result.samples(), samples, result.avgAtK(),
@@ -147,22 +148,24 @@ public final class EvaluateCommand implements Callable<Integer> {
     RunConfig config = null;
     RunLayout layout = null;
     int evaluated = -1;
-    Path folder = model;
+    String folder = model == null ? null : model.toAbsolutePath().toString();
     if (runDir != null) {
-      layout = new RunLayout(runDir);
-      config = RunConfig.read(layout.runJson());
+      RunStore store = RunStore.open(spark.sparkContext().hadoopConfiguration(), RunLayout.of(runDir));
+      layout = store.layout();
+      config = RunConfig.read(store);
+      CheckpointStore checkpoints = new CheckpointStore(store);
       evaluated = checkpoint != null ? checkpoint
-          : new CheckpointStore(layout).latestComplete().orElseThrow(
+          : checkpoints.latestComplete().orElseThrow(
               () -> new IllegalArgumentException("no complete checkpoint in " + runDir)).iteration();
-      CheckpointStore.Verdict verdict = CheckpointStore.verify(evaluated, layout.checkpoint(evaluated));
+      CheckpointStore.Verdict verdict = checkpoints.verify(evaluated);
       if (!verdict.complete()) {
         throw new IllegalArgumentException("checkpoint " + evaluated + " is not usable: "
             + verdict.problem().orElse("?"));
       }
       // R/eval/checkpoint=N/ existing keeps checkpoint N from pruning by a concurrent orz iterate
       // (evaluate takes no run lock: it writes only below R/eval/).
-      java.nio.file.Files.createDirectories(layout.eval(evaluated));
-      folder = layout.checkpoint(evaluated).resolve("policy");
+      store.mkdirs(layout.eval(evaluated));
+      folder = new org.apache.hadoop.fs.Path(layout.checkpoint(evaluated), "policy").toString();
     }
     ScoredSampling.Settings settings = settings(config);
     List<Evaluator.Result> results = new ArrayList<>();
@@ -207,8 +210,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private static void write(SparkSession spark, RunLayout layout, int checkpoint,
       Evaluator.Result result) throws java.io.IOException {
-    String target = layout.eval().resolve(EvalTable.checkpointFolder(checkpoint))
-        .resolve(EvalTable.benchmarkFolder(result.benchmark())).toString();
+    String target = new org.apache.hadoop.fs.Path(
+        layout.eval(checkpoint), EvalTable.benchmarkFolder(result.benchmark())).toString();
     try (AtomicOutput out = AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(), target)) {
       out.writeParquet(FigureRow.of(spark, result.figures()), "");
       out.writeText(RESULT_FILE, new ObjectMapper().writeValueAsString(result.figures()));

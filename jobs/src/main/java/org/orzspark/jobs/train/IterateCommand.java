@@ -1,11 +1,9 @@
 package org.orzspark.jobs.train;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.run.RunConfig;
-import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
 import org.orzspark.stages.Iteration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +17,9 @@ public final class IterateCommand implements Callable<Integer> {
   /** Exit status when the update refused a non-finite step (the previous checkpoint stays). */
   public static final int REFUSED_EXIT = 3;
 
-  @Option(names = "--run-dir", required = true, description = "The run directory (made by 'orz init').")
-  Path runDir;
+  @Option(names = "--run-dir", required = true,
+      description = "The run directory (made by 'orz init'): a local path or a Hadoop URI.")
+  String runDir;
 
   @Option(names = "--iteration",
       description = "The iteration expected to run; refused when it is complete or not next (default: the next one).")
@@ -29,14 +28,14 @@ public final class IterateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // A run.json out of range is refused before the application starts, the run left untouched.
-    Path runJson = new RunLayout(runDir).runJson();
-    if (Files.exists(runJson)) {
-      RunConfig.read(runJson);
+    RunStore store = RunStore.open(runDir);
+    if (store.exists(store.layout().runJson())) {
+      RunConfig.read(store);
     }
     // "orz iterate <run> #N": each iteration its own application in the History Server.
-    int expected = iteration != null ? iteration : Iteration.expectedNext(runDir);
-    String run = runDir.toAbsolutePath().normalize().getFileName().toString();
-    SparkSession spark = RunSession.start("orz iterate " + run + " #" + expected, runDir);
+    int expected = iteration != null ? iteration : Iteration.expectedNext(store);
+    SparkSession spark = RunSession.start(
+        "orz iterate " + store.layout().name() + " #" + expected, store.layout());
     try {
       Iteration.run(spark, runDir, iteration, System.out);
       return 0;

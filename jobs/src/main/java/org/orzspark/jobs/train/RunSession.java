@@ -1,13 +1,13 @@
 package org.orzspark.jobs.train;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
 
 /**
  * The Spark session of a command that works on a run directory ({@code init}, {@code iterate} and so
@@ -33,28 +33,33 @@ public final class RunSession {
   private RunSession() {}
 
   /** The run's event-log folder, {@code R/spark-events}. */
+  public static org.apache.hadoop.fs.Path eventsFolder(RunLayout run) {
+    return new org.apache.hadoop.fs.Path(run.root(), EVENTS_FOLDER);
+  }
+
+  /** The event-log folder of a local run ({@code orz history} serves local folders). */
   public static Path eventsFolder(Path runDir) {
-    return runDir.toAbsolutePath().normalize().resolve(EVENTS_FOLDER);
+    return Path.of(eventsFolder(new RunLayout(runDir)).toUri().getPath());
   }
 
   /** The session of a command on an existing run, event log on unless the user said else. */
-  public static SparkSession start(String appName, Path runDir) throws IOException {
-    return start(appName, runDir, Files.exists(new RunLayout(runDir).runJson()));
+  public static SparkSession start(String appName, RunLayout run) throws IOException {
+    return start(appName, run, RunStore.open(RunStore.hadoopConf(), run).exists(run.runJson()));
   }
 
-  /** The session of {@code orz init}, which creates {@code runDir} for its event log. */
-  public static SparkSession startNew(String appName, Path runDir) throws IOException {
-    Files.createDirectories(runDir);
-    return start(appName, runDir, true);
+  /** The session of {@code orz init}, which creates the run directory for its event log. */
+  public static SparkSession startNew(String appName, RunLayout run) throws IOException {
+    RunStore.open(RunStore.hadoopConf(), run).mkdirs(run.root());
+    return start(appName, run, true);
   }
 
-  private static SparkSession start(String appName, Path runDir, boolean eventLogged)
+  private static SparkSession start(String appName, RunLayout run, boolean eventLogged)
       throws IOException {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (eventLogged) {
-      Map<String, String> eventLog = eventLogConf(new SparkConf(), runDir);
+      Map<String, String> eventLog = eventLogConf(new SparkConf(), run);
       if (eventLog.containsKey(DIR)) {
-        Files.createDirectories(eventsFolder(runDir));
+        RunStore.open(RunStore.hadoopConf(), run).mkdirs(eventsFolder(run));
       }
       eventLog.forEach(builder::config);
     }
@@ -65,14 +70,14 @@ public final class RunSession {
    * The event-log settings to add to {@code given} (the user's): none the user set, the log enabled
    * unless set, its folder {@code R/spark-events} unless set or the log is off.
    */
-  static Map<String, String> eventLogConf(SparkConf given, Path runDir) {
+  static Map<String, String> eventLogConf(SparkConf given, RunLayout run) {
     Map<String, String> conf = new LinkedHashMap<>();
     if (!given.contains(ENABLED)) {
       conf.put(ENABLED, "true");
     }
     boolean enabled = Boolean.parseBoolean(given.get(ENABLED, "true").trim());
     if (enabled && !given.contains(DIR)) {
-      conf.put(DIR, eventsFolder(runDir).toUri().toString().replaceAll("/$", ""));
+      conf.put(DIR, eventsFolder(run).toString());
     }
     return conf;
   }

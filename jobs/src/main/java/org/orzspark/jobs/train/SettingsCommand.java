@@ -1,8 +1,6 @@
 package org.orzspark.jobs.train;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,9 +8,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.orzspark.run.RunConfig;
-import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunSetting;
 import org.orzspark.run.RunSettings;
+import org.orzspark.run.RunStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,7 +54,7 @@ public final class SettingsCommand implements Callable<Integer> {
 
   @Option(names = "--run-dir",
       description = "Show this run's frozen settings (R/run.json) instead (default: none).")
-  Path runDir;
+  String runDir;
 
   @Mixin RunConfigOptions configuration = new RunConfigOptions();
 
@@ -70,11 +68,11 @@ public final class SettingsCommand implements Callable<Integer> {
         throw new IllegalArgumentException("a run's settings are frozen in its run.json:"
             + " --profile, --seed and --set do not apply with --run-dir");
       }
-      Path runJson = new RunLayout(runDir).runJson();
-      if (!Files.exists(runJson)) {
+      RunStore store = RunStore.open(runDir);
+      if (!store.exists(store.layout().runJson())) {
         throw new IllegalArgumentException("no run in " + runDir + " (run.json missing)");
       }
-      lines = ofRun(RunConfig.read(runJson));
+      lines = ofRun(RunConfig.read(store));
     } else {
       Profiles.Profile profile = configuration.profile();
       lines = resolve(profile.name(), profile.settings(), configuration.overrides());

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.orzspark.run.RunLayout;
 import org.orzspark.timing.Progress;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Option;
     description = "Run K iterations, each its own spark-submit (orz iterate); stops at the first failure.")
 public final class TrainCommand implements Callable<Integer> {
 
-  @Option(names = "--run-dir", required = true, description = "The run directory (made by 'orz init').")
-  Path runDir;
+  @Option(names = "--run-dir", required = true,
+      description = "The run directory (made by 'orz init'): a local path or a Hadoop URI.")
+  String runDir;
 
   @Option(names = "--iterations", defaultValue = "1", description = "Iterations to run (default: ${DEFAULT-VALUE}).")
   int iterations;
@@ -65,9 +67,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** One {@code orz iterate} through the launcher, with the caller's spark-submit options. */
-  public static int iterateOnce(Path runDir) throws IOException, InterruptedException {
+  public static int iterateOnce(String runDir) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(launcher().toString(), "iterate", "--run-dir",
-        runDir.toAbsolutePath().toString()));
+        RunLayout.of(runDir).root().toString()));
     List<String> sparkArgs = sparkSubmitArgs();
     if (!sparkArgs.isEmpty()) {
       command.add("--");

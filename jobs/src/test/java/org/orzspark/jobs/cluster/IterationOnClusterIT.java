@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.jobs.LauncherProcess;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.stages.MicroRuns;
 
@@ -59,8 +60,9 @@ class IterationOnClusterIT {
         assertThat(iterate.output()).contains("iteration " + iteration + " | reward");
       }
       RunLayout layout = new RunLayout(run);
-      assertThat(new CheckpointStore(layout).latestComplete().orElseThrow().iteration()).isEqualTo(2);
-      assertThat(Files.readAllLines(layout.metricsJsonl())).hasSize(2);
+      assertThat(new CheckpointStore(LocalRuns.store(run)).latestComplete().orElseThrow().iteration())
+          .isEqualTo(2);
+      assertThat(Files.readAllLines(LocalRuns.local(layout.metricsJsonl()))).hasSize(2);
 
       Path gpuRun = dir.resolve("gpu-run");
       ok(LauncherProcess.run(Duration.ofMinutes(5), "init", "--run-dir", gpuRun.toString(),
@@ -84,7 +86,7 @@ class IterationOnClusterIT {
       assertThat(replicas.find()).as(iterate.output()).isTrue();
       assertThat(new String[] {replicas.group(1), replicas.group(2)})
           .as("update replicas on GPU executors").allMatch(p -> p.matches("\\d+@\\d+/gpu\\d+"));
-      assertThat(new CheckpointStore(new RunLayout(gpuRun)).latestComplete().orElseThrow()
+      assertThat(new CheckpointStore(LocalRuns.store(gpuRun)).latestComplete().orElseThrow()
           .iteration()).isEqualTo(1);
     } finally {
       var stopped = LauncherProcess.run(Duration.ofMinutes(1), "cluster", "stop", "--home", home.toString());

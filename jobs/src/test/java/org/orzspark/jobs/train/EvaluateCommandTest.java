@@ -24,6 +24,7 @@ import org.orzspark.report.Charts;
 import org.orzspark.report.PngImages;
 import org.orzspark.report.RunReport;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunSettings;
@@ -66,12 +67,11 @@ class EvaluateCommandTest {
         """);
 
     run = Files.createDirectories(dir.resolve("run"));
-    RunLayout layout = new RunLayout(run);
     RunConfig config = RunConfig.resolve(dir.resolve("base").toString(), "prompts", "test",
         new Properties(), Map.of("rollout.max_response_tokens", "8",
             "rollout.batch_sequences", "8"));
-    new ObjectMapper().writeValue(layout.runJson().toFile(), config);
-    CheckpointStore store = new CheckpointStore(layout);
+    config.write(LocalRuns.store(run));
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(run));
     store.write(1, f -> BigramModels.write(f.resolve("policy"), BigramModels.answering("3")));
     store.write(2, f -> BigramModels.write(f.resolve("policy"), BigramModels.answering("7")));
   }
@@ -140,7 +140,7 @@ class EvaluateCommandTest {
     // Evaluating a checkpoint x benchmark again replaces its row.
     parse(concat(new String[] {"evaluate", "--run-dir", run.toString()}, evalFiles)).run(spark);
 
-    Path eval = new RunLayout(run).eval();
+    Path eval = LocalRuns.local(new RunLayout(run).eval());
     assertThat(eval.resolve("checkpoint=2/benchmark=golds/_SUCCESS")).exists();
     Map<?, ?> json = new ObjectMapper().readValue(
         eval.resolve("checkpoint=2/benchmark=golds").resolve(EvaluateCommand.RESULT_FILE).toFile(),
@@ -160,7 +160,7 @@ class EvaluateCommandTest {
         "[2,letters,2.0,2.0,0.5,0.5,0.5,1.0]");
 
     RunReport.Result report = RunReport.write(spark, run, RunReport.Options.DEFAULTS);
-    String html = Files.readString(report.index(), StandardCharsets.UTF_8);
+    String html = Files.readString(LocalRuns.local(report.index()), StandardCharsets.UTF_8);
     // The counts are not charted; the rates are, one line per benchmark over checkpoints 1, 2.
     assertThat(report.charts()).containsExactly("eval-avg_at_k.png", "eval-pass_at_k.png",
         "eval-maj_at_k.png", "eval-format_rate.png");

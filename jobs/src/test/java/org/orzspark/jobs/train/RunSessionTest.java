@@ -2,20 +2,26 @@ package org.orzspark.jobs.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.orzspark.run.RunLayout;
 
 /** {@link RunSession#eventLogConf}: the user's spark.eventLog.* settings win over the run's defaults. */
 class RunSessionTest {
-  private static final Path RUN = Path.of("/tmp/runs/r1");
+  private static final RunLayout RUN = RunLayout.of("/tmp/runs/r1");
 
   @Test
   void defaultsToTheRunsEventsFolder() {
     assertThat(RunSession.eventLogConf(new SparkConf(false), RUN)).isEqualTo(Map.of(
         "spark.eventLog.enabled", "true",
-        "spark.eventLog.dir", "file:///tmp/runs/r1/spark-events"));
+        "spark.eventLog.dir", "file:/tmp/runs/r1/spark-events"));
+  }
+
+  @Test
+  void aRunOnHdfsLogsIntoItsOwnFolderThere() {
+    assertThat(RunSession.eventLogConf(new SparkConf(false), RunLayout.of("hdfs://nn:8020/runs/r1")))
+        .containsEntry("spark.eventLog.dir", "hdfs://nn:8020/runs/r1/spark-events");
   }
 
   @Test
@@ -34,6 +40,6 @@ class RunSessionTest {
   void anExplicitlyEnabledLogStillGetsTheRunsFolder() {
     SparkConf given = new SparkConf(false).set("spark.eventLog.enabled", "true");
     assertThat(RunSession.eventLogConf(given, RUN))
-        .isEqualTo(Map.of("spark.eventLog.dir", "file:///tmp/runs/r1/spark-events"));
+        .isEqualTo(Map.of("spark.eventLog.dir", "file:/tmp/runs/r1/spark-events"));
   }
 }

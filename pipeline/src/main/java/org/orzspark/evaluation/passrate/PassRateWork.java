@@ -185,7 +185,7 @@ final class PassRateWork {
       if (!prompts.isEmpty()) {
         ScoredSampling.scored(
             spark,
-            model,
+            model.toAbsolutePath().toString(),
             prompts,
             sampling,
             Seeds.mix(sampling.seed(), "pass-rate"),
