@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -128,6 +132,7 @@ public final class ExportCommand implements Callable<Integer> {
     try (AtomicOutput out = AtomicOutput.begin(localFiles(), target.toUri().toString(), overwrite)) {
       CheckpointStore.Verdict verdict = checkpoint(layout);
       Path temp = Path.of(new org.apache.hadoop.fs.Path(out.temp()).toUri());
+      Optional<Set<PosixFilePermission>> folderAccess = access(temp);
       ModelCheckpoint policy = policy(verdict.folder().resolve(POLICY));
       policy.write(temp, dtype.file, maxShardBytes);
       Files.writeString(temp.resolve(GENERATION_CONFIG), ExportFiles.JSON.writerWithDefaultPrettyPrinter()
@@ -139,6 +144,14 @@ public final class ExportCommand implements Callable<Integer> {
       Files.writeString(temp.resolve(MODEL_CARD), ExportFiles.modelCard(new ExportFiles.Card(
           layout.root().getFileName().toString(), verdict.iteration(), config, dtype.torch, critic,
           evaluations(layout, verdict.iteration()))));
+      // ModelCheckpoint.write's folders are private temporary ones; a model folder is shared
+      // (a serving user reads it) as any new folder here is.
+      if (folderAccess.isPresent()) {
+        Files.setPosixFilePermissions(temp, folderAccess.get());
+        if (critic) {
+          Files.setPosixFilePermissions(temp.resolve(CRITIC), folderAccess.get());
+        }
+      }
       out.commit();
       long bytes = 0;
       for (TensorValues tensor : policy.tensors().values()) {
@@ -149,6 +162,13 @@ public final class ExportCommand implements Callable<Integer> {
         return new Result(verdict.iteration(), target, shards, bytes);
       }
     }
+  }
+
+  /** The POSIX permissions of {@code folder}, where the file system has them. */
+  private static Optional<Set<PosixFilePermission>> access(Path folder) throws IOException {
+    return Files.getFileStore(folder).supportsFileAttributeView(PosixFileAttributeView.class)
+        ? Optional.of(Files.getPosixFilePermissions(folder))
+        : Optional.empty();
   }
 
   /**

@@ -90,8 +90,10 @@ final class ExportFiles {
         .append("\n\n");
     md.append("A Qwen2 causal LM trained with reinforcement learning (PPO, rule-based reward) by"
         + " orz-spark, the Open-Reasoner-Zero recipe as Spark jobs: the policy of run `")
-        .append(card.runName()).append("` after ").append(card.checkpoint())
-        .append(" iteration(s), weights in ").append(card.torchDtype()).append(".\n\n");
+        .append(card.runName()).append("` ").append(card.checkpoint() == 0
+            ? "at checkpoint 0, before any training (the base model's weights)"
+            : "after " + card.checkpoint() + " iteration(s)")
+        .append(", weights in ").append(card.torchDtype()).append(".\n\n");
     md.append("- Base model: `").append(config.baseModel()).append("`\n");
     md.append("- Prompt set: `").append(config.prompts()).append("`\n");
     md.append("- Profile: `").append(config.profile()).append("`\n");

@@ -267,6 +267,8 @@ class ExportCommandTest extends FreshManagerTest {
       assertThat(generation.get("do_sample").asBoolean()).isTrue();
       assertThat(out.resolve("_SUCCESS")).exists();
       assertThat(out.resolve("critic")).doesNotExist();
+      assertThat(Files.getPosixFilePermissions(out))
+          .isEqualTo(Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("new-" + c.checkpoint()))));
       try (Stream<Path> files = Files.list(out)) {
         assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".crc"));
       }
@@ -278,6 +280,7 @@ class ExportCommandTest extends FreshManagerTest {
     Path out = dir.resolve("with-critic");
     export("--checkpoint", "0", "--dtype", "fp32", "--critic", "--output", out.toString());
     Path critic = out.resolve("critic");
+    assertThat(Files.getPosixFilePermissions(critic)).isEqualTo(Files.getPosixFilePermissions(out));
 
     JsonNode config = JSON.readTree(critic.resolve("config.json").toFile());
     assertThat(config.get("architectures").toString()).isEqualTo("[\"Qwen2ForTokenClassification\"]");

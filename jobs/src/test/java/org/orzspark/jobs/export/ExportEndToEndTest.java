@@ -20,7 +20,8 @@ import org.orzspark.testing.SharedSpark;
 
 /**
  * {@code orz init} then {@code orz export --critic} on the command line, as a user runs them: a
- * micro base model with a real tokenizer, checkpoint 0 exported and loaded back with its tokenizer.
+ * micro base model with a real tokenizer, checkpoint 0 exported in two shards and loaded back with
+ * its tokenizer.
  */
 class ExportEndToEndTest {
   @TempDir Path dir;
@@ -38,7 +39,7 @@ class ExportEndToEndTest {
     Path out = dir.resolve("export");
 
     OrzCli.Outcome export = OrzCli.execute("export", "--run-dir", run.toString(), "--critic",
-        "--output", out.toString());
+        "--max-shard-size", "40KB", "--output", out.toString());
 
     assertThat(export.status()).as(export.err()).isZero();
     try (Stream<Path> files = Files.list(out)) {
@@ -46,7 +47,8 @@ class ExportEndToEndTest {
       System.out.println("export listing:\n  " + String.join("\n  ", listing));
       assertThat(listing).extracting(line -> line.split(" ")[0]).containsExactly(
           "README.md", "_SUCCESS", "config.json", "critic", "generation_config.json",
-          "model.safetensors", "tokenizer.json",
+          "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
+          "model.safetensors.index.json", "tokenizer.json",
           "tokenizer_config.json");
     }
     Path checkpoint = new RunLayout(run).checkpoint(0);
