@@ -34,6 +34,7 @@ import org.orzspark.run.EvalTable;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.stages.RolloutSettings;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -111,11 +112,12 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Stopwatch watch = Stopwatch.start();
     Result result = run();
     System.out.printf(Locale.ROOT,
-        "export: checkpoint %d of %s -> %s (%s, %d shard(s), %.1f MB of weights%s)%n",
+        "export: checkpoint %d of %s -> %s (%s, %d shard(s), %.1f MB of weights%s) in %.1f s%n",
         result.checkpoint(), runDir, result.folder(), dtype.torch, result.shards(),
-        result.weightBytes() / 1e6, critic ? "; critic in critic/" : "");
+        result.weightBytes() / 1e6, critic ? "; critic in critic/" : "", watch.seconds());
     return 0;
   }
 
