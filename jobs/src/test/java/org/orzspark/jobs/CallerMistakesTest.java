@@ -75,7 +75,27 @@ class CallerMistakesTest {
               "--prompts", dir.resolve("p").toString()
             },
             run),
-        Arguments.of(new String[] {"settings", "--run-dir", missing}, "no-such-run"));
+        Arguments.of(new String[] {"settings", "--run-dir", missing}, "no-such-run"),
+        Arguments.of(
+            new String[] {"export", "--run-dir", missing, "--output", dir.resolve("e1").toString()},
+            "no run in"),
+        Arguments.of(
+            new String[] {"export", "--run-dir", run, "--output", dir.resolve("e2").toString()},
+            "no complete checkpoint in"),
+        Arguments.of(
+            new String[] {
+              "export", "--run-dir", run, "--checkpoint", "5", "--output", dir.resolve("e3").toString()
+            },
+            "checkpoint 5 of " + run + " does not exist"),
+        Arguments.of(
+            new String[] {"export", "--run-dir", run, "--output", dir.toString()},
+            "already exists"),
+        Arguments.of(
+            new String[] {
+              "export", "--run-dir", run, "--max-shard-size", "5 gigs", "--output",
+              dir.resolve("e4").toString()
+            },
+            "--max-shard-size"));
   }
 
   @ParameterizedTest(name = "orz {0}")

@@ -77,6 +77,20 @@ public record ModelCheckpoint(
                   + " is missing");
         }
       }
+      // transformers finds a tensor through the index alone: one in another shard than the index
+      // says, or in none of its entries, would load here and fail (or be dropped) there.
+      for (Map.Entry<String, Path> entry : sources.entrySet()) {
+        String listed = weightMap.get(entry.getKey());
+        if (!entry.getValue().getFileName().toString().equals(listed)) {
+          throw new CheckpointException(
+              entry.getValue()
+                  + ": tensor '"
+                  + entry.getKey()
+                  + "' is "
+                  + (listed == null ? "not listed in " + index.getFileName()
+                      : "listed in " + index.getFileName() + " as in " + listed));
+        }
+      }
     } else {
       throw new CheckpointException(dir + ": neither " + WEIGHTS_FILE + " nor " + INDEX_FILE);
     }

@@ -207,6 +207,30 @@ class ModelCheckpointTest extends FreshManagerTest {
   }
 
   @Test
+  void theIndexMustSayWhereEveryTensorIs(@TempDir Path dir) throws Exception {
+    ModelCheckpoint original = TestModels.checkpoint(TestModels.untied(), 8, false);
+    original.write(dir.resolve("misplaced"), SafetensorsDtype.F32, 40_000);
+    Path index = dir.resolve("misplaced/" + ModelCheckpoint.INDEX_FILE);
+    var json = ModelJson.parseObject(Files.readString(index));
+    var weightMap = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("weight_map");
+    // model.norm.weight is written last, into the last of the 3 shards.
+    assertThat(weightMap.get("model.norm.weight").asText())
+        .isEqualTo("model-00003-of-00003.safetensors");
+    weightMap.put("model.norm.weight", "model-00001-of-00003.safetensors");
+    Files.writeString(index, ModelJson.pretty(json));
+    assertThatThrownBy(() -> ModelCheckpoint.read(dir.resolve("misplaced")))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("model-00003-of-00003.safetensors: tensor 'model.norm.weight' is"
+            + " listed in model.safetensors.index.json as in model-00001-of-00003.safetensors");
+
+    weightMap.remove("model.norm.weight");
+    Files.writeString(index, ModelJson.pretty(json));
+    assertThatThrownBy(() -> ModelCheckpoint.read(dir.resolve("misplaced")))
+        .hasMessageContaining("tensor 'model.norm.weight' is not listed in"
+            + " model.safetensors.index.json");
+  }
+
+  @Test
   void configReadsHuggingFaceFieldsAndNamedSizes(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("config.json");
     Files.writeString(
