@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.jobs.OverwriteOption;
@@ -29,10 +30,12 @@ import org.orzspark.model.Qwen2Config;
 import org.orzspark.model.Qwen2Decoder;
 import org.orzspark.model.SafetensorsDtype;
 import org.orzspark.model.TensorValues;
+import org.orzspark.run.CheckpointCache;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.EvalTable;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
 import org.orzspark.stages.RolloutSettings;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
@@ -76,7 +79,7 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   @Option(names = "--run-dir", required = true, description = "The run whose checkpoint to export.")
-  Path runDir;
+  String runDir;
 
   @Option(names = "--checkpoint", description = "Checkpoint iteration (default: the latest complete one).")
   Integer checkpoint;
@@ -124,28 +127,31 @@ public final class ExportCommand implements Callable<Integer> {
   /** Checks the caller's inputs before any work, then writes the export. */
   public Result run() throws IOException {
     long maxShardBytes = ShardSize.parse(maxShardSize);
-    RunLayout layout = new RunLayout(runDir);
-    if (!Files.isRegularFile(layout.runJson())) {
+    RunStore store = RunStore.open(runDir);
+    RunLayout layout = store.layout();
+    if (!store.exists(layout.runJson())) {
       throw new IllegalArgumentException("no run in " + runDir + " (run.json missing)");
     }
-    RunConfig config = RunConfig.read(layout.runJson());
+    RunConfig config = RunConfig.read(store);
     Path target = output.toAbsolutePath().normalize();
     // A URI, not a bare path: a site core-site.xml may make another file system the default.
     try (AtomicOutput out = AtomicOutput.begin(localFiles(), target.toUri().toString(), overwrite)) {
-      CheckpointStore.Verdict verdict = checkpoint(layout);
+      CheckpointStore.Verdict verdict = checkpoint(store);
+      // The checkpoint as local files: in place on a local run, else a verified cached copy.
+      Path checkpointFolder = CheckpointCache.local(verdict.folder().toString());
       Path temp = Path.of(new org.apache.hadoop.fs.Path(out.temp()).toUri());
       Optional<Set<PosixFilePermission>> folderAccess = access(temp);
-      ModelCheckpoint policy = policy(verdict.folder().resolve(POLICY));
+      ModelCheckpoint policy = policy(checkpointFolder.resolve(POLICY));
       policy.write(temp, dtype.file, maxShardBytes);
       Files.writeString(temp.resolve(GENERATION_CONFIG), ExportFiles.JSON.writerWithDefaultPrettyPrinter()
           .writeValueAsString(ExportFiles.generationConfig(policy.config(),
               RolloutSettings.Sampling.from(config))) + "\n");
       if (critic) {
-        writeCritic(verdict.folder().resolve(CRITIC), temp.resolve(CRITIC), maxShardBytes);
+        writeCritic(checkpointFolder.resolve(CRITIC), temp.resolve(CRITIC), maxShardBytes);
       }
       Files.writeString(temp.resolve(MODEL_CARD), ExportFiles.modelCard(new ExportFiles.Card(
-          layout.root().getFileName().toString(), verdict.iteration(), config, dtype.torch, critic,
-          evaluations(layout, verdict.iteration()))));
+          layout.root().getName(), verdict.iteration(), config, dtype.torch, critic,
+          evaluations(store, verdict.iteration()))));
       // ModelCheckpoint.write's folders are private temporary ones; a model folder is shared
       // (a serving user reads it) as any new folder here is.
       if (folderAccess.isPresent()) {
@@ -185,8 +191,8 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   /** {@code --checkpoint}'s checkpoint, or the latest complete one; refused when not usable. */
-  private CheckpointStore.Verdict checkpoint(RunLayout layout) throws IOException {
-    CheckpointStore store = new CheckpointStore(layout);
+  private CheckpointStore.Verdict checkpoint(RunStore runStore) throws IOException {
+    CheckpointStore store = new CheckpointStore(runStore);
     if (checkpoint == null) {
       return store.latestComplete().orElseThrow(
           () -> new IllegalArgumentException("no complete checkpoint in " + runDir));
@@ -198,7 +204,7 @@ public final class ExportCommand implements Callable<Integer> {
             + runDir + " does not exist (pruned, or not written yet); complete ones: "
             + folders.stream().filter(CheckpointStore.Folder::marked)
                 .map(f -> String.valueOf(f.iteration())).sorted().toList()));
-    CheckpointStore.Verdict verdict = CheckpointStore.verify(folder.iteration(), folder.path());
+    CheckpointStore.Verdict verdict = store.verify(folder.iteration());
     if (!verdict.complete()) {
       throw new IllegalArgumentException("checkpoint " + checkpoint + " of " + runDir
           + " is not usable: " + verdict.problem().orElseThrow());
@@ -242,28 +248,29 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   /** The figures {@code orz evaluate} stored for {@code checkpoint}, by benchmark name. */
-  private static List<ExportFiles.Evaluation> evaluations(RunLayout layout, int checkpoint)
+  private static List<ExportFiles.Evaluation> evaluations(RunStore store, int checkpoint)
       throws IOException {
-    Path folder = layout.eval().resolve(EvalTable.checkpointFolder(checkpoint));
+    org.apache.hadoop.fs.Path folder = store.layout().eval(checkpoint);
     List<ExportFiles.Evaluation> evaluations = new ArrayList<>();
-    if (!Files.isDirectory(folder)) {
+    if (!store.isDirectory(folder)) {
       return evaluations;
     }
     String prefix = EvalTable.BENCHMARK + "=";
-    try (Stream<Path> benchmarks = Files.list(folder)) {
-      for (Path benchmark : benchmarks.sorted().toList()) {
-        Path result = benchmark.resolve(EvaluateCommand.RESULT_FILE);
-        String name = benchmark.getFileName().toString();
-        if (!name.startsWith(prefix) || !Files.isRegularFile(result)
-            || !Files.exists(benchmark.resolve(AtomicOutput.SUCCESS))) {
-          continue;
-        }
-        Map<String, Double> figures = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : ExportFiles.JSON.readTree(result.toFile()).properties()) {
-          figures.put(e.getKey(), e.getValue().asDouble());
-        }
-        evaluations.add(new ExportFiles.Evaluation(name.substring(prefix.length()), figures));
+    List<org.apache.hadoop.fs.Path> benchmarks = store.list(folder).stream()
+        .map(FileStatus::getPath).sorted().toList();
+    for (org.apache.hadoop.fs.Path benchmark : benchmarks) {
+      org.apache.hadoop.fs.Path result =
+          new org.apache.hadoop.fs.Path(benchmark, EvaluateCommand.RESULT_FILE);
+      String name = benchmark.getName();
+      if (!name.startsWith(prefix) || !store.exists(result)
+          || !store.exists(new org.apache.hadoop.fs.Path(benchmark, AtomicOutput.SUCCESS))) {
+        continue;
       }
+      Map<String, Double> figures = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : ExportFiles.JSON.readTree(store.read(result)).properties()) {
+        figures.put(e.getKey(), e.getValue().asDouble());
+      }
+      evaluations.add(new ExportFiles.Evaluation(name.substring(prefix.length()), figures));
     }
     return evaluations;
   }

@@ -32,6 +32,7 @@ import org.orzspark.model.TensorValues;
 import org.orzspark.model.TestModels;
 import org.orzspark.model.TokenBatch;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.testing.FreshManagerTest;
@@ -54,8 +55,8 @@ class ExportCommandTest extends FreshManagerTest {
     RunLayout layout = new RunLayout(run);
     RunConfig config = RunConfig.resolve("/models/qwen-base", "/data/prompts", "test",
         new Properties(), Map.of("rollout.max_response_tokens", "64", "rollout.top_k", "5"));
-    JSON.writeValue(layout.runJson().toFile(), config);
-    CheckpointStore store = new CheckpointStore(layout);
+    JSON.writeValue(LocalRuns.local(layout.runJson()).toFile(), config);
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(layout));
     store.write(0, f -> {
       TestModels.checkpoint(TestModels.untied(), 7, false).write(f.resolve("policy"));
       Files.writeString(f.resolve("policy/tokenizer.json"), TOKENIZER);
@@ -81,7 +82,8 @@ class ExportCommandTest extends FreshManagerTest {
   }
 
   private static ModelCheckpoint checkpointPolicy(int iteration) throws Exception {
-    return ModelCheckpoint.read(new RunLayout(run).checkpoint(iteration).resolve("policy"));
+    return ModelCheckpoint.read(
+        LocalRuns.local(new RunLayout(run).checkpoint(iteration)).resolve("policy"));
   }
 
   /** {@code checkpoint} with every weight passed through {@code round}, in memory. */
@@ -296,7 +298,8 @@ class ExportCommandTest extends FreshManagerTest {
     assertThat(shapes(headers(critic))).isEqualTo(expected);
 
     ModelCheckpoint exported = ModelCheckpoint.read(critic);
-    ModelCheckpoint original = ModelCheckpoint.read(new RunLayout(run).checkpoint(0).resolve("critic"));
+    ModelCheckpoint original =
+        ModelCheckpoint.read(LocalRuns.local(new RunLayout(run).checkpoint(0)).resolve("critic"));
     assertThat(HostTensor.copyOf(exported.tensors().get("score.weight")).data())
         .isEqualTo(HostTensor.copyOf(original.tensors().get("score.weight")).data());
     assertThat(HostTensor.copyOf(exported.tensors().get("score.bias")).data()).containsExactly(0f);
@@ -308,7 +311,7 @@ class ExportCommandTest extends FreshManagerTest {
   @Test
   void theModelCardNamesBaseChangedSettingsAndEvaluations() throws Exception {
     Path benchmark = Files.createDirectories(
-        new RunLayout(run).eval().resolve("checkpoint=1/benchmark=math500"));
+        LocalRuns.local(new RunLayout(run).eval()).resolve("checkpoint=1/benchmark=math500"));
     Files.writeString(benchmark.resolve("_result.json"), "{\"questions\":500.0,\"samples\":16.0,"
         + "\"avg_at_k\":0.25,\"pass_at_k\":0.5,\"maj_at_k\":0.375,\"format_rate\":1.0}");
     Files.writeString(benchmark.resolve("_SUCCESS"), "");

@@ -14,6 +14,7 @@ import org.orzspark.model.CriticModel;
 import org.orzspark.model.HostTensor;
 import org.orzspark.model.ModelCheckpoint;
 import org.orzspark.model.PolicyModel;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.stages.MicroRuns;
 import org.orzspark.testing.SharedSpark;
@@ -51,7 +52,7 @@ class ExportEndToEndTest {
           "model.safetensors.index.json", "tokenizer.json",
           "tokenizer_config.json");
     }
-    Path checkpoint = new RunLayout(run).checkpoint(0);
+    Path checkpoint = LocalRuns.local(new RunLayout(run).checkpoint(0));
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.load(out, manager)) {
       assertThat(policy.tokenizerDir()).contains(out);
