@@ -13,6 +13,7 @@ import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.PromptSampler;
+import org.orzspark.run.Provenance;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunLeftovers;
@@ -41,12 +42,24 @@ public final class Iteration {
   }
 
   /**
-   * Runs the next iteration of the run in {@code runDir}.
+   * Runs the next iteration of the run in {@code runDir}, called from code rather than a command
+   * line: its stage records name {@code Iteration.run} as the command.
    *
    * @param requested the iteration the caller expects to run, or null for "the next one"
    */
   public static Outcome run(SparkSession spark, Path runDir, Integer requested, PrintStream console)
       throws IOException {
+    return run(spark, runDir, requested, console, Provenance.of("Iteration.run", List.of()));
+  }
+
+  /**
+   * Runs the next iteration of the run in {@code runDir}; every stage record carries {@code
+   * provenance} (the command line that asked for it).
+   *
+   * @param requested the iteration the caller expects to run, or null for "the next one"
+   */
+  public static Outcome run(SparkSession spark, Path runDir, Integer requested, PrintStream console,
+      Provenance provenance) throws IOException {
     RunLayout layout = new RunLayout(runDir);
     if (!Files.exists(layout.runJson())) {
       throw new IllegalArgumentException("no run in " + runDir + " (run.json missing): run 'orz init' first");
@@ -57,7 +70,7 @@ public final class Iteration {
       for (Path left : RunLeftovers.remove(layout)) {
         console.printf("removed %s (left by a crashed attempt)%n", layout.root().relativize(left));
       }
-      return runLocked(spark, layout, requested, console, lock);
+      return runLocked(spark, layout, requested, console, lock, provenance);
     }
   }
 
@@ -77,7 +90,7 @@ public final class Iteration {
   }
 
   private static Outcome runLocked(SparkSession spark, RunLayout layout, Integer requested,
-      PrintStream console, RunLock lock) throws IOException {
+      PrintStream console, RunLock lock, Provenance provenance) throws IOException {
     RunConfig config = RunConfig.read(layout.runJson());
     CheckpointStore checkpoints = new CheckpointStore(layout);
     prune(checkpoints, layout, config, console);
@@ -92,7 +105,7 @@ public final class Iteration {
           : "iteration " + requested + " cannot run yet: the latest complete checkpoint is " + latest
               + ", so the next iteration is " + next);
     }
-    IterationContext ctx = new IterationContext(spark, layout, config, next);
+    IterationContext ctx = new IterationContext(spark, layout, config, next, provenance);
     if (metricsMissing) {
       console.printf("iteration %d: checkpoint complete, completing its metrics%n", next);
       Map<String, Double> metrics = MetricsStage.run(ctx, Map.of());

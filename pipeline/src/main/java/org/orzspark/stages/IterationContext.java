@@ -4,17 +4,25 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import java.util.Map;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.run.Provenance;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunSetting;
 
 /**
  * What every stage of one iteration shares: the session, the run's layout and frozen configuration,
- * the iteration number and the checkpoint it starts from ({@code iteration - 1}).
+ * the iteration number, the checkpoint it starts from ({@code iteration - 1}) and the provenance
+ * every stage record carries.
  */
-public record IterationContext(
-    SparkSession spark, RunLayout layout, RunConfig config, int iteration) {
+public record IterationContext(SparkSession spark, RunLayout layout, RunConfig config,
+    int iteration, Provenance provenance) {
+
+  /** A context whose stage records carry no provenance. */
+  public IterationContext(SparkSession spark, RunLayout layout, RunConfig config, int iteration) {
+    this(spark, layout, config, iteration, null);
+  }
 
   public JavaSparkContext sc() {
     return JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -42,6 +50,12 @@ public record IterationContext(
   /** Starts writing a stage output folder atomically, replacing an incomplete earlier attempt. */
   public AtomicOutput begin(Path folder) throws IOException {
     return AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(), folder.toString());
+  }
+
+  /** The record a stage of this iteration leaves beside its output, with the provenance. */
+  public StageRecord record(String stage, double seconds, Map<String, Double> figures,
+      Map<String, String> notes) {
+    return new StageRecord(stage, seconds, figures, notes, provenance);
   }
 
   /** Names the Spark jobs of a stage "iteration N: stage" (Spark UI, logs). */

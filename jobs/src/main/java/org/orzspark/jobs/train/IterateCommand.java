@@ -4,9 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.run.Provenance;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.stages.Iteration;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,6 +20,8 @@ import picocli.CommandLine.Option;
 public final class IterateCommand implements Callable<Integer> {
   /** Exit status when the update refused a non-finite step (the previous checkpoint stays). */
   public static final int REFUSED_EXIT = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--run-dir", required = true, description = "The run directory (made by 'orz init').")
   Path runDir;
@@ -38,7 +42,10 @@ public final class IterateCommand implements Callable<Integer> {
     String run = runDir.toAbsolutePath().normalize().getFileName().toString();
     SparkSession spark = RunSession.start("orz iterate " + run + " #" + expected, runDir);
     try {
-      Iteration.run(spark, runDir, iteration, System.out);
+      // The whole orz command line (from the root command), secrets redacted, into the stage records.
+      Provenance provenance = Provenance.of("orz",
+          spec.root().commandLine().getParseResult().originalArgs());
+      Iteration.run(spark, runDir, iteration, System.out, provenance);
       return 0;
     } catch (Iteration.UpdateRefusedException e) {
       System.err.println("orz iterate: " + e.getMessage());
