@@ -112,7 +112,7 @@ class RolloutTableTest {
     // the Parquet column names users rely on
     assertThat(scored).containsExactly("prompt_id", "sample_index", "question", "ground_truth",
         "prompt_token_ids", "response_token_ids", "response", "sampling_logprobs", "finish_reason",
-        "response_length", "reward", "extracted_answer", "verify_reason", "format_ok",
+        "response_length", "policy_digest", "generation_seed", "rollout_task", "work_unit", "reward", "extracted_answer", "verify_reason", "format_ok",
         "reflection_patterns");
   }
 
