@@ -1,5 +1,7 @@
 package org.orzspark.jobs.train;
 
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -38,7 +40,9 @@ public final class ReplayCommand implements Callable<Integer> {
     String run = runDir.toAbsolutePath().normalize().getFileName().toString();
     SparkSession spark = RunSession.start("orz replay " + run + " #" + iteration, runDir);
     Replay.Result result = Replay.run(spark, runDir, iteration, promptId, sample);
-    System.out.println(result.line());
+    // UTF-8 bytes whatever the locale's charset, so that 'Δ' does not print as '?'.
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    out.println(result.line());
     return result.matches() ? 0 : DIFFERS_EXIT;
   }
 }
