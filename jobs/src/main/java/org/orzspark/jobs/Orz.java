@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       org.orzspark.jobs.train.TrainCommand.class,
       org.orzspark.jobs.train.EvaluateCommand.class,
       org.orzspark.jobs.export.ExportCommand.class,
+      org.orzspark.jobs.train.ReplayCommand.class,
       org.orzspark.jobs.train.DemoCommand.class,
       PretrainBaseCommand.class,
       GenerateCommand.class,

@@ -6,15 +6,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.LocalRuns;
+import org.orzspark.run.RolloutTable;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.testing.RepoPaths;
@@ -32,6 +38,12 @@ class CallerMistakesTest {
   /** A run directory with its run.json and nothing else: no checkpoint, no rollouts. */
   private static Path emptyRun;
 
+  /**
+   * A run directory whose iteration 1 has two rollout rows (prompt p1, samples 0 and 1) with their
+   * origin, and no checkpoint: as a run whose checkpoint 0 was pruned.
+   */
+  private static Path prunedRun;
+
   @BeforeAll
   static void setUp() throws IOException {
     SharedSpark.session();
@@ -40,6 +52,22 @@ class CallerMistakesTest {
         LocalRuns.local(new RunLayout(emptyRun).runJson()),
         new ObjectMapper()
             .writeValueAsString(RunConfig.resolve("m", "p", "x", new Properties(), Map.of())));
+    prunedRun = Files.createDirectories(dir.resolve("pruned-run"));
+    Files.copy(LocalRuns.local(new RunLayout(emptyRun).runJson()),
+        LocalRuns.local(new RunLayout(prunedRun).runJson()));
+    SparkSession spark = SharedSpark.session();
+    List<Row> rows = new ArrayList<>();
+    for (int sample = 0; sample < 2; sample++) {
+      rows.add(RolloutTable.toRow(
+          new RolloutTable.Generated("p1", sample, "1+1?", "2", new int[] {5, 6}, new int[] {7},
+              "2", new float[] {-0.1f}, RolloutTable.FINISH_STOP),
+          new RolloutTable.Origin("digest", 42L, 0, 0)));
+    }
+    try (AtomicOutput out = AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(),
+        new RunLayout(prunedRun).rollouts(1).toString())) {
+      out.writeParquet(spark.createDataFrame(rows, RolloutTable.GENERATED), "");
+      out.commit();
+    }
   }
 
   static Stream<Arguments> mistakes() {
@@ -95,7 +123,20 @@ class CallerMistakesTest {
               "export", "--run-dir", run, "--max-shard-size", "5 gigs", "--output",
               dir.resolve("e4").toString()
             },
-            "--max-shard-size"));
+            "--max-shard-size"),
+        Arguments.of(replay(missing, "1", "p1", "0"), "no run in"),
+        Arguments.of(replay(run, "1", "p1", "0"), "iteration 1 has no complete rollouts"),
+        Arguments.of(replay(prunedRun.toString(), "1", "p9", "0"), "has no prompt 'p9'"),
+        Arguments.of(replay(prunedRun.toString(), "1", "p1", "2"), "has no sample 2"),
+        Arguments.of(replay(prunedRun.toString(), "1", "p1", "0"), "checkpoint 0, which generated"
+            + " iteration 1, was pruned (checkpoint.keep_every=50)"));
+  }
+
+  private static String[] replay(String runDir, String iteration, String prompt, String sample) {
+    return new String[] {
+      "replay", "--run-dir", runDir, "--iteration", iteration, "--prompt-id", prompt,
+      "--sample", sample
+    };
   }
 
   @ParameterizedTest(name = "orz {0}")

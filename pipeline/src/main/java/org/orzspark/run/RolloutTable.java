@@ -4,10 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.FloatType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
 
+import java.io.Serializable;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -36,6 +39,9 @@ import org.orzspark.train.ScoredResponse;
  *   <li>{@value #FINISH_REASON}: {@value #FINISH_STOP} (EOS or a stop string) or {@value
  *       #FINISH_LENGTH};
  *   <li>{@value #RESPONSE_LENGTH}: response tokens;
+ *   <li>{@value #POLICY_DIGEST}, {@value #GENERATION_SEED}, {@value #ROLLOUT_TASK}, {@value
+ *       #WORK_UNIT}: the row's {@link Origin}, what {@code orz replay} needs to regenerate it (null
+ *       in rows written before they existed);
  *   <li>{@value #REWARD}: 1.0 or 0.0 (binary ORZ reward; 0 when cut off by length);
  *   <li>{@value #EXTRACTED_ANSWER}: the last {@code \boxed{}} of the last {@code <answer>} block,
  *       or null;
@@ -62,6 +68,10 @@ public final class RolloutTable {
   public static final String VERIFY_REASON = "verify_reason";
   public static final String FORMAT_OK = "format_ok";
   public static final String REFLECTION_PATTERNS = "reflection_patterns";
+  public static final String POLICY_DIGEST = "policy_digest";
+  public static final String GENERATION_SEED = "generation_seed";
+  public static final String ROLLOUT_TASK = "rollout_task";
+  public static final String WORK_UNIT = "work_unit";
 
   /** {@value #FINISH_REASON} of a response that stopped (EOS or a stop string). */
   public static final String FINISH_STOP = "stop";
@@ -84,7 +94,15 @@ public final class RolloutTable {
           .add(RESPONSE, StringType, false)
           .add(SAMPLING_LOGPROBS, createArrayType(FloatType, false), false)
           .add(FINISH_REASON, StringType, false)
-          .add(RESPONSE_LENGTH, IntegerType, false);
+          .add(RESPONSE_LENGTH, IntegerType, false)
+          .add(POLICY_DIGEST, StringType, true)
+          .add(GENERATION_SEED, LongType, true)
+          .add(ROLLOUT_TASK, IntegerType, true)
+          .add(WORK_UNIT, IntegerType, true);
+
+  /** The {@link Origin} columns, to select before collecting a row's origin. */
+  public static final List<String> ORIGIN_COLUMNS =
+      List.of(POLICY_DIGEST, GENERATION_SEED, ROLLOUT_TASK, WORK_UNIT);
 
   /** {@code R/rollouts/iteration=N/}: one row per generated response, scored. */
   public static final StructType ROLLOUTS =
@@ -122,9 +140,34 @@ public final class RolloutTable {
       float[] samplingLogprobs,
       String finishReason) {}
 
-  /** The row of {@link #GENERATED} for {@code g}. */
+  /**
+   * Where a generated row came from. Its tokens are a function of the policy, the seed
+   * coordinates (generation seed, prompt id, sample index) and, through float rounding only, of the
+   * sequences batched with it: the rollout task's work units, in plan order.
+   *
+   * @param policyDigest {@link PolicyDigest} of the policy that sampled it (null: not a checkpoint)
+   * @param generationSeed the seed of the iteration's draws (derived from the run seed and the
+   *     iteration); with prompt id, sample index and token position it fixes every draw
+   * @param rolloutTask the rollout task (Spark partition) that generated it: all rows with the same
+   *     task were generated together, and replaying one re-runs them all
+   * @param workUnit the index, in the iteration's plan, of its work unit (a prompt with a block of
+   *     its samples); a task generates its units in this order
+   */
+  public record Origin(String policyDigest, long generationSeed, int rolloutTask, int workUnit)
+      implements Serializable {}
+
+  /** The row of {@link #GENERATED} for {@code g}, without an origin. */
   public static Row toRow(Generated g) {
+    return toRow(g, null);
+  }
+
+  /** The row of {@link #GENERATED} for {@code g} generated as {@code origin} says (null: unknown). */
+  public static Row toRow(Generated g, Origin origin) {
     return new NamedRow(GENERATED)
+        .set(POLICY_DIGEST, origin == null ? null : origin.policyDigest())
+        .set(GENERATION_SEED, origin == null ? null : origin.generationSeed())
+        .set(ROLLOUT_TASK, origin == null ? null : origin.rolloutTask())
+        .set(WORK_UNIT, origin == null ? null : origin.workUnit())
         .set(PROMPT_ID, g.promptId())
         .set(SAMPLE_INDEX, g.sampleIndex())
         .set(QUESTION, g.question())
@@ -136,6 +179,21 @@ public final class RolloutTable {
         .set(FINISH_REASON, g.finishReason())
         .set(RESPONSE_LENGTH, g.responseTokenIds().length)
         .build();
+  }
+
+  /**
+   * The origin of a row holding {@link #ORIGIN_COLUMNS} (read by name), or empty when the row was
+   * written before origins were recorded (or the columns are missing from its files).
+   */
+  public static Optional<Origin> origin(Row row) {
+    for (String column : List.of(GENERATION_SEED, ROLLOUT_TASK, WORK_UNIT)) {
+      if (!List.of(row.schema().fieldNames()).contains(column) || row.isNullAt(row.fieldIndex(column))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new Origin(row.getAs(POLICY_DIGEST),
+        row.<Long>getAs(GENERATION_SEED), row.<Integer>getAs(ROLLOUT_TASK),
+        row.<Integer>getAs(WORK_UNIT)));
   }
 
   /** The columns {@link #scoredResponse} reads, to select before shipping rows to executors. */

@@ -80,7 +80,7 @@ public final class ExperienceStage {
       try (AtomicOutput out = ctx.begin(folder)) {
         out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.writeText(StageRecord.FILE, new StageRecord("experience", seconds,
+        out.writeText(StageRecord.FILE, ctx.newRecord("experience", seconds,
             Map.of("advantage_tokens", (double) global.count(),
                 ADVANTAGE_MEAN, global.mean(),
                 ADVANTAGE_STD, Math.sqrt(global.variance())),

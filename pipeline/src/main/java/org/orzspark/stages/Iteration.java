@@ -14,6 +14,7 @@ import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.PromptSampler;
+import org.orzspark.run.Provenance;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunLeftovers;
@@ -43,12 +44,25 @@ public final class Iteration {
   }
 
   /**
-   * Runs the next iteration of the run in {@code runDir} (a local path or a Hadoop URI).
+   * Runs the next iteration of the run in {@code runDir} (a local path or a Hadoop URI), called
+   * from code rather than a command line: its stage records name {@code Iteration.run} as the
+   * command.
    *
    * @param requested the iteration the caller expects to run, or null for "the next one"
    */
   public static Outcome run(SparkSession spark, String runDir, Integer requested, PrintStream console)
       throws IOException {
+    return run(spark, runDir, requested, console, Provenance.of("Iteration.run", List.of()));
+  }
+
+  /**
+   * Runs the next iteration of the run in {@code runDir}; every stage record carries {@code
+   * provenance} (the command line that asked for it).
+   *
+   * @param requested the iteration the caller expects to run, or null for "the next one"
+   */
+  public static Outcome run(SparkSession spark, String runDir, Integer requested,
+      PrintStream console, Provenance provenance) throws IOException {
     RunStore store = RunStore.open(runDir);
     RunLayout layout = store.layout();
     if (!store.exists(layout.runJson())) {
@@ -60,7 +74,7 @@ public final class Iteration {
       for (Path left : RunLeftovers.remove(store)) {
         console.printf("removed %s (left by a crashed attempt)%n", layout.relative(left));
       }
-      return runLocked(spark, store, requested, console, lock);
+      return runLocked(spark, store, requested, console, lock, provenance);
     }
   }
 
@@ -80,7 +94,7 @@ public final class Iteration {
   }
 
   private static Outcome runLocked(SparkSession spark, RunStore store, Integer requested,
-      PrintStream console, RunLock lock) throws IOException {
+      PrintStream console, RunLock lock, Provenance provenance) throws IOException {
     RunLayout layout = store.layout();
     RunConfig config = RunConfig.read(store);
     CheckpointStore checkpoints = new CheckpointStore(store);
@@ -96,7 +110,7 @@ public final class Iteration {
           : "iteration " + requested + " cannot run yet: the latest complete checkpoint is " + latest
               + ", so the next iteration is " + next);
     }
-    IterationContext ctx = new IterationContext(spark, store, config, next);
+    IterationContext ctx = new IterationContext(spark, store, config, next, provenance);
     if (metricsMissing) {
       console.printf("iteration %d: checkpoint complete, completing its metrics%n", next);
       Map<String, Double> metrics = MetricsStage.run(ctx, Map.of());

@@ -4,7 +4,9 @@ import java.io.IOException;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import java.util.Map;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.run.Provenance;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunSetting;
@@ -12,10 +14,16 @@ import org.orzspark.run.RunStore;
 
 /**
  * What every stage of one iteration shares: the session, the run's store (its layout) and frozen
- * configuration, the iteration number and the checkpoint it starts from ({@code iteration - 1}).
+ * configuration, the iteration number, the checkpoint it starts from ({@code iteration - 1}) and
+ * the provenance every stage record carries.
  */
 public record IterationContext(
-    SparkSession spark, RunStore store, RunConfig config, int iteration) {
+    SparkSession spark, RunStore store, RunConfig config, int iteration, Provenance provenance) {
+
+  /** A context whose stage records carry no provenance. */
+  public IterationContext(SparkSession spark, RunStore store, RunConfig config, int iteration) {
+    this(spark, store, config, iteration, null);
+  }
 
   public RunLayout layout() {
     return store.layout();
@@ -62,6 +70,12 @@ public record IterationContext(
   /** Starts writing a stage output folder atomically, replacing an incomplete earlier attempt. */
   public AtomicOutput begin(Path folder) throws IOException {
     return AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(), folder.toString());
+  }
+
+  /** The record a stage of this iteration leaves beside its output, with the provenance. */
+  public StageRecord newRecord(String stage, double seconds, Map<String, Double> figures,
+      Map<String, String> notes) {
+    return new StageRecord(stage, seconds, figures, notes, provenance);
   }
 
   /** Names the Spark jobs of a stage "iteration N: stage" (Spark UI, logs). */

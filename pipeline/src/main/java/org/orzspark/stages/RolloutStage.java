@@ -4,9 +4,12 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -22,6 +25,8 @@ import org.orzspark.generation.PromptRequest;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.Tokenizers;
 import org.orzspark.run.CheckpointCache;
+import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.PolicyDigest;
 import org.orzspark.run.RolloutTable;
 import org.orzspark.run.SampledPromptTable.SampledPrompt;
 
@@ -39,15 +44,24 @@ public final class RolloutStage {
 
   private RolloutStage() {}
 
-  /** Samples [firstSample, firstSample + samples) of one prompt. */
+  /** Samples [firstSample, firstSample + samples) of one prompt; {@code index}: in the plan. */
   public record WorkUnit(String promptId, String question, String groundTruth, int firstSample,
-      int samples) implements Serializable {}
+      int samples, int index) implements Serializable {}
 
   /**
-   * Everything a rollout task needs: the policy, the seed its draws derive from and how to sample.
+   * Everything a rollout task needs: the policy (and its {@link PolicyDigest}, recorded on every
+   * row; null when the policy is not a checkpoint's), the seed its draws derive from and how to
+   * sample.
    */
-  public record TaskSettings(String policyFolder, long generationSeed,
-      RolloutSettings.Sampling sampling) implements Serializable {}
+  public record TaskSettings(String policyFolder, String policyDigest, long generationSeed,
+      RolloutSettings.Sampling sampling) implements Serializable {
+
+    /** Settings for a policy that is not a checkpoint's (no digest). */
+    public TaskSettings(String policyFolder, long generationSeed,
+        RolloutSettings.Sampling sampling) {
+      this(policyFolder, null, generationSeed, sampling);
+    }
+  }
 
   /**
    * Cuts prompts × samples into work units: one per prompt, or, when there are more task slots
@@ -64,7 +78,7 @@ public final class RolloutStage {
         int to = (int) ((long) samplesPerPrompt * (b + 1) / blocks);
         if (to > from) {
           units.add(new WorkUnit(prompt.promptId(), prompt.question(), prompt.answer(), from,
-              to - from));
+              to - from, units.size()));
         }
       }
     }
@@ -88,6 +102,7 @@ public final class RolloutStage {
     int batch = run.sampling().batchSequences();
     TaskSettings settings = new TaskSettings(
         ctx.startCheckpoint("policy"),
+        PolicyDigest.of(new CheckpointStore(ctx.store()), ctx.startCheckpoint()),
         run.generationSeed(ctx.iteration()),
         run.sampling());
     long total = (long) prompts.size() * samples;
@@ -99,7 +114,7 @@ public final class RolloutStage {
       out.writeParquet(generate(ctx.spark(), units, tasks, settings,
           run.gpusPerTask(), progress), "");
       double seconds = (System.nanoTime() - started) / 1e9;
-      out.writeText(StageRecord.FILE, new StageRecord("rollout", seconds,
+      out.writeText(StageRecord.FILE, ctx.newRecord("rollout", seconds,
           Map.of("sequences", (double) total, "tasks", (double) tasks,
               "units", (double) units.size()),
           Map.of(PLACEMENTS, String.join(",", progress.placements()))).toJson());
@@ -143,45 +158,59 @@ public final class RolloutStage {
       if (units.isEmpty()) {
         return List.<Row>of().iterator();
       }
+      int task = TaskContext.getPartitionId();
       try (ExecutorModels.Lease<ExecutorModels.Policy> lease =
           ExecutorModels.policy(CheckpointCache.local(settings.policyFolder()))) {
         HuggingFaceTokenizer tokenizer = lease.get().tokenizer();
-        RolloutSettings.Sampling sampling = settings.sampling();
-        var model = lease.get().model();
         List<PromptRequest> requests = new ArrayList<>();
-        Map<String, int[]> promptTokens = new java.util.HashMap<>();
+        Map<String, int[]> promptTokens = new HashMap<>();
         for (WorkUnit unit : units) {
           int[] ids = promptTokens.computeIfAbsent(unit.promptId(),
               id -> Tokenizers.encode(tokenizer,
-                  sampling.template().render(unit.question())));
+                  settings.sampling().template().render(unit.question())));
           requests.add(new PromptRequest(unit.promptId(), ids, unit.firstSample(), unit.samples()));
         }
-        SamplingParams params =
-            SamplingParams.orz(sampling.maxResponseTokens(), model.config().eosTokenIds())
-                .withTemperature(sampling.temperature())
-                .withTopP(sampling.topP())
-                .withTopK(sampling.topK());
-        Generator generator = new Generator(model, Tokenizers.decoder(tokenizer),
-            settings.generationSeed(), sampling.batchSequences());
         long computeStarted = System.nanoTime();
-        List<GeneratedSample> generated = generator.generateWithStats(requests, params, sample -> {
+        List<GeneratedSample> generated = generate(lease.get(), settings, requests, sample -> {
           sequences.add(1);
           tokens.add(sample.tokens().length);
-        }).samples();
+        });
         computeNanos.add(System.nanoTime() - computeStarted);
         placements.add(GpuStages.placement());
-        Map<String, WorkUnit> byPrompt = new java.util.HashMap<>();
-        units.forEach(u -> byPrompt.putIfAbsent(u.promptId(), u));
         List<Row> rows = new ArrayList<>(generated.size());
         for (GeneratedSample sample : generated) {
-          WorkUnit unit = byPrompt.get(sample.promptId());
+          WorkUnit unit = units.stream()
+              .filter(u -> u.promptId().equals(sample.promptId())
+                  && sample.sampleIndex() >= u.firstSample()
+                  && sample.sampleIndex() < u.firstSample() + u.samples())
+              .findFirst().orElseThrow();
           rows.add(RolloutTable.toRow(new RolloutTable.Generated(
               sample.promptId(), sample.sampleIndex(), unit.question(), unit.groundTruth(),
               promptTokens.get(sample.promptId()), sample.tokens(), sample.text(),
-              sample.logprobs(), sample.finishReason())));
+              sample.logprobs(), sample.finishReason()),
+              new RolloutTable.Origin(settings.policyDigest(), settings.generationSeed(), task,
+                  unit.index())));
         }
         return rows.iterator();
       }
     }
+  }
+
+  /**
+   * Samples {@code requests} with one policy, in one generator: the generation of one rollout task,
+   * shared by the task and {@link Replay} so that a replay batches exactly as the task did.
+   */
+  static List<GeneratedSample> generate(ExecutorModels.Policy policy, TaskSettings settings,
+      List<PromptRequest> requests, Consumer<GeneratedSample> onFinished) {
+    RolloutSettings.Sampling sampling = settings.sampling();
+    var model = policy.model();
+    SamplingParams params =
+        SamplingParams.orz(sampling.maxResponseTokens(), model.config().eosTokenIds())
+            .withTemperature(sampling.temperature())
+            .withTopP(sampling.topP())
+            .withTopK(sampling.topK());
+    Generator generator = new Generator(model, Tokenizers.decoder(policy.tokenizer()),
+        settings.generationSeed(), sampling.batchSequences());
+    return generator.generateWithStats(requests, params, onFinished).samples();
   }
 }

@@ -53,7 +53,7 @@ public final class SampleStage {
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(chosen, "");
       double seconds = (System.nanoTime() - started) / 1e9;
-      out.writeText(StageRecord.FILE, new StageRecord("sample", seconds,
+      out.writeText(StageRecord.FILE, ctx.newRecord("sample", seconds,
           Map.of("prompts", (double) order.size(), "prompt_set_size", (double) ids.size()),
           Map.of(CURSOR_BEFORE, cursor.text(), CURSOR_AFTER, draw.next().text())).toJson());
       out.commit();

@@ -42,7 +42,7 @@ public final class ScoreStage {
       out.writeParquet(scored, "");
       double seconds = (System.nanoTime() - started) / 1e9;
       out.writeText(StageRecord.FILE,
-          new StageRecord("score", seconds, Map.of(), Map.of()).toJson());
+          ctx.newRecord("score", seconds, Map.of(), Map.of()).toJson());
       // The generated rows go once the rollouts are complete; their stage record stays.
       out.writeText(ROLLOUT_RECORD, ctx.record(generatedFolder).toJson());
       out.commit();

@@ -49,22 +49,23 @@ public final class SyntheticRun {
     Float[] logprobs = new Float[length];
     Arrays.fill(responseIds, 7);
     Arrays.fill(logprobs, -0.5f);
-    return RowFactory.create(
-        promptId,
-        sample,
-        "What is " + promptId + "?",
-        "\\boxed{4}",
-        Arrays.asList(1, 2, 3),
-        Arrays.asList(responseIds),
-        response,
-        Arrays.asList(logprobs),
-        "stop",
-        length,
-        reward,
-        null,
-        null,
-        formatOk,
-        null);
+    // By column name: the table gains columns (the row's origin) that this fixture leaves null.
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put(RolloutTable.PROMPT_ID, promptId);
+    values.put(RolloutTable.SAMPLE_INDEX, sample);
+    values.put(RolloutTable.QUESTION, "What is " + promptId + "?");
+    values.put(RolloutTable.GROUND_TRUTH, "\\boxed{4}");
+    values.put(RolloutTable.PROMPT_TOKEN_IDS, Arrays.asList(1, 2, 3));
+    values.put(RolloutTable.RESPONSE_TOKEN_IDS, Arrays.asList(responseIds));
+    values.put(RolloutTable.RESPONSE, response);
+    values.put(RolloutTable.SAMPLING_LOGPROBS, Arrays.asList(logprobs));
+    values.put(RolloutTable.FINISH_REASON, "stop");
+    values.put(RolloutTable.RESPONSE_LENGTH, length);
+    values.put(RolloutTable.REWARD, reward);
+    values.put(RolloutTable.FORMAT_OK, formatOk);
+    Object[] row = new Object[RolloutTable.ROLLOUTS.length()];
+    values.forEach((column, value) -> row[RolloutTable.ROLLOUTS.fieldIndex(column)] = value);
+    return RowFactory.create(row);
   }
 
   /**

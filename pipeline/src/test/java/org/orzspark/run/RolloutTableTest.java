@@ -50,6 +50,31 @@ class RolloutTableTest {
   }
 
   @Test
+  void anOriginRoundTripsByNameAndARowWithoutOneHasNone() {
+    SparkSession spark = SharedSpark.session();
+    RolloutTable.Origin origin = new RolloutTable.Origin("ab12", -7L, 3, 11);
+    String folder = tmp.resolve("with-origin").toString();
+    spark.createDataFrame(List.of(RolloutTable.toRow(SAMPLE, origin), RolloutTable.toRow(SAMPLE)),
+        RolloutTable.GENERATED).coalesce(1).write().parquet(folder);
+    List<Row> rows = spark.read().parquet(folder).collectAsList();
+    assertThat(RolloutTable.origin(rows.get(0))).contains(origin);
+    assertThat(RolloutTable.origin(rows.get(1))).isEmpty();
+  }
+
+  @Test
+  void rowsOfFilesWrittenBeforeOriginsExistedHaveNone() {
+    SparkSession spark = SharedSpark.session();
+    String folder = tmp.resolve("old").toString();
+    storedGenerated(spark).drop(RolloutTable.ORIGIN_COLUMNS.toArray(String[]::new))
+        .write().parquet(folder);
+    Row old = spark.read().parquet(folder).first();
+    assertThat(RolloutTable.origin(old)).isEmpty();
+    Row byTheTableSchema = spark.read().schema(RolloutTable.GENERATED).parquet(folder).first();
+    assertThat(RolloutTable.origin(byTheTableSchema)).isEmpty();
+    assertThat(byTheTableSchema.<String>getAs(RolloutTable.PROMPT_ID)).isEqualTo("p7");
+  }
+
+  @Test
   void theExperienceReaderFindsItsColumnsByNameInAnyOrder() {
     SparkSession spark = SharedSpark.session();
     Column[] reversed =
@@ -87,7 +112,7 @@ class RolloutTableTest {
     // the Parquet column names users rely on
     assertThat(scored).containsExactly("prompt_id", "sample_index", "question", "ground_truth",
         "prompt_token_ids", "response_token_ids", "response", "sampling_logprobs", "finish_reason",
-        "response_length", "reward", "extracted_answer", "verify_reason", "format_ok",
+        "response_length", "policy_digest", "generation_seed", "rollout_task", "work_unit", "reward", "extracted_answer", "verify_reason", "format_ok",
         "reflection_patterns");
   }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.orzspark.reward.verify.VerifyOptions;
@@ -26,8 +25,9 @@ class VerifyReasonMetricsTest {
   private static Dataset<Row> generated(SparkSession spark, String[][] goldAndResponse) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < goldAndResponse.length; i++) {
-      rows.add(RowFactory.create("p" + i, 0, "question", goldAndResponse[i][0], new int[] {1},
-          new int[] {2}, goldAndResponse[i][1], new float[] {-0.5f}, "stop", 1));
+      rows.add(RolloutTable.toRow(new RolloutTable.Generated("p" + i, 0, "question",
+          goldAndResponse[i][0], new int[] {1}, new int[] {2}, goldAndResponse[i][1],
+          new float[] {-0.5f}, "stop")));
     }
     return spark.createDataFrame(rows, RolloutTable.GENERATED);
   }

@@ -2,9 +2,11 @@ package org.orzspark.jobs.train;
 
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.run.Provenance;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunStore;
 import org.orzspark.stages.Iteration;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +18,8 @@ import picocli.CommandLine.Option;
 public final class IterateCommand implements Callable<Integer> {
   /** Exit status when the update refused a non-finite step (the previous checkpoint stays). */
   public static final int REFUSED_EXIT = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--run-dir", required = true,
       description = "The run directory (made by 'orz init'): a local path or a Hadoop URI.")
@@ -37,7 +41,10 @@ public final class IterateCommand implements Callable<Integer> {
     SparkSession spark = RunSession.start(
         "orz iterate " + store.layout().name() + " #" + expected, store.layout());
     try {
-      Iteration.run(spark, runDir, iteration, System.out);
+      // The whole orz command line (from the root command), secrets redacted, into the stage records.
+      Provenance provenance = Provenance.of("orz",
+          spec.root().commandLine().getParseResult().originalArgs());
+      Iteration.run(spark, runDir, iteration, System.out, provenance);
       return 0;
     } catch (Iteration.UpdateRefusedException e) {
       System.err.println("orz iterate: " + e.getMessage());
