@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -36,6 +35,7 @@ import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.UpdateSchedule;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.RunLayout;
+import org.orzspark.timing.Stopwatch;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
 import org.orzspark.train.ReplicaTrainer;
@@ -78,7 +78,8 @@ public final class UpdateStage {
   /** One replica's report to the driver. */
   public record ReplicaReport(int replica, String executor, int rows, boolean applied,
       String refusal, String policyDigest, String criticDigest, int allReduceCalls,
-      double allReduceSeconds, double seconds) implements Serializable {}
+      double allReduceSeconds, double allReduceWaitSeconds, double seconds)
+      implements Serializable {}
 
   /** The stage's outcome: every replica's report. */
   public record Result(List<ReplicaReport> replicas) {
@@ -164,17 +165,16 @@ public final class UpdateStage {
             start.resolve(POLICY_OPTIMIZER));
         AdamW criticOptimizer = optimizer(s.settings().criticOptimizer(), manager,
             start.resolve(CRITIC_OPTIMIZER));
-        RingAllReduce ring = BarrierRing.open(context, Duration.ofMinutes(5))) {
+        RingAllReduce ring = BarrierRing.open(context)) {
       long[] allReduceNanos = {0};
       int[] allReduceCalls = {0};
-      GradientAllReduce allReduce = local -> {
-        long t0 = System.nanoTime();
+      // One replica: no all-reduce at all, the gradients stay in the engine.
+      GradientAllReduce allReduce = ring.worldSize() == 1 ? GradientAllReduce.LOCAL : local -> {
         try {
-          ring.sumInPlace(local);
+          allReduceNanos[0] += Stopwatch.nanosOf(() -> ring.sumInPlace(local));
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
-        allReduceNanos[0] += System.nanoTime() - t0;
         allReduceCalls[0]++;
         return local;
       };
@@ -182,6 +182,7 @@ public final class UpdateStage {
       ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
           .update(shard, shardFrom, s.responseLengths(), policyOptimizer, criticOptimizer,
               allReduce);
+      long allReduceWaitNanos = ring.waitedNanos();
       computeNanos.add(System.nanoTime() - trainingStarted - allReduceNanos[0]);
       float[] diagnostics = diagnostics(report.policyDiagnostics());
       ring.sumInPlace(diagnostics);
@@ -196,7 +197,7 @@ public final class UpdateStage {
       String refusal = applied ? null : refusal(report);
       if (applied && replica == 0) {
         Map<String, Object> update = updateFigures(s, report, diagnostics, policyDigest,
-            criticDigest, allReduceCalls[0], allReduceNanos[0], started);
+            criticDigest, allReduceCalls[0], allReduceNanos[0], allReduceWaitNanos, started);
         new CheckpointStore(layout).write(s.iteration(), folder -> {
           policy.save(folder.resolve("policy"));
           critic.save(folder.resolve("critic"));
@@ -213,7 +214,8 @@ public final class UpdateStage {
       }
       return new ReplicaReport(replica, GpuStages.placement(), shard.size(), applied, refusal, policyDigest,
           criticDigest,
-          allReduceCalls[0], allReduceNanos[0] / 1e9, (System.nanoTime() - started) / 1e9);
+          allReduceCalls[0], allReduceNanos[0] / 1e9, allReduceWaitNanos / 1e9,
+          (System.nanoTime() - started) / 1e9);
     }
   }
 
@@ -244,7 +246,7 @@ public final class UpdateStage {
 
   private static Map<String, Object> updateFigures(Task s, ReplicaTrainer.Report report,
       float[] diagnostics, String policyDigest, String criticDigest, int calls, long allReduceNanos,
-      long started) {
+      long allReduceWaitNanos, long started) {
     Map<String, Object> figures = new LinkedHashMap<>();
     UpdateSchedule.Report policyStep = report.policySteps().get(report.policySteps().size() - 1);
     figures.put("losses/policy", report.policySteps().stream().mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
@@ -260,6 +262,9 @@ public final class UpdateStage {
     figures.put("update/replicas", (double) s.replicas());
     figures.put("update/allreduce_calls", (double) calls);
     figures.put("update/allreduce_s_per_step", calls == 0 ? 0.0 : allReduceNanos / 1e9 / calls);
+    // The part of it spent waiting for the left neighbour to reach the step (load imbalance).
+    figures.put("update/allreduce_wait_s_per_step",
+        calls == 0 ? 0.0 : allReduceWaitNanos / 1e9 / calls);
     figures.put("time/update_task_s", (System.nanoTime() - started) / 1e9);
     figures.put("digest/policy", policyDigest);
     figures.put("digest/critic", criticDigest);
