@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,24 +168,13 @@ public final class UpdateStage {
         AdamW criticOptimizer = optimizer(s.settings().criticOptimizer(), manager,
             start.resolve(CRITIC_OPTIMIZER));
         RingAllReduce ring = BarrierRing.open(context)) {
-      long[] allReduceNanos = {0};
-      int[] allReduceCalls = {0};
-      // One replica: no all-reduce at all, the gradients stay in the engine.
-      GradientAllReduce allReduce = ring.worldSize() == 1 ? GradientAllReduce.LOCAL : local -> {
-        try {
-          allReduceNanos[0] += Stopwatch.nanosOf(() -> ring.sumInPlace(local));
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-        allReduceCalls[0]++;
-        return local;
-      };
+      RingSum ringSum = new RingSum(ring);
       long trainingStarted = System.nanoTime();
       ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
           .update(shard, shardFrom, s.responseLengths(), policyOptimizer, criticOptimizer,
-              allReduce);
+              ringSum.orLocal());
       long allReduceWaitNanos = ring.waitedNanos();
-      computeNanos.add(System.nanoTime() - trainingStarted - allReduceNanos[0]);
+      computeNanos.add(System.nanoTime() - trainingStarted - ringSum.nanos);
       float[] diagnostics = diagnostics(report.policyDiagnostics());
       ring.sumInPlace(diagnostics);
       String policyDigest = ParameterDigest.of(policy.parameters());
@@ -197,7 +188,7 @@ public final class UpdateStage {
       String refusal = applied ? null : refusal(report);
       if (applied && replica == 0) {
         Map<String, Object> update = updateFigures(s, report, diagnostics, policyDigest,
-            criticDigest, allReduceCalls[0], allReduceNanos[0], allReduceWaitNanos, started);
+            criticDigest, ringSum.calls, ringSum.nanos, allReduceWaitNanos, started);
         new CheckpointStore(layout).write(s.iteration(), folder -> {
           policy.save(folder.resolve("policy"));
           critic.save(folder.resolve("critic"));
@@ -214,8 +205,39 @@ public final class UpdateStage {
       }
       return new ReplicaReport(replica, GpuStages.placement(), shard.size(), applied, refusal, policyDigest,
           criticDigest,
-          allReduceCalls[0], allReduceNanos[0] / 1e9, allReduceWaitNanos / 1e9,
+          ringSum.calls, ringSum.nanos / 1e9, allReduceWaitNanos / 1e9,
           (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  /** The gradient sum over the replicas' ring, with its calls and time. */
+  static final class RingSum implements GradientAllReduce {
+    private final RingAllReduce ring;
+    int calls;
+    long nanos;
+
+    RingSum(RingAllReduce ring) {
+      this.ring = ring;
+    }
+
+    /**
+     * What the trainer uses: this sum, or with one replica none at all ({@link
+     * GradientAllReduce#LOCAL}), so the gradients stay in the engine instead of a copy to the heap
+     * and back at every step.
+     */
+    GradientAllReduce orLocal() {
+      return ring.worldSize() == 1 ? GradientAllReduce.LOCAL : this;
+    }
+
+    @Override
+    public FloatBuffer sum(FloatBuffer local) {
+      try {
+        nanos += Stopwatch.nanosOf(() -> ring.sumInPlace(local));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      calls++;
+      return local;
     }
   }
 
