@@ -1,6 +1,7 @@
 package org.orzspark.collective;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -340,7 +341,18 @@ public final class RingAllReduce implements AutoCloseable {
       throw new SocketTimeoutException("ring rank " + rank + ": " + stalled + " for "
           + Duration.ofNanos(timeoutNanos) + " (peer hung or gone)");
     }
-    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    select(selector, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+  }
+
+  /**
+   * Waits up to {@code millis} for {@code selector}'s channel. An interrupted thread (a killed
+   * task) stops here: select would return at once, again and again.
+   */
+  private static void select(Selector selector, long millis) throws IOException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedIOException("interrupted during a ring transfer");
+    }
+    selector.select(millis);
     selector.selectedKeys().clear();
   }
 
@@ -564,8 +576,7 @@ public final class RingAllReduce implements AutoCloseable {
           throw new IOException("ring peer closed the connection during the handshake");
         }
         if (buffer.hasRemaining()) {
-          selector.select(remainingMillis(deadline, "handshake read"));
-          selector.selectedKeys().clear();
+          select(selector, remainingMillis(deadline, "handshake read"));
         }
       }
     }
@@ -578,8 +589,7 @@ public final class RingAllReduce implements AutoCloseable {
       channel.register(selector, SelectionKey.OP_WRITE);
       while (buffer.hasRemaining()) {
         if (channel.write(buffer) == 0) {
-          selector.select(remainingMillis(deadline, "handshake write"));
-          selector.selectedKeys().clear();
+          select(selector, remainingMillis(deadline, "handshake write"));
         }
       }
     }
