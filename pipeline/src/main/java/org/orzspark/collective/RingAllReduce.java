@@ -16,6 +16,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -90,6 +91,9 @@ public final class RingAllReduce implements AutoCloseable {
   private final long timeoutNanos;
   private final ByteBuffer sendBuffer;
   private final ByteBuffer receiveBuffer;
+  /** The READY this rank sends (on the sender thread). */
+  private final ByteBuffer ready = ByteBuffer.allocate(1);
+  /** A byte received between calls (on the calling thread). */
   private final ByteBuffer marker = ByteBuffer.allocate(1);
   /** Held by a call and by the heartbeat, so a heartbeat never lands inside a call's data. */
   private final Object sending = new Object();
@@ -215,7 +219,7 @@ public final class RingAllReduce implements AutoCloseable {
     FloatBuffer values = data.slice();
     int[] start = segments(values.remaining(), n);
     synchronized (sending) {
-      send(marker.clear().put(READY).flip());
+      ready.clear().put(READY).flip();
       for (int step = 0; step < n - 1; step++) {
         int send = Math.floorMod(rank - step, n);
         int receive = Math.floorMod(rank - step - 1, n);
@@ -259,21 +263,26 @@ public final class RingAllReduce implements AutoCloseable {
    * Sends floats {@code [sendFrom, sendFrom + sendLength)} of {@code data} to the right (piece by
    * piece, on the sender thread) while receiving {@code receiveLength} floats from the left, added
    * to (or copied over) {@code data} from {@code receiveFrom}; the two ranges never overlap. The
-   * call's first exchange first awaits the left neighbour's READY (timed as waiting), while its
-   * own data already flows to the right.
+   * call's first exchange sends READY ahead of its data and awaits the left neighbour's (timed as
+   * waiting) while its own data already flows to the right.
    */
   private void exchange(FloatBuffer data, int sendFrom, int sendLength, int receiveFrom,
       int receiveLength, boolean accumulate, boolean first) throws IOException {
     FloatBuffer outgoing = data.duplicate();
     Future<?> sent = sender.submit(() -> {
-      for (int done = 0; done < sendLength; ) {
+      int done = 0;
+      do { // at least once: READY goes out even ahead of an empty segment
         int k = Math.min(pieceFloats, sendLength - done);
         sendBuffer.clear();
         sendBuffer.asFloatBuffer().put(outgoing.slice(sendFrom + done, k));
         sendBuffer.limit(k * Float.BYTES);
-        send(sendBuffer);
+        if (first && done == 0) {
+          send(ready, sendBuffer); // READY rides with the first piece: one packet, one wake-up
+        } else {
+          send(sendBuffer);
+        }
         done += k;
-      }
+      } while (done < sendLength);
       return null;
     });
     try {
@@ -306,10 +315,10 @@ public final class RingAllReduce implements AutoCloseable {
     }
   }
 
-  /** Writes all of {@code bytes} to the right; fails when it takes none for the timeout. */
-  private void send(ByteBuffer bytes) throws IOException {
+  /** Writes all of {@code bytes}, in order, to the right; fails when none moves for the timeout. */
+  private void send(ByteBuffer... bytes) throws IOException {
     Stopwatch idle = Stopwatch.start();
-    while (bytes.hasRemaining()) {
+    while (Arrays.stream(bytes).anyMatch(ByteBuffer::hasRemaining)) {
       if (toRight.write(bytes) > 0) {
         idle.restart();
       } else {
