@@ -149,6 +149,9 @@ public final class IterationMetrics {
       update("update/allreduce_calls", "gradient all-reduce calls of one replica");
   public static final Metric ALLREDUCE_SECONDS_PER_STEP =
       update("update/allreduce_s_per_step", "seconds per gradient all-reduce call");
+  public static final Metric ALLREDUCE_WAIT_SECONDS_PER_STEP =
+      update("update/allreduce_wait_s_per_step",
+          "of those, seconds waiting for the other replicas to reach the step (load imbalance)");
   public static final Metric UPDATE_TASK_SECONDS =
       update("time/update_task_s", "wall time of the update inside replica 0's task");
 

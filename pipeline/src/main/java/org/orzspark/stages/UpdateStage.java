@@ -7,9 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -43,6 +44,7 @@ import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunStore;
+import org.orzspark.timing.Stopwatch;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
 import org.orzspark.train.ReplicaTrainer;
@@ -85,7 +87,8 @@ public final class UpdateStage {
   /** One replica's report to the driver. */
   public record ReplicaReport(int replica, String executor, int rows, boolean applied,
       String refusal, String policyDigest, String criticDigest, int allReduceCalls,
-      double allReduceSeconds, double seconds) implements Serializable {}
+      double allReduceSeconds, double allReduceWaitSeconds, double seconds)
+      implements Serializable {}
 
   /** The stage's outcome: every replica's report. */
   public record Result(List<ReplicaReport> replicas) {
@@ -174,25 +177,14 @@ public final class UpdateStage {
             optimizers.resolve(POLICY_OPTIMIZER));
         AdamW criticOptimizer = optimizer(s.settings().criticOptimizer(), manager,
             optimizers.resolve(CRITIC_OPTIMIZER));
-        RingAllReduce ring = BarrierRing.open(context, Duration.ofMinutes(5))) {
-      long[] allReduceNanos = {0};
-      int[] allReduceCalls = {0};
-      GradientAllReduce allReduce = local -> {
-        long t0 = System.nanoTime();
-        try {
-          ring.sumInPlace(local);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-        allReduceNanos[0] += System.nanoTime() - t0;
-        allReduceCalls[0]++;
-        return local;
-      };
+        RingAllReduce ring = BarrierRing.open(context)) {
+      RingSum ringSum = new RingSum(ring);
       long trainingStarted = System.nanoTime();
       ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
           .update(shard, shardFrom, s.responseLengths(), policyOptimizer, criticOptimizer,
-              allReduce);
-      computeNanos.add(System.nanoTime() - trainingStarted - allReduceNanos[0]);
+              ringSum.orLocal());
+      long allReduceWaitNanos = ring.waitedNanos();
+      computeNanos.add(System.nanoTime() - trainingStarted - ringSum.nanos);
       float[] diagnostics = diagnostics(report.policyDiagnostics());
       ring.sumInPlace(diagnostics);
       String policyDigest = ParameterDigest.of(policy.parameters());
@@ -206,7 +198,7 @@ public final class UpdateStage {
       String refusal = applied ? null : refusal(report);
       if (applied && replica == 0) {
         Map<String, Object> update = updateFigures(s, report, diagnostics, policyDigest,
-            criticDigest, allReduceCalls[0], allReduceNanos[0], started);
+            criticDigest, ringSum.calls, ringSum.nanos, allReduceWaitNanos, started);
         // update.json holds this attempt's timings: a retried barrier stage keeps the committed one.
         new CheckpointStore(RunStore.open(RunStore.hadoopConf(), layout))
             .write(s.iteration(), Set.of(UPDATE_FILE), folder -> {
@@ -225,7 +217,39 @@ public final class UpdateStage {
       }
       return new ReplicaReport(replica, GpuStages.placement(), shard.size(), applied, refusal, policyDigest,
           criticDigest,
-          allReduceCalls[0], allReduceNanos[0] / 1e9, (System.nanoTime() - started) / 1e9);
+          ringSum.calls, ringSum.nanos / 1e9, allReduceWaitNanos / 1e9,
+          (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  /** The gradient sum over the replicas' ring, with its calls and time. */
+  static final class RingSum implements GradientAllReduce {
+    private final RingAllReduce ring;
+    int calls;
+    long nanos;
+
+    RingSum(RingAllReduce ring) {
+      this.ring = ring;
+    }
+
+    /**
+     * What the trainer uses: this sum, or with one replica none at all ({@link
+     * GradientAllReduce#LOCAL}), so the gradients stay in the engine instead of a copy to the heap
+     * and back at every step.
+     */
+    GradientAllReduce orLocal() {
+      return ring.worldSize() == 1 ? GradientAllReduce.LOCAL : this;
+    }
+
+    @Override
+    public FloatBuffer sum(FloatBuffer local) {
+      try {
+        nanos += Stopwatch.nanosOf(() -> ring.sumInPlace(local));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      calls++;
+      return local;
     }
   }
 
@@ -256,7 +280,7 @@ public final class UpdateStage {
 
   private static Map<String, Object> updateFigures(Task s, ReplicaTrainer.Report report,
       float[] diagnostics, String policyDigest, String criticDigest, int calls, long allReduceNanos,
-      long started) {
+      long allReduceWaitNanos, long started) {
     Map<String, Object> figures = new LinkedHashMap<>();
     UpdateSchedule.Report policyStep = report.policySteps().get(report.policySteps().size() - 1);
     double clipFraction = diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0;
@@ -280,6 +304,8 @@ public final class UpdateStage {
     figures.put(IterationMetrics.ALLREDUCE_CALLS.name(), (double) calls);
     figures.put(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(),
         calls == 0 ? 0.0 : allReduceNanos / 1e9 / calls);
+    figures.put(IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(),
+        calls == 0 ? 0.0 : allReduceWaitNanos / 1e9 / calls);
     figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), (System.nanoTime() - started) / 1e9);
     figures.put("digest/policy", policyDigest);
     figures.put("digest/critic", criticDigest);

@@ -2,7 +2,6 @@ package org.orzspark.collective;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,13 +90,7 @@ class RingAllReduceTest {
   /** Runs {@code rounds} successive all-reduces over one ring (each feeds the next). */
   private static float[][] runRing(float[][] inputs, int rounds) throws Exception {
     int n = inputs.length;
-    List<ServerSocketChannel> servers = new ArrayList<>();
-    List<String> addresses = new ArrayList<>();
-    for (int r = 0; r < n; r++) {
-      ServerSocketChannel server = RingAllReduce.listen("127.0.0.1");
-      servers.add(server);
-      addresses.add(RingAllReduce.address("127.0.0.1", server));
-    }
+    List<RingAllReduce> rings = LocalRings.open(n, Duration.ofSeconds(20));
     ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
       List<Future<float[]>> results = new ArrayList<>();
@@ -105,8 +98,7 @@ class RingAllReduceTest {
         int rank = r;
         results.add(pool.submit(() -> {
           float[] data = inputs[rank].clone();
-          try (RingAllReduce ring =
-              RingAllReduce.connect(rank, addresses, servers.get(rank), Duration.ofSeconds(20))) {
+          try (RingAllReduce ring = rings.get(rank)) {
             for (int round = 0; round < rounds; round++) {
               ring.sumInPlace(data);
             }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.orzspark.collective.LocalRings;
 import org.orzspark.collective.RingAllReduce;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
@@ -69,12 +69,7 @@ class ReplicaTrainerTest {
     assertClose(rowByRow.policyWeights, single.policyWeights);
     assertClose(rowByRow.criticWeights, single.criticWeights);
 
-    List<ServerSocketChannel> servers = List.of(RingAllReduce.listen("127.0.0.1"),
-        RingAllReduce.listen("127.0.0.1"));
-    List<String> addresses = new ArrayList<>();
-    for (ServerSocketChannel server : servers) {
-      addresses.add(RingAllReduce.address("127.0.0.1", server));
-    }
+    List<RingAllReduce> rings = LocalRings.open(2, Duration.ofSeconds(30));
     int split = 3;
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -82,8 +77,7 @@ class ReplicaTrainerTest {
       for (int rank = 0; rank < 2; rank++) {
         int r = rank;
         replicas.add(pool.submit(() -> {
-          try (RingAllReduce ring = RingAllReduce.connect(r, addresses, servers.get(r),
-              Duration.ofSeconds(30))) {
+          try (RingAllReduce ring = rings.get(r)) {
             List<ExperienceRow> shard = r == 0 ? experience.subList(0, split)
                 : experience.subList(split, experience.size());
             return train(settings, shard, r == 0 ? 0 : split, lengths, local -> {

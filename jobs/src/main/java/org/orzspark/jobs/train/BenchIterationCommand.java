@@ -59,7 +59,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
   /** What one benchmark measured. */
   public record Result(Map<String, Double> stageSeconds, Map<String, TaskTimeListener.GroupTime> tasks,
       IterationBreakdown breakdown, double applicationStartSeconds, double allReduceSecondsPerStep,
-      long allReduceSteps, Map<String, Double> metrics) {}
+      double allReduceWaitSecondsPerStep, long allReduceSteps, Map<String, Double> metrics) {}
 
   @Override
   public Integer call() throws Exception {
@@ -130,8 +130,9 @@ public final class BenchIterationCommand implements Callable<Integer> {
     IterationBreakdown breakdown =
         new IterationBreakdown(wall, slots, all.runSeconds(), all.computeSeconds());
     Result result = new Result(stageSeconds, tasks, breakdown, applicationStart,
-        metrics.getOrDefault("update/allreduce_s_per_step", Double.NaN),
-        Math.round(metrics.getOrDefault("update/allreduce_calls", 0.0)), metrics);
+        metrics.getOrDefault(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(), Double.NaN),
+        metrics.getOrDefault(IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(), Double.NaN),
+        Math.round(metrics.getOrDefault(IterationMetrics.ALLREDUCE_CALLS.name(), 0.0)), metrics);
     print(result, config.profile(), spark.sparkContext().master(), out);
     return result;
   }
@@ -154,8 +155,10 @@ public final class BenchIterationCommand implements Callable<Integer> {
     out.printf("application start (JVM launch to SparkSession ready): %.2f s, paid once per spark-submit: "
         + "%.1f%% of start + iteration%n", r.applicationStartSeconds(),
         100 * r.applicationStartSeconds() / (r.applicationStartSeconds() + b.wallSeconds()));
-    out.printf("all-reduce: %.4f s per optimizer step (%d steps)%n", r.allReduceSecondsPerStep(),
-        r.allReduceSteps());
+    out.printf("all-reduce: %.4f s per optimizer step (%d steps): %.4f s transfer, %.4f s waiting "
+        + "for the other replicas%n", r.allReduceSecondsPerStep(), r.allReduceSteps(),
+        r.allReduceSecondsPerStep() - r.allReduceWaitSecondsPerStep(),
+        r.allReduceWaitSecondsPerStep());
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -48,6 +48,8 @@ class BenchIterationCommandTest {
     // two update replicas exchange gradients at every optimizer step (1 policy + 2 critic)
     assertThat(r.allReduceSteps()).isEqualTo(3);
     assertThat(r.allReduceSecondsPerStep()).isPositive();
+    assertThat(r.allReduceWaitSecondsPerStep()).isNotNegative()
+        .isLessThanOrEqualTo(r.allReduceSecondsPerStep());
     IterationBreakdown b = r.breakdown();
     double tasks = r.tasks().values().stream().mapToDouble(TaskTimeListener.GroupTime::runSeconds).sum();
     assertThat(b.taskSeconds()).isCloseTo(tasks, within(1e-9));
@@ -55,7 +57,8 @@ class BenchIterationCommandTest {
         r.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum(), within(1e-6));
     assertThat(console.toString(StandardCharsets.UTF_8))
         .contains("Spark orchestration overhead")
-        .contains("all-reduce:")
+        .containsPattern("all-reduce: \\d+\\.\\d{4} s per optimizer step \\(3 steps\\): "
+            + "\\d+\\.\\d{4} s transfer, \\d+\\.\\d{4} s waiting for the other replicas")
         .containsPattern("rollout\\s+\\d+\\.\\d\\d\\s+\\d+");
   }
 }
