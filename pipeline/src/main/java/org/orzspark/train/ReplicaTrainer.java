@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.orzspark.model.ActivationMemory;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.TokenBatch;
@@ -88,7 +89,8 @@ public final class ReplicaTrainer {
           (rows, scope) -> {
             TokenBatch batch = MicroBatches.tokens(responses, rows);
             int length = batch.length();
-            TokenLogProbs predicted = policy.tokenLogProbsAndEntropy(batch, scope);
+            TokenLogProbs predicted = policy.tokenLogProbsAndEntropy(batch, scope,
+                ActivationMemory.RECOMPUTE_LOGITS);
             LossWeights weights = settings.reduction().weights(
                 MicroBatches.responseMask(scope, responses, rows, length), null, normaliser);
             PolicyLoss.Result result = settings.policyLoss().compute(
