@@ -1,7 +1,6 @@
 package org.orzspark.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -79,8 +78,7 @@ public final class CriticModel extends Qwen2Model {
       NDArray prefix = head(f.prefixHidden());
       return prefix.broadcast(b, prefix.getShape().get(1)).concat(head(f.restHidden()), 1);
     }
-    NDList inputs = Qwen2Decoder.inputs(batch, work);
-    return head(decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null));
+    return head(decoder().forward(batch, work));
   }
 
   /** score · h: [R, C, H] → [R, C]. */
@@ -95,6 +93,14 @@ public final class CriticModel extends Qwen2Model {
    * @return [B, T], attached to {@code resultManager}; 0 at padding
    */
   public NDArray values(TokenBatch batch, NDManager resultManager) {
+    return values(batch, resultManager, ActivationMemory.KEEP);
+  }
+
+  /**
+   * {@link #values(TokenBatch, NDManager)} keeping for the backward pass what {@code memory} says
+   * (the values are the same in every mode).
+   */
+  public NDArray values(TokenBatch batch, NDManager resultManager, ActivationMemory memory) {
     // Borrowed Java memory that autograd keeps: it lives as long as the result (see PolicyModel).
     NDArray mask = resultManager.create(batch.tokenMask(), new Shape(batch.rows(), batch.length()));
     try (NDManager work = resultManager.newSubManager()) {

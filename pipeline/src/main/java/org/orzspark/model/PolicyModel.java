@@ -180,13 +180,13 @@ public final class PolicyModel extends Qwen2Model {
       ActivationMemory memory) {
     int b = batch.rows();
     int t = batch.length();
-    NDList inputs = Qwen2Decoder.inputs(batch, work);
-    NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
+    NDArray hidden = decoder().forward(batch, work);
     if (t == 1) {
       NDArray zero = work.zeros(new Shape(b, 1));
       return new Predictions(zero, withEntropy ? zero : null);
     }
-    return pick(hidden.get(":, :-1, :"), inputs.get(0).get(":, 1:"), work, withEntropy, memory)
+    NDArray targets = Qwen2Decoder.ids(batch, work).get(":, 1:");
+    return pick(hidden.get(":, :-1, :"), targets, work, withEntropy, memory)
         .afterUnpredictedFirst(work);
   }
 

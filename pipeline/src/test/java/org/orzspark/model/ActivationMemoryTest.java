@@ -57,6 +57,45 @@ class ActivationMemoryTest extends FreshManagerTest {
     }
   }
 
+  @Test
+  void attentionInQueryBlocksGivesTheWholeSequencesOutputsAndGradients() {
+    for (Qwen2Config config : List.of(TestModels.untied(), TestModels.tied())) {
+      for (TokenBatch batch : batches(config.vocabSize())) {
+        try (PolicyModel policy = PolicyModel.fromCheckpoint(
+                TestModels.checkpoint(config, 5, false), manager);
+            CriticModel critic = CriticModel.fromCheckpoint(
+                TestModels.checkpoint(config, 6, true), manager, ValueHeadInit.NORMAL, 0)) {
+          Outputs policyWhole = policyOutputs(policy, batch, ActivationMemory.KEEP);
+          Outputs criticWhole = criticOutputs(critic, batch, ActivationMemory.KEEP);
+          // one query row per block
+          policy.decoder().setAttentionBlockFloats(1);
+          critic.decoder().setAttentionBlockFloats(1);
+          Outputs policyBlocks = policyOutputs(policy, batch, ActivationMemory.KEEP);
+          Outputs criticBlocks = criticOutputs(critic, batch, ActivationMemory.KEEP);
+          assertClose(policyBlocks.values(), policyWhole.values());
+          assertClose(policyBlocks.entropy(), policyWhole.entropy());
+          assertClose(policyBlocks.gradients(), policyWhole.gradients());
+          assertClose(criticBlocks.values(), criticWhole.values());
+          assertClose(criticBlocks.gradients(), criticWhole.gradients());
+        } catch (CheckpointException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  /** Values and the gradient of Σ w·V² with fixed random weights w. */
+  private Outputs criticOutputs(CriticModel critic, TokenBatch batch, ActivationMemory memory) {
+    float[][] forward = new float[1][];
+    MicroBatchLoss<TokenBatch> loss = (b, scope) -> {
+      NDArray values = critic.values(b, scope, memory);
+      forward[0] = values.toFloatArray();
+      return values.square().mul(weights(scope, b)).sum();
+    };
+    GradientAccumulator.accumulate(critic.parameters(), List.of(batch), loss);
+    return new Outputs(forward[0], null, Gradients.flatten(critic.parameters(), 0));
+  }
+
   /** Values, entropies, and the gradient of Σ w·log p with fixed random weights w. */
   private Outputs policyOutputs(PolicyModel policy, TokenBatch batch, ActivationMemory memory) {
     float[][] forward = new float[2][];
