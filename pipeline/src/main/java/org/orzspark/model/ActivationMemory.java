@@ -19,9 +19,21 @@ public enum ActivationMemory {
    * time; the backward pass recomputes one chunk's logits at a time, so no B·T·V array is kept.
    * The cost: the LM head's forward matmul once more.
    */
-  RECOMPUTE_LOGITS;
+  RECOMPUTE_LOGITS,
+  /**
+   * {@link #RECOMPUTE_LOGITS}, and every decoder layer runs without autograd, keeping only its
+   * input [B, T, H]; the backward pass re-runs one layer at a time, its attention one query block
+   * at a time, so activation memory is linear in T. The cost: about one more decoder forward. A
+   * batch with a shared prompt prefix is computed row by row (the shared-prefix forward's rows read
+   * the prefix's keys across layers, which a layer-by-layer recomputation cannot cut).
+   */
+  RECOMPUTE_LAYERS;
 
   boolean recomputesLogits() {
     return this != KEEP;
+  }
+
+  boolean recomputesLayers() {
+    return this == RECOMPUTE_LAYERS;
   }
 }

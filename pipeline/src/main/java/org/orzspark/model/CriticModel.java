@@ -71,14 +71,16 @@ public final class CriticModel extends Qwen2Model {
   }
 
   /** Values [B, T] before masking; a shared prefix's values are computed once and broadcast. */
-  private NDArray valuesOf(TokenBatch batch, NDManager work) {
+  private NDArray valuesOf(TokenBatch batch, NDManager work, ActivationMemory memory) {
     int b = batch.rows();
-    if (batch.sharedPrefixLength() > 0) {
+    if (PolicyModel.sharesPrefix(batch, memory)) {
       Qwen2Decoder.SharedPrefixForward f = decoder().forwardSharingPrefix(batch, work);
       NDArray prefix = head(f.prefixHidden());
       return prefix.broadcast(b, prefix.getShape().get(1)).concat(head(f.restHidden()), 1);
     }
-    return head(decoder().forward(batch, work));
+    return head(memory.recomputesLayers()
+        ? decoder().forwardRecomputingLayers(batch, work)
+        : decoder().forward(batch, work));
   }
 
   /** score · h: [R, C, H] → [R, C]. */
@@ -103,10 +105,17 @@ public final class CriticModel extends Qwen2Model {
   public NDArray values(TokenBatch batch, NDManager resultManager, ActivationMemory memory) {
     // Borrowed Java memory that autograd keeps: it lives as long as the result (see PolicyModel).
     NDArray mask = resultManager.create(batch.tokenMask(), new Shape(batch.rows(), batch.length()));
-    try (NDManager work = resultManager.newSubManager()) {
-      NDArray values = valuesOf(batch, work).mul(mask);
+    // A recomputed forward's deferred backward reads the work manager's arrays (see PolicyModel).
+    boolean recomputing = memory.recomputesLayers() && GradMode.isEnabled();
+    NDManager work = resultManager.newSubManager();
+    try {
+      NDArray values = valuesOf(batch, work, memory).mul(mask);
       values.attach(resultManager);
       return values;
+    } finally {
+      if (!recomputing) {
+        work.close();
+      }
     }
   }
 }

@@ -137,7 +137,7 @@ public final class PolicyModel extends Qwen2Model {
     // as the result.
     NDManager work = resultManager.newSubManager();
     try {
-      Predictions p = batch.sharedPrefixLength() > 0
+      Predictions p = sharesPrefix(batch, memory)
           ? predictSharingPrefix(batch, work, withEntropy, memory)
           : predict(batch, work, withEntropy, memory);
       NDArray maskedLogProbs = p.logProbs().mul(mask);
@@ -160,6 +160,12 @@ public final class PolicyModel extends Qwen2Model {
     return memory.recomputesLogits() && GradMode.isEnabled();
   }
 
+  /** Whether the forward computes a shared prompt prefix once (not when recomputing layers). */
+  static boolean sharesPrefix(TokenBatch batch, ActivationMemory memory) {
+    return batch.sharedPrefixLength() > 0
+        && !(memory.recomputesLayers() && GradMode.isEnabled());
+  }
+
   /** Log-probabilities (and entropies, or null) of a [rows, columns] block of tokens. */
   private record Predictions(NDArray logProbs, NDArray entropy) {
     Predictions reshaped(long rows, long columns) {
@@ -180,7 +186,9 @@ public final class PolicyModel extends Qwen2Model {
       ActivationMemory memory) {
     int b = batch.rows();
     int t = batch.length();
-    NDArray hidden = decoder().forward(batch, work);
+    NDArray hidden = memory.recomputesLayers()
+        ? decoder().forwardRecomputingLayers(batch, work)
+        : decoder().forward(batch, work);
     if (t == 1) {
       NDArray zero = work.zeros(new Shape(b, 1));
       return new Predictions(zero, withEntropy ? zero : null);

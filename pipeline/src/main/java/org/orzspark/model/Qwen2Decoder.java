@@ -15,6 +15,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.orzspark.autograd.Recomputation;
 import org.orzspark.autograd.Scalars;
 
 /**
@@ -188,20 +189,69 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
+   * {@link #forward(TokenBatch, NDManager)} with per-layer activation checkpointing under autograd:
+   * the layers run without autograd, each keeping only its input; the output enters the graph as a
+   * leaf whose deferred backward ({@link Recomputation}) re-runs the layers from the top, one at a
+   * time, and ends in the embedding. Without autograd this is the plain forward.
+   */
+  public NDArray forwardRecomputingLayers(TokenBatch batch, NDManager m) {
+    if (!GradMode.isEnabled()) {
+      return forward(batch, m);
+    }
+    NDArray[] cosSin = rotary(positions(batch, m));
+    AttentionBias bias = AttentionBias.segmentCausal(segments(batch, m));
+    NDArray embedded = embed(ids(batch, m));
+    NDArray[] inputs = new NDArray[layers.length];
+    NDArray top;
+    try (GradMode off = GradMode.disabled()) {
+      top = Recomputation.leaf(
+          layers(embedded.stopGradient(), cosSin, bias, null, null, null, inputs));
+    }
+    Recomputation.defer(() -> {
+      NDArray gradient = top.getGradient();
+      for (int l = layers.length - 1; l >= 0; l--) {
+        gradient = layerBackward(layers[l], inputs[l], gradient, cosSin, bias, m);
+      }
+      Recomputation.propagate(embedded, gradient, false);
+    });
+    return rmsNorm(top, finalNorm, config.rmsNormEps());
+  }
+
+  /**
    * A forward whose every layer may first attend to keys and values computed before ({@code
    * prefix}, per layer {keysT [1, kv, d, P], values [1, kv, P, d]}, shared by all rows; {@code
    * bias} then covers P + T keys) and may hand its own keys and values out ({@code keep}).
-   * Unlike a {@link KvCache}, both stay differentiable. Each layer's temporaries live on a manager
-   * of their own, closed after the layer: without autograd nothing of a layer but its output
-   * outlives it.
+   * Unlike a {@link KvCache}, both stay differentiable.
    */
   private NDArray forward(NDArray ids, NDArray positions, AttentionBias bias, KvCache cache,
       NDArray[][] prefix, NDArray[][] keep) {
-    NDManager step = ids.getManager();
-    long b = ids.getShape().get(0);
-    NDArray[] cosSin = rotary(positions);
-    NDArray x = Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+    NDArray x = layers(embed(ids), rotary(positions), bias, cache, prefix, keep, null);
+    if (cache != null) {
+      cache.advance(ids.getShape().get(1));
+    }
+    return rmsNorm(x, finalNorm, config.rmsNormEps());
+  }
+
+  private NDArray embed(NDArray ids) {
+    return Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * The decoder layers on embeddings x [B, T, H] (see {@link #forward(NDArray, NDArray,
+   * AttentionBias, KvCache, NDArray[][], NDArray[][])}); with {@code inputs}, each layer's input is
+   * stored there. Each layer's temporaries live on a manager of their own, closed after the layer:
+   * without autograd nothing of a layer but its output outlives it.
+   *
+   * @return the last layer's output [B, T, H], attached to {@code x}'s manager
+   */
+  private NDArray layers(NDArray x, NDArray[] cosSin, AttentionBias bias, KvCache cache,
+      NDArray[][] prefix, NDArray[][] keep, NDArray[] inputs) {
+    NDManager step = x.getManager();
+    long b = x.getShape().get(0);
     for (int l = 0; l < layers.length; l++) {
+      if (inputs != null) {
+        inputs[l] = x;
+      }
       Layer layer = layers[l];
       try (NDManager scope = step.newSubManager()) {
         scope.tempAttachAll(x);
@@ -229,10 +279,55 @@ public final class Qwen2Decoder implements AutoCloseable {
         x = next;
       }
     }
-    if (cache != null) {
-      cache.advance(ids.getShape().get(1));
+    return x;
+  }
+
+  /**
+   * The backward pass of one layer, recomputed from its input: the layer re-run with autograd up
+   * to its queries, keys and values; attention without autograd; the rest with autograd and the
+   * gradient {@code gradient} propagated through it; then attention's backward one query block at
+   * a time (each block's probabilities recomputed and freed), and the q/k/v gradients propagated
+   * into the layer's input. Parameter gradients accumulate on the way.
+   *
+   * @param input the layer's input [B, T, H] (no graph)
+   * @param gradient d loss / d layer output, [B, T, H]
+   * @return d loss / d input, [B, T, H], attached to {@code step}
+   */
+  private NDArray layerBackward(Layer layer, NDArray input, NDArray gradient, NDArray[] cosSin,
+      AttentionBias bias, NDManager step) {
+    try (NDManager scope = step.newSubManager()) {
+      NDArray x = Recomputation.leaf(input);
+      x.attach(scope);
+      Projections p = project(layer, x, cosSin);
+      NDArray q = Recomputation.leaf(p.q());
+      NDArray keysT = Recomputation.leaf(p.keysT());
+      NDArray v = Recomputation.leaf(p.v());
+      NDArray attended;
+      try (GradMode off = GradMode.disabled()) {
+        attended = Recomputation.leaf(attention(q, keysT, v, bias));
+      }
+      Recomputation.propagate(finish(layer, x, attended), gradient, false);
+      NDArray attendedGradient = attended.getGradient();
+      long t = q.getShape().get(2);
+      long blockRows = queryBlockRows(q.getShape().get(0), q.getShape().get(1),
+          keysT.getShape().get(3));
+      for (long from = 0; from < t; from += blockRows) {
+        long to = Math.min(t, from + blockRows);
+        try (NDManager block = scope.newSubManager()) {
+          Recomputation.propagate(
+              attentionRows(q, keysT, v, bias, config.queryGroupSize(), from, to, block),
+              attendedGradient.get(block, new NDIndex(":, :, {}:{}, :", from, to)), false);
+        }
+      }
+      // d/dθ Σ q·dq + Σ k·dk + Σ v·dv: the three gradients through the projections in one pass
+      NDArray projected = p.q().mul(q.getGradient()).sum()
+          .add(p.keysT().mul(keysT.getGradient()).sum())
+          .add(p.v().mul(v.getGradient()).sum());
+      Recomputation.propagate(projected, scope.ones(new Shape()), false);
+      NDArray inputGradient = x.getGradient();
+      inputGradient.attach(step);
+      return inputGradient;
     }
-    return rmsNorm(x, finalNorm, config.rmsNormEps());
   }
 
   /**

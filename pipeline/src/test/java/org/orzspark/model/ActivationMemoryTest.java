@@ -84,6 +84,53 @@ class ActivationMemoryTest extends FreshManagerTest {
     }
   }
 
+  @Test
+  void recomputedLayersGiveTodaysOutputsAndGradients() {
+    for (Qwen2Config config : List.of(TestModels.untied(), TestModels.tied())) {
+      for (TokenBatch batch : batches(config.vocabSize())) {
+        try (PolicyModel policy = PolicyModel.fromCheckpoint(
+                TestModels.checkpoint(config, 5, false), manager);
+            CriticModel critic = CriticModel.fromCheckpoint(
+                TestModels.checkpoint(config, 6, true), manager, ValueHeadInit.NORMAL, 0)) {
+          Outputs policyKeep = policyOutputs(policy, batch, ActivationMemory.KEEP);
+          Outputs criticKeep = criticOutputs(critic, batch, ActivationMemory.KEEP);
+          // several logit chunks and attention blocks of 5 query rows in the recomputation
+          policy.setLogitChunkFloats(4 * config.vocabSize());
+          long heads = config.numAttentionHeads();
+          long blockFloats = 5 * batch.rows() * heads * batch.length();
+          policy.decoder().setAttentionBlockFloats(blockFloats);
+          critic.decoder().setAttentionBlockFloats(blockFloats);
+          Outputs policyRecomputed =
+              policyOutputs(policy, batch, ActivationMemory.RECOMPUTE_LAYERS);
+          Outputs criticRecomputed =
+              criticOutputs(critic, batch, ActivationMemory.RECOMPUTE_LAYERS);
+          assertClose(policyRecomputed.values(), policyKeep.values());
+          assertClose(policyRecomputed.entropy(), policyKeep.entropy());
+          assertClose(policyRecomputed.gradients(), policyKeep.gradients());
+          assertClose(criticRecomputed.values(), criticKeep.values());
+          assertClose(criticRecomputed.gradients(), criticKeep.gradients());
+        } catch (CheckpointException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void withoutAutogradEveryModeIsThePlainForward() {
+    TokenBatch batch = batches(TestModels.untied().vocabSize()).get(1);
+    try (PolicyModel policy = PolicyModel.random(TestModels.untied(), 3, manager);
+        NDManager work = manager.newSubManager();
+        GradMode off = GradMode.disabled()) {
+      float[] keep = policy.tokenLogProbsAndEntropy(batch, work, ActivationMemory.KEEP)
+          .logProbs().toFloatArray();
+      for (ActivationMemory memory : ActivationMemory.values()) {
+        assertThat(policy.tokenLogProbsAndEntropy(batch, work, memory).logProbs().toFloatArray())
+            .as(memory.name()).containsExactly(keep);
+      }
+    }
+  }
+
   /** Values and the gradient of Σ w·V² with fixed random weights w. */
   private Outputs criticOutputs(CriticModel critic, TokenBatch batch, ActivationMemory memory) {
     float[][] forward = new float[1][];
