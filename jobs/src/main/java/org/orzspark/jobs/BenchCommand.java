@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       BenchRolloutCommand.class,
       org.orzspark.jobs.train.BenchIterationCommand.class,
       PpoBenchCommand.class,
+      BenchUpdateCommand.class,
       BenchVerifyCommand.class,
       org.orzspark.jobs.curate.BenchCurateCommand.class,
     })

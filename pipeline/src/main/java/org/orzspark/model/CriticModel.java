@@ -1,7 +1,6 @@
 package org.orzspark.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -72,15 +71,16 @@ public final class CriticModel extends Qwen2Model {
   }
 
   /** Values [B, T] before masking; a shared prefix's values are computed once and broadcast. */
-  private NDArray valuesOf(TokenBatch batch, NDManager work) {
+  private NDArray valuesOf(TokenBatch batch, NDManager work, ActivationMemory memory) {
     int b = batch.rows();
-    if (batch.sharedPrefixLength() > 0) {
+    if (PolicyModel.sharesPrefix(batch, memory)) {
       Qwen2Decoder.SharedPrefixForward f = decoder().forwardSharingPrefix(batch, work);
       NDArray prefix = head(f.prefixHidden());
       return prefix.broadcast(b, prefix.getShape().get(1)).concat(head(f.restHidden()), 1);
     }
-    NDList inputs = Qwen2Decoder.inputs(batch, work);
-    return head(decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null));
+    return head(memory.recomputesLayers()
+        ? decoder().forwardRecomputingLayers(batch, work)
+        : decoder().forward(batch, work));
   }
 
   /** score · h: [R, C, H] → [R, C]. */
@@ -95,12 +95,27 @@ public final class CriticModel extends Qwen2Model {
    * @return [B, T], attached to {@code resultManager}; 0 at padding
    */
   public NDArray values(TokenBatch batch, NDManager resultManager) {
+    return values(batch, resultManager, ActivationMemory.KEEP);
+  }
+
+  /**
+   * {@link #values(TokenBatch, NDManager)} keeping for the backward pass what {@code memory} says
+   * (the values are the same in every mode).
+   */
+  public NDArray values(TokenBatch batch, NDManager resultManager, ActivationMemory memory) {
     // Borrowed Java memory that autograd keeps: it lives as long as the result (see PolicyModel).
     NDArray mask = resultManager.create(batch.tokenMask(), new Shape(batch.rows(), batch.length()));
-    try (NDManager work = resultManager.newSubManager()) {
-      NDArray values = valuesOf(batch, work).mul(mask);
+    // A recomputed forward's deferred backward reads the work manager's arrays (see PolicyModel).
+    boolean recomputing = memory.recomputesLayers() && GradMode.isEnabled();
+    NDManager work = resultManager.newSubManager();
+    try {
+      NDArray values = valuesOf(batch, work, memory).mul(mask);
       values.attach(resultManager);
       return values;
+    } finally {
+      if (!recomputing) {
+        work.close();
+      }
     }
   }
 }

@@ -27,6 +27,12 @@ public final class GradMode implements AutoCloseable {
     return mode;
   }
 
+  /** Whether autograd records in this thread. */
+  public static boolean isEnabled() {
+    Engine.getEngine("PyTorch");
+    return JniUtils.isGradMode();
+  }
+
   @Override
   public void close() {
     JniUtils.setGradMode(previous);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.orzspark.autograd.Recomputation;
 
 /**
  * The policy: {@code Qwen2ForCausalLM} (decoder + LM head {@code lm_head.weight}, or the embedding
@@ -22,12 +23,12 @@ public final class PolicyModel extends Qwen2Model {
    * Log-probabilities are computed over at most this many logits at a time, so a 151k vocabulary
    * never materialises [B, T, V] floats in a forward without gradients. Under a {@code
    * GradientCollector} autograd still keeps each chunk's log-softmax for the backward pass (B·T·V
-   * floats in all: DJL offers no custom autograd function to recompute them), so training batches
-   * must be sized for that.
+   * floats in all) unless the forward recomputes them ({@link ActivationMemory#RECOMPUTE_LOGITS}).
    */
   public static final int LOGIT_CHUNK_FLOATS = 1 << 22;
 
   private final NDArray lmHead;
+  private int logitChunkFloats = LOGIT_CHUNK_FLOATS;
 
   private PolicyModel(Qwen2Decoder decoder, NDArray lmHead, Optional<Path> tokenizerDir) {
     super(decoder, tokenizerDir);
@@ -94,13 +95,13 @@ public final class PolicyModel extends Qwen2Model {
 
   /**
    * log p(token_t | earlier tokens of its segment) for every token, differentiable under a {@code
-   * GradientCollector}.
+   * GradientCollector}; autograd keeps every activation ({@link ActivationMemory#KEEP}).
    *
    * @return [B, T], attached to {@code resultManager}; 0 at padding and at each segment's first
    *     token
    */
   public NDArray tokenLogProbs(TokenBatch batch, NDManager resultManager) {
-    return logProbs(batch, resultManager, false).logProbs();
+    return logProbs(batch, resultManager, false, ActivationMemory.KEEP).logProbs();
   }
 
   /**
@@ -108,7 +109,16 @@ public final class PolicyModel extends Qwen2Model {
    * entropies carry no gradient.
    */
   public TokenLogProbs tokenLogProbsAndEntropy(TokenBatch batch, NDManager resultManager) {
-    return logProbs(batch, resultManager, true);
+    return tokenLogProbsAndEntropy(batch, resultManager, ActivationMemory.KEEP);
+  }
+
+  /**
+   * {@link #tokenLogProbsAndEntropy(TokenBatch, NDManager)} keeping for the backward pass what
+   * {@code memory} says (the values are the same in every mode).
+   */
+  public TokenLogProbs tokenLogProbsAndEntropy(
+      TokenBatch batch, NDManager resultManager, ActivationMemory memory) {
+    return logProbs(batch, resultManager, true, memory);
   }
 
   /**
@@ -116,16 +126,20 @@ public final class PolicyModel extends Qwen2Model {
    * formed {@link #LOGIT_CHUNK_FLOATS} at a time, and log p = log_softmax(logits)[token]. A batch
    * with a shared prefix predicts the prefix's tokens once and broadcasts them.
    */
-  private TokenLogProbs logProbs(TokenBatch batch, NDManager resultManager, boolean withEntropy) {
+  private TokenLogProbs logProbs(TokenBatch batch, NDManager resultManager, boolean withEntropy,
+      ActivationMemory memory) {
     int b = batch.rows();
     int t = batch.length();
     // The mask borrows Java memory and autograd keeps it for the backward pass: it must live as
     // long as the result (see BorrowedHostMemoryTest), so it belongs to the result's manager.
     NDArray mask = resultManager.create(batch.predictedMask(), new Shape(b, t));
-    try (NDManager work = resultManager.newSubManager()) {
-      Predictions p = batch.sharedPrefixLength() > 0
-          ? predictSharingPrefix(batch, work, withEntropy)
-          : predict(batch, work, withEntropy);
+    // A recomputed part's deferred backward reads the work manager's arrays: it then lives as long
+    // as the result.
+    NDManager work = resultManager.newSubManager();
+    try {
+      Predictions p = sharesPrefix(batch, memory)
+          ? predictSharingPrefix(batch, work, withEntropy, memory)
+          : predict(batch, work, withEntropy, memory);
       NDArray maskedLogProbs = p.logProbs().mul(mask);
       maskedLogProbs.attach(resultManager);
       NDArray maskedEntropy = null;
@@ -134,11 +148,31 @@ public final class PolicyModel extends Qwen2Model {
         maskedEntropy.attach(resultManager);
       }
       return new TokenLogProbs(maskedLogProbs, maskedEntropy);
+    } finally {
+      if (!recomputing(memory)) {
+        work.close();
+      }
     }
+  }
+
+  /** Whether this forward defers a backward pass (only under autograd, and not in KEEP mode). */
+  private static boolean recomputing(ActivationMemory memory) {
+    return memory.recomputesLogits() && GradMode.isEnabled();
+  }
+
+  /** Whether the forward computes a shared prompt prefix once (not when recomputing layers). */
+  static boolean sharesPrefix(TokenBatch batch, ActivationMemory memory) {
+    return batch.sharedPrefixLength() > 0
+        && !(memory.recomputesLayers() && GradMode.isEnabled());
   }
 
   /** Log-probabilities (and entropies, or null) of a [rows, columns] block of tokens. */
   private record Predictions(NDArray logProbs, NDArray entropy) {
+    Predictions reshaped(long rows, long columns) {
+      return new Predictions(logProbs.reshape(rows, columns),
+          entropy == null ? null : entropy.reshape(rows, columns));
+    }
+
     /** These, each row preceded by a 0 column (the unpredicted first token). */
     Predictions afterUnpredictedFirst(NDManager work) {
       NDArray zero = work.zeros(new Shape(logProbs.getShape().get(0), 1));
@@ -148,16 +182,19 @@ public final class PolicyModel extends Qwen2Model {
   }
 
   /** The full forward: [B, T], column 0 zero. */
-  private Predictions predict(TokenBatch batch, NDManager work, boolean withEntropy) {
+  private Predictions predict(TokenBatch batch, NDManager work, boolean withEntropy,
+      ActivationMemory memory) {
     int b = batch.rows();
     int t = batch.length();
-    NDList inputs = Qwen2Decoder.inputs(batch, work);
-    NDArray hidden = decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
+    NDArray hidden = memory.recomputesLayers()
+        ? decoder().forwardRecomputingLayers(batch, work)
+        : decoder().forward(batch, work);
     if (t == 1) {
       NDArray zero = work.zeros(new Shape(b, 1));
       return new Predictions(zero, withEntropy ? zero : null);
     }
-    return pick(hidden.get(":, :-1, :"), inputs.get(0).get(":, 1:"), work, withEntropy)
+    NDArray targets = Qwen2Decoder.ids(batch, work).get(":, 1:");
+    return pick(hidden.get(":, :-1, :"), targets, work, withEntropy, memory)
         .afterUnpredictedFirst(work);
   }
 
@@ -165,17 +202,17 @@ public final class PolicyModel extends Qwen2Model {
    * The prefix once: its tokens 1..P−1 predicted from its own hidden states and broadcast to every
    * row; each row's remaining tokens predicted from the prefix's last hidden state and their own.
    */
-  private Predictions predictSharingPrefix(TokenBatch batch, NDManager work, boolean withEntropy) {
+  private Predictions predictSharingPrefix(TokenBatch batch, NDManager work, boolean withEntropy,
+      ActivationMemory memory) {
     int b = batch.rows();
     Qwen2Decoder.SharedPrefixForward f = decoder().forwardSharingPrefix(batch, work);
-    Predictions prefix =
-        pick(f.prefixHidden().get(":, :-1, :"), f.prefixIds().get(":, 1:"), work, withEntropy)
-            .afterUnpredictedFirst(work);
+    Predictions prefix = pick(f.prefixHidden().get(":, :-1, :"), f.prefixIds().get(":, 1:"), work,
+        withEntropy, memory).afterUnpredictedFirst(work);
     long p = prefix.logProbs().getShape().get(1);
     long h = config().hiddenSize();
     NDArray previous = f.prefixHidden().get(":, -1:, :").broadcast(b, 1, h)
         .concat(f.restHidden().get(":, :-1, :"), 1);
-    Predictions rest = pick(previous, f.restIds(), work, withEntropy);
+    Predictions rest = pick(previous, f.restIds(), work, withEntropy, memory);
     return new Predictions(
         prefix.logProbs().broadcast(b, p).concat(rest.logProbs(), 1),
         withEntropy ? prefix.entropy().broadcast(b, p).concat(rest.entropy(), 1) : null);
@@ -183,42 +220,97 @@ public final class PolicyModel extends Qwen2Model {
 
   /**
    * log p(targets[r, c] | previous[r, c]) and, with {@code withEntropy}, the entropy of each
-   * predicting distribution, over {@link #LOGIT_CHUNK_FLOATS} logits at a time.
+   * predicting distribution, over {@link #LOGIT_CHUNK_FLOATS} logits at a time. When {@code
+   * memory} recomputes logits (under autograd), the forward runs without autograd and the
+   * log-probabilities enter the graph as a leaf whose deferred backward recomputes each chunk's
+   * logits and propagates into {@code previous}.
    *
    * @param previous [R, C, H] hidden states
    * @param targets [R, C] int64 token ids
    * @return [R, C] each, attached to {@code work}
    */
   private Predictions pick(NDArray previous, NDArray targets, NDManager work,
-      boolean withEntropy) {
+      boolean withEntropy, ActivationMemory memory) {
     long rowCount = previous.getShape().get(0);
     long columns = previous.getShape().get(1);
     long predicted = rowCount * columns;
     NDArray flatPrevious = previous.reshape(predicted, config().hiddenSize());
     NDArray flatTargets = targets.reshape(predicted, 1);
-    long chunk = Math.max(1, LOGIT_CHUNK_FLOATS / config().vocabSize());
+    if (!recomputing(memory)) {
+      return pickChunks(flatPrevious, flatTargets, work, withEntropy)
+          .reshaped(rowCount, columns);
+    }
+    NDArray hidden = Recomputation.leaf(flatPrevious);
+    Predictions values;
+    try (GradMode off = GradMode.disabled()) {
+      values = pickChunks(hidden, flatTargets, work, withEntropy);
+    }
+    NDArray logProbs = Recomputation.leaf(values.logProbs());
+    Recomputation.defer(() -> {
+      NDArray gradient = logProbs.getGradient();
+      long chunk = chunkRows();
+      for (long start = 0; start < predicted; start += chunk) {
+        try (NDManager chunkManager = work.newSubManager()) {
+          NDIndex rows = new NDIndex("{}:{}", start, Math.min(predicted, start + chunk));
+          Recomputation.propagate(chosenLogProbs(hidden, flatTargets, rows, chunkManager, null),
+              gradient.get(chunkManager, rows), false);
+        }
+      }
+      // The other pick of a shared-prefix batch propagates through the same decoder graph.
+      Recomputation.propagate(flatPrevious, hidden.getGradient(), true);
+    });
+    return new Predictions(logProbs, values.entropy()).reshaped(rowCount, columns);
+  }
+
+  /** {@link #pick} over flat [N, H] states and [N, 1] targets, with autograd as the caller has it. */
+  private Predictions pickChunks(NDArray flatPrevious, NDArray flatTargets, NDManager work,
+      boolean withEntropy) {
+    long predicted = flatPrevious.getShape().get(0);
+    long chunk = chunkRows();
     NDList chunkLogProbs = new NDList();
     NDList chunkEntropy = new NDList();
     for (long start = 0; start < predicted; start += chunk) {
-      long end = Math.min(predicted, start + chunk);
       try (NDManager chunkManager = work.newSubManager()) {
-        NDIndex rows = new NDIndex("{}:{}", start, end);
-        NDArray logSoftmax = logits(flatPrevious.get(chunkManager, rows)).logSoftmax(-1);
-        NDArray picked = logSoftmax.gather(flatTargets.get(chunkManager, rows), 1);
+        NDIndex rows = new NDIndex("{}:{}", start, Math.min(predicted, start + chunk));
+        NDArray[] entropy = withEntropy ? new NDArray[1] : null;
+        NDArray picked = chosenLogProbs(flatPrevious, flatTargets, rows, chunkManager, entropy);
         picked.attach(work);
         chunkLogProbs.add(picked);
         if (withEntropy) {
-          // A diagnostic (the recipe has no entropy bonus): detached, so the backward pass neither
-          // keeps nor traverses a second [tokens, vocabulary] product.
-          NDArray detached = logSoftmax.stopGradient();
-          NDArray h = detached.exp().mul(detached).sum(new int[] {-1}, true).neg();
-          h.attach(work);
-          chunkEntropy.add(h);
+          entropy[0].attach(work);
+          chunkEntropy.add(entropy[0]);
         }
       }
     }
-    return new Predictions(concat(chunkLogProbs).reshape(rowCount, columns),
-        withEntropy ? concat(chunkEntropy).reshape(rowCount, columns) : null);
+    return new Predictions(concat(chunkLogProbs), withEntropy ? concat(chunkEntropy) : null);
+  }
+
+  /**
+   * log_softmax(logits)[target] of the rows {@code rows} of the flat states; with {@code entropy}
+   * (an array of one) also their entropies.
+   *
+   * @return [rows, 1], attached to {@code chunkManager}
+   */
+  private NDArray chosenLogProbs(NDArray flatPrevious, NDArray flatTargets, NDIndex rows,
+      NDManager chunkManager, NDArray[] entropy) {
+    NDArray logSoftmax = logits(flatPrevious.get(chunkManager, rows)).logSoftmax(-1);
+    if (entropy != null) {
+      // A diagnostic (the recipe has no entropy bonus): detached, so the backward pass neither
+      // keeps nor traverses a second [tokens, vocabulary] product.
+      NDArray detached = logSoftmax.stopGradient();
+      entropy[0] = detached.exp().mul(detached).sum(new int[] {-1}, true).neg();
+    }
+    return logSoftmax.gather(flatTargets.get(chunkManager, rows), 1);
+  }
+
+  /** Tokens per chunk: {@link #LOGIT_CHUNK_FLOATS} logits. */
+  private long chunkRows() {
+    return Math.max(1, logitChunkFloats / config().vocabSize());
+  }
+
+  /** Sets the logits per chunk (tests use a few rows' worth to cut a short sequence in chunks). */
+  void setLogitChunkFloats(int floats) {
+    logitChunkFloats = floats;
   }
 
   private static NDArray concat(NDList parts) {

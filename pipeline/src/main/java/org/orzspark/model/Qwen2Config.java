@@ -123,6 +123,24 @@ public record Qwen2Config(
         torchDtype);
   }
 
+  /** This architecture with {@code layers} decoder layers (a shape's memory on a small budget). */
+  public Qwen2Config withLayers(int layers) {
+    return new Qwen2Config(
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        layers,
+        numAttentionHeads,
+        numKeyValueHeads,
+        maxPositionEmbeddings,
+        ropeTheta,
+        rmsNormEps,
+        tieWordEmbeddings,
+        bosTokenId,
+        eosTokenIds,
+        torchDtype);
+  }
+
   public Qwen2Config withTorchDtype(String newTorchDtype) {
     return new Qwen2Config(
         vocabSize,

@@ -1,8 +1,10 @@
 package org.orzspark.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.orzspark.autograd.HostChunks;
+import org.orzspark.autograd.Recomputation;
 import org.orzspark.autograd.Scalars;
 
 /**
@@ -32,6 +35,12 @@ public final class Qwen2Decoder implements AutoCloseable {
   /** Additive attention bias of a masked key: exp(MASKED − max) is exactly 0 in float32. */
   public static final float MASKED = -1e30f;
 
+  /**
+   * Attention scores are formed over at most this many floats at a time (a block of query rows),
+   * so no [B, heads, T, S] array for a whole long sequence is made.
+   */
+  public static final long ATTENTION_BLOCK_FLOATS = 1L << 22;
+
   private final Qwen2Config config;
   private final NDManager manager;
   private final ParameterList parameters = new ParameterList();
@@ -39,6 +48,7 @@ public final class Qwen2Decoder implements AutoCloseable {
   private final NDArray finalNorm;
   private final Layer[] layers;
   private final float[] inverseFrequencies;
+  private long attentionBlockFloats = ATTENTION_BLOCK_FLOATS;
 
   private record Layer(
       NDArray inputNorm,
@@ -176,7 +186,47 @@ public final class Qwen2Decoder implements AutoCloseable {
    * @return final hidden states [B, T, H], attached to {@code ids}' manager
    */
   public NDArray forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache) {
-    return forward(ids, positions, bias, cache, null, null);
+    return forward(ids, positions, AttentionBias.of(bias), cache, null, null);
+  }
+
+  /**
+   * The full forward of {@code batch} (no cache), its block-diagonal causal bias made one query
+   * block at a time.
+   *
+   * @return final hidden states [B, T, H], attached to {@code m}
+   */
+  public NDArray forward(TokenBatch batch, NDManager m) {
+    return forward(ids(batch, m), positions(batch, m),
+        AttentionBias.segmentCausal(segments(batch, m)), null, null, null);
+  }
+
+  /**
+   * {@link #forward(TokenBatch, NDManager)} with per-layer activation checkpointing under autograd:
+   * the layers run without autograd, each keeping only its input; the output enters the graph as a
+   * leaf whose deferred backward ({@link Recomputation}) re-runs the layers from the top, one at a
+   * time, and ends in the embedding. Without autograd this is the plain forward.
+   */
+  public NDArray forwardRecomputingLayers(TokenBatch batch, NDManager m) {
+    if (!GradMode.isEnabled()) {
+      return forward(batch, m);
+    }
+    NDArray[] cosSin = rotary(positions(batch, m));
+    AttentionBias bias = AttentionBias.segmentCausal(segments(batch, m));
+    NDArray embedded = embed(ids(batch, m));
+    NDArray[] inputs = new NDArray[layers.length];
+    NDArray top;
+    try (GradMode off = GradMode.disabled()) {
+      top = Recomputation.leaf(
+          layers(embedded.stopGradient(), cosSin, bias, null, null, null, inputs));
+    }
+    Recomputation.defer(() -> {
+      NDArray gradient = top.getGradient();
+      for (int l = layers.length - 1; l >= 0; l--) {
+        gradient = layerBackward(layers[l], inputs[l], gradient, cosSin, bias, m);
+      }
+      Recomputation.propagate(embedded, gradient, false);
+    });
+    return rmsNorm(top, finalNorm, config.rmsNormEps());
   }
 
   /**
@@ -185,61 +235,168 @@ public final class Qwen2Decoder implements AutoCloseable {
    * bias} then covers P + T keys) and may hand its own keys and values out ({@code keep}).
    * Unlike a {@link KvCache}, both stay differentiable.
    */
-  private NDArray forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache,
+  private NDArray forward(NDArray ids, NDArray positions, AttentionBias bias, KvCache cache,
       NDArray[][] prefix, NDArray[][] keep) {
-    NDManager step = ids.getManager();
-    long b = ids.getShape().get(0);
-    long t = ids.getShape().get(1);
-    int heads = config.numAttentionHeads();
-    int kvHeads = config.numKeyValueHeads();
-    int d = config.headDim();
-    NDArray[] cosSin = rotary(positions);
-    NDArray x = Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
-    for (int l = 0; l < layers.length; l++) {
-      Layer layer = layers[l];
-      NDArray h = rmsNorm(x, layer.inputNorm(), config.rmsNormEps());
-      NDArray q =
-          splitHeads(Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(), heads, d);
-      NDArray k =
-          splitHeads(
-              Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(), kvHeads, d);
-      NDArray v =
-          splitHeads(
-              Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(), kvHeads, d);
-      q = applyRotary(q, cosSin[0], cosSin[1]);
-      k = applyRotary(k, cosSin[0], cosSin[1]);
-      NDArray keysT = k.transpose(0, 1, 3, 2);
-      if (keep != null) {
-        keep[l] = new NDArray[] {keysT, v};
-      }
-      if (prefix != null) {
-        Shape pk = prefix[l][0].getShape();
-        Shape pv = prefix[l][1].getShape();
-        keysT = prefix[l][0].broadcast(b, pk.get(1), pk.get(2), pk.get(3)).concat(keysT, 3);
-        v = prefix[l][1].broadcast(b, pv.get(1), pv.get(2), pv.get(3)).concat(v, 2);
-      }
-      if (cache != null) {
-        NDArray[] kv = cache.append(l, keysT, v, step);
-        keysT = kv[0];
-        v = kv[1];
-      }
-      NDArray attended =
-          attention(q, keysT, v, bias, config.queryGroupSize())
-              .transpose(0, 2, 1, 3)
-              .reshape(b, t, (long) heads * d);
-      x = x.add(Linear.linear(attended, layer.oWeight()).singletonOrThrow());
-      h = rmsNorm(x, layer.postNorm(), config.rmsNormEps());
-      NDArray gate = Linear.linear(h, layer.gate()).singletonOrThrow();
-      NDArray up = Linear.linear(h, layer.up()).singletonOrThrow();
-      x =
-          x.add(
-              Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down())
-                  .singletonOrThrow());
-    }
+    NDArray x = layers(embed(ids), rotary(positions), bias, cache, prefix, keep, null);
     if (cache != null) {
-      cache.advance(t);
+      cache.advance(ids.getShape().get(1));
     }
     return rmsNorm(x, finalNorm, config.rmsNormEps());
+  }
+
+  private NDArray embed(NDArray ids) {
+    return Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  /**
+   * The decoder layers on embeddings x [B, T, H] (see {@link #forward(NDArray, NDArray,
+   * AttentionBias, KvCache, NDArray[][], NDArray[][])}); with {@code inputs}, each layer's input is
+   * stored there. Each layer's temporaries live on a manager of their own, closed after the layer:
+   * without autograd nothing of a layer but its output outlives it.
+   *
+   * @return the last layer's output [B, T, H], attached to {@code x}'s manager
+   */
+  private NDArray layers(NDArray x, NDArray[] cosSin, AttentionBias bias, KvCache cache,
+      NDArray[][] prefix, NDArray[][] keep, NDArray[] inputs) {
+    NDManager step = x.getManager();
+    long b = x.getShape().get(0);
+    for (int l = 0; l < layers.length; l++) {
+      if (inputs != null) {
+        inputs[l] = x;
+      }
+      Layer layer = layers[l];
+      try (NDManager scope = step.newSubManager()) {
+        scope.tempAttachAll(x);
+        Projections p = project(layer, x, cosSin);
+        NDArray keysT = p.keysT();
+        NDArray v = p.v();
+        if (keep != null) {
+          keysT.attach(step);
+          v.attach(step);
+          keep[l] = new NDArray[] {keysT, v};
+        }
+        if (prefix != null) {
+          Shape pk = prefix[l][0].getShape();
+          Shape pv = prefix[l][1].getShape();
+          keysT = prefix[l][0].broadcast(b, pk.get(1), pk.get(2), pk.get(3)).concat(keysT, 3);
+          v = prefix[l][1].broadcast(b, pv.get(1), pv.get(2), pv.get(3)).concat(v, 2);
+        }
+        if (cache != null) {
+          NDArray[] kv = cache.append(l, keysT, v, step);
+          keysT = kv[0];
+          v = kv[1];
+        }
+        NDArray next = finish(layer, x, attention(p.q(), keysT, v, bias));
+        next.attach(step);
+        x = next;
+      }
+    }
+    return x;
+  }
+
+  /**
+   * The backward pass of one layer, recomputed from its input: the layer re-run with autograd up
+   * to its queries, keys and values; attention without autograd; the rest with autograd and the
+   * gradient {@code gradient} propagated through it; then attention's backward one query block at
+   * a time (each block's probabilities recomputed and freed), and the q/k/v gradients propagated
+   * into the layer's input. Parameter gradients accumulate on the way.
+   *
+   * @param input the layer's input [B, T, H] (no graph)
+   * @param gradient d loss / d layer output, [B, T, H]
+   * @return d loss / d input, [B, T, H], attached to {@code step}
+   */
+  private NDArray layerBackward(Layer layer, NDArray input, NDArray gradient, NDArray[] cosSin,
+      AttentionBias bias, NDManager step) {
+    try (NDManager scope = step.newSubManager()) {
+      NDArray x = Recomputation.leaf(input);
+      x.attach(scope);
+      Projections p = project(layer, x, cosSin);
+      NDArray q = Recomputation.leaf(p.q());
+      NDArray keysT = Recomputation.leaf(p.keysT());
+      NDArray v = Recomputation.leaf(p.v());
+      NDArray attended;
+      try (GradMode off = GradMode.disabled()) {
+        attended = Recomputation.leaf(attention(q, keysT, v, bias));
+      }
+      Recomputation.propagate(finish(layer, x, attended), gradient, false);
+      NDArray attendedGradient = attended.getGradient();
+      long t = q.getShape().get(2);
+      long blockRows = queryBlockRows(q.getShape().get(0), q.getShape().get(1),
+          keysT.getShape().get(3));
+      for (long from = 0; from < t; from += blockRows) {
+        long to = Math.min(t, from + blockRows);
+        try (NDManager block = scope.newSubManager()) {
+          Recomputation.propagate(
+              attentionRows(q, keysT, v, bias, config.queryGroupSize(), from, to, block),
+              attendedGradient.get(block, new NDIndex(":, :, {}:{}, :", from, to)), false);
+        }
+      }
+      // d/dθ Σ q·dq + Σ k·dk + Σ v·dv: the three gradients through the projections in one pass
+      NDArray projected = p.q().mul(q.getGradient()).sum()
+          .add(p.keysT().mul(keysT.getGradient()).sum())
+          .add(p.v().mul(v.getGradient()).sum());
+      Recomputation.propagate(projected, scope.ones(new Shape()), false);
+      NDArray inputGradient = x.getGradient();
+      inputGradient.attach(step);
+      return inputGradient;
+    }
+  }
+
+  /**
+   * A layer's queries [B, heads, T, d], keys transposed [B, kv, d, T] and values [B, kv, T, d],
+   * rotary positions applied.
+   */
+  private record Projections(NDArray q, NDArray keysT, NDArray v) {}
+
+  /** The input RMSNorm and the q/k/v projections of {@code layer} on its input x [B, T, H]. */
+  private Projections project(Layer layer, NDArray x, NDArray[] cosSin) {
+    int d = config.headDim();
+    NDArray h = rmsNorm(x, layer.inputNorm(), config.rmsNormEps());
+    NDArray q = splitHeads(
+        Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(),
+        config.numAttentionHeads(), d);
+    NDArray k = splitHeads(
+        Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(),
+        config.numKeyValueHeads(), d);
+    NDArray v = splitHeads(
+        Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(),
+        config.numKeyValueHeads(), d);
+    return new Projections(applyRotary(q, cosSin[0], cosSin[1]),
+        applyRotary(k, cosSin[0], cosSin[1]).transpose(0, 1, 3, 2), v);
+  }
+
+  /**
+   * The rest of {@code layer} after attention: output projection and residual, then RMSNorm, the
+   * SwiGLU MLP and residual.
+   *
+   * @param x the layer's input [B, T, H]
+   * @param attended [B, heads, T, d]
+   */
+  private NDArray finish(Layer layer, NDArray x, NDArray attended) {
+    Shape s = x.getShape();
+    NDArray merged = attended.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), s.get(2));
+    NDArray y = x.add(Linear.linear(merged, layer.oWeight()).singletonOrThrow());
+    NDArray h = rmsNorm(y, layer.postNorm(), config.rmsNormEps());
+    NDArray gate = Linear.linear(h, layer.gate()).singletonOrThrow();
+    NDArray up = Linear.linear(h, layer.up()).singletonOrThrow();
+    return y.add(
+        Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down()).singletonOrThrow());
+  }
+
+  /** {@link #attention(NDArray, NDArray, NDArray, AttentionBias, int, long)} in this decoder's blocks. */
+  private NDArray attention(NDArray q, NDArray keysT, NDArray v, AttentionBias bias) {
+    return attention(q, keysT, v, bias, config.queryGroupSize(),
+        queryBlockRows(q.getShape().get(0), q.getShape().get(1), keysT.getShape().get(3)));
+  }
+
+  /** Query rows per attention block: {@link #ATTENTION_BLOCK_FLOATS} scores (at least one row). */
+  private long queryBlockRows(long b, long heads, long s) {
+    return Math.max(1, attentionBlockFloats / (b * heads * s));
+  }
+
+  /** Sets the scores per attention block (tests use a few rows' worth to cut short sequences). */
+  void setAttentionBlockFloats(long floats) {
+    attentionBlockFloats = floats;
   }
 
   /**
@@ -298,30 +455,56 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
-   * Grouped-query scaled dot-product attention: query head h reads key/value head h / g. Computed
-   * without repeating K and V: queries of one KV head are stacked to [B, kv, g·T, d].
+   * Grouped-query scaled dot-product attention, {@code blockRows} queries at a time: no [B, heads,
+   * T, S] score array for the whole T exists at once (without autograd; under autograd each
+   * block's probabilities stay for the backward pass, as one whole array would).
    *
    * @param q [B, kv·g, T, d]
    * @param keysT keys transposed, [B, kv, d, S] (the KV cache stores them so: no copy per step)
    * @param v [B, kv, S, d]
-   * @param bias [B, 1, 1, T, S] additive (0 or {@link #MASKED})
    * @param g query heads per KV head
-   * @return [B, kv·g, T, d]
+   * @return [B, kv·g, T, d], attached to {@code q}'s manager
    */
-  static NDArray attention(NDArray q, NDArray keysT, NDArray v, NDArray bias, int g) {
+  static NDArray attention(NDArray q, NDArray keysT, NDArray v, AttentionBias bias, int g,
+      long blockRows) {
+    long t = q.getShape().get(2);
+    NDManager m = q.getManager();
+    if (blockRows >= t) {
+      return attentionRows(q, keysT, v, bias, g, 0, t, m);
+    }
+    NDList blocks = new NDList();
+    for (long from = 0; from < t; from += blockRows) {
+      try (NDManager block = m.newSubManager()) {
+        NDArray out = attentionRows(q, keysT, v, bias, g, from, Math.min(t, from + blockRows), block);
+        out.attach(m);
+        blocks.add(out);
+      }
+    }
+    return NDArrays.concat(blocks, 2);
+  }
+
+  /**
+   * Attention of the query rows [from, to): query head h reads key/value head h / g. Computed
+   * without repeating K and V: queries of one KV head are stacked to [B, kv, g·rows, d].
+   *
+   * @return [B, kv·g, to − from, d], attached to {@code m}
+   */
+  static NDArray attentionRows(NDArray q, NDArray keysT, NDArray v, AttentionBias bias, int g,
+      long from, long to, NDManager m) {
     Shape qs = q.getShape();
     long b = qs.get(0);
     long heads = qs.get(1);
-    long t = qs.get(2);
+    long t = to - from;
     long d = qs.get(3);
     long kv = heads / g;
     long s = keysT.getShape().get(3);
+    NDArray rows = q.get(m, new NDIndex(":, :, {}:{}, :", from, to));
     NDArray scores =
-        Scalars.times(q, 1.0 / Math.sqrt(d))
+        Scalars.times(rows, 1.0 / Math.sqrt(d))
             .reshape(b, kv, g * t, d)
             .matMul(keysT)
             .reshape(b, kv, g, t, s)
-            .add(bias);
+            .add(bias.rows(from, to, m));
     return scores.softmax(-1).reshape(b, kv, g * t, s).matMul(v).reshape(b, heads, t, d);
   }
 
@@ -333,13 +516,8 @@ public final class Qwen2Decoder implements AutoCloseable {
    * @return [B, 1, 1, T, T] float32: 0 where allowed, {@link #MASKED} elsewhere
    */
   public static NDArray segmentCausalBias(NDArray segments) {
-    long t = segments.getShape().get(1);
-    NDManager m = segments.getManager();
-    NDArray same = segments.expandDims(2).eq(segments.expandDims(1));
-    NDArray column = m.arange(0, (int) t, 1, DataType.INT32);
-    NDArray causal = column.expandDims(0).lte(column.expandDims(1));
-    NDArray allowed = same.logicalAnd(causal.expandDims(0)).toType(DataType.FLOAT32, false);
-    return allowed.sub(1f).mul(-MASKED).expandDims(1).expandDims(1);
+    return AttentionBias.segmentCausal(segments)
+        .rows(0, segments.getShape().get(1), segments.getManager());
   }
 
   /**
@@ -370,7 +548,7 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray prefixIds = m.create(java.util.Arrays.copyOf(tokens, p), new Shape(1, p))
         .toType(DataType.INT64, false);
     NDArray prefixPositions = m.arange(0, p, 1, DataType.FLOAT32).reshape(1, p);
-    NDArray prefixBias = segmentCausalBias(m.ones(new Shape(1, p), DataType.INT32));
+    AttentionBias prefixBias = AttentionBias.segmentCausal(m.ones(new Shape(1, p), DataType.INT32));
     NDArray[][] prefixKeysValues = new NDArray[layers.length][];
     NDArray prefixHidden =
         forward(prefixIds, prefixPositions, prefixBias, null, null, prefixKeysValues);
@@ -378,9 +556,11 @@ public final class Qwen2Decoder implements AutoCloseable {
     Shape shape = new Shape(rows, rest);
     NDArray restIds = m.create(restTokens, shape).toType(DataType.INT64, false);
     NDArray segmentIds = m.create(restSegments, shape);
-    NDArray seesPrefix = segmentIds.eq(1).toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED)
-        .reshape(rows, 1, 1, rest, 1).broadcast(rows, 1, 1, rest, p);
-    NDArray restBias = seesPrefix.concat(segmentCausalBias(segmentIds), 4);
+    AttentionBias ownBias = AttentionBias.segmentCausal(segmentIds);
+    AttentionBias restBias = (from, to, bm) -> segmentIds.get(bm, new NDIndex(":, {}:{}", from, to))
+        .eq(1).toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED)
+        .reshape(rows, 1, 1, to - from, 1).broadcast(rows, 1, 1, to - from, p)
+        .concat(ownBias.rows(from, to, bm), 4);
     NDArray restHidden = forward(restIds,
         m.create(restPositions, shape).toType(DataType.FLOAT32, false), restBias, null,
         prefixKeysValues, null);
@@ -398,11 +578,23 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /** Inputs of a full forward over {@code batch}: {ids [B,T] int64, positions [B,T], bias}. */
   public static NDList inputs(TokenBatch batch, NDManager m) {
-    Shape shape = new Shape(batch.rows(), batch.length());
-    NDArray ids = m.create(batch.tokens(), shape).toType(DataType.INT64, false);
-    NDArray positions = m.create(batch.positions(), shape).toType(DataType.FLOAT32, false);
-    NDArray bias = segmentCausalBias(m.create(batch.segments(), shape));
-    return new NDList(ids, positions, bias);
+    return new NDList(ids(batch, m), positions(batch, m),
+        segmentCausalBias(segments(batch, m)));
+  }
+
+  /** Token ids [B, T] int64. */
+  static NDArray ids(TokenBatch batch, NDManager m) {
+    return m.create(batch.tokens(), new Shape(batch.rows(), batch.length()))
+        .toType(DataType.INT64, false);
+  }
+
+  private static NDArray positions(TokenBatch batch, NDManager m) {
+    return m.create(batch.positions(), new Shape(batch.rows(), batch.length()))
+        .toType(DataType.FLOAT32, false);
+  }
+
+  private static NDArray segments(TokenBatch batch, NDManager m) {
+    return m.create(batch.segments(), new Shape(batch.rows(), batch.length()));
   }
 
   @Override

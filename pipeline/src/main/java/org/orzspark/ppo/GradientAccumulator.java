@@ -7,11 +7,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.orzspark.autograd.Recomputation;
 import org.orzspark.autograd.Scalars;
 
 /**
  * Runs the backward pass of every micro-batch of a batch into the parameters' gradients, which then
  * hold the gradient of the whole batch's loss (each micro-batch's loss carries its share).
+ *
+ * <p>A forward that recomputes parts of itself in the backward pass (see {@link Recomputation})
+ * completes its gradients after the autograd backward of each micro-batch.
  *
  * <p>DJL allows one open {@link GradientCollector} per JVM (a second one throws), and two Spark
  * tasks may share an executor JVM: accumulations are serialised on a JVM-wide lock.
@@ -37,12 +41,14 @@ public final class GradientAccumulator {
       double total = 0;
       for (B microBatch : microBatches) {
         try (NDManager scope = root.newSubManager()) {
+          Recomputation.discard();
           NDArray value = loss.loss(microBatch, scope);
           if (value.getShape().dimension() != 0 && value.size() != 1) {
             throw new IllegalArgumentException(
                 "A micro-batch loss must be a scalar, got shape " + value.getShape());
           }
           collector.backward(value);
+          Recomputation.backward();
           total += value.getFloat();
         }
       }

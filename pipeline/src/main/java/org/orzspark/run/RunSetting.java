@@ -26,6 +26,14 @@ public record RunSetting<T>(String key, String defaultValue, Function<String, T>
         "any 64-bit integer", doc);
   }
 
+  /** {@code true} or {@code false}, nothing else (a typo must not read as {@code false}). */
+  static RunSetting<Boolean> bool(String key, boolean defaultValue, String doc) {
+    Function<String, Boolean> parser =
+        text -> text.equals("true") ? Boolean.TRUE : text.equals("false") ? Boolean.FALSE : null;
+    return new RunSetting<>(key, Boolean.toString(defaultValue), parser, value -> value != null,
+        "true or false", doc);
+  }
+
   /** A decimal in {@code range}; NaN and ±Infinity are refused whatever the range. */
   static RunSetting<Double> decimal(String key, double defaultValue, Range range, String doc) {
     return new RunSetting<>(key, Double.toString(defaultValue), Double::valueOf,

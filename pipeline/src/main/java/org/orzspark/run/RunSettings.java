@@ -97,6 +97,13 @@ public final class RunSettings {
   public static final RunSetting<Integer> MICRO_BATCH_TOKENS =
       add(RunSetting.integer("ppo.micro_batch_tokens", 16384, atLeast(1),
           "Tokens per forward/backward micro-batch (a memory knob; does not change the result)."));
+  public static final RunSetting<Boolean> ACTIVATION_CHECKPOINTING =
+      add(RunSetting.bool("ppo.activation_checkpointing", false,
+          "Recompute each decoder layer in the backward pass instead of keeping its activations"
+              + " (attention in query blocks): activation memory linear in the sequence length for"
+              + " about one more forward pass of compute. Pays where long sequences or large models"
+              + " press on memory (the orz-7b/32b profiles); a small model on CPU only loses time."
+              + " Does not change the result."));
 
   // Optimizer
   public static final RunSetting<Double> POLICY_LR =

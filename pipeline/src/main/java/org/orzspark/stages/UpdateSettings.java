@@ -1,6 +1,7 @@
 package org.orzspark.stages;
 
 import java.io.Serializable;
+import org.orzspark.model.ActivationMemory;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.PolicyLoss;
@@ -38,7 +39,8 @@ public record UpdateSettings(
     AdamW.Config criticOptimizer,
     int replicas,
     long runSeed,
-    double gpusPerTask) implements Serializable {
+    double gpusPerTask,
+    boolean activationCheckpointing) implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
     return new UpdateSettings(
@@ -52,7 +54,8 @@ public record UpdateSettings(
         optimizer(config, config.get(RunSettings.CRITIC_LR)),
         config.get(RunSettings.UPDATE_REPLICAS),
         config.get(RunSettings.SEED),
-        config.get(RunSettings.GPUS_PER_TASK));
+        config.get(RunSettings.GPUS_PER_TASK),
+        config.get(RunSettings.ACTIVATION_CHECKPOINTING));
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {
@@ -65,6 +68,8 @@ public record UpdateSettings(
   /** The trainer's settings in iteration {@code iteration} (its mini-batch shuffle seed). */
   public ReplicaTrainer.Settings trainer(int iteration) {
     return new ReplicaTrainer.Settings(reduction, policyLoss, valueLoss, policyMiniBatches,
-        criticMiniBatches, microBatchTokens, Seeds.mix(runSeed, "update", iteration));
+        criticMiniBatches, microBatchTokens, Seeds.mix(runSeed, "update", iteration),
+        activationCheckpointing ? ActivationMemory.RECOMPUTE_LAYERS
+            : ActivationMemory.RECOMPUTE_LOGITS);
   }
 }

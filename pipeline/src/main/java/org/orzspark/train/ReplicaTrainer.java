@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.orzspark.model.ActivationMemory;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.TokenBatch;
@@ -30,7 +31,12 @@ import org.orzspark.ppo.ValueLoss;
  */
 public final class ReplicaTrainer {
 
-  /** The update's hyper-parameters. */
+  /**
+   * The update's hyper-parameters.
+   *
+   * @param activations what the training forwards keep for the backward pass (the same gradients
+   *     in every mode; memory and compute differ)
+   */
   public record Settings(
       LossReduction reduction,
       PolicyLoss policyLoss,
@@ -38,7 +44,16 @@ public final class ReplicaTrainer {
       int policyMiniBatches,
       int criticMiniBatches,
       int tokenBudget,
-      long shuffleSeed) implements java.io.Serializable {}
+      long shuffleSeed,
+      ActivationMemory activations) implements java.io.Serializable {
+
+    /** Settings whose forwards recompute the logits only (no layer checkpointing). */
+    public Settings(LossReduction reduction, PolicyLoss policyLoss, ValueLoss valueLoss,
+        int policyMiniBatches, int criticMiniBatches, int tokenBudget, long shuffleSeed) {
+      this(reduction, policyLoss, valueLoss, policyMiniBatches, criticMiniBatches, tokenBudget,
+          shuffleSeed, ActivationMemory.RECOMPUTE_LOGITS);
+    }
+  }
 
   /** What the replica did: the optimizer reports and the policy-loss diagnostics of its rows. */
   public record Report(
@@ -88,7 +103,8 @@ public final class ReplicaTrainer {
           (rows, scope) -> {
             TokenBatch batch = MicroBatches.tokens(responses, rows);
             int length = batch.length();
-            TokenLogProbs predicted = policy.tokenLogProbsAndEntropy(batch, scope);
+            TokenLogProbs predicted = policy.tokenLogProbsAndEntropy(batch, scope,
+                settings.activations());
             LossWeights weights = settings.reduction().weights(
                 MicroBatches.responseMask(scope, responses, rows, length), null, normaliser);
             PolicyLoss.Result result = settings.policyLoss().compute(
@@ -113,7 +129,8 @@ public final class ReplicaTrainer {
           (rows, scope) -> {
             TokenBatch batch = MicroBatches.tokens(responses, rows);
             int length = batch.length();
-            NDArray values = MicroBatches.actionValues(critic.values(batch, scope));
+            NDArray values = MicroBatches.actionValues(
+                critic.values(batch, scope, settings.activations()));
             LossWeights weights = settings.reduction().weights(
                 MicroBatches.responseMask(scope, responses, rows, length), null, normaliser);
             return settings.valueLoss().compute(

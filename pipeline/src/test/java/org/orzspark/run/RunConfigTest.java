@@ -96,6 +96,7 @@ class RunConfigTest {
       checkpoint.keep_every      | 0         | is out of range; valid: an integer >= 1
       run.seed                   | 0.5       | cannot be read; valid: any 64-bit integer
       ppo.value_loss             | huber     | is out of range; valid: one of clipped, plain
+      ppo.activation_checkpointing | yes     | is out of range; valid: true or false
       """)
   void aValueOutOfItsSettingsTypeOrRangeIsRefusedInOneLine(String key, String value, String problem) {
     String line = key + "=" + value + " " + problem;
@@ -231,12 +232,14 @@ class RunConfigTest {
       assertThat(c.get(RunSettings.LOSS_REDUCTION)).as(name).isEqualTo(org.orzspark.ppo.LossReduction.SEQUENCE_MEAN);
       assertThat(c.get(RunSettings.POLICY_MINIBATCHES)).as(name).isEqualTo(1);
       assertThat(c.get(RunSettings.CRITIC_MINIBATCHES)).as(name).isEqualTo(12);
+      assertThat(c.get(RunSettings.ACTIVATION_CHECKPOINTING)).as(name).isTrue();
     }
     // tiny-cpu deliberately trains a tiny model faster; the rest of the recipe stays.
     RunConfig tiny = RunConfig.resolve("m", "p", "tiny-cpu", profile("tiny-cpu"), Map.of());
     assertThat(tiny.get(RunSettings.POLICY_LR)).isGreaterThan(1e-6);
     assertThat(tiny.get(RunSettings.BETA2)).isEqualTo(0.95);
     assertThat(tiny.get(RunSettings.POLICY_MINIBATCHES)).isEqualTo(1);
+    assertThat(tiny.get(RunSettings.ACTIVATION_CHECKPOINTING)).isFalse();
   }
 
   private static Properties profile(String name) throws Exception {

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.orzspark.collective.LocalRings;
 import org.orzspark.collective.RingAllReduce;
+import org.orzspark.model.ActivationMemory;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
@@ -103,6 +104,23 @@ class ReplicaTrainerTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ActivationMemory.class, names = {"RECOMPUTE_LOGITS", "RECOMPUTE_LAYERS"})
+  void recomputingActivationsGivesTheSameUpdateAsKeepingThem(ActivationMemory memory) {
+    List<ExperienceRow> experience = experience();
+    int[] lengths = experience.stream().mapToInt(r -> r.response().responseLength()).toArray();
+    Result keep = train(new ReplicaTrainer.Settings(LossReduction.SEQUENCE_MEAN, PolicyLoss.ORZ,
+        ValueLoss.CLIPPED, 1, 4, 40, 11, ActivationMemory.KEEP), experience, 0, lengths,
+        GradientAllReduce.LOCAL);
+    Result recomputed = train(new ReplicaTrainer.Settings(LossReduction.SEQUENCE_MEAN,
+        PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, 40, 11, memory), experience, 0, lengths,
+        GradientAllReduce.LOCAL);
+    assertThat(recomputed.report.allApplied()).isTrue();
+    assertSameSteps(recomputed.report, keep.report);
+    assertClose(recomputed.policyWeights, keep.policyWeights);
+    assertClose(recomputed.criticWeights, keep.criticWeights);
   }
 
   @Test
