@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,10 @@ import scala.Tuple2;
  * with them and written.
  */
 public final class ExperienceStage {
+  /** The order of a partition's responses before batching: (prompt id, sample index). */
+  static final Comparator<ScoredResponse> CANONICAL =
+      Comparator.comparing(ScoredResponse::promptId).thenComparingInt(ScoredResponse::sampleIndex);
+
   private ExperienceStage() {}
 
   /** What an experience task needs: the start checkpoint's models and the run's settings. */
@@ -92,6 +97,9 @@ public final class ExperienceStage {
       LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();
     rows.forEachRemaining(r -> responses.add(scored(r)));
+    // Shuffle fetch order (retries, executors) must not change which rows share a micro-batch, nor
+    // the order the partition's advantage statistics are summed in: a canonical order first.
+    responses.sort(CANONICAL);
     if (responses.isEmpty()) {
       return List.<ExperienceRow>of().iterator();
     }
