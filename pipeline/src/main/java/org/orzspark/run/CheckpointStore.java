@@ -25,6 +25,7 @@ import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.orzspark.datasets.io.FaultPoints;
 
 /**
  * Writes and finds checkpoints. A checkpoint is written into a temporary sibling folder, gets a
@@ -81,6 +82,7 @@ public final class CheckpointStore {
       Files.deleteIfExists(temp.resolve(SUCCESS));
       JSON.writeValue(temp.resolve(MANIFEST).toFile(), checksums(temp));
       Files.writeString(temp.resolve(SUCCESS), "");
+      FaultPoints.reach("checkpoint.before-rename");
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       deleteRecursively(temp);

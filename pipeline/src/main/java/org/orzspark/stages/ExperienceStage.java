@@ -18,6 +18,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.model.CriticModel;
 import org.orzspark.ppo.AdvantageNormalization;
 import org.orzspark.ppo.AdvantageStats;
@@ -53,7 +54,7 @@ public final class ExperienceStage {
         ctx.startCheckpoint().resolve("policy").toString(),
         ctx.startCheckpoint().resolve("critic").toString(),
         run);
-    Dataset<Row> rollouts = ctx.spark().read().parquet(ctx.layout().rollouts(ctx.iteration()).toString())
+    Dataset<Row> rollouts = ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
         .select(col("prompt_id"), col("sample_index"), col("prompt_token_ids"),
             col("response_token_ids"), col("reward"));
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
@@ -111,6 +112,7 @@ public final class ExperienceStage {
       List<ExperienceRow> computed = new ExperienceComputer(policy.get().model(), critic.get(),
           settings.microBatchTokens(), settings.gamma(), settings.lambda()).compute(responses, manager);
       computeNanos.add(System.nanoTime() - started);
+      FaultPoints.reach("experience");
       return computed.iterator();
     }
   }

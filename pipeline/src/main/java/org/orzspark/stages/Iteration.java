@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunConfig;
@@ -82,7 +84,8 @@ public final class Iteration {
     int latest = checkpoints.latestComplete()
         .orElseThrow(() -> new IllegalStateException("no complete checkpoint in " + layout.checkpoints()))
         .iteration();
-    boolean metricsMissing = latest > 0 && !complete(spark, layout.metrics(latest));
+    boolean metricsMissing = latest > 0 && !reusable(
+        new IterationContext(spark, layout, config, latest), layout.metrics(latest), console);
     int next = metricsMissing ? latest : latest + 1;
     if (requested != null && requested != next) {
       throw new IllegalArgumentException(requested <= latest
@@ -93,30 +96,14 @@ public final class Iteration {
     IterationContext ctx = new IterationContext(spark, layout, config, next);
     if (metricsMissing) {
       console.printf("iteration %d: checkpoint complete, completing its metrics%n", next);
+      // The metrics read every stage's output: a damaged one is computed again from checkpoint N-1.
+      beforeUpdate(ctx, layout.checkpoint(next - 1), console);
       Map<String, Double> metrics = MetricsStage.run(ctx, Map.of());
       console.println(MetricsStage.summary(next, metrics));
       return new Outcome(next, metrics, true);
     }
     long started = System.nanoTime();
-    if (!ctx.complete(layout.sampledPrompts(next))) {
-      SampleStage.run(ctx, cursorOf(layout.checkpoint(latest)));
-    }
-    SampleStage.Result sample = SampleStage.read(ctx);
-    console.printf("iteration %d: %d prompts sampled%n", next, sample.prompts().size());
-    if (!ctx.complete(layout.rollouts(next))) {
-      if (!ctx.complete(layout.generated(next))) {
-        RolloutStage.run(ctx, sample.prompts());
-      }
-      ScoreStage.run(ctx);
-    }
-    StageRecord rollout =
-        StageRecord.readFile(layout.rollouts(next).resolve(ScoreStage.ROLLOUT_RECORD));
-    console.printf("iteration %d: rollouts generated on [%s] and scored%n", next,
-        rollout.notes().getOrDefault(RolloutStage.PLACEMENTS, "?"));
-    if (!ctx.complete(layout.experience(next))) {
-      ExperienceStage.run(ctx);
-    }
-    console.printf("iteration %d: experience written%n", next);
+    SampleStage.Result sample = beforeUpdate(ctx, layout.checkpoint(latest), console);
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("iteration", next);
     state.put("cursor_epoch", sample.next().epoch());
@@ -138,6 +125,7 @@ public final class Iteration {
       throw new IllegalStateException("checkpoint " + next + " is not complete after the update: "
           + written.problem().orElse("?"));
     }
+    FaultPoints.reach("update.after-checkpoint");
     prune(checkpoints, layout, config, console);
     Map<String, Double> driverFigures = new LinkedHashMap<>();
     driverFigures.put("time/update_s", updateSeconds);
@@ -145,6 +133,52 @@ public final class Iteration {
     Map<String, Double> metrics = MetricsStage.run(ctx, driverFigures);
     console.println(MetricsStage.summary(next, metrics));
     return new Outcome(next, metrics, false);
+  }
+
+  /**
+   * The stages before the update (sample, rollout, score, experience), each skipped when its output
+   * is complete and intact; {@code start} is the checkpoint the iteration starts from.
+   */
+  private static SampleStage.Result beforeUpdate(IterationContext ctx, Path start,
+      PrintStream console) throws IOException {
+    RunLayout layout = ctx.layout();
+    int next = ctx.iteration();
+    if (!reusable(ctx, layout.sampledPrompts(next), console)) {
+      SampleStage.run(ctx, cursorOf(start));
+    }
+    SampleStage.Result sample = SampleStage.read(ctx);
+    console.printf("iteration %d: %d prompts sampled%n", next, sample.prompts().size());
+    if (!reusable(ctx, layout.rollouts(next), console)) {
+      if (!reusable(ctx, layout.generated(next), console)) {
+        RolloutStage.run(ctx, sample.prompts());
+      }
+      ScoreStage.run(ctx);
+    }
+    StageRecord rollout =
+        StageRecord.readFile(layout.rollouts(next).resolve(ScoreStage.ROLLOUT_RECORD));
+    console.printf("iteration %d: rollouts generated on [%s] and scored%n", next,
+        rollout.notes().getOrDefault(RolloutStage.PLACEMENTS, "?"));
+    if (!reusable(ctx, layout.experience(next), console)) {
+      ExperienceStage.run(ctx);
+    }
+    console.printf("iteration %d: experience written%n", next);
+    return sample;
+  }
+
+  /**
+   * Whether a stage output can be reused: complete and intact against its marker. A damaged one (a
+   * listed file missing, truncated or resized; an unreadable marker) is never trusted: it is said in
+   * one line and removed, and the stage computes it again.
+   */
+  private static boolean reusable(IterationContext ctx, Path folder, PrintStream console)
+      throws IOException {
+    AtomicOutput.Check check = ctx.check(folder);
+    if (check.damaged()) {
+      console.printf("iteration %d: %s is damaged (%s); removing it and computing it again%n",
+          ctx.iteration(), ctx.layout().root().relativize(folder), check.damage().orElseThrow());
+      ctx.discard(folder);
+    }
+    return check.complete();
   }
 
   /**
@@ -173,11 +207,6 @@ public final class Iteration {
     Files.writeString(layout.metrics().resolve("failures.jsonl"),
         JSON.writeValueAsString(failure) + System.lineSeparator(),
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-  }
-
-  private static boolean complete(SparkSession spark, Path folder) throws IOException {
-    return org.orzspark.datasets.io.AtomicOutput.isComplete(
-        spark.sparkContext().hadoopConfiguration(), folder.toString());
   }
 
   /** The data cursor a checkpoint's state.json carries. */

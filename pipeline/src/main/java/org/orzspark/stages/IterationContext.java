@@ -34,9 +34,31 @@ public record IterationContext(
     return Math.max(1, spark.sparkContext().defaultParallelism());
   }
 
-  /** Whether a stage output folder is complete (has its {@code _SUCCESS} marker). */
+  /**
+   * Whether a stage output folder is complete: it has its {@code _SUCCESS} marker and every file
+   * the marker lists is there with its size ({@link AtomicOutput#check}).
+   */
   public boolean complete(Path folder) throws IOException {
-    return AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), folder.toString());
+    return check(folder).complete();
+  }
+
+  /** The check of a stage output folder against its marker. */
+  public AtomicOutput.Check check(Path folder) throws IOException {
+    return AtomicOutput.check(spark.sparkContext().hadoopConfiguration(), folder.toString());
+  }
+
+  /**
+   * The Parquet files of a complete stage output, exactly those its marker lists: what a stage
+   * reads of an earlier one ({@code spark.read().parquet(ctx.dataFiles(folder))}).
+   */
+  public String[] dataFiles(Path folder) throws IOException {
+    return AtomicOutput.dataFiles(spark.sparkContext().hadoopConfiguration(), folder.toString());
+  }
+
+  /** Deletes a stage output folder (a damaged one, before it is written again). */
+  public void discard(Path folder) throws IOException {
+    var path = new org.apache.hadoop.fs.Path(folder.toString());
+    path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
   }
 
   /** Starts writing a stage output folder atomically, replacing an incomplete earlier attempt. */

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.reward.ReflectionPatterns;
 import org.orzspark.reward.verify.Verdict;
 
@@ -46,7 +47,7 @@ public final class MetricsStage {
     ctx.jobGroup("metrics");
     Map<String, Double> metrics = new TreeMap<>(driverFigures);
     Path rolloutsFolder = ctx.layout().rollouts(ctx.iteration());
-    metrics.putAll(rolloutFigures(ctx.spark().read().parquet(rolloutsFolder.toString())));
+    metrics.putAll(rolloutFigures(ctx.spark().read().parquet(ctx.dataFiles(rolloutsFolder))));
 
     Path checkpoint = ctx.layout().checkpoint(ctx.iteration());
     Map<?, ?> update = JSON.readValue(checkpoint.resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
@@ -133,6 +134,7 @@ public final class MetricsStage {
       out.writeParquet(FigureRow.of(ctx.spark(), columns), "");
       out.commit();
     }
+    FaultPoints.reach("metrics.before-jsonl");
     appendJsonl(ctx.layout().metricsJsonl(), ctx.iteration(), metrics);
   }
 

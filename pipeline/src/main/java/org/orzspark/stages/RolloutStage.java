@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.generation.GeneratedSample;
 import org.orzspark.generation.Generator;
 import org.orzspark.generation.PromptRequest;
@@ -166,6 +167,7 @@ public final class RolloutStage {
         long computeStarted = System.nanoTime();
         List<GeneratedSample> generated = generator.generateWithStats(requests, params, sample -> {
           sequences.add(1);
+          FaultPoints.reach("rollout");
           tokens.add(sample.tokens().length);
         }).samples();
         computeNanos.add(System.nanoTime() - computeStarted);

@@ -14,6 +14,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunSettings;
 
@@ -59,6 +60,7 @@ public final class SampleStage {
     Path folder = ctx.layout().sampledPrompts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(chosen, "");
+      FaultPoints.reach("sample");
       double seconds = (System.nanoTime() - started) / 1e9;
       out.writeText(StageRecord.FILE, new StageRecord("sample", seconds,
           Map.of("prompts", (double) order.size(), "prompt_set_size", (double) ids.size()),
@@ -72,7 +74,7 @@ public final class SampleStage {
   public static Result read(IterationContext ctx) throws IOException {
     Path folder = ctx.layout().sampledPrompts(ctx.iteration());
     List<SampledPrompt> prompts =
-        ctx.spark().read().parquet(folder.toString()).orderBy("order").collectAsList().stream()
+        ctx.spark().read().parquet(ctx.dataFiles(folder)).orderBy("order").collectAsList().stream()
             .map(r -> new SampledPrompt(r.getInt(0), r.getString(1), r.getString(2), r.getString(3)))
             .toList();
     String[] next = StageRecord.read(folder).notes().get("cursor_after").split(":");

@@ -27,6 +27,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.orzspark.collective.BarrierRing;
 import org.orzspark.collective.BarrierStage;
 import org.orzspark.collective.RingAllReduce;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.ValueHeadInit;
@@ -118,10 +119,10 @@ public final class UpdateStage {
     }
   }
 
-  public static Result run(IterationContext ctx, Map<String, Object> state) {
+  public static Result run(IterationContext ctx, Map<String, Object> state) throws IOException {
     ctx.jobGroup("update");
     Dataset<Row> experience =
-        ctx.spark().read().parquet(ctx.layout().experience(ctx.iteration()).toString())
+        ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().experience(ctx.iteration())))
             .orderBy("prompt_id", "sample_index");
     List<Row> lengths = experience.select("response_length").collectAsList();
     int total = lengths.size();
@@ -183,6 +184,7 @@ public final class UpdateStage {
           .update(shard, shardFrom, s.responseLengths(), policyOptimizer, criticOptimizer,
               allReduce);
       computeNanos.add(System.nanoTime() - trainingStarted - allReduceNanos[0]);
+      FaultPoints.reach("update");
       float[] diagnostics = diagnostics(report.policyDiagnostics());
       ring.sumInPlace(diagnostics);
       String policyDigest = ParameterDigest.of(policy.parameters());
