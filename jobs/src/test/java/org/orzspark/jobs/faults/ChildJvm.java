@@ -22,15 +22,7 @@ final class ChildJvm {
   private ChildJvm() {}
 
   /** The exit status and the combined output of a finished child. */
-  record Outcome(int status, String output) {
-    /** The output without the log lines (those of log4j's pattern: a time, then a level). */
-    List<String> commandLines() {
-      return output.lines()
-          .filter(line -> !line.matches("\\d\\d:\\d\\d:\\d\\d (TRACE|DEBUG|INFO|WARN|ERROR|FATAL).*"))
-          .filter(line -> !line.isBlank())
-          .toList();
-    }
-  }
+  record Outcome(int status, String output) {}
 
   /** A started child, for tests that act while it runs. */
   record Running(Process process, Path log) {

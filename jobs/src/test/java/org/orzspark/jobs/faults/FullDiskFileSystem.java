@@ -6,29 +6,37 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
- * The local file system as scheme {@code faultfs:} with a capacity: once {@value #CAPACITY} bytes
- * have been written through it (all instances of the JVM together), every write fails as a full
- * disk does, {@code IOException("No space left on device")}. Reads, listings, renames and deletes
- * work on. Register it with {@code fs.faultfs.impl}; making it {@code fs.defaultFS} sends every
- * path without a scheme through it (every stage output of a run given as a plain local path).
+ * The local file system with a capacity: once {@value #CAPACITY} bytes have been written through
+ * it (all instances of the JVM together, checksum files included), every write fails as a full
+ * disk does, {@code IOException("No space left on device")}; reads, listings, renames and deletes
+ * work on. Registered as the implementation of {@code file:} ({@link #register}), it takes every
+ * Hadoop write of a local path, so every stage output of a run in a local folder.
  *
- * <p>A subclass of {@link RawLocalFileSystem}, not a {@code FilterFileSystem} around the local one:
- * the local one would refuse {@code faultfs:} paths as a wrong file system, and every write of the
- * raw one passes through {@link #createOutputStreamWithMode}.
+ * <p>It replaces {@code file:} rather than adding a scheme of its own: the local file system's
+ * statuses and checks accept {@code file:} paths only.
  */
-public final class FullDiskFileSystem extends RawLocalFileSystem {
-  public static final String SCHEME = "faultfs";
+public final class FullDiskFileSystem extends LocalFileSystem {
   /** Bytes the file system takes before it is full. */
-  public static final String CAPACITY = "fs.faultfs.capacity";
-  private static final URI NAME = URI.create(SCHEME + ":///");
+  public static final String CAPACITY = "fs.file.capacity";
   private static final AtomicLong WRITTEN = new AtomicLong();
+  private static volatile long capacity = Long.MAX_VALUE;
 
-  private long capacity = Long.MAX_VALUE;
+  public FullDiskFileSystem() {
+    super(new Metered());
+  }
+
+  /** The Spark properties that make a child's local file system this one, with {@code bytes}. */
+  static java.util.Map<String, String> register(long bytes) {
+    return java.util.Map.of(
+        "spark.hadoop.fs.file.impl", FullDiskFileSystem.class.getName(),
+        "spark.hadoop." + CAPACITY, Long.toString(bytes));
+  }
 
   @Override
   public void initialize(URI uri, Configuration conf) throws IOException {
@@ -36,25 +44,18 @@ public final class FullDiskFileSystem extends RawLocalFileSystem {
     capacity = conf.getLong(CAPACITY, Long.MAX_VALUE);
   }
 
-  @Override
-  public URI getUri() {
-    return NAME;
-  }
-
-  @Override
-  public String getScheme() {
-    return SCHEME;
-  }
-
-  @Override
-  protected OutputStream createOutputStreamWithMode(Path f, boolean append,
-      FsPermission permission) throws IOException {
-    return new Metered(super.createOutputStreamWithMode(f, append, permission));
+  /** The raw local file system whose every output stream counts against the capacity. */
+  private static final class Metered extends RawLocalFileSystem {
+    @Override
+    protected OutputStream createOutputStreamWithMode(Path f, boolean append,
+        FsPermission permission) throws IOException {
+      return new Budgeted(super.createOutputStreamWithMode(f, append, permission));
+    }
   }
 
   /** Counts the bytes written; the write that would pass the capacity writes what fits and fails. */
-  private final class Metered extends FilterOutputStream {
-    Metered(OutputStream out) {
+  private static final class Budgeted extends FilterOutputStream {
+    Budgeted(OutputStream out) {
       super(out);
     }
 
