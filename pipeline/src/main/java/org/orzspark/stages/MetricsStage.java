@@ -132,10 +132,13 @@ public final class MetricsStage {
     columns.remove("iteration");
     try (AtomicOutput out = ctx.begin(ctx.layout().metrics(ctx.iteration()))) {
       out.writeParquet(FigureRow.of(ctx.spark(), columns), "");
+      // The line first, the folder's marker last: the marker is what makes the iteration complete,
+      // so a crash between them has the metrics computed again and the line replaced, never an
+      // iteration complete without its line.
+      appendJsonl(ctx.layout().metricsJsonl(), ctx.iteration(), metrics);
+      FaultPoints.reach("metrics.after-jsonl");
       out.commit();
     }
-    FaultPoints.reach("metrics.before-jsonl");
-    appendJsonl(ctx.layout().metricsJsonl(), ctx.iteration(), metrics);
   }
 
   /** Rewrites metrics.jsonl with this iteration's line replaced or added (atomic rename). */

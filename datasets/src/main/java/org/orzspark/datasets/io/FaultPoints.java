@@ -13,7 +13,8 @@ package org.orzspark.datasets.io;
  * {@code F} of the run, e.g. {@code rollouts}: written but not renamed; renamed but not marked),
  * {@code checkpoint.before-rename} (written with its manifest, not renamed into place),
  * {@code update.after-checkpoint} (committed, metrics not written) and
- * {@code metrics.before-jsonl} (metrics folder committed, {@code metrics.jsonl} not).
+ * {@code metrics.after-jsonl} ({@code metrics.jsonl} has the line, the metrics folder is not
+ * committed).
  */
 public final class FaultPoints {
   public static final String PROPERTY = "orz.fault.halt-at";

@@ -4,26 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.jobs.OrzCli;
+import org.orzspark.run.RunLayout;
 
 /**
  * The driver of {@code orz iterate} killed dead ({@link FaultPoints}: {@code Runtime.halt}, no
- * shutdown hook, as SIGKILL) inside every stage and at every commit boundary of iteration 1; then
- * {@code orz iterate} again. Each kill starts from a copy of the same freshly initialised run, and
- * the rerun must end with the rows, checkpoint and metrics of the undisturbed reference run and
- * nothing left over. In local mode the executors are the driver's threads, so a point inside a
- * task (rollout, experience, update) kills the driver mid-stage.
+ * shutdown hook, as SIGKILL) inside every stage and at every commit boundary of iteration 1, in
+ * turn: each {@code orz iterate} (a JVM of its own) starts from what the previous kill left, so
+ * it must clean up and resume that before it reaches the next point, where it is killed too.
+ * After every kill nothing marked complete is damaged; after the last, a plain {@code orz iterate}
+ * must end with the rows, checkpoint and metrics of the undisturbed reference run and nothing left
+ * over. In local mode the executors are the driver's threads, so a point inside a task (rollout,
+ * experience, update) kills the driver mid-stage.
  */
 @Tag("faults")
 class DriverKillSweepTest {
-
-  @ParameterizedTest(name = "killed at {0}")
-  @ValueSource(strings = {
+  /** The points of iteration 1 in the order an iteration reaches them. */
+  static final List<String> POINTS = List.of(
       "sample",
       "output.before-rename:_prompts",
       "output.before-marker:_prompts",
@@ -38,19 +42,33 @@ class DriverKillSweepTest {
       "checkpoint.before-rename",
       "update.after-checkpoint",
       "output.before-marker:metrics",
-      "metrics.before-jsonl",
-  })
-  void aKilledIterateResumesToTheUndisturbedRun(String point) throws Exception {
+      "metrics.after-jsonl");
+
+  @Test
+  void aRunKilledAtEveryPointInTurnEndsAsTheUndisturbedRun() throws Exception {
     FaultRuns runs = FaultRuns.get();
     Path run = FaultRuns.copy(runs.fresh, FaultRuns.scratch("kill").resolve("run"));
-
-    ChildJvm.Outcome killed = ChildJvm.orz(Map.of(FaultPoints.PROPERTY, point),
-        Duration.ofMinutes(3), "iterate", "--run-dir", run.toString());
-    assertThat(killed.status()).as(killed.output()).isEqualTo(FaultPoints.HALT_STATUS);
-    assertThat(killed.output()).contains("fault point " + point + " reached");
+    RunLayout layout = new RunLayout(run);
+    Configuration conf = runs.spark.sparkContext().hadoopConfiguration();
+    for (String point : POINTS) {
+      ChildJvm.Outcome killed = ChildJvm.orz(Map.of(FaultPoints.PROPERTY, point),
+          Duration.ofMinutes(3), "iterate", "--run-dir", run.toString());
+      assertThat(killed.status()).as(point + ":\n" + killed.output())
+          .isEqualTo(FaultPoints.HALT_STATUS);
+      assertThat(killed.output()).contains("fault point " + point + " reached");
+      for (Path output : List.of(layout.sampledPrompts(1), layout.generated(1), layout.rollouts(1),
+          layout.experience(1), layout.metrics(1))) {
+        AtomicOutput.Check check = AtomicOutput.check(conf, output.toString());
+        assertThat(!check.marked() || check.complete() && check.verified())
+            .as("after a kill at %s, %s is absent, unmarked or complete", point, output).isTrue();
+      }
+    }
 
     OrzCli.Outcome resumed = OrzCli.execute("iterate", "--run-dir", run.toString());
     assertThat(resumed.status()).as(resumed.err()).isZero();
-    FaultLedger.survived("driver killed at " + point, runs.assertSameAsReference(run));
+    long rows = runs.assertSameAsReference(run);
+    for (String point : POINTS) {
+      FaultLedger.survived("driver killed at " + point, rows);
+    }
   }
 }
