@@ -50,6 +50,10 @@ final class ChildJvm {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    // A short-lived JVM: C1 only and one GC thread halve its CPU time (Java's floating point is
+    // strict at every JIT level, so its rows and weights do not change).
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
     // The module opens Spark needs, as the test JVM got them.
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(arg -> arg.startsWith("--add-opens")).forEach(command::add);

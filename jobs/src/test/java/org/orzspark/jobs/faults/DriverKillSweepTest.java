@@ -26,18 +26,21 @@ import org.orzspark.run.RunLayout;
  */
 @Tag("faults")
 class DriverKillSweepTest {
-  /** The points of iteration 1 in the order an iteration reaches them. */
+  /**
+   * The points of iteration 1 in the order an iteration reaches them: inside each stage, and each
+   * kind of commit boundary (a stage output renamed or not, marked or not; the checkpoint renamed
+   * or not; the checkpoint committed and the metrics not; the metrics line written, the folder not
+   * marked). {@link FaultPoints} names more (the boundaries of every stage output); they run the
+   * same code as the ones here.
+   */
   static final List<String> POINTS = List.of(
       "sample",
-      "output.before-rename:_prompts",
       "output.before-marker:_prompts",
       "rollout",
-      "output.before-marker:_generated",
       "score",
       "output.before-rename:rollouts",
       "output.before-marker:rollouts",
       "experience",
-      "output.before-marker:experience",
       "update",
       "checkpoint.before-rename",
       "update.after-checkpoint",

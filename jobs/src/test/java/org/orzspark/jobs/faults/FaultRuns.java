@@ -35,6 +35,7 @@ final class FaultRuns {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static FaultRuns shared;
 
+  private final Path dir;
   final SparkSession spark;
   /** A run right after {@code orz init}. */
   final Path fresh;
@@ -43,6 +44,7 @@ final class FaultRuns {
   final Snapshot expected;
 
   private FaultRuns(Path dir) throws IOException {
+    this.dir = dir;
     spark = SharedSpark.session();
     Path base = MicroRuns.base(dir.resolve("base"));
     Path prompts = MicroRuns.prompts(spark, dir.resolve("prompts"), 40);
@@ -77,9 +79,9 @@ final class FaultRuns {
     return target;
   }
 
-  /** A fresh temp folder beside the fixture's runs for one test. */
+  /** A fresh folder beside the fixture's runs for one test (deleted with them). */
   static Path scratch(String name) throws IOException {
-    return Files.createTempDirectory("orz-fault-" + name);
+    return Files.createTempDirectory(get().dir, name);
   }
 
   static PrintStream quiet() {
