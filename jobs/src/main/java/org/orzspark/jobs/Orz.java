@@ -39,7 +39,7 @@ import picocli.CommandLine.Command;
       org.orzspark.jobs.curate.CurateCommand.class,
     })
 public final class Orz implements Runnable {
-  /** The operating system's words for a full file system (ENOSPC), as Java and Hadoop pass them on. */
+  /** The system's words for a full file system (ENOSPC), as Java and Hadoop pass them on. */
   private static final String NO_SPACE = "No space left on device";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -54,7 +54,8 @@ public final class ExperienceStage {
         ctx.startCheckpoint().resolve("policy").toString(),
         ctx.startCheckpoint().resolve("critic").toString(),
         run);
-    Dataset<Row> rollouts = ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
+    Dataset<Row> rollouts =
+        ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
         .select(col("prompt_id"), col("sample_index"), col("prompt_token_ids"),
             col("response_token_ids"), col("reward"));
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());

@@ -167,8 +167,8 @@ public final class Iteration {
 
   /**
    * Whether a stage output can be reused: complete and intact against its marker. A damaged one (a
-   * listed file missing, truncated or resized; an unreadable marker) is never trusted: it is said in
-   * one line and removed, and the stage computes it again.
+   * listed file missing, truncated or resized; an unreadable marker) is never trusted: it is said
+   * in one line and removed, and the stage computes it again.
    */
   private static boolean reusable(IterationContext ctx, Path folder, PrintStream console)
       throws IOException {

@@ -35,14 +35,9 @@ public record IterationContext(
   }
 
   /**
-   * Whether a stage output folder is complete: it has its {@code _SUCCESS} marker and every file
-   * the marker lists is there with its size ({@link AtomicOutput#check}).
+   * The check of a stage output folder against its marker: complete when it has its
+   * {@code _SUCCESS} marker and every file the marker lists is there with its size.
    */
-  public boolean complete(Path folder) throws IOException {
-    return check(folder).complete();
-  }
-
-  /** The check of a stage output folder against its marker. */
   public AtomicOutput.Check check(Path folder) throws IOException {
     return AtomicOutput.check(spark.sparkContext().hadoopConfiguration(), folder.toString());
   }

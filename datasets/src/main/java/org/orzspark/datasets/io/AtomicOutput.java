@@ -137,7 +137,8 @@ public final class AtomicOutput implements AutoCloseable {
    * @param verified the marker lists the output's files (false for an empty marker of an older orz)
    * @param damage why a marked output is not complete (a listed file missing or of another size, an
    *     unreadable marker); empty when it is complete
-   * @param files the listed files, relative to {@code dir}, with their sizes (empty unless verified)
+   * @param files the listed files, relative to {@code dir}, with their sizes (empty unless
+   *     verified)
    * @param rows the output's Parquet rows, or -1 when not verified
    */
   public record Check(boolean marked, boolean verified, Optional<String> damage,
@@ -189,7 +190,8 @@ public final class AtomicOutput implements AutoCloseable {
         return damaged(file.getKey() + " is missing");
       }
       if (size.longValue() != file.getValue()) {
-        return damaged(file.getKey() + " has " + size + " bytes, its marker says " + file.getValue());
+        return damaged(
+            file.getKey() + " has " + size + " bytes, its marker says " + file.getValue());
       }
     }
     return new Check(true, true, Optional.empty(), recorded.files(), recorded.rows());
@@ -249,7 +251,7 @@ public final class AtomicOutput implements AutoCloseable {
     return files;
   }
 
-  /** The rows of the Parquet data files among {@code files} (relative to {@code folder}), from their footers. */
+  /** The rows of the Parquet data files among {@code files} (relative to {@code folder}). */
   private long rows(Path folder, Map<String, Long> files) throws IOException {
     long rows = 0;
     for (String name : files.keySet()) {

@@ -254,7 +254,8 @@ class AtomicOutputTest {
     assertThat(check.verified()).isFalse();
     assertThat(check.rows()).isEqualTo(-1);
     assertThat(AtomicOutput.dataFiles(conf, old.toString()))
-        .containsExactly(new org.apache.hadoop.fs.Path(old.toUri()).toString().replaceAll("/$", ""));
+        .containsExactly(
+            new org.apache.hadoop.fs.Path(old.toUri()).toString().replaceAll("/$", ""));
     assertThat(spark.read().parquet(AtomicOutput.dataFiles(conf, old.toString())).count())
         .isEqualTo(4);
 

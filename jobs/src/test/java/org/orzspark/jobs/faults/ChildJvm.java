@@ -30,7 +30,8 @@ final class ChildJvm {
       if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new AssertionError("child did not finish within " + timeout + ":\n" + Files.readString(log));
+        throw new AssertionError(
+            "child did not finish within " + timeout + ":\n" + Files.readString(log));
       }
       String output = Files.readString(log, StandardCharsets.UTF_8);
       Files.delete(log);

@@ -29,7 +29,7 @@ class CorruptOutputsTest {
   @Test
   void aTruncatedRolloutFileWithItsMetricsMissingIsRecomputed() throws Exception {
     FaultRuns runs = FaultRuns.get();
-    Path run = FaultRuns.copy(runs.reference, FaultRuns.scratch("truncated-rollouts").resolve("run"));
+    Path run = FaultRuns.copy(runs.reference, FaultRuns.scratch("rollouts").resolve("run"));
     RunLayout layout = new RunLayout(run);
     Path part = truncateParquet(layout.rollouts(1));
     deleteTree(layout.metrics(1));
@@ -45,7 +45,7 @@ class CorruptOutputsTest {
   @Test
   void aTruncatedExperienceFileBeforeTheUpdateIsRecomputed() throws Exception {
     FaultRuns runs = FaultRuns.get();
-    Path run = FaultRuns.copy(runs.reference, FaultRuns.scratch("truncated-experience").resolve("run"));
+    Path run = FaultRuns.copy(runs.reference, FaultRuns.scratch("experience").resolve("run"));
     RunLayout layout = new RunLayout(run);
     // The run as a kill before the update leaves it: no checkpoint 1, no metrics.
     deleteTree(layout.checkpoint(1));
@@ -54,7 +54,8 @@ class CorruptOutputsTest {
     truncateParquet(layout.experience(1));
 
     String console = iterate(run);
-    assertThat(console).containsOnlyOnce("is damaged").contains("experience/iteration=1 is damaged");
+    assertThat(console).containsOnlyOnce("is damaged")
+        .contains("experience/iteration=1 is damaged");
     FaultLedger.survived("truncated experience Parquet file", runs.assertSameAsReference(run));
   }
 

@@ -3,7 +3,7 @@ package org.orzspark.jobs.faults;
 /**
  * One console line per fault a test injected and the run survived, with the rows it compared to
  * the undisturbed run (all equal, or the test failed): the figures of the README's reliability
- * section come from these lines ({@code grep 'fault survived' jobs/target/surefire-reports/*-output.txt}).
+ * section come from these lines ({@code grep -h 'fault survived' jobs/target/surefire-reports/*}).
  */
 final class FaultLedger {
   private FaultLedger() {}

@@ -93,8 +93,8 @@ final class FaultRuns {
    * checkpoint's file digests (its manifest, without {@code update.json}, which holds timings) and
    * parameter digests.
    */
-  record Snapshot(List<String> rollouts, List<String> experience, Map<String, String> checkpointFiles,
-      List<Object> parameterDigests) {
+  record Snapshot(List<String> rollouts, List<String> experience,
+      Map<String, String> checkpointFiles, List<Object> parameterDigests) {
     static Snapshot of(SparkSession spark, Path run, int iteration) throws IOException {
       RunLayout layout = new RunLayout(run);
       Path checkpoint = layout.checkpoint(iteration);
@@ -102,7 +102,8 @@ final class FaultRuns {
       Map<String, String> manifest = new TreeMap<>(JSON.readValue(
           checkpoint.resolve(CheckpointStore.MANIFEST).toFile(), Map.class));
       manifest.remove(UpdateStage.UPDATE_FILE);
-      Map<?, ?> update = JSON.readValue(checkpoint.resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
+      Map<?, ?> update =
+          JSON.readValue(checkpoint.resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
       return new Snapshot(rows(spark, layout.rollouts(iteration)),
           rows(spark, layout.experience(iteration)), manifest,
           List.of(update.get("digest/policy"), update.get("digest/critic")));
@@ -125,20 +126,22 @@ final class FaultRuns {
     Snapshot actual = Snapshot.of(spark, run, 1);
     assertThat(actual.rollouts()).as("rollout rows").isEqualTo(expected.rollouts());
     assertThat(actual.experience()).as("experience rows").isEqualTo(expected.experience());
-    assertThat(actual.checkpointFiles()).as("checkpoint file digests").isEqualTo(expected.checkpointFiles());
+    assertThat(actual.checkpointFiles()).as("checkpoint file digests")
+        .isEqualTo(expected.checkpointFiles());
     assertThat(actual.parameterDigests()).isEqualTo(expected.parameterDigests());
     for (Path output : List.of(layout.sampledPrompts(1), layout.rollouts(1), layout.experience(1),
         layout.metrics(1))) {
       AtomicOutput.Check check =
           AtomicOutput.check(spark.sparkContext().hadoopConfiguration(), output.toString());
-      assertThat(check.complete() && check.verified()).as(output + " complete and verified").isTrue();
+      assertThat(check.complete() && check.verified()).as(output + " complete and verified")
+          .isTrue();
     }
     assertThat(Files.readAllLines(layout.metricsJsonl())).hasSize(1);
     assertThat(leftovers(run)).as("left over in " + run).isEmpty();
     return actual.rollouts().size() + actual.experience().size();
   }
 
-  /** Temp files and folders of any writer, the lock, unscored rows: what a clean run has none of. */
+  /** Temp files and folders of any writer, the lock, unscored rows: none in a clean run. */
   static List<String> leftovers(Path run) throws IOException {
     try (Stream<Path> paths = Files.walk(run)) {
       return paths.map(p -> run.relativize(p).toString())

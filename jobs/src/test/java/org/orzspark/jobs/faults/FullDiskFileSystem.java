@@ -53,7 +53,7 @@ public final class FullDiskFileSystem extends LocalFileSystem {
     }
   }
 
-  /** Counts the bytes written; the write that would pass the capacity writes what fits and fails. */
+  /** Counts the bytes written; a write that passes the capacity writes what fits and fails. */
   private static final class Budgeted extends FilterOutputStream {
     Budgeted(OutputStream out) {
       super(out);

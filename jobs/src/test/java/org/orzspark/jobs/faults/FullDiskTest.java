@@ -53,7 +53,8 @@ class FullDiskTest {
     assertThat(AtomicOutput.isComplete(conf, layout.sampledPrompts(1).toString()))
         .as("the stage before the full disk stays committed").isTrue();
     for (Path output : List.of(layout.generated(1), layout.rollouts(1), layout.experience(1))) {
-      assertThat(AtomicOutput.check(conf, output.toString()).marked()).as(output.toString()).isFalse();
+      assertThat(AtomicOutput.check(conf, output.toString()).marked()).as(output.toString())
+          .isFalse();
     }
     assertThat(FaultRuns.leftovers(run)).as("temp folders of the failed write").isEmpty();
 
