@@ -16,8 +16,9 @@ import org.orzspark.testing.SharedSpark;
 /**
  * The experience does not depend on the order its rows arrive in (shuffle fetch order, retried
  * tasks, other executors): rollouts stored in the reverse order give bit-identical experience
- * rows, advantages normalised with bit-identical statistics included. Micro-batches of a few
- * sequences make the batching order-sensitive if the rows were not put in canonical order first.
+ * rows, advantages normalised with bit-identical statistics included, with micro-batches of a few
+ * sequences. (At this size the rows' order happens not to change the result even unsorted; the
+ * canonical order in {@code ExperienceStage} makes it hold at any size.)
  */
 class ExperienceOrderTest {
 
