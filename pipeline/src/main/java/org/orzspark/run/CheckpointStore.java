@@ -103,6 +103,7 @@ public final class CheckpointStore {
       store.write(new Path(temp, MANIFEST), JSON.writeValueAsBytes(sums));
       FaultPoints.reach("checkpoint.before-rename");
       store.rename(temp, target, false);
+      FaultPoints.reach("checkpoint.before-marker");
       // The marker last, in place: where a rename is a copy (S3A), it appears only after every
       // listed file did. A crash before it leaves an unmarked folder, which the next write of
       // this iteration replaces.

@@ -12,6 +12,7 @@ package org.orzspark.datasets.io;
  * {@code output.before-rename:F} and {@code output.before-marker:F} (a stage output in folder
  * {@code F} of the run, e.g. {@code rollouts}: written but not renamed; renamed but not marked),
  * {@code checkpoint.before-rename} (written with its manifest, not renamed into place),
+ * {@code checkpoint.before-marker} (renamed into place, no {@code _SUCCESS} yet),
  * {@code update.after-checkpoint} (committed, metrics not written) and
  * {@code metrics.after-jsonl} ({@code metrics.jsonl} has the line, the metrics folder is not
  * committed).

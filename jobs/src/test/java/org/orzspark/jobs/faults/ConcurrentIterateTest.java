@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.orzspark.jobs.OrzCli;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import picocli.CommandLine;
 
@@ -40,12 +41,12 @@ class ConcurrentIterateTest {
           .doesNotContain("\tat ")
           .hasLineCount(1);
       assertThat(seconds).as("refused at once").isLessThan(10);
-      assertThat(new RunLayout(run).rollouts(1)).doesNotExist();
+      assertThat(LocalRuns.local(new RunLayout(run).rollouts(1))).doesNotExist();
     } finally {
       holder.process().destroyForcibly();
       holder.process().waitFor(30, TimeUnit.SECONDS);
     }
-    assertThat(new RunLayout(run).lock()).as("a SIGKILL leaves the lock behind").exists();
+    assertThat(LocalRuns.local(new RunLayout(run).lock())).as("a SIGKILL leaves the lock behind").exists();
 
     OrzCli.Outcome taken = OrzCli.execute("iterate", "--run-dir", run.toString());
     assertThat(taken.status()).as(taken.err()).isZero();

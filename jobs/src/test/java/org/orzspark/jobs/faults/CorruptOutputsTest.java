@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.stages.Iteration;
 
@@ -31,9 +32,9 @@ class CorruptOutputsTest {
     FaultRuns runs = FaultRuns.get();
     Path run = FaultRuns.copy(runs.reference, FaultRuns.scratch("rollouts").resolve("run"));
     RunLayout layout = new RunLayout(run);
-    Path part = truncateParquet(layout.rollouts(1));
-    deleteTree(layout.metrics(1));
-    Files.delete(layout.metricsJsonl());
+    Path part = truncateParquet(LocalRuns.local(layout.rollouts(1)));
+    deleteTree(LocalRuns.local(layout.metrics(1)));
+    Files.delete(LocalRuns.local(layout.metricsJsonl()));
 
     String console = iterate(run);
     assertThat(console).containsOnlyOnce("is damaged")
@@ -48,10 +49,10 @@ class CorruptOutputsTest {
     Path run = FaultRuns.copy(runs.reference, FaultRuns.scratch("experience").resolve("run"));
     RunLayout layout = new RunLayout(run);
     // The run as a kill before the update leaves it: no checkpoint 1, no metrics.
-    deleteTree(layout.checkpoint(1));
-    deleteTree(layout.metrics(1));
-    Files.delete(layout.metricsJsonl());
-    truncateParquet(layout.experience(1));
+    deleteTree(LocalRuns.local(layout.checkpoint(1)));
+    deleteTree(LocalRuns.local(layout.metrics(1)));
+    Files.delete(LocalRuns.local(layout.metricsJsonl()));
+    truncateParquet(LocalRuns.local(layout.experience(1)));
 
     String console = iterate(run);
     assertThat(console).containsOnlyOnce("is damaged")
@@ -65,13 +66,13 @@ class CorruptOutputsTest {
     Path run = FaultRuns.copy(runs.reference, FaultRuns.scratch("flipped").resolve("run"));
     RunLayout layout = new RunLayout(run);
     Path weights;
-    try (Stream<Path> files = Files.list(layout.checkpoint(1).resolve("policy"))) {
+    try (Stream<Path> files = Files.list(LocalRuns.local(layout.checkpoint(1)).resolve("policy"))) {
       weights = files.filter(f -> f.toString().endsWith(".safetensors")).findFirst().orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(weights);
     bytes[bytes.length / 2] ^= 0x01;
     Files.write(weights, bytes);
-    assertThat(new CheckpointStore(layout).latestComplete().orElseThrow().iteration())
+    assertThat(new CheckpointStore(LocalRuns.store(layout)).latestComplete().orElseThrow().iteration())
         .as("the damaged checkpoint is not the latest complete one").isZero();
 
     String console = iterate(run);
@@ -81,7 +82,7 @@ class CorruptOutputsTest {
 
   private static String iterate(Path run) throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    Iteration.run(FaultRuns.get().spark, run, null,
+    Iteration.run(FaultRuns.get().spark, run.toString(), null,
         new PrintStream(console, true, StandardCharsets.UTF_8));
     return console.toString(StandardCharsets.UTF_8);
   }

@@ -29,7 +29,7 @@ class DriverKillSweepTest {
   /**
    * The points of iteration 1 in the order an iteration reaches them: inside each stage, and each
    * kind of commit boundary (a stage output renamed or not, marked or not; the checkpoint renamed
-   * or not; the checkpoint committed and the metrics not; the metrics line written, the folder not
+   * or not, marked or not; the checkpoint committed and the metrics not; the metrics line written, the folder not
    * marked). {@link FaultPoints} names more (the boundaries of every stage output); they run the
    * same code as the ones here.
    */
@@ -43,6 +43,7 @@ class DriverKillSweepTest {
       "experience",
       "update",
       "checkpoint.before-rename",
+      "checkpoint.before-marker",
       "update.after-checkpoint",
       "output.before-marker:metrics",
       "metrics.after-jsonl");
@@ -59,7 +60,7 @@ class DriverKillSweepTest {
       assertThat(killed.status()).as(point + ":\n" + killed.output())
           .isEqualTo(FaultPoints.HALT_STATUS);
       assertThat(killed.output()).contains("fault point " + point + " reached");
-      for (Path output : List.of(layout.sampledPrompts(1), layout.generated(1), layout.rollouts(1),
+      for (org.apache.hadoop.fs.Path output : List.of(layout.sampledPrompts(1), layout.generated(1), layout.rollouts(1),
           layout.experience(1), layout.metrics(1))) {
         AtomicOutput.Check check = AtomicOutput.check(conf, output.toString());
         assertThat(!check.marked() || check.complete() && check.verified())

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.stages.Iteration;
 import org.orzspark.stages.MicroRuns;
@@ -49,9 +50,9 @@ final class FaultRuns {
     Path base = MicroRuns.base(dir.resolve("base"));
     Path prompts = MicroRuns.prompts(spark, dir.resolve("prompts"), 40);
     fresh = dir.resolve("fresh");
-    RunInitializer.init(spark, fresh, MicroRuns.config(base, prompts, Map.of()));
+    RunInitializer.init(spark, fresh.toString(), MicroRuns.config(base, prompts, Map.of()));
     reference = copy(fresh, dir.resolve("reference"));
-    Iteration.run(spark, reference, null, quiet());
+    Iteration.run(spark, reference.toString(), null, quiet());
     expected = Snapshot.of(spark, reference, 1);
   }
 
@@ -97,7 +98,7 @@ final class FaultRuns {
       Map<String, String> checkpointFiles, List<Object> parameterDigests) {
     static Snapshot of(SparkSession spark, Path run, int iteration) throws IOException {
       RunLayout layout = new RunLayout(run);
-      Path checkpoint = layout.checkpoint(iteration);
+      Path checkpoint = LocalRuns.local(layout.checkpoint(iteration));
       @SuppressWarnings("unchecked")
       Map<String, String> manifest = new TreeMap<>(JSON.readValue(
           checkpoint.resolve(CheckpointStore.MANIFEST).toFile(), Map.class));
@@ -109,7 +110,7 @@ final class FaultRuns {
           List.of(update.get("digest/policy"), update.get("digest/critic")));
     }
 
-    private static List<String> rows(SparkSession spark, Path folder) {
+    private static List<String> rows(SparkSession spark, org.apache.hadoop.fs.Path folder) {
       return spark.read().parquet(folder.toString()).orderBy("prompt_id", "sample_index")
           .toJSON().collectAsList();
     }
@@ -122,21 +123,21 @@ final class FaultRuns {
    */
   long assertSameAsReference(Path run) throws IOException {
     RunLayout layout = new RunLayout(run);
-    assertThat(new CheckpointStore(layout).latestComplete().orElseThrow().iteration()).isEqualTo(1);
+    assertThat(new CheckpointStore(LocalRuns.store(layout)).latestComplete().orElseThrow().iteration()).isEqualTo(1);
     Snapshot actual = Snapshot.of(spark, run, 1);
     assertThat(actual.rollouts()).as("rollout rows").isEqualTo(expected.rollouts());
     assertThat(actual.experience()).as("experience rows").isEqualTo(expected.experience());
     assertThat(actual.checkpointFiles()).as("checkpoint file digests")
         .isEqualTo(expected.checkpointFiles());
     assertThat(actual.parameterDigests()).isEqualTo(expected.parameterDigests());
-    for (Path output : List.of(layout.sampledPrompts(1), layout.rollouts(1), layout.experience(1),
+    for (org.apache.hadoop.fs.Path output : List.of(layout.sampledPrompts(1), layout.rollouts(1), layout.experience(1),
         layout.metrics(1))) {
       AtomicOutput.Check check =
           AtomicOutput.check(spark.sparkContext().hadoopConfiguration(), output.toString());
       assertThat(check.complete() && check.verified()).as(output + " complete and verified")
           .isTrue();
     }
-    assertThat(Files.readAllLines(layout.metricsJsonl())).hasSize(1);
+    assertThat(Files.readAllLines(LocalRuns.local(layout.metricsJsonl()))).hasSize(1);
     assertThat(leftovers(run)).as("left over in " + run).isEmpty();
     return actual.rollouts().size() + actual.experience().size();
   }

@@ -13,18 +13,26 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.jobs.OrzCli;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 
 /**
  * {@code orz iterate} on a file system that fills up mid-iteration ({@link FullDiskFileSystem}
- * as Hadoop's local file system, so every stage output of the run goes through it): one line, no
- * stack trace, a non-zero status, nothing half-committed; once space is freed, {@code orz iterate}
- * completes the iteration as the undisturbed run did.
+ * as Hadoop's local file system): one line, no stack trace, a non-zero status, nothing
+ * half-committed; once space is freed, {@code orz iterate} completes the iteration as the
+ * undisturbed run did.
  *
- * <p>What goes through Hadoop's {@code FileSystem} today is covered: the stage outputs. The run's
- * own files ({@code run.json}, checkpoints, {@code metrics.jsonl}, the lock) are still written with
- * {@code java.nio}; once the run store is on Hadoop's {@code FileSystem}, the same registration
- * covers them too, and the capacity below can be moved to reach the checkpoint's commit.
+ * <p>The full file system takes every byte written through Hadoop's {@code FileSystem} for a
+ * {@code file:} path: the stage outputs (Spark's Parquet tasks, their markers and stage records)
+ * and the run store's file writes ({@code run.json}, {@code metrics.jsonl} and {@code
+ * failures.jsonl} through their temp files, a checkpoint's {@code MANIFEST.json} and {@code
+ * _SUCCESS}), since {@code RunStore} on a local run directory writes through the raw side of the
+ * file system configured for {@code file:}. It does not take what {@code RunStore} does with
+ * {@code java.nio} on a local run directory (the lock's exclusive create, every rename, which
+ * writes no bytes) nor a checkpoint's model files, which the model code writes with {@code
+ * java.nio} into the checkpoint's temp folder. The capacity below is used up inside a Spark write
+ * task of the rollout stage, so this test covers a full disk in a stage output's write: the run
+ * store's writes come later in the iteration, after the failure.
  */
 @Tag("faults")
 class FullDiskTest {
@@ -36,7 +44,7 @@ class FullDiskTest {
     RunLayout layout = new RunLayout(run);
     // Room for the sample stage's output, not for the rollout's: the disk fills inside a Spark
     // write task of the rollout stage.
-    long capacity = bytes(new RunLayout(runs.reference).sampledPrompts(1)) + 512;
+    long capacity = bytes(LocalRuns.local(new RunLayout(runs.reference).sampledPrompts(1))) + 512;
 
     ChildJvm.Outcome full = ChildJvm.orz(FullDiskFileSystem.register(capacity),
         Duration.ofMinutes(3), "iterate", "--run-dir", run.toString());
@@ -52,7 +60,7 @@ class FullDiskTest {
     Configuration conf = runs.spark.sparkContext().hadoopConfiguration();
     assertThat(AtomicOutput.isComplete(conf, layout.sampledPrompts(1).toString()))
         .as("the stage before the full disk stays committed").isTrue();
-    for (Path output : List.of(layout.generated(1), layout.rollouts(1), layout.experience(1))) {
+    for (org.apache.hadoop.fs.Path output : List.of(layout.generated(1), layout.rollouts(1), layout.experience(1))) {
       assertThat(AtomicOutput.check(conf, output.toString()).marked()).as(output.toString())
           .isFalse();
     }

@@ -1,7 +1,7 @@
 package org.orzspark.jobs.faults;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import org.orzspark.run.RunStore;
 import org.orzspark.run.RunLock;
 
 /** Holds a run's lock in a process of its own until that process is killed: another writer. */
@@ -9,7 +9,7 @@ public final class LockHolder {
   private LockHolder() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    try (RunLock lock = RunLock.acquire(Path.of(args[0]), "orz iterate --run-dir " + args[0])) {
+    try (RunLock lock = RunLock.acquire(RunStore.open(args[0]), "orz iterate --run-dir " + args[0])) {
       System.out.println("held " + lock.file());
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);
