@@ -28,6 +28,8 @@ class ConcurrentIterateTest {
   void aSecondIterateIsRefusedNamingTheHolderAndTheDeadHoldersLockIsTakenOver() throws Exception {
     FaultRuns runs = FaultRuns.get();
     Path run = FaultRuns.copy(runs.fresh, FaultRuns.scratch("concurrent").resolve("run"));
+    // The run as orz names it in messages: its qualified Hadoop path (file:/...).
+    org.apache.hadoop.fs.Path root = new RunLayout(run).root();
     ChildJvm.Running holder = ChildJvm.start(LockHolder.class, Map.of(), run.toString());
     try {
       awaitHeld(holder, run);
@@ -36,7 +38,7 @@ class ConcurrentIterateTest {
       double seconds = (System.nanoTime() - started) / 1e9;
       assertThat(refused.status()).isEqualTo(CommandLine.ExitCode.USAGE);
       assertThat(refused.err())
-          .startsWith("orz iterate: run " + run + " is locked by orz iterate --run-dir " + run)
+          .startsWith("orz iterate: run " + root + " is locked by orz iterate --run-dir " + root)
           .contains("pid " + holder.process().pid())
           .doesNotContain("\tat ")
           .hasLineCount(1);

@@ -9,7 +9,9 @@ public final class LockHolder {
   private LockHolder() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    try (RunLock lock = RunLock.acquire(RunStore.open(args[0]), "orz iterate --run-dir " + args[0])) {
+    RunStore store = RunStore.open(args[0]);
+    // The command as orz iterate names itself in the lock: with the run's qualified path.
+    try (RunLock lock = RunLock.acquire(store, "orz iterate --run-dir " + store.layout().root())) {
       System.out.println("held " + lock.file());
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);
