@@ -48,7 +48,8 @@ class ConcurrentIterateTest {
       holder.process().destroyForcibly();
       holder.process().waitFor(30, TimeUnit.SECONDS);
     }
-    assertThat(LocalRuns.local(new RunLayout(run).lock())).as("a SIGKILL leaves the lock behind").exists();
+    assertThat(LocalRuns.local(new RunLayout(run).lock())).as("a SIGKILL leaves the lock behind")
+        .exists();
 
     OrzCli.Outcome taken = OrzCli.execute("iterate", "--run-dir", run.toString());
     assertThat(taken.status()).as(taken.err()).isZero();

@@ -72,7 +72,8 @@ class CorruptOutputsTest {
     byte[] bytes = Files.readAllBytes(weights);
     bytes[bytes.length / 2] ^= 0x01;
     Files.write(weights, bytes);
-    assertThat(new CheckpointStore(LocalRuns.store(layout)).latestComplete().orElseThrow().iteration())
+    CheckpointStore checkpoints = new CheckpointStore(LocalRuns.store(layout));
+    assertThat(checkpoints.latestComplete().orElseThrow().iteration())
         .as("the damaged checkpoint is not the latest complete one").isZero();
 
     String console = iterate(run);

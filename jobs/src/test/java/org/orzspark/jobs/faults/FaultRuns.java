@@ -123,15 +123,16 @@ final class FaultRuns {
    */
   long assertSameAsReference(Path run) throws IOException {
     RunLayout layout = new RunLayout(run);
-    assertThat(new CheckpointStore(LocalRuns.store(layout)).latestComplete().orElseThrow().iteration()).isEqualTo(1);
+    CheckpointStore checkpoints = new CheckpointStore(LocalRuns.store(layout));
+    assertThat(checkpoints.latestComplete().orElseThrow().iteration()).isEqualTo(1);
     Snapshot actual = Snapshot.of(spark, run, 1);
     assertThat(actual.rollouts()).as("rollout rows").isEqualTo(expected.rollouts());
     assertThat(actual.experience()).as("experience rows").isEqualTo(expected.experience());
     assertThat(actual.checkpointFiles()).as("checkpoint file digests")
         .isEqualTo(expected.checkpointFiles());
     assertThat(actual.parameterDigests()).isEqualTo(expected.parameterDigests());
-    for (org.apache.hadoop.fs.Path output : List.of(layout.sampledPrompts(1), layout.rollouts(1), layout.experience(1),
-        layout.metrics(1))) {
+    for (org.apache.hadoop.fs.Path output : List.of(layout.sampledPrompts(1), layout.rollouts(1),
+        layout.experience(1), layout.metrics(1))) {
       AtomicOutput.Check check =
           AtomicOutput.check(spark.sparkContext().hadoopConfiguration(), output.toString());
       assertThat(check.complete() && check.verified()).as(output + " complete and verified")

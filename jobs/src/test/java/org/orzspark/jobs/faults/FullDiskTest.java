@@ -60,7 +60,8 @@ class FullDiskTest {
     Configuration conf = runs.spark.sparkContext().hadoopConfiguration();
     assertThat(AtomicOutput.isComplete(conf, layout.sampledPrompts(1).toString()))
         .as("the stage before the full disk stays committed").isTrue();
-    for (org.apache.hadoop.fs.Path output : List.of(layout.generated(1), layout.rollouts(1), layout.experience(1))) {
+    for (org.apache.hadoop.fs.Path output :
+        List.of(layout.generated(1), layout.rollouts(1), layout.experience(1))) {
       assertThat(AtomicOutput.check(conf, output.toString()).marked()).as(output.toString())
           .isFalse();
     }
