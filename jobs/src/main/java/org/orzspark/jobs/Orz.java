@@ -42,6 +42,8 @@ import picocli.CommandLine.Command;
       org.orzspark.jobs.curate.CurateCommand.class,
     })
 public final class Orz implements Runnable {
+  /** The system's words for a full file system (ENOSPC), as Java and Hadoop pass them on. */
+  private static final String NO_SPACE = "No space left on device";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -60,19 +62,39 @@ public final class Orz implements Runnable {
 
   /**
    * A wrong option value or a missing, existing or unreadable file is the user's to fix: one line
-   * naming the command, exit status 2 (picocli's status for usage errors). Anything else is a
-   * defect and keeps its stack trace, as does everything with {@code ORZ_LOG_LEVEL=DEBUG}.
+   * naming the command, exit status 2 (picocli's status for usage errors). A full file system,
+   * wherever it surfaced (a Spark task's write included), is one line too, exit status 1: nothing
+   * is committed half-written, so freeing space and running the command again is all there is to
+   * do. Anything else is a defect and keeps its stack trace, as does everything with
+   * {@code ORZ_LOG_LEVEL=DEBUG}.
    */
   private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+    boolean debug = "DEBUG".equalsIgnoreCase(System.getenv("ORZ_LOG_LEVEL"));
+    String name = command.getCommandSpec().qualifiedName();
+    if (!debug && isFull(e)) {
+      command.getErr().println(name + ": " + NO_SPACE
+          + "; free space and run it again (completed work is kept, nothing is half-committed)");
+      return command.getCommandSpec().exitCodeOnExecutionException();
+    }
     boolean userError = e instanceof IllegalArgumentException
         || e instanceof FileNotFoundException
         || e instanceof FileSystemException;
-    if (!userError || "DEBUG".equalsIgnoreCase(System.getenv("ORZ_LOG_LEVEL"))) {
+    if (!userError || debug) {
       e.printStackTrace(command.getErr());
       return command.getCommandSpec().exitCodeOnExecutionException();
     }
-    command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + describe(e));
+    command.getErr().println(name + ": " + describe(e));
     return CommandLine.ExitCode.USAGE;
+  }
+
+  /** Whether {@code e} or any of its causes says the file system is full. */
+  static boolean isFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains(NO_SPACE)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Exception e) {

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 
 /**
  * Writes and finds checkpoints in a {@link RunStore}. The model code writes a checkpoint's files
@@ -100,7 +101,9 @@ public final class CheckpointStore {
         store.upload(local, temp);
       }
       store.write(new Path(temp, MANIFEST), JSON.writeValueAsBytes(sums));
+      FaultPoints.reach("checkpoint.before-rename");
       store.rename(temp, target, false);
+      FaultPoints.reach("checkpoint.before-marker");
       // The marker last, in place: where a rename is a copy (S3A), it appears only after every
       // listed file did. A crash before it leaves an unmarked folder, which the next write of
       // this iteration replaces.

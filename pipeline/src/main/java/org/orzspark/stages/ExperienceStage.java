@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.model.CriticModel;
 import org.orzspark.run.CheckpointCache;
 import org.orzspark.ppo.AdvantageNormalization;
@@ -37,6 +39,9 @@ public final class ExperienceStage {
   /** The stage record's figures: the raw advantages' mean and standard deviation. */
   static final String ADVANTAGE_MEAN = "advantage_mean";
   static final String ADVANTAGE_STD = "advantage_std";
+  /** The order of a partition's responses before batching: (prompt id, sample index). */
+  static final Comparator<ScoredResponse> CANONICAL =
+      Comparator.comparing(ScoredResponse::promptId).thenComparingInt(ScoredResponse::sampleIndex);
 
   private ExperienceStage() {}
 
@@ -52,8 +57,9 @@ public final class ExperienceStage {
         ctx.startCheckpoint("policy"),
         ctx.startCheckpoint("critic"),
         run);
-    Dataset<Row> rollouts = ctx.spark().read().parquet(ctx.layout().rollouts(ctx.iteration()).toString())
-        .select(RolloutTable.scoredResponseColumns());
+    Dataset<Row> rollouts =
+        ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
+            .select(RolloutTable.scoredResponseColumns());
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
     int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, rollouts.count())));
     JavaRDD<ExperienceRow> experience =
@@ -96,6 +102,9 @@ public final class ExperienceStage {
       LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();
     rows.forEachRemaining(r -> responses.add(RolloutTable.scoredResponse(r)));
+    // Shuffle fetch order (retries, executors) must not change which rows share a micro-batch, nor
+    // the order the partition's advantage statistics are summed in: a canonical order first.
+    responses.sort(CANONICAL);
     if (responses.isEmpty()) {
       return List.<ExperienceRow>of().iterator();
     }
@@ -107,6 +116,7 @@ public final class ExperienceStage {
       List<ExperienceRow> computed = new ExperienceComputer(policy.get().model(), critic.get(),
           settings.microBatchTokens(), settings.gamma(), settings.lambda()).compute(responses, manager);
       computeNanos.add(System.nanoTime() - started);
+      FaultPoints.reach("experience");
       return computed.iterator();
     }
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.IterationMetrics;
@@ -102,7 +103,8 @@ public final class Iteration {
     int latest = checkpoints.latestComplete()
         .orElseThrow(() -> new IllegalArgumentException("no complete checkpoint in " + layout.checkpoints()))
         .iteration();
-    boolean metricsMissing = latest > 0 && !complete(spark, layout.metrics(latest));
+    boolean metricsMissing = latest > 0 && !reusable(
+        new IterationContext(spark, store, config, latest), layout.metrics(latest), console);
     int next = metricsMissing ? latest : latest + 1;
     if (requested != null && requested != next) {
       throw new IllegalArgumentException(requested <= latest
@@ -113,30 +115,14 @@ public final class Iteration {
     IterationContext ctx = new IterationContext(spark, store, config, next, provenance);
     if (metricsMissing) {
       console.printf("iteration %d: checkpoint complete, completing its metrics%n", next);
+      // The metrics read every stage's output: a damaged one is computed again from checkpoint N-1.
+      beforeUpdate(ctx, layout.checkpoint(next - 1), console);
       Map<String, Double> metrics = MetricsStage.run(ctx, Map.of());
       console.println(MetricsStage.summary(next, metrics));
       return new Outcome(next, metrics, true);
     }
     long started = System.nanoTime();
-    if (!ctx.complete(layout.sampledPrompts(next))) {
-      SampleStage.run(ctx, cursorOf(store, layout.checkpoint(latest)));
-    }
-    SampleStage.Result sample = SampleStage.read(ctx);
-    console.printf("iteration %d: %d prompts sampled%n", next, sample.prompts().size());
-    if (!ctx.complete(layout.rollouts(next))) {
-      if (!ctx.complete(layout.generated(next))) {
-        RolloutStage.run(ctx, sample.prompts());
-      }
-      ScoreStage.run(ctx);
-    }
-    StageRecord rollout =
-        ctx.recordFile(new Path(layout.rollouts(next), ScoreStage.ROLLOUT_RECORD));
-    console.printf("iteration %d: rollouts generated on [%s] and scored%n", next,
-        rollout.notes().getOrDefault(RolloutStage.PLACEMENTS, "?"));
-    if (!ctx.complete(layout.experience(next))) {
-      ExperienceStage.run(ctx);
-    }
-    console.printf("iteration %d: experience written%n", next);
+    SampleStage.Result sample = beforeUpdate(ctx, layout.checkpoint(latest), console);
     CheckpointState state = new CheckpointState(next, sample.next());
     lock.ensureHeld();
     long updateStarted = System.nanoTime();
@@ -155,6 +141,7 @@ public final class Iteration {
       throw new IllegalStateException("checkpoint " + next + " is not complete after the update: "
           + written.problem().orElse("?"));
     }
+    FaultPoints.reach("update.after-checkpoint");
     prune(checkpoints, store, config, console);
     Map<String, Double> driverFigures = new LinkedHashMap<>();
     driverFigures.put(IterationMetrics.UPDATE_SECONDS.name(), updateSeconds);
@@ -163,6 +150,52 @@ public final class Iteration {
     Map<String, Double> metrics = MetricsStage.run(ctx, driverFigures);
     console.println(MetricsStage.summary(next, metrics));
     return new Outcome(next, metrics, false);
+  }
+
+  /**
+   * The stages before the update (sample, rollout, score, experience), each skipped when its output
+   * is complete and intact; {@code start} is the checkpoint the iteration starts from.
+   */
+  private static SampleStage.Result beforeUpdate(IterationContext ctx, Path start,
+      PrintStream console) throws IOException {
+    RunLayout layout = ctx.layout();
+    int next = ctx.iteration();
+    if (!reusable(ctx, layout.sampledPrompts(next), console)) {
+      SampleStage.run(ctx, cursorOf(ctx.store(), start));
+    }
+    SampleStage.Result sample = SampleStage.read(ctx);
+    console.printf("iteration %d: %d prompts sampled%n", next, sample.prompts().size());
+    if (!reusable(ctx, layout.rollouts(next), console)) {
+      if (!reusable(ctx, layout.generated(next), console)) {
+        RolloutStage.run(ctx, sample.prompts());
+      }
+      ScoreStage.run(ctx);
+    }
+    StageRecord rollout =
+        ctx.recordFile(new Path(layout.rollouts(next), ScoreStage.ROLLOUT_RECORD));
+    console.printf("iteration %d: rollouts generated on [%s] and scored%n", next,
+        rollout.notes().getOrDefault(RolloutStage.PLACEMENTS, "?"));
+    if (!reusable(ctx, layout.experience(next), console)) {
+      ExperienceStage.run(ctx);
+    }
+    console.printf("iteration %d: experience written%n", next);
+    return sample;
+  }
+
+  /**
+   * Whether a stage output can be reused: complete and intact against its marker. A damaged one (a
+   * listed file missing, truncated or resized; an unreadable marker) is never trusted: it is said
+   * in one line and removed, and the stage computes it again.
+   */
+  private static boolean reusable(IterationContext ctx, Path folder, PrintStream console)
+      throws IOException {
+    AtomicOutput.Check check = ctx.check(folder);
+    if (check.damaged()) {
+      console.printf("iteration %d: %s is damaged (%s); removing it and computing it again%n",
+          ctx.iteration(), ctx.layout().relative(folder), check.damage().orElseThrow());
+      ctx.discard(folder);
+    }
+    return check.complete();
   }
 
   /**
@@ -202,10 +235,6 @@ public final class Iteration {
     String before = store.readIfExists(file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
     store.writeAtomically(file, (before + JSON.writeValueAsString(failure) + System.lineSeparator())
         .getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static boolean complete(SparkSession spark, Path folder) throws IOException {
-    return AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), folder.toString());
   }
 
   /** The data cursor a checkpoint's state.json carries. */

@@ -62,9 +62,25 @@ public record IterationContext(
     return Math.max(1, spark.sparkContext().defaultParallelism());
   }
 
-  /** Whether a stage output folder is complete (has its {@code _SUCCESS} marker). */
-  public boolean complete(Path folder) throws IOException {
-    return AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), folder.toString());
+  /**
+   * The check of a stage output folder against its marker: complete when it has its
+   * {@code _SUCCESS} marker and every file the marker lists is there with its size.
+   */
+  public AtomicOutput.Check check(Path folder) throws IOException {
+    return AtomicOutput.check(spark.sparkContext().hadoopConfiguration(), folder.toString());
+  }
+
+  /**
+   * The Parquet files of a complete stage output, exactly those its marker lists: what a stage
+   * reads of an earlier one ({@code spark.read().parquet(ctx.dataFiles(folder))}).
+   */
+  public String[] dataFiles(Path folder) throws IOException {
+    return AtomicOutput.dataFiles(spark.sparkContext().hadoopConfiguration(), folder.toString());
+  }
+
+  /** Deletes a stage output folder (a damaged one, before it is written again). */
+  public void discard(Path folder) throws IOException {
+    store.delete(folder);
   }
 
   /** Starts writing a stage output folder atomically, replacing an incomplete earlier attempt. */

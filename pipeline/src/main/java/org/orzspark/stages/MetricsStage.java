@@ -15,6 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.Metric;
 import org.orzspark.run.RolloutTable;
@@ -40,7 +41,7 @@ public final class MetricsStage {
     ctx.jobGroup("metrics");
     Map<String, Double> metrics = new TreeMap<>(driverFigures);
     Path rolloutsFolder = ctx.layout().rollouts(ctx.iteration());
-    metrics.putAll(rolloutFigures(ctx.spark().read().parquet(rolloutsFolder.toString())));
+    metrics.putAll(rolloutFigures(ctx.spark().read().parquet(ctx.dataFiles(rolloutsFolder))));
 
     Path checkpoint = ctx.layout().checkpoint(ctx.iteration());
     Map<?, ?> update =
@@ -88,9 +89,13 @@ public final class MetricsStage {
     columns.remove(IterationMetrics.ITERATION);
     try (AtomicOutput out = ctx.begin(ctx.layout().metrics(ctx.iteration()))) {
       out.writeParquet(FigureRow.of(ctx.spark(), columns), "");
+      // The line first, the folder's marker last: the marker is what makes the iteration complete,
+      // so a crash between them has the metrics computed again and the line replaced, never an
+      // iteration complete without its line.
+      appendJsonl(ctx.store(), ctx.layout().metricsJsonl(), ctx.iteration(), metrics);
+      FaultPoints.reach("metrics.after-jsonl");
       out.commit();
     }
-    appendJsonl(ctx.store(), ctx.layout().metricsJsonl(), ctx.iteration(), metrics);
   }
 
   /**

@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.generation.GeneratedSample;
 import org.orzspark.generation.Generator;
 import org.orzspark.generation.PromptRequest;
@@ -173,6 +174,7 @@ public final class RolloutStage {
         long computeStarted = System.nanoTime();
         List<GeneratedSample> generated = generate(lease.get(), settings, requests, sample -> {
           sequences.add(1);
+          FaultPoints.reach("rollout");
           tokens.add(sample.tokens().length);
         });
         computeNanos.add(System.nanoTime() - computeStarted);

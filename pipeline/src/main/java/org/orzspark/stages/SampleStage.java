@@ -9,6 +9,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunSettings;
 import org.orzspark.run.SampledPromptTable;
@@ -52,6 +53,7 @@ public final class SampleStage {
     var folder = ctx.layout().sampledPrompts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(chosen, "");
+      FaultPoints.reach("sample");
       double seconds = (System.nanoTime() - started) / 1e9;
       out.writeText(StageRecord.FILE, ctx.newRecord("sample", seconds,
           Map.of("prompts", (double) order.size(), "prompt_set_size", (double) ids.size()),
@@ -64,7 +66,7 @@ public final class SampleStage {
   public static Result read(IterationContext ctx) throws IOException {
     var folder = ctx.layout().sampledPrompts(ctx.iteration());
     List<SampledPrompt> prompts =
-        ctx.spark().read().parquet(folder.toString()).orderBy(SampledPromptTable.ORDER)
+        ctx.spark().read().parquet(ctx.dataFiles(folder)).orderBy(SampledPromptTable.ORDER)
             .collectAsList().stream()
             .map(SampledPromptTable::fromRow)
             .toList();

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.reward.spark.RewardUdfs;
 import org.orzspark.reward.verify.VerifyOptions;
 import org.orzspark.run.RunSettings;
@@ -36,10 +37,11 @@ public final class ScoreStage {
     VerifyOptions verify = VerifyOptions.DEFAULTS.withTimeoutMillis(
         Math.round(ctx.get(RunSettings.VERIFY_TIMEOUT_SECONDS) * 1000));
     Dataset<Row> scored = score(ctx.spark(), ctx.spark().read().schema(RolloutTable.GENERATED)
-        .parquet(generatedFolder.toString()), verify);
+        .parquet(ctx.dataFiles(generatedFolder)), verify);
     Path folder = ctx.layout().rollouts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(scored, "");
+      FaultPoints.reach("score");
       double seconds = (System.nanoTime() - started) / 1e9;
       out.writeText(StageRecord.FILE,
           ctx.newRecord("score", seconds, Map.of(), Map.of()).toJson());
@@ -47,7 +49,7 @@ public final class ScoreStage {
       out.writeText(ROLLOUT_RECORD, ctx.record(generatedFolder).toJson());
       out.commit();
     }
-    deleteRecursively(ctx, generatedFolder);
+    ctx.discard(generatedFolder);
   }
 
   /** {@link #score(SparkSession, Dataset, VerifyOptions)} with the session conf's verifier options. */
@@ -81,9 +83,5 @@ public final class ScoreStage {
     columns.add(
         call_udf("orz_reflection_patterns", response).as(RolloutTable.REFLECTION_PATTERNS));
     return generated.select(columns.toArray(Column[]::new));
-  }
-
-  private static void deleteRecursively(IterationContext ctx, Path folder) throws IOException {
-    ctx.store().delete(folder);
   }
 }

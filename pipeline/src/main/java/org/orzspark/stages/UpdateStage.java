@@ -30,6 +30,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.orzspark.collective.BarrierRing;
 import org.orzspark.collective.BarrierStage;
 import org.orzspark.collective.RingAllReduce;
+import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.ValueHeadInit;
@@ -128,10 +129,10 @@ public final class UpdateStage {
     }
   }
 
-  public static Result run(IterationContext ctx, CheckpointState state) {
+  public static Result run(IterationContext ctx, CheckpointState state) throws IOException {
     ctx.jobGroup("update");
     Dataset<Row> experience =
-        ctx.spark().read().parquet(ctx.layout().experience(ctx.iteration()).toString())
+        ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().experience(ctx.iteration())))
             .orderBy(ExperienceTable.PROMPT_ID, ExperienceTable.SAMPLE_INDEX);
     List<Integer> lengths =
         experience.select(ExperienceTable.RESPONSE_LENGTH).as(Encoders.INT()).collectAsList();
@@ -185,6 +186,7 @@ public final class UpdateStage {
               ringSum.orLocal());
       long allReduceWaitNanos = ring.waitedNanos();
       computeNanos.add(System.nanoTime() - trainingStarted - ringSum.nanos);
+      FaultPoints.reach("update");
       float[] diagnostics = diagnostics(report.policyDiagnostics());
       ring.sumInPlace(diagnostics);
       String policyDigest = ParameterDigest.of(policy.parameters());

@@ -14,12 +14,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.LocalRuns;
 import org.orzspark.run.PolicyDigest;
@@ -123,14 +125,14 @@ class ReplayTest {
     int sample = row.<Integer>getAs(RolloutTable.SAMPLE_INDEX);
     int length = row.<Integer>getAs(RolloutTable.RESPONSE_LENGTH);
     int at = length - 1;
-    Path rewritten = tmp.resolve("rewritten");
-    spark.read().parquet(tampered.rollouts(2).toString())
+    String folder = tampered.rollouts(2).toString();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Dataset<Row> rows = spark.read().parquet(AtomicOutput.dataFiles(conf, folder))
         .withColumn(RolloutTable.RESPONSE_TOKEN_IDS, expr(String.format(
             "CASE WHEN prompt_id = '%s' AND sample_index = %d THEN transform(response_token_ids,"
                 + " (t, i) -> IF(i = %d, t + 1, t)) ELSE response_token_ids END",
-            prompt, sample, at)))
-        .write().parquet(rewritten.toString());
-    replaceParts(rewritten, local(tampered.rollouts(2)));
+            prompt, sample, at)));
+    recommit(conf, folder, rows);
 
     Replay.Result result = Replay.run(spark, copy.toString(), 2, prompt, sample);
     assertThat(result.matches()).isFalse();
@@ -160,16 +162,23 @@ class ReplayTest {
             + " (checkpoint.keep_every=50): it cannot be replayed");
   }
 
-  private static void replaceParts(Path from, Path to) throws IOException {
-    try (Stream<Path> old = Files.list(to)) {
-      for (Path part : old.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        Files.delete(part);
+  /**
+   * Commits {@code rows} as the complete output {@code folder} in place of its Parquet files, its
+   * side files (stage records) kept: a tampered output with a marker that matches it, so that only
+   * the rows differ from what the run wrote.
+   */
+  private static void recommit(Configuration conf, String folder, Dataset<Row> rows)
+      throws IOException {
+    Map<String, Long> files = AtomicOutput.check(conf, folder).files();
+    try (AtomicOutput out = AtomicOutput.beginRunFolder(conf, folder)) {
+      out.writeParquet(rows, "");
+      for (String name : files.keySet()) {
+        if (name.startsWith("_")) {
+          Files.copy(local(new org.apache.hadoop.fs.Path(folder, name)),
+              local(new org.apache.hadoop.fs.Path(out.resolve(name))));
+        }
       }
-    }
-    try (Stream<Path> parts = Files.list(from)) {
-      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        Files.move(part, to.resolve(part.getFileName()));
-      }
+      out.commit();
     }
   }
 

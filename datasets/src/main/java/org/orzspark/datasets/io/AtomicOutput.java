@@ -1,14 +1,24 @@
 package org.orzspark.datasets.io;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -16,10 +26,20 @@ import org.apache.spark.sql.SaveMode;
 /**
  * Writes an output folder so that readers never see it half-written: everything goes into a hidden
  * sibling temp folder ({@code .<name>.tmp-<uuid>}), {@link #commit} renames it to the final path
- * and only then creates {@code _SUCCESS} in it. A reader that requires {@code _SUCCESS} therefore
- * sees all of the output or none, also on stores where renaming a folder is a copy (S3A). Closing
- * without committing deletes the temp folder. Uses the Hadoop FileSystem API, so any Hadoop path
- * works (local, HDFS, S3A).
+ * and only then writes {@code _SUCCESS} in it. Closing without committing deletes the temp folder.
+ * Uses the Hadoop FileSystem API, so any Hadoop path works (local, HDFS, S3A).
+ *
+ * <p>The marker is verifiable: {@code _SUCCESS} holds JSON naming every file of the output with its
+ * size and the output's row count ({@code {"files":{"part-0.parquet":1234,...},"rows":16}}). The
+ * files and sizes come from one listing of the temp folder at commit; the rows from the Parquet
+ * footers of the data files, read once at commit (a few KB each; the data is not read). {@link
+ * #check} compares the marker with one listing of the folder (names and sizes, nothing is read),
+ * so a missing, truncated or resized file makes the output incomplete, never trusted; {@link
+ * #dataFiles} gives readers exactly the Parquet files the marker lists. Because the marker is
+ * written last and lists what belongs to the output, the commit does not depend on an atomic folder
+ * rename: on a store where renaming is a copy (S3A) a reader that goes through {@link #check} and
+ * {@link #dataFiles} sees all of the output or none. An empty {@code _SUCCESS}, as orz wrote before
+ * the marker had content, still means complete, unverified ({@link Check#verified()} false).
  *
  * <p>Spark writes into the temp folder go through {@link #writeParquet}, which switches off Spark's
  * own {@code _SUCCESS} marker so that the marker is written once, last.
@@ -32,6 +52,7 @@ import org.apache.spark.sql.SaveMode;
 public final class AtomicOutput implements AutoCloseable {
 
   public static final String SUCCESS = "_SUCCESS";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What may become of a folder already at the target. */
   private enum Replace {
@@ -101,11 +122,151 @@ public final class AtomicOutput implements AutoCloseable {
     return new AtomicOutput(fs, target, temp, replace, carried);
   }
 
-  /** Whether {@code dir} is a complete output (has {@code _SUCCESS}). */
+  /**
+   * Whether {@code dir} is a complete output: it has {@code _SUCCESS} and every file the marker
+   * lists is there with its recorded size ({@link #check}).
+   */
   public static boolean isComplete(Configuration conf, String dir) throws IOException {
-    Path marker = new Path(dir, SUCCESS);
-    return marker.getFileSystem(conf).exists(marker);
+    return check(conf, dir).complete();
   }
+
+  /**
+   * What the marker of {@code dir} says, checked against one listing of the folder.
+   *
+   * @param marked {@code _SUCCESS} exists
+   * @param verified the marker lists the output's files (false for an empty marker of an older orz)
+   * @param damage why a marked output is not complete (a listed file missing or of another size, an
+   *     unreadable marker); empty when it is complete
+   * @param files the listed files, relative to {@code dir}, with their sizes (empty unless
+   *     verified)
+   * @param rows the output's Parquet rows, or -1 when not verified
+   */
+  public record Check(boolean marked, boolean verified, Optional<String> damage,
+      Map<String, Long> files, long rows) {
+    public boolean complete() {
+      return marked && damage.isEmpty();
+    }
+
+    /** Marked but not what its marker lists: to be removed and written again. */
+    public boolean damaged() {
+      return damage.isPresent();
+    }
+  }
+
+  /**
+   * Checks {@code dir} against its marker: names and sizes from one listing, no file read but the
+   * marker. Never throws for a damaged output; only for a file system that cannot be listed.
+   */
+  public static Check check(Configuration conf, String dir) throws IOException {
+    Path folder = new Path(dir);
+    FileSystem fs = folder.getFileSystem(conf);
+    folder = fs.makeQualified(folder);
+    Path marker = new Path(folder, SUCCESS);
+    byte[] content;
+    try (InputStream in = fs.open(marker)) {
+      content = in.readAllBytes();
+    } catch (FileNotFoundException missing) {
+      return new Check(false, false, Optional.empty(), Map.of(), -1);
+    } catch (IOException unreadable) {
+      // e.g. a local file system's checksum of the marker no longer matches its bytes
+      return damaged("its " + SUCCESS + " marker is unreadable (" + unreadable.getMessage() + ")");
+    }
+    if (content.length == 0) {
+      return new Check(true, false, Optional.empty(), Map.of(), -1);
+    }
+    Marker recorded;
+    try {
+      recorded = JSON.readValue(content, Marker.class);
+    } catch (IOException unreadable) {
+      return damaged("its " + SUCCESS + " marker is unreadable");
+    }
+    if (recorded.files() == null) {
+      return damaged("its " + SUCCESS + " marker lists no files");
+    }
+    Map<String, Long> found = listing(fs, folder);
+    for (Map.Entry<String, Long> file : recorded.files().entrySet()) {
+      Long size = found.get(file.getKey());
+      if (size == null) {
+        return damaged(file.getKey() + " is missing");
+      }
+      if (size.longValue() != file.getValue()) {
+        return damaged(
+            file.getKey() + " has " + size + " bytes, its marker says " + file.getValue());
+      }
+    }
+    return new Check(true, true, Optional.empty(), recorded.files(), recorded.rows());
+  }
+
+  private static Check damaged(String why) {
+    return new Check(true, false, Optional.of(why), Map.of(), -1);
+  }
+
+  /**
+   * The Parquet data files of a complete output, qualified, exactly those its marker lists (files
+   * named {@code _*} or {@code .*} are not data, as for Spark); for an older unverified marker, the
+   * folder itself. Read with {@code spark.read().parquet(dataFiles(...))}.
+   *
+   * @throws IllegalStateException when {@code dir} is not complete
+   */
+  public static String[] dataFiles(Configuration conf, String dir) throws IOException {
+    Check check = check(conf, dir);
+    if (!check.complete()) {
+      throw new IllegalStateException(dir + " is not a complete output: "
+          + check.damage().orElse("no " + SUCCESS));
+    }
+    Path folder = new Path(dir);
+    folder = folder.getFileSystem(conf).makeQualified(folder);
+    List<String> data = new ArrayList<>();
+    for (String name : check.files().keySet()) {
+      if (isData(name)) {
+        data.add(new Path(folder, name).toString());
+      }
+    }
+    return check.verified() && !data.isEmpty() ? data.toArray(String[]::new)
+        : new String[] {folder.toString()};
+  }
+
+  /** Whether a relative file name is data (not a {@code _}- or {@code .}-named side file). */
+  private static boolean isData(String relative) {
+    for (String part : relative.split("/")) {
+      if (part.startsWith("_") || part.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Every file below {@code folder} but the marker, relative to it, with its size. */
+  private static Map<String, Long> listing(FileSystem fs, Path folder) throws IOException {
+    Map<String, Long> files = new TreeMap<>();
+    String prefix = folder.toUri().getPath() + "/";
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(folder, true);
+    while (it.hasNext()) {
+      LocatedFileStatus file = it.next();
+      String relative = file.getPath().toUri().getPath().substring(prefix.length());
+      if (!relative.equals(SUCCESS)) {
+        files.put(relative, file.getLen());
+      }
+    }
+    return files;
+  }
+
+  /** The rows of the Parquet data files among {@code files} (relative to {@code folder}). */
+  private long rows(Path folder, Map<String, Long> files) throws IOException {
+    long rows = 0;
+    for (String name : files.keySet()) {
+      if (isData(name) && name.endsWith(".parquet")) {
+        try (ParquetFileReader reader = ParquetFileReader.open(
+            HadoopInputFile.fromPath(new Path(folder, name), fs.getConf()))) {
+          rows += reader.getRecordCount();
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The content of a {@code _SUCCESS} marker. */
+  private record Marker(Map<String, Long> files, long rows) {}
 
   /** The final path, qualified ({@code file:/...}, {@code hdfs://...}). */
   public String target() {
@@ -139,13 +300,17 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
-   * Renames the temp folder to the target (replacing it when allowed, its carried entries moved
-   * into the new output first), then writes {@code _SUCCESS}.
+   * Lists the temp folder's files (sizes, Parquet rows), renames it to the target (replacing it
+   * when allowed, its carried entries moved into the new output first), then writes the
+   * {@code _SUCCESS} marker naming those files: into a hidden file first, renamed to its name, so
+   * that a crash never leaves a marker that is empty or half-written.
    */
   public void commit() throws IOException {
     if (committed) {
       throw new IllegalStateException("already committed: " + target);
     }
+    Map<String, Long> files = listing(fs, fs.makeQualified(temp));
+    byte[] marker = JSON.writeValueAsBytes(new Marker(files, rows(temp, files)));
     if (fs.exists(target)) {
       switch (replace) {
         case NOTHING -> throw new IOException(target + " appeared while writing; not overwriting it");
@@ -164,6 +329,7 @@ public final class AtomicOutput implements AutoCloseable {
       if (fs.exists(target) && !fs.delete(target, true)) {
         throw new IOException("cannot delete the previous " + target);
       }
+      FaultPoints.reach("output.before-rename:" + target.getParent().getName());
       move(temp, target);
     } catch (IOException | RuntimeException e) {
       // The carried entries are work to keep (pass-rate's partitions): back where they were.
@@ -175,7 +341,12 @@ public final class AtomicOutput implements AutoCloseable {
       }
       throw e;
     }
-    fs.create(new Path(target, SUCCESS), false).close();
+    FaultPoints.reach("output.before-marker:" + target.getParent().getName());
+    Path pending = new Path(target, "." + SUCCESS + ".tmp-" + UUID.randomUUID());
+    try (OutputStream out = fs.create(pending, false)) {
+      out.write(marker);
+    }
+    move(pending, new Path(target, SUCCESS));
     committed = true;
   }
 

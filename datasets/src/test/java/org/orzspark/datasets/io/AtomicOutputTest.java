@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -176,5 +179,89 @@ class AtomicOutputTest {
     }
     assertThat(attempt.resolve("part-0.parquet")).doesNotExist();
     assertThat(attempt.resolve(AtomicOutput.SUCCESS)).exists();
+  }
+
+  @Test
+  void theMarkerListsEveryFileWithItsSizeAndTheParquetRows() throws IOException {
+    Path target = dir.resolve("out");
+    try (AtomicOutput out = AtomicOutput.begin(conf, target.toString(), false)) {
+      out.writeParquet(spark.range(7).repartition(3).toDF(), "");
+      out.writeText("_stage.json", "{}");
+      out.commit();
+    }
+    AtomicOutput.Check check = AtomicOutput.check(conf, target.toString());
+    assertThat(check.complete()).isTrue();
+    assertThat(check.verified()).isTrue();
+    assertThat(check.rows()).isEqualTo(7);
+    List<Path> written;
+    try (Stream<Path> files = Files.list(target)) {
+      written = files.filter(f -> !f.getFileName().toString().startsWith(".")
+          && !f.getFileName().toString().equals(AtomicOutput.SUCCESS)).toList();
+    }
+    assertThat(check.files()).hasSize(written.size()).containsKey("_stage.json");
+    for (Path file : written) {
+      assertThat(check.files()).containsEntry(file.getFileName().toString(), Files.size(file));
+    }
+    String[] data = AtomicOutput.dataFiles(conf, target.toString());
+    assertThat(data).hasSize(written.size() - 1).allMatch(f -> f.endsWith(".parquet"));
+    assertThat(spark.read().parquet(data).count()).isEqualTo(7);
+    try (Stream<Path> files = Files.list(target)) {
+      assertThat(files.map(f -> f.getFileName().toString())).as("no marker temp left")
+          .noneMatch(n -> n.contains(".tmp-"));
+    }
+  }
+
+  @Test
+  void aTruncatedMissingOrGrownFileMakesTheOutputDamagedNotComplete() throws IOException {
+    for (String harm : List.of("truncate", "delete", "grow")) {
+      Path target = dir.resolve(harm);
+      try (AtomicOutput out = AtomicOutput.begin(conf, target.toString(), false)) {
+        out.writeParquet(spark.range(50).toDF(), "");
+        out.commit();
+      }
+      Path part;
+      try (Stream<Path> files = Files.list(target)) {
+        part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst()
+            .orElseThrow();
+      }
+      long size = Files.size(part);
+      switch (harm) {
+        case "truncate" -> {
+          try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            channel.truncate(size / 2);
+          }
+        }
+        case "delete" -> Files.delete(part);
+        default -> Files.write(part, new byte[] {1}, StandardOpenOption.APPEND);
+      }
+      AtomicOutput.Check check = AtomicOutput.check(conf, target.toString());
+      assertThat(check.complete()).as(harm).isFalse();
+      assertThat(check.marked()).isTrue();
+      assertThat(check.damage()).get().asString().contains(part.getFileName().toString())
+          .contains(harm.equals("delete") ? "missing" : "its marker says " + size);
+      assertThat(AtomicOutput.isComplete(conf, target.toString())).isFalse();
+      assertThatThrownBy(() -> AtomicOutput.dataFiles(conf, target.toString()))
+          .hasMessageContaining("not a complete output");
+    }
+  }
+
+  @Test
+  void anEmptyMarkerOfAnOlderRunIsCompleteButUnverifiedAndReadAsAFolder() throws IOException {
+    Path old = dir.resolve("old");
+    spark.range(4).toDF().write().parquet(old.toString());
+    AtomicOutput.Check check = AtomicOutput.check(conf, old.toString());
+    assertThat(check.complete()).isTrue();
+    assertThat(check.verified()).isFalse();
+    assertThat(check.rows()).isEqualTo(-1);
+    assertThat(AtomicOutput.dataFiles(conf, old.toString()))
+        .containsExactly(
+            new org.apache.hadoop.fs.Path(old.toUri()).toString().replaceAll("/$", ""));
+    assertThat(spark.read().parquet(AtomicOutput.dataFiles(conf, old.toString())).count())
+        .isEqualTo(4);
+
+    Files.writeString(old.resolve(AtomicOutput.SUCCESS), "{\"files\":");
+    assertThat(AtomicOutput.check(conf, old.toString()).damage()).get().asString()
+        .contains("unreadable");
+    assertThat(AtomicOutput.check(conf, dir.resolve("none").toString()).marked()).isFalse();
   }
 }
