@@ -45,9 +45,9 @@ public final class PromptTemplate {
   }
 
   /**
-   * The template a run names ({@code data.prompt_template}), written in lower case in
-   * {@code run.json} and on the command line: {@code paper} ({@link #render}) or {@code reference}
-   * ({@link #renderReference}).
+   * The template a run names ({@code data.prompt_template}), written in lower case in {@code
+   * run.json} and on the command line: {@code paper} ({@link #render}) or {@code reference} ({@link
+   * #renderReference}).
    */
   public enum Variant {
     PAPER,
@@ -66,7 +66,9 @@ public final class PromptTemplate {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The variant named {@code key} ({@code paper}, {@code reference}), or an error listing both. */
+    /**
+     * The variant named {@code key} ({@code paper}, {@code reference}), or an error listing both.
+     */
     public static Variant parse(String key) {
       for (Variant variant : values()) {
         if (variant.key().equals(key)) {

@@ -41,9 +41,9 @@ import picocli.CommandLine.Option;
  * and the report {@code R/reports/index.html} ({@link RunReport}).
  *
  * <p>Both are derived from the rollouts, so each run replaces the previous analysis without being
- * asked, and there is no {@code --overwrite}: but only a folder orz wrote is replaced
- * ({@link org.orzspark.datasets.io.OrzOutputs}), so {@code --output} pointed at anything else (a
- * home folder) is refused before any analysis.
+ * asked, and there is no {@code --overwrite}: but only a folder orz wrote is replaced ({@link
+ * org.orzspark.datasets.io.OrzOutputs}), so {@code --output} pointed at anything else (a home
+ * folder) is refused before any analysis.
  */
 @Command(
     name = "analyze",
@@ -62,7 +62,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
               DataTypes.createStructField(
                   "correct_reflection_length_jump", DataTypes.DoubleType, false)));
 
-  @Option(names = "--run-dir", required = true,
+  @Option(
+      names = "--run-dir",
+      required = true,
       description = "The run directory R: a local path or a Hadoop URI.")
   String runDir;
 

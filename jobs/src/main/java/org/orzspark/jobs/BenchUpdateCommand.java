@@ -46,26 +46,35 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "update",
     mixinStandardHelpOptions = true,
-    description = "Peak resident memory of one PPO update (policy + critic) on one sequence of each"
-        + " length, above the baseline after the models, gradients and Adam moments exist; each"
-        + " length in a fresh JVM. Prints 'tokens N peak MiB M' per length.")
+    description =
+        "Peak resident memory of one PPO update (policy + critic) on one sequence of each"
+            + " length, above the baseline after the models, gradients and Adam moments exist; each"
+            + " length in a fresh JVM. Prints 'tokens N peak MiB M' per length.")
 public final class BenchUpdateCommand implements Callable<Integer> {
 
-  @Option(names = "--tokens", split = ",", defaultValue = "1024,2048,4096,8192",
+  @Option(
+      names = "--tokens",
+      split = ",",
+      defaultValue = "1024,2048,4096,8192",
       description = "Sequence lengths (default: ${DEFAULT-VALUE}).")
   List<Integer> tokens;
 
-  @Option(names = "--config", defaultValue = "small",
+  @Option(
+      names = "--config",
+      defaultValue = "small",
       description = "Model shape: tiny, small, qwen2.5-0.5b, ... (default: ${DEFAULT-VALUE}).")
   String config;
 
   @Option(names = "--layers", description = "Decoder layers (default: the shape's).")
   Integer layers;
 
-  @Option(names = "--activations", defaultValue = "recompute_layers",
-      description = "What the training forwards keep: keep (autograd keeps every activation, the"
-          + " path before activation checkpointing), recompute_logits, recompute_layers"
-          + " (ppo.activation_checkpointing = true) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--activations",
+      defaultValue = "recompute_layers",
+      description =
+          "What the training forwards keep: keep (autograd keeps every activation, the"
+              + " path before activation checkpointing), recompute_logits, recompute_layers"
+              + " (ppo.activation_checkpointing = true) (default: ${DEFAULT-VALUE}).")
   String activations;
 
   @Spec CommandSpec spec;
@@ -107,8 +116,12 @@ public final class BenchUpdateCommand implements Callable<Integer> {
       peaks.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
     }
     if (tokens.size() > 1) {
-      out.printf(Locale.ROOT, "ratio %d/%d %.1f%n", tokens.get(tokens.size() - 1),
-          tokens.get(0), peaks.get(peaks.size() - 1) / peaks.get(0));
+      out.printf(
+          Locale.ROOT,
+          "ratio %d/%d %.1f%n",
+          tokens.get(tokens.size() - 1),
+          tokens.get(0),
+          peaks.get(peaks.size() - 1) / peaks.get(0));
       out.flush();
     }
     return 0;
@@ -125,9 +138,13 @@ public final class BenchUpdateCommand implements Callable<Integer> {
         return memory;
       }
     }
-    throw new IllegalArgumentException("unknown --activations '" + name + "'; valid: "
-        + Arrays.stream(ActivationMemory.values()).map(m -> m.name().toLowerCase(Locale.ROOT))
-            .toList());
+    throw new IllegalArgumentException(
+        "unknown --activations '"
+            + name
+            + "'; valid: "
+            + Arrays.stream(ActivationMemory.values())
+                .map(m -> m.name().toLowerCase(Locale.ROOT))
+                .toList());
   }
 
   /** Runs this command for one length in a new JVM with this one's class path and options. */
@@ -137,22 +154,33 @@ public final class BenchUpdateCommand implements Callable<Integer> {
     command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     // The whole Java heap resident before the baseline: its growth is not the update's.
     command.addAll(List.of("-Xms" + Runtime.getRuntime().maxMemory(), "-XX:+AlwaysPreTouch"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Orz.class.getName(),
-        "bench", "update", "--config", config, "--activations", activations,
-        "--measure", Integer.toString(length)));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Orz.class.getName(),
+            "bench",
+            "update",
+            "--config",
+            config,
+            "--activations",
+            activations,
+            "--measure",
+            Integer.toString(length)));
     if (layers != null) {
       command.addAll(List.of("--layers", Integer.toString(layers)));
     }
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     // glibc serves freed large blocks again from its heap once its mmap threshold has adapted, so
     // its fragmentation would count as the update's; a fixed threshold maps every tensor on its
     // own and unmaps it when freed: the high-water mark is then the live arrays' peak.
     builder.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "131072");
     Process process = builder.start();
     String last = null;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
         last = line;
       }
@@ -166,8 +194,8 @@ public final class BenchUpdateCommand implements Callable<Integer> {
   }
 
   /**
-   * One update on a sequence of {@code length} tokens, after a short one: bytes of resident
-   * memory the update's peak adds to what the models, gradients and optimizer states hold.
+   * One update on a sequence of {@code length} tokens, after a short one: bytes of resident memory
+   * the update's peak adds to what the models, gradients and optimizer states hold.
    */
   static long peakAboveBaseline(Qwen2Config shape, ActivationMemory memory, int length)
       throws IOException {
@@ -176,9 +204,19 @@ public final class BenchUpdateCommand implements Callable<Integer> {
         CriticModel critic = CriticModel.random(shape, 2, ValueHeadInit.DEFAULT, manager);
         AdamW policyAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-6, 1)), manager);
         AdamW criticAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(5e-6, 1)), manager)) {
-      ReplicaTrainer trainer = new ReplicaTrainer(policy, critic, new ReplicaTrainer.Settings(
-          LossReduction.SEQUENCE_MEAN, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 1, length, 1,
-          memory));
+      ReplicaTrainer trainer =
+          new ReplicaTrainer(
+              policy,
+              critic,
+              new ReplicaTrainer.Settings(
+                  LossReduction.SEQUENCE_MEAN,
+                  PolicyLoss.ORZ,
+                  ValueLoss.CLIPPED,
+                  1,
+                  1,
+                  length,
+                  1,
+                  memory));
       update(trainer, experience(shape, WARM_UP_TOKENS), policyAdam, criticAdam);
       ExperienceRow row = experience(shape, length);
       long baseline = ResidentMemory.resetPeak();
@@ -187,17 +225,24 @@ public final class BenchUpdateCommand implements Callable<Integer> {
     }
   }
 
-  private static void update(ReplicaTrainer trainer, ExperienceRow row, AdamW policyAdam,
-      AdamW criticAdam) {
-    ReplicaTrainer.Report report = trainer.update(List.of(row), 0,
-        new int[] {row.response().responseLength()}, policyAdam, criticAdam,
-        GradientAllReduce.LOCAL);
+  private static void update(
+      ReplicaTrainer trainer, ExperienceRow row, AdamW policyAdam, AdamW criticAdam) {
+    ReplicaTrainer.Report report =
+        trainer.update(
+            List.of(row),
+            0,
+            new int[] {row.response().responseLength()},
+            policyAdam,
+            criticAdam,
+            GradientAllReduce.LOCAL);
     if (!report.allApplied()) {
       throw new IllegalStateException("the bench update took no step");
     }
   }
 
-  /** One random sequence of {@code length} tokens, an eighth of them prompt, with its experience. */
+  /**
+   * One random sequence of {@code length} tokens, an eighth of them prompt, with its experience.
+   */
   private static ExperienceRow experience(Qwen2Config shape, int length) {
     SplittableRandom random = new SplittableRandom(length);
     int[] ids = new int[length];

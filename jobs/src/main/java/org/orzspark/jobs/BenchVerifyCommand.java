@@ -26,10 +26,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code orz bench verify}: verifications per second on one core and p50/p99 latency of the
- * reward, on MATH500-derived pairs and on the Math-Verify corpus. MATH500 pairs: each reference
- * answer against a rewritten equal form (the fast path), against {@code 2(a)-(a)} where only the
- * CAS can decide (answers with radicals, pi or variables), and against the next problem's answer.
+ * {@code orz bench verify}: verifications per second on one core and p50/p99 latency of the reward,
+ * on MATH500-derived pairs and on the Math-Verify corpus. MATH500 pairs: each reference answer
+ * against a rewritten equal form (the fast path), against {@code 2(a)-(a)} where only the CAS can
+ * decide (answers with radicals, pi or variables), and against the next problem's answer.
  * Single-threaded, so checks per second are per core. Then the worst cost of each family of the
  * {@link AdversarialCorpus}, against which the default wall-clock net is set.
  */
@@ -51,7 +51,10 @@ public final class BenchVerifyCommand implements Callable<Integer> {
       description = "Math-Verify corpus JSONL (default: ${DEFAULT-VALUE}).")
   Path cases;
 
-  @Option(names = "--seconds", defaultValue = "2", description = "Measured seconds per pair set (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seconds",
+      defaultValue = "2",
+      description = "Measured seconds per pair set (default: ${DEFAULT-VALUE}).")
   double seconds;
 
   /**
@@ -60,32 +63,60 @@ public final class BenchVerifyCommand implements Callable<Integer> {
    * meaningful when other processes compete for the cores.
    */
   public record Figures(
-      String set, int pairs, long checks, double checksPerSecond, double checksPerCpuSecond, double p50Micros,
-      double p99Micros, int equal) {}
+      String set,
+      int pairs,
+      long checks,
+      double checksPerSecond,
+      double checksPerCpuSecond,
+      double p50Micros,
+      double p99Micros,
+      int equal) {}
 
   @Override
   public Integer call() throws IOException {
-    System.out.printf("%-22s %6s %9s %14s %14s %10s %10s %7s%n",
-        "pair set", "pairs", "checks", "checks/s/core", "checks/CPU-s", "p50 us", "p99 us", "equal");
+    System.out.printf(
+        "%-22s %6s %9s %14s %14s %10s %10s %7s%n",
+        "pair set",
+        "pairs",
+        "checks",
+        "checks/s/core",
+        "checks/CPU-s",
+        "p50 us",
+        "p99 us",
+        "equal");
     for (Figures f : run(math500, cases, seconds)) {
-      System.out.printf("%-22s %6d %9d %14.0f %14.0f %10.1f %10.1f %7d%n", f.set(), f.pairs(), f.checks(),
-          f.checksPerSecond(), f.checksPerCpuSecond(), f.p50Micros(), f.p99Micros(), f.equal());
+      System.out.printf(
+          "%-22s %6d %9d %14.0f %14.0f %10.1f %10.1f %7d%n",
+          f.set(),
+          f.pairs(),
+          f.checks(),
+          f.checksPerSecond(),
+          f.checksPerCpuSecond(),
+          f.p50Micros(),
+          f.p99Micros(),
+          f.equal());
     }
     System.out.println();
-    System.out.printf("%-26s %7s %12s %10s %10s%n", "adversarial family", "checks", "worst ms", "too-large", "timeout");
+    System.out.printf(
+        "%-26s %7s %12s %10s %10s%n",
+        "adversarial family", "checks", "worst ms", "too-large", "timeout");
     double worst = 0;
     for (FamilyCost f : adversarial()) {
-      System.out.printf("%-26s %7d %12.1f %10d %10d%n", f.family(), f.checks(), f.worstMillis(), f.tooLarge(), f.timeouts());
+      System.out.printf(
+          "%-26s %7d %12.1f %10d %10d%n",
+          f.family(), f.checks(), f.worstMillis(), f.tooLarge(), f.timeouts());
       worst = Math.max(worst, f.worstMillis());
     }
-    System.out.printf("worst adversarial check %.1f ms; the default wall-clock net (%d ms) is %.0fx above it%n",
+    System.out.printf(
+        "worst adversarial check %.1f ms; the default wall-clock net (%d ms) is %.0fx above it%n",
         worst, VerifyOptions.TIMEOUT_MILLIS_DEFAULT, VerifyOptions.TIMEOUT_MILLIS_DEFAULT / worst);
     System.out.printf("CAS threads still running past their deadline: %d%n", Cas.runawayThreads());
     return 0;
   }
 
   /** The cost of one adversarial family: its checks' worst wall time and how they were answered. */
-  public record FamilyCost(String family, int checks, double worstMillis, int tooLarge, int timeouts) {}
+  public record FamilyCost(
+      String family, int checks, double worstMillis, int tooLarge, int timeouts) {}
 
   /**
    * Every pair of {@link AdversarialCorpus} through the three entry points (bare answers, the ORZ
@@ -96,18 +127,39 @@ public final class BenchVerifyCommand implements Callable<Integer> {
     VerifyOptions options = VerifyOptions.DEFAULTS;
     Map<String, FamilyCost> costs = new LinkedHashMap<>();
     for (AdversarialCorpus.Pair pair : AdversarialCorpus.pairs()) {
-      List<Supplier<Verdict>> checks = List.of(
-          () -> MathVerifier.verifyAnswers(pair.gold(), pair.pred(), options),
-          () -> OrzReward.judge("<answer>\\boxed{" + pair.pred() + "}</answer>", pair.gold(), true, options),
-          () -> MathVerifier.verify("$" + pair.gold() + "$", "$" + pair.pred() + "$", ExtractionConfig.DEFAULTS, options));
+      List<Supplier<Verdict>> checks =
+          List.of(
+              () -> MathVerifier.verifyAnswers(pair.gold(), pair.pred(), options),
+              () ->
+                  OrzReward.judge(
+                      "<answer>\\boxed{" + pair.pred() + "}</answer>", pair.gold(), true, options),
+              () ->
+                  MathVerifier.verify(
+                      "$" + pair.gold() + "$",
+                      "$" + pair.pred() + "$",
+                      ExtractionConfig.DEFAULTS,
+                      options));
       for (Supplier<Verdict> check : checks) {
         Stopwatch clock = Stopwatch.start();
         Verdict verdict = check.get();
         double millis = clock.nanos() / 1e6;
-        FamilyCost one = new FamilyCost(pair.family(), 1, millis,
-            Verdict.TOO_LARGE.equals(verdict.reason()) ? 1 : 0, Verdict.TIMEOUT.equals(verdict.reason()) ? 1 : 0);
-        costs.merge(pair.family(), one, (a, b) -> new FamilyCost(a.family(), a.checks() + b.checks(),
-            Math.max(a.worstMillis(), b.worstMillis()), a.tooLarge() + b.tooLarge(), a.timeouts() + b.timeouts()));
+        FamilyCost one =
+            new FamilyCost(
+                pair.family(),
+                1,
+                millis,
+                Verdict.TOO_LARGE.equals(verdict.reason()) ? 1 : 0,
+                Verdict.TIMEOUT.equals(verdict.reason()) ? 1 : 0);
+        costs.merge(
+            pair.family(),
+            one,
+            (a, b) ->
+                new FamilyCost(
+                    a.family(),
+                    a.checks() + b.checks(),
+                    Math.max(a.worstMillis(), b.worstMillis()),
+                    a.tooLarge() + b.tooLarge(),
+                    a.timeouts() + b.timeouts()));
       }
     }
     return List.copyOf(costs.values());
@@ -133,7 +185,10 @@ public final class BenchVerifyCommand implements Callable<Integer> {
       if (casCheck.getAsBoolean() && Cas.checks() > before) {
         equalCas.add(casCheck);
       }
-      String other = "<think>...</think> <answer>\\boxed{" + answers.get((i + 1) % answers.size()) + "}</answer>";
+      String other =
+          "<think>...</think> <answer>\\boxed{"
+              + answers.get((i + 1) % answers.size())
+              + "}</answer>";
       unequal.add(() -> OrzReward.judge(other, gold, true, options).equal());
     }
     List<BooleanSupplier> corpus = new ArrayList<>();
@@ -142,9 +197,14 @@ public final class BenchVerifyCommand implements Callable<Integer> {
       List<String> types = new ArrayList<>();
       c.path("match_types").forEach(t -> types.add(t.asText()));
       ExtractionConfig extraction =
-          new ExtractionConfig(types.contains("latex"), types.contains("expr"), !"parse_verify_defaults".equals(c.path("helper").asText()));
+          new ExtractionConfig(
+              types.contains("latex"),
+              types.contains("expr"),
+              !"parse_verify_defaults".equals(c.path("helper").asText()));
       VerifyOptions caseOptions =
-          options.withPrecision(c.path("precision").asInt(6)).withStrict(c.path("strict").asBoolean(true))
+          options
+              .withPrecision(c.path("precision").asInt(6))
+              .withStrict(c.path("strict").asBoolean(true))
               .withAllowSetRelationComp(c.path("allow_set_relation_comp").asBoolean(false));
       String gold = c.get("gold").asText();
       String pred = c.get("pred").asText();
@@ -207,10 +267,18 @@ public final class BenchVerifyCommand implements Callable<Integer> {
     long[] sorted = Arrays.copyOf(latencies, n);
     Arrays.sort(sorted);
     return new Figures(
-        set, checks.size(), n, n / elapsed, n / cpu, sorted[n / 2] / 1e3, sorted[(int) (n * 0.99)] / 1e3, equal);
+        set,
+        checks.size(),
+        n,
+        n / elapsed,
+        n / cpu,
+        sorted[n / 2] / 1e3,
+        sorted[(int) (n * 0.99)] / 1e3,
+        equal);
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }

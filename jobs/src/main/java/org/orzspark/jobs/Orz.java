@@ -9,9 +9,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code orz} command line: one subcommand per job. {@code jobs/bin/orz} runs this class through
- * {@code spark-submit} (or plain {@code java} for commands that need no Spark); on a cluster the
- * application jar is submitted with {@code --class org.orzspark.jobs.Orz} and the subcommand as arguments.
+ * The {@code orz} command line: one subcommand per job. {@code jobs/bin/orz} runs this class
+ * through {@code spark-submit} (or plain {@code java} for commands that need no Spark); on a
+ * cluster the application jar is submitted with {@code --class org.orzspark.jobs.Orz} and the
+ * subcommand as arguments.
  */
 @Command(
     name = "orz",
@@ -49,7 +50,8 @@ public final class Orz implements Runnable {
 
   public static void main(String[] args) {
     int code = commandLine().execute(args);
-    // spark-submit keeps the JVM alive while non-daemon threads run; exit with the command's status.
+    // spark-submit keeps the JVM alive while non-daemon threads run; exit with the command's
+    // status.
     System.exit(code);
   }
 
@@ -65,20 +67,26 @@ public final class Orz implements Runnable {
    * naming the command, exit status 2 (picocli's status for usage errors). A full file system,
    * wherever it surfaced (a Spark task's write included), is one line too, exit status 1: nothing
    * is committed half-written, so freeing space and running the command again is all there is to
-   * do. Anything else is a defect and keeps its stack trace, as does everything with
-   * {@code ORZ_LOG_LEVEL=DEBUG}.
+   * do. Anything else is a defect and keeps its stack trace, as does everything with {@code
+   * ORZ_LOG_LEVEL=DEBUG}.
    */
   private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
     boolean debug = "DEBUG".equalsIgnoreCase(System.getenv("ORZ_LOG_LEVEL"));
     String name = command.getCommandSpec().qualifiedName();
     if (!debug && isFull(e)) {
-      command.getErr().println(name + ": " + NO_SPACE
-          + "; free space and run it again (completed work is kept, nothing is half-committed)");
+      command
+          .getErr()
+          .println(
+              name
+                  + ": "
+                  + NO_SPACE
+                  + "; free space and run it again (completed work is kept, nothing is half-committed)");
       return command.getCommandSpec().exitCodeOnExecutionException();
     }
-    boolean userError = e instanceof IllegalArgumentException
-        || e instanceof FileNotFoundException
-        || e instanceof FileSystemException;
+    boolean userError =
+        e instanceof IllegalArgumentException
+            || e instanceof FileNotFoundException
+            || e instanceof FileSystemException;
     if (!userError || debug) {
       e.printStackTrace(command.getErr());
       return command.getCommandSpec().exitCodeOnExecutionException();

@@ -83,10 +83,7 @@ public final class PrepareCommand implements Callable<Integer> {
       description = "Longer answers are quarantined as oversize (default: ${DEFAULT-VALUE}).")
   int maxAnswerChars;
 
-  @Option(
-      names = "--overwrite",
-      defaultValue = "false",
-      description = OverwriteOption.DESCRIPTION)
+  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /** Counts for one input file. */

@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The JSON record of background processes a command started (pids, ports), so that a later
- * command finds and stops exactly those. Replaced atomically (a uniquely named temp file renamed
- * over it), so a reader never sees half a record and two writers never share a temp file.
+ * The JSON record of background processes a command started (pids, ports), so that a later command
+ * finds and stops exactly those. Replaced atomically (a uniquely named temp file renamed over it),
+ * so a reader never sees half a record and two writers never share a temp file.
  *
  * @param <T> the record type (a Jackson-serialisable Java record)
  */
@@ -23,7 +23,9 @@ public final class ProcessRecord<T> {
   private final Class<T> type;
   private final String what;
 
-  /** @param what names the record in an error, e.g. "cluster state" */
+  /**
+   * @param what names the record in an error, e.g. "cluster state"
+   */
   public ProcessRecord(Path file, Class<T> type, String what) {
     this.file = file;
     this.type = type;

@@ -26,27 +26,37 @@ import picocli.CommandLine.Option;
  * {@code orz score --input responses.(jsonl|parquet) --output DIR}: the ORZ reward on a file of
  * (response, ground_truth) rows through Spark, for offline re-scoring. The output (Parquet, all
  * input columns plus {@code reward}, {@code extracted_answer}, {@code reflection_patterns}) is
- * written atomically ({@link AtomicOutput}, {@code _SUCCESS} last).
- * Rows without a response or ground truth, and JSON lines that cannot be read as they are, are not
- * scored: they go to {@code DIR/_quarantine} with a {@code quarantine_reason} ({@code
- * malformed-json}, {@code missing-<column>}, and for the raw line ({@link JsonLinesInput}): {@code
- * invalid-utf8}, {@code unpaired-surrogate}, {@code line-too-long}), the line's text in {@code
- * _corrupt_record} where the row has no columns. No string in the output holds an unpaired
- * surrogate or bytes that are not UTF-8.
+ * written atomically ({@link AtomicOutput}, {@code _SUCCESS} last). Rows without a response or
+ * ground truth, and JSON lines that cannot be read as they are, are not scored: they go to {@code
+ * DIR/_quarantine} with a {@code quarantine_reason} ({@code malformed-json}, {@code
+ * missing-<column>}, and for the raw line ({@link JsonLinesInput}): {@code invalid-utf8}, {@code
+ * unpaired-surrogate}, {@code line-too-long}), the line's text in {@code _corrupt_record} where the
+ * row has no columns. No string in the output holds an unpaired surrogate or bytes that are not
+ * UTF-8.
  */
 @Command(
     name = "score",
     mixinStandardHelpOptions = true,
-    description = "Score a file of responses with the ORZ reward (Spark); writes Parquet atomically.")
+    description =
+        "Score a file of responses with the ORZ reward (Spark); writes Parquet atomically.")
 public final class ScoreCommand implements Callable<Integer> {
 
-  @Option(names = "--input", required = true, description = "Responses: a .jsonl/.json file or Parquet (file or folder).")
+  @Option(
+      names = "--input",
+      required = true,
+      description = "Responses: a .jsonl/.json file or Parquet (file or folder).")
   String input;
 
-  @Option(names = "--output", required = true, description = "Output folder (must not exist unless --overwrite).")
+  @Option(
+      names = "--output",
+      required = true,
+      description = "Output folder (must not exist unless --overwrite).")
   String output;
 
-  @Option(names = "--response-col", defaultValue = "response", description = "Response column (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--response-col",
+      defaultValue = "response",
+      description = "Response column (default: ${DEFAULT-VALUE}).")
   String responseColumn;
 
   @Option(
@@ -58,8 +68,9 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(
       names = "--finished-col",
       defaultValue = "finished",
-      description = "Boolean column, false for responses cut off by the length limit; used when present"
-          + " (default: ${DEFAULT-VALUE}).")
+      description =
+          "Boolean column, false for responses cut off by the length limit; used when present"
+              + " (default: ${DEFAULT-VALUE}).")
   String finishedColumn;
 
   @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
@@ -71,7 +82,8 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SparkSession spark = SparkSession.builder().appName("orz score").getOrCreate();
-    Result r = run(spark, input, output, responseColumn, groundTruthColumn, finishedColumn, overwrite);
+    Result r =
+        run(spark, input, output, responseColumn, groundTruthColumn, finishedColumn, overwrite);
     System.out.printf(
         "score: %d rows, %d scored (mean reward %.4f), %d quarantined -> %s%n",
         r.rows(), r.scored(), r.meanReward(), r.quarantined(), output);
@@ -97,16 +109,21 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     RewardUdfs.register(spark);
     Column defect =
-        columns.contains(JsonLinesInput.DEFECT) ? col(JsonLinesInput.DEFECT) : lit(null).cast(DataTypes.StringType);
+        columns.contains(JsonLinesInput.DEFECT)
+            ? col(JsonLinesInput.DEFECT)
+            : lit(null).cast(DataTypes.StringType);
     Column corrupt =
-        columns.contains(JsonLinesInput.CORRUPT_RECORD) ? col(JsonLinesInput.CORRUPT_RECORD).isNotNull() : lit(false);
+        columns.contains(JsonLinesInput.CORRUPT_RECORD)
+            ? col(JsonLinesInput.CORRUPT_RECORD).isNotNull()
+            : lit(false);
     Column reason =
         when(defect.isNotNull(), defect)
             .when(corrupt, lit("malformed-json"))
             .when(col(responseColumn).isNull(), lit("missing-" + responseColumn))
             .when(col(groundTruthColumn).isNull(), lit("missing-" + groundTruthColumn))
             .otherwise(lit(null).cast(DataTypes.StringType));
-    Dataset<Row> checked = rows.withColumn("quarantine_reason", reason).drop(JsonLinesInput.DEFECT).cache();
+    Dataset<Row> checked =
+        rows.withColumn("quarantine_reason", reason).drop(JsonLinesInput.DEFECT).cache();
 
     List<Column> rewardArgs = new ArrayList<>(List.of(col(responseColumn), col(groundTruthColumn)));
     if (columns.contains(finishedColumn)) {
@@ -116,15 +133,18 @@ public final class ScoreCommand implements Callable<Integer> {
         checked
             .filter(col("quarantine_reason").isNull())
             .drop("quarantine_reason", JsonLinesInput.CORRUPT_RECORD)
-            .withColumn(RolloutTable.REWARD,
-                call_function("orz_reward", rewardArgs.toArray(new Column[0])))
-            .withColumn(RolloutTable.EXTRACTED_ANSWER,
+            .withColumn(
+                RolloutTable.REWARD, call_function("orz_reward", rewardArgs.toArray(new Column[0])))
+            .withColumn(
+                RolloutTable.EXTRACTED_ANSWER,
                 call_function("orz_extract_answer", col(responseColumn)))
-            .withColumn(RolloutTable.REFLECTION_PATTERNS,
+            .withColumn(
+                RolloutTable.REFLECTION_PATTERNS,
                 call_function("orz_reflection_patterns", col(responseColumn)));
     Dataset<Row> quarantined = checked.filter(col("quarantine_reason").isNotNull());
 
-    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
+    try (AtomicOutput out =
+        AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(), output, overwrite)) {
       out.writeParquet(scored, "");
       long quarantineCount = quarantined.count();
       if (quarantineCount > 0) {
@@ -133,13 +153,14 @@ public final class ScoreCommand implements Callable<Integer> {
       // Spark skips _-prefixed folders, so this reads the scored rows only.
       Dataset<Row> written = spark.read().parquet(out.temp());
       long scoredCount = written.count();
-      Double mean = written
-          .agg(org.apache.spark.sql.functions.avg(RolloutTable.REWARD).as(RolloutTable.REWARD))
-          .first()
-          .getAs(RolloutTable.REWARD);
+      Double mean =
+          written
+              .agg(org.apache.spark.sql.functions.avg(RolloutTable.REWARD).as(RolloutTable.REWARD))
+              .first()
+              .getAs(RolloutTable.REWARD);
       out.commit();
-      return new Result(scoredCount + quarantineCount, scoredCount, quarantineCount,
-          mean == null ? 0 : mean);
+      return new Result(
+          scoredCount + quarantineCount, scoredCount, quarantineCount, mean == null ? 0 : mean);
     } finally {
       checked.unpersist();
     }

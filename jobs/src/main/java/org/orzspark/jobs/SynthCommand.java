@@ -3,8 +3,8 @@ package org.orzspark.jobs;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -69,10 +69,7 @@ public final class SynthCommand implements Callable<Integer> {
               + " held-out set) (default: none).")
   String exclude;
 
-  @Option(
-      names = "--overwrite",
-      defaultValue = "false",
-      description = OverwriteOption.DESCRIPTION)
+  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /**
@@ -90,9 +87,16 @@ public final class SynthCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     int[] range = parseDifficulty(difficulty);
     SparkSession spark = SparkSession.builder().appName("orz synth").getOrCreate();
-    Set<String> excluded = exclude == null ? Set.of()
-        : new HashSet<>(spark.read().parquet(exclude).select(PromptSchema.PROMPT_ID)
-            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    Set<String> excluded =
+        exclude == null
+            ? Set.of()
+            : new HashSet<>(
+                spark
+                    .read()
+                    .parquet(exclude)
+                    .select(PromptSchema.PROMPT_ID)
+                    .as(org.apache.spark.sql.Encoders.STRING())
+                    .collectAsList());
     Result result =
         run(spark, families, count, seed, range[0], range[1], output, overwrite, excluded);
     System.out.println(result.describe());
@@ -109,8 +113,8 @@ public final class SynthCommand implements Callable<Integer> {
       String output,
       boolean overwrite)
       throws IOException {
-    return run(spark, families, count, seed, minDifficulty, maxDifficulty, output, overwrite,
-        Set.of());
+    return run(
+        spark, families, count, seed, minDifficulty, maxDifficulty, output, overwrite, Set.of());
   }
 
   /** As above, skipping the prompts whose id is in {@code excluded}. */

@@ -38,30 +38,35 @@ import picocli.CommandLine.Spec;
  * JSON object, or without string gold/pred is reported on stderr with its number and why, and
  * answered with {@code "verified": false, "reason": "bad-input"}: the input object when it parsed,
  * else {@code {"line": N}} with an abbreviated {@code "raw"} text when the line was decodable. The
- * output is always valid UTF-8 ({@link JsonUtf8}): a lone surrogate that came from a JSON escape
- * in the input is written as that escape again, never as {@code ?}.
+ * output is always valid UTF-8 ({@link JsonUtf8}): a lone surrogate that came from a JSON escape in
+ * the input is written as that escape again, never as {@code ?}.
  */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = "Check gold/pred pairs from a JSONL file with Math-Verify semantics (no Spark needed).")
+    description =
+        "Check gold/pred pairs from a JSONL file with Math-Verify semantics (no Spark needed).")
 public final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--input",
       required = true,
-      description = "JSONL file: one object per line with gold, pred and optional precision, strict,"
-          + " match_types ([\"latex\",\"expr\"]), allow_set_relation_comp, boxed_priority (0 = boxed first).")
+      description =
+          "JSONL file: one object per line with gold, pred and optional precision, strict,"
+              + " match_types ([\"latex\",\"expr\"]), allow_set_relation_comp, boxed_priority (0 = boxed first).")
   Path input;
 
-  @Option(names = "--output", description = "Output JSONL file, written atomically (default: standard output).")
+  @Option(
+      names = "--output",
+      description = "Output JSONL file, written atomically (default: standard output).")
   Path output;
 
   @Option(
       names = "--timeout-ms",
       defaultValue = "" + VerifyOptions.TIMEOUT_MILLIS_DEFAULT,
-      description = "Last-resort wall-clock net of one check in milliseconds; answers are bounded by work,"
-          + " so the net only fires on an overloaded machine (default: ${DEFAULT-VALUE}).")
+      description =
+          "Last-resort wall-clock net of one check in milliseconds; answers are bounded by work,"
+              + " so the net only fires on an overloaded machine (default: ${DEFAULT-VALUE}).")
   long timeoutMillis;
 
   /** Counts of one run. */
@@ -75,23 +80,32 @@ public final class VerifyCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--input: no such file: " + input);
     }
     if (timeoutMillis <= 0) {
-      throw new ParameterException(spec.commandLine(), "--timeout-ms must be positive, got " + timeoutMillis);
+      throw new ParameterException(
+          spec.commandLine(), "--timeout-ms must be positive, got " + timeoutMillis);
     }
     Result result = run(input, output, timeoutMillis, System.out, System.err);
-    System.err.printf("verify: %d lines, %d verified, %d bad input%n", result.lines(), result.verified(), result.badInput());
+    System.err.printf(
+        "verify: %d lines, %d verified, %d bad input%n",
+        result.lines(), result.verified(), result.badInput());
     return 0;
   }
 
-  public static Result run(Path input, Path output, long timeoutMillis, PrintStream stdout, PrintStream stderr)
+  public static Result run(
+      Path input, Path output, long timeoutMillis, PrintStream stdout, PrintStream stderr)
       throws IOException {
     VerifyOptions defaults = VerifyOptions.DEFAULTS.withTimeoutMillis(timeoutMillis);
     ObjectMapper mapper = new ObjectMapper();
-    Path temp = output == null ? null : Files.createTempFile(output.toAbsolutePath().getParent(), ".verify-", ".tmp");
+    Path temp =
+        output == null
+            ? null
+            : Files.createTempFile(output.toAbsolutePath().getParent(), ".verify-", ".tmp");
     int lines = 0;
     int verified = 0;
     int bad = 0;
     try (InputStream in = Files.newInputStream(input);
-        OutputStream out = new BufferedOutputStream(temp == null ? unclosable(stdout) : Files.newOutputStream(temp))) {
+        OutputStream out =
+            new BufferedOutputStream(
+                temp == null ? unclosable(stdout) : Files.newOutputStream(temp))) {
       ByteLines reader = new ByteLines(in, ByteLines.MAX_LINE_BYTES_DEFAULT);
       for (ByteLines.Line line = reader.next(); line != null; line = reader.next()) {
         lines++;
@@ -151,7 +165,11 @@ public final class VerifyCommand implements Callable<Integer> {
   private static String text(ByteLines.Line line) throws BadInputException {
     if (line.tooLong()) {
       throw new BadInputException(
-          "line of " + line.length() + " bytes, over the limit of " + ByteLines.MAX_LINE_BYTES_DEFAULT, null);
+          "line of "
+              + line.length()
+              + " bytes, over the limit of "
+              + ByteLines.MAX_LINE_BYTES_DEFAULT,
+          null);
     }
     try {
       return StrictUtf8.decode(line.bytes());
@@ -160,13 +178,15 @@ public final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  private static ObjectNode verifyLine(ObjectMapper mapper, long number, String line, VerifyOptions defaults)
+  private static ObjectNode verifyLine(
+      ObjectMapper mapper, long number, String line, VerifyOptions defaults)
       throws BadInputException {
     JsonNode node;
     try {
       node = mapper.readTree(line);
     } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
-      throw new BadInputException("not JSON (" + notJson.getOriginalMessage() + ")", rawEcho(mapper, number, line));
+      throw new BadInputException(
+          "not JSON (" + notJson.getOriginalMessage() + ")", rawEcho(mapper, number, line));
     }
     if (node == null || !node.isObject()) {
       throw new BadInputException("not a JSON object", rawEcho(mapper, number, line));
@@ -187,7 +207,8 @@ public final class VerifyCommand implements Callable<Integer> {
         options = options.withStrict(requireBoolean(object, "strict"));
       }
       if (object.has("allow_set_relation_comp")) {
-        options = options.withAllowSetRelationComp(requireBoolean(object, "allow_set_relation_comp"));
+        options =
+            options.withAllowSetRelationComp(requireBoolean(object, "allow_set_relation_comp"));
       }
       if (object.has("boxed_priority")) {
         boxedFirst = requireInt(object, "boxed_priority") == 0;
@@ -195,7 +216,8 @@ public final class VerifyCommand implements Callable<Integer> {
       if (object.has("match_types")) {
         JsonNode types = object.get("match_types");
         if (!types.isArray() || types.isEmpty()) {
-          throw new IllegalArgumentException("match_types must be a non-empty array of \"latex\"/\"expr\"");
+          throw new IllegalArgumentException(
+              "match_types must be a non-empty array of \"latex\"/\"expr\"");
         }
         latex = false;
         expr = false;
@@ -203,7 +225,9 @@ public final class VerifyCommand implements Callable<Integer> {
           switch (type.asText()) {
             case "latex" -> latex = true;
             case "expr" -> expr = true;
-            default -> throw new IllegalArgumentException("unknown match type " + type + " (valid: latex, expr)");
+            default ->
+                throw new IllegalArgumentException(
+                    "unknown match type " + type + " (valid: latex, expr)");
           }
         }
       }
@@ -212,7 +236,10 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     Verdict verdict =
         MathVerifier.verify(
-            object.get("gold").asText(), object.get("pred").asText(), new ExtractionConfig(latex, expr, boxedFirst), options);
+            object.get("gold").asText(),
+            object.get("pred").asText(),
+            new ExtractionConfig(latex, expr, boxedFirst),
+            options);
     object.put("verified", verdict.equal());
     if (verdict.reason() != null) {
       object.put("reason", verdict.reason());

@@ -11,18 +11,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering rules of the README's Architecture section, checked over the main classes of every
- * module (this module sees them all). Modules by package: {@code udfs} = {@code reward..};
- * {@code datasets} = {@code datasets..}; {@code pipeline} = {@code analysis}, {@code autograd},
- * {@code collective}, {@code evaluation}, {@code generation}, {@code model}, {@code plan}, {@code ppo}, {@code
- * pretrain}, {@code random}, {@code report}, {@code run}, {@code stages}, {@code tokenizer},
+ * module (this module sees them all). Modules by package: {@code udfs} = {@code reward..}; {@code
+ * datasets} = {@code datasets..}; {@code pipeline} = {@code analysis}, {@code autograd}, {@code
+ * collective}, {@code evaluation}, {@code generation}, {@code model}, {@code plan}, {@code ppo},
+ * {@code pretrain}, {@code random}, {@code report}, {@code run}, {@code stages}, {@code tokenizer},
  * {@code train}; {@code jobs} = {@code jobs..}: commands that parse options and call the rest.
  */
 class ArchitectureTest {
   private static final String[] PIPELINE = {
-    "org.orzspark.analysis..", "org.orzspark.autograd..", "org.orzspark.collective..",
-    "org.orzspark.evaluation..", "org.orzspark.generation..", "org.orzspark.model..",
-    "org.orzspark.plan..", "org.orzspark.ppo..", "org.orzspark.pretrain..", "org.orzspark.random..", "org.orzspark.report..",
-    "org.orzspark.run..", "org.orzspark.stages..", "org.orzspark.tokenizer..", "org.orzspark.train.."
+    "org.orzspark.analysis..",
+    "org.orzspark.autograd..",
+    "org.orzspark.collective..",
+    "org.orzspark.evaluation..",
+    "org.orzspark.generation..",
+    "org.orzspark.model..",
+    "org.orzspark.plan..",
+    "org.orzspark.ppo..",
+    "org.orzspark.pretrain..",
+    "org.orzspark.random..",
+    "org.orzspark.report..",
+    "org.orzspark.run..",
+    "org.orzspark.stages..",
+    "org.orzspark.tokenizer..",
+    "org.orzspark.train.."
   };
   private static final String[] JOBS = {"org.orzspark.jobs.."};
 
@@ -43,32 +54,49 @@ class ArchitectureTest {
   @Test
   void everyModuleIsImported() {
     // Guards the rules below against passing on an empty import.
-    for (String name : new String[] {
-        "org.orzspark.reward.OrzReward", "org.orzspark.reward.spark.RewardUdfs",
-        "org.orzspark.datasets.PromptRecord", "org.orzspark.ppo.AdamW", "org.orzspark.jobs.Orz"}) {
+    for (String name :
+        new String[] {
+          "org.orzspark.reward.OrzReward",
+          "org.orzspark.reward.spark.RewardUdfs",
+          "org.orzspark.datasets.PromptRecord",
+          "org.orzspark.ppo.AdamW",
+          "org.orzspark.jobs.Orz"
+        }) {
       org.assertj.core.api.Assertions.assertThat(classes.contain(name)).as(name).isTrue();
     }
-    org.assertj.core.api.Assertions.assertThat(classes.stream()
-            .anyMatch(c -> c.getName().endsWith("Test") || c.getName().endsWith("IT")))
-        .as("test classes are not part of the architecture").isFalse();
+    org.assertj.core.api.Assertions.assertThat(
+            classes.stream()
+                .anyMatch(c -> c.getName().endsWith("Test") || c.getName().endsWith("IT")))
+        .as("test classes are not part of the architecture")
+        .isFalse();
   }
 
   @Test
   void modelMathKnowsNoSpark() {
     noClasses()
-        .that().resideInAnyPackage(
-            "org.orzspark.ppo..", "org.orzspark.generation..", "org.orzspark.model..", "org.orzspark.train..",
+        .that()
+        .resideInAnyPackage(
+            "org.orzspark.ppo..",
+            "org.orzspark.generation..",
+            "org.orzspark.model..",
+            "org.orzspark.train..",
             "org.orzspark.plan..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.spark..")
-        .because("the PPO math, the model, generation and the plan are pure; Spark lives at the edges")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.spark..")
+        .because(
+            "the PPO math, the model, generation and the plan are pure; Spark lives at the edges")
         .check(classes);
   }
 
   @Test
   void rewardKnowsNoDjl() {
     noClasses()
-        .that().resideInAPackage("org.orzspark.reward..")
-        .should().dependOnClassesThat().resideInAPackage("ai.djl..")
+        .that()
+        .resideInAPackage("org.orzspark.reward..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("ai.djl..")
         .because("udfs runs on executors without the model's native libraries")
         .check(classes);
   }
@@ -76,8 +104,11 @@ class ArchitectureTest {
   @Test
   void onlyJobsUsesJobs() {
     noClasses()
-        .that().resideOutsideOfPackage("org.orzspark.jobs..")
-        .should().dependOnClassesThat().resideInAPackage("org.orzspark.jobs..")
+        .that()
+        .resideOutsideOfPackage("org.orzspark.jobs..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.orzspark.jobs..")
         .because("jobs wires everything to spark-submit entry points; nothing calls back into it")
         .check(classes);
   }
@@ -85,8 +116,11 @@ class ArchitectureTest {
   @Test
   void onlyJobsParsesOptions() {
     noClasses()
-        .that().resideOutsideOfPackage("org.orzspark.jobs..")
-        .should().dependOnClassesThat().resideInAPackage("picocli..")
+        .that()
+        .resideOutsideOfPackage("org.orzspark.jobs..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("picocli..")
         .because("commands parse options and call library code, which takes typed settings")
         .check(classes);
   }
@@ -94,8 +128,11 @@ class ArchitectureTest {
   @Test
   void udfsPointsAtNoHigherModule() {
     noClasses()
-        .that().resideInAPackage("org.orzspark.reward..")
-        .should().dependOnClassesThat().resideInAnyPackage(concat(new String[] {"org.orzspark.datasets.."}, PIPELINE, JOBS))
+        .that()
+        .resideInAPackage("org.orzspark.reward..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(concat(new String[] {"org.orzspark.datasets.."}, PIPELINE, JOBS))
         .because("modules depend one way: jobs -> pipeline -> datasets -> udfs")
         .check(classes);
   }
@@ -103,8 +140,11 @@ class ArchitectureTest {
   @Test
   void datasetsPointsAtNoHigherModule() {
     noClasses()
-        .that().resideInAPackage("org.orzspark.datasets..")
-        .should().dependOnClassesThat().resideInAnyPackage(concat(PIPELINE, JOBS))
+        .that()
+        .resideInAPackage("org.orzspark.datasets..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(concat(PIPELINE, JOBS))
         .because("modules depend one way: jobs -> pipeline -> datasets -> udfs")
         .check(classes);
   }
@@ -112,8 +152,11 @@ class ArchitectureTest {
   @Test
   void pipelinePointsAtNoHigherModule() {
     noClasses()
-        .that().resideInAnyPackage(PIPELINE)
-        .should().dependOnClassesThat().resideInAnyPackage(JOBS)
+        .that()
+        .resideInAnyPackage(PIPELINE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(JOBS)
         .because("modules depend one way: jobs -> pipeline -> datasets -> udfs")
         .check(classes);
   }

@@ -18,10 +18,10 @@ import org.orzspark.analysis.RunAnalysis;
 import org.orzspark.analysis.StepMoments;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.report.RunReport;
-import org.orzspark.run.LocalRuns;
-import org.orzspark.run.RunLayout;
 import org.orzspark.report.StepRunFixture;
 import org.orzspark.run.IterationMetrics;
+import org.orzspark.run.LocalRuns;
+import org.orzspark.run.RunLayout;
 import org.orzspark.testing.SharedSpark;
 import picocli.CommandLine;
 
@@ -89,7 +89,8 @@ class AnalyzeCommandTest {
     // sample 5 writes "Wait," and is correct: 5 reflecting, correct reflecting 0, 1, 5 (61, 62, 66)
     assertThat(seven.value(IterationMetrics.REFLECTING_RESPONSES)).isEqualTo(5.0);
     assertThat(seven.value(IterationMetrics.patternCount("wait,"))).isEqualTo(2.0);
-    assertThat(seven.value(IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN)).isCloseTo(63.0, within(1e-12));
+    assertThat(seven.value(IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN))
+        .isCloseTo(63.0, within(1e-12));
   }
 
   @Test
@@ -106,7 +107,8 @@ class AnalyzeCommandTest {
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute("analyze", "--run-dir", empty.toString())).isNotZero();
     assertThat(err.toString()).contains("nothing to analyse");
-    assertThatThrownBy(() -> AnalyzeCommand.run(spark, new RunLayout(empty), null, RunReport.Options.DEFAULTS))
+    assertThatThrownBy(
+            () -> AnalyzeCommand.run(spark, new RunLayout(empty), null, RunReport.Options.DEFAULTS))
         .hasMessageContaining("no complete iteration under rollouts/");
   }
 

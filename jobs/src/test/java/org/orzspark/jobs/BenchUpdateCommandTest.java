@@ -18,8 +18,9 @@ class BenchUpdateCommandTest {
     CommandLine commandLine = Orz.commandLine();
     StringWriter out = new StringWriter();
     commandLine.setOut(new PrintWriter(out, true));
-    int status = commandLine.execute("bench", "update", "--config", "tiny", "--layers", "1",
-        "--tokens", "64,256");
+    int status =
+        commandLine.execute(
+            "bench", "update", "--config", "tiny", "--layers", "1", "--tokens", "64,256");
     assertThat(status).isZero();
     List<String> lines = out.toString().lines().toList();
     assertThat(lines).hasSize(3);
@@ -40,8 +41,9 @@ class BenchUpdateCommandTest {
     int status = commandLine.execute("bench", "update", "--activations", "checkpoint");
     assertThat(status).isNotZero();
     assertThat(err.toString())
-        .contains("unknown --activations 'checkpoint'; valid: [keep, recompute_logits, "
-            + "recompute_layers]");
+        .contains(
+            "unknown --activations 'checkpoint'; valid: [keep, recompute_logits, "
+                + "recompute_layers]");
   }
 
   @Test

@@ -53,18 +53,30 @@ class CallerMistakesTest {
         new ObjectMapper()
             .writeValueAsString(RunConfig.resolve("m", "p", "x", new Properties(), Map.of())));
     prunedRun = Files.createDirectories(dir.resolve("pruned-run"));
-    Files.copy(LocalRuns.local(new RunLayout(emptyRun).runJson()),
+    Files.copy(
+        LocalRuns.local(new RunLayout(emptyRun).runJson()),
         LocalRuns.local(new RunLayout(prunedRun).runJson()));
     SparkSession spark = SharedSpark.session();
     List<Row> rows = new ArrayList<>();
     for (int sample = 0; sample < 2; sample++) {
-      rows.add(RolloutTable.toRow(
-          new RolloutTable.Generated("p1", sample, "1+1?", "2", new int[] {5, 6}, new int[] {7},
-              "2", new float[] {-0.1f}, RolloutTable.FINISH_STOP),
-          new RolloutTable.Origin("digest", 42L, 0, 0)));
+      rows.add(
+          RolloutTable.toRow(
+              new RolloutTable.Generated(
+                  "p1",
+                  sample,
+                  "1+1?",
+                  "2",
+                  new int[] {5, 6},
+                  new int[] {7},
+                  "2",
+                  new float[] {-0.1f},
+                  RolloutTable.FINISH_STOP),
+              new RolloutTable.Origin("digest", 42L, 0, 0)));
     }
-    try (AtomicOutput out = AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(),
-        new RunLayout(prunedRun).rollouts(1).toString())) {
+    try (AtomicOutput out =
+        AtomicOutput.beginRunFolder(
+            spark.sparkContext().hadoopConfiguration(),
+            new RunLayout(prunedRun).rollouts(1).toString())) {
       out.writeParquet(spark.createDataFrame(rows, RolloutTable.GENERATED), "");
       out.commit();
     }
@@ -99,8 +111,13 @@ class CallerMistakesTest {
         Arguments.of(new String[] {"settings", "--profile", "no-such-profile"}, "no-such-profile"),
         Arguments.of(
             new String[] {
-              "init", "--run-dir", run, "--base", dir.resolve("b").toString(),
-              "--prompts", dir.resolve("p").toString()
+              "init",
+              "--run-dir",
+              run,
+              "--base",
+              dir.resolve("b").toString(),
+              "--prompts",
+              dir.resolve("p").toString()
             },
             run),
         Arguments.of(new String[] {"settings", "--run-dir", missing}, "no-such-run"),
@@ -112,7 +129,13 @@ class CallerMistakesTest {
             "no complete checkpoint in"),
         Arguments.of(
             new String[] {
-              "export", "--run-dir", run, "--checkpoint", "5", "--output", dir.resolve("e3").toString()
+              "export",
+              "--run-dir",
+              run,
+              "--checkpoint",
+              "5",
+              "--output",
+              dir.resolve("e3").toString()
             },
             "checkpoint 5 of " + run + " does not exist"),
         Arguments.of(
@@ -120,7 +143,12 @@ class CallerMistakesTest {
             "already exists"),
         Arguments.of(
             new String[] {
-              "export", "--run-dir", run, "--max-shard-size", "5 gigs", "--output",
+              "export",
+              "--run-dir",
+              run,
+              "--max-shard-size",
+              "5 gigs",
+              "--output",
               dir.resolve("e4").toString()
             },
             "--max-shard-size"),
@@ -128,14 +156,23 @@ class CallerMistakesTest {
         Arguments.of(replay(run, "1", "p1", "0"), "iteration 1 has no complete rollouts"),
         Arguments.of(replay(prunedRun.toString(), "1", "p9", "0"), "has no prompt 'p9'"),
         Arguments.of(replay(prunedRun.toString(), "1", "p1", "2"), "has no sample 2"),
-        Arguments.of(replay(prunedRun.toString(), "1", "p1", "0"), "checkpoint 0, which generated"
-            + " iteration 1, was pruned (checkpoint.keep_every=50)"));
+        Arguments.of(
+            replay(prunedRun.toString(), "1", "p1", "0"),
+            "checkpoint 0, which generated"
+                + " iteration 1, was pruned (checkpoint.keep_every=50)"));
   }
 
   private static String[] replay(String runDir, String iteration, String prompt, String sample) {
     return new String[] {
-      "replay", "--run-dir", runDir, "--iteration", iteration, "--prompt-id", prompt,
-      "--sample", sample
+      "replay",
+      "--run-dir",
+      runDir,
+      "--iteration",
+      iteration,
+      "--prompt-id",
+      prompt,
+      "--sample",
+      sample
     };
   }
 

@@ -26,19 +26,30 @@ class LauncherIT {
   @Test
   void prepareRunsThroughSparkSubmitAndQuarantinesDefects(@TempDir Path out) throws Exception {
     Path output = out.resolve("prompts");
-    var prepare = LauncherProcess.run(Duration.ofMinutes(5), "prepare",
-        "--input", RepoData.resolve("eval/aime2025.jsonl").toString(),
-        "--input", RepoData.resolve("eval/math500.json").toString(),
-        "--output", output.toString());
+    var prepare =
+        LauncherProcess.run(
+            Duration.ofMinutes(5),
+            "prepare",
+            "--input",
+            RepoData.resolve("eval/aime2025.jsonl").toString(),
+            "--input",
+            RepoData.resolve("eval/math500.json").toString(),
+            "--output",
+            output.toString());
     assertThat(prepare.exitCode()).as(prepare.output()).isZero();
     assertThat(prepare.output()).contains("read 530, written 527, quarantined 3");
     assertThat(output.resolve("_SUCCESS")).exists();
     JsonNode summary = new ObjectMapper().readTree(output.resolve("_summary.json").toFile());
     assertThat(summary.toString()).contains("530").contains("527");
 
-    var again = LauncherProcess.run(Duration.ofMinutes(5), "prepare",
-        "--input", RepoData.resolve("eval/math500.json").toString(),
-        "--output", output.toString());
+    var again =
+        LauncherProcess.run(
+            Duration.ofMinutes(5),
+            "prepare",
+            "--input",
+            RepoData.resolve("eval/math500.json").toString(),
+            "--output",
+            output.toString());
     assertThat(again.exitCode()).as("refuses to overwrite without --overwrite").isNotZero();
     assertThat(again.output()).contains("already exists");
   }
@@ -54,8 +65,9 @@ class LauncherIT {
       boolean standard = option.usageHelp() || option.versionHelp();
       if (!flag && !standard && !option.required()) {
         assertThat(String.join(" ", option.description()))
-            .as("option %s of '%s' documents its default", option.longestName(),
-                command.getCommandSpec().qualifiedName())
+            .as(
+                "option %s of '%s' documents its default",
+                option.longestName(), command.getCommandSpec().qualifiedName())
             .containsIgnoringCase("default");
       }
     }

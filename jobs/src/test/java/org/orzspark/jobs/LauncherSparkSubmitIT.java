@@ -16,22 +16,25 @@ import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.testing.RepoPaths;
 
 /**
- * The launcher takes spark-submit's options as spark-submit does: anywhere on the line, layered over
- * the project's conf file and the site's spark-defaults.conf, without undoing DJL's offline mode; and
- * it runs from a checkout whose path has spaces. Each test is one local-mode Spark run (~20-40 s).
+ * The launcher takes spark-submit's options as spark-submit does: anywhere on the line, layered
+ * over the project's conf file and the site's spark-defaults.conf, without undoing DJL's offline
+ * mode; and it runs from a checkout whose path has spaces. Each test is one local-mode Spark run
+ * (~20-40 s).
  */
 class LauncherSparkSubmitIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   /**
-   * spark-submit options before and after {@code --}; the application's event log shows the effective
-   * Spark properties and the driver's system properties.
+   * spark-submit options before and after {@code --}; the application's event log shows the
+   * effective Spark properties and the driver's system properties.
    */
   @Test
   void sparkSubmitOptionsAnywhereLayerOverSiteDefaultsAndKeepDjlOffline(@TempDir Path tmp)
       throws Exception {
     Path site = Files.createDirectories(tmp.resolve("spark-home/conf"));
-    Files.writeString(site.resolve("spark-defaults.conf"), """
+    Files.writeString(
+        site.resolve("spark-defaults.conf"),
+        """
         spark.orz.site                 from-site
         # overrides conf/spark-local.conf (8)
         spark.sql.shuffle.partitions   3
@@ -40,49 +43,78 @@ class LauncherSparkSubmitIT {
     Path events = Files.createDirectories(tmp.resolve("events"));
     Path output = tmp.resolve("synth");
 
-    var run = LauncherProcess.run(RepoPaths.root(),
-        Map.of("SPARK_HOME", site.getParent().toString()), TIMEOUT,
-        "synth", "--master", "local[1]", "--count", "5",
-        "--conf", "spark.orz.both=from-user", "--output", output.toString(),
-        "--conf=spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
-        "--conf", "spark.eventLog.compress=false",
-        "--conf", "spark.driver.extraJavaOptions=-Dorz.test.user=yes",
-        "--", "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=false");
+    var run =
+        LauncherProcess.run(
+            RepoPaths.root(),
+            Map.of("SPARK_HOME", site.getParent().toString()),
+            TIMEOUT,
+            "synth",
+            "--master",
+            "local[1]",
+            "--count",
+            "5",
+            "--conf",
+            "spark.orz.both=from-user",
+            "--output",
+            output.toString(),
+            "--conf=spark.eventLog.enabled=true",
+            "--conf",
+            "spark.eventLog.dir=" + events.toUri(),
+            "--conf",
+            "spark.eventLog.compress=false",
+            "--conf",
+            "spark.driver.extraJavaOptions=-Dorz.test.user=yes",
+            "--",
+            "--conf",
+            "spark.executor.extraJavaOptions=-Dai.djl.offline=false");
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(output.resolve("_SUCCESS")).exists();
     JsonNode environment = environmentUpdate(events);
     JsonNode spark = environment.path("Spark Properties");
     assertThat(spark.path("spark.master").asText()).isEqualTo("local[1]");
-    assertThat(spark.path("spark.orz.site").asText()).as("site spark-defaults.conf read")
+    assertThat(spark.path("spark.orz.site").asText())
+        .as("site spark-defaults.conf read")
         .isEqualTo("from-site");
     assertThat(spark.path("spark.sql.shuffle.partitions").asText())
-        .as("site defaults over the project's conf file").isEqualTo("3");
-    assertThat(spark.path("spark.ui.enabled").asText()).as("the project's conf file")
+        .as("site defaults over the project's conf file")
+        .isEqualTo("3");
+    assertThat(spark.path("spark.ui.enabled").asText())
+        .as("the project's conf file")
         .isEqualTo("false");
-    assertThat(spark.path("spark.orz.both").asText()).as("--conf over site defaults")
+    assertThat(spark.path("spark.orz.both").asText())
+        .as("--conf over site defaults")
         .isEqualTo("from-user");
     assertThat(spark.path("spark.executorEnv.DJL_OFFLINE").asText())
-        .as("executors stay offline: DJL reads DJL_OFFLINE before -Dai.djl.offline").isEqualTo("true");
+        .as("executors stay offline: DJL reads DJL_OFFLINE before -Dai.djl.offline")
+        .isEqualTo("true");
     JsonNode system = environment.path("System Properties");
-    assertThat(system.path("orz.test.user").asText()).as("the user's driver Java options apply")
+    assertThat(system.path("orz.test.user").asText())
+        .as("the user's driver Java options apply")
         .isEqualTo("yes");
-    assertThat(system.path("ai.djl.offline").asText()).as("DJL stays offline on the driver")
+    assertThat(system.path("ai.djl.offline").asText())
+        .as("DJL stays offline on the driver")
         .isEqualTo("true");
     assertThat(run.output()).doesNotContain("Unknown option");
   }
 
-  /** A copy of what the launcher needs (launcher, jar, classpath, conf/) under a path with spaces. */
+  /**
+   * A copy of what the launcher needs (launcher, jar, classpath, conf/) under a path with spaces.
+   */
   @Test
   void runsFromACheckoutWhosePathHasSpaces(@TempDir Path tmp) throws Exception {
     Path root = RepoPaths.root();
     Path checkout = tmp.resolve("with space/orz home");
     Files.createDirectories(checkout.resolve("jobs/bin"));
     Files.createDirectories(checkout.resolve("jobs/target"));
-    Files.copy(root.resolve("jobs/bin/orz"), checkout.resolve("jobs/bin/orz"),
+    Files.copy(
+        root.resolve("jobs/bin/orz"),
+        checkout.resolve("jobs/bin/orz"),
         StandardCopyOption.COPY_ATTRIBUTES);
     for (String file : new String[] {"orz-app.jar", "spark-classpath.txt"}) {
-      Files.copy(root.resolve("jobs/target").resolve(file), checkout.resolve("jobs/target").resolve(file),
+      Files.copy(
+          root.resolve("jobs/target").resolve(file),
+          checkout.resolve("jobs/target").resolve(file),
           StandardCopyOption.COPY_ATTRIBUTES);
     }
     try (Stream<Path> conf = Files.walk(root.resolve("conf"))) {
@@ -99,10 +131,21 @@ class LauncherSparkSubmitIT {
     Files.writeString(properties, "spark.ui.enabled false\nspark.driver.host 127.0.0.1\n");
     Path output = tmp.resolve("with space/synth out");
 
-    var run = LauncherProcess.run(checkout, Map.of(), TIMEOUT,
-        "synth", "--count", "5", "--output", output.toString(), "--master=local[1]",
-        "--properties-file", properties.toString(),
-        "--conf", "spark.driver.extraJavaOptions=\"-Dorz.test=a b\"");
+    var run =
+        LauncherProcess.run(
+            checkout,
+            Map.of(),
+            TIMEOUT,
+            "synth",
+            "--count",
+            "5",
+            "--output",
+            output.toString(),
+            "--master=local[1]",
+            "--properties-file",
+            properties.toString(),
+            "--conf",
+            "spark.driver.extraJavaOptions=\"-Dorz.test=a b\"");
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(output.resolve("_SUCCESS")).exists();
@@ -112,7 +155,8 @@ class LauncherSparkSubmitIT {
   private static JsonNode environmentUpdate(Path events) throws IOException {
     ObjectMapper json = new ObjectMapper();
     try (Stream<Path> files = Files.walk(events)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("events_")).toList()) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().startsWith("events_")).toList()) {
         for (String line : Files.readAllLines(file)) {
           JsonNode event = json.readTree(line);
           if (event.path("Event").asText().equals("SparkListenerEnvironmentUpdate")) {

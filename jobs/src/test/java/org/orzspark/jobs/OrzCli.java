@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** Runs an orz command line in this JVM as the launcher would, capturing what it writes to stderr. */
+/**
+ * Runs an orz command line in this JVM as the launcher would, capturing what it writes to stderr.
+ */
 public final class OrzCli {
   private OrzCli() {}
 

@@ -34,7 +34,8 @@ class OrzErrorsTest {
   @Test
   void aWrongOptionValueIsOneLineNamingTheCommandWithUsageStatus() {
     OrzCli.Outcome outcome =
-        OrzCli.execute("synth", "--families", "arithmetic,astrology", "--output", dir.resolve("s").toString());
+        OrzCli.execute(
+            "synth", "--families", "arithmetic,astrology", "--output", dir.resolve("s").toString());
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(outcome.err())
         .startsWith("orz synth: unknown synthetic family 'astrology'")
@@ -46,7 +47,11 @@ class OrzErrorsTest {
   @Test
   void aMissingInputFileIsOneLineToo() {
     OrzCli.Outcome outcome =
-        OrzCli.execute("prepare", "--input", dir.resolve("absent.json").toString(), "--output",
+        OrzCli.execute(
+            "prepare",
+            "--input",
+            dir.resolve("absent.json").toString(),
+            "--output",
             dir.resolve("out").toString());
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(outcome.err())
@@ -114,22 +119,42 @@ class OrzErrorsTest {
   @Test
   void aSettingOutOfRangeStopsInitInOneLine() {
     Path run = dir.resolve("run");
-    OrzCli.Outcome outcome = OrzCli.execute("init", "--run-dir", run.toString(), "--base", dir.resolve("base").toString(),
-        "--prompts", dir.resolve("prompts").toString(), "--set", "ppo.gamma=NaN");
+    OrzCli.Outcome outcome =
+        OrzCli.execute(
+            "init",
+            "--run-dir",
+            run.toString(),
+            "--base",
+            dir.resolve("base").toString(),
+            "--prompts",
+            dir.resolve("prompts").toString(),
+            "--set",
+            "ppo.gamma=NaN");
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
-    assertThat(outcome.err()).isEqualToIgnoringNewLines(
-        "orz init: ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
+    assertThat(outcome.err())
+        .isEqualToIgnoringNewLines(
+            "orz init: ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
     assertThat(run).doesNotExist();
   }
 
   @Test
   void aSettingOutOfRangeStopsBenchIterationBeforeItMakesAnything() {
-    OrzCli.Outcome outcome = OrzCli.execute("bench", "iteration", "--base", dir.resolve("base").toString(),
-        "--run-dir", dir.resolve("run").toString(), "--set", "rollout.top_p=0",
-        "--profile", RepoPaths.root().resolve("conf/profiles/tiny-cpu.properties").toString());
+    OrzCli.Outcome outcome =
+        OrzCli.execute(
+            "bench",
+            "iteration",
+            "--base",
+            dir.resolve("base").toString(),
+            "--run-dir",
+            dir.resolve("run").toString(),
+            "--set",
+            "rollout.top_p=0",
+            "--profile",
+            RepoPaths.root().resolve("conf/profiles/tiny-cpu.properties").toString());
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
-    assertThat(outcome.err()).isEqualToIgnoringNewLines(
-        "orz bench iteration: rollout.top_p=0 is out of range; valid: a finite number in (0, 1]");
+    assertThat(outcome.err())
+        .isEqualToIgnoringNewLines(
+            "orz bench iteration: rollout.top_p=0 is out of range; valid: a finite number in (0, 1]");
     assertThat(dir.resolve("run-prompts")).doesNotExist();
   }
 
@@ -137,15 +162,18 @@ class OrzErrorsTest {
   void aRunJsonEditedOutOfRangeStopsIterateInTheSameLineBeforeAnyStage() throws Exception {
     Path run = Files.createDirectories(dir.resolve("run"));
     RunLayout layout = new RunLayout(run);
-    String json = new ObjectMapper().writeValueAsString(
-        RunConfig.resolve("m", "p", "x", new Properties(), Map.of()));
-    Files.writeString(LocalRuns.local(layout.runJson()),
+    String json =
+        new ObjectMapper()
+            .writeValueAsString(RunConfig.resolve("m", "p", "x", new Properties(), Map.of()));
+    Files.writeString(
+        LocalRuns.local(layout.runJson()),
         json.replace("\"rollout.temperature\":\"1.0\"", "\"rollout.temperature\":\"-0.5\""));
 
     OrzCli.Outcome outcome = OrzCli.execute("iterate", "--run-dir", run.toString());
     assertThat(outcome.status()).isEqualTo(CommandLine.ExitCode.USAGE);
-    assertThat(outcome.err()).isEqualToIgnoringNewLines(
-        "orz iterate: rollout.temperature=-0.5 is out of range; valid: a finite number > 0");
+    assertThat(outcome.err())
+        .isEqualToIgnoringNewLines(
+            "orz iterate: rollout.temperature=-0.5 is out of range; valid: a finite number > 0");
     try (var written = Files.list(run)) {
       assertThat(written).containsExactly(LocalRuns.local(layout.runJson()));
     }

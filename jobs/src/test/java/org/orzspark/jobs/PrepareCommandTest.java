@@ -139,21 +139,32 @@ class PrepareCommandTest {
   @Test
   void badBytesLoneSurrogatesAndLongLinesAreQuarantinedAndTheGoodRowsKept() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    bytes.writeBytes("{\"problem\":\"What is 1+1?\",\"answer\":2}\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "{\"problem\":\"What is 1+1?\",\"answer\":2}\n".getBytes(StandardCharsets.UTF_8));
     bytes.writeBytes("{\"problem\":\"caf".getBytes(StandardCharsets.UTF_8));
     bytes.write(0xE9); // Latin-1 'é'
     bytes.writeBytes("?\",\"answer\":1}\n".getBytes(StandardCharsets.UTF_8));
-    bytes.writeBytes("{\"problem\":\"x\\ud800?\",\"answer\":1}\r\n".getBytes(StandardCharsets.UTF_8));
-    bytes.writeBytes("{\"problem\":\"y?\",\"answer\":1,\"id\":\"\\udc00\"}\n".getBytes(StandardCharsets.UTF_8));
-    bytes.writeBytes(("{\"problem\":\"" + "z".repeat(2 << 20) + "\",\"answer\":1}\n").getBytes(StandardCharsets.UTF_8));
-    bytes.writeBytes("{\"problem\":\"Smile \\ud83d\\ude00?\",\"answer\":3}".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "{\"problem\":\"x\\ud800?\",\"answer\":1}\r\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "{\"problem\":\"y?\",\"answer\":1,\"id\":\"\\udc00\"}\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        ("{\"problem\":\"" + "z".repeat(2 << 20) + "\",\"answer\":1}\n")
+            .getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "{\"problem\":\"Smile \\ud83d\\ude00?\",\"answer\":3}".getBytes(StandardCharsets.UTF_8));
     Path lines = dir.resolve("bytes.jsonl");
     Files.write(lines, bytes.toByteArray());
     String out = dir.resolve("bytes").toString();
 
     PrepareCommand.Result result =
         PrepareCommand.run(
-            spark, List.of(lines.toString()), out, InputFormat.AUTO, PromptValidator.Limits.DEFAULT, false);
+            spark,
+            List.of(lines.toString()),
+            out,
+            InputFormat.AUTO,
+            PromptValidator.Limits.DEFAULT,
+            false);
 
     assertThat(result.quarantinedByReason())
         .containsExactlyInAnyOrderEntriesOf(Map.of("invalid_character", 3L, "oversize", 1L));
@@ -161,14 +172,19 @@ class PrepareCommandTest {
         .extracting(PromptRecord::question)
         .containsExactlyInAnyOrder("What is 1+1?", "Smile \ud83d\ude00?");
     List<Row> quarantine =
-        spark.read().parquet(out + "/" + QuarantineTable.FOLDER).orderBy("line_or_index").collectAsList();
+        spark
+            .read()
+            .parquet(out + "/" + QuarantineTable.FOLDER)
+            .orderBy("line_or_index")
+            .collectAsList();
     assertThat(quarantine.stream().map(r -> r.getLong(3) + " " + r.getString(1)).toList())
         .containsExactly(
             "2 question: character U+FFFD at offset 3",
             "3 question: unpaired surrogate U+D800 at offset 1",
             "4 metadata 'id': unpaired surrogate U+DC00 at offset 0",
             "5 question has 2097152 characters, limit 16384");
-    assertThat(quarantine.get(1).getString(4)).isEqualTo("{\"problem\":\"x\\ud800?\",\"answer\":1}");
+    assertThat(quarantine.get(1).getString(4))
+        .isEqualTo("{\"problem\":\"x\\ud800?\",\"answer\":1}");
   }
 
   @Test

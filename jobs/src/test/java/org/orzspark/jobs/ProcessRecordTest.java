@@ -17,7 +17,8 @@ class ProcessRecordTest {
 
   @Test
   void writesReadsBackReplacesAndDeletes() throws Exception {
-    ProcessRecord<Pids> record = new ProcessRecord<>(dir.resolve("state/run.json"), Pids.class, "test record");
+    ProcessRecord<Pids> record =
+        new ProcessRecord<>(dir.resolve("state/run.json"), Pids.class, "test record");
     assertThat(record.read()).isEmpty();
     record.write(new Pids("a", List.of(1L, 2L)));
     record.write(new Pids("b", List.of(3L)));
@@ -32,8 +33,10 @@ class ProcessRecordTest {
   @Test
   void anUnreadableRecordIsNamedInTheError() throws Exception {
     Files.writeString(dir.resolve("bad.json"), "{not json");
-    ProcessRecord<Pids> record = new ProcessRecord<>(dir.resolve("bad.json"), Pids.class, "test record");
-    assertThatThrownBy(record::read).isInstanceOf(UncheckedIOException.class)
+    ProcessRecord<Pids> record =
+        new ProcessRecord<>(dir.resolve("bad.json"), Pids.class, "test record");
+    assertThatThrownBy(record::read)
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("unreadable test record");
   }
 }

@@ -3,9 +3,9 @@ package org.orzspark.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,10 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.reward.verify.AdversarialCorpus;
 import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
-import org.junit.jupiter.api.io.TempDir;
 
 class VerifyCommandTest {
   @TempDir Path dir;
@@ -43,7 +43,8 @@ class VerifyCommandTest {
     Path output = dir.resolve("out.jsonl");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     VerifyCommand.Result result =
-        VerifyCommand.run(input, output, 2000, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        VerifyCommand.run(
+            input, output, 2000, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(result).isEqualTo(new VerifyCommand.Result(8, 3, 4));
     ObjectMapper mapper = new ObjectMapper();
@@ -61,8 +62,13 @@ class VerifyCommandTest {
     assertThat(lines.get(5).get("id").asInt()).isEqualTo(7);
     assertThat(lines.get(6).get("reason").asText()).isEqualTo("bad-input");
     String stderr = err.toString(StandardCharsets.UTF_8);
-    assertThat(stderr).contains("pairs.jsonl:4: bad input: not JSON", "pairs.jsonl:5: bad input", ":7: bad input: unknown match type");
-    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("pairs.jsonl", "out.jsonl");
+    assertThat(stderr)
+        .contains(
+            "pairs.jsonl:4: bad input: not JSON",
+            "pairs.jsonl:5: bad input",
+            ":7: bad input: unknown match type");
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+        .containsExactlyInAnyOrder("pairs.jsonl", "out.jsonl");
   }
 
   @Test
@@ -82,8 +88,13 @@ class VerifyCommandTest {
         StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    VerifyCommand.Result result = VerifyCommand.run(input, null, 2000,
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    VerifyCommand.Result result =
+        VerifyCommand.run(
+            input,
+            null,
+            2000,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(result).isEqualTo(new VerifyCommand.Result(8, 3, 2));
     ObjectMapper mapper = new ObjectMapper();
@@ -97,7 +108,9 @@ class VerifyCommandTest {
     assertThat(lines.get(6).get("reason").asText()).isEqualTo("no-answer");
     assertThat(lines.get(7).get("reason").asText()).isEqualTo("bad-input");
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("options.jsonl:6: bad input: precision must be an integer", "options.jsonl:8: bad input: not a JSON object");
+        .contains(
+            "options.jsonl:6: bad input: precision must be an integer",
+            "options.jsonl:8: bad input: not a JSON object");
   }
 
   @Test
@@ -114,8 +127,11 @@ class VerifyCommandTest {
       System.setOut(original);
     }
     assertThat(code).isZero();
-    assertThat(Orz.commandLine().execute("verify", "--input", dir.resolve("missing.jsonl").toString())).isEqualTo(2);
-    assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("{\"gold\":\"2\",\"pred\":\"\\\\boxed{2}\",\"verified\":true}");
+    assertThat(
+            Orz.commandLine().execute("verify", "--input", dir.resolve("missing.jsonl").toString()))
+        .isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8).trim())
+        .isEqualTo("{\"gold\":\"2\",\"pred\":\"\\\\boxed{2}\",\"verified\":true}");
   }
 
   /**
@@ -124,24 +140,34 @@ class VerifyCommandTest {
    */
   private Path mixedBytes() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    bytes.writeBytes("{\"gold\": \"2\", \"pred\": \"\\\\boxed{2}\"}\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "{\"gold\": \"2\", \"pred\": \"\\\\boxed{2}\"}\n".getBytes(StandardCharsets.UTF_8));
     bytes.writeBytes("{\"gold\": \"caf".getBytes(StandardCharsets.UTF_8));
     bytes.write(0xE9); // Latin-1 'é'
     bytes.writeBytes("\", \"pred\": \"2\"}\n".getBytes(StandardCharsets.UTF_8));
-    bytes.writeBytes("{\"gold\": \"1\", \"pred\": \"1\", \"id\": \"a\\ud800b\"}\r\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "{\"gold\": \"1\", \"pred\": \"1\", \"id\": \"a\\ud800b\"}\r\n"
+            .getBytes(StandardCharsets.UTF_8));
     bytes.writeBytes("not json at all: ü\n".getBytes(StandardCharsets.UTF_8));
-    bytes.writeBytes("{\"gold\": \"3\", \"pred\": \"3\", \"id\": \"\\ud83d\\ude00\"}\n".getBytes(StandardCharsets.UTF_8));
-    bytes.writeBytes(("{\"gold\": \"1\", \"pred\": \"" + "x".repeat(2 << 20) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        "{\"gold\": \"3\", \"pred\": \"3\", \"id\": \"\\ud83d\\ude00\"}\n"
+            .getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(
+        ("{\"gold\": \"1\", \"pred\": \"" + "x".repeat(2 << 20) + "\"}\n")
+            .getBytes(StandardCharsets.UTF_8));
     bytes.writeBytes("{\"gold\": \"1/2\", \"pred\": \"0.5\"}".getBytes(StandardCharsets.UTF_8));
     Path input = dir.resolve("mixed.jsonl");
     Files.write(input, bytes.toByteArray());
     return input;
   }
 
-  /** The output decoded strictly (fails on any byte that is not UTF-8), one strict parse per line. */
+  /**
+   * The output decoded strictly (fails on any byte that is not UTF-8), one strict parse per line.
+   */
   private static List<JsonNode> strictLines(byte[] output) throws Exception {
     String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(output)).toString();
-    JsonMapper strict = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    JsonMapper strict =
+        JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     List<JsonNode> lines = new ArrayList<>();
     for (String line : text.split("\n", -1)) {
       if (!line.isEmpty()) {
@@ -158,18 +184,24 @@ class VerifyCommandTest {
         .containsExactly(true, false, true, false, true, false, true);
     assertThat(lines.stream().map(n -> n.path("reason").asText()).toList())
         .containsExactly("", "bad-input", "", "bad-input", "", "bad-input", "");
-    assertThat(lines.get(1)).hasToString("{\"line\":2,\"verified\":false,\"reason\":\"bad-input\"}");
+    assertThat(lines.get(1))
+        .hasToString("{\"line\":2,\"verified\":false,\"reason\":\"bad-input\"}");
     assertThat(lines.get(2).get("id").asText()).isEqualTo("a\ud800b");
     assertThat(lines.get(3).get("raw").asText()).isEqualTo("not json at all: ü");
     assertThat(lines.get(4).get("id").asText()).isEqualTo("\ud83d\ude00");
-    assertThat(lines.get(5)).hasToString("{\"line\":6,\"verified\":false,\"reason\":\"bad-input\"}");
+    assertThat(lines.get(5))
+        .hasToString("{\"line\":6,\"verified\":false,\"reason\":\"bad-input\"}");
     String text = new String(output, StandardCharsets.UTF_8);
-    assertThat(text).contains("\"id\":\"a\\ud800b\"", "\"id\":\"\ud83d\ude00\"").doesNotContain("?");
+    assertThat(text)
+        .contains("\"id\":\"a\\ud800b\"", "\"id\":\"\ud83d\ude00\"")
+        .doesNotContain("?");
     assertThat(stderr)
         .contains(
             "mixed.jsonl:2: bad input: invalid UTF-8 at byte 13 (0xE9)",
             "mixed.jsonl:4: bad input: not JSON",
-            "mixed.jsonl:6: bad input: line of " + ((2 << 20) + 25) + " bytes, over the limit of 1048576");
+            "mixed.jsonl:6: bad input: line of "
+                + ((2 << 20) + 25)
+                + " bytes, over the limit of 1048576");
   }
 
   @Test
@@ -178,12 +210,14 @@ class VerifyCommandTest {
     Path output = dir.resolve("out.jsonl");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     VerifyCommand.Result result =
-        VerifyCommand.run(input, output, 2000, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        VerifyCommand.run(
+            input, output, 2000, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(result).isEqualTo(new VerifyCommand.Result(7, 4, 3));
     assertAnsweredInOrder(Files.readAllBytes(output), err.toString(StandardCharsets.UTF_8));
     try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("mixed.jsonl", "out.jsonl");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("mixed.jsonl", "out.jsonl");
     }
   }
 
@@ -192,8 +226,13 @@ class VerifyCommandTest {
     Path input = mixedBytes();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    VerifyCommand.Result result = VerifyCommand.run(input, null, 2000,
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    VerifyCommand.Result result =
+        VerifyCommand.run(
+            input,
+            null,
+            2000,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(result).isEqualTo(new VerifyCommand.Result(7, 4, 3));
     assertAnsweredInOrder(out.toByteArray(), err.toString(StandardCharsets.UTF_8));
@@ -207,18 +246,30 @@ class VerifyCommandTest {
   @Test
   void aFileOfHostileLinesIsAnsweredLineByLine() throws Exception {
     Path input = dir.resolve("hostile.jsonl");
-    // Escaped, lone surrogates travel as JSON escapes in a valid UTF-8 file, as a careless writer's would.
-    ObjectMapper mapper = JsonMapper.builder()
-        .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    // Escaped, lone surrogates travel as JSON escapes in a valid UTF-8 file, as a careless writer's
+    // would.
+    ObjectMapper mapper =
+        JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build();
     List<String> lines = new ArrayList<>();
     for (AdversarialCorpus.Pair pair : AdversarialCorpus.pairs()) {
-      lines.add(mapper.writeValueAsString(
-          java.util.Map.of("gold", "$" + pair.gold() + "$", "pred", "$" + pair.pred() + "$")));
+      lines.add(
+          mapper.writeValueAsString(
+              java.util.Map.of("gold", "$" + pair.gold() + "$", "pred", "$" + pair.pred() + "$")));
     }
     Files.write(input, lines, StandardCharsets.UTF_8);
     Path output = dir.resolve("hostile-out.jsonl");
-    VerifyCommand.Result result = assertTimeoutPreemptively(Duration.ofMinutes(5), () -> VerifyCommand.run(
-        input, output, VerifyOptions.TIMEOUT_MILLIS_DEFAULT, System.out, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    VerifyCommand.Result result =
+        assertTimeoutPreemptively(
+            Duration.ofMinutes(5),
+            () ->
+                VerifyCommand.run(
+                    input,
+                    output,
+                    VerifyOptions.TIMEOUT_MILLIS_DEFAULT,
+                    System.out,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
 
     assertThat(result.lines()).isEqualTo(lines.size());
     List<String> answers = Files.readAllLines(output, StandardCharsets.UTF_8);
@@ -226,7 +277,8 @@ class VerifyCommandTest {
     for (String answer : answers) {
       JsonNode node = mapper.readTree(answer);
       assertThat(node.has("verified")).as(answer).isTrue();
-      assertThat(node.path("reason").asText("")).as(answer)
+      assertThat(node.path("reason").asText(""))
+          .as(answer)
           .isNotIn(Verdict.TIMEOUT, Verdict.INTERNAL_ERROR);
     }
   }

@@ -1,6 +1,5 @@
 package org.orzspark.report;
 
-import org.orzspark.testing.ExternalTools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,13 +12,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.orzspark.testing.ExternalTools;
 import org.orzspark.testing.RepoPaths;
 
 /**
  * Executes the notebooks headless ({@code notebooks/run-notebooks.sh}) against the synthetic step
  * run, after {@code package} built the application and kernel jars. About 2 minutes on 2 cores (two
  * kernel starts, two Spark sessions), skipped when Jupyter is not installed (a failure in CI).
- * Tagged {@code slow}: {@code mvn -B verify} leaves it out; {@code -Dtest.excludedGroups=gpu} runs it.
+ * Tagged {@code slow}: {@code mvn -B verify} leaves it out; {@code -Dtest.excludedGroups=gpu} runs
+ * it.
  */
 @Tag("slow")
 class NotebooksIT {

@@ -14,8 +14,8 @@ import java.nio.FloatBuffer;
 /**
  * Moves float32 values between engine arrays and Java buffers a bounded chunk at a time, addressed
  * by {@code long} offsets into the array's row-major (flat) order, so no tensor ever needs one Java
- * array or buffer of its own size (Java arrays and buffers stop at 2^31 elements, byte buffers at
- * 2 GiB; Qwen2.5-7B's embedding is 545M floats, 2.2 GB).
+ * array or buffer of its own size (Java arrays and buffers stop at 2^31 elements, byte buffers at 2
+ * GiB; Qwen2.5-7B's embedding is 545M floats, 2.2 GB).
  *
  * <p>Writes go through {@code NDArray.set(NDIndex, NDArray)}, which copies into the array's own
  * storage: an array built on a Java buffer would borrow that buffer (see {@code
@@ -45,7 +45,9 @@ public final class HostChunks {
     return chunkFloats;
   }
 
-  /** A direct buffer in native order for {@code floats} float32 values (what {@link #set} takes). */
+  /**
+   * A direct buffer in native order for {@code floats} float32 values (what {@link #set} takes).
+   */
   public static ByteBuffer buffer(int floats) {
     return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES))
         .order(ByteOrder.nativeOrder());
@@ -104,8 +106,9 @@ public final class HostChunks {
     JniUtils.setGradMode(false);
     try (NDManager scope = array.getManager().newSubManager()) {
       scope.tempAttachAll(array);
-      NDArray chunk = scope.create(values.slice().order(ByteOrder.nativeOrder()), new Shape(n),
-          DataType.FLOAT32);
+      NDArray chunk =
+          scope.create(
+              values.slice().order(ByteOrder.nativeOrder()), new Shape(n), DataType.FLOAT32);
       array.reshape(-1).set(new NDIndex("{}:{}", offset, offset + n), chunk);
     } finally {
       JniUtils.setGradMode(gradMode);

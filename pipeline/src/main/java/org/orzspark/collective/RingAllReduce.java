@@ -66,10 +66,13 @@ public final class RingAllReduce implements AutoCloseable {
 
   /** Bytes of a handshake nonce. */
   private static final int NONCE_BYTES = 16;
+
   /** Bytes of an HMAC-SHA256 proof. */
   private static final int PROOF_BYTES = 32;
+
   /** Between calls: "still alive". */
   private static final byte HEARTBEAT = 0;
+
   /** Starts every call: the sender reached this all-reduce. */
   private static final byte READY = 1;
 
@@ -83,26 +86,34 @@ public final class RingAllReduce implements AutoCloseable {
   private final int worldSize;
   private final SocketChannel toRight;
   private final SocketChannel fromLeft;
+
   /** Wakes the sender thread when {@link #toRight} can take bytes. */
   private final Selector sendSelector;
+
   /** Wakes the calling thread when {@link #fromLeft} has bytes. */
   private final Selector receiveSelector;
+
   private final ExecutorService sender;
   private final long timeoutNanos;
   private final ByteBuffer sendBuffer;
   private final ByteBuffer receiveBuffer;
+
   /** The READY this rank sends (on the sender thread). */
   private final ByteBuffer ready = ByteBuffer.allocate(1);
+
   /** A byte received between calls (on the calling thread). */
   private final ByteBuffer marker = ByteBuffer.allocate(1);
+
   /** Held by a call and by the heartbeat, so a heartbeat never lands inside a call's data. */
   private final Object sending = new Object();
+
   private final Thread heartbeat;
   private volatile boolean closed;
   private long waitedNanos;
 
-  private RingAllReduce(int rank, int worldSize, SocketChannel toRight, SocketChannel fromLeft,
-      Duration timeout) throws IOException {
+  private RingAllReduce(
+      int rank, int worldSize, SocketChannel toRight, SocketChannel fromLeft, Duration timeout)
+      throws IOException {
     this.rank = rank;
     this.worldSize = worldSize;
     this.toRight = toRight;
@@ -152,8 +163,9 @@ public final class RingAllReduce implements AutoCloseable {
    * @param token the secret every rank of this ring shares (e.g. from {@link BarrierRing})
    * @param timeout limit on building the ring, and on any stall of a later call
    */
-  public static RingAllReduce connect(int rank, List<String> addresses, ServerSocketChannel server,
-      byte[] token, Duration timeout) throws IOException {
+  public static RingAllReduce connect(
+      int rank, List<String> addresses, ServerSocketChannel server, byte[] token, Duration timeout)
+      throws IOException {
     int worldSize = addresses.size();
     if (rank < 0 || rank >= worldSize) {
       throw new IllegalArgumentException("rank " + rank + " outside world of " + worldSize);
@@ -191,8 +203,8 @@ public final class RingAllReduce implements AutoCloseable {
   }
 
   /**
-   * Nanoseconds the calls so far spent waiting for the left neighbour to reach them (for two
-   * ranks: for the other replica to finish its own work); the rest of a call's time is transfer.
+   * Nanoseconds the calls so far spent waiting for the left neighbour to reach them (for two ranks:
+   * for the other replica to finish its own work); the rest of a call's time is transfer.
    */
   public long waitedNanos() {
     return waitedNanos;
@@ -223,14 +235,26 @@ public final class RingAllReduce implements AutoCloseable {
       for (int step = 0; step < n - 1; step++) {
         int send = Math.floorMod(rank - step, n);
         int receive = Math.floorMod(rank - step - 1, n);
-        exchange(values, start[send], start[send + 1] - start[send],
-            start[receive], start[receive + 1] - start[receive], true, step == 0);
+        exchange(
+            values,
+            start[send],
+            start[send + 1] - start[send],
+            start[receive],
+            start[receive + 1] - start[receive],
+            true,
+            step == 0);
       }
       for (int step = 0; step < n - 1; step++) {
         int send = Math.floorMod(rank + 1 - step, n);
         int receive = Math.floorMod(rank - step, n);
-        exchange(values, start[send], start[send + 1] - start[send],
-            start[receive], start[receive + 1] - start[receive], false, false);
+        exchange(
+            values,
+            start[send],
+            start[send + 1] - start[send],
+            start[receive],
+            start[receive + 1] - start[receive],
+            false,
+            false);
       }
     }
   }
@@ -253,8 +277,14 @@ public final class RingAllReduce implements AutoCloseable {
         return;
       }
       if (b != HEARTBEAT) {
-        throw new IOException("ring rank " + rank + ": unexpected byte " + b + " from rank "
-            + left() + " between calls");
+        throw new IOException(
+            "ring rank "
+                + rank
+                + ": unexpected byte "
+                + b
+                + " from rank "
+                + left()
+                + " between calls");
       }
     }
   }
@@ -266,25 +296,36 @@ public final class RingAllReduce implements AutoCloseable {
    * call's first exchange sends READY ahead of its data and awaits the left neighbour's (timed as
    * waiting) while its own data already flows to the right.
    */
-  private void exchange(FloatBuffer data, int sendFrom, int sendLength, int receiveFrom,
-      int receiveLength, boolean accumulate, boolean first) throws IOException {
+  private void exchange(
+      FloatBuffer data,
+      int sendFrom,
+      int sendLength,
+      int receiveFrom,
+      int receiveLength,
+      boolean accumulate,
+      boolean first)
+      throws IOException {
     FloatBuffer outgoing = data.duplicate();
-    Future<?> sent = sender.submit(() -> {
-      int done = 0;
-      do { // at least once: READY goes out even ahead of an empty segment
-        int k = Math.min(pieceFloats, sendLength - done);
-        sendBuffer.clear();
-        sendBuffer.asFloatBuffer().put(outgoing.slice(sendFrom + done, k));
-        sendBuffer.limit(k * Float.BYTES);
-        if (first && done == 0) {
-          send(ready, sendBuffer); // READY rides with the first piece: one packet, one wake-up
-        } else {
-          send(sendBuffer);
-        }
-        done += k;
-      } while (done < sendLength);
-      return null;
-    });
+    Future<?> sent =
+        sender.submit(
+            () -> {
+              int done = 0;
+              do { // at least once: READY goes out even ahead of an empty segment
+                int k = Math.min(pieceFloats, sendLength - done);
+                sendBuffer.clear();
+                sendBuffer.asFloatBuffer().put(outgoing.slice(sendFrom + done, k));
+                sendBuffer.limit(k * Float.BYTES);
+                if (first && done == 0) {
+                  send(
+                      ready,
+                      sendBuffer); // READY rides with the first piece: one packet, one wake-up
+                } else {
+                  send(sendBuffer);
+                }
+                done += k;
+              } while (done < sendLength);
+              return null;
+            });
     try {
       if (first) {
         waitedNanos += Stopwatch.nanosOf(this::awaitLeftReady);
@@ -305,7 +346,8 @@ public final class RingAllReduce implements AutoCloseable {
       }
       sent.get();
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io
+      throw e.getCause() instanceof IOException io
+          ? io
           : new IOException("ring rank " + rank + ": sending failed", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -333,8 +375,8 @@ public final class RingAllReduce implements AutoCloseable {
     while (bytes.hasRemaining()) {
       int read = fromLeft.read(bytes);
       if (read < 0) {
-        throw new IOException("ring rank " + rank + ": left neighbour (rank " + left()
-            + ") closed the connection");
+        throw new IOException(
+            "ring rank " + rank + ": left neighbour (rank " + left() + ") closed the connection");
       } else if (read > 0) {
         idle.restart();
       } else {
@@ -347,8 +389,14 @@ public final class RingAllReduce implements AutoCloseable {
   private void await(Selector selector, Stopwatch idle, String stalled) throws IOException {
     long left = timeoutNanos - idle.nanos();
     if (left <= 0) {
-      throw new SocketTimeoutException("ring rank " + rank + ": " + stalled + " for "
-          + Duration.ofNanos(timeoutNanos) + " (peer hung or gone)");
+      throw new SocketTimeoutException(
+          "ring rank "
+              + rank
+              + ": "
+              + stalled
+              + " for "
+              + Duration.ofNanos(timeoutNanos)
+              + " (peer hung or gone)");
     }
     select(selector, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
   }
@@ -415,16 +463,17 @@ public final class RingAllReduce implements AutoCloseable {
   }
 
   /**
-   * Connects to the right neighbour, retrying a refused connection until {@code deadline}, and
-   * runs the connector's side of the handshake: reads the acceptor's nonce, sends its rank, its own
+   * Connects to the right neighbour, retrying a refused connection until {@code deadline}, and runs
+   * the connector's side of the handshake: reads the acceptor's nonce, sends its rank, its own
    * nonce and {@code HMAC(token, 'C', rank, acceptor nonce)}, and checks the acceptor's {@code
    * HMAC(token, 'A', right, connector nonce)}.
    */
-  private static SocketChannel connectTo(String hostPort, byte[] token, int rank, int right,
-      long deadline) throws IOException {
+  private static SocketChannel connectTo(
+      String hostPort, byte[] token, int rank, int right, long deadline) throws IOException {
     int colon = hostPort.lastIndexOf(':');
-    var address = new InetSocketAddress(hostPort.substring(0, colon),
-        Integer.parseInt(hostPort.substring(colon + 1)));
+    var address =
+        new InetSocketAddress(
+            hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     while (true) {
       SocketChannel channel = SocketChannel.open();
       try {
@@ -434,27 +483,50 @@ public final class RingAllReduce implements AutoCloseable {
         ByteBuffer theirNonce = ByteBuffer.allocate(NONCE_BYTES);
         readFully(channel, theirNonce, deadline);
         byte[] mine = nonce();
-        ByteBuffer hello = ByteBuffer.allocate(4 + NONCE_BYTES + PROOF_BYTES).putInt(rank).put(mine)
-            .put(proof(token, rankBytes((byte) 'C', rank), theirNonce.array()));
+        ByteBuffer hello =
+            ByteBuffer.allocate(4 + NONCE_BYTES + PROOF_BYTES)
+                .putInt(rank)
+                .put(mine)
+                .put(proof(token, rankBytes((byte) 'C', rank), theirNonce.array()));
         writeFully(channel, hello.flip(), deadline);
         ByteBuffer answer = ByteBuffer.allocate(PROOF_BYTES);
         readFully(channel, answer, deadline);
-        if (!MessageDigest.isEqual(answer.array(),
-            proof(token, rankBytes((byte) 'A', right), mine))) {
-          throw new IOException("ring rank " + rank + ": " + hostPort
-              + " failed to prove it is rank " + right + " of this stage attempt");
+        if (!MessageDigest.isEqual(
+            answer.array(), proof(token, rankBytes((byte) 'A', right), mine))) {
+          throw new IOException(
+              "ring rank "
+                  + rank
+                  + ": "
+                  + hostPort
+                  + " failed to prove it is rank "
+                  + right
+                  + " of this stage attempt");
         }
         return channel;
       } catch (SocketTimeoutException e) {
         channel.close();
-        throw new SocketTimeoutException("ring rank " + rank + ": rank " + right + " at " + hostPort
-            + " did not connect and answer the handshake within the timeout (" + e.getMessage()
-            + ")");
+        throw new SocketTimeoutException(
+            "ring rank "
+                + rank
+                + ": rank "
+                + right
+                + " at "
+                + hostPort
+                + " did not connect and answer the handshake within the timeout ("
+                + e.getMessage()
+                + ")");
       } catch (ConnectException e) {
         channel.close();
         if (System.nanoTime() > deadline) {
-          throw new SocketTimeoutException("ring rank " + rank + " could not connect to rank "
-              + right + " at " + hostPort + " within the timeout: " + e.getMessage());
+          throw new SocketTimeoutException(
+              "ring rank "
+                  + rank
+                  + " could not connect to rank "
+                  + right
+                  + " at "
+                  + hostPort
+                  + " within the timeout: "
+                  + e.getMessage());
         }
         sleep(50);
       } catch (IOException | RuntimeException e) {
@@ -528,7 +600,9 @@ public final class RingAllReduce implements AutoCloseable {
             || !MessageDigest.isEqual(claimed, proof(token, rankBytes((byte) 'C', left), mine))) {
           throw new IOException("not the left neighbour");
         }
-        writeFully(channel, ByteBuffer.wrap(proof(token, rankBytes((byte) 'A', rank), theirNonce)),
+        writeFully(
+            channel,
+            ByteBuffer.wrap(proof(token, rankBytes((byte) 'A', rank), theirNonce)),
             deadline);
         channel.socket().setTcpNoDelay(true);
         // Taken off trial first, so stop() cannot close the winner; false: stop() closed it.
@@ -547,12 +621,19 @@ public final class RingAllReduce implements AutoCloseable {
       try {
         return winner.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        throw new SocketTimeoutException("ring rank " + rank + ": left neighbour (rank " + left
-            + ") did not connect and prove itself within " + timeout + " (" + refused.get()
-            + " other connection(s) refused)");
+        throw new SocketTimeoutException(
+            "ring rank "
+                + rank
+                + ": left neighbour (rank "
+                + left
+                + ") did not connect and prove itself within "
+                + timeout
+                + " ("
+                + refused.get()
+                + " other connection(s) refused)");
       } catch (ExecutionException e) {
-        throw new IOException("ring rank " + rank + ": accepting the left neighbour failed",
-            e.getCause());
+        throw new IOException(
+            "ring rank " + rank + ": accepting the left neighbour failed", e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while building the ring", e);

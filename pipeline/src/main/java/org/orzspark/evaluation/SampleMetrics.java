@@ -12,8 +12,8 @@ import java.util.Map;
  *   <li>avg@k: mean correctness over all samples of all questions (the paper's metric);
  *   <li>pass@k: the unbiased estimator of Chen et al. (2021), 1 − C(n−c, k) / C(n, k) for a
  *       question with c correct among n samples, averaged over questions;
- *   <li>maj@k: a question counts as solved when its most frequent extracted answer is correct
- *       (ties broken by the answer text, so the figure is deterministic; no answer never wins).
+ *   <li>maj@k: a question counts as solved when its most frequent extracted answer is correct (ties
+ *       broken by the answer text, so the figure is deterministic; no answer never wins).
  * </ul>
  */
 public final class SampleMetrics {
@@ -36,7 +36,8 @@ public final class SampleMetrics {
   /** Unbiased pass@k of one question with {@code c} correct among {@code n} samples. */
   public static double passAtK(int n, int c, int k) {
     if (k > n) {
-      throw new IllegalArgumentException("pass@" + k + " needs at least " + k + " samples, got " + n);
+      throw new IllegalArgumentException(
+          "pass@" + k + " needs at least " + k + " samples, got " + n);
     }
     if (n - c < k) {
       return 1.0;
@@ -53,12 +54,15 @@ public final class SampleMetrics {
   public static double passAtK(List<List<Outcome>> questions, int k) {
     return questions.stream()
         .mapToDouble(q -> passAtK(q.size(), (int) q.stream().filter(Outcome::correct).count(), k))
-        .average().orElse(Double.NaN);
+        .average()
+        .orElse(Double.NaN);
   }
 
   /** Share of questions whose majority answer is correct. */
   public static double majAtK(List<List<Outcome>> questions) {
-    return questions.stream().mapToDouble(q -> majorityCorrect(q) ? 1 : 0).average()
+    return questions.stream()
+        .mapToDouble(q -> majorityCorrect(q) ? 1 : 0)
+        .average()
         .orElse(Double.NaN);
   }
 
@@ -72,8 +76,9 @@ public final class SampleMetrics {
       }
     }
     return votes.entrySet().stream()
-        .max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
-            .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+        .max(
+            Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
+                .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
         .map(winner -> correct.get(winner.getKey()))
         .orElse(false);
   }

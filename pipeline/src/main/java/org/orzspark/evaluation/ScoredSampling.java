@@ -39,8 +39,8 @@ public final class ScoredSampling {
 
   /**
    * Runs {@code materialise} on the scored samples ({@link RolloutTable#ROLLOUTS} rows, one per
-   * prompt × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should run
-   * one action on it (each action generates again, with the same result).
+   * prompt × sample) while the progress bar is shown. The frame is lazy: {@code materialise} should
+   * run one action on it (each action generates again, with the same result).
    *
    * @param model the model folder: an absolute local path, or a folder of a checkpoint on any file
    *     system ({@code hdfs://…/iter-000007/policy}), which executors copy once ({@code

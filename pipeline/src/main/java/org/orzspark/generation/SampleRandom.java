@@ -1,7 +1,7 @@
 package org.orzspark.generation;
 
-import org.orzspark.random.Seeds;
 import java.nio.charset.StandardCharsets;
+import org.orzspark.random.Seeds;
 
 /**
  * The uniform random number behind one sampling decision, a pure function of (seed, prompt id,
@@ -29,5 +29,4 @@ public final class SampleRandom {
     }
     return hash;
   }
-
 }

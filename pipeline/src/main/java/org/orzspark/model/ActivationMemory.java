@@ -16,8 +16,8 @@ public enum ActivationMemory {
   KEEP,
   /**
    * The chosen tokens' log-probabilities are computed without autograd, a chunk of tokens at a
-   * time; the backward pass recomputes one chunk's logits at a time, so no B·T·V array is kept.
-   * The cost: the LM head's forward matmul once more.
+   * time; the backward pass recomputes one chunk's logits at a time, so no B·T·V array is kept. The
+   * cost: the LM head's forward matmul once more.
    */
   RECOMPUTE_LOGITS,
   /**

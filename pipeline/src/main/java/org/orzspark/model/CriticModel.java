@@ -78,9 +78,10 @@ public final class CriticModel extends Qwen2Model {
       NDArray prefix = head(f.prefixHidden());
       return prefix.broadcast(b, prefix.getShape().get(1)).concat(head(f.restHidden()), 1);
     }
-    return head(memory.recomputesLayers()
-        ? decoder().forwardRecomputingLayers(batch, work)
-        : decoder().forward(batch, work));
+    return head(
+        memory.recomputesLayers()
+            ? decoder().forwardRecomputingLayers(batch, work)
+            : decoder().forward(batch, work));
   }
 
   /** score · h: [R, C, H] → [R, C]. */

@@ -5,8 +5,8 @@ import java.nio.FloatBuffer;
 import org.orzspark.autograd.HostChunks;
 
 /**
- * The live values of a float32 engine array as {@link TensorValues}: each read copies one chunk
- * out of the array, so writing a checkpoint needs no Java copy of the whole tensor.
+ * The live values of a float32 engine array as {@link TensorValues}: each read copies one chunk out
+ * of the array, so writing a checkpoint needs no Java copy of the whole tensor.
  */
 record EngineTensor(String name, NDArray array) implements TensorValues {
 
@@ -25,7 +25,12 @@ record EngineTensor(String name, NDArray array) implements TensorValues {
         int n = into.remaining();
         if (n > array.size() - position) {
           throw new IllegalArgumentException(
-              "tensor '" + name + "': " + n + " values asked, " + (array.size() - position)
+              "tensor '"
+                  + name
+                  + "': "
+                  + n
+                  + " values asked, "
+                  + (array.size() - position)
                   + " left");
         }
         HostChunks.get(array, position, into);

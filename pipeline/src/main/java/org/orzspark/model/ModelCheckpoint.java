@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A Hugging Face-layout model directory: {@code config.json}, the weights (one
- * {@code model.safetensors}, or shards {@code model-0000x-of-0000y.safetensors} listed by {@code
+ * A Hugging Face-layout model directory: {@code config.json}, the weights (one {@code
+ * model.safetensors}, or shards {@code model-0000x-of-0000y.safetensors} listed by {@code
  * model.safetensors.index.json}), and the tokenizer files, which are copied along when saving.
  *
  * @param config the architecture
@@ -87,7 +87,8 @@ public record ModelCheckpoint(
                   + ": tensor '"
                   + entry.getKey()
                   + "' is "
-                  + (listed == null ? "not listed in " + index.getFileName()
+                  + (listed == null
+                      ? "not listed in " + index.getFileName()
                       : "listed in " + index.getFileName() + " as in " + listed));
         }
       }
@@ -203,9 +204,7 @@ public record ModelCheckpoint(
     index.putObject("metadata").put("total_size", totalBytes);
     index.set("weight_map", weightMap);
     Files.writeString(
-        dir.resolve(INDEX_FILE),
-        ModelJson.pretty(index) + "\n",
-        StandardCharsets.UTF_8);
+        dir.resolve(INDEX_FILE), ModelJson.pretty(index) + "\n", StandardCharsets.UTF_8);
   }
 
   private static void readShard(

@@ -126,8 +126,8 @@ public final class PolicyModel extends Qwen2Model {
    * formed {@link #LOGIT_CHUNK_FLOATS} at a time, and log p = log_softmax(logits)[token]. A batch
    * with a shared prefix predicts the prefix's tokens once and broadcasts them.
    */
-  private TokenLogProbs logProbs(TokenBatch batch, NDManager resultManager, boolean withEntropy,
-      ActivationMemory memory) {
+  private TokenLogProbs logProbs(
+      TokenBatch batch, NDManager resultManager, boolean withEntropy, ActivationMemory memory) {
     int b = batch.rows();
     int t = batch.length();
     // The mask borrows Java memory and autograd keeps it for the backward pass: it must live as
@@ -137,9 +137,10 @@ public final class PolicyModel extends Qwen2Model {
     // as the result.
     NDManager work = resultManager.newSubManager();
     try {
-      Predictions p = sharesPrefix(batch, memory)
-          ? predictSharingPrefix(batch, work, withEntropy, memory)
-          : predict(batch, work, withEntropy, memory);
+      Predictions p =
+          sharesPrefix(batch, memory)
+              ? predictSharingPrefix(batch, work, withEntropy, memory)
+              : predict(batch, work, withEntropy, memory);
       NDArray maskedLogProbs = p.logProbs().mul(mask);
       maskedLogProbs.attach(resultManager);
       NDArray maskedEntropy = null;
@@ -162,33 +163,33 @@ public final class PolicyModel extends Qwen2Model {
 
   /** Whether the forward computes a shared prompt prefix once (not when recomputing layers). */
   static boolean sharesPrefix(TokenBatch batch, ActivationMemory memory) {
-    return batch.sharedPrefixLength() > 0
-        && !(memory.recomputesLayers() && GradMode.isEnabled());
+    return batch.sharedPrefixLength() > 0 && !(memory.recomputesLayers() && GradMode.isEnabled());
   }
 
   /** Log-probabilities (and entropies, or null) of a [rows, columns] block of tokens. */
   private record Predictions(NDArray logProbs, NDArray entropy) {
     Predictions reshaped(long rows, long columns) {
-      return new Predictions(logProbs.reshape(rows, columns),
-          entropy == null ? null : entropy.reshape(rows, columns));
+      return new Predictions(
+          logProbs.reshape(rows, columns), entropy == null ? null : entropy.reshape(rows, columns));
     }
 
     /** These, each row preceded by a 0 column (the unpredicted first token). */
     Predictions afterUnpredictedFirst(NDManager work) {
       NDArray zero = work.zeros(new Shape(logProbs.getShape().get(0), 1));
-      return new Predictions(zero.concat(logProbs, 1),
-          entropy == null ? null : zero.concat(entropy, 1));
+      return new Predictions(
+          zero.concat(logProbs, 1), entropy == null ? null : zero.concat(entropy, 1));
     }
   }
 
   /** The full forward: [B, T], column 0 zero. */
-  private Predictions predict(TokenBatch batch, NDManager work, boolean withEntropy,
-      ActivationMemory memory) {
+  private Predictions predict(
+      TokenBatch batch, NDManager work, boolean withEntropy, ActivationMemory memory) {
     int b = batch.rows();
     int t = batch.length();
-    NDArray hidden = memory.recomputesLayers()
-        ? decoder().forwardRecomputingLayers(batch, work)
-        : decoder().forward(batch, work);
+    NDArray hidden =
+        memory.recomputesLayers()
+            ? decoder().forwardRecomputingLayers(batch, work)
+            : decoder().forward(batch, work);
     if (t == 1) {
       NDArray zero = work.zeros(new Shape(b, 1));
       return new Predictions(zero, withEntropy ? zero : null);
@@ -202,16 +203,25 @@ public final class PolicyModel extends Qwen2Model {
    * The prefix once: its tokens 1..P−1 predicted from its own hidden states and broadcast to every
    * row; each row's remaining tokens predicted from the prefix's last hidden state and their own.
    */
-  private Predictions predictSharingPrefix(TokenBatch batch, NDManager work, boolean withEntropy,
-      ActivationMemory memory) {
+  private Predictions predictSharingPrefix(
+      TokenBatch batch, NDManager work, boolean withEntropy, ActivationMemory memory) {
     int b = batch.rows();
     Qwen2Decoder.SharedPrefixForward f = decoder().forwardSharingPrefix(batch, work);
-    Predictions prefix = pick(f.prefixHidden().get(":, :-1, :"), f.prefixIds().get(":, 1:"), work,
-        withEntropy, memory).afterUnpredictedFirst(work);
+    Predictions prefix =
+        pick(
+                f.prefixHidden().get(":, :-1, :"),
+                f.prefixIds().get(":, 1:"),
+                work,
+                withEntropy,
+                memory)
+            .afterUnpredictedFirst(work);
     long p = prefix.logProbs().getShape().get(1);
     long h = config().hiddenSize();
-    NDArray previous = f.prefixHidden().get(":, -1:, :").broadcast(b, 1, h)
-        .concat(f.restHidden().get(":, :-1, :"), 1);
+    NDArray previous =
+        f.prefixHidden()
+            .get(":, -1:, :")
+            .broadcast(b, 1, h)
+            .concat(f.restHidden().get(":, :-1, :"), 1);
     Predictions rest = pick(previous, f.restIds(), work, withEntropy, memory);
     return new Predictions(
         prefix.logProbs().broadcast(b, p).concat(rest.logProbs(), 1),
@@ -220,25 +230,28 @@ public final class PolicyModel extends Qwen2Model {
 
   /**
    * log p(targets[r, c] | previous[r, c]) and, with {@code withEntropy}, the entropy of each
-   * predicting distribution, over {@link #LOGIT_CHUNK_FLOATS} logits at a time. When {@code
-   * memory} recomputes logits (under autograd), the forward runs without autograd and the
-   * log-probabilities enter the graph as a leaf whose deferred backward recomputes each chunk's
-   * logits and propagates into {@code previous}.
+   * predicting distribution, over {@link #LOGIT_CHUNK_FLOATS} logits at a time. When {@code memory}
+   * recomputes logits (under autograd), the forward runs without autograd and the log-probabilities
+   * enter the graph as a leaf whose deferred backward recomputes each chunk's logits and propagates
+   * into {@code previous}.
    *
    * @param previous [R, C, H] hidden states
    * @param targets [R, C] int64 token ids
    * @return [R, C] each, attached to {@code work}
    */
-  private Predictions pick(NDArray previous, NDArray targets, NDManager work,
-      boolean withEntropy, ActivationMemory memory) {
+  private Predictions pick(
+      NDArray previous,
+      NDArray targets,
+      NDManager work,
+      boolean withEntropy,
+      ActivationMemory memory) {
     long rowCount = previous.getShape().get(0);
     long columns = previous.getShape().get(1);
     long predicted = rowCount * columns;
     NDArray flatPrevious = previous.reshape(predicted, config().hiddenSize());
     NDArray flatTargets = targets.reshape(predicted, 1);
     if (!recomputing(memory)) {
-      return pickChunks(flatPrevious, flatTargets, work, withEntropy)
-          .reshaped(rowCount, columns);
+      return pickChunks(flatPrevious, flatTargets, work, withEntropy).reshaped(rowCount, columns);
     }
     NDArray hidden = Recomputation.leaf(flatPrevious);
     Predictions values;
@@ -246,25 +259,30 @@ public final class PolicyModel extends Qwen2Model {
       values = pickChunks(hidden, flatTargets, work, withEntropy);
     }
     NDArray logProbs = Recomputation.leaf(values.logProbs());
-    Recomputation.defer(() -> {
-      NDArray gradient = logProbs.getGradient();
-      long chunk = chunkRows();
-      for (long start = 0; start < predicted; start += chunk) {
-        try (NDManager chunkManager = work.newSubManager()) {
-          NDIndex rows = new NDIndex("{}:{}", start, Math.min(predicted, start + chunk));
-          Recomputation.propagate(chosenLogProbs(hidden, flatTargets, rows, chunkManager, null),
-              gradient.get(chunkManager, rows), false);
-        }
-      }
-      // The other pick of a shared-prefix batch propagates through the same decoder graph.
-      Recomputation.propagate(flatPrevious, hidden.getGradient(), true);
-    });
+    Recomputation.defer(
+        () -> {
+          NDArray gradient = logProbs.getGradient();
+          long chunk = chunkRows();
+          for (long start = 0; start < predicted; start += chunk) {
+            try (NDManager chunkManager = work.newSubManager()) {
+              NDIndex rows = new NDIndex("{}:{}", start, Math.min(predicted, start + chunk));
+              Recomputation.propagate(
+                  chosenLogProbs(hidden, flatTargets, rows, chunkManager, null),
+                  gradient.get(chunkManager, rows),
+                  false);
+            }
+          }
+          // The other pick of a shared-prefix batch propagates through the same decoder graph.
+          Recomputation.propagate(flatPrevious, hidden.getGradient(), true);
+        });
     return new Predictions(logProbs, values.entropy()).reshaped(rowCount, columns);
   }
 
-  /** {@link #pick} over flat [N, H] states and [N, 1] targets, with autograd as the caller has it. */
-  private Predictions pickChunks(NDArray flatPrevious, NDArray flatTargets, NDManager work,
-      boolean withEntropy) {
+  /**
+   * {@link #pick} over flat [N, H] states and [N, 1] targets, with autograd as the caller has it.
+   */
+  private Predictions pickChunks(
+      NDArray flatPrevious, NDArray flatTargets, NDManager work, boolean withEntropy) {
     long predicted = flatPrevious.getShape().get(0);
     long chunk = chunkRows();
     NDList chunkLogProbs = new NDList();
@@ -291,8 +309,12 @@ public final class PolicyModel extends Qwen2Model {
    *
    * @return [rows, 1], attached to {@code chunkManager}
    */
-  private NDArray chosenLogProbs(NDArray flatPrevious, NDArray flatTargets, NDIndex rows,
-      NDManager chunkManager, NDArray[] entropy) {
+  private NDArray chosenLogProbs(
+      NDArray flatPrevious,
+      NDArray flatTargets,
+      NDIndex rows,
+      NDManager chunkManager,
+      NDArray[] entropy) {
     NDArray logSoftmax = logits(flatPrevious.get(chunkManager, rows)).logSoftmax(-1);
     if (entropy != null) {
       // A diagnostic (the recipe has no entropy bonus): detached, so the backward pass neither

@@ -36,8 +36,8 @@ public final class Qwen2Decoder implements AutoCloseable {
   public static final float MASKED = -1e30f;
 
   /**
-   * Attention scores are formed over at most this many floats at a time (a block of query rows),
-   * so no [B, heads, T, S] array for a whole long sequence is made.
+   * Attention scores are formed over at most this many floats at a time (a block of query rows), so
+   * no [B, heads, T, S] array for a whole long sequence is made.
    */
   public static final long ATTENTION_BLOCK_FLOATS = 1L << 22;
 
@@ -196,8 +196,13 @@ public final class Qwen2Decoder implements AutoCloseable {
    * @return final hidden states [B, T, H], attached to {@code m}
    */
   public NDArray forward(TokenBatch batch, NDManager m) {
-    return forward(ids(batch, m), positions(batch, m),
-        AttentionBias.segmentCausal(segments(batch, m)), null, null, null);
+    return forward(
+        ids(batch, m),
+        positions(batch, m),
+        AttentionBias.segmentCausal(segments(batch, m)),
+        null,
+        null,
+        null);
   }
 
   /**
@@ -216,27 +221,34 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray[] inputs = new NDArray[layers.length];
     NDArray top;
     try (GradMode off = GradMode.disabled()) {
-      top = Recomputation.leaf(
-          layers(embedded.stopGradient(), cosSin, bias, null, null, null, inputs));
+      top =
+          Recomputation.leaf(
+              layers(embedded.stopGradient(), cosSin, bias, null, null, null, inputs));
     }
-    Recomputation.defer(() -> {
-      NDArray gradient = top.getGradient();
-      for (int l = layers.length - 1; l >= 0; l--) {
-        gradient = layerBackward(layers[l], inputs[l], gradient, cosSin, bias, m);
-      }
-      Recomputation.propagate(embedded, gradient, false);
-    });
+    Recomputation.defer(
+        () -> {
+          NDArray gradient = top.getGradient();
+          for (int l = layers.length - 1; l >= 0; l--) {
+            gradient = layerBackward(layers[l], inputs[l], gradient, cosSin, bias, m);
+          }
+          Recomputation.propagate(embedded, gradient, false);
+        });
     return rmsNorm(top, finalNorm, config.rmsNormEps());
   }
 
   /**
    * A forward whose every layer may first attend to keys and values computed before ({@code
    * prefix}, per layer {keysT [1, kv, d, P], values [1, kv, P, d]}, shared by all rows; {@code
-   * bias} then covers P + T keys) and may hand its own keys and values out ({@code keep}).
-   * Unlike a {@link KvCache}, both stay differentiable.
+   * bias} then covers P + T keys) and may hand its own keys and values out ({@code keep}). Unlike a
+   * {@link KvCache}, both stay differentiable.
    */
-  private NDArray forward(NDArray ids, NDArray positions, AttentionBias bias, KvCache cache,
-      NDArray[][] prefix, NDArray[][] keep) {
+  private NDArray forward(
+      NDArray ids,
+      NDArray positions,
+      AttentionBias bias,
+      KvCache cache,
+      NDArray[][] prefix,
+      NDArray[][] keep) {
     NDArray x = layers(embed(ids), rotary(positions), bias, cache, prefix, keep, null);
     if (cache != null) {
       cache.advance(ids.getShape().get(1));
@@ -256,8 +268,14 @@ public final class Qwen2Decoder implements AutoCloseable {
    *
    * @return the last layer's output [B, T, H], attached to {@code x}'s manager
    */
-  private NDArray layers(NDArray x, NDArray[] cosSin, AttentionBias bias, KvCache cache,
-      NDArray[][] prefix, NDArray[][] keep, NDArray[] inputs) {
+  private NDArray layers(
+      NDArray x,
+      NDArray[] cosSin,
+      AttentionBias bias,
+      KvCache cache,
+      NDArray[][] prefix,
+      NDArray[][] keep,
+      NDArray[] inputs) {
     NDManager step = x.getManager();
     long b = x.getShape().get(0);
     for (int l = 0; l < layers.length; l++) {
@@ -295,18 +313,23 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
-   * The backward pass of one layer, recomputed from its input: the layer re-run with autograd up
-   * to its queries, keys and values; attention without autograd; the rest with autograd and the
-   * gradient {@code gradient} propagated through it; then attention's backward one query block at
-   * a time (each block's probabilities recomputed and freed), and the q/k/v gradients propagated
-   * into the layer's input. Parameter gradients accumulate on the way.
+   * The backward pass of one layer, recomputed from its input: the layer re-run with autograd up to
+   * its queries, keys and values; attention without autograd; the rest with autograd and the
+   * gradient {@code gradient} propagated through it; then attention's backward one query block at a
+   * time (each block's probabilities recomputed and freed), and the q/k/v gradients propagated into
+   * the layer's input. Parameter gradients accumulate on the way.
    *
    * @param input the layer's input [B, T, H] (no graph)
    * @param gradient d loss / d layer output, [B, T, H]
    * @return d loss / d input, [B, T, H], attached to {@code step}
    */
-  private NDArray layerBackward(Layer layer, NDArray input, NDArray gradient, NDArray[] cosSin,
-      AttentionBias bias, NDManager step) {
+  private NDArray layerBackward(
+      Layer layer,
+      NDArray input,
+      NDArray gradient,
+      NDArray[] cosSin,
+      AttentionBias bias,
+      NDManager step) {
     try (NDManager scope = step.newSubManager()) {
       NDArray x = Recomputation.leaf(input);
       x.attach(scope);
@@ -321,20 +344,24 @@ public final class Qwen2Decoder implements AutoCloseable {
       Recomputation.propagate(finish(layer, x, attended), gradient, false);
       NDArray attendedGradient = attended.getGradient();
       long t = q.getShape().get(2);
-      long blockRows = queryBlockRows(q.getShape().get(0), q.getShape().get(1),
-          keysT.getShape().get(3));
+      long blockRows =
+          queryBlockRows(q.getShape().get(0), q.getShape().get(1), keysT.getShape().get(3));
       for (long from = 0; from < t; from += blockRows) {
         long to = Math.min(t, from + blockRows);
         try (NDManager block = scope.newSubManager()) {
           Recomputation.propagate(
               attentionRows(q, keysT, v, bias, config.queryGroupSize(), from, to, block),
-              attendedGradient.get(block, new NDIndex(":, :, {}:{}, :", from, to)), false);
+              attendedGradient.get(block, new NDIndex(":, :, {}:{}, :", from, to)),
+              false);
         }
       }
       // d/dθ Σ q·dq + Σ k·dk + Σ v·dv: the three gradients through the projections in one pass
-      NDArray projected = p.q().mul(q.getGradient()).sum()
-          .add(p.keysT().mul(keysT.getGradient()).sum())
-          .add(p.v().mul(v.getGradient()).sum());
+      NDArray projected =
+          p.q()
+              .mul(q.getGradient())
+              .sum()
+              .add(p.keysT().mul(keysT.getGradient()).sum())
+              .add(p.v().mul(v.getGradient()).sum());
       Recomputation.propagate(projected, scope.ones(new Shape()), false);
       NDArray inputGradient = x.getGradient();
       inputGradient.attach(step);
@@ -352,17 +379,25 @@ public final class Qwen2Decoder implements AutoCloseable {
   private Projections project(Layer layer, NDArray x, NDArray[] cosSin) {
     int d = config.headDim();
     NDArray h = rmsNorm(x, layer.inputNorm(), config.rmsNormEps());
-    NDArray q = splitHeads(
-        Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(),
-        config.numAttentionHeads(), d);
-    NDArray k = splitHeads(
-        Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(),
-        config.numKeyValueHeads(), d);
-    NDArray v = splitHeads(
-        Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(),
-        config.numKeyValueHeads(), d);
-    return new Projections(applyRotary(q, cosSin[0], cosSin[1]),
-        applyRotary(k, cosSin[0], cosSin[1]).transpose(0, 1, 3, 2), v);
+    NDArray q =
+        splitHeads(
+            Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(),
+            config.numAttentionHeads(),
+            d);
+    NDArray k =
+        splitHeads(
+            Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(),
+            config.numKeyValueHeads(),
+            d);
+    NDArray v =
+        splitHeads(
+            Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(),
+            config.numKeyValueHeads(),
+            d);
+    return new Projections(
+        applyRotary(q, cosSin[0], cosSin[1]),
+        applyRotary(k, cosSin[0], cosSin[1]).transpose(0, 1, 3, 2),
+        v);
   }
 
   /**
@@ -383,9 +418,17 @@ public final class Qwen2Decoder implements AutoCloseable {
         Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down()).singletonOrThrow());
   }
 
-  /** {@link #attention(NDArray, NDArray, NDArray, AttentionBias, int, long)} in this decoder's blocks. */
+  /**
+   * {@link #attention(NDArray, NDArray, NDArray, AttentionBias, int, long)} in this decoder's
+   * blocks.
+   */
   private NDArray attention(NDArray q, NDArray keysT, NDArray v, AttentionBias bias) {
-    return attention(q, keysT, v, bias, config.queryGroupSize(),
+    return attention(
+        q,
+        keysT,
+        v,
+        bias,
+        config.queryGroupSize(),
         queryBlockRows(q.getShape().get(0), q.getShape().get(1), keysT.getShape().get(3)));
   }
 
@@ -456,8 +499,8 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /**
    * Grouped-query scaled dot-product attention, {@code blockRows} queries at a time: no [B, heads,
-   * T, S] score array for the whole T exists at once (without autograd; under autograd each
-   * block's probabilities stay for the backward pass, as one whole array would).
+   * T, S] score array for the whole T exists at once (without autograd; under autograd each block's
+   * probabilities stay for the backward pass, as one whole array would).
    *
    * @param q [B, kv·g, T, d]
    * @param keysT keys transposed, [B, kv, d, S] (the KV cache stores them so: no copy per step)
@@ -465,8 +508,8 @@ public final class Qwen2Decoder implements AutoCloseable {
    * @param g query heads per KV head
    * @return [B, kv·g, T, d], attached to {@code q}'s manager
    */
-  static NDArray attention(NDArray q, NDArray keysT, NDArray v, AttentionBias bias, int g,
-      long blockRows) {
+  static NDArray attention(
+      NDArray q, NDArray keysT, NDArray v, AttentionBias bias, int g, long blockRows) {
     long t = q.getShape().get(2);
     NDManager m = q.getManager();
     if (blockRows >= t) {
@@ -475,7 +518,8 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDList blocks = new NDList();
     for (long from = 0; from < t; from += blockRows) {
       try (NDManager block = m.newSubManager()) {
-        NDArray out = attentionRows(q, keysT, v, bias, g, from, Math.min(t, from + blockRows), block);
+        NDArray out =
+            attentionRows(q, keysT, v, bias, g, from, Math.min(t, from + blockRows), block);
         out.attach(m);
         blocks.add(out);
       }
@@ -489,8 +533,15 @@ public final class Qwen2Decoder implements AutoCloseable {
    *
    * @return [B, kv·g, to − from, d], attached to {@code m}
    */
-  static NDArray attentionRows(NDArray q, NDArray keysT, NDArray v, AttentionBias bias, int g,
-      long from, long to, NDManager m) {
+  static NDArray attentionRows(
+      NDArray q,
+      NDArray keysT,
+      NDArray v,
+      AttentionBias bias,
+      int g,
+      long from,
+      long to,
+      NDManager m) {
     Shape qs = q.getShape();
     long b = qs.get(0);
     long heads = qs.get(1);
@@ -545,8 +596,8 @@ public final class Qwen2Decoder implements AutoCloseable {
       System.arraycopy(segments, r * t + p, restSegments, r * rest, rest);
       System.arraycopy(positions, r * t + p, restPositions, r * rest, rest);
     }
-    NDArray prefixIds = m.create(java.util.Arrays.copyOf(tokens, p), new Shape(1, p))
-        .toType(DataType.INT64, false);
+    NDArray prefixIds =
+        m.create(java.util.Arrays.copyOf(tokens, p), new Shape(1, p)).toType(DataType.INT64, false);
     NDArray prefixPositions = m.arange(0, p, 1, DataType.FLOAT32).reshape(1, p);
     AttentionBias prefixBias = AttentionBias.segmentCausal(m.ones(new Shape(1, p), DataType.INT32));
     NDArray[][] prefixKeysValues = new NDArray[layers.length][];
@@ -557,13 +608,25 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray restIds = m.create(restTokens, shape).toType(DataType.INT64, false);
     NDArray segmentIds = m.create(restSegments, shape);
     AttentionBias ownBias = AttentionBias.segmentCausal(segmentIds);
-    AttentionBias restBias = (from, to, bm) -> segmentIds.get(bm, new NDIndex(":, {}:{}", from, to))
-        .eq(1).toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED)
-        .reshape(rows, 1, 1, to - from, 1).broadcast(rows, 1, 1, to - from, p)
-        .concat(ownBias.rows(from, to, bm), 4);
-    NDArray restHidden = forward(restIds,
-        m.create(restPositions, shape).toType(DataType.FLOAT32, false), restBias, null,
-        prefixKeysValues, null);
+    AttentionBias restBias =
+        (from, to, bm) ->
+            segmentIds
+                .get(bm, new NDIndex(":, {}:{}", from, to))
+                .eq(1)
+                .toType(DataType.FLOAT32, false)
+                .sub(1f)
+                .mul(-MASKED)
+                .reshape(rows, 1, 1, to - from, 1)
+                .broadcast(rows, 1, 1, to - from, p)
+                .concat(ownBias.rows(from, to, bm), 4);
+    NDArray restHidden =
+        forward(
+            restIds,
+            m.create(restPositions, shape).toType(DataType.FLOAT32, false),
+            restBias,
+            null,
+            prefixKeysValues,
+            null);
     return new SharedPrefixForward(prefixIds, prefixHidden, restIds, restHidden);
   }
 
@@ -578,8 +641,7 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /** Inputs of a full forward over {@code batch}: {ids [B,T] int64, positions [B,T], bias}. */
   public static NDList inputs(TokenBatch batch, NDManager m) {
-    return new NDList(ids(batch, m), positions(batch, m),
-        segmentCausalBias(segments(batch, m)));
+    return new NDList(ids(batch, m), positions(batch, m), segmentCausalBias(segments(batch, m)));
   }
 
   /** Token ids [B, T] int64. */

@@ -91,11 +91,12 @@ public final class Safetensors {
 
   /**
    * Writes {@code tensors} to {@code file} in {@code dtype} (F32, or BF16/F16 narrowed by
-   * round-to-nearest-even), in the given order, with the header padded by spaces to a multiple of
-   * 8 bytes as Hugging Face's writer does.
+   * round-to-nearest-even), in the given order, with the header padded by spaces to a multiple of 8
+   * bytes as Hugging Face's writer does.
    */
-  public static void write(Path file, Collection<? extends TensorValues> tensors,
-      SafetensorsDtype dtype) throws IOException {
+  public static void write(
+      Path file, Collection<? extends TensorValues> tensors, SafetensorsDtype dtype)
+      throws IOException {
     long[] offsets = dataOffsets(tensors.stream().mapToLong(TensorValues::size).toArray(), dtype);
     ObjectNode header = ModelJson.object();
     header.putObject("__metadata__").put("format", "pt");
@@ -119,12 +120,18 @@ public final class Safetensors {
       prefix.put((byte) ' ');
     }
     int chunkFloats = chunkBytes / Float.BYTES;
-    FloatBuffer values = ByteBuffer.allocateDirect(chunkFloats * Float.BYTES)
-        .order(ByteOrder.nativeOrder()).asFloatBuffer();
-    ByteBuffer bytes = ByteBuffer.allocateDirect(chunkFloats * dtype.bytes())
-        .order(ByteOrder.LITTLE_ENDIAN);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    FloatBuffer values =
+        ByteBuffer.allocateDirect(chunkFloats * Float.BYTES)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
+    ByteBuffer bytes =
+        ByteBuffer.allocateDirect(chunkFloats * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       writeFully(channel, prefix.flip());
       for (TensorValues tensor : tensors) {
         try (TensorValues.Reader reader = tensor.open()) {
@@ -164,8 +171,8 @@ public final class Safetensors {
   }
 
   /** Widens {@code count} little-endian {@code dtype} values of {@code bytes} into {@code into}. */
-  private static void decode(ByteBuffer bytes, SafetensorsDtype dtype, FloatBuffer into,
-      int count) {
+  private static void decode(
+      ByteBuffer bytes, SafetensorsDtype dtype, FloatBuffer into, int count) {
     switch (dtype) {
       case F32 -> into.put(bytes.asFloatBuffer().limit(count));
       case BF16 -> {
@@ -198,17 +205,24 @@ public final class Safetensors {
     public Reader open() throws IOException {
       FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
       int bytesPerValue = entry.dtype().bytes();
-      ByteBuffer bytes = ByteBuffer.allocateDirect(
-              (int) Math.min(chunkBytes, Math.max(entry.end() - entry.begin(), bytesPerValue)))
-          .order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer bytes =
+          ByteBuffer.allocateDirect(
+                  (int) Math.min(chunkBytes, Math.max(entry.end() - entry.begin(), bytesPerValue)))
+              .order(ByteOrder.LITTLE_ENDIAN);
       return new Reader() {
         private long element;
 
         @Override
         public void read(FloatBuffer into) throws IOException {
           if (into.remaining() > size() - element) {
-            throw new IllegalArgumentException("tensor '" + name() + "': " + into.remaining()
-                + " values asked, " + (size() - element) + " left");
+            throw new IllegalArgumentException(
+                "tensor '"
+                    + name()
+                    + "': "
+                    + into.remaining()
+                    + " values asked, "
+                    + (size() - element)
+                    + " left");
           }
           while (into.hasRemaining()) {
             int n = Math.min(into.remaining(), bytes.capacity() / bytesPerValue);

@@ -91,7 +91,9 @@ public final class TokenBatch {
     int prefix = length - 1;
     for (int r = 0; r < rows && prefix >= MIN_SHARED_PREFIX; r++) {
       int t = 0;
-      while (t < prefix && segments[r * length + t + 1] == 1 && segments[r * length + t] == 1
+      while (t < prefix
+          && segments[r * length + t + 1] == 1
+          && segments[r * length + t] == 1
           && tokens[r * length + t] == tokens[t]) {
         t++;
       }

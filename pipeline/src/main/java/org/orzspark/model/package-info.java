@@ -26,10 +26,9 @@
  * forwards without gradients run inside {@link org.orzspark.model.GradMode#disabled()}; weights are
  * always float32 in the engine (BF16/F16 checkpoints are widened in Java, a chunk at a time:
  * tensors travel between files and engine arrays as {@link org.orzspark.model.TensorValues}, never
- * whole in one Java array, so none is limited to 2 GiB). On CPU an array made
- * from Java data borrows a direct buffer that DJL frees once the array is closed and collected,
- * while autograd may still hold the tensor: any such array a differentiable result depends on
- * belongs to the caller's manager (which outlives {@code backward}), never to a forward's
- * temporaries.
+ * whole in one Java array, so none is limited to 2 GiB). On CPU an array made from Java data
+ * borrows a direct buffer that DJL frees once the array is closed and collected, while autograd may
+ * still hold the tensor: any such array a differentiable result depends on belongs to the caller's
+ * manager (which outlives {@code backward}), never to a forward's temporaries.
  */
 package org.orzspark.model;

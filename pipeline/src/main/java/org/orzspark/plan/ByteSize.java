@@ -21,7 +21,8 @@ public final class ByteSize {
   public static long parse(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a memory size with a unit, e.g. 80g or 141g");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a memory size with a unit, e.g. 80g or 141g");
     }
     int power = UNITS.indexOf(m.group(2).toLowerCase(Locale.ROOT)) + 1;
     double bytes = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
@@ -31,7 +32,10 @@ public final class ByteSize {
     return (long) bytes;
   }
 
-  /** {@code bytes} in the largest binary unit that keeps the number at least 1, two decimals: {@code 14.18 GiB}. */
+  /**
+   * {@code bytes} in the largest binary unit that keeps the number at least 1, two decimals: {@code
+   * 14.18 GiB}.
+   */
   public static String format(long bytes) {
     int unit = 0;
     double value = bytes;

@@ -25,23 +25,40 @@ import org.orzspark.model.Qwen2Config;
  * @param rolloutRows rows decoded together on one GPU
  * @param gpuMemory bytes of one GPU
  */
-public record MemoryPlan(ModelMemory policy, ModelMemory critic, long activationTokens,
-    long kvBytesPerRow, int rolloutRows, long gpuMemory) {
+public record MemoryPlan(
+    ModelMemory policy,
+    ModelMemory critic,
+    long activationTokens,
+    long kvBytesPerRow,
+    int rolloutRows,
+    long gpuMemory) {
 
   /** The plan of {@code model} trained as {@code setup} says, at the {@code longest} lengths. */
-  public static MemoryPlan of(Qwen2Config model, TrainingSetup setup, SequenceLengths longest,
-      int rolloutRows, long gpuMemory) {
+  public static MemoryPlan of(
+      Qwen2Config model,
+      TrainingSetup setup,
+      SequenceLengths longest,
+      int rolloutRows,
+      long gpuMemory) {
     Precision precision = setup.precision();
     long tokens = Math.max(setup.microBatchTokens(), longest.sequenceTokens());
-    long activations = ModelArithmetic.activationBytes(model, tokens, precision.valueBytes(),
-        setup.activationCheckpointing());
+    long activations =
+        ModelArithmetic.activationBytes(
+            model, tokens, precision.valueBytes(), setup.activationCheckpointing());
     return new MemoryPlan(
-        ModelMemory.of(ModelArithmetic.policyParameters(model), precision, setup.optimizerShards(),
+        ModelMemory.of(
+            ModelArithmetic.policyParameters(model),
+            precision,
+            setup.optimizerShards(),
             activations),
-        ModelMemory.of(ModelArithmetic.criticParameters(model), precision, setup.optimizerShards(),
+        ModelMemory.of(
+            ModelArithmetic.criticParameters(model),
+            precision,
+            setup.optimizerShards(),
             activations),
         tokens,
-        longest.sequenceTokens() * ModelArithmetic.kvCacheBytesPerToken(model, precision.valueBytes()),
+        longest.sequenceTokens()
+            * ModelArithmetic.kvCacheBytesPerToken(model, precision.valueBytes()),
         rolloutRows,
         gpuMemory);
   }
@@ -70,13 +87,27 @@ public record MemoryPlan(ModelMemory policy, ModelMemory critic, long activation
   public List<String> overflows() {
     List<String> overflows = new ArrayList<>();
     if (updateBytes() > gpuMemory) {
-      overflows.add("update needs " + ByteSize.format(updateBytes()) + " of "
-          + ByteSize.format(gpuMemory) + ", largest part " + largestUpdatePart());
+      overflows.add(
+          "update needs "
+              + ByteSize.format(updateBytes())
+              + " of "
+              + ByteSize.format(gpuMemory)
+              + ", largest part "
+              + largestUpdatePart());
     }
     if (rolloutBytes() > gpuMemory) {
-      overflows.add("rollout needs " + ByteSize.format(rolloutBytes()) + " of "
-          + ByteSize.format(gpuMemory) + ": KV cache of " + rolloutRows + " rows "
-          + ByteSize.format(kvCacheBytes()) + ", at most " + largestRolloutRows() + " rows fit");
+      overflows.add(
+          "rollout needs "
+              + ByteSize.format(rolloutBytes())
+              + " of "
+              + ByteSize.format(gpuMemory)
+              + ": KV cache of "
+              + rolloutRows
+              + " rows "
+              + ByteSize.format(kvCacheBytes())
+              + ", at most "
+              + largestRolloutRows()
+              + " rows fit");
     }
     return overflows;
   }

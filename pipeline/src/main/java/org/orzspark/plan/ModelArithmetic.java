@@ -4,8 +4,8 @@ import org.orzspark.model.Qwen2Config;
 
 /**
  * Sizes and costs of a Qwen2 decoder as pure functions of its {@link Qwen2Config}, for {@code orz
- * plan}. Notation in the docs: V vocabulary, h hidden width, i SwiGLU width, L layers, kv = key/value
- * heads × head dimension.
+ * plan}. Notation in the docs: V vocabulary, h hidden width, i SwiGLU width, L layers, kv =
+ * key/value heads × head dimension.
  */
 public final class ModelArithmetic {
   private ModelArithmetic() {}
@@ -34,7 +34,8 @@ public final class ModelArithmetic {
    * multiplications; the LM head counts whether it is tied or not (V·h multiply-adds per token).
    */
   public static long policyMatmulParameters(Qwen2Config model) {
-    return model.tieWordEmbeddings() ? policyParameters(model)
+    return model.tieWordEmbeddings()
+        ? policyParameters(model)
         : policyParameters(model) - embeddingParameters(model);
   }
 
@@ -43,7 +44,9 @@ public final class ModelArithmetic {
     return criticParameters(model) - embeddingParameters(model);
   }
 
-  /** kv: the width of one token's keys (or values) in one layer, summed over the key/value heads. */
+  /**
+   * kv: the width of one token's keys (or values) in one layer, summed over the key/value heads.
+   */
   public static long keyValueWidth(Qwen2Config model) {
     return (long) model.numKeyValueHeads() * model.headDim();
   }
@@ -57,8 +60,8 @@ public final class ModelArithmetic {
    * Values one decoder layer keeps per token for its backward pass, 7h + 3·kv + 4i: the input and
    * output of both RMSNorms (4h), the query (h) and key/value (2·kv) projections, the rotated query
    * and key (h + kv), the attention output (h), and the SwiGLU gate, up, SiLU(gate) and product
-   * (4i). Attention in query blocks and a chunked log-sum-exp over the vocabulary (issue 15 point 3)
-   * keep nothing quadratic in the sequence length and no B·T·V tensor, so neither appears.
+   * (4i). Attention in query blocks and a chunked log-sum-exp over the vocabulary (issue 15 point
+   * 3) keep nothing quadratic in the sequence length and no B·T·V tensor, so neither appears.
    */
   public static long layerActivationValuesPerToken(Qwen2Config model) {
     long h = model.hiddenSize();
@@ -71,25 +74,26 @@ public final class ModelArithmetic {
    * per token. With per-layer checkpointing each layer keeps only its input (L·h per token), and
    * one layer at a time recomputes its full set in the backward pass (+ 7h + 3·kv + 4i).
    */
-  public static long activationBytes(Qwen2Config model, long tokens, int valueBytes,
-      boolean checkpointing) {
+  public static long activationBytes(
+      Qwen2Config model, long tokens, int valueBytes, boolean checkpointing) {
     long layer = layerActivationValuesPerToken(model);
-    long perToken = checkpointing
-        ? (long) model.numHiddenLayers() * model.hiddenSize() + layer
-        : model.numHiddenLayers() * layer;
+    long perToken =
+        checkpointing
+            ? (long) model.numHiddenLayers() * model.hiddenSize() + layer
+            : model.numHiddenLayers() * layer;
     return tokens * perToken * valueBytes;
   }
 
   /**
    * FLOPs of one causal forward pass over {@code tokens} new tokens that follow {@code context}
-   * tokens already in the KV cache: per token 2·N for the matrix products ({@code
-   * matmulParameters} = N) plus 4·L·h·c for attention, c the positions the token attends to
-   * (itself and all before it): 2·h·c for the scores Q·Kᵀ and 2·h·c for the weighted values,
-   * summed over the query heads. Summed over the tokens (c = context + 1 … context + tokens):
-   * 2·N·tokens + 4·L·h·(context·tokens + tokens·(tokens + 1)/2).
+   * tokens already in the KV cache: per token 2·N for the matrix products ({@code matmulParameters}
+   * = N) plus 4·L·h·c for attention, c the positions the token attends to (itself and all before
+   * it): 2·h·c for the scores Q·Kᵀ and 2·h·c for the weighted values, summed over the query heads.
+   * Summed over the tokens (c = context + 1 … context + tokens): 2·N·tokens + 4·L·h·(context·tokens
+   * + tokens·(tokens + 1)/2).
    */
-  public static double forwardFlops(Qwen2Config model, long matmulParameters, long tokens,
-      long context) {
+  public static double forwardFlops(
+      Qwen2Config model, long matmulParameters, long tokens, long context) {
     double attended = (double) context * tokens + tokens * (tokens + 1.0) / 2.0;
     return 2.0 * matmulParameters * tokens
         + 4.0 * model.numHiddenLayers() * model.hiddenSize() * attended;

@@ -16,14 +16,18 @@ public record ModelMemory(long weights, long gradients, long optimizer, long act
    * Precision#valueBytes} each, the optimizer state ({@link Precision#optimizerBytesPerParameter})
    * divided among {@code optimizerShards} replicas, rounded up.
    */
-  public static ModelMemory of(long parameters, Precision precision, int optimizerShards,
-      long activations) {
+  public static ModelMemory of(
+      long parameters, Precision precision, int optimizerShards, long activations) {
     if (optimizerShards < 1) {
-      throw new IllegalArgumentException("optimizer shards must be at least 1, got " + optimizerShards);
+      throw new IllegalArgumentException(
+          "optimizer shards must be at least 1, got " + optimizerShards);
     }
     long state = parameters * precision.optimizerBytesPerParameter();
-    return new ModelMemory(parameters * precision.valueBytes(), parameters * precision.valueBytes(),
-        (state + optimizerShards - 1) / optimizerShards, activations);
+    return new ModelMemory(
+        parameters * precision.valueBytes(),
+        parameters * precision.valueBytes(),
+        (state + optimizerShards - 1) / optimizerShards,
+        activations);
   }
 
   /** What stays resident through the whole update: weights, gradients and the optimizer shard. */

@@ -32,8 +32,8 @@ public final class ModelShapes {
    * </pre>
    *
    * all with rope_theta 1,000,000 and bfloat16 weights. Their parameter counts reproduce the
-   * published totals: 494,032,768 (0.5B), 1,543,714,304 (1.5B), 7,615,616,512 (7B),
-   * 32,763,876,352 (32B).
+   * published totals: 494,032,768 (0.5B), 1,543,714,304 (1.5B), 7,615,616,512 (7B), 32,763,876,352
+   * (32B).
    */
   public static Qwen2Config named(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
@@ -42,14 +42,35 @@ public final class ModelShapes {
       case "qwen2.5-1.5b" -> qwen(151_936, 1_536, 8_960, 28, 12, 2, true, 131_072, 1e-6);
       case "qwen2.5-7b" -> qwen(152_064, 3_584, 18_944, 28, 28, 4, false, 131_072, 1e-6);
       case "qwen2.5-32b" -> qwen(152_064, 5_120, 27_648, 64, 40, 8, false, 131_072, 1e-5);
-      default -> throw new IllegalArgumentException(
-          "unknown model '" + name + "'; valid names: " + String.join(", ", NAMES));
+      default ->
+          throw new IllegalArgumentException(
+              "unknown model '" + name + "'; valid names: " + String.join(", ", NAMES));
     };
   }
 
-  private static Qwen2Config qwen(int vocab, int hidden, int intermediate, int layers, int heads,
-      int kvHeads, boolean tied, int maxPositions, double rmsNormEps) {
-    return new Qwen2Config(vocab, hidden, intermediate, layers, heads, kvHeads, maxPositions,
-        1_000_000.0, rmsNormEps, tied, QWEN_END_OF_TEXT, List.of(QWEN_END_OF_TEXT), "bfloat16");
+  private static Qwen2Config qwen(
+      int vocab,
+      int hidden,
+      int intermediate,
+      int layers,
+      int heads,
+      int kvHeads,
+      boolean tied,
+      int maxPositions,
+      double rmsNormEps) {
+    return new Qwen2Config(
+        vocab,
+        hidden,
+        intermediate,
+        layers,
+        heads,
+        kvHeads,
+        maxPositions,
+        1_000_000.0,
+        rmsNormEps,
+        tied,
+        QWEN_END_OF_TEXT,
+        List.of(QWEN_END_OF_TEXT),
+        "bfloat16");
   }
 }

@@ -9,7 +9,10 @@ public enum Precision {
    * an fp32 master copy of the weights and the two fp32 Adam moments (4 + 4 + 4 bytes).
    */
   MIXED("bf16", 2, 12, "fp32 master + 2 Adam moments"),
-  /** fp32 everywhere (today's engine): the weights are the master copy, so the optimizer holds the two moments. */
+  /**
+   * fp32 everywhere (today's engine): the weights are the master copy, so the optimizer holds the
+   * two moments.
+   */
   FP32("fp32", 4, 8, "2 fp32 Adam moments");
 
   private final String dtype;
@@ -17,7 +20,8 @@ public enum Precision {
   private final int optimizerBytesPerParameter;
   private final String optimizerContents;
 
-  Precision(String dtype, int valueBytes, int optimizerBytesPerParameter, String optimizerContents) {
+  Precision(
+      String dtype, int valueBytes, int optimizerBytesPerParameter, String optimizerContents) {
     this.dtype = dtype;
     this.valueBytes = valueBytes;
     this.optimizerBytesPerParameter = optimizerBytesPerParameter;

@@ -8,11 +8,15 @@ package org.orzspark.plan;
  * @param optimizerShards replicas the optimizer state is divided among (1 = unsharded)
  * @param microBatchTokens tokens per forward/backward micro-batch ({@code ppo.micro_batch_tokens})
  */
-public record TrainingSetup(Precision precision, boolean activationCheckpointing, int optimizerShards,
+public record TrainingSetup(
+    Precision precision,
+    boolean activationCheckpointing,
+    int optimizerShards,
     int microBatchTokens) {
   public TrainingSetup {
     if (optimizerShards < 1 || microBatchTokens < 1) {
-      throw new IllegalArgumentException("optimizer shards and micro-batch tokens must be at least 1");
+      throw new IllegalArgumentException(
+          "optimizer shards and micro-batch tokens must be at least 1");
     }
   }
 }

@@ -49,6 +49,7 @@ import org.orzspark.autograd.HostChunks;
  */
 public final class AdamW implements AutoCloseable {
   private static final String STATE_MAGIC = "orz-spark AdamW state";
+
   /** Version 1 stored each moment as DJL's {@code NDArray.encode} bytes (under 2 GiB only). */
   private static final int ENCODED_VERSION = 1;
 
@@ -86,7 +87,8 @@ public final class AdamW implements AutoCloseable {
       double beta2,
       double epsilon,
       double weightDecay,
-      double maxGradNorm) implements java.io.Serializable {
+      double maxGradNorm)
+      implements java.io.Serializable {
     public static final double BETA1_DEFAULT = 0.9;
     public static final double BETA2_DEFAULT = 0.95;
     public static final double EPSILON_DEFAULT = 1e-8;
@@ -187,8 +189,15 @@ public final class AdamW implements AutoCloseable {
             try (NDManager chunk = scope.newSubManager()) {
               // Slices are views: in-place updates land in the parameter and the moments.
               chunk.tempAttachAll(flat);
-              update(flat[0].get(range), flat[1].get(range), flat[2].get(range),
-                  flat[3].get(range), clip, lr, stepSize, biasCorrection2Sqrt);
+              update(
+                  flat[0].get(range),
+                  flat[1].get(range),
+                  flat[2].get(range),
+                  flat[3].get(range),
+                  clip,
+                  lr,
+                  stepSize,
+                  biasCorrection2Sqrt);
             }
           }
         }
@@ -201,13 +210,20 @@ public final class AdamW implements AutoCloseable {
   }
 
   /**
-   * The update of one stretch of a tensor, in place on views of its parameter values {@code p}
-   * and moments {@code m}, {@code v}, from its gradient {@code g}. Element-wise, so cutting a tensor
-   * into stretches leaves every result bit-identical. Scalars are computed in double and applied
-   * as float, as PyTorch's fp32 kernels do; four temporaries of the stretch's size.
+   * The update of one stretch of a tensor, in place on views of its parameter values {@code p} and
+   * moments {@code m}, {@code v}, from its gradient {@code g}. Element-wise, so cutting a tensor
+   * into stretches leaves every result bit-identical. Scalars are computed in double and applied as
+   * float, as PyTorch's fp32 kernels do; four temporaries of the stretch's size.
    */
-  private void update(NDArray p, NDArray g, NDArray m, NDArray v, double clip, double lr,
-      double stepSize, double biasCorrection2Sqrt) {
+  private void update(
+      NDArray p,
+      NDArray g,
+      NDArray m,
+      NDArray v,
+      double clip,
+      double lr,
+      double stepSize,
+      double biasCorrection2Sqrt) {
     if (clip < 1.0) {
       g.muli((float) clip);
     }
@@ -251,8 +267,15 @@ public final class AdamW implements AutoCloseable {
     String magic = data.readUTF();
     int version = data.readInt();
     if (!STATE_MAGIC.equals(magic) || (version != STATE_VERSION && version != ENCODED_VERSION)) {
-      throw new IOException("Not an AdamW state (version " + ENCODED_VERSION + " or "
-          + STATE_VERSION + "): " + magic + " v" + version);
+      throw new IOException(
+          "Not an AdamW state (version "
+              + ENCODED_VERSION
+              + " or "
+              + STATE_VERSION
+              + "): "
+              + magic
+              + " v"
+              + version);
     }
     long loadedStep = data.readLong();
     int n = data.readInt();
@@ -285,11 +308,13 @@ public final class AdamW implements AutoCloseable {
       data.writeLong(dim);
     }
     ByteBuffer bytes = littleEndian(array.size());
-    HostChunks.drain(array, chunk -> {
-      int n = chunk.remaining();
-      bytes.clear().asFloatBuffer().put(chunk);
-      data.write(bytes.array(), 0, n * Float.BYTES);
-    });
+    HostChunks.drain(
+        array,
+        chunk -> {
+          int n = chunk.remaining();
+          bytes.clear().asFloatBuffer().put(chunk);
+          data.write(bytes.array(), 0, n * Float.BYTES);
+        });
   }
 
   private NDArray readArray(DataInputStream data) throws IOException {
@@ -307,11 +332,13 @@ public final class AdamW implements AutoCloseable {
     NDArray array = stateManager.create(new Shape(shape), DataType.FLOAT32);
     ByteBuffer bytes = littleEndian(array.size());
     try {
-      HostChunks.fill(array, into -> {
-        int n = into.remaining();
-        data.readFully(bytes.array(), 0, n * Float.BYTES);
-        into.put(bytes.clear().limit(n * Float.BYTES).asFloatBuffer());
-      });
+      HostChunks.fill(
+          array,
+          into -> {
+            int n = into.remaining();
+            data.readFully(bytes.array(), 0, n * Float.BYTES);
+            into.put(bytes.clear().limit(n * Float.BYTES).asFloatBuffer());
+          });
     } catch (EOFException e) {
       array.close();
       throw new IOException("Corrupt AdamW state: truncated array", e);

@@ -65,8 +65,12 @@ public final class Gradients {
    * into {@code into}.
    */
   public static void read(ParameterList params, long from, FloatBuffer into) {
-    walk(params, from, into.remaining(), (grad, offset, at, count) ->
-        HostChunks.get(grad, offset, into.slice(into.position() + at, count)));
+    walk(
+        params,
+        from,
+        into.remaining(),
+        (grad, offset, at, count) ->
+            HostChunks.get(grad, offset, into.slice(into.position() + at, count)));
     into.position(into.limit());
   }
 
@@ -80,8 +84,15 @@ public final class Gradients {
    */
   public static void write(ParameterList params, long from, ByteBuffer values) {
     int floats = values.remaining() / Float.BYTES;
-    walk(params, from, floats, (grad, offset, at, count) -> HostChunks.set(grad, offset,
-        values.slice(values.position() + at * Float.BYTES, count * Float.BYTES)));
+    walk(
+        params,
+        from,
+        floats,
+        (grad, offset, at, count) ->
+            HostChunks.set(
+                grad,
+                offset,
+                values.slice(values.position() + at * Float.BYTES, count * Float.BYTES)));
   }
 
   /**
@@ -148,8 +159,8 @@ public final class Gradients {
       long hi = Math.min(end, start + size);
       if (lo < hi) {
         try (NDManager scope = p.getValue().getManager().newSubManager()) {
-          segment.visit(gradient(p.getValue(), scope), lo - start, (int) (lo - from),
-              (int) (hi - lo));
+          segment.visit(
+              gradient(p.getValue(), scope), lo - start, (int) (lo - from), (int) (hi - lo));
         }
       }
       start += size;

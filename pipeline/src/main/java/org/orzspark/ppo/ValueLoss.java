@@ -26,7 +26,9 @@ public record ValueLoss(double clipRange) implements java.io.Serializable {
     CLIPPED,
     PLAIN;
 
-    /** The loss of this form; {@code clipRange} is c of the clipped form, unused by the plain one. */
+    /**
+     * The loss of this form; {@code clipRange} is c of the clipped form, unused by the plain one.
+     */
     public ValueLoss with(double clipRange) {
       return this == CLIPPED ? new ValueLoss(clipRange) : UNCLIPPED;
     }

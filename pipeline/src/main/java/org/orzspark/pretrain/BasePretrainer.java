@@ -1,6 +1,5 @@
 package org.orzspark.pretrain;
 
-import org.orzspark.random.Seeds;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
@@ -30,6 +29,7 @@ import org.orzspark.datasets.synth.SyntheticTasks;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
 import org.orzspark.model.Tokenizers;
+import org.orzspark.random.Seeds;
 import org.orzspark.timing.Stopwatch;
 import org.orzspark.tokenizer.BpeTrainer;
 import org.orzspark.tokenizer.BpeVocabulary;

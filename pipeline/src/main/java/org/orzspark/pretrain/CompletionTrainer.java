@@ -11,8 +11,8 @@ import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
 import ai.djl.util.Pair;
-import org.orzspark.model.PolicyModel;
 import org.orzspark.autograd.Scalars;
+import org.orzspark.model.PolicyModel;
 
 /**
  * Supervised next-token training of a {@link PolicyModel} on the completion tokens of {@link
@@ -93,7 +93,8 @@ public final class CompletionTrainer implements AutoCloseable {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray logProbs = model.tokenLogProbs(batch.tokens(), work);
         NDArray mask = work.create(batch.lossMask(), new Shape(rows, length));
-        NDArray meanLoss = Scalars.dividedBy(logProbs.mul(mask).sum().neg(), Math.max(1, batch.lossTokens()));
+        NDArray meanLoss =
+            Scalars.dividedBy(logProbs.mul(mask).sum().neg(), Math.max(1, batch.lossTokens()));
         collector.backward(meanLoss);
         loss = meanLoss.getFloat();
       }

@@ -1,6 +1,5 @@
 package org.orzspark.pretrain;
 
-import org.orzspark.reward.ResponseFormat;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +14,7 @@ import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Tokenizers;
 import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.ResponseFormat;
 import org.orzspark.reward.verify.VerifyOptions;
 
 /**

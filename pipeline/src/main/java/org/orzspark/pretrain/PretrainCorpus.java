@@ -1,11 +1,11 @@
 package org.orzspark.pretrain;
 
-import org.orzspark.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.synth.SyntheticProblem;
+import org.orzspark.random.Seeds;
 
 /**
  * The text the base model is pre-trained on: each synthetic problem rendered with the ORZ prompt

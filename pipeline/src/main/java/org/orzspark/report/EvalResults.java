@@ -35,8 +35,7 @@ public record EvalResults(StructType schema, List<Row> rows) {
     }
     for (String name : names) {
       if (!name.equals(EvalTable.CHECKPOINT) && !name.equals(EvalTable.BENCHMARK)) {
-        columns.add(
-            EvalTable.COUNTS.contains(name) ? col(name).cast("long").as(name) : col(name));
+        columns.add(EvalTable.COUNTS.contains(name) ? col(name).cast("long").as(name) : col(name));
       }
     }
     Dataset<Row> selected = eval.select(columns.toArray(Column[]::new));
@@ -57,7 +56,8 @@ public record EvalResults(StructType schema, List<Row> rows) {
   public List<String> metricColumns() {
     List<String> out = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      if (f.dataType() instanceof NumericType && !f.name().equals(EvalTable.CHECKPOINT)
+      if (f.dataType() instanceof NumericType
+          && !f.name().equals(EvalTable.CHECKPOINT)
           && !EvalTable.COUNTS.contains(f.name())) {
         out.add(f.name());
       }

@@ -201,7 +201,12 @@ public final class ReportCharts {
               "eval-" + metric.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
               EVALUATION,
               Charts.lines(
-                  metric, EvalTable.CHECKPOINT, metric, checkpoints, byBenchmark, List.of(),
+                  metric,
+                  EvalTable.CHECKPOINT,
+                  metric,
+                  checkpoints,
+                  byBenchmark,
+                  List.of(),
                   false)));
     }
     return out;
@@ -218,7 +223,9 @@ public final class ReportCharts {
     return out;
   }
 
-  /** A line chart over iterations; {@code unitRange} fixes the y axis to [0, 1] (rates, accuracies). */
+  /**
+   * A line chart over iterations; {@code unitRange} fixes the y axis to [0, 1] (rates, accuracies).
+   */
   private static Figure figure(
       boolean unitRange,
       String file,

@@ -1,9 +1,9 @@
 package org.orzspark.report;
 
-import org.apache.hadoop.fs.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.apache.hadoop.fs.Path;
 import org.orzspark.analysis.IterationStats;
 import org.orzspark.analysis.MetricsTable;
 import org.orzspark.analysis.ResponseExample;

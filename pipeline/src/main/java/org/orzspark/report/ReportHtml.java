@@ -105,7 +105,7 @@ public final class ReportHtml {
     h.append(
         steps.isEmpty()
             ? "None detected: reward, response length and correct reflection length have not jumped"
-                  + " together."
+                + " together."
             : "Reward, response length and correct reflection length jump together at iteration(s) "
                 + escapeHtml4(steps.toString())
                 + " (dashed lines in the charts, shaded rows in the table).");
@@ -127,8 +127,9 @@ public final class ReportHtml {
     for (String p : ReflectionPatterns.NAMES) {
       columns.add(new Column(p, IterationMetrics.patternCount(p), 0));
     }
-    columns.add(new Column("correct reflection length",
-        IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN, 1));
+    columns.add(
+        new Column(
+            "correct reflection length", IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN, 1));
     columns.add(new Column("accuracy reflecting", IterationMetrics.ACCURACY_REFLECTING, 3));
     columns.add(new Column("accuracy not reflecting", IterationMetrics.ACCURACY_NOT_REFLECTING, 3));
     return columns;

@@ -23,8 +23,8 @@ import org.orzspark.run.RunLayout;
  * The run report {@code R/reports/index.html}: charts (PNG files beside it) of the rollout series,
  * step moments, the per-iteration table, training metrics and evaluation results when written, and
  * example responses with their reflection patterns highlighted. {@code orz analyze} and {@code orz
- * demo} both write it through {@link #write(SparkSession, RunLayout, Options)}. The folder is written
- * atomically and replaced as a whole, so {@code reports/} holds only the latest report.
+ * demo} both write it through {@link #write(SparkSession, RunLayout, Options)}. The folder is
+ * written atomically and replaced as a whole, so {@code reports/} holds only the latest report.
  */
 public final class RunReport {
 
@@ -103,8 +103,7 @@ public final class RunReport {
       FileSystem fs = new Path(out.temp()).getFileSystem(conf);
       List<String> files = new ArrayList<>();
       for (ReportCharts.Figure f : figures) {
-        try (OutputStream png =
-            fs.create(new Path(out.resolve(f.file())), false)) {
+        try (OutputStream png = fs.create(new Path(out.resolve(f.file())), false)) {
           png.write(Charts.png(f.chart()));
         }
         files.add(f.file());

@@ -29,18 +29,26 @@ import org.apache.hadoop.fs.FileSystem;
  * never reuses an older copy, and every task of this machine reuses the one copy.
  *
  * <p>Only the files the manifest lists are copied, each checked against its SHA-256 while it is
- * copied; a copy is written into a temp sibling and renamed into place, so a crash leaves no
- * half copy under the final name. A cached copy is checked against the manifest the first time
- * this JVM uses it; a corrupt one is fetched again. Only the two most recently fetched checkpoints
- * stay cached.
+ * copied; a copy is written into a temp sibling and renamed into place, so a crash leaves no half
+ * copy under the final name. A cached copy is checked against the manifest the first time this JVM
+ * uses it; a corrupt one is fetched again. Only the two most recently fetched checkpoints stay
+ * cached.
  */
 public final class CheckpointCache {
-  /** System property naming the cache folder (default {@code <java.io.tmpdir>/orz-checkpoint-cache}). */
+  /**
+   * System property naming the cache folder (default {@code
+   * <java.io.tmpdir>/orz-checkpoint-cache}).
+   */
   public static final String ROOT_PROPERTY = "orz.checkpoint.cache";
+
   private static final int KEEP = 2;
-  private static final CheckpointCache SHARED = new CheckpointCache(Path.of(
-      System.getProperty(ROOT_PROPERTY,
-          Path.of(System.getProperty("java.io.tmpdir"), "orz-checkpoint-cache").toString())));
+  private static final CheckpointCache SHARED =
+      new CheckpointCache(
+          Path.of(
+              System.getProperty(
+                  ROOT_PROPERTY,
+                  Path.of(System.getProperty("java.io.tmpdir"), "orz-checkpoint-cache")
+                      .toString())));
 
   private final Path root;
   private final Set<Path> checked = ConcurrentHashMap.newKeySet();
@@ -71,8 +79,8 @@ public final class CheckpointCache {
   }
 
   /**
-   * The local folder holding {@code location}: a local path as it is, or a folder directly inside
-   * a checkpoint on another file system, copied here once.
+   * The local folder holding {@code location}: a local path as it is, or a folder directly inside a
+   * checkpoint on another file system, copied here once.
    */
   public Path folder(Configuration conf, String location) throws IOException {
     org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
@@ -85,7 +93,8 @@ public final class CheckpointCache {
     }
     org.apache.hadoop.fs.Path checkpoint = remote.getParent();
     byte[] manifestBytes;
-    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(checkpoint, CheckpointStore.MANIFEST))) {
+    try (InputStream in =
+        fs.open(new org.apache.hadoop.fs.Path(checkpoint, CheckpointStore.MANIFEST))) {
       manifestBytes = in.readAllBytes();
     }
     String digest;
@@ -94,11 +103,13 @@ public final class CheckpointCache {
     }
     String part = remote.getName();
     Map<String, String> files = new TreeMap<>();
-    CheckpointStore.parseManifest(manifestBytes).forEach((name, sum) -> {
-      if (name.startsWith(part + "/")) {
-        files.put(name.substring(part.length() + 1), sum);
-      }
-    });
+    CheckpointStore.parseManifest(manifestBytes)
+        .forEach(
+            (name, sum) -> {
+              if (name.startsWith(part + "/")) {
+                files.put(name.substring(part.length() + 1), sum);
+              }
+            });
     if (files.isEmpty()) {
       throw new IOException("checkpoint " + checkpoint + " lists no files under " + part + "/");
     }
@@ -134,8 +145,9 @@ public final class CheckpointCache {
     return true;
   }
 
-  private void fetch(FileSystem fs, org.apache.hadoop.fs.Path remote, Map<String, String> files,
-      Path target) throws IOException {
+  private void fetch(
+      FileSystem fs, org.apache.hadoop.fs.Path remote, Map<String, String> files, Path target)
+      throws IOException {
     Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
     try {
       for (var entry : files.entrySet()) {
@@ -149,8 +161,10 @@ public final class CheckpointCache {
           sum = CheckpointStore.sha256(in);
         }
         if (!sum.equals(entry.getValue())) {
-          throw new IOException("checkpoint file " + new org.apache.hadoop.fs.Path(remote, entry.getKey())
-              + " does not match its manifest checksum (corrupt or changed while copied)");
+          throw new IOException(
+              "checkpoint file "
+                  + new org.apache.hadoop.fs.Path(remote, entry.getKey())
+                  + " does not match its manifest checksum (corrupt or changed while copied)");
         }
       }
       CheckpointStore.deleteLocal(target);
@@ -169,8 +183,12 @@ public final class CheckpointCache {
   private void evictOlderThan(Path current) throws IOException {
     List<Path> cached;
     try (Stream<Path> entries = Files.list(root)) {
-      cached = entries.filter(Files::isDirectory).filter(p -> !p.equals(current))
-          .sorted(Comparator.comparing(CheckpointCache::modified).reversed()).toList();
+      cached =
+          entries
+              .filter(Files::isDirectory)
+              .filter(p -> !p.equals(current))
+              .sorted(Comparator.comparing(CheckpointCache::modified).reversed())
+              .toList();
     }
     for (Path old : cached.subList(Math.min(KEEP - 1, cached.size()), cached.size())) {
       CheckpointStore.deleteLocal(old);

@@ -81,8 +81,8 @@ public final class CheckpointStore {
   public Path write(int iteration, Set<String> attemptFiles, Contents contents) throws IOException {
     Path target = layout.checkpoint(iteration);
     Path temp = RunStore.tempSibling(target);
-    java.nio.file.Path local = store.isLocal()
-        ? store.local(temp) : Files.createTempDirectory("orz-checkpoint-staging-");
+    java.nio.file.Path local =
+        store.isLocal() ? store.local(temp) : Files.createTempDirectory("orz-checkpoint-staging-");
     try {
       Files.createDirectories(local);
       contents.writeTo(local);
@@ -126,8 +126,12 @@ public final class CheckpointStore {
    * Refuses a retried checkpoint whose contents differ from the committed one's manifest, apart
    * from the attempt's own files.
    */
-  static void requireSame(int iteration, Map<String, String> committed, Map<String, String> written,
-      Set<String> attemptFiles) throws FileAlreadyExistsException {
+  static void requireSame(
+      int iteration,
+      Map<String, String> committed,
+      Map<String, String> written,
+      Set<String> attemptFiles)
+      throws FileAlreadyExistsException {
     Map<String, String> left = new TreeMap<>(committed);
     Map<String, String> right = new TreeMap<>(written);
     left.keySet().removeAll(attemptFiles);
@@ -135,12 +139,20 @@ public final class CheckpointStore {
     if (left.equals(right)) {
       return;
     }
-    String differs = Stream.concat(left.keySet().stream(), right.keySet().stream()).sorted()
-        .filter(name -> !java.util.Objects.equals(left.get(name), right.get(name)))
-        .findFirst().orElse("?");
-    throw new FileAlreadyExistsException(layoutName(iteration), null,
-        "checkpoint " + iteration + " is already committed with different contents ("
-            + differs + " differs); a retried update must reproduce it exactly");
+    String differs =
+        Stream.concat(left.keySet().stream(), right.keySet().stream())
+            .sorted()
+            .filter(name -> !java.util.Objects.equals(left.get(name), right.get(name)))
+            .findFirst()
+            .orElse("?");
+    throw new FileAlreadyExistsException(
+        layoutName(iteration),
+        null,
+        "checkpoint "
+            + iteration
+            + " is already committed with different contents ("
+            + differs
+            + " differs); a retried update must reproduce it exactly");
   }
 
   private static String layoutName(int iteration) {
@@ -185,7 +197,10 @@ public final class CheckpointStore {
     return verify(iteration, folder);
   }
 
-  /** A checkpoint folder ({@code iter-N}) and whether it has its {@code _SUCCESS} marker (not hashed). */
+  /**
+   * A checkpoint folder ({@code iter-N}) and whether it has its {@code _SUCCESS} marker (not
+   * hashed).
+   */
   public record Folder(int iteration, Path path, boolean marked) {}
 
   /** The checkpoint folders ({@code iter-N}, complete or not), by iteration, newest first. */
@@ -194,8 +209,11 @@ public final class CheckpointStore {
     for (FileStatus status : store.list(layout.checkpoints())) {
       Optional<Integer> iteration = iterationOf(status.getPath().getName());
       if (status.isDirectory() && iteration.isPresent()) {
-        folders.add(new Folder(iteration.get(), status.getPath(),
-            store.exists(new Path(status.getPath(), AtomicOutput.SUCCESS))));
+        folders.add(
+            new Folder(
+                iteration.get(),
+                status.getPath(),
+                store.exists(new Path(status.getPath(), AtomicOutput.SUCCESS))));
       }
     }
     folders.sort(Comparator.comparingInt(Folder::iteration).reversed());
@@ -210,8 +228,8 @@ public final class CheckpointStore {
   /**
    * Deletes the checkpoints {@code checkpoint.keep_every} does not keep: of the checkpoints with a
    * {@code _SUCCESS} marker (not hashed), the latest two are kept, and so is every one whose
-   * iteration is a multiple of {@code keepEvery} or that {@code referenced} names (an evaluation
-   * of it exists); the rest are deleted, each marker first, so that a crash mid-delete leaves an
+   * iteration is a multiple of {@code keepEvery} or that {@code referenced} names (an evaluation of
+   * it exists); the rest are deleted, each marker first, so that a crash mid-delete leaves an
    * incomplete checkpoint that nothing loads and the next iteration's cleanup removes. Folders
    * without a marker are left to that cleanup. Only the run's single writer may call this.
    *
@@ -248,7 +266,9 @@ public final class CheckpointStore {
   public Verdict verify(int iteration, Path folder) {
     try {
       if (!store.exists(new Path(folder, AtomicOutput.SUCCESS))) {
-        return new Verdict(iteration, folder,
+        return new Verdict(
+            iteration,
+            folder,
             Optional.of("no " + AtomicOutput.SUCCESS + " marker (partial write)"));
       }
       if (!store.exists(new Path(folder, MANIFEST))) {
@@ -264,7 +284,8 @@ public final class CheckpointStore {
           found = sha256(in);
         }
         if (!found.equals(entry.getValue())) {
-          return new Verdict(iteration, folder, Optional.of("checksum mismatch in " + entry.getKey()));
+          return new Verdict(
+              iteration, folder, Optional.of("checksum mismatch in " + entry.getKey()));
         }
       }
       return new Verdict(iteration, folder, Optional.empty());
@@ -282,7 +303,9 @@ public final class CheckpointStore {
     return JSON.readValue(json, new TypeReference<TreeMap<String, String>>() {});
   }
 
-  /** SHA-256 of every regular file below the local {@code folder} except the manifest and marker. */
+  /**
+   * SHA-256 of every regular file below the local {@code folder} except the manifest and marker.
+   */
   static Map<String, String> localChecksums(java.nio.file.Path folder) throws IOException {
     Map<String, String> sums = new TreeMap<>();
     try (Stream<java.nio.file.Path> files = Files.walk(folder)) {

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code R/eval/checkpoint=N/benchmark=B/}: one row per checkpoint and benchmark, written by
- * {@code orz evaluate} (and its {@code result.json} beside it with the same keys). This class owns
- * its column names; columns are only ever added, never renamed.
+ * {@code R/eval/checkpoint=N/benchmark=B/}: one row per checkpoint and benchmark, written by {@code
+ * orz evaluate} (and its {@code result.json} beside it with the same keys). This class owns its
+ * column names; columns are only ever added, never renamed.
  *
  * <ul>
  *   <li>{@value #CHECKPOINT}, {@value #BENCHMARK} (partition folders): the checkpoint's iteration
@@ -44,8 +44,13 @@ public final class EvalTable {
   }
 
   /** One benchmark's figures as the table's columns, in table order. */
-  public static Map<String, Double> figures(long questions, int samples, double avgAtK,
-      double passAtK, double majAtK, double formatRate) {
+  public static Map<String, Double> figures(
+      long questions,
+      int samples,
+      double avgAtK,
+      double passAtK,
+      double majAtK,
+      double formatRate) {
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put(QUESTIONS, (double) questions);
     figures.put(SAMPLES, (double) samples);

@@ -74,11 +74,19 @@ public final class ExperienceTable {
   public static ExperienceRow fromRow(Row row) {
     List<Integer> tokenList = row.getList(row.fieldIndex(TOKEN_IDS));
     int[] tokens = tokenList.stream().mapToInt(Integer::intValue).toArray();
-    ScoredResponse response = new ScoredResponse(row.getAs(PROMPT_ID),
-        row.<Integer>getAs(SAMPLE_INDEX), tokens, row.<Integer>getAs(PROMPT_LENGTH),
-        row.<Float>getAs(REWARD));
-    return new ExperienceRow(response, floats(row, OLD_LOGPROBS), floats(row, VALUES),
-        floats(row, RETURNS), floats(row, ADVANTAGES));
+    ScoredResponse response =
+        new ScoredResponse(
+            row.getAs(PROMPT_ID),
+            row.<Integer>getAs(SAMPLE_INDEX),
+            tokens,
+            row.<Integer>getAs(PROMPT_LENGTH),
+            row.<Float>getAs(REWARD));
+    return new ExperienceRow(
+        response,
+        floats(row, OLD_LOGPROBS),
+        floats(row, VALUES),
+        floats(row, RETURNS),
+        floats(row, ADVANTAGES));
   }
 
   private static float[] floats(Row row, String column) {

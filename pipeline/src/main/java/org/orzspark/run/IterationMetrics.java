@@ -29,8 +29,8 @@ import org.orzspark.reward.verify.Verdict;
  * iteration's scored rollouts, the analysis with the same expressions grouped by iteration, so the
  * two cannot disagree; the report and the notebooks look values up by these constants.
  *
- * <p>The table of {@code R/metrics/} is one row per iteration ({@value #ITERATION} is its
- * partition folder, not a column), one double column per metric name; columns are only ever added.
+ * <p>The table of {@code R/metrics/} is one row per iteration ({@value #ITERATION} is its partition
+ * folder, not a column), one double column per metric name; columns are only ever added.
  */
 public final class IterationMetrics {
   /** The partition column of {@code R/metrics/}, the first key of a {@code metrics.jsonl} line. */
@@ -57,69 +57,123 @@ public final class IterationMetrics {
   public static final Metric RESPONSES =
       rollouts("rollout/responses", "responses in the rollouts", true, count(lit(1)), "responses");
   public static final Metric REWARD_MEAN =
-      rollouts("reward/mean", "mean reward (= accuracy, the reward being 0 or 1)", false,
-          avg(REWARD), "reward_mean");
+      rollouts(
+          "reward/mean",
+          "mean reward (= accuracy, the reward being 0 or 1)",
+          false,
+          avg(REWARD),
+          "reward_mean");
   public static final Metric RESPONSE_LENGTH_MEAN =
-      rollouts("response/length_mean", "mean response length in tokens", false, avg(LENGTH),
+      rollouts(
+          "response/length_mean",
+          "mean response length in tokens",
+          false,
+          avg(LENGTH),
           "response_length_mean");
   public static final Metric RESPONSE_LENGTH_P50 =
-      rollouts("response/length_p50",
-          "median response length (exact percentile, linear interpolation)", false,
-          percentile(LENGTH, lit(0.5)), "response_length_p50");
+      rollouts(
+          "response/length_p50",
+          "median response length (exact percentile, linear interpolation)",
+          false,
+          percentile(LENGTH, lit(0.5)),
+          "response_length_p50");
   public static final Metric RESPONSE_LENGTH_P90 =
-      rollouts("response/length_p90", "90th percentile of the response length (same)", false,
-          percentile(LENGTH, lit(0.9)), "response_length_p90");
+      rollouts(
+          "response/length_p90",
+          "90th percentile of the response length (same)",
+          false,
+          percentile(LENGTH, lit(0.9)),
+          "response_length_p90");
   public static final Metric FORMAT_RATE =
-      rollouts("format/rate",
-          "share of well-formed responses (<think>…</think> <answer>…</answer>)", false,
-          avg(col(WELL_FORMED).cast("double")), "format_rate");
+      rollouts(
+          "format/rate",
+          "share of well-formed responses (<think>…</think> <answer>…</answer>)",
+          false,
+          avg(col(WELL_FORMED).cast("double")),
+          "format_rate");
   public static final Metric REFLECTING_RESPONSES =
-      rollouts("reflection/responses", "responses with at least one reflection pattern", true,
-          count(when(IS_REFLECTING, 1)), "reflecting_responses");
+      rollouts(
+          "reflection/responses",
+          "responses with at least one reflection pattern",
+          true,
+          count(when(IS_REFLECTING, 1)),
+          "reflecting_responses");
   public static final Metric REFLECTION_SHARE =
-      rollouts("reflection/share", "share of responses with a reflection pattern", false,
-          avg(when(IS_REFLECTING, 1.0).otherwise(0.0)), "reflection_share");
+      rollouts(
+          "reflection/share",
+          "share of responses with a reflection pattern",
+          false,
+          avg(when(IS_REFLECTING, 1.0).otherwise(0.0)),
+          "reflection_share");
 
   static {
     for (String pattern : ReflectionPatterns.NAMES) {
-      PATTERN_COUNTS.put(pattern,
-          rollouts("reflection/count/" + pattern, "responses containing '" + pattern + "'", true,
+      PATTERN_COUNTS.put(
+          pattern,
+          rollouts(
+              "reflection/count/" + pattern,
+              "responses containing '" + pattern + "'",
+              true,
               count(when(array_contains(col(PATTERNS), pattern), 1)),
               "pattern_" + pattern.replaceAll("[^A-Za-z]", "")));
     }
   }
 
   public static final Metric CORRECT_REFLECTION_LENGTH_MEAN =
-      rollouts("reflection/correct_length_mean",
+      rollouts(
+          "reflection/correct_length_mean",
           "mean length of the correct responses with a reflection pattern (the paper's average"
-              + " correct reflection length)", false,
+              + " correct reflection length)",
+          false,
           avg(when(IS_REFLECTING.and(RolloutTable.correct()), LENGTH)),
           "correct_reflection_length_mean");
   public static final Metric ACCURACY_REFLECTING =
-      rollouts("reflection/accuracy_reflecting", "mean reward of the responses with a pattern",
-          false, avg(when(IS_REFLECTING, REWARD)), "accuracy_reflecting");
+      rollouts(
+          "reflection/accuracy_reflecting",
+          "mean reward of the responses with a pattern",
+          false,
+          avg(when(IS_REFLECTING, REWARD)),
+          "accuracy_reflecting");
   public static final Metric ACCURACY_NOT_REFLECTING =
-      rollouts("reflection/accuracy_not_reflecting",
-          "mean reward of the responses without a pattern", false,
-          avg(when(not(IS_REFLECTING), REWARD)), "accuracy_non_reflecting");
+      rollouts(
+          "reflection/accuracy_not_reflecting",
+          "mean reward of the responses without a pattern",
+          false,
+          avg(when(not(IS_REFLECTING), REWARD)),
+          "accuracy_non_reflecting");
   public static final Metric TRUNCATED_RATE =
-      rollouts("response/truncated_rate", "share of responses cut off by the length limit", false,
-          avg(when(col(RolloutTable.FINISH_REASON).equalTo(RolloutTable.FINISH_LENGTH), 1.0)
-              .otherwise(0.0)), null);
+      rollouts(
+          "response/truncated_rate",
+          "share of responses cut off by the length limit",
+          false,
+          avg(
+              when(col(RolloutTable.FINISH_REASON).equalTo(RolloutTable.FINISH_LENGTH), 1.0)
+                  .otherwise(0.0)),
+          null);
   public static final Metric TOKENS =
       rollouts("rollout/tokens", "response tokens generated", true, sum(LENGTH), null);
   // Verdicts the verifier could not reach: a rising share is a verifier problem, not a policy one.
   public static final Metric VERIFY_TIMEOUT_RATE =
-      rollouts("reward/verify_timeout_rate", "share of responses whose verification timed out",
-          false, reasonShare(Verdict.TIMEOUT), null);
+      rollouts(
+          "reward/verify_timeout_rate",
+          "share of responses whose verification timed out",
+          false,
+          reasonShare(Verdict.TIMEOUT),
+          null);
   public static final Metric VERIFY_TOO_LARGE_RATE =
-      rollouts("reward/verify_too_large_rate",
-          "share of responses whose answer was too large to verify", false,
-          reasonShare(Verdict.TOO_LARGE), null);
+      rollouts(
+          "reward/verify_too_large_rate",
+          "share of responses whose answer was too large to verify",
+          false,
+          reasonShare(Verdict.TOO_LARGE),
+          null);
   public static final Metric VERIFY_INTERNAL_ERROR_RATE =
-      rollouts("reward/verify_internal_error_rate",
-          "share of responses whose verification failed internally", false,
-          reasonShare(Verdict.INTERNAL_ERROR), null);
+      rollouts(
+          "reward/verify_internal_error_rate",
+          "share of responses whose verification failed internally",
+          false,
+          reasonShare(Verdict.INTERNAL_ERROR),
+          null);
 
   // Update metrics: update.json of the new checkpoint, written by the update stage's task 0.
 
@@ -132,7 +186,8 @@ public final class IterationMetrics {
   public static final Metric APPROX_KL =
       update("losses/approx_kl", "approximate KL between the generating and updated policy");
   public static final Metric POLICY_ENTROPY =
-      update("policy/entropy",
+      update(
+          "policy/entropy",
           "mean next-token entropy over response tokens, in nats (detached, policy forward)");
   public static final Metric GRAD_NORM =
       update("grad/norm", "policy gradient norm of the iteration's last policy step");
@@ -150,7 +205,8 @@ public final class IterationMetrics {
   public static final Metric ALLREDUCE_SECONDS_PER_STEP =
       update("update/allreduce_s_per_step", "seconds per gradient all-reduce call");
   public static final Metric ALLREDUCE_WAIT_SECONDS_PER_STEP =
-      update("update/allreduce_wait_s_per_step",
+      update(
+          "update/allreduce_wait_s_per_step",
           "of those, seconds waiting for the other replicas to reach the step (load imbalance)");
   public static final Metric UPDATE_TASK_SECONDS =
       update("time/update_task_s", "wall time of the update inside replica 0's task");
@@ -165,8 +221,10 @@ public final class IterationMetrics {
   public static final Metric EXPERIENCE_SECONDS =
       stages("time/experience_s", "wall time of the experience stage");
   public static final Metric UPDATE_SECONDS =
-      stages("time/update_s", "wall time of the update stage on the driver (absent when the"
-          + " metrics of an interrupted iteration are completed later)");
+      stages(
+          "time/update_s",
+          "wall time of the update stage on the driver (absent when the"
+              + " metrics of an interrupted iteration are completed later)");
   public static final Metric ITERATION_SECONDS =
       stages("time/iteration_s", "wall time of the iteration on the driver (same)");
   public static final Metric ADVANTAGE_MEAN_RAW =
@@ -190,7 +248,9 @@ public final class IterationMetrics {
 
   /** The metric named {@code name}. */
   public static Metric named(String name) {
-    return ALL_METRICS.stream().filter(m -> m.name().equals(name)).findFirst()
+    return ALL_METRICS.stream()
+        .filter(m -> m.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no metric named '" + name + "'"));
   }
 
@@ -247,8 +307,8 @@ public final class IterationMetrics {
 
   private static Metric rollouts(
       String name, String description, boolean count, Column aggregate, String analysisColumn) {
-    return add(new Metric(name, description, Metric.Source.ROLLOUTS, count, aggregate,
-        analysisColumn));
+    return add(
+        new Metric(name, description, Metric.Source.ROLLOUTS, count, aggregate, analysisColumn));
   }
 
   private static Metric update(String name, String description) {

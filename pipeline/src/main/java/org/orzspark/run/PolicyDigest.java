@@ -38,8 +38,8 @@ public final class PolicyDigest {
     boolean any = false;
     for (var entry : new TreeMap<>(manifest).entrySet()) {
       if (entry.getKey().startsWith(POLICY)) {
-        sha.update((entry.getKey() + " " + entry.getValue() + "\n")
-            .getBytes(StandardCharsets.UTF_8));
+        sha.update(
+            (entry.getKey() + " " + entry.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
         any = true;
       }
     }

@@ -1,15 +1,15 @@
 package org.orzspark.run;
 
-import org.orzspark.random.Seeds;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.orzspark.random.Seeds;
 
 /**
  * Chooses the prompts of each iteration: the prompt set is visited in epochs, each epoch a seeded
- * permutation of all prompts (from the run seed and the epoch number), so no prompt repeats
- * within an epoch. The position in the permutation is the data cursor, saved with the checkpoint.
+ * permutation of all prompts (from the run seed and the epoch number), so no prompt repeats within
+ * an epoch. The position in the permutation is the data cursor, saved with the checkpoint.
  */
 public final class PromptSampler {
   private PromptSampler() {}
@@ -40,17 +40,20 @@ public final class PromptSampler {
   public record Draw(List<Integer> indices, Cursor next) {}
 
   /**
-   * Draws {@code count} prompt indices from a set of {@code size} prompts starting at {@code cursor}.
-   * An epoch boundary inside a draw continues with the next epoch's permutation; a draw larger than
-   * the whole set fails (a prompt would repeat within one iteration).
+   * Draws {@code count} prompt indices from a set of {@code size} prompts starting at {@code
+   * cursor}. An epoch boundary inside a draw continues with the next epoch's permutation; a draw
+   * larger than the whole set fails (a prompt would repeat within one iteration).
    */
   public static Draw draw(long seed, int size, Cursor cursor, int count) {
     if (size <= 0) {
       throw new IllegalArgumentException("the prompt set is empty");
     }
     if (count > size) {
-      throw new IllegalArgumentException("an iteration of " + count
-          + " prompts needs at least that many prompts; the set has " + size);
+      throw new IllegalArgumentException(
+          "an iteration of "
+              + count
+              + " prompts needs at least that many prompts; the set has "
+              + size);
     }
     List<Integer> indices = new ArrayList<>(count);
     int epoch = cursor.epoch();

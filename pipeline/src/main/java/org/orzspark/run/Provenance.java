@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Where a stage's output came from: the code (project version and the git commit baked in at build
  * time, "unknown" when the build was not in a git checkout), the Java, Spark, DJL and PyTorch
- * versions, the host and the command line with every secret value redacted ({@link #redact}).
- * Built once on the driver and carried by the iteration's context into each stage record.
+ * versions, the host and the command line with every secret value redacted ({@link #redact}). Built
+ * once on the driver and carried by the iteration's context into each stage record.
  *
  * @param version the project version ({@code orz --version})
  * @param commit the git commit the build was made from, with {@code -dirty} when the checkout had
@@ -65,10 +65,10 @@ public record Provenance(
   /**
    * {@code args} with the value of every key that names a secret replaced by {@value #REDACTED}: in
    * {@code key=value} (also inside {@code --conf=key=value}) and in an option followed by its value
-   * ({@code --hf-token abc}). A key names a secret when one of its segments (split on {@code . _ -})
-   * is, or ends with, secret, password, passwd, token, key or credential(s), case-insensitively:
-   * {@code spark.authenticate.secret}, {@code spark.hadoop.fs.s3a.access.key}, {@code
-   * spark.ssl.keyPassword}, but not {@code rollout.max_response_tokens}.
+   * ({@code --hf-token abc}). A key names a secret when one of its segments (split on {@code . _
+   * -}) is, or ends with, secret, password, passwd, token, key or credential(s),
+   * case-insensitively: {@code spark.authenticate.secret}, {@code spark.hadoop.fs.s3a.access.key},
+   * {@code spark.ssl.keyPassword}, but not {@code rollout.max_response_tokens}.
    */
   public static List<String> redact(List<String> args) {
     List<String> out = new ArrayList<>(args.size());

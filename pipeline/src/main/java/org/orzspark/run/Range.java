@@ -49,13 +49,18 @@ public record Range(double lower, boolean lowerIncluded, double upper, boolean u
     if (upper == Double.POSITIVE_INFINITY) {
       return (lowerIncluded ? ">= " : "> ") + bound(lower);
     }
-    return "in " + (lowerIncluded ? "[" : "(") + bound(lower) + ", " + bound(upper)
+    return "in "
+        + (lowerIncluded ? "[" : "(")
+        + bound(lower)
+        + ", "
+        + bound(upper)
         + (upperIncluded ? "]" : ")");
   }
 
   /** A whole bound without the {@code .0} that {@link Double#toString} gives it. */
   private static String bound(double value) {
     return value == Math.rint(value) && Math.abs(value) < 1e15
-        ? Long.toString((long) value) : Double.toString(value);
+        ? Long.toString((long) value)
+        : Double.toString(value);
   }
 }

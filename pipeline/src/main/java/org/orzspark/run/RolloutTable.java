@@ -22,9 +22,9 @@ import org.orzspark.train.ScoredResponse;
  * reads a run (analysis, evaluation, notebooks, DuckDB): columns are only ever added, never
  * renamed. This class owns their column names and their row writer and readers.
  *
- * <p>{@value #ITERATION} is a Hive-style partition column: it is the folder name
- * ({@code iteration=7/}), not a column inside the files, so reading {@code R/rollouts} (Spark, or
- * DuckDB with {@code hive_partitioning}) yields it as an integer column.
+ * <p>{@value #ITERATION} is a Hive-style partition column: it is the folder name ({@code
+ * iteration=7/}), not a column inside the files, so reading {@code R/rollouts} (Spark, or DuckDB
+ * with {@code hive_partitioning}) yields it as an integer column.
  *
  * <ul>
  *   <li>{@value #ITERATION} (partition): the iteration whose rollout produced it (its policy is
@@ -141,9 +141,9 @@ public final class RolloutTable {
       String finishReason) {}
 
   /**
-   * Where a generated row came from. Its tokens are a function of the policy, the seed
-   * coordinates (generation seed, prompt id, sample index) and, through float rounding only, of the
-   * sequences batched with it: the rollout task's work units, in plan order.
+   * Where a generated row came from. Its tokens are a function of the policy, the seed coordinates
+   * (generation seed, prompt id, sample index) and, through float rounding only, of the sequences
+   * batched with it: the rollout task's work units, in plan order.
    *
    * @param policyDigest {@link PolicyDigest} of the policy that sampled it (null: not a checkpoint)
    * @param generationSeed the seed of the iteration's draws (derived from the run seed and the
@@ -161,7 +161,9 @@ public final class RolloutTable {
     return toRow(g, null);
   }
 
-  /** The row of {@link #GENERATED} for {@code g} generated as {@code origin} says (null: unknown). */
+  /**
+   * The row of {@link #GENERATED} for {@code g} generated as {@code origin} says (null: unknown).
+   */
   public static Row toRow(Generated g, Origin origin) {
     return new NamedRow(GENERATED)
         .set(POLICY_DIGEST, origin == null ? null : origin.policyDigest())
@@ -187,13 +189,17 @@ public final class RolloutTable {
    */
   public static Optional<Origin> origin(Row row) {
     for (String column : List.of(GENERATION_SEED, ROLLOUT_TASK, WORK_UNIT)) {
-      if (!List.of(row.schema().fieldNames()).contains(column) || row.isNullAt(row.fieldIndex(column))) {
+      if (!List.of(row.schema().fieldNames()).contains(column)
+          || row.isNullAt(row.fieldIndex(column))) {
         return Optional.empty();
       }
     }
-    return Optional.of(new Origin(row.getAs(POLICY_DIGEST),
-        row.<Long>getAs(GENERATION_SEED), row.<Integer>getAs(ROLLOUT_TASK),
-        row.<Integer>getAs(WORK_UNIT)));
+    return Optional.of(
+        new Origin(
+            row.getAs(POLICY_DIGEST),
+            row.<Long>getAs(GENERATION_SEED),
+            row.<Integer>getAs(ROLLOUT_TASK),
+            row.<Integer>getAs(WORK_UNIT)));
   }
 
   /** The columns {@link #scoredResponse} reads, to select before shipping rows to executors. */
@@ -218,7 +224,11 @@ public final class RolloutTable {
     for (int i = 0; i < response.size(); i++) {
       tokens[prompt.size() + i] = response.get(i);
     }
-    return new ScoredResponse(row.getAs(PROMPT_ID), row.<Integer>getAs(SAMPLE_INDEX), tokens,
-        prompt.size(), row.<Float>getAs(REWARD));
+    return new ScoredResponse(
+        row.getAs(PROMPT_ID),
+        row.<Integer>getAs(SAMPLE_INDEX),
+        tokens,
+        prompt.size(),
+        row.<Float>getAs(REWARD));
   }
 }

@@ -28,15 +28,17 @@ public final class RunConfig {
   private final String baseModel;
   private final String prompts;
   private final String profile;
+
   /** As {@code run.json} writes them: every value a string. */
   private final Map<String, String> settings;
+
   /** The same values parsed once, by key: what {@link #get} returns. */
   private final Map<String, Object> typed;
 
   /**
    * Checks every setting, whichever way the configuration is made ({@link #resolve}, {@link
-   * #read}): each value its own type and range (declared in {@link RunSettings}), then the
-   * settings that only fail together. Each value is parsed here, once.
+   * #read}): each value its own type and range (declared in {@link RunSettings}), then the settings
+   * that only fail together. Each value is parsed here, once.
    */
   @JsonCreator
   public RunConfig(
@@ -49,7 +51,8 @@ public final class RunConfig {
     this.profile = profile;
     this.settings = Collections.unmodifiableMap(new TreeMap<>(settings));
     Map<String, Object> parsed = new HashMap<>();
-    // Unknown keys first: a misspelt key in run.json is also a missing one, and the typo is the news.
+    // Unknown keys first: a misspelt key in run.json is also a missing one, and the typo is the
+    // news.
     this.settings.forEach((key, value) -> parsed.put(key, RunSettings.byKey(key).parse(value)));
     for (String key : RunSettings.all().keySet()) {
       if (!this.settings.containsKey(key)) {
@@ -83,11 +86,15 @@ public final class RunConfig {
 
   /**
    * Resolves every setting: {@code overrides} win over {@code profile}, which wins over the
-   * built-in defaults. Unknown keys fail naming where they came from; a value outside its
-   * setting's type or range fails in one line naming the key, the value and the valid values.
+   * built-in defaults. Unknown keys fail naming where they came from; a value outside its setting's
+   * type or range fails in one line naming the key, the value and the valid values.
    */
-  public static RunConfig resolve(String baseModel, String prompts, String profileName,
-      Properties profile, Map<String, String> overrides) {
+  public static RunConfig resolve(
+      String baseModel,
+      String prompts,
+      String profileName,
+      Properties profile,
+      Map<String, String> overrides) {
     Map<String, String> values = new TreeMap<>();
     RunSettings.all().forEach((key, setting) -> values.put(key, setting.defaultValue()));
     for (String key : profile.stringPropertyNames()) {
@@ -128,19 +135,27 @@ public final class RunConfig {
 
   /** Writes this configuration as the run's {@code run.json}, atomically. */
   public void write(RunStore store) throws IOException {
-    store.writeAtomically(store.layout().runJson(),
-        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+    store.writeAtomically(
+        store.layout().runJson(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
   }
 
-  /** Each optimizer step needs at least one response: found at init, not in an iteration's update. */
+  /**
+   * Each optimizer step needs at least one response: found at init, not in an iteration's update.
+   */
   private void checkConsistent() {
-    long responses = (long) get(RunSettings.PROMPTS_PER_ITERATION)
-        * get(RunSettings.SAMPLES_PER_PROMPT);
-    for (RunSetting<Integer> steps : List.of(RunSettings.CRITIC_MINIBATCHES, RunSettings.POLICY_MINIBATCHES)) {
+    long responses =
+        (long) get(RunSettings.PROMPTS_PER_ITERATION) * get(RunSettings.SAMPLES_PER_PROMPT);
+    for (RunSetting<Integer> steps :
+        List.of(RunSettings.CRITIC_MINIBATCHES, RunSettings.POLICY_MINIBATCHES)) {
       int value = get(steps);
       if (value > responses) {
-        throw new IllegalArgumentException(steps.key() + "=" + value + " exceeds the " + responses
-            + " responses of an iteration (data.prompts_per_iteration x rollout.samples_per_prompt)");
+        throw new IllegalArgumentException(
+            steps.key()
+                + "="
+                + value
+                + " exceeds the "
+                + responses
+                + " responses of an iteration (data.prompts_per_iteration x rollout.samples_per_prompt)");
       }
     }
   }
@@ -162,8 +177,10 @@ public final class RunConfig {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof RunConfig that && Objects.equals(baseModel, that.baseModel)
-        && Objects.equals(prompts, that.prompts) && Objects.equals(profile, that.profile)
+    return other instanceof RunConfig that
+        && Objects.equals(baseModel, that.baseModel)
+        && Objects.equals(prompts, that.prompts)
+        && Objects.equals(profile, that.profile)
         && settings.equals(that.settings);
   }
 
@@ -174,7 +191,14 @@ public final class RunConfig {
 
   @Override
   public String toString() {
-    return "RunConfig[baseModel=" + baseModel + ", prompts=" + prompts + ", profile=" + profile
-        + ", settings=" + settings + "]";
+    return "RunConfig[baseModel="
+        + baseModel
+        + ", prompts="
+        + prompts
+        + ", profile="
+        + profile
+        + ", settings="
+        + settings
+        + "]";
   }
 }

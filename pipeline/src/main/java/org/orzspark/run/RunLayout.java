@@ -21,8 +21,8 @@ import org.apache.hadoop.fs.Path;
  * R/reports/                      HTML report with charts
  * </pre>
  *
- * <p>R is a Hadoop path ({@link RunStore} reaches it): {@code hdfs://…}, {@code s3a://…},
- * {@code file:/…}, or a plain local path, which is made absolute ({@code file:/…}).
+ * <p>R is a Hadoop path ({@link RunStore} reaches it): {@code hdfs://…}, {@code s3a://…}, {@code
+ * file:/…}, or a plain local path, which is made absolute ({@code file:/…}).
  */
 public record RunLayout(Path root) {
 
@@ -47,7 +47,9 @@ public record RunLayout(Path root) {
     return new Path("file", null, path.toAbsolutePath().normalize().toString());
   }
 
-  /** The run directory's last name ({@code x} of {@code hdfs://nn/runs/x}), for application names. */
+  /**
+   * The run directory's last name ({@code x} of {@code hdfs://nn/runs/x}), for application names.
+   */
   public String name() {
     return root.getName();
   }

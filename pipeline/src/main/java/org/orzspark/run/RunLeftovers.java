@@ -9,13 +9,13 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Removes what crashed attempts of {@code orz iterate} left in a run directory: temp folders and
- * files ({@code .<name>.tmp-<uuid>} of {@code AtomicOutput}, {@link CheckpointStore} and
- * {@link RunStore#writeAtomically}; the older fixed {@code <name>.tmp}) in the folders an iteration
- * writes ({@code checkpoints/}, {@code rollouts/} with its {@code _generated/} and {@code _prompts/},
+ * files ({@code .<name>.tmp-<uuid>} of {@code AtomicOutput}, {@link CheckpointStore} and {@link
+ * RunStore#writeAtomically}; the older fixed {@code <name>.tmp}) in the folders an iteration writes
+ * ({@code checkpoints/}, {@code rollouts/} with its {@code _generated/} and {@code _prompts/},
  * {@code experience/}, {@code metrics/}), and checkpoint folders without {@code _SUCCESS} older
  * than the latest marked one (a prune cut short). Run only while holding the {@link RunLock}: then
- * no live writer owns any of them. Evaluation, analysis and report folders are not touched
- * ({@code orz evaluate} and {@code orz analyze} may be writing there).
+ * no live writer owns any of them. Evaluation, analysis and report folders are not touched ({@code
+ * orz evaluate} and {@code orz analyze} may be writing there).
  */
 public final class RunLeftovers {
   private static final Pattern TEMP = Pattern.compile("\\..+\\.tmp-.+|.+\\.tmp");
@@ -42,8 +42,8 @@ public final class RunLeftovers {
     return TEMP.matcher(name).matches();
   }
 
-  private static void collectTemps(RunStore store, Path dir, boolean intoUnderscored,
-      List<Path> found) throws IOException {
+  private static void collectTemps(
+      RunStore store, Path dir, boolean intoUnderscored, List<Path> found) throws IOException {
     for (FileStatus child : store.list(dir)) {
       String name = child.getPath().getName();
       if (isTemp(name)) {
@@ -57,8 +57,12 @@ public final class RunLeftovers {
   private static List<Path> unmarkedOldCheckpoints(RunStore store) throws IOException {
     CheckpointStore checkpoints = new CheckpointStore(store);
     List<CheckpointStore.Folder> folders = checkpoints.folders();
-    int latest = folders.stream().filter(CheckpointStore.Folder::marked).findFirst()
-        .map(CheckpointStore.Folder::iteration).orElse(-1);
+    int latest =
+        folders.stream()
+            .filter(CheckpointStore.Folder::marked)
+            .findFirst()
+            .map(CheckpointStore.Folder::iteration)
+            .orElse(-1);
     return folders.stream()
         .filter(folder -> folder.iteration() < latest && !folder.marked())
         .map(CheckpointStore.Folder::path)

@@ -24,8 +24,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * One writer per run: {@code R/_lock.json}, created exclusively ({@link RunStore#createExclusive}:
  * {@code FileSystem.create(path, false)} on HDFS, create-new on a local disk), names its owner
- * (host, pid, start time, command, a unique token). The owner's daemon thread touches the file every
- * {@link #HEARTBEAT} (its modification time is the heartbeat), and {@link #close} deletes it.
+ * (host, pid, start time, command, a unique token). The owner's daemon thread touches the file
+ * every {@link #HEARTBEAT} (its modification time is the heartbeat), and {@link #close} deletes it.
  *
  * <p>Another acquirer is refused at once ({@link HeldException}, a caller error: exit status 2)
  * while the lock is live. A lock is <em>stale</em> when its heartbeat is older than {@link
@@ -37,15 +37,19 @@ import org.apache.hadoop.fs.Path;
  */
 public final class RunLock implements AutoCloseable {
   public static final String FILE = "_lock.json";
+
   /** How often the owner refreshes the heartbeat. */
   public static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
   /** A heartbeat older than this makes the lock stale (six missed beats). */
   public static final Duration STALE_AFTER = Duration.ofSeconds(60);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ATTEMPTS = 8;
 
-  /** The run is locked by a live owner. A caller error: the caller should wait or stop the owner. */
+  /**
+   * The run is locked by a live owner. A caller error: the caller should wait or stop the owner.
+   */
   public static final class HeldException extends IllegalArgumentException {
     public HeldException(String message) {
       super(message);
@@ -55,9 +59,18 @@ public final class RunLock implements AutoCloseable {
   /** What the lock file says, as read by a contender; {@code bytes} identify one lock exactly. */
   record Seen(byte[] bytes, Instant heartbeat, Optional<JsonNode> owner) {
     String describe(Instant now) {
-      String who = owner.map(o -> o.path("command").asText("?") + " (host " + o.path("host").asText("?")
-          + ", pid " + o.path("pid").asText("?") + ", started " + o.path("started").asText("?"))
-          .orElse("an owner still writing the lock file (");
+      String who =
+          owner
+              .map(
+                  o ->
+                      o.path("command").asText("?")
+                          + " (host "
+                          + o.path("host").asText("?")
+                          + ", pid "
+                          + o.path("pid").asText("?")
+                          + ", started "
+                          + o.path("started").asText("?"))
+              .orElse("an owner still writing the lock file (");
       long ago = Math.max(0, Duration.between(heartbeat, now).toSeconds());
       return who + ", last heartbeat " + ago + " s ago)";
     }
@@ -74,22 +87,28 @@ public final class RunLock implements AutoCloseable {
     this.store = store;
     this.file = file;
     this.token = token;
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "orz-run-lock-heartbeat");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "orz-run-lock-heartbeat");
+              thread.setDaemon(true);
+              return thread;
+            });
     long millis = beatEvery.toMillis();
     heartbeat.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  /** Acquires the lock of the run in {@code store} for {@code command}, or refuses naming the holder. */
+  /**
+   * Acquires the lock of the run in {@code store} for {@code command}, or refuses naming the
+   * holder.
+   */
   public static RunLock acquire(RunStore store, String command) throws IOException {
     return acquire(store, command, HEARTBEAT, STALE_AFTER, Clock.systemUTC());
   }
 
-  static RunLock acquire(RunStore store, String command, Duration beatEvery, Duration staleAfter,
-      Clock clock) throws IOException {
+  static RunLock acquire(
+      RunStore store, String command, Duration beatEvery, Duration staleAfter, Clock clock)
+      throws IOException {
     Path runDir = store.layout().root();
     Path file = store.layout().lock();
     String token = UUID.randomUUID().toString();
@@ -103,14 +122,25 @@ public final class RunLock implements AutoCloseable {
       }
       Instant now = clock.instant();
       if (!stale(seen.get(), now, staleAfter)) {
-        throw new HeldException("run " + runDir + " is locked by " + seen.get().describe(now)
-            + "; wait for it to finish (a dead owner's lock is taken over once its heartbeat is "
-            + staleAfter.toSeconds() + " s old)");
+        throw new HeldException(
+            "run "
+                + runDir
+                + " is locked by "
+                + seen.get().describe(now)
+                + "; wait for it to finish (a dead owner's lock is taken over once its heartbeat is "
+                + staleAfter.toSeconds()
+                + " s old)");
       }
       takeOver(store, file, seen.get());
     }
-    throw new HeldException("run " + runDir + ": could not take its lock " + file + " after "
-        + ATTEMPTS + " attempts (other processes are racing for it)");
+    throw new HeldException(
+        "run "
+            + runDir
+            + ": could not take its lock "
+            + file
+            + " after "
+            + ATTEMPTS
+            + " attempts (other processes are racing for it)");
   }
 
   /** Removes the stale lock {@code judged}, and only it; anything else is put back. */
@@ -146,7 +176,8 @@ public final class RunLock implements AutoCloseable {
     }
     JsonNode owner = seen.owner().get();
     long pid = owner.path("pid").asLong(-1);
-    return owner.path("host").asText("").equals(hostName()) && pid > 0
+    return owner.path("host").asText("").equals(hostName())
+        && pid > 0
         && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
   }
 
@@ -169,16 +200,21 @@ public final class RunLock implements AutoCloseable {
     return Optional.of(new Seen(bytes, modified.get(), owner));
   }
 
-  private static byte[] ownerJson(String command, String token, Duration beatEvery,
-      Duration staleAfter, Clock clock) {
+  private static byte[] ownerJson(
+      String command, String token, Duration beatEvery, Duration staleAfter, Clock clock) {
     Map<String, Object> owner = new LinkedHashMap<>();
     owner.put("host", hostName());
     owner.put("pid", ProcessHandle.current().pid());
     owner.put("started", clock.instant().toString());
     owner.put("command", command);
     owner.put("token", token);
-    owner.put("heartbeat", "the modification time of this file, refreshed every "
-        + beatEvery.toSeconds() + " s; stale after " + staleAfter.toSeconds() + " s");
+    owner.put(
+        "heartbeat",
+        "the modification time of this file, refreshed every "
+            + beatEvery.toSeconds()
+            + " s; stale after "
+            + staleAfter.toSeconds()
+            + " s");
     try {
       return JSON.writeValueAsString(owner).getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -201,11 +237,16 @@ public final class RunLock implements AutoCloseable {
       if (seen.isEmpty()) {
         return; // a contender has it aside for a moment; it puts it back
       }
-      boolean ours = seen.get().owner().map(o -> token.equals(o.path("token").asText())).orElse(false);
+      boolean ours =
+          seen.get().owner().map(o -> token.equals(o.path("token").asText())).orElse(false);
       if (!ours) {
         if (!lost) {
-          System.err.println("orz: lost the run lock " + file + " to "
-              + seen.get().describe(Instant.now()) + "; this process no longer owns the run");
+          System.err.println(
+              "orz: lost the run lock "
+                  + file
+                  + " to "
+                  + seen.get().describe(Instant.now())
+                  + "; this process no longer owns the run");
         }
         lost = true;
         return;
@@ -229,7 +270,8 @@ public final class RunLock implements AutoCloseable {
   /** Refuses to go on when another process took the lock over (this one stalled too long). */
   public void ensureHeld() {
     if (lost) {
-      throw new IllegalStateException("the run lock " + file + " is no longer held by this process");
+      throw new IllegalStateException(
+          "the run lock " + file + " is no longer held by this process");
     }
   }
 

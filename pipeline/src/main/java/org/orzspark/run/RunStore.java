@@ -28,9 +28,9 @@ import scala.Tuple2;
 
 /**
  * The run directory's files, on whatever Hadoop {@link FileSystem} its path names (a local path,
- * {@code file:}, {@code hdfs://}, {@code s3a://}): the few primitives every run file needs, so
- * that {@code run.json}, the lock, state, metrics and failures JSONL and checkpoints are reached
- * the one way the stage outputs ({@code AtomicOutput}) are.
+ * {@code file:}, {@code hdfs://}, {@code s3a://}): the few primitives every run file needs, so that
+ * {@code run.json}, the lock, state, metrics and failures JSONL and checkpoints are reached the one
+ * way the stage outputs ({@code AtomicOutput}) are.
  *
  * <p>Two primitives are weaker in Hadoop's local file system than in the OS: {@code create(path,
  * false)} checks and then creates, and {@code rename} replaces an existing file. On a local run
@@ -54,8 +54,8 @@ public final class RunStore {
     FileSystem fs = layout.root().getFileSystem(conf);
     // The raw local file system: the checksummed one adds .crc side files that a java.nio rename
     // leaves behind, stale.
-    return new RunStore(layout, fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs,
-        conf);
+    return new RunStore(
+        layout, fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs, conf);
   }
 
   /** The store of {@code runDir} (a local path or a Hadoop URI) with this JVM's Hadoop settings. */
@@ -168,9 +168,9 @@ public final class RunStore {
   }
 
   /**
-   * Replaces {@code file} with {@code bytes} atomically: written to a unique hidden sibling
-   * ({@code .<name>.tmp-<uuid>}, which no second writer can share, and which {@link RunLeftovers}
-   * removes after a crash) and renamed over the file.
+   * Replaces {@code file} with {@code bytes} atomically: written to a unique hidden sibling ({@code
+   * .<name>.tmp-<uuid>}, which no second writer can share, and which {@link RunLeftovers} removes
+   * after a crash) and renamed over the file.
    */
   public void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path temp = tempSibling(file);
@@ -188,13 +188,17 @@ public final class RunStore {
   }
 
   /**
-   * Creates {@code file} with {@code bytes} unless it exists, as one exclusive step; false when
-   * it exists.
+   * Creates {@code file} with {@code bytes} unless it exists, as one exclusive step; false when it
+   * exists.
    */
   public boolean createExclusive(Path file, byte[] bytes) throws IOException {
     if (isLocal()) {
       try {
-        Files.write(local(file), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        Files.write(
+            local(file),
+            bytes,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
             StandardOpenOption.SYNC);
         return true;
       } catch (FileAlreadyExistsException held) {

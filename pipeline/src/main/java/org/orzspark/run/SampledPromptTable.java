@@ -17,6 +17,7 @@ import org.orzspark.datasets.PromptSchema;
 public final class SampledPromptTable {
   /** The prompt's position in the iteration's draw. */
   public static final String ORDER = "order";
+
   public static final String PROMPT_ID = PromptSchema.PROMPT_ID;
   public static final String QUESTION = PromptSchema.QUESTION;
   public static final String ANSWER = PromptSchema.ANSWER;
@@ -45,7 +46,7 @@ public final class SampledPromptTable {
 
   /** A row of the table, read by name. */
   public static SampledPrompt fromRow(Row row) {
-    return new SampledPrompt(row.<Integer>getAs(ORDER), row.getAs(PROMPT_ID), row.getAs(QUESTION),
-        row.getAs(ANSWER));
+    return new SampledPrompt(
+        row.<Integer>getAs(ORDER), row.getAs(PROMPT_ID), row.getAs(QUESTION), row.getAs(ANSWER));
   }
 }

@@ -13,10 +13,10 @@ import org.orzspark.model.ValueHeadInit;
 
 /**
  * Inference models loaded once per executor JVM, by checkpoint folder, and shared by every task of
- * that JVM (DJL's Spark {@code ModelLoader} habit): a stage's tasks, retries and later stages of the
- * same application reuse them. Generation and experience forwards only read the weights, so tasks
- * running in parallel share one copy. At most {@link #CAPACITY} folders stay loaded; the least
- * recently used one that no task holds is closed.
+ * that JVM (DJL's Spark {@code ModelLoader} habit): a stage's tasks, retries and later stages of
+ * the same application reuse them. Generation and experience forwards only read the weights, so
+ * tasks running in parallel share one copy. At most {@link #CAPACITY} folders stay loaded; the
+ * least recently used one that no task holds is closed.
  */
 public final class ExecutorModels {
   static final int CAPACITY = 2;
@@ -77,29 +77,38 @@ public final class ExecutorModels {
   /** The policy (and tokenizer) of a Hugging Face-layout folder. */
   @SuppressWarnings("unchecked")
   public static Lease<Policy> policy(Path folder) throws IOException {
-    return (Lease<Policy>) lease("policy:" + folder.toAbsolutePath(), manager -> {
-      PolicyModel model = PolicyModel.load(folder, manager);
-      HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
-      return new Entry(new Policy(model, tokenizer), tokenizer, model);
-    });
+    return (Lease<Policy>)
+        lease(
+            "policy:" + folder.toAbsolutePath(),
+            manager -> {
+              PolicyModel model = PolicyModel.load(folder, manager);
+              HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
+              return new Entry(new Policy(model, tokenizer), tokenizer, model);
+            });
   }
 
   /** The tokenizer of a model folder alone, for work that needs no weights (prompt lengths). */
   @SuppressWarnings("unchecked")
   public static Lease<HuggingFaceTokenizer> tokenizer(Path folder) throws IOException {
-    return (Lease<HuggingFaceTokenizer>) lease("tokenizer:" + folder.toAbsolutePath(), manager -> {
-      HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
-      return new Entry(tokenizer, tokenizer);
-    });
+    return (Lease<HuggingFaceTokenizer>)
+        lease(
+            "tokenizer:" + folder.toAbsolutePath(),
+            manager -> {
+              HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
+              return new Entry(tokenizer, tokenizer);
+            });
   }
 
   /** The critic of a folder that holds a {@code score} value head. */
   @SuppressWarnings("unchecked")
   public static Lease<CriticModel> critic(Path folder) throws IOException {
-    return (Lease<CriticModel>) lease("critic:" + folder.toAbsolutePath(), manager -> {
-      CriticModel model = CriticModel.load(folder, manager, ValueHeadInit.DEFAULT, 0);
-      return new Entry(model, model);
-    });
+    return (Lease<CriticModel>)
+        lease(
+            "critic:" + folder.toAbsolutePath(),
+            manager -> {
+              CriticModel model = CriticModel.load(folder, manager, ValueHeadInit.DEFAULT, 0);
+              return new Entry(model, model);
+            });
   }
 
   private static synchronized Lease<?> lease(String key, Loader loader) throws IOException {

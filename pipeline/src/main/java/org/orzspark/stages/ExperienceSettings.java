@@ -12,8 +12,8 @@ import org.orzspark.run.RunSettings;
  * @param lambda GAE λ ({@code ppo.lambda})
  * @param gpusPerTask GPUs each experience task requests ({@code resources.gpus_per_task})
  */
-public record ExperienceSettings(int microBatchTokens, double gamma, double lambda,
-    double gpusPerTask) implements Serializable {
+public record ExperienceSettings(
+    int microBatchTokens, double gamma, double lambda, double gpusPerTask) implements Serializable {
 
   public static ExperienceSettings from(RunConfig config) {
     return new ExperienceSettings(

@@ -18,9 +18,9 @@ import org.apache.spark.util.LongAccumulator;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.model.CriticModel;
-import org.orzspark.run.CheckpointCache;
 import org.orzspark.ppo.AdvantageNormalization;
 import org.orzspark.ppo.AdvantageStats;
+import org.orzspark.run.CheckpointCache;
 import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.RolloutTable;
 import org.orzspark.train.ExperienceComputer;
@@ -38,7 +38,9 @@ import scala.Tuple2;
 public final class ExperienceStage {
   /** The stage record's figures: the raw advantages' mean and standard deviation. */
   static final String ADVANTAGE_MEAN = "advantage_mean";
+
   static final String ADVANTAGE_STD = "advantage_std";
+
   /** The order of a partition's responses before batching: (prompt id, sample index). */
   static final Comparator<ScoredResponse> CANONICAL =
       Comparator.comparing(ScoredResponse::promptId).thenComparingInt(ScoredResponse::sampleIndex);
@@ -53,44 +55,58 @@ public final class ExperienceStage {
     long started = System.nanoTime();
     ctx.jobGroup("experience");
     ExperienceSettings run = ExperienceSettings.from(ctx.config());
-    Task task = new Task(
-        ctx.startCheckpoint("policy"),
-        ctx.startCheckpoint("critic"),
-        run);
+    Task task = new Task(ctx.startCheckpoint("policy"), ctx.startCheckpoint("critic"), run);
     Dataset<Row> rollouts =
-        ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
+        ctx.spark()
+            .read()
+            .parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
             .select(RolloutTable.scoredResponseColumns());
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
     int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, rollouts.count())));
     JavaRDD<ExperienceRow> experience =
-        GpuStages.requestGpus(rollouts.repartition(tasks, col(RolloutTable.PROMPT_ID)).javaRDD(),
+        GpuStages.requestGpus(
+                rollouts.repartition(tasks, col(RolloutTable.PROMPT_ID)).javaRDD(),
                 run.gpusPerTask())
             .mapPartitions(rows -> compute(task, computeNanos, rows))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Tuple2<Integer, AdvantageStats>> perPartition =
-          experience.mapPartitionsWithIndex((index, rows) -> {
-            AdvantageStats stats = AdvantageStats.EMPTY;
-            while (rows.hasNext()) {
-              stats = stats.merge(AdvantageStats.of(rows.next().advantages()));
-            }
-            return List.of(new Tuple2<>(index, stats)).iterator();
-          }, false).collect();
-      AdvantageStats global = perPartition.stream()
-          .sorted(java.util.Comparator.comparing(Tuple2::_1))
-          .map(Tuple2::_2)
-          .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
+          experience
+              .mapPartitionsWithIndex(
+                  (index, rows) -> {
+                    AdvantageStats stats = AdvantageStats.EMPTY;
+                    while (rows.hasNext()) {
+                      stats = stats.merge(AdvantageStats.of(rows.next().advantages()));
+                    }
+                    return List.of(new Tuple2<>(index, stats)).iterator();
+                  },
+                  false)
+              .collect();
+      AdvantageStats global =
+          perPartition.stream()
+              .sorted(java.util.Comparator.comparing(Tuple2::_1))
+              .map(Tuple2::_2)
+              .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
       JavaRDD<Row> normalised =
           experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
       var folder = ctx.layout().experience(ctx.iteration());
       try (AtomicOutput out = ctx.begin(folder)) {
         out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.writeText(StageRecord.FILE, ctx.newRecord("experience", seconds,
-            Map.of("advantage_tokens", (double) global.count(),
-                ADVANTAGE_MEAN, global.mean(),
-                ADVANTAGE_STD, Math.sqrt(global.variance())),
-            Map.of()).toJson());
+        out.writeText(
+            StageRecord.FILE,
+            ctx.newRecord(
+                    "experience",
+                    seconds,
+                    Map.of(
+                        "advantage_tokens",
+                        (double) global.count(),
+                        ADVANTAGE_MEAN,
+                        global.mean(),
+                        ADVANTAGE_STD,
+                        Math.sqrt(global.variance())),
+                    Map.of())
+                .toJson());
         out.commit();
       }
     } finally {
@@ -98,8 +114,8 @@ public final class ExperienceStage {
     }
   }
 
-  private static Iterator<ExperienceRow> compute(Task task,
-      LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
+  private static Iterator<ExperienceRow> compute(
+      Task task, LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();
     rows.forEachRemaining(r -> responses.add(RolloutTable.scoredResponse(r)));
     // Shuffle fetch order (retries, executors) must not change which rows share a micro-batch, nor
@@ -110,11 +126,18 @@ public final class ExperienceStage {
     }
     ExperienceSettings settings = task.settings();
     try (var policy = ExecutorModels.policy(CheckpointCache.local(task.policyFolder()));
-        ExecutorModels.Lease<CriticModel> critic = ExecutorModels.critic(CheckpointCache.local(task.criticFolder()));
+        ExecutorModels.Lease<CriticModel> critic =
+            ExecutorModels.critic(CheckpointCache.local(task.criticFolder()));
         NDManager manager = NDManager.newBaseManager()) {
       long started = System.nanoTime();
-      List<ExperienceRow> computed = new ExperienceComputer(policy.get().model(), critic.get(),
-          settings.microBatchTokens(), settings.gamma(), settings.lambda()).compute(responses, manager);
+      List<ExperienceRow> computed =
+          new ExperienceComputer(
+                  policy.get().model(),
+                  critic.get(),
+                  settings.microBatchTokens(),
+                  settings.gamma(),
+                  settings.lambda())
+              .compute(responses, manager);
       computeNanos.add(System.nanoTime() - started);
       FaultPoints.reach("experience");
       return computed.iterator();

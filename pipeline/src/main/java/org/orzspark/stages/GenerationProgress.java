@@ -17,8 +17,8 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * A console progress bar for a generation stage: sequences and tokens generated so far, throughput
  * and ETA. Tasks add to two accumulators as they generate; running tasks report partial values in
- * executor heartbeats ({@code spark.executor.heartbeatInterval}), finished tasks their final values,
- * so the bar moves during long tasks. Failed task attempts stop counting.
+ * executor heartbeats ({@code spark.executor.heartbeatInterval}), finished tasks their final
+ * values, so the bar moves during long tasks. Failed task attempts stop counting.
  */
 public final class GenerationProgress implements AutoCloseable {
   private final SparkContext sc;
@@ -109,9 +109,12 @@ public final class GenerationProgress implements AutoCloseable {
     int width = 30;
     int filled = (int) Math.round(fraction * width);
     String bar = "#".repeat(filled) + ".".repeat(width - filled);
-    String eta = c[0] == 0 || last ? "" : String.format(", ETA %.0f s", seconds * (1 - fraction) / fraction);
-    String line = String.format("  generating [%s] %d/%d sequences, %s tokens, %.0f tok/s%s",
-        bar, c[0], totalSequences, compact(c[1]), c[1] / seconds, eta);
+    String eta =
+        c[0] == 0 || last ? "" : String.format(", ETA %.0f s", seconds * (1 - fraction) / fraction);
+    String line =
+        String.format(
+            "  generating [%s] %d/%d sequences, %s tokens, %.0f tok/s%s",
+            bar, c[0], totalSequences, compact(c[1]), c[1] / seconds, eta);
     if (interactive) {
       out.print("\r" + line + (last ? "\n" : ""));
     } else {

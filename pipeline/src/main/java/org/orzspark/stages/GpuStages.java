@@ -21,8 +21,8 @@ public final class GpuStages {
   private GpuStages() {}
 
   /**
-   * Returns {@code rdd} with a task profile requesting {@code gpusPerTask} GPUs per task, or
-   * {@code rdd} unchanged when no GPU is requested or the master is local.
+   * Returns {@code rdd} with a task profile requesting {@code gpusPerTask} GPUs per task, or {@code
+   * rdd} unchanged when no GPU is requested or the master is local.
    */
   public static <T> JavaRDD<T> requestGpus(JavaRDD<T> rdd, double gpusPerTask) {
     if (gpusPerTask <= 0 || rdd.context().isLocal()) {
@@ -40,7 +40,9 @@ public final class GpuStages {
    */
   public static String placement() {
     List<String> gpus = assignedGpus();
-    return org.apache.spark.SparkEnv.get().executorId() + "@" + ProcessHandle.current().pid()
+    return org.apache.spark.SparkEnv.get().executorId()
+        + "@"
+        + ProcessHandle.current().pid()
         + (gpus.isEmpty() ? "" : "/gpu" + String.join("+", gpus));
   }
 

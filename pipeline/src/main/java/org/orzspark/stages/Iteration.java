@@ -51,7 +51,8 @@ public final class Iteration {
    *
    * @param requested the iteration the caller expects to run, or null for "the next one"
    */
-  public static Outcome run(SparkSession spark, String runDir, Integer requested, PrintStream console)
+  public static Outcome run(
+      SparkSession spark, String runDir, Integer requested, PrintStream console)
       throws IOException {
     return run(spark, runDir, requested, console, Provenance.of("Iteration.run", List.of()));
   }
@@ -62,15 +63,25 @@ public final class Iteration {
    *
    * @param requested the iteration the caller expects to run, or null for "the next one"
    */
-  public static Outcome run(SparkSession spark, String runDir, Integer requested,
-      PrintStream console, Provenance provenance) throws IOException {
+  public static Outcome run(
+      SparkSession spark,
+      String runDir,
+      Integer requested,
+      PrintStream console,
+      Provenance provenance)
+      throws IOException {
     RunStore store = RunStore.open(runDir);
     RunLayout layout = store.layout();
     if (!store.exists(layout.runJson())) {
-      throw new IllegalArgumentException("no run in " + runDir + " (run.json missing): run 'orz init' first");
+      throw new IllegalArgumentException(
+          "no run in " + runDir + " (run.json missing): run 'orz init' first");
     }
-    try (RunLock lock = RunLock.acquire(store, "orz iterate --run-dir " + layout.root()
-        + (requested == null ? "" : " --iteration " + requested))) {
+    try (RunLock lock =
+        RunLock.acquire(
+            store,
+            "orz iterate --run-dir "
+                + layout.root()
+                + (requested == null ? "" : " --iteration " + requested))) {
       // Holding the lock, no live writer owns a temp: whatever is left is a crashed attempt's.
       for (Path left : RunLeftovers.remove(store)) {
         console.printf("removed %s (left by a crashed attempt)%n", layout.relative(left));
@@ -80,37 +91,62 @@ public final class Iteration {
   }
 
   /**
-   * The iteration the next {@link #run} of {@code runDir} will most likely complete, judged from file
-   * names and {@code _SUCCESS} markers only (no hashing, no lock, no Spark), for naming its Spark
-   * application before the session starts: the newest checkpoint with {@code _SUCCESS}, itself again
-   * when its metrics are missing, else the one after it. {@link #run} decides for real; it differs
-   * only when that checkpoint fails verification or a writer races this look.
+   * The iteration the next {@link #run} of {@code runDir} will most likely complete, judged from
+   * file names and {@code _SUCCESS} markers only (no hashing, no lock, no Spark), for naming its
+   * Spark application before the session starts: the newest checkpoint with {@code _SUCCESS},
+   * itself again when its metrics are missing, else the one after it. {@link #run} decides for
+   * real; it differs only when that checkpoint fails verification or a writer races this look.
    */
   public static int expectedNext(RunStore store) throws IOException {
     RunLayout layout = store.layout();
-    int latest = new CheckpointStore(store).latestMarked().map(CheckpointStore.Folder::iteration).orElse(0);
+    int latest =
+        new CheckpointStore(store).latestMarked().map(CheckpointStore.Folder::iteration).orElse(0);
     boolean metricsMissing =
         latest > 0 && !store.exists(new Path(layout.metrics(latest), AtomicOutput.SUCCESS));
     return metricsMissing ? latest : latest + 1;
   }
 
-  private static Outcome runLocked(SparkSession spark, RunStore store, Integer requested,
-      PrintStream console, RunLock lock, Provenance provenance) throws IOException {
+  private static Outcome runLocked(
+      SparkSession spark,
+      RunStore store,
+      Integer requested,
+      PrintStream console,
+      RunLock lock,
+      Provenance provenance)
+      throws IOException {
     RunLayout layout = store.layout();
     RunConfig config = RunConfig.read(store);
     CheckpointStore checkpoints = new CheckpointStore(store);
     prune(checkpoints, store, config, console);
-    int latest = checkpoints.latestComplete()
-        .orElseThrow(() -> new IllegalArgumentException("no complete checkpoint in " + layout.checkpoints()))
-        .iteration();
-    boolean metricsMissing = latest > 0 && !reusable(
-        new IterationContext(spark, store, config, latest), layout.metrics(latest), console);
+    int latest =
+        checkpoints
+            .latestComplete()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no complete checkpoint in " + layout.checkpoints()))
+            .iteration();
+    boolean metricsMissing =
+        latest > 0
+            && !reusable(
+                new IterationContext(spark, store, config, latest),
+                layout.metrics(latest),
+                console);
     int next = metricsMissing ? latest : latest + 1;
     if (requested != null && requested != next) {
-      throw new IllegalArgumentException(requested <= latest
-          ? "iteration " + requested + " is already complete (latest checkpoint " + latest + "); nothing to do"
-          : "iteration " + requested + " cannot run yet: the latest complete checkpoint is " + latest
-              + ", so the next iteration is " + next);
+      throw new IllegalArgumentException(
+          requested <= latest
+              ? "iteration "
+                  + requested
+                  + " is already complete (latest checkpoint "
+                  + latest
+                  + "); nothing to do"
+              : "iteration "
+                  + requested
+                  + " cannot run yet: the latest complete checkpoint is "
+                  + latest
+                  + ", so the next iteration is "
+                  + next);
     }
     IterationContext ctx = new IterationContext(spark, store, config, next, provenance);
     if (metricsMissing) {
@@ -128,25 +164,36 @@ public final class Iteration {
     long updateStarted = System.nanoTime();
     UpdateStage.Result update = UpdateStage.run(ctx, state);
     double updateSeconds = (System.nanoTime() - updateStarted) / 1e9;
-    console.printf("iteration %d: update by %d replicas in executors %s, parameters identical%n",
-        next, update.replicas().size(),
+    console.printf(
+        "iteration %d: update by %d replicas in executors %s, parameters identical%n",
+        next,
+        update.replicas().size(),
         update.replicas().stream().map(UpdateStage.ReplicaReport::executor).toList());
     if (!update.applied()) {
       recordFailure(store, next, update.refusal());
-      throw new UpdateRefusedException("iteration " + next + ": the update refused a step ("
-          + update.refusal() + "); checkpoint " + latest + " stays the latest");
+      throw new UpdateRefusedException(
+          "iteration "
+              + next
+              + ": the update refused a step ("
+              + update.refusal()
+              + "); checkpoint "
+              + latest
+              + " stays the latest");
     }
     CheckpointStore.Verdict written = checkpoints.verify(next);
     if (!written.complete()) {
-      throw new IllegalStateException("checkpoint " + next + " is not complete after the update: "
-          + written.problem().orElse("?"));
+      throw new IllegalStateException(
+          "checkpoint "
+              + next
+              + " is not complete after the update: "
+              + written.problem().orElse("?"));
     }
     FaultPoints.reach("update.after-checkpoint");
     prune(checkpoints, store, config, console);
     Map<String, Double> driverFigures = new LinkedHashMap<>();
     driverFigures.put(IterationMetrics.UPDATE_SECONDS.name(), updateSeconds);
-    driverFigures.put(IterationMetrics.ITERATION_SECONDS.name(),
-        (System.nanoTime() - started) / 1e9);
+    driverFigures.put(
+        IterationMetrics.ITERATION_SECONDS.name(), (System.nanoTime() - started) / 1e9);
     Map<String, Double> metrics = MetricsStage.run(ctx, driverFigures);
     console.println(MetricsStage.summary(next, metrics));
     return new Outcome(next, metrics, false);
@@ -156,8 +203,8 @@ public final class Iteration {
    * The stages before the update (sample, rollout, score, experience), each skipped when its output
    * is complete and intact; {@code start} is the checkpoint the iteration starts from.
    */
-  private static SampleStage.Result beforeUpdate(IterationContext ctx, Path start,
-      PrintStream console) throws IOException {
+  private static SampleStage.Result beforeUpdate(
+      IterationContext ctx, Path start, PrintStream console) throws IOException {
     RunLayout layout = ctx.layout();
     int next = ctx.iteration();
     if (!reusable(ctx, layout.sampledPrompts(next), console)) {
@@ -173,8 +220,9 @@ public final class Iteration {
     }
     StageRecord rollout =
         ctx.recordFile(new Path(layout.rollouts(next), ScoreStage.ROLLOUT_RECORD));
-    console.printf("iteration %d: rollouts generated on [%s] and scored%n", next,
-        rollout.notes().getOrDefault(RolloutStage.PLACEMENTS, "?"));
+    console.printf(
+        "iteration %d: rollouts generated on [%s] and scored%n",
+        next, rollout.notes().getOrDefault(RolloutStage.PLACEMENTS, "?"));
     if (!reusable(ctx, layout.experience(next), console)) {
       ExperienceStage.run(ctx);
     }
@@ -191,7 +239,8 @@ public final class Iteration {
       throws IOException {
     AtomicOutput.Check check = ctx.check(folder);
     if (check.damaged()) {
-      console.printf("iteration %d: %s is damaged (%s); removing it and computing it again%n",
+      console.printf(
+          "iteration %d: %s is damaged (%s); removing it and computing it again%n",
           ctx.iteration(), ctx.layout().relative(folder), check.damage().orElseThrow());
       ctx.discard(folder);
     }
@@ -202,13 +251,17 @@ public final class Iteration {
    * Applies {@code checkpoint.keep_every}: keeps the latest two checkpoints, every multiple of it
    * and every evaluated one ({@code R/eval/checkpoint=N/} exists); deletes the rest.
    */
-  private static void prune(CheckpointStore checkpoints, RunStore store, RunConfig config,
-      PrintStream console) throws IOException {
-    List<Integer> deleted = checkpoints.prune(config.get(RunSettings.SAVE_EVERY),
-        iteration -> exists(store, store.layout().eval(iteration)));
+  private static void prune(
+      CheckpointStore checkpoints, RunStore store, RunConfig config, PrintStream console)
+      throws IOException {
+    List<Integer> deleted =
+        checkpoints.prune(
+            config.get(RunSettings.SAVE_EVERY),
+            iteration -> exists(store, store.layout().eval(iteration)));
     if (!deleted.isEmpty()) {
-      console.printf("pruned checkpoints %s (checkpoint.keep_every=%d)%n", deleted,
-          config.get(RunSettings.SAVE_EVERY));
+      console.printf(
+          "pruned checkpoints %s (checkpoint.keep_every=%d)%n",
+          deleted, config.get(RunSettings.SAVE_EVERY));
     }
   }
 
@@ -232,9 +285,12 @@ public final class Iteration {
     failure.put("reason", reason);
     failure.put("time", java.time.Instant.now().toString());
     Path file = store.layout().failuresJsonl();
-    String before = store.readIfExists(file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
-    store.writeAtomically(file, (before + JSON.writeValueAsString(failure) + System.lineSeparator())
-        .getBytes(StandardCharsets.UTF_8));
+    String before =
+        store.readIfExists(file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+    store.writeAtomically(
+        file,
+        (before + JSON.writeValueAsString(failure) + System.lineSeparator())
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   /** The data cursor a checkpoint's state.json carries. */

@@ -1,10 +1,10 @@
 package org.orzspark.stages;
 
 import java.io.IOException;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import java.util.Map;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.Provenance;
 import org.orzspark.run.RunConfig;
@@ -63,8 +63,8 @@ public record IterationContext(
   }
 
   /**
-   * The check of a stage output folder against its marker: complete when it has its
-   * {@code _SUCCESS} marker and every file the marker lists is there with its size.
+   * The check of a stage output folder against its marker: complete when it has its {@code
+   * _SUCCESS} marker and every file the marker lists is there with its size.
    */
   public AtomicOutput.Check check(Path folder) throws IOException {
     return AtomicOutput.check(spark.sparkContext().hadoopConfiguration(), folder.toString());
@@ -85,18 +85,19 @@ public record IterationContext(
 
   /** Starts writing a stage output folder atomically, replacing an incomplete earlier attempt. */
   public AtomicOutput begin(Path folder) throws IOException {
-    return AtomicOutput.beginRunFolder(spark.sparkContext().hadoopConfiguration(), folder.toString());
+    return AtomicOutput.beginRunFolder(
+        spark.sparkContext().hadoopConfiguration(), folder.toString());
   }
 
   /** The record a stage of this iteration leaves beside its output, with the provenance. */
-  public StageRecord newRecord(String stage, double seconds, Map<String, Double> figures,
-      Map<String, String> notes) {
+  public StageRecord newRecord(
+      String stage, double seconds, Map<String, Double> figures, Map<String, String> notes) {
     return new StageRecord(stage, seconds, figures, notes, provenance);
   }
 
   /** Names the Spark jobs of a stage "iteration N: stage" (Spark UI, logs). */
   public void jobGroup(String stage) {
-    sc().setJobGroup("iteration-" + iteration + "-" + stage, "iteration " + iteration + ": " + stage,
-        true);
+    sc().setJobGroup(
+            "iteration-" + iteration + "-" + stage, "iteration " + iteration + ": " + stage, true);
   }
 }

@@ -24,8 +24,8 @@ import org.orzspark.run.RunStore;
 /**
  * Stage 6: one row of metrics per iteration, from the scored rollouts (reward, lengths, format,
  * reflection), the update's figures ({@code update.json} of the new checkpoint) and every stage's
- * wall time; written as {@code R/metrics/iteration=N/} (Parquet) and a line of
- * {@code R/metrics/metrics.jsonl}. Every metric is defined in {@link IterationMetrics}.
+ * wall time; written as {@code R/metrics/iteration=N/} (Parquet) and a line of {@code
+ * R/metrics/metrics.jsonl}. Every metric is defined in {@link IterationMetrics}.
  */
 public final class MetricsStage {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,12 +46,15 @@ public final class MetricsStage {
     Path checkpoint = ctx.layout().checkpoint(ctx.iteration());
     Map<?, ?> update =
         JSON.readValue(ctx.store().read(new Path(checkpoint, UpdateStage.UPDATE_FILE)), Map.class);
-    update.forEach((key, value) -> {
-      if (value instanceof Number number) {
-        metrics.put((String) key, number.doubleValue());
-      }
-    });
-    put(metrics, IterationMetrics.SAMPLE_SECONDS,
+    update.forEach(
+        (key, value) -> {
+          if (value instanceof Number number) {
+            metrics.put((String) key, number.doubleValue());
+          }
+        });
+    put(
+        metrics,
+        IterationMetrics.SAMPLE_SECONDS,
         ctx.record(ctx.layout().sampledPrompts(ctx.iteration())).seconds());
     double rolloutSeconds =
         ctx.recordFile(new Path(rolloutsFolder, ScoreStage.ROLLOUT_RECORD)).seconds();
@@ -59,11 +62,17 @@ public final class MetricsStage {
     put(metrics, IterationMetrics.SCORE_SECONDS, ctx.record(rolloutsFolder).seconds());
     StageRecord experience = ctx.record(ctx.layout().experience(ctx.iteration()));
     put(metrics, IterationMetrics.EXPERIENCE_SECONDS, experience.seconds());
-    put(metrics, IterationMetrics.ADVANTAGE_MEAN_RAW,
+    put(
+        metrics,
+        IterationMetrics.ADVANTAGE_MEAN_RAW,
         experience.figure(ExperienceStage.ADVANTAGE_MEAN));
-    put(metrics, IterationMetrics.ADVANTAGE_STD_RAW,
+    put(
+        metrics,
+        IterationMetrics.ADVANTAGE_STD_RAW,
         experience.figure(ExperienceStage.ADVANTAGE_STD));
-    put(metrics, IterationMetrics.TOKENS_PER_SECOND,
+    put(
+        metrics,
+        IterationMetrics.TOKENS_PER_SECOND,
         metrics.get(IterationMetrics.TOKENS.name()) / rolloutSeconds);
     metrics.put(IterationMetrics.ITERATION, (double) ctx.iteration());
     write(ctx, metrics);
@@ -76,10 +85,11 @@ public final class MetricsStage {
    */
   static Map<String, Double> rolloutFigures(Dataset<Row> rollouts) {
     Column[] aggregates = IterationMetrics.aggregates();
-    Row row = IterationMetrics.withAggregateInputs(rollouts,
-            col(RolloutTable.REFLECTION_PATTERNS), col(RolloutTable.FORMAT_OK))
-        .agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length))
-        .first();
+    Row row =
+        IterationMetrics.withAggregateInputs(
+                rollouts, col(RolloutTable.REFLECTION_PATTERNS), col(RolloutTable.FORMAT_OK))
+            .agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length))
+            .first();
     return new TreeMap<>(IterationMetrics.rolloutValues(row));
   }
 
@@ -116,14 +126,17 @@ public final class MetricsStage {
     }
     Map<String, Object> record = new LinkedHashMap<>();
     record.put(IterationMetrics.ITERATION, iteration);
-    metrics.forEach((k, v) -> {
-      if (!k.equals(IterationMetrics.ITERATION)) {
-        record.put(k, Double.isFinite(v) ? v : null);
-      }
-    });
+    metrics.forEach(
+        (k, v) -> {
+          if (!k.equals(IterationMetrics.ITERATION)) {
+            record.put(k, Double.isFinite(v) ? v : null);
+          }
+        });
     lines.put(iteration, JSON.writeValueAsString(record));
-    store.writeAtomically(file, (String.join(System.lineSeparator(), lines.values())
-        + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+    store.writeAtomically(
+        file,
+        (String.join(System.lineSeparator(), lines.values()) + System.lineSeparator())
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   /** The one console line of an iteration. */
@@ -131,14 +144,20 @@ public final class MetricsStage {
     return String.format(
         "iteration %d | reward %.3f | length %.0f | format %.2f | reflect %.2f | loss pi %.4f v %.4f"
             + " | clip %.3f | grad %.3f | %.0f tok/s | rollout %.1fs experience %.1fs update %.1fs",
-        iteration, get(m, IterationMetrics.REWARD_MEAN),
-        get(m, IterationMetrics.RESPONSE_LENGTH_MEAN), get(m, IterationMetrics.FORMAT_RATE),
-        get(m, IterationMetrics.REFLECTION_SHARE), get(m, IterationMetrics.LOSS_POLICY),
-        get(m, IterationMetrics.LOSS_VALUE), get(m, IterationMetrics.CLIP_FRACTION),
-        get(m, IterationMetrics.GRAD_NORM), get(m, IterationMetrics.TOKENS_PER_SECOND),
-        get(m, IterationMetrics.ROLLOUT_SECONDS), get(m, IterationMetrics.EXPERIENCE_SECONDS),
-        m.getOrDefault(IterationMetrics.UPDATE_SECONDS.name(),
-            get(m, IterationMetrics.UPDATE_TASK_SECONDS)));
+        iteration,
+        get(m, IterationMetrics.REWARD_MEAN),
+        get(m, IterationMetrics.RESPONSE_LENGTH_MEAN),
+        get(m, IterationMetrics.FORMAT_RATE),
+        get(m, IterationMetrics.REFLECTION_SHARE),
+        get(m, IterationMetrics.LOSS_POLICY),
+        get(m, IterationMetrics.LOSS_VALUE),
+        get(m, IterationMetrics.CLIP_FRACTION),
+        get(m, IterationMetrics.GRAD_NORM),
+        get(m, IterationMetrics.TOKENS_PER_SECOND),
+        get(m, IterationMetrics.ROLLOUT_SECONDS),
+        get(m, IterationMetrics.EXPERIENCE_SECONDS),
+        m.getOrDefault(
+            IterationMetrics.UPDATE_SECONDS.name(), get(m, IterationMetrics.UPDATE_TASK_SECONDS)));
   }
 
   private static double get(Map<String, Double> metrics, Metric metric) {

@@ -51,10 +51,15 @@ public final class Replay {
       return firstDifference < 0;
     }
 
-    /** {@code replay: match (N tokens, max |Δ logprob| x)} or {@code replay: differs at token i}. */
+    /**
+     * {@code replay: match (N tokens, max |Δ logprob| x)} or {@code replay: differs at token i}.
+     */
     public String line() {
       return matches()
-          ? String.format(Locale.ROOT, "replay: match (%d tokens, max |Δ logprob| %.3g)", tokens,
+          ? String.format(
+              Locale.ROOT,
+              "replay: match (%d tokens, max |Δ logprob| %.3g)",
+              tokens,
               maxLogprobDelta)
           : "replay: differs at token " + firstDifference;
     }
@@ -64,8 +69,8 @@ public final class Replay {
    * Compares a recorded response with its replay: the first differing position (a token present in
    * one and missing from the other counts), or, when all match, the largest |Δ log-probability|.
    */
-  public static Result compare(int[] recorded, float[] recordedLogprobs, int[] replayed,
-      float[] replayedLogprobs) {
+  public static Result compare(
+      int[] recorded, float[] recordedLogprobs, int[] replayed, float[] replayedLogprobs) {
     int common = Math.min(recorded.length, replayed.length);
     for (int i = 0; i < common; i++) {
       if (recorded[i] != replayed[i]) {
@@ -83,8 +88,9 @@ public final class Replay {
   }
 
   /** Replays sample {@code sample} of prompt {@code promptId} of iteration {@code iteration}. */
-  public static Result run(SparkSession spark, String runDir, int iteration, String promptId,
-      int sample) throws IOException {
+  public static Result run(
+      SparkSession spark, String runDir, int iteration, String promptId, int sample)
+      throws IOException {
     RunStore store = RunStore.open(runDir);
     RunLayout layout = store.layout();
     if (!store.exists(layout.runJson())) {
@@ -93,84 +99,139 @@ public final class Replay {
     RunConfig config = RunConfig.read(store);
     Path folder = layout.rollouts(iteration);
     if (!AtomicOutput.isComplete(spark.sparkContext().hadoopConfiguration(), folder.toString())) {
-      throw new IllegalArgumentException("iteration " + iteration
-          + " has no complete rollouts (" + folder + "): only a scored iteration can be replayed");
+      throw new IllegalArgumentException(
+          "iteration "
+              + iteration
+              + " has no complete rollouts ("
+              + folder
+              + "): only a scored iteration can be replayed");
     }
     Dataset<Row> rows = spark.read().parquet(folder.toString());
     if (!Arrays.asList(rows.columns()).containsAll(RolloutTable.ORIGIN_COLUMNS)) {
-      throw new IllegalArgumentException("iteration " + iteration
-          + "'s rollouts were written before rows recorded their origin: they cannot be replayed");
+      throw new IllegalArgumentException(
+          "iteration "
+              + iteration
+              + "'s rollouts were written before rows recorded their origin: they cannot be replayed");
     }
     Row target = find(rows, iteration, promptId, sample);
-    RolloutTable.Origin origin = RolloutTable.origin(target).orElseThrow(() ->
-        new IllegalArgumentException("sample " + sample + " of prompt '" + promptId
-            + "' records no origin: it cannot be replayed"));
+    RolloutTable.Origin origin =
+        RolloutTable.origin(target)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "sample "
+                            + sample
+                            + " of prompt '"
+                            + promptId
+                            + "' records no origin: it cannot be replayed"));
     Path checkpoint = startCheckpoint(store, config, iteration, origin);
 
     List<PromptRequest> requests = taskRequests(rows, origin.rolloutTask());
-    RolloutStage.TaskSettings settings = new RolloutStage.TaskSettings(
-        new Path(checkpoint, "policy").toString(), origin.policyDigest(), origin.generationSeed(),
-        RolloutSettings.Sampling.from(config));
+    RolloutStage.TaskSettings settings =
+        new RolloutStage.TaskSettings(
+            new Path(checkpoint, "policy").toString(),
+            origin.policyDigest(),
+            origin.generationSeed(),
+            RolloutSettings.Sampling.from(config));
     List<GeneratedSample> generated;
     try (ExecutorModels.Lease<ExecutorModels.Policy> lease =
         ExecutorModels.policy(CheckpointCache.local(settings.policyFolder()))) {
       generated = RolloutStage.generate(lease.get(), settings, requests, s -> {});
     }
-    GeneratedSample replayed = generated.stream()
-        .filter(s -> s.promptId().equals(promptId) && s.sampleIndex() == sample)
-        .findFirst().orElseThrow();
-    return compare(ints(target.getList(target.fieldIndex(RolloutTable.RESPONSE_TOKEN_IDS))),
+    GeneratedSample replayed =
+        generated.stream()
+            .filter(s -> s.promptId().equals(promptId) && s.sampleIndex() == sample)
+            .findFirst()
+            .orElseThrow();
+    return compare(
+        ints(target.getList(target.fieldIndex(RolloutTable.RESPONSE_TOKEN_IDS))),
         floats(target.getList(target.fieldIndex(RolloutTable.SAMPLING_LOGPROBS))),
-        replayed.tokens(), replayed.logprobs());
+        replayed.tokens(),
+        replayed.logprobs());
   }
 
   /** The row of the sample, or a one-line refusal naming what exists. */
   private static Row find(Dataset<Row> rows, int iteration, String promptId, int sample) {
     List<Row> samples = rows.where(col(RolloutTable.PROMPT_ID).equalTo(promptId)).collectAsList();
     if (samples.isEmpty()) {
-      throw new IllegalArgumentException("iteration " + iteration + " has no prompt '" + promptId
-          + "' (its prompt ids are in the " + RolloutTable.PROMPT_ID + " column of "
-          + "R/rollouts/iteration=" + iteration + ")");
+      throw new IllegalArgumentException(
+          "iteration "
+              + iteration
+              + " has no prompt '"
+              + promptId
+              + "' (its prompt ids are in the "
+              + RolloutTable.PROMPT_ID
+              + " column of "
+              + "R/rollouts/iteration="
+              + iteration
+              + ")");
     }
     return samples.stream()
         .filter(r -> r.<Integer>getAs(RolloutTable.SAMPLE_INDEX) == sample)
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("prompt '" + promptId + "' has no sample "
-            + sample + " in iteration " + iteration + " (samples 0.." + (samples.size() - 1) + ")"));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "prompt '"
+                        + promptId
+                        + "' has no sample "
+                        + sample
+                        + " in iteration "
+                        + iteration
+                        + " (samples 0.."
+                        + (samples.size() - 1)
+                        + ")"));
   }
 
   /** The iteration's start checkpoint, complete and holding the policy that generated the row. */
-  private static Path startCheckpoint(RunStore store, RunConfig config, int iteration,
-      RolloutTable.Origin origin) throws IOException {
+  private static Path startCheckpoint(
+      RunStore store, RunConfig config, int iteration, RolloutTable.Origin origin)
+      throws IOException {
     int start = iteration - 1;
     Path checkpoint = store.layout().checkpoint(start);
     if (!store.isDirectory(checkpoint)) {
-      throw new IllegalArgumentException("checkpoint " + start + ", which generated iteration "
-          + iteration + ", was pruned (checkpoint.keep_every="
-          + config.get(RunSettings.SAVE_EVERY) + "): it cannot be replayed");
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + start
+              + ", which generated iteration "
+              + iteration
+              + ", was pruned (checkpoint.keep_every="
+              + config.get(RunSettings.SAVE_EVERY)
+              + "): it cannot be replayed");
     }
     CheckpointStore checkpoints = new CheckpointStore(store);
     CheckpointStore.Verdict verdict = checkpoints.verify(start);
     if (!verdict.complete()) {
-      throw new IllegalArgumentException("checkpoint " + start + " is not usable: "
-          + verdict.problem().orElse("?"));
+      throw new IllegalArgumentException(
+          "checkpoint " + start + " is not usable: " + verdict.problem().orElse("?"));
     }
     String digest = PolicyDigest.of(checkpoints, checkpoint);
     if (origin.policyDigest() != null && !digest.equals(origin.policyDigest())) {
-      throw new IllegalArgumentException("checkpoint " + start + "'s policy (digest " + digest
-          + ") is not the one that generated the sample (" + origin.policyDigest() + ")");
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + start
+              + "'s policy (digest "
+              + digest
+              + ") is not the one that generated the sample ("
+              + origin.policyDigest()
+              + ")");
     }
     return checkpoint;
   }
 
   /** The prompt requests of a rollout task: its work units in plan order, from the rows. */
   private static List<PromptRequest> taskRequests(Dataset<Row> rows, int task) {
-    Column[] columns = {col(RolloutTable.WORK_UNIT), col(RolloutTable.PROMPT_ID),
-        col(RolloutTable.SAMPLE_INDEX), col(RolloutTable.PROMPT_TOKEN_IDS)};
+    Column[] columns = {
+      col(RolloutTable.WORK_UNIT),
+      col(RolloutTable.PROMPT_ID),
+      col(RolloutTable.SAMPLE_INDEX),
+      col(RolloutTable.PROMPT_TOKEN_IDS)
+    };
     Map<Integer, List<Row>> units = new TreeMap<>();
-    for (Row row : rows.where(col(RolloutTable.ROLLOUT_TASK).equalTo(task)).select(columns)
-        .collectAsList()) {
-      units.computeIfAbsent(row.<Integer>getAs(RolloutTable.WORK_UNIT), u -> new ArrayList<>())
+    for (Row row :
+        rows.where(col(RolloutTable.ROLLOUT_TASK).equalTo(task)).select(columns).collectAsList()) {
+      units
+          .computeIfAbsent(row.<Integer>getAs(RolloutTable.WORK_UNIT), u -> new ArrayList<>())
           .add(row);
     }
     List<PromptRequest> requests = new ArrayList<>();
@@ -179,14 +240,26 @@ public final class Replay {
       int first = members.stream().mapToInt(Replay::sampleIndex).min().orElseThrow();
       int last = members.stream().mapToInt(Replay::sampleIndex).max().orElseThrow();
       if (last - first + 1 != members.size()) {
-        throw new IllegalArgumentException("work unit " + unit.getKey() + " of rollout task " + task
-            + " misses samples (" + members.size() + " rows for samples " + first + ".." + last
-            + "): the iteration's rollouts are incomplete");
+        throw new IllegalArgumentException(
+            "work unit "
+                + unit.getKey()
+                + " of rollout task "
+                + task
+                + " misses samples ("
+                + members.size()
+                + " rows for samples "
+                + first
+                + ".."
+                + last
+                + "): the iteration's rollouts are incomplete");
       }
       Row head = members.get(0);
-      requests.add(new PromptRequest(head.getAs(RolloutTable.PROMPT_ID),
-          ints(head.getList(head.fieldIndex(RolloutTable.PROMPT_TOKEN_IDS))), first,
-          members.size()));
+      requests.add(
+          new PromptRequest(
+              head.getAs(RolloutTable.PROMPT_ID),
+              ints(head.getList(head.fieldIndex(RolloutTable.PROMPT_TOKEN_IDS))),
+              first,
+              members.size()));
     }
     return requests;
   }

@@ -15,8 +15,9 @@ import org.orzspark.run.RunSettings;
  * @param runSeed the run seed, from which each iteration's generation seed derives
  * @param gpusPerTask GPUs each rollout task requests ({@code resources.gpus_per_task})
  */
-public record RolloutSettings(int samplesPerPrompt, Sampling sampling, long runSeed,
-    double gpusPerTask) implements Serializable {
+public record RolloutSettings(
+    int samplesPerPrompt, Sampling sampling, long runSeed, double gpusPerTask)
+    implements Serializable {
 
   /**
    * How a rollout (or an evaluation) samples a sequence.
@@ -28,8 +29,14 @@ public record RolloutSettings(int samplesPerPrompt, Sampling sampling, long runS
    * @param topK top-k, 0 = off ({@code rollout.top_k})
    * @param batchSequences sequences decoded together ({@code rollout.batch_sequences})
    */
-  public record Sampling(PromptTemplate.Variant template, int maxResponseTokens,
-      double temperature, double topP, int topK, int batchSequences) implements Serializable {
+  public record Sampling(
+      PromptTemplate.Variant template,
+      int maxResponseTokens,
+      double temperature,
+      double topP,
+      int topK,
+      int batchSequences)
+      implements Serializable {
 
     /** The run's sampling settings. */
     public static Sampling from(RunConfig config) {

@@ -34,10 +34,10 @@ import org.orzspark.run.SampledPromptTable.SampledPrompt;
 /**
  * Stage 2: fan the iteration's prompts × samples out over the executors. The unit of work is a
  * prompt with a block of its samples; by default a task owns whole prompts, so the prompt's KV
- * prefix is computed once for all its samples, and only when there are more task slots than
- * prompts are a prompt's samples split across tasks. The policy is loaded once per executor
- * ({@link ExecutorModels}). A sample's tokens depend only on (run seed, iteration, prompt id, sample
- * index) and the weights, so a retried task writes the same rows.
+ * prefix is computed once for all its samples, and only when there are more task slots than prompts
+ * are a prompt's samples split across tasks. The policy is loaded once per executor ({@link
+ * ExecutorModels}). A sample's tokens depend only on (run seed, iteration, prompt id, sample index)
+ * and the weights, so a retried task writes the same rows.
  */
 public final class RolloutStage {
   /** The stage record's note naming where the generation tasks ran. */
@@ -46,40 +46,53 @@ public final class RolloutStage {
   private RolloutStage() {}
 
   /** Samples [firstSample, firstSample + samples) of one prompt; {@code index}: in the plan. */
-  public record WorkUnit(String promptId, String question, String groundTruth, int firstSample,
-      int samples, int index) implements Serializable {}
+  public record WorkUnit(
+      String promptId, String question, String groundTruth, int firstSample, int samples, int index)
+      implements Serializable {}
 
   /**
    * Everything a rollout task needs: the policy (and its {@link PolicyDigest}, recorded on every
    * row; null when the policy is not a checkpoint's), the seed its draws derive from and how to
    * sample.
    */
-  public record TaskSettings(String policyFolder, String policyDigest, long generationSeed,
-      RolloutSettings.Sampling sampling) implements Serializable {
+  public record TaskSettings(
+      String policyFolder,
+      String policyDigest,
+      long generationSeed,
+      RolloutSettings.Sampling sampling)
+      implements Serializable {
 
     /** Settings for a policy that is not a checkpoint's (no digest). */
-    public TaskSettings(String policyFolder, long generationSeed,
-        RolloutSettings.Sampling sampling) {
+    public TaskSettings(
+        String policyFolder, long generationSeed, RolloutSettings.Sampling sampling) {
       this(policyFolder, null, generationSeed, sampling);
     }
   }
 
   /**
-   * Cuts prompts × samples into work units: one per prompt, or, when there are more task slots
-   * than prompts, each prompt's samples in {@code ceil(slots / prompts)} blocks.
+   * Cuts prompts × samples into work units: one per prompt, or, when there are more task slots than
+   * prompts, each prompt's samples in {@code ceil(slots / prompts)} blocks.
    */
-  public static List<WorkUnit> plan(List<SampledPrompt> prompts, int samplesPerPrompt,
-      int slots) {
-    int blocks = prompts.isEmpty() ? 1
-        : Math.min(samplesPerPrompt, Math.max(1, (slots + prompts.size() - 1) / prompts.size()));
+  public static List<WorkUnit> plan(List<SampledPrompt> prompts, int samplesPerPrompt, int slots) {
+    int blocks =
+        prompts.isEmpty()
+            ? 1
+            : Math.min(
+                samplesPerPrompt, Math.max(1, (slots + prompts.size() - 1) / prompts.size()));
     List<WorkUnit> units = new ArrayList<>();
     for (SampledPrompt prompt : prompts) {
       for (int b = 0; b < blocks; b++) {
         int from = (int) ((long) samplesPerPrompt * b / blocks);
         int to = (int) ((long) samplesPerPrompt * (b + 1) / blocks);
         if (to > from) {
-          units.add(new WorkUnit(prompt.promptId(), prompt.question(), prompt.answer(), from,
-              to - from, units.size()));
+          units.add(
+              new WorkUnit(
+                  prompt.promptId(),
+                  prompt.question(),
+                  prompt.answer(),
+                  from,
+                  to - from,
+                  units.size()));
         }
       }
     }
@@ -93,32 +106,46 @@ public final class RolloutStage {
     return (int) Math.max(1, Math.min(units.size(), Math.max(slots, byBatch)));
   }
 
-  public static void run(IterationContext ctx, List<SampledPrompt> prompts)
-      throws IOException {
+  public static void run(IterationContext ctx, List<SampledPrompt> prompts) throws IOException {
     long started = System.nanoTime();
     ctx.jobGroup("rollout");
     RolloutSettings run = RolloutSettings.from(ctx.config());
     int samples = run.samplesPerPrompt();
     List<WorkUnit> units = plan(prompts, samples, ctx.slots());
     int batch = run.sampling().batchSequences();
-    TaskSettings settings = new TaskSettings(
-        ctx.startCheckpoint("policy"),
-        PolicyDigest.of(new CheckpointStore(ctx.store()), ctx.startCheckpoint()),
-        run.generationSeed(ctx.iteration()),
-        run.sampling());
+    TaskSettings settings =
+        new TaskSettings(
+            ctx.startCheckpoint("policy"),
+            PolicyDigest.of(new CheckpointStore(ctx.store()), ctx.startCheckpoint()),
+            run.generationSeed(ctx.iteration()),
+            run.sampling());
     long total = (long) prompts.size() * samples;
     var folder = ctx.layout().generated(ctx.iteration());
-    try (GenerationProgress progress = new GenerationProgress(ctx.spark().sparkContext(),
-            "iteration " + ctx.iteration() + " rollout", total, System.err);
+    try (GenerationProgress progress =
+            new GenerationProgress(
+                ctx.spark().sparkContext(),
+                "iteration " + ctx.iteration() + " rollout",
+                total,
+                System.err);
         AtomicOutput out = ctx.begin(folder)) {
       int tasks = taskCount(units, ctx.slots(), batch);
-      out.writeParquet(generate(ctx.spark(), units, tasks, settings,
-          run.gpusPerTask(), progress), "");
+      out.writeParquet(
+          generate(ctx.spark(), units, tasks, settings, run.gpusPerTask(), progress), "");
       double seconds = (System.nanoTime() - started) / 1e9;
-      out.writeText(StageRecord.FILE, ctx.newRecord("rollout", seconds,
-          Map.of("sequences", (double) total, "tasks", (double) tasks,
-              "units", (double) units.size()),
-          Map.of(PLACEMENTS, String.join(",", progress.placements()))).toJson());
+      out.writeText(
+          StageRecord.FILE,
+          ctx.newRecord(
+                  "rollout",
+                  seconds,
+                  Map.of(
+                      "sequences",
+                      (double) total,
+                      "tasks",
+                      (double) tasks,
+                      "units",
+                      (double) units.size()),
+                  Map.of(PLACEMENTS, String.join(",", progress.placements())))
+              .toJson());
       out.commit();
     }
   }
@@ -127,12 +154,18 @@ public final class RolloutStage {
    * The generated rows ({@link RolloutTable#GENERATED}) of {@code units}, cut into {@code tasks}
    * tasks that request {@code gpusPerTask} GPUs each; shared by the iteration and evaluation.
    */
-  public static Dataset<Row> generate(SparkSession spark, List<WorkUnit> units, int tasks,
-      TaskSettings settings, double gpusPerTask, GenerationProgress progress) {
-    JavaRDD<WorkUnit> work = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(units, tasks);
-    JavaRDD<Row> rows = GpuStages.requestGpus(work, gpusPerTask)
-        .mapPartitions(new GenerateTask(settings, progress));
+  public static Dataset<Row> generate(
+      SparkSession spark,
+      List<WorkUnit> units,
+      int tasks,
+      TaskSettings settings,
+      double gpusPerTask,
+      GenerationProgress progress) {
+    JavaRDD<WorkUnit> work =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(units, tasks);
+    JavaRDD<Row> rows =
+        GpuStages.requestGpus(work, gpusPerTask)
+            .mapPartitions(new GenerateTask(settings, progress));
     return spark.createDataFrame(rows, RolloutTable.GENERATED);
   }
 
@@ -166,32 +199,52 @@ public final class RolloutStage {
         List<PromptRequest> requests = new ArrayList<>();
         Map<String, int[]> promptTokens = new HashMap<>();
         for (WorkUnit unit : units) {
-          int[] ids = promptTokens.computeIfAbsent(unit.promptId(),
-              id -> Tokenizers.encode(tokenizer,
-                  settings.sampling().template().render(unit.question())));
+          int[] ids =
+              promptTokens.computeIfAbsent(
+                  unit.promptId(),
+                  id ->
+                      Tokenizers.encode(
+                          tokenizer, settings.sampling().template().render(unit.question())));
           requests.add(new PromptRequest(unit.promptId(), ids, unit.firstSample(), unit.samples()));
         }
         long computeStarted = System.nanoTime();
-        List<GeneratedSample> generated = generate(lease.get(), settings, requests, sample -> {
-          sequences.add(1);
-          FaultPoints.reach("rollout");
-          tokens.add(sample.tokens().length);
-        });
+        List<GeneratedSample> generated =
+            generate(
+                lease.get(),
+                settings,
+                requests,
+                sample -> {
+                  sequences.add(1);
+                  FaultPoints.reach("rollout");
+                  tokens.add(sample.tokens().length);
+                });
         computeNanos.add(System.nanoTime() - computeStarted);
         placements.add(GpuStages.placement());
         List<Row> rows = new ArrayList<>(generated.size());
         for (GeneratedSample sample : generated) {
-          WorkUnit unit = units.stream()
-              .filter(u -> u.promptId().equals(sample.promptId())
-                  && sample.sampleIndex() >= u.firstSample()
-                  && sample.sampleIndex() < u.firstSample() + u.samples())
-              .findFirst().orElseThrow();
-          rows.add(RolloutTable.toRow(new RolloutTable.Generated(
-              sample.promptId(), sample.sampleIndex(), unit.question(), unit.groundTruth(),
-              promptTokens.get(sample.promptId()), sample.tokens(), sample.text(),
-              sample.logprobs(), sample.finishReason()),
-              new RolloutTable.Origin(settings.policyDigest(), settings.generationSeed(), task,
-                  unit.index())));
+          WorkUnit unit =
+              units.stream()
+                  .filter(
+                      u ->
+                          u.promptId().equals(sample.promptId())
+                              && sample.sampleIndex() >= u.firstSample()
+                              && sample.sampleIndex() < u.firstSample() + u.samples())
+                  .findFirst()
+                  .orElseThrow();
+          rows.add(
+              RolloutTable.toRow(
+                  new RolloutTable.Generated(
+                      sample.promptId(),
+                      sample.sampleIndex(),
+                      unit.question(),
+                      unit.groundTruth(),
+                      promptTokens.get(sample.promptId()),
+                      sample.tokens(),
+                      sample.text(),
+                      sample.logprobs(),
+                      sample.finishReason()),
+                  new RolloutTable.Origin(
+                      settings.policyDigest(), settings.generationSeed(), task, unit.index())));
         }
         return rows.iterator();
       }
@@ -202,8 +255,11 @@ public final class RolloutStage {
    * Samples {@code requests} with one policy, in one generator: the generation of one rollout task,
    * shared by the task and {@link Replay} so that a replay batches exactly as the task did.
    */
-  static List<GeneratedSample> generate(ExecutorModels.Policy policy, TaskSettings settings,
-      List<PromptRequest> requests, Consumer<GeneratedSample> onFinished) {
+  static List<GeneratedSample> generate(
+      ExecutorModels.Policy policy,
+      TaskSettings settings,
+      List<PromptRequest> requests,
+      Consumer<GeneratedSample> onFinished) {
     RolloutSettings.Sampling sampling = settings.sampling();
     var model = policy.model();
     SamplingParams params =
@@ -211,8 +267,12 @@ public final class RolloutStage {
             .withTemperature(sampling.temperature())
             .withTopP(sampling.topP())
             .withTopK(sampling.topK());
-    Generator generator = new Generator(model, Tokenizers.decoder(policy.tokenizer()),
-        settings.generationSeed(), sampling.batchSequences());
+    Generator generator =
+        new Generator(
+            model,
+            Tokenizers.decoder(policy.tokenizer()),
+            settings.generationSeed(),
+            sampling.batchSequences());
     return generator.generateWithStats(requests, params, onFinished).samples();
   }
 }

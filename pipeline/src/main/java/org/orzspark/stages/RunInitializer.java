@@ -52,50 +52,76 @@ public final class RunInitializer {
   public record Result(RunLayout layout, long prompts, long quarantined) {}
 
   /** Creates the run in {@code runDir}, a local path or a Hadoop URI. */
-  public static Result init(SparkSession spark, String runDir, RunConfig config) throws IOException {
-    RunStore store = RunStore.open(spark.sparkContext().hadoopConfiguration(), RunLayout.of(runDir));
+  public static Result init(SparkSession spark, String runDir, RunConfig config)
+      throws IOException {
+    RunStore store =
+        RunStore.open(spark.sparkContext().hadoopConfiguration(), RunLayout.of(runDir));
     RunLayout layout = store.layout();
     if (store.exists(layout.runJson())) {
-      throw new IllegalArgumentException("a run already exists in " + runDir
-          + " (run.json); choose another --run-dir or continue it with 'orz iterate'");
+      throw new IllegalArgumentException(
+          "a run already exists in "
+              + runDir
+              + " (run.json); choose another --run-dir or continue it with 'orz iterate'");
     }
     Path base = Path.of(config.baseModel());
     int maxPromptTokens = config.get(RunSettings.MAX_PROMPT_TOKENS);
     PromptTemplate.Variant template = config.get(RunSettings.PROMPT_TEMPLATE);
     String basePath = base.toAbsolutePath().toString();
-    spark.udf().register("orz_prompt_tokens", (UDF1<String, Integer>) question -> {
-      try (ExecutorModels.Lease<HuggingFaceTokenizer> tokenizer =
-          ExecutorModels.tokenizer(Path.of(basePath))) {
-        return Tokenizers.encode(tokenizer.get(), template.render(question))
-            .length;
-      }
-    }, DataTypes.IntegerType);
-    Dataset<Row> prompts = spark.read().schema(PromptSchema.SCHEMA).parquet(config.prompts())
-        .withColumn("_prompt_tokens",
-            functions.call_udf("orz_prompt_tokens", col(PromptSchema.QUESTION)))
-        .cache();
+    spark
+        .udf()
+        .register(
+            "orz_prompt_tokens",
+            (UDF1<String, Integer>)
+                question -> {
+                  try (ExecutorModels.Lease<HuggingFaceTokenizer> tokenizer =
+                      ExecutorModels.tokenizer(Path.of(basePath))) {
+                    return Tokenizers.encode(tokenizer.get(), template.render(question)).length;
+                  }
+                },
+            DataTypes.IntegerType);
+    Dataset<Row> prompts =
+        spark
+            .read()
+            .schema(PromptSchema.SCHEMA)
+            .parquet(config.prompts())
+            .withColumn(
+                "_prompt_tokens",
+                functions.call_udf("orz_prompt_tokens", col(PromptSchema.QUESTION)))
+            .cache();
     long kept;
     long quarantined;
-    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
-        layout.prompts().toString(), true)) {
-      Dataset<Row> ok = prompts.filter(col("_prompt_tokens").leq(maxPromptTokens)).drop("_prompt_tokens");
+    try (AtomicOutput out =
+        AtomicOutput.begin(
+            spark.sparkContext().hadoopConfiguration(), layout.prompts().toString(), true)) {
+      Dataset<Row> ok =
+          prompts.filter(col("_prompt_tokens").leq(maxPromptTokens)).drop("_prompt_tokens");
       out.writeParquet(ok, "");
       kept = ok.count();
       out.commit();
     }
-    Dataset<Row> tooLong = prompts.filter(col("_prompt_tokens").gt(maxPromptTokens))
-        .withColumn(QuarantineTable.REASON,
-            functions.lit("prompt longer than data.max_prompt_tokens=" + maxPromptTokens));
+    Dataset<Row> tooLong =
+        prompts
+            .filter(col("_prompt_tokens").gt(maxPromptTokens))
+            .withColumn(
+                QuarantineTable.REASON,
+                functions.lit("prompt longer than data.max_prompt_tokens=" + maxPromptTokens));
     quarantined = tooLong.count();
-    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
-        new org.apache.hadoop.fs.Path(layout.quarantine(), "prompts").toString(), true)) {
+    try (AtomicOutput out =
+        AtomicOutput.begin(
+            spark.sparkContext().hadoopConfiguration(),
+            new org.apache.hadoop.fs.Path(layout.quarantine(), "prompts").toString(),
+            true)) {
       out.writeParquet(tooLong, "");
       out.commit();
     }
     prompts.unpersist();
     if (kept < config.get(RunSettings.PROMPTS_PER_ITERATION)) {
-      throw new IllegalArgumentException("the prompt set has " + kept + " usable prompts, fewer than "
-          + "data.prompts_per_iteration=" + config.get(RunSettings.PROMPTS_PER_ITERATION));
+      throw new IllegalArgumentException(
+          "the prompt set has "
+              + kept
+              + " usable prompts, fewer than "
+              + "data.prompts_per_iteration="
+              + config.get(RunSettings.PROMPTS_PER_ITERATION));
     }
     writeCheckpointZero(store, base, config);
     config.write(store);
@@ -113,24 +139,32 @@ public final class RunInitializer {
     }
     ValueHeadInit init = config.get(RunSettings.VALUE_HEAD_INIT);
     long seed = config.get(RunSettings.SEED);
-    new CheckpointStore(store).write(0, folder -> {
-      try (NDManager manager = NDManager.newBaseManager();
-          PolicyModel policy = PolicyModel.load(base, manager);
-          CriticModel critic = CriticModel.load(base, manager, init, seed);
-          AdamW policyOptimizer = new AdamW(AdamW.Config.orz(new WarmupSchedule(1, 1)), manager);
-          AdamW criticOptimizer = new AdamW(AdamW.Config.orz(new WarmupSchedule(1, 1)), manager)) {
-        policy.save(folder.resolve("policy"));
-        critic.save(folder.resolve("critic"));
-        Files.createDirectories(folder.resolve("optimizer"));
-        try (OutputStream out = Files.newOutputStream(folder.resolve(UpdateStage.POLICY_OPTIMIZER))) {
-          policyOptimizer.save(out);
-        }
-        try (OutputStream out = Files.newOutputStream(folder.resolve(UpdateStage.CRITIC_OPTIMIZER))) {
-          criticOptimizer.save(out);
-        }
-      }
-      JSON.writeValue(folder.resolve(UpdateStage.STATE_FILE).toFile(),
-          CheckpointState.INITIAL.toJson());
-    });
+    new CheckpointStore(store)
+        .write(
+            0,
+            folder -> {
+              try (NDManager manager = NDManager.newBaseManager();
+                  PolicyModel policy = PolicyModel.load(base, manager);
+                  CriticModel critic = CriticModel.load(base, manager, init, seed);
+                  AdamW policyOptimizer =
+                      new AdamW(AdamW.Config.orz(new WarmupSchedule(1, 1)), manager);
+                  AdamW criticOptimizer =
+                      new AdamW(AdamW.Config.orz(new WarmupSchedule(1, 1)), manager)) {
+                policy.save(folder.resolve("policy"));
+                critic.save(folder.resolve("critic"));
+                Files.createDirectories(folder.resolve("optimizer"));
+                try (OutputStream out =
+                    Files.newOutputStream(folder.resolve(UpdateStage.POLICY_OPTIMIZER))) {
+                  policyOptimizer.save(out);
+                }
+                try (OutputStream out =
+                    Files.newOutputStream(folder.resolve(UpdateStage.CRITIC_OPTIMIZER))) {
+                  criticOptimizer.save(out);
+                }
+              }
+              JSON.writeValue(
+                  folder.resolve(UpdateStage.STATE_FILE).toFile(),
+                  CheckpointState.INITIAL.toJson());
+            });
   }
 }

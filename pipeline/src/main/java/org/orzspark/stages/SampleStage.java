@@ -23,6 +23,7 @@ import org.orzspark.run.SampledPromptTable.SampledPrompt;
 public final class SampleStage {
   /** The stage record's notes: the data cursor before and after the draw. */
   static final String CURSOR_BEFORE = "cursor_before";
+
   static final String CURSOR_AFTER = "cursor_after";
 
   private SampleStage() {}
@@ -35,8 +36,11 @@ public final class SampleStage {
     ctx.jobGroup("sample");
     Dataset<Row> prompts = ctx.spark().read().parquet(ctx.layout().prompts().toString());
     List<String> ids =
-        prompts.select(PromptSchema.PROMPT_ID).orderBy(PromptSchema.PROMPT_ID)
-            .as(Encoders.STRING()).collectAsList();
+        prompts
+            .select(PromptSchema.PROMPT_ID)
+            .orderBy(PromptSchema.PROMPT_ID)
+            .as(Encoders.STRING())
+            .collectAsList();
     long seed = ctx.get(RunSettings.SEED);
     PromptSampler.Draw draw =
         PromptSampler.draw(seed, ids.size(), cursor, ctx.get(RunSettings.PROMPTS_PER_ITERATION));
@@ -45,7 +49,8 @@ public final class SampleStage {
       order.add(SampledPromptTable.drawRow(i, ids.get(draw.indices().get(i))));
     }
     Dataset<Row> chosen =
-        ctx.spark().createDataFrame(order, SampledPromptTable.DRAW)
+        ctx.spark()
+            .createDataFrame(order, SampledPromptTable.DRAW)
             .join(prompts, SampledPromptTable.PROMPT_ID)
             .select(SampledPromptTable.columns())
             .orderBy(SampledPromptTable.ORDER)
@@ -55,9 +60,14 @@ public final class SampleStage {
       out.writeParquet(chosen, "");
       FaultPoints.reach("sample");
       double seconds = (System.nanoTime() - started) / 1e9;
-      out.writeText(StageRecord.FILE, ctx.newRecord("sample", seconds,
-          Map.of("prompts", (double) order.size(), "prompt_set_size", (double) ids.size()),
-          Map.of(CURSOR_BEFORE, cursor.text(), CURSOR_AFTER, draw.next().text())).toJson());
+      out.writeText(
+          StageRecord.FILE,
+          ctx.newRecord(
+                  "sample",
+                  seconds,
+                  Map.of("prompts", (double) order.size(), "prompt_set_size", (double) ids.size()),
+                  Map.of(CURSOR_BEFORE, cursor.text(), CURSOR_AFTER, draw.next().text()))
+              .toJson());
       out.commit();
     }
   }
@@ -66,11 +76,16 @@ public final class SampleStage {
   public static Result read(IterationContext ctx) throws IOException {
     var folder = ctx.layout().sampledPrompts(ctx.iteration());
     List<SampledPrompt> prompts =
-        ctx.spark().read().parquet(ctx.dataFiles(folder)).orderBy(SampledPromptTable.ORDER)
-            .collectAsList().stream()
+        ctx
+            .spark()
+            .read()
+            .parquet(ctx.dataFiles(folder))
+            .orderBy(SampledPromptTable.ORDER)
+            .collectAsList()
+            .stream()
             .map(SampledPromptTable::fromRow)
             .toList();
-    return new Result(prompts,
-        PromptSampler.Cursor.parse(ctx.record(folder).notes().get(CURSOR_AFTER)));
+    return new Result(
+        prompts, PromptSampler.Cursor.parse(ctx.record(folder).notes().get(CURSOR_AFTER)));
   }
 }

@@ -19,8 +19,7 @@ public record StageRecord(
     @JsonProperty("seconds") double seconds,
     @JsonProperty("figures") Map<String, Double> figures,
     @JsonProperty("notes") Map<String, String> notes,
-    @JsonProperty("provenance") @JsonInclude(JsonInclude.Include.NON_NULL)
-        Provenance provenance) {
+    @JsonProperty("provenance") @JsonInclude(JsonInclude.Include.NON_NULL) Provenance provenance) {
   public static final String FILE = "_stage.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,8 +29,8 @@ public record StageRecord(
   }
 
   /** A record without provenance (tests, tools outside an iteration). */
-  public StageRecord(String stage, double seconds, Map<String, Double> figures,
-      Map<String, String> notes) {
+  public StageRecord(
+      String stage, double seconds, Map<String, Double> figures, Map<String, String> notes) {
     this(stage, seconds, figures, notes, null);
   }
 

@@ -22,8 +22,10 @@ import org.orzspark.train.ReplicaTrainer;
  * @param policyMiniBatches policy optimizer steps ({@code ppo.policy_minibatches})
  * @param criticMiniBatches critic optimizer steps ({@code ppo.critic_minibatches})
  * @param microBatchTokens tokens per forward/backward micro-batch ({@code ppo.micro_batch_tokens})
- * @param policyOptimizer the policy's AdamW ({@code optim.policy_lr} and the shared {@code optim.*})
- * @param criticOptimizer the critic's AdamW ({@code optim.critic_lr} and the shared {@code optim.*})
+ * @param policyOptimizer the policy's AdamW ({@code optim.policy_lr} and the shared {@code
+ *     optim.*})
+ * @param criticOptimizer the critic's AdamW ({@code optim.critic_lr} and the shared {@code
+ *     optim.*})
  * @param replicas configured replicas, 0 = all task slots ({@code update.replicas})
  * @param runSeed the run seed, from which each iteration's shuffle seed derives
  * @param gpusPerTask GPUs each replica requests ({@code resources.gpus_per_task})
@@ -40,7 +42,8 @@ public record UpdateSettings(
     int replicas,
     long runSeed,
     double gpusPerTask,
-    boolean activationCheckpointing) implements Serializable {
+    boolean activationCheckpointing)
+    implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
     return new UpdateSettings(
@@ -59,17 +62,27 @@ public record UpdateSettings(
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {
-    return new AdamW.Config(new WarmupSchedule(lr, config.get(RunSettings.WARMUP_STEPS)),
-        config.get(RunSettings.BETA1), config.get(RunSettings.BETA2),
-        config.get(RunSettings.ADAM_EPSILON), config.get(RunSettings.WEIGHT_DECAY),
+    return new AdamW.Config(
+        new WarmupSchedule(lr, config.get(RunSettings.WARMUP_STEPS)),
+        config.get(RunSettings.BETA1),
+        config.get(RunSettings.BETA2),
+        config.get(RunSettings.ADAM_EPSILON),
+        config.get(RunSettings.WEIGHT_DECAY),
         config.get(RunSettings.GRAD_CLIP));
   }
 
   /** The trainer's settings in iteration {@code iteration} (its mini-batch shuffle seed). */
   public ReplicaTrainer.Settings trainer(int iteration) {
-    return new ReplicaTrainer.Settings(reduction, policyLoss, valueLoss, policyMiniBatches,
-        criticMiniBatches, microBatchTokens, Seeds.mix(runSeed, "update", iteration),
-        activationCheckpointing ? ActivationMemory.RECOMPUTE_LAYERS
+    return new ReplicaTrainer.Settings(
+        reduction,
+        policyLoss,
+        valueLoss,
+        policyMiniBatches,
+        criticMiniBatches,
+        microBatchTokens,
+        Seeds.mix(runSeed, "update", iteration),
+        activationCheckpointing
+            ? ActivationMemory.RECOMPUTE_LAYERS
             : ActivationMemory.RECOMPUTE_LOGITS);
   }
 }

@@ -54,11 +54,11 @@ import scala.Tuple2;
 /**
  * Stage 5: the collective update. A Spark barrier stage of N tasks (gang-scheduled, retried all or
  * nothing), each a data-parallel replica of policy, critic and both optimizers loaded from the
- * starting checkpoint. The experience, in a canonical order (prompt id, sample index), is cut into N
- * contiguous shards; at every optimizer step (policy: 1, critic: 12 by default) the replicas sum
- * their gradients over a TCP ring ({@link RingAllReduce}). Afterwards the replicas compare parameter
- * digests (they must be bit-identical) and task 0 writes the next checkpoint, with the update's
- * figures in {@code update.json}; a refused (non-finite) step writes no checkpoint.
+ * starting checkpoint. The experience, in a canonical order (prompt id, sample index), is cut into
+ * N contiguous shards; at every optimizer step (policy: 1, critic: 12 by default) the replicas sum
+ * their gradients over a TCP ring ({@link RingAllReduce}). Afterwards the replicas compare
+ * parameter digests (they must be bit-identical) and task 0 writes the next checkpoint, with the
+ * update's figures in {@code update.json}; a refused (non-finite) step writes no checkpoint.
  */
 public final class UpdateStage {
   public static final String UPDATE_FILE = "update.json";
@@ -82,13 +82,28 @@ public final class UpdateStage {
    * @param settings the run's update settings
    */
   record Task(
-      String runRoot, int iteration, int replicas, int total, int[] responseLengths,
-      CheckpointState state, UpdateSettings settings) implements Serializable {}
+      String runRoot,
+      int iteration,
+      int replicas,
+      int total,
+      int[] responseLengths,
+      CheckpointState state,
+      UpdateSettings settings)
+      implements Serializable {}
 
   /** One replica's report to the driver. */
-  public record ReplicaReport(int replica, String executor, int rows, boolean applied,
-      String refusal, String policyDigest, String criticDigest, int allReduceCalls,
-      double allReduceSeconds, double allReduceWaitSeconds, double seconds)
+  public record ReplicaReport(
+      int replica,
+      String executor,
+      int rows,
+      boolean applied,
+      String refusal,
+      String policyDigest,
+      String criticDigest,
+      int allReduceCalls,
+      double allReduceSeconds,
+      double allReduceWaitSeconds,
+      double seconds)
       implements Serializable {}
 
   /** The stage's outcome: every replica's report. */
@@ -98,7 +113,10 @@ public final class UpdateStage {
     }
 
     public String refusal() {
-      return replicas.stream().filter(r -> !r.applied()).map(ReplicaReport::refusal).findFirst()
+      return replicas.stream()
+          .filter(r -> !r.applied())
+          .map(ReplicaReport::refusal)
+          .findFirst()
           .orElse(null);
     }
   }
@@ -132,7 +150,9 @@ public final class UpdateStage {
   public static Result run(IterationContext ctx, CheckpointState state) throws IOException {
     ctx.jobGroup("update");
     Dataset<Row> experience =
-        ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().experience(ctx.iteration())))
+        ctx.spark()
+            .read()
+            .parquet(ctx.dataFiles(ctx.layout().experience(ctx.iteration())))
             .orderBy(ExperienceTable.PROMPT_ID, ExperienceTable.SAMPLE_INDEX);
     List<Integer> lengths =
         experience.select(ExperienceTable.RESPONSE_LENGTH).as(Encoders.INT()).collectAsList();
@@ -141,23 +161,36 @@ public final class UpdateStage {
     UpdateSettings run = UpdateSettings.from(ctx.config());
     int configured = run.replicas();
     int replicas = Math.max(1, Math.min(total, configured > 0 ? configured : ctx.slots()));
-    Task task = new Task(ctx.layout().root().toString(), ctx.iteration(), replicas, total,
-        responseLengths, state, run);
-    JavaPairRDD<Long, Row> indexed = experience.javaRDD().zipWithIndex()
-        .mapToPair(Tuple2::swap)
-        .partitionBy(new ContiguousPartitioner(replicas, total));
+    Task task =
+        new Task(
+            ctx.layout().root().toString(),
+            ctx.iteration(),
+            replicas,
+            total,
+            responseLengths,
+            state,
+            run);
+    JavaPairRDD<Long, Row> indexed =
+        experience
+            .javaRDD()
+            .zipWithIndex()
+            .mapToPair(Tuple2::swap)
+            .partitionBy(new ContiguousPartitioner(replicas, total));
     JavaRDD<Tuple2<Long, Row>> shards =
         GpuStages.requestGpus(indexed.map(t -> t), run.gpusPerTask());
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
-    List<ReplicaReport> reports = BarrierStage.mapPartitions(shards,
-            rows -> List.of(replica(task, computeNanos, rows)).iterator(),
-            ReplicaReport.class).collect();
-    return new Result(reports.stream().sorted(Comparator.comparingInt(ReplicaReport::replica))
-        .toList());
+    List<ReplicaReport> reports =
+        BarrierStage.mapPartitions(
+                shards,
+                rows -> List.of(replica(task, computeNanos, rows)).iterator(),
+                ReplicaReport.class)
+            .collect();
+    return new Result(
+        reports.stream().sorted(Comparator.comparingInt(ReplicaReport::replica)).toList());
   }
 
-  private static ReplicaReport replica(Task s, LongAccumulator computeNanos,
-      Iterator<Tuple2<Long, Row>> rows) throws IOException {
+  private static ReplicaReport replica(
+      Task s, LongAccumulator computeNanos, Iterator<Tuple2<Long, Row>> rows) throws IOException {
     long started = System.nanoTime();
     BarrierTaskContext context = BarrierTaskContext.get();
     int replica = context.partitionId();
@@ -172,18 +205,27 @@ public final class UpdateStage {
     Path optimizers = CheckpointCache.local(start + "/optimizer").getParent();
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.load(CheckpointCache.local(start + "/policy"), manager);
-        CriticModel critic = CriticModel.load(CheckpointCache.local(start + "/critic"), manager,
-            ValueHeadInit.DEFAULT, 0);
-        AdamW policyOptimizer = optimizer(s.settings().policyOptimizer(), manager,
-            optimizers.resolve(POLICY_OPTIMIZER));
-        AdamW criticOptimizer = optimizer(s.settings().criticOptimizer(), manager,
-            optimizers.resolve(CRITIC_OPTIMIZER));
+        CriticModel critic =
+            CriticModel.load(
+                CheckpointCache.local(start + "/critic"), manager, ValueHeadInit.DEFAULT, 0);
+        AdamW policyOptimizer =
+            optimizer(
+                s.settings().policyOptimizer(), manager, optimizers.resolve(POLICY_OPTIMIZER));
+        AdamW criticOptimizer =
+            optimizer(
+                s.settings().criticOptimizer(), manager, optimizers.resolve(CRITIC_OPTIMIZER));
         RingAllReduce ring = BarrierRing.open(context)) {
       RingSum ringSum = new RingSum(ring);
       long trainingStarted = System.nanoTime();
-      ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
-          .update(shard, shardFrom, s.responseLengths(), policyOptimizer, criticOptimizer,
-              ringSum.orLocal());
+      ReplicaTrainer.Report report =
+          new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
+              .update(
+                  shard,
+                  shardFrom,
+                  s.responseLengths(),
+                  policyOptimizer,
+                  criticOptimizer,
+                  ringSum.orLocal());
       long allReduceWaitNanos = ring.waitedNanos();
       computeNanos.add(System.nanoTime() - trainingStarted - ringSum.nanos);
       FaultPoints.reach("update");
@@ -194,32 +236,54 @@ public final class UpdateStage {
       String[] digests = context.allGather(policyDigest + ":" + criticDigest);
       if (Arrays.stream(digests).distinct().count() != 1) {
         throw new IllegalStateException(
-            "replicas diverged after the update (parameter digests differ): " + Arrays.toString(digests));
+            "replicas diverged after the update (parameter digests differ): "
+                + Arrays.toString(digests));
       }
       boolean applied = report.allApplied();
       String refusal = applied ? null : refusal(report);
       if (applied && replica == 0) {
-        Map<String, Object> update = updateFigures(s, report, diagnostics, policyDigest,
-            criticDigest, ringSum.calls, ringSum.nanos, allReduceWaitNanos, started);
-        // update.json holds this attempt's timings: a retried barrier stage keeps the committed one.
+        Map<String, Object> update =
+            updateFigures(
+                s,
+                report,
+                diagnostics,
+                policyDigest,
+                criticDigest,
+                ringSum.calls,
+                ringSum.nanos,
+                allReduceWaitNanos,
+                started);
+        // update.json holds this attempt's timings: a retried barrier stage keeps the committed
+        // one.
         new CheckpointStore(RunStore.open(RunStore.hadoopConf(), layout))
-            .write(s.iteration(), Set.of(UPDATE_FILE), folder -> {
-          policy.save(folder.resolve("policy"));
-          critic.save(folder.resolve("critic"));
-          Files.createDirectories(folder.resolve("optimizer"));
-          try (OutputStream out = Files.newOutputStream(folder.resolve(POLICY_OPTIMIZER))) {
-            policyOptimizer.save(out);
-          }
-          try (OutputStream out = Files.newOutputStream(folder.resolve(CRITIC_OPTIMIZER))) {
-            criticOptimizer.save(out);
-          }
-          JSON.writeValue(folder.resolve(STATE_FILE).toFile(), s.state().toJson());
-          JSON.writeValue(folder.resolve(UPDATE_FILE).toFile(), update);
-        });
+            .write(
+                s.iteration(),
+                Set.of(UPDATE_FILE),
+                folder -> {
+                  policy.save(folder.resolve("policy"));
+                  critic.save(folder.resolve("critic"));
+                  Files.createDirectories(folder.resolve("optimizer"));
+                  try (OutputStream out = Files.newOutputStream(folder.resolve(POLICY_OPTIMIZER))) {
+                    policyOptimizer.save(out);
+                  }
+                  try (OutputStream out = Files.newOutputStream(folder.resolve(CRITIC_OPTIMIZER))) {
+                    criticOptimizer.save(out);
+                  }
+                  JSON.writeValue(folder.resolve(STATE_FILE).toFile(), s.state().toJson());
+                  JSON.writeValue(folder.resolve(UPDATE_FILE).toFile(), update);
+                });
       }
-      return new ReplicaReport(replica, GpuStages.placement(), shard.size(), applied, refusal, policyDigest,
+      return new ReplicaReport(
+          replica,
+          GpuStages.placement(),
+          shard.size(),
+          applied,
+          refusal,
+          policyDigest,
           criticDigest,
-          ringSum.calls, ringSum.nanos / 1e9, allReduceWaitNanos / 1e9,
+          ringSum.calls,
+          ringSum.nanos / 1e9,
+          allReduceWaitNanos / 1e9,
           (System.nanoTime() - started) / 1e9);
     }
   }
@@ -269,44 +333,69 @@ public final class UpdateStage {
     if (d == null) {
       return new float[5];
     }
-    return new float[] {d.tokens(), (float) d.clippedTokens(), (float) d.approxKlSum(),
-        (float) d.entropySum(), 1};
+    return new float[] {
+      d.tokens(), (float) d.clippedTokens(), (float) d.approxKlSum(), (float) d.entropySum(), 1
+    };
   }
 
   private static String refusal(ReplicaTrainer.Report report) {
     List<UpdateSchedule.Report> all = new ArrayList<>(report.policySteps());
     all.addAll(report.criticSteps());
-    return all.stream().filter(r -> !r.step().applied()).map(r -> r.step().refusal()).findFirst()
+    return all.stream()
+        .filter(r -> !r.step().applied())
+        .map(r -> r.step().refusal())
+        .findFirst()
         .orElse("refused");
   }
 
-  private static Map<String, Object> updateFigures(Task s, ReplicaTrainer.Report report,
-      float[] diagnostics, String policyDigest, String criticDigest, int calls, long allReduceNanos,
-      long allReduceWaitNanos, long started) {
+  private static Map<String, Object> updateFigures(
+      Task s,
+      ReplicaTrainer.Report report,
+      float[] diagnostics,
+      String policyDigest,
+      String criticDigest,
+      int calls,
+      long allReduceNanos,
+      long allReduceWaitNanos,
+      long started) {
     Map<String, Object> figures = new LinkedHashMap<>();
     UpdateSchedule.Report policyStep = report.policySteps().get(report.policySteps().size() - 1);
     double clipFraction = diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0;
     double approxKl = diagnostics[0] > 0 ? diagnostics[2] / diagnostics[0] : 0.0;
     double entropy = diagnostics[0] > 0 ? diagnostics[3] / diagnostics[0] : Double.NaN;
     UpdateSchedule.Report criticStep = report.criticSteps().get(report.criticSteps().size() - 1);
-    figures.put(IterationMetrics.LOSS_POLICY.name(), report.policySteps().stream()
-        .mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
-    figures.put(IterationMetrics.LOSS_VALUE.name(), report.criticSteps().stream()
-        .mapToDouble(UpdateSchedule.Report::loss).average().orElse(Double.NaN));
+    figures.put(
+        IterationMetrics.LOSS_POLICY.name(),
+        report.policySteps().stream()
+            .mapToDouble(UpdateSchedule.Report::loss)
+            .average()
+            .orElse(Double.NaN));
+    figures.put(
+        IterationMetrics.LOSS_VALUE.name(),
+        report.criticSteps().stream()
+            .mapToDouble(UpdateSchedule.Report::loss)
+            .average()
+            .orElse(Double.NaN));
     figures.put(IterationMetrics.CLIP_FRACTION.name(), clipFraction);
     figures.put(IterationMetrics.APPROX_KL.name(), approxKl);
     figures.put(IterationMetrics.POLICY_ENTROPY.name(), entropy);
     figures.put(IterationMetrics.GRAD_NORM.name(), policyStep.step().gradNorm());
-    figures.put(IterationMetrics.CRITIC_GRAD_NORM.name(), report.criticSteps().stream()
-        .mapToDouble(r -> r.step().gradNorm()).average().orElse(Double.NaN));
+    figures.put(
+        IterationMetrics.CRITIC_GRAD_NORM.name(),
+        report.criticSteps().stream()
+            .mapToDouble(r -> r.step().gradNorm())
+            .average()
+            .orElse(Double.NaN));
     figures.put(IterationMetrics.POLICY_LR.name(), policyStep.step().learningRate());
     figures.put(IterationMetrics.POLICY_STEPS.name(), (double) policyStep.step().step());
     figures.put(IterationMetrics.CRITIC_STEPS.name(), (double) criticStep.step().step());
     figures.put(IterationMetrics.REPLICAS.name(), (double) s.replicas());
     figures.put(IterationMetrics.ALLREDUCE_CALLS.name(), (double) calls);
-    figures.put(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(),
+    figures.put(
+        IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(),
         calls == 0 ? 0.0 : allReduceNanos / 1e9 / calls);
-    figures.put(IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(),
+    figures.put(
+        IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(),
         calls == 0 ? 0.0 : allReduceWaitNanos / 1e9 / calls);
     figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), (System.nanoTime() - started) / 1e9);
     figures.put("digest/policy", policyDigest);

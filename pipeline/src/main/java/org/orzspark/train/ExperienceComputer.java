@@ -55,11 +55,13 @@ public final class ExperienceComputer {
           float[] returns = gae.returns().toFloatArray();
           for (int i = 0; i < rows.length; i++) {
             ScoredResponse response = responses.get(rows[i]);
-            out[rows[i]] = new ExperienceRow(response,
-                MicroBatches.responsePart(logProbs, length, i, response),
-                MicroBatches.responsePart(hostValues, length, i, response),
-                MicroBatches.responsePart(returns, length, i, response),
-                MicroBatches.responsePart(advantages, length, i, response));
+            out[rows[i]] =
+                new ExperienceRow(
+                    response,
+                    MicroBatches.responsePart(logProbs, length, i, response),
+                    MicroBatches.responsePart(hostValues, length, i, response),
+                    MicroBatches.responsePart(returns, length, i, response),
+                    MicroBatches.responsePart(advantages, length, i, response));
           }
         }
       }

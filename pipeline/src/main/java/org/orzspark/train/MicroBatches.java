@@ -14,22 +14,24 @@ import org.orzspark.model.TokenBatch;
 
 /**
  * Turns host-side responses into padded {@code [B, T]} micro-batches and back. Right padding:
- * sequence b's token t sits in column t, so its response tokens are columns
- * {@code [promptLength, length)}.
+ * sequence b's token t sits in column t, so its response tokens are columns {@code [promptLength,
+ * length)}.
  */
 public final class MicroBatches {
   private MicroBatches() {}
 
   /**
-   * Splits {@code selection} (indices into {@code responses}) into micro-batches of at most
-   * {@code tokenBudget} padded tokens each (rows × longest row; at least one row). Rows are ordered
-   * by length first, so rows of similar length share a batch and little is padding; the order does
-   * not change any result (losses carry the whole batch's normaliser).
+   * Splits {@code selection} (indices into {@code responses}) into micro-batches of at most {@code
+   * tokenBudget} padded tokens each (rows × longest row; at least one row). Rows are ordered by
+   * length first, so rows of similar length share a batch and little is padding; the order does not
+   * change any result (losses carry the whole batch's normaliser).
    */
   public static List<int[]> plan(List<ScoredResponse> responses, int[] selection, int tokenBudget) {
     Integer[] order = Arrays.stream(selection).boxed().toArray(Integer[]::new);
-    Arrays.sort(order, Comparator.<Integer>comparingInt(i -> responses.get(i).tokens().length)
-        .thenComparingInt(i -> i));
+    Arrays.sort(
+        order,
+        Comparator.<Integer>comparingInt(i -> responses.get(i).tokens().length)
+            .thenComparingInt(i -> i));
     List<int[]> batches = new ArrayList<>();
     List<Integer> current = new ArrayList<>();
     int longest = 0;
@@ -60,18 +62,22 @@ public final class MicroBatches {
   }
 
   /** {@code [B, T]} fp32: 1 on response tokens, 0 elsewhere. */
-  public static NDArray responseMask(NDManager manager, List<ScoredResponse> responses, int[] rows,
-      int length) {
-    return perResponseToken(manager, responses, rows, length,
-        row -> ones(responses.get(row).responseLength()));
+  public static NDArray responseMask(
+      NDManager manager, List<ScoredResponse> responses, int[] rows, int length) {
+    return perResponseToken(
+        manager, responses, rows, length, row -> ones(responses.get(row).responseLength()));
   }
 
   /**
-   * {@code [B, T]} fp32 with {@code valuesOfRow(row)} (one value per response token of
-   * {@code responses.get(row)}) placed on the response columns, 0 elsewhere.
+   * {@code [B, T]} fp32 with {@code valuesOfRow(row)} (one value per response token of {@code
+   * responses.get(row)}) placed on the response columns, 0 elsewhere.
    */
-  public static NDArray perResponseToken(NDManager manager, List<ScoredResponse> responses,
-      int[] rows, int length, IntFunction<float[]> valuesOfRow) {
+  public static NDArray perResponseToken(
+      NDManager manager,
+      List<ScoredResponse> responses,
+      int[] rows,
+      int length,
+      IntFunction<float[]> valuesOfRow) {
     float[] out = new float[rows.length * length];
     for (int i = 0; i < rows.length; i++) {
       ScoredResponse response = responses.get(rows[i]);
@@ -82,14 +88,15 @@ public final class MicroBatches {
   }
 
   /** Reads the response columns of row {@code i} of a host copy of a {@code [B, T]} array. */
-  public static float[] responsePart(float[] hostBatch, int length, int i, ScoredResponse response) {
+  public static float[] responsePart(
+      float[] hostBatch, int length, int i, ScoredResponse response) {
     int from = i * length + response.promptLength();
     return Arrays.copyOfRange(hostBatch, from, from + response.responseLength());
   }
 
   /**
-   * The critic's value of the action at t is its value of the state before it, i.e. its output at
-   * t − 1 (the same shift as log-probabilities: the hidden state at t − 1 predicts token t).
+   * The critic's value of the action at t is its value of the state before it, i.e. its output at t
+   * − 1 (the same shift as log-probabilities: the hidden state at t − 1 predicts token t).
    */
   public static NDArray actionValues(NDArray stateValues) {
     long rows = stateValues.getShape().get(0);

@@ -14,8 +14,8 @@ import java.util.HexFormat;
 import org.orzspark.autograd.HostChunks;
 
 /**
- * SHA-256 over every parameter's name and fp32 bytes (little-endian), read a chunk at a time:
- * equal digests mean bit-identical replicas.
+ * SHA-256 over every parameter's name and fp32 bytes (little-endian), read a chunk at a time: equal
+ * digests mean bit-identical replicas.
  */
 public final class ParameterDigest {
   private ParameterDigest() {}
@@ -32,11 +32,13 @@ public final class ParameterDigest {
     for (Pair<String, Parameter> entry : parameters) {
       digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
       try {
-        HostChunks.drain(entry.getValue().getArray(), chunk -> {
-          int n = chunk.remaining();
-          bytes.clear().asFloatBuffer().put(chunk);
-          digest.update(bytes.array(), 0, n * Float.BYTES);
-        });
+        HostChunks.drain(
+            entry.getValue().getArray(),
+            chunk -> {
+              int n = chunk.remaining();
+              bytes.clear().asFloatBuffer().put(chunk);
+              digest.update(bytes.array(), 0, n * Float.BYTES);
+            });
       } catch (IOException e) {
         throw new UncheckedIOException("no I/O happens between engine arrays and the heap", e);
       }

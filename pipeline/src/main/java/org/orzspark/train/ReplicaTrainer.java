@@ -34,8 +34,8 @@ public final class ReplicaTrainer {
   /**
    * The update's hyper-parameters.
    *
-   * @param activations what the training forwards keep for the backward pass (the same gradients
-   *     in every mode; memory and compute differ)
+   * @param activations what the training forwards keep for the backward pass (the same gradients in
+   *     every mode; memory and compute differ)
    */
   public record Settings(
       LossReduction reduction,
@@ -45,13 +45,27 @@ public final class ReplicaTrainer {
       int criticMiniBatches,
       int tokenBudget,
       long shuffleSeed,
-      ActivationMemory activations) implements java.io.Serializable {
+      ActivationMemory activations)
+      implements java.io.Serializable {
 
     /** Settings whose forwards recompute the logits only (no layer checkpointing). */
-    public Settings(LossReduction reduction, PolicyLoss policyLoss, ValueLoss valueLoss,
-        int policyMiniBatches, int criticMiniBatches, int tokenBudget, long shuffleSeed) {
-      this(reduction, policyLoss, valueLoss, policyMiniBatches, criticMiniBatches, tokenBudget,
-          shuffleSeed, ActivationMemory.RECOMPUTE_LOGITS);
+    public Settings(
+        LossReduction reduction,
+        PolicyLoss policyLoss,
+        ValueLoss valueLoss,
+        int policyMiniBatches,
+        int criticMiniBatches,
+        int tokenBudget,
+        long shuffleSeed) {
+      this(
+          reduction,
+          policyLoss,
+          valueLoss,
+          policyMiniBatches,
+          criticMiniBatches,
+          tokenBudget,
+          shuffleSeed,
+          ActivationMemory.RECOMPUTE_LOGITS);
     }
   }
 
@@ -92,31 +106,49 @@ public final class ReplicaTrainer {
     List<ScoredResponse> responses = shard.stream().map(ExperienceRow::response).toList();
     PolicyLoss.Diagnostics[] diagnostics = {null};
 
-    List<int[]> policyPlan = settings.policyMiniBatches() == 1
-        ? List.of(MiniBatches.range(0, total))
-        : MiniBatches.shuffled(total, settings.policyMiniBatches(), settings.shuffleSeed());
+    List<int[]> policyPlan =
+        settings.policyMiniBatches() == 1
+            ? List.of(MiniBatches.range(0, total))
+            : MiniBatches.shuffled(total, settings.policyMiniBatches(), settings.shuffleSeed());
     List<UpdateSchedule.Report> policySteps = new ArrayList<>();
     for (int[] miniBatch : policyPlan) {
       double normaliser = normaliser(miniBatch, responseLengths);
-      policySteps.add(UpdateSchedule.step(policy.parameters(), policyOptimizer,
-          localMicroBatches(miniBatch, shardFrom, responses),
-          (rows, scope) -> {
-            TokenBatch batch = MicroBatches.tokens(responses, rows);
-            int length = batch.length();
-            TokenLogProbs predicted = policy.tokenLogProbsAndEntropy(batch, scope,
-                settings.activations());
-            LossWeights weights = settings.reduction().weights(
-                MicroBatches.responseMask(scope, responses, rows, length), null, normaliser);
-            PolicyLoss.Result result = settings.policyLoss().compute(
-                predicted.logProbs(),
-                perToken(scope, shard, responses, rows, length, ExperienceRow::oldLogProbs),
-                perToken(scope, shard, responses, rows, length, ExperienceRow::advantages),
-                weights, null, predicted.entropy());
-            diagnostics[0] = diagnostics[0] == null
-                ? result.diagnostics() : diagnostics[0].merge(result.diagnostics());
-            return result.loss();
-          },
-          allReduce));
+      policySteps.add(
+          UpdateSchedule.step(
+              policy.parameters(),
+              policyOptimizer,
+              localMicroBatches(miniBatch, shardFrom, responses),
+              (rows, scope) -> {
+                TokenBatch batch = MicroBatches.tokens(responses, rows);
+                int length = batch.length();
+                TokenLogProbs predicted =
+                    policy.tokenLogProbsAndEntropy(batch, scope, settings.activations());
+                LossWeights weights =
+                    settings
+                        .reduction()
+                        .weights(
+                            MicroBatches.responseMask(scope, responses, rows, length),
+                            null,
+                            normaliser);
+                PolicyLoss.Result result =
+                    settings
+                        .policyLoss()
+                        .compute(
+                            predicted.logProbs(),
+                            perToken(
+                                scope, shard, responses, rows, length, ExperienceRow::oldLogProbs),
+                            perToken(
+                                scope, shard, responses, rows, length, ExperienceRow::advantages),
+                            weights,
+                            null,
+                            predicted.entropy());
+                diagnostics[0] =
+                    diagnostics[0] == null
+                        ? result.diagnostics()
+                        : diagnostics[0].merge(result.diagnostics());
+                return result.loss();
+              },
+              allReduce));
     }
 
     List<int[]> criticPlan =
@@ -124,22 +156,33 @@ public final class ReplicaTrainer {
     List<UpdateSchedule.Report> criticSteps = new ArrayList<>();
     for (int[] miniBatch : criticPlan) {
       double normaliser = normaliser(miniBatch, responseLengths);
-      criticSteps.add(UpdateSchedule.step(critic.parameters(), criticOptimizer,
-          localMicroBatches(miniBatch, shardFrom, responses),
-          (rows, scope) -> {
-            TokenBatch batch = MicroBatches.tokens(responses, rows);
-            int length = batch.length();
-            NDArray values = MicroBatches.actionValues(
-                critic.values(batch, scope, settings.activations()));
-            LossWeights weights = settings.reduction().weights(
-                MicroBatches.responseMask(scope, responses, rows, length), null, normaliser);
-            return settings.valueLoss().compute(
-                values,
-                perToken(scope, shard, responses, rows, length, ExperienceRow::values),
-                perToken(scope, shard, responses, rows, length, ExperienceRow::returns),
-                weights).loss();
-          },
-          allReduce));
+      criticSteps.add(
+          UpdateSchedule.step(
+              critic.parameters(),
+              criticOptimizer,
+              localMicroBatches(miniBatch, shardFrom, responses),
+              (rows, scope) -> {
+                TokenBatch batch = MicroBatches.tokens(responses, rows);
+                int length = batch.length();
+                NDArray values =
+                    MicroBatches.actionValues(critic.values(batch, scope, settings.activations()));
+                LossWeights weights =
+                    settings
+                        .reduction()
+                        .weights(
+                            MicroBatches.responseMask(scope, responses, rows, length),
+                            null,
+                            normaliser);
+                return settings
+                    .valueLoss()
+                    .compute(
+                        values,
+                        perToken(scope, shard, responses, rows, length, ExperienceRow::values),
+                        perToken(scope, shard, responses, rows, length, ExperienceRow::returns),
+                        weights)
+                    .loss();
+              },
+              allReduce));
     }
     return new Report(policySteps, criticSteps, diagnostics[0]);
   }
@@ -157,20 +200,26 @@ public final class ReplicaTrainer {
   }
 
   /** This replica's rows of a global mini-batch, as local indices cut into micro-batches. */
-  private List<int[]> localMicroBatches(int[] globalRows, int shardFrom,
-      List<ScoredResponse> responses) {
+  private List<int[]> localMicroBatches(
+      int[] globalRows, int shardFrom, List<ScoredResponse> responses) {
     int[] owned = MiniBatches.owned(globalRows, shardFrom, shardFrom + responses.size());
     int[] local = new int[owned.length];
     for (int i = 0; i < owned.length; i++) {
       local[i] = owned[i] - shardFrom;
     }
-    return local.length == 0 ? List.of() : MicroBatches.plan(responses, local, settings.tokenBudget());
+    return local.length == 0
+        ? List.of()
+        : MicroBatches.plan(responses, local, settings.tokenBudget());
   }
 
-  private static NDArray perToken(NDManager scope, List<ExperienceRow> shard,
-      List<ScoredResponse> responses, int[] rows, int length,
+  private static NDArray perToken(
+      NDManager scope,
+      List<ExperienceRow> shard,
+      List<ScoredResponse> responses,
+      int[] rows,
+      int length,
       Function<ExperienceRow, float[]> field) {
-    return MicroBatches.perResponseToken(scope, responses, rows, length,
-        row -> field.apply(shard.get(row)));
+    return MicroBatches.perResponseToken(
+        scope, responses, rows, length, row -> field.apply(shard.get(row)));
   }
 }

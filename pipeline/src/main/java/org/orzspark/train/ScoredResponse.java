@@ -17,8 +17,15 @@ public record ScoredResponse(
 
   public ScoredResponse {
     if (promptLength <= 0 || promptLength >= tokens.length) {
-      throw new IllegalArgumentException("response " + promptId + "#" + sampleIndex
-          + " needs a non-empty prompt and response: " + promptLength + " of " + tokens.length);
+      throw new IllegalArgumentException(
+          "response "
+              + promptId
+              + "#"
+              + sampleIndex
+              + " needs a non-empty prompt and response: "
+              + promptLength
+              + " of "
+              + tokens.length);
     }
   }
 

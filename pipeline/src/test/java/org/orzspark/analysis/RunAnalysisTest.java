@@ -75,7 +75,8 @@ class RunAnalysisTest {
     IterationStats one = stats.get(0);
     assertThat(one.value(IterationMetrics.RESPONSES)).isEqualTo(6.0);
     assertThat(one.value(IterationMetrics.REWARD_MEAN)).isCloseTo(3 / 6.0, within(1e-12));
-    assertThat(one.value(IterationMetrics.RESPONSE_LENGTH_MEAN)).isCloseTo(280 / 6.0, within(1e-12));
+    assertThat(one.value(IterationMetrics.RESPONSE_LENGTH_MEAN))
+        .isCloseTo(280 / 6.0, within(1e-12));
     // sorted 10 20 40 50 60 100: p50 at position 2.5 -> 45; p90 at 4.5 -> 60 + 0.5 * 40
     assertThat(one.value(IterationMetrics.RESPONSE_LENGTH_P50)).isEqualTo(45.0);
     assertThat(one.value(IterationMetrics.RESPONSE_LENGTH_P90)).isEqualTo(80.0);
@@ -88,7 +89,8 @@ class RunAnalysisTest {
     // correct and reflecting: r0 (10), r5 (50)
     assertThat(one.value(IterationMetrics.CORRECT_REFLECTION_LENGTH_MEAN)).isEqualTo(30.0);
     assertThat(one.value(IterationMetrics.ACCURACY_REFLECTING)).isCloseTo(2 / 3.0, within(1e-12));
-    assertThat(one.value(IterationMetrics.ACCURACY_NOT_REFLECTING)).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(one.value(IterationMetrics.ACCURACY_NOT_REFLECTING))
+        .isCloseTo(1 / 3.0, within(1e-12));
 
     IterationStats two = stats.get(1);
     assertThat(two.value(IterationMetrics.RESPONSES)).isEqualTo(1.0);
@@ -155,7 +157,8 @@ class RunAnalysisTest {
         .as("column added at iteration 3")
         .isNaN();
     assertThat(metrics.columns().get("reflection/share")[2]).isEqualTo(0.125);
-    assertThat(metrics.columns().get("reward/mean")[6]).isEqualTo(stats.get(6).value(IterationMetrics.REWARD_MEAN));
+    assertThat(metrics.columns().get("reward/mean")[6])
+        .isEqualTo(stats.get(6).value(IterationMetrics.REWARD_MEAN));
     assertThat(analysis.eval().orElseThrow().count()).isEqualTo(6);
   }
 

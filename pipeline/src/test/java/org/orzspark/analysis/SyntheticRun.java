@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.orzspark.run.LocalRuns;
-import org.orzspark.run.RunLayout;
 import org.orzspark.run.RolloutTable;
+import org.orzspark.run.RunLayout;
 
 /**
  * Writes synthetic run directories with the real table schemas ({@link RolloutTable#ROLLOUTS}, wide
@@ -39,12 +39,7 @@ public final class SyntheticRun {
    * ground_truth} derive from the prompt id.
    */
   public static Row rollout(
-      String promptId,
-      int sample,
-      String response,
-      int length,
-      Float reward,
-      Boolean formatOk) {
+      String promptId, int sample, String response, int length, Float reward, Boolean formatOk) {
     Integer[] responseIds = new Integer[length];
     Float[] logprobs = new Float[length];
     Arrays.fill(responseIds, 7);

@@ -38,18 +38,30 @@ import org.orzspark.testing.FreshManagerTest;
  */
 class BorrowedHostMemoryTest extends FreshManagerTest {
   private static final Qwen2Config CONFIG = TestModels.untied();
-  private static final TokenBatch BATCH = TokenBatch.padded(new int[][] {
-      TestModels.randomTokens(16, 97, 1), TestModels.randomTokens(11, 97, 2),
-      TestModels.randomTokens(7, 97, 3)});
+  private static final TokenBatch BATCH =
+      TokenBatch.padded(
+          new int[][] {
+            TestModels.randomTokens(16, 97, 1),
+            TestModels.randomTokens(11, 97, 2),
+            TestModels.randomTokens(7, 97, 3)
+          });
 
   @Test
   void policyLossGradientsSurviveCollectedTemporaries() {
     try (PolicyModel policy = PolicyModel.random(CONFIG, 5, manager)) {
-      MicroBatchLoss<TokenBatch> loss = (batch, scope) -> {
-        NDArray logProbs = policy.tokenLogProbs(batch, scope);
-        return PolicyLoss.ORZ.compute(logProbs, perToken(scope, 11, -3, -1),
-            perToken(scope, 12, -1, 1), weights(scope), null, null).loss();
-      };
+      MicroBatchLoss<TokenBatch> loss =
+          (batch, scope) -> {
+            NDArray logProbs = policy.tokenLogProbs(batch, scope);
+            return PolicyLoss.ORZ
+                .compute(
+                    logProbs,
+                    perToken(scope, 11, -3, -1),
+                    perToken(scope, 12, -1, 1),
+                    weights(scope),
+                    null,
+                    null)
+                .loss();
+          };
       assertThat(maxAbsDifference(gradients(policy, loss, true), gradients(policy, loss, false)))
           .isZero();
     }
@@ -58,11 +70,14 @@ class BorrowedHostMemoryTest extends FreshManagerTest {
   @Test
   void valueLossGradientsSurviveCollectedTemporaries() {
     try (CriticModel critic = CriticModel.random(CONFIG, 5, ValueHeadInit.UNIFORM, manager)) {
-      MicroBatchLoss<TokenBatch> loss = (batch, scope) -> {
-        NDArray values = critic.values(batch, scope);
-        return ValueLoss.CLIPPED.compute(values, perToken(scope, 13, -1, 1),
-            perToken(scope, 14, 0, 1), weights(scope)).loss();
-      };
+      MicroBatchLoss<TokenBatch> loss =
+          (batch, scope) -> {
+            NDArray values = critic.values(batch, scope);
+            return ValueLoss.CLIPPED
+                .compute(
+                    values, perToken(scope, 13, -1, 1), perToken(scope, 14, 0, 1), weights(scope))
+                .loss();
+          };
       assertThat(maxAbsDifference(gradients(critic, loss, true), gradients(critic, loss, false)))
           .isZero();
     }
@@ -71,8 +86,8 @@ class BorrowedHostMemoryTest extends FreshManagerTest {
   @Test
   void gradientsWrittenFromJavaKeepTheirValuesAfterCollection() {
     try (PolicyModel policy = PolicyModel.random(CONFIG, 6, manager)) {
-      float[] quiet = gradients(policy,
-          (batch, scope) -> policy.tokenLogProbs(batch, scope).sum(), false);
+      float[] quiet =
+          gradients(policy, (batch, scope) -> policy.tokenLogProbs(batch, scope).sum(), false);
       float[] written = new float[quiet.length];
       for (int i = 0; i < written.length; i++) {
         written[i] = quiet[i] * 3 + 1;
@@ -81,24 +96,31 @@ class BorrowedHostMemoryTest extends FreshManagerTest {
       values.asFloatBuffer().put(written);
       Gradients.write(policy.parameters(), 0, values);
       List<ByteBuffer> overwrites = new ArrayList<>();
-      overwriteFreedHostMemory(policy.parameters().values().stream()
-          .mapToInt(p -> (int) p.getArray().size() * Float.BYTES).distinct().toArray(), overwrites);
+      overwriteFreedHostMemory(
+          policy.parameters().values().stream()
+              .mapToInt(p -> (int) p.getArray().size() * Float.BYTES)
+              .distinct()
+              .toArray(),
+          overwrites);
       assertThat(maxAbsDifference(flatGradients(policy), written)).isZero();
     }
   }
 
-  private static float[] gradients(Qwen2Model model, MicroBatchLoss<TokenBatch> loss,
-      boolean disturb) {
+  private static float[] gradients(
+      Qwen2Model model, MicroBatchLoss<TokenBatch> loss, boolean disturb) {
     List<ByteBuffer> overwrites = new ArrayList<>();
-    GradientAccumulator.accumulate(model.parameters(), List.of(BATCH), (batch, scope) -> {
-      NDArray value = loss.loss(batch, scope);
-      if (disturb) {
-        // the constants of mul/div(Number) and the [B, T] masks
-        overwriteFreedHostMemory(new int[] {Float.BYTES, BATCH.rows() * BATCH.length() * 4},
-            overwrites);
-      }
-      return value;
-    });
+    GradientAccumulator.accumulate(
+        model.parameters(),
+        List.of(BATCH),
+        (batch, scope) -> {
+          NDArray value = loss.loss(batch, scope);
+          if (disturb) {
+            // the constants of mul/div(Number) and the [B, T] masks
+            overwriteFreedHostMemory(
+                new int[] {Float.BYTES, BATCH.rows() * BATCH.length() * 4}, overwrites);
+          }
+          return value;
+        });
     return flatGradients(model);
   }
 

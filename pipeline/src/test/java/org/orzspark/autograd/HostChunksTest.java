@@ -35,23 +35,27 @@ class HostChunksTest extends FreshManagerTest {
     NDArray array = manager.zeros(new Shape(5, 7));
     List<Integer> asked = new ArrayList<>();
     float[] next = {0};
-    HostChunks.fill(array, into -> {
-      asked.add(into.remaining());
-      while (into.hasRemaining()) {
-        into.put(next[0]++);
-      }
-    });
+    HostChunks.fill(
+        array,
+        into -> {
+          asked.add(into.remaining());
+          while (into.hasRemaining()) {
+            into.put(next[0]++);
+          }
+        });
     assertThat(asked).containsExactly(3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2);
     assertThat(array.toFloatArray()).containsExactly(range(0, 35));
 
     List<Float> drained = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>();
-    HostChunks.drain(array, chunk -> {
-      sizes.add(chunk.remaining());
-      while (chunk.hasRemaining()) {
-        drained.add(chunk.get());
-      }
-    });
+    HostChunks.drain(
+        array,
+        chunk -> {
+          sizes.add(chunk.remaining());
+          while (chunk.hasRemaining()) {
+            drained.add(chunk.get());
+          }
+        });
     assertThat(sizes).containsExactly(3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2);
     assertThat(drained).hasSize(35).first().isEqualTo(0f);
     assertThat(drained.get(34)).isEqualTo(34f);

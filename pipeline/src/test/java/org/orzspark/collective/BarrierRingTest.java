@@ -18,14 +18,14 @@ class BarrierRingTest {
         BarrierStage.mapPartitions(
                 sc.parallelize(List.of(1, 2), 2),
                 values -> {
-              BarrierTaskContext context = BarrierTaskContext.get();
-              float[] data = new float[10];
-              int value = values.next();
-              java.util.Arrays.fill(data, value);
-              try (RingAllReduce ring = BarrierRing.open(context, Duration.ofSeconds(30))) {
-                ring.sumInPlace(data);
-              }
-              return List.of(context.partitionId() + ":" + data[0] + ":" + data[9]).iterator();
+                  BarrierTaskContext context = BarrierTaskContext.get();
+                  float[] data = new float[10];
+                  int value = values.next();
+                  java.util.Arrays.fill(data, value);
+                  try (RingAllReduce ring = BarrierRing.open(context, Duration.ofSeconds(30))) {
+                    ring.sumInPlace(data);
+                  }
+                  return List.of(context.partitionId() + ":" + data[0] + ":" + data[9]).iterator();
                 },
                 String.class)
             .collect();

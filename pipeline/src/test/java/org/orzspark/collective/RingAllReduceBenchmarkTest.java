@@ -33,28 +33,33 @@ class RingAllReduceBenchmarkTest {
       List<Future<long[]>> results = new ArrayList<>();
       for (int r = 0; r < n; r++) {
         int rank = r;
-        results.add(pool.submit(() -> {
-          FloatBuffer data = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder())
-              .asFloatBuffer();
-          long[] nanos = new long[rounds];
-          try (RingAllReduce ring = rings.get(rank)) {
-            for (int round = 0; round < rounds; round++) {
-              for (int i = 0; i < floats; i++) {
-                data.put(i, 1);
-              }
-              nanos[round] = Stopwatch.nanosOf(() -> ring.sumInPlace(data));
-              assertThat(data.get(floats - 1)).isEqualTo(2f);
-            }
-          }
-          return nanos;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  FloatBuffer data =
+                      ByteBuffer.allocateDirect(floats * 4)
+                          .order(ByteOrder.nativeOrder())
+                          .asFloatBuffer();
+                  long[] nanos = new long[rounds];
+                  try (RingAllReduce ring = rings.get(rank)) {
+                    for (int round = 0; round < rounds; round++) {
+                      for (int i = 0; i < floats; i++) {
+                        data.put(i, 1);
+                      }
+                      nanos[round] = Stopwatch.nanosOf(() -> ring.sumInPlace(data));
+                      assertThat(data.get(floats - 1)).isEqualTo(2f);
+                    }
+                  }
+                  return nanos;
+                }));
       }
       for (Future<long[]> result : results) {
         long[] nanos = result.get();
         long[] warm = Arrays.copyOfRange(nanos, rounds / 4, rounds);
         Arrays.sort(warm);
-        System.out.printf("ring 2 ranks, %d floats: mean %.2f ms, median %.2f ms per call%n", floats,
-            Arrays.stream(warm).average().orElse(0) / 1e6, warm[warm.length / 2] / 1e6);
+        System.out.printf(
+            "ring 2 ranks, %d floats: mean %.2f ms, median %.2f ms per call%n",
+            floats, Arrays.stream(warm).average().orElse(0) / 1e6, warm[warm.length / 2] / 1e6);
       }
     } finally {
       pool.shutdownNow();

@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class RingAllReduceTest {
 
-  /** n ranks as threads of this JVM, each with its own random vector; lengths not divisible by n. */
+  /**
+   * n ranks as threads of this JVM, each with its own random vector; lengths not divisible by n.
+   */
   @ParameterizedTest
   @CsvSource({"1,5", "2,7", "3,10", "4,3", "3,100003", "2,1000003"})
   void everyRankEndsWithTheElementwiseSumBitIdentical(int n, int length) throws Exception {
@@ -32,7 +34,8 @@ class RingAllReduceTest {
       for (float[] input : inputs) {
         expected += input[i];
       }
-      assertThat((double) outputs[0][i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+      assertThat((double) outputs[0][i])
+          .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
     }
     for (int r = 1; r < n; r++) {
       assertThat(outputs[r]).as("rank %d equals rank 0 bit for bit", r).isEqualTo(outputs[0]);
@@ -96,15 +99,17 @@ class RingAllReduceTest {
       List<Future<float[]>> results = new ArrayList<>();
       for (int r = 0; r < n; r++) {
         int rank = r;
-        results.add(pool.submit(() -> {
-          float[] data = inputs[rank].clone();
-          try (RingAllReduce ring = rings.get(rank)) {
-            for (int round = 0; round < rounds; round++) {
-              ring.sumInPlace(data);
-            }
-          }
-          return data;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  float[] data = inputs[rank].clone();
+                  try (RingAllReduce ring = rings.get(rank)) {
+                    for (int round = 0; round < rounds; round++) {
+                      ring.sumInPlace(data);
+                    }
+                  }
+                  return data;
+                }));
       }
       float[][] outputs = new float[n][];
       for (int r = 0; r < n; r++) {

@@ -41,17 +41,19 @@ class RingTrustAndTimeoutTest {
     LocalRings.Listening listening = LocalRings.Listening.of(2);
     try (Socket intruder = new Socket()) {
       intruder.connect(socketAddress(listening.addresses().get(1)));
-      byte[] hello = switch (stranger) {
-        case "old-magic" -> ByteBuffer.allocate(8).putInt(0x4f525a31).putInt(0).array();
-        case "garbage" -> randomBytes(52, 7);
-        default -> new byte[0];
-      };
+      byte[] hello =
+          switch (stranger) {
+            case "old-magic" -> ByteBuffer.allocate(8).putInt(0x4f525a31).putInt(0).array();
+            case "garbage" -> randomBytes(52, 7);
+            default -> new byte[0];
+          };
       intruder.getOutputStream().write(hello);
       intruder.getOutputStream().flush();
       Stopwatch watch = Stopwatch.start();
 
-      float[][] sums = sumOnRing(listening, Duration.ofSeconds(20), new float[] {1, 2, 3},
-          new float[] {10, 20, 30});
+      float[][] sums =
+          sumOnRing(
+              listening, Duration.ofSeconds(20), new float[] {1, 2, 3}, new float[] {10, 20, 30});
 
       assertThat(sums[0]).containsExactly(11, 22, 33);
       assertThat(sums[1]).containsExactly(11, 22, 33);
@@ -71,16 +73,26 @@ class RingTrustAndTimeoutTest {
     List<String> towardsRank1 = List.of(impostor.addresses().get(0), listening.addresses().get(1));
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
-      Future<RingAllReduce> intruding = pool.submit(() -> RingAllReduce.connect(0, towardsRank1,
-          impostor.servers().get(0), impostor.token(), Duration.ofSeconds(20)));
+      Future<RingAllReduce> intruding =
+          pool.submit(
+              () ->
+                  RingAllReduce.connect(
+                      0,
+                      towardsRank1,
+                      impostor.servers().get(0),
+                      impostor.token(),
+                      Duration.ofSeconds(20)));
       Thread.sleep(200); // the impostor waits first in rank 1's accept queue
 
-      float[][] sums = sumOnRing(listening, Duration.ofSeconds(20), new float[] {1}, new float[] {2});
+      float[][] sums =
+          sumOnRing(listening, Duration.ofSeconds(20), new float[] {1}, new float[] {2});
 
       assertThat(sums[0]).containsExactly(3);
       assertThat(sums[1]).containsExactly(3);
-      assertThatThrownBy(intruding::get).isInstanceOf(ExecutionException.class)
-          .rootCause().hasMessageContaining("closed the connection during the handshake");
+      assertThatThrownBy(intruding::get)
+          .isInstanceOf(ExecutionException.class)
+          .rootCause()
+          .hasMessageContaining("closed the connection during the handshake");
     } finally {
       pool.shutdownNow();
     }
@@ -108,8 +120,9 @@ class RingTrustAndTimeoutTest {
     LocalRings.Listening real = LocalRings.Listening.of(2);
     try (Relay to0 = new Relay(real.addresses().get(0), 64 << 10);
         Relay to1 = new Relay(real.addresses().get(1), 64 << 10)) {
-      LocalRings.Listening relayed = new LocalRings.Listening(real.servers(),
-          List.of(to0.address(), to1.address()), real.token());
+      LocalRings.Listening relayed =
+          new LocalRings.Listening(
+              real.servers(), List.of(to0.address(), to1.address()), real.token());
       Duration timeout = Duration.ofSeconds(1);
       List<Future<?>> calls = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -117,21 +130,25 @@ class RingTrustAndTimeoutTest {
         AtomicLong slowest = new AtomicLong();
         for (int r = 0; r < 2; r++) {
           int rank = r;
-          calls.add(pool.submit(() -> {
-            try (RingAllReduce ring = relayed.connect(rank, timeout)) {
-              Stopwatch watch = Stopwatch.start();
-              try {
-                ring.sumInPlace(new float[1 << 20]);
-              } finally {
-                slowest.accumulateAndGet(watch.millis(), Math::max);
-              }
-            }
-            return null;
-          }));
+          calls.add(
+              pool.submit(
+                  () -> {
+                    try (RingAllReduce ring = relayed.connect(rank, timeout)) {
+                      Stopwatch watch = Stopwatch.start();
+                      try {
+                        ring.sumInPlace(new float[1 << 20]);
+                      } finally {
+                        slowest.accumulateAndGet(watch.millis(), Math::max);
+                      }
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> call : calls) {
-          assertThatThrownBy(call::get).hasRootCauseInstanceOf(SocketTimeoutException.class)
-              .rootCause().hasMessageContaining("nothing received from left neighbour");
+          assertThatThrownBy(call::get)
+              .hasRootCauseInstanceOf(SocketTimeoutException.class)
+              .rootCause()
+              .hasMessageContaining("nothing received from left neighbour");
         }
         assertThat(slowest.get()).as("ms until the stall was reported").isLessThan(5_000);
       } finally {
@@ -147,7 +164,8 @@ class RingTrustAndTimeoutTest {
     rings.get(1).close();
     try (RingAllReduce ring = rings.get(0)) {
       assertThatThrownBy(() -> ring.sumInPlace(new float[16]))
-          .isInstanceOf(IOException.class).hasMessageContaining("closed the connection");
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("closed the connection");
     }
   }
 
@@ -159,14 +177,17 @@ class RingTrustAndTimeoutTest {
   void aSlowButLiveNeighbourIsWaitedForAndTheWaitIsReported() throws Exception {
     List<RingAllReduce> rings = LocalRings.open(2, Duration.ofMillis(300));
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (RingAllReduce fast = rings.get(0); RingAllReduce slow = rings.get(1)) {
+    try (RingAllReduce fast = rings.get(0);
+        RingAllReduce slow = rings.get(1)) {
       float[] mine = {1, 2};
-      Future<float[]> theirs = pool.submit(() -> {
-        Thread.sleep(900);
-        float[] data = {3, 4};
-        slow.sumInPlace(data);
-        return data;
-      });
+      Future<float[]> theirs =
+          pool.submit(
+              () -> {
+                Thread.sleep(900);
+                float[] data = {3, 4};
+                slow.sumInPlace(data);
+                return data;
+              });
       fast.sumInPlace(mine);
 
       assertThat(mine).containsExactly(4, 6);
@@ -179,20 +200,22 @@ class RingTrustAndTimeoutTest {
   }
 
   /** Connects both ranks of {@code listening} and sums {@code a} and {@code b} over the ring. */
-  private static float[][] sumOnRing(LocalRings.Listening listening, Duration timeout, float[] a,
-      float[] b) throws Exception {
+  private static float[][] sumOnRing(
+      LocalRings.Listening listening, Duration timeout, float[] a, float[] b) throws Exception {
     float[][] inputs = {a.clone(), b.clone()};
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<float[]>> results = new ArrayList<>();
       for (int r = 0; r < 2; r++) {
         int rank = r;
-        results.add(pool.submit(() -> {
-          try (RingAllReduce ring = listening.connect(rank, timeout)) {
-            ring.sumInPlace(inputs[rank]);
-          }
-          return inputs[rank];
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  try (RingAllReduce ring = listening.connect(rank, timeout)) {
+                    ring.sumInPlace(inputs[rank]);
+                  }
+                  return inputs[rank];
+                }));
       }
       return new float[][] {results.get(0).get(), results.get(1).get()};
     } finally {
@@ -202,8 +225,8 @@ class RingTrustAndTimeoutTest {
 
   private static InetSocketAddress socketAddress(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
-    return new InetSocketAddress(hostPort.substring(0, colon),
-        Integer.parseInt(hostPort.substring(colon + 1)));
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
   }
 
   private static byte[] randomBytes(int n, long seed) {
@@ -222,18 +245,19 @@ class RingTrustAndTimeoutTest {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     Relay(String target, int budget) throws IOException {
-      start(() -> {
-        try {
-          Socket in = server.accept();
-          Socket out = new Socket();
-          out.connect(socketAddress(target));
-          sockets.addAll(List.of(in, out));
-          start(() -> pump(in, out, budget));
-          start(() -> pump(out, in, budget));
-        } catch (IOException e) {
-          // closed by the test
-        }
-      });
+      start(
+          () -> {
+            try {
+              Socket in = server.accept();
+              Socket out = new Socket();
+              out.connect(socketAddress(target));
+              sockets.addAll(List.of(in, out));
+              start(() -> pump(in, out, budget));
+              start(() -> pump(out, in, budget));
+            } catch (IOException e) {
+              // closed by the test
+            }
+          });
     }
 
     private void start(Runnable body) {

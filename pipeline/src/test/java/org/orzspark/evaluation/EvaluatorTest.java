@@ -28,20 +28,28 @@ class EvaluatorTest {
   @TempDir static Path dir;
 
   static ScoredSampling.Settings settings(int samples) {
-    return new ScoredSampling.Settings(samples, 1.0, 1.0, 8, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 16, SEED, 0);
+    return new ScoredSampling.Settings(
+        samples, 1.0, 1.0, 8, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 16, SEED, 0);
   }
 
   static List<PromptRecord> questions(String... golds) {
     return java.util.stream.IntStream.range(0, golds.length)
-        .mapToObj(i -> PromptRecord.of("Question " + i + ": what is the answer?", golds[i],
-            "test", null, null, Map.of()))
+        .mapToObj(
+            i ->
+                PromptRecord.of(
+                    "Question " + i + ": what is the answer?",
+                    golds[i],
+                    "test",
+                    null,
+                    null,
+                    Map.of()))
         .toList();
   }
 
-  private static List<Evaluator.ScoredSample> sampleAndScore(Path model, String benchmark,
-      List<PromptRecord> prompts, int samples) {
-    return Evaluator.sampleAndScore(SharedSpark.session(), model.toString(), benchmark, prompts,
-        settings(samples), QUIET);
+  private static List<Evaluator.ScoredSample> sampleAndScore(
+      Path model, String benchmark, List<PromptRecord> prompts, int samples) {
+    return Evaluator.sampleAndScore(
+        SharedSpark.session(), model.toString(), benchmark, prompts, settings(samples), QUIET);
   }
 
   @Test
@@ -51,10 +59,13 @@ class EvaluatorTest {
     // golds 3 and -7 do not. Each question's 3 samples agree, so avg@3 = pass@3 = maj@3 = 3/5.
     List<Evaluator.ScoredSample> scored =
         sampleAndScore(model, "sevens", questions("7", "7.0", "\\frac{14}{2}", "3", "-7"), 3);
-    assertThat(scored).hasSize(15).allSatisfy(s -> {
-      assertThat(s.answer()).isEqualTo("7");
-      assertThat(s.wellFormed()).isTrue();
-    });
+    assertThat(scored)
+        .hasSize(15)
+        .allSatisfy(
+            s -> {
+              assertThat(s.answer()).isEqualTo("7");
+              assertThat(s.wellFormed()).isTrue();
+            });
     Evaluator.Result result = Evaluator.summarize("sevens", 3, scored);
     assertThat(result.questions()).isEqualTo(5);
     assertThat(result.avgAtK()).isCloseTo(3.0 / 5, EXACT);
@@ -67,29 +78,44 @@ class EvaluatorTest {
   void anAnswerWithoutThinkCloseIsRewardedButNotWellFormed() throws Exception {
     // <answer>\boxed{7}</answer> straight after the prompt's <think>: the reward has no format
     // term, so gold 7 is solved (1 of 2), but no response follows the format.
-    Path model = BigramModels.write(dir.resolve("no-think-close"), Map.of(
-        SpecialTokens.THINK_OPEN, List.of(SpecialTokens.ANSWER_OPEN),
-        SpecialTokens.ANSWER_OPEN, List.of(BigramModels.boxed("7")),
-        BigramModels.boxed("7"), List.of(SpecialTokens.ANSWER_CLOSE)));
-    Evaluator.Result result = Evaluator.evaluate(SharedSpark.session(), model.toString(), "unformatted",
-        questions("7", "8"), settings(2), QUIET);
+    Path model =
+        BigramModels.write(
+            dir.resolve("no-think-close"),
+            Map.of(
+                SpecialTokens.THINK_OPEN,
+                List.of(SpecialTokens.ANSWER_OPEN),
+                SpecialTokens.ANSWER_OPEN,
+                List.of(BigramModels.boxed("7")),
+                BigramModels.boxed("7"),
+                List.of(SpecialTokens.ANSWER_CLOSE)));
+    Evaluator.Result result =
+        Evaluator.evaluate(
+            SharedSpark.session(),
+            model.toString(),
+            "unformatted",
+            questions("7", "8"),
+            settings(2),
+            QUIET);
     assertThat(result.avgAtK()).isCloseTo(0.5, EXACT);
     assertThat(result.formatRate()).isEqualTo(0.0);
   }
 
   @Test
   void avgPassAndMajDifferWhenSamplesOfAQuestionDisagree() throws Exception {
-    Path model = BigramModels.write(dir.resolve("sevens-or-threes"),
-        BigramModels.answering("7", "3"));
+    Path model =
+        BigramModels.write(dir.resolve("sevens-or-threes"), BigramModels.answering("7", "3"));
     List<PromptRecord> prompts = questions("7", "3", "5");
     String benchmark = "sevens-or-threes";
     List<Evaluator.ScoredSample> scored = sampleAndScore(model, benchmark, prompts, 8);
 
     // Each sample answers 7 iff its uniform number at the branch (response token 2) is below 1/2.
     long seed = Evaluator.samplingSeed(SEED, benchmark);
-    Map<String, List<String>> answers = scored.stream().collect(Collectors.groupingBy(
-        Evaluator.ScoredSample::promptId,
-        Collectors.mapping(Evaluator.ScoredSample::answer, Collectors.toList())));
+    Map<String, List<String>> answers =
+        scored.stream()
+            .collect(
+                Collectors.groupingBy(
+                    Evaluator.ScoredSample::promptId,
+                    Collectors.mapping(Evaluator.ScoredSample::answer, Collectors.toList())));
     for (Evaluator.ScoredSample s : scored) {
       String drawn = SampleRandom.uniform(seed, s.promptId(), s.sampleIndex(), 2) < 0.5 ? "7" : "3";
       assertThat(s.answer()).as("%s sample %d", s.promptId(), s.sampleIndex()).isEqualTo(drawn);
@@ -112,18 +138,22 @@ class EvaluatorTest {
 
   @Test
   void gpqaLetterAnswersAreScoredAsPlainOrTextLetters() throws Exception {
-    Path model = BigramModels.write(dir.resolve("letters"),
-        BigramModels.answering("C", "\\text{(C)}"));
+    Path model =
+        BigramModels.write(dir.resolve("letters"), BigramModels.answering("C", "\\text{(C)}"));
     List<PromptRecord> prompts = questions("C", "B");
     List<Evaluator.ScoredSample> scored = sampleAndScore(model, "gpqa", prompts, 4);
 
-    assertThat(scored).filteredOn(s -> s.promptId().equals(prompts.get(0).promptId()))
+    assertThat(scored)
+        .filteredOn(s -> s.promptId().equals(prompts.get(0).promptId()))
         .extracting(Evaluator.ScoredSample::answer)
         .as("this seed samples both forms for gold C")
         .contains("C", "\\text{(C)}");
-    assertThat(scored).allSatisfy(s -> assertThat(s.correct())
-        .as("%s answered %s", s.promptId(), s.answer())
-        .isEqualTo(s.promptId().equals(prompts.get(0).promptId())));
+    assertThat(scored)
+        .allSatisfy(
+            s ->
+                assertThat(s.correct())
+                    .as("%s answered %s", s.promptId(), s.answer())
+                    .isEqualTo(s.promptId().equals(prompts.get(0).promptId())));
     Evaluator.Result result = Evaluator.summarize("gpqa", 4, scored);
     assertThat(result.avgAtK()).isCloseTo(0.5, EXACT);
     assertThat(result.passAtK()).isCloseTo(0.5, EXACT);

@@ -20,14 +20,15 @@ class SampleMetricsTest {
   }
 
   /**
-   * Q1: 4 samples, answers 5,5,3,5 with 5 correct: 3 correct, majority 5 (correct).
-   * Q2: 4 samples, answers 2,7,7,null with 2 correct: 1 correct, majority 7 (wrong).
-   * Q3: 4 samples, all wrong: 0 correct.
+   * Q1: 4 samples, answers 5,5,3,5 with 5 correct: 3 correct, majority 5 (correct). Q2: 4 samples,
+   * answers 2,7,7,null with 2 correct: 1 correct, majority 7 (wrong). Q3: 4 samples, all wrong: 0
+   * correct.
    */
-  private static final List<List<Outcome>> QUESTIONS = List.of(
-      List.of(ok("5"), ok("5"), wrong("3"), ok("5")),
-      List.of(ok("2"), wrong("7"), wrong("7"), wrong(null)),
-      List.of(wrong("1"), wrong("1"), wrong(null), wrong("4")));
+  private static final List<List<Outcome>> QUESTIONS =
+      List.of(
+          List.of(ok("5"), ok("5"), wrong("3"), ok("5")),
+          List.of(ok("2"), wrong("7"), wrong("7"), wrong(null)),
+          List.of(wrong("1"), wrong("1"), wrong(null), wrong("4")));
 
   @Test
   void avgAtKIsTheMeanOverAllSamples() {

@@ -26,22 +26,29 @@ class ActivationMemoryTest extends FreshManagerTest {
   private static List<TokenBatch> batches(int vocab) {
     int[] prefix = TestModels.randomTokens(20, vocab, 2);
     return List.of(
-        TokenBatch.padded(new int[][] {
-            TestModels.randomTokens(23, vocab, 3), TestModels.randomTokens(9, vocab, 4)}),
-        TokenBatch.packed(new int[][][] {
-            {TestModels.randomTokens(11, vocab, 5), TestModels.randomTokens(7, vocab, 6)},
-            {TestModels.randomTokens(16, vocab, 7)}}, 20),
-        TokenBatch.padded(new int[][] {
-            concat(prefix, TestModels.randomTokens(6, vocab, 8)),
-            concat(prefix, TestModels.randomTokens(3, vocab, 9))}));
+        TokenBatch.padded(
+            new int[][] {
+              TestModels.randomTokens(23, vocab, 3), TestModels.randomTokens(9, vocab, 4)
+            }),
+        TokenBatch.packed(
+            new int[][][] {
+              {TestModels.randomTokens(11, vocab, 5), TestModels.randomTokens(7, vocab, 6)},
+              {TestModels.randomTokens(16, vocab, 7)}
+            },
+            20),
+        TokenBatch.padded(
+            new int[][] {
+              concat(prefix, TestModels.randomTokens(6, vocab, 8)),
+              concat(prefix, TestModels.randomTokens(3, vocab, 9))
+            }));
   }
 
   @Test
   void recomputedLogitsGiveTodaysLogProbsEntropiesAndGradients() {
     for (Qwen2Config config : List.of(TestModels.untied(), TestModels.tied())) {
       for (TokenBatch batch : batches(config.vocabSize())) {
-        try (PolicyModel policy = PolicyModel.fromCheckpoint(
-            TestModels.checkpoint(config, 5, false), manager)) {
+        try (PolicyModel policy =
+            PolicyModel.fromCheckpoint(TestModels.checkpoint(config, 5, false), manager)) {
           // chunks of 4 tokens, so the recomputation goes over several chunks
           policy.setLogitChunkFloats(4 * config.vocabSize());
           Outputs keep = policyOutputs(policy, batch, ActivationMemory.KEEP);
@@ -61,10 +68,11 @@ class ActivationMemoryTest extends FreshManagerTest {
   void attentionInQueryBlocksGivesTheWholeSequencesOutputsAndGradients() {
     for (Qwen2Config config : List.of(TestModels.untied(), TestModels.tied())) {
       for (TokenBatch batch : batches(config.vocabSize())) {
-        try (PolicyModel policy = PolicyModel.fromCheckpoint(
-                TestModels.checkpoint(config, 5, false), manager);
-            CriticModel critic = CriticModel.fromCheckpoint(
-                TestModels.checkpoint(config, 6, true), manager, ValueHeadInit.NORMAL, 0)) {
+        try (PolicyModel policy =
+                PolicyModel.fromCheckpoint(TestModels.checkpoint(config, 5, false), manager);
+            CriticModel critic =
+                CriticModel.fromCheckpoint(
+                    TestModels.checkpoint(config, 6, true), manager, ValueHeadInit.NORMAL, 0)) {
           Outputs policyWhole = policyOutputs(policy, batch, ActivationMemory.KEEP);
           Outputs criticWhole = criticOutputs(critic, batch, ActivationMemory.KEEP);
           // one query row per block
@@ -88,10 +96,11 @@ class ActivationMemoryTest extends FreshManagerTest {
   void recomputedLayersGiveTodaysOutputsAndGradients() {
     for (Qwen2Config config : List.of(TestModels.untied(), TestModels.tied())) {
       for (TokenBatch batch : batches(config.vocabSize())) {
-        try (PolicyModel policy = PolicyModel.fromCheckpoint(
-                TestModels.checkpoint(config, 5, false), manager);
-            CriticModel critic = CriticModel.fromCheckpoint(
-                TestModels.checkpoint(config, 6, true), manager, ValueHeadInit.NORMAL, 0)) {
+        try (PolicyModel policy =
+                PolicyModel.fromCheckpoint(TestModels.checkpoint(config, 5, false), manager);
+            CriticModel critic =
+                CriticModel.fromCheckpoint(
+                    TestModels.checkpoint(config, 6, true), manager, ValueHeadInit.NORMAL, 0)) {
           Outputs policyKeep = policyOutputs(policy, batch, ActivationMemory.KEEP);
           Outputs criticKeep = criticOutputs(critic, batch, ActivationMemory.KEEP);
           // several logit chunks and attention blocks of 5 query rows in the recomputation
@@ -122,11 +131,15 @@ class ActivationMemoryTest extends FreshManagerTest {
     try (PolicyModel policy = PolicyModel.random(TestModels.untied(), 3, manager);
         NDManager work = manager.newSubManager();
         GradMode off = GradMode.disabled()) {
-      float[] keep = policy.tokenLogProbsAndEntropy(batch, work, ActivationMemory.KEEP)
-          .logProbs().toFloatArray();
+      float[] keep =
+          policy
+              .tokenLogProbsAndEntropy(batch, work, ActivationMemory.KEEP)
+              .logProbs()
+              .toFloatArray();
       for (ActivationMemory memory : ActivationMemory.values()) {
         assertThat(policy.tokenLogProbsAndEntropy(batch, work, memory).logProbs().toFloatArray())
-            .as(memory.name()).containsExactly(keep);
+            .as(memory.name())
+            .containsExactly(keep);
       }
     }
   }
@@ -134,11 +147,12 @@ class ActivationMemoryTest extends FreshManagerTest {
   /** Values and the gradient of Σ w·V² with fixed random weights w. */
   private Outputs criticOutputs(CriticModel critic, TokenBatch batch, ActivationMemory memory) {
     float[][] forward = new float[1][];
-    MicroBatchLoss<TokenBatch> loss = (b, scope) -> {
-      NDArray values = critic.values(b, scope, memory);
-      forward[0] = values.toFloatArray();
-      return values.square().mul(weights(scope, b)).sum();
-    };
+    MicroBatchLoss<TokenBatch> loss =
+        (b, scope) -> {
+          NDArray values = critic.values(b, scope, memory);
+          forward[0] = values.toFloatArray();
+          return values.square().mul(weights(scope, b)).sum();
+        };
     GradientAccumulator.accumulate(critic.parameters(), List.of(batch), loss);
     return new Outputs(forward[0], null, gradients(critic.parameters()));
   }
@@ -146,12 +160,13 @@ class ActivationMemoryTest extends FreshManagerTest {
   /** Values, entropies, and the gradient of Σ w·log p with fixed random weights w. */
   private Outputs policyOutputs(PolicyModel policy, TokenBatch batch, ActivationMemory memory) {
     float[][] forward = new float[2][];
-    MicroBatchLoss<TokenBatch> loss = (b, scope) -> {
-      TokenLogProbs predicted = policy.tokenLogProbsAndEntropy(b, scope, memory);
-      forward[0] = predicted.logProbs().toFloatArray();
-      forward[1] = predicted.entropy().toFloatArray();
-      return predicted.logProbs().mul(weights(scope, b)).sum();
-    };
+    MicroBatchLoss<TokenBatch> loss =
+        (b, scope) -> {
+          TokenLogProbs predicted = policy.tokenLogProbsAndEntropy(b, scope, memory);
+          forward[0] = predicted.logProbs().toFloatArray();
+          forward[1] = predicted.entropy().toFloatArray();
+          return predicted.logProbs().mul(weights(scope, b)).sum();
+        };
     GradientAccumulator.accumulate(policy.parameters(), List.of(batch), loss);
     return new Outputs(forward[0], forward[1], gradients(policy.parameters()));
   }

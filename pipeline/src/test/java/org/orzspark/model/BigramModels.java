@@ -23,9 +23,9 @@ import org.orzspark.tokenizer.TokenizerFiles;
  * <p>Every attention and MLP weight and bias is zero, so each layer adds nothing to the residual
  * stream and the final hidden state is RMSNorm(embed(current token)): the model is a bigram model.
  * The i-th token that has successors embeds to the one-hot vector e_i (width {@value #WIDTH}),
- * which RMSNorm scales to √{@value #WIDTH}·e_i; column i of the LM head holds {@value #MARGIN} at each
- * successor and 0 elsewhere. So the successors get logit {@value #MARGIN}·√{@value #WIDTH} = 120
- * each and every other token logit 0: each successor has probability exactly 1/(number of
+ * which RMSNorm scales to √{@value #WIDTH}·e_i; column i of the LM head holds {@value #MARGIN} at
+ * each successor and 0 elsewhere. So the successors get logit {@value #MARGIN}·√{@value #WIDTH} =
+ * 120 each and every other token logit 0: each successor has probability exactly 1/(number of
  * successors) in float32, any other token exp(−120) = 0. With one successor the next token is
  * certain at any temperature; with two, inverse-CDF sampling takes the lower id iff the uniform
  * number is below 1/2. Tokens without successors embed to zero (never reached from the prompt).
@@ -80,20 +80,36 @@ public final class BigramModels {
    */
   public static Path write(Path folder, Map<String, List<String>> successors) throws IOException {
     Set<String> added = new LinkedHashSet<>(SpecialTokens.ALL);
-    successors.forEach((token, next) -> {
-      added.add(token);
-      added.addAll(next);
-    });
+    successors.forEach(
+        (token, next) -> {
+          added.add(token);
+          added.addAll(next);
+        });
     List<String> addedTokens = List.copyOf(added);
-    BpeVocabulary vocabulary = BpeTrainer.train(List.of(PromptTemplate.render("")),
-        new BpeTrainer.Options(256 + addedTokens.size() + TEMPLATE_MERGES, 1, addedTokens));
+    BpeVocabulary vocabulary =
+        BpeTrainer.train(
+            List.of(PromptTemplate.render("")),
+            new BpeTrainer.Options(256 + addedTokens.size() + TEMPLATE_MERGES, 1, addedTokens));
     if (successors.size() > WIDTH) {
       throw new IllegalArgumentException(
           successors.size() + " tokens with successors; at most " + WIDTH);
     }
     int vocab = vocabulary.size();
-    Qwen2Config config = new Qwen2Config(vocab, WIDTH, 8, 1, 2, 1, 8192, 10000.0, 1e-6, false,
-        null, List.of(vocabulary.addedTokenId(SpecialTokens.END_OF_TEXT)), "float32");
+    Qwen2Config config =
+        new Qwen2Config(
+            vocab,
+            WIDTH,
+            8,
+            1,
+            2,
+            1,
+            8192,
+            10000.0,
+            1e-6,
+            false,
+            null,
+            List.of(vocabulary.addedTokenId(SpecialTokens.END_OF_TEXT)),
+            "float32");
     float[] embedding = new float[vocab * WIDTH];
     float[] head = new float[vocab * WIDTH];
     int dimension = 0;
@@ -105,20 +121,22 @@ public final class BigramModels {
       dimension++;
     }
     Map<String, TensorValues> tensors = new LinkedHashMap<>();
-    PolicyModel.shapes(config).forEach((name, shape) -> {
-      float[] values;
-      if (name.equals("model.embed_tokens.weight")) {
-        values = embedding;
-      } else if (name.equals("lm_head.weight")) {
-        values = head;
-      } else {
-        values = new float[(int) HostTensor.elementCount(shape)];
-        if (name.endsWith("norm.weight")) {
-          Arrays.fill(values, 1f);
-        }
-      }
-      tensors.put(name, new HostTensor(name, shape, values));
-    });
+    PolicyModel.shapes(config)
+        .forEach(
+            (name, shape) -> {
+              float[] values;
+              if (name.equals("model.embed_tokens.weight")) {
+                values = embedding;
+              } else if (name.equals("lm_head.weight")) {
+                values = head;
+              } else {
+                values = new float[(int) HostTensor.elementCount(shape)];
+                if (name.endsWith("norm.weight")) {
+                  Arrays.fill(values, 1f);
+                }
+              }
+              tensors.put(name, new HostTensor(name, shape, values));
+            });
     new ModelCheckpoint(config, tensors, Map.of(), Optional.empty()).write(folder);
     TokenizerFiles.write(vocabulary, folder);
     return folder;

@@ -220,14 +220,15 @@ class ModelCheckpointTest extends FreshManagerTest {
     Files.writeString(index, ModelJson.pretty(json));
     assertThatThrownBy(() -> ModelCheckpoint.read(dir.resolve("misplaced")))
         .isInstanceOf(CheckpointException.class)
-        .hasMessageContaining("model-00003-of-00003.safetensors: tensor 'model.norm.weight' is"
-            + " listed in model.safetensors.index.json as in model-00001-of-00003.safetensors");
+        .hasMessageContaining(
+            "model-00003-of-00003.safetensors: tensor 'model.norm.weight' is"
+                + " listed in model.safetensors.index.json as in model-00001-of-00003.safetensors");
 
     weightMap.remove("model.norm.weight");
     Files.writeString(index, ModelJson.pretty(json));
     assertThatThrownBy(() -> ModelCheckpoint.read(dir.resolve("misplaced")))
-        .hasMessageContaining("tensor 'model.norm.weight' is not listed in"
-            + " model.safetensors.index.json");
+        .hasMessageContaining(
+            "tensor 'model.norm.weight' is not listed in" + " model.safetensors.index.json");
   }
 
   @Test

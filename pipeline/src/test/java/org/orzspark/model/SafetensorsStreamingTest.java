@@ -40,7 +40,10 @@ class SafetensorsStreamingTest {
   @Test
   void narrowingToF16RoundsToNearestEvenByHand() {
     Object[][] table = {
-      {1f, 0x3C00}, {-2f, 0xC000}, {0.5f, 0x3800}, {-0f, 0x8000},
+      {1f, 0x3C00},
+      {-2f, 0xC000},
+      {0.5f, 0x3800},
+      {-0f, 0x8000},
       {65504f, 0x7BFF}, // the largest half
       {65519f, 0x7BFF}, // below the half-way point to 65536
       {65520f, 0x7C00}, // half-way: ties to even, and the even neighbour is infinity
@@ -54,7 +57,9 @@ class SafetensorsStreamingTest {
       {0x1.8p-24f, 0x0002}, // 1.5 units: ties to even 2
       {0x1.ff8p-15f, 0x03FF}, // the largest subnormal
       {0x1.ffcp-15f, 0x0400}, // half-way past it: carries into the smallest normal
-      {Float.POSITIVE_INFINITY, 0x7C00}, {Float.NEGATIVE_INFINITY, 0xFC00}, {Float.NaN, 0x7E00},
+      {Float.POSITIVE_INFINITY, 0x7C00},
+      {Float.NEGATIVE_INFINITY, 0xFC00},
+      {Float.NaN, 0x7E00},
     };
     for (Object[] row : table) {
       assertThat(SafetensorsDtype.floatToF16((Float) row[0]))
@@ -93,8 +98,12 @@ class SafetensorsStreamingTest {
   void everyDtypeRoundTripsThroughManySmallChunks(@TempDir Path dir) throws Exception {
     for (SafetensorsDtype dtype : SafetensorsDtype.values()) {
       Path file = dir.resolve(dtype + ".safetensors");
-      Safetensors.write(file, List.of(new HostTensor("v", new long[] {10}, VALUES),
-          new HostTensor("m", new long[] {2, 3}, MATRIX)), dtype);
+      Safetensors.write(
+          file,
+          List.of(
+              new HostTensor("v", new long[] {10}, VALUES),
+              new HostTensor("m", new long[] {2, 3}, MATRIX)),
+          dtype);
       Map<String, Safetensors.Entry> header = Safetensors.readHeader(file);
       assertThat(header.get("v").begin()).isZero();
       assertThat(header.get("v").end()).isEqualTo(10L * dtype.bytes());
@@ -111,9 +120,10 @@ class SafetensorsStreamingTest {
   void writerLaysOutTheSpecByteForByte(@TempDir Path dir) throws Exception {
     // What every writer of this format produces (and this project's did before streaming):
     // length, compact JSON header padded by spaces to 8 bytes, then the little-endian values.
-    String json = "{\"__metadata__\":{\"format\":\"pt\"},"
-        + "\"a\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]},"
-        + "\"b\":{\"dtype\":\"BF16\",\"shape\":[1,1],\"data_offsets\":[4,6]}}";
+    String json =
+        "{\"__metadata__\":{\"format\":\"pt\"},"
+            + "\"a\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]},"
+            + "\"b\":{\"dtype\":\"BF16\",\"shape\":[1,1],\"data_offsets\":[4,6]}}";
     int padded = (json.length() + 7) / 8 * 8;
     ByteBuffer expected = ByteBuffer.allocate(8 + padded + 6).order(ByteOrder.LITTLE_ENDIAN);
     expected.putLong(padded).put(json.getBytes(StandardCharsets.UTF_8));
@@ -123,8 +133,12 @@ class SafetensorsStreamingTest {
     expected.putShort((short) 0x3F80).putShort((short) 0xC000).putShort((short) 0x3F00);
 
     Path file = dir.resolve("spec.safetensors");
-    Safetensors.write(file, List.of(new HostTensor("a", new long[] {2}, new float[] {1f, -2f}),
-        new HostTensor("b", new long[] {1, 1}, new float[] {0.5f})), SafetensorsDtype.BF16);
+    Safetensors.write(
+        file,
+        List.of(
+            new HostTensor("a", new long[] {2}, new float[] {1f, -2f}),
+            new HostTensor("b", new long[] {1, 1}, new float[] {0.5f})),
+        SafetensorsDtype.BF16);
     assertThat(Files.readAllBytes(file)).isEqualTo(expected.array());
     assertThat(HostTensor.copyOf(Safetensors.read(file).get("a")).data()).containsExactly(1f, -2f);
   }
@@ -134,11 +148,14 @@ class SafetensorsStreamingTest {
     long embedding = 152_064L * 3_584; // Qwen2.5-7B's embedding: 544,997,376 floats
     assertThat(Safetensors.dataOffsets(new long[] {embedding, embedding, 3}, SafetensorsDtype.F32))
         .containsExactly(0L, 2_179_989_504L, 4_359_979_008L, 4_359_979_020L);
-    Safetensors.Entry last = new Safetensors.Entry(
-        "w", SafetensorsDtype.BF16, new long[] {3}, 4_359_979_008L, 4_359_979_014L);
+    Safetensors.Entry last =
+        new Safetensors.Entry(
+            "w", SafetensorsDtype.BF16, new long[] {3}, 4_359_979_008L, 4_359_979_014L);
     assertThat(Safetensors.filePosition(1024, last, 2)).isEqualTo(4_359_980_036L);
-    assertThatThrownBy(() -> Safetensors.dataOffsets(
-        new long[] {Long.MAX_VALUE / 4, Long.MAX_VALUE / 4}, SafetensorsDtype.F32))
+    assertThatThrownBy(
+            () ->
+                Safetensors.dataOffsets(
+                    new long[] {Long.MAX_VALUE / 4, Long.MAX_VALUE / 4}, SafetensorsDtype.F32))
         .isInstanceOf(ArithmeticException.class);
   }
 
@@ -146,13 +163,24 @@ class SafetensorsStreamingTest {
   void aTensorStoredPastTwoGigabytesReads(@TempDir Path dir) throws Exception {
     // A sparse file: 2.4 GB of never-written padding, then three values.
     long pad = 600_000_000L;
-    String json = "{\"pad\":{\"dtype\":\"F32\",\"shape\":[" + pad + "],\"data_offsets\":[0,"
-        + pad * 4 + "]},\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[" + pad * 4
-        + "," + (pad * 4 + 12) + "]}}";
+    String json =
+        "{\"pad\":{\"dtype\":\"F32\",\"shape\":["
+            + pad
+            + "],\"data_offsets\":[0,"
+            + pad * 4
+            + "]},\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":["
+            + pad * 4
+            + ","
+            + (pad * 4 + 12)
+            + "]}}";
     byte[] header = json.getBytes(StandardCharsets.UTF_8);
     Path file = dir.resolve("sparse.safetensors");
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.SPARSE)) {
       ByteBuffer prefix = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
       channel.write(prefix.putLong(header.length).put(header).flip());
       ByteBuffer values = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
@@ -166,11 +194,12 @@ class SafetensorsStreamingTest {
   private static float[] narrowed(float[] values, SafetensorsDtype dtype) {
     float[] out = new float[values.length];
     for (int i = 0; i < values.length; i++) {
-      out[i] = switch (dtype) {
-        case F32 -> values[i];
-        case BF16 -> SafetensorsDtype.bf16ToFloat(SafetensorsDtype.floatToBf16(values[i]));
-        case F16 -> SafetensorsDtype.f16ToFloat(SafetensorsDtype.floatToF16(values[i]));
-      };
+      out[i] =
+          switch (dtype) {
+            case F32 -> values[i];
+            case BF16 -> SafetensorsDtype.bf16ToFloat(SafetensorsDtype.floatToBf16(values[i]));
+            case F16 -> SafetensorsDtype.f16ToFloat(SafetensorsDtype.floatToF16(values[i]));
+          };
     }
     return out;
   }

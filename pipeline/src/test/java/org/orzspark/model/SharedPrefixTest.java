@@ -31,7 +31,8 @@ class SharedPrefixTest extends FreshManagerTest {
     assertThat(TokenBatch.padded(new int[][] {a, b, c}).sharedPrefixLength()).isEqualTo(18);
     c[3] = (c[3] + 1) % VOCAB;
     assertThat(TokenBatch.padded(new int[][] {a, b, c}).sharedPrefixLength())
-        .as("below the minimum").isZero();
+        .as("below the minimum")
+        .isZero();
     assertThat(TokenBatch.padded(new int[][] {a}).sharedPrefixLength()).as("one row").isZero();
     assertThat(TokenBatch.padded(new int[][] {a, b}).withoutSharedPrefix().sharedPrefixLength())
         .isZero();
@@ -43,14 +44,24 @@ class SharedPrefixTest extends FreshManagerTest {
   @Test
   void sharedPrefixForwardEqualsTheFullForward() {
     int[] prefix = TestModels.randomTokens(24, VOCAB, 2);
-    TokenBatch padded = TokenBatch.padded(new int[][] {
-        concat(prefix, TestModels.randomTokens(9, VOCAB, 3)),
-        concat(prefix, TestModels.randomTokens(4, VOCAB, 4)),
-        concat(prefix, TestModels.randomTokens(13, VOCAB, 5))});
+    TokenBatch padded =
+        TokenBatch.padded(
+            new int[][] {
+              concat(prefix, TestModels.randomTokens(9, VOCAB, 3)),
+              concat(prefix, TestModels.randomTokens(4, VOCAB, 4)),
+              concat(prefix, TestModels.randomTokens(13, VOCAB, 5))
+            });
     // packed rows: later sequences of a row must not see the prefix
-    TokenBatch packed = TokenBatch.packed(new int[][][] {
-        {concat(prefix, TestModels.randomTokens(5, VOCAB, 6)), TestModels.randomTokens(7, VOCAB, 7)},
-        {concat(prefix, TestModels.randomTokens(11, VOCAB, 8))}}, 40);
+    TokenBatch packed =
+        TokenBatch.packed(
+            new int[][][] {
+              {
+                concat(prefix, TestModels.randomTokens(5, VOCAB, 6)),
+                TestModels.randomTokens(7, VOCAB, 7)
+              },
+              {concat(prefix, TestModels.randomTokens(11, VOCAB, 8))}
+            },
+            40);
     for (TokenBatch batch : List.of(padded, packed)) {
       assertThat(batch.sharedPrefixLength()).isEqualTo(24);
       try (PolicyModel policy = PolicyModel.random(TestModels.untied(), 9, manager);
@@ -61,21 +72,31 @@ class SharedPrefixTest extends FreshManagerTest {
         TokenLogProbs full = policy.tokenLogProbsAndEntropy(batch.withoutSharedPrefix(), work);
         assertClose(shared.logProbs().toFloatArray(), full.logProbs().toFloatArray(), 2e-5);
         assertClose(shared.entropy().toFloatArray(), full.entropy().toFloatArray(), 2e-5);
-        assertClose(critic.values(batch, work).toFloatArray(),
-            critic.values(batch.withoutSharedPrefix(), work).toFloatArray(), 2e-5);
+        assertClose(
+            critic.values(batch, work).toFloatArray(),
+            critic.values(batch.withoutSharedPrefix(), work).toFloatArray(),
+            2e-5);
 
-        assertClose(gradients(policy, (b, scope) -> policy.tokenLogProbs(b, scope).sum(), batch),
-            gradients(policy, (b, scope) -> policy.tokenLogProbs(b, scope).sum(),
-                batch.withoutSharedPrefix()), 2e-4);
-        assertClose(gradients(critic, (b, scope) -> critic.values(b, scope).square().sum(), batch),
-            gradients(critic, (b, scope) -> critic.values(b, scope).square().sum(),
-                batch.withoutSharedPrefix()), 2e-4);
+        assertClose(
+            gradients(policy, (b, scope) -> policy.tokenLogProbs(b, scope).sum(), batch),
+            gradients(
+                policy,
+                (b, scope) -> policy.tokenLogProbs(b, scope).sum(),
+                batch.withoutSharedPrefix()),
+            2e-4);
+        assertClose(
+            gradients(critic, (b, scope) -> critic.values(b, scope).square().sum(), batch),
+            gradients(
+                critic,
+                (b, scope) -> critic.values(b, scope).square().sum(),
+                batch.withoutSharedPrefix()),
+            2e-4);
       }
     }
   }
 
-  private static float[] gradients(Qwen2Model model,
-      org.orzspark.ppo.MicroBatchLoss<TokenBatch> loss, TokenBatch batch) {
+  private static float[] gradients(
+      Qwen2Model model, org.orzspark.ppo.MicroBatchLoss<TokenBatch> loss, TokenBatch batch) {
     GradientAccumulator.accumulate(model.parameters(), List.of(batch), loss);
     float[] flat = new float[(int) Gradients.size(model.parameters())];
     Gradients.read(model.parameters(), 0, java.nio.FloatBuffer.wrap(flat));
@@ -89,7 +110,8 @@ class SharedPrefixTest extends FreshManagerTest {
       scale = Math.max(scale, Math.abs(e));
     }
     for (int i = 0; i < actual.length; i++) {
-      assertThat((double) actual[i]).as("element %d", i)
+      assertThat((double) actual[i])
+          .as("element %d", i)
           .isCloseTo(expected[i], within(tolerance * scale));
     }
   }

@@ -20,7 +20,8 @@ class ByteSizeTest {
   @Test
   void aBareNumberOrAnUnknownUnitIsRefused() {
     for (String bad : new String[] {"80", "g", "80x", "-80g", "80 gigs", ""}) {
-      assertThatThrownBy(() -> ByteSize.parse(bad)).as(bad)
+      assertThatThrownBy(() -> ByteSize.parse(bad))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("is not a memory size with a unit, e.g. 80g");
     }

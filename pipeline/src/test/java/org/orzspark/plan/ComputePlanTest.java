@@ -14,7 +14,8 @@ class ComputePlanTest {
    */
   @Test
   void eachPhaseOfATinyIterationByHand() {
-    ComputePlan plan = ComputePlan.of(ModelShapes.named("tiny"), 2, 3, new SequenceLengths(4, 5), false);
+    ComputePlan plan =
+        ComputePlan.of(ModelShapes.named("tiny"), 2, 3, new SequenceLengths(4, 5), false);
     // Prefill, per prompt: 2·N·4 + 1,536·(1+2+3+4).
     assertThat(plan.prefill()).isEqualTo(2 * (6_960_128 + 15_360));
     // Generation, per response: 2·N·5 + 1,536·(5+6+7+8+9).
@@ -24,7 +25,8 @@ class ComputePlanTest {
     assertThat(plan.experience()).isEqualTo(6 * both);
     assertThat(plan.training()).isEqualTo(6 * 3 * both);
     assertThat(plan.total()).isEqualTo(764_918_272.0);
-    assertThat(ComputePlan.gpuHours(plan.total(), 1e9)).isCloseTo(764_918_272.0 / 1e9 / 3600, within(1e-18));
+    assertThat(ComputePlan.gpuHours(plan.total(), 1e9))
+        .isCloseTo(764_918_272.0 / 1e9 / 3600, within(1e-18));
   }
 
   @Test
@@ -39,16 +41,21 @@ class ComputePlanTest {
 
   @Test
   void qwen7bGenerationAndTrainingAreTwoAndEightFlopsPerParameterPlusAttention() {
-    ComputePlan plan = ComputePlan.of(ModelShapes.named("qwen2.5-7b"), 128, 64,
-        new SequenceLengths(2048, 4000), true);
+    ComputePlan plan =
+        ComputePlan.of(
+            ModelShapes.named("qwen2.5-7b"), 128, 64, new SequenceLengths(2048, 4000), true);
     double attentionPerPosition = 4.0 * 28 * 3584;
     // Each of 8,192 responses: 4,000 tokens attending to 2,048 + 1 … 2,048 + 4,000 positions.
-    assertThat(plan.generation()).isEqualTo(8192 * (2.0 * 7_070_619_136L * 4000
-        + attentionPerPosition * (2048.0 * 4000 + 4000.0 * 4001 / 2)));
+    assertThat(plan.generation())
+        .isEqualTo(
+            8192
+                * (2.0 * 7_070_619_136L * 4000
+                    + attentionPerPosition * (2048.0 * 4000 + 4000.0 * 4001 / 2)));
     // 8,192 sequences of 6,048 tokens; policy and critic each 4 forwards' worth (8·N) in training.
     double sequenceAttention = attentionPerPosition * 6048.0 * 6049 / 2;
-    assertThat(plan.training()).isEqualTo(8192 * 4 * (2.0 * (7_070_619_136L + 6_525_625_344L) * 6048
-        + 2 * sequenceAttention));
+    assertThat(plan.training())
+        .isEqualTo(
+            8192 * 4 * (2.0 * (7_070_619_136L + 6_525_625_344L) * 6048 + 2 * sequenceAttention));
     // The experience forwards are a quarter of training's four forwards.
     assertThat(plan.experience()).isEqualTo(plan.training() / 4);
     // 7.858e18 FLOPs: 5.46 GPU-hours at 400 TFLOP/s, 93% of it experience and training.

@@ -23,9 +23,11 @@ class ModelArithmeticTest {
     assertThat(ModelArithmetic.policyParameters(TINY)).isEqualTo(870_016L);
     // Published: 0.49B, 1.54B, 7.61B, 32.5B ("32.8B" counting what the model card rounds away).
     assertThat(ModelArithmetic.policyParameters(QWEN_05B)).isEqualTo(494_032_768L);
-    assertThat(ModelArithmetic.policyParameters(ModelShapes.named("qwen2.5-1.5b"))).isEqualTo(1_543_714_304L);
+    assertThat(ModelArithmetic.policyParameters(ModelShapes.named("qwen2.5-1.5b")))
+        .isEqualTo(1_543_714_304L);
     assertThat(ModelArithmetic.policyParameters(QWEN_7B)).isEqualTo(7_615_616_512L);
-    assertThat(ModelArithmetic.policyParameters(ModelShapes.named("qwen2.5-32b"))).isEqualTo(32_763_876_352L);
+    assertThat(ModelArithmetic.policyParameters(ModelShapes.named("qwen2.5-32b")))
+        .isEqualTo(32_763_876_352L);
   }
 
   @Test
@@ -42,9 +44,11 @@ class ModelArithmeticTest {
     // Tied: the embedding matrix is also the LM head, so every parameter multiplies.
     assertThat(ModelArithmetic.policyMatmulParameters(TINY)).isEqualTo(870_016L);
     assertThat(ModelArithmetic.criticMatmulParameters(TINY)).isEqualTo(870_144L - 131_072);
-    assertThat(ModelArithmetic.policyMatmulParameters(QWEN_7B)).isEqualTo(7_615_616_512L - 544_997_376);
+    assertThat(ModelArithmetic.policyMatmulParameters(QWEN_7B))
+        .isEqualTo(7_615_616_512L - 544_997_376);
     assertThat(ModelArithmetic.criticMatmulParameters(QWEN_7B)).isEqualTo(6_525_625_344L);
-    assertThat(ModelArithmetic.criticMatmulParameters(QWEN_05B)).isEqualTo(494_033_664L - 136_134_656);
+    assertThat(ModelArithmetic.criticMatmulParameters(QWEN_05B))
+        .isEqualTo(494_033_664L - 136_134_656);
   }
 
   @Test
@@ -59,10 +63,13 @@ class ModelArithmeticTest {
   void activationsArePerLayerWithoutCheckpointingAndLayerInputsPlusOneLayerWithIt() {
     // Tiny: 7·128 + 3·64 + 4·512 = 3,136 values per token and layer.
     assertThat(ModelArithmetic.layerActivationValuesPerToken(TINY)).isEqualTo(3_136L);
-    assertThat(ModelArithmetic.activationBytes(TINY, 4096, 4, false)).isEqualTo(4096L * 3 * 3_136 * 4);
-    assertThat(ModelArithmetic.activationBytes(TINY, 4096, 4, true)).isEqualTo(4096L * (3 * 128 + 3_136) * 4);
+    assertThat(ModelArithmetic.activationBytes(TINY, 4096, 4, false))
+        .isEqualTo(4096L * 3 * 3_136 * 4);
+    assertThat(ModelArithmetic.activationBytes(TINY, 4096, 4, true))
+        .isEqualTo(4096L * (3 * 128 + 3_136) * 4);
     assertThat(ModelArithmetic.layerActivationValuesPerToken(QWEN_05B)).isEqualTo(26_112L);
-    // 7B: 7·3,584 + 3·512 + 4·18,944 = 102,400; checkpointed 28·3,584 + 102,400 = 202,752 per token.
+    // 7B: 7·3,584 + 3·512 + 4·18,944 = 102,400; checkpointed 28·3,584 + 102,400 = 202,752 per
+    // token.
     assertThat(ModelArithmetic.activationBytes(QWEN_7B, 16_384, 2, false))
         .isEqualTo(16_384L * 28 * 102_400 * 2);
     assertThat(ModelArithmetic.activationBytes(QWEN_7B, 16_384, 2, true)).isEqualTo(6_643_777_536L);
@@ -76,7 +83,9 @@ class ModelArithmeticTest {
     // One token after 5 cached ones attends to 6.
     assertThat(ModelArithmetic.forwardFlops(TINY, n, 1, 5)).isEqualTo(2.0 * n + 1_536 * 6);
     // Splitting a sequence into a prefill and a continuation costs the same as one pass.
-    assertThat(ModelArithmetic.forwardFlops(QWEN_7B, 7, 4000, 2048) + ModelArithmetic.forwardFlops(QWEN_7B, 7, 2048, 0))
+    assertThat(
+            ModelArithmetic.forwardFlops(QWEN_7B, 7, 4000, 2048)
+                + ModelArithmetic.forwardFlops(QWEN_7B, 7, 2048, 0))
         .isEqualTo(ModelArithmetic.forwardFlops(QWEN_7B, 7, 6048, 0));
   }
 
@@ -87,7 +96,8 @@ class ModelArithmeticTest {
     assertThat(ModelShapes.named("tiny")).isEqualTo(Qwen2Config.named("tiny"));
     assertThatThrownBy(() -> ModelShapes.named("llama-7b"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown model 'llama-7b'; valid names: tiny, small, qwen2.5-0.5b, qwen2.5-1.5b,"
-            + " qwen2.5-7b, qwen2.5-32b");
+        .hasMessage(
+            "unknown model 'llama-7b'; valid names: tiny, small, qwen2.5-0.5b, qwen2.5-1.5b,"
+                + " qwen2.5-7b, qwen2.5-32b");
   }
 }

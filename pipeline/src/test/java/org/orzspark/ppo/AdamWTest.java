@@ -269,10 +269,10 @@ class AdamWTest extends FreshManagerTest {
   }
 
   /**
-   * {@code adamw-v1.state} was written by the previous release (moments as DJL-encoded arrays):
-   * two AdamW(lr 0.01, no warm-up) steps on a = [0.5, -0.25, 1] (shape [3]) and b = [[2, -3],
-   * [0.125, 4]] with constant gradients. Loading it must give the same step count and moments, bit
-   * for bit, as taking those steps now.
+   * {@code adamw-v1.state} was written by the previous release (moments as DJL-encoded arrays): two
+   * AdamW(lr 0.01, no warm-up) steps on a = [0.5, -0.25, 1] (shape [3]) and b = [[2, -3], [0.125,
+   * 4]] with constant gradients. Loading it must give the same step count and moments, bit for bit,
+   * as taking those steps now.
    */
   @Test
   void loadsTheStateOfThePreviousRelease() throws IOException {
@@ -288,8 +288,10 @@ class AdamWTest extends FreshManagerTest {
           Gradients.zero(params);
           NDArray a = params.get(0).getValue().getArray();
           NDArray b = params.get(1).getValue().getArray();
-          gc.backward(a.mul(manager.create(grads[0], a.getShape())).sum()
-              .add(b.mul(manager.create(grads[1], b.getShape())).sum()));
+          gc.backward(
+              a.mul(manager.create(grads[0], a.getShape()))
+                  .sum()
+                  .add(b.mul(manager.create(grads[1], b.getShape())).sum()));
         }
         adam.step(params);
       }

@@ -56,14 +56,17 @@ class GradientsTest {
       Gradients.bucketFloats = 4;
       List<Integer> buckets = new ArrayList<>();
       float[] extras = {1.5f, -2f};
-      Gradients.allReduce(model.parameters(), extras, local -> {
-        buckets.add(local.remaining());
-        float[] sums = new float[local.remaining()];
-        for (int i = 0; i < sums.length; i++) {
-          sums[i] = 3 * local.get(local.position() + i);
-        }
-        return FloatBuffer.wrap(sums);
-      });
+      Gradients.allReduce(
+          model.parameters(),
+          extras,
+          local -> {
+            buckets.add(local.remaining());
+            float[] sums = new float[local.remaining()];
+            for (int i = 0; i < sums.length; i++) {
+              sums[i] = 3 * local.get(local.position() + i);
+            }
+            return FloatBuffer.wrap(sums);
+          });
       assertThat(buckets).containsExactly(4, 4, 4, 4, 4, 4, 4, 3);
       assertThat(extras).containsExactly(4.5f, -6f);
       float[] after = model.gradients();

@@ -38,8 +38,8 @@ class LargeTensorRoundTripTest extends FreshManagerTest {
     try {
       Gradients.bucketFloats = 1000;
       AdamW.stepChunk = 777;
-      Qwen2Config config = new Qwen2Config(
-          500, 64, 96, 1, 4, 2, 256, 1e4, 1e-6, true, null, List.of(), "float32");
+      Qwen2Config config =
+          new Qwen2Config(500, 64, 96, 1, 4, 2, 256, 1e4, 1e-6, true, null, List.of(), "float32");
       // 500 x 64 embedding + one layer = 63,040 gradients, plus the loss: 64 buckets of 1000.
       assertThat(roundTrip(config, dir)).isEqualTo(64);
     } finally {
@@ -52,11 +52,13 @@ class LargeTensorRoundTripTest extends FreshManagerTest {
   @Tag("slow")
   void qwen7bEmbeddingShape(@TempDir Path dir) throws Exception {
     long started = System.nanoTime();
-    Qwen2Config config = new Qwen2Config(
-        152_064, 3_584, 256, 1, 28, 4, 2048, 1e6, 1e-6, true, null, List.of(), "float32");
+    Qwen2Config config =
+        new Qwen2Config(
+            152_064, 3_584, 256, 1, 28, 4, 2048, 1e6, 1e-6, true, null, List.of(), "float32");
     int buckets = roundTrip(config, dir);
     assertThat(buckets).isGreaterThan(1);
-    System.out.printf("qwen7bEmbeddingShape: %d all-reduce buckets, %.1f s, peak RSS %s%n",
+    System.out.printf(
+        "qwen7bEmbeddingShape: %d all-reduce buckets, %.1f s, peak RSS %s%n",
         buckets, (System.nanoTime() - started) / 1e9, peakResidentMemory());
   }
 
@@ -79,14 +81,20 @@ class LargeTensorRoundTripTest extends FreshManagerTest {
         AdamW adam = new AdamW(optimizer, manager)) {
       assertThat(ParameterDigest.of(policy.parameters())).isEqualTo(initial);
       TokenBatch batch = TokenBatch.padded(new int[][] {{1, config.vocabSize() - 1, 42, 7}});
-      double loss = GradientAccumulator.accumulate(policy.parameters(), List.of(batch),
-          (b, scope) -> policy.tokenLogProbs(b, scope).sum().neg());
+      double loss =
+          GradientAccumulator.accumulate(
+              policy.parameters(),
+              List.of(batch),
+              (b, scope) -> policy.tokenLogProbs(b, scope).sum().neg());
       float[] extras = {(float) loss};
       double normBefore = Gradients.globalNorm(policy.parameters());
-      Gradients.allReduce(policy.parameters(), extras, local -> {
-        buckets[0]++;
-        return local;
-      });
+      Gradients.allReduce(
+          policy.parameters(),
+          extras,
+          local -> {
+            buckets[0]++;
+            return local;
+          });
       assertThat(extras[0]).isEqualTo((float) loss);
       assertThat(Gradients.globalNorm(policy.parameters())).isEqualTo(normBefore).isPositive();
       AdamW.Step step = adam.step(policy.parameters());

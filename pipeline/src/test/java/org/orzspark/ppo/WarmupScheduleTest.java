@@ -22,7 +22,8 @@ class WarmupScheduleTest {
     assertThat(critic.learningRate(60)).isEqualTo(5e-6);
     assertThat(new WarmupSchedule(0.1, 0).learningRate(1)).isEqualTo(0.1);
     assertThat(new WarmupSchedule(0, 50).learningRate(7)).as("a frozen policy").isZero();
-    assertThatThrownBy(() -> new WarmupSchedule(-1e-6, 50)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WarmupSchedule(-1e-6, 50))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

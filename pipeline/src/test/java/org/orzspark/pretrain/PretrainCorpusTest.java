@@ -1,6 +1,5 @@
 package org.orzspark.pretrain;
 
-import org.orzspark.reward.ResponseFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.synth.SyntheticProblem;
 import org.orzspark.datasets.synth.SyntheticTasks;
 import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.ResponseFormat;
 import org.orzspark.reward.verify.VerifyOptions;
 
 class PretrainCorpusTest {

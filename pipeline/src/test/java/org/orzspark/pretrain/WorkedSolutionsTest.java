@@ -1,6 +1,5 @@
 package org.orzspark.pretrain;
 
-import org.orzspark.reward.ResponseFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.orzspark.reward.OrzReward;
+import org.orzspark.reward.ResponseFormat;
 import org.orzspark.reward.verify.VerifyOptions;
 
 class WorkedSolutionsTest {
@@ -104,7 +104,9 @@ class WorkedSolutionsTest {
             WorkedSolutions.write(steps, "21", style, new SplittableRandom(seed));
         assertThat(written.style()).isEqualTo(style);
         String completion = written.completion();
-        assertThat(ResponseFormat.isWellFormed(completion)).as(completion).isEqualTo(style.wellFormed());
+        assertThat(ResponseFormat.isWellFormed(completion))
+            .as(completion)
+            .isEqualTo(style.wellFormed());
         if (style.wellFormed()) {
           assertThat(OrzReward.score(completion, "21", true, VerifyOptions.DEFAULTS))
               .as(completion)

@@ -1,7 +1,5 @@
 package org.orzspark.report;
 
-import org.orzspark.run.LocalRuns;
-import org.orzspark.testing.ExternalTools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -17,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.analysis.StepMoments;
+import org.orzspark.run.LocalRuns;
+import org.orzspark.testing.ExternalTools;
 import org.orzspark.testing.SharedSpark;
 
 /**

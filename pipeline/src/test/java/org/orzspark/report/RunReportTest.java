@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.orzspark.run.LocalRuns;
 import org.orzspark.analysis.StepMoments;
+import org.orzspark.run.LocalRuns;
 import org.orzspark.testing.SharedSpark;
 
 class RunReportTest {
@@ -89,6 +89,7 @@ class RunReportTest {
     Path run = Files.createDirectories(tmp.resolve("fresh-run"));
     RunReport.Result result = RunReport.write(spark, run, RunReport.Options.DEFAULTS);
     assertThat(result.charts()).isEmpty();
-    assertThat(Files.readString(LocalRuns.local(result.index()))).contains("No complete iteration yet");
+    assertThat(Files.readString(LocalRuns.local(result.index())))
+        .contains("No complete iteration yet");
   }
 }

@@ -12,8 +12,8 @@ import org.orzspark.testing.SharedSpark;
 /**
  * One synthetic run per test JVM ({@link SyntheticRun#writeStepRun}: 12 iterations, step at 7),
  * under the testing module's {@code target/fixtures/} (pipeline's report tests, jobs' analyze and
- * notebook tests; this class reaches jobs through pipeline's test-jar), shared by the tests of
- * that JVM (writing it costs seconds).
+ * notebook tests; this class reaches jobs through pipeline's test-jar), shared by the tests of that
+ * JVM (writing it costs seconds).
  */
 public final class StepRunFixture {
   public static final int ITERATIONS = 12;

@@ -44,7 +44,9 @@ class CheckpointCacheTest {
     assertThat(committed.resolve("_SUCCESS")).exists();
     assertThat(Files.readString(committed.resolve("MANIFEST.json")))
         .contains("policy/model.safetensors", "critic/model.safetensors");
-    assertThat(checkpoints.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration)
+    assertThat(checkpoints.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
         .isEqualTo(1);
     try (var left = Files.list(run.resolve("checkpoints"))) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("iter-000001");
@@ -56,7 +58,9 @@ class CheckpointCacheTest {
         .hasMessageContaining("already committed with different contents");
 
     Files.writeString(committed.resolve("policy/model.safetensors"), "flipped");
-    assertThat(checkpoints.verify(1).problem()).get().asString()
+    assertThat(checkpoints.verify(1).problem())
+        .get()
+        .asString()
         .contains("checksum mismatch in policy/model.safetensors");
   }
 
@@ -95,7 +99,8 @@ class CheckpointCacheTest {
     assertThat(next).isNotEqualTo(local);
     assertThat(Files.readString(next.resolve("model.safetensors"))).isEqualTo("w2");
     try (var leftovers = Files.walk(cacheRoot)) {
-      assertThat(leftovers.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
+      assertThat(leftovers.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.contains(".tmp-"));
     }
   }
 
@@ -105,7 +110,8 @@ class CheckpointCacheTest {
     new CheckpointStore(remote(run)).write(1, files("w1"));
     Files.writeString(run.resolve("checkpoints/iter-000001/policy/model.safetensors"), "flipped");
     CheckpointCache cache = new CheckpointCache(dir.resolve("cache"));
-    assertThatThrownBy(() -> cache.folder(CONF, CopyFileSystem.uri(run) + "/checkpoints/iter-000001/policy"))
+    assertThatThrownBy(
+            () -> cache.folder(CONF, CopyFileSystem.uri(run) + "/checkpoints/iter-000001/policy"))
         .hasMessageContaining("does not match its manifest checksum");
     try (var left = Files.walk(dir.resolve("cache"))) {
       assertThat(left.filter(Files::isRegularFile)).isEmpty();

@@ -28,7 +28,8 @@ class CheckpointStateTest {
 
   @Test
   void aMissingKeyIsNamed() {
-    assertThatThrownBy(() -> CheckpointState.fromJson(JSON.readTree("{\"iteration\":3,\"cursor_epoch\":1}")))
+    assertThatThrownBy(
+            () -> CheckpointState.fromJson(JSON.readTree("{\"iteration\":3,\"cursor_epoch\":1}")))
         .hasMessageContaining("cursor_offset");
   }
 

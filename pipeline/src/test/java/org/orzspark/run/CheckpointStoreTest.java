@@ -29,7 +29,10 @@ class CheckpointStoreTest {
     assertThat(store.latestComplete()).isEmpty();
     store.write(0, files("w0"));
     store.write(1, files("w1"));
-    assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(1);
+    assertThat(store.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
+        .isEqualTo(1);
     assertThat(root.resolve("checkpoints/iter-000001/MANIFEST.json")).exists();
     assertThat(root.resolve("checkpoints/iter-000001/_SUCCESS")).exists();
   }
@@ -43,8 +46,14 @@ class CheckpointStoreTest {
     store.write(1, files("w1"));
     Files.writeString(local(layout.checkpoint(1)).resolve("policy/model.safetensors"), "flipped");
     var verdicts = store.scan();
-    assertThat(verdicts.get(0).problem()).get().asString().contains("checksum mismatch in policy/model.safetensors");
-    assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(0);
+    assertThat(verdicts.get(0).problem())
+        .get()
+        .asString()
+        .contains("checksum mismatch in policy/model.safetensors");
+    assertThat(store.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
+        .isEqualTo(0);
 
     Files.delete(local(layout.checkpoint(0)).resolve("state.json"));
     assertThat(store.latestComplete()).isEmpty();
@@ -58,12 +67,19 @@ class CheckpointStoreTest {
     store.write(0, files("w0"));
     Files.createDirectories(local(layout.checkpoint(1)).resolve("policy"));
     Files.writeString(local(layout.checkpoint(1)).resolve("policy/model.safetensors"), "half");
-    assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(0);
+    assertThat(store.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
+        .isEqualTo(0);
     assertThat(store.scan().get(0).problem()).get().asString().contains("_SUCCESS");
 
     store.write(1, files("w1"));
-    assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(1);
-    assertThat(Files.readString(local(layout.checkpoint(1)).resolve("policy/model.safetensors"))).isEqualTo("w1");
+    assertThat(store.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
+        .isEqualTo(1);
+    assertThat(Files.readString(local(layout.checkpoint(1)).resolve("policy/model.safetensors")))
+        .isEqualTo("w1");
   }
 
   @Test
@@ -73,11 +89,17 @@ class CheckpointStoreTest {
     RunStore runStore = LocalRuns.store(root);
     CheckpointStore store = new CheckpointStore(runStore);
     store.write(0, files("w0"));
-    assertThatThrownBy(() -> store.write(0, files("other"))).isInstanceOf(FileAlreadyExistsException.class);
-    assertThatThrownBy(() -> store.write(1, folder -> {
-      Files.writeString(folder.resolve("a"), "x");
-      throw new IOException("disk full");
-    })).hasMessage("disk full");
+    assertThatThrownBy(() -> store.write(0, files("other")))
+        .isInstanceOf(FileAlreadyExistsException.class);
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    1,
+                    folder -> {
+                      Files.writeString(folder.resolve("a"), "x");
+                      throw new IOException("disk full");
+                    }))
+        .hasMessage("disk full");
     try (var left = Files.list(local(layout.checkpoints()))) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("iter-000000");
     }
@@ -93,13 +115,19 @@ class CheckpointStoreTest {
     // An older checkpoint's damage is not looked for: only the one to be loaded is verified.
     Files.writeString(local(layout.checkpoint(2)).resolve("policy/model.safetensors"), "flipped");
     CheckpointStore store = new CheckpointStore(runStore);
-    assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(5);
+    assertThat(store.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
+        .isEqualTo(5);
     assertThat(store.foldersHashed()).isEqualTo(1);
 
     // ... and the one to be loaded keeps its guarantee: damaged, the next intact one is taken.
     Files.writeString(local(layout.checkpoint(5)).resolve("state.json"), "flipped");
     CheckpointStore again = new CheckpointStore(runStore);
-    assertThat(again.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(4);
+    assertThat(again.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
+        .isEqualTo(4);
     assertThat(again.foldersHashed()).isEqualTo(2);
   }
 
@@ -118,11 +146,15 @@ class CheckpointStoreTest {
     // kept: 9, 8 (latest two); 0, 3, 6 (multiples of 3); 4 (evaluated). Deleted: 7, 5, 2, 1.
     assertThat(store.prune(3, iteration -> iteration == 4)).containsExactly(7, 5, 2, 1);
     try (var left = Files.list(local(layout.checkpoints()))) {
-      assertThat(left.map(p -> CheckpointStore.iterationOf(p.getFileName().toString()).orElseThrow()))
+      assertThat(
+              left.map(p -> CheckpointStore.iterationOf(p.getFileName().toString()).orElseThrow()))
           .containsExactlyInAnyOrder(0, 3, 4, 6, 8, 9, 10);
     }
     assertThat(store.prune(3, iteration -> iteration == 4)).isEmpty();
-    assertThat(store.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration).isEqualTo(9);
+    assertThat(store.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
+        .isEqualTo(9);
   }
 
   @Test
@@ -140,18 +172,21 @@ class CheckpointStoreTest {
   void aRetryWithTheSameContentsKeepsTheCommittedCheckpoint(@TempDir Path root) throws IOException {
     RunLayout layout = new RunLayout(root);
     CheckpointStore store = new CheckpointStore(LocalRuns.store(root));
-    CheckpointStore.Contents first = folder -> {
-      files("w1").writeTo(folder);
-      Files.writeString(folder.resolve("update.json"), "{\"time_s\":1.5}");
-    };
-    CheckpointStore.Contents retried = folder -> {
-      files("w1").writeTo(folder);
-      Files.writeString(folder.resolve("update.json"), "{\"time_s\":2.5}");
-    };
+    CheckpointStore.Contents first =
+        folder -> {
+          files("w1").writeTo(folder);
+          Files.writeString(folder.resolve("update.json"), "{\"time_s\":1.5}");
+        };
+    CheckpointStore.Contents retried =
+        folder -> {
+          files("w1").writeTo(folder);
+          Files.writeString(folder.resolve("update.json"), "{\"time_s\":2.5}");
+        };
     store.write(1, Set.of("update.json"), first);
     assertThat(store.write(1, Set.of("update.json"), retried)).isEqualTo(layout.checkpoint(1));
     assertThat(Files.readString(local(layout.checkpoint(1)).resolve("update.json")))
-        .as("the committed attempt's own file stays").isEqualTo("{\"time_s\":1.5}");
+        .as("the committed attempt's own file stays")
+        .isEqualTo("{\"time_s\":1.5}");
     assertThat(store.verify(1).complete()).isTrue();
     try (var left = Files.list(local(layout.checkpoints()))) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("iter-000001");
@@ -168,13 +203,20 @@ class CheckpointStoreTest {
   @Test
   void aRetryComparesEveryFileButTheAttemptsOwn() throws IOException {
     Map<String, String> committed = Map.of("a", "1", "b", "2", "update.json", "x");
-    CheckpointStore.requireSame(3, committed, Map.of("a", "1", "b", "2", "update.json", "y"),
-        Set.of("update.json"));
-    assertThatThrownBy(() -> CheckpointStore.requireSame(3, committed,
-        Map.of("a", "1", "update.json", "x"), Set.of("update.json")))
+    CheckpointStore.requireSame(
+        3, committed, Map.of("a", "1", "b", "2", "update.json", "y"), Set.of("update.json"));
+    assertThatThrownBy(
+            () ->
+                CheckpointStore.requireSame(
+                    3, committed, Map.of("a", "1", "update.json", "x"), Set.of("update.json")))
         .hasMessageContaining("(b differs)");
-    assertThatThrownBy(() -> CheckpointStore.requireSame(3, committed,
-        Map.of("a", "1", "b", "2", "c", "3", "update.json", "x"), Set.of()))
+    assertThatThrownBy(
+            () ->
+                CheckpointStore.requireSame(
+                    3,
+                    committed,
+                    Map.of("a", "1", "b", "2", "c", "3", "update.json", "x"),
+                    Set.of()))
         .hasMessageContaining("(c differs)");
   }
 }

@@ -8,9 +8,9 @@ import org.apache.hadoop.fs.DelegateToFileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * This machine's disk under the scheme {@code copyfs:}, which orz does not take for local: the
- * run store's remote code paths (staging and uploading checkpoints, copying them into the
- * checkpoint cache) run on it without a cluster. {@link #conf} registers it.
+ * This machine's disk under the scheme {@code copyfs:}, which orz does not take for local: the run
+ * store's remote code paths (staging and uploading checkpoints, copying them into the checkpoint
+ * cache) run on it without a cluster. {@link #conf} registers it.
  */
 public final class CopyFileSystem extends RawLocalFileSystem {
   public static final String SCHEME = "copyfs";

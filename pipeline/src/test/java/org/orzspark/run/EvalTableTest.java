@@ -20,16 +20,27 @@ class EvalTableTest {
     SparkSession spark = SharedSpark.session();
     Evaluator.Result result = new Evaluator.Result("math500", 30, 4, 0.5, 0.75, 0.6, 0.9);
     Path eval = tmp.resolve("eval");
-    String folder = eval.resolve(EvalTable.checkpointFolder(3))
-        .resolve(EvalTable.benchmarkFolder(result.benchmark())).toString();
+    String folder =
+        eval.resolve(EvalTable.checkpointFolder(3))
+            .resolve(EvalTable.benchmarkFolder(result.benchmark()))
+            .toString();
     FigureRow.of(spark, result.figures()).write().parquet(folder);
 
     EvalResults read = EvalResults.collect(spark.read().parquet(eval.toString()));
     assertThat(read.chartable()).isTrue();
-    assertThat(read.schema().fieldNames()).containsExactly("checkpoint", "benchmark", "questions",
-        "samples", "avg_at_k", "pass_at_k", "maj_at_k", "format_rate");
-    assertThat(read.metricColumns()).containsExactly(EvalTable.AVG_AT_K, EvalTable.PASS_AT_K,
-        EvalTable.MAJ_AT_K, EvalTable.FORMAT_RATE);
+    assertThat(read.schema().fieldNames())
+        .containsExactly(
+            "checkpoint",
+            "benchmark",
+            "questions",
+            "samples",
+            "avg_at_k",
+            "pass_at_k",
+            "maj_at_k",
+            "format_rate");
+    assertThat(read.metricColumns())
+        .containsExactly(
+            EvalTable.AVG_AT_K, EvalTable.PASS_AT_K, EvalTable.MAJ_AT_K, EvalTable.FORMAT_RATE);
     Row row = read.rows().get(0);
     assertThat(row.<Integer>getAs(EvalTable.CHECKPOINT)).isEqualTo(3);
     assertThat(row.<String>getAs(EvalTable.BENCHMARK)).isEqualTo("math500");

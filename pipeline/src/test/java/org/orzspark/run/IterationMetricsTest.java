@@ -19,8 +19,14 @@ import org.orzspark.testing.SharedSpark;
 
 class IterationMetricsTest {
 
-  private static Row rollout(int i, float reward, int length, String finish, String reason,
-      Boolean formatOk, List<String> patterns) {
+  private static Row rollout(
+      int i,
+      float reward,
+      int length,
+      String finish,
+      String reason,
+      Boolean formatOk,
+      List<String> patterns) {
     return new NamedRow(RolloutTable.ROLLOUTS)
         .set(RolloutTable.PROMPT_ID, "p" + i)
         .set(RolloutTable.SAMPLE_INDEX, 0)
@@ -40,6 +46,8 @@ class IterationMetricsTest {
   }
 
   /**
+   *
+   *
    * <pre>
    * row reward length finish  reason   format patterns
    * 0   1      10     stop    -        true   wait,
@@ -51,18 +59,24 @@ class IterationMetricsTest {
   @Test
   void everyRolloutMetricEqualsTheHandValue() {
     SparkSession spark = SharedSpark.session();
-    var rows = spark.createDataFrame(List.of(
-        rollout(0, 1f, 10, "stop", null, true, List.of("wait,")),
-        rollout(1, 0f, 20, "stop", "timeout", false, List.of()),
-        rollout(2, 1f, 30, "length", null, true, List.of("wait,", "retry")),
-        rollout(3, 0f, 40, "stop", null, true, List.of())), RolloutTable.ROLLOUTS);
+    var rows =
+        spark.createDataFrame(
+            List.of(
+                rollout(0, 1f, 10, "stop", null, true, List.of("wait,")),
+                rollout(1, 0f, 20, "stop", "timeout", false, List.of()),
+                rollout(2, 1f, 30, "length", null, true, List.of("wait,", "retry")),
+                rollout(3, 0f, 40, "stop", null, true, List.of())),
+            RolloutTable.ROLLOUTS);
     Column[] aggregates = IterationMetrics.aggregates();
-    Row row = IterationMetrics.withAggregateInputs(rows, col(RolloutTable.REFLECTION_PATTERNS),
-            col(RolloutTable.FORMAT_OK))
-        .agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length)).first();
+    Row row =
+        IterationMetrics.withAggregateInputs(
+                rows, col(RolloutTable.REFLECTION_PATTERNS), col(RolloutTable.FORMAT_OK))
+            .agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length))
+            .first();
     Map<String, Double> v = IterationMetrics.rolloutValues(row);
-    assertThat(v.keySet()).containsExactlyElementsOf(
-        IterationMetrics.rolloutMetrics().stream().map(Metric::name).toList());
+    assertThat(v.keySet())
+        .containsExactlyElementsOf(
+            IterationMetrics.rolloutMetrics().stream().map(Metric::name).toList());
     assertThat(v.get("rollout/responses")).isEqualTo(4.0);
     assertThat(v.get("reward/mean")).isEqualTo(0.5);
     assertThat(v.get("response/length_mean")).isEqualTo(25.0);
@@ -91,19 +105,51 @@ class IterationMetricsTest {
     List<String> names = IterationMetrics.all().stream().map(Metric::name).toList();
     assertThat(new HashSet<>(names)).hasSameSizeAs(names);
     // keys metrics.jsonl carried before the catalogue existed
-    assertThat(names).contains("reward/mean", "response/length_mean", "response/length_p50",
-        "response/length_p90", "format/rate", "reflection/share", "reflection/correct_length_mean",
-        "reflection/accuracy_reflecting", "reflection/accuracy_not_reflecting",
-        "response/truncated_rate", "rollout/tokens", "rollout/responses",
-        "reward/verify_timeout_rate", "reward/verify_too_large_rate",
-        "reward/verify_internal_error_rate", "reflection/count/wait,", "reflection/count/recheck",
-        "reflection/count/retry", "reflection/count/alternatively,", "reflection/count/however,",
-        "losses/policy", "losses/value", "losses/clipfrac", "losses/approx_kl", "policy/entropy",
-        "grad/norm", "grad/critic_norm", "optim/policy_lr", "optim/policy_steps",
-        "optim/critic_steps", "update/replicas", "update/allreduce_calls",
-        "update/allreduce_s_per_step", "time/update_task_s", "time/sample_s", "time/rollout_s",
-        "time/score_s", "time/experience_s", "time/update_s", "time/iteration_s",
-        "advantage/mean_raw", "advantage/std_raw", "throughput/tokens_per_s");
+    assertThat(names)
+        .contains(
+            "reward/mean",
+            "response/length_mean",
+            "response/length_p50",
+            "response/length_p90",
+            "format/rate",
+            "reflection/share",
+            "reflection/correct_length_mean",
+            "reflection/accuracy_reflecting",
+            "reflection/accuracy_not_reflecting",
+            "response/truncated_rate",
+            "rollout/tokens",
+            "rollout/responses",
+            "reward/verify_timeout_rate",
+            "reward/verify_too_large_rate",
+            "reward/verify_internal_error_rate",
+            "reflection/count/wait,",
+            "reflection/count/recheck",
+            "reflection/count/retry",
+            "reflection/count/alternatively,",
+            "reflection/count/however,",
+            "losses/policy",
+            "losses/value",
+            "losses/clipfrac",
+            "losses/approx_kl",
+            "policy/entropy",
+            "grad/norm",
+            "grad/critic_norm",
+            "optim/policy_lr",
+            "optim/policy_steps",
+            "optim/critic_steps",
+            "update/replicas",
+            "update/allreduce_calls",
+            "update/allreduce_s_per_step",
+            "time/update_task_s",
+            "time/sample_s",
+            "time/rollout_s",
+            "time/score_s",
+            "time/experience_s",
+            "time/update_s",
+            "time/iteration_s",
+            "advantage/mean_raw",
+            "advantage/std_raw",
+            "throughput/tokens_per_s");
     assertThat(IterationMetrics.all()).allSatisfy(m -> assertThat(m.description()).isNotBlank());
     assertThat(IterationMetrics.named("reward/mean")).isSameAs(IterationMetrics.REWARD_MEAN);
     assertThat(IterationMetrics.stageSeconds("rollout")).isSameAs(IterationMetrics.ROLLOUT_SECONDS);
@@ -114,12 +160,27 @@ class IterationMetricsTest {
 
   @Test
   void theAnalysisTableKeepsItsColumnNamesAsAliases() {
-    List<String> legacy = new ArrayList<>(List.of("iteration", "responses", "reward_mean",
-        "response_length_mean", "response_length_p50", "response_length_p90", "format_rate",
-        "reflecting_responses", "reflection_share", "pattern_wait", "pattern_recheck",
-        "pattern_retry", "pattern_alternatively", "pattern_however",
-        "correct_reflection_length_mean", "accuracy_reflecting", "accuracy_non_reflecting",
-        "step_moment"));
+    List<String> legacy =
+        new ArrayList<>(
+            List.of(
+                "iteration",
+                "responses",
+                "reward_mean",
+                "response_length_mean",
+                "response_length_p50",
+                "response_length_p90",
+                "format_rate",
+                "reflecting_responses",
+                "reflection_share",
+                "pattern_wait",
+                "pattern_recheck",
+                "pattern_retry",
+                "pattern_alternatively",
+                "pattern_however",
+                "correct_reflection_length_mean",
+                "accuracy_reflecting",
+                "accuracy_non_reflecting",
+                "step_moment"));
     assertThat(RunAnalysis.ITERATION_TABLE.fieldNames()).containsExactlyElementsOf(legacy);
     assertThat(IterationMetrics.REWARD_MEAN.analysisAlias()).contains("reward_mean");
     assertThat(IterationMetrics.TOKENS.analysisAlias()).isEmpty();

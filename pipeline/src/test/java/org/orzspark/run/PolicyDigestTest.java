@@ -23,12 +23,24 @@ class PolicyDigestTest {
 
   @Test
   void isTheSha256OfThePolicyEntriesSortedByPath() throws Exception {
-    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest("policy/config.json aa\npolicy/model.safetensors bb\n"
-            .getBytes(StandardCharsets.UTF_8)));
-    assertThat(PolicyDigest.of(manifest(
-        "policy/model.safetensors", "bb", "critic/model.safetensors", "cc",
-        "policy/config.json", "aa", "state.json", "dd")))
+    String expected =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(
+                        "policy/config.json aa\npolicy/model.safetensors bb\n"
+                            .getBytes(StandardCharsets.UTF_8)));
+    assertThat(
+            PolicyDigest.of(
+                manifest(
+                    "policy/model.safetensors",
+                    "bb",
+                    "critic/model.safetensors",
+                    "cc",
+                    "policy/config.json",
+                    "aa",
+                    "state.json",
+                    "dd")))
         .isEqualTo(expected);
   }
 

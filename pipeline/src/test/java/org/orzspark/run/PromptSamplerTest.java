@@ -39,7 +39,8 @@ class PromptSamplerTest {
     PromptSampler.Draw first = PromptSampler.draw(3, 50, PromptSampler.Cursor.START, 16);
     PromptSampler.Draw second = PromptSampler.draw(3, 50, first.next(), 16);
     PromptSampler.Draw again =
-        PromptSampler.draw(3, 50, new PromptSampler.Cursor(first.next().epoch(), first.next().offset()), 16);
+        PromptSampler.draw(
+            3, 50, new PromptSampler.Cursor(first.next().epoch(), first.next().offset()), 16);
     assertThat(again).isEqualTo(second);
     assertThat(PromptSampler.draw(4, 50, PromptSampler.Cursor.START, 16).indices())
         .as("another seed, another order")

@@ -10,20 +10,34 @@ class ProvenanceTest {
 
   @Test
   void redactsValuesOfKeysNamingSecrets() {
-    assertThat(Provenance.redact(List.of(
-        "iterate", "--run-dir", "/runs/a",
-        "--conf", "spark.authenticate.secret=abc",
-        "--conf", "spark.hadoop.fs.s3a.access.key=AKIA1",
-        "--conf=spark.ssl.keyPassword=pw",
-        "--hf-token", "hf_x",
-        "--set", "rollout.max_response_tokens=8")))
+    assertThat(
+            Provenance.redact(
+                List.of(
+                    "iterate",
+                    "--run-dir",
+                    "/runs/a",
+                    "--conf",
+                    "spark.authenticate.secret=abc",
+                    "--conf",
+                    "spark.hadoop.fs.s3a.access.key=AKIA1",
+                    "--conf=spark.ssl.keyPassword=pw",
+                    "--hf-token",
+                    "hf_x",
+                    "--set",
+                    "rollout.max_response_tokens=8")))
         .containsExactly(
-            "iterate", "--run-dir", "/runs/a",
-            "--conf", "spark.authenticate.secret=<redacted>",
-            "--conf", "spark.hadoop.fs.s3a.access.key=<redacted>",
+            "iterate",
+            "--run-dir",
+            "/runs/a",
+            "--conf",
+            "spark.authenticate.secret=<redacted>",
+            "--conf",
+            "spark.hadoop.fs.s3a.access.key=<redacted>",
             "--conf=spark.ssl.keyPassword=<redacted>",
-            "--hf-token", "<redacted>",
-            "--set", "rollout.max_response_tokens=8");
+            "--hf-token",
+            "<redacted>",
+            "--set",
+            "rollout.max_response_tokens=8");
   }
 
   @Test
@@ -35,7 +49,8 @@ class ProvenanceTest {
     assertThat(Provenance.namesSecret("github.authToken")).isTrue();
     assertThat(Provenance.namesSecret("rollout.max_response_tokens")).isFalse();
     assertThat(Provenance.namesSecret("--tokenizer-dir")).isFalse();
-    assertThat(Provenance.namesSecret("spark.monkey.count")).as("'key' only as a whole segment")
+    assertThat(Provenance.namesSecret("spark.monkey.count"))
+        .as("'key' only as a whole segment")
         .isFalse();
   }
 

@@ -20,14 +20,24 @@ class RolloutTableTest {
   @TempDir Path tmp;
 
   private static final RolloutTable.Generated SAMPLE =
-      new RolloutTable.Generated("p7", 3, "What is 2+2?", "4", new int[] {11, 12},
-          new int[] {21, 22, 23}, "four", new float[] {-0.5f, -0.25f, -1f}, "stop");
+      new RolloutTable.Generated(
+          "p7",
+          3,
+          "What is 2+2?",
+          "4",
+          new int[] {11, 12},
+          new int[] {21, 22, 23},
+          "four",
+          new float[] {-0.5f, -0.25f, -1f},
+          "stop");
 
   /** The generated row written by name, stored as Parquet, read back by name. */
   private Dataset<Row> storedGenerated(SparkSession spark) {
     String folder = tmp.resolve("generated").toString();
-    spark.createDataFrame(List.of(RolloutTable.toRow(SAMPLE)), RolloutTable.GENERATED)
-        .write().parquet(folder);
+    spark
+        .createDataFrame(List.of(RolloutTable.toRow(SAMPLE)), RolloutTable.GENERATED)
+        .write()
+        .parquet(folder);
     return spark.read().parquet(folder);
   }
 
@@ -54,8 +64,13 @@ class RolloutTableTest {
     SparkSession spark = SharedSpark.session();
     RolloutTable.Origin origin = new RolloutTable.Origin("ab12", -7L, 3, 11);
     String folder = tmp.resolve("with-origin").toString();
-    spark.createDataFrame(List.of(RolloutTable.toRow(SAMPLE, origin), RolloutTable.toRow(SAMPLE)),
-        RolloutTable.GENERATED).coalesce(1).write().parquet(folder);
+    spark
+        .createDataFrame(
+            List.of(RolloutTable.toRow(SAMPLE, origin), RolloutTable.toRow(SAMPLE)),
+            RolloutTable.GENERATED)
+        .coalesce(1)
+        .write()
+        .parquet(folder);
     List<Row> rows = spark.read().parquet(folder).collectAsList();
     assertThat(RolloutTable.origin(rows.get(0))).contains(origin);
     assertThat(RolloutTable.origin(rows.get(1))).isEmpty();
@@ -65,8 +80,10 @@ class RolloutTableTest {
   void rowsOfFilesWrittenBeforeOriginsExistedHaveNone() {
     SparkSession spark = SharedSpark.session();
     String folder = tmp.resolve("old").toString();
-    storedGenerated(spark).drop(RolloutTable.ORIGIN_COLUMNS.toArray(String[]::new))
-        .write().parquet(folder);
+    storedGenerated(spark)
+        .drop(RolloutTable.ORIGIN_COLUMNS.toArray(String[]::new))
+        .write()
+        .parquet(folder);
     Row old = spark.read().parquet(folder).first();
     assertThat(RolloutTable.origin(old)).isEmpty();
     Row byTheTableSchema = spark.read().schema(RolloutTable.GENERATED).parquet(folder).first();
@@ -78,11 +95,17 @@ class RolloutTableTest {
   void theExperienceReaderFindsItsColumnsByNameInAnyOrder() {
     SparkSession spark = SharedSpark.session();
     Column[] reversed =
-        List.of(RolloutTable.REWARD, RolloutTable.RESPONSE_TOKEN_IDS, RolloutTable.PROMPT_TOKEN_IDS,
-                RolloutTable.SAMPLE_INDEX, RolloutTable.PROMPT_ID).stream()
-            .map(c -> col(c)).toArray(Column[]::new);
-    Row row = storedGenerated(spark).withColumn(RolloutTable.REWARD, lit(1f)).select(reversed)
-        .first();
+        List.of(
+                RolloutTable.REWARD,
+                RolloutTable.RESPONSE_TOKEN_IDS,
+                RolloutTable.PROMPT_TOKEN_IDS,
+                RolloutTable.SAMPLE_INDEX,
+                RolloutTable.PROMPT_ID)
+            .stream()
+            .map(c -> col(c))
+            .toArray(Column[]::new);
+    Row row =
+        storedGenerated(spark).withColumn(RolloutTable.REWARD, lit(1f)).select(reversed).first();
     ScoredResponse response = RolloutTable.scoredResponse(row);
     assertThat(response.promptId()).isEqualTo("p7");
     assertThat(response.sampleIndex()).isEqualTo(3);
@@ -94,9 +117,11 @@ class RolloutTableTest {
   @Test
   void aColumnRenamedOnTheWritingSideFailsTheReader() {
     SparkSession spark = SharedSpark.session();
-    Row row = storedGenerated(spark).withColumn(RolloutTable.REWARD, lit(0f))
-        .withColumnRenamed(RolloutTable.PROMPT_TOKEN_IDS, "prompt_tokens")
-        .first();
+    Row row =
+        storedGenerated(spark)
+            .withColumn(RolloutTable.REWARD, lit(0f))
+            .withColumnRenamed(RolloutTable.PROMPT_TOKEN_IDS, "prompt_tokens")
+            .first();
     assertThatThrownBy(() -> RolloutTable.scoredResponse(row))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(RolloutTable.PROMPT_TOKEN_IDS);
@@ -110,16 +135,33 @@ class RolloutTableTest {
     assertThat(scored.subList(RolloutTable.GENERATED.length(), scored.size()))
         .isEqualTo(RolloutTable.SCORE_COLUMNS);
     // the Parquet column names users rely on
-    assertThat(scored).containsExactly("prompt_id", "sample_index", "question", "ground_truth",
-        "prompt_token_ids", "response_token_ids", "response", "sampling_logprobs", "finish_reason",
-        "response_length", "policy_digest", "generation_seed", "rollout_task", "work_unit", "reward", "extracted_answer", "verify_reason", "format_ok",
-        "reflection_patterns");
+    assertThat(scored)
+        .containsExactly(
+            "prompt_id",
+            "sample_index",
+            "question",
+            "ground_truth",
+            "prompt_token_ids",
+            "response_token_ids",
+            "response",
+            "sampling_logprobs",
+            "finish_reason",
+            "response_length",
+            "policy_digest",
+            "generation_seed",
+            "rollout_task",
+            "work_unit",
+            "reward",
+            "extracted_answer",
+            "verify_reason",
+            "format_ok",
+            "reflection_patterns");
   }
 
   @Test
   void theRowWriterRefusesAnUnsetNonNullableColumn() {
-    assertThatThrownBy(() -> new NamedRow(RolloutTable.GENERATED).set(RolloutTable.PROMPT_ID, "p")
-            .build())
+    assertThatThrownBy(
+            () -> new NamedRow(RolloutTable.GENERATED).set(RolloutTable.PROMPT_ID, "p").build())
         .hasMessageContaining(RolloutTable.SAMPLE_INDEX);
     assertThatThrownBy(() -> new NamedRow(RolloutTable.GENERATED).set("prompt", "p"))
         .isInstanceOf(IllegalArgumentException.class);

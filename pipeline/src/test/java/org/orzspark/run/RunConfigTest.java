@@ -44,14 +44,18 @@ class RunConfigTest {
 
   @Test
   void unknownKeysFailNamingWhereTheyCameFrom() {
-    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(), Map.of("optim.lr", "1")))
+    assertThatThrownBy(
+            () -> RunConfig.resolve("m", "p", "x", new Properties(), Map.of("optim.lr", "1")))
         .hasMessageContaining("in --set: unknown setting 'optim.lr'")
         .hasMessageContaining("optim.policy_lr");
   }
 
   /** Each kind of setting, and each way a value can be wrong for it: the one line a user sees. */
   @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       ppo.gamma                  | NaN       | is out of range; valid: a finite number in [0, 1]
       ppo.gamma                  | Infinity  | is out of range; valid: a finite number in [0, 1]
       ppo.gamma                  | -Infinity | is out of range; valid: a finite number in [0, 1]
@@ -98,7 +102,8 @@ class RunConfigTest {
       ppo.value_loss             | huber     | is out of range; valid: one of clipped, plain
       ppo.activation_checkpointing | yes     | is out of range; valid: true or false
       """)
-  void aValueOutOfItsSettingsTypeOrRangeIsRefusedInOneLine(String key, String value, String problem) {
+  void aValueOutOfItsSettingsTypeOrRangeIsRefusedInOneLine(
+      String key, String value, String problem) {
     String line = key + "=" + value + " " + problem;
     assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(), Map.of(key, value)))
         .isInstanceOf(IllegalArgumentException.class)
@@ -111,7 +116,10 @@ class RunConfigTest {
 
   /** The ends of each range: included where the range says so, excluded values next door above. */
   @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       ppo.gamma                  | 0
       ppo.lambda                 | 1
       ppo.clip_epsilon           | 0.999
@@ -129,15 +137,17 @@ class RunConfigTest {
       run.seed                   | -9223372036854775808
       """)
   void theEndsOfARangeAreAsDeclared(String key, String value) {
-    RunConfig config = RunConfig.resolve("m", "p", "x", new Properties(),
-        Map.of(key, value, "ppo.critic_minibatches", "1"));
+    RunConfig config =
+        RunConfig.resolve(
+            "m", "p", "x", new Properties(), Map.of(key, value, "ppo.critic_minibatches", "1"));
     assertThat(config.settings()).containsEntry(key, value);
   }
 
   @Test
   void aHandEditedRunJsonIsRefusedInTheSameOneLine(@TempDir Path dir) throws Exception {
-    String json = new ObjectMapper().writeValueAsString(
-        RunConfig.resolve("m", "p", "x", new Properties(), Map.of()));
+    String json =
+        new ObjectMapper()
+            .writeValueAsString(RunConfig.resolve("m", "p", "x", new Properties(), Map.of()));
     Path runJson = dir.resolve("run.json");
 
     Files.writeString(runJson, json.replace("\"ppo.gamma\":\"1.0\"", "\"ppo.gamma\":\"NaN\""));
@@ -146,15 +156,18 @@ class RunConfigTest {
         .hasMessage("ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
 
     Files.writeString(runJson, json.replace("\"ppo.gamma\":\"1.0\",", ""));
-    assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir))).hasMessage("run.json lacks setting ppo.gamma");
+    assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir)))
+        .hasMessage("run.json lacks setting ppo.gamma");
 
     Files.writeString(runJson, json.replace("\"ppo.gamma\"", "\"ppo.gama\""));
-    assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir))).hasMessageStartingWith("unknown setting 'ppo.gama'");
+    assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir)))
+        .hasMessageStartingWith("unknown setting 'ppo.gama'");
 
     Files.writeString(runJson, json);
     assertThat(RunConfig.read(LocalRuns.store(dir)).get(RunSettings.GAMMA)).isEqualTo(1.0);
 
-    RunConfig written = RunConfig.resolve("m", "p", "x", new Properties(), Map.of("ppo.gamma", "0.5"));
+    RunConfig written =
+        RunConfig.resolve("m", "p", "x", new Properties(), Map.of("ppo.gamma", "0.5"));
     written.write(LocalRuns.store(dir));
     assertThat(RunConfig.read(LocalRuns.store(dir))).isEqualTo(written);
     try (var left = Files.list(dir)) {
@@ -164,19 +177,43 @@ class RunConfigTest {
 
   @Test
   void settingsThatOnlyFailTogetherFailAtResolve() {
-    assertThatThrownBy(() -> RunConfig.resolve("m", "p", "x", new Properties(),
-        Map.of("data.prompts_per_iteration", "2", "rollout.samples_per_prompt", "4")))
+    assertThatThrownBy(
+            () ->
+                RunConfig.resolve(
+                    "m",
+                    "p",
+                    "x",
+                    new Properties(),
+                    Map.of("data.prompts_per_iteration", "2", "rollout.samples_per_prompt", "4")))
         .hasMessageContaining("ppo.critic_minibatches=12 exceeds the 8 responses");
-    assertThat(RunConfig.resolve("m", "p", "x", new Properties(),
-        Map.of("data.prompts_per_iteration", "3", "rollout.samples_per_prompt", "4"))
-        .get(RunSettings.CRITIC_MINIBATCHES)).isEqualTo(12);
+    assertThat(
+            RunConfig.resolve(
+                    "m",
+                    "p",
+                    "x",
+                    new Properties(),
+                    Map.of("data.prompts_per_iteration", "3", "rollout.samples_per_prompt", "4"))
+                .get(RunSettings.CRITIC_MINIBATCHES))
+        .isEqualTo(12);
   }
 
   @Test
   void choicesAreEnumsWrittenInLowerCase() throws Exception {
-    RunConfig config = RunConfig.resolve("m", "p", "x", new Properties(), Map.of(
-        "data.prompt_template", "reference", "ppo.value_loss", "plain",
-        "ppo.loss_reduction", "token_mean", "model.value_head_init", "normal"));
+    RunConfig config =
+        RunConfig.resolve(
+            "m",
+            "p",
+            "x",
+            new Properties(),
+            Map.of(
+                "data.prompt_template",
+                "reference",
+                "ppo.value_loss",
+                "plain",
+                "ppo.loss_reduction",
+                "token_mean",
+                "model.value_head_init",
+                "normal"));
     assertThat(config.get(RunSettings.PROMPT_TEMPLATE))
         .isEqualTo(org.orzspark.datasets.PromptTemplate.Variant.REFERENCE);
     assertThat(config.get(RunSettings.VALUE_LOSS)).isEqualTo(org.orzspark.ppo.ValueLoss.Form.PLAIN);
@@ -185,7 +222,8 @@ class RunConfigTest {
     assertThat(config.get(RunSettings.VALUE_HEAD_INIT))
         .isEqualTo(org.orzspark.model.ValueHeadInit.NORMAL);
     // run.json keeps the strings, so runs made before the settings were typed still load.
-    assertThat(config.settings()).containsEntry("ppo.value_loss", "plain")
+    assertThat(config.settings())
+        .containsEntry("ppo.value_loss", "plain")
         .containsEntry("ppo.loss_reduction", "token_mean");
     assertThat(RunSettings.LOSS_REDUCTION.defaultValue()).isEqualTo("sequence_mean");
     assertThat(RunSettings.VALUE_LOSS.help()).endsWith("Valid: one of clipped, plain.");
@@ -197,9 +235,11 @@ class RunConfigTest {
   void runJsonHasItsFieldsInTheirOrder() throws Exception {
     RunConfig config = RunConfig.resolve("m", "p", "x", new Properties(), Map.of());
     String text = new ObjectMapper().writeValueAsString(config);
-    assertThat(text).startsWith("{\"base_model\":\"m\",\"prompts\":\"p\",\"profile\":\"x\","
-        + "\"settings\":{");
-    assertThat(new ObjectMapper().readTree(text).fieldNames()).toIterable()
+    assertThat(text)
+        .startsWith(
+            "{\"base_model\":\"m\",\"prompts\":\"p\",\"profile\":\"x\"," + "\"settings\":{");
+    assertThat(new ObjectMapper().readTree(text).fieldNames())
+        .toIterable()
         .containsExactly("base_model", "prompts", "profile", "settings");
   }
 
@@ -227,9 +267,13 @@ class RunConfigTest {
       assertThat(c.get(RunSettings.GAMMA)).as(name).isEqualTo(1.0);
       assertThat(c.get(RunSettings.LAMBDA)).as(name).isEqualTo(1.0);
       assertThat(c.get(RunSettings.CLIP_EPSILON)).as(name).isEqualTo(0.2);
-      assertThat(c.get(RunSettings.VALUE_LOSS)).as(name).isEqualTo(org.orzspark.ppo.ValueLoss.Form.CLIPPED);
+      assertThat(c.get(RunSettings.VALUE_LOSS))
+          .as(name)
+          .isEqualTo(org.orzspark.ppo.ValueLoss.Form.CLIPPED);
       assertThat(c.get(RunSettings.VALUE_CLIP)).as(name).isEqualTo(0.2);
-      assertThat(c.get(RunSettings.LOSS_REDUCTION)).as(name).isEqualTo(org.orzspark.ppo.LossReduction.SEQUENCE_MEAN);
+      assertThat(c.get(RunSettings.LOSS_REDUCTION))
+          .as(name)
+          .isEqualTo(org.orzspark.ppo.LossReduction.SEQUENCE_MEAN);
       assertThat(c.get(RunSettings.POLICY_MINIBATCHES)).as(name).isEqualTo(1);
       assertThat(c.get(RunSettings.CRITIC_MINIBATCHES)).as(name).isEqualTo(12);
       assertThat(c.get(RunSettings.ACTIVATION_CHECKPOINTING)).as(name).isTrue();
@@ -263,8 +307,12 @@ class RunConfigTest {
       for (Path file : profiles.filter(p -> p.toString().endsWith(".properties")).toList()) {
         Properties properties = load(file);
         assertThat(properties).as(file.toString()).isNotEmpty();
-        assertThatCode(() -> RunConfig.resolve("m", "p", file.getFileName().toString(), properties, Map.of()))
-            .as(file.toString()).doesNotThrowAnyException();
+        assertThatCode(
+                () ->
+                    RunConfig.resolve(
+                        "m", "p", file.getFileName().toString(), properties, Map.of()))
+            .as(file.toString())
+            .doesNotThrowAnyException();
       }
     }
   }

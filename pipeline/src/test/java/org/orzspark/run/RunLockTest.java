@@ -25,8 +25,12 @@ class RunLockTest {
   /** A lock left by a process on another host whose last heartbeat is ten minutes old. */
   private static void plantStale(Path run, String token) throws IOException {
     Path file = run.resolve(RunLock.FILE);
-    Files.writeString(file, "{\"host\":\"elsewhere\",\"pid\":4242,\"started\":\"2026-01-01T00:00:00Z\","
-        + "\"command\":\"orz iterate\",\"token\":\"" + token + "\"}");
+    Files.writeString(
+        file,
+        "{\"host\":\"elsewhere\",\"pid\":4242,\"started\":\"2026-01-01T00:00:00Z\","
+            + "\"command\":\"orz iterate\",\"token\":\""
+            + token
+            + "\"}");
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofMinutes(10))));
   }
 
@@ -68,7 +72,9 @@ class RunLockTest {
     plantStale(run, "dead");
     try (RunLock taken = RunLock.acquire(LocalRuns.store(run), "orz iterate")) {
       String content = Files.readString(LocalRuns.local(taken.file()));
-      assertThat(content).contains("\"pid\":" + ProcessHandle.current().pid()).doesNotContain("dead");
+      assertThat(content)
+          .contains("\"pid\":" + ProcessHandle.current().pid())
+          .doesNotContain("dead");
     }
     try (var left = Files.list(run)) {
       assertThat(left).isEmpty();
@@ -80,8 +86,13 @@ class RunLockTest {
     Process dead = new ProcessBuilder("true").start();
     dead.waitFor();
     String host = java.net.InetAddress.getLocalHost().getHostName();
-    Files.writeString(run.resolve(RunLock.FILE), "{\"host\":\"" + host + "\",\"pid\":" + dead.pid()
-        + ",\"started\":\"x\",\"command\":\"orz iterate\",\"token\":\"t\"}");
+    Files.writeString(
+        run.resolve(RunLock.FILE),
+        "{\"host\":\""
+            + host
+            + "\",\"pid\":"
+            + dead.pid()
+            + ",\"started\":\"x\",\"command\":\"orz iterate\",\"token\":\"t\"}");
     try (RunLock taken = RunLock.acquire(LocalRuns.store(run), "orz iterate")) {
       assertThat(Files.readString(LocalRuns.local(taken.file()))).doesNotContain("\"token\":\"t\"");
     }
@@ -97,15 +108,21 @@ class RunLockTest {
         CyclicBarrier start = new CyclicBarrier(2);
         List<Future<RunLock>> racers = new ArrayList<>();
         for (int r = 0; r < 2; r++) {
-          racers.add(pool.submit(() -> {
-            start.await();
-            try {
-              return RunLock.acquire(LocalRuns.store(run), "racer", RunLock.HEARTBEAT, RunLock.STALE_AFTER,
-                  Clock.systemUTC());
-            } catch (RunLock.HeldException refused) {
-              return null;
-            }
-          }));
+          racers.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    try {
+                      return RunLock.acquire(
+                          LocalRuns.store(run),
+                          "racer",
+                          RunLock.HEARTBEAT,
+                          RunLock.STALE_AFTER,
+                          Clock.systemUTC());
+                    } catch (RunLock.HeldException refused) {
+                      return null;
+                    }
+                  }));
         }
         List<RunLock> winners = new ArrayList<>();
         for (Future<RunLock> racer : racers) {

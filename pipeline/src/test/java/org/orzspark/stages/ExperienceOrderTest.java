@@ -17,8 +17,8 @@ import org.orzspark.testing.SharedSpark;
 
 /**
  * The experience does not depend on the order its rows arrive in (shuffle fetch order, retried
- * tasks, other executors): rollouts stored in the reverse order give bit-identical experience
- * rows, advantages normalised with bit-identical statistics included, with micro-batches of a few
+ * tasks, other executors): rollouts stored in the reverse order give bit-identical experience rows,
+ * advantages normalised with bit-identical statistics included, with micro-batches of a few
  * sequences. (At this size the rows' order happens not to change the result even unsorted; the
  * canonical order in {@code ExperienceStage} makes it hold at any size.)
  */
@@ -30,7 +30,9 @@ class ExperienceOrderTest {
     Path base = MicroRuns.base(dir.resolve("base"));
     Path prompts = MicroRuns.prompts(spark, dir.resolve("prompts"), 40);
     Path root = dir.resolve("run");
-    RunInitializer.init(spark, root.toString(),
+    RunInitializer.init(
+        spark,
+        root.toString(),
         MicroRuns.config(base, prompts, Map.of("ppo.micro_batch_tokens", "200")));
     RunStore store = LocalRuns.store(root);
     RunLayout layout = store.layout();
@@ -41,10 +43,14 @@ class ExperienceOrderTest {
     ExperienceStage.run(ctx);
     List<String> inOrder = rows(spark, layout.experience(1));
 
-    var reversed = spark.read().parquet(ctx.dataFiles(layout.rollouts(1)))
-        .orderBy(org.apache.spark.sql.functions.col("prompt_id").desc(),
-            org.apache.spark.sql.functions.col("sample_index").desc())
-        .coalesce(1);
+    var reversed =
+        spark
+            .read()
+            .parquet(ctx.dataFiles(layout.rollouts(1)))
+            .orderBy(
+                org.apache.spark.sql.functions.col("prompt_id").desc(),
+                org.apache.spark.sql.functions.col("sample_index").desc())
+            .coalesce(1);
     try (AtomicOutput out = ctx.begin(layout.rollouts(1))) {
       out.writeParquet(reversed.localCheckpoint(), "");
       out.commit();
@@ -55,7 +61,11 @@ class ExperienceOrderTest {
   }
 
   private static List<String> rows(SparkSession spark, org.apache.hadoop.fs.Path folder) {
-    return spark.read().parquet(folder.toString()).orderBy("prompt_id", "sample_index")
-        .toJSON().collectAsList();
+    return spark
+        .read()
+        .parquet(folder.toString())
+        .orderBy("prompt_id", "sample_index")
+        .toJSON()
+        .collectAsList();
   }
 }

@@ -19,14 +19,16 @@ class GenerationProgressTest {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     long[] counts;
     try (GenerationProgress progress =
-        new GenerationProgress(sc.sc(), "test", 6, new PrintStream(console, true, StandardCharsets.UTF_8))) {
+        new GenerationProgress(
+            sc.sc(), "test", 6, new PrintStream(console, true, StandardCharsets.UTF_8))) {
       LongAccumulator sequences = progress.sequences();
       LongAccumulator tokens = progress.tokens();
       sc.parallelize(List.of(1, 2, 3, 4, 5, 6), 3)
-          .foreach(n -> {
-            sequences.add(1);
-            tokens.add(n * 10L);
-          });
+          .foreach(
+              n -> {
+                sequences.add(1);
+                tokens.add(n * 10L);
+              });
       waitForListener(progress);
       counts = progress.counts();
     }

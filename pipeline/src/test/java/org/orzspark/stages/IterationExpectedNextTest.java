@@ -20,12 +20,16 @@ class IterationExpectedNextTest {
     complete(LocalRuns.local(layout.checkpoint(0)));
     assertThat(Iteration.expectedNext(LocalRuns.store(root))).as("after init").isEqualTo(1);
     complete(LocalRuns.local(layout.checkpoint(1)));
-    assertThat(Iteration.expectedNext(LocalRuns.store(root))).as("checkpoint 1 without its metrics").isEqualTo(1);
+    assertThat(Iteration.expectedNext(LocalRuns.store(root)))
+        .as("checkpoint 1 without its metrics")
+        .isEqualTo(1);
     complete(LocalRuns.local(layout.metrics(1)));
     assertThat(Iteration.expectedNext(LocalRuns.store(root))).isEqualTo(2);
     Files.createDirectories(LocalRuns.local(layout.checkpoint(2))); // a crashed update: no _SUCCESS
     Files.createDirectories(LocalRuns.local(layout.checkpoints()).resolve(".iter-000003.tmp-x"));
-    assertThat(Iteration.expectedNext(LocalRuns.store(root))).as("unmarked and temp folders ignored").isEqualTo(2);
+    assertThat(Iteration.expectedNext(LocalRuns.store(root)))
+        .as("unmarked and temp folders ignored")
+        .isEqualTo(2);
   }
 
   private static void complete(Path folder) throws Exception {

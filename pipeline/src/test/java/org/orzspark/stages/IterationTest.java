@@ -27,11 +27,11 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.model.Qwen2Config;
 import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.LocalRuns;
 import org.orzspark.run.PromptSampler;
-import org.orzspark.run.RunLayout;
-import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.RolloutTable;
+import org.orzspark.run.RunLayout;
 import org.orzspark.testing.SharedSpark;
 
 /**
@@ -61,7 +61,10 @@ class IterationTest {
   @Test
   void twoIterationsWriteEveryTableAndCheckpoint(@TempDir Path root) throws Exception {
     RunLayout layout = init(root);
-    assertThatThrownBy(() -> RunInitializer.init(spark, root.toString(), MicroRuns.config(base, prompts, Map.of())))
+    assertThatThrownBy(
+            () ->
+                RunInitializer.init(
+                    spark, root.toString(), MicroRuns.config(base, prompts, Map.of())))
         .hasMessageContaining("a run already exists");
 
     Iteration.Outcome first = Iteration.run(spark, root.toString(), null, QUIET);
@@ -75,46 +78,83 @@ class IterationTest {
     assertThat(rollouts.where("iteration = 2").select("prompt_id").distinct().count()).isEqualTo(4);
     assertThat(rollouts.drop("iteration").schema().fieldNames())
         .containsExactly(RolloutTable.ROLLOUTS.fieldNames());
-    assertThat(rollouts.where("size(response_token_ids) != response_length"
-        + " OR size(sampling_logprobs) != response_length").count()).isZero();
+    assertThat(
+            rollouts
+                .where(
+                    "size(response_token_ids) != response_length"
+                        + " OR size(sampling_logprobs) != response_length")
+                .count())
+        .isZero();
     assertThat(rollouts.where("reward NOT IN (0.0, 1.0)").count()).isZero();
-    assertThat(rollouts.where("iteration = 1").select("prompt_id").intersect(
-        rollouts.where("iteration = 2").select("prompt_id")).count())
-        .as("no prompt twice within an epoch").isZero();
+    assertThat(
+            rollouts
+                .where("iteration = 1")
+                .select("prompt_id")
+                .intersect(rollouts.where("iteration = 2").select("prompt_id"))
+                .count())
+        .as("no prompt twice within an epoch")
+        .isZero();
 
     Dataset<Row> experience = spark.read().parquet(layout.experience(2).toString());
     assertThat(experience.count()).isEqualTo(16);
-    assertThat(experience.schema().fieldNames()).containsExactly(ExperienceTable.SCHEMA.fieldNames());
-    assertThat(experience.where("size(token_ids) != prompt_length + response_length"
-        + " OR size(advantages) != response_length OR size(values) != response_length").count())
+    assertThat(experience.schema().fieldNames())
+        .containsExactly(ExperienceTable.SCHEMA.fieldNames());
+    assertThat(
+            experience
+                .where(
+                    "size(token_ids) != prompt_length + response_length"
+                        + " OR size(advantages) != response_length OR size(values) != response_length")
+                .count())
         .isZero();
-    Row advantages = experience.selectExpr("explode(advantages) AS a")
-        .selectExpr("avg(a)", "stddev_pop(a)").first();
+    Row advantages =
+        experience
+            .selectExpr("explode(advantages) AS a")
+            .selectExpr("avg(a)", "stddev_pop(a)")
+            .first();
     assertThat(advantages.getDouble(0)).as("normalised over all tokens").isCloseTo(0, within(1e-4));
     assertThat(advantages.getDouble(1)).isCloseTo(1, within(1e-3));
 
     CheckpointStore store = new CheckpointStore(LocalRuns.store(layout));
-    assertThat(store.scan()).extracting(CheckpointStore.Verdict::iteration).containsExactly(2, 1, 0);
+    assertThat(store.scan())
+        .extracting(CheckpointStore.Verdict::iteration)
+        .containsExactly(2, 1, 0);
     assertThat(store.scan()).allMatch(CheckpointStore.Verdict::complete);
-    Map<?, ?> update = new ObjectMapper().readValue(
-        local(layout.checkpoint(2)).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
+    Map<?, ?> update =
+        new ObjectMapper()
+            .readValue(
+                local(layout.checkpoint(2)).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
     assertThat(((Number) update.get("optim/policy_steps")).intValue()).isEqualTo(2);
     assertThat(((Number) update.get("optim/critic_steps")).intValue()).isEqualTo(4);
     assertThat(((Number) update.get("update/replicas")).intValue()).isEqualTo(2);
     // Mean entropy of the policy's next-token distributions over the response tokens: positive and
     // at most log(vocabulary) nats.
     assertThat(((Number) update.get("policy/entropy")).doubleValue())
-        .isPositive().isLessThanOrEqualTo(
-            Math.log(Qwen2Config.read(base.resolve("config.json")).vocabSize()));
+        .isPositive()
+        .isLessThanOrEqualTo(Math.log(Qwen2Config.read(base.resolve("config.json")).vocabSize()));
 
-    Dataset<Row> metrics = spark.read().option("mergeSchema", "true")
-        .option("basePath", layout.metrics().toString())
-        .parquet(layout.metrics() + "/iteration=*");
+    Dataset<Row> metrics =
+        spark
+            .read()
+            .option("mergeSchema", "true")
+            .option("basePath", layout.metrics().toString())
+            .parquet(layout.metrics() + "/iteration=*");
     assertThat(metrics.count()).isEqualTo(2);
-    assertThat(metrics.columns()).contains("reward/mean", "response/length_mean", "format/rate",
-        "reflection/share", "losses/policy", "losses/value", "losses/clipfrac", "grad/norm",
-        "time/rollout_s", "time/update_s", "throughput/tokens_per_s", "reward/verify_timeout_rate",
-        "reward/verify_too_large_rate", "reward/verify_internal_error_rate");
+    assertThat(metrics.columns())
+        .contains(
+            "reward/mean",
+            "response/length_mean",
+            "format/rate",
+            "reflection/share",
+            "losses/policy",
+            "losses/value",
+            "losses/clipfrac",
+            "grad/norm",
+            "time/rollout_s",
+            "time/update_s",
+            "throughput/tokens_per_s",
+            "reward/verify_timeout_rate",
+            "reward/verify_too_large_rate",
+            "reward/verify_internal_error_rate");
     assertThat(Files.readAllLines(local(layout.metricsJsonl()))).hasSize(2);
 
     assertThatThrownBy(() -> Iteration.run(spark, root.toString(), 2, QUIET))
@@ -145,13 +185,16 @@ class IterationTest {
 
     Iteration.Outcome resumed = Iteration.run(spark, crashed.toString(), null, QUIET);
     assertThat(resumed.iteration()).isEqualTo(2);
-    assertThat(files(local(layout.rollouts(2)))).as("completed stages are not recomputed")
+    assertThat(files(local(layout.rollouts(2))))
+        .as("completed stages are not recomputed")
         .isEqualTo(rolloutFiles);
     RunLayout referenceLayout = new RunLayout(reference);
     assertThat(rows(layout.rollouts(2))).isEqualTo(rows(referenceLayout.rollouts(2)));
     assertThat(rows(layout.experience(2))).isEqualTo(rows(referenceLayout.experience(2)));
     assertThat(digests(layout)).isEqualTo(digests(referenceLayout));
-    assertThat(new CheckpointStore(LocalRuns.store(layout)).latestComplete().orElseThrow().iteration()).isEqualTo(2);
+    assertThat(
+            new CheckpointStore(LocalRuns.store(layout)).latestComplete().orElseThrow().iteration())
+        .isEqualTo(2);
   }
 
   @Test
@@ -159,11 +202,16 @@ class IterationTest {
       throws Exception {
     RunLayout layout = init(root);
     runThroughExperience(layout, 1);
-    // The experience of a diverged critic: every advantage NaN (the iteration resumes at the update).
-    Dataset<Row> poisoned = spark.read().parquet(layout.experience(1).toString())
-        .withColumn("advantages", functions.expr("transform(advantages, a -> float('NaN'))"));
-    try (AtomicOutput out = AtomicOutput.begin(spark.sparkContext().hadoopConfiguration(),
-        layout.experience(1).toString(), true)) {
+    // The experience of a diverged critic: every advantage NaN (the iteration resumes at the
+    // update).
+    Dataset<Row> poisoned =
+        spark
+            .read()
+            .parquet(layout.experience(1).toString())
+            .withColumn("advantages", functions.expr("transform(advantages, a -> float('NaN'))"));
+    try (AtomicOutput out =
+        AtomicOutput.begin(
+            spark.sparkContext().hadoopConfiguration(), layout.experience(1).toString(), true)) {
       out.writeParquet(poisoned, "");
       out.commit();
     }
@@ -173,12 +221,15 @@ class IterationTest {
         .hasMessageContaining("non-finite")
         .hasMessageContaining("checkpoint 0 stays the latest");
     List<String> failures = Files.readAllLines(local(layout.failuresJsonl()));
-    assertThat(failures).singleElement().satisfies(line -> {
-      Map<?, ?> failure = new ObjectMapper().readValue(line, Map.class);
-      assertThat(failure.get("iteration")).isEqualTo(1);
-      assertThat(failure.get("stage")).isEqualTo("update");
-      assertThat((String) failure.get("reason")).contains("non-finite");
-    });
+    assertThat(failures)
+        .singleElement()
+        .satisfies(
+            line -> {
+              Map<?, ?> failure = new ObjectMapper().readValue(line, Map.class);
+              assertThat(failure.get("iteration")).isEqualTo(1);
+              assertThat(failure.get("stage")).isEqualTo("update");
+              assertThat((String) failure.get("reason")).contains("non-finite");
+            });
     CheckpointStore store = new CheckpointStore(LocalRuns.store(layout));
     assertThat(store.latestComplete().orElseThrow().iteration()).isZero();
     assertThat(store.scan()).extracting(CheckpointStore.Verdict::iteration).containsExactly(0);
@@ -195,8 +246,12 @@ class IterationTest {
       throws Exception {
     RunLayout layout = init(root);
     runThroughExperience(layout, 1);
-    IterationContext ctx = new IterationContext(spark, LocalRuns.store(layout),
-        org.orzspark.run.RunConfig.read(LocalRuns.store(layout)), 1);
+    IterationContext ctx =
+        new IterationContext(
+            spark,
+            LocalRuns.store(layout),
+            org.orzspark.run.RunConfig.read(LocalRuns.store(layout)),
+            1);
     CheckpointState state = new CheckpointState(1, new PromptSampler.Cursor(0, 4));
     UpdateStage.Result first = UpdateStage.run(ctx, state);
     Path manifest = local(layout.checkpoint(1)).resolve(CheckpointStore.MANIFEST);
@@ -204,7 +259,8 @@ class IterationTest {
 
     UpdateStage.Result retried = UpdateStage.run(ctx, state);
     assertThat(retried.applied()).isTrue();
-    assertThat(retried.replicas()).extracting(UpdateStage.ReplicaReport::policyDigest)
+    assertThat(retried.replicas())
+        .extracting(UpdateStage.ReplicaReport::policyDigest)
         .containsOnly(first.replicas().get(0).policyDigest());
     assertThat(Files.readString(manifest)).isEqualTo(committed);
     assertThat(new CheckpointStore(LocalRuns.store(layout)).verify(1).complete()).isTrue();
@@ -212,8 +268,11 @@ class IterationTest {
 
   private static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
     IterationContext ctx =
-        new IterationContext(spark, LocalRuns.store(layout),
-            org.orzspark.run.RunConfig.read(LocalRuns.store(layout)), iteration);
+        new IterationContext(
+            spark,
+            LocalRuns.store(layout),
+            org.orzspark.run.RunConfig.read(LocalRuns.store(layout)),
+            iteration);
     SampleStage.run(ctx, Iteration.cursorOf(ctx.store(), layout.checkpoint(iteration - 1)));
     RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
     ScoreStage.run(ctx);
@@ -231,23 +290,34 @@ class IterationTest {
   }
 
   private static List<String> rows(org.apache.hadoop.fs.Path folder) {
-    return spark.read().parquet(folder.toString()).orderBy("prompt_id", "sample_index")
-        .toJSON().collectAsList();
+    return spark
+        .read()
+        .parquet(folder.toString())
+        .orderBy("prompt_id", "sample_index")
+        .toJSON()
+        .collectAsList();
   }
 
   private static List<Object> digests(RunLayout layout) throws IOException {
-    Map<?, ?> update = new ObjectMapper().readValue(
-        local(layout.checkpoint(2)).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
+    Map<?, ?> update =
+        new ObjectMapper()
+            .readValue(
+                local(layout.checkpoint(2)).resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
     return List.of(update.get("digest/policy"), update.get("digest/critic"));
   }
 
   /** The experience as an independent engine reads it: DuckDB over the Parquet files. */
   private static long duckDbCount(Path folder) throws Exception {
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
-        ResultSet result = connection.createStatement().executeQuery(
-            "SELECT count(*), min(len(advantages) = response_length::BIGINT),"
-                + " min(prompt_length + response_length = len(token_ids))"
-                + " FROM read_parquet('" + folder + "/*.parquet')")) {
+        ResultSet result =
+            connection
+                .createStatement()
+                .executeQuery(
+                    "SELECT count(*), min(len(advantages) = response_length::BIGINT),"
+                        + " min(prompt_length + response_length = len(token_ids))"
+                        + " FROM read_parquet('"
+                        + folder
+                        + "/*.parquet')")) {
       result.next();
       assertThat(result.getBoolean(2)).isTrue();
       assertThat(result.getBoolean(3)).isTrue();

@@ -24,8 +24,17 @@ class MetricsMatchAnalysisTest {
   @TempDir Path tmp;
 
   private static Row generated(int i, String response, int length, String finish) {
-    return RolloutTable.toRow(new RolloutTable.Generated("p" + i, 0, "What is 2+2?", "4",
-        new int[] {1, 2}, new int[length], response, new float[length], finish));
+    return RolloutTable.toRow(
+        new RolloutTable.Generated(
+            "p" + i,
+            0,
+            "What is 2+2?",
+            "4",
+            new int[] {1, 2},
+            new int[length],
+            response,
+            new float[length],
+            finish));
   }
 
   @Test
@@ -33,8 +42,8 @@ class MetricsMatchAnalysisTest {
     SparkSession spark = SharedSpark.session();
     List<Row> rows = new ArrayList<>();
     rows.add(generated(0, "<think>wait, 2+2</think> <answer>\\boxed{4}</answer>", 12, "stop"));
-    rows.add(generated(1, "<think>let me recheck this</think> <answer>\\boxed{5}</answer>", 30,
-        "stop"));
+    rows.add(
+        generated(1, "<think>let me recheck this</think> <answer>\\boxed{5}</answer>", 30, "stop"));
     rows.add(generated(2, "<think>however, retry</think> <answer>\\boxed{4}</answer>", 7, "stop"));
     rows.add(generated(3, "no format at all, \\boxed{4}", 50, "length"));
     rows.add(generated(4, "<think>plain</think> <answer>\\boxed{4}</answer>", 20, "stop"));
@@ -43,10 +52,10 @@ class MetricsMatchAnalysisTest {
     RunLayout layout = new RunLayout(tmp.resolve("run"));
     scored.coalesce(1).write().parquet(layout.rollouts(1).toString());
 
-    Map<String, Double> metrics = MetricsStage.rolloutFigures(
-        spark.read().parquet(layout.rollouts(1).toString()));
-    IterationStats stats = RunAnalysis.open(spark, layout, false)
-        .iterationStats(StepMoments.Rule.DEFAULT).get(0);
+    Map<String, Double> metrics =
+        MetricsStage.rolloutFigures(spark.read().parquet(layout.rollouts(1).toString()));
+    IterationStats stats =
+        RunAnalysis.open(spark, layout, false).iterationStats(StepMoments.Rule.DEFAULT).get(0);
 
     assertThat(stats.values()).containsExactlyInAnyOrderEntriesOf(metrics);
     // and the values are the rows' own: 3 of 5 correct, 3 reflecting

@@ -30,16 +30,32 @@ public final class MicroRuns {
 
   /** Writes a micro base model (tokenizer included) to {@code folder}. */
   public static Path base(Path folder) throws IOException {
-    List<SyntheticProblem> problems = SyntheticTasks.generate(
-        List.of("arithmetic", "comparison"), 200, 3);
-    BpeVocabulary vocabulary = BpeTrainer.train(
-        problems.stream().map(p -> PromptTemplate.render(p.question()) + " " + p.answer()).toList(),
-        BpeTrainer.Options.withProjectTokens(400));
+    List<SyntheticProblem> problems =
+        SyntheticTasks.generate(List.of("arithmetic", "comparison"), 200, 3);
+    BpeVocabulary vocabulary =
+        BpeTrainer.train(
+            problems.stream()
+                .map(p -> PromptTemplate.render(p.question()) + " " + p.answer())
+                .toList(),
+            BpeTrainer.Options.withProjectTokens(400));
     Path assets = Files.createTempDirectory("micro-tokenizer");
     TokenizerFiles.write(vocabulary, assets);
     int eos = vocabulary.addedTokenId(SpecialTokens.END_OF_TEXT);
-    Qwen2Config config = new Qwen2Config(vocabulary.size(), 32, 64, 2, 2, 1, 4096, 10000.0, 1e-6,
-        true, null, List.of(eos), "float32");
+    Qwen2Config config =
+        new Qwen2Config(
+            vocabulary.size(),
+            32,
+            64,
+            2,
+            2,
+            1,
+            4096,
+            10000.0,
+            1e-6,
+            true,
+            null,
+            List.of(eos),
+            "float32");
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel model = PolicyModel.random(config, 17, manager)) {
       model.setTokenizerDir(assets);
@@ -50,10 +66,13 @@ public final class MicroRuns {
 
   /** Writes {@code count} synthetic prompts (prompt schema) to {@code folder}. */
   public static Path prompts(SparkSession spark, Path folder, int count) {
-    var rows = SyntheticTasks.generateDistinct(List.of("arithmetic", "comparison"), count, 5, 1, 2)
-        .stream().map(SyntheticTasks::fromProblem).map(PromptSchema::toRow).toList();
-    spark.createDataFrame(rows, PromptSchema.SCHEMA).coalesce(1).write()
-        .parquet(folder.toString());
+    var rows =
+        SyntheticTasks.generateDistinct(List.of("arithmetic", "comparison"), count, 5, 1, 2)
+            .stream()
+            .map(SyntheticTasks::fromProblem)
+            .map(PromptSchema::toRow)
+            .toList();
+    spark.createDataFrame(rows, PromptSchema.SCHEMA).coalesce(1).write().parquet(folder.toString());
     return folder;
   }
 

@@ -32,9 +32,9 @@ import org.orzspark.testing.SharedSpark;
 import org.orzspark.timing.Stopwatch;
 
 /**
- * A two-iteration micro run whose stage records carry provenance and whose rows carry their
- * origin; samples of both iterations replay to the same tokens, a tampered row does not, and the
- * mistakes a caller can make are refused in one line.
+ * A two-iteration micro run whose stage records carry provenance and whose rows carry their origin;
+ * samples of both iterations replay to the same tokens, a tampered row does not, and the mistakes a
+ * caller can make are refused in one line.
  */
 class ReplayTest {
   private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
@@ -49,8 +49,15 @@ class ReplayTest {
     Path prompts = MicroRuns.prompts(spark, shared.resolve("prompts"), 16);
     Path root = shared.resolve("run");
     RunInitializer.init(spark, root.toString(), MicroRuns.config(base, prompts, Map.of()));
-    Provenance provenance = Provenance.of("orz", List.of("iterate", "--run-dir", root.toString(),
-        "--conf", "spark.authenticate.secret=hunter2"));
+    Provenance provenance =
+        Provenance.of(
+            "orz",
+            List.of(
+                "iterate",
+                "--run-dir",
+                root.toString(),
+                "--conf",
+                "spark.authenticate.secret=hunter2"));
     Iteration.run(spark, root.toString(), 1, QUIET, provenance);
     Iteration.run(spark, root.toString(), 2, QUIET, provenance);
     layout = new RunLayout(root);
@@ -66,10 +73,12 @@ class ReplayTest {
 
   @Test
   void stageRecordsCarryTheProvenanceWithSecretsRedacted() throws IOException {
-    for (Path record : List.of(local(layout.sampledPrompts(2)).resolve(StageRecord.FILE),
-        local(layout.rollouts(2)).resolve(ScoreStage.ROLLOUT_RECORD),
-        local(layout.rollouts(2)).resolve(StageRecord.FILE),
-        local(layout.experience(2)).resolve(StageRecord.FILE))) {
+    for (Path record :
+        List.of(
+            local(layout.sampledPrompts(2)).resolve(StageRecord.FILE),
+            local(layout.rollouts(2)).resolve(ScoreStage.ROLLOUT_RECORD),
+            local(layout.rollouts(2)).resolve(StageRecord.FILE),
+            local(layout.experience(2)).resolve(StageRecord.FILE))) {
       Provenance p = StageRecord.fromJson(Files.readAllBytes(record)).provenance();
       assertThat(p).as(record.toString()).isNotNull();
       assertThat(p.commandLine()).endsWith("--conf spark.authenticate.secret=<redacted>");
@@ -85,14 +94,21 @@ class ReplayTest {
     for (int iteration : List.of(1, 2)) {
       String digest = PolicyDigest.of(checkpoints, layout.checkpoint(iteration - 1));
       List<Row> rows = rollouts(iteration).collectAsList();
-      assertThat(rows).hasSize(16).allSatisfy(row -> {
-        RolloutTable.Origin origin = RolloutTable.origin(row).orElseThrow();
-        assertThat(origin.policyDigest()).isEqualTo(digest);
-        assertThat(origin.generationSeed()).isEqualTo(RolloutSettings.from(
-            org.orzspark.run.RunConfig.read(LocalRuns.store(layout))).generationSeed(iteration));
-      });
-      assertThat(rows.stream().map(r -> RolloutTable.origin(r).orElseThrow().workUnit())
-          .distinct()).as("one work unit per prompt (4 prompts, 2 slots)").hasSize(4);
+      assertThat(rows)
+          .hasSize(16)
+          .allSatisfy(
+              row -> {
+                RolloutTable.Origin origin = RolloutTable.origin(row).orElseThrow();
+                assertThat(origin.policyDigest()).isEqualTo(digest);
+                assertThat(origin.generationSeed())
+                    .isEqualTo(
+                        RolloutSettings.from(
+                                org.orzspark.run.RunConfig.read(LocalRuns.store(layout)))
+                            .generationSeed(iteration));
+              });
+      assertThat(rows.stream().map(r -> RolloutTable.origin(r).orElseThrow().workUnit()).distinct())
+          .as("one work unit per prompt (4 prompts, 2 slots)")
+          .hasSize(4);
     }
     assertThat(PolicyDigest.of(checkpoints, layout.checkpoint(0)))
         .isNotEqualTo(PolicyDigest.of(checkpoints, layout.checkpoint(1)));
@@ -106,8 +122,9 @@ class ReplayTest {
       int sample = row.<Integer>getAs(RolloutTable.SAMPLE_INDEX);
       Stopwatch clock = Stopwatch.start();
       Replay.Result result = Replay.run(spark, root(), iteration, prompt, sample);
-      System.out.printf("iteration %d, prompt %s sample %d: %s (%.1f s)%n", iteration, prompt,
-          sample, result.line(), clock.seconds());
+      System.out.printf(
+          "iteration %d, prompt %s sample %d: %s (%.1f s)%n",
+          iteration, prompt, sample, result.line(), clock.seconds());
       assertThat(result.matches()).as(result.line()).isTrue();
       assertThat(result.tokens()).isEqualTo(row.<Integer>getAs(RolloutTable.RESPONSE_LENGTH));
       assertThat(result.maxLogprobDelta()).isZero();
@@ -127,11 +144,17 @@ class ReplayTest {
     int at = length - 1;
     String folder = tampered.rollouts(2).toString();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Dataset<Row> rows = spark.read().parquet(AtomicOutput.dataFiles(conf, folder))
-        .withColumn(RolloutTable.RESPONSE_TOKEN_IDS, expr(String.format(
-            "CASE WHEN prompt_id = '%s' AND sample_index = %d THEN transform(response_token_ids,"
-                + " (t, i) -> IF(i = %d, t + 1, t)) ELSE response_token_ids END",
-            prompt, sample, at)));
+    Dataset<Row> rows =
+        spark
+            .read()
+            .parquet(AtomicOutput.dataFiles(conf, folder))
+            .withColumn(
+                RolloutTable.RESPONSE_TOKEN_IDS,
+                expr(
+                    String.format(
+                        "CASE WHEN prompt_id = '%s' AND sample_index = %d THEN transform(response_token_ids,"
+                            + " (t, i) -> IF(i = %d, t + 1, t)) ELSE response_token_ids END",
+                        prompt, sample, at)));
     recommit(conf, folder, rows);
 
     Replay.Result result = Replay.run(spark, copy.toString(), 2, prompt, sample);
@@ -158,8 +181,9 @@ class ReplayTest {
     String first = rollouts(1).first().getAs(RolloutTable.PROMPT_ID);
     assertThatThrownBy(() -> Replay.run(spark, copy.toString(), 1, first, 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("checkpoint 0, which generated iteration 1, was pruned"
-            + " (checkpoint.keep_every=50): it cannot be replayed");
+        .hasMessage(
+            "checkpoint 0, which generated iteration 1, was pruned"
+                + " (checkpoint.keep_every=50): it cannot be replayed");
   }
 
   /**
@@ -174,7 +198,8 @@ class ReplayTest {
       out.writeParquet(rows, "");
       for (String name : files.keySet()) {
         if (name.startsWith("_")) {
-          Files.copy(local(new org.apache.hadoop.fs.Path(folder, name)),
+          Files.copy(
+              local(new org.apache.hadoop.fs.Path(folder, name)),
               local(new org.apache.hadoop.fs.Path(out.resolve(name))));
         }
       }
@@ -185,8 +210,8 @@ class ReplayTest {
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path p : paths.toList()) {
-        Files.copy(p, to.resolve(from.relativize(p).toString()),
-            StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(
+            p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
       }
     }
   }

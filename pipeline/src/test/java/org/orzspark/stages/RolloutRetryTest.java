@@ -2,8 +2,8 @@ package org.orzspark.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,13 +37,17 @@ class RolloutRetryTest {
     Path base = MicroRuns.base(dir.resolve("base"));
     List<SampledPrompt> prompts = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      prompts.add(new SampledPrompt(i, "p" + i, "What is " + i + " + " + (i + 2) + "?",
-          Integer.toString(2 * i + 2)));
+      prompts.add(
+          new SampledPrompt(
+              i, "p" + i, "What is " + i + " + " + (i + 2) + "?", Integer.toString(2 * i + 2)));
     }
     List<RolloutStage.WorkUnit> units = RolloutStage.plan(prompts, 6, 2);
-    RolloutStage.TaskSettings settings = new RolloutStage.TaskSettings(base.toString(), 99,
-        new RolloutSettings.Sampling(org.orzspark.datasets.PromptTemplate.Variant.PAPER, 96, 1.0,
-            1.0, 0, 64));
+    RolloutStage.TaskSettings settings =
+        new RolloutStage.TaskSettings(
+            base.toString(),
+            99,
+            new RolloutSettings.Sampling(
+                org.orzspark.datasets.PromptTemplate.Variant.PAPER, 96, 1.0, 1.0, 0, 64));
 
     List<String> undisturbed = generate(spark, units, settings);
     KillFirstAttempts killer = new KillFirstAttempts(spark.sparkContext());
@@ -62,10 +66,14 @@ class RolloutRetryTest {
     assertThat(retried).hasSize(4 * 6).isEqualTo(undisturbed);
   }
 
-  private static List<String> generate(SparkSession spark, List<RolloutStage.WorkUnit> units,
-      RolloutStage.TaskSettings settings) {
-    try (GenerationProgress progress = new GenerationProgress(spark.sparkContext(), "retry test",
-        units.size(), new PrintStream(OutputStream.nullOutputStream()))) {
+  private static List<String> generate(
+      SparkSession spark, List<RolloutStage.WorkUnit> units, RolloutStage.TaskSettings settings) {
+    try (GenerationProgress progress =
+        new GenerationProgress(
+            spark.sparkContext(),
+            "retry test",
+            units.size(),
+            new PrintStream(OutputStream.nullOutputStream()))) {
       return RolloutStage.generate(spark, units, 2, settings, 0, progress).collectAsList().stream()
           .sorted(Comparator.comparing((Row r) -> r.getString(0)).thenComparing(r -> r.getInt(1)))
           .map(Row::toString)

@@ -32,12 +32,29 @@ class StageSettingsTest {
     assertThat(defaults.valueLoss()).isEqualTo(ValueLoss.CLIPPED);
     assertThat(defaults.policyOptimizer()).isEqualTo(AdamW.Config.orz(WarmupSchedule.policy()));
     assertThat(defaults.criticOptimizer()).isEqualTo(AdamW.Config.orz(WarmupSchedule.critic()));
-    assertThat(defaults.trainer(3)).isEqualTo(new ReplicaTrainer.Settings(
-        LossReduction.SEQUENCE_MEAN, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 12, 16384,
-        Seeds.mix(42, "update", 3)));
+    assertThat(defaults.trainer(3))
+        .isEqualTo(
+            new ReplicaTrainer.Settings(
+                LossReduction.SEQUENCE_MEAN,
+                PolicyLoss.ORZ,
+                ValueLoss.CLIPPED,
+                1,
+                12,
+                16384,
+                Seeds.mix(42, "update", 3)));
 
-    UpdateSettings set = UpdateSettings.from(config(Map.of("ppo.value_loss", "plain",
-        "ppo.loss_reduction", "token_mean", "ppo.value_clip", "0.5", "optim.beta2", "0.99")));
+    UpdateSettings set =
+        UpdateSettings.from(
+            config(
+                Map.of(
+                    "ppo.value_loss",
+                    "plain",
+                    "ppo.loss_reduction",
+                    "token_mean",
+                    "ppo.value_clip",
+                    "0.5",
+                    "optim.beta2",
+                    "0.99")));
     assertThat(set.valueLoss()).isEqualTo(ValueLoss.UNCLIPPED);
     assertThat(set.reduction()).isEqualTo(LossReduction.TOKEN_MEAN);
     assertThat(set.criticOptimizer().beta2()).isEqualTo(0.99);
@@ -47,11 +64,13 @@ class StageSettingsTest {
 
   @Test
   void rolloutAndExperienceSettingsComeFromTheRun() {
-    RunConfig run = config(Map.of("data.prompt_template", "reference", "rollout.top_k", "5",
-        "ppo.gamma", "0.9"));
+    RunConfig run =
+        config(
+            Map.of("data.prompt_template", "reference", "rollout.top_k", "5", "ppo.gamma", "0.9"));
     RolloutSettings rollout = RolloutSettings.from(run);
-    assertThat(rollout.sampling()).isEqualTo(
-        new RolloutSettings.Sampling(PromptTemplate.Variant.REFERENCE, 8000, 1.0, 1.0, 5, 64));
+    assertThat(rollout.sampling())
+        .isEqualTo(
+            new RolloutSettings.Sampling(PromptTemplate.Variant.REFERENCE, 8000, 1.0, 1.0, 5, 64));
     assertThat(rollout.generationSeed(2)).isEqualTo(Seeds.mix(42, "rollout", 2));
     assertThat(ExperienceSettings.from(run)).isEqualTo(new ExperienceSettings(16384, 0.9, 1.0, 0));
   }

@@ -29,7 +29,8 @@ class UpdateStageRingSumTest {
   void twoReplicasSumOverTheRingAndCountTheCalls() throws Exception {
     List<RingAllReduce> rings = LocalRings.open(2, Duration.ofSeconds(20));
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (RingAllReduce first = rings.get(0); RingAllReduce second = rings.get(1)) {
+    try (RingAllReduce first = rings.get(0);
+        RingAllReduce second = rings.get(1)) {
       UpdateStage.RingSum mine = new UpdateStage.RingSum(first);
       UpdateStage.RingSum theirs = new UpdateStage.RingSum(second);
       assertThat(mine.orLocal()).isSameAs(mine);

@@ -32,8 +32,8 @@ import org.orzspark.ppo.ValueLoss;
 import org.orzspark.ppo.WarmupSchedule;
 
 /**
- * The update wiring end to end on a tiny model: experience from the real policy and critic, then
- * 1 policy step and 4 critic steps; two replicas over the TCP ring with unequal shards end
+ * The update wiring end to end on a tiny model: experience from the real policy and critic, then 1
+ * policy step and 4 critic steps; two replicas over the TCP ring with unequal shards end
  * bit-identical to each other and equal (to float tolerance) to one replica on all rows.
  */
 class ReplicaTrainerTest {
@@ -49,10 +49,12 @@ class ReplicaTrainerTest {
     for (ExperienceRow row : experience) {
       // gamma = lambda = 1 with a terminal reward: A_t = R - V_t and R_t = R.
       for (int t = 0; t < row.values().length; t++) {
-        assertThat(row.returns()[t]).isCloseTo(row.response().reward(),
-            org.assertj.core.data.Offset.offset(1e-5f));
-        assertThat(row.advantages()[t]).isCloseTo(row.response().reward() - row.values()[t],
-            org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(row.returns()[t])
+            .isCloseTo(row.response().reward(), org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(row.advantages()[t])
+            .isCloseTo(
+                row.response().reward() - row.values()[t],
+                org.assertj.core.data.Offset.offset(1e-5f));
       }
     }
     int[] lengths = experience.stream().mapToInt(r -> r.response().responseLength()).toArray();
@@ -77,27 +79,37 @@ class ReplicaTrainerTest {
       List<Future<Result>> replicas = new ArrayList<>();
       for (int rank = 0; rank < 2; rank++) {
         int r = rank;
-        replicas.add(pool.submit(() -> {
-          try (RingAllReduce ring = rings.get(r)) {
-            List<ExperienceRow> shard = r == 0 ? experience.subList(0, split)
-                : experience.subList(split, experience.size());
-            return train(settings, shard, r == 0 ? 0 : split, lengths, local -> {
-              try {
-                ring.sumInPlace(local);
-                return local;
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-            });
-          }
-        }));
+        replicas.add(
+            pool.submit(
+                () -> {
+                  try (RingAllReduce ring = rings.get(r)) {
+                    List<ExperienceRow> shard =
+                        r == 0
+                            ? experience.subList(0, split)
+                            : experience.subList(split, experience.size());
+                    return train(
+                        settings,
+                        shard,
+                        r == 0 ? 0 : split,
+                        lengths,
+                        local -> {
+                          try {
+                            ring.sumInPlace(local);
+                            return local;
+                          } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                          }
+                        });
+                  }
+                }));
       }
       Result first = replicas.get(0).get();
       Result second = replicas.get(1).get();
       assertThat(first.policyDigest).isEqualTo(second.policyDigest);
       assertThat(first.criticDigest).isEqualTo(second.criticDigest);
       assertThat(first.report.policySteps().get(0).loss())
-          .isCloseTo(single.report.policySteps().get(0).loss(), org.assertj.core.data.Offset.offset(1e-5));
+          .isCloseTo(
+              single.report.policySteps().get(0).loss(), org.assertj.core.data.Offset.offset(1e-5));
       assertSameSteps(second.report, single.report);
       assertClose(first.policyWeights, single.policyWeights);
       assertClose(first.criticWeights, single.criticWeights);
@@ -107,16 +119,42 @@ class ReplicaTrainerTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = ActivationMemory.class, names = {"RECOMPUTE_LOGITS", "RECOMPUTE_LAYERS"})
+  @EnumSource(
+      value = ActivationMemory.class,
+      names = {"RECOMPUTE_LOGITS", "RECOMPUTE_LAYERS"})
   void recomputingActivationsGivesTheSameUpdateAsKeepingThem(ActivationMemory memory) {
     List<ExperienceRow> experience = experience();
     int[] lengths = experience.stream().mapToInt(r -> r.response().responseLength()).toArray();
-    Result keep = train(new ReplicaTrainer.Settings(LossReduction.SEQUENCE_MEAN, PolicyLoss.ORZ,
-        ValueLoss.CLIPPED, 1, 4, 40, 11, ActivationMemory.KEEP), experience, 0, lengths,
-        GradientAllReduce.LOCAL);
-    Result recomputed = train(new ReplicaTrainer.Settings(LossReduction.SEQUENCE_MEAN,
-        PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, 40, 11, memory), experience, 0, lengths,
-        GradientAllReduce.LOCAL);
+    Result keep =
+        train(
+            new ReplicaTrainer.Settings(
+                LossReduction.SEQUENCE_MEAN,
+                PolicyLoss.ORZ,
+                ValueLoss.CLIPPED,
+                1,
+                4,
+                40,
+                11,
+                ActivationMemory.KEEP),
+            experience,
+            0,
+            lengths,
+            GradientAllReduce.LOCAL);
+    Result recomputed =
+        train(
+            new ReplicaTrainer.Settings(
+                LossReduction.SEQUENCE_MEAN,
+                PolicyLoss.ORZ,
+                ValueLoss.CLIPPED,
+                1,
+                4,
+                40,
+                11,
+                memory),
+            experience,
+            0,
+            lengths,
+            GradientAllReduce.LOCAL);
     assertThat(recomputed.report.allApplied()).isTrue();
     assertSameSteps(recomputed.report, keep.report);
     assertClose(recomputed.policyWeights, keep.policyWeights);
@@ -131,16 +169,18 @@ class ReplicaTrainerTest {
     advantages[0] = Float.NaN;
     experience.set(4, poisoned.withAdvantages(advantages));
     int[] lengths = experience.stream().mapToInt(r -> r.response().responseLength()).toArray();
-    ReplicaTrainer.Settings settings = new ReplicaTrainer.Settings(
-        LossReduction.SEQUENCE_MEAN, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, 40, 11);
+    ReplicaTrainer.Settings settings =
+        new ReplicaTrainer.Settings(
+            LossReduction.SEQUENCE_MEAN, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, 40, 11);
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
         CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager);
         AdamW policyAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager);
         AdamW criticAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager)) {
       String before = ParameterDigest.of(policy.parameters());
-      ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, settings)
-          .update(experience, 0, lengths, policyAdam, criticAdam, GradientAllReduce.LOCAL);
+      ReplicaTrainer.Report report =
+          new ReplicaTrainer(policy, critic, settings)
+              .update(experience, 0, lengths, policyAdam, criticAdam, GradientAllReduce.LOCAL);
       assertThat(report.allApplied()).isFalse();
       AdamW.Step policyStep = report.policySteps().get(0).step();
       assertThat(policyStep.applied()).isFalse();
@@ -151,8 +191,8 @@ class ReplicaTrainerTest {
   }
 
   /** Every optimizer step's pre-clip gradient norm (Adam's first step hides a gradient's scale). */
-  private static void assertSameSteps(ReplicaTrainer.Report actual,
-      ReplicaTrainer.Report expected) {
+  private static void assertSameSteps(
+      ReplicaTrainer.Report actual, ReplicaTrainer.Report expected) {
     List<UpdateSchedule.Report> want = new ArrayList<>(expected.policySteps());
     want.addAll(expected.criticSteps());
     List<UpdateSchedule.Report> got = new ArrayList<>(actual.policySteps());
@@ -160,9 +200,11 @@ class ReplicaTrainerTest {
     assertThat(got).hasSameSizeAs(want);
     for (int i = 0; i < want.size(); i++) {
       double norm = want.get(i).step().gradNorm();
-      assertThat(got.get(i).step().gradNorm()).as("step %d", i)
+      assertThat(got.get(i).step().gradNorm())
+          .as("step %d", i)
           .isCloseTo(norm, org.assertj.core.data.Offset.offset(1e-5 * norm));
-      assertThat(got.get(i).loss()).as("step %d loss", i)
+      assertThat(got.get(i).loss())
+          .as("step %d loss", i)
           .isCloseTo(want.get(i).loss(), org.assertj.core.data.Offset.offset(1e-5));
     }
   }
@@ -176,21 +218,34 @@ class ReplicaTrainerTest {
     }
   }
 
-  private record Result(ReplicaTrainer.Report report, String policyDigest, String criticDigest,
-      float[] policyWeights, float[] criticWeights) {}
+  private record Result(
+      ReplicaTrainer.Report report,
+      String policyDigest,
+      String criticDigest,
+      float[] policyWeights,
+      float[] criticWeights) {}
 
   /** A fresh replica (same initial weights every time) trained on {@code shard}. */
-  private static Result train(ReplicaTrainer.Settings settings, List<ExperienceRow> shard,
-      int from, int[] lengths, GradientAllReduce allReduce) {
+  private static Result train(
+      ReplicaTrainer.Settings settings,
+      List<ExperienceRow> shard,
+      int from,
+      int[] lengths,
+      GradientAllReduce allReduce) {
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
         CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager);
         AdamW policyAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager);
         AdamW criticAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager)) {
-      ReplicaTrainer.Report report = new ReplicaTrainer(policy, critic, settings)
-          .update(shard, from, lengths, policyAdam, criticAdam, allReduce);
-      return new Result(report, ParameterDigest.of(policy.parameters()),
-          ParameterDigest.of(critic.parameters()), flat(policy), flat(critic));
+      ReplicaTrainer.Report report =
+          new ReplicaTrainer(policy, critic, settings)
+              .update(shard, from, lengths, policyAdam, criticAdam, allReduce);
+      return new Result(
+          report,
+          ParameterDigest.of(policy.parameters()),
+          ParameterDigest.of(critic.parameters()),
+          flat(policy),
+          flat(critic));
     }
   }
 
@@ -227,9 +282,13 @@ class ReplicaTrainerTest {
     for (int i = 0; i < count; i++) {
       int prompt = 2 + random.nextInt(4);
       int response = 1 + random.nextInt(6);
-      out.add(new ScoredResponse("p" + i / 3, i % 3,
-          TestModels.randomTokens(prompt + response, CONFIG.vocabSize(), i), prompt,
-          random.nextInt(2)));
+      out.add(
+          new ScoredResponse(
+              "p" + i / 3,
+              i % 3,
+              TestModels.randomTokens(prompt + response, CONFIG.vocabSize(), i),
+              prompt,
+              random.nextInt(2)));
     }
     return out;
   }

@@ -13,7 +13,8 @@ public final class OrzReward {
   private OrzReward() {}
 
   /** The verdict behind the reward (with the reason when it is 0 for a technical cause). */
-  public static Verdict judge(String response, String groundTruth, boolean finished, VerifyOptions options) {
+  public static Verdict judge(
+      String response, String groundTruth, boolean finished, VerifyOptions options) {
     if (response == null || !finished) {
       return Verdict.failed(Verdict.NO_ANSWER);
     }
@@ -21,11 +22,13 @@ public final class OrzReward {
     if (answer == null) {
       return Verdict.failed(Verdict.NO_ANSWER);
     }
-    return MathVerifier.verifyAnswers(OrzAnswerExtractor.fromGroundTruth(groundTruth), answer, options);
+    return MathVerifier.verifyAnswers(
+        OrzAnswerExtractor.fromGroundTruth(groundTruth), answer, options);
   }
 
   /** 1.0 or 0.0 (see the class comment). */
-  public static float score(String response, String groundTruth, boolean finished, VerifyOptions options) {
+  public static float score(
+      String response, String groundTruth, boolean finished, VerifyOptions options) {
     return judge(response, groundTruth, finished, options).equal() ? 1f : 0f;
   }
 }

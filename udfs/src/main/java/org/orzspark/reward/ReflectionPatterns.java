@@ -13,9 +13,12 @@ import java.util.regex.Pattern;
  */
 public final class ReflectionPatterns {
   /** Pattern names in the reference order; these are what {@link #find} returns. */
-  public static final List<String> NAMES = List.of("wait,", "recheck", "retry", "alternatively,", "however,");
+  public static final List<String> NAMES =
+      List.of("wait,", "recheck", "retry", "alternatively,", "however,");
 
-  private static final String[] REGEXES = {"wait,", "recheck[,\\s]", "retry", "alternatively,", "however,"};
+  private static final String[] REGEXES = {
+    "wait,", "recheck[,\\s]", "retry", "alternatively,", "however,"
+  };
   private static final List<Pattern> CASE_SENSITIVE = compile(0);
   private static final List<Pattern> CASE_INSENSITIVE = compile(Pattern.CASE_INSENSITIVE);
 
@@ -37,7 +40,9 @@ public final class ReflectionPatterns {
     return caseInsensitive ? CASE_INSENSITIVE : CASE_SENSITIVE;
   }
 
-  /** The names of the patterns that occur in the text (each once, reference order); empty for null. */
+  /**
+   * The names of the patterns that occur in the text (each once, reference order); empty for null.
+   */
   public static List<String> find(String text, boolean caseInsensitive) {
     if (text == null) {
       return List.of();

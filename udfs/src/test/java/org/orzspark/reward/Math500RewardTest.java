@@ -36,7 +36,8 @@ class Math500RewardTest {
           List.of(
               OrzReward.judge(response, answer, true, VerifyOptions.DEFAULTS),
               OrzReward.judge(response, boxed, true, VerifyOptions.DEFAULTS),
-              MathVerifier.verify(boxed, response, ExtractionConfig.DEFAULTS, VerifyOptions.DEFAULTS));
+              MathVerifier.verify(
+                  boxed, response, ExtractionConfig.DEFAULTS, VerifyOptions.DEFAULTS));
       for (Verdict v : verdicts) {
         if (Verdict.INTERNAL_ERROR.equals(v.reason())) {
           crashes++;
@@ -46,7 +47,9 @@ class Math500RewardTest {
         }
       }
     }
-    System.out.printf("MATH500 self-verification: %d answers, %d failures, %d crashes%n", answers.size(), failures, crashes);
+    System.out.printf(
+        "MATH500 self-verification: %d answers, %d failures, %d crashes%n",
+        answers.size(), failures, crashes);
     assertThat(answers).hasSize(500);
     assertThat(crashes).isZero();
     assertThat(failures).isZero();
@@ -61,7 +64,8 @@ class Math500RewardTest {
         org.orzspark.reward.latex.LatexParser.parseLatex(answer);
         parsed++;
       } catch (org.orzspark.reward.latex.LatexParseException notParsed) {
-        System.out.println("MATH500 answer not parsed: " + answer + " (" + notParsed.getMessage() + ")");
+        System.out.println(
+            "MATH500 answer not parsed: " + answer + " (" + notParsed.getMessage() + ")");
       }
     }
     System.out.printf("MATH500 answers parsed: %d/%d%n", parsed, answers.size());

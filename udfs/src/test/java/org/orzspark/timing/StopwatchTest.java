@@ -31,9 +31,12 @@ class StopwatchTest {
   void nanosOfTimesTheWorkAndPassesItsExceptionThrough() throws InterruptedException {
     long nanos = Stopwatch.nanosOf(() -> Thread.sleep(10));
     assertThat(nanos).isGreaterThanOrEqualTo(10_000_000L);
-    assertThatThrownBy(() -> Stopwatch.<IOException>nanosOf(() -> {
-          throw new IOException("disk");
-        }))
+    assertThatThrownBy(
+            () ->
+                Stopwatch.<IOException>nanosOf(
+                    () -> {
+                      throw new IOException("disk");
+                    }))
         .isInstanceOf(IOException.class)
         .hasMessage("disk");
   }

@@ -33,8 +33,8 @@ import org.apache.spark.sql.SaveMode;
  * size and the output's row count ({@code {"files":{"part-0.parquet":1234,...},"rows":16}}). The
  * files and sizes come from one listing of the temp folder at commit; the rows from the Parquet
  * footers of the data files, read once at commit (a few KB each; the data is not read). {@link
- * #check} compares the marker with one listing of the folder (names and sizes, nothing is read),
- * so a missing, truncated or resized file makes the output incomplete, never trusted; {@link
+ * #check} compares the marker with one listing of the folder (names and sizes, nothing is read), so
+ * a missing, truncated or resized file makes the output incomplete, never trusted; {@link
  * #dataFiles} gives readers exactly the Parquet files the marker lists. Because the marker is
  * written last and lists what belongs to the output, the commit does not depend on an atomic folder
  * rename: on a store where renaming is a copy (S3A) a reader that goes through {@link #check} and
@@ -141,8 +141,12 @@ public final class AtomicOutput implements AutoCloseable {
    *     verified)
    * @param rows the output's Parquet rows, or -1 when not verified
    */
-  public record Check(boolean marked, boolean verified, Optional<String> damage,
-      Map<String, Long> files, long rows) {
+  public record Check(
+      boolean marked,
+      boolean verified,
+      Optional<String> damage,
+      Map<String, Long> files,
+      long rows) {
     public boolean complete() {
       return marked && damage.isEmpty();
     }
@@ -211,8 +215,8 @@ public final class AtomicOutput implements AutoCloseable {
   public static String[] dataFiles(Configuration conf, String dir) throws IOException {
     Check check = check(conf, dir);
     if (!check.complete()) {
-      throw new IllegalStateException(dir + " is not a complete output: "
-          + check.damage().orElse("no " + SUCCESS));
+      throw new IllegalStateException(
+          dir + " is not a complete output: " + check.damage().orElse("no " + SUCCESS));
     }
     Path folder = new Path(dir);
     folder = folder.getFileSystem(conf).makeQualified(folder);
@@ -222,7 +226,8 @@ public final class AtomicOutput implements AutoCloseable {
         data.add(new Path(folder, name).toString());
       }
     }
-    return check.verified() && !data.isEmpty() ? data.toArray(String[]::new)
+    return check.verified() && !data.isEmpty()
+        ? data.toArray(String[]::new)
         : new String[] {folder.toString()};
   }
 
@@ -256,8 +261,9 @@ public final class AtomicOutput implements AutoCloseable {
     long rows = 0;
     for (String name : files.keySet()) {
       if (isData(name) && name.endsWith(".parquet")) {
-        try (ParquetFileReader reader = ParquetFileReader.open(
-            HadoopInputFile.fromPath(new Path(folder, name), fs.getConf()))) {
+        try (ParquetFileReader reader =
+            ParquetFileReader.open(
+                HadoopInputFile.fromPath(new Path(folder, name), fs.getConf()))) {
           rows += reader.getRecordCount();
         }
       }
@@ -301,9 +307,9 @@ public final class AtomicOutput implements AutoCloseable {
 
   /**
    * Lists the temp folder's files (sizes, Parquet rows), renames it to the target (replacing it
-   * when allowed, its carried entries moved into the new output first), then writes the
-   * {@code _SUCCESS} marker naming those files: into a hidden file first, renamed to its name, so
-   * that a crash never leaves a marker that is empty or half-written.
+   * when allowed, its carried entries moved into the new output first), then writes the {@code
+   * _SUCCESS} marker naming those files: into a hidden file first, renamed to its name, so that a
+   * crash never leaves a marker that is empty or half-written.
    */
   public void commit() throws IOException {
     if (committed) {
@@ -313,7 +319,8 @@ public final class AtomicOutput implements AutoCloseable {
     byte[] marker = JSON.writeValueAsBytes(new Marker(files, rows(temp, files)));
     if (fs.exists(target)) {
       switch (replace) {
-        case NOTHING -> throw new IOException(target + " appeared while writing; not overwriting it");
+        case NOTHING ->
+            throw new IOException(target + " appeared while writing; not overwriting it");
         case ORZ_OUTPUT -> OrzOutputs.checkReplaceable(fs, target, carried);
         case ATTEMPT -> {}
       }

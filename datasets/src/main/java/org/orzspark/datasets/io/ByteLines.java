@@ -5,10 +5,10 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * Reads a stream as lines of bytes, before any decoding, so that a line that is not valid UTF-8
- * can be reported as that one line. A line ends at {@code \n} (a {@code \r} before it is dropped,
- * for CRLF files) or at the end of the stream; an empty stream has no lines, and a final newline
- * does not start another line (as {@link java.io.BufferedReader#readLine()}).
+ * Reads a stream as lines of bytes, before any decoding, so that a line that is not valid UTF-8 can
+ * be reported as that one line. A line ends at {@code \n} (a {@code \r} before it is dropped, for
+ * CRLF files) or at the end of the stream; an empty stream has no lines, and a final newline does
+ * not start another line (as {@link java.io.BufferedReader#readLine()}).
  *
  * <p>Memory is bounded: a line longer than the limit is read to its end without being kept, and is
  * returned with its length and no bytes.

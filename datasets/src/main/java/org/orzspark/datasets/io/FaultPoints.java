@@ -7,19 +7,19 @@ package org.orzspark.datasets.io;
  * point: {@link Runtime#halt} runs no shutdown hook and no {@code finally}, as a SIGKILL. Without
  * either, {@link #reach} compares one constant with null: free on every path.
  *
- * <p>The points, each in the code that reaches it: {@code sample}, {@code rollout},
- * {@code score}, {@code experience}, {@code update} (inside each stage, with work under way),
- * {@code output.before-rename:F} and {@code output.before-marker:F} (a stage output in folder
- * {@code F} of the run, e.g. {@code rollouts}: written but not renamed; renamed but not marked),
- * {@code checkpoint.before-rename} (written with its manifest, not renamed into place),
- * {@code checkpoint.before-marker} (renamed into place, no {@code _SUCCESS} yet),
- * {@code update.after-checkpoint} (committed, metrics not written) and
- * {@code metrics.after-jsonl} ({@code metrics.jsonl} has the line, the metrics folder is not
- * committed).
+ * <p>The points, each in the code that reaches it: {@code sample}, {@code rollout}, {@code score},
+ * {@code experience}, {@code update} (inside each stage, with work under way), {@code
+ * output.before-rename:F} and {@code output.before-marker:F} (a stage output in folder {@code F} of
+ * the run, e.g. {@code rollouts}: written but not renamed; renamed but not marked), {@code
+ * checkpoint.before-rename} (written with its manifest, not renamed into place), {@code
+ * checkpoint.before-marker} (renamed into place, no {@code _SUCCESS} yet), {@code
+ * update.after-checkpoint} (committed, metrics not written) and {@code metrics.after-jsonl} ({@code
+ * metrics.jsonl} has the line, the metrics folder is not committed).
  */
 public final class FaultPoints {
   public static final String PROPERTY = "orz.fault.halt-at";
   public static final String ENV = "ORZ_FAULT_HALT_AT";
+
   /** The exit status of a halted process, as a shell reports a SIGKILL (128 + 9). */
   public static final int HALT_STATUS = 137;
 

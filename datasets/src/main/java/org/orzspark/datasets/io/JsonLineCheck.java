@@ -9,10 +9,9 @@ import org.orzspark.datasets.text.UnpairedSurrogates;
 
 /**
  * Why one raw line of a JSON Lines file cannot be read faithfully by Spark's JSON reader, which
- * decodes bytes that are not UTF-8 leniently and writes a string holding an unpaired surrogate
- * (a JSON escape such as <code>&#92;ud800</code>) as {@code ?}: the row would be scored on a text
- * that is not the input's. Lines that are merely not JSON are left to Spark ({@code
- * malformed-json}).
+ * decodes bytes that are not UTF-8 leniently and writes a string holding an unpaired surrogate (a
+ * JSON escape such as <code>&#92;ud800</code>) as {@code ?}: the row would be scored on a text that
+ * is not the input's. Lines that are merely not JSON are left to Spark ({@code malformed-json}).
  */
 final class JsonLineCheck {
 

@@ -15,9 +15,9 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * A JSON Lines file as a data frame in which every line is a row. Each raw line is checked first
  * ({@link JsonLineCheck}); the lines without a defect are parsed by Spark's JSON reader
- * (PERMISSIVE: a line that is not JSON keeps its text in {@code _corrupt_record}), the others become
- * rows with only {@code _corrupt_record}, their text made valid UTF-8 (bad bytes as U+FFFD), and
- * {@link #DEFECT}, the reason.
+ * (PERMISSIVE: a line that is not JSON keeps its text in {@code _corrupt_record}), the others
+ * become rows with only {@code _corrupt_record}, their text made valid UTF-8 (bad bytes as U+FFFD),
+ * and {@link #DEFECT}, the reason.
  */
 public final class JsonLinesInput {
 
@@ -29,11 +29,17 @@ public final class JsonLinesInput {
   private JsonLinesInput() {}
 
   public static Dataset<Row> read(SparkSession spark, String path) {
-    UserDefinedFunction check = udf((UDF1<byte[], String>) JsonLineCheck::defect, DataTypes.StringType);
-    // The text source keeps each line's bytes as they are; the cast hands them to the check unchanged.
+    UserDefinedFunction check =
+        udf((UDF1<byte[], String>) JsonLineCheck::defect, DataTypes.StringType);
+    // The text source keeps each line's bytes as they are; the cast hands them to the check
+    // unchanged.
     Dataset<Row> lines =
-        spark.read().text(path).withColumn(DEFECT, check.apply(col("value").cast(DataTypes.BinaryType)));
-    Dataset<String> readable = lines.filter(col(DEFECT).isNull()).select("value").as(Encoders.STRING());
+        spark
+            .read()
+            .text(path)
+            .withColumn(DEFECT, check.apply(col("value").cast(DataTypes.BinaryType)));
+    Dataset<String> readable =
+        lines.filter(col(DEFECT).isNull()).select("value").as(Encoders.STRING());
     Dataset<Row> parsed = spark.read().option("mode", "PERMISSIVE").json(readable);
     Dataset<Row> defective =
         lines

@@ -16,8 +16,8 @@ import org.apache.hadoop.fs.Path;
  * every orz version wrote it last ({@code orz score} through Spark's own committer). An empty
  * folder may be replaced too, since deleting it loses nothing. A missing folder is simply written.
  * Anything else, a file or a folder without the marker (a home folder, someone's data, an output
- * whose copy into place was cut short), is refused as the caller's mistake
- * ({@link IllegalArgumentException}: one line, exit status 2), for the user to look at.
+ * whose copy into place was cut short), is refused as the caller's mistake ({@link
+ * IllegalArgumentException}: one line, exit status 2), for the user to look at.
  */
 public final class OrzOutputs {
 

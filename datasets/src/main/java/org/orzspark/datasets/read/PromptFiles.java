@@ -24,8 +24,8 @@ import org.orzspark.datasets.PromptSchema;
  * Reads prompt input files from any Hadoop file system (local, HDFS, S3A). JSON files are read
  * whole on the driver and parsed record by record ({@link JsonPromptReader}); bytes that are not
  * UTF-8 become U+FFFD, which validation then quarantines, as it does an unpaired surrogate from a
- * JSON escape ({@link TextDefects}). Parquet goes through Spark and is
- * collected to the driver, since prompt sets are small (tens of thousands of rows).
+ * JSON escape ({@link TextDefects}). Parquet goes through Spark and is collected to the driver,
+ * since prompt sets are small (tens of thousands of rows).
  */
 public final class PromptFiles {
 

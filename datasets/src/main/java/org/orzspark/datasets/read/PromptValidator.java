@@ -154,7 +154,8 @@ public final class PromptValidator {
 
   /**
    * Metadata is free-form and kept as given, except that an unpaired surrogate in a key or value
-   * would be written to Parquet as {@code ?}. The key is named unless it holds the surrogate itself.
+   * would be written to Parquet as {@code ?}. The key is named unless it holds the surrogate
+   * itself.
    */
   private static Optional<QuarantineEntry> unpairedSurrogateInMetadata(
       Map<String, String> metadata, ParsedPrompt prompt) {

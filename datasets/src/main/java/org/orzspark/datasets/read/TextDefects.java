@@ -14,11 +14,11 @@ import org.orzspark.datasets.text.UnpairedSurrogates;
  * one of the control characters that JSON escapes produce ({@code \b \f \n \r \t}) followed by
  * letters that, with the escape letter in front, spell a LaTeX command. Form feed and backspace
  * never belong in a question, so they count anywhere; tab, line feed and carriage return are
- * ordinary whitespace in prose and code listings, so they count inside math ({@code $...$},
- * {@code \[...\]}, {@code \(...\)}), where {@code 5 <TAB>imes 5} cannot be meant, and outside
- * math only when the letters after them are no English word of their own ({@code imes},
- * {@code ext}, {@code otin}: at least three letters, not {@code mid}, {@code angle},
- * {@code floor}), since many sources write math without delimiters.
+ * ordinary whitespace in prose and code listings, so they count inside math ({@code $...$}, {@code
+ * \[...\]}, {@code \(...\)}), where {@code 5 <TAB>imes 5} cannot be meant, and outside math only
+ * when the letters after them are no English word of their own ({@code imes}, {@code ext}, {@code
+ * otin}: at least three letters, not {@code mid}, {@code angle}, {@code floor}), since many sources
+ * write math without delimiters.
  *
  * <p>An <b>invalid character</b> is any other control character than tab, line feed and carriage
  * return, U+FFFD, the replacement for bytes that were not valid UTF-8, or an unpaired surrogate
@@ -145,8 +145,7 @@ public final class TextDefects {
       if (escape != null) {
         String command = escape + letters(text, i + 1);
         boolean neverText = c == '\f' || c == '\b';
-        if (COMMANDS.contains(command)
-            && (neverText || inMath || notAWord(command.substring(1)))) {
+        if (COMMANDS.contains(command) && (neverText || inMath || notAWord(command.substring(1)))) {
           return Optional.of(
               new Defect(
                   QuarantineReason.BROKEN_ESCAPE,
@@ -176,7 +175,8 @@ public final class TextDefects {
     char c = text.charAt(i);
     String what = UnpairedSurrogates.at(text, i) ? "unpaired surrogate" : "character";
     return new Defect(
-        QuarantineReason.INVALID_CHARACTER, String.format("%s U+%04X at offset %d", what, (int) c, i));
+        QuarantineReason.INVALID_CHARACTER,
+        String.format("%s U+%04X at offset %d", what, (int) c, i));
   }
 
   private static boolean notAWord(String tail) {

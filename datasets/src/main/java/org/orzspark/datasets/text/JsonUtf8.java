@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
  * would write {@code ?} and a strict one would fail; a valid pair is written as its character's
  * four bytes.
  *
- * <p>This is correct for JSON that Jackson generated: outside string literals its output is
- * ASCII, so every surrogate is inside a string, where the escape is valid. Jackson's own {@code
+ * <p>This is correct for JSON that Jackson generated: outside string literals its output is ASCII,
+ * so every surrogate is inside a string, where the escape is valid. Jackson's own {@code
  * CharacterEscapes} cannot do this, since it sees one UTF-16 unit at a time and cannot tell a lone
  * surrogate from half of a pair.
  */

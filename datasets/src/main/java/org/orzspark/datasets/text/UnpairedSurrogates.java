@@ -1,10 +1,10 @@
 package org.orzspark.datasets.text;
 
 /**
- * Finds UTF-16 surrogates that are not half of a pair. Java strings may hold them (the JSON
- * escape <code>&#92;ud800</code> decodes to one), but UTF-8 cannot represent them: Java's encoder
- * writes {@code ?} in their place, so a text holding one cannot be written to Parquet or to UTF-8
- * JSON as it is.
+ * Finds UTF-16 surrogates that are not half of a pair. Java strings may hold them (the JSON escape
+ * <code>&#92;ud800</code> decodes to one), but UTF-8 cannot represent them: Java's encoder writes
+ * {@code ?} in their place, so a text holding one cannot be written to Parquet or to UTF-8 JSON as
+ * it is.
  */
 public final class UnpairedSurrogates {
 

@@ -195,8 +195,13 @@ class AtomicOutputTest {
     assertThat(check.rows()).isEqualTo(7);
     List<Path> written;
     try (Stream<Path> files = Files.list(target)) {
-      written = files.filter(f -> !f.getFileName().toString().startsWith(".")
-          && !f.getFileName().toString().equals(AtomicOutput.SUCCESS)).toList();
+      written =
+          files
+              .filter(
+                  f ->
+                      !f.getFileName().toString().startsWith(".")
+                          && !f.getFileName().toString().equals(AtomicOutput.SUCCESS))
+              .toList();
     }
     assertThat(check.files()).hasSize(written.size()).containsKey("_stage.json");
     for (Path file : written) {
@@ -206,7 +211,8 @@ class AtomicOutputTest {
     assertThat(data).hasSize(written.size() - 1).allMatch(f -> f.endsWith(".parquet"));
     assertThat(spark.read().parquet(data).count()).isEqualTo(7);
     try (Stream<Path> files = Files.list(target)) {
-      assertThat(files.map(f -> f.getFileName().toString())).as("no marker temp left")
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .as("no marker temp left")
           .noneMatch(n -> n.contains(".tmp-"));
     }
   }
@@ -221,8 +227,11 @@ class AtomicOutputTest {
       }
       Path part;
       try (Stream<Path> files = Files.list(target)) {
-        part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst()
-            .orElseThrow();
+        part =
+            files
+                .filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                .findFirst()
+                .orElseThrow();
       }
       long size = Files.size(part);
       switch (harm) {
@@ -237,7 +246,10 @@ class AtomicOutputTest {
       AtomicOutput.Check check = AtomicOutput.check(conf, target.toString());
       assertThat(check.complete()).as(harm).isFalse();
       assertThat(check.marked()).isTrue();
-      assertThat(check.damage()).get().asString().contains(part.getFileName().toString())
+      assertThat(check.damage())
+          .get()
+          .asString()
+          .contains(part.getFileName().toString())
           .contains(harm.equals("delete") ? "missing" : "its marker says " + size);
       assertThat(AtomicOutput.isComplete(conf, target.toString())).isFalse();
       assertThatThrownBy(() -> AtomicOutput.dataFiles(conf, target.toString()))
@@ -260,7 +272,9 @@ class AtomicOutputTest {
         .isEqualTo(4);
 
     Files.writeString(old.resolve(AtomicOutput.SUCCESS), "{\"files\":");
-    assertThat(AtomicOutput.check(conf, old.toString()).damage()).get().asString()
+    assertThat(AtomicOutput.check(conf, old.toString()).damage())
+        .get()
+        .asString()
         .contains("unreadable");
     assertThat(AtomicOutput.check(conf, dir.resolve("none").toString()).marked()).isFalse();
   }

@@ -74,9 +74,7 @@ class PromptFilesTest {
     assertThat(read.quarantined()).isEmpty();
     assertThat(read.parsed())
         .extracting(p -> p.record().question(), p -> p.record().answer())
-        .containsExactly(
-            tuple("What is 1+1?", "2"),
-            tuple("What is 2+2?", "4"));
+        .containsExactly(tuple("What is 1+1?", "2"), tuple("What is 2+2?", "4"));
     assertThat(read.parsed().get(1).lineOrIndex()).isEqualTo(3);
   }
 

@@ -55,7 +55,8 @@ class PromptValidatorTest {
 
   @Test
   void unpairedSurrogatesAnywhereAreRejectedSinceParquetCannotHoldThem() {
-    assertThat(rejectionOf(prompt("x\ud800", "1", 0))).isEqualTo(QuarantineReason.INVALID_CHARACTER);
+    assertThat(rejectionOf(prompt("x\ud800", "1", 0)))
+        .isEqualTo(QuarantineReason.INVALID_CHARACTER);
     PromptRecord badKey = PromptRecord.of("q", "1", "s", null, null, Map.of("k\udc00", "v"));
     PromptRecord badValue = PromptRecord.of("q", "1", "s", null, null, Map.of("id", "\ud83d"));
     assertThat(rejectionOf(prompt(badKey, 0))).isEqualTo(QuarantineReason.INVALID_CHARACTER);
@@ -63,7 +64,8 @@ class PromptValidatorTest {
     assertThat(validator.add(prompt(badValue, 0))).isFalse();
     assertThat(validator.quarantined().get(0).detail())
         .isEqualTo("metadata 'id': unpaired surrogate U+D83D at offset 0");
-    PromptRecord pair = PromptRecord.of("q \ud83d\ude00", "1", "s", null, null, Map.of("id", "\ud83d\ude00"));
+    PromptRecord pair =
+        PromptRecord.of("q \ud83d\ude00", "1", "s", null, null, Map.of("id", "\ud83d\ude00"));
     assertThat(validator.add(prompt(pair, 1))).isTrue();
   }
 

@@ -15,9 +15,7 @@ class RealEvalFilesTest {
   private static PromptValidator validate(String file, int expectedRecords) throws IOException {
     ReadResult read =
         PromptFiles.read(
-            SharedSpark.session(),
-            RepoData.resolve("eval/" + file).toString(),
-            InputFormat.AUTO);
+            SharedSpark.session(), RepoData.resolve("eval/" + file).toString(), InputFormat.AUTO);
     assertThat(read.recordsRead()).as(file).isEqualTo(expectedRecords);
     assertThat(read.quarantined()).as(file + " parse failures").isEmpty();
     return new PromptValidator(PromptValidator.Limits.DEFAULT).addAll(read.parsed());

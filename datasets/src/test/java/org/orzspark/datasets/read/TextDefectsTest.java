@@ -30,7 +30,8 @@ class TextDefectsTest {
 
   @Test
   void aControlCharacterBeforeACommandThatIsNoWordIsABrokenEscapeOutsideMathToo() {
-    assertThat(reason("Compute 5\times 5 without dollars.")).contains(QuarantineReason.BROKEN_ESCAPE);
+    assertThat(reason("Compute 5\times 5 without dollars."))
+        .contains(QuarantineReason.BROKEN_ESCAPE);
     assertThat(reason("the sets satisfy x\notin A")).contains(QuarantineReason.BROKEN_ESCAPE);
     assertThat(reason("f(x) = \text{odd}")).contains(QuarantineReason.BROKEN_ESCAPE);
     assertThat(reason("the left and \rightarrow")).contains(QuarantineReason.BROKEN_ESCAPE);

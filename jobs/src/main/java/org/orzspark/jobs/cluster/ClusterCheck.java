@@ -15,32 +15,56 @@ import picocli.CommandLine.Option;
  * {@code orz cluster check}: a Spark job whose tasks report the executor and the process they ran
  * in, proving that work spreads over several executor JVMs.
  */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
     description = "Run a small job and report in which executor processes its tasks ran.")
 public final class ClusterCheck implements Callable<Integer> {
 
-  @Option(names = "--tasks", defaultValue = "8", description = "Tasks to run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tasks",
+      defaultValue = "8",
+      description = "Tasks to run (default: ${DEFAULT-VALUE}).")
   int tasks;
 
-  @Option(names = "--executors", defaultValue = "2",
-      description = "Executors that must be registered before the job starts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--executors",
+      defaultValue = "2",
+      description =
+          "Executors that must be registered before the job starts (default: ${DEFAULT-VALUE}).")
   int executors;
 
-  @Option(names = "--gpus-per-task", defaultValue = "0",
-      description = {"GPUs each task requests through a stage-level ResourceProfile (default: ${DEFAULT-VALUE}).",
-          "Needs executors with spark.executor.resource.gpu.amount (conf/spark-gpu.conf)."})
+  @Option(
+      names = "--gpus-per-task",
+      defaultValue = "0",
+      description = {
+        "GPUs each task requests through a stage-level ResourceProfile (default: ${DEFAULT-VALUE}).",
+        "Needs executors with spark.executor.resource.gpu.amount (conf/spark-gpu.conf)."
+      })
   double gpusPerTask;
 
   /** Executor ids, process ids and GPU addresses ("executor/gpu") the tasks reported. */
   public record Result(
-      TreeSet<String> executorIds, TreeSet<Long> processIds, TreeSet<String> gpus, long driverPid) {}
+      TreeSet<String> executorIds,
+      TreeSet<Long> processIds,
+      TreeSet<String> gpus,
+      long driverPid) {}
 
   @Override
   public Integer call() throws Exception {
-    Result result = run(SparkSession.builder().appName("orz cluster check").getOrCreate(), tasks,
-        executors, gpusPerTask);
-    System.out.printf("%d tasks ran in %d executor process(es): executors %s, pids %s (driver pid %d)%n",
-        tasks, result.processIds().size(), result.executorIds(), result.processIds(), result.driverPid());
+    Result result =
+        run(
+            SparkSession.builder().appName("orz cluster check").getOrCreate(),
+            tasks,
+            executors,
+            gpusPerTask);
+    System.out.printf(
+        "%d tasks ran in %d executor process(es): executors %s, pids %s (driver pid %d)%n",
+        tasks,
+        result.processIds().size(),
+        result.executorIds(),
+        result.processIds(),
+        result.driverPid());
     if (gpusPerTask > 0) {
       System.out.printf("GPU addresses seen by tasks (executor/address): %s%n", result.gpus());
     }
@@ -54,15 +78,21 @@ public final class ClusterCheck implements Callable<Integer> {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     awaitExecutors(sc, executors);
     sc.setJobGroup("cluster-check", "orz cluster check: where do tasks run", false);
-    var indices = sc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks);
+    var indices =
+        sc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks);
     List<String> reports =
         GpuStages.requestGpus(indices, gpusPerTask)
-            .map(i -> {
-              // Long enough that the scheduler spreads tasks instead of reusing the first free slot.
-              Thread.sleep(300);
-              return SparkEnv.get().executorId() + "@" + ProcessHandle.current().pid() + "@"
-                  + String.join(",", GpuStages.assignedGpus());
-            })
+            .map(
+                i -> {
+                  // Long enough that the scheduler spreads tasks instead of reusing the first free
+                  // slot.
+                  Thread.sleep(300);
+                  return SparkEnv.get().executorId()
+                      + "@"
+                      + ProcessHandle.current().pid()
+                      + "@"
+                      + String.join(",", GpuStages.assignedGpus());
+                })
             .collect();
     TreeSet<String> executorIds = new TreeSet<>();
     TreeSet<Long> pids = new TreeSet<>();
@@ -80,7 +110,9 @@ public final class ClusterCheck implements Callable<Integer> {
     return new Result(executorIds, pids, gpus, ManagementFactory.getRuntimeMXBean().getPid());
   }
 
-  /** Waits (up to a minute) until at least {@code count} executors besides the driver registered. */
+  /**
+   * Waits (up to a minute) until at least {@code count} executors besides the driver registered.
+   */
   private static void awaitExecutors(JavaSparkContext sc, int count) throws InterruptedException {
     if (sc.isLocal()) {
       return;

@@ -35,7 +35,8 @@ public final class ClusterCommand implements Runnable {
   static final class HomeOption {
     @Option(
         names = "--home",
-        description = "Cluster folder: generated SPARK_HOME, logs, PIDs (default: ${DEFAULT-VALUE}).",
+        description =
+            "Cluster folder: generated SPARK_HOME, logs, PIDs (default: ${DEFAULT-VALUE}).",
         defaultValue = "${env:ORZ_HOME:-.}/.cluster")
     Path home;
 
@@ -44,24 +45,41 @@ public final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "start", mixinStandardHelpOptions = true,
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
       description = "Start a Master and N workers on 127.0.0.1 and wait until all registered.")
   static final class Start implements Callable<Integer> {
     @Mixin HomeOption home;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--workers",
+        defaultValue = "2",
+        description = "Worker processes (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--cores", defaultValue = "1", description = "Cores per worker (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--cores",
+        defaultValue = "1",
+        description = "Cores per worker (default: ${DEFAULT-VALUE}).")
     int cores;
 
-    @Option(names = "--memory", defaultValue = "3g", description = "Memory per worker (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--memory",
+        defaultValue = "3g",
+        description = "Memory per worker (default: ${DEFAULT-VALUE}).")
     String memory;
 
-    @Option(names = "--port", defaultValue = "7077", description = "Master port (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--port",
+        defaultValue = "7077",
+        description = "Master port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--webui-port", defaultValue = "8080", description = "Master web UI port (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--webui-port",
+        defaultValue = "8080",
+        description = "Master web UI port (default: ${DEFAULT-VALUE}).")
     int webUiPort;
 
     @Option(
@@ -73,7 +91,10 @@ public final class ClusterCommand implements Runnable {
         })
     int fakeGpus;
 
-    @Option(names = "--timeout", defaultValue = "90", description = "Seconds to wait for registration (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--timeout",
+        defaultValue = "90",
+        description = "Seconds to wait for registration (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Override
@@ -84,12 +105,20 @@ public final class ClusterCommand implements Runnable {
       StandaloneCluster.State state =
           cluster.start(
               new StandaloneCluster.Spec(workers, cores, memory, port, webUiPort, fakeGpus),
-              sparkJars, conf.toAbsolutePath(), Duration.ofSeconds(timeoutSeconds));
+              sparkJars,
+              conf.toAbsolutePath(),
+              Duration.ofSeconds(timeoutSeconds));
       System.out.printf(
           "cluster up: %s with %d worker(s) (master pid %d, worker pids %s); web UI http://%s:%d%n"
               + "%s%nrun a job on it: jobs/bin/orz <command> ... --master %s%n",
-          state.masterUrl(), workers, state.masterPid(), state.workerPids(),
-          StandaloneCluster.HOST, webUiPort, StandaloneCluster.BINDING, state.masterUrl());
+          state.masterUrl(),
+          workers,
+          state.masterPid(),
+          state.workerPids(),
+          StandaloneCluster.HOST,
+          webUiPort,
+          StandaloneCluster.BINDING,
+          state.masterUrl());
       return 0;
     }
 
@@ -103,7 +132,9 @@ public final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true,
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
       description = "Stop exactly the processes 'cluster start' started (and their executors).")
   static final class Stop implements Callable<Integer> {
     @Mixin HomeOption home;
@@ -117,7 +148,9 @@ public final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
       description = "Show whether the master and workers are alive and registered (exit 1 if not).")
   static final class Status implements Callable<Integer> {
     @Mixin HomeOption home;
@@ -135,9 +168,14 @@ public final class ClusterCommand implements Runnable {
 
     /** The status lines: health, then where the cluster listens. */
     static String report(StandaloneCluster.Status s) {
-      return String.format("%s; master pid %d %s; workers alive %d/%d%n%s%n", s.message(),
-          s.state().masterPid(), s.masterAlive() ? "alive" : "gone", s.workersAlive(),
-          s.state().workerPids().size(), StandaloneCluster.BINDING);
+      return String.format(
+          "%s; master pid %d %s; workers alive %d/%d%n%s%n",
+          s.message(),
+          s.state().masterPid(),
+          s.masterAlive() ? "alive" : "gone",
+          s.workersAlive(),
+          s.state().workerPids().size(),
+          StandaloneCluster.BINDING);
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.orzspark.jobs.cluster;
 
-import org.orzspark.jobs.ProcessRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -15,12 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.orzspark.jobs.ProcessRecord;
 
 /**
- * A Spark standalone cluster on 127.0.0.1 made of one Master and N Worker JVMs started from the same
- * jars the launcher uses. It generates a {@code SPARK_HOME} (a {@code jars/} folder of links to the
- * Spark closure and a {@code conf/} folder), records the PIDs it started in {@code cluster.json}, and
- * stops exactly those processes (and the executors they spawned), nothing else.
+ * A Spark standalone cluster on 127.0.0.1 made of one Master and N Worker JVMs started from the
+ * same jars the launcher uses. It generates a {@code SPARK_HOME} (a {@code jars/} folder of links
+ * to the Spark closure and a {@code conf/} folder), records the PIDs it started in {@code
+ * cluster.json}, and stops exactly those processes (and the executors they spawned), nothing else.
  */
 public final class StandaloneCluster {
   static final String HOST = "127.0.0.1";
@@ -29,8 +29,13 @@ public final class StandaloneCluster {
    * What listens where: the master, the workers and their web UIs bind to {@link #HOST} (also their
    * {@code SPARK_LOCAL_IP}), so nothing of the cluster is reachable from another machine.
    */
-  static final String BINDING = "bound to " + HOST + " (loopback only): master " + HOST
-      + ", workers and web UIs reachable from this machine only";
+  static final String BINDING =
+      "bound to "
+          + HOST
+          + " (loopback only): master "
+          + HOST
+          + ", workers and web UIs reachable from this machine only";
+
   private static final String STATE_FILE = "cluster.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,7 +51,11 @@ public final class StandaloneCluster {
 
   /** What to start: worker count and size, ports, and fake GPUs per worker (0 = none). */
   public record Spec(
-      int workers, int coresPerWorker, String memoryPerWorker, int masterPort, int webUiPort,
+      int workers,
+      int coresPerWorker,
+      String memoryPerWorker,
+      int masterPort,
+      int webUiPort,
       int gpusPerWorker) {
     public String masterUrl() {
       return "spark://" + HOST + ":" + masterPort;
@@ -60,7 +69,8 @@ public final class StandaloneCluster {
   public record Status(
       State state, boolean masterAlive, int workersAlive, int workersRegistered, String message) {
     public boolean healthy() {
-      return masterAlive && workersAlive == state.workerPids().size()
+      return masterAlive
+          && workersAlive == state.workerPids().size()
           && workersRegistered == state.workerPids().size();
     }
   }
@@ -76,7 +86,10 @@ public final class StandaloneCluster {
     Optional<State> running = record().read().filter(this::anyAlive);
     if (running.isPresent()) {
       throw new IllegalArgumentException(
-          "a cluster started from " + home + " is still running (" + running.get().masterUrl()
+          "a cluster started from "
+              + home
+              + " is still running ("
+              + running.get().masterUrl()
               + "); run 'orz cluster stop' first");
     }
     prepareSparkHome(sparkClasspath, conf);
@@ -84,10 +97,15 @@ public final class StandaloneCluster {
         launch(
             "master",
             List.of(
-                "org.apache.spark.deploy.master.Master", "--host", HOST,
-                "--port", Integer.toString(spec.masterPort()),
-                "--webui-port", Integer.toString(spec.webUiPort())),
-            Map.of(), List.of());
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                HOST,
+                "--port",
+                Integer.toString(spec.masterPort()),
+                "--webui-port",
+                Integer.toString(spec.webUiPort())),
+            Map.of(),
+            List.of());
     List<Long> workerPids = new ArrayList<>();
     State state = new State(spec.masterUrl(), spec.webUiPort(), master.pid(), workerPids);
     record().write(state);
@@ -106,13 +124,20 @@ public final class StandaloneCluster {
           launch(
               "worker-" + i,
               List.of(
-                  "org.apache.spark.deploy.worker.Worker", "--host", HOST,
-                  "--cores", Integer.toString(spec.coresPerWorker()),
-                  "--memory", spec.memoryPerWorker(),
-                  "--work-dir", workDir.toString(),
-                  "--webui-port", "0",
+                  "org.apache.spark.deploy.worker.Worker",
+                  "--host",
+                  HOST,
+                  "--cores",
+                  Integer.toString(spec.coresPerWorker()),
+                  "--memory",
+                  spec.memoryPerWorker(),
+                  "--work-dir",
+                  workDir.toString(),
+                  "--webui-port",
+                  "0",
                   spec.masterUrl()),
-              env, jvmOptions);
+              env,
+              jvmOptions);
       workerPids.add(worker.pid());
       record().write(state);
     }
@@ -177,7 +202,10 @@ public final class StandaloneCluster {
             p ->
                 p.info()
                     .commandLine()
-                    .map(cmd -> cmd.contains(home.toString()) && cmd.contains("org.apache.spark.deploy"))
+                    .map(
+                        cmd ->
+                            cmd.contains(home.toString())
+                                && cmd.contains("org.apache.spark.deploy"))
                     .orElse(false));
   }
 
@@ -217,13 +245,16 @@ public final class StandaloneCluster {
       }
     }
     Path sparkConf = Files.createDirectories(sparkHome.resolve("conf"));
-    Files.copy(conf.resolve("log4j2.properties"), sparkConf.resolve("log4j2.properties"),
+    Files.copy(
+        conf.resolve("log4j2.properties"),
+        sparkConf.resolve("log4j2.properties"),
         StandardCopyOption.REPLACE_EXISTING);
     Files.createDirectories(home.resolve("logs"));
   }
 
-  private Process launch(String name, List<String> mainAndArgs, Map<String, String> env,
-      List<String> jvmOptions) throws IOException {
+  private Process launch(
+      String name, List<String> mainAndArgs, Map<String, String> env, List<String> jvmOptions)
+      throws IOException {
     Path sparkHome = home.resolve("spark-home");
     List<String> command = new ArrayList<>();
     // setsid: the daemons outlive the launcher and ignore its terminal's signals.
@@ -261,8 +292,12 @@ public final class StandaloneCluster {
         return;
       } catch (IOException e) {
         if (System.nanoTime() > deadline) {
-          throw new IOException("master did not come up within " + timeout.toSeconds()
-              + " s; see " + home.resolve("logs/master.log"), e);
+          throw new IOException(
+              "master did not come up within "
+                  + timeout.toSeconds()
+                  + " s; see "
+                  + home.resolve("logs/master.log"),
+              e);
         }
         Thread.sleep(250);
       }
@@ -280,15 +315,21 @@ public final class StandaloneCluster {
       }
       Thread.sleep(250);
     }
-    throw new IOException(registered + " of " + expected + " workers registered within "
-        + timeout.toSeconds() + " s; see " + home.resolve("logs"));
+    throw new IOException(
+        registered
+            + " of "
+            + expected
+            + " workers registered within "
+            + timeout.toSeconds()
+            + " s; see "
+            + home.resolve("logs"));
   }
 
   /** The master's count of ALIVE workers, from its web UI's JSON endpoint. */
   static int aliveWorkers(int webUiPort) throws IOException {
     HttpURLConnection connection =
-        (HttpURLConnection) URI.create("http://" + HOST + ":" + webUiPort + "/json/").toURL()
-            .openConnection();
+        (HttpURLConnection)
+            URI.create("http://" + HOST + ":" + webUiPort + "/json/").toURL().openConnection();
     connection.setConnectTimeout(1000);
     connection.setReadTimeout(2000);
     try (var in = connection.getInputStream()) {

@@ -106,13 +106,7 @@ public final class BenchCurateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SparkSession spark = SparkSession.builder().appName("orz bench curate").getOrCreate();
-    Result result =
-        run(
-            spark,
-            count,
-            duplicateShare,
-            minHash.settings(seed),
-            seed);
+    Result result = run(spark, count, duplicateShare, minHash.settings(seed), seed);
     System.out.println(result.describe());
     return 0;
   }
@@ -147,7 +141,8 @@ public final class BenchCurateCommand implements Callable<Integer> {
             .filter(
                 r -> {
                   String kept = r.getAs(RemovedDuplicates.DUPLICATE_OF);
-                  return set.original().get(r.<String>getAs(PromptSchema.PROMPT_ID))
+                  return set.original()
+                      .get(r.<String>getAs(PromptSchema.PROMPT_ID))
                       .equals(set.original().get(kept));
                 })
             .count();

@@ -80,10 +80,7 @@ public final class DedupCommand implements Callable<Integer> {
       description = "Seed of the LSH hash functions (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--overwrite",
-      defaultValue = "false",
-      description = OverwriteOption.DESCRIPTION)
+  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /**

@@ -61,10 +61,7 @@ public final class FilterCommand implements Callable<Integer> {
       description = "too-long: most tokens of the templated prompt (default: ${DEFAULT-VALUE}).")
   int maxTokens;
 
-  @Option(
-      names = "--overwrite",
-      defaultValue = "false",
-      description = OverwriteOption.DESCRIPTION)
+  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
   boolean overwrite;
 
   /**

@@ -135,7 +135,8 @@ public final class PassRateCommand implements Callable<Integer> {
     try {
       return PromptTemplate.Variant.parse(template);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown --template " + template + "; valid: paper, reference");
+      throw new IllegalArgumentException(
+          "unknown --template " + template + "; valid: paper, reference");
     }
   }
 
@@ -146,7 +147,14 @@ public final class PassRateCommand implements Callable<Integer> {
         paths.output,
         model,
         new ScoredSampling.Settings(
-            samples, temperature, topP, maxNewTokens, template(), batchSequences, seed, gpusPerTask),
+            samples,
+            temperature,
+            topP,
+            maxNewTokens,
+            template(),
+            batchSequences,
+            seed,
+            gpusPerTask),
         new PassRateBand(min, max, hardBelow == null ? 0 : hardBelow),
         partitions,
         overwrite);

@@ -54,9 +54,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "A checkpoint's policy as a Hugging Face model folder for transformers and vLLM "
-        + "(sharded safetensors, generation config with the ORZ stop strings, tokenizer, model "
-        + "card); --critic adds the value model.")
+    description =
+        "A checkpoint's policy as a Hugging Face model folder for transformers and vLLM "
+            + "(sharded safetensors, generation config with the ORZ stop strings, tokenizer, model "
+            + "card); --critic adds the value model.")
 public final class ExportCommand implements Callable<Integer> {
   public static final String POLICY = "policy";
   public static final String CRITIC = "critic";
@@ -81,20 +82,30 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--run-dir", required = true, description = "The run whose checkpoint to export.")
   String runDir;
 
-  @Option(names = "--checkpoint", description = "Checkpoint iteration (default: the latest complete one).")
+  @Option(
+      names = "--checkpoint",
+      description = "Checkpoint iteration (default: the latest complete one).")
   Integer checkpoint;
 
-  @Option(names = "--dtype", defaultValue = "bf16",
-      description = "Weight dtype: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; training "
-          + "keeps fp32).")
+  @Option(
+      names = "--dtype",
+      defaultValue = "bf16",
+      description =
+          "Weight dtype: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; training "
+              + "keeps fp32).")
   Dtype dtype;
 
-  @Option(names = "--critic", description = "Also export the critic into DIR/critic/ (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--critic",
+      description = "Also export the critic into DIR/critic/ (default: ${DEFAULT-VALUE}).")
   boolean critic;
 
-  @Option(names = "--max-shard-size", defaultValue = ShardSize.DEFAULT,
-      description = "Largest safetensors shard, as transformers' max_shard_size: bytes, KB/MB/GB or "
-          + "KiB/MiB/GiB (default: ${DEFAULT-VALUE}); one file when everything fits.")
+  @Option(
+      names = "--max-shard-size",
+      defaultValue = ShardSize.DEFAULT,
+      description =
+          "Largest safetensors shard, as transformers' max_shard_size: bytes, KB/MB/GB or "
+              + "KiB/MiB/GiB (default: ${DEFAULT-VALUE}); one file when everything fits.")
   String maxShardSize;
 
   @Option(names = "--output", required = true, description = "The model folder to write (local).")
@@ -117,10 +128,17 @@ public final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Stopwatch watch = Stopwatch.start();
     Result result = run();
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "export: checkpoint %d of %s -> %s (%s, %d shard(s), %.1f MB of weights%s) in %.1f s%n",
-        result.checkpoint(), runDir, result.folder(), dtype.torch, result.shards(),
-        result.weightBytes() / 1e6, critic ? "; critic in critic/" : "", watch.seconds());
+        result.checkpoint(),
+        runDir,
+        result.folder(),
+        dtype.torch,
+        result.shards(),
+        result.weightBytes() / 1e6,
+        critic ? "; critic in critic/" : "",
+        watch.seconds());
     return 0;
   }
 
@@ -135,7 +153,8 @@ public final class ExportCommand implements Callable<Integer> {
     RunConfig config = RunConfig.read(store);
     Path target = output.toAbsolutePath().normalize();
     // A URI, not a bare path: a site core-site.xml may make another file system the default.
-    try (AtomicOutput out = AtomicOutput.begin(localFiles(), target.toUri().toString(), overwrite)) {
+    try (AtomicOutput out =
+        AtomicOutput.begin(localFiles(), target.toUri().toString(), overwrite)) {
       CheckpointStore.Verdict verdict = checkpoint(store);
       // The checkpoint as local files: in place on a local run, else a verified cached copy.
       Path checkpointFolder = CheckpointCache.local(verdict.folder().toString());
@@ -143,15 +162,27 @@ public final class ExportCommand implements Callable<Integer> {
       Optional<Set<PosixFilePermission>> folderAccess = access(temp);
       ModelCheckpoint policy = policy(checkpointFolder.resolve(POLICY));
       policy.write(temp, dtype.file, maxShardBytes);
-      Files.writeString(temp.resolve(GENERATION_CONFIG), ExportFiles.JSON.writerWithDefaultPrettyPrinter()
-          .writeValueAsString(ExportFiles.generationConfig(policy.config(),
-              RolloutSettings.Sampling.from(config))) + "\n");
+      Files.writeString(
+          temp.resolve(GENERATION_CONFIG),
+          ExportFiles.JSON
+                  .writerWithDefaultPrettyPrinter()
+                  .writeValueAsString(
+                      ExportFiles.generationConfig(
+                          policy.config(), RolloutSettings.Sampling.from(config)))
+              + "\n");
       if (critic) {
         writeCritic(checkpointFolder.resolve(CRITIC), temp.resolve(CRITIC), maxShardBytes);
       }
-      Files.writeString(temp.resolve(MODEL_CARD), ExportFiles.modelCard(new ExportFiles.Card(
-          layout.root().getName(), verdict.iteration(), config, dtype.torch, critic,
-          evaluations(store, verdict.iteration()))));
+      Files.writeString(
+          temp.resolve(MODEL_CARD),
+          ExportFiles.modelCard(
+              new ExportFiles.Card(
+                  layout.root().getName(),
+                  verdict.iteration(),
+                  config,
+                  dtype.torch,
+                  critic,
+                  evaluations(store, verdict.iteration()))));
       // ModelCheckpoint.write's folders are private temporary ones; a model folder is shared
       // (a serving user reads it) as any new folder here is.
       if (folderAccess.isPresent()) {
@@ -180,8 +211,8 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   /**
-   * Hadoop's raw local file system, not cached: the export is a folder of plain files, without
-   * the {@code .crc} companions the checksummed local file system would add for each.
+   * Hadoop's raw local file system, not cached: the export is a folder of plain files, without the
+   * {@code .crc} companions the checksummed local file system would add for each.
    */
   private static Configuration localFiles() {
     Configuration conf = new Configuration();
@@ -194,20 +225,37 @@ public final class ExportCommand implements Callable<Integer> {
   private CheckpointStore.Verdict checkpoint(RunStore runStore) throws IOException {
     CheckpointStore store = new CheckpointStore(runStore);
     if (checkpoint == null) {
-      return store.latestComplete().orElseThrow(
-          () -> new IllegalArgumentException("no complete checkpoint in " + runDir));
+      return store
+          .latestComplete()
+          .orElseThrow(() -> new IllegalArgumentException("no complete checkpoint in " + runDir));
     }
     List<CheckpointStore.Folder> folders = store.folders();
-    CheckpointStore.Folder folder = folders.stream()
-        .filter(f -> f.iteration() == checkpoint).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("checkpoint " + checkpoint + " of "
-            + runDir + " does not exist (pruned, or not written yet); complete ones: "
-            + folders.stream().filter(CheckpointStore.Folder::marked)
-                .map(f -> String.valueOf(f.iteration())).sorted().toList()));
+    CheckpointStore.Folder folder =
+        folders.stream()
+            .filter(f -> f.iteration() == checkpoint)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "checkpoint "
+                            + checkpoint
+                            + " of "
+                            + runDir
+                            + " does not exist (pruned, or not written yet); complete ones: "
+                            + folders.stream()
+                                .filter(CheckpointStore.Folder::marked)
+                                .map(f -> String.valueOf(f.iteration()))
+                                .sorted()
+                                .toList()));
     CheckpointStore.Verdict verdict = store.verify(folder.iteration());
     if (!verdict.complete()) {
-      throw new IllegalArgumentException("checkpoint " + checkpoint + " of " + runDir
-          + " is not usable: " + verdict.problem().orElseThrow());
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + checkpoint
+              + " of "
+              + runDir
+              + " is not usable: "
+              + verdict.problem().orElseThrow());
     }
     return verdict;
   }
@@ -219,8 +267,8 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   /**
-   * The critic as {@code Qwen2ForTokenClassification}: the decoder, {@code score.weight [1, H]}
-   * and the zero {@code score.bias [1]} that class's {@code nn.Linear(hidden, num_labels)} has.
+   * The critic as {@code Qwen2ForTokenClassification}: the decoder, {@code score.weight [1, H]} and
+   * the zero {@code score.bias [1]} that class's {@code nn.Linear(hidden, num_labels)} has.
    */
   private void writeCritic(Path from, Path to, long maxShardBytes) throws IOException {
     ModelCheckpoint read = ModelCheckpoint.read(from);
@@ -229,13 +277,19 @@ public final class ExportCommand implements Callable<Integer> {
     shapes.put(CriticModel.VALUE_HEAD, new long[] {1, c.hiddenSize()});
     ModelCheckpoint selected = select(read, shapes);
     Map<String, TensorValues> tensors = new LinkedHashMap<>(selected.tensors());
-    tensors.put(ExportFiles.VALUE_BIAS, new HostTensor(ExportFiles.VALUE_BIAS, new long[] {1}, new float[1]));
+    tensors.put(
+        ExportFiles.VALUE_BIAS,
+        new HostTensor(ExportFiles.VALUE_BIAS, new long[] {1}, new float[1]));
     new ModelCheckpoint(c, tensors, selected.sources(), selected.tokenizerDir())
         .write(to, dtype.file, maxShardBytes);
     Path configFile = to.resolve(Qwen2Config.FILE_NAME);
     ObjectNode config = (ObjectNode) ExportFiles.JSON.readTree(configFile.toFile());
-    Files.writeString(configFile, ExportFiles.JSON.writerWithDefaultPrettyPrinter()
-        .writeValueAsString(ExportFiles.criticConfig(config)) + "\n");
+    Files.writeString(
+        configFile,
+        ExportFiles.JSON
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(ExportFiles.criticConfig(config))
+            + "\n");
   }
 
   private static ModelCheckpoint select(ModelCheckpoint read, Map<String, long[]> shapes)
@@ -256,18 +310,20 @@ public final class ExportCommand implements Callable<Integer> {
       return evaluations;
     }
     String prefix = EvalTable.BENCHMARK + "=";
-    List<org.apache.hadoop.fs.Path> benchmarks = store.list(folder).stream()
-        .map(FileStatus::getPath).sorted().toList();
+    List<org.apache.hadoop.fs.Path> benchmarks =
+        store.list(folder).stream().map(FileStatus::getPath).sorted().toList();
     for (org.apache.hadoop.fs.Path benchmark : benchmarks) {
       org.apache.hadoop.fs.Path result =
           new org.apache.hadoop.fs.Path(benchmark, EvaluateCommand.RESULT_FILE);
       String name = benchmark.getName();
-      if (!name.startsWith(prefix) || !store.exists(result)
+      if (!name.startsWith(prefix)
+          || !store.exists(result)
           || !store.exists(new org.apache.hadoop.fs.Path(benchmark, AtomicOutput.SUCCESS))) {
         continue;
       }
       Map<String, Double> figures = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : ExportFiles.JSON.readTree(store.read(result)).properties()) {
+      for (Map.Entry<String, JsonNode> e :
+          ExportFiles.JSON.readTree(store.read(result)).properties()) {
         figures.put(e.getKey(), e.getValue().asDouble());
       }
       evaluations.add(new ExportFiles.Evaluation(name.substring(prefix.length()), figures));

@@ -22,9 +22,12 @@ public final class ShardSize {
   public static long parse(String text) {
     Matcher m = SIZE.matcher(text.trim().toUpperCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("--max-shard-size '" + text
-          + "' is not a size; give bytes or a number with KB, MB, GB, TB (powers of 1000) or"
-          + " KiB, MiB, GiB, TiB (powers of 1024), e.g. " + DEFAULT);
+      throw new IllegalArgumentException(
+          "--max-shard-size '"
+              + text
+              + "' is not a size; give bytes or a number with KB, MB, GB, TB (powers of 1000) or"
+              + " KiB, MiB, GiB, TiB (powers of 1024), e.g. "
+              + DEFAULT);
     }
     long unit = m.group(2) == null ? 1 : unit(m.group(2));
     try {

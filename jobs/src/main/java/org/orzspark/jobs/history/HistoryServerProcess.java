@@ -1,6 +1,5 @@
 package org.orzspark.jobs.history;
 
-import org.orzspark.jobs.ProcessRecord;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.orzspark.jobs.ProcessRecord;
 
 /**
  * A Spark History Server on 127.0.0.1 over one folder of event logs, as its own background JVM on
@@ -54,8 +54,8 @@ public final class HistoryServerProcess {
   public State start(int port, List<Path> sparkClasspath, Path conf, Duration timeout)
       throws IOException, InterruptedException {
     if (!Files.isDirectory(events)) {
-      throw new IllegalArgumentException("no event logs in " + events
-          + " (no such folder): run a command with --run-dir first");
+      throw new IllegalArgumentException(
+          "no event logs in " + events + " (no such folder): run a command with --run-dir first");
     }
     int chosen = port == 0 ? freePort() : port;
     List<String> command = new ArrayList<>();
@@ -93,8 +93,14 @@ public final class HistoryServerProcess {
       } catch (IOException e) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
           stop(Duration.ofSeconds(5));
-          throw new IOException("the History Server did not come up on port " + chosen + " within "
-              + timeout.toSeconds() + " s; see " + events.resolve(LOG_FILE), e);
+          throw new IOException(
+              "the History Server did not come up on port "
+                  + chosen
+                  + " within "
+                  + timeout.toSeconds()
+                  + " s; see "
+                  + events.resolve(LOG_FILE),
+              e);
         }
         Thread.sleep(250);
       }
@@ -122,8 +128,11 @@ public final class HistoryServerProcess {
 
   /** The REST API's application list (JSON), for the wait above and for tests. */
   public static String applications(int port) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection)
-        URI.create("http://" + HOST + ":" + port + "/api/v1/applications").toURL().openConnection();
+    HttpURLConnection connection =
+        (HttpURLConnection)
+            URI.create("http://" + HOST + ":" + port + "/api/v1/applications")
+                .toURL()
+                .openConnection();
     connection.setConnectTimeout(1000);
     connection.setReadTimeout(5000);
     try (var in = connection.getInputStream()) {
@@ -137,9 +146,12 @@ public final class HistoryServerProcess {
   private Optional<ProcessHandle> ownProcess(long pid) {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine()
-            .map(cmd -> cmd.contains(logDirectoryOption()))
-            .orElse(false));
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(cmd -> cmd.contains(logDirectoryOption()))
+                    .orElse(false));
   }
 
   /**

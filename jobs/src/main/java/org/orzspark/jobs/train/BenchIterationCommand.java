@@ -33,56 +33,88 @@ import picocli.CommandLine.Option;
 @Command(
     name = "iteration",
     mixinStandardHelpOptions = true,
-    description = "Time one iteration: stages, model compute, Spark orchestration overhead, all-reduce per step.")
+    description =
+        "Time one iteration: stages, model compute, Spark orchestration overhead, all-reduce per step.")
 public final class BenchIterationCommand implements Callable<Integer> {
   private static final List<String> STAGES =
       List.of("sample", "rollout", "score", "experience", "update", "metrics");
 
-  @Option(names = "--base", defaultValue = "models/tiny-base",
-      description = "Base model folder, e.g. made by 'orz pretrain-base' or 'orz demo' (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--base",
+      defaultValue = "models/tiny-base",
+      description =
+          "Base model folder, e.g. made by 'orz pretrain-base' or 'orz demo' (default: ${DEFAULT-VALUE}).")
   Path base;
 
-  @Option(names = "--prompts",
-      description = "Prompt set (Parquet, prompt schema); without it the demo's synthetic families are generated (default: none).")
+  @Option(
+      names = "--prompts",
+      description =
+          "Prompt set (Parquet, prompt schema); without it the demo's synthetic families are generated (default: none).")
   String prompts;
 
-  @Option(names = "--synth-prompts", defaultValue = "512",
-      description = "Synthetic prompts to generate when --prompts is not given (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--synth-prompts",
+      defaultValue = "512",
+      description =
+          "Synthetic prompts to generate when --prompts is not given (default: ${DEFAULT-VALUE}).")
   int synthPrompts;
 
-  @Option(names = "--run-dir",
-      description = "Where the benchmark's run is made and kept; it must not exist (default: a temporary folder, deleted afterwards).")
+  @Option(
+      names = "--run-dir",
+      description =
+          "Where the benchmark's run is made and kept; it must not exist (default: a temporary folder, deleted afterwards).")
   Path runDir;
 
   @Mixin RunConfigOptions configuration = RunConfigOptions.withProfile("tiny-cpu");
 
   /** What one benchmark measured. */
-  public record Result(Map<String, Double> stageSeconds, Map<String, TaskTimeListener.GroupTime> tasks,
-      IterationBreakdown breakdown, double applicationStartSeconds, double allReduceSecondsPerStep,
-      double allReduceWaitSecondsPerStep, long allReduceSteps, Map<String, Double> metrics) {}
+  public record Result(
+      Map<String, Double> stageSeconds,
+      Map<String, TaskTimeListener.GroupTime> tasks,
+      IterationBreakdown breakdown,
+      double applicationStartSeconds,
+      double allReduceSecondsPerStep,
+      double allReduceWaitSecondsPerStep,
+      long allReduceSteps,
+      Map<String, Double> metrics) {}
 
   @Override
   public Integer call() throws Exception {
-    Path root = runDir != null ? runDir.toAbsolutePath().getParent() : Files.createTempDirectory("orz-bench-iteration");
+    Path root =
+        runDir != null
+            ? runDir.toAbsolutePath().getParent()
+            : Files.createTempDirectory("orz-bench-iteration");
     Path run = runDir != null ? runDir.toAbsolutePath() : root.resolve("run");
     try {
       Path synth = run.resolveSibling(run.getFileName() + "-prompts");
       // Settings and base model are checked before Spark starts and prompts are synthesized.
       RunConfig config = configuration.resolve(base, prompts != null ? prompts : synth.toString());
       if (!Files.exists(base.resolve("config.json"))) {
-        throw new IllegalArgumentException("no base model in " + base
-            + ": make one with 'orz pretrain-base --output " + base + "' (or 'orz demo'), or pass --base");
+        throw new IllegalArgumentException(
+            "no base model in "
+                + base
+                + ": make one with 'orz pretrain-base --output "
+                + base
+                + "' (or 'orz demo'), or pass --base");
       }
       SparkSession spark = SparkSession.builder().appName("orz bench iteration").getOrCreate();
       double applicationStart =
           (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
       if (prompts == null) {
         long seed = configuration.seed != null ? configuration.seed : 42;
-        SynthCommand.run(spark, Arrays.asList(DemoCommand.FAMILIES.split(",")), synthPrompts, seed, 1, 2,
-            synth.toString(), true);
+        SynthCommand.run(
+            spark,
+            Arrays.asList(DemoCommand.FAMILIES.split(",")),
+            synthPrompts,
+            seed,
+            1,
+            2,
+            synth.toString(),
+            true);
       }
       Result result = run(spark, run, config, applicationStart, System.out);
-      Files.writeString(run.resolve("bench-iteration.json"),
+      Files.writeString(
+          run.resolve("bench-iteration.json"),
           new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return 0;
     } finally {
@@ -93,8 +125,9 @@ public final class BenchIterationCommand implements Callable<Integer> {
   }
 
   /** Initialises a run of {@code config} in {@code run} and times its first iteration. */
-  Result run(SparkSession spark, Path run, RunConfig config, double applicationStart,
-      PrintStream out) throws IOException {
+  Result run(
+      SparkSession spark, Path run, RunConfig config, double applicationStart, PrintStream out)
+      throws IOException {
     RunInitializer.init(spark, run.toString(), config);
     TaskTimeListener listener = new TaskTimeListener();
     spark.sparkContext().addSparkListener(listener);
@@ -114,8 +147,14 @@ public final class BenchIterationCommand implements Callable<Integer> {
     double wall = (System.nanoTime() - started) / 1e9;
     Map<String, Double> metrics = outcome.metrics();
     Map<String, TaskTimeListener.GroupTime> tasks = new LinkedHashMap<>();
-    listener.byGroup().forEach((group, time) ->
-        tasks.merge(group.substring(group.lastIndexOf('-') + 1), time, TaskTimeListener.GroupTime::plus));
+    listener
+        .byGroup()
+        .forEach(
+            (group, time) ->
+                tasks.merge(
+                    group.substring(group.lastIndexOf('-') + 1),
+                    time,
+                    TaskTimeListener.GroupTime::plus));
     Map<String, Double> stageSeconds = new LinkedHashMap<>();
     double staged = 0;
     for (String stage : STAGES.subList(0, STAGES.size() - 1)) {
@@ -124,15 +163,23 @@ public final class BenchIterationCommand implements Callable<Integer> {
       staged += seconds;
     }
     stageSeconds.put("metrics", Math.max(0, wall - staged));
-    TaskTimeListener.GroupTime all = tasks.values().stream()
-        .reduce(new TaskTimeListener.GroupTime(0, 0, 0), TaskTimeListener.GroupTime::plus);
+    TaskTimeListener.GroupTime all =
+        tasks.values().stream()
+            .reduce(new TaskTimeListener.GroupTime(0, 0, 0), TaskTimeListener.GroupTime::plus);
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     IterationBreakdown breakdown =
         new IterationBreakdown(wall, slots, all.runSeconds(), all.computeSeconds());
-    Result result = new Result(stageSeconds, tasks, breakdown, applicationStart,
-        metrics.getOrDefault(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(), Double.NaN),
-        metrics.getOrDefault(IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(), Double.NaN),
-        Math.round(metrics.getOrDefault(IterationMetrics.ALLREDUCE_CALLS.name(), 0.0)), metrics);
+    Result result =
+        new Result(
+            stageSeconds,
+            tasks,
+            breakdown,
+            applicationStart,
+            metrics.getOrDefault(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(), Double.NaN),
+            metrics.getOrDefault(
+                IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(), Double.NaN),
+            Math.round(metrics.getOrDefault(IterationMetrics.ALLREDUCE_CALLS.name(), 0.0)),
+            metrics);
     print(result, config.profile(), spark.sparkContext().master(), out);
     return result;
   }
@@ -144,19 +191,30 @@ public final class BenchIterationCommand implements Callable<Integer> {
     for (String stage : STAGES) {
       TaskTimeListener.GroupTime t =
           r.tasks().getOrDefault(stage, new TaskTimeListener.GroupTime(0, 0, 0));
-      out.printf("%-11s %8.2f %6d %10.2f %10.2f%n", stage, r.stageSeconds().get(stage), t.tasks(),
-          t.runSeconds(), t.computeSeconds());
+      out.printf(
+          "%-11s %8.2f %6d %10.2f %10.2f%n",
+          stage, r.stageSeconds().get(stage), t.tasks(), t.runSeconds(), t.computeSeconds());
     }
-    out.printf("iteration wall time %.2f s; tasks ran %.2f slot-s of %.2f; model compute %.2f s (%.1f%% of slot time)%n",
-        b.wallSeconds(), b.taskSeconds(), b.wallSeconds() * b.slots(), b.computeSeconds(),
+    out.printf(
+        "iteration wall time %.2f s; tasks ran %.2f slot-s of %.2f; model compute %.2f s (%.1f%% of slot time)%n",
+        b.wallSeconds(),
+        b.taskSeconds(),
+        b.wallSeconds() * b.slots(),
+        b.computeSeconds(),
         100 * b.computeShare());
-    out.printf("Spark orchestration overhead: %.2f s = %.1f%% of the iteration's wall time (goal <= 5%%)%n",
+    out.printf(
+        "Spark orchestration overhead: %.2f s = %.1f%% of the iteration's wall time (goal <= 5%%)%n",
         b.orchestrationSeconds(), 100 * b.orchestrationShare());
-    out.printf("application start (JVM launch to SparkSession ready): %.2f s, paid once per spark-submit: "
-        + "%.1f%% of start + iteration%n", r.applicationStartSeconds(),
+    out.printf(
+        "application start (JVM launch to SparkSession ready): %.2f s, paid once per spark-submit: "
+            + "%.1f%% of start + iteration%n",
+        r.applicationStartSeconds(),
         100 * r.applicationStartSeconds() / (r.applicationStartSeconds() + b.wallSeconds()));
-    out.printf("all-reduce: %.4f s per optimizer step (%d steps): %.4f s transfer, %.4f s waiting "
-        + "for the other replicas%n", r.allReduceSecondsPerStep(), r.allReduceSteps(),
+    out.printf(
+        "all-reduce: %.4f s per optimizer step (%d steps): %.4f s transfer, %.4f s waiting "
+            + "for the other replicas%n",
+        r.allReduceSecondsPerStep(),
+        r.allReduceSteps(),
         r.allReduceSecondsPerStep() - r.allReduceWaitSecondsPerStep(),
         r.allReduceWaitSecondsPerStep());
   }

@@ -17,48 +17,71 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code orz demo}: the whole system end to end on embedded defaults, each step its own
- * application through the launcher, as a user would type them: make the tiny base model if absent
- * ({@code pretrain-base}), synthetic training and disjoint held-out prompts ({@code synth},
- * {@code prepare}), {@code init} with the tiny-cpu profile, {@code train} K iterations, evaluate
- * base and final policy on the held-out prompts, write the report ({@code analyze}). Re-running
- * continues: finished steps are skipped.
+ * {@code orz demo}: the whole system end to end on embedded defaults, each step its own application
+ * through the launcher, as a user would type them: make the tiny base model if absent ({@code
+ * pretrain-base}), synthetic training and disjoint held-out prompts ({@code synth}, {@code
+ * prepare}), {@code init} with the tiny-cpu profile, {@code train} K iterations, evaluate base and
+ * final policy on the held-out prompts, write the report ({@code analyze}). Re-running continues:
+ * finished steps are skipped.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "End to end on embedded defaults: base model, synthetic prompts, K iterations, evaluation, report.")
+    description =
+        "End to end on embedded defaults: base model, synthetic prompts, K iterations, evaluation, report.")
 public final class DemoCommand implements Callable<Integer> {
   static final String FAMILIES = "arithmetic,linear,comparison";
   private static final int RETRIES = 2;
 
-  @Option(names = "--run-dir", defaultValue = "runs/demo",
-      description = "The run; its data/ holds the synthetic training and held-out prompts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--run-dir",
+      defaultValue = "runs/demo",
+      description =
+          "The run; its data/ holds the synthetic training and held-out prompts (default: ${DEFAULT-VALUE}).")
   Path run;
 
-  @Option(names = "--iterations", defaultValue = "30",
+  @Option(
+      names = "--iterations",
+      defaultValue = "30",
       description = "Training iterations the run is brought to (default: ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--base", defaultValue = "models/tiny-base",
-      description = "Base model folder; made with 'orz pretrain-base' when absent (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--base",
+      defaultValue = "models/tiny-base",
+      description =
+          "Base model folder; made with 'orz pretrain-base' when absent (default: ${DEFAULT-VALUE}).")
   Path base;
 
-  @Option(names = "--profile", defaultValue = "tiny-cpu",
-      description = "Run profile: a packed profile's name or a properties file (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--profile",
+      defaultValue = "tiny-cpu",
+      description =
+          "Run profile: a packed profile's name or a properties file (default: ${DEFAULT-VALUE}).")
   String profile;
 
-  @Option(names = "--prompts", defaultValue = "4000", description = "Training prompts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prompts",
+      defaultValue = "4000",
+      description = "Training prompts (default: ${DEFAULT-VALUE}).")
   int prompts;
 
-  @Option(names = "--held-out", defaultValue = "200", description = "Held-out prompts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--held-out",
+      defaultValue = "200",
+      description = "Held-out prompts (default: ${DEFAULT-VALUE}).")
   int heldOut;
 
-  @Option(names = "--eval-samples", defaultValue = "4",
+  @Option(
+      names = "--eval-samples",
+      defaultValue = "4",
       description = "Samples per held-out prompt in the evaluation (default: ${DEFAULT-VALUE}).")
   int evalSamples;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of data and run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of data and run (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override
@@ -66,29 +89,74 @@ public final class DemoCommand implements Callable<Integer> {
     long started = System.nanoTime();
     Path data = run.resolve("data");
     if (!Files.exists(base.resolve("config.json"))) {
-      step("making the tiny base model", "pretrain-base", "--output", base.toString(),
-          "--seed", Long.toString(seed));
+      step(
+          "making the tiny base model",
+          "pretrain-base",
+          "--output",
+          base.toString(),
+          "--seed",
+          Long.toString(seed));
     }
     Path synth = data.resolve("synth");
     Path trainPrompts = data.resolve("prompts");
     Path heldOutPrompts = data.resolve("held-out");
     if (!Files.exists(trainPrompts.resolve(AtomicOutput.SUCCESS))) {
-      step("synthetic training prompts", "synth", "--families", FAMILIES, "--difficulty", "1-2",
-          "--count", Integer.toString(prompts), "--seed", Long.toString(seed), "--output",
-          synth.toString(), "--overwrite");
-      step("validating them", "prepare", "--input", synth.toString(), "--output",
-          trainPrompts.toString(), "--overwrite");
+      step(
+          "synthetic training prompts",
+          "synth",
+          "--families",
+          FAMILIES,
+          "--difficulty",
+          "1-2",
+          "--count",
+          Integer.toString(prompts),
+          "--seed",
+          Long.toString(seed),
+          "--output",
+          synth.toString(),
+          "--overwrite");
+      step(
+          "validating them",
+          "prepare",
+          "--input",
+          synth.toString(),
+          "--output",
+          trainPrompts.toString(),
+          "--overwrite");
     }
     if (!Files.exists(heldOutPrompts.resolve(AtomicOutput.SUCCESS))) {
-      step("disjoint held-out prompts", "synth", "--families", FAMILIES, "--difficulty", "1-2",
-          "--count", Integer.toString(heldOut), "--seed", Long.toString(seed + 1),
-          "--exclude", trainPrompts.toString(), "--output", heldOutPrompts.toString(), "--overwrite");
+      step(
+          "disjoint held-out prompts",
+          "synth",
+          "--families",
+          FAMILIES,
+          "--difficulty",
+          "1-2",
+          "--count",
+          Integer.toString(heldOut),
+          "--seed",
+          Long.toString(seed + 1),
+          "--exclude",
+          trainPrompts.toString(),
+          "--output",
+          heldOutPrompts.toString(),
+          "--overwrite");
     }
     RunStore store = RunStore.open(run.toString());
     RunLayout layout = store.layout();
     if (!store.exists(layout.runJson())) {
-      step("creating the run", "init", "--run-dir", run.toString(), "--base", base.toString(),
-          "--prompts", trainPrompts.toString(), "--profile", profile, "--seed",
+      step(
+          "creating the run",
+          "init",
+          "--run-dir",
+          run.toString(),
+          "--base",
+          base.toString(),
+          "--prompts",
+          trainPrompts.toString(),
+          "--profile",
+          profile,
+          "--seed",
           Long.toString(seed));
     }
     int done = latest(store);
@@ -98,7 +166,8 @@ public final class DemoCommand implements Callable<Integer> {
       // An iteration that failed (a crashed application, or a refused non-finite update, exit 3)
       // is resumable: running it again skips its completed stages and redraws nothing.
       for (int retry = 1; status != 0 && retry <= RETRIES; retry++) {
-        System.out.printf("== demo: iteration %d failed (exit %d); running it again (%d of %d)%n",
+        System.out.printf(
+            "== demo: iteration %d failed (exit %d); running it again (%d of %d)%n",
             i, status, retry, RETRIES);
         status = TrainCommand.iterateOnce(run.toString());
       }
@@ -109,33 +178,47 @@ public final class DemoCommand implements Callable<Integer> {
     int last = latest(store);
     for (int checkpoint : new int[] {0, last}) {
       if (!store.exists(evalResult(layout, checkpoint))) {
-        step("evaluating checkpoint " + checkpoint + " on the held-out prompts", "evaluate",
-            "--run-dir", run.toString(), "--checkpoint", Integer.toString(checkpoint), "--eval",
-            heldOutPrompts.toString(), "--samples", Integer.toString(evalSamples));
+        step(
+            "evaluating checkpoint " + checkpoint + " on the held-out prompts",
+            "evaluate",
+            "--run-dir",
+            run.toString(),
+            "--checkpoint",
+            Integer.toString(checkpoint),
+            "--eval",
+            heldOutPrompts.toString(),
+            "--samples",
+            Integer.toString(evalSamples));
       }
     }
     step("writing the report", "analyze", "--run-dir", run.toString());
     JsonNode before = new ObjectMapper().readTree(store.read(evalResult(layout, 0)));
     JsonNode after = new ObjectMapper().readTree(store.read(evalResult(layout, last)));
-    System.out.printf("demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
+    System.out.printf(
+        "demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
             + " wall %.1f min; report %s%n",
         100 * before.path(EvalTable.AVG_AT_K).asDouble(),
-        100 * after.path(EvalTable.AVG_AT_K).asDouble(), last,
+        100 * after.path(EvalTable.AVG_AT_K).asDouble(),
+        last,
         100 * before.path(EvalTable.FORMAT_RATE).asDouble(),
         100 * after.path(EvalTable.FORMAT_RATE).asDouble(),
-        (System.nanoTime() - started) / 60e9, new org.apache.hadoop.fs.Path(layout.reports(), "index.html"));
+        (System.nanoTime() - started) / 60e9,
+        new org.apache.hadoop.fs.Path(layout.reports(), "index.html"));
     return 0;
   }
 
   /** The result summary {@code orz evaluate} leaves beside a benchmark's Parquet row. */
   static org.apache.hadoop.fs.Path evalResult(RunLayout layout, int checkpoint) {
     return new org.apache.hadoop.fs.Path(
-        new org.apache.hadoop.fs.Path(layout.eval(checkpoint), EvalTable.benchmarkFolder("held-out")),
+        new org.apache.hadoop.fs.Path(
+            layout.eval(checkpoint), EvalTable.benchmarkFolder("held-out")),
         EvaluateCommand.RESULT_FILE);
   }
 
   private static int latest(RunStore store) throws IOException {
-    return new CheckpointStore(store).latestComplete().map(CheckpointStore.Verdict::iteration)
+    return new CheckpointStore(store)
+        .latestComplete()
+        .map(CheckpointStore.Verdict::iteration)
         .orElse(0);
   }
 

@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The benchmarks the Open-Reasoner-Zero paper reports, by the names {@code orz evaluate --benchmark}
- * takes, each mapped to the file the repository ships in {@code datasets/data/eval/} (sources in
- * that folder's README). A benchmark's name is also its results' partition,
- * {@code R/eval/checkpoint=N/benchmark=NAME/}.
+ * The benchmarks the Open-Reasoner-Zero paper reports, by the names {@code orz evaluate
+ * --benchmark} takes, each mapped to the file the repository ships in {@code datasets/data/eval/}
+ * (sources in that folder's README). A benchmark's name is also its results' partition, {@code
+ * R/eval/checkpoint=N/benchmark=NAME/}.
  */
 public enum EvalBenchmark {
   AIME2024("aime2024", "aime2024.json"),
@@ -42,8 +42,12 @@ public enum EvalBenchmark {
   public Path file(Path folder) {
     Path file = folder.resolve(fileName);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("benchmark " + benchmarkName + ": " + file
-          + ": no such file (run through jobs/bin/orz, which sets ORZ_HOME to the checkout, or give --benchmark-dir)");
+      throw new IllegalArgumentException(
+          "benchmark "
+              + benchmarkName
+              + ": "
+              + file
+              + ": no such file (run through jobs/bin/orz, which sets ORZ_HOME to the checkout, or give --benchmark-dir)");
     }
     return file;
   }
@@ -60,6 +64,8 @@ public enum EvalBenchmark {
 
   /** {@code aime2024, aime2025, math500, gpqa-diamond}. */
   public static String validNames() {
-    return Arrays.stream(values()).map(EvalBenchmark::benchmarkName).collect(Collectors.joining(", "));
+    return Arrays.stream(values())
+        .map(EvalBenchmark::benchmarkName)
+        .collect(Collectors.joining(", "));
   }
 }

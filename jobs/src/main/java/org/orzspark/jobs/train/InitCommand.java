@@ -16,15 +16,23 @@ import picocli.CommandLine.Option;
     description = "Create a run: run.json (every setting), the frozen prompt set and checkpoint 0.")
 public final class InitCommand implements Callable<Integer> {
 
-  @Option(names = "--run-dir", required = true,
-      description = "The run directory to create: a local path or a Hadoop URI (hdfs://…, s3a://…).")
+  @Option(
+      names = "--run-dir",
+      required = true,
+      description =
+          "The run directory to create: a local path or a Hadoop URI (hdfs://…, s3a://…).")
   String runDir;
 
-  @Option(names = "--base", required = true,
-      description = "Base model folder (Hugging Face layout: config.json, model.safetensors, tokenizer.json).")
+  @Option(
+      names = "--base",
+      required = true,
+      description =
+          "Base model folder (Hugging Face layout: config.json, model.safetensors, tokenizer.json).")
   Path base;
 
-  @Option(names = "--prompts", required = true,
+  @Option(
+      names = "--prompts",
+      required = true,
       description = "Prompt set (Parquet in the prompt schema, e.g. from 'orz prepare').")
   String prompts;
 
@@ -36,7 +44,8 @@ public final class InitCommand implements Callable<Integer> {
     RunLayout run = RunLayout.of(runDir);
     RunInitializer.Result result =
         RunInitializer.init(RunSession.startNew("orz init " + run.name(), run), runDir, config);
-    System.out.printf("init: run %s with %d prompts (%d quarantined as too long), checkpoint 0 from %s%n",
+    System.out.printf(
+        "init: run %s with %d prompts (%d quarantined as too long), checkpoint 0 from %s%n",
         result.layout().root(), result.prompts(), result.quarantined(), base);
     return 0;
   }

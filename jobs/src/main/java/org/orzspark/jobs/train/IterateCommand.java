@@ -14,19 +14,24 @@ import picocli.CommandLine.Option;
 @Command(
     name = "iterate",
     mixinStandardHelpOptions = true,
-    description = "Run one iteration (sample, rollout, score, experience, update, metrics); resumable.")
+    description =
+        "Run one iteration (sample, rollout, score, experience, update, metrics); resumable.")
 public final class IterateCommand implements Callable<Integer> {
   /** Exit status when the update refused a non-finite step (the previous checkpoint stays). */
   public static final int REFUSED_EXIT = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--run-dir", required = true,
+  @Option(
+      names = "--run-dir",
+      required = true,
       description = "The run directory (made by 'orz init'): a local path or a Hadoop URI.")
   String runDir;
 
-  @Option(names = "--iteration",
-      description = "The iteration expected to run; refused when it is complete or not next (default: the next one).")
+  @Option(
+      names = "--iteration",
+      description =
+          "The iteration expected to run; refused when it is complete or not next (default: the next one).")
   Integer iteration;
 
   @Override
@@ -38,12 +43,13 @@ public final class IterateCommand implements Callable<Integer> {
     }
     // "orz iterate <run> #N": each iteration its own application in the History Server.
     int expected = iteration != null ? iteration : Iteration.expectedNext(store);
-    SparkSession spark = RunSession.start(
-        "orz iterate " + store.layout().name() + " #" + expected, store.layout());
+    SparkSession spark =
+        RunSession.start("orz iterate " + store.layout().name() + " #" + expected, store.layout());
     try {
-      // The whole orz command line (from the root command), secrets redacted, into the stage records.
-      Provenance provenance = Provenance.of("orz",
-          spec.root().commandLine().getParseResult().originalArgs());
+      // The whole orz command line (from the root command), secrets redacted, into the stage
+      // records.
+      Provenance provenance =
+          Provenance.of("orz", spec.root().commandLine().getParseResult().originalArgs());
       Iteration.run(spark, runDir, iteration, System.out, provenance);
       return 0;
     } catch (Iteration.UpdateRefusedException e) {

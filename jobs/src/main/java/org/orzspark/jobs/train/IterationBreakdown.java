@@ -18,8 +18,16 @@ public record IterationBreakdown(
 
   public IterationBreakdown {
     if (!(wallSeconds > 0) || slots < 1 || taskSeconds < 0 || computeSeconds < 0) {
-      throw new IllegalArgumentException("invalid breakdown: wall " + wallSeconds + " s, "
-          + slots + " slots, tasks " + taskSeconds + " s, compute " + computeSeconds + " s");
+      throw new IllegalArgumentException(
+          "invalid breakdown: wall "
+              + wallSeconds
+              + " s, "
+              + slots
+              + " slots, tasks "
+              + taskSeconds
+              + " s, compute "
+              + computeSeconds
+              + " s");
     }
   }
 

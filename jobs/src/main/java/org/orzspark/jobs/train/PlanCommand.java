@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
           + " ('fits: yes' or 'fits: no (what overflows)'), the largest rollout batch per GPU, and"
           + " GPU-hours per iteration at a stated FLOP rate, with the formulas.",
       "The model's shape comes from --model-config, --model, or the profile (orz-7b: qwen2.5-7b,"
-          + " orz-32b: qwen2.5-32b, tiny-cpu: tiny). No Spark runs."})
+          + " orz-32b: qwen2.5-32b, tiny-cpu: tiny). No Spark runs."
+    })
 public final class PlanCommand implements Callable<Integer> {
 
   /** The base model each packed profile is written for (a profile names no model itself). */
@@ -54,36 +55,54 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--gpus", required = true, description = "GPUs the run has.")
   int gpus;
 
-  @Option(names = "--gpu-memory", required = true, paramLabel = "SIZE",
-      description = "Memory of one GPU with a unit, as Spark writes sizes (1g = 2^30 bytes), e.g. 80g.")
+  @Option(
+      names = "--gpu-memory",
+      required = true,
+      paramLabel = "SIZE",
+      description =
+          "Memory of one GPU with a unit, as Spark writes sizes (1g = 2^30 bytes), e.g. 80g.")
   String gpuMemory;
 
-  @Option(names = "--tflops", defaultValue = "400",
+  @Option(
+      names = "--tflops",
+      defaultValue = "400",
       description = "Sustained TFLOP/s per GPU the GPU-hours assume (default: ${DEFAULT-VALUE}).")
   double tflops;
 
-  @Option(names = "--model",
-      description = "Model shape by name: tiny, small, qwen2.5-0.5b, qwen2.5-1.5b, qwen2.5-7b, qwen2.5-32b"
-          + " (default: the profile's base model).")
+  @Option(
+      names = "--model",
+      description =
+          "Model shape by name: tiny, small, qwen2.5-0.5b, qwen2.5-1.5b, qwen2.5-7b, qwen2.5-32b"
+              + " (default: the profile's base model).")
   String model;
 
-  @Option(names = "--model-config", paramLabel = "FILE",
-      description = "A Hugging Face config.json (Qwen2) for the model shape instead (default: none).")
+  @Option(
+      names = "--model-config",
+      paramLabel = "FILE",
+      description =
+          "A Hugging Face config.json (Qwen2) for the model shape instead (default: none).")
   Path modelConfig;
 
-  @Option(names = "--mean-response-tokens",
-      description = "Expected response length for the compute estimate; unknown before running"
-          + " (default: half of rollout.max_response_tokens).")
+  @Option(
+      names = "--mean-response-tokens",
+      description =
+          "Expected response length for the compute estimate; unknown before running"
+              + " (default: half of rollout.max_response_tokens).")
   Integer meanResponseTokens;
 
-  @Option(names = "--mean-prompt-tokens",
-      description = "Expected prompt length for the compute estimate (default: data.max_prompt_tokens,"
-          + " an upper bound).")
+  @Option(
+      names = "--mean-prompt-tokens",
+      description =
+          "Expected prompt length for the compute estimate (default: data.max_prompt_tokens,"
+              + " an upper bound).")
   Integer meanPromptTokens;
 
-  @Option(names = "--precision", defaultValue = "mixed",
-      description = "mixed: issue 15's GPU plan (bf16 weights, gradients, activations and KV cache;"
-          + " fp32 master weights and Adam moments); fp32: today's engine (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--precision",
+      defaultValue = "mixed",
+      description =
+          "mixed: issue 15's GPU plan (bf16 weights, gradients, activations and KV cache;"
+              + " fp32 master weights and Adam moments); fp32: today's engine (default: ${DEFAULT-VALUE}).")
   Precision precision;
 
   @Spec CommandSpec spec;
@@ -103,7 +122,8 @@ public final class PlanCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--gpu-memory: " + e.getMessage(), e);
     }
     Profiles.Profile profile = configuration.profile();
-    RunConfig config = RunConfig.resolve("", "", profile.name(), profile.settings(), configuration.overrides());
+    RunConfig config =
+        RunConfig.resolve("", "", profile.name(), profile.settings(), configuration.overrides());
     PrintWriter out = spec.commandLine().getOut();
     render(profile.name(), config, memory).forEach(out::println);
     out.flush();
@@ -111,48 +131,100 @@ public final class PlanCommand implements Callable<Integer> {
   }
 
   /** The plan's lines for {@code config} on {@link #gpus} GPUs of {@code memory} bytes. */
-  private List<String> render(String profileName, RunConfig config, long memory) throws IOException {
+  private List<String> render(String profileName, RunConfig config, long memory)
+      throws IOException {
     String modelName = modelName(profileName);
     Qwen2Config shape = shape(modelName);
     List<String> notes = new ArrayList<>();
-    boolean checkpointing = Boolean.parseBoolean(planned(config, "ppo.activation_checkpointing",
-        Boolean.toString(profileName.equals("orz-7b") || profileName.equals("orz-32b")),
-        "issue 15 plans it on for orz-7b/32b, off elsewhere", notes));
+    boolean checkpointing =
+        Boolean.parseBoolean(
+            planned(
+                config,
+                "ppo.activation_checkpointing",
+                Boolean.toString(profileName.equals("orz-7b") || profileName.equals("orz-32b")),
+                "issue 15 plans it on for orz-7b/32b, off elsewhere",
+                notes));
     int configuredReplicas = config.get(RunSettings.UPDATE_REPLICAS);
     int replicas = configuredReplicas > 0 ? configuredReplicas : gpus;
-    boolean sharded = "optimizer".equalsIgnoreCase(planned(config, "update.sharding", "optimizer",
-        "issue 15's ZeRO-1/2 plan, one optimizer shard per update replica", notes));
+    boolean sharded =
+        "optimizer"
+            .equalsIgnoreCase(
+                planned(
+                    config,
+                    "update.sharding",
+                    "optimizer",
+                    "issue 15's ZeRO-1/2 plan, one optimizer shard per update replica",
+                    notes));
     int shards = sharded ? replicas : 1;
 
-    SequenceLengths longest = new SequenceLengths(config.get(RunSettings.MAX_PROMPT_TOKENS),
-        config.get(RunSettings.MAX_RESPONSE_TOKENS));
-    SequenceLengths mean = new SequenceLengths(
-        within("--mean-prompt-tokens", meanPromptTokens, longest.promptTokens(), longest.promptTokens()),
-        within("--mean-response-tokens", meanResponseTokens, Math.max(1, longest.responseTokens() / 2),
-            longest.responseTokens()));
+    SequenceLengths longest =
+        new SequenceLengths(
+            config.get(RunSettings.MAX_PROMPT_TOKENS), config.get(RunSettings.MAX_RESPONSE_TOKENS));
+    SequenceLengths mean =
+        new SequenceLengths(
+            within(
+                "--mean-prompt-tokens",
+                meanPromptTokens,
+                longest.promptTokens(),
+                longest.promptTokens()),
+            within(
+                "--mean-response-tokens",
+                meanResponseTokens,
+                Math.max(1, longest.responseTokens() / 2),
+                longest.responseTokens()));
     int rows = config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES);
     TrainingSetup setup =
-        new TrainingSetup(precision, checkpointing, shards, config.get(RunSettings.MICRO_BATCH_TOKENS));
+        new TrainingSetup(
+            precision, checkpointing, shards, config.get(RunSettings.MICRO_BATCH_TOKENS));
     MemoryPlan memoryPlan = MemoryPlan.of(shape, setup, longest, rows, memory);
     long prompts = config.get(RunSettings.PROMPTS_PER_ITERATION);
     long samples = config.get(RunSettings.SAMPLES_PER_PROMPT);
     ComputePlan compute = ComputePlan.of(shape, prompts, samples, mean, checkpointing);
 
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "orz plan: profile %s, model %s: policy %,d parameters, critic %,d;"
-            + " %s x %s at %s TFLOP/s", profileName, modelName,
-        ModelArithmetic.policyParameters(shape), ModelArithmetic.criticParameters(shape), gpuCount(),
-        ByteSize.format(memory), number(tflops)));
-    lines.add(String.format(Locale.ROOT, "  shape: V %,d, h %,d, i %,d, L %d, %d query heads, %d KV heads of %d, %s",
-        shape.vocabSize(), shape.hiddenSize(), shape.intermediateSize(), shape.numHiddenLayers(),
-        shape.numAttentionHeads(), shape.numKeyValueHeads(), shape.headDim(),
-        shape.tieWordEmbeddings() ? "tied LM head" : "untied LM head"));
-    lines.add("precision " + precision + ": " + precision.dtype() + " weights, gradients, activations and KV cache; "
-        + precision.optimizerContents() + " in the optimizer");
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "orz plan: profile %s, model %s: policy %,d parameters, critic %,d;"
+                + " %s x %s at %s TFLOP/s",
+            profileName,
+            modelName,
+            ModelArithmetic.policyParameters(shape),
+            ModelArithmetic.criticParameters(shape),
+            gpuCount(),
+            ByteSize.format(memory),
+            number(tflops)));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "  shape: V %,d, h %,d, i %,d, L %d, %d query heads, %d KV heads of %d, %s",
+            shape.vocabSize(),
+            shape.hiddenSize(),
+            shape.intermediateSize(),
+            shape.numHiddenLayers(),
+            shape.numAttentionHeads(),
+            shape.numKeyValueHeads(),
+            shape.headDim(),
+            shape.tieWordEmbeddings() ? "tied LM head" : "untied LM head"));
+    lines.add(
+        "precision "
+            + precision
+            + ": "
+            + precision.dtype()
+            + " weights, gradients, activations and KV cache; "
+            + precision.optimizerContents()
+            + " in the optimizer");
     lines.addAll(notes);
-    lines.add("update replicas " + replicas
-        + (configuredReplicas > 0 ? " (update.replicas)" : " (update.replicas = 0: one per GPU)")
-        + ", optimizer shards " + shards + ", activation checkpointing " + (checkpointing ? "on" : "off"));
+    lines.add(
+        "update replicas "
+            + replicas
+            + (configuredReplicas > 0
+                ? " (update.replicas)"
+                : " (update.replicas = 0: one per GPU)")
+            + ", optimizer shards "
+            + shards
+            + ", activation checkpointing "
+            + (checkpointing ? "on" : "off"));
     lines.add("");
     lines.addAll(memoryLines(memoryPlan, setup, longest));
     lines.add("");
@@ -172,63 +244,127 @@ public final class PlanCommand implements Callable<Integer> {
     String memory = ByteSize.format(plan.gpuMemory());
     return List.of(
         String.format(Locale.ROOT, "%-60s %12s %12s", "memory per GPU", "policy", "critic"),
-        String.format(Locale.ROOT, row, "weights (" + dtype + ")",
-            ByteSize.format(policy.weights()), ByteSize.format(critic.weights())),
-        String.format(Locale.ROOT, row, "gradients (" + dtype + ", whole until reduced)",
-            ByteSize.format(policy.gradients()), ByteSize.format(critic.gradients())),
-        String.format(Locale.ROOT, row,
+        String.format(
+            Locale.ROOT,
+            row,
+            "weights (" + dtype + ")",
+            ByteSize.format(policy.weights()),
+            ByteSize.format(critic.weights())),
+        String.format(
+            Locale.ROOT,
+            row,
+            "gradients (" + dtype + ", whole until reduced)",
+            ByteSize.format(policy.gradients()),
+            ByteSize.format(critic.gradients())),
+        String.format(
+            Locale.ROOT,
+            row,
             "optimizer shard (" + precision.optimizerContents() + ") / " + setup.optimizerShards(),
-            ByteSize.format(policy.optimizer()), ByteSize.format(critic.optimizer())),
-        String.format(Locale.ROOT, row, String.format(Locale.ROOT, "activations (micro-batch of %,d tokens, %s)",
-                plan.activationTokens(), setup.activationCheckpointing() ? "checkpointed" : "not checkpointed"),
-            ByteSize.format(policy.activations()), ByteSize.format(critic.activations())),
-        String.format(Locale.ROOT, row, String.format(Locale.ROOT, "KV cache (%d rows x %,d tokens, %s)",
-            plan.rolloutRows(), longest.sequenceTokens(), dtype), ByteSize.format(plan.kvCacheBytes()), "-"),
-        String.format(Locale.ROOT, phase, "update phase (both models' states, one's activations)",
-            ByteSize.format(plan.updateBytes()), memory),
-        String.format(Locale.ROOT, phase, "rollout phase (policy weights + KV cache)",
-            ByteSize.format(plan.rolloutBytes()), memory),
+            ByteSize.format(policy.optimizer()),
+            ByteSize.format(critic.optimizer())),
+        String.format(
+            Locale.ROOT,
+            row,
+            String.format(
+                Locale.ROOT,
+                "activations (micro-batch of %,d tokens, %s)",
+                plan.activationTokens(),
+                setup.activationCheckpointing() ? "checkpointed" : "not checkpointed"),
+            ByteSize.format(policy.activations()),
+            ByteSize.format(critic.activations())),
+        String.format(
+            Locale.ROOT,
+            row,
+            String.format(
+                Locale.ROOT,
+                "KV cache (%d rows x %,d tokens, %s)",
+                plan.rolloutRows(),
+                longest.sequenceTokens(),
+                dtype),
+            ByteSize.format(plan.kvCacheBytes()),
+            "-"),
+        String.format(
+            Locale.ROOT,
+            phase,
+            "update phase (both models' states, one's activations)",
+            ByteSize.format(plan.updateBytes()),
+            memory),
+        String.format(
+            Locale.ROOT,
+            phase,
+            "rollout phase (policy weights + KV cache)",
+            ByteSize.format(plan.rolloutBytes()),
+            memory),
         plan.fits() ? "fits: yes" : "fits: no (" + String.join("; ", plan.overflows()) + ")",
-        String.format(Locale.ROOT, "largest rollout batch per GPU: %,d rows of %,d tokens"
+        String.format(
+            Locale.ROOT,
+            "largest rollout batch per GPU: %,d rows of %,d tokens"
                 + " (%s left after the policy weights, %s of KV cache per row)",
-            plan.largestRolloutRows(), longest.sequenceTokens(),
+            plan.largestRolloutRows(),
+            longest.sequenceTokens(),
             ByteSize.format(Math.max(0, plan.gpuMemory() - policy.weights())),
             ByteSize.format(plan.kvBytesPerRow())));
   }
 
   /** FLOPs and GPU-hours per phase and in all, at {@link #tflops}. */
-  private List<String> computeLines(ComputePlan compute, long prompts, long samples, SequenceLengths mean) {
+  private List<String> computeLines(
+      ComputePlan compute, long prompts, long samples, SequenceLengths mean) {
     double rate = tflops * 1e12;
     double gpuHours = ComputePlan.gpuHours(compute.total(), rate);
     String phase = "  %-12s %10.3e FLOPs %10.3f GPU-hours";
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "compute per iteration: %,d prompts x %,d samples, mean %,d prompt + %,d"
-            + " response tokens; %,d generated tokens, %,d trained tokens per model",
-        prompts, samples, mean.promptTokens(), mean.responseTokens(),
-        prompts * samples * mean.responseTokens(), prompts * samples * mean.sequenceTokens()));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "compute per iteration: %,d prompts x %,d samples, mean %,d prompt + %,d"
+                + " response tokens; %,d generated tokens, %,d trained tokens per model",
+            prompts,
+            samples,
+            mean.promptTokens(),
+            mean.responseTokens(),
+            prompts * samples * mean.responseTokens(),
+            prompts * samples * mean.sequenceTokens()));
     Map<String, Double> phases = new LinkedHashMap<>();
     phases.put("prefill", compute.prefill());
     phases.put("generation", compute.generation());
     phases.put("experience", compute.experience());
     phases.put("training", compute.training());
     phases.put("total", compute.total());
-    phases.forEach((name, flops) ->
-        lines.add(String.format(Locale.ROOT, phase, name, flops, ComputePlan.gpuHours(flops, rate))));
-    lines.add(String.format(Locale.ROOT, "GPU-hours per iteration: %.3f at %s TFLOP/s per GPU;"
-        + " %.1f minutes on %s if all stay busy", gpuHours, number(tflops), gpuHours * 60 / gpus, gpuCount()));
+    phases.forEach(
+        (name, flops) ->
+            lines.add(
+                String.format(Locale.ROOT, phase, name, flops, ComputePlan.gpuHours(flops, rate))));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "GPU-hours per iteration: %.3f at %s TFLOP/s per GPU;"
+                + " %.1f minutes on %s if all stay busy",
+            gpuHours,
+            number(tflops),
+            gpuHours * 60 / gpus,
+            gpuCount()));
     return lines;
   }
 
   private List<String> formulas(boolean checkpointing) {
     int b = precision.valueBytes();
     return List.of(
-        "formulas (P parameters; b = " + b + " bytes of " + precision.dtype() + "; K optimizer shards;"
+        "formulas (P parameters; b = "
+            + b
+            + " bytes of "
+            + precision.dtype()
+            + "; K optimizer shards;"
             + " V, h, i, L as in the shape; kv = KV heads x head width):",
-        "  weights = gradients = P*b; optimizer shard = P*" + precision.optimizerBytesPerParameter()
+        "  weights = gradients = P*b; optimizer shard = P*"
+            + precision.optimizerBytesPerParameter()
             + "/K; critic P = policy P - untied LM head V*h + value head h",
         "  KV cache = rows * (max prompt + max response) * 2*L*kv*b",
-        "  activations = tokens * " + (checkpointing ? "(L*h + 7h + 3kv + 4i)" : "L*(7h + 3kv + 4i)") + " * b"
-            + (checkpointing ? " (layer inputs + one layer recomputed)" : " (every layer's saved tensors)")
+        "  activations = tokens * "
+            + (checkpointing ? "(L*h + 7h + 3kv + 4i)" : "L*(7h + 3kv + 4i)")
+            + " * b"
+            + (checkpointing
+                ? " (layer inputs + one layer recomputed)"
+                : " (every layer's saved tensors)")
             + "; attention in query blocks, no B*T*V log-softmax",
         "  update phase = states of policy and critic + the larger activations; rollout = policy weights + KV cache",
         "  forward(T tokens after C cached) = 2*N*T + 4*L*h*(C*T + T*(T+1)/2); N = parameters that multiply"
@@ -236,8 +372,11 @@ public final class PlanCommand implements Callable<Integer> {
         "  prefill = prompts * forward(prompt); generation = responses * forward(response after prompt)"
             + " = 2*N per generated token plus attention",
         "  experience = responses * forward(prompt + response) of policy and critic;"
-            + " training = " + (checkpointing ? "4" : "3") + " x experience ("
-            + (checkpointing ? "8" : "6") + "*N per trained token plus attention"
+            + " training = "
+            + (checkpointing ? "4" : "3")
+            + " x experience ("
+            + (checkpointing ? "8" : "6")
+            + "*N per trained token plus attention"
             + (checkpointing ? ", recomputation included)" : ")"),
         "  GPU-hours = FLOPs / (TFLOP/s * 1e12) / 3600");
   }
@@ -255,8 +394,12 @@ public final class PlanCommand implements Callable<Integer> {
     }
     String named = PROFILE_MODELS.get(profileName);
     if (named == null) {
-      throw new IllegalArgumentException("profile " + profileName + " names no base model: give --model ("
-          + String.join(", ", ModelShapes.NAMES) + ") or --model-config FILE");
+      throw new IllegalArgumentException(
+          "profile "
+              + profileName
+              + " names no base model: give --model ("
+              + String.join(", ", ModelShapes.NAMES)
+              + ") or --model-config FILE");
     }
     return named;
   }
@@ -279,11 +422,13 @@ public final class PlanCommand implements Callable<Integer> {
    * The value of {@code key}, a setting issue 15 plans: while this build does not declare it, the
    * plan assumes {@code assumed} and adds a line saying so to {@code notes}.
    */
-  private static String planned(RunConfig config, String key, String assumed, String why, List<String> notes) {
+  private static String planned(
+      RunConfig config, String key, String assumed, String why, List<String> notes) {
     if (RunSettings.all().containsKey(key)) {
       return config.settings().get(key);
     }
-    notes.add("assumed " + key + " = " + assumed + ": " + why + " (the setting does not exist yet)");
+    notes.add(
+        "assumed " + key + " = " + assumed + ": " + why + " (the setting does not exist yet)");
     return assumed;
   }
 
@@ -293,8 +438,8 @@ public final class PlanCommand implements Callable<Integer> {
       return otherwise;
     }
     if (given < 1 || given > max) {
-      throw new IllegalArgumentException(option + " must be between 1 and the profile's maximum " + max
-          + ", got " + given);
+      throw new IllegalArgumentException(
+          option + " must be between 1 and the profile's maximum " + max + ", got " + given);
     }
     return given;
   }

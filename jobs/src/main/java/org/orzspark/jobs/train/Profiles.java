@@ -18,15 +18,17 @@ import java.util.zip.ZipFile;
 
 /**
  * The run profiles a {@code --profile} names: a properties file, or a profile packed into the
- * application jar. The build copies {@code conf/profiles/NAME.properties} (their only source) to the
- * class path as {@code orz/profiles/NAME.properties}, so {@code --profile NAME} works wherever the
- * jar runs, a cluster's own {@code spark-submit} included, and never reads the working directory.
+ * application jar. The build copies {@code conf/profiles/NAME.properties} (their only source) to
+ * the class path as {@code orz/profiles/NAME.properties}, so {@code --profile NAME} works wherever
+ * the jar runs, a cluster's own {@code spark-submit} included, and never reads the working
+ * directory.
  */
 public final class Profiles {
   private Profiles() {}
 
   /** Where the build packs the profiles on the class path. */
   static final String PACKED_DIR = "orz/profiles/";
+
   private static final String SUFFIX = ".properties";
 
   /** A loaded profile: its name (the file name without {@code .properties}) and its settings. */
@@ -52,8 +54,12 @@ public final class Profiles {
     }
     URL packed = Profiles.class.getClassLoader().getResource(PACKED_DIR + given + SUFFIX);
     if (packed == null) {
-      throw new IllegalArgumentException("unknown profile '" + given + "'; packed profiles: "
-          + String.join(", ", packed()) + " (or give a properties file)");
+      throw new IllegalArgumentException(
+          "unknown profile '"
+              + given
+              + "'; packed profiles: "
+              + String.join(", ", packed())
+              + " (or give a properties file)");
     }
     try (InputStream in = packed.openStream();
         Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
@@ -68,7 +74,8 @@ public final class Profiles {
    */
   public static List<String> packed() {
     try {
-      return packedIn(Path.of(Profiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+      return packedIn(
+          Path.of(Profiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
     } catch (URISyntaxException | RuntimeException e) {
       return List.of();
     }
@@ -87,9 +94,11 @@ public final class Profiles {
         }
       }
       try (ZipFile jar = new ZipFile(home.toFile())) {
-        return names(jar.stream().map(entry -> entry.getName())
-            .filter(name -> name.startsWith(PACKED_DIR))
-            .map(name -> name.substring(PACKED_DIR.length())));
+        return names(
+            jar.stream()
+                .map(entry -> entry.getName())
+                .filter(name -> name.startsWith(PACKED_DIR))
+                .map(name -> name.substring(PACKED_DIR.length())));
       }
     } catch (IOException | RuntimeException e) {
       return List.of();
@@ -97,16 +106,23 @@ public final class Profiles {
   }
 
   private static List<String> names(Stream<String> fileNames) {
-    return fileNames.filter(name -> name.endsWith(SUFFIX) && name.indexOf('/') < 0)
-        .map(Profiles::nameOf).sorted().toList();
+    return fileNames
+        .filter(name -> name.endsWith(SUFFIX) && name.indexOf('/') < 0)
+        .map(Profiles::nameOf)
+        .sorted()
+        .toList();
   }
 
   private static boolean looksLikePath(String given) {
-    return given.indexOf('/') >= 0 || given.indexOf(File.separatorChar) >= 0 || given.endsWith(SUFFIX);
+    return given.indexOf('/') >= 0
+        || given.indexOf(File.separatorChar) >= 0
+        || given.endsWith(SUFFIX);
   }
 
   private static String nameOf(String fileName) {
-    return fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : fileName;
+    return fileName.endsWith(SUFFIX)
+        ? fileName.substring(0, fileName.length() - SUFFIX.length())
+        : fileName;
   }
 
   private static Properties read(Reader reader) throws IOException {

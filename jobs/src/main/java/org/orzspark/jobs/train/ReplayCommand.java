@@ -23,7 +23,9 @@ public final class ReplayCommand implements Callable<Integer> {
   /** Exit status when the replayed tokens differ from the recorded ones. */
   public static final int DIFFERS_EXIT = 1;
 
-  @Option(names = "--run-dir", required = true,
+  @Option(
+      names = "--run-dir",
+      required = true,
       description = "The run directory: a local path or a Hadoop URI.")
   String runDir;
 

@@ -14,19 +14,27 @@ import picocli.CommandLine.Spec;
 
 /** The options that make a run's configuration: a profile, the seed and per-key overrides. */
 public final class RunConfigOptions {
-  @Option(names = "--profile",
-      description = {"Run profile: a properties file, or the name of one packed in the application from"
-          + " conf/profiles (tiny-cpu, orz-7b, orz-32b);",
-          "without one every setting has its built-in default, the paper's 7B recipe (default: none;"
-          + " tiny-cpu for bench iteration)."})
+  @Option(
+      names = "--profile",
+      description = {
+        "Run profile: a properties file, or the name of one packed in the application from"
+            + " conf/profiles (tiny-cpu, orz-7b, orz-32b);",
+        "without one every setting has its built-in default, the paper's 7B recipe (default: none;"
+            + " tiny-cpu for bench iteration)."
+      })
   String profile;
 
-  @Option(names = "--seed", description = "Run seed; overrides the profile's run.seed (default: profile, else 42).")
+  @Option(
+      names = "--seed",
+      description = "Run seed; overrides the profile's run.seed (default: profile, else 42).")
   Long seed;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override one setting, e.g. --set optim.policy_lr=3e-5 (repeatable; default: none);"
-          + " the settings and their valid values are listed below.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Override one setting, e.g. --set optim.policy_lr=3e-5 (repeatable; default: none);"
+              + " the settings and their valid values are listed below.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
   /** Lists every setting under the help of the command that takes these options. */
@@ -35,7 +43,9 @@ public final class RunConfigOptions {
     List<String> lines = new ArrayList<>();
     lines.add("%nSettings (--set KEY=VALUE; a value out of range is refused with exit status 2):");
     // Footer lines are format strings: a percent sign in a doc must not become a conversion.
-    RunSettings.all().values().forEach(setting -> lines.add("  " + setting.help().replace("%", "%%")));
+    RunSettings.all()
+        .values()
+        .forEach(setting -> lines.add("  " + setting.help().replace("%", "%%")));
     command.usageMessage().footer(lines.toArray(String[]::new));
   }
 
@@ -49,8 +59,12 @@ public final class RunConfigOptions {
   /** The complete configuration of a run of {@code base} on {@code prompts}. */
   public RunConfig resolve(Path base, String prompts) throws IOException {
     Profiles.Profile loaded = profile();
-    return RunConfig.resolve(base.toAbsolutePath().toString(),
-        Path.of(prompts).toAbsolutePath().toString(), loaded.name(), loaded.settings(), overrides());
+    return RunConfig.resolve(
+        base.toAbsolutePath().toString(),
+        Path.of(prompts).toAbsolutePath().toString(),
+        loaded.name(),
+        loaded.settings(),
+        overrides());
   }
 
   /** The profile named, or {@link Profiles#BUILT_IN} when none is. */

@@ -10,23 +10,25 @@ import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunStore;
 
 /**
- * The Spark session of a command that works on a run directory ({@code init}, {@code iterate} and so
- * each iteration of {@code train}, {@code evaluate --run-dir}, {@code analyze}): Spark's event log is
- * on, into {@code R/spark-events/}, so that {@code orz history} shows the application's jobs, stages
- * and tasks after it ended.
+ * The Spark session of a command that works on a run directory ({@code init}, {@code iterate} and
+ * so each iteration of {@code train}, {@code evaluate --run-dir}, {@code analyze}): Spark's event
+ * log is on, into {@code R/spark-events/}, so that {@code orz history} shows the application's
+ * jobs, stages and tasks after it ended.
  *
  * <p>Precedence, resolved here only: a {@code spark.eventLog.enabled} or {@code spark.eventLog.dir}
- * the user gave wins, from wherever spark-submit took it ({@code --conf}, {@code --properties-file},
- * the site's {@code spark-defaults.conf}: all of them reach the driver's {@link SparkConf}). So
- * {@code --conf spark.eventLog.enabled=false} turns the log off, and a {@code spark.eventLog.dir} (a
- * site's history folder) moves it, the user creating that folder. Otherwise: enabled, into
- * {@code R/spark-events/}, created here (Spark refuses to start on a missing log folder). A folder
- * without {@code run.json} gets no event log (the command then reports the missing run), so a
- * mistyped path is left as it was; {@code orz init} starts through {@link #startNew}.
+ * the user gave wins, from wherever spark-submit took it ({@code --conf}, {@code
+ * --properties-file}, the site's {@code spark-defaults.conf}: all of them reach the driver's {@link
+ * SparkConf}). So {@code --conf spark.eventLog.enabled=false} turns the log off, and a {@code
+ * spark.eventLog.dir} (a site's history folder) moves it, the user creating that folder. Otherwise:
+ * enabled, into {@code R/spark-events/}, created here (Spark refuses to start on a missing log
+ * folder). A folder without {@code run.json} gets no event log (the command then reports the
+ * missing run), so a mistyped path is left as it was; {@code orz init} starts through {@link
+ * #startNew}.
  */
 public final class RunSession {
   /** The run directory's folder of event logs. */
   public static final String EVENTS_FOLDER = "spark-events";
+
   static final String ENABLED = "spark.eventLog.enabled";
   static final String DIR = "spark.eventLog.dir";
 

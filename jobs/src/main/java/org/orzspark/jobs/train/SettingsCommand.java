@@ -30,12 +30,16 @@ import picocli.CommandLine.Spec;
           + " the source being default, profile, set (--set or --seed) or run (the run's run.json).",
       "Without --run-dir: what 'orz init' with the same --profile/--seed/--set would freeze;"
           + " a value init refuses is refused the same way (exit status 2).",
-      "With --run-dir: the run's frozen settings; --profile, --seed and --set are refused there."})
+      "With --run-dir: the run's frozen settings; --profile, --seed and --set are refused there."
+    })
 public final class SettingsCommand implements Callable<Integer> {
 
   /** Where a setting's effective value comes from. */
   public enum Source {
-    DEFAULT, PROFILE, SET, RUN;
+    DEFAULT,
+    PROFILE,
+    SET,
+    RUN;
 
     @Override
     public String toString() {
@@ -45,14 +49,23 @@ public final class SettingsCommand implements Callable<Integer> {
 
   /** One setting's effective value and its source. */
   public record Line(RunSetting<?> setting, String value, Source source) {
-    /** {@code key = value  (source)  doc Valid: valid values.} */
+    /** {@code key = value (source) doc Valid: valid values.} */
     public String format() {
-      return setting.key() + " = " + value + "  (" + source + ")  " + setting.doc()
-          + " Valid: " + setting.valid() + ".";
+      return setting.key()
+          + " = "
+          + value
+          + "  ("
+          + source
+          + ")  "
+          + setting.doc()
+          + " Valid: "
+          + setting.valid()
+          + ".";
     }
   }
 
-  @Option(names = "--run-dir",
+  @Option(
+      names = "--run-dir",
       description = "Show this run's frozen settings (R/run.json) instead (default: none).")
   String runDir;
 
@@ -65,8 +78,9 @@ public final class SettingsCommand implements Callable<Integer> {
     List<Line> lines;
     if (runDir != null) {
       if (configuration.anyGiven()) {
-        throw new IllegalArgumentException("a run's settings are frozen in its run.json:"
-            + " --profile, --seed and --set do not apply with --run-dir");
+        throw new IllegalArgumentException(
+            "a run's settings are frozen in its run.json:"
+                + " --profile, --seed and --set do not apply with --run-dir");
       }
       RunStore store = RunStore.open(runDir);
       if (!store.exists(store.layout().runJson())) {
@@ -85,16 +99,19 @@ public final class SettingsCommand implements Callable<Integer> {
 
   /**
    * Every setting in declaration order, resolved exactly as {@link RunConfig#resolve} resolves it
-   * (and refused as it refuses), each attributed to the source that won: {@code overrides} over
-   * the profile over the built-in default.
+   * (and refused as it refuses), each attributed to the source that won: {@code overrides} over the
+   * profile over the built-in default.
    */
-  public static List<Line> resolve(String profileName, Properties profile, Map<String, String> overrides) {
+  public static List<Line> resolve(
+      String profileName, Properties profile, Map<String, String> overrides) {
     RunConfig config = RunConfig.resolve("", "", profileName, profile, overrides);
     List<Line> lines = new ArrayList<>();
     for (RunSetting<?> setting : RunSettings.all().values()) {
       String key = setting.key();
-      Source source = overrides.containsKey(key) ? Source.SET
-          : profile.containsKey(key) ? Source.PROFILE : Source.DEFAULT;
+      Source source =
+          overrides.containsKey(key)
+              ? Source.SET
+              : profile.containsKey(key) ? Source.PROFILE : Source.DEFAULT;
       lines.add(new Line(setting, config.settings().get(key), source));
     }
     return lines;

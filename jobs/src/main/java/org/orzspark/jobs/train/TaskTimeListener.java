@@ -19,8 +19,8 @@ final class TaskTimeListener extends SparkListener {
   /** One group's totals. */
   record GroupTime(long tasks, double runSeconds, double computeSeconds) {
     GroupTime plus(GroupTime o) {
-      return new GroupTime(tasks + o.tasks, runSeconds + o.runSeconds,
-          computeSeconds + o.computeSeconds);
+      return new GroupTime(
+          tasks + o.tasks, runSeconds + o.runSeconds, computeSeconds + o.computeSeconds);
     }
   }
 
@@ -46,13 +46,14 @@ final class TaskTimeListener extends SparkListener {
     }
     long computeNanos = 0;
     for (AccumulableInfo info : CollectionConverters.asJava(taskEnd.taskInfo().accumulables())) {
-      if (info.name().isDefined() && ComputeClock.NAME.equals(info.name().get())
+      if (info.name().isDefined()
+          && ComputeClock.NAME.equals(info.name().get())
           && info.update().isDefined()) {
         computeNanos += ((Number) info.update().get()).longValue();
       }
     }
-    GroupTime task = new GroupTime(1, taskEnd.taskMetrics().executorRunTime() / 1e3,
-        computeNanos / 1e9);
+    GroupTime task =
+        new GroupTime(1, taskEnd.taskMetrics().executorRunTime() / 1e3, computeNanos / 1e9);
     byGroup.merge(group, task, GroupTime::plus);
   }
 

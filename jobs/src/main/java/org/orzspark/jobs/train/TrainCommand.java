@@ -20,14 +20,20 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Run K iterations, each its own spark-submit (orz iterate); stops at the first failure.")
+    description =
+        "Run K iterations, each its own spark-submit (orz iterate); stops at the first failure.")
 public final class TrainCommand implements Callable<Integer> {
 
-  @Option(names = "--run-dir", required = true,
+  @Option(
+      names = "--run-dir",
+      required = true,
       description = "The run directory (made by 'orz init'): a local path or a Hadoop URI.")
   String runDir;
 
-  @Option(names = "--iterations", defaultValue = "1", description = "Iterations to run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--iterations",
+      defaultValue = "1",
+      description = "Iterations to run (default: ${DEFAULT-VALUE}).")
   int iterations;
 
   @Override
@@ -45,31 +51,42 @@ public final class TrainCommand implements Callable<Integer> {
         return status;
       }
       if (status != 0) {
-        System.err.printf("orz train: iteration %d of %d failed (exit %d); stopping%n", k, iterations, status);
+        System.err.printf(
+            "orz train: iteration %d of %d failed (exit %d); stopping%n", k, iterations, status);
         return status;
       }
     }
-    System.out.printf("orz train: %d iterations in %s%n", iterations, Progress.clock(clock.seconds()));
+    System.out.printf(
+        "orz train: %d iterations in %s%n", iterations, Progress.clock(clock.seconds()));
     return 0;
   }
 
   /**
-   * {@code orz train: iteration 3 of 10 (elapsed 1:30, remaining ~3:30)} before iteration {@code k};
-   * the remaining time extrapolates the iterations done so far, so the first line has none.
+   * {@code orz train: iteration 3 of 10 (elapsed 1:30, remaining ~3:30)} before iteration {@code
+   * k}; the remaining time extrapolates the iterations done so far, so the first line has none.
    */
   static String progressLine(int k, int total, double elapsedSeconds) {
     String line = "orz train: iteration " + k + " of " + total;
     if (k == 1) {
       return line;
     }
-    return line + " (elapsed " + Progress.clock(elapsedSeconds) + ", remaining ~"
-        + Progress.clock(Progress.remainingSeconds(k - 1, total, elapsedSeconds)) + ")";
+    return line
+        + " (elapsed "
+        + Progress.clock(elapsedSeconds)
+        + ", remaining ~"
+        + Progress.clock(Progress.remainingSeconds(k - 1, total, elapsedSeconds))
+        + ")";
   }
 
   /** One {@code orz iterate} through the launcher, with the caller's spark-submit options. */
   public static int iterateOnce(String runDir) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(launcher().toString(), "iterate", "--run-dir",
-        RunLayout.of(runDir).root().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                launcher().toString(),
+                "iterate",
+                "--run-dir",
+                RunLayout.of(runDir).root().toString()));
     List<String> sparkArgs = sparkSubmitArgs();
     if (!sparkArgs.isEmpty()) {
       command.add("--");
@@ -82,7 +99,8 @@ public final class TrainCommand implements Callable<Integer> {
   public static Path launcher() {
     String home = System.getenv("ORZ_HOME");
     if (home == null) {
-      throw new IllegalArgumentException("ORZ_HOME is not set: run this command through jobs/bin/orz");
+      throw new IllegalArgumentException(
+          "ORZ_HOME is not set: run this command through jobs/bin/orz");
     }
     return Path.of(home, "jobs", "bin", "orz");
   }

@@ -32,64 +32,157 @@ class IterationOnClusterIT {
   void twoIterationsOnTwoExecutors(@TempDir Path dir) throws Exception {
     int port = freePort();
     Path home = dir.resolve("cluster");
-    var started = LauncherProcess.run(Duration.ofMinutes(3), "cluster", "start", "--workers", "2",
-        "--fake-gpus", "1", "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort()),
-        "--home", home.toString());
+    var started =
+        LauncherProcess.run(
+            Duration.ofMinutes(3),
+            "cluster",
+            "start",
+            "--workers",
+            "2",
+            "--fake-gpus",
+            "1",
+            "--port",
+            Integer.toString(port),
+            "--webui-port",
+            Integer.toString(freePort()),
+            "--home",
+            home.toString());
     assertThat(started.exitCode()).as(started.output()).isZero();
     String master = "spark://127.0.0.1:" + port;
     try {
       Path base = MicroRuns.base(dir.resolve("base"));
       Path prompts = dir.resolve("prompts");
       Path run = dir.resolve("run");
-      ok(LauncherProcess.run(Duration.ofMinutes(5), "synth", "--families", "arithmetic,comparison",
-          "--difficulty", "1-2", "--count", "40", "--output", prompts.toString(), "--", "--master", master));
-      ok(LauncherProcess.run(Duration.ofMinutes(5), "init", "--run-dir", run.toString(),
-          "--base", base.toString(), "--prompts", prompts.toString(),
-          "--set", "data.prompts_per_iteration=4", "--set", "rollout.samples_per_prompt=4",
-          "--set", "rollout.max_response_tokens=8", "--set", "data.max_prompt_tokens=4096",
-          "--set", "ppo.critic_minibatches=2", "--set", "optim.warmup_steps=1",
-          "--", "--master", master));
+      ok(
+          LauncherProcess.run(
+              Duration.ofMinutes(5),
+              "synth",
+              "--families",
+              "arithmetic,comparison",
+              "--difficulty",
+              "1-2",
+              "--count",
+              "40",
+              "--output",
+              prompts.toString(),
+              "--",
+              "--master",
+              master));
+      ok(
+          LauncherProcess.run(
+              Duration.ofMinutes(5),
+              "init",
+              "--run-dir",
+              run.toString(),
+              "--base",
+              base.toString(),
+              "--prompts",
+              prompts.toString(),
+              "--set",
+              "data.prompts_per_iteration=4",
+              "--set",
+              "rollout.samples_per_prompt=4",
+              "--set",
+              "rollout.max_response_tokens=8",
+              "--set",
+              "data.max_prompt_tokens=4096",
+              "--set",
+              "ppo.critic_minibatches=2",
+              "--set",
+              "optim.warmup_steps=1",
+              "--",
+              "--master",
+              master));
       for (int iteration = 1; iteration <= 2; iteration++) {
-        var iterate = ok(LauncherProcess.run(Duration.ofMinutes(6), "iterate", "--run-dir",
-            run.toString(), "--", "--master", master));
-        Matcher replicas = Pattern.compile("update by 2 replicas in executors \\[(\\S+), (\\S+)\\]")
-            .matcher(iterate.output());
+        var iterate =
+            ok(
+                LauncherProcess.run(
+                    Duration.ofMinutes(6),
+                    "iterate",
+                    "--run-dir",
+                    run.toString(),
+                    "--",
+                    "--master",
+                    master));
+        Matcher replicas =
+            Pattern.compile("update by 2 replicas in executors \\[(\\S+), (\\S+)\\]")
+                .matcher(iterate.output());
         assertThat(replicas.find()).as(iterate.output()).isTrue();
-        assertThat(pid(replicas.group(1))).as("replicas in two executor processes")
+        assertThat(pid(replicas.group(1)))
+            .as("replicas in two executor processes")
             .isNotEqualTo(pid(replicas.group(2)));
         assertThat(iterate.output()).contains("iteration " + iteration + " | reward");
       }
       RunLayout layout = new RunLayout(run);
-      assertThat(new CheckpointStore(LocalRuns.store(run)).latestComplete().orElseThrow().iteration())
+      assertThat(
+              new CheckpointStore(LocalRuns.store(run)).latestComplete().orElseThrow().iteration())
           .isEqualTo(2);
       assertThat(Files.readAllLines(LocalRuns.local(layout.metricsJsonl()))).hasSize(2);
 
       Path gpuRun = dir.resolve("gpu-run");
-      ok(LauncherProcess.run(Duration.ofMinutes(5), "init", "--run-dir", gpuRun.toString(),
-          "--base", base.toString(), "--prompts", prompts.toString(),
-          "--set", "data.prompts_per_iteration=4", "--set", "rollout.samples_per_prompt=4",
-          "--set", "rollout.max_response_tokens=8", "--set", "data.max_prompt_tokens=4096",
-          "--set", "ppo.critic_minibatches=2", "--set", "resources.gpus_per_task=1",
-          "--", "--master", master));
-      var iterate = ok(LauncherProcess.run(Duration.ofMinutes(6), "iterate", "--run-dir",
-          gpuRun.toString(), "--", "--master", master,
-          "--conf", "spark.executor.resource.gpu.amount=1",
-          "--conf", "spark.executor.resource.gpu.discoveryScript="
-              + org.orzspark.testing.RepoPaths.root().resolve("conf/gpu-discovery.sh")));
-      Matcher rollout = Pattern.compile("rollouts generated on \\[([^\\]]*)\\]")
-          .matcher(iterate.output());
+      ok(
+          LauncherProcess.run(
+              Duration.ofMinutes(5),
+              "init",
+              "--run-dir",
+              gpuRun.toString(),
+              "--base",
+              base.toString(),
+              "--prompts",
+              prompts.toString(),
+              "--set",
+              "data.prompts_per_iteration=4",
+              "--set",
+              "rollout.samples_per_prompt=4",
+              "--set",
+              "rollout.max_response_tokens=8",
+              "--set",
+              "data.max_prompt_tokens=4096",
+              "--set",
+              "ppo.critic_minibatches=2",
+              "--set",
+              "resources.gpus_per_task=1",
+              "--",
+              "--master",
+              master));
+      var iterate =
+          ok(
+              LauncherProcess.run(
+                  Duration.ofMinutes(6),
+                  "iterate",
+                  "--run-dir",
+                  gpuRun.toString(),
+                  "--",
+                  "--master",
+                  master,
+                  "--conf",
+                  "spark.executor.resource.gpu.amount=1",
+                  "--conf",
+                  "spark.executor.resource.gpu.discoveryScript="
+                      + org.orzspark.testing.RepoPaths.root().resolve("conf/gpu-discovery.sh")));
+      Matcher rollout =
+          Pattern.compile("rollouts generated on \\[([^\\]]*)\\]").matcher(iterate.output());
       assertThat(rollout.find()).as(iterate.output()).isTrue();
       assertThat(rollout.group(1).split(","))
-          .as("rollout tasks on GPU executors").isNotEmpty().allMatch(p -> p.matches("\\d+@\\d+/gpu\\d+"));
-      Matcher replicas = Pattern.compile("update by 2 replicas in executors \\[(\\S+), (\\S+)\\]")
-          .matcher(iterate.output());
+          .as("rollout tasks on GPU executors")
+          .isNotEmpty()
+          .allMatch(p -> p.matches("\\d+@\\d+/gpu\\d+"));
+      Matcher replicas =
+          Pattern.compile("update by 2 replicas in executors \\[(\\S+), (\\S+)\\]")
+              .matcher(iterate.output());
       assertThat(replicas.find()).as(iterate.output()).isTrue();
       assertThat(new String[] {replicas.group(1), replicas.group(2)})
-          .as("update replicas on GPU executors").allMatch(p -> p.matches("\\d+@\\d+/gpu\\d+"));
-      assertThat(new CheckpointStore(LocalRuns.store(gpuRun)).latestComplete().orElseThrow()
-          .iteration()).isEqualTo(1);
+          .as("update replicas on GPU executors")
+          .allMatch(p -> p.matches("\\d+@\\d+/gpu\\d+"));
+      assertThat(
+              new CheckpointStore(LocalRuns.store(gpuRun))
+                  .latestComplete()
+                  .orElseThrow()
+                  .iteration())
+          .isEqualTo(1);
     } finally {
-      var stopped = LauncherProcess.run(Duration.ofMinutes(1), "cluster", "stop", "--home", home.toString());
+      var stopped =
+          LauncherProcess.run(Duration.ofMinutes(1), "cluster", "stop", "--home", home.toString());
       assertThat(stopped.exitCode()).as(stopped.output()).isZero();
     }
   }

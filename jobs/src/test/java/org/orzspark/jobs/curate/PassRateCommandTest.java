@@ -40,8 +40,18 @@ class PassRateCommandTest {
             "(default: 42)");
     PassRateCommand command =
         parse(
-            "curate", "pass-rate", "--input", "in", "--output", "out", "--model", "m",
-            "--hard-below", "4", "--samples", "64");
+            "curate",
+            "pass-rate",
+            "--input",
+            "in",
+            "--output",
+            "out",
+            "--model",
+            "m",
+            "--hard-below",
+            "4",
+            "--samples",
+            "64");
     assertThat(command.hardBelow).isEqualTo(4);
     assertThat(command.min).isEqualTo(0.0);
     assertThat(command.max).isEqualTo(0.8);
@@ -51,7 +61,9 @@ class PassRateCommandTest {
     assertThat(settings.model()).isEqualTo(Path.of("m"));
     assertThat(settings.band()).isEqualTo(new PassRateBand(0.0, 0.8, 4));
     assertThat(settings.sampling())
-        .isEqualTo(new ScoredSampling.Settings(64, 1.0, 1.0, 1024, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, 42, 0));
+        .isEqualTo(
+            new ScoredSampling.Settings(
+                64, 1.0, 1.0, 1024, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, 42, 0));
     assertThat(settings.partitions()).isEqualTo(16);
     assertThat(settings.overwrite()).isFalse();
     assertThat(
@@ -67,7 +79,15 @@ class PassRateCommandTest {
                     "in",
                     "out",
                     Path.of("m"),
-                    new ScoredSampling.Settings(8, 1.0, 1.0, 48, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, 42, 0),
+                    new ScoredSampling.Settings(
+                        8,
+                        1.0,
+                        1.0,
+                        48,
+                        org.orzspark.datasets.PromptTemplate.Variant.PAPER,
+                        64,
+                        42,
+                        0),
                     new PassRateBand(0.0, 0.8, 9),
                     4,
                     false))
@@ -75,8 +95,16 @@ class PassRateCommandTest {
     assertThatThrownBy(
             () ->
                 parse(
-                        "curate", "pass-rate", "--input", "in", "--output", "out", "--model", "m",
-                        "--hard-below", "9")
+                        "curate",
+                        "pass-rate",
+                        "--input",
+                        "in",
+                        "--output",
+                        "out",
+                        "--model",
+                        "m",
+                        "--hard-below",
+                        "9")
                     .settings())
         .hasMessageContaining("--hard-below 9 exceeds --samples 8");
   }

@@ -53,30 +53,44 @@ class ExportCommandTest extends FreshManagerTest {
   static void writeRun() throws Exception {
     run = Files.createDirectories(dir.resolve("run"));
     RunLayout layout = new RunLayout(run);
-    RunConfig config = RunConfig.resolve("/models/qwen-base", "/data/prompts", "test",
-        new Properties(), Map.of("rollout.max_response_tokens", "64", "rollout.top_k", "5"));
+    RunConfig config =
+        RunConfig.resolve(
+            "/models/qwen-base",
+            "/data/prompts",
+            "test",
+            new Properties(),
+            Map.of("rollout.max_response_tokens", "64", "rollout.top_k", "5"));
     JSON.writeValue(LocalRuns.local(layout.runJson()).toFile(), config);
     CheckpointStore store = new CheckpointStore(LocalRuns.store(layout));
-    store.write(0, f -> {
-      TestModels.checkpoint(TestModels.untied(), 7, false).write(f.resolve("policy"));
-      Files.writeString(f.resolve("policy/tokenizer.json"), TOKENIZER);
-      TestModels.checkpoint(TestModels.untied(), 8, true).write(f.resolve("critic"));
-    });
-    store.write(1, f -> TestModels.checkpoint(TestModels.tied(), 9, false).write(f.resolve("policy")));
+    store.write(
+        0,
+        f -> {
+          TestModels.checkpoint(TestModels.untied(), 7, false).write(f.resolve("policy"));
+          Files.writeString(f.resolve("policy/tokenizer.json"), TOKENIZER);
+          TestModels.checkpoint(TestModels.untied(), 8, true).write(f.resolve("critic"));
+        });
+    store.write(
+        1, f -> TestModels.checkpoint(TestModels.tied(), 9, false).write(f.resolve("policy")));
   }
 
   static ExportCommand.Result export(String... args) throws Exception {
     List<String> line = new ArrayList<>(List.of("export", "--run-dir", run.toString()));
     line.addAll(List.of(args));
-    return ((ExportCommand) Orz.commandLine().parseArgs(line.toArray(String[]::new)).subcommand()
-        .commandSpec().userObject()).run();
+    return ((ExportCommand)
+            Orz.commandLine()
+                .parseArgs(line.toArray(String[]::new))
+                .subcommand()
+                .commandSpec()
+                .userObject())
+        .run();
   }
 
   private float[] logits(ModelCheckpoint checkpoint, int[] tokens) throws Exception {
     try (PolicyModel policy = PolicyModel.fromCheckpoint(checkpoint, manager);
         NDManager work = manager.newSubManager()) {
       NDList in = Qwen2Decoder.inputs(TokenBatch.padded(new int[][] {tokens}), work);
-      return policy.logits(policy.decoder().forward(in.get(0), in.get(1), in.get(2), null))
+      return policy
+          .logits(policy.decoder().forward(in.get(0), in.get(1), in.get(2), null))
           .toFloatArray();
     }
   }
@@ -103,15 +117,24 @@ class ExportCommandTest extends FreshManagerTest {
   @Test
   void fp32ExportShardedReadsBackBitIdenticalWithTheSameLogits() throws Exception {
     Path out = dir.resolve("fp32");
-    ExportCommand.Result result = export("--checkpoint", "0", "--dtype", "fp32",
-        "--max-shard-size", "20KB", "--output", out.toString());
+    ExportCommand.Result result =
+        export(
+            "--checkpoint",
+            "0",
+            "--dtype",
+            "fp32",
+            "--max-shard-size",
+            "20KB",
+            "--output",
+            out.toString());
 
     assertThat(result.shards()).isGreaterThan(2);
     ModelCheckpoint exported = ModelCheckpoint.read(out);
     ModelCheckpoint original = checkpointPolicy(0);
     assertThat(exported.tensors().keySet()).isEqualTo(original.tensors().keySet());
     for (String name : original.tensors().keySet()) {
-      assertThat(HostTensor.copyOf(exported.tensors().get(name)).data()).as(name)
+      assertThat(HostTensor.copyOf(exported.tensors().get(name)).data())
+          .as(name)
           .isEqualTo(HostTensor.copyOf(original.tensors().get(name)).data());
     }
     int[] tokens = TestModels.randomTokens(11, TestModels.untied().vocabSize(), 5);
@@ -139,12 +162,18 @@ class ExportCommandTest extends FreshManagerTest {
       }
       for (String dtype : new String[] {"bf16", "fp16"}) {
         Path out = dir.resolve("half-" + iteration + "-" + dtype);
-        export("--checkpoint", String.valueOf(iteration), "--dtype", dtype, "--output",
+        export(
+            "--checkpoint",
+            String.valueOf(iteration),
+            "--dtype",
+            dtype,
+            "--output",
             out.toString());
         boolean bf16 = dtype.equals("bf16");
-        UnaryOperator<Float> round = bf16
-            ? v -> SafetensorsDtype.bf16ToFloat(SafetensorsDtype.floatToBf16(v))
-            : v -> SafetensorsDtype.f16ToFloat(SafetensorsDtype.floatToF16(v));
+        UnaryOperator<Float> round =
+            bf16
+                ? v -> SafetensorsDtype.bf16ToFloat(SafetensorsDtype.floatToBf16(v))
+                : v -> SafetensorsDtype.f16ToFloat(SafetensorsDtype.floatToF16(v));
         float[] fromExport = logits(ModelCheckpoint.read(out), tokens);
 
         assertThat(fromExport).isEqualTo(logits(rounded(original, round), tokens));
@@ -152,11 +181,16 @@ class ExportCommandTest extends FreshManagerTest {
         for (int i = 0; i < exact.length; i++) {
           worst = Math.max(worst, Math.abs(fromExport[i] - exact[i]));
         }
-        double bound = (7 * original.config().numHiddenLayers() + 2)
-            * Math.scalb(1.0, bf16 ? -9 : -12) * scale;
-        System.out.printf("export %s checkpoint %d: max |delta logit| %.3g, bound %.3g (max |logit| %.3g)%n",
+        double bound =
+            (7 * original.config().numHiddenLayers() + 2)
+                * Math.scalb(1.0, bf16 ? -9 : -12)
+                * scale;
+        System.out.printf(
+            "export %s checkpoint %d: max |delta logit| %.3g, bound %.3g (max |logit| %.3g)%n",
             dtype, iteration, worst, bound, scale);
-        assertThat(worst).as("%s checkpoint %d", dtype, iteration).isLessThanOrEqualTo(bound)
+        assertThat(worst)
+            .as("%s checkpoint %d", dtype, iteration)
+            .isLessThanOrEqualTo(bound)
             .isGreaterThan(0.0);
       }
     }
@@ -202,7 +236,8 @@ class ExportCommandTest extends FreshManagerTest {
       for (Path file : files.filter(f -> f.toString().endsWith(".safetensors")).toList()) {
         for (Safetensors.Entry entry : Safetensors.readHeader(file).values()) {
           assertThat(all.put(entry.name(), Map.entry(file.getFileName().toString(), entry)))
-              .as("%s twice", entry.name()).isNull();
+              .as("%s twice", entry.name())
+              .isNull();
         }
       }
     }
@@ -211,31 +246,45 @@ class ExportCommandTest extends FreshManagerTest {
 
   static Map<String, List<Long>> shapes(Map<String, Map.Entry<String, Safetensors.Entry>> headers) {
     Map<String, List<Long>> shapes = new TreeMap<>();
-    headers.forEach((name, e) -> shapes.put(name,
-        java.util.Arrays.stream(e.getValue().shape()).boxed().toList()));
+    headers.forEach(
+        (name, e) ->
+            shapes.put(name, java.util.Arrays.stream(e.getValue().shape()).boxed().toList()));
     return shapes;
   }
 
   @Test
   void layoutNamesShapesDtypesAndIndexAreQwen2s() throws Exception {
     record Case(int checkpoint, String dtype, String safetensors, String torch, String shard) {}
-    for (Case c : List.of(new Case(0, "fp16", "F16", "float16", "10KB"),
-        new Case(1, "bf16", "BF16", "bfloat16", "5GB"))) {
+    for (Case c :
+        List.of(
+            new Case(0, "fp16", "F16", "float16", "10KB"),
+            new Case(1, "bf16", "BF16", "bfloat16", "5GB"))) {
       Path out = dir.resolve("layout-" + c.checkpoint());
-      export("--checkpoint", String.valueOf(c.checkpoint()), "--dtype", c.dtype(),
-          "--max-shard-size", c.shard(), "--output", out.toString());
+      export(
+          "--checkpoint",
+          String.valueOf(c.checkpoint()),
+          "--dtype",
+          c.dtype(),
+          "--max-shard-size",
+          c.shard(),
+          "--output",
+          out.toString());
       Qwen2Config model = checkpointPolicy(c.checkpoint()).config();
 
       JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
       assertThat(config.get("architectures").toString()).isEqualTo("[\"Qwen2ForCausalLM\"]");
       assertThat(config.get("model_type").asText()).isEqualTo("qwen2");
       assertThat(config.get("torch_dtype").asText()).isEqualTo(c.torch());
-      assertThat(config.get("tie_word_embeddings").asBoolean()).isEqualTo(model.tieWordEmbeddings());
+      assertThat(config.get("tie_word_embeddings").asBoolean())
+          .isEqualTo(model.tieWordEmbeddings());
 
       Map<String, Map.Entry<String, Safetensors.Entry>> headers = headers(out);
       assertThat(shapes(headers)).isEqualTo(qwen2Layout(model));
-      headers.values().forEach(e -> assertThat(e.getValue().dtype().name()).isEqualTo(c.safetensors()));
-      long bytes = headers.values().stream().mapToLong(e -> e.getValue().end() - e.getValue().begin()).sum();
+      headers
+          .values()
+          .forEach(e -> assertThat(e.getValue().dtype().name()).isEqualTo(c.safetensors()));
+      long bytes =
+          headers.values().stream().mapToLong(e -> e.getValue().end() - e.getValue().begin()).sum();
       assertThat(bytes).isEqualTo(model.parameterCount() * (c.dtype().equals("fp32") ? 4 : 2));
 
       Path index = out.resolve("model.safetensors.index.json");
@@ -243,14 +292,17 @@ class ExportCommandTest extends FreshManagerTest {
         JsonNode json = JSON.readTree(index.toFile());
         assertThat(json.get("metadata").get("total_size").asLong()).isEqualTo(bytes);
         Map<String, String> weightMap = new TreeMap<>();
-        json.get("weight_map").properties().forEach(e -> weightMap.put(e.getKey(), e.getValue().asText()));
+        json.get("weight_map")
+            .properties()
+            .forEach(e -> weightMap.put(e.getKey(), e.getValue().asText()));
         Map<String, String> holders = new TreeMap<>();
         headers.forEach((name, e) -> holders.put(name, e.getKey()));
         assertThat(weightMap).isEqualTo(holders);
         int shards = (int) holders.values().stream().distinct().count();
         assertThat(shards).isGreaterThan(1);
         for (int s = 1; s <= shards; s++) {
-          assertThat(out.resolve(String.format("model-%05d-of-%05d.safetensors", s, shards))).isRegularFile();
+          assertThat(out.resolve(String.format("model-%05d-of-%05d.safetensors", s, shards)))
+              .isRegularFile();
         }
         assertThat(out.resolve("tokenizer.json")).hasContent(TOKENIZER);
       } else {
@@ -262,15 +314,19 @@ class ExportCommandTest extends FreshManagerTest {
       assertThat(generation.get("stop_strings").toString())
           .isEqualTo("[\"</answer>\",\"User:\",\"Human:\",\"Assistant:\"]");
       assertThat(generation.get("eos_token_id").toString())
-          .isEqualTo(model.eosTokenIds().size() == 1 ? model.eosTokenIds().get(0).toString()
-              : model.eosTokenIds().toString().replace(" ", ""));
+          .isEqualTo(
+              model.eosTokenIds().size() == 1
+                  ? model.eosTokenIds().get(0).toString()
+                  : model.eosTokenIds().toString().replace(" ", ""));
       assertThat(generation.get("max_new_tokens").asInt()).isEqualTo(64);
       assertThat(generation.get("top_k").asInt()).isEqualTo(5);
       assertThat(generation.get("do_sample").asBoolean()).isTrue();
       assertThat(out.resolve("_SUCCESS")).exists();
       assertThat(out.resolve("critic")).doesNotExist();
       assertThat(Files.getPosixFilePermissions(out))
-          .isEqualTo(Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("new-" + c.checkpoint()))));
+          .isEqualTo(
+              Files.getPosixFilePermissions(
+                  Files.createDirectory(dir.resolve("new-" + c.checkpoint()))));
       try (Stream<Path> files = Files.list(out)) {
         assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".crc"));
       }
@@ -285,7 +341,8 @@ class ExportCommandTest extends FreshManagerTest {
     assertThat(Files.getPosixFilePermissions(critic)).isEqualTo(Files.getPosixFilePermissions(out));
 
     JsonNode config = JSON.readTree(critic.resolve("config.json").toFile());
-    assertThat(config.get("architectures").toString()).isEqualTo("[\"Qwen2ForTokenClassification\"]");
+    assertThat(config.get("architectures").toString())
+        .isEqualTo("[\"Qwen2ForTokenClassification\"]");
     assertThat(config.get("num_labels").asInt()).isEqualTo(1);
     assertThat(config.get("id2label").toString()).isEqualTo("{\"0\":\"value\"}");
     assertThat(config.get("label2id").toString()).isEqualTo("{\"value\":0}");
@@ -304,16 +361,21 @@ class ExportCommandTest extends FreshManagerTest {
         .isEqualTo(HostTensor.copyOf(original.tensors().get("score.weight")).data());
     assertThat(HostTensor.copyOf(exported.tensors().get("score.bias")).data()).containsExactly(0f);
     // The policy beside it is the policy, not the critic's backbone.
-    assertThat(HostTensor.copyOf(ModelCheckpoint.read(out).tensors().get("model.norm.weight")).data())
-        .isEqualTo(HostTensor.copyOf(checkpointPolicy(0).tensors().get("model.norm.weight")).data());
+    assertThat(
+            HostTensor.copyOf(ModelCheckpoint.read(out).tensors().get("model.norm.weight")).data())
+        .isEqualTo(
+            HostTensor.copyOf(checkpointPolicy(0).tensors().get("model.norm.weight")).data());
   }
 
   @Test
   void theModelCardNamesBaseChangedSettingsAndEvaluations() throws Exception {
-    Path benchmark = Files.createDirectories(
-        LocalRuns.local(new RunLayout(run).eval()).resolve("checkpoint=1/benchmark=math500"));
-    Files.writeString(benchmark.resolve("_result.json"), "{\"questions\":500.0,\"samples\":16.0,"
-        + "\"avg_at_k\":0.25,\"pass_at_k\":0.5,\"maj_at_k\":0.375,\"format_rate\":1.0}");
+    Path benchmark =
+        Files.createDirectories(
+            LocalRuns.local(new RunLayout(run).eval()).resolve("checkpoint=1/benchmark=math500"));
+    Files.writeString(
+        benchmark.resolve("_result.json"),
+        "{\"questions\":500.0,\"samples\":16.0,"
+            + "\"avg_at_k\":0.25,\"pass_at_k\":0.5,\"maj_at_k\":0.375,\"format_rate\":1.0}");
     Files.writeString(benchmark.resolve("_SUCCESS"), "");
     Path out = dir.resolve("card");
 
@@ -337,7 +399,8 @@ class ExportCommandTest extends FreshManagerTest {
     Path out = dir.resolve("kept");
     export("--checkpoint", "1", "--output", out.toString());
     assertThatThrownBy(() -> export("--checkpoint", "0", "--output", out.toString()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exists");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already exists");
     assertThat(JSON.readTree(out.resolve("config.json").toFile()).get("vocab_size").asInt())
         .isEqualTo(TestModels.tied().vocabSize());
   }

@@ -30,13 +30,15 @@ class ShardSizeTest {
   @ValueSource(strings = {"", "GB", "5 GBs", "1.5GB", "-1", "5XB"})
   void otherTextIsRefusedNamingTheForms(String text) {
     assertThatThrownBy(() -> ShardSize.parse(text))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KiB, MiB");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("KiB, MiB");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"0", "0GB", "9999999999TB"})
   void zeroAndOverflowAreRefused(String text) {
     assertThatThrownBy(() -> ShardSize.parse(text))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--max-shard-size");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--max-shard-size");
   }
 }

@@ -57,7 +57,8 @@ final class ChildJvm {
     command.add("-XX:+UseSerialGC");
     // The module opens Spark needs, as the test JVM got them.
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(arg -> arg.startsWith("--add-opens")).forEach(command::add);
+        .filter(arg -> arg.startsWith("--add-opens"))
+        .forEach(command::add);
     command.add("-Dai.djl.offline=true");
     command.add("-Dlog4j.configurationFile=" + RepoPaths.root().resolve("conf/log4j2.properties"));
     command.add("-Dspark.master=local[2]");
@@ -72,9 +73,8 @@ final class ChildJvm {
     command.add(mainClass.getName());
     command.addAll(List.of(args));
     Path log = Files.createTempFile("orz-child", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("DJL_OFFLINE", "true");
     builder.environment().put("OPT_OUT_TRACKING", "true");
     builder.environment().put("OMP_NUM_THREADS", "1");

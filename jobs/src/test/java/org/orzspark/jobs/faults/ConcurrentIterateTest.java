@@ -16,10 +16,10 @@ import org.orzspark.run.RunLayout;
 import picocli.CommandLine;
 
 /**
- * Two writers on one run, as two processes: while another process holds the run's lock, {@code
- * orz iterate} is refused at once, in one line naming the holder's pid, and touches nothing; once
- * that process is killed (SIGKILL, its lock left behind), the next {@code orz iterate} takes the
- * dead owner's lock over and completes the iteration as the undisturbed run did.
+ * Two writers on one run, as two processes: while another process holds the run's lock, {@code orz
+ * iterate} is refused at once, in one line naming the holder's pid, and touches nothing; once that
+ * process is killed (SIGKILL, its lock left behind), the next {@code orz iterate} takes the dead
+ * owner's lock over and completes the iteration as the undisturbed run did.
  */
 @Tag("faults")
 class ConcurrentIterateTest {
@@ -48,13 +48,15 @@ class ConcurrentIterateTest {
       holder.process().destroyForcibly();
       holder.process().waitFor(30, TimeUnit.SECONDS);
     }
-    assertThat(LocalRuns.local(new RunLayout(run).lock())).as("a SIGKILL leaves the lock behind")
+    assertThat(LocalRuns.local(new RunLayout(run).lock()))
+        .as("a SIGKILL leaves the lock behind")
         .exists();
 
     OrzCli.Outcome taken = OrzCli.execute("iterate", "--run-dir", run.toString());
     assertThat(taken.status()).as(taken.err()).isZero();
-    FaultLedger.survived("a second iterate while another process holds the run, then that"
-        + " process killed", runs.assertSameAsReference(run));
+    FaultLedger.survived(
+        "a second iterate while another process holds the run, then that" + " process killed",
+        runs.assertSameAsReference(run));
   }
 
   /** Waits for the holder's "held" line (its lock file exists then). */

@@ -37,10 +37,11 @@ class CorruptOutputsTest {
     Files.delete(LocalRuns.local(layout.metricsJsonl()));
 
     String console = iterate(run);
-    assertThat(console).containsOnlyOnce("is damaged")
+    assertThat(console)
+        .containsOnlyOnce("is damaged")
         .contains("rollouts/iteration=1 is damaged (" + part.getFileName() + " has ");
-    FaultLedger.survived("truncated rollout Parquet file, metrics missing",
-        runs.assertSameAsReference(run));
+    FaultLedger.survived(
+        "truncated rollout Parquet file, metrics missing", runs.assertSameAsReference(run));
   }
 
   @Test
@@ -55,7 +56,8 @@ class CorruptOutputsTest {
     truncateParquet(LocalRuns.local(layout.experience(1)));
 
     String console = iterate(run);
-    assertThat(console).containsOnlyOnce("is damaged")
+    assertThat(console)
+        .containsOnlyOnce("is damaged")
         .contains("experience/iteration=1 is damaged");
     FaultLedger.survived("truncated experience Parquet file", runs.assertSameAsReference(run));
   }
@@ -74,7 +76,8 @@ class CorruptOutputsTest {
     Files.write(weights, bytes);
     CheckpointStore checkpoints = new CheckpointStore(LocalRuns.store(layout));
     assertThat(checkpoints.latestComplete().orElseThrow().iteration())
-        .as("the damaged checkpoint is not the latest complete one").isZero();
+        .as("the damaged checkpoint is not the latest complete one")
+        .isZero();
 
     String console = iterate(run);
     assertThat(console).contains("iteration 1 |");
@@ -83,7 +86,10 @@ class CorruptOutputsTest {
 
   private static String iterate(Path run) throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    Iteration.run(FaultRuns.get().spark, run.toString(), null,
+    Iteration.run(
+        FaultRuns.get().spark,
+        run.toString(),
+        null,
         new PrintStream(console, true, StandardCharsets.UTF_8));
     return console.toString(StandardCharsets.UTF_8);
   }
@@ -92,8 +98,11 @@ class CorruptOutputsTest {
   private static Path truncateParquet(Path folder) throws IOException {
     Path part;
     try (Stream<Path> files = Files.list(folder)) {
-      part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst()
-          .orElseThrow();
+      part =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".parquet"))
+              .findFirst()
+              .orElseThrow();
     }
     try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
       channel.truncate(channel.size() / 2);

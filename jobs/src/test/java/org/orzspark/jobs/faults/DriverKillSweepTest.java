@@ -19,12 +19,12 @@ import org.orzspark.run.RunLayout;
 /**
  * The driver of {@code orz iterate} killed dead ({@link FaultPoints}: {@code Runtime.halt}, no
  * shutdown hook, as SIGKILL) inside every stage and at every commit boundary of iteration 1, in
- * turn: each {@code orz iterate} (a JVM of its own) starts from what the previous kill left, so
- * it must clean up and resume that before it reaches the next point, where it is killed too.
- * After every kill nothing marked complete is damaged (stage outputs and checkpoints); after the
- * last, a plain {@code orz iterate} must end with the rows, checkpoint and metrics of the
- * undisturbed reference run and nothing left over. In local mode the executors are the driver's
- * threads, so a point inside a task (rollout, experience, update) kills the driver mid-stage.
+ * turn: each {@code orz iterate} (a JVM of its own) starts from what the previous kill left, so it
+ * must clean up and resume that before it reaches the next point, where it is killed too. After
+ * every kill nothing marked complete is damaged (stage outputs and checkpoints); after the last, a
+ * plain {@code orz iterate} must end with the rows, checkpoint and metrics of the undisturbed
+ * reference run and nothing left over. In local mode the executors are the driver's threads, so a
+ * point inside a task (rollout, experience, update) kills the driver mid-stage.
  */
 @Tag("faults")
 class DriverKillSweepTest {
@@ -35,20 +35,21 @@ class DriverKillSweepTest {
    * the folder not marked). {@link FaultPoints} names more (the boundaries of every stage output);
    * they run the same code as the ones here.
    */
-  static final List<String> POINTS = List.of(
-      "sample",
-      "output.before-marker:_prompts",
-      "rollout",
-      "score",
-      "output.before-rename:rollouts",
-      "output.before-marker:rollouts",
-      "experience",
-      "update",
-      "checkpoint.before-rename",
-      "checkpoint.before-marker",
-      "update.after-checkpoint",
-      "output.before-marker:metrics",
-      "metrics.after-jsonl");
+  static final List<String> POINTS =
+      List.of(
+          "sample",
+          "output.before-marker:_prompts",
+          "rollout",
+          "score",
+          "output.before-rename:rollouts",
+          "output.before-marker:rollouts",
+          "experience",
+          "update",
+          "checkpoint.before-rename",
+          "checkpoint.before-marker",
+          "update.after-checkpoint",
+          "output.before-marker:metrics",
+          "metrics.after-jsonl");
 
   @Test
   void aRunKilledAtEveryPointInTurnEndsAsTheUndisturbedRun() throws Exception {
@@ -58,28 +59,42 @@ class DriverKillSweepTest {
     Configuration conf = runs.spark.sparkContext().hadoopConfiguration();
     CheckpointStore checkpoints = new CheckpointStore(LocalRuns.store(layout));
     for (String point : POINTS) {
-      ChildJvm.Outcome killed = ChildJvm.orz(Map.of(FaultPoints.PROPERTY, point),
-          Duration.ofMinutes(3), "iterate", "--run-dir", run.toString());
-      assertThat(killed.status()).as(point + ":\n" + killed.output())
+      ChildJvm.Outcome killed =
+          ChildJvm.orz(
+              Map.of(FaultPoints.PROPERTY, point),
+              Duration.ofMinutes(3),
+              "iterate",
+              "--run-dir",
+              run.toString());
+      assertThat(killed.status())
+          .as(point + ":\n" + killed.output())
           .isEqualTo(FaultPoints.HALT_STATUS);
       assertThat(killed.output()).contains("fault point " + point + " reached");
-      for (org.apache.hadoop.fs.Path output : List.of(layout.sampledPrompts(1),
-          layout.generated(1), layout.rollouts(1), layout.experience(1), layout.metrics(1))) {
+      for (org.apache.hadoop.fs.Path output :
+          List.of(
+              layout.sampledPrompts(1),
+              layout.generated(1),
+              layout.rollouts(1),
+              layout.experience(1),
+              layout.metrics(1))) {
         AtomicOutput.Check check = AtomicOutput.check(conf, output.toString());
         assertThat(!check.marked() || check.complete() && check.verified())
-            .as("after a kill at %s, %s is absent, unmarked or complete", point, output).isTrue();
+            .as("after a kill at %s, %s is absent, unmarked or complete", point, output)
+            .isTrue();
       }
       for (CheckpointStore.Folder folder : checkpoints.folders()) {
         assertThat(!folder.marked() || checkpoints.verify(folder.iteration()).complete())
-            .as("after a kill at %s, checkpoint %d is unmarked or intact", point,
-                folder.iteration()).isTrue();
+            .as(
+                "after a kill at %s, checkpoint %d is unmarked or intact",
+                point, folder.iteration())
+            .isTrue();
       }
     }
 
     OrzCli.Outcome resumed = OrzCli.execute("iterate", "--run-dir", run.toString());
     assertThat(resumed.status()).as(resumed.err()).isZero();
     long rows = runs.assertSameAsReference(run);
-    FaultLedger.survived(POINTS.size() + " driver kills in turn (" + String.join(", ", POINTS)
-        + ")", rows);
+    FaultLedger.survived(
+        POINTS.size() + " driver kills in turn (" + String.join(", ", POINTS) + ")", rows);
   }
 }

@@ -38,10 +38,13 @@ final class FaultRuns {
 
   private final Path dir;
   final SparkSession spark;
+
   /** A run right after {@code orz init}. */
   final Path fresh;
+
   /** {@link #fresh} after one undisturbed iteration. */
   final Path reference;
+
   final Snapshot expected;
 
   private FaultRuns(Path dir) throws IOException {
@@ -94,25 +97,35 @@ final class FaultRuns {
    * checkpoint's file digests (its manifest, without {@code update.json}, which holds timings) and
    * parameter digests.
    */
-  record Snapshot(List<String> rollouts, List<String> experience,
-      Map<String, String> checkpointFiles, List<Object> parameterDigests) {
+  record Snapshot(
+      List<String> rollouts,
+      List<String> experience,
+      Map<String, String> checkpointFiles,
+      List<Object> parameterDigests) {
     static Snapshot of(SparkSession spark, Path run, int iteration) throws IOException {
       RunLayout layout = new RunLayout(run);
       Path checkpoint = LocalRuns.local(layout.checkpoint(iteration));
       @SuppressWarnings("unchecked")
-      Map<String, String> manifest = new TreeMap<>(JSON.readValue(
-          checkpoint.resolve(CheckpointStore.MANIFEST).toFile(), Map.class));
+      Map<String, String> manifest =
+          new TreeMap<>(
+              JSON.readValue(checkpoint.resolve(CheckpointStore.MANIFEST).toFile(), Map.class));
       manifest.remove(UpdateStage.UPDATE_FILE);
       Map<?, ?> update =
           JSON.readValue(checkpoint.resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
-      return new Snapshot(rows(spark, layout.rollouts(iteration)),
-          rows(spark, layout.experience(iteration)), manifest,
+      return new Snapshot(
+          rows(spark, layout.rollouts(iteration)),
+          rows(spark, layout.experience(iteration)),
+          manifest,
           List.of(update.get("digest/policy"), update.get("digest/critic")));
     }
 
     private static List<String> rows(SparkSession spark, org.apache.hadoop.fs.Path folder) {
-      return spark.read().parquet(folder.toString()).orderBy("prompt_id", "sample_index")
-          .toJSON().collectAsList();
+      return spark
+          .read()
+          .parquet(folder.toString())
+          .orderBy("prompt_id", "sample_index")
+          .toJSON()
+          .collectAsList();
     }
   }
 
@@ -128,14 +141,20 @@ final class FaultRuns {
     Snapshot actual = Snapshot.of(spark, run, 1);
     assertThat(actual.rollouts()).as("rollout rows").isEqualTo(expected.rollouts());
     assertThat(actual.experience()).as("experience rows").isEqualTo(expected.experience());
-    assertThat(actual.checkpointFiles()).as("checkpoint file digests")
+    assertThat(actual.checkpointFiles())
+        .as("checkpoint file digests")
         .isEqualTo(expected.checkpointFiles());
     assertThat(actual.parameterDigests()).isEqualTo(expected.parameterDigests());
-    for (org.apache.hadoop.fs.Path output : List.of(layout.sampledPrompts(1), layout.rollouts(1),
-        layout.experience(1), layout.metrics(1))) {
+    for (org.apache.hadoop.fs.Path output :
+        List.of(
+            layout.sampledPrompts(1),
+            layout.rollouts(1),
+            layout.experience(1),
+            layout.metrics(1))) {
       AtomicOutput.Check check =
           AtomicOutput.check(spark.sparkContext().hadoopConfiguration(), output.toString());
-      assertThat(check.complete() && check.verified()).as(output + " complete and verified")
+      assertThat(check.complete() && check.verified())
+          .as(output + " complete and verified")
           .isTrue();
     }
     assertThat(Files.readAllLines(LocalRuns.local(layout.metricsJsonl()))).hasSize(1);
@@ -146,9 +165,14 @@ final class FaultRuns {
   /** Temp files and folders of any writer, the lock, unscored rows: none in a clean run. */
   static List<String> leftovers(Path run) throws IOException {
     try (Stream<Path> paths = Files.walk(run)) {
-      return paths.map(p -> run.relativize(p).toString())
-          .filter(p -> p.contains(".tmp") || p.contains("_temporary") || p.equals("_lock.json")
-              || p.startsWith("rollouts/_generated/"))
+      return paths
+          .map(p -> run.relativize(p).toString())
+          .filter(
+              p ->
+                  p.contains(".tmp")
+                      || p.contains("_temporary")
+                      || p.equals("_lock.json")
+                      || p.startsWith("rollouts/_generated/"))
           .toList();
     }
   }

@@ -12,11 +12,11 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
- * The local file system with a capacity: once {@value #CAPACITY} bytes have been written through
- * it (all instances of the JVM together, checksum files included), every write fails as a full
- * disk does, {@code IOException("No space left on device")}; reads, listings, renames and deletes
- * work on. Registered as the implementation of {@code file:} ({@link #register}), it takes every
- * Hadoop write of a local path, so every stage output of a run in a local folder.
+ * The local file system with a capacity: once {@value #CAPACITY} bytes have been written through it
+ * (all instances of the JVM together, checksum files included), every write fails as a full disk
+ * does, {@code IOException("No space left on device")}; reads, listings, renames and deletes work
+ * on. Registered as the implementation of {@code file:} ({@link #register}), it takes every Hadoop
+ * write of a local path, so every stage output of a run in a local folder.
  *
  * <p>It replaces {@code file:} rather than adding a scheme of its own: the local file system's
  * statuses and checks accept {@code file:} paths only.
@@ -24,6 +24,7 @@ import org.apache.hadoop.fs.permission.FsPermission;
 public final class FullDiskFileSystem extends LocalFileSystem {
   /** Bytes the file system takes before it is full. */
   public static final String CAPACITY = "fs.file.capacity";
+
   private static final AtomicLong WRITTEN = new AtomicLong();
   private static volatile long capacity = Long.MAX_VALUE;
 
@@ -34,8 +35,10 @@ public final class FullDiskFileSystem extends LocalFileSystem {
   /** The Spark properties that make a child's local file system this one, with {@code bytes}. */
   static java.util.Map<String, String> register(long bytes) {
     return java.util.Map.of(
-        "spark.hadoop.fs.file.impl", FullDiskFileSystem.class.getName(),
-        "spark.hadoop." + CAPACITY, Long.toString(bytes));
+        "spark.hadoop.fs.file.impl",
+        FullDiskFileSystem.class.getName(),
+        "spark.hadoop." + CAPACITY,
+        Long.toString(bytes));
   }
 
   @Override
@@ -47,8 +50,8 @@ public final class FullDiskFileSystem extends LocalFileSystem {
   /** The raw local file system whose every output stream counts against the capacity. */
   private static final class Metered extends RawLocalFileSystem {
     @Override
-    protected OutputStream createOutputStreamWithMode(Path f, boolean append,
-        FsPermission permission) throws IOException {
+    protected OutputStream createOutputStreamWithMode(
+        Path f, boolean append, FsPermission permission) throws IOException {
       return new Budgeted(super.createOutputStreamWithMode(f, append, permission));
     }
   }

@@ -1,8 +1,8 @@
 package org.orzspark.jobs.faults;
 
 import java.io.IOException;
-import org.orzspark.run.RunStore;
 import org.orzspark.run.RunLock;
+import org.orzspark.run.RunStore;
 
 /** Holds a run's lock in a process of its own until that process is killed: another writer. */
 public final class LockHolder {

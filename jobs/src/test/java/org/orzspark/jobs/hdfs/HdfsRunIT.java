@@ -39,10 +39,11 @@ import picocli.CommandLine;
  */
 class HdfsRunIT {
   private static final String[] MICRO = {
-      "--set", "data.prompts_per_iteration=4", "--set", "rollout.samples_per_prompt=4",
-      "--set", "rollout.max_response_tokens=8", "--set", "data.max_prompt_tokens=4096",
-      "--set", "ppo.critic_minibatches=2", "--set", "ppo.micro_batch_tokens=4096",
-      "--set", "optim.warmup_steps=1"};
+    "--set", "data.prompts_per_iteration=4", "--set", "rollout.samples_per_prompt=4",
+    "--set", "rollout.max_response_tokens=8", "--set", "data.max_prompt_tokens=4096",
+    "--set", "ppo.critic_minibatches=2", "--set", "ppo.micro_batch_tokens=4096",
+    "--set", "optim.warmup_steps=1"
+  };
 
   @TempDir static Path dir;
   private static MiniDFSCluster cluster;
@@ -62,7 +63,9 @@ class HdfsRunIT {
     base = MicroRuns.base(dir.resolve("base"));
     prompts = MicroRuns.prompts(spark, dir.resolve("prompts"), 12);
     golds = dir.resolve("golds.jsonl");
-    Files.writeString(golds, """
+    Files.writeString(
+        golds,
+        """
         {"problem": "What is 3 + 4?", "answer": "7"}
         {"problem": "What is 2 + 2?", "answer": "4"}
         """);
@@ -81,25 +84,35 @@ class HdfsRunIT {
     String run = namenode + "/runs/x";
     long fetchesBefore = CheckpointCache.shared().fetches();
     double hdfsSeconds = wholeRun(run);
-    System.out.printf("HdfsRunIT: init + 2 iterations + analyze + evaluate: HDFS %.1f s,"
-        + " local %.1f s (local ran first, in the same JVM)%n", hdfsSeconds, localSeconds);
+    System.out.printf(
+        "HdfsRunIT: init + 2 iterations + analyze + evaluate: HDFS %.1f s,"
+            + " local %.1f s (local ran first, in the same JVM)%n",
+        hdfsSeconds, localSeconds);
 
     RunStore store = RunStore.open(new Configuration(), RunLayout.of(run));
     RunLayout layout = store.layout();
     assertThat(layout.root().toUri().getScheme()).isEqualTo("hdfs");
     CheckpointStore checkpoints = new CheckpointStore(store);
-    assertThat(checkpoints.scan()).extracting(CheckpointStore.Verdict::iteration)
+    assertThat(checkpoints.scan())
+        .extracting(CheckpointStore.Verdict::iteration)
         .containsExactly(2, 1, 0);
     assertThat(checkpoints.scan()).allMatch(CheckpointStore.Verdict::complete);
     assertThat(lines(store, layout.metricsJsonl())).hasSize(2);
-    for (var folder : List.of(layout.metrics(2), layout.analysis(), layout.reports(),
-        new org.apache.hadoop.fs.Path(layout.eval(2), "benchmark=golds"))) {
+    for (var folder :
+        List.of(
+            layout.metrics(2),
+            layout.analysis(),
+            layout.reports(),
+            new org.apache.hadoop.fs.Path(layout.eval(2), "benchmark=golds"))) {
       assertThat(store.exists(new org.apache.hadoop.fs.Path(folder, AtomicOutput.SUCCESS)))
-          .as(folder.toString()).isTrue();
+          .as(folder.toString())
+          .isTrue();
     }
-    assertThat(store.exists(new org.apache.hadoop.fs.Path(layout.reports(), "index.html"))).isTrue();
+    assertThat(store.exists(new org.apache.hadoop.fs.Path(layout.reports(), "index.html")))
+        .isTrue();
     assertThat(CheckpointCache.shared().fetches() - fetchesBefore)
-        .as("executors loaded the HDFS checkpoints from local copies").isPositive();
+        .as("executors loaded the HDFS checkpoints from local copies")
+        .isPositive();
     assertThat(tempNames(store)).as("nothing half-written left on HDFS").isEmpty();
     assertThat(store.exists(layout.lock())).isFalse();
 
@@ -115,15 +128,20 @@ class HdfsRunIT {
 
     // Interrupted after its checkpoint: metrics missing, a crashed attempt's temp folder left.
     store.delete(new org.apache.hadoop.fs.Path(layout.metrics(2), AtomicOutput.SUCCESS));
-    store.write(new org.apache.hadoop.fs.Path(layout.checkpoints(),
-        ".iter-000003.tmp-crashed/policy/model.safetensors"), new byte[] {1, 2, 3});
+    store.write(
+        new org.apache.hadoop.fs.Path(
+            layout.checkpoints(), ".iter-000003.tmp-crashed/policy/model.safetensors"),
+        new byte[] {1, 2, 3});
     String resumed = capture("iterate", "--run-dir", run);
-    assertThat(resumed).contains("removed checkpoints/.iter-000003.tmp-crashed")
+    assertThat(resumed)
+        .contains("removed checkpoints/.iter-000003.tmp-crashed")
         .contains("iteration 2: checkpoint complete, completing its metrics");
     assertThat(store.exists(new org.apache.hadoop.fs.Path(layout.metrics(2), AtomicOutput.SUCCESS)))
         .isTrue();
     assertThat(lines(store, layout.metricsJsonl())).hasSize(2);
-    assertThat(checkpoints.latestComplete()).get().extracting(CheckpointStore.Verdict::iteration)
+    assertThat(checkpoints.latestComplete())
+        .get()
+        .extracting(CheckpointStore.Verdict::iteration)
         .isEqualTo(2);
     assertThat(tempNames(store)).isEmpty();
   }
@@ -131,12 +149,21 @@ class HdfsRunIT {
   /** init, iterate x2, evaluate the last checkpoint, analyze; the wall seconds. */
   private static double wholeRun(String run) throws Exception {
     long started = System.nanoTime();
-    List<String> init = new ArrayList<>(List.of("init", "--run-dir", run, "--base",
-        base.toString(), "--prompts", prompts.toString()));
+    List<String> init =
+        new ArrayList<>(
+            List.of(
+                "init",
+                "--run-dir",
+                run,
+                "--base",
+                base.toString(),
+                "--prompts",
+                prompts.toString()));
     init.addAll(List.of(MICRO));
     ok(init.toArray(String[]::new));
     for (int iteration = 1; iteration <= 2; iteration++) {
-      assertThat(capture("iterate", "--run-dir", run)).contains("iteration " + iteration + " | reward");
+      assertThat(capture("iterate", "--run-dir", run))
+          .contains("iteration " + iteration + " | reward");
     }
     ok("evaluate", "--run-dir", run, "--eval", golds.toString(), "--samples", "2");
     ok("analyze", "--run-dir", run);

@@ -22,18 +22,19 @@ import org.orzspark.jobs.LauncherProcess;
 import org.orzspark.stages.MicroRuns;
 
 /**
- * Spark's own observability of a run, through the launcher as a user runs it: {@code orz train}
- * of two iterations logs each as its own application {@code orz iterate <run> #N} into
- * {@code R/spark-events}; {@code orz history} serves them on 127.0.0.1, its REST API lists both with
- * jobs described "iteration N: stage"; {@code --stop} stops the server. A user's
- * {@code spark.eventLog.dir} wins (init's log goes there, not to the run). Tagged slow: five Spark
+ * Spark's own observability of a run, through the launcher as a user runs it: {@code orz train} of
+ * two iterations logs each as its own application {@code orz iterate <run> #N} into {@code
+ * R/spark-events}; {@code orz history} serves them on 127.0.0.1, its REST API lists both with jobs
+ * described "iteration N: stage"; {@code --stop} stops the server. A user's {@code
+ * spark.eventLog.dir} wins (init's log goes there, not to the run). Tagged slow: five Spark
  * applications, 2.5 to 3.5 minutes on 2 busy cores ({@link HistoryCommandIT} covers starting and
  * stopping the server in the default build).
  */
 @Tag("slow")
 class HistoryServerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+) \\(pid (\\d+)\\)");
+  private static final Pattern URL =
+      Pattern.compile("http://127\\.0\\.0\\.1:(\\d+) \\(pid (\\d+)\\)");
 
   @Test
   void historyServerShowsEachIterationAsItsOwnApplication(@TempDir Path dir) throws Exception {
@@ -41,21 +42,54 @@ class HistoryServerIT {
     Path prompts = dir.resolve("prompts");
     Path run = dir.resolve("run");
     Path siteEvents = Files.createDirectories(dir.resolve("site-events"));
-    ok(LauncherProcess.run(Duration.ofMinutes(3), "synth", "--families", "arithmetic,comparison",
-        "--difficulty", "1-2", "--count", "24", "--output", prompts.toString()));
-    ok(LauncherProcess.run(Duration.ofMinutes(3), "init", "--run-dir", run.toString(),
-        "--base", base.toString(), "--prompts", prompts.toString(),
-        "--set", "data.prompts_per_iteration=2", "--set", "rollout.samples_per_prompt=2",
-        "--set", "rollout.max_response_tokens=4", "--set", "data.max_prompt_tokens=4096",
-        "--set", "ppo.critic_minibatches=1", "--set", "optim.warmup_steps=1",
-        "--conf", "spark.eventLog.dir=" + siteEvents.toUri()));
+    ok(
+        LauncherProcess.run(
+            Duration.ofMinutes(3),
+            "synth",
+            "--families",
+            "arithmetic,comparison",
+            "--difficulty",
+            "1-2",
+            "--count",
+            "24",
+            "--output",
+            prompts.toString()));
+    ok(
+        LauncherProcess.run(
+            Duration.ofMinutes(3),
+            "init",
+            "--run-dir",
+            run.toString(),
+            "--base",
+            base.toString(),
+            "--prompts",
+            prompts.toString(),
+            "--set",
+            "data.prompts_per_iteration=2",
+            "--set",
+            "rollout.samples_per_prompt=2",
+            "--set",
+            "rollout.max_response_tokens=4",
+            "--set",
+            "data.max_prompt_tokens=4096",
+            "--set",
+            "ppo.critic_minibatches=1",
+            "--set",
+            "optim.warmup_steps=1",
+            "--conf",
+            "spark.eventLog.dir=" + siteEvents.toUri()));
     assertThat(eventLogs(siteEvents)).as("the user's spark.eventLog.dir wins").hasSize(1);
     assertThat(run.resolve("spark-events")).doesNotExist();
 
-    ok(LauncherProcess.run(Duration.ofMinutes(6), "train", "--run-dir", run.toString(), "--iterations", "2"));
+    ok(
+        LauncherProcess.run(
+            Duration.ofMinutes(6), "train", "--run-dir", run.toString(), "--iterations", "2"));
     assertThat(eventLogs(run.resolve("spark-events"))).hasSize(2);
 
-    var started = ok(LauncherProcess.run(Duration.ofMinutes(2), "history", "--run-dir", run.toString(), "--detach"));
+    var started =
+        ok(
+            LauncherProcess.run(
+                Duration.ofMinutes(2), "history", "--run-dir", run.toString(), "--detach"));
     Matcher url = URL.matcher(started.output());
     assertThat(url.find()).as(started.output()).isTrue();
     int port = Integer.parseInt(url.group(1));
@@ -71,13 +105,19 @@ class HistoryServerIT {
         JsonNode jobs = get(port, "/api/v1/applications/" + app.path("id").asText() + "/jobs");
         List<String> descriptions = new ArrayList<>();
         jobs.forEach(job -> descriptions.add(job.path("description").asText()));
-        assertThat(descriptions).as(app.toString())
-            .contains("iteration " + iteration + ": rollout", "iteration " + iteration + ": score",
-                "iteration " + iteration + ": experience", "iteration " + iteration + ": update")
+        assertThat(descriptions)
+            .as(app.toString())
+            .contains(
+                "iteration " + iteration + ": rollout",
+                "iteration " + iteration + ": score",
+                "iteration " + iteration + ": experience",
+                "iteration " + iteration + ": update")
             .noneMatch(d -> d.startsWith("iteration " + (3 - iteration) + ":"));
       }
     } finally {
-      stopped = LauncherProcess.run(Duration.ofMinutes(1), "history", "--run-dir", run.toString(), "--stop");
+      stopped =
+          LauncherProcess.run(
+              Duration.ofMinutes(1), "history", "--run-dir", run.toString(), "--stop");
     }
     assertThat(stopped.output()).contains("stopped the History Server (pid " + pid + ")");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();

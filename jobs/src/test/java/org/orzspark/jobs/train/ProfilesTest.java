@@ -29,26 +29,32 @@ class ProfilesTest {
   void aNameResolvesToThePackedProfile() throws Exception {
     Profiles.Profile recipe = Profiles.load("orz-7b");
     assertThat(recipe.name()).isEqualTo("orz-7b");
-    assertThat(recipe.settings().getProperty(RunSettings.SAMPLES_PER_PROMPT.key()).trim()).isEqualTo("64");
+    assertThat(recipe.settings().getProperty(RunSettings.SAMPLES_PER_PROMPT.key()).trim())
+        .isEqualTo("64");
 
     Profiles.Profile tiny = Profiles.load("tiny-cpu");
     assertThat(tiny.name()).isEqualTo("tiny-cpu");
-    assertThat(tiny.settings().getProperty(RunSettings.PROMPTS_PER_ITERATION.key()).trim()).isEqualTo("16");
+    assertThat(tiny.settings().getProperty(RunSettings.PROMPTS_PER_ITERATION.key()).trim())
+        .isEqualTo("16");
   }
 
   @Test
   void thePackedProfilesAreExactlyThoseOfConfProfiles() throws Exception {
     try (var files = Files.list(RepoPaths.root().resolve("conf/profiles"))) {
-      assertThat(Profiles.packed()).containsExactlyElementsOf(files
-          .map(p -> p.getFileName().toString())
-          .filter(name -> name.endsWith(".properties"))
-          .map(name -> name.replaceFirst("\\.properties$", ""))
-          .sorted().toList());
+      assertThat(Profiles.packed())
+          .containsExactlyElementsOf(
+              files
+                  .map(p -> p.getFileName().toString())
+                  .filter(name -> name.endsWith(".properties"))
+                  .map(name -> name.replaceFirst("\\.properties$", ""))
+                  .sorted()
+                  .toList());
     }
     assertThat(Profiles.packed()).contains("orz-32b", "orz-7b", "tiny-cpu");
     // The packed copy is the source's content, not a second source that may drift.
     java.util.Properties source = new java.util.Properties();
-    try (var reader = Files.newBufferedReader(RepoPaths.root().resolve("conf/profiles/tiny-cpu.properties"))) {
+    try (var reader =
+        Files.newBufferedReader(RepoPaths.root().resolve("conf/profiles/tiny-cpu.properties"))) {
       source.load(reader);
     }
     assertThat(Profiles.load("tiny-cpu").settings()).isEqualTo(source);
@@ -58,9 +64,15 @@ class ProfilesTest {
   void thePackedNamesAreListedFromAJarToo() throws Exception {
     Path jar = dir.resolve("app.jar");
     try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
-      for (String entry : List.of("orz/", "orz/profiles/", "orz/profiles/b.properties",
-          "orz/profiles/a.properties", "orz/profiles/README", "orz/profiles/old/c.properties",
-          "org/orzspark/X.class")) {
+      for (String entry :
+          List.of(
+              "orz/",
+              "orz/profiles/",
+              "orz/profiles/b.properties",
+              "orz/profiles/a.properties",
+              "orz/profiles/README",
+              "orz/profiles/old/c.properties",
+              "org/orzspark/X.class")) {
         zip.putNextEntry(new java.util.zip.ZipEntry(entry));
         zip.closeEntry();
       }
@@ -80,7 +92,8 @@ class ProfilesTest {
     // A path without the suffix is a file too, and a file wins over a packed name.
     Path plain = dir.resolve("tiny-cpu");
     Files.writeString(plain, "ppo.lambda = 0.95\n");
-    assertThat(Profiles.load(plain.toString()).settings().getProperty("ppo.lambda")).isEqualTo("0.95");
+    assertThat(Profiles.load(plain.toString()).settings().getProperty("ppo.lambda"))
+        .isEqualTo("0.95");
   }
 
   @Test

@@ -40,26 +40,42 @@ class ReplayCommandTest {
     OrzCli.Outcome iterate = OrzCli.execute("iterate", "--run-dir", run.toString());
     assertThat(iterate.status()).as(iterate.err()).isZero();
     RunLayout layout = new RunLayout(run);
-    Provenance provenance = StageRecord.fromJson(Files.readAllBytes(
-        LocalRuns.local(layout.rollouts(1)).resolve(StageRecord.FILE))).provenance();
+    Provenance provenance =
+        StageRecord.fromJson(
+                Files.readAllBytes(LocalRuns.local(layout.rollouts(1)).resolve(StageRecord.FILE)))
+            .provenance();
     assertThat(provenance.commandLine()).isEqualTo("orz iterate --run-dir " + run);
 
-    Row row = spark.read().parquet(layout.rollouts(1).toString())
-        .orderBy(RolloutTable.PROMPT_ID, RolloutTable.SAMPLE_INDEX).first();
+    Row row =
+        spark
+            .read()
+            .parquet(layout.rollouts(1).toString())
+            .orderBy(RolloutTable.PROMPT_ID, RolloutTable.SAMPLE_INDEX)
+            .first();
     PrintStream console = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     OrzCli.Outcome replay;
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      replay = OrzCli.execute("replay", "--run-dir", run.toString(), "--iteration", "1",
-          "--prompt-id", row.getAs(RolloutTable.PROMPT_ID), "--sample",
-          String.valueOf(row.<Integer>getAs(RolloutTable.SAMPLE_INDEX)));
+      replay =
+          OrzCli.execute(
+              "replay",
+              "--run-dir",
+              run.toString(),
+              "--iteration",
+              "1",
+              "--prompt-id",
+              row.getAs(RolloutTable.PROMPT_ID),
+              "--sample",
+              String.valueOf(row.<Integer>getAs(RolloutTable.SAMPLE_INDEX)));
     } finally {
       System.setOut(console);
     }
     assertThat(replay.status()).as(replay.err()).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(String.format(
-        "replay: match (%d tokens, max |Δ logprob| 0.00)%n",
-        row.<Integer>getAs(RolloutTable.RESPONSE_LENGTH)));
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            String.format(
+                "replay: match (%d tokens, max |Δ logprob| 0.00)%n",
+                row.<Integer>getAs(RolloutTable.RESPONSE_LENGTH)));
   }
 }

@@ -7,27 +7,34 @@ import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.orzspark.run.RunLayout;
 
-/** {@link RunSession#eventLogConf}: the user's spark.eventLog.* settings win over the run's defaults. */
+/**
+ * {@link RunSession#eventLogConf}: the user's spark.eventLog.* settings win over the run's
+ * defaults.
+ */
 class RunSessionTest {
   private static final RunLayout RUN = RunLayout.of("/tmp/runs/r1");
 
   @Test
   void defaultsToTheRunsEventsFolder() {
-    assertThat(RunSession.eventLogConf(new SparkConf(false), RUN)).isEqualTo(Map.of(
-        "spark.eventLog.enabled", "true",
-        "spark.eventLog.dir", "file:/tmp/runs/r1/spark-events"));
+    assertThat(RunSession.eventLogConf(new SparkConf(false), RUN))
+        .isEqualTo(
+            Map.of(
+                "spark.eventLog.enabled", "true",
+                "spark.eventLog.dir", "file:/tmp/runs/r1/spark-events"));
   }
 
   @Test
   void aRunOnHdfsLogsIntoItsOwnFolderThere() {
-    assertThat(RunSession.eventLogConf(new SparkConf(false), RunLayout.of("hdfs://nn:8020/runs/r1")))
+    assertThat(
+            RunSession.eventLogConf(new SparkConf(false), RunLayout.of("hdfs://nn:8020/runs/r1")))
         .containsEntry("spark.eventLog.dir", "hdfs://nn:8020/runs/r1/spark-events");
   }
 
   @Test
   void theUsersFolderWins() {
     SparkConf given = new SparkConf(false).set("spark.eventLog.dir", "hdfs:///site/events");
-    assertThat(RunSession.eventLogConf(given, RUN)).isEqualTo(Map.of("spark.eventLog.enabled", "true"));
+    assertThat(RunSession.eventLogConf(given, RUN))
+        .isEqualTo(Map.of("spark.eventLog.enabled", "true"));
   }
 
   @Test

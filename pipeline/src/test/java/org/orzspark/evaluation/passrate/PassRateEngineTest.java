@@ -37,11 +37,12 @@ import org.orzspark.reward.verify.VerifyOptions;
 import org.orzspark.testing.SharedSpark;
 
 /**
- * {@link PassRateEngine} ({@code orz curate pass-rate}) on a model that solves some synthetic problems: a quick pre-training
- * (the tiny shape, 80 steps on yes/no comparisons and one- or two-step arithmetic, ~15 s here)
- * learns the answer format and guesses comparisons right often, arithmetic rarely; a random model
- * would score 0 everywhere. One full run (3 partitions, 24 prompts x 8 samples) is shared by the
- * tests; the resume and re-threshold tests start from copies of its folders.
+ * {@link PassRateEngine} ({@code orz curate pass-rate}) on a model that solves some synthetic
+ * problems: a quick pre-training (the tiny shape, 80 steps on yes/no comparisons and one- or
+ * two-step arithmetic, ~15 s here) learns the answer format and guesses comparisons right often,
+ * arithmetic rarely; a random model would score 0 everywhere. One full run (3 partitions, 24
+ * prompts x 8 samples) is shared by the tests; the resume and re-threshold tests start from copies
+ * of its folders.
  */
 class PassRateEngineTest {
 
@@ -105,7 +106,8 @@ class PassRateEngineTest {
         input,
         output.toString(),
         model,
-        new ScoredSampling.Settings(SAMPLES, 1.0, 1.0, 48, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, seed, 0),
+        new ScoredSampling.Settings(
+            SAMPLES, 1.0, 1.0, 48, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, seed, 0),
         band,
         PARTITIONS,
         overwrite);
@@ -337,7 +339,15 @@ class PassRateEngineTest {
             doubled.toString(),
             dir.resolve("never").toString(),
             model,
-            new ScoredSampling.Settings(SAMPLES, 1.0, 1.0, 48, org.orzspark.datasets.PromptTemplate.Variant.PAPER, 64, 42, 0),
+            new ScoredSampling.Settings(
+                SAMPLES,
+                1.0,
+                1.0,
+                48,
+                org.orzspark.datasets.PromptTemplate.Variant.PAPER,
+                64,
+                42,
+                0),
             BAND,
             PARTITIONS,
             false);

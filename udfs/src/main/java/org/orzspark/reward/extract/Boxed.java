@@ -83,7 +83,10 @@ public final class Boxed {
         return null;
       }
       int end = i;
-      while (end < text.length() && end - i < MAX_CONTENT && !Character.isWhitespace(text.charAt(end)) && text.charAt(end) != '$') {
+      while (end < text.length()
+          && end - i < MAX_CONTENT
+          && !Character.isWhitespace(text.charAt(end))
+          && text.charAt(end) != '$') {
         end++;
       }
       return end > i ? new Match(start, end, text.substring(i, end)) : null;

@@ -26,56 +26,88 @@ import org.orzspark.reward.latex.LatexParser;
  *   <li>priority 0: what follows "final answer" (up to the end of that sentence), and boxes when
  *       {@code boxedFirst}; adjacent boxes ({@code \boxed{1}, \boxed{2}}) form one list;
  *   <li>priority 1: LaTeX math regions ({@code $$..$$}, {@code \[..\]}, {@code \(..\)}, {@code
- *       $..$}, inline ones on one line); adjacent regions joined only by "and"/commas form one list;
- *   <li>priority 1 as well: plain numbers and fractions in the prose outside math ({@code
- *       1,000.5}, {@code 2,74}, {@code 1 000}, {@code 2/3}), and a short text with LaTeX commands
- *       but no delimiters as a whole (ranked last-positioned, so it wins over its own numbers);
+ *       $..$}, inline ones on one line); adjacent regions joined only by "and"/commas form one
+ *       list;
+ *   <li>priority 1 as well: plain numbers and fractions in the prose outside math ({@code 1,000.5},
+ *       {@code 2,74}, {@code 1 000}, {@code 2/3}), and a short text with LaTeX commands but no
+ *       delimiters as a whole (ranked last-positioned, so it wins over its own numbers);
  *   <li>priority 3: any other short text without delimiters as a whole ({@code p - q}).
  * </ol>
  *
- * Within a priority the later position wins. The first candidate that parses is the answer; a
- * bare name ({@code $n$}) only when nothing else parses. Only the last {@link #MAX_TEXT}
- * characters are read.
+ * Within a priority the later position wins. The first candidate that parses is the answer; a bare
+ * name ({@code $n$}) only when nothing else parses. Only the last {@link #MAX_TEXT} characters are
+ * read.
  */
 public final class MathAnswerExtractor {
   public static final int MAX_TEXT = 32_768;
   private static final int MAX_REGION = 4_096;
   private static final int MAX_CANDIDATES = 256;
+
   /** A short text with LaTeX commands but no math delimiters is also tried as one formula. */
   private static final int WHOLE_TEXT_MAX = 200;
 
   private static final Pattern FINAL_ANSWER = Pattern.compile("(?i)final answer(?:\\s+is)?\\s*:?");
-  /** An unsigned number: {@code 1,000,000} and {@code 1 000} (thousands), {@code 2,74}, {@code .5}. */
+
+  /**
+   * An unsigned number: {@code 1,000,000} and {@code 1 000} (thousands), {@code 2,74}, {@code .5}.
+   */
   private static final String UNSIGNED =
       "(?:\\d{1,3}(?:,\\d{3})+(?!\\d)|\\d{1,3}(?: \\d{3})+(?![\\d,.])|\\d+|(?=\\.\\d))(?:[.,]\\d+)?";
+
   private static final String FRACTION_TAIL = "(?:[ \\t]*/[ \\t]*-?\\d+(?:\\.\\d+)?)?";
-  /** A mixed number {@code 4 4/9}: an integer, blanks, a fraction of integers (checked when parsed). */
+
+  /**
+   * A mixed number {@code 4 4/9}: an integer, blanks, a fraction of integers (checked when parsed).
+   */
   private static final String MIXED =
       "(\\d{1,3}(?: \\d{3})+|\\d+)[ \\t]+(\\d+)[ \\t]*/[ \\t]*(\\d+)(?!\\d|[.,]\\d|[ \\t]*/)";
+
   /** Operations in one plain-text expression: a bound keeps the regex's recursion shallow. */
   private static final int MAX_OPERATIONS = 24;
+
   private static final String OPERATOR = "[ \\t]*[-+*×÷^][ \\t]*";
-  private static final String PERCENT_SUFFIX = "(?:[ \\t]*(?:%|percentage|percent|pct)(?![A-Za-z]))?";
-  /** A plain number, fraction, mixed number or arithmetic on them, with an optional percent sign. */
+  private static final String PERCENT_SUFFIX =
+      "(?:[ \\t]*(?:%|percentage|percent|pct)(?![A-Za-z]))?";
+
+  /**
+   * A plain number, fraction, mixed number or arithmetic on them, with an optional percent sign.
+   */
   private static final Pattern NUMBER =
       Pattern.compile(
-          "(?<![\\w.,/])[-+]?(?:" + MIXED
-              + "|" + UNSIGNED + FRACTION_TAIL + "(?:" + OPERATOR + "[-+]?" + UNSIGNED + FRACTION_TAIL + "){0,"
-              + MAX_OPERATIONS + "})"
+          "(?<![\\w.,/])[-+]?(?:"
+              + MIXED
+              + "|"
+              + UNSIGNED
+              + FRACTION_TAIL
+              + "(?:"
+              + OPERATOR
+              + "[-+]?"
+              + UNSIGNED
+              + FRACTION_TAIL
+              + "){0,"
+              + MAX_OPERATIONS
+              + "})"
               + PERCENT_SUFFIX);
+
   private static final Pattern MIXED_NUMBER = Pattern.compile("([-+]?)" + MIXED);
   private static final Pattern SIMPLE_NUMBER = Pattern.compile("[-+]?" + UNSIGNED + FRACTION_TAIL);
   private static final Pattern UNSIGNED_NUMBER = Pattern.compile(UNSIGNED);
   private static final Pattern PERCENT_AT_END = Pattern.compile(PERCENT_SUFFIX + "$");
+
   /** A percent marker: such an answer equals its number and its number divided by 100. */
   private static final Pattern PERCENT = Pattern.compile("%|(?:percent(?:age)?|pct)\\b");
+
   private static final Pattern LEAVES_MATH = Pattern.compile("\\$|\\\\[\\]\\[()]");
-  private static final Pattern LIST_SEPARATOR = Pattern.compile("[,;]|\\band\\b|\\bor\\b|\\\\q?quad");
+  private static final Pattern LIST_SEPARATOR =
+      Pattern.compile("[,;]|\\band\\b|\\bor\\b|\\\\q?quad");
   private static final Pattern TEXT_WORDS = Pattern.compile("\\\\text\\{([A-Za-z ]*)\\}");
+
   /** {@code (a)} in "for part (a) and". */
   private static final Pattern PART_LABEL = Pattern.compile("\\([a-z]\\)");
+
   private static final Pattern SEPARATOR_GAP = Pattern.compile("(?:\\s|,|;|\\band\\b|\\bor\\b)+");
-  private static final Pattern NAME_ASSIGNMENT = Pattern.compile("[A-Za-z](?:_\\{?\\w{1,3}\\}?)?\\s*=");
+  private static final Pattern NAME_ASSIGNMENT =
+      Pattern.compile("[A-Za-z](?:_\\{?\\w{1,3}\\}?)?\\s*=");
 
   private MathAnswerExtractor() {}
 
@@ -107,7 +139,8 @@ public final class MathAnswerExtractor {
       candidates.add(new Candidate(t.indexOf('\\') >= 0 ? 1 : 3, t.length(), t, true));
     }
     candidates.sort(
-        Comparator.comparingInt(Candidate::priority).thenComparing(Comparator.comparingInt(Candidate::position).reversed()));
+        Comparator.comparingInt(Candidate::priority)
+            .thenComparing(Comparator.comparingInt(Candidate::position).reversed()));
     Extracted bareName = null;
     for (int i = 0; i < Math.min(candidates.size(), MAX_CANDIDATES); i++) {
       Candidate c = candidates.get(i);
@@ -126,7 +159,9 @@ public final class MathAnswerExtractor {
     if (bareName != null) {
       return List.of(bareName);
     }
-    return candidates.isEmpty() ? List.of() : List.of(new Extracted(null, candidates.get(0).text().trim()));
+    return candidates.isEmpty()
+        ? List.of()
+        : List.of(new Extracted(null, candidates.get(0).text().trim()));
   }
 
   private static boolean hasMathDelimiter(String t) {
@@ -148,7 +183,8 @@ public final class MathAnswerExtractor {
         || value instanceof Mul m && m.factors().stream().allMatch(Sym.class::isInstance);
   }
 
-  // ---- boxes and math regions ----------------------------------------------------------------------
+  // ---- boxes and math regions
+  // ----------------------------------------------------------------------
 
   private static void addBoxes(String t, int from, int to, int priority, List<Candidate> out) {
     List<Boxed.Match> boxes = Boxed.all(t.substring(from, to));
@@ -157,7 +193,8 @@ public final class MathAnswerExtractor {
       StringBuilder joined = new StringBuilder(boxes.get(i).content());
       int j = i;
       while (j + 1 < boxes.size()
-          && isListGap(t.substring(from + boxes.get(j).end(), from + boxes.get(j + 1).start()), 2)) {
+          && isListGap(
+              t.substring(from + boxes.get(j).end(), from + boxes.get(j + 1).start()), 2)) {
         j++;
         joined.append(", ").append(boxes.get(j).content());
       }
@@ -175,15 +212,23 @@ public final class MathAnswerExtractor {
    * {@code \quad}, {@code \text{and}}, and at most {@code words} other short words, no digits.
    */
   private static boolean isListGap(String gap, int words) {
-    if (gap.length() > 48 || LEAVES_MATH.matcher(gap).find() && !LIST_SEPARATOR.matcher(gap).find()) {
+    if (gap.length() > 48
+        || LEAVES_MATH.matcher(gap).find() && !LIST_SEPARATOR.matcher(gap).find()) {
       // $$\boxed{20}$$ \boxed{143}: a box after the math closed, with no separator, replaces it.
       return false;
     }
     String g = gap.replace("\\quad", " ").replace("\\qquad", " ");
     g = PART_LABEL.matcher(g).replaceAll(" ");
     g = TEXT_WORDS.matcher(g).replaceAll(" $1 ");
-    g = g.replace("$", " ").replace("\\[", " ").replace("\\]", " ").replace("\\(", " ").replace("\\)", " ")
-        .replace("\\,", " ").replace("\\ ", " ").replace("\\;", " ");
+    g =
+        g.replace("$", " ")
+            .replace("\\[", " ")
+            .replace("\\]", " ")
+            .replace("\\(", " ")
+            .replace("\\)", " ")
+            .replace("\\,", " ")
+            .replace("\\ ", " ")
+            .replace("\\;", " ");
     g = NAME_ASSIGNMENT.matcher(g).replaceAll(" ");
     g = SEPARATOR_GAP.matcher(g).replaceAll(" ").trim();
     if (g.isEmpty()) {
@@ -216,7 +261,9 @@ public final class MathAnswerExtractor {
       if (c == '\\' && i + 1 < t.length() && (t.charAt(i + 1) == '[' || t.charAt(i + 1) == '(')) {
         boolean display = t.charAt(i + 1) == '[';
         int end = t.indexOf(display ? "\\]" : "\\)", i + 2);
-        if (end >= 0 && end - i <= MAX_REGION && (display || t.substring(i + 2, end).indexOf('\n') < 0)) {
+        if (end >= 0
+            && end - i <= MAX_REGION
+            && (display || t.substring(i + 2, end).indexOf('\n') < 0)) {
           out.add(new int[] {i + 2, end});
           i = end + 2;
           continue;
@@ -241,19 +288,26 @@ public final class MathAnswerExtractor {
     return -1;
   }
 
-  private static void addMathRegions(String t, List<int[]> regions, int priority, List<Candidate> out) {
+  private static void addMathRegions(
+      String t, List<int[]> regions, int priority, List<Candidate> out) {
     int i = 0;
     while (i < regions.size()) {
       StringBuilder joined = new StringBuilder(t.substring(regions.get(i)[0], regions.get(i)[1]));
       int j = i;
-      while (j + 1 < regions.size() && isListGap(t.substring(regions.get(j)[1], regions.get(j + 1)[0]), 0)) {
+      while (j + 1 < regions.size()
+          && isListGap(t.substring(regions.get(j)[1], regions.get(j + 1)[0]), 0)) {
         j++;
         joined.append(", ").append(t, regions.get(j)[0], regions.get(j)[1]);
       }
       out.add(new Candidate(priority, regions.get(j)[0], joined.toString(), true));
       for (int k = i; j > i && k <= j; k++) {
         // Each region alone, tried when the list does not parse ($\frac{1}{$ and $42$).
-        out.add(new Candidate(priority, regions.get(k)[0], t.substring(regions.get(k)[0], regions.get(k)[1]), true));
+        out.add(
+            new Candidate(
+                priority,
+                regions.get(k)[0],
+                t.substring(regions.get(k)[0], regions.get(k)[1]),
+                true));
       }
       i = j + 1;
     }
@@ -261,7 +315,11 @@ public final class MathAnswerExtractor {
 
   /** The sentence after the last "final answer": its math, boxes and numbers, all at priority 0. */
   private static void addFinalAnswer(
-      String t, List<int[]> regions, List<int[]> notProse, ExtractionConfig config, List<Candidate> out) {
+      String t,
+      List<int[]> regions,
+      List<int[]> notProse,
+      ExtractionConfig config,
+      List<Candidate> out) {
     Matcher m = FINAL_ANSWER.matcher(t);
     int start = -1;
     while (m.find()) {
@@ -288,7 +346,10 @@ public final class MathAnswerExtractor {
     }
   }
 
-  /** The end of the sentence starting at {@code from}: a newline or ". " outside math, at most 400 chars. */
+  /**
+   * The end of the sentence starting at {@code from}: a newline or ". " outside math, at most 400
+   * chars.
+   */
   private static int sentenceEnd(String t, int from, List<int[]> regions) {
     int limit = Math.min(t.length(), from + 400);
     for (int i = from; i < limit; i++) {
@@ -296,7 +357,8 @@ public final class MathAnswerExtractor {
       if (insideRegion(i, regions)) {
         continue;
       }
-      if (c == '\n' || c == '.' && (i + 1 >= t.length() || Character.isWhitespace(t.charAt(i + 1)))) {
+      if (c == '\n'
+          || c == '.' && (i + 1 >= t.length() || Character.isWhitespace(t.charAt(i + 1)))) {
         return i;
       }
     }
@@ -314,8 +376,12 @@ public final class MathAnswerExtractor {
 
   // ---- plain numbers ---------------------------------------------------------------------------
 
-  /** Numbers in the prose between {@code from} and {@code to}, skipping those inside {@code regions}. */
-  private static void addNumbers(String t, int from, int to, List<int[]> regions, int priority, List<Candidate> out) {
+  /**
+   * Numbers in the prose between {@code from} and {@code to}, skipping those inside {@code
+   * regions}.
+   */
+  private static void addNumbers(
+      String t, int from, int to, List<int[]> regions, int priority, List<Candidate> out) {
     Matcher m = NUMBER.matcher(t).region(from, to);
     while (m.find() && out.size() < 4 * MAX_CANDIDATES) {
       if (!insideRegion(m.start(), regions)) {
@@ -340,7 +406,9 @@ public final class MathAnswerExtractor {
         throw new ArithmeticException("not a mixed number: " + s);
       }
       Expr whole = plainNumber(mixed.group(2));
-      Expr value = new Add(List.of(whole, new Div(plainNumber(mixed.group(3)), plainNumber(mixed.group(4)))));
+      Expr value =
+          new Add(
+              List.of(whole, new Div(plainNumber(mixed.group(3)), plainNumber(mixed.group(4)))));
       return mixed.group(1).equals("-") ? new Neg(value) : value;
     }
     if (!SIMPLE_NUMBER.matcher(s).matches()) {

@@ -10,10 +10,15 @@ import java.util.List;
  */
 public sealed interface Expr {
 
-  /** A number literal; {@code isFloat} when it was written with a decimal point (compared rounded). */
+  /**
+   * A number literal; {@code isFloat} when it was written with a decimal point (compared rounded).
+   */
   record Num(BigDecimal value, boolean isFloat) implements Expr {}
 
-  /** An integer/rational literal from a fraction of integers is built as {@link Div}; names are symbols. */
+  /**
+   * An integer/rational literal from a fraction of integers is built as {@link Div}; names are
+   * symbols.
+   */
   record Sym(String name) implements Expr {}
 
   /** A run of prose (from {@code \text{}} or a word), compared as a trimmed string. */
@@ -38,7 +43,10 @@ public sealed interface Expr {
   /** {@code a:b} (ratios, clock times): compared component-wise, never divided. */
   record Ratio(Expr left, Expr right) implements Expr {}
 
-  /** Parenthesised, ordered, comma-separated: {@code (1,2)}. Two-element tuples may equal open intervals. */
+  /**
+   * Parenthesised, ordered, comma-separated: {@code (1,2)}. Two-element tuples may equal open
+   * intervals.
+   */
   record Tuple(List<Expr> items) implements Expr {}
 
   /** Braces or a bare top-level list of answers: unordered. */
@@ -51,8 +59,8 @@ public sealed interface Expr {
   record Matrix(List<List<Expr>> rows) implements Expr {}
 
   /**
-   * A relation chain {@code a0 op0 a1 op1 a2 ...}; operators are normalised to {@code =, <, <=,
-   * !=, in} ({@code >} and {@code >=} are flipped at parse time).
+   * A relation chain {@code a0 op0 a1 op1 a2 ...}; operators are normalised to {@code =, <, <=, !=,
+   * in} ({@code >} and {@code >=} are flipped at parse time).
    */
   record Relation(List<Expr> operands, List<String> operators) implements Expr {}
 }

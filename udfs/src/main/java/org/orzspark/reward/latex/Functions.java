@@ -13,8 +13,26 @@ public final class Functions {
   /** One-argument functions written as commands ({@code \sin x}) or words ({@code sqrt(2)}). */
   public static final Set<String> UNARY =
       Set.of(
-          "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
-          "tanh", "ln", "log", "exp", "sqrt", "abs", "floor", "ceil", "factorial");
+          "sin",
+          "cos",
+          "tan",
+          "sec",
+          "csc",
+          "cot",
+          "arcsin",
+          "arccos",
+          "arctan",
+          "sinh",
+          "cosh",
+          "tanh",
+          "ln",
+          "log",
+          "exp",
+          "sqrt",
+          "abs",
+          "floor",
+          "ceil",
+          "factorial");
 
   public static boolean isWordFunction(String word) {
     return UNARY.contains(word) && !word.equals("abs") && !word.equals("factorial");

@@ -3,8 +3,8 @@ package org.orzspark.reward.latex;
 import java.util.regex.Pattern;
 
 /**
- * String-level clean-up of a LaTeX answer before parsing: repairs control characters that stand
- * for a swallowed backslash escape, unifies command spellings and removes styling, spacing, units
+ * String-level clean-up of a LaTeX answer before parsing: repairs control characters that stand for
+ * a swallowed backslash escape, unifies command spellings and removes styling, spacing, units
  * markers and percent/degree signs. Every step is a single linear pass (no backtracking regexes on
  * unbounded repetitions), so the cost is bounded by the input length the caller enforces.
  */
@@ -12,9 +12,9 @@ public final class LatexNormalizer {
   private LatexNormalizer() {}
 
   /**
-   * A control character that a non-raw string literal produced from {@code \a \b \t \v \f \r}
-   * (e.g. TAB + "ext{" from "\text{"), when a lower-case letter follows, is put back as backslash
-   * + letter. Any other control character (NUL included) becomes a space.
+   * A control character that a non-raw string literal produced from {@code \a \b \t \v \f \r} (e.g.
+   * TAB + "ext{" from "\text{"), when a lower-case letter follows, is put back as backslash +
+   * letter. Any other control character (NUL included) becomes a space.
    */
   public static String repairControlCharacters(String s) {
     StringBuilder out = null;
@@ -59,21 +59,32 @@ public final class LatexNormalizer {
     }
   }
 
-  private static final Pattern DOUBLED_BACKSLASH_COMMAND = Pattern.compile("(?<!\\\\)\\\\\\\\(?=[a-zA-Z])");
-  private static final Pattern SPACED_THOUSANDS_BRACE = Pattern.compile("(\\d)\\s*\\{\\s*,\\s*\\}\\s*(\\d)");
-  private static final Pattern THOUSANDS_THIN_SPACE = Pattern.compile("(\\d),\\\\!\\s?(?=\\d{3}(?!\\d))");
+  private static final Pattern DOUBLED_BACKSLASH_COMMAND =
+      Pattern.compile("(?<!\\\\)\\\\\\\\(?=[a-zA-Z])");
+  private static final Pattern SPACED_THOUSANDS_BRACE =
+      Pattern.compile("(\\d)\\s*\\{\\s*,\\s*\\}\\s*(\\d)");
+  private static final Pattern THOUSANDS_THIN_SPACE =
+      Pattern.compile("(\\d),\\\\!\\s?(?=\\d{3}(?!\\d))");
   private static final Pattern TEXT_CONNECTIVE =
       Pattern.compile("\\\\(?:text|textrm|textnormal|mbox|mathrm)\\{\\s*(and|or)\\s*\\}");
+
   /** {@code 19, 46, and 82}: a connective after a list comma, or a doubled comma, is one comma. */
   private static final Pattern COMMA_CONNECTIVE = Pattern.compile(",[\\s,]*,|,\\s*(?:and|or)\\b");
-  private static final Pattern GLUED_CONNECTIVE = Pattern.compile("(?<=[0-9)\\]}])\\s*(?:or|and)\\s*(?=[-A-Z(\\[\\\\0-9])");
-  private static final Pattern SINGLE_LETTER_ROMAN = Pattern.compile("\\\\math(?:rm|it|bf|sf)\\{\\s*([a-zA-Z])\\s*\\}");
+
+  private static final Pattern GLUED_CONNECTIVE =
+      Pattern.compile("(?<=[0-9)\\]}])\\s*(?:or|and)\\s*(?=[-A-Z(\\[\\\\0-9])");
+  private static final Pattern SINGLE_LETTER_ROMAN =
+      Pattern.compile("\\\\math(?:rm|it|bf|sf)\\{\\s*([a-zA-Z])\\s*\\}");
+
   /** Spacing commands; a preceding backslash means {@code \\} (a row break) and is left alone. */
   private static final Pattern SPACING = Pattern.compile("(?<!\\\\)\\\\[ ,;:!]");
+
   /** {@code 1.5e-3}, {@code 2E+5}: scientific notation (digits on both sides of the e). */
   private static final Pattern SCIENTIFIC = Pattern.compile("(?<=\\d)[eE]([-+]?\\d+)(?![\\d.])");
+
   private static final Pattern PERCENT_WORD = Pattern.compile("\\b(?:pct|percent|percentage)\\b");
-  private static final Pattern DEGREES = Pattern.compile("\\^\\s*(?:\\{\\s*\\\\circ\\s*\\}|\\\\circ)|\\\\circ|\\\\degree|°");
+  private static final Pattern DEGREES =
+      Pattern.compile("\\^\\s*(?:\\{\\s*\\\\circ\\s*\\}|\\\\circ)|\\\\circ|\\\\degree|°");
 
   /**
    * A doubled backslash before a command name ({@code \\frac}, from a string escaped twice) becomes
@@ -117,7 +128,9 @@ public final class LatexNormalizer {
     return s.trim();
   }
 
-  /** Pairs of literal replacements, applied in order. Longer spellings come before their prefixes. */
+  /**
+   * Pairs of literal replacements, applied in order. Longer spellings come before their prefixes.
+   */
   private static final String[][] REPLACEMENTS = {
     {"{,}", ""},
     {"\\dfrac", "\\frac"},

@@ -36,14 +36,59 @@ public final class LatexParser {
 
   private static final Set<String> GREEK =
       Set.of(
-          "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-          "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon",
-          "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma",
-          "Phi", "Psi", "Omega");
+          "alpha",
+          "beta",
+          "gamma",
+          "delta",
+          "epsilon",
+          "varepsilon",
+          "zeta",
+          "eta",
+          "theta",
+          "vartheta",
+          "iota",
+          "kappa",
+          "lambda",
+          "mu",
+          "nu",
+          "xi",
+          "rho",
+          "sigma",
+          "tau",
+          "upsilon",
+          "phi",
+          "varphi",
+          "chi",
+          "psi",
+          "omega",
+          "Gamma",
+          "Delta",
+          "Theta",
+          "Lambda",
+          "Xi",
+          "Sigma",
+          "Phi",
+          "Psi",
+          "Omega");
   private static final Set<String> DECORATIONS =
       Set.of(
-          "boxed", "fbox", "mathbf", "mathit", "mathbb", "mathcal", "mathsf", "bm", "boldsymbol",
-          "overline", "underline", "bar", "vec", "hat", "widehat", "tilde", "overrightarrow");
+          "boxed",
+          "fbox",
+          "mathbf",
+          "mathit",
+          "mathbb",
+          "mathcal",
+          "mathsf",
+          "bm",
+          "boldsymbol",
+          "overline",
+          "underline",
+          "bar",
+          "vec",
+          "hat",
+          "widehat",
+          "tilde",
+          "overrightarrow");
   private static final Set<String> MATRIX_ENVIRONMENTS =
       Set.of("pmatrix", "bmatrix", "Bmatrix", "vmatrix", "matrix", "smallmatrix", "array");
 
@@ -145,8 +190,8 @@ public final class LatexParser {
   }
 
   /**
-   * Normalises a chain: it is cut at its first {@code \approx} (what follows is an
-   * approximation), and a chain of only {@code >}/{@code >=} is reversed into {@code <}/{@code <=}.
+   * Normalises a chain: it is cut at its first {@code \approx} (what follows is an approximation),
+   * and a chain of only {@code >}/{@code >=} is reversed into {@code <}/{@code <=}.
    */
   private static Expr buildRelation(List<Expr> operands, List<String> operators) {
     int approx = operators.indexOf("~");
@@ -175,13 +220,26 @@ public final class LatexParser {
   private String tryRelationOperator() {
     skipSpaces();
     String[][] spelled = {
-      {"<=", "<="}, {">=", ">="}, {"!=", "!="}, {"==", "="}, {"=", "="}, {"<", "<"}, {">", ">"},
-      {"\\le", "<="}, {"\\ge", ">="}, {"\\lt", "<"}, {"\\gt", ">"}, {"\\ne", "!="},
-      {"\\approx", "~"}, {"\\in", "in"}, {"\\equiv", "="}
+      {"<=", "<="},
+      {">=", ">="},
+      {"!=", "!="},
+      {"==", "="},
+      {"=", "="},
+      {"<", "<"},
+      {">", ">"},
+      {"\\le", "<="},
+      {"\\ge", ">="},
+      {"\\lt", "<"},
+      {"\\gt", ">"},
+      {"\\ne", "!="},
+      {"\\approx", "~"},
+      {"\\in", "in"},
+      {"\\equiv", "="}
     };
     for (String[] candidate : spelled) {
       String text = candidate[0];
-      if (s.startsWith(text, pos) && !(text.startsWith("\\") && isLetter(charAt(pos + text.length())))) {
+      if (s.startsWith(text, pos)
+          && !(text.startsWith("\\") && isLetter(charAt(pos + text.length())))) {
         pos += text.length();
         return candidate[1];
       }
@@ -209,7 +267,8 @@ public final class LatexParser {
     return parts.size() == 1 ? parts.get(0) : new Union(List.copyOf(parts));
   }
 
-  // ---- arithmetic --------------------------------------------------------------------------------
+  // ---- arithmetic
+  // --------------------------------------------------------------------------------
 
   private Expr parseSum() {
     enter();
@@ -316,10 +375,10 @@ public final class LatexParser {
     if (c == '\\') {
       String name = peekCommandName();
       return !name.isEmpty()
-          && !Set.of(
-                  "pm", "mp", "cdot", "times", "div", "le", "ge", "lt", "gt", "ne", "approx", "in",
-                  "equiv", "end", "right", "rangle", "rfloor", "rceil", "cup", "ast")
-              .contains(name)
+              && !Set.of(
+                      "pm", "mp", "cdot", "times", "div", "le", "ge", "lt", "gt", "ne", "approx",
+                      "in", "equiv", "end", "right", "rangle", "rfloor", "rceil", "cup", "ast")
+                  .contains(name)
           || s.startsWith("\\{", pos);
     }
     return false;
@@ -363,7 +422,10 @@ public final class LatexParser {
     return base;
   }
 
-  /** The argument of {@code ^}, {@code _} or a macro: a brace group, one digit, one letter or a command. */
+  /**
+   * The argument of {@code ^}, {@code _} or a macro: a brace group, one digit, one letter or a
+   * command.
+   */
   private Expr parseScriptArgument() {
     skipSpaces();
     char c = peek();
@@ -483,7 +545,10 @@ public final class LatexParser {
     while (isDigit(peek())) {
       digits.append(s.charAt(pos++));
     }
-    if (bracketDepth == 0 && digits.length() > 0 && digits.length() <= 3 && digits.charAt(0) != '0') {
+    if (bracketDepth == 0
+        && digits.length() > 0
+        && digits.length() <= 3
+        && digits.charAt(0) != '0') {
       while (peek() == ','
           && isDigit(charAt(pos + 1))
           && isDigit(charAt(pos + 2))
@@ -506,7 +571,8 @@ public final class LatexParser {
       pos = start;
       throw error("number expected");
     }
-    return new Num(new BigDecimal(digits.charAt(0) == '.' ? "0" + digits : digits.toString()), isFloat);
+    return new Num(
+        new BigDecimal(digits.charAt(0) == '.' ? "0" + digits : digits.toString()), isFloat);
   }
 
   /** A run of letters: a function word, a long word (one symbol) or single-letter symbols. */
@@ -537,8 +603,8 @@ public final class LatexParser {
   }
 
   /**
-   * Round and square brackets: {@code (x)} groups, {@code (a,b)} is a tuple, {@code [a,b]},
-   * {@code (a,b]}, {@code [a,b)} are intervals.
+   * Round and square brackets: {@code (x)} groups, {@code (a,b)} is a tuple, {@code [a,b]}, {@code
+   * (a,b]}, {@code [a,b)} are intervals.
    */
   private Expr parseBracket() {
     char open = s.charAt(pos++);
@@ -831,7 +897,9 @@ public final class LatexParser {
 
   private boolean consumeCommand(String name) {
     skipSpaces();
-    if (s.startsWith(name, pos + 1) && peek() == '\\' && !isLetter(charAt(pos + 1 + name.length()))) {
+    if (s.startsWith(name, pos + 1)
+        && peek() == '\\'
+        && !isLetter(charAt(pos + 1 + name.length()))) {
       pos += 1 + name.length();
       return true;
     }
@@ -849,7 +917,8 @@ public final class LatexParser {
   }
 
   private void skipTrailingPunctuation() {
-    while (pos < s.length() && (Character.isWhitespace(s.charAt(pos)) || ".,;".indexOf(s.charAt(pos)) >= 0)) {
+    while (pos < s.length()
+        && (Character.isWhitespace(s.charAt(pos)) || ".,;".indexOf(s.charAt(pos)) >= 0)) {
       pos++;
     }
   }

@@ -43,7 +43,9 @@ public final class OrzExtensions implements Function1<SparkSessionExtensions, Bo
 
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
-    inject(extensions, "orz_reward",
+    inject(
+        extensions,
+        "orz_reward",
         "_FUNC_(response, ground_truth [, finished]) - 1.0 when the finished response's last"
             + " <answer> box equals the ground truth, else 0.0 (null finished counts as finished).",
         children -> {
@@ -55,50 +57,85 @@ public final class OrzExtensions implements Function1<SparkSessionExtensions, Bo
               return expression("orz_reward", RewardUdfs.rewardIfFinished(options), children);
             default:
               throw new IllegalArgumentException(
-                  "orz_reward takes (response, ground_truth [, finished]), got " + children.size() + " arguments");
+                  "orz_reward takes (response, ground_truth [, finished]), got "
+                      + children.size()
+                      + " arguments");
           }
         });
-    injectFixed(extensions, "orz_extract_answer", 1,
+    injectFixed(
+        extensions,
+        "orz_extract_answer",
+        1,
         "_FUNC_(response) - the boxed answer of the last <answer> block, or null.",
         session -> RewardUdfs.extractAnswer());
-    injectFixed(extensions, "orz_verify", 2,
+    injectFixed(
+        extensions,
+        "orz_verify",
+        2,
         "_FUNC_(gold, pred) - Math-Verify-style equivalence; false when either is null.",
         session -> RewardUdfs.verify(RewardUdfs.options(session)));
-    injectFixed(extensions, "orz_reflection_patterns", 1,
+    injectFixed(
+        extensions,
+        "orz_reflection_patterns",
+        1,
         "_FUNC_(response) - the reflection patterns found in the response.",
         session -> RewardUdfs.reflectionPatterns(RewardUdfs.caseInsensitive(session)));
-    injectFixed(extensions, "orz_judge", 3,
+    injectFixed(
+        extensions,
+        "orz_judge",
+        3,
         "_FUNC_(response, ground_truth, finished) - struct<reward, reason>: the reward and why it is 0"
             + " for a technical cause.",
         session -> RewardUdfs.judge(RewardUdfs.options(session)));
-    injectFixed(extensions, "orz_format_ok", 1,
+    injectFixed(
+        extensions,
+        "orz_format_ok",
+        1,
         "_FUNC_(response) - whether the response follows the ORZ answer format.",
         session -> RewardUdfs.formatOk());
     return BoxedUnit.UNIT;
   }
 
   private static void injectFixed(
-      SparkSessionExtensions extensions, String name, int arity, String usage,
+      SparkSessionExtensions extensions,
+      String name,
+      int arity,
+      String usage,
       Function<SparkSession, UserDefinedFunction> udf) {
-    inject(extensions, name, usage, children -> {
-      if (children.size() != arity) {
-        throw new IllegalArgumentException(
-            name + " takes " + arity + " argument" + (arity == 1 ? "" : "s") + ", got " + children.size());
-      }
-      return expression(name, udf.apply(SparkSession.active()), children);
-    });
+    inject(
+        extensions,
+        name,
+        usage,
+        children -> {
+          if (children.size() != arity) {
+            throw new IllegalArgumentException(
+                name
+                    + " takes "
+                    + arity
+                    + " argument"
+                    + (arity == 1 ? "" : "s")
+                    + ", got "
+                    + children.size());
+          }
+          return expression(name, udf.apply(SparkSession.active()), children);
+        });
   }
 
   private static void inject(
-      SparkSessionExtensions extensions, String name, String usage,
+      SparkSessionExtensions extensions,
+      String name,
+      String usage,
       Function1<Seq<Expression>, Expression> builder) {
-    ExpressionInfo info = new ExpressionInfo(
-        OrzExtensions.class.getName(), null, name, usage, "", "", "", "", "", "", "java_udf");
+    ExpressionInfo info =
+        new ExpressionInfo(
+            OrzExtensions.class.getName(), null, name, usage, "", "", "", "", "", "", "java_udf");
     extensions.injectFunction(new Tuple3<>(new FunctionIdentifier(name), info, builder));
   }
 
   /** The expression Spark itself builds for a registered UDF ({@code spark.udf().register}). */
-  private static Expression expression(String name, UserDefinedFunction udf, Seq<Expression> children) {
-    return UserDefinedFunctionUtils$.MODULE$.toScalaUDF((SparkUserDefinedFunction) udf.withName(name), children);
+  private static Expression expression(
+      String name, UserDefinedFunction udf, Seq<Expression> children) {
+    return UserDefinedFunctionUtils$.MODULE$.toScalaUDF(
+        (SparkUserDefinedFunction) udf.withName(name), children);
   }
 }

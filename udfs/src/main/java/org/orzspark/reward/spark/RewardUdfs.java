@@ -4,16 +4,16 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.orzspark.reward.ResponseFormat;
+import org.apache.spark.sql.types.StructType;
 import org.orzspark.reward.OrzReward;
 import org.orzspark.reward.ReflectionPatterns;
+import org.orzspark.reward.ResponseFormat;
 import org.orzspark.reward.extract.ExtractionConfig;
 import org.orzspark.reward.extract.OrzAnswerExtractor;
 import org.orzspark.reward.verify.MathVerifier;
@@ -21,14 +21,15 @@ import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
 
 /**
- * The reward as Spark SQL functions. {@link #register} adds, for SQL and {@code functions.call_udf}:
+ * The reward as Spark SQL functions. {@link #register} adds, for SQL and {@code
+ * functions.call_udf}:
  *
  * <ul>
  *   <li>{@code orz_reward(response, ground_truth [, finished]) -> float}: 1.0 or 0.0 (see {@link
  *       OrzReward}). A null response, a null ground truth or {@code finished = false} give 0.0; a
  *       null {@code finished} counts as finished (files without the column).
- *   <li>{@code orz_extract_answer(response) -> string}: the boxed answer of the last
- *       {@code <answer>} block; null when there is none or the response is null.
+ *   <li>{@code orz_extract_answer(response) -> string}: the boxed answer of the last {@code
+ *       <answer>} block; null when there is none or the response is null.
  *   <li>{@code orz_verify(gold, pred) -> boolean}: Math-Verify-style, both strings extracted the
  *       same way; false when either is null. Never null.
  *   <li>{@code orz_reflection_patterns(response) -> array<string>}: the reflection patterns that
@@ -39,11 +40,11 @@ import org.orzspark.reward.verify.VerifyOptions;
  *       ResponseFormat}).
  * </ul>
  *
- * Settings, read once on the driver from the session conf (executors get plain values):
- * {@value #TIMEOUT_MILLIS} (default {@value VerifyOptions#TIMEOUT_MILLIS_DEFAULT}), {@value
- * #PRECISION} (default {@value VerifyOptions#PRECISION_DEFAULT}), {@value
- * #REFLECTION_CASE_INSENSITIVE} (default false: the reference code's case-sensitive regexes).
- * Every function is total: model text cannot make it throw or run past its time limit.
+ * Settings, read once on the driver from the session conf (executors get plain values): {@value
+ * #TIMEOUT_MILLIS} (default {@value VerifyOptions#TIMEOUT_MILLIS_DEFAULT}), {@value #PRECISION}
+ * (default {@value VerifyOptions#PRECISION_DEFAULT}), {@value #REFLECTION_CASE_INSENSITIVE}
+ * (default false: the reference code's case-sensitive regexes). Every function is total: model text
+ * cannot make it throw or run past its time limit.
  *
  * <p>Only public API: the one-arity functions through {@code spark.udf().register}; {@code
  * orz_reward}, one name with two arities, as a temporary SQL function over {@code orz_judge} whose
@@ -55,7 +56,8 @@ import org.orzspark.reward.verify.VerifyOptions;
 public final class RewardUdfs {
   public static final String TIMEOUT_MILLIS = "spark.orz.reward.timeoutMillis";
   public static final String PRECISION = "spark.orz.reward.precision";
-  public static final String REFLECTION_CASE_INSENSITIVE = "spark.orz.reward.reflectionCaseInsensitive";
+  public static final String REFLECTION_CASE_INSENSITIVE =
+      "spark.orz.reward.reflectionCaseInsensitive";
 
   private RewardUdfs() {}
 
@@ -65,10 +67,10 @@ public final class RewardUdfs {
   }
 
   /**
-   * Registers the functions with the given verifier options; a training run passes its own
-   * {@code reward.verify_timeout_s} here, so the session conf's {@value #TIMEOUT_MILLIS} is not a
-   * second setting for it. Replaces earlier registrations (and {@link OrzExtensions}' functions)
-   * in this session only.
+   * Registers the functions with the given verifier options; a training run passes its own {@code
+   * reward.verify_timeout_s} here, so the session conf's {@value #TIMEOUT_MILLIS} is not a second
+   * setting for it. Replaces earlier registrations (and {@link OrzExtensions}' functions) in this
+   * session only.
    */
   public static void register(SparkSession spark, VerifyOptions options) {
     spark.udf().register("orz_extract_answer", extractAnswer());
@@ -90,8 +92,14 @@ public final class RewardUdfs {
   /** The verifier options of the session conf ({@value #TIMEOUT_MILLIS}, {@value #PRECISION}). */
   public static VerifyOptions options(SparkSession spark) {
     return VerifyOptions.DEFAULTS
-        .withTimeoutMillis(Long.parseLong(spark.conf().get(TIMEOUT_MILLIS, String.valueOf(VerifyOptions.TIMEOUT_MILLIS_DEFAULT))))
-        .withPrecision(Integer.parseInt(spark.conf().get(PRECISION, String.valueOf(VerifyOptions.PRECISION_DEFAULT))));
+        .withTimeoutMillis(
+            Long.parseLong(
+                spark
+                    .conf()
+                    .get(TIMEOUT_MILLIS, String.valueOf(VerifyOptions.TIMEOUT_MILLIS_DEFAULT))))
+        .withPrecision(
+            Integer.parseInt(
+                spark.conf().get(PRECISION, String.valueOf(VerifyOptions.PRECISION_DEFAULT))));
   }
 
   /** {@value #REFLECTION_CASE_INSENSITIVE} of the session conf (default false). */
@@ -107,9 +115,10 @@ public final class RewardUdfs {
 
   /** The struct {@code orz_judge} returns: the reward and, when 0 for a technical cause, why. */
   public static final StructType JUDGEMENT =
-      DataTypes.createStructType(List.of(
-          DataTypes.createStructField(JUDGEMENT_REWARD, DataTypes.FloatType, false),
-          DataTypes.createStructField(JUDGEMENT_REASON, DataTypes.StringType, true)));
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField(JUDGEMENT_REWARD, DataTypes.FloatType, false),
+              DataTypes.createStructField(JUDGEMENT_REASON, DataTypes.StringType, true)));
 
   /**
    * {@code orz_judge(response, ground_truth, finished)}: the reward and its reason code in one
@@ -119,9 +128,10 @@ public final class RewardUdfs {
     return functions.udf(
         (UDF3<String, String, Boolean, Row>)
             (response, truth, finished) -> {
-              Verdict verdict = truth == null
-                  ? Verdict.failed(Verdict.NO_GOLD)
-                  : OrzReward.judge(response, truth, finished == null || finished, options);
+              Verdict verdict =
+                  truth == null
+                      ? Verdict.failed(Verdict.NO_GOLD)
+                      : OrzReward.judge(response, truth, finished == null || finished, options);
               return RowFactory.create(verdict.equal() ? 1f : 0f, verdict.reason());
             },
         JUDGEMENT);
@@ -129,13 +139,15 @@ public final class RewardUdfs {
 
   /** {@code orz_format_ok(response) -> boolean}: see {@link ResponseFormat}; false for null. */
   public static UserDefinedFunction formatOk() {
-    return functions.udf((UDF1<String, Boolean>) ResponseFormat::isWellFormed, DataTypes.BooleanType);
+    return functions.udf(
+        (UDF1<String, Boolean>) ResponseFormat::isWellFormed, DataTypes.BooleanType);
   }
 
   /** {@code orz_reward(response, ground_truth)}. */
   public static UserDefinedFunction reward(VerifyOptions options) {
     return functions.udf(
-        (UDF2<String, String, Float>) (response, truth) -> OrzReward.score(response, truth, true, options),
+        (UDF2<String, String, Float>)
+            (response, truth) -> OrzReward.score(response, truth, true, options),
         DataTypes.FloatType);
   }
 
@@ -149,14 +161,17 @@ public final class RewardUdfs {
   }
 
   public static UserDefinedFunction extractAnswer() {
-    return functions.udf((UDF1<String, String>) OrzAnswerExtractor::fromResponse, DataTypes.StringType);
+    return functions.udf(
+        (UDF1<String, String>) OrzAnswerExtractor::fromResponse, DataTypes.StringType);
   }
 
   public static UserDefinedFunction verify(VerifyOptions options) {
     return functions.udf(
         (UDF2<String, String, Boolean>)
-            (gold, pred) -> gold != null && pred != null
-                && MathVerifier.verify(gold, pred, ExtractionConfig.DEFAULTS, options).equal(),
+            (gold, pred) ->
+                gold != null
+                    && pred != null
+                    && MathVerifier.verify(gold, pred, ExtractionConfig.DEFAULTS, options).equal(),
         DataTypes.BooleanType);
   }
 

@@ -24,8 +24,8 @@ import org.orzspark.reward.latex.Exprs;
  *   <li>an equality chain {@code x = 5+5+1 = 11} keeps its first named side and its last value
  *       ({@code x = 11}); a chain without a name keeps its last link;
  *   <li>{@code a < x < b} (x a name) becomes the interval (a, b) with the matching closedness,
- *       {@code a < |x| < b} the two intervals (-b, -a) and (a, b);
- *       with {@code allowSetRelationComp}, {@code x < b} becomes (-oo, b) and so on;
+ *       {@code a < |x| < b} the two intervals (-b, -a) and (a, b); with {@code
+ *       allowSetRelationComp}, {@code x < b} becomes (-oo, b) and so on;
  *   <li>sums and products of matrices are multiplied out element by element;
  *   <li>a list of assignments in which the first name recurs is split into solutions.
  * </ul>
@@ -43,7 +43,8 @@ final class Canonicalizer {
     List<Expr> variants = expandPlusMinus(e);
     if (variants.size() > 1) {
       budget.spend((long) variants.size() * Exprs.size(e));
-      return new SetOf(variants.stream().map(v -> relations(v, allowSetRelationComp, budget)).toList());
+      return new SetOf(
+          variants.stream().map(v -> relations(v, allowSetRelationComp, budget)).toList());
     }
     return solutions(relations(matrices(variants.get(0), budget), allowSetRelationComp, budget));
   }
@@ -116,7 +117,9 @@ final class Canonicalizer {
       boolean minus = (signs >> Math.min(counter[0]++, MAX_PLUS_MINUS - 1) & 1) == 1;
       Expr right = choose(pm.right(), signs, counter);
       Expr signed = minus ? new Neg(right) : right;
-      return pm.left() == null ? signed : new Add(List.of(choose(pm.left(), signs, counter), signed));
+      return pm.left() == null
+          ? signed
+          : new Add(List.of(choose(pm.left(), signs, counter), signed));
     }
     if (e instanceof Add a) {
       return new Add(a.terms().stream().map(t -> choose(t, signs, counter)).toList());
@@ -125,7 +128,8 @@ final class Canonicalizer {
       return new Mul(m.factors().stream().map(t -> choose(t, signs, counter)).toList());
     }
     if (e instanceof Expr.Div d) {
-      return new Expr.Div(choose(d.numerator(), signs, counter), choose(d.denominator(), signs, counter));
+      return new Expr.Div(
+          choose(d.numerator(), signs, counter), choose(d.denominator(), signs, counter));
     }
     if (e instanceof Neg n) {
       return new Neg(choose(n.operand(), signs, counter));
@@ -134,10 +138,12 @@ final class Canonicalizer {
       return new Expr.Pow(choose(p.base(), signs, counter), choose(p.exponent(), signs, counter));
     }
     if (e instanceof Expr.Call c) {
-      return new Expr.Call(c.function(), c.args().stream().map(t -> choose(t, signs, counter)).toList());
+      return new Expr.Call(
+          c.function(), c.args().stream().map(t -> choose(t, signs, counter)).toList());
     }
     if (e instanceof Relation r) {
-      return new Relation(r.operands().stream().map(t -> choose(t, signs, counter)).toList(), r.operators());
+      return new Relation(
+          r.operands().stream().map(t -> choose(t, signs, counter)).toList(), r.operators());
     }
     return e;
   }
@@ -161,8 +167,11 @@ final class Canonicalizer {
     if (ordered && ops.size() == 2 && Exprs.isLabel(operands.get(1))) {
       boolean lowClosed = ops.get(0).equals("<=");
       boolean highClosed = ops.get(1).equals("<=");
-      if (operands.get(1) instanceof Expr.Call abs && abs.function().equals("abs") && abs.args().get(0) instanceof Sym) {
-        return absoluteValueBand(operands.get(0), operands.get(2), lowClosed, highClosed, e, budget);
+      if (operands.get(1) instanceof Expr.Call abs
+          && abs.function().equals("abs")
+          && abs.args().get(0) instanceof Sym) {
+        return absoluteValueBand(
+            operands.get(0), operands.get(2), lowClosed, highClosed, e, budget);
       }
       return new Interval(operands.get(0), operands.get(2), lowClosed, highClosed);
     }
@@ -185,7 +194,12 @@ final class Canonicalizer {
    * [-b,b]}. A non-constant {@code a} leaves the relation as it is.
    */
   private static Expr absoluteValueBand(
-      Expr low, Expr high, boolean lowClosed, boolean highClosed, Expr relation, WorkBudget budget) {
+      Expr low,
+      Expr high,
+      boolean lowClosed,
+      boolean highClosed,
+      Expr relation,
+      WorkBudget budget) {
     double a = NumericEvaluator.evaluate(low, Map.of(), budget);
     if (Double.isNaN(a)) {
       return relation;
@@ -193,8 +207,10 @@ final class Canonicalizer {
     if (a < 0 || a == 0 && lowClosed) {
       return new Interval(new Neg(high), high, highClosed, highClosed);
     }
-    return new Union(List.of(new Interval(new Neg(high), new Neg(low), highClosed, lowClosed),
-        new Interval(low, high, lowClosed, highClosed)));
+    return new Union(
+        List.of(
+            new Interval(new Neg(high), new Neg(low), highClosed, lowClosed),
+            new Interval(low, high, lowClosed, highClosed)));
   }
 
   /**
@@ -212,7 +228,8 @@ final class Canonicalizer {
           List<Expr> cell = new ArrayList<>();
           for (Expr term : a.terms()) {
             Matrix m = (Matrix) term;
-            if (m.rows().size() != first.rows().size() || m.rows().get(0).size() != first.rows().get(0).size()) {
+            if (m.rows().size() != first.rows().size()
+                || m.rows().get(0).size() != first.rows().get(0).size()) {
               return e;
             }
             cell.add(m.rows().get(i).get(j));

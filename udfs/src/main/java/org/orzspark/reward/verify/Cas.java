@@ -21,11 +21,11 @@ import org.orzspark.reward.latex.Expr;
 import org.orzspark.timing.Stopwatch;
 
 /**
- * Symbolic questions answered by Symja under a watchdog. Each check runs on a pooled daemon
- * thread with a fresh {@link EvalEngine} (results must not depend on earlier checks); when the
- * deadline passes the engine is asked to stop, the thread is interrupted and the check reports
- * {@link Outcome#TIMEOUT}. Symja stops cooperatively, so a thread that keeps running is counted
- * ({@link #runawayThreads()}) rather than waited for.
+ * Symbolic questions answered by Symja under a watchdog. Each check runs on a pooled daemon thread
+ * with a fresh {@link EvalEngine} (results must not depend on earlier checks); when the deadline
+ * passes the engine is asked to stop, the thread is interrupted and the check reports {@link
+ * Outcome#TIMEOUT}. Symja stops cooperatively, so a thread that keeps running is counted ({@link
+ * #runawayThreads()}) rather than waited for.
  */
 public final class Cas {
   /** What the CAS concluded. */
@@ -44,8 +44,10 @@ public final class Cas {
             return t;
           });
   private static final AtomicInteger RUNAWAY = new AtomicInteger();
-  private static final java.util.concurrent.atomic.AtomicLong CHECKS = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong CHECKS =
+      new java.util.concurrent.atomic.AtomicLong();
   private static volatile boolean initialized;
+
   /** While this many abandoned checks still run, further CAS checks report a timeout at once. */
   static final int MAX_RUNAWAY = 4;
 
@@ -73,7 +75,9 @@ public final class Cas {
     return clock.nanos();
   }
 
-  /** How many checks reached the CAS in this JVM (the bench uses it to tell fast-path pairs apart). */
+  /**
+   * How many checks reached the CAS in this JVM (the bench uses it to tell fast-path pairs apart).
+   */
   public static long checks() {
     return CHECKS.get();
   }
@@ -88,7 +92,8 @@ public final class Cas {
     return run(
         engine -> {
           Map<String, ISymbol> symbols = new HashMap<>();
-          IExpr difference = F.Subtract(SymjaBridge.toSymja(a, symbols), SymjaBridge.toSymja(b, symbols));
+          IExpr difference =
+              F.Subtract(SymjaBridge.toSymja(a, symbols), SymjaBridge.toSymja(b, symbols));
           return isZero(engine, difference) ? Outcome.EQUAL : Outcome.NOT_EQUAL;
         },
         timeoutMillis);
@@ -121,7 +126,9 @@ public final class Cas {
           if (ratio.isZero() || sign > 0 && !engine.evaluate(F.Greater(ratio, F.C0)).isTrue()) {
             return Outcome.NOT_EQUAL;
           }
-          return isZero(engine, F.Subtract(e1, F.Times(ratio, e2))) ? Outcome.EQUAL : Outcome.NOT_EQUAL;
+          return isZero(engine, F.Subtract(e1, F.Times(ratio, e2)))
+              ? Outcome.EQUAL
+              : Outcome.NOT_EQUAL;
         },
         timeoutMillis);
   }

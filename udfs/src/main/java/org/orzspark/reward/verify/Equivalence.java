@@ -22,8 +22,8 @@ import org.orzspark.reward.latex.Expr.Union;
 import org.orzspark.reward.latex.Exprs;
 
 /**
- * Mathematical equality of two parsed answers, gold first (not symmetric: a named answer
- * {@code k=1} on either side matches the bare value {@code 1}). One instance serves one check and
+ * Mathematical equality of two parsed answers, gold first (not symmetric: a named answer {@code
+ * k=1} on either side matches the bare value {@code 1}). One instance serves one check and
  * remembers why it had to give up ({@link #technicalReason()}), e.g. when the deadline passed.
  *
  * <p>Order of the tests, cheapest first: canonical form ({@link Canonicalizer}); collections
@@ -38,16 +38,24 @@ public final class Equivalence {
   private static final int MAX_CAS_DIGITS = 40;
   private static final int MAX_CAS_EXPONENT = 1_000;
   private static final int MAX_CAS_FACTORIAL = 1_000;
-  /** (x+y+z+1)^60 expands to tens of thousands of terms: sums with variables get small powers only. */
+
+  /**
+   * (x+y+z+1)^60 expands to tens of thousands of terms: sums with variables get small powers only.
+   */
   private static final int MAX_CAS_EXPANDED_POWER = 16;
+
   private static final int MAX_CAS_SYMBOLIC_SUM_TERMS = 32;
+
   /**
    * sin^1000 x + cos^1000 x is about 0 at every probe point, so probing cannot tell it from a
    * neighbour, and Symja's trigonometric rewriting of it ran past two minutes.
    */
   private static final int MAX_CAS_FUNCTION_POWER = 64;
+
   private static final int TREE_PASSES = 8;
-  private static final double[] PROBES = {0.5772156649, 1.3247179572, 2.7182818284 / 2, 0.9189385332, 1.6180339887};
+  private static final double[] PROBES = {
+    0.5772156649, 1.3247179572, 2.7182818284 / 2, 0.9189385332, 1.6180339887
+  };
 
   private final VerifyOptions options;
   private final WorkBudget budget;
@@ -133,8 +141,12 @@ public final class Equivalence {
   }
 
   private static boolean isCollection(Expr e) {
-    return e instanceof Tuple || e instanceof SetOf || e instanceof Interval || e instanceof Matrix
-        || e instanceof Union || e instanceof Ratio;
+    return e instanceof Tuple
+        || e instanceof SetOf
+        || e instanceof Interval
+        || e instanceof Matrix
+        || e instanceof Union
+        || e instanceof Ratio;
   }
 
   /** {@code name = value} or {@code name \in set}. */
@@ -245,13 +257,16 @@ public final class Equivalence {
     return null;
   }
 
-  // ---- relations ---------------------------------------------------------------------------------
+  // ---- relations
+  // ---------------------------------------------------------------------------------
 
   private boolean relationEqual(Relation g, Relation p) {
     if (g.operators().size() != p.operators().size()) {
       return false;
     }
-    if (g.operators().size() > 1 || g.operators().get(0).equals("in") || p.operators().get(0).equals("in")) {
+    if (g.operators().size() > 1
+        || g.operators().get(0).equals("in")
+        || p.operators().get(0).equals("in")) {
       return g.operators().equals(p.operators()) && orderedEqual(g.operands(), p.operands());
     }
     String op = g.operators().get(0);
@@ -297,7 +312,8 @@ public final class Equivalence {
     return casDecides(() -> Cas.proportional(d1, d2, sign, remainingMillis()), d1, d2);
   }
 
-  // ---- scalars -----------------------------------------------------------------------------------
+  // ---- scalars
+  // -----------------------------------------------------------------------------------
 
   private boolean scalarEqual(Expr a, Expr b) {
     boolean anyFloat = Exprs.hasFloat(a) || Exprs.hasFloat(b);
@@ -311,7 +327,9 @@ public final class Equivalence {
       return false;
     }
     if (ra != null && rb != null) {
-      return anyFloat ? ra.round(options.precision()).equals(rb.round(options.precision())) : ra.equals(rb);
+      return anyFloat
+          ? ra.round(options.precision()).equals(rb.round(options.precision()))
+          : ra.equals(rb);
     }
     Set<String> sa = Exprs.freeSymbols(a);
     Set<String> sb = Exprs.freeSymbols(b);
@@ -361,8 +379,9 @@ public final class Equivalence {
       return a == b;
     }
     int places = options.precision();
-    return new BigDecimal(a).setScale(places, java.math.RoundingMode.HALF_UP)
-        .equals(new BigDecimal(b).setScale(places, java.math.RoundingMode.HALF_UP))
+    return new BigDecimal(a)
+            .setScale(places, java.math.RoundingMode.HALF_UP)
+            .equals(new BigDecimal(b).setScale(places, java.math.RoundingMode.HALF_UP))
         || Math.abs(a - b) <= Math.pow(10, -places) * 1e-3;
   }
 
@@ -406,22 +425,25 @@ public final class Equivalence {
 
   /**
    * Symja ignores its stop request inside some big-integer work and expansions, and its own limits
-   * count steps, not terms, so what could explode is refused before it is asked: constant
-   * exponents beyond {@link #MAX_CAS_EXPONENT} in absolute value ({@link #MAX_CAS_EXPANDED_POWER}
-   * on a sum with variables, {@link #MAX_CAS_FUNCTION_POWER} on a function of variables),
+   * count steps, not terms, so what could explode is refused before it is asked: constant exponents
+   * beyond {@link #MAX_CAS_EXPONENT} in absolute value ({@link #MAX_CAS_EXPANDED_POWER} on a sum
+   * with variables, {@link #MAX_CAS_FUNCTION_POWER} on a function of variables),
    * factorials/binomials of constants (both arguments) and sum/product bounds beyond {@link
-   * #MAX_CAS_FACTORIAL}, sums nested in sums, products of more than {@link
-   * #MAX_CAS_EXPANDED_POWER} and sums of more than {@link #MAX_CAS_SYMBOLIC_SUM_TERMS} terms with
-   * variables besides the index (expanded, {@code \sum_{k=0}^{900} \binom{900}{k} x^k} is a
-   * polynomial of degree 900 and took Symja seconds), and, in a sum or product with a variable
-   * bound (a closed form is sought), exponents beyond {@link #MAX_CAS_EXPANDED_POWER}.
+   * #MAX_CAS_FACTORIAL}, sums nested in sums, products of more than {@link #MAX_CAS_EXPANDED_POWER}
+   * and sums of more than {@link #MAX_CAS_SYMBOLIC_SUM_TERMS} terms with variables besides the
+   * index (expanded, {@code \sum_{k=0}^{900} \binom{900}{k} x^k} is a polynomial of degree 900 and
+   * took Symja seconds), and, in a sum or product with a variable bound (a closed form is sought),
+   * exponents beyond {@link #MAX_CAS_EXPANDED_POWER}.
    */
   private boolean casSafe(Expr e) {
     if (e instanceof Expr.Pow p) {
       boolean variable = !Exprs.freeSymbols(p.base()).isEmpty();
-      int limit = variable && p.base() instanceof Add ? MAX_CAS_EXPANDED_POWER
-          : variable && p.base() instanceof Expr.Call ? MAX_CAS_FUNCTION_POWER
-          : MAX_CAS_EXPONENT;
+      int limit =
+          variable && p.base() instanceof Add
+              ? MAX_CAS_EXPANDED_POWER
+              : variable && p.base() instanceof Expr.Call
+                  ? MAX_CAS_FUNCTION_POWER
+                  : MAX_CAS_EXPONENT;
       if (!bounded(p.exponent(), limit)) {
         return false;
       }
@@ -431,19 +453,26 @@ public final class Equivalence {
       Expr body = c.args().get(0);
       Expr low = c.args().get(2);
       Expr high = c.args().get(3);
-      if (!bounded(low, MAX_CAS_FACTORIAL) || !bounded(high, MAX_CAS_FACTORIAL) || containsBigOperator(body)) {
+      if (!bounded(low, MAX_CAS_FACTORIAL)
+          || !bounded(high, MAX_CAS_FACTORIAL)
+          || containsBigOperator(body)) {
         return false;
       }
-      boolean symbolicBounds = !Exprs.freeSymbols(low).isEmpty() || !Exprs.freeSymbols(high).isEmpty();
+      boolean symbolicBounds =
+          !Exprs.freeSymbols(low).isEmpty() || !Exprs.freeSymbols(high).isEmpty();
       if (symbolicBounds && maxConstantExponent(body) > MAX_CAS_EXPANDED_POWER) {
         return false;
       }
-      int maxTerms = c.function().equals("prod") ? MAX_CAS_EXPANDED_POWER : MAX_CAS_SYMBOLIC_SUM_TERMS;
-      if (!symbolicBounds && hasOtherSymbols(body, c.args().get(1)) && termCount(low, high) > maxTerms) {
+      int maxTerms =
+          c.function().equals("prod") ? MAX_CAS_EXPANDED_POWER : MAX_CAS_SYMBOLIC_SUM_TERMS;
+      if (!symbolicBounds
+          && hasOtherSymbols(body, c.args().get(1))
+          && termCount(low, high) > maxTerms) {
         return false;
       }
     }
-    if (e instanceof Expr.Call c && (c.function().equals("factorial") || c.function().equals("binom"))) {
+    if (e instanceof Expr.Call c
+        && (c.function().equals("factorial") || c.function().equals("binom"))) {
       for (Expr arg : c.args()) {
         if (!bounded(arg, MAX_CAS_FACTORIAL)) {
           return false;
@@ -484,10 +513,15 @@ public final class Equivalence {
 
   /** Terms of a big operator with constant bounds (already checked to be at most 1000). */
   private double termCount(Expr low, Expr high) {
-    return NumericEvaluator.evaluate(high, Map.of(), budget) - NumericEvaluator.evaluate(low, Map.of(), budget) + 1;
+    return NumericEvaluator.evaluate(high, Map.of(), budget)
+        - NumericEvaluator.evaluate(low, Map.of(), budget)
+        + 1;
   }
 
-  /** The largest absolute constant exponent in {@code e} (0 when none; infinite for one that is not finite). */
+  /**
+   * The largest absolute constant exponent in {@code e} (0 when none; infinite for one that is not
+   * finite).
+   */
   private double maxConstantExponent(Expr e) {
     double max = 0;
     if (e instanceof Expr.Pow p && Exprs.freeSymbols(p.exponent()).isEmpty()) {
@@ -530,7 +564,8 @@ public final class Equivalence {
     return out;
   }
 
-  private static void permute(List<String> to, int k, List<String> from, List<Map<String, String>> out) {
+  private static void permute(
+      List<String> to, int k, List<String> from, List<Map<String, String>> out) {
     if (k == to.size()) {
       Map<String, String> m = new HashMap<>();
       for (int i = 0; i < from.size(); i++) {

@@ -14,9 +14,9 @@ import org.orzspark.reward.latex.Expr.Pow;
 /**
  * The fast path: evaluates a tree to an exact {@link Rational} when it is one (integers, decimals,
  * fractions, integer powers, perfect-square roots, small factorials), else returns null. Throws
- * {@link Rational.TooLargeException} for values wider than {@link Rational#MAX_BITS}. Every node and
- * every big-integer operation spends from the check's {@link WorkBudget} (an operation on numbers
- * of a and b 64-bit limbs costs a·b units, the order of schoolbook multiplication and gcd).
+ * {@link Rational.TooLargeException} for values wider than {@link Rational#MAX_BITS}. Every node
+ * and every big-integer operation spends from the check's {@link WorkBudget} (an operation on
+ * numbers of a and b 64-bit limbs costs a·b units, the order of schoolbook multiplication and gcd).
  */
 public final class ExactEvaluator {
   private static final int MAX_FACTORIAL = 2_000;
@@ -167,7 +167,9 @@ public final class ExactEvaluator {
   }
 
   private Rational factorial(Rational x) {
-    if (!x.isInteger() || x.signum() < 0 || x.num().compareTo(BigInteger.valueOf(MAX_FACTORIAL)) > 0) {
+    if (!x.isInteger()
+        || x.signum() < 0
+        || x.num().compareTo(BigInteger.valueOf(MAX_FACTORIAL)) > 0) {
       return null;
     }
     BigInteger f = BigInteger.ONE;
@@ -179,7 +181,11 @@ public final class ExactEvaluator {
   }
 
   private Rational binomial(Rational n, Rational k) {
-    if (!n.isInteger() || !k.isInteger() || n.signum() < 0 || k.signum() < 0 || k.num().compareTo(n.num()) > 0
+    if (!n.isInteger()
+        || !k.isInteger()
+        || n.signum() < 0
+        || k.signum() < 0
+        || k.num().compareTo(n.num()) > 0
         || n.num().bitLength() > 12) {
       return null;
     }
@@ -193,7 +199,9 @@ public final class ExactEvaluator {
     return Rational.of(r, BigInteger.ONE);
   }
 
-  /** The exact q-th root of x when x is a perfect q-th power (negative x only for odd q), else null. */
+  /**
+   * The exact q-th root of x when x is a perfect q-th power (negative x only for odd q), else null.
+   */
   static Rational exactRoot(Rational x, int q) {
     if (q <= 0) {
       return null;
@@ -214,8 +222,10 @@ public final class ExactEvaluator {
     if (n.signum() == 0 || n.equals(BigInteger.ONE)) {
       return n;
     }
-    BigInteger r = q == 2 ? n.sqrt() : BigInteger.valueOf(Math.round(Math.pow(n.doubleValue(), 1.0 / q)));
-    for (BigInteger candidate : new BigInteger[] {r, r.add(BigInteger.ONE), r.subtract(BigInteger.ONE)}) {
+    BigInteger r =
+        q == 2 ? n.sqrt() : BigInteger.valueOf(Math.round(Math.pow(n.doubleValue(), 1.0 / q)));
+    for (BigInteger candidate :
+        new BigInteger[] {r, r.add(BigInteger.ONE), r.subtract(BigInteger.ONE)}) {
       if (candidate.signum() >= 0 && candidate.pow(q).equals(n)) {
         return candidate;
       }

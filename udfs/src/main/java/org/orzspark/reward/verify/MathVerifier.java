@@ -14,9 +14,9 @@ import org.orzspark.reward.latex.LatexParser;
  * reason code. A check's answer depends only on its input: extraction and parsing are bounded by
  * the input limits, comparison spends from one {@link WorkBudget} (exhausted: {@code too-large}),
  * and the CAS is asked only questions that pass size checks, under Symja's own step limits. The
- * wall clock ({@link VerifyOptions#timeoutMillis()}) is only a last-resort net far above the
- * worst cost of the adversarial corpus ({@link AdversarialCorpus}); when it fires the reason is
- * {@code timeout}.
+ * wall clock ({@link VerifyOptions#timeoutMillis()}) is only a last-resort net far above the worst
+ * cost of the adversarial corpus ({@link AdversarialCorpus}); when it fires the reason is {@code
+ * timeout}.
  */
 public final class MathVerifier {
   /** Answers (already extracted) longer than this are compared as strings only. */
@@ -28,7 +28,8 @@ public final class MathVerifier {
    * Math-Verify's {@code verify(parse(gold), parse(pred))}: both texts are extracted the same way;
    * equal when any (gold, prediction) pair is mathematically equal or has the same matched string.
    */
-  public static Verdict verify(String gold, String pred, ExtractionConfig extraction, VerifyOptions options) {
+  public static Verdict verify(
+      String gold, String pred, ExtractionConfig extraction, VerifyOptions options) {
     try {
       long deadline = System.nanoTime() + options.timeoutMillis() * 1_000_000;
       List<Extracted> golds = MathAnswerExtractor.extract(gold, extraction);
@@ -48,7 +49,8 @@ public final class MathVerifier {
           }
           if (g.value() == null || p.value() == null) {
             unparsed = true;
-          } else if (equalAllowingPercent(equivalence, g.value(), g.matched(), p.value(), p.matched())) {
+          } else if (equalAllowingPercent(
+              equivalence, g.value(), g.matched(), p.value(), p.matched())) {
             return Verdict.EQUAL;
           }
         }

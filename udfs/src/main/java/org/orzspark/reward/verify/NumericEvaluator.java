@@ -14,11 +14,11 @@ import org.orzspark.reward.latex.Expr.Sym;
 
 /**
  * Double-precision evaluation of a scalar tree with symbols bound to given values; NaN when the
- * tree is not a real scalar (text, collections, unknown symbols). Used to compare float answers
- * and to reject unequal symbolic answers cheaply before the CAS is asked. Each node visited spends
- * one unit of the check's {@link WorkBudget}; a binomial is evaluated only when both of its
- * arguments are whole numbers up to {@link #MAX_BINOMIAL_ARGUMENT}, a factorial up to 170! (the
- * largest a double holds), NaN beyond.
+ * tree is not a real scalar (text, collections, unknown symbols). Used to compare float answers and
+ * to reject unequal symbolic answers cheaply before the CAS is asked. Each node visited spends one
+ * unit of the check's {@link WorkBudget}; a binomial is evaluated only when both of its arguments
+ * are whole numbers up to {@link #MAX_BINOMIAL_ARGUMENT}, a factorial up to 170! (the largest a
+ * double holds), NaN beyond.
  */
 public final class NumericEvaluator {
   static final int MAX_BINOMIAL_ARGUMENT = 1_000;
@@ -31,7 +31,9 @@ public final class NumericEvaluator {
     this.budget = budget;
   }
 
-  /** @param symbols value of each free symbol; {@code pi}, {@code e} and {@code oo} are constants */
+  /**
+   * @param symbols value of each free symbol; {@code pi}, {@code e} and {@code oo} are constants
+   */
   public static double evaluate(Expr e, Map<String, Double> symbols, WorkBudget budget) {
     return new NumericEvaluator(symbols, budget).value(e);
   }
@@ -136,7 +138,9 @@ public final class NumericEvaluator {
       case "binom":
         // Both arguments are checked before any loop: k up to 10^10 once ran for minutes.
         return isCount(x) && isCount(y) && y <= x
-            ? Math.rint(Math.exp(logFactorial((int) x) - logFactorial((int) y) - logFactorial((int) (x - y))))
+            ? Math.rint(
+                Math.exp(
+                    logFactorial((int) x) - logFactorial((int) y) - logFactorial((int) (x - y))))
             : Double.NaN;
       default:
         return Double.NaN;

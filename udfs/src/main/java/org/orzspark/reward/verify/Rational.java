@@ -34,7 +34,9 @@ public record Rational(BigInteger num, BigInteger den) {
     if (den.signum() < 0) {
       g = g.negate();
     }
-    return g.equals(BigInteger.ONE) ? new Rational(num, den) : new Rational(num.divide(g), den.divide(g));
+    return g.equals(BigInteger.ONE)
+        ? new Rational(num, den)
+        : new Rational(num.divide(g), den.divide(g));
   }
 
   public static Rational of(BigDecimal decimal) {
@@ -62,7 +64,9 @@ public record Rational(BigInteger num, BigInteger den) {
     return of(num.multiply(o.den), den.multiply(o.num));
   }
 
-  /** {@code this^exponent} for an integer exponent, refusing results wider than {@link #MAX_BITS}. */
+  /**
+   * {@code this^exponent} for an integer exponent, refusing results wider than {@link #MAX_BITS}.
+   */
   public Rational pow(BigInteger exponent) {
     long bits = Math.max(num.bitLength(), den.bitLength());
     if (exponent.bitLength() > 31 || bits * Math.abs(exponent.longValue()) > MAX_BITS) {

@@ -62,7 +62,8 @@ final class SymjaBridge {
       return F.Times(all(mul.factors(), symbols));
     }
     if (e instanceof Div div) {
-      return F.Times(toSymja(div.numerator(), symbols), F.Power(toSymja(div.denominator(), symbols), F.CN1));
+      return F.Times(
+          toSymja(div.numerator(), symbols), F.Power(toSymja(div.denominator(), symbols), F.CN1));
     }
     if (e instanceof Pow pow) {
       return F.Power(toSymja(pow.base(), symbols), toSymja(pow.exponent(), symbols));
@@ -132,7 +133,8 @@ final class SymjaBridge {
       case "sum":
       case "prod":
         {
-          IExpr bounds = F.List(y, toSymja(call.args().get(2), symbols), toSymja(call.args().get(3), symbols));
+          IExpr bounds =
+              F.List(y, toSymja(call.args().get(2), symbols), toSymja(call.args().get(3), symbols));
           return call.function().equals("sum") ? F.Sum(x, bounds) : F.Product(x, bounds);
         }
       default:

@@ -3,8 +3,8 @@ package org.orzspark.reward.verify;
 /**
  * How two parsed answers are compared.
  *
- * @param precision decimal places to which answers containing a decimal literal are rounded
- *     before comparison (Math-Verify's {@code float_rounding}, default 6)
+ * @param precision decimal places to which answers containing a decimal literal are rounded before
+ *     comparison (Math-Verify's {@code float_rounding}, default 6)
  * @param strict when false, variable names may differ ({@code f(x)} equals {@code f(y)})
  * @param allowSetRelationComp when true, a one-sided inequality {@code x < 3} equals the interval
  *     {@code (-\infty, 3)}
@@ -12,7 +12,8 @@ package org.orzspark.reward.verify;
  *     CAS); answers are decided by the check's {@link WorkBudget}, and the default net is over ten
  *     times the worst cost measured on the {@link AdversarialCorpus}, so load does not decide them
  */
-public record VerifyOptions(int precision, boolean strict, boolean allowSetRelationComp, long timeoutMillis)
+public record VerifyOptions(
+    int precision, boolean strict, boolean allowSetRelationComp, long timeoutMillis)
     implements java.io.Serializable {
   public static final int PRECISION_DEFAULT = 6;
   public static final long TIMEOUT_MILLIS_DEFAULT = 30_000;

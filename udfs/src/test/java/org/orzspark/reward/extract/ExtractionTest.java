@@ -21,13 +21,15 @@ class ExtractionTest {
 
   @Test
   void groundTruthIsItsLastBoxElseTheWholeString() {
-    assertThat(OrzAnswerExtractor.fromGroundTruth("so \\boxed{1} then \\boxed{\\{1,2\\}}")).isEqualTo("\\{1,2\\}");
+    assertThat(OrzAnswerExtractor.fromGroundTruth("so \\boxed{1} then \\boxed{\\{1,2\\}}"))
+        .isEqualTo("\\{1,2\\}");
     assertThat(OrzAnswerExtractor.fromGroundTruth(" 3\\sqrt{13} ")).isEqualTo("3\\sqrt{13}");
   }
 
   @Test
   void boxesAreBraceMatchedAndBounded() {
-    assertThat(Boxed.all("\\boxed{a{b}c} x \\boxed{d} \\fbox{e}").stream().map(Boxed.Match::content))
+    assertThat(
+            Boxed.all("\\boxed{a{b}c} x \\boxed{d} \\fbox{e}").stream().map(Boxed.Match::content))
         .containsExactly("a{b}c", "d", "e");
     assertThat(Boxed.last("\\boxed{\\{1\\}}").content()).isEqualTo("\\{1\\}");
     assertThat(Boxed.last("\\boxed 5$")).extracting(Boxed.Match::content).isEqualTo("5");
@@ -44,16 +46,29 @@ class ExtractionTest {
   void mathVerifyStylePriorities() {
     ExtractionConfig both = ExtractionConfig.DEFAULTS;
     // A box outranks later inline math; "final answer" outranks earlier boxes.
-    assertThat(MathAnswerExtractor.extract("so $\\boxed{7}$ and then $8$", both).get(0).matched()).isEqualTo("7");
-    assertThat(MathAnswerExtractor.extract("\\boxed{200} ... The final answer is $10,455$.", both).get(0).matched())
+    assertThat(MathAnswerExtractor.extract("so $\\boxed{7}$ and then $8$", both).get(0).matched())
+        .isEqualTo("7");
+    assertThat(
+            MathAnswerExtractor.extract("\\boxed{200} ... The final answer is $10,455$.", both)
+                .get(0)
+                .matched())
         .isEqualTo("10,455");
     // Inline math must stay on one line; display math may span lines.
-    assertThat(MathAnswerExtractor.extract("Answer $ \n 9 \n $", new ExtractionConfig(true, false, true))).isEmpty();
-    assertThat(value("Answer $$ \n 9 \n $$", new ExtractionConfig(true, false, true))).isEqualTo(num(9));
+    assertThat(
+            MathAnswerExtractor.extract(
+                "Answer $ \n 9 \n $", new ExtractionConfig(true, false, true)))
+        .isEmpty();
+    assertThat(value("Answer $$ \n 9 \n $$", new ExtractionConfig(true, false, true)))
+        .isEqualTo(num(9));
     // Adjacent boxes form one list.
-    assertThat(MathAnswerExtractor.extract("\\boxed{1} and \\boxed{2}", both).get(0).matched()).isEqualTo("1, 2");
+    assertThat(MathAnswerExtractor.extract("\\boxed{1} and \\boxed{2}", both).get(0).matched())
+        .isEqualTo("1, 2");
     // A bare name is the answer only when nothing else is.
-    assertThat(MathAnswerExtractor.extract("Final Answer: The largest $n$ is 34.", both).get(0).matched()).isEqualTo("34");
+    assertThat(
+            MathAnswerExtractor.extract("Final Answer: The largest $n$ is 34.", both)
+                .get(0)
+                .matched())
+        .isEqualTo("34");
   }
 
   @Test
@@ -61,7 +76,8 @@ class ExtractionTest {
     ExtractionConfig expr = new ExtractionConfig(false, true, true);
     assertThat(value("7,425,000", expr)).isEqualTo(num(7425000));
     assertThat(value("it is 1 000", expr)).isEqualTo(num(1000));
-    assertThat(MathAnswerExtractor.extract("Soucis : 2,74 $ a..", expr).get(0).matched()).isEqualTo("2,74");
+    assertThat(MathAnswerExtractor.extract("Soucis : 2,74 $ a..", expr).get(0).matched())
+        .isEqualTo("2,74");
     assertThat(MathAnswerExtractor.extract("x 1000,99", expr).get(0).value())
         .isEqualTo(new Expr.Num(new java.math.BigDecimal("1000.99"), true));
   }
@@ -69,11 +85,21 @@ class ExtractionTest {
   @Test
   void boxedPriorityIsASwitch() {
     String text = "final answer is $9999$, \\boxed{1}";
-    assertThat(MathAnswerExtractor.extract(text, new ExtractionConfig(true, false, true)).get(0).matched()).isEqualTo("1");
-    assertThat(MathAnswerExtractor.extract(text, new ExtractionConfig(true, false, false)).get(0).matched())
+    assertThat(
+            MathAnswerExtractor.extract(text, new ExtractionConfig(true, false, true))
+                .get(0)
+                .matched())
+        .isEqualTo("1");
+    assertThat(
+            MathAnswerExtractor.extract(text, new ExtractionConfig(true, false, false))
+                .get(0)
+                .matched())
         .isEqualTo("9999");
     // With plain numbers on too, the 1 inside the box is not a prose number.
-    assertThat(MathAnswerExtractor.extract(text, new ExtractionConfig(true, true, false)).get(0).matched())
+    assertThat(
+            MathAnswerExtractor.extract(text, new ExtractionConfig(true, true, false))
+                .get(0)
+                .matched())
         .isEqualTo("9999");
   }
 
@@ -83,16 +109,24 @@ class ExtractionTest {
     // A list that does not parse falls back to its regions, the last first.
     assertThat(value("$\\frac{1}{$ and $42$", both)).isEqualTo(num(42));
     assertThat(value("$42$ and $\\frac{1}{$", both)).isEqualTo(num(42));
-    // A box after the math closed, with no separator, replaces the one before; with one, it is a list.
-    assertThat(MathAnswerExtractor.extract("$$\\boxed{20}$$ \\boxed{143}", both).get(0).matched()).isEqualTo("143");
+    // A box after the math closed, with no separator, replaces the one before; with one, it is a
+    // list.
+    assertThat(MathAnswerExtractor.extract("$$\\boxed{20}$$ \\boxed{143}", both).get(0).matched())
+        .isEqualTo("143");
     assertThat(MathAnswerExtractor.extract("$$\\boxed{20}$$, \\boxed{143}", both).get(0).matched())
         .isEqualTo("20, 143");
-    assertThat(MathAnswerExtractor.extract("\\boxed{(3, 3)} \\text{ for part (a) and } \\boxed{(1, 1)}", both)
-            .get(0).matched())
+    assertThat(
+            MathAnswerExtractor.extract(
+                    "\\boxed{(3, 3)} \\text{ for part (a) and } \\boxed{(1, 1)}", both)
+                .get(0)
+                .matched())
         .isEqualTo("(3, 3), (1, 1)");
     // A numeral with a base subscript is an answer, not a bare name.
-    assertThat(MathAnswerExtractor.extract("a quotient of $\\boxed{204_5}$, from $4_5\\times2_5=13_5$.", both)
-            .get(0).matched())
+    assertThat(
+            MathAnswerExtractor.extract(
+                    "a quotient of $\\boxed{204_5}$, from $4_5\\times2_5=13_5$.", both)
+                .get(0)
+                .matched())
         .isEqualTo("204_5");
   }
 
@@ -102,7 +136,8 @@ class ExtractionTest {
     Expr fortyNinths = new Expr.Add(List.of(num(4), new Expr.Div(num(4), num(9))));
     assertThat(value("The answer is 4 4/9.", expr)).isEqualTo(fortyNinths);
     assertThat(value("-4 4/9", expr)).isEqualTo(new Expr.Neg(fortyNinths));
-    assertThat(value("1 000 4/9", expr)).isEqualTo(new Expr.Add(List.of(num(1000), new Expr.Div(num(4), num(9)))));
+    assertThat(value("1 000 4/9", expr))
+        .isEqualTo(new Expr.Add(List.of(num(1000), new Expr.Div(num(4), num(9)))));
     // An improper or undefined fraction part makes no number, and no part of it is the answer.
     assertThat(value("11 6/6", expr)).isNull();
     assertThat(value("The answer is 4 0/0.", expr)).isNull();

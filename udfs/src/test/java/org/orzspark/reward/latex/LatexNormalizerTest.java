@@ -8,8 +8,10 @@ class LatexNormalizerTest {
   @Test
   void controlCharactersFromSwallowedEscapesAreRepaired() {
     assertThat(LatexNormalizer.repairControlCharacters("\text{13}")).isEqualTo("\\text{13}");
-    assertThat(LatexNormalizer.repairControlCharacters("-\\\frac{7}{4}")).isEqualTo("-\\\\frac{7}{4}");
-    assertThat(LatexNormalizer.repairControlCharacters("\boxed{1}\right")).isEqualTo("\\boxed{1}\\right");
+    assertThat(LatexNormalizer.repairControlCharacters("-\\\frac{7}{4}"))
+        .isEqualTo("-\\\\frac{7}{4}");
+    assertThat(LatexNormalizer.repairControlCharacters("\boxed{1}\right"))
+        .isEqualTo("\\boxed{1}\\right");
     assertThat(LatexNormalizer.repairControlCharacters("a\u0000b\t1")).isEqualTo("a b 1");
     assertThat(LatexNormalizer.repairControlCharacters("line\nbreak")).isEqualTo("line\nbreak");
   }
@@ -18,12 +20,14 @@ class LatexNormalizerTest {
   void doubledBackslashesBeforeCommandsButNotRowBreaks() {
     assertThat(LatexNormalizer.undoubleBackslashes("\\\\frac{1}{2}")).isEqualTo("\\frac{1}{2}");
     assertThat(LatexNormalizer.undoubleBackslashes("1 \\\\ 2")).isEqualTo("1 \\\\ 2");
-    assertThat(LatexNormalizer.undoubleBackslashes("4\\\\\\end{pmatrix}")).isEqualTo("4\\\\\\end{pmatrix}");
+    assertThat(LatexNormalizer.undoubleBackslashes("4\\\\\\end{pmatrix}"))
+        .isEqualTo("4\\\\\\end{pmatrix}");
   }
 
   @Test
   void stylingSpacingUnitsMarkersAndSpellings() {
-    assertThat(LatexNormalizer.normalize("\\left( \\dfrac{1}{2} \\right)")).isEqualTo("( \\frac{1}{2} )");
+    assertThat(LatexNormalizer.normalize("\\left( \\dfrac{1}{2} \\right)"))
+        .isEqualTo("( \\frac{1}{2} )");
     assertThat(LatexNormalizer.normalize("32,\\!349")).isEqualTo("32349");
     assertThat(LatexNormalizer.normalize("14{,}916")).isEqualTo("14916");
     assertThat(LatexNormalizer.normalize("28\\%")).isEqualTo("28");

@@ -31,7 +31,8 @@ class LatexParserTest {
 
   @Test
   void fractionsTakeOneDigitArgumentsWithoutBraces() {
-    assertThat(LatexParser.parseLatex("\\frac94\\pi")).isEqualTo(new Mul(List.of(new Div(n(9), n(4)), s("pi"))));
+    assertThat(LatexParser.parseLatex("\\frac94\\pi"))
+        .isEqualTo(new Mul(List.of(new Div(n(9), n(4)), s("pi"))));
     assertThat(LatexParser.parseLatex("\\dfrac{3}{4}")).isEqualTo(new Div(n(3), n(4)));
     assertThat(LatexParser.parseLatex("\\frac3{3}")).isEqualTo(new Div(n(3), n(3)));
   }
@@ -39,8 +40,10 @@ class LatexParserTest {
   @Test
   void implicitProductsPowersAndFunctions() {
     // 3\sqrt{13}: number times sqrt; x^23 is x^2 * 3 in TeX.
-    assertThat(LatexParser.parseLatex("3\\sqrt{13}")).isEqualTo(new Mul(List.of(n(3), new Call("sqrt", List.of(n(13))))));
-    assertThat(LatexParser.parseLatex("x^23")).isEqualTo(new Mul(List.of(new Pow(s("x"), n(2)), n(3))));
+    assertThat(LatexParser.parseLatex("3\\sqrt{13}"))
+        .isEqualTo(new Mul(List.of(n(3), new Call("sqrt", List.of(n(13))))));
+    assertThat(LatexParser.parseLatex("x^23"))
+        .isEqualTo(new Mul(List.of(new Pow(s("x"), n(2)), n(3))));
     assertThat(LatexParser.parseLatex("\\sin^2 x"))
         .isEqualTo(new Pow(new Call("sin", List.of(s("x"))), n(2)));
     assertThat(LatexParser.parseLatex("\\log_2 8")).isEqualTo(new Call("log", List.of(n(8), n(2))));
@@ -53,7 +56,8 @@ class LatexParserTest {
     assertThat(LatexParser.parseLatex("(1,2)")).isEqualTo(new Tuple(List.of(n(1), n(2))));
     assertThat(LatexParser.parseLatex("[1,2)")).isEqualTo(new Interval(n(1), n(2), true, false));
     assertThat(LatexParser.parseLatex("\\{1,2\\}")).isEqualTo(new SetOf(List.of(n(1), n(2))));
-    assertThat(LatexParser.parseLatex("\\left[ 0, \\infty \\right)")).isEqualTo(new Interval(n(0), s("oo"), true, false));
+    assertThat(LatexParser.parseLatex("\\left[ 0, \\infty \\right)"))
+        .isEqualTo(new Interval(n(0), s("oo"), true, false));
   }
 
   @Test
@@ -66,14 +70,16 @@ class LatexParserTest {
   @Test
   void relationsAreNormalised() {
     // 5 \geq x is stored as x <= 5; a chain is cut at its approximation.
-    assertThat(LatexParser.parseLatex("5 \\geq x")).isEqualTo(new Relation(List.of(s("x"), n(5)), List.of("<=")));
+    assertThat(LatexParser.parseLatex("5 \\geq x"))
+        .isEqualTo(new Relation(List.of(s("x"), n(5)), List.of("<=")));
     assertThat(LatexParser.parseLatex("x=\\frac13\\approx0.3"))
         .isEqualTo(new Relation(List.of(s("x"), new Div(n(1), n(3))), List.of("=")));
   }
 
   @Test
   void rejectsWhatItDoesNotUnderstand() {
-    assertThatThrownBy(() -> LatexParser.parseLatex("\\frac{1}{")).isInstanceOf(LatexParseException.class);
+    assertThatThrownBy(() -> LatexParser.parseLatex("\\frac{1}{"))
+        .isInstanceOf(LatexParseException.class);
     assertThatThrownBy(() -> LatexParser.parseLatex("(".repeat(100) + "1" + ")".repeat(100)))
         .hasMessageContaining("nesting");
     assertThatThrownBy(() -> LatexParser.parseLatex("1".repeat(LatexParser.MAX_LENGTH + 1)))

@@ -57,19 +57,23 @@ class OrzExtensionsTest {
   @Test
   void rewardAnswersBothAritiesWithoutRegister() {
     List<Row> rows =
-        spark.sql(
+        spark
+            .sql(
                 "SELECT orz_reward(response, ground_truth), orz_reward(response, ground_truth, finished)"
                     + " FROM responses ORDER BY id")
             .collectAsList();
-    assertThat(rows.stream().map(r -> r.getFloat(0)).toList()).containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
-    assertThat(rows.stream().map(r -> r.getFloat(1)).toList()).containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(0)).toList())
+        .containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(1)).toList())
+        .containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
     assertThat(spark.catalog().functionExists("orz_reward")).isTrue();
   }
 
   @Test
   void theOtherFunctionsAreInjectedToo() {
     Row row =
-        spark.sql(
+        spark
+            .sql(
                 "SELECT orz_extract_answer(response), orz_verify(ground_truth, response),"
                     + " orz_reflection_patterns(response), orz_judge(response, ground_truth, finished).reward,"
                     + " orz_format_ok(response) FROM responses WHERE id = 1")
@@ -93,10 +97,14 @@ class OrzExtensionsTest {
     RewardUdfs.register(other);
     other.sql(ROWS).createOrReplaceTempView("responses");
     List<Row> rows =
-        other.sql("SELECT orz_reward(response, ground_truth), orz_reward(response, ground_truth, finished)"
-                + " FROM responses ORDER BY id")
+        other
+            .sql(
+                "SELECT orz_reward(response, ground_truth), orz_reward(response, ground_truth, finished)"
+                    + " FROM responses ORDER BY id")
             .collectAsList();
-    assertThat(rows.stream().map(r -> r.getFloat(0)).toList()).containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
-    assertThat(rows.stream().map(r -> r.getFloat(1)).toList()).containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(0)).toList())
+        .containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(1)).toList())
+        .containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
   }
 }

@@ -30,9 +30,11 @@ class RewardUdfsTest {
             .add("finished", DataTypes.BooleanType, true);
     List<Row> rows =
         List.of(
-            RowFactory.create(1, "<think>Wait, 2+2.</think> <answer>\\boxed{\\frac{8}{2}}</answer>", "4", true),
+            RowFactory.create(
+                1, "<think>Wait, 2+2.</think> <answer>\\boxed{\\frac{8}{2}}</answer>", "4", true),
             RowFactory.create(2, "<think>retry</think> <answer>\\boxed{5}</answer>", "4", true),
-            RowFactory.create(3, "<think>4</think> <answer>\\boxed{4}</answer>", "\\boxed{4}", false),
+            RowFactory.create(
+                3, "<think>4</think> <answer>\\boxed{4}</answer>", "\\boxed{4}", false),
             RowFactory.create(4, "<think>4</think> 4", "4", true),
             RowFactory.create(5, null, "4", true),
             RowFactory.create(6, "<answer>\\boxed{4}</answer>", null, null),
@@ -47,14 +49,17 @@ class RewardUdfsTest {
             "SELECT id, orz_reward(response, ground_truth) AS r2,"
                 + " orz_reward(response, ground_truth, finished) AS r3 FROM responses ORDER BY id");
     List<Row> rows = scored.collectAsList();
-    assertThat(rows.stream().map(r -> r.getFloat(1)).toList()).containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
-    assertThat(rows.stream().map(r -> r.getFloat(2)).toList()).containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(1)).toList())
+        .containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(2)).toList())
+        .containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
   }
 
   @Test
   void extractAnswerVerifyAndReflectionPatterns() {
     List<Row> rows =
-        spark.sql(
+        spark
+            .sql(
                 "SELECT id, orz_extract_answer(response), orz_verify(ground_truth, orz_extract_answer(response)),"
                     + " orz_reflection_patterns(response) FROM responses ORDER BY id")
             .collectAsList();
@@ -71,26 +76,35 @@ class RewardUdfsTest {
   @Test
   void judgeGivesTheRewardWithItsReasonAndFormatOkTheFormatFlag() {
     List<Row> rows =
-        spark.sql(
+        spark
+            .sql(
                 "SELECT id, orz_judge(response, ground_truth, finished) AS j, orz_format_ok(response)"
                     + " FROM responses ORDER BY id")
             .collectAsList();
     assertThat(rows.stream().map(r -> r.getStruct(1).getFloat(0)).toList())
         .containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
-    assertThat(rows.get(1).getStruct(1).isNullAt(1)).as("a wrong answer is no technical failure").isTrue();
+    assertThat(rows.get(1).getStruct(1).isNullAt(1))
+        .as("a wrong answer is no technical failure")
+        .isTrue();
     assertThat(rows.get(3).getStruct(1).getString(1)).isEqualTo("no-answer");
     assertThat(rows.get(5).getStruct(1).getString(1)).isEqualTo("no-gold");
     assertThat(rows.stream().map(r -> r.getBoolean(2)).toList())
         .as("the template opens <think>: a response that opens it again is malformed")
         .containsOnly(false);
-    assertThat(spark.sql("SELECT orz_format_ok(' 4 </think> <answer> \\\\boxed{4} </answer>')")
-        .first().getBoolean(0)).isTrue();
+    assertThat(
+            spark
+                .sql("SELECT orz_format_ok(' 4 </think> <answer> \\\\boxed{4} </answer>')")
+                .first()
+                .getBoolean(0))
+        .isTrue();
   }
 
   @Test
   void hostileResponsesScoreZeroWithoutFailingTheQuery() {
     StructType schema =
-        new StructType().add("response", DataTypes.StringType, true).add("ground_truth", DataTypes.StringType, true);
+        new StructType()
+            .add("response", DataTypes.StringType, true)
+            .add("ground_truth", DataTypes.StringType, true);
     List<String> hostile =
         List.of(
             "<answer>\\boxed{10^{10^{10}}}</answer>",
@@ -101,17 +115,20 @@ class RewardUdfsTest {
     List<Row> rows = hostile.stream().map(r -> RowFactory.create(r, "5")).toList();
     spark.createDataFrame(rows, schema).createOrReplaceTempView("hostile");
     List<Row> out =
-        spark.sql(
+        spark
+            .sql(
                 "SELECT orz_reward(response, ground_truth), orz_verify(ground_truth, response),"
                     + " orz_judge(response, ground_truth, true), size(orz_reflection_patterns(response)),"
                     + " length(orz_extract_answer(response)) FROM hostile")
             .collectAsList();
     assertThat(out).hasSize(hostile.size());
-    assertThat(out).allSatisfy(r -> {
-      assertThat(r.getFloat(0)).isZero();
-      assertThat(r.getBoolean(1)).isFalse();
-      assertThat(r.getStruct(2).getFloat(0)).isZero();
-    });
+    assertThat(out)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getFloat(0)).isZero();
+              assertThat(r.getBoolean(1)).isFalse();
+              assertThat(r.getStruct(2).getFloat(0)).isZero();
+            });
     assertThat(out.get(0).getStruct(2).getString(1)).isEqualTo("too-large");
   }
 
@@ -122,9 +139,14 @@ class RewardUdfsTest {
     other.conf().set(RewardUdfs.TIMEOUT_MILLIS, "1");
     RewardUdfs.register(other);
     String text = "'Wait, However, RETRY <answer>\\\\boxed{\\\\sin^2 x+\\\\cos^2 x}</answer>'";
-    Row row = other.sql("SELECT orz_reflection_patterns(" + text + "), orz_judge(" + text + ", '1', true)").first();
+    Row row =
+        other
+            .sql("SELECT orz_reflection_patterns(" + text + "), orz_judge(" + text + ", '1', true)")
+            .first();
     assertThat(row.getList(0)).containsExactly("wait,", "retry", "however,");
-    assertThat(row.getStruct(1).getString(1)).as("a 1 ms budget cannot reach the CAS").isEqualTo("timeout");
+    assertThat(row.getStruct(1).getString(1))
+        .as("a 1 ms budget cannot reach the CAS")
+        .isEqualTo("timeout");
     assertThat(spark.sql("SELECT orz_reflection_patterns(" + text + ")").first().getList(0))
         .as("the shared session keeps the reference's case-sensitive default")
         .isEmpty();
@@ -133,16 +155,24 @@ class RewardUdfsTest {
   @Test
   void rewardWorksFromTheColumnApiWithBothArities() {
     List<Row> rows =
-        spark.table("responses").orderBy("id")
+        spark
+            .table("responses")
+            .orderBy("id")
             .select(
-                org.apache.spark.sql.functions.call_function("orz_reward",
-                    org.apache.spark.sql.functions.col("response"), org.apache.spark.sql.functions.col("ground_truth")),
-                org.apache.spark.sql.functions.call_function("orz_reward",
-                    org.apache.spark.sql.functions.col("response"), org.apache.spark.sql.functions.col("ground_truth"),
+                org.apache.spark.sql.functions.call_function(
+                    "orz_reward",
+                    org.apache.spark.sql.functions.col("response"),
+                    org.apache.spark.sql.functions.col("ground_truth")),
+                org.apache.spark.sql.functions.call_function(
+                    "orz_reward",
+                    org.apache.spark.sql.functions.col("response"),
+                    org.apache.spark.sql.functions.col("ground_truth"),
                     org.apache.spark.sql.functions.col("finished")))
             .collectAsList();
-    assertThat(rows.stream().map(r -> r.getFloat(0)).toList()).containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
-    assertThat(rows.stream().map(r -> r.getFloat(1)).toList()).containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(0)).toList())
+        .containsExactly(1f, 0f, 1f, 0f, 0f, 0f, 1f);
+    assertThat(rows.stream().map(r -> r.getFloat(1)).toList())
+        .containsExactly(1f, 0f, 0f, 0f, 0f, 0f, 1f);
   }
 
   @Test

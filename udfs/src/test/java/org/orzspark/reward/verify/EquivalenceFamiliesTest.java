@@ -3,9 +3,9 @@ package org.orzspark.reward.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.orzspark.reward.extract.ExtractionConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.orzspark.reward.extract.ExtractionConfig;
 
 /**
  * One table per equivalence family of the reward, each with must-be-false rows. Answers are raw
@@ -250,37 +250,65 @@ class EquivalenceFamiliesTest {
   void plainTextNumbersThroughTheExtractor() {
     ExtractionConfig expr = new ExtractionConfig(false, true, true);
     assertThat(MathVerifier.verify("7/25", "28%", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
-    assertThat(MathVerifier.verify("40/900", "4 4/9 pct", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
-    assertThat(MathVerifier.verify("40/9", "The answer is 4 4/9.", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
-    assertThat(MathVerifier.verify("4", "The answer is 4 4/9.", expr, VerifyOptions.DEFAULTS).equal()).isFalse();
-    assertThat(MathVerifier.verify("103/9", "11 + 4/9", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
-    assertThat(MathVerifier.verify("11 + 4/9", "11 - 4/9", expr, VerifyOptions.DEFAULTS).equal()).isFalse();
-    assertThat(MathVerifier.verify("0.4", "about .4", expr, VerifyOptions.DEFAULTS).equal()).isTrue();
+    assertThat(MathVerifier.verify("40/900", "4 4/9 pct", expr, VerifyOptions.DEFAULTS).equal())
+        .isTrue();
+    assertThat(
+            MathVerifier.verify("40/9", "The answer is 4 4/9.", expr, VerifyOptions.DEFAULTS)
+                .equal())
+        .isTrue();
+    assertThat(
+            MathVerifier.verify("4", "The answer is 4 4/9.", expr, VerifyOptions.DEFAULTS).equal())
+        .isFalse();
+    assertThat(MathVerifier.verify("103/9", "11 + 4/9", expr, VerifyOptions.DEFAULTS).equal())
+        .isTrue();
+    assertThat(MathVerifier.verify("11 + 4/9", "11 - 4/9", expr, VerifyOptions.DEFAULTS).equal())
+        .isFalse();
+    assertThat(MathVerifier.verify("0.4", "about .4", expr, VerifyOptions.DEFAULTS).equal())
+        .isTrue();
   }
 
   @Test
   void precisionDecidesHowFloatsCompare() {
     VerifyOptions four = VerifyOptions.DEFAULTS.withPrecision(4);
     assertThat(MathVerifier.verifyAnswers("\\frac13", "0.3333", four).equal()).isTrue();
-    assertThat(MathVerifier.verifyAnswers("\\frac13", "0.3333", VerifyOptions.DEFAULTS).equal()).isFalse();
+    assertThat(MathVerifier.verifyAnswers("\\frac13", "0.3333", VerifyOptions.DEFAULTS).equal())
+        .isFalse();
   }
 
   @Test
   void strictModeKeepsVariableNames() {
-    assertThat(MathVerifier.verifyAnswers("f(x)", "f(y)", VerifyOptions.DEFAULTS).equal()).isFalse();
-    assertThat(MathVerifier.verifyAnswers("f(x)", "f(y)", VerifyOptions.DEFAULTS.withStrict(false)).equal()).isTrue();
-    assertThat(MathVerifier.verifyAnswers("x+2y", "a+2b", VerifyOptions.DEFAULTS.withStrict(false)).equal()).isTrue();
-    assertThat(MathVerifier.verifyAnswers("x+2y", "2a+b", VerifyOptions.DEFAULTS.withStrict(false)).equal()).isTrue();
-    assertThat(MathVerifier.verifyAnswers("x+2y", "a+3b", VerifyOptions.DEFAULTS.withStrict(false)).equal()).isFalse();
+    assertThat(MathVerifier.verifyAnswers("f(x)", "f(y)", VerifyOptions.DEFAULTS).equal())
+        .isFalse();
+    assertThat(
+            MathVerifier.verifyAnswers("f(x)", "f(y)", VerifyOptions.DEFAULTS.withStrict(false))
+                .equal())
+        .isTrue();
+    assertThat(
+            MathVerifier.verifyAnswers("x+2y", "a+2b", VerifyOptions.DEFAULTS.withStrict(false))
+                .equal())
+        .isTrue();
+    assertThat(
+            MathVerifier.verifyAnswers("x+2y", "2a+b", VerifyOptions.DEFAULTS.withStrict(false))
+                .equal())
+        .isTrue();
+    assertThat(
+            MathVerifier.verifyAnswers("x+2y", "a+3b", VerifyOptions.DEFAULTS.withStrict(false))
+                .equal())
+        .isFalse();
   }
 
   @Test
   void setRelationComparisonIsASwitch() {
     VerifyOptions allow = VerifyOptions.DEFAULTS.withAllowSetRelationComp(true);
-    assertThat(MathVerifier.verifyAnswers("(-\\infty, 3)", "x<3", VerifyOptions.DEFAULTS).equal()).isFalse();
+    assertThat(MathVerifier.verifyAnswers("(-\\infty, 3)", "x<3", VerifyOptions.DEFAULTS).equal())
+        .isFalse();
     assertThat(MathVerifier.verifyAnswers("(-\\infty, 3)", "x<3", allow).equal()).isTrue();
-    assertThat(MathVerifier.verifyAnswers("x \\in [0,1]", "0 \\le x \\le 1", VerifyOptions.DEFAULTS).equal()).isFalse();
-    assertThat(MathVerifier.verifyAnswers("x \\in [0,1]", "0 \\le x \\le 1", allow).equal()).isTrue();
+    assertThat(
+            MathVerifier.verifyAnswers("x \\in [0,1]", "0 \\le x \\le 1", VerifyOptions.DEFAULTS)
+                .equal())
+        .isFalse();
+    assertThat(MathVerifier.verifyAnswers("x \\in [0,1]", "0 \\le x \\le 1", allow).equal())
+        .isTrue();
   }
 
   @Test
@@ -291,7 +319,9 @@ class EquivalenceFamiliesTest {
         .isEqualTo(Verdict.failed(Verdict.TOO_LARGE));
     assertThat(MathVerifier.verifyAnswers("5", "\\sum_{k=1}^{10^{9}} k", VerifyOptions.DEFAULTS))
         .isEqualTo(Verdict.failed(Verdict.TOO_LARGE));
-    assertThat(MathVerifier.verifyAnswers("5", null, VerifyOptions.DEFAULTS)).isEqualTo(Verdict.failed(Verdict.NO_ANSWER));
-    assertThat(MathVerifier.verifyAnswers("5", "6", VerifyOptions.DEFAULTS)).isEqualTo(Verdict.NOT_EQUAL);
+    assertThat(MathVerifier.verifyAnswers("5", null, VerifyOptions.DEFAULTS))
+        .isEqualTo(Verdict.failed(Verdict.NO_ANSWER));
+    assertThat(MathVerifier.verifyAnswers("5", "6", VerifyOptions.DEFAULTS))
+        .isEqualTo(Verdict.NOT_EQUAL);
   }
 }

@@ -1,7 +1,6 @@
 package org.orzspark.reward.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.orzspark.reward.OrzReward;
@@ -29,13 +27,20 @@ import org.orzspark.reward.latex.LatexParser;
 class HostileInputTest {
   /** How late the wall-clock net may report (scheduling on a loaded machine). */
   private static final long SLACK_MILLIS = 700;
+
   /** Fuzz inputs derive from this seed, so a failure reproduces exactly. */
   private static final long SEED = 20_251_125L;
-  /** Far above any check of the corpus (1.6 s idle, 4.5 s under heavy load here), far below a hang. */
+
+  /**
+   * Far above any check of the corpus (1.6 s idle, 4.5 s under heavy load here), far below a hang.
+   */
   private static final Duration NO_HANG = Duration.ofMillis(VerifyOptions.TIMEOUT_MILLIS_DEFAULT);
+
   /** Reasons the corpus may be answered with; never timeout or internal-error. */
   private static final Set<String> DETERMINISTIC_REASONS =
-      new HashSet<>(Arrays.asList(null, Verdict.TOO_LARGE, Verdict.PARSE_ERROR, Verdict.NO_ANSWER, Verdict.NO_GOLD));
+      new HashSet<>(
+          Arrays.asList(
+              null, Verdict.TOO_LARGE, Verdict.PARSE_ERROR, Verdict.NO_ANSWER, Verdict.NO_GOLD));
 
   /** Symja's one-off start-up (seconds per JVM) is outside every check's budget by design. */
   @BeforeAll
@@ -55,9 +60,14 @@ class HostileInputTest {
    */
   private static void assertBounded(String gold, String pred) {
     AdversarialCorpus.Pair pair = new AdversarialCorpus.Pair("fuzz", gold, pred);
-    List<Verdict> answered = assertTimeoutPreemptively(NO_HANG, () -> verdicts(pair, VerifyOptions.DEFAULTS),
-        () -> "hung on " + abbreviate(gold) + " | " + abbreviate(pred));
-    assertThat(answered).extracting(Verdict::reason).as("%s | %s", abbreviate(gold), abbreviate(pred))
+    List<Verdict> answered =
+        assertTimeoutPreemptively(
+            NO_HANG,
+            () -> verdicts(pair, VerifyOptions.DEFAULTS),
+            () -> "hung on " + abbreviate(gold) + " | " + abbreviate(pred));
+    assertThat(answered)
+        .extracting(Verdict::reason)
+        .as("%s | %s", abbreviate(gold), abbreviate(pred))
         .allMatch(DETERMINISTIC_REASONS::contains);
   }
 
@@ -66,10 +76,60 @@ class HostileInputTest {
   }
 
   private static final String[] TOKENS = {
-    "\\frac", "{", "}", "\\sqrt", "^", "_", "(", ")", "[", "]", "\\left", "\\right", "x", "y", "1", "0", "9",
-    ".", ",", "=", "<", "\\le", "\\pm", "\\boxed{", "$", "\\text{", "\\begin{pmatrix}", "&", "\\\\",
-    "\\end{pmatrix}", "\\infty", "\\pi", "e", "!", "\t", "\f", "\u0000", "\\cup", ":", "%", "-", "+", "*",
-    "/", " ", "\\", "<answer>", "</answer>", "10^{", "\\sin", "\\log_", "\\sum_{k=1}^{", "\\prod_{j=", "_{n-k}"
+    "\\frac",
+    "{",
+    "}",
+    "\\sqrt",
+    "^",
+    "_",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\\left",
+    "\\right",
+    "x",
+    "y",
+    "1",
+    "0",
+    "9",
+    ".",
+    ",",
+    "=",
+    "<",
+    "\\le",
+    "\\pm",
+    "\\boxed{",
+    "$",
+    "\\text{",
+    "\\begin{pmatrix}",
+    "&",
+    "\\\\",
+    "\\end{pmatrix}",
+    "\\infty",
+    "\\pi",
+    "e",
+    "!",
+    "\t",
+    "\f",
+    "\u0000",
+    "\\cup",
+    ":",
+    "%",
+    "-",
+    "+",
+    "*",
+    "/",
+    " ",
+    "\\",
+    "<answer>",
+    "</answer>",
+    "10^{",
+    "\\sin",
+    "\\log_",
+    "\\sum_{k=1}^{",
+    "\\prod_{j=",
+    "_{n-k}"
   };
 
   /** Up to 60 LaTeX-ish tokens in random order. */
@@ -87,7 +147,10 @@ class HostileInputTest {
     StringBuilder sb = new StringBuilder();
     int n = random.nextInt(81);
     for (int i = 0; i < n; i++) {
-      int codePoint = random.nextInt(4) == 0 ? random.nextInt(0x80) : random.nextInt(Character.MAX_CODE_POINT + 1);
+      int codePoint =
+          random.nextInt(4) == 0
+              ? random.nextInt(0x80)
+              : random.nextInt(Character.MAX_CODE_POINT + 1);
       if (Character.isValidCodePoint(codePoint)) {
         sb.appendCodePoint(codePoint);
       }
@@ -114,9 +177,19 @@ class HostileInputTest {
   @Test
   void longPlainTextArithmeticDoesNotHideTheAnswer() {
     // The prose-number regex bounds its repetitions, so a long chain cannot overflow the stack.
-    assertThat(MathVerifier.verify("5", "1+".repeat(16_000) + " so \\boxed{5}", ExtractionConfig.DEFAULTS, VerifyOptions.DEFAULTS))
+    assertThat(
+            MathVerifier.verify(
+                "5",
+                "1+".repeat(16_000) + " so \\boxed{5}",
+                ExtractionConfig.DEFAULTS,
+                VerifyOptions.DEFAULTS))
         .isEqualTo(Verdict.EQUAL);
-    assertThat(MathVerifier.verify("5", "1 - ".repeat(8_000) + "so 5", new ExtractionConfig(false, true, true), VerifyOptions.DEFAULTS))
+    assertThat(
+            MathVerifier.verify(
+                "5",
+                "1 - ".repeat(8_000) + "so 5",
+                new ExtractionConfig(false, true, true),
+                VerifyOptions.DEFAULTS))
         .isEqualTo(Verdict.EQUAL);
   }
 
@@ -124,9 +197,15 @@ class HostileInputTest {
   void anExhaustedWallClockNetSaysTimeout() {
     // An identity only the CAS can prove, given one millisecond: "not equal" with reason timeout.
     VerifyOptions oneMilli = VerifyOptions.DEFAULTS.withTimeoutMillis(1);
-    long millis = timedMillis(() -> assertThat(MathVerifier.verifyAnswers(
-        "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{15+2\\sqrt{33}}", "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{2\\sqrt{33}+15}+\\sin^2 x+\\cos^2 x-1",
-        oneMilli)).isEqualTo(Verdict.failed(Verdict.TIMEOUT)));
+    long millis =
+        timedMillis(
+            () ->
+                assertThat(
+                        MathVerifier.verifyAnswers(
+                            "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{15+2\\sqrt{33}}",
+                            "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{2\\sqrt{33}+15}+\\sin^2 x+\\cos^2 x-1",
+                            oneMilli))
+                    .isEqualTo(Verdict.failed(Verdict.TIMEOUT)));
     assertThat(millis).isLessThan(1 + SLACK_MILLIS);
   }
 
@@ -134,8 +213,10 @@ class HostileInputTest {
   private static List<Verdict> verdicts(AdversarialCorpus.Pair pair, VerifyOptions options) {
     return List.of(
         MathVerifier.verifyAnswers(pair.gold(), pair.pred(), options),
-        OrzReward.judge("<answer>\\boxed{" + pair.pred() + "}</answer>", pair.gold(), true, options),
-        MathVerifier.verify("$" + pair.gold() + "$", "$" + pair.pred() + "$", ExtractionConfig.DEFAULTS, options));
+        OrzReward.judge(
+            "<answer>\\boxed{" + pair.pred() + "}</answer>", pair.gold(), true, options),
+        MathVerifier.verify(
+            "$" + pair.gold() + "$", "$" + pair.pred() + "$", ExtractionConfig.DEFAULTS, options));
   }
 
   /** Equal only by the CAS or by probing: the answers whose stability under load matters most. */
@@ -144,10 +225,14 @@ class HostileInputTest {
           new AdversarialCorpus.Pair("symbolic", "1", "\\sin^2 x+\\cos^2 x"),
           new AdversarialCorpus.Pair("symbolic", "x^2+2x+1", "(x+1)^2"),
           new AdversarialCorpus.Pair("symbolic", "\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}"),
-          new AdversarialCorpus.Pair("symbolic", "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{15+2\\sqrt{33}}",
+          new AdversarialCorpus.Pair(
+              "symbolic",
+              "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{15+2\\sqrt{33}}",
               "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{2\\sqrt{33}+15}+\\sin^2 x+\\cos^2 x-1"),
           new AdversarialCorpus.Pair("symbolic", "\\frac{n(n+1)}{2}", "\\sum_{k=1}^{n} k"),
-          new AdversarialCorpus.Pair("symbolic", "\\{\\sqrt{2}, -\\sqrt{2}, 1+\\sqrt{3}\\}",
+          new AdversarialCorpus.Pair(
+              "symbolic",
+              "\\{\\sqrt{2}, -\\sqrt{2}, 1+\\sqrt{3}\\}",
               "\\{1+\\sqrt{3}, \\frac{2}{\\sqrt{2}}, -\\frac{\\sqrt{8}}{2}\\}"));
 
   /**
@@ -162,15 +247,26 @@ class HostileInputTest {
     VerifyOptions options = VerifyOptions.DEFAULTS;
     List<List<Verdict>> idle = new ArrayList<>();
     for (AdversarialCorpus.Pair pair : pairs) {
-      List<Verdict> answered = assertTimeoutPreemptively(NO_HANG, () -> verdicts(pair, options),
-          () -> "hung on " + pair.family() + ": " + abbreviate(pair.gold()) + " | " + abbreviate(pair.pred()));
-      assertThat(answered).extracting(Verdict::reason)
+      List<Verdict> answered =
+          assertTimeoutPreemptively(
+              NO_HANG,
+              () -> verdicts(pair, options),
+              () ->
+                  "hung on "
+                      + pair.family()
+                      + ": "
+                      + abbreviate(pair.gold())
+                      + " | "
+                      + abbreviate(pair.pred()));
+      assertThat(answered)
+          .extracting(Verdict::reason)
           .as("%s: %s | %s", pair.family(), abbreviate(pair.gold()), abbreviate(pair.pred()))
           .allMatch(DETERMINISTIC_REASONS::contains);
       idle.add(answered);
     }
     assertThat(idle.subList(idle.size() - SYMBOLIC.size(), idle.size()))
-        .as("the symbolic pairs are equal").allSatisfy(v -> assertThat(v).allMatch(Verdict::equal));
+        .as("the symbolic pairs are equal")
+        .allSatisfy(v -> assertThat(v).allMatch(Verdict::equal));
 
     List<List<Verdict>> loaded = new ArrayList<>();
     try (CpuBurners burners = new CpuBurners(2 * Runtime.getRuntime().availableProcessors())) {
@@ -188,12 +284,15 @@ class HostileInputTest {
 
     CpuBurners(int count) {
       for (int i = 0; i < count; i++) {
-        Thread t = new Thread(() -> {
-          double x = 1;
-          while (running.get()) {
-            x = Math.sin(x) + 1;
-          }
-        }, "cpu-burner-" + i);
+        Thread t =
+            new Thread(
+                () -> {
+                  double x = 1;
+                  while (running.get()) {
+                    x = Math.sin(x) + 1;
+                  }
+                },
+                "cpu-burner-" + i);
         t.setDaemon(true);
         t.start();
         threads.add(t);
@@ -211,13 +310,25 @@ class HostileInputTest {
 
   @Test
   void hugeBinomialAndFactorialArgumentsAreTooLargeOnEitherSide() {
-    for (String hostile : List.of("\\binom{5}{10^{10}}", "\\binom{10^{10}}{5}", "\\binom{5}{-10^{12}}", "(10^{10})!")) {
-      Verdict asPrediction = assertTimeoutPreemptively(NO_HANG, () -> MathVerifier.verifyAnswers("5", hostile, VerifyOptions.DEFAULTS));
-      Verdict asGold = assertTimeoutPreemptively(NO_HANG, () -> MathVerifier.verifyAnswers(hostile, "5", VerifyOptions.DEFAULTS));
-      assertThat(List.of(asPrediction, asGold)).as(hostile).containsOnly(Verdict.failed(Verdict.TOO_LARGE));
+    for (String hostile :
+        List.of(
+            "\\binom{5}{10^{10}}", "\\binom{10^{10}}{5}", "\\binom{5}{-10^{12}}", "(10^{10})!")) {
+      Verdict asPrediction =
+          assertTimeoutPreemptively(
+              NO_HANG, () -> MathVerifier.verifyAnswers("5", hostile, VerifyOptions.DEFAULTS));
+      Verdict asGold =
+          assertTimeoutPreemptively(
+              NO_HANG, () -> MathVerifier.verifyAnswers(hostile, "5", VerifyOptions.DEFAULTS));
+      assertThat(List.of(asPrediction, asGold))
+          .as(hostile)
+          .containsOnly(Verdict.failed(Verdict.TOO_LARGE));
     }
-    assertThat(MathVerifier.verifyAnswers("120", "\\binom{10}{3}", VerifyOptions.DEFAULTS)).isEqualTo(Verdict.EQUAL);
-    assertThat(MathVerifier.verifyAnswers("\\binom{10}{3}", "\\frac{10!}{3!\\,7!}", VerifyOptions.DEFAULTS)).isEqualTo(Verdict.EQUAL);
+    assertThat(MathVerifier.verifyAnswers("120", "\\binom{10}{3}", VerifyOptions.DEFAULTS))
+        .isEqualTo(Verdict.EQUAL);
+    assertThat(
+            MathVerifier.verifyAnswers(
+                "\\binom{10}{3}", "\\frac{10!}{3!\\,7!}", VerifyOptions.DEFAULTS))
+        .isEqualTo(Verdict.EQUAL);
   }
 
   @Test
@@ -227,21 +338,33 @@ class HostileInputTest {
     long[] spent = new long[2];
     for (int run = 0; run < 2; run++) {
       WorkBudget budget = WorkBudget.standard();
-      assertThat(new Equivalence(VerifyOptions.DEFAULTS, budget, Long.MAX_VALUE).equal(gold, pred)).isTrue();
+      assertThat(new Equivalence(VerifyOptions.DEFAULTS, budget, Long.MAX_VALUE).equal(gold, pred))
+          .isTrue();
       spent[run] = budget.spent();
     }
     assertThat(spent[0]).isPositive().isEqualTo(spent[1]);
     WorkBudget tooSmall = new WorkBudget(spent[0] - 1);
-    assertThatThrownBy(() -> new Equivalence(VerifyOptions.DEFAULTS, tooSmall, Long.MAX_VALUE).equal(gold, pred))
+    assertThatThrownBy(
+            () ->
+                new Equivalence(VerifyOptions.DEFAULTS, tooSmall, Long.MAX_VALUE).equal(gold, pred))
         .isInstanceOf(WorkBudget.ExhaustedException.class);
   }
 
   @Test
   void tabAndFormFeedWrittenForBackslashesAreRepaired() {
-    // "\text{13}" and "\frac{7}{4}" in a non-raw literal arrive as TAB+"ext{13}" and FF+"rac{7}{4}".
-    assertThat(MathVerifier.verifyAnswers("\text{13}", "13", VerifyOptions.DEFAULTS).equal()).isFalse();
-    assertThat(MathVerifier.verifyAnswers("\\text{13}", "\text{13}", VerifyOptions.DEFAULTS).equal()).isTrue();
-    assertThat(MathVerifier.verifyAnswers("-\\frac{7}{4}", "-\frac{7}{4}", VerifyOptions.DEFAULTS).equal()).isTrue();
-    assertThat(MathVerifier.verifyAnswers("7", "\u00007\u0001", VerifyOptions.DEFAULTS).equal()).as("NUL and other controls are blanks").isTrue();
+    // "\text{13}" and "\frac{7}{4}" in a non-raw literal arrive as TAB+"ext{13}" and
+    // FF+"rac{7}{4}".
+    assertThat(MathVerifier.verifyAnswers("\text{13}", "13", VerifyOptions.DEFAULTS).equal())
+        .isFalse();
+    assertThat(
+            MathVerifier.verifyAnswers("\\text{13}", "\text{13}", VerifyOptions.DEFAULTS).equal())
+        .isTrue();
+    assertThat(
+            MathVerifier.verifyAnswers("-\\frac{7}{4}", "-\frac{7}{4}", VerifyOptions.DEFAULTS)
+                .equal())
+        .isTrue();
+    assertThat(MathVerifier.verifyAnswers("7", "\u00007\u0001", VerifyOptions.DEFAULTS).equal())
+        .as("NUL and other controls are blanks")
+        .isTrue();
   }
 }

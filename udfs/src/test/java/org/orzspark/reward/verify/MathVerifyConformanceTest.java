@@ -20,13 +20,19 @@ import org.orzspark.testing.RepoData;
 /**
  * Runs Math-Verify's own test vectors with their calling convention (both strings extracted the
  * same way, per-case match types, precision, strictness, set-relation option, boxed priority) and
- * fails when agreement with the upstream assertions drops below the level reached. Two corpora:
- * the 184 vectors of {@code datasets/data/math-verify/cases.jsonl} and the further upstream vectors
- * of the test resource {@code math-verify/extra-cases.jsonl}. Every disagreement is listed, with
- * its reason, in {@code udfs/CONFORMANCE.md}.
+ * fails when agreement with the upstream assertions drops below the level reached. Two corpora: the
+ * 184 vectors of {@code datasets/data/math-verify/cases.jsonl} and the further upstream vectors of
+ * the test resource {@code math-verify/extra-cases.jsonl}. Every disagreement is listed, with its
+ * reason, in {@code udfs/CONFORMANCE.md}.
  */
 class MathVerifyConformanceTest {
-  record Case(String id, String gold, String pred, boolean expected, ExtractionConfig extraction, VerifyOptions options) {}
+  record Case(
+      String id,
+      String gold,
+      String pred,
+      boolean expected,
+      ExtractionConfig extraction,
+      VerifyOptions options) {}
 
   record Corpus(String name, int size, int minAgreeing, List<String> lines) {
     @Override
@@ -38,7 +44,8 @@ class MathVerifyConformanceTest {
   static Stream<Arguments> corpora() throws IOException {
     List<String> cases = Files.readAllLines(RepoData.resolve("math-verify/cases.jsonl"));
     List<String> extra;
-    try (InputStream in = MathVerifyConformanceTest.class.getResourceAsStream("/math-verify/extra-cases.jsonl")) {
+    try (InputStream in =
+        MathVerifyConformanceTest.class.getResourceAsStream("/math-verify/extra-cases.jsonl")) {
       extra = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     }
     return Stream.of(
@@ -53,16 +60,24 @@ class MathVerifyConformanceTest {
       JsonNode n = mapper.readTree(line);
       List<String> types = new ArrayList<>();
       n.path("match_types").forEach(t -> types.add(t.asText()));
-      boolean boxedFirst = !"parse_verify_defaults".equals(n.path("helper").asText())
-          && n.path("boxed_priority").asInt(0) == 0;
-      ExtractionConfig extraction = new ExtractionConfig(types.contains("latex"), types.contains("expr"), boxedFirst);
+      boolean boxedFirst =
+          !"parse_verify_defaults".equals(n.path("helper").asText())
+              && n.path("boxed_priority").asInt(0) == 0;
+      ExtractionConfig extraction =
+          new ExtractionConfig(types.contains("latex"), types.contains("expr"), boxedFirst);
       VerifyOptions options =
           VerifyOptions.DEFAULTS
               .withPrecision(n.path("precision").asInt(VerifyOptions.PRECISION_DEFAULT))
               .withStrict(n.path("strict").asBoolean(true))
               .withAllowSetRelationComp(n.path("allow_set_relation_comp").asBoolean(false));
-      out.add(new Case(n.get("id").asText(), n.get("gold").asText(), n.get("pred").asText(),
-          n.get("expected").asBoolean(), extraction, options));
+      out.add(
+          new Case(
+              n.get("id").asText(),
+              n.get("gold").asText(),
+              n.get("pred").asText(),
+              n.get("expected").asBoolean(),
+              extraction,
+              options));
     }
     return out;
   }
@@ -78,11 +93,13 @@ class MathVerifyConformanceTest {
       if (v.equal() == c.expected()) {
         agreeing++;
       } else {
-        report.append(String.format("DISAGREE %s expected=%s reason=%s%n", c.id(), c.expected(), v.reason()));
+        report.append(
+            String.format("DISAGREE %s expected=%s reason=%s%n", c.id(), c.expected(), v.reason()));
       }
     }
-    System.out.printf("Math-Verify conformance (%s): %d/%d agree (%.1f%%)%n%s", corpus.name(), agreeing,
-        cases.size(), 100.0 * agreeing / cases.size(), report);
+    System.out.printf(
+        "Math-Verify conformance (%s): %d/%d agree (%.1f%%)%n%s",
+        corpus.name(), agreeing, cases.size(), 100.0 * agreeing / cases.size(), report);
     assertThat(cases).hasSize(corpus.size());
     assertThat(agreeing).isGreaterThanOrEqualTo(corpus.minAgreeing());
   }

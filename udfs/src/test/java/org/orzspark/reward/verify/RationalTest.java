@@ -27,7 +27,8 @@ class RationalTest {
 
   @Test
   void hugeResultsAreRefusedNotComputed() {
-    assertThatThrownBy(() -> q(10, 1).pow(BigInteger.TEN.pow(10))).isInstanceOf(Rational.TooLargeException.class);
+    assertThatThrownBy(() -> q(10, 1).pow(BigInteger.TEN.pow(10)))
+        .isInstanceOf(Rational.TooLargeException.class);
     assertThat(q(1, 1).pow(BigInteger.TEN.pow(10))).isEqualTo(Rational.ONE);
     assertThat(q(-1, 1).pow(BigInteger.TEN.pow(10).add(BigInteger.ONE))).isEqualTo(q(-1, 1));
   }
@@ -35,8 +36,16 @@ class RationalTest {
   @Test
   void exactEvaluationOfParsedAnswers() {
     // sqrt(8/18) = 2/3; 5!/(2!3!) = 10; 27^(2/3) = 9; sqrt(2) is not rational.
-    List<String> answers = List.of("\\sqrt{\\frac{8}{18}}", "\\binom{5}{2}", "27^{\\frac{2}{3}}", "\\sqrt{2}", "1.5\\%");
-    assertThat(answers.stream().map(a -> String.valueOf(ExactEvaluator.evaluate(LatexParser.parseLatex(a), WorkBudget.standard()))))
+    List<String> answers =
+        List.of(
+            "\\sqrt{\\frac{8}{18}}", "\\binom{5}{2}", "27^{\\frac{2}{3}}", "\\sqrt{2}", "1.5\\%");
+    assertThat(
+            answers.stream()
+                .map(
+                    a ->
+                        String.valueOf(
+                            ExactEvaluator.evaluate(
+                                LatexParser.parseLatex(a), WorkBudget.standard()))))
         .containsExactly("2/3", "10", "9", "null", "3/2");
   }
 }

@@ -9,14 +9,15 @@ import org.orzspark.reward.verify.VerifyOptions;
 /**
  * Answers the reward verifier cannot read into something it compares: blank, longer than {@link
  * MathVerifier#MAX_ANSWER_CHARS} (compared as strings only), not parsed by the verifier's LaTeX
- * parser ({@link LatexParser#parseLatex}, bounded in length and depth), or too large to compare
- * at all (a comparison with a plain number ends in {@code too-large}, {@code timeout} or {@code
+ * parser ({@link LatexParser#parseLatex}, bounded in length and depth), or too large to compare at
+ * all (a comparison with a plain number ends in {@code too-large}, {@code timeout} or {@code
  * internal-error}, as {@code \binom{5}{10^{10}}} does). Such prompts would be rewarded only for a
  * character-identical answer.
  */
 public final class UnverifiableAnswerRule implements PromptRule {
 
   public static final String CODE = "unverifiable";
+
   /** Any comparison the verifier cannot finish means the answer cannot earn a reward by value. */
   private static final String PROBE = "0";
 

@@ -24,9 +24,7 @@ class PromptFilterTest {
 
   static List<PromptRecord> eval(String file) throws IOException {
     return PromptFiles.read(
-            SharedSpark.session(),
-            RepoData.resolve("eval/" + file).toString(),
-            InputFormat.AUTO)
+            SharedSpark.session(), RepoData.resolve("eval/" + file).toString(), InputFormat.AUTO)
         .parsed()
         .stream()
         .map(ParsedPrompt::record)
