@@ -80,7 +80,12 @@ public final class BenchUpdateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /** Set in the child JVM: measure this one length here and print its line. */
-  @Option(names = "--measure", hidden = true)
+  @Option(
+      names = "--measure",
+      hidden = true,
+      description =
+          "Internal: the one length this JVM measures (default: none; the bench starts one JVM per"
+              + " --tokens length with it).")
   Integer measure;
 
   /** The tokens of the short warm-up update that allocates gradients and Adam moments. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.testing.RepoData;
@@ -56,21 +57,25 @@ class LauncherIT {
 
   @Test
   void everyOptionOfEveryCommandShowsItsDefaultOrIsAFlag() {
-    Orz.commandLine().getSubcommands().values().forEach(LauncherIT::assertDocumented);
+    // Every undocumented option is reported at once, not only the first one met.
+    SoftAssertions softly = new SoftAssertions();
+    Orz.commandLine().getSubcommands().values().forEach(c -> assertDocumented(softly, c));
+    softly.assertAll();
   }
 
-  private static void assertDocumented(picocli.CommandLine command) {
+  private static void assertDocumented(SoftAssertions softly, picocli.CommandLine command) {
     for (var option : command.getCommandSpec().options()) {
       boolean flag = option.arity().max() == 0;
       boolean standard = option.usageHelp() || option.versionHelp();
       if (!flag && !standard && !option.required()) {
-        assertThat(String.join(" ", option.description()))
+        softly
+            .assertThat(String.join(" ", option.description()))
             .as(
                 "option %s of '%s' documents its default",
                 option.longestName(), command.getCommandSpec().qualifiedName())
             .containsIgnoringCase("default");
       }
     }
-    command.getSubcommands().values().forEach(LauncherIT::assertDocumented);
+    command.getSubcommands().values().forEach(c -> assertDocumented(softly, c));
   }
 }
