@@ -61,13 +61,22 @@ public final class ExperienceStage {
             .read()
             .parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
             .select(RolloutTable.scoredResponseColumns());
-    LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
-    int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, rollouts.count())));
+    long sequences = rollouts.count();
+    int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, sequences)));
+    StageProgress progress =
+        new StageProgress(
+            ctx.spark().sparkContext(),
+            "iteration " + ctx.iteration() + " experience",
+            StageProgress.Counting.EXPERIENCE,
+            sequences,
+            System.err);
+    LongAccumulator computeNanos = progress.computeNanos();
+    LongAccumulator done = progress.done();
     JavaRDD<ExperienceRow> experience =
         GpuStages.requestGpus(
                 rollouts.repartition(tasks, col(RolloutTable.PROMPT_ID)).javaRDD(),
                 run.gpusPerTask())
-            .mapPartitions(rows -> compute(task, computeNanos, rows))
+            .mapPartitions(rows -> compute(task, computeNanos, done, rows))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Tuple2<Integer, AdvantageStats>> perPartition =
@@ -82,6 +91,8 @@ public final class ExperienceStage {
                   },
                   false)
               .collect();
+      // The bar ends once every sequence has its experience; normalising and writing is quick.
+      progress.close();
       AdvantageStats global =
           perPartition.stream()
               .sorted(java.util.Comparator.comparing(Tuple2::_1))
@@ -110,12 +121,14 @@ public final class ExperienceStage {
         out.commit();
       }
     } finally {
+      progress.close();
       experience.unpersist(false);
     }
   }
 
   private static Iterator<ExperienceRow> compute(
-      Task task, LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
+      Task task, LongAccumulator computeNanos, LongAccumulator done, Iterator<Row> rows)
+      throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();
     rows.forEachRemaining(r -> responses.add(RolloutTable.scoredResponse(r)));
     // Shuffle fetch order (retries, executors) must not change which rows share a micro-batch, nor
@@ -137,7 +150,7 @@ public final class ExperienceStage {
                   settings.microBatchTokens(),
                   settings.gamma(),
                   settings.lambda())
-              .compute(responses, manager);
+              .compute(responses, manager, done::add);
       computeNanos.add(System.nanoTime() - started);
       FaultPoints.reach("experience");
       return computed.iterator();

@@ -67,6 +67,11 @@ public final class ReplicaTrainer {
           shuffleSeed,
           ActivationMemory.RECOMPUTE_LOGITS);
     }
+
+    /** The optimizer steps of one update: a step per policy and per critic mini-batch. */
+    public int steps() {
+      return policyMiniBatches + criticMiniBatches;
+    }
   }
 
   /** What the replica did: the optimizer reports and the policy-loss diagnostics of its rows. */
@@ -102,6 +107,22 @@ public final class ReplicaTrainer {
       AdamW policyOptimizer,
       AdamW criticOptimizer,
       GradientAllReduce allReduce) {
+    return update(
+        shard, shardFrom, responseLengths, policyOptimizer, criticOptimizer, allReduce, () -> {});
+  }
+
+  /**
+   * The update, calling {@code stepDone} after each of its {@link Settings#steps()} optimizer steps
+   * (for a progress bar).
+   */
+  public Report update(
+      List<ExperienceRow> shard,
+      int shardFrom,
+      int[] responseLengths,
+      AdamW policyOptimizer,
+      AdamW criticOptimizer,
+      GradientAllReduce allReduce,
+      Runnable stepDone) {
     int total = responseLengths.length;
     List<ScoredResponse> responses = shard.stream().map(ExperienceRow::response).toList();
     PolicyLoss.Diagnostics[] diagnostics = {null};
@@ -149,6 +170,7 @@ public final class ReplicaTrainer {
                 return result.loss();
               },
               allReduce));
+      stepDone.run();
     }
 
     List<int[]> criticPlan =
@@ -183,6 +205,7 @@ public final class ReplicaTrainer {
                     .loss();
               },
               allReduce));
+      stepDone.run();
     }
     return new Report(policySteps, criticSteps, diagnostics[0]);
   }
