@@ -99,21 +99,8 @@ public final class ReplicaTrainer {
   /**
    * @param shard this replica's experience rows, global rows {@code [shardFrom, shardFrom + size)}
    * @param responseLengths the response length of every global row (for token-mean normalisers)
-   */
-  public Report update(
-      List<ExperienceRow> shard,
-      int shardFrom,
-      int[] responseLengths,
-      AdamW policyOptimizer,
-      AdamW criticOptimizer,
-      GradientAllReduce allReduce) {
-    return update(
-        shard, shardFrom, responseLengths, policyOptimizer, criticOptimizer, allReduce, () -> {});
-  }
-
-  /**
-   * The update, calling {@code stepDone} after each of its {@link Settings#steps()} optimizer steps
-   * (for a progress bar).
+   * @param stepDone called after each of the update's {@link Settings#steps()} optimizer steps (a
+   *     progress bar counts them)
    */
   public Report update(
       List<ExperienceRow> shard,

@@ -181,7 +181,14 @@ class ReplicaTrainerTest {
       String before = ParameterDigest.of(policy.parameters());
       ReplicaTrainer.Report report =
           new ReplicaTrainer(policy, critic, settings)
-              .update(experience, 0, lengths, policyAdam, criticAdam, GradientAllReduce.LOCAL);
+              .update(
+                  experience,
+                  0,
+                  lengths,
+                  policyAdam,
+                  criticAdam,
+                  GradientAllReduce.LOCAL,
+                  () -> {});
       assertThat(report.allApplied()).isFalse();
       AdamW.Step policyStep = report.policySteps().get(0).step();
       assertThat(policyStep.applied()).isFalse();
