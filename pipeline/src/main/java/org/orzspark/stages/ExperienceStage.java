@@ -63,66 +63,66 @@ public final class ExperienceStage {
             .select(RolloutTable.scoredResponseColumns());
     long sequences = rollouts.count();
     int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, sequences)));
-    StageProgress progress =
+    try (StageProgress progress =
         new StageProgress(
             ctx.spark().sparkContext(),
             "iteration " + ctx.iteration() + " experience",
             StageProgress.Counting.EXPERIENCE,
             sequences,
-            System.err);
-    LongAccumulator computeNanos = progress.computeNanos();
-    LongAccumulator done = progress.done();
-    JavaRDD<ExperienceRow> experience =
-        GpuStages.requestGpus(
-                rollouts.repartition(tasks, col(RolloutTable.PROMPT_ID)).javaRDD(),
-                run.gpusPerTask())
-            .mapPartitions(rows -> compute(task, computeNanos, done, rows))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      List<Tuple2<Integer, AdvantageStats>> perPartition =
-          experience
-              .mapPartitionsWithIndex(
-                  (index, rows) -> {
-                    AdvantageStats stats = AdvantageStats.EMPTY;
-                    while (rows.hasNext()) {
-                      stats = stats.merge(AdvantageStats.of(rows.next().advantages()));
-                    }
-                    return List.of(new Tuple2<>(index, stats)).iterator();
-                  },
-                  false)
-              .collect();
-      // The bar ends once every sequence has its experience; normalising and writing is quick.
-      progress.close();
-      AdvantageStats global =
-          perPartition.stream()
-              .sorted(java.util.Comparator.comparing(Tuple2::_1))
-              .map(Tuple2::_2)
-              .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
-      JavaRDD<Row> normalised =
-          experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
-      var folder = ctx.layout().experience(ctx.iteration());
-      try (AtomicOutput out = ctx.begin(folder)) {
-        out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
-        double seconds = (System.nanoTime() - started) / 1e9;
-        out.writeText(
-            StageRecord.FILE,
-            ctx.newRecord(
-                    "experience",
-                    seconds,
-                    Map.of(
-                        "advantage_tokens",
-                        (double) global.count(),
-                        ADVANTAGE_MEAN,
-                        global.mean(),
-                        ADVANTAGE_STD,
-                        Math.sqrt(global.variance())),
-                    Map.of())
-                .toJson());
-        out.commit();
+            System.err)) {
+      LongAccumulator computeNanos = progress.computeNanos();
+      LongAccumulator done = progress.done();
+      JavaRDD<ExperienceRow> experience =
+          GpuStages.requestGpus(
+                  rollouts.repartition(tasks, col(RolloutTable.PROMPT_ID)).javaRDD(),
+                  run.gpusPerTask())
+              .mapPartitions(rows -> compute(task, computeNanos, done, rows))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        List<Tuple2<Integer, AdvantageStats>> perPartition =
+            experience
+                .mapPartitionsWithIndex(
+                    (index, rows) -> {
+                      AdvantageStats stats = AdvantageStats.EMPTY;
+                      while (rows.hasNext()) {
+                        stats = stats.merge(AdvantageStats.of(rows.next().advantages()));
+                      }
+                      return List.of(new Tuple2<>(index, stats)).iterator();
+                    },
+                    false)
+                .collect();
+        // The bar ends once every sequence has its experience; normalising and writing is quick.
+        progress.close();
+        AdvantageStats global =
+            perPartition.stream()
+                .sorted(java.util.Comparator.comparing(Tuple2::_1))
+                .map(Tuple2::_2)
+                .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
+        JavaRDD<Row> normalised =
+            experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
+        var folder = ctx.layout().experience(ctx.iteration());
+        try (AtomicOutput out = ctx.begin(folder)) {
+          out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
+          double seconds = (System.nanoTime() - started) / 1e9;
+          out.writeText(
+              StageRecord.FILE,
+              ctx.newRecord(
+                      "experience",
+                      seconds,
+                      Map.of(
+                          "advantage_tokens",
+                          (double) global.count(),
+                          ADVANTAGE_MEAN,
+                          global.mean(),
+                          ADVANTAGE_STD,
+                          Math.sqrt(global.variance())),
+                      Map.of())
+                  .toJson());
+          out.commit();
+        }
+      } finally {
+        experience.unpersist(false);
       }
-    } finally {
-      progress.close();
-      experience.unpersist(false);
     }
   }
 
