@@ -30,9 +30,10 @@ import org.orzspark.testing.RepoPaths;
 
 /**
  * Which operators of the SQL side the RAPIDS Accelerator would run on a GPU, found on this CPU: the
- * plugin in explain-only mode plans every query as it would on a GPU cluster, logs that plan
- * (verdict per operator) and runs the query on the CPU. Needs the plugin's jar ({@code -Prapids})
- * and a JVM of its own: a plugin loads only with a new SparkContext.
+ * plugin, with the RAPIDS lines of {@code conf/spark-gpu.conf}, in explain-only mode plans every
+ * query as it would on a GPU cluster, logs that plan (verdict per operator) and runs the query on
+ * the CPU. Needs the plugin's jar ({@code -Prapids}; without it: ClassNotFoundException:
+ * com.nvidia.spark.SQLPlugin) and a JVM of its own: a plugin loads only with a new SparkContext.
  *
  * <pre>
  * mvn -B -o -Prapids -pl jobs -am test -Dgroups=rapids -Dtest.excludedGroups= \
