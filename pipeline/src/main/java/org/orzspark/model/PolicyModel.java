@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,12 +36,25 @@ public final class PolicyModel extends Qwen2Model {
 
   /** Loads a Hugging Face directory (config.json, safetensors, tokenizer files). */
   public static PolicyModel load(Path dir, NDManager parent) throws IOException {
-    return fromCheckpoint(ModelCheckpoint.read(dir), parent);
+    return load(dir, parent, ComputePrecision.FP32);
+  }
+
+  /** {@link #load(Path, NDManager)} stored and computed as {@code precision} says. */
+  public static PolicyModel load(Path dir, NDManager parent, ComputePrecision precision)
+      throws IOException {
+    return fromCheckpoint(ModelCheckpoint.read(dir), parent, precision);
   }
 
   public static PolicyModel fromCheckpoint(ModelCheckpoint checkpoint, NDManager parent)
       throws CheckpointException {
-    Qwen2Decoder decoder = decoder(checkpoint, parent);
+    return fromCheckpoint(checkpoint, parent, ComputePrecision.FP32);
+  }
+
+  /** {@link #fromCheckpoint(ModelCheckpoint, NDManager)} as {@code precision} says. */
+  public static PolicyModel fromCheckpoint(
+      ModelCheckpoint checkpoint, NDManager parent, ComputePrecision precision)
+      throws CheckpointException {
+    Qwen2Decoder decoder = decoder(checkpoint, parent, precision);
     try {
       Qwen2Config c = checkpoint.config();
       NDArray head =
@@ -84,13 +96,13 @@ public final class PolicyModel extends Qwen2Model {
   }
 
   /**
-   * Next-token logits.
+   * Next-token logits, float32 whatever the compute dtype (the matmul runs in it).
    *
    * @param hidden [..., H] final hidden states
-   * @return [..., V], attached to {@code hidden}'s manager
+   * @return [..., V] float32, attached to {@code hidden}'s manager
    */
   public NDArray logits(NDArray hidden) {
-    return Linear.linear(hidden, lmHead).singletonOrThrow();
+    return headOutput(hidden, lmHead);
   }
 
   /**

@@ -42,6 +42,7 @@ public final class Qwen2Decoder implements AutoCloseable {
   public static final long ATTENTION_BLOCK_FLOATS = 1L << 22;
 
   private final Qwen2Config config;
+  private final ComputePrecision precision;
   private final NDManager manager;
   private final ParameterList parameters = new ParameterList();
   private final NDArray embedTokens;
@@ -65,10 +66,13 @@ public final class Qwen2Decoder implements AutoCloseable {
       NDArray down) {}
 
   /**
-   * Creates the parameters from {@code checkpoint} (names and shapes checked) on a child manager.
+   * Creates the parameters from {@code checkpoint} (names and shapes checked) on a child manager,
+   * stored and computed as {@code precision} says.
    */
-  Qwen2Decoder(ModelCheckpoint checkpoint, NDManager parent) throws CheckpointException {
+  Qwen2Decoder(ModelCheckpoint checkpoint, NDManager parent, ComputePrecision precision)
+      throws CheckpointException {
     this.config = checkpoint.config();
+    this.precision = precision;
     this.manager = parent.newSubManager();
     try {
       Map<String, long[]> shapes = shapes(config);
@@ -130,19 +134,25 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
-   * Adds a parameter (a trainable float32 array on this decoder's manager) named as {@code tensor},
-   * its values copied in chunk by chunk (see {@link HostChunks}).
+   * Adds a parameter (a trainable array of the weights' dtype on this decoder's manager) named as
+   * {@code tensor}, its values copied in chunk by chunk (see {@link HostChunks}) as float32, then
+   * converted once.
    */
   NDArray addParameter(TensorValues tensor) throws CheckpointException {
-    NDArray array = manager.create(new Shape(tensor.shape()), DataType.FLOAT32);
+    NDArray filled = manager.create(new Shape(tensor.shape()), DataType.FLOAT32);
     try (TensorValues.Reader reader = tensor.open()) {
-      HostChunks.fill(array, reader::read);
+      HostChunks.fill(filled, reader::read);
     } catch (CheckpointException e) {
-      array.close();
+      filled.close();
       throw e;
     } catch (IOException e) {
-      array.close();
+      filled.close();
       throw new CheckpointException("tensor '" + tensor.name() + "': " + e.getMessage(), e);
+    }
+    NDArray array = filled;
+    if (precision.weights() != DataType.FLOAT32) {
+      array = filled.toType(precision.weights(), false);
+      filled.close();
     }
     array.setName(tensor.name());
     array.setRequiresGradient(true);
@@ -163,6 +173,34 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   public Qwen2Config config() {
     return config;
+  }
+
+  /** How the weights are stored and the forward computes. */
+  public ComputePrecision precision() {
+    return precision;
+  }
+
+  /**
+   * A parameter in the compute dtype: itself when stored so, else a differentiable cast attached to
+   * {@code work} (so a per-forward copy of float32 master weights dies with the forward).
+   */
+  NDArray weight(NDArray parameter, NDManager work) {
+    if (parameter.getDataType() == precision.compute()) {
+      return parameter;
+    }
+    NDArray cast = parameter.toType(precision.compute(), false);
+    cast.attach(work);
+    return cast;
+  }
+
+  /** {@code x} in the compute dtype (itself when already so), attached to {@code x}'s manager. */
+  NDArray toCompute(NDArray x) {
+    return castTo(x, precision.compute());
+  }
+
+  /** {@code x} as {@code type} (itself when already so), attached to {@code x}'s manager. */
+  static NDArray castTo(NDArray x, DataType type) {
+    return x.getDataType() == type ? x : x.toType(type, false);
   }
 
   /** Every parameter by Hugging Face name (heads added by the owning model included). */
@@ -233,7 +271,7 @@ public final class Qwen2Decoder implements AutoCloseable {
           }
           Recomputation.propagate(embedded, gradient, false);
         });
-    return rmsNorm(top, finalNorm, config.rmsNormEps());
+    return rmsNorm(top, weight(finalNorm, m), config.rmsNormEps());
   }
 
   /**
@@ -253,11 +291,12 @@ public final class Qwen2Decoder implements AutoCloseable {
     if (cache != null) {
       cache.advance(ids.getShape().get(1));
     }
-    return rmsNorm(x, finalNorm, config.rmsNormEps());
+    return rmsNorm(x, weight(finalNorm, x.getManager()), config.rmsNormEps());
   }
 
+  /** Embeddings [B, T, H] in the compute dtype (rows looked up first, then cast: no table copy). */
   private NDArray embed(NDArray ids) {
-    return Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+    return toCompute(Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow());
   }
 
   /**
@@ -362,7 +401,7 @@ public final class Qwen2Decoder implements AutoCloseable {
               .sum()
               .add(p.keysT().mul(keysT.getGradient()).sum())
               .add(p.v().mul(v.getGradient()).sum());
-      Recomputation.propagate(projected, scope.ones(new Shape()), false);
+      Recomputation.propagate(projected, scope.ones(new Shape(), projected.getDataType()), false);
       NDArray inputGradient = x.getGradient();
       inputGradient.attach(step);
       return inputGradient;
@@ -378,20 +417,24 @@ public final class Qwen2Decoder implements AutoCloseable {
   /** The input RMSNorm and the q/k/v projections of {@code layer} on its input x [B, T, H]. */
   private Projections project(Layer layer, NDArray x, NDArray[] cosSin) {
     int d = config.headDim();
-    NDArray h = rmsNorm(x, layer.inputNorm(), config.rmsNormEps());
+    NDManager m = x.getManager();
+    NDArray h = rmsNorm(x, weight(layer.inputNorm(), m), config.rmsNormEps());
     NDArray q =
         splitHeads(
-            Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(),
+            Linear.linear(h, weight(layer.qWeight(), m), weight(layer.qBias(), m))
+                .singletonOrThrow(),
             config.numAttentionHeads(),
             d);
     NDArray k =
         splitHeads(
-            Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(),
+            Linear.linear(h, weight(layer.kWeight(), m), weight(layer.kBias(), m))
+                .singletonOrThrow(),
             config.numKeyValueHeads(),
             d);
     NDArray v =
         splitHeads(
-            Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(),
+            Linear.linear(h, weight(layer.vWeight(), m), weight(layer.vBias(), m))
+                .singletonOrThrow(),
             config.numKeyValueHeads(),
             d);
     return new Projections(
@@ -409,13 +452,15 @@ public final class Qwen2Decoder implements AutoCloseable {
    */
   private NDArray finish(Layer layer, NDArray x, NDArray attended) {
     Shape s = x.getShape();
+    NDManager m = x.getManager();
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), s.get(2));
-    NDArray y = x.add(Linear.linear(merged, layer.oWeight()).singletonOrThrow());
-    NDArray h = rmsNorm(y, layer.postNorm(), config.rmsNormEps());
-    NDArray gate = Linear.linear(h, layer.gate()).singletonOrThrow();
-    NDArray up = Linear.linear(h, layer.up()).singletonOrThrow();
+    NDArray y = x.add(Linear.linear(merged, weight(layer.oWeight(), m)).singletonOrThrow());
+    NDArray h = rmsNorm(y, weight(layer.postNorm(), m), config.rmsNormEps());
+    NDArray gate = Linear.linear(h, weight(layer.gate(), m)).singletonOrThrow();
+    NDArray up = Linear.linear(h, weight(layer.up(), m)).singletonOrThrow();
     return y.add(
-        Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down()).singletonOrThrow());
+        Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), weight(layer.down(), m))
+            .singletonOrThrow());
   }
 
   /**
@@ -443,14 +488,16 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
-   * RMSNorm: x / sqrt(mean(x², last axis) + eps) · weight.
+   * RMSNorm: x / sqrt(mean(x², last axis) + eps) · weight, the normalisation in float32 whatever
+   * x's dtype and the result back in it before the weight (Hugging Face's {@code Qwen2RMSNorm}).
    *
    * @param x [..., H]
-   * @param weight [H]
+   * @param weight [H], of x's dtype
    */
   static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
-    NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
-    return x.div(rms).mul(weight);
+    NDArray wide = castTo(x, DataType.FLOAT32);
+    NDArray rms = wide.square().mean(new int[] {-1}, true).add(eps).sqrt();
+    return castTo(wide.div(rms), x.getDataType()).mul(weight);
   }
 
   /** [B, T, heads·d] → [B, heads, T, d]. */
@@ -470,7 +517,8 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /**
    * cos and sin of the rotary angles, each [B, 1, T, d]: angle(p, j) = p · f[j mod d/2], the
-   * frequencies repeated twice along the last axis (Hugging Face's layout).
+   * frequencies repeated twice along the last axis (Hugging Face's layout); computed in float32,
+   * then cast to the compute dtype, as Hugging Face does.
    *
    * @param positions [B, T] float32
    */
@@ -478,7 +526,7 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray frequencies = positions.getManager().create(inverseFrequencies);
     NDArray angles = positions.expandDims(-1).mul(frequencies);
     NDArray full = angles.concat(angles, -1).expandDims(1);
-    return new NDArray[] {full.cos(), full.sin()};
+    return new NDArray[] {toCompute(full.cos()), toCompute(full.sin())};
   }
 
   /**
@@ -554,9 +602,14 @@ public final class Qwen2Decoder implements AutoCloseable {
         Scalars.times(rows, 1.0 / Math.sqrt(d))
             .reshape(b, kv, g * t, d)
             .matMul(keysT)
-            .reshape(b, kv, g, t, s)
-            .add(bias.rows(from, to, m));
-    return scores.softmax(-1).reshape(b, kv, g * t, s).matMul(v).reshape(b, heads, t, d);
+            .reshape(b, kv, g, t, s);
+    // Bias and softmax in float32 (the bias's MASKED overflows fp16), the probabilities back in the
+    // values' dtype for the second matmul, as Hugging Face's eager attention does.
+    NDArray probabilities =
+        castTo(
+            castTo(scores, DataType.FLOAT32).add(bias.rows(from, to, m)).softmax(-1),
+            v.getDataType());
+    return probabilities.reshape(b, kv, g * t, s).matMul(v).reshape(b, heads, t, d);
   }
 
   /**

@@ -2,6 +2,7 @@ package org.orzspark.stages;
 
 import java.io.Serializable;
 import org.orzspark.model.ActivationMemory;
+import org.orzspark.model.ModelDtype;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.PolicyLoss;
@@ -29,6 +30,10 @@ import org.orzspark.train.ReplicaTrainer;
  * @param replicas configured replicas, 0 = all task slots ({@code update.replicas})
  * @param runSeed the run seed, from which each iteration's shuffle seed derives
  * @param gpusPerTask GPUs each replica requests ({@code resources.gpus_per_task})
+ * @param activationCheckpointing whether layers are recomputed ({@code
+ *     ppo.activation_checkpointing})
+ * @param dtype the forwards' compute dtype, resolved on the executor ({@code model.dtype}); the
+ *     weights stay float32 for the optimizer
  */
 public record UpdateSettings(
     LossReduction reduction,
@@ -42,7 +47,8 @@ public record UpdateSettings(
     int replicas,
     long runSeed,
     double gpusPerTask,
-    boolean activationCheckpointing)
+    boolean activationCheckpointing,
+    ModelDtype dtype)
     implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
@@ -58,7 +64,8 @@ public record UpdateSettings(
         config.get(RunSettings.UPDATE_REPLICAS),
         config.get(RunSettings.SEED),
         config.get(RunSettings.GPUS_PER_TASK),
-        config.get(RunSettings.ACTIVATION_CHECKPOINTING));
+        config.get(RunSettings.ACTIVATION_CHECKPOINTING),
+        config.get(RunSettings.MODEL_DTYPE));
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {
