@@ -238,8 +238,7 @@ public final class Generator {
       Arrays.fill(keyValid, p * capacity + pad, (p + 1) * capacity, true);
     }
     try (KvCache cache =
-        KvCache.allocate(
-            root, config, policy.decoder().precision().compute(), prompts, capacity, keyValid)) {
+        KvCache.allocate(root, config, policy.decoder().dtype(), prompts, capacity, keyValid)) {
       Stopwatch clock = Stopwatch.start();
       float[] probabilities;
       try (NDManager step = root.newSubManager()) {

@@ -2,6 +2,7 @@ package org.orzspark.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,32 +31,28 @@ public final class CriticModel extends Qwen2Model {
    */
   public static CriticModel load(Path dir, NDManager parent, ValueHeadInit init, long seed)
       throws IOException {
-    return load(dir, parent, init, seed, ComputePrecision.FP32);
+    return load(dir, parent, init, seed, DataType.FLOAT32);
   }
 
-  /** {@link #load(Path, NDManager, ValueHeadInit, long)} as {@code precision} says. */
+  /** {@link #load(Path, NDManager, ValueHeadInit, long)} computing in {@code dtype}. */
   public static CriticModel load(
-      Path dir, NDManager parent, ValueHeadInit init, long seed, ComputePrecision precision)
+      Path dir, NDManager parent, ValueHeadInit init, long seed, DataType dtype)
       throws IOException {
-    return fromCheckpoint(ModelCheckpoint.read(dir), parent, init, seed, precision);
+    return fromCheckpoint(ModelCheckpoint.read(dir), parent, init, seed, dtype);
   }
 
   public static CriticModel fromCheckpoint(
       ModelCheckpoint checkpoint, NDManager parent, ValueHeadInit init, long seed)
       throws CheckpointException {
-    return fromCheckpoint(checkpoint, parent, init, seed, ComputePrecision.FP32);
+    return fromCheckpoint(checkpoint, parent, init, seed, DataType.FLOAT32);
   }
 
   /**
-   * {@link #fromCheckpoint(ModelCheckpoint, NDManager, ValueHeadInit, long)} as {@code precision}
-   * says.
+   * {@link #fromCheckpoint(ModelCheckpoint, NDManager, ValueHeadInit, long)} computing in {@code
+   * dtype}.
    */
   public static CriticModel fromCheckpoint(
-      ModelCheckpoint checkpoint,
-      NDManager parent,
-      ValueHeadInit init,
-      long seed,
-      ComputePrecision precision)
+      ModelCheckpoint checkpoint, NDManager parent, ValueHeadInit init, long seed, DataType dtype)
       throws CheckpointException {
     long[] shape = {1, checkpoint.config().hiddenSize()};
     ModelCheckpoint withHead = checkpoint;
@@ -68,7 +65,7 @@ public final class CriticModel extends Qwen2Model {
           new ModelCheckpoint(
               checkpoint.config(), tensors, checkpoint.sources(), checkpoint.tokenizerDir());
     }
-    Qwen2Decoder decoder = decoder(withHead, parent, precision);
+    Qwen2Decoder decoder = decoder(withHead, parent, dtype);
     try {
       return new CriticModel(
           decoder,

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,25 +37,23 @@ public final class PolicyModel extends Qwen2Model {
 
   /** Loads a Hugging Face directory (config.json, safetensors, tokenizer files). */
   public static PolicyModel load(Path dir, NDManager parent) throws IOException {
-    return load(dir, parent, ComputePrecision.FP32);
+    return load(dir, parent, DataType.FLOAT32);
   }
 
-  /** {@link #load(Path, NDManager)} stored and computed as {@code precision} says. */
-  public static PolicyModel load(Path dir, NDManager parent, ComputePrecision precision)
-      throws IOException {
-    return fromCheckpoint(ModelCheckpoint.read(dir), parent, precision);
+  /** {@link #load(Path, NDManager)} computing in {@code dtype}. */
+  public static PolicyModel load(Path dir, NDManager parent, DataType dtype) throws IOException {
+    return fromCheckpoint(ModelCheckpoint.read(dir), parent, dtype);
   }
 
   public static PolicyModel fromCheckpoint(ModelCheckpoint checkpoint, NDManager parent)
       throws CheckpointException {
-    return fromCheckpoint(checkpoint, parent, ComputePrecision.FP32);
+    return fromCheckpoint(checkpoint, parent, DataType.FLOAT32);
   }
 
-  /** {@link #fromCheckpoint(ModelCheckpoint, NDManager)} as {@code precision} says. */
+  /** {@link #fromCheckpoint(ModelCheckpoint, NDManager)} computing in {@code dtype}. */
   public static PolicyModel fromCheckpoint(
-      ModelCheckpoint checkpoint, NDManager parent, ComputePrecision precision)
-      throws CheckpointException {
-    Qwen2Decoder decoder = decoder(checkpoint, parent, precision);
+      ModelCheckpoint checkpoint, NDManager parent, DataType dtype) throws CheckpointException {
+    Qwen2Decoder decoder = decoder(checkpoint, parent, dtype);
     try {
       Qwen2Config c = checkpoint.config();
       NDArray head =

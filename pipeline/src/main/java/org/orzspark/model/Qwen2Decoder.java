@@ -42,7 +42,7 @@ public final class Qwen2Decoder implements AutoCloseable {
   public static final long ATTENTION_BLOCK_FLOATS = 1L << 22;
 
   private final Qwen2Config config;
-  private final ComputePrecision precision;
+  private final DataType dtype;
   private final NDManager manager;
   private final ParameterList parameters = new ParameterList();
   private final NDArray embedTokens;
@@ -67,12 +67,12 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /**
    * Creates the parameters from {@code checkpoint} (names and shapes checked) on a child manager,
-   * stored and computed as {@code precision} says.
+   * stored in {@code dtype}, the dtype its forward computes in (see {@link ModelDtype}).
    */
-  Qwen2Decoder(ModelCheckpoint checkpoint, NDManager parent, ComputePrecision precision)
+  Qwen2Decoder(ModelCheckpoint checkpoint, NDManager parent, DataType dtype)
       throws CheckpointException {
     this.config = checkpoint.config();
-    this.precision = precision;
+    this.dtype = dtype;
     this.manager = parent.newSubManager();
     try {
       Map<String, long[]> shapes = shapes(config);
@@ -134,7 +134,7 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
-   * Adds a parameter (a trainable array of the weights' dtype on this decoder's manager) named as
+   * Adds a parameter (a trainable array of the compute dtype on this decoder's manager) named as
    * {@code tensor}, its values copied in chunk by chunk (see {@link HostChunks}) as float32, then
    * converted once.
    */
@@ -150,8 +150,8 @@ public final class Qwen2Decoder implements AutoCloseable {
       throw new CheckpointException("tensor '" + tensor.name() + "': " + e.getMessage(), e);
     }
     NDArray array = filled;
-    if (precision.weights() != DataType.FLOAT32) {
-      array = filled.toType(precision.weights(), false);
+    if (dtype != DataType.FLOAT32) {
+      array = filled.toType(dtype, false);
       filled.close();
     }
     array.setName(tensor.name());
@@ -175,30 +175,24 @@ public final class Qwen2Decoder implements AutoCloseable {
     return config;
   }
 
-  /** How the weights are stored and the forward computes. */
-  public ComputePrecision precision() {
-    return precision;
-  }
-
   /**
-   * A parameter in the compute dtype: itself when stored so, else a differentiable cast attached to
-   * {@code work} (so a per-forward copy of float32 master weights dies with the forward).
+   * The dtype of the weights, activations and KV cache (logits and log-probabilities are float32).
+   * Only float32 trains: DJL 0.36 casts under PyTorch's no-grad guard, so a cast cuts the autograd
+   * graph; a model in another dtype serves generation and forwards without gradients.
    */
-  NDArray weight(NDArray parameter, NDManager work) {
-    if (parameter.getDataType() == precision.compute()) {
-      return parameter;
-    }
-    NDArray cast = parameter.toType(precision.compute(), false);
-    cast.attach(work);
-    return cast;
+  public DataType dtype() {
+    return dtype;
   }
 
   /** {@code x} in the compute dtype (itself when already so), attached to {@code x}'s manager. */
   NDArray toCompute(NDArray x) {
-    return castTo(x, precision.compute());
+    return castTo(x, dtype);
   }
 
-  /** {@code x} as {@code type} (itself when already so), attached to {@code x}'s manager. */
+  /**
+   * {@code x} as {@code type} (itself when already so), attached to {@code x}'s manager. Not
+   * differentiable (see {@link #dtype()}): float32 models never cast.
+   */
   static NDArray castTo(NDArray x, DataType type) {
     return x.getDataType() == type ? x : x.toType(type, false);
   }
@@ -271,7 +265,7 @@ public final class Qwen2Decoder implements AutoCloseable {
           }
           Recomputation.propagate(embedded, gradient, false);
         });
-    return rmsNorm(top, weight(finalNorm, m), config.rmsNormEps());
+    return rmsNorm(top, finalNorm, config.rmsNormEps());
   }
 
   /**
@@ -291,7 +285,7 @@ public final class Qwen2Decoder implements AutoCloseable {
     if (cache != null) {
       cache.advance(ids.getShape().get(1));
     }
-    return rmsNorm(x, weight(finalNorm, x.getManager()), config.rmsNormEps());
+    return rmsNorm(x, finalNorm, config.rmsNormEps());
   }
 
   /** Embeddings [B, T, H] in the compute dtype (rows looked up first, then cast: no table copy). */
@@ -418,23 +412,20 @@ public final class Qwen2Decoder implements AutoCloseable {
   private Projections project(Layer layer, NDArray x, NDArray[] cosSin) {
     int d = config.headDim();
     NDManager m = x.getManager();
-    NDArray h = rmsNorm(x, weight(layer.inputNorm(), m), config.rmsNormEps());
+    NDArray h = rmsNorm(x, layer.inputNorm(), config.rmsNormEps());
     NDArray q =
         splitHeads(
-            Linear.linear(h, weight(layer.qWeight(), m), weight(layer.qBias(), m))
-                .singletonOrThrow(),
+            Linear.linear(h, layer.qWeight(), layer.qBias()).singletonOrThrow(),
             config.numAttentionHeads(),
             d);
     NDArray k =
         splitHeads(
-            Linear.linear(h, weight(layer.kWeight(), m), weight(layer.kBias(), m))
-                .singletonOrThrow(),
+            Linear.linear(h, layer.kWeight(), layer.kBias()).singletonOrThrow(),
             config.numKeyValueHeads(),
             d);
     NDArray v =
         splitHeads(
-            Linear.linear(h, weight(layer.vWeight(), m), weight(layer.vBias(), m))
-                .singletonOrThrow(),
+            Linear.linear(h, layer.vWeight(), layer.vBias()).singletonOrThrow(),
             config.numKeyValueHeads(),
             d);
     return new Projections(
@@ -454,13 +445,12 @@ public final class Qwen2Decoder implements AutoCloseable {
     Shape s = x.getShape();
     NDManager m = x.getManager();
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), s.get(2));
-    NDArray y = x.add(Linear.linear(merged, weight(layer.oWeight(), m)).singletonOrThrow());
-    NDArray h = rmsNorm(y, weight(layer.postNorm(), m), config.rmsNormEps());
-    NDArray gate = Linear.linear(h, weight(layer.gate(), m)).singletonOrThrow();
-    NDArray up = Linear.linear(h, weight(layer.up(), m)).singletonOrThrow();
+    NDArray y = x.add(Linear.linear(merged, layer.oWeight()).singletonOrThrow());
+    NDArray h = rmsNorm(y, layer.postNorm(), config.rmsNormEps());
+    NDArray gate = Linear.linear(h, layer.gate()).singletonOrThrow();
+    NDArray up = Linear.linear(h, layer.up()).singletonOrThrow();
     return y.add(
-        Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), weight(layer.down(), m))
-            .singletonOrThrow());
+        Linear.linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.down()).singletonOrThrow());
   }
 
   /**

@@ -72,10 +72,9 @@ public abstract class Qwen2Model implements AutoCloseable {
     return decoder.addParameter(checkpoint.require(name, shape));
   }
 
-  static Qwen2Decoder decoder(
-      ModelCheckpoint checkpoint, NDManager parent, ComputePrecision precision)
+  static Qwen2Decoder decoder(ModelCheckpoint checkpoint, NDManager parent, DataType dtype)
       throws CheckpointException {
-    return new Qwen2Decoder(checkpoint, parent, precision);
+    return new Qwen2Decoder(checkpoint, parent, dtype);
   }
 
   /**
@@ -83,9 +82,7 @@ public abstract class Qwen2Model implements AutoCloseable {
    * (stored weights) applied to hidden states [..., H].
    */
   final NDArray headOutput(NDArray hidden, NDArray head) {
-    NDArray out =
-        Linear.linear(hidden, decoder.weight(head, hidden.getManager())).singletonOrThrow();
-    return Qwen2Decoder.castTo(out, DataType.FLOAT32);
+    return Qwen2Decoder.castTo(Linear.linear(hidden, head).singletonOrThrow(), DataType.FLOAT32);
   }
 
   @Override

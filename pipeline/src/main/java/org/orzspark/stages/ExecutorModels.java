@@ -3,12 +3,12 @@ package org.orzspark.stages;
 import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.orzspark.model.ComputePrecision;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.ModelDtype;
 import org.orzspark.model.PolicyModel;
@@ -16,29 +16,28 @@ import org.orzspark.model.Tokenizers;
 import org.orzspark.model.ValueHeadInit;
 
 /**
- * Inference models loaded once per executor JVM, by (checkpoint folder, device, precision), and
- * shared by every task of that JVM on that device (DJL's Spark {@code ModelLoader} habit): a
- * stage's tasks, retries and later stages of the same application reuse them. Generation and
- * experience forwards only read the weights, so tasks running in parallel on one device share one
- * copy; an executor owning two GPUs holds one copy on each. At most {@link #CAPACITY} models stay
- * loaded; the least recently used one that no task holds is closed.
+ * Inference models loaded once per executor JVM, by (checkpoint folder, device, dtype), and shared
+ * by every task of that JVM on that device (DJL's Spark {@code ModelLoader} habit): a stage's
+ * tasks, retries and later stages of the same application reuse them. Generation and experience
+ * forwards only read the weights, so tasks running in parallel on one device share one copy; an
+ * executor owning two GPUs holds one copy on each. At most {@link #CAPACITY} models stay loaded;
+ * the least recently used one that no task holds is closed.
  */
 public final class ExecutorModels {
   static final int CAPACITY = 2;
 
   /** Where a model is loaded and how it computes. */
-  public record Placement(Device device, ComputePrecision precision) {
+  public record Placement(Device device, DataType dtype) {
     /**
-     * The running task's device ({@link TaskDevices#current()}) with {@code dtype} resolved there;
-     * inference models store their weights in the compute dtype.
+     * The running task's device ({@link TaskDevices#current()}) with {@code dtype} resolved there.
      */
     public static Placement forTask(ModelDtype dtype) {
       Device device = TaskDevices.current();
-      return new Placement(device, ComputePrecision.inference(dtype.resolve(device)));
+      return new Placement(device, dtype.resolve(device));
     }
 
     String key() {
-      return device + "/" + precision.weights() + "/" + precision.compute();
+      return device + "/" + dtype;
     }
   }
 
@@ -103,7 +102,7 @@ public final class ExecutorModels {
             "policy:" + folder.toAbsolutePath() + "@" + placement.key(),
             placement.device(),
             manager -> {
-              PolicyModel model = PolicyModel.load(folder, manager, placement.precision());
+              PolicyModel model = PolicyModel.load(folder, manager, placement.dtype());
               HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
               return new Entry(new Policy(model, tokenizer), tokenizer, model);
             });
@@ -131,8 +130,7 @@ public final class ExecutorModels {
             placement.device(),
             manager -> {
               CriticModel model =
-                  CriticModel.load(
-                      folder, manager, ValueHeadInit.DEFAULT, 0, placement.precision());
+                  CriticModel.load(folder, manager, ValueHeadInit.DEFAULT, 0, placement.dtype());
               return new Entry(model, model);
             });
   }

@@ -2,7 +2,6 @@ package org.orzspark.stages;
 
 import java.io.Serializable;
 import org.orzspark.model.ActivationMemory;
-import org.orzspark.model.ModelDtype;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.PolicyLoss;
@@ -30,10 +29,6 @@ import org.orzspark.train.ReplicaTrainer;
  * @param replicas configured replicas, 0 = all task slots ({@code update.replicas})
  * @param runSeed the run seed, from which each iteration's shuffle seed derives
  * @param gpusPerTask GPUs each replica requests ({@code resources.gpus_per_task})
- * @param activationCheckpointing whether layers are recomputed ({@code
- *     ppo.activation_checkpointing})
- * @param dtype the forwards' compute dtype, resolved on the executor ({@code model.dtype}); the
- *     weights stay float32 for the optimizer
  */
 public record UpdateSettings(
     LossReduction reduction,
@@ -47,8 +42,7 @@ public record UpdateSettings(
     int replicas,
     long runSeed,
     double gpusPerTask,
-    boolean activationCheckpointing,
-    ModelDtype dtype)
+    boolean activationCheckpointing)
     implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
@@ -64,8 +58,7 @@ public record UpdateSettings(
         config.get(RunSettings.UPDATE_REPLICAS),
         config.get(RunSettings.SEED),
         config.get(RunSettings.GPUS_PER_TASK),
-        config.get(RunSettings.ACTIVATION_CHECKPOINTING),
-        config.get(RunSettings.MODEL_DTYPE));
+        config.get(RunSettings.ACTIVATION_CHECKPOINTING));
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {

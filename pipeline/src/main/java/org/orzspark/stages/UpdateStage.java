@@ -32,7 +32,6 @@ import org.orzspark.collective.BarrierRing;
 import org.orzspark.collective.BarrierStage;
 import org.orzspark.collective.RingAllReduce;
 import org.orzspark.datasets.io.FaultPoints;
-import org.orzspark.model.ComputePrecision;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.ValueHeadInit;
@@ -205,19 +204,13 @@ public final class UpdateStage {
     String start = layout.checkpoint(s.iteration() - 1).toString();
     // Local folders of the start checkpoint: itself on a local run directory, else cached copies.
     Path optimizers = CheckpointCache.local(start + "/optimizer").getParent();
+    // The update trains in float32 whatever model.dtype says (see Qwen2Decoder.dtype()).
     Device device = TaskDevices.current();
-    // Float32 master weights for AdamW; the forwards cast them to the compute dtype.
-    ComputePrecision precision = ComputePrecision.training(s.settings().dtype().resolve(device));
     try (NDManager manager = NDManager.newBaseManager(device);
-        PolicyModel policy =
-            PolicyModel.load(CheckpointCache.local(start + "/policy"), manager, precision);
+        PolicyModel policy = PolicyModel.load(CheckpointCache.local(start + "/policy"), manager);
         CriticModel critic =
             CriticModel.load(
-                CheckpointCache.local(start + "/critic"),
-                manager,
-                ValueHeadInit.DEFAULT,
-                0,
-                precision);
+                CheckpointCache.local(start + "/critic"), manager, ValueHeadInit.DEFAULT, 0);
         AdamW policyOptimizer =
             optimizer(
                 s.settings().policyOptimizer(), manager, optimizers.resolve(POLICY_OPTIMIZER));
