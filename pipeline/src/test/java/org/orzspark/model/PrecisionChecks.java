@@ -46,21 +46,6 @@ final class PrecisionChecks {
     assertThat(gaps.logProbs()).isGreaterThan(0);
   }
 
-  /** Rows of unequal length (padding) and a shared prefix, as the training forwards see them. */
-  static List<TokenBatch> batches(int vocab) {
-    int[] prefix = TestModels.randomTokens(12, vocab, 2);
-    return List.of(
-        TokenBatch.padded(
-            new int[][] {
-              TestModels.randomTokens(23, vocab, 3), TestModels.randomTokens(9, vocab, 4)
-            }),
-        TokenBatch.padded(
-            new int[][] {
-              concat(prefix, TestModels.randomTokens(6, vocab, 8)),
-              concat(prefix, TestModels.randomTokens(3, vocab, 9))
-            }));
-  }
-
   /** The gaps of computing in {@code dtype} on {@code device}. */
   static Gaps measure(Device device, DataType dtype) throws CheckpointException {
     Qwen2Config config = TestModels.untied();
@@ -80,7 +65,8 @@ final class PrecisionChecks {
       NDArray anyWeight = policy.parameters().valueAt(0).getArray();
       assertThat(anyWeight.getDevice()).isEqualTo(device);
       assertThat(anyWeight.getDataType()).isEqualTo(dtype);
-      for (TokenBatch batch : batches(config.vocabSize())) {
+      // padded rows, packed rows and a shared prefix, as the training forwards see them
+      for (TokenBatch batch : ActivationMemoryTest.batches(config.vocabSize())) {
         try (NDManager work = manager.newSubManager()) {
           NDArray lowLogProbs = policy.tokenLogProbs(batch, work);
           assertThat(lowLogProbs.getDataType()).isEqualTo(DataType.FLOAT32);
@@ -94,7 +80,8 @@ final class PrecisionChecks {
           values =
               Math.max(
                   values,
-                  maxGap(critic.values(batch, work).toFloatArray(), expected) / max(expected));
+                  maxGap(critic.values(batch, work).toFloatArray(), expected)
+                      / ActivationMemoryTest.max(expected));
         }
       }
       sampling = samplingGap(policy, manager);
@@ -121,7 +108,7 @@ final class PrecisionChecks {
               .findFirst()
               .orElseThrow()
               .promptTokens();
-      int[] sequence = concat(prompt, sample.tokens());
+      int[] sequence = ActivationMemoryTest.concat(prompt, sample.tokens());
       try (NDManager work = manager.newSubManager()) {
         float[] forward =
             policy.tokenLogProbs(TokenBatch.padded(new int[][] {sequence}), work).toFloatArray();
@@ -140,19 +127,5 @@ final class PrecisionChecks {
       gap = Math.max(gap, Math.abs(actual[i] - expected[i]));
     }
     return gap;
-  }
-
-  private static double max(float[] values) {
-    double max = 1e-12;
-    for (float v : values) {
-      max = Math.max(max, Math.abs(v));
-    }
-    return max;
-  }
-
-  private static int[] concat(int[] a, int[] b) {
-    int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }
