@@ -395,7 +395,7 @@ public final class Qwen2Decoder implements AutoCloseable {
               .sum()
               .add(p.keysT().mul(keysT.getGradient()).sum())
               .add(p.v().mul(v.getGradient()).sum());
-      Recomputation.propagate(projected, scope.ones(new Shape(), projected.getDataType()), false);
+      Recomputation.propagate(projected, scope.ones(new Shape()), false);
       NDArray inputGradient = x.getGradient();
       inputGradient.attach(step);
       return inputGradient;
@@ -411,7 +411,6 @@ public final class Qwen2Decoder implements AutoCloseable {
   /** The input RMSNorm and the q/k/v projections of {@code layer} on its input x [B, T, H]. */
   private Projections project(Layer layer, NDArray x, NDArray[] cosSin) {
     int d = config.headDim();
-    NDManager m = x.getManager();
     NDArray h = rmsNorm(x, layer.inputNorm(), config.rmsNormEps());
     NDArray q =
         splitHeads(
@@ -443,7 +442,6 @@ public final class Qwen2Decoder implements AutoCloseable {
    */
   private NDArray finish(Layer layer, NDArray x, NDArray attended) {
     Shape s = x.getShape();
-    NDManager m = x.getManager();
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(1), s.get(2));
     NDArray y = x.add(Linear.linear(merged, layer.oWeight()).singletonOrThrow());
     NDArray h = rmsNorm(y, layer.postNorm(), config.rmsNormEps());

@@ -20,8 +20,8 @@ import org.orzspark.model.ValueHeadInit;
  * by every task of that JVM on that device (DJL's Spark {@code ModelLoader} habit): a stage's
  * tasks, retries and later stages of the same application reuse them. Generation and experience
  * forwards only read the weights, so tasks running in parallel on one device share one copy; an
- * executor owning two GPUs holds one copy on each. At most {@link #CAPACITY} models stay loaded;
- * the least recently used one that no task holds is closed.
+ * executor owning two GPUs holds one copy on each. At most {@link #CAPACITY} models per device in
+ * use stay loaded; the least recently used one that no task holds is closed.
  */
 public final class ExecutorModels {
   static final int CAPACITY = 2;
@@ -149,7 +149,7 @@ public final class ExecutorModels {
 
   private static void evict() {
     var iterator = LOADED.entrySet().iterator();
-    while (LOADED.size() > CAPACITY && iterator.hasNext()) {
+    while (LOADED.size() > CAPACITY * ROOTS.size() && iterator.hasNext()) {
       Entry candidate = iterator.next().getValue();
       if (candidate.leases == 0) {
         iterator.remove();

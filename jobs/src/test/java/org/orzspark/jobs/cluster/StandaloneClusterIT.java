@@ -101,7 +101,10 @@ class StandaloneClusterIT {
         Duration.ofMinutes(3), concat(concat(new String[] {"cluster", "start"}, shape), where));
   }
 
-  /** {@code orz cluster check --gpus-per-task 1} on executors holding {@code gpus} fake GPUs. */
+  /**
+   * {@code orz cluster check --gpus-per-task 1} on executors holding {@code gpus} fake GPUs and as
+   * many cores, one task slot per GPU.
+   */
   private static LauncherProcess.Outcome gpuCheck(int port, int gpus, String... options)
       throws Exception {
     Path discovery = org.orzspark.testing.RepoPaths.root().resolve("conf/gpu-discovery.sh");
@@ -113,6 +116,8 @@ class StandaloneClusterIT {
       "spark://127.0.0.1:" + port,
       "--conf",
       "spark.executor.resource.gpu.amount=" + gpus,
+      "--conf",
+      "spark.executor.cores=" + gpus,
       "--conf",
       "spark.executor.resource.gpu.discoveryScript=" + discovery
     };
