@@ -237,7 +237,8 @@ public final class Generator {
       Arrays.fill(segments, p * longest + pad, (p + 1) * longest, 1);
       Arrays.fill(keyValid, p * capacity + pad, (p + 1) * capacity, true);
     }
-    try (KvCache cache = KvCache.allocate(root, config, prompts, capacity, keyValid)) {
+    try (KvCache cache =
+        KvCache.allocate(root, config, policy.decoder().dtype(), prompts, capacity, keyValid)) {
       Stopwatch clock = Stopwatch.start();
       float[] probabilities;
       try (NDManager step = root.newSubManager()) {

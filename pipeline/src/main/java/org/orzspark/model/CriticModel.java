@@ -2,8 +2,8 @@ package org.orzspark.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,11 +31,28 @@ public final class CriticModel extends Qwen2Model {
    */
   public static CriticModel load(Path dir, NDManager parent, ValueHeadInit init, long seed)
       throws IOException {
-    return fromCheckpoint(ModelCheckpoint.read(dir), parent, init, seed);
+    return load(dir, parent, init, seed, DataType.FLOAT32);
+  }
+
+  /** {@link #load(Path, NDManager, ValueHeadInit, long)} computing in {@code dtype}. */
+  public static CriticModel load(
+      Path dir, NDManager parent, ValueHeadInit init, long seed, DataType dtype)
+      throws IOException {
+    return fromCheckpoint(ModelCheckpoint.read(dir), parent, init, seed, dtype);
   }
 
   public static CriticModel fromCheckpoint(
       ModelCheckpoint checkpoint, NDManager parent, ValueHeadInit init, long seed)
+      throws CheckpointException {
+    return fromCheckpoint(checkpoint, parent, init, seed, DataType.FLOAT32);
+  }
+
+  /**
+   * {@link #fromCheckpoint(ModelCheckpoint, NDManager, ValueHeadInit, long)} computing in {@code
+   * dtype}.
+   */
+  public static CriticModel fromCheckpoint(
+      ModelCheckpoint checkpoint, NDManager parent, ValueHeadInit init, long seed, DataType dtype)
       throws CheckpointException {
     long[] shape = {1, checkpoint.config().hiddenSize()};
     ModelCheckpoint withHead = checkpoint;
@@ -48,7 +65,7 @@ public final class CriticModel extends Qwen2Model {
           new ModelCheckpoint(
               checkpoint.config(), tensors, checkpoint.sources(), checkpoint.tokenizerDir());
     }
-    Qwen2Decoder decoder = decoder(withHead, parent);
+    Qwen2Decoder decoder = decoder(withHead, parent, dtype);
     try {
       return new CriticModel(
           decoder,
@@ -84,10 +101,10 @@ public final class CriticModel extends Qwen2Model {
             : decoder().forward(batch, work));
   }
 
-  /** score · h: [R, C, H] → [R, C]. */
+  /** score · h: [R, C, H] → [R, C], float32. */
   private NDArray head(NDArray hidden) {
     Shape s = hidden.getShape();
-    return Linear.linear(hidden, score).singletonOrThrow().reshape(s.get(0), s.get(1));
+    return headOutput(hidden, score).reshape(s.get(0), s.get(1));
   }
 
   /**

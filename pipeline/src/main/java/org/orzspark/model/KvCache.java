@@ -23,7 +23,13 @@ public final class KvCache implements AutoCloseable {
   private int rows;
   private int length;
 
-  private KvCache(NDManager manager, Qwen2Config config, int rows, int capacity, float[] keyBias) {
+  private KvCache(
+      NDManager manager,
+      Qwen2Config config,
+      DataType dtype,
+      int rows,
+      int capacity,
+      float[] keyBias) {
     this.manager = manager;
     this.capacity = capacity;
     this.rows = rows;
@@ -33,10 +39,16 @@ public final class KvCache implements AutoCloseable {
     Shape keyShape = new Shape(rows, config.numKeyValueHeads(), config.headDim(), capacity);
     Shape valueShape = new Shape(rows, config.numKeyValueHeads(), capacity, config.headDim());
     for (int l = 0; l < layers; l++) {
-      keys[l] = manager.zeros(keyShape, DataType.FLOAT32);
-      values[l] = manager.zeros(valueShape, DataType.FLOAT32);
+      keys[l] = manager.zeros(keyShape, dtype);
+      values[l] = manager.zeros(valueShape, dtype);
     }
     this.keyBias = manager.create(keyBias, new Shape(rows, 1, 1, 1, capacity));
+  }
+
+  /** {@link #allocate(NDManager, Qwen2Config, DataType, int, int, boolean[])} in float32. */
+  public static KvCache allocate(
+      NDManager parent, Qwen2Config config, int rows, int capacity, boolean[] keyValid) {
+    return allocate(parent, config, DataType.FLOAT32, rows, capacity, keyValid);
   }
 
   /**
@@ -44,9 +56,15 @@ public final class KvCache implements AutoCloseable {
    *
    * @param keyValid [rows × capacity] row-major: false where a column is padding that no query may
    *     attend to (left padding of shorter prompts)
+   * @param dtype of the keys and values: the model's compute dtype
    */
   public static KvCache allocate(
-      NDManager parent, Qwen2Config config, int rows, int capacity, boolean[] keyValid) {
+      NDManager parent,
+      Qwen2Config config,
+      DataType dtype,
+      int rows,
+      int capacity,
+      boolean[] keyValid) {
     if (keyValid.length != rows * capacity) {
       throw new IllegalArgumentException("keyValid must hold rows*capacity values");
     }
@@ -54,7 +72,7 @@ public final class KvCache implements AutoCloseable {
     for (int i = 0; i < bias.length; i++) {
       bias[i] = keyValid[i] ? 0f : Qwen2Decoder.MASKED;
     }
-    return new KvCache(parent.newSubManager(), config, rows, capacity, bias);
+    return new KvCache(parent.newSubManager(), config, dtype, rows, capacity, bias);
   }
 
   public int rows() {

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,12 +37,23 @@ public final class PolicyModel extends Qwen2Model {
 
   /** Loads a Hugging Face directory (config.json, safetensors, tokenizer files). */
   public static PolicyModel load(Path dir, NDManager parent) throws IOException {
-    return fromCheckpoint(ModelCheckpoint.read(dir), parent);
+    return load(dir, parent, DataType.FLOAT32);
+  }
+
+  /** {@link #load(Path, NDManager)} computing in {@code dtype}. */
+  public static PolicyModel load(Path dir, NDManager parent, DataType dtype) throws IOException {
+    return fromCheckpoint(ModelCheckpoint.read(dir), parent, dtype);
   }
 
   public static PolicyModel fromCheckpoint(ModelCheckpoint checkpoint, NDManager parent)
       throws CheckpointException {
-    Qwen2Decoder decoder = decoder(checkpoint, parent);
+    return fromCheckpoint(checkpoint, parent, DataType.FLOAT32);
+  }
+
+  /** {@link #fromCheckpoint(ModelCheckpoint, NDManager)} computing in {@code dtype}. */
+  public static PolicyModel fromCheckpoint(
+      ModelCheckpoint checkpoint, NDManager parent, DataType dtype) throws CheckpointException {
+    Qwen2Decoder decoder = decoder(checkpoint, parent, dtype);
     try {
       Qwen2Config c = checkpoint.config();
       NDArray head =
@@ -84,13 +95,13 @@ public final class PolicyModel extends Qwen2Model {
   }
 
   /**
-   * Next-token logits.
+   * Next-token logits, float32 whatever the compute dtype (the matmul runs in it).
    *
    * @param hidden [..., H] final hidden states
-   * @return [..., V], attached to {@code hidden}'s manager
+   * @return [..., V] float32, attached to {@code hidden}'s manager
    */
   public NDArray logits(NDArray hidden) {
-    return Linear.linear(hidden, lmHead).singletonOrThrow();
+    return headOutput(hidden, lmHead);
   }
 
   /**

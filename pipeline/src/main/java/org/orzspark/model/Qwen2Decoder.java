@@ -42,6 +42,7 @@ public final class Qwen2Decoder implements AutoCloseable {
   public static final long ATTENTION_BLOCK_FLOATS = 1L << 22;
 
   private final Qwen2Config config;
+  private final DataType dtype;
   private final NDManager manager;
   private final ParameterList parameters = new ParameterList();
   private final NDArray embedTokens;
@@ -65,10 +66,13 @@ public final class Qwen2Decoder implements AutoCloseable {
       NDArray down) {}
 
   /**
-   * Creates the parameters from {@code checkpoint} (names and shapes checked) on a child manager.
+   * Creates the parameters from {@code checkpoint} (names and shapes checked) on a child manager,
+   * stored in {@code dtype}, the dtype its forward computes in (see {@link ModelDtype}).
    */
-  Qwen2Decoder(ModelCheckpoint checkpoint, NDManager parent) throws CheckpointException {
+  Qwen2Decoder(ModelCheckpoint checkpoint, NDManager parent, DataType dtype)
+      throws CheckpointException {
     this.config = checkpoint.config();
+    this.dtype = dtype;
     this.manager = parent.newSubManager();
     try {
       Map<String, long[]> shapes = shapes(config);
@@ -130,19 +134,25 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
-   * Adds a parameter (a trainable float32 array on this decoder's manager) named as {@code tensor},
-   * its values copied in chunk by chunk (see {@link HostChunks}).
+   * Adds a parameter (a trainable array of the compute dtype on this decoder's manager) named as
+   * {@code tensor}, its values copied in chunk by chunk (see {@link HostChunks}) as float32, then
+   * converted once.
    */
   NDArray addParameter(TensorValues tensor) throws CheckpointException {
-    NDArray array = manager.create(new Shape(tensor.shape()), DataType.FLOAT32);
+    NDArray filled = manager.create(new Shape(tensor.shape()), DataType.FLOAT32);
     try (TensorValues.Reader reader = tensor.open()) {
-      HostChunks.fill(array, reader::read);
+      HostChunks.fill(filled, reader::read);
     } catch (CheckpointException e) {
-      array.close();
+      filled.close();
       throw e;
     } catch (IOException e) {
-      array.close();
+      filled.close();
       throw new CheckpointException("tensor '" + tensor.name() + "': " + e.getMessage(), e);
+    }
+    NDArray array = filled;
+    if (dtype != DataType.FLOAT32) {
+      array = filled.toType(dtype, false);
+      filled.close();
     }
     array.setName(tensor.name());
     array.setRequiresGradient(true);
@@ -163,6 +173,28 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   public Qwen2Config config() {
     return config;
+  }
+
+  /**
+   * The dtype of the weights, activations and KV cache (logits and log-probabilities are float32).
+   * Only float32 trains: DJL 0.36 casts under PyTorch's no-grad guard, so a cast cuts the autograd
+   * graph; a model in another dtype serves generation and forwards without gradients.
+   */
+  public DataType dtype() {
+    return dtype;
+  }
+
+  /** {@code x} in the compute dtype (itself when already so), attached to {@code x}'s manager. */
+  NDArray toCompute(NDArray x) {
+    return castTo(x, dtype);
+  }
+
+  /**
+   * {@code x} as {@code type} (itself when already so), attached to {@code x}'s manager. Not
+   * differentiable (see {@link #dtype()}): float32 models never cast.
+   */
+  static NDArray castTo(NDArray x, DataType type) {
+    return x.getDataType() == type ? x : x.toType(type, false);
   }
 
   /** Every parameter by Hugging Face name (heads added by the owning model included). */
@@ -256,8 +288,9 @@ public final class Qwen2Decoder implements AutoCloseable {
     return rmsNorm(x, finalNorm, config.rmsNormEps());
   }
 
+  /** Embeddings [B, T, H] in the compute dtype (rows looked up first, then cast: no table copy). */
   private NDArray embed(NDArray ids) {
-    return Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+    return toCompute(Embedding.embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow());
   }
 
   /**
@@ -443,14 +476,16 @@ public final class Qwen2Decoder implements AutoCloseable {
   }
 
   /**
-   * RMSNorm: x / sqrt(mean(x², last axis) + eps) · weight.
+   * RMSNorm: x / sqrt(mean(x², last axis) + eps) · weight, the normalisation in float32 whatever
+   * x's dtype and the result back in it before the weight (Hugging Face's {@code Qwen2RMSNorm}).
    *
    * @param x [..., H]
-   * @param weight [H]
+   * @param weight [H], of x's dtype
    */
   static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
-    NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();
-    return x.div(rms).mul(weight);
+    NDArray wide = castTo(x, DataType.FLOAT32);
+    NDArray rms = wide.square().mean(new int[] {-1}, true).add(eps).sqrt();
+    return castTo(wide.div(rms), x.getDataType()).mul(weight);
   }
 
   /** [B, T, heads·d] → [B, heads, T, d]. */
@@ -470,7 +505,8 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /**
    * cos and sin of the rotary angles, each [B, 1, T, d]: angle(p, j) = p · f[j mod d/2], the
-   * frequencies repeated twice along the last axis (Hugging Face's layout).
+   * frequencies repeated twice along the last axis (Hugging Face's layout); computed in float32,
+   * then cast to the compute dtype, as Hugging Face does.
    *
    * @param positions [B, T] float32
    */
@@ -478,7 +514,7 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray frequencies = positions.getManager().create(inverseFrequencies);
     NDArray angles = positions.expandDims(-1).mul(frequencies);
     NDArray full = angles.concat(angles, -1).expandDims(1);
-    return new NDArray[] {full.cos(), full.sin()};
+    return new NDArray[] {toCompute(full.cos()), toCompute(full.sin())};
   }
 
   /**
@@ -554,9 +590,14 @@ public final class Qwen2Decoder implements AutoCloseable {
         Scalars.times(rows, 1.0 / Math.sqrt(d))
             .reshape(b, kv, g * t, d)
             .matMul(keysT)
-            .reshape(b, kv, g, t, s)
-            .add(bias.rows(from, to, m));
-    return scores.softmax(-1).reshape(b, kv, g * t, s).matMul(v).reshape(b, heads, t, d);
+            .reshape(b, kv, g, t, s);
+    // Bias and softmax in float32 (the bias's MASKED overflows fp16), the probabilities back in the
+    // values' dtype for the second matmul, as Hugging Face's eager attention does.
+    NDArray probabilities =
+        castTo(
+            castTo(scores, DataType.FLOAT32).add(bias.rows(from, to, m)).softmax(-1),
+            v.getDataType());
+    return probabilities.reshape(b, kv, g * t, s).matMul(v).reshape(b, heads, t, d);
   }
 
   /**

@@ -2,8 +2,10 @@ package org.orzspark.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,9 +72,17 @@ public abstract class Qwen2Model implements AutoCloseable {
     return decoder.addParameter(checkpoint.require(name, shape));
   }
 
-  static Qwen2Decoder decoder(ModelCheckpoint checkpoint, NDManager parent)
+  static Qwen2Decoder decoder(ModelCheckpoint checkpoint, NDManager parent, DataType dtype)
       throws CheckpointException {
-    return new Qwen2Decoder(checkpoint, parent);
+    return new Qwen2Decoder(checkpoint, parent, dtype);
+  }
+
+  /**
+   * A head's output in float32 (logits, values), its matmul in the compute dtype: {@code head}
+   * (stored weights) applied to hidden states [..., H].
+   */
+  final NDArray headOutput(NDArray hidden, NDArray head) {
+    return Qwen2Decoder.castTo(Linear.linear(hidden, head).singletonOrThrow(), DataType.FLOAT32);
   }
 
   @Override

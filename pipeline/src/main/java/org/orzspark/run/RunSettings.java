@@ -10,6 +10,7 @@ import static org.orzspark.run.Range.openClosed;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.model.ModelDtype;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.ValueLoss;
@@ -212,6 +213,14 @@ public final class RunSettings {
               "model.value_head_init",
               ValueHeadInit.UNIFORM,
               "Critic value head init: the paper's kaiming-uniform or the reference code's N(0, 1/(hidden+1))."));
+  public static final RunSetting<ModelDtype> MODEL_DTYPE =
+      add(
+          RunSetting.choice(
+              "model.dtype",
+              ModelDtype.AUTO,
+              "Compute dtype of generation and of the experience/update forwards (weights,"
+                  + " activations, KV cache; logits and log-probs stay fp32). auto, resolved on each"
+                  + " executor: bf16 on a GPU, fp32 on CPU. bf16 is refused on CPU."));
 
   // Update stage
   public static final RunSetting<Integer> UPDATE_REPLICAS =

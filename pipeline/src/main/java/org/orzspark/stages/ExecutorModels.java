@@ -1,31 +1,51 @@
 package org.orzspark.stages;
 
+import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.orzspark.model.CriticModel;
+import org.orzspark.model.ModelDtype;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Tokenizers;
 import org.orzspark.model.ValueHeadInit;
 
 /**
- * Inference models loaded once per executor JVM, by checkpoint folder, and shared by every task of
- * that JVM (DJL's Spark {@code ModelLoader} habit): a stage's tasks, retries and later stages of
- * the same application reuse them. Generation and experience forwards only read the weights, so
- * tasks running in parallel share one copy. At most {@link #CAPACITY} folders stay loaded; the
- * least recently used one that no task holds is closed.
+ * Inference models loaded once per executor JVM, by (checkpoint folder, device, dtype), and shared
+ * by every task of that JVM on that device (DJL's Spark {@code ModelLoader} habit): a stage's
+ * tasks, retries and later stages of the same application reuse them. Generation and experience
+ * forwards only read the weights, so tasks running in parallel on one device share one copy; an
+ * executor owning two GPUs holds one copy on each. At most {@link #CAPACITY} models per device in
+ * use stay loaded; the least recently used one that no task holds is closed.
  */
 public final class ExecutorModels {
   static final int CAPACITY = 2;
+
+  /** Where a model is loaded and how it computes. */
+  public record Placement(Device device, DataType dtype) {
+    /**
+     * The running task's device ({@link TaskDevices#current()}) with {@code dtype} resolved there.
+     */
+    public static Placement forTask(ModelDtype dtype) {
+      Device device = TaskDevices.current();
+      return new Placement(device, dtype.resolve(device));
+    }
+
+    String key() {
+      return device + "/" + dtype;
+    }
+  }
 
   /** A policy with its tokenizer. */
   public record Policy(PolicyModel model, HuggingFaceTokenizer tokenizer) {}
 
   private static final Map<String, Entry> LOADED = new LinkedHashMap<>(16, 0.75f, true);
-  private static NDManager root;
+  private static final Map<Device, NDManager> ROOTS = new HashMap<>();
 
   private ExecutorModels() {}
 
@@ -74,14 +94,15 @@ public final class ExecutorModels {
     Entry load(NDManager manager) throws IOException;
   }
 
-  /** The policy (and tokenizer) of a Hugging Face-layout folder. */
+  /** The policy (and tokenizer) of a Hugging Face-layout folder, placed as {@code placement}. */
   @SuppressWarnings("unchecked")
-  public static Lease<Policy> policy(Path folder) throws IOException {
+  public static Lease<Policy> policy(Path folder, Placement placement) throws IOException {
     return (Lease<Policy>)
         lease(
-            "policy:" + folder.toAbsolutePath(),
+            "policy:" + folder.toAbsolutePath() + "@" + placement.key(),
+            placement.device(),
             manager -> {
-              PolicyModel model = PolicyModel.load(folder, manager);
+              PolicyModel model = PolicyModel.load(folder, manager, placement.dtype());
               HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
               return new Entry(new Policy(model, tokenizer), tokenizer, model);
             });
@@ -93,31 +114,32 @@ public final class ExecutorModels {
     return (Lease<HuggingFaceTokenizer>)
         lease(
             "tokenizer:" + folder.toAbsolutePath(),
+            Device.cpu(),
             manager -> {
               HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
               return new Entry(tokenizer, tokenizer);
             });
   }
 
-  /** The critic of a folder that holds a {@code score} value head. */
+  /** The critic of a folder that holds a {@code score} value head, placed as {@code placement}. */
   @SuppressWarnings("unchecked")
-  public static Lease<CriticModel> critic(Path folder) throws IOException {
+  public static Lease<CriticModel> critic(Path folder, Placement placement) throws IOException {
     return (Lease<CriticModel>)
         lease(
-            "critic:" + folder.toAbsolutePath(),
+            "critic:" + folder.toAbsolutePath() + "@" + placement.key(),
+            placement.device(),
             manager -> {
-              CriticModel model = CriticModel.load(folder, manager, ValueHeadInit.DEFAULT, 0);
+              CriticModel model =
+                  CriticModel.load(folder, manager, ValueHeadInit.DEFAULT, 0, placement.dtype());
               return new Entry(model, model);
             });
   }
 
-  private static synchronized Lease<?> lease(String key, Loader loader) throws IOException {
-    if (root == null) {
-      root = NDManager.newBaseManager();
-    }
+  private static synchronized Lease<?> lease(String key, Device device, Loader loader)
+      throws IOException {
     Entry entry = LOADED.get(key);
     if (entry == null) {
-      entry = loader.load(root);
+      entry = loader.load(ROOTS.computeIfAbsent(device, NDManager::newBaseManager));
       LOADED.put(key, entry);
       evict();
     }
@@ -127,7 +149,7 @@ public final class ExecutorModels {
 
   private static void evict() {
     var iterator = LOADED.entrySet().iterator();
-    while (LOADED.size() > CAPACITY && iterator.hasNext()) {
+    while (LOADED.size() > CAPACITY * ROOTS.size() && iterator.hasNext()) {
       Entry candidate = iterator.next().getValue();
       if (candidate.leases == 0) {
         iterator.remove();

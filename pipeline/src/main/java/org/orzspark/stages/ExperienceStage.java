@@ -138,10 +138,11 @@ public final class ExperienceStage {
       return List.<ExperienceRow>of().iterator();
     }
     ExperienceSettings settings = task.settings();
-    try (var policy = ExecutorModels.policy(CheckpointCache.local(task.policyFolder()));
+    ExecutorModels.Placement placement = ExecutorModels.Placement.forTask(settings.dtype());
+    try (var policy = ExecutorModels.policy(CheckpointCache.local(task.policyFolder()), placement);
         ExecutorModels.Lease<CriticModel> critic =
-            ExecutorModels.critic(CheckpointCache.local(task.criticFolder()));
-        NDManager manager = NDManager.newBaseManager()) {
+            ExecutorModels.critic(CheckpointCache.local(task.criticFolder()), placement);
+        NDManager manager = NDManager.newBaseManager(placement.device())) {
       long started = System.nanoTime();
       List<ExperienceRow> computed =
           new ExperienceComputer(

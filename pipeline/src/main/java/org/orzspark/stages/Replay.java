@@ -135,7 +135,9 @@ public final class Replay {
             RolloutSettings.Sampling.from(config));
     List<GeneratedSample> generated;
     try (ExecutorModels.Lease<ExecutorModels.Policy> lease =
-        ExecutorModels.policy(CheckpointCache.local(settings.policyFolder()))) {
+        ExecutorModels.policy(
+            CheckpointCache.local(settings.policyFolder()),
+            ExecutorModels.Placement.forTask(settings.sampling().dtype()))) {
       generated = RolloutStage.generate(lease.get(), settings, requests, s -> {});
     }
     GeneratedSample replayed =

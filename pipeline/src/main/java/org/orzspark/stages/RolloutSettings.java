@@ -2,6 +2,7 @@ package org.orzspark.stages;
 
 import java.io.Serializable;
 import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.model.ModelDtype;
 import org.orzspark.random.Seeds;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunSettings;
@@ -28,6 +29,7 @@ public record RolloutSettings(
    * @param topP nucleus mass, 1 = off ({@code rollout.top_p})
    * @param topK top-k, 0 = off ({@code rollout.top_k})
    * @param batchSequences sequences decoded together ({@code rollout.batch_sequences})
+   * @param dtype the compute dtype, resolved on the executor ({@code model.dtype})
    */
   public record Sampling(
       PromptTemplate.Variant template,
@@ -35,8 +37,20 @@ public record RolloutSettings(
       double temperature,
       double topP,
       int topK,
-      int batchSequences)
+      int batchSequences,
+      ModelDtype dtype)
       implements Serializable {
+
+    /** Sampling in {@code model.dtype}'s default, {@link ModelDtype#AUTO}. */
+    public Sampling(
+        PromptTemplate.Variant template,
+        int maxResponseTokens,
+        double temperature,
+        double topP,
+        int topK,
+        int batchSequences) {
+      this(template, maxResponseTokens, temperature, topP, topK, batchSequences, ModelDtype.AUTO);
+    }
 
     /** The run's sampling settings. */
     public static Sampling from(RunConfig config) {
@@ -46,7 +60,8 @@ public record RolloutSettings(
           config.get(RunSettings.TEMPERATURE),
           config.get(RunSettings.TOP_P),
           config.get(RunSettings.TOP_K),
-          config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES));
+          config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES),
+          config.get(RunSettings.MODEL_DTYPE));
     }
   }
 

@@ -195,7 +195,9 @@ public final class RolloutStage {
       }
       int task = TaskContext.getPartitionId();
       try (ExecutorModels.Lease<ExecutorModels.Policy> lease =
-          ExecutorModels.policy(CheckpointCache.local(settings.policyFolder()))) {
+          ExecutorModels.policy(
+              CheckpointCache.local(settings.policyFolder()),
+              ExecutorModels.Placement.forTask(settings.sampling().dtype()))) {
         HuggingFaceTokenizer tokenizer = lease.get().tokenizer();
         List<PromptRequest> requests = new ArrayList<>();
         Map<String, int[]> promptTokens = new HashMap<>();

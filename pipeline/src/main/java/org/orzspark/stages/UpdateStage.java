@@ -1,5 +1,6 @@
 package org.orzspark.stages;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -218,7 +219,9 @@ public final class UpdateStage {
     String start = layout.checkpoint(s.iteration() - 1).toString();
     // Local folders of the start checkpoint: itself on a local run directory, else cached copies.
     Path optimizers = CheckpointCache.local(start + "/optimizer").getParent();
-    try (NDManager manager = NDManager.newBaseManager();
+    // The update trains in float32 whatever model.dtype says (see Qwen2Decoder.dtype()).
+    Device device = TaskDevices.current();
+    try (NDManager manager = NDManager.newBaseManager(device);
         PolicyModel policy = PolicyModel.load(CheckpointCache.local(start + "/policy"), manager);
         CriticModel critic =
             CriticModel.load(

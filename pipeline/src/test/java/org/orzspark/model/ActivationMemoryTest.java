@@ -23,7 +23,7 @@ class ActivationMemoryTest extends FreshManagerTest {
   private static final double TOLERANCE = 1e-5;
 
   /** Rows of unequal length (padding), packed rows (block-diagonal), and a shared prefix. */
-  private static List<TokenBatch> batches(int vocab) {
+  static List<TokenBatch> batches(int vocab) {
     int[] prefix = TestModels.randomTokens(20, vocab, 2);
     return List.of(
         TokenBatch.padded(
@@ -199,7 +199,7 @@ class ActivationMemoryTest extends FreshManagerTest {
     }
   }
 
-  private static double max(float[] values) {
+  static double max(float[] values) {
     double max = 0;
     for (float v : values) {
       max = Math.max(max, Math.abs(v));
@@ -207,7 +207,7 @@ class ActivationMemoryTest extends FreshManagerTest {
     return max;
   }
 
-  private static int[] concat(int[] a, int[] b) {
+  static int[] concat(int[] a, int[] b) {
     int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;

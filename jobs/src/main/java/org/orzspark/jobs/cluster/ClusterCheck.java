@@ -8,12 +8,14 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.stages.GpuStages;
+import org.orzspark.stages.TaskDevices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code orz cluster check}: a Spark job whose tasks report the executor and the process they ran
- * in, proving that work spreads over several executor JVMs.
+ * in, proving that work spreads over several executor JVMs, and with GPUs the device each task's
+ * models would use.
  */
 @Command(
     name = "check",
@@ -43,11 +45,15 @@ public final class ClusterCheck implements Callable<Integer> {
       })
   double gpusPerTask;
 
-  /** Executor ids, process ids and GPU addresses ("executor/gpu") the tasks reported. */
+  /**
+   * Executor ids, process ids, GPU addresses ("executor/gpu") and devices ("executor/assigned
+   * device -> device arrays go to", see {@link TaskDevices}) the tasks reported.
+   */
   public record Result(
       TreeSet<String> executorIds,
       TreeSet<Long> processIds,
       TreeSet<String> gpus,
+      TreeSet<String> devices,
       long driverPid) {}
 
   @Override
@@ -67,6 +73,8 @@ public final class ClusterCheck implements Callable<Integer> {
         result.driverPid());
     if (gpusPerTask > 0) {
       System.out.printf("GPU addresses seen by tasks (executor/address): %s%n", result.gpus());
+      System.out.printf(
+          "Devices of the tasks (executor/assigned->allocating): %s%n", result.devices());
     }
     boolean spread = result.processIds().size() >= Math.min(executors, tasks);
     boolean gpusSeen = gpusPerTask <= 0 || !result.gpus().isEmpty();
@@ -91,15 +99,21 @@ public final class ClusterCheck implements Callable<Integer> {
                       + "@"
                       + ProcessHandle.current().pid()
                       + "@"
-                      + String.join(",", GpuStages.assignedGpus());
+                      + String.join(",", GpuStages.assignedGpus())
+                      + "@"
+                      + TaskDevices.assigned()
+                      + "->"
+                      + TaskDevices.current();
                 })
             .collect();
     TreeSet<String> executorIds = new TreeSet<>();
     TreeSet<Long> pids = new TreeSet<>();
     TreeSet<String> gpus = new TreeSet<>();
+    TreeSet<String> devices = new TreeSet<>();
     for (String report : reports) {
       String[] parts = report.split("@", -1);
       executorIds.add(parts[0]);
+      devices.add(parts[0] + "/" + parts[3]);
       pids.add(Long.parseLong(parts[1]));
       for (String address : parts[2].split(",")) {
         if (!address.isEmpty()) {
@@ -107,7 +121,8 @@ public final class ClusterCheck implements Callable<Integer> {
         }
       }
     }
-    return new Result(executorIds, pids, gpus, ManagementFactory.getRuntimeMXBean().getPid());
+    return new Result(
+        executorIds, pids, gpus, devices, ManagementFactory.getRuntimeMXBean().getPid());
   }
 
   /**
