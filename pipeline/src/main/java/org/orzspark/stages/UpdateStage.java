@@ -180,11 +180,10 @@ public final class UpdateStage {
         GpuStages.requestGpus(indexed.map(t -> t), run.gpusPerTask());
     LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
     List<ReplicaReport> reports =
-        BarrierStage.mapPartitions(
-                shards,
-                rows -> List.of(replica(task, computeNanos, rows)).iterator(),
-                ReplicaReport.class)
-            .collect();
+        BarrierStage.collect(
+            shards,
+            rows -> List.of(replica(task, computeNanos, rows)).iterator(),
+            ReplicaReport.class);
     return new Result(
         reports.stream().sorted(Comparator.comparingInt(ReplicaReport::replica)).toList());
   }
