@@ -46,6 +46,28 @@ class ExecutorKillTest {
           "rollout.samples_per_prompt", "2",
           "rollout.max_response_tokens", "4");
 
+  /**
+   * The driver's Spark properties for the cluster's executors: one core each, the short-lived-JVM
+   * options of {@link ChildJvm} (results do not change), two slots whether or not both executors
+   * have registered yet (the same plan in every run), and every executor waited for.
+   */
+  private static final Map<String, String> EXECUTORS =
+      Map.of(
+          "spark.executor.extraJavaOptions",
+          "-Dai.djl.offline=true -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+          "spark.executor.memory",
+          "768m",
+          "spark.executor.cores",
+          "1",
+          "spark.executorEnv.OMP_NUM_THREADS",
+          "1",
+          "spark.default.parallelism",
+          "2",
+          "spark.scheduler.minRegisteredResourcesRatio",
+          "1.0",
+          "spark.scheduler.maxRegisteredResourcesWaitingTime",
+          "60s");
+
   private static final Duration ITERATE_TIMEOUT = Duration.ofMinutes(5);
 
   @Test
@@ -102,20 +124,10 @@ class ExecutorKillTest {
    */
   private static void iterate(StandaloneCluster.State cluster, Path run, Map<String, String> extra)
       throws IOException, InterruptedException {
-    Map<String, String> properties = new HashMap<>(extra);
+    Map<String, String> properties = new HashMap<>(EXECUTORS);
     properties.put("spark.master", cluster.masterUrl());
     properties.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-    // The same short-lived-JVM options as the driver's (ChildJvm): results do not change.
-    properties.put(
-        "spark.executor.extraJavaOptions",
-        "-Dai.djl.offline=true -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
-    properties.put("spark.executor.memory", "768m");
-    properties.put("spark.executor.cores", "1");
-    properties.put("spark.executorEnv.OMP_NUM_THREADS", "1");
-    // Two slots whether or not both executors have registered: the same plan in every run.
-    properties.put("spark.default.parallelism", "2");
-    properties.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
-    properties.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s");
+    properties.putAll(extra);
     ChildJvm.Outcome outcome =
         ChildJvm.orz(properties, ITERATE_TIMEOUT, "iterate", "--run-dir", run.toString());
     assertThat(outcome.status()).as(outcome.output()).isZero();
