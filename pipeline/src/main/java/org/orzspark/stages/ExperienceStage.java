@@ -126,7 +126,8 @@ public final class ExperienceStage {
     }
   }
 
-  private static Iterator<ExperienceRow> compute(
+  /** An experience task: its partition's rollout rows, in any order, to experience rows. */
+  static Iterator<ExperienceRow> compute(
       Task task, LongAccumulator computeNanos, LongAccumulator done, Iterator<Row> rows)
       throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();

@@ -190,11 +190,10 @@ public final class UpdateStage {
       LongAccumulator computeNanos = progress.computeNanos();
       LongAccumulator steps = progress.done();
       reports =
-          BarrierStage.mapPartitions(
-                  shards,
-                  rows -> List.of(replica(task, computeNanos, steps, rows)).iterator(),
-                  ReplicaReport.class)
-              .collect();
+          BarrierStage.collect(
+              shards,
+              rows -> List.of(replica(task, computeNanos, steps, rows)).iterator(),
+              ReplicaReport.class);
     }
     return new Result(
         reports.stream().sorted(Comparator.comparingInt(ReplicaReport::replica)).toList());

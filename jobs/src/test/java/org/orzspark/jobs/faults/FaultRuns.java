@@ -135,6 +135,14 @@ final class FaultRuns {
    * temp file or folder of a writer, no lock, no unscored rows. Returns the rows it compared.
    */
   long assertSameAsReference(Path run) throws IOException {
+    return assertSame(spark, expected, run);
+  }
+
+  /**
+   * Asserts that {@code run} finished iteration 1 with the rows and checkpoint of {@code expected},
+   * as {@link #assertSameAsReference} does for the shared reference; returns the rows it compared.
+   */
+  static long assertSame(SparkSession spark, Snapshot expected, Path run) throws IOException {
     RunLayout layout = new RunLayout(run);
     CheckpointStore checkpoints = new CheckpointStore(LocalRuns.store(layout));
     assertThat(checkpoints.latestComplete().orElseThrow().iteration()).isEqualTo(1);
