@@ -213,7 +213,14 @@ public final class AtomicOutput implements AutoCloseable {
    * @throws IllegalStateException when {@code dir} is not complete
    */
   public static String[] dataFiles(Configuration conf, String dir) throws IOException {
-    Check check = check(conf, dir);
+    return dataFiles(conf, dir, check(conf, dir));
+  }
+
+  /**
+   * {@link #dataFiles(Configuration, String)} with the {@link #check} of {@code dir} already made
+   * (one listing, not two).
+   */
+  public static String[] dataFiles(Configuration conf, String dir, Check check) throws IOException {
     if (!check.complete()) {
       throw new IllegalStateException(
           dir + " is not a complete output: " + check.damage().orElse("no " + SUCCESS));
