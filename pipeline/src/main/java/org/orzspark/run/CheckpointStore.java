@@ -176,6 +176,51 @@ public final class CheckpointStore {
   }
 
   /**
+   * The checkpoint a reader loads: {@code requested}, or the latest complete one when null. Every
+   * command that reads a checkpoint chooses it here, so they refuse alike, in one line: no complete
+   * checkpoint at all; a requested one that does not exist (pruned by {@code
+   * checkpoint.keep_every}, or not written yet), naming the complete ones; a requested one that
+   * fails {@link #verify}, with its problem.
+   *
+   * @throws IllegalArgumentException when there is no such usable checkpoint
+   */
+  public Verdict usable(Integer requested) throws IOException {
+    if (requested == null) {
+      return latestComplete()
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "no complete checkpoint in " + layout.checkpoints()));
+    }
+    List<Folder> folders = folders();
+    if (folders.stream().noneMatch(f -> f.iteration() == requested)) {
+      boolean pruned = !folders.isEmpty() && folders.get(0).iteration() > requested;
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + requested
+              + " does not exist ("
+              + (pruned ? "pruned: " + keepEvery() : "not written yet")
+              + "); complete ones: "
+              + folders.stream().filter(Folder::marked).map(Folder::iteration).sorted().toList());
+    }
+    Verdict verdict = check(requested, layout.checkpoint(requested));
+    if (!verdict.complete()) {
+      throw new IllegalArgumentException(
+          "checkpoint " + requested + " is not usable: " + verdict.problem().orElseThrow());
+    }
+    return verdict;
+  }
+
+  /** The run's {@code checkpoint.keep_every} setting, for messages about pruned checkpoints. */
+  private String keepEvery() {
+    try {
+      return RunSettings.SAVE_EVERY.key() + "=" + RunConfig.read(store).get(RunSettings.SAVE_EVERY);
+    } catch (IOException | RuntimeException unreadable) {
+      return RunSettings.SAVE_EVERY.key();
+    }
+  }
+
+  /**
    * Every checkpoint folder, newest first, each with its verdict: a full audit that hashes every
    * checkpoint of the run (diagnostics and tests; finding the latest is {@link #latestComplete}).
    */

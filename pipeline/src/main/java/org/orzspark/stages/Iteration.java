@@ -118,14 +118,7 @@ public final class Iteration {
     RunConfig config = RunConfig.read(store);
     CheckpointStore checkpoints = new CheckpointStore(store);
     prune(checkpoints, store, config, console);
-    int latest =
-        checkpoints
-            .latestComplete()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "no complete checkpoint in " + layout.checkpoints()))
-            .iteration();
+    int latest = checkpoints.usable(null).iteration();
     boolean metricsMissing =
         latest > 0
             && !reusable(
