@@ -11,6 +11,7 @@ import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.orzspark.timing.Stopwatch;
 import scala.Tuple4;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -32,7 +33,7 @@ public final class GenerationProgress implements AutoCloseable {
   private final Map<Long, long[]> byTask = new ConcurrentHashMap<>();
   private final Listener listener = new Listener();
   private final Thread renderer;
-  private final long startNanos = System.nanoTime();
+  private final Stopwatch elapsed = Stopwatch.start();
   private volatile boolean closed;
 
   public GenerationProgress(SparkContext sc, String label, long totalSequences, PrintStream out) {
@@ -87,7 +88,7 @@ public final class GenerationProgress implements AutoCloseable {
   }
 
   private void renderLoop() {
-    long lastLine = 0;
+    Stopwatch sinceLine = null;
     while (!closed) {
       try {
         Thread.sleep(interactive ? 500 : 1000);
@@ -95,16 +96,16 @@ public final class GenerationProgress implements AutoCloseable {
         return;
       }
       // Without a terminal (CI, logs) print a plain line every 10 s instead of redrawing.
-      if (interactive || System.nanoTime() - lastLine > 10_000_000_000L) {
+      if (interactive || sinceLine == null || sinceLine.seconds() > 10) {
         render(false);
-        lastLine = System.nanoTime();
+        sinceLine = Stopwatch.start();
       }
     }
   }
 
   private synchronized void render(boolean last) {
     long[] c = counts();
-    double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+    double seconds = Math.max(1e-3, elapsed.seconds());
     double fraction = totalSequences == 0 ? 1 : Math.min(1.0, (double) c[0] / totalSequences);
     int width = 30;
     int filled = (int) Math.round(fraction * width);

@@ -20,6 +20,7 @@ import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunConfig;
 import org.orzspark.stages.Iteration;
 import org.orzspark.stages.RunInitializer;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -132,7 +133,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
     TaskTimeListener listener = new TaskTimeListener();
     spark.sparkContext().addSparkListener(listener);
     Iteration.Outcome outcome;
-    long started = System.nanoTime();
+    Stopwatch clock = Stopwatch.start();
     try {
       outcome = Iteration.run(spark, run.toString(), 1, out);
     } finally {
@@ -144,7 +145,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
       }
       spark.sparkContext().removeSparkListener(listener);
     }
-    double wall = (System.nanoTime() - started) / 1e9;
+    double wall = clock.seconds();
     Map<String, Double> metrics = outcome.metrics();
     Map<String, TaskTimeListener.GroupTime> tasks = new LinkedHashMap<>();
     listener

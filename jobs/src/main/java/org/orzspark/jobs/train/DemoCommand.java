@@ -13,6 +13,7 @@ import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.EvalTable;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunStore;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -86,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    long started = System.nanoTime();
+    Stopwatch demo = Stopwatch.start();
     Path data = run.resolve("data");
     if (!Files.exists(base.resolve("config.json"))) {
       step(
@@ -202,7 +203,7 @@ public final class DemoCommand implements Callable<Integer> {
         last,
         100 * before.path(EvalTable.FORMAT_RATE).asDouble(),
         100 * after.path(EvalTable.FORMAT_RATE).asDouble(),
-        (System.nanoTime() - started) / 60e9,
+        demo.seconds() / 60,
         new org.apache.hadoop.fs.Path(layout.reports(), "index.html"));
     return 0;
   }
