@@ -28,6 +28,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.FaultPoints;
+import org.orzspark.datasets.io.StoreCosts;
 
 /**
  * Writes and finds checkpoints in a {@link RunStore}. The model code writes a checkpoint's files
@@ -250,6 +251,12 @@ public final class CheckpointStore {
 
   /** The checkpoint folders ({@code iter-N}, complete or not), by iteration, newest first. */
   public List<Folder> folders() throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return listFolders();
+    }
+  }
+
+  private List<Folder> listFolders() throws IOException {
     List<Folder> folders = new ArrayList<>();
     for (FileStatus status : store.list(layout.checkpoints())) {
       Optional<Integer> iteration = iterationOf(status.getPath().getName());
@@ -281,6 +288,12 @@ public final class CheckpointStore {
    * @return the deleted iterations, newest first
    */
   public List<Integer> prune(int keepEvery, IntPredicate referenced) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return pruneMarked(keepEvery, referenced);
+    }
+  }
+
+  private List<Integer> pruneMarked(int keepEvery, IntPredicate referenced) throws IOException {
     if (keepEvery < 1) {
       throw new IllegalArgumentException("keepEvery must be >= 1, got " + keepEvery);
     }
@@ -309,6 +322,12 @@ public final class CheckpointStore {
 
   /** Checks the marker and every checksum of one checkpoint folder. */
   public Verdict verify(int iteration, Path folder) {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return hashAgainstManifest(iteration, folder);
+    }
+  }
+
+  private Verdict hashAgainstManifest(int iteration, Path folder) {
     try {
       if (!store.exists(new Path(folder, AtomicOutput.SUCCESS))) {
         return new Verdict(
@@ -352,6 +371,12 @@ public final class CheckpointStore {
    * SHA-256 of every regular file below the local {@code folder} except the manifest and marker.
    */
   static Map<String, String> localChecksums(java.nio.file.Path folder) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return hashLocal(folder);
+    }
+  }
+
+  private static Map<String, String> hashLocal(java.nio.file.Path folder) throws IOException {
     Map<String, String> sums = new TreeMap<>();
     try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
       for (java.nio.file.Path file : files.filter(Files::isRegularFile).toList()) {

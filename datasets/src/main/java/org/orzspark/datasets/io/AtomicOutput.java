@@ -162,6 +162,12 @@ public final class AtomicOutput implements AutoCloseable {
    * marker. Never throws for a damaged output; only for a file system that cannot be listed.
    */
   public static Check check(Configuration conf, String dir) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return compareWithMarker(conf, dir);
+    }
+  }
+
+  private static Check compareWithMarker(Configuration conf, String dir) throws IOException {
     Path folder = new Path(dir);
     FileSystem fs = folder.getFileSystem(conf);
     folder = fs.makeQualified(folder);
@@ -319,6 +325,12 @@ public final class AtomicOutput implements AutoCloseable {
    * crash never leaves a marker that is empty or half-written.
    */
   public void commit() throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      renameAndMark();
+    }
+  }
+
+  private void renameAndMark() throws IOException {
     if (committed) {
       throw new IllegalStateException("already committed: " + target);
     }

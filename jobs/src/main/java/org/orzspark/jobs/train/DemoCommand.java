@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * pretrain-base}), synthetic training and disjoint held-out prompts ({@code synth}, {@code
  * prepare}), {@code init} with the tiny-cpu profile, {@code train} K iterations, evaluate base and
  * final policy on the held-out prompts, write the report ({@code analyze}). Re-running continues:
- * finished steps are skipped.
+ * finished steps are skipped. A run with no trained iteration ({@code --iterations 0}) evaluates
+ * the base model only and says so: there are no rollouts to report on.
  */
 @Command(
     name = "demo",
@@ -177,7 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     int last = latest(store);
-    for (int checkpoint : new int[] {0, last}) {
+    for (int checkpoint : last == 0 ? new int[] {0} : new int[] {0, last}) {
       if (!store.exists(evalResult(layout, checkpoint))) {
         step(
             "evaluating checkpoint " + checkpoint + " on the held-out prompts",
@@ -192,20 +193,48 @@ public final class DemoCommand implements Callable<Integer> {
             Integer.toString(evalSamples));
       }
     }
+    JsonNode base = new ObjectMapper().readTree(store.read(evalResult(layout, 0)));
+    if (last == 0) {
+      System.out.println(summary(base, null, 0, demo.seconds() / 60, null));
+      return 0;
+    }
     step("writing the report", "analyze", "--run-dir", run.toString());
-    JsonNode before = new ObjectMapper().readTree(store.read(evalResult(layout, 0)));
-    JsonNode after = new ObjectMapper().readTree(store.read(evalResult(layout, last)));
-    System.out.printf(
-        "demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
-            + " wall %.1f min; report %s%n",
-        100 * before.path(EvalTable.AVG_AT_K).asDouble(),
-        100 * after.path(EvalTable.AVG_AT_K).asDouble(),
-        last,
-        100 * before.path(EvalTable.FORMAT_RATE).asDouble(),
-        100 * after.path(EvalTable.FORMAT_RATE).asDouble(),
-        demo.seconds() / 60,
-        new org.apache.hadoop.fs.Path(layout.reports(), "index.html"));
+    JsonNode trained = new ObjectMapper().readTree(store.read(evalResult(layout, last)));
+    System.out.println(
+        summary(
+            base,
+            trained,
+            last,
+            demo.seconds() / 60,
+            new org.apache.hadoop.fs.Path(layout.reports(), "index.html")));
     return 0;
+  }
+
+  /**
+   * The demo's last line: held-out accuracy and format rate of the base model, and of {@code
+   * trained} (checkpoint {@code last}) with the report when an iteration was trained; else that
+   * there was nothing to train, so no report.
+   */
+  static String summary(
+      JsonNode base, JsonNode trained, int last, double minutes, org.apache.hadoop.fs.Path report) {
+    double baseAccuracy = 100 * base.path(EvalTable.AVG_AT_K).asDouble();
+    double baseFormat = 100 * base.path(EvalTable.FORMAT_RATE).asDouble();
+    if (trained == null) {
+      return String.format(
+          "demo: held-out accuracy %.1f%% (base), format %.0f%%, wall %.1f min; no iteration"
+              + " trained (--iterations 0), so no report",
+          baseAccuracy, baseFormat, minutes);
+    }
+    return String.format(
+        "demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
+            + " wall %.1f min; report %s",
+        baseAccuracy,
+        100 * trained.path(EvalTable.AVG_AT_K).asDouble(),
+        last,
+        baseFormat,
+        100 * trained.path(EvalTable.FORMAT_RATE).asDouble(),
+        minutes,
+        report);
   }
 
   /** The result summary {@code orz evaluate} leaves beside a benchmark's Parquet row. */
