@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.orzspark.jobs.ProcessRecord;
+import org.orzspark.jobs.Processes;
 import org.orzspark.timing.Deadline;
 
 /**
@@ -197,17 +198,8 @@ public final class StandaloneCluster {
 
   /** Whether a process is one this cluster started (PIDs are reused once a process is gone). */
   private Optional<ProcessHandle> ownProcess(long pid) {
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            p ->
-                p.info()
-                    .commandLine()
-                    .map(
-                        cmd ->
-                            cmd.contains(home.toString())
-                                && cmd.contains("org.apache.spark.deploy"))
-                    .orElse(false));
+    return Processes.ownAlive(
+        pid, cmd -> cmd.contains(home.toString()) && cmd.contains("org.apache.spark.deploy"));
   }
 
   private boolean anyAlive(State state) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.orzspark.jobs.ProcessRecord;
+import org.orzspark.jobs.Processes;
 import org.orzspark.timing.Deadline;
 
 /**
@@ -145,14 +146,7 @@ public final class HistoryServerProcess {
 
   /** Whether a pid is the History Server this folder started (pids are reused once gone). */
   private Optional<ProcessHandle> ownProcess(long pid) {
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            p ->
-                p.info()
-                    .commandLine()
-                    .map(cmd -> cmd.contains(logDirectoryOption()))
-                    .orElse(false));
+    return Processes.ownAlive(pid, cmd -> cmd.contains(logDirectoryOption()));
   }
 
   /**

@@ -102,21 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path synth = data.resolve("synth");
     Path trainPrompts = data.resolve("prompts");
     Path heldOutPrompts = data.resolve("held-out");
-    if (!Files.exists(trainPrompts.resolve(AtomicOutput.SUCCESS))) {
-      step(
-          "synthetic training prompts",
-          "synth",
-          "--families",
-          FAMILIES,
-          "--difficulty",
-          "1-2",
-          "--count",
-          Integer.toString(prompts),
-          "--seed",
-          Long.toString(seed),
-          "--output",
-          synth.toString(),
-          "--overwrite");
+    if (!complete(trainPrompts)) {
+      synth("synthetic training prompts", prompts, seed, synth);
       step(
           "validating them",
           "prepare",
@@ -126,23 +113,14 @@ public final class DemoCommand implements Callable<Integer> {
           trainPrompts.toString(),
           "--overwrite");
     }
-    if (!Files.exists(heldOutPrompts.resolve(AtomicOutput.SUCCESS))) {
-      step(
+    if (!complete(heldOutPrompts)) {
+      synth(
           "disjoint held-out prompts",
-          "synth",
-          "--families",
-          FAMILIES,
-          "--difficulty",
-          "1-2",
-          "--count",
-          Integer.toString(heldOut),
-          "--seed",
-          Long.toString(seed + 1),
+          heldOut,
+          seed + 1,
+          heldOutPrompts,
           "--exclude",
-          trainPrompts.toString(),
-          "--output",
-          heldOutPrompts.toString(),
-          "--overwrite");
+          trainPrompts.toString());
     }
     RunStore store = RunStore.open(run.toString());
     RunLayout layout = store.layout();
@@ -250,6 +228,33 @@ public final class DemoCommand implements Callable<Integer> {
         .latestComplete()
         .map(CheckpointStore.Verdict::iteration)
         .orElse(0);
+  }
+
+  /** Whether {@code folder} is a complete output: its marker is there and its files match it. */
+  private static boolean complete(Path folder) throws IOException {
+    return AtomicOutput.isComplete(RunStore.hadoopConf(), folder.toString());
+  }
+
+  /** {@code orz synth} of the demo's families into {@code output}; {@code extra} options added. */
+  private static void synth(String what, int count, long seed, Path output, String... extra)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "synth",
+                "--families",
+                FAMILIES,
+                "--difficulty",
+                "1-2",
+                "--count",
+                Integer.toString(count),
+                "--seed",
+                Long.toString(seed),
+                "--output",
+                output.toString(),
+                "--overwrite"));
+    args.addAll(List.of(extra));
+    step(what, args.toArray(String[]::new));
   }
 
   /** Runs {@code orz <args>} through the launcher; a failure ends the demo with its message. */
