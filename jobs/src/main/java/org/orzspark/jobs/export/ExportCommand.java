@@ -284,7 +284,7 @@ public final class ExportCommand implements Callable<Integer> {
       String name = benchmark.getName();
       if (!name.startsWith(prefix)
           || !store.exists(result)
-          || !store.exists(new org.apache.hadoop.fs.Path(benchmark, AtomicOutput.SUCCESS))) {
+          || !AtomicOutput.isComplete(store.fs().getConf(), benchmark.toString())) {
         continue;
       }
       Map<String, Double> figures = new LinkedHashMap<>();
