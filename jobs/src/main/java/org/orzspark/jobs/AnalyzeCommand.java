@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * DIR/_SUCCESS
  * </pre>
  *
- * and the report {@code R/reports/index.html} ({@link RunReport}).
+ * and the report {@code R/reports/index.html} ({@link RunReport}); with {@code --compare B} the
+ * report also draws B's curves beside R's.
  *
  * <p>Both are derived from the rollouts, so each run replaces the previous analysis without being
  * asked, and there is no {@code --overwrite}: but only a folder orz wrote is replaced ({@link
@@ -75,6 +76,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
           "Output folder for the tables (default: R/analysis): a new folder, or one orz wrote (with"
               + " _SUCCESS), which is replaced; any other is refused, exit status 2.")
   String output;
+
+  @Option(
+      names = "--compare",
+      paramLabel = "RUN_DIR",
+      description =
+          "Another run directory whose curves the report draws on the same charts as this run's"
+              + " (reward, held-out accuracy, response length, format, reflection), with a legend"
+              + " naming each run (default: none, this run only).")
+  String compare;
 
   @Option(
       names = "--case-insensitive",
@@ -163,7 +173,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             caseInsensitive,
             examplesIteration,
             examples,
-            new StepMoments.Rule(stepWindow, stepMinZ, stepMinJump));
+            new StepMoments.Rule(stepWindow, stepMinZ, stepMinJump),
+            compare == null ? null : RunLayout.of(compare));
     System.out.println(run(spark, run, output, options).describe());
     return 0;
   }

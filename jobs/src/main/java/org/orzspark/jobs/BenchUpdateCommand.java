@@ -239,7 +239,8 @@ public final class BenchUpdateCommand implements Callable<Integer> {
             new int[] {row.response().responseLength()},
             policyAdam,
             criticAdam,
-            GradientAllReduce.LOCAL);
+            GradientAllReduce.LOCAL,
+            () -> {});
     if (!report.allApplied()) {
       throw new IllegalStateException("the bench update took no step");
     }

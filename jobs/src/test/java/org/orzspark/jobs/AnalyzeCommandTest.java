@@ -146,6 +146,34 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void compareDrawsTheOtherRunInTheReportAndAMissingOneIsOneLineWithExitTwo() throws Exception {
+    Path run = StepRunFixture.run();
+    Path other = StepRunFixture.other();
+    assertThat(
+            Orz.commandLine()
+                .execute(
+                    "analyze",
+                    "--run-dir",
+                    run.toString(),
+                    "--compare",
+                    other.toString(),
+                    "--step-window",
+                    "3"))
+        .isZero();
+    assertThat(run.resolve("reports/compare-reward.png")).exists();
+    assertThat(Files.readString(run.resolve("reports/index.html")))
+        .contains("Comparison: step-run vs other-run");
+
+    StringWriter err = new StringWriter();
+    CommandLine cli = Orz.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    Path missing = tmp.resolve("no-such-run");
+    assertThat(cli.execute("analyze", "--run-dir", run.toString(), "--compare", missing.toString()))
+        .isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains(missing.toString()).hasLineCount(1);
+  }
+
+  @Test
   void everyOptionShowsItsDefault() {
     String usage =
         Orz.commandLine().getSubcommands().get("analyze").getUsageMessage().replaceAll("\\s+", " ");

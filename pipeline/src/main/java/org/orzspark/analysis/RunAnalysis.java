@@ -96,6 +96,11 @@ public final class RunAnalysis {
     return layout;
   }
 
+  /** The session the analysis reads with (another run is analysed in the same one). */
+  public SparkSession spark() {
+    return spark;
+  }
+
   public boolean caseInsensitive() {
     return caseInsensitive;
   }

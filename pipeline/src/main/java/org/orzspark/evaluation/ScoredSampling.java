@@ -11,10 +11,10 @@ import org.orzspark.datasets.PromptRecord;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.run.RolloutTable;
 import org.orzspark.run.SampledPromptTable.SampledPrompt;
-import org.orzspark.stages.GenerationProgress;
 import org.orzspark.stages.RolloutSettings;
 import org.orzspark.stages.RolloutStage;
 import org.orzspark.stages.ScoreStage;
+import org.orzspark.stages.StageProgress;
 
 /**
  * k samples per prompt from a model, generated and scored by the iteration's own stages ({@link
@@ -76,9 +76,13 @@ public final class ScoredSampling {
                 settings.topP(),
                 0,
                 settings.batchSequences()));
-    try (GenerationProgress progress =
-        new GenerationProgress(
-            spark.sparkContext(), label, (long) questions.size() * settings.samples(), console)) {
+    try (StageProgress progress =
+        new StageProgress(
+            spark.sparkContext(),
+            label,
+            StageProgress.Counting.GENERATION,
+            (long) questions.size() * settings.samples(),
+            console)) {
       Dataset<Row> generated =
           RolloutStage.generate(
               spark,

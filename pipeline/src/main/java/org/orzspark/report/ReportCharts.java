@@ -23,6 +23,15 @@ public final class ReportCharts {
   public static final String REFLECTION = "Reflection";
   public static final String METRICS = "Training metrics";
   public static final String EVALUATION = "Evaluation";
+  public static final String COMPARISON = "Comparison";
+
+  /** Titles of the evaluation charts whose metric is a share of [0, 1], by column. */
+  private static final Map<String, String> EVAL_RATES =
+      Map.of(
+          EvalTable.AVG_AT_K, "Held-out accuracy (avg@k)",
+          EvalTable.PASS_AT_K, "Held-out pass@k",
+          EvalTable.MAJ_AT_K, "Held-out majority-vote accuracy (maj@k)",
+          EvalTable.FORMAT_RATE, "Held-out format rate");
 
   /**
    * A chart and where it goes.
@@ -34,9 +43,14 @@ public final class ReportCharts {
 
   private ReportCharts() {}
 
-  /** Every chart the data allows: rollout series, training metrics, evaluation. */
+  /**
+   * Every chart the data allows, in page order: comparison, rollout series, training metrics,
+   * evaluation.
+   */
   public static List<Figure> all(ReportData data) {
-    List<Figure> figures = new ArrayList<>(rollouts(data.iterations()));
+    List<Figure> figures = new ArrayList<>();
+    data.comparison().ifPresent(c -> figures.addAll(comparison(c)));
+    figures.addAll(rollouts(data.iterations()));
     data.metrics().ifPresent(m -> figures.addAll(metrics(m, data.stepMoments())));
     data.eval().filter(EvalResults::chartable).ifPresent(e -> figures.addAll(eval(e)));
     return figures;
@@ -173,43 +187,158 @@ public final class ReportCharts {
     return out;
   }
 
-  /** One chart per evaluation metric over checkpoints, a line per benchmark. */
+  /**
+   * One chart per evaluation metric over checkpoints (checkpoint N is the policy after iteration
+   * N), a line per benchmark; the shares (accuracy, pass@k, maj@k, format rate) on a [0, 1] axis.
+   */
   public static List<Figure> eval(EvalResults eval) {
-    TreeSet<Integer> checkpointSet = new TreeSet<>();
-    for (Row r : eval.rows()) {
-      checkpointSet.add(((Number) r.getAs(EvalTable.CHECKPOINT)).intValue());
-    }
-    List<Integer> checkpoints = List.copyOf(checkpointSet);
+    List<Integer> checkpoints = List.copyOf(checkpoints(eval));
     List<Figure> out = new ArrayList<>();
     for (String metric : eval.metricColumns()) {
-      Map<String, double[]> byBenchmark = new TreeMap<>();
-      for (Row r : eval.rows()) {
-        double[] values =
-            byBenchmark.computeIfAbsent(
-                String.valueOf((Object) r.getAs(EvalTable.BENCHMARK)),
-                b -> {
-                  double[] v = new double[checkpoints.size()];
-                  Arrays.fill(v, Double.NaN);
-                  return v;
-                });
-        int at = checkpoints.indexOf(((Number) r.getAs(EvalTable.CHECKPOINT)).intValue());
-        Object value = r.getAs(metric);
-        values[at] = value == null ? Double.NaN : ((Number) value).doubleValue();
-      }
       out.add(
           new Figure(
               "eval-" + metric.replaceAll("[^A-Za-z0-9_]+", "-") + ".png",
               EVALUATION,
               Charts.lines(
-                  metric,
+                  EVAL_RATES.getOrDefault(metric, metric),
                   EvalTable.CHECKPOINT,
                   metric,
                   checkpoints,
-                  byBenchmark,
+                  byBenchmark(eval, metric, checkpoints),
                   List.of(),
-                  false)));
+                  EVAL_RATES.containsKey(metric))));
     }
     return out;
+  }
+
+  /**
+   * The comparison charts: each run's line on the same axes over the union of their iterations
+   * (reward, response length, format rate, reflection share), and the held-out accuracy of each run
+   * and benchmark when either run was evaluated.
+   */
+  public static List<Figure> comparison(Comparison comparison) {
+    TreeSet<Integer> union = new TreeSet<>();
+    comparison.runs().forEach(r -> r.stats().forEach(s -> union.add(s.iteration())));
+    List<Integer> x = List.copyOf(union);
+    List<Figure> out = new ArrayList<>();
+    out.add(
+        compared(
+            comparison,
+            x,
+            true,
+            "compare-reward.png",
+            "Training reward",
+            "mean reward",
+            IterationMetrics.REWARD_MEAN));
+    out.add(
+        compared(
+            comparison,
+            x,
+            false,
+            "compare-response-length.png",
+            "Mean response length",
+            "tokens",
+            IterationMetrics.RESPONSE_LENGTH_MEAN));
+    out.add(
+        compared(
+            comparison,
+            x,
+            true,
+            "compare-format-rate.png",
+            "Format-following rate",
+            "share of responses",
+            IterationMetrics.FORMAT_RATE));
+    out.add(
+        compared(
+            comparison,
+            x,
+            true,
+            "compare-reflection-share.png",
+            "Responses with a reflection pattern",
+            "share of responses",
+            IterationMetrics.REFLECTION_SHARE));
+    List<Comparison.Curves> evaluated =
+        comparison.runs().stream()
+            .filter(
+                r ->
+                    r.eval()
+                        .filter(
+                            e -> e.chartable() && e.metricColumns().contains(EvalTable.AVG_AT_K))
+                        .isPresent())
+            .toList();
+    if (!evaluated.isEmpty()) {
+      TreeSet<Integer> checkpoints = new TreeSet<>();
+      evaluated.forEach(r -> checkpoints.addAll(checkpoints(r.eval().orElseThrow())));
+      List<Integer> cx = List.copyOf(checkpoints);
+      Map<String, double[]> series = new LinkedHashMap<>();
+      for (Comparison.Curves run : evaluated) {
+        byBenchmark(run.eval().orElseThrow(), EvalTable.AVG_AT_K, cx)
+            .forEach((benchmark, values) -> series.put(run.name() + " · " + benchmark, values));
+      }
+      out.add(
+          new Figure(
+              "compare-accuracy.png",
+              COMPARISON,
+              Charts.lines(
+                  EVAL_RATES.get(EvalTable.AVG_AT_K),
+                  EvalTable.CHECKPOINT,
+                  EvalTable.AVG_AT_K,
+                  cx,
+                  series,
+                  List.of(),
+                  true)));
+    }
+    return out;
+  }
+
+  /** One line per run of {@code metric}, NaN where a run lacks an iteration of {@code x}. */
+  private static Figure compared(
+      Comparison comparison,
+      List<Integer> x,
+      boolean unitRange,
+      String file,
+      String title,
+      String yLabel,
+      Metric metric) {
+    Map<String, double[]> series = new LinkedHashMap<>();
+    for (Comparison.Curves run : comparison.runs()) {
+      double[] values = missing(x.size());
+      for (IterationStats s : run.stats()) {
+        values[x.indexOf(s.iteration())] = s.value(metric);
+      }
+      series.put(run.name(), values);
+    }
+    return figure(unitRange, file, COMPARISON, title, yLabel, x, List.of(), series);
+  }
+
+  private static TreeSet<Integer> checkpoints(EvalResults eval) {
+    TreeSet<Integer> checkpoints = new TreeSet<>();
+    for (Row r : eval.rows()) {
+      checkpoints.add(((Number) r.getAs(EvalTable.CHECKPOINT)).intValue());
+    }
+    return checkpoints;
+  }
+
+  /** {@code metric} of each benchmark (sorted), parallel to {@code checkpoints}; NaN if absent. */
+  private static Map<String, double[]> byBenchmark(
+      EvalResults eval, String metric, List<Integer> checkpoints) {
+    Map<String, double[]> byBenchmark = new TreeMap<>();
+    for (Row r : eval.rows()) {
+      double[] values =
+          byBenchmark.computeIfAbsent(
+              String.valueOf((Object) r.getAs(EvalTable.BENCHMARK)),
+              b -> missing(checkpoints.size()));
+      int at = checkpoints.indexOf(((Number) r.getAs(EvalTable.CHECKPOINT)).intValue());
+      Object value = r.getAs(metric);
+      values[at] = value == null ? Double.NaN : ((Number) value).doubleValue();
+    }
+    return byBenchmark;
+  }
+
+  private static double[] missing(int size) {
+    double[] values = new double[size];
+    Arrays.fill(values, Double.NaN);
+    return values;
   }
 
   /** A line of a rollout chart: its legend name and the metric it draws. */

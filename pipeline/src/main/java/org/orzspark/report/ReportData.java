@@ -19,6 +19,8 @@ import org.orzspark.analysis.ResponseExample;
  * @param eval the evaluation results, when {@code R/eval/} exists
  * @param exampleIteration the iteration the examples come from, when there are iterations
  * @param examples responses to read, with their patterns highlighted
+ * @param settings the run's configuration and provenance
+ * @param comparison this run's and another run's curves, when asked for
  */
 public record ReportData(
     Path runDir,
@@ -28,7 +30,9 @@ public record ReportData(
     Optional<MetricsTable> metrics,
     Optional<EvalResults> eval,
     OptionalInt exampleIteration,
-    List<ResponseExample> examples) {
+    List<ResponseExample> examples,
+    SettingsSection settings,
+    Optional<Comparison> comparison) {
 
   /** The iterations flagged as step moments. */
   public List<Integer> stepMoments() {

@@ -13,6 +13,7 @@ import org.orzspark.analysis.ResponseExample;
 import org.orzspark.reward.ReflectionPatterns;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.Metric;
+import org.orzspark.run.Provenance;
 
 /**
  * The report page: one self-contained HTML file (inline CSS, no script, no network) that embeds the
@@ -30,7 +31,8 @@ public final class ReportHtml {
           + ".charts img{width:640px;max-width:100%;height:auto;border:1px solid #ddd}"
           + "table{border-collapse:collapse;font-size:13px}"
           + "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}"
-          + "th{background:#f0f0f0}tr.step td{background:#ffe9c6}"
+          + "th{background:#f0f0f0}tr.step td{background:#ffe9c6}td.left{text-align:left}"
+          + "table.provenance{margin-top:1em}details{margin:.5em 0}"
           + ".example{border:1px solid #ccc;margin:1em 0;padding:.5em 1em}"
           + "pre{white-space:pre-wrap;word-break:break-word;background:#fafafa;padding:.5em}"
           + "mark.reflection{background:#ffd54f;font-weight:bold}.cut{color:#888}.meta{color:#555}";
@@ -63,6 +65,7 @@ public final class ReportHtml {
     if (data.iterations().isEmpty()) {
       h.append("<p>No complete iteration yet: nothing to chart.</p>\n");
     }
+    data.comparison().ifPresent(c -> comparison(h, c, figures));
     for (String section : List.of(ReportCharts.CURVES, ReportCharts.REFLECTION)) {
       images(h, section, figures);
     }
@@ -72,17 +75,27 @@ public final class ReportHtml {
     }
     images(h, ReportCharts.METRICS, figures);
     data.eval().ifPresent(e -> evalTable(h, e, figures));
+    settings(h, data.settings());
     examples(h, data);
     return h.append("</body></html>\n").toString();
   }
 
   private static void images(StringBuilder h, String section, List<ReportCharts.Figure> figures) {
+    images(h, section, section, figures);
+  }
+
+  private static void images(
+      StringBuilder h, String section, String heading, List<ReportCharts.Figure> figures) {
     List<ReportCharts.Figure> in =
         figures.stream().filter(f -> f.section().equals(section)).toList();
     if (in.isEmpty()) {
       return;
     }
-    h.append("<h2>").append(escapeHtml4(section)).append("</h2>\n<div class=\"charts\">");
+    h.append("<h2 id=\"")
+        .append(section.toLowerCase(Locale.ROOT).replace(' ', '-'))
+        .append("\">")
+        .append(escapeHtml4(heading))
+        .append("</h2>\n<div class=\"charts\">");
     for (ReportCharts.Figure f : in) {
       String title = escapeHtml4(f.chart().getTitle().getText());
       h.append("<img src=\"")
@@ -94,6 +107,95 @@ public final class ReportHtml {
           .append("\">");
     }
     h.append("</div>\n");
+  }
+
+  private static void comparison(
+      StringBuilder h, Comparison comparison, List<ReportCharts.Figure> figures) {
+    List<String> names = comparison.runs().stream().map(Comparison.Curves::name).toList();
+    images(
+        h,
+        ReportCharts.COMPARISON,
+        ReportCharts.COMPARISON + ": " + String.join(" vs ", names),
+        figures);
+    h.append("<p class=\"meta\">");
+    for (Comparison.Curves run : comparison.runs()) {
+      h.append(escapeHtml4(run.name()))
+          .append(": ")
+          .append(run.stats().size())
+          .append(" complete iteration(s)")
+          .append(run.eval().isPresent() ? ", evaluated" : ", not evaluated")
+          .append("; ");
+    }
+    h.setLength(h.length() - 2);
+    h.append(".</p>\n");
+  }
+
+  /** The configuration (changed settings shown, all of them folded) and the provenance. */
+  private static void settings(StringBuilder h, SettingsSection section) {
+    if (section.settings().isEmpty() && section.provenance().isEmpty()) {
+      return;
+    }
+    h.append("<h2 id=\"settings\">Settings and provenance</h2>\n");
+    if (!section.settings().isEmpty()) {
+      List<SettingsSection.Setting> changed =
+          section.settings().stream().filter(SettingsSection.Setting::changed).toList();
+      h.append("<p>Base model <code>")
+          .append(escapeHtml4(String.valueOf(section.baseModel())))
+          .append("</code>, prompts <code>")
+          .append(escapeHtml4(String.valueOf(section.prompts())))
+          .append("</code>; ")
+          .append(section.settings().size())
+          .append(" settings in <code>run.json</code>, ")
+          .append(changed.size())
+          .append(" changed from their defaults:</p>\n");
+      settingsTable(h, changed);
+      h.append("<details><summary>All ")
+          .append(section.settings().size())
+          .append(" settings</summary>\n");
+      settingsTable(h, section.settings());
+      h.append("</details>\n");
+    } else {
+      h.append("<p>No <code>run.json</code>: the settings are unknown.</p>\n");
+    }
+    if (!section.provenance().isEmpty()) {
+      h.append("<table class=\"provenance\"><tr><th>iterations</th><th>version</th>")
+          .append("<th>commit</th><th>Java</th><th>Spark</th><th>DJL</th><th>PyTorch</th>")
+          .append("<th>host</th><th>command line</th></tr>\n");
+      for (SettingsSection.ProvenanceSpan span : section.provenance()) {
+        h.append("<tr>");
+        cell(h, SettingsSection.ranges(span.iterations()));
+        Provenance p = span.provenance();
+        if (p == null) {
+          h.append("<td colspan=\"8\" class=\"left\">not recorded</td>");
+        } else {
+          for (String v :
+              List.of(
+                  p.version(), p.commit(), p.java(), p.spark(), p.djl(), p.pytorch(), p.host())) {
+            cell(h, v);
+          }
+          h.append("<td class=\"left\"><code>")
+              .append(escapeHtml4(p.commandLine()))
+              .append("</code></td>");
+        }
+        h.append("</tr>\n");
+      }
+      h.append("</table>\n");
+    }
+  }
+
+  private static void settingsTable(StringBuilder h, List<SettingsSection.Setting> settings) {
+    h.append("<table class=\"settings\"><tr><th>setting</th><th>value</th><th>source</th></tr>\n");
+    for (SettingsSection.Setting s : settings) {
+      h.append("<tr><td class=\"left\" title=\"")
+          .append(escapeHtml4(s.doc()))
+          .append("\"><code>")
+          .append(escapeHtml4(s.key()))
+          .append("</code></td>");
+      cell(h, s.value());
+      cell(h, s.source());
+      h.append("</tr>\n");
+    }
+    h.append("</table>\n");
   }
 
   private static void stepMoments(StringBuilder h, ReportData data) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,6 +19,7 @@ import org.orzspark.analysis.RunAnalysis;
 import org.orzspark.analysis.StepMoments;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
 
 /**
  * The run report {@code R/reports/index.html}: charts (PNG files beside it) of the rollout series,
@@ -33,12 +35,29 @@ public final class RunReport {
    * @param exampleIteration the iteration to show examples from; null for the latest
    * @param examples how many example responses
    * @param rule the step-moment rule
+   * @param compare another run to draw on the same charts (analysed with the same case setting and
+   *     rule); null for none
    */
   public record Options(
-      boolean caseInsensitive, Integer exampleIteration, int examples, StepMoments.Rule rule) {
+      boolean caseInsensitive,
+      Integer exampleIteration,
+      int examples,
+      StepMoments.Rule rule,
+      RunLayout compare) {
     public static final int EXAMPLES_DEFAULT = 5;
     public static final Options DEFAULTS =
         new Options(false, null, EXAMPLES_DEFAULT, StepMoments.Rule.DEFAULT);
+
+    /** Options of a report of one run. */
+    public Options(
+        boolean caseInsensitive, Integer exampleIteration, int examples, StepMoments.Rule rule) {
+      this(caseInsensitive, exampleIteration, examples, rule, null);
+    }
+
+    /** These options comparing with {@code other}. */
+    public Options comparedWith(RunLayout other) {
+      return new Options(caseInsensitive, exampleIteration, examples, rule, other);
+    }
   }
 
   /**
@@ -85,15 +104,55 @@ public final class RunReport {
         exampleIteration.isPresent()
             ? analysis.examples(exampleIteration.getAsInt(), options.examples())
             : List.of();
+    Optional<EvalResults> eval = analysis.eval().map(EvalResults::collect);
     return new ReportData(
         analysis.layout().root(),
         options.caseInsensitive(),
         stats,
         analysis.rolloutIterations().incomplete(),
         analysis.metrics(),
-        analysis.eval().map(EvalResults::collect),
+        eval,
         exampleIteration,
-        examples);
+        examples,
+        settings(analysis, iterations),
+        Optional.ofNullable(options.compare())
+            .map(other -> comparison(analysis, stats, eval, other, options)));
+  }
+
+  private static SettingsSection settings(RunAnalysis analysis, List<Integer> iterations) {
+    try {
+      return SettingsSection.read(
+          RunStore.open(analysis.spark().sparkContext().hadoopConfiguration(), analysis.layout()),
+          iterations);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the run directory " + analysis.layout(), e);
+    }
+  }
+
+  /** This run's curves and those of {@code other}, named for the legends. */
+  private static Comparison comparison(
+      RunAnalysis analysis,
+      List<IterationStats> stats,
+      Optional<EvalResults> eval,
+      RunLayout other,
+      Options options) {
+    RunAnalysis theirs = RunAnalysis.open(analysis.spark(), other, options.caseInsensitive());
+    List<IterationStats> theirStats = theirs.iterationStats(options.rule());
+    if (theirStats.isEmpty()) {
+      throw new IllegalArgumentException(
+          "nothing to compare with: "
+              + other.root()
+              + " has no complete iteration under rollouts/ (iteration=N with _SUCCESS)");
+    }
+    RunLayout mine = analysis.layout();
+    List<String> names =
+        Comparison.names(
+            mine.name(), mine.root().toString(), other.name(), other.root().toString());
+    return new Comparison(
+        List.of(
+            new Comparison.Curves(names.get(0), stats, eval),
+            new Comparison.Curves(
+                names.get(1), theirStats, theirs.eval().map(EvalResults::collect))));
   }
 
   /** Renders {@code data} into {@code reportsDir} atomically (charts first, then the page). */

@@ -62,61 +62,74 @@ public final class ExperienceStage {
             .read()
             .parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
             .select(RolloutTable.scoredResponseColumns());
-    LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
-    int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, rollouts.count())));
-    JavaRDD<ExperienceRow> experience =
-        GpuStages.requestGpus(
-                rollouts.repartition(tasks, col(RolloutTable.PROMPT_ID)).javaRDD(),
-                run.gpusPerTask())
-            .mapPartitions(rows -> compute(task, computeNanos, rows))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      List<Tuple2<Integer, AdvantageStats>> perPartition =
-          experience
-              .mapPartitionsWithIndex(
-                  (index, rows) -> {
-                    AdvantageStats stats = AdvantageStats.EMPTY;
-                    while (rows.hasNext()) {
-                      stats = stats.merge(AdvantageStats.of(rows.next().advantages()));
-                    }
-                    return List.of(new Tuple2<>(index, stats)).iterator();
-                  },
-                  false)
-              .collect();
-      AdvantageStats global =
-          perPartition.stream()
-              .sorted(java.util.Comparator.comparing(Tuple2::_1))
-              .map(Tuple2::_2)
-              .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
-      JavaRDD<Row> normalised =
-          experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
-      var folder = ctx.layout().experience(ctx.iteration());
-      try (AtomicOutput out = ctx.begin(folder)) {
-        out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
-        double seconds = stage.seconds();
-        out.writeText(
-            StageRecord.FILE,
-            ctx.newRecord(
-                    "experience",
-                    seconds,
-                    Map.of(
-                        "advantage_tokens",
-                        (double) global.count(),
-                        ADVANTAGE_MEAN,
-                        global.mean(),
-                        ADVANTAGE_STD,
-                        Math.sqrt(global.variance())),
-                    Map.of())
-                .toJson());
-        out.commit();
+    long sequences = rollouts.count();
+    int tasks = Math.max(1, Math.min(ctx.slots(), (int) Math.max(1, sequences)));
+    try (StageProgress progress =
+        new StageProgress(
+            ctx.spark().sparkContext(),
+            "iteration " + ctx.iteration() + " experience",
+            StageProgress.Counting.EXPERIENCE,
+            sequences,
+            System.err)) {
+      LongAccumulator computeNanos = progress.computeNanos();
+      LongAccumulator done = progress.done();
+      JavaRDD<ExperienceRow> experience =
+          GpuStages.requestGpus(
+                  rollouts.repartition(tasks, col(RolloutTable.PROMPT_ID)).javaRDD(),
+                  run.gpusPerTask())
+              .mapPartitions(rows -> compute(task, computeNanos, done, rows))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        List<Tuple2<Integer, AdvantageStats>> perPartition =
+            experience
+                .mapPartitionsWithIndex(
+                    (index, rows) -> {
+                      AdvantageStats stats = AdvantageStats.EMPTY;
+                      while (rows.hasNext()) {
+                        stats = stats.merge(AdvantageStats.of(rows.next().advantages()));
+                      }
+                      return List.of(new Tuple2<>(index, stats)).iterator();
+                    },
+                    false)
+                .collect();
+        // The bar ends once every sequence has its experience; normalising and writing is quick.
+        progress.close();
+        AdvantageStats global =
+            perPartition.stream()
+                .sorted(java.util.Comparator.comparing(Tuple2::_1))
+                .map(Tuple2::_2)
+                .reduce(AdvantageStats.EMPTY, AdvantageStats::merge);
+        JavaRDD<Row> normalised =
+            experience.map(row -> ExperienceTable.toRow(normalise(row, global)));
+        var folder = ctx.layout().experience(ctx.iteration());
+        try (AtomicOutput out = ctx.begin(folder)) {
+          out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
+          double seconds = stage.seconds();
+          out.writeText(
+              StageRecord.FILE,
+              ctx.newRecord(
+                      "experience",
+                      seconds,
+                      Map.of(
+                          "advantage_tokens",
+                          (double) global.count(),
+                          ADVANTAGE_MEAN,
+                          global.mean(),
+                          ADVANTAGE_STD,
+                          Math.sqrt(global.variance())),
+                      Map.of())
+                  .toJson());
+          out.commit();
+        }
+      } finally {
+        experience.unpersist(false);
       }
-    } finally {
-      experience.unpersist(false);
     }
   }
 
   private static Iterator<ExperienceRow> compute(
-      Task task, LongAccumulator computeNanos, Iterator<Row> rows) throws IOException {
+      Task task, LongAccumulator computeNanos, LongAccumulator done, Iterator<Row> rows)
+      throws IOException {
     List<ScoredResponse> responses = new ArrayList<>();
     rows.forEachRemaining(r -> responses.add(RolloutTable.scoredResponse(r)));
     // Shuffle fetch order (retries, executors) must not change which rows share a micro-batch, nor
@@ -138,7 +151,7 @@ public final class ExperienceStage {
                   settings.microBatchTokens(),
                   settings.gamma(),
                   settings.lambda())
-              .compute(responses, manager);
+              .compute(responses, manager, done::add);
       computeNanos.add(compute.nanos());
       FaultPoints.reach("experience");
       return computed.iterator();

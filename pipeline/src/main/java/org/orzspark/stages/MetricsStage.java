@@ -82,9 +82,10 @@ public final class MetricsStage {
 
   /**
    * The {@link Metric.Source#ROLLOUTS} metrics of an iteration's scored rollouts ({@link
-   * RolloutTable#ROLLOUTS} rows), from the stored reflection patterns and format flags.
+   * RolloutTable#ROLLOUTS} rows), from the stored reflection patterns and format flags: the stage's
+   * one aggregation (public for the RAPIDS explain test of jobs).
    */
-  static Map<String, Double> rolloutFigures(Dataset<Row> rollouts) {
+  public static Map<String, Double> rolloutFigures(Dataset<Row> rollouts) {
     Column[] aggregates = IterationMetrics.aggregates();
     Row row =
         IterationMetrics.withAggregateInputs(

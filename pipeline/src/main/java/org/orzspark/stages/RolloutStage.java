@@ -122,10 +122,11 @@ public final class RolloutStage {
             run.sampling());
     long total = (long) prompts.size() * samples;
     var folder = ctx.layout().generated(ctx.iteration());
-    try (GenerationProgress progress =
-            new GenerationProgress(
+    try (StageProgress progress =
+            new StageProgress(
                 ctx.spark().sparkContext(),
                 "iteration " + ctx.iteration() + " rollout",
+                StageProgress.Counting.GENERATION,
                 total,
                 System.err);
         AtomicOutput out = ctx.begin(folder)) {
@@ -161,7 +162,7 @@ public final class RolloutStage {
       int tasks,
       TaskSettings settings,
       double gpusPerTask,
-      GenerationProgress progress) {
+      StageProgress progress) {
     JavaRDD<WorkUnit> work =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(units, tasks);
     JavaRDD<Row> rows =
@@ -178,9 +179,9 @@ public final class RolloutStage {
     private final LongAccumulator computeNanos;
     private final CollectionAccumulator<String> placements;
 
-    GenerateTask(TaskSettings settings, GenerationProgress progress) {
+    GenerateTask(TaskSettings settings, StageProgress progress) {
       this.settings = settings;
-      this.sequences = progress.sequences();
+      this.sequences = progress.done();
       this.tokens = progress.tokens();
       this.computeNanos = progress.computeNanos();
       this.placements = progress.placementSink();

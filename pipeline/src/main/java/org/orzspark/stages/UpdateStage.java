@@ -178,19 +178,34 @@ public final class UpdateStage {
             .partitionBy(new ContiguousPartitioner(replicas, total));
     JavaRDD<Tuple2<Long, Row>> shards =
         GpuStages.requestGpus(indexed.map(t -> t), run.gpusPerTask());
-    LongAccumulator computeNanos = ComputeClock.register(ctx.spark().sparkContext());
-    List<ReplicaReport> reports =
-        BarrierStage.mapPartitions(
-                shards,
-                rows -> List.of(replica(task, computeNanos, rows)).iterator(),
-                ReplicaReport.class)
-            .collect();
+    List<ReplicaReport> reports;
+    try (StageProgress progress =
+        new StageProgress(
+            ctx.spark().sparkContext(),
+            "iteration " + ctx.iteration() + " update",
+            StageProgress.Counting.UPDATE,
+            run.trainer(ctx.iteration()).steps(),
+            System.err)) {
+      LongAccumulator computeNanos = progress.computeNanos();
+      LongAccumulator steps = progress.done();
+      reports =
+          BarrierStage.mapPartitions(
+                  shards,
+                  rows -> List.of(replica(task, computeNanos, steps, rows)).iterator(),
+                  ReplicaReport.class)
+              .collect();
+    }
     return new Result(
         reports.stream().sorted(Comparator.comparingInt(ReplicaReport::replica)).toList());
   }
 
+  /**
+   * One replica's update; replica 0 counts the optimizer steps into {@code steps} (the replicas
+   * step in lockstep, so one count is the stage's).
+   */
   private static ReplicaReport replica(
-      Task s, LongAccumulator computeNanos, Iterator<Tuple2<Long, Row>> rows) throws IOException {
+      Task s, LongAccumulator computeNanos, LongAccumulator steps, Iterator<Tuple2<Long, Row>> rows)
+      throws IOException {
     Stopwatch task = Stopwatch.start();
     BarrierTaskContext context = BarrierTaskContext.get();
     int replica = context.partitionId();
@@ -225,7 +240,8 @@ public final class UpdateStage {
                   s.responseLengths(),
                   policyOptimizer,
                   criticOptimizer,
-                  ringSum.orLocal());
+                  ringSum.orLocal(),
+                  replica == 0 ? () -> steps.add(1) : () -> {});
       long allReduceWaitNanos = ring.waitedNanos();
       computeNanos.add(training.nanos() - ringSum.nanos);
       FaultPoints.reach("update");

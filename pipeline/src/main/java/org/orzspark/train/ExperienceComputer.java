@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.GradMode;
 import org.orzspark.model.PolicyModel;
@@ -34,6 +35,15 @@ public final class ExperienceComputer {
 
   /** One experience row per response, in the order of {@code responses}. */
   public List<ExperienceRow> compute(List<ScoredResponse> responses, NDManager parent) {
+    return compute(responses, parent, sequences -> {});
+  }
+
+  /**
+   * One experience row per response, in the order of {@code responses}; {@code batchDone} hears how
+   * many sequences each finished micro-batch held (for a progress bar).
+   */
+  public List<ExperienceRow> compute(
+      List<ScoredResponse> responses, NDManager parent, IntConsumer batchDone) {
     ExperienceRow[] out = new ExperienceRow[responses.size()];
     int[] all = java.util.stream.IntStream.range(0, responses.size()).toArray();
     try (GradMode off = GradMode.disabled()) {
@@ -64,6 +74,7 @@ public final class ExperienceComputer {
                     MicroBatches.responsePart(advantages, length, i, response));
           }
         }
+        batchDone.accept(rows.length);
       }
     }
     return new ArrayList<>(Arrays.asList(out));

@@ -67,6 +67,11 @@ public final class ReplicaTrainer {
           shuffleSeed,
           ActivationMemory.RECOMPUTE_LOGITS);
     }
+
+    /** The optimizer steps of one update: a step per policy and per critic mini-batch. */
+    public int steps() {
+      return policyMiniBatches + criticMiniBatches;
+    }
   }
 
   /** What the replica did: the optimizer reports and the policy-loss diagnostics of its rows. */
@@ -94,6 +99,8 @@ public final class ReplicaTrainer {
   /**
    * @param shard this replica's experience rows, global rows {@code [shardFrom, shardFrom + size)}
    * @param responseLengths the response length of every global row (for token-mean normalisers)
+   * @param stepDone called after each of the update's {@link Settings#steps()} optimizer steps (a
+   *     progress bar counts them)
    */
   public Report update(
       List<ExperienceRow> shard,
@@ -101,7 +108,8 @@ public final class ReplicaTrainer {
       int[] responseLengths,
       AdamW policyOptimizer,
       AdamW criticOptimizer,
-      GradientAllReduce allReduce) {
+      GradientAllReduce allReduce,
+      Runnable stepDone) {
     int total = responseLengths.length;
     List<ScoredResponse> responses = shard.stream().map(ExperienceRow::response).toList();
     PolicyLoss.Diagnostics[] diagnostics = {null};
@@ -149,6 +157,7 @@ public final class ReplicaTrainer {
                 return result.loss();
               },
               allReduce));
+      stepDone.run();
     }
 
     List<int[]> criticPlan =
@@ -183,6 +192,7 @@ public final class ReplicaTrainer {
                     .loss();
               },
               allReduce));
+      stepDone.run();
     }
     return new Report(policySteps, criticSteps, diagnostics[0]);
   }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -19,8 +20,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.orzspark.run.LocalRuns;
+import org.orzspark.run.Provenance;
 import org.orzspark.run.RolloutTable;
+import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
+import org.orzspark.stages.StageRecord;
 
 /**
  * Writes synthetic run directories with the real table schemas ({@link RolloutTable#ROLLOUTS}, wide
@@ -125,6 +130,58 @@ public final class SyntheticRun {
         .parquet(layout.eval().toString());
   }
 
+  /** The step run's {@code run.json}: the tiny-cpu profile, one setting of it and one --set. */
+  public static final String PROFILE = "tiny-cpu";
+
+  /** The settings of the step run that differ from their defaults. */
+  public static final Map<String, String> CHANGED =
+      Map.of("rollout.samples_per_prompt", "8", "run.seed", "7");
+
+  /**
+   * Hosts of the step run's provenance: its last {@link #RESUMED_LAST} iterations ran on another.
+   */
+  public static final String FIRST_HOST = "node-a";
+
+  public static final String RESUMED_HOST = "node-b";
+  public static final int RESUMED_LAST = 4;
+
+  private static void writeRunJson(RunLayout layout) {
+    Properties profile = new Properties();
+    profile.setProperty("rollout.samples_per_prompt", CHANGED.get("rollout.samples_per_prompt"));
+    try {
+      RunConfig.resolve(
+              "Qwen/Qwen2.5-0.5B",
+              "datasets/data/orz_math_57k",
+              PROFILE,
+              profile,
+              Map.of("run.seed", CHANGED.get("run.seed")))
+          .write(RunStore.open(layout.root().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A rollout stage record with the provenance of a command run on {@code host}. */
+  private static void writeProvenance(RunLayout layout, int iteration, String host) {
+    Provenance provenance =
+        new Provenance(
+            "0.1.0",
+            "0123abc",
+            "17.0.12",
+            "4.2.0",
+            "0.33.0",
+            "2.7.1",
+            host,
+            "orz train --run-dir " + layout.name() + " --set hf.token=" + Provenance.REDACTED);
+    try {
+      Files.writeString(
+          LocalRuns.local(layout.rollouts(iteration)).resolve(StageRecord.FILE),
+          new StageRecord("score", 1.0, Map.of(), Map.of(), provenance).toJson());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * A run of {@code iterations} iterations (1..n) whose reward, response length and correct
    * reflection length all step up at {@code stepAt}, with metrics (a {@code reflection/share}
@@ -159,6 +216,7 @@ public final class SyntheticRun {
         lengthSum += length;
       }
       writeRollouts(spark, layout, it, rows);
+      writeProvenance(layout, it, it <= iterations - RESUMED_LAST ? FIRST_HOST : RESUMED_HOST);
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put("reward/mean", rewardSum / SAMPLES);
       metrics.put("response/length_mean", lengthSum / SAMPLES);
@@ -174,11 +232,12 @@ public final class SyntheticRun {
       }
       writeMetrics(spark, layout, it, metrics);
     }
+    writeRunJson(layout);
     List<Row> eval = new ArrayList<>();
     for (int checkpoint = 0; checkpoint <= iterations; checkpoint += 5) {
-      eval.add(
-          RowFactory.create(
-              checkpoint, "math500", 0.1 + 0.01 * checkpoint, 0.3 + 0.01 * checkpoint));
+      // Accuracy grows by 0.01 a checkpoint with the step at 7, faster with an earlier step.
+      double gain = 0.07 * checkpoint / stepAt;
+      eval.add(RowFactory.create(checkpoint, "math500", 0.1 + gain, 0.3 + gain));
       eval.add(RowFactory.create(checkpoint, "aime2024", 0.0, 0.05));
     }
     writeEval(spark, layout, eval);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.analysis.StepMoments;
 import org.orzspark.run.LocalRuns;
+import org.orzspark.run.RunLayout;
 import org.orzspark.testing.ExternalTools;
 import org.orzspark.testing.SharedSpark;
 
 /**
- * The report opened from disk in headless Chromium (Debian's {@code chromium}; skipped when it is
- * not installed): a screenshot has content, and every {@code <img>} of the page loaded as a 720×360
- * image. Image load state is read by dumping the DOM of a copy of the page with a probe script that
- * records each image's natural size on the load event.
+ * The report of a run compared with another, opened from disk in headless Chromium (Debian's {@code
+ * chromium}; skipped when it is not installed): a screenshot has content, the comparison,
+ * evaluation and settings sections are in the page, and every {@code <img>} of the page loaded as a
+ * 720×360 image. Image load state is read by dumping the DOM of a copy of the page with a probe
+ * script that records each image's natural size on the load event.
  */
 class RunReportBrowserTest {
   private static final String PROBE =
@@ -34,25 +37,30 @@ class RunReportBrowserTest {
 
   @TempDir Path tmp;
 
+  /** Where the screenshot of the comparison report is kept to look at (the module's target/). */
+  static final Path SCREENSHOT = Path.of("target", "report-compare.png");
+
   @Test
-  void reportRendersInHeadlessChromiumWithEveryChartLoaded() throws Exception {
+  void reportWithAComparisonRendersInHeadlessChromiumWithEveryChartLoaded() throws Exception {
     Path chromium = chromium();
     Path run = StepRunFixture.run();
     RunReport.Result result =
         RunReport.write(
             SharedSpark.session(),
             run,
-            new RunReport.Options(false, null, 3, new StepMoments.Rule(3, 3, 0.1)));
+            new RunReport.Options(false, null, 3, new StepMoments.Rule(3, 3, 0.1))
+                .comparedWith(new RunLayout(StepRunFixture.other())));
 
     Path shot = tmp.resolve("shot.png");
     browse(
         chromium,
-        "--window-size=1280,2400",
+        "--window-size=1400,7000",
         "--hide-scrollbars",
         "--screenshot=" + shot,
         LocalRuns.local(result.index()).toUri().toString());
+    Files.copy(shot, SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
     BufferedImage screenshot = PngImages.read(shot);
-    assertThat(screenshot.getWidth()).isEqualTo(1280);
+    assertThat(screenshot.getWidth()).isEqualTo(1400);
     assertThat(PngImages.distinctColours(screenshot)).isGreaterThan(100);
     assertThat(PngImages.inkShare(screenshot)).isGreaterThan(0.02);
 
@@ -68,7 +76,18 @@ class RunReportBrowserTest {
     List<String> loaded = List.of(m.group(1).split(" "));
     List<String> expected = new ArrayList<>();
     result.charts().forEach(c -> expected.add(c + "=" + Charts.WIDTH + "x" + Charts.HEIGHT));
-    assertThat(loaded).containsExactlyElementsOf(expected);
+    assertThat(loaded)
+        .containsExactlyElementsOf(expected)
+        .contains(
+            "compare-reward.png=720x360",
+            "compare-accuracy.png=720x360",
+            "eval-avg_at_k.png=720x360");
+    // the new sections as the browser parsed them
+    assertThat(dom)
+        .contains("<h2 id=\"comparison\">Comparison: step-run vs other-run</h2>")
+        .contains("<h2 id=\"settings\">Settings and provenance</h2>")
+        .contains("<h2 id=\"evaluation\">Evaluation</h2>")
+        .contains("<table class=\"provenance\">");
   }
 
   private static Path chromium() {

@@ -19,7 +19,13 @@ public final class StepRunFixture {
   public static final int ITERATIONS = 12;
   public static final int STEP_AT = 7;
 
+  /** The run {@link #other()} writes: fewer iterations, the step earlier. */
+  public static final int OTHER_ITERATIONS = 10;
+
+  public static final int OTHER_STEP_AT = 4;
+
   private static Path run;
+  private static Path other;
 
   private StepRunFixture() {}
 
@@ -30,6 +36,17 @@ public final class StepRunFixture {
       run = SyntheticRun.writeStepRun(SharedSpark.session(), dir, ITERATIONS, STEP_AT);
     }
     return run;
+  }
+
+  /** A second run to compare with ({@code other-run}: 10 iterations, step at 4), written once. */
+  public static synchronized Path other() {
+    if (other == null) {
+      Path dir = Path.of("target", "fixtures", "other-run").toAbsolutePath();
+      deleteRecursively(dir);
+      other =
+          SyntheticRun.writeStepRun(SharedSpark.session(), dir, OTHER_ITERATIONS, OTHER_STEP_AT);
+    }
+    return other;
   }
 
   public static void deleteRecursively(Path dir) {

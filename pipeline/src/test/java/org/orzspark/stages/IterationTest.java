@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -266,7 +267,51 @@ class IterationTest {
     assertThat(new CheckpointStore(LocalRuns.store(layout)).verify(1).complete()).isTrue();
   }
 
+  @Test
+  void theExperienceAndUpdateStagesPrintProgressUpToTheirTotals(@TempDir Path root)
+      throws Exception {
+    RunLayout layout = init(root);
+    IterationContext ctx = runThroughScore(layout, 1);
+    long sequences = spark.read().parquet(ctx.dataFiles(layout.rollouts(1))).count();
+    int steps = UpdateSettings.from(ctx.config()).trainer(1).steps();
+
+    String experience = stderrOf(() -> ExperienceStage.run(ctx));
+    String update =
+        stderrOf(
+            () -> UpdateStage.run(ctx, new CheckpointState(1, new PromptSampler.Cursor(0, 4))));
+
+    String full = "[" + "#".repeat(30) + "] ";
+    assertThat(experience.lines().filter(l -> l.startsWith("  experience [")).toList())
+        .last()
+        .isEqualTo("  experience " + full + sequences + "/" + sequences + " sequences");
+    assertThat(update.lines().filter(l -> l.startsWith("  updating [")).toList())
+        .last()
+        .isEqualTo("  updating " + full + steps + "/" + steps + " optimizer steps");
+  }
+
+  private interface Stage {
+    void run() throws IOException;
+  }
+
+  /** What {@code stage} printed on standard error (where the stages' progress bars go). */
+  private static String stderrOf(Stage stage) throws IOException {
+    PrintStream console = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      stage.run();
+    } finally {
+      System.setErr(console);
+    }
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
   private static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
+    ExperienceStage.run(runThroughScore(layout, iteration));
+  }
+
+  private static IterationContext runThroughScore(RunLayout layout, int iteration)
+      throws IOException {
     IterationContext ctx =
         new IterationContext(
             spark,
@@ -276,7 +321,7 @@ class IterationTest {
     SampleStage.run(ctx, Iteration.cursorOf(ctx.store(), layout.checkpoint(iteration - 1)));
     RolloutStage.run(ctx, SampleStage.read(ctx).prompts());
     ScoreStage.run(ctx);
-    ExperienceStage.run(ctx);
+    return ctx;
   }
 
   private static org.assertj.core.data.Offset<Double> within(double tolerance) {

@@ -68,10 +68,11 @@ class RolloutRetryTest {
 
   private static List<String> generate(
       SparkSession spark, List<RolloutStage.WorkUnit> units, RolloutStage.TaskSettings settings) {
-    try (GenerationProgress progress =
-        new GenerationProgress(
+    try (StageProgress progress =
+        new StageProgress(
             spark.sparkContext(),
             "retry test",
+            StageProgress.Counting.GENERATION,
             units.size(),
             new PrintStream(OutputStream.nullOutputStream()))) {
       return RolloutStage.generate(spark, units, 2, settings, 0, progress).collectAsList().stream()

@@ -63,6 +63,7 @@ class ReplicaTrainerTest {
     assertThat(single.report.allApplied()).isTrue();
     assertThat(single.report.policySteps()).hasSize(1);
     assertThat(single.report.criticSteps()).hasSize(4);
+    assertThat(single.stepsHeard).as("step hook calls").isEqualTo(settings.steps()).isEqualTo(5);
 
     // Micro-batches of one row each (a 1-token budget) instead of up to 40 tokens: same update.
     ReplicaTrainer.Settings oneRow =
@@ -180,7 +181,14 @@ class ReplicaTrainerTest {
       String before = ParameterDigest.of(policy.parameters());
       ReplicaTrainer.Report report =
           new ReplicaTrainer(policy, critic, settings)
-              .update(experience, 0, lengths, policyAdam, criticAdam, GradientAllReduce.LOCAL);
+              .update(
+                  experience,
+                  0,
+                  lengths,
+                  policyAdam,
+                  criticAdam,
+                  GradientAllReduce.LOCAL,
+                  () -> {});
       assertThat(report.allApplied()).isFalse();
       AdamW.Step policyStep = report.policySteps().get(0).step();
       assertThat(policyStep.applied()).isFalse();
@@ -209,6 +217,19 @@ class ReplicaTrainerTest {
     }
   }
 
+  @Test
+  void theExperienceHearsEveryMicroBatchOnce() {
+    List<Integer> batches = new ArrayList<>();
+    try (NDManager manager = NDManager.newBaseManager();
+        PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
+        CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager)) {
+      // A 1-token budget: every response is a micro-batch of its own.
+      new ExperienceComputer(policy, critic, 1, 1.0, 1.0)
+          .compute(responses(9), manager, batches::add);
+    }
+    assertThat(batches).hasSize(9).containsOnly(1);
+  }
+
   /** GAE experience of 9 responses from a tiny random policy and critic. */
   private static List<ExperienceRow> experience() {
     try (NDManager manager = NDManager.newBaseManager();
@@ -223,7 +244,8 @@ class ReplicaTrainerTest {
       String policyDigest,
       String criticDigest,
       float[] policyWeights,
-      float[] criticWeights) {}
+      float[] criticWeights,
+      int stepsHeard) {}
 
   /** A fresh replica (same initial weights every time) trained on {@code shard}. */
   private static Result train(
@@ -237,15 +259,17 @@ class ReplicaTrainerTest {
         CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager);
         AdamW policyAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager);
         AdamW criticAdam = new AdamW(AdamW.Config.orz(new WarmupSchedule(1e-2, 1)), manager)) {
+      int[] steps = {0};
       ReplicaTrainer.Report report =
           new ReplicaTrainer(policy, critic, settings)
-              .update(shard, from, lengths, policyAdam, criticAdam, allReduce);
+              .update(shard, from, lengths, policyAdam, criticAdam, allReduce, () -> steps[0]++);
       return new Result(
           report,
           ParameterDigest.of(policy.parameters()),
           ParameterDigest.of(critic.parameters()),
           flat(policy),
-          flat(critic));
+          flat(critic),
+          steps[0]);
     }
   }
 
