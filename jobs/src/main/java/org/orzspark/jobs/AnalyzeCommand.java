@@ -13,6 +13,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.orzspark.analysis.CompleteIterations;
 import org.orzspark.analysis.IterationStats;
 import org.orzspark.analysis.RunAnalysis;
 import org.orzspark.analysis.StepMoments;
@@ -136,6 +137,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
    * @param report the report page
    * @param stats the per-iteration figures
    * @param incomplete iterations still being written (not analysed)
+   * @param damaged iterations whose rollouts do not match their marker (not analysed), with why, in
+   *     one line; empty when none
    * @param stepMoments iterations flagged as step moments
    */
   public record Result(
@@ -143,15 +146,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
       Path report,
       List<IterationStats> stats,
       List<Integer> incomplete,
+      String damaged,
       List<Integer> stepMoments,
       long wallMillis) {
 
     /** One line for the console. */
     public String describe() {
       return String.format(
-          "analyze: %d iteration(s)%s, step moments %s in %.1f s -> %s, %s",
+          "analyze: %d iteration(s)%s%s, step moments %s in %.1f s -> %s, %s",
           stats.size(),
           incomplete.isEmpty() ? "" : " (still being written: " + incomplete + ")",
+          damaged.isEmpty() ? "" : " (damaged, not read: " + damaged + ")",
           stepMoments,
           wallMillis / 1000.0,
           output,
@@ -211,11 +216,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
             RunReport.collect(analysis, stats, options),
             analysis.layout().reports(),
             spark.sparkContext().hadoopConfiguration());
+    CompleteIterations iterations = analysis.rolloutIterations();
     return new Result(
         target,
         report.index(),
         stats,
-        analysis.rolloutIterations().incomplete(),
+        iterations.incomplete(),
+        iterations.describeDamaged(),
         report.stepMoments(),
         clock.millis());
   }

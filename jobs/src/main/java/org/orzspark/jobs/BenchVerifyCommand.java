@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import org.orzspark.reward.verify.Cas;
 import org.orzspark.reward.verify.MathVerifier;
 import org.orzspark.reward.verify.Verdict;
 import org.orzspark.reward.verify.VerifyOptions;
+import org.orzspark.timing.Deadline;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -243,8 +245,8 @@ public final class BenchVerifyCommand implements Callable<Integer> {
       equal += check.getAsBoolean() ? 1 : 0;
     }
     // Warm-up, so that the measured part runs JIT-compiled code.
-    long warmUpEnd = System.nanoTime() + (long) (Math.min(1.0, seconds / 2) * 1e9);
-    while (System.nanoTime() < warmUpEnd) {
+    Deadline warmUp = Deadline.in(Duration.ofMillis((long) (Math.min(1.0, seconds / 2) * 1000)));
+    while (!warmUp.passed()) {
       checks.forEach(BooleanSupplier::getAsBoolean);
     }
     long[] latencies = new long[1 << 20];

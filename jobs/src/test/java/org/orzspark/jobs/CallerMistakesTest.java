@@ -40,7 +40,8 @@ class CallerMistakesTest {
 
   /**
    * A run directory whose iteration 1 has two rollout rows (prompt p1, samples 0 and 1) with their
-   * origin, and no checkpoint: as a run whose checkpoint 0 was pruned.
+   * origin, and of its checkpoints only a marked folder of iteration 1: as a run whose checkpoint 0
+   * was pruned.
    */
   private static Path prunedRun;
 
@@ -56,6 +57,9 @@ class CallerMistakesTest {
     Files.copy(
         LocalRuns.local(new RunLayout(emptyRun).runJson()),
         LocalRuns.local(new RunLayout(prunedRun).runJson()));
+    Path kept = LocalRuns.local(new RunLayout(prunedRun).checkpoint(1));
+    Files.createDirectories(kept);
+    Files.createFile(kept.resolve(AtomicOutput.SUCCESS));
     SparkSession spark = SharedSpark.session();
     List<Row> rows = new ArrayList<>();
     for (int sample = 0; sample < 2; sample++) {
@@ -137,7 +141,7 @@ class CallerMistakesTest {
               "--output",
               dir.resolve("e3").toString()
             },
-            "checkpoint 5 of " + run + " does not exist"),
+            "checkpoint 5 does not exist (not written yet); complete ones: []"),
         Arguments.of(
             new String[] {"export", "--run-dir", run, "--output", dir.toString()},
             "already exists"),
@@ -158,8 +162,8 @@ class CallerMistakesTest {
         Arguments.of(replay(prunedRun.toString(), "1", "p1", "2"), "has no sample 2"),
         Arguments.of(
             replay(prunedRun.toString(), "1", "p1", "0"),
-            "checkpoint 0, which generated"
-                + " iteration 1, was pruned (checkpoint.keep_every=50)"));
+            "iteration 1 cannot be replayed: checkpoint 0 does not exist"
+                + " (pruned: checkpoint.keep_every=50); complete ones: [1]"));
   }
 
   private static String[] replay(String runDir, String iteration, String prompt, String sample) {

@@ -40,7 +40,8 @@ import org.orzspark.run.RunStore;
  * Offline analysis of a run directory, finished or in progress: the per-iteration reflection and
  * length figures from {@code rollouts/} (the paper's Figure 7), step moments, example responses,
  * and the training metrics ({@code metrics/}) and evaluation results ({@code eval/}) as written.
- * Only complete iterations (with {@code _SUCCESS}) are read.
+ * Only complete iterations are read ({@link CompleteIterations}: a {@code _SUCCESS} marker whose
+ * listed files are all there with their sizes), and of them only the files their marker lists.
  *
  * <p>Reflection patterns are recomputed from the response text with this analysis' case setting
  * (the reward module's {@code orz_reflection_patterns}), so a case-insensitive analysis of a
@@ -122,7 +123,10 @@ public final class RunAnalysis {
       throw new IllegalArgumentException(
           "no complete rollouts under "
               + layout.rollouts(0).getParent()
-              + " (no iteration=N folder with _SUCCESS)");
+              + " (no iteration=N folder with _SUCCESS)"
+              + (iterations.damaged().isEmpty()
+                  ? ""
+                  : "; damaged, not read: " + iterations.describeDamaged()));
     }
     UserDefinedFunction patterns = RewardUdfs.reflectionPatterns(caseInsensitive);
     UserDefinedFunction wellFormed =

@@ -90,43 +90,31 @@ public record Qwen2Config(
   }
 
   public Qwen2Config withVocabSize(int newVocabSize) {
-    return new Qwen2Config(
-        newVocabSize,
-        hiddenSize,
-        intermediateSize,
-        numHiddenLayers,
-        numAttentionHeads,
-        numKeyValueHeads,
-        maxPositionEmbeddings,
-        ropeTheta,
-        rmsNormEps,
-        tieWordEmbeddings,
-        bosTokenId,
-        eosTokenIds,
-        torchDtype);
+    return with(newVocabSize, numHiddenLayers, bosTokenId, eosTokenIds, torchDtype);
   }
 
   public Qwen2Config withSpecialTokens(Integer newBosTokenId, List<Integer> newEosTokenIds) {
-    return new Qwen2Config(
-        vocabSize,
-        hiddenSize,
-        intermediateSize,
-        numHiddenLayers,
-        numAttentionHeads,
-        numKeyValueHeads,
-        maxPositionEmbeddings,
-        ropeTheta,
-        rmsNormEps,
-        tieWordEmbeddings,
-        newBosTokenId,
-        newEosTokenIds,
-        torchDtype);
+    return with(vocabSize, numHiddenLayers, newBosTokenId, newEosTokenIds, torchDtype);
   }
 
   /** This architecture with {@code layers} decoder layers (a shape's memory on a small budget). */
   public Qwen2Config withLayers(int layers) {
+    return with(vocabSize, layers, bosTokenId, eosTokenIds, torchDtype);
+  }
+
+  public Qwen2Config withTorchDtype(String newTorchDtype) {
+    return with(vocabSize, numHiddenLayers, bosTokenId, eosTokenIds, newTorchDtype);
+  }
+
+  /** This configuration with the fields the withers change replaced. */
+  private Qwen2Config with(
+      int newVocabSize,
+      int layers,
+      Integer newBosTokenId,
+      List<Integer> newEosTokenIds,
+      String newTorchDtype) {
     return new Qwen2Config(
-        vocabSize,
+        newVocabSize,
         hiddenSize,
         intermediateSize,
         layers,
@@ -136,25 +124,8 @@ public record Qwen2Config(
         ropeTheta,
         rmsNormEps,
         tieWordEmbeddings,
-        bosTokenId,
-        eosTokenIds,
-        torchDtype);
-  }
-
-  public Qwen2Config withTorchDtype(String newTorchDtype) {
-    return new Qwen2Config(
-        vocabSize,
-        hiddenSize,
-        intermediateSize,
-        numHiddenLayers,
-        numAttentionHeads,
-        numKeyValueHeads,
-        maxPositionEmbeddings,
-        ropeTheta,
-        rmsNormEps,
-        tieWordEmbeddings,
-        bosTokenId,
-        eosTokenIds,
+        newBosTokenId,
+        newEosTokenIds,
         newTorchDtype);
   }
 

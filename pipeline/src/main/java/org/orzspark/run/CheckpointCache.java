@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.orzspark.datasets.io.StoreCosts;
 
 /**
  * Local copies of checkpoint folders that live on a remote file system, for the model code, which
@@ -83,6 +84,12 @@ public final class CheckpointCache {
    * checkpoint on another file system, copied here once.
    */
   public Path folder(Configuration conf, String location) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.CACHE)) {
+      return lookUp(conf, location);
+    }
+  }
+
+  private Path lookUp(Configuration conf, String location) throws IOException {
     org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
     if (remote.toUri().getScheme() == null) {
       return Path.of(location).toAbsolutePath();

@@ -28,6 +28,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.FaultPoints;
+import org.orzspark.datasets.io.StoreCosts;
 
 /**
  * Writes and finds checkpoints in a {@link RunStore}. The model code writes a checkpoint's files
@@ -176,6 +177,51 @@ public final class CheckpointStore {
   }
 
   /**
+   * The checkpoint a reader loads: {@code requested}, or the latest complete one when null. Every
+   * command that reads a checkpoint chooses it here, so they refuse alike, in one line: no complete
+   * checkpoint at all; a requested one that does not exist (pruned by {@code
+   * checkpoint.keep_every}, or not written yet), naming the complete ones; a requested one that
+   * fails {@link #verify}, with its problem.
+   *
+   * @throws IllegalArgumentException when there is no such usable checkpoint
+   */
+  public Verdict usable(Integer requested) throws IOException {
+    if (requested == null) {
+      return latestComplete()
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "no complete checkpoint in " + layout.checkpoints()));
+    }
+    List<Folder> folders = folders();
+    if (folders.stream().noneMatch(f -> f.iteration() == requested)) {
+      boolean pruned = !folders.isEmpty() && folders.get(0).iteration() > requested;
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + requested
+              + " does not exist ("
+              + (pruned ? "pruned: " + keepEvery() : "not written yet")
+              + "); complete ones: "
+              + folders.stream().filter(Folder::marked).map(Folder::iteration).sorted().toList());
+    }
+    Verdict verdict = check(requested, layout.checkpoint(requested));
+    if (!verdict.complete()) {
+      throw new IllegalArgumentException(
+          "checkpoint " + requested + " is not usable: " + verdict.problem().orElseThrow());
+    }
+    return verdict;
+  }
+
+  /** The run's {@code checkpoint.keep_every} setting, for messages about pruned checkpoints. */
+  private String keepEvery() {
+    try {
+      return RunSettings.SAVE_EVERY.key() + "=" + RunConfig.read(store).get(RunSettings.SAVE_EVERY);
+    } catch (IOException | RuntimeException unreadable) {
+      return RunSettings.SAVE_EVERY.key();
+    }
+  }
+
+  /**
    * Every checkpoint folder, newest first, each with its verdict: a full audit that hashes every
    * checkpoint of the run (diagnostics and tests; finding the latest is {@link #latestComplete}).
    */
@@ -205,6 +251,12 @@ public final class CheckpointStore {
 
   /** The checkpoint folders ({@code iter-N}, complete or not), by iteration, newest first. */
   public List<Folder> folders() throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return listFolders();
+    }
+  }
+
+  private List<Folder> listFolders() throws IOException {
     List<Folder> folders = new ArrayList<>();
     for (FileStatus status : store.list(layout.checkpoints())) {
       Optional<Integer> iteration = iterationOf(status.getPath().getName());
@@ -236,6 +288,12 @@ public final class CheckpointStore {
    * @return the deleted iterations, newest first
    */
   public List<Integer> prune(int keepEvery, IntPredicate referenced) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return pruneMarked(keepEvery, referenced);
+    }
+  }
+
+  private List<Integer> pruneMarked(int keepEvery, IntPredicate referenced) throws IOException {
     if (keepEvery < 1) {
       throw new IllegalArgumentException("keepEvery must be >= 1, got " + keepEvery);
     }
@@ -264,6 +322,12 @@ public final class CheckpointStore {
 
   /** Checks the marker and every checksum of one checkpoint folder. */
   public Verdict verify(int iteration, Path folder) {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return hashAgainstManifest(iteration, folder);
+    }
+  }
+
+  private Verdict hashAgainstManifest(int iteration, Path folder) {
     try {
       if (!store.exists(new Path(folder, AtomicOutput.SUCCESS))) {
         return new Verdict(
@@ -307,6 +371,12 @@ public final class CheckpointStore {
    * SHA-256 of every regular file below the local {@code folder} except the manifest and marker.
    */
   static Map<String, String> localChecksums(java.nio.file.Path folder) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return hashLocal(folder);
+    }
+  }
+
+  private static Map<String, String> hashLocal(java.nio.file.Path folder) throws IOException {
     Map<String, String> sums = new TreeMap<>();
     try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
       for (java.nio.file.Path file : files.filter(Files::isRegularFile).toList()) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.orzspark.datasets.io.StoreCosts;
 
 /**
  * The frozen, complete configuration of a run, as {@code run.json} holds it: the base model, the
@@ -117,6 +118,12 @@ public final class RunConfig {
    * refuses it, before anything runs on it.
    */
   public static RunConfig read(RunStore store) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.RECORDS)) {
+      return readUntimed(store);
+    }
+  }
+
+  private static RunConfig readUntimed(RunStore store) throws IOException {
     return fromJson(store.read(store.layout().runJson()));
   }
 
@@ -135,6 +142,12 @@ public final class RunConfig {
 
   /** Writes this configuration as the run's {@code run.json}, atomically. */
   public void write(RunStore store) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.RECORDS)) {
+      writeUntimed(store);
+    }
+  }
+
+  private void writeUntimed(RunStore store) throws IOException {
     store.writeAtomically(
         store.layout().runJson(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.orzspark.datasets.io.StoreCosts;
 
 /**
  * Removes what crashed attempts of {@code orz iterate} left in a run directory: temp folders and
@@ -24,6 +25,12 @@ public final class RunLeftovers {
 
   /** Deletes the leftovers of crashed attempts; returns what it deleted. */
   public static List<Path> remove(RunStore store) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.LOCK)) {
+      return removeAll(store);
+    }
+  }
+
+  private static List<Path> removeAll(RunStore store) throws IOException {
     RunLayout layout = store.layout();
     List<Path> found = new ArrayList<>();
     collectTemps(store, layout.checkpoints(), false, found);

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.Path;
+import org.orzspark.datasets.io.StoreCosts;
 
 /**
  * One writer per run: {@code R/_lock.json}, created exclusively ({@link RunStore#createExclusive}:
@@ -107,6 +108,14 @@ public final class RunLock implements AutoCloseable {
   }
 
   static RunLock acquire(
+      RunStore store, String command, Duration beatEvery, Duration staleAfter, Clock clock)
+      throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.LOCK)) {
+      return take(store, command, beatEvery, staleAfter, clock);
+    }
+  }
+
+  private static RunLock take(
       RunStore store, String command, Duration beatEvery, Duration staleAfter, Clock clock)
       throws IOException {
     Path runDir = store.layout().root();
@@ -232,6 +241,12 @@ public final class RunLock implements AutoCloseable {
 
   /** Refreshes the heartbeat, after checking the lock is still this owner's. */
   private void beat() {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.LOCK)) {
+      refresh();
+    }
+  }
+
+  private void refresh() {
     try {
       Optional<Seen> seen = read(store, file);
       if (seen.isEmpty()) {
@@ -278,6 +293,12 @@ public final class RunLock implements AutoCloseable {
   /** Stops the heartbeat and deletes the lock file if it is still this owner's. */
   @Override
   public synchronized void close() throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.LOCK)) {
+      release();
+    }
+  }
+
+  private void release() throws IOException {
     if (closed) {
       return;
     }

@@ -23,6 +23,7 @@ import org.orzspark.ppo.AdvantageStats;
 import org.orzspark.run.CheckpointCache;
 import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.RolloutTable;
+import org.orzspark.timing.Stopwatch;
 import org.orzspark.train.ExperienceComputer;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ScoredResponse;
@@ -52,7 +53,7 @@ public final class ExperienceStage {
       implements Serializable {}
 
   public static void run(IterationContext ctx) throws IOException {
-    long started = System.nanoTime();
+    Stopwatch stage = Stopwatch.start();
     ctx.jobGroup("experience");
     ExperienceSettings run = ExperienceSettings.from(ctx.config());
     Task task = new Task(ctx.startCheckpoint("policy"), ctx.startCheckpoint("critic"), run);
@@ -103,7 +104,7 @@ public final class ExperienceStage {
         var folder = ctx.layout().experience(ctx.iteration());
         try (AtomicOutput out = ctx.begin(folder)) {
           out.writeParquet(ctx.spark().createDataFrame(normalised, ExperienceTable.SCHEMA), "");
-          double seconds = (System.nanoTime() - started) / 1e9;
+          double seconds = stage.seconds();
           out.writeText(
               StageRecord.FILE,
               ctx.newRecord(
@@ -144,7 +145,7 @@ public final class ExperienceStage {
         ExecutorModels.Lease<CriticModel> critic =
             ExecutorModels.critic(CheckpointCache.local(task.criticFolder()), placement);
         NDManager manager = NDManager.newBaseManager(placement.device())) {
-      long started = System.nanoTime();
+      Stopwatch compute = Stopwatch.start();
       List<ExperienceRow> computed =
           new ExperienceComputer(
                   policy.get().model(),
@@ -153,7 +154,7 @@ public final class ExperienceStage {
                   settings.gamma(),
                   settings.lambda())
               .compute(responses, manager, done::add);
-      computeNanos.add(System.nanoTime() - started);
+      computeNanos.add(compute.nanos());
       FaultPoints.reach("experience");
       return computed.iterator();
     }

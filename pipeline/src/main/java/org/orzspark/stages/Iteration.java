@@ -22,6 +22,7 @@ import org.orzspark.run.RunLeftovers;
 import org.orzspark.run.RunLock;
 import org.orzspark.run.RunSettings;
 import org.orzspark.run.RunStore;
+import org.orzspark.timing.Stopwatch;
 
 /**
  * One training iteration, as the paper's recipe reads: sample → rollout → score → experience →
@@ -118,14 +119,7 @@ public final class Iteration {
     RunConfig config = RunConfig.read(store);
     CheckpointStore checkpoints = new CheckpointStore(store);
     prune(checkpoints, store, config, console);
-    int latest =
-        checkpoints
-            .latestComplete()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "no complete checkpoint in " + layout.checkpoints()))
-            .iteration();
+    int latest = checkpoints.usable(null).iteration();
     boolean metricsMissing =
         latest > 0
             && !reusable(
@@ -157,13 +151,13 @@ public final class Iteration {
       console.println(MetricsStage.summary(next, metrics));
       return new Outcome(next, metrics, true);
     }
-    long started = System.nanoTime();
+    Stopwatch iteration = Stopwatch.start();
     SampleStage.Result sample = beforeUpdate(ctx, layout.checkpoint(latest), console);
     CheckpointState state = new CheckpointState(next, sample.next());
     lock.ensureHeld();
-    long updateStarted = System.nanoTime();
+    Stopwatch updateWatch = Stopwatch.start();
     UpdateStage.Result update = UpdateStage.run(ctx, state);
-    double updateSeconds = (System.nanoTime() - updateStarted) / 1e9;
+    double updateSeconds = updateWatch.seconds();
     console.printf(
         "iteration %d: update by %d replicas in executors %s, parameters identical%n",
         next,
@@ -192,8 +186,7 @@ public final class Iteration {
     prune(checkpoints, store, config, console);
     Map<String, Double> driverFigures = new LinkedHashMap<>();
     driverFigures.put(IterationMetrics.UPDATE_SECONDS.name(), updateSeconds);
-    driverFigures.put(
-        IterationMetrics.ITERATION_SECONDS.name(), (System.nanoTime() - started) / 1e9);
+    driverFigures.put(IterationMetrics.ITERATION_SECONDS.name(), iteration.seconds());
     Map<String, Double> metrics = MetricsStage.run(ctx, driverFigures);
     console.println(MetricsStage.summary(next, metrics));
     return new Outcome(next, metrics, false);

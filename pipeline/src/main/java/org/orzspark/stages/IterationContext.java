@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.StoreCosts;
 import org.orzspark.run.Provenance;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
@@ -50,6 +51,12 @@ public record IterationContext(
 
   /** A {@link StageRecord} file. */
   public StageRecord recordFile(Path file) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.RECORDS)) {
+      return readRecord(file);
+    }
+  }
+
+  private StageRecord readRecord(Path file) throws IOException {
     return StageRecord.fromJson(store.read(file));
   }
 

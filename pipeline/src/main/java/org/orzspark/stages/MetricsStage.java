@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.FaultPoints;
+import org.orzspark.datasets.io.StoreCosts;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.Metric;
 import org.orzspark.run.RolloutTable;
@@ -116,6 +117,13 @@ public final class MetricsStage {
    */
   static void appendJsonl(RunStore store, Path file, int iteration, Map<String, Double> metrics)
       throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.RECORDS)) {
+      rewriteJsonl(store, file, iteration, metrics);
+    }
+  }
+
+  private static void rewriteJsonl(
+      RunStore store, Path file, int iteration, Map<String, Double> metrics) throws IOException {
     Map<Integer, String> lines = new TreeMap<>();
     Optional<byte[]> existing = store.readIfExists(file);
     if (existing.isPresent()) {

@@ -23,7 +23,6 @@ import org.orzspark.run.PolicyDigest;
 import org.orzspark.run.RolloutTable;
 import org.orzspark.run.RunConfig;
 import org.orzspark.run.RunLayout;
-import org.orzspark.run.RunSettings;
 import org.orzspark.run.RunStore;
 
 /**
@@ -124,7 +123,7 @@ public final class Replay {
                             + " of prompt '"
                             + promptId
                             + "' records no origin: it cannot be replayed"));
-    Path checkpoint = startCheckpoint(store, config, iteration, origin);
+    Path checkpoint = startCheckpoint(store, iteration, origin);
 
     List<PromptRequest> requests = taskRequests(rows, origin.rolloutTask());
     RolloutStage.TaskSettings settings =
@@ -186,26 +185,16 @@ public final class Replay {
   }
 
   /** The iteration's start checkpoint, complete and holding the policy that generated the row. */
-  private static Path startCheckpoint(
-      RunStore store, RunConfig config, int iteration, RolloutTable.Origin origin)
+  private static Path startCheckpoint(RunStore store, int iteration, RolloutTable.Origin origin)
       throws IOException {
     int start = iteration - 1;
-    Path checkpoint = store.layout().checkpoint(start);
-    if (!store.isDirectory(checkpoint)) {
-      throw new IllegalArgumentException(
-          "checkpoint "
-              + start
-              + ", which generated iteration "
-              + iteration
-              + ", was pruned (checkpoint.keep_every="
-              + config.get(RunSettings.SAVE_EVERY)
-              + "): it cannot be replayed");
-    }
     CheckpointStore checkpoints = new CheckpointStore(store);
-    CheckpointStore.Verdict verdict = checkpoints.verify(start);
-    if (!verdict.complete()) {
+    Path checkpoint;
+    try {
+      checkpoint = checkpoints.usable(start).folder();
+    } catch (IllegalArgumentException unusable) {
       throw new IllegalArgumentException(
-          "checkpoint " + start + " is not usable: " + verdict.problem().orElse("?"));
+          "iteration " + iteration + " cannot be replayed: " + unusable.getMessage(), unusable);
     }
     String digest = PolicyDigest.of(checkpoints, checkpoint);
     if (origin.policyDigest() != null && !digest.equals(origin.policyDigest())) {

@@ -30,6 +30,7 @@ import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.PolicyDigest;
 import org.orzspark.run.RolloutTable;
 import org.orzspark.run.SampledPromptTable.SampledPrompt;
+import org.orzspark.timing.Stopwatch;
 
 /**
  * Stage 2: fan the iteration's prompts × samples out over the executors. The unit of work is a
@@ -107,7 +108,7 @@ public final class RolloutStage {
   }
 
   public static void run(IterationContext ctx, List<SampledPrompt> prompts) throws IOException {
-    long started = System.nanoTime();
+    Stopwatch stage = Stopwatch.start();
     ctx.jobGroup("rollout");
     RolloutSettings run = RolloutSettings.from(ctx.config());
     int samples = run.samplesPerPrompt();
@@ -132,7 +133,7 @@ public final class RolloutStage {
       int tasks = taskCount(units, ctx.slots(), batch);
       out.writeParquet(
           generate(ctx.spark(), units, tasks, settings, run.gpusPerTask(), progress), "");
-      double seconds = (System.nanoTime() - started) / 1e9;
+      double seconds = stage.seconds();
       out.writeText(
           StageRecord.FILE,
           ctx.newRecord(
@@ -210,7 +211,7 @@ public final class RolloutStage {
                           tokenizer, settings.sampling().template().render(unit.question())));
           requests.add(new PromptRequest(unit.promptId(), ids, unit.firstSample(), unit.samples()));
         }
-        long computeStarted = System.nanoTime();
+        Stopwatch compute = Stopwatch.start();
         List<GeneratedSample> generated =
             generate(
                 lease.get(),
@@ -221,7 +222,7 @@ public final class RolloutStage {
                   FaultPoints.reach("rollout");
                   tokens.add(sample.tokens().length);
                 });
-        computeNanos.add(System.nanoTime() - computeStarted);
+        computeNanos.add(compute.nanos());
         placements.add(GpuStages.placement());
         List<Row> rows = new ArrayList<>(generated.size());
         for (GeneratedSample sample : generated) {

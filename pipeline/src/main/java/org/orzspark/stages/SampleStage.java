@@ -14,6 +14,7 @@ import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunSettings;
 import org.orzspark.run.SampledPromptTable;
 import org.orzspark.run.SampledPromptTable.SampledPrompt;
+import org.orzspark.timing.Stopwatch;
 
 /**
  * Stage 1: the prompts of this iteration, drawn from the run's prompt set with the epoch-wise
@@ -32,7 +33,7 @@ public final class SampleStage {
   public record Result(List<SampledPrompt> prompts, PromptSampler.Cursor next) {}
 
   public static void run(IterationContext ctx, PromptSampler.Cursor cursor) throws IOException {
-    long started = System.nanoTime();
+    Stopwatch stage = Stopwatch.start();
     ctx.jobGroup("sample");
     Dataset<Row> prompts = ctx.spark().read().parquet(ctx.layout().prompts().toString());
     List<String> ids =
@@ -59,7 +60,7 @@ public final class SampleStage {
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(chosen, "");
       FaultPoints.reach("sample");
-      double seconds = (System.nanoTime() - started) / 1e9;
+      double seconds = stage.seconds();
       out.writeText(
           StageRecord.FILE,
           ctx.newRecord(

@@ -18,6 +18,7 @@ import org.orzspark.reward.spark.RewardUdfs;
 import org.orzspark.reward.verify.VerifyOptions;
 import org.orzspark.run.RolloutTable;
 import org.orzspark.run.RunSettings;
+import org.orzspark.timing.Stopwatch;
 
 /**
  * Stage 3: score the generated responses with the reward UDFs on the DataFrame (reward with its
@@ -31,7 +32,7 @@ public final class ScoreStage {
   private ScoreStage() {}
 
   public static void run(IterationContext ctx) throws IOException {
-    long started = System.nanoTime();
+    Stopwatch stage = Stopwatch.start();
     ctx.jobGroup("score");
     Path generatedFolder = ctx.layout().generated(ctx.iteration());
     VerifyOptions verify =
@@ -49,7 +50,7 @@ public final class ScoreStage {
     try (AtomicOutput out = ctx.begin(folder)) {
       out.writeParquet(scored, "");
       FaultPoints.reach("score");
-      double seconds = (System.nanoTime() - started) / 1e9;
+      double seconds = stage.seconds();
       out.writeText(StageRecord.FILE, ctx.newRecord("score", seconds, Map.of(), Map.of()).toJson());
       // The generated rows go once the rollouts are complete; their stage record stays.
       out.writeText(ROLLOUT_RECORD, ctx.record(generatedFolder).toJson());

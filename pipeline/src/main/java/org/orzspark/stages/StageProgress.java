@@ -13,6 +13,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.timing.Progress;
+import org.orzspark.timing.Stopwatch;
 import scala.Tuple4;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -49,7 +50,7 @@ public final class StageProgress implements AutoCloseable {
   private final Map<Long, long[]> byTask = new ConcurrentHashMap<>();
   private final Listener listener = new Listener();
   private final Thread renderer;
-  private final long startNanos = System.nanoTime();
+  private final Stopwatch elapsed = Stopwatch.start();
   private volatile boolean closed;
 
   /**
@@ -116,7 +117,7 @@ public final class StageProgress implements AutoCloseable {
   }
 
   private void renderLoop() {
-    long lastLine = 0;
+    Stopwatch sinceLine = null;
     while (!closed) {
       try {
         Thread.sleep(interactive ? 500 : 1000);
@@ -124,9 +125,9 @@ public final class StageProgress implements AutoCloseable {
         return;
       }
       // Without a terminal (CI, logs) print a plain line every 10 s instead of redrawing.
-      if (interactive || System.nanoTime() - lastLine > 10_000_000_000L) {
+      if (interactive || sinceLine == null || sinceLine.seconds() > 10) {
         render(false);
-        lastLine = System.nanoTime();
+        sinceLine = Stopwatch.start();
       }
     }
   }
@@ -136,7 +137,7 @@ public final class StageProgress implements AutoCloseable {
       return; // the renderer woke after the final line
     }
     long[] c = counts();
-    double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+    double seconds = Math.max(1e-3, elapsed.seconds());
     String line = line(counting, c[0], total, c[1], seconds, last);
     if (interactive) {
       out.print("\r" + line + (last ? "\n" : ""));

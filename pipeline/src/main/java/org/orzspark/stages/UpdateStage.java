@@ -206,7 +206,7 @@ public final class UpdateStage {
   private static ReplicaReport replica(
       Task s, LongAccumulator computeNanos, LongAccumulator steps, Iterator<Tuple2<Long, Row>> rows)
       throws IOException {
-    long started = System.nanoTime();
+    Stopwatch task = Stopwatch.start();
     BarrierTaskContext context = BarrierTaskContext.get();
     int replica = context.partitionId();
     List<Tuple2<Long, Row>> mine = new ArrayList<>();
@@ -233,7 +233,7 @@ public final class UpdateStage {
                 s.settings().criticOptimizer(), manager, optimizers.resolve(CRITIC_OPTIMIZER));
         RingAllReduce ring = BarrierRing.open(context)) {
       RingSum ringSum = new RingSum(ring);
-      long trainingStarted = System.nanoTime();
+      Stopwatch training = Stopwatch.start();
       ReplicaTrainer.Report report =
           new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
               .update(
@@ -245,7 +245,7 @@ public final class UpdateStage {
                   ringSum.orLocal(),
                   replica == 0 ? () -> steps.add(1) : () -> {});
       long allReduceWaitNanos = ring.waitedNanos();
-      computeNanos.add(System.nanoTime() - trainingStarted - ringSum.nanos);
+      computeNanos.add(training.nanos() - ringSum.nanos);
       FaultPoints.reach("update");
       float[] diagnostics = diagnostics(report.policyDiagnostics());
       ring.sumInPlace(diagnostics);
@@ -270,7 +270,7 @@ public final class UpdateStage {
                 ringSum.calls,
                 ringSum.nanos,
                 allReduceWaitNanos,
-                started);
+                task);
         // update.json holds this attempt's timings: a retried barrier stage keeps the committed
         // one.
         new CheckpointStore(RunStore.open(RunStore.hadoopConf(), layout))
@@ -302,7 +302,7 @@ public final class UpdateStage {
           ringSum.calls,
           ringSum.nanos / 1e9,
           allReduceWaitNanos / 1e9,
-          (System.nanoTime() - started) / 1e9);
+          task.seconds());
     }
   }
 
@@ -375,7 +375,7 @@ public final class UpdateStage {
       int calls,
       long allReduceNanos,
       long allReduceWaitNanos,
-      long started) {
+      Stopwatch task) {
     Map<String, Object> figures = new LinkedHashMap<>();
     UpdateSchedule.Report policyStep = report.policySteps().get(report.policySteps().size() - 1);
     double clipFraction = diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0;
@@ -415,7 +415,7 @@ public final class UpdateStage {
     figures.put(
         IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(),
         calls == 0 ? 0.0 : allReduceWaitNanos / 1e9 / calls);
-    figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), (System.nanoTime() - started) / 1e9);
+    figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), task.seconds());
     figures.put("digest/policy", policyDigest);
     figures.put("digest/critic", criticDigest);
     return figures;

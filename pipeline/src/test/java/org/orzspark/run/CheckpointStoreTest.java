@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,31 @@ class CheckpointStoreTest {
         .isEqualTo(1);
     assertThat(root.resolve("checkpoints/iter-000001/MANIFEST.json")).exists();
     assertThat(root.resolve("checkpoints/iter-000001/_SUCCESS")).exists();
+  }
+
+  @Test
+  void usableIsTheRequestedOrLatestCompleteOrOneLineWhy(@TempDir Path root) throws IOException {
+    RunStore runStore = LocalRuns.store(root);
+    RunConfig.resolve("m", "p", "x", new Properties(), Map.of("checkpoint.keep_every", "5"))
+        .write(runStore);
+    CheckpointStore store = new CheckpointStore(runStore);
+    assertThatThrownBy(() -> store.usable(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("no complete checkpoint in ");
+    store.write(1, files("w1"));
+    store.write(2, files("w2"));
+    store.write(3, files("w3"));
+    Files.delete(local(runStore.layout().checkpoint(3)).resolve("_SUCCESS"));
+
+    assertThat(store.usable(null).iteration()).isEqualTo(2);
+    assertThat(store.usable(1).folder()).isEqualTo(runStore.layout().checkpoint(1));
+    assertThatThrownBy(() -> store.usable(0))
+        .hasMessage(
+            "checkpoint 0 does not exist (pruned: checkpoint.keep_every=5); complete ones: [1, 2]");
+    assertThatThrownBy(() -> store.usable(7))
+        .hasMessage("checkpoint 7 does not exist (not written yet); complete ones: [1, 2]");
+    assertThatThrownBy(() -> store.usable(3))
+        .hasMessage("checkpoint 3 is not usable: no _SUCCESS marker (partial write)");
   }
 
   @Test

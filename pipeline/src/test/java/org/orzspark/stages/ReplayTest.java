@@ -181,9 +181,9 @@ class ReplayTest {
     String first = rollouts(1).first().getAs(RolloutTable.PROMPT_ID);
     assertThatThrownBy(() -> Replay.run(spark, copy.toString(), 1, first, 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "checkpoint 0, which generated iteration 1, was pruned"
-                + " (checkpoint.keep_every=50): it cannot be replayed");
+        .hasMessageStartingWith(
+            "iteration 1 cannot be replayed: checkpoint 0 does not exist"
+                + " (pruned: checkpoint.keep_every=50); complete ones: [1");
   }
 
   /**

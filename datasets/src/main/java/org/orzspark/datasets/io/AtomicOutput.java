@@ -13,10 +13,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
@@ -162,6 +161,12 @@ public final class AtomicOutput implements AutoCloseable {
    * marker. Never throws for a damaged output; only for a file system that cannot be listed.
    */
   public static Check check(Configuration conf, String dir) throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      return compareWithMarker(conf, dir);
+    }
+  }
+
+  private static Check compareWithMarker(Configuration conf, String dir) throws IOException {
     Path folder = new Path(dir);
     FileSystem fs = folder.getFileSystem(conf);
     folder = fs.makeQualified(folder);
@@ -213,7 +218,14 @@ public final class AtomicOutput implements AutoCloseable {
    * @throws IllegalStateException when {@code dir} is not complete
    */
   public static String[] dataFiles(Configuration conf, String dir) throws IOException {
-    Check check = check(conf, dir);
+    return dataFiles(conf, dir, check(conf, dir));
+  }
+
+  /**
+   * {@link #dataFiles(Configuration, String)} with the {@link #check} of {@code dir} already made
+   * (one listing, not two).
+   */
+  public static String[] dataFiles(Configuration conf, String dir, Check check) throws IOException {
     if (!check.complete()) {
       throw new IllegalStateException(
           dir + " is not a complete output: " + check.damage().orElse("no " + SUCCESS));
@@ -241,19 +253,28 @@ public final class AtomicOutput implements AutoCloseable {
     return true;
   }
 
-  /** Every file below {@code folder} but the marker, relative to it, with its size. */
+  /**
+   * Every file below {@code folder} but the marker, relative to it, with its size. Plain listings,
+   * not {@code listFiles}, which also looks up every file's block locations: on a local file system
+   * that made each check several times slower.
+   */
   private static Map<String, Long> listing(FileSystem fs, Path folder) throws IOException {
     Map<String, Long> files = new TreeMap<>();
-    String prefix = folder.toUri().getPath() + "/";
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(folder, true);
-    while (it.hasNext()) {
-      LocatedFileStatus file = it.next();
-      String relative = file.getPath().toUri().getPath().substring(prefix.length());
-      if (!relative.equals(SUCCESS)) {
-        files.put(relative, file.getLen());
+    addListing(fs, folder, "", files);
+    files.remove(SUCCESS);
+    return files;
+  }
+
+  private static void addListing(FileSystem fs, Path dir, String prefix, Map<String, Long> files)
+      throws IOException {
+    for (FileStatus status : fs.listStatus(dir)) {
+      String relative = prefix + status.getPath().getName();
+      if (status.isDirectory()) {
+        addListing(fs, status.getPath(), relative + "/", files);
+      } else {
+        files.put(relative, status.getLen());
       }
     }
-    return files;
   }
 
   /** The rows of the Parquet data files among {@code files} (relative to {@code folder}). */
@@ -312,6 +333,12 @@ public final class AtomicOutput implements AutoCloseable {
    * crash never leaves a marker that is empty or half-written.
    */
   public void commit() throws IOException {
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      renameAndMark();
+    }
+  }
+
+  private void renameAndMark() throws IOException {
     if (committed) {
       throw new IllegalStateException("already committed: " + target);
     }

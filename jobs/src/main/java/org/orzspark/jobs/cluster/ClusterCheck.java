@@ -1,6 +1,7 @@
 package org.orzspark.jobs.cluster;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -9,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.stages.GpuStages;
 import org.orzspark.stages.TaskDevices;
+import org.orzspark.timing.Deadline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -132,9 +134,8 @@ public final class ClusterCheck implements Callable<Integer> {
     if (sc.isLocal()) {
       return;
     }
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (sc.sc().statusTracker().getExecutorInfos().length - 1 < count
-        && System.nanoTime() < deadline) {
+    Deadline deadline = Deadline.in(Duration.ofMinutes(1));
+    while (sc.sc().statusTracker().getExecutorInfos().length - 1 < count && !deadline.passed()) {
       Thread.sleep(200);
     }
   }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.orzspark.jobs.ProcessRecord;
+import org.orzspark.jobs.Processes;
+import org.orzspark.timing.Deadline;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 made of one Master and N Worker JVMs started from the
@@ -161,9 +163,9 @@ public final class StandaloneCluster {
       all.add(process);
     }
     all.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + grace.toNanos();
+    Deadline deadline = Deadline.in(grace);
     for (ProcessHandle process : all) {
-      while (process.isAlive() && System.nanoTime() < deadline) {
+      while (process.isAlive() && !deadline.passed()) {
         Thread.sleep(100);
       }
       if (process.isAlive()) {
@@ -196,17 +198,8 @@ public final class StandaloneCluster {
 
   /** Whether a process is one this cluster started (PIDs are reused once a process is gone). */
   private Optional<ProcessHandle> ownProcess(long pid) {
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            p ->
-                p.info()
-                    .commandLine()
-                    .map(
-                        cmd ->
-                            cmd.contains(home.toString())
-                                && cmd.contains("org.apache.spark.deploy"))
-                    .orElse(false));
+    return Processes.ownAlive(
+        pid, cmd -> cmd.contains(home.toString()) && cmd.contains("org.apache.spark.deploy"));
   }
 
   private boolean anyAlive(State state) {
@@ -285,13 +278,13 @@ public final class StandaloneCluster {
   }
 
   private void waitForMaster(Spec spec, Duration timeout) throws InterruptedException, IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Deadline deadline = Deadline.in(timeout);
     while (true) {
       try {
         aliveWorkers(spec.webUiPort());
         return;
       } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
+        if (deadline.passed()) {
           throw new IOException(
               "master did not come up within "
                   + timeout.toSeconds()
@@ -306,9 +299,9 @@ public final class StandaloneCluster {
 
   private void waitForWorkers(State state, int expected, Duration timeout)
       throws InterruptedException, IOException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Deadline deadline = Deadline.in(timeout);
     int registered = 0;
-    while (System.nanoTime() < deadline) {
+    while (!deadline.passed()) {
       registered = aliveWorkers(state.webUiPort());
       if (registered >= expected) {
         return;

@@ -223,41 +223,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   /** {@code --checkpoint}'s checkpoint, or the latest complete one; refused when not usable. */
   private CheckpointStore.Verdict checkpoint(RunStore runStore) throws IOException {
-    CheckpointStore store = new CheckpointStore(runStore);
-    if (checkpoint == null) {
-      return store
-          .latestComplete()
-          .orElseThrow(() -> new IllegalArgumentException("no complete checkpoint in " + runDir));
-    }
-    List<CheckpointStore.Folder> folders = store.folders();
-    CheckpointStore.Folder folder =
-        folders.stream()
-            .filter(f -> f.iteration() == checkpoint)
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "checkpoint "
-                            + checkpoint
-                            + " of "
-                            + runDir
-                            + " does not exist (pruned, or not written yet); complete ones: "
-                            + folders.stream()
-                                .filter(CheckpointStore.Folder::marked)
-                                .map(f -> String.valueOf(f.iteration()))
-                                .sorted()
-                                .toList()));
-    CheckpointStore.Verdict verdict = store.verify(folder.iteration());
-    if (!verdict.complete()) {
-      throw new IllegalArgumentException(
-          "checkpoint "
-              + checkpoint
-              + " of "
-              + runDir
-              + " is not usable: "
-              + verdict.problem().orElseThrow());
-    }
-    return verdict;
+    return new CheckpointStore(runStore).usable(checkpoint);
   }
 
   /** The causal LM's tensors of a checkpoint's policy, in Hugging Face's order, shapes checked. */
@@ -318,7 +284,7 @@ public final class ExportCommand implements Callable<Integer> {
       String name = benchmark.getName();
       if (!name.startsWith(prefix)
           || !store.exists(result)
-          || !store.exists(new org.apache.hadoop.fs.Path(benchmark, AtomicOutput.SUCCESS))) {
+          || !AtomicOutput.isComplete(store.fs().getConf(), benchmark.toString())) {
         continue;
       }
       Map<String, Double> figures = new LinkedHashMap<>();

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.orzspark.jobs.ProcessRecord;
+import org.orzspark.jobs.Processes;
+import org.orzspark.timing.Deadline;
 
 /**
  * A Spark History Server on 127.0.0.1 over one folder of event logs, as its own background JVM on
@@ -85,13 +87,13 @@ public final class HistoryServerProcess {
     Process process = builder.start();
     State state = new State(process.pid(), chosen);
     record().write(state);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Deadline deadline = Deadline.in(timeout);
     while (true) {
       try {
         applications(chosen);
         return state;
       } catch (IOException e) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
+        if (!process.isAlive() || deadline.passed()) {
           stop(Duration.ofSeconds(5));
           throw new IOException(
               "the History Server did not come up on port "
@@ -114,8 +116,8 @@ public final class HistoryServerProcess {
     if (process.isPresent()) {
       ProcessHandle handle = process.get();
       handle.destroy();
-      long deadline = System.nanoTime() + grace.toNanos();
-      while (handle.isAlive() && System.nanoTime() < deadline) {
+      Deadline deadline = Deadline.in(grace);
+      while (handle.isAlive() && !deadline.passed()) {
         Thread.sleep(100);
       }
       if (handle.isAlive()) {
@@ -144,14 +146,7 @@ public final class HistoryServerProcess {
 
   /** Whether a pid is the History Server this folder started (pids are reused once gone). */
   private Optional<ProcessHandle> ownProcess(long pid) {
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            p ->
-                p.info()
-                    .commandLine()
-                    .map(cmd -> cmd.contains(logDirectoryOption()))
-                    .orElse(false));
+    return Processes.ownAlive(pid, cmd -> cmd.contains(logDirectoryOption()));
   }
 
   /**

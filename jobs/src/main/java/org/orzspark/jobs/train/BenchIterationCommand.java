@@ -10,16 +10,19 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.orzspark.datasets.io.StoreCosts;
 import org.orzspark.jobs.SynthCommand;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunConfig;
 import org.orzspark.stages.Iteration;
 import org.orzspark.stages.RunInitializer;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,8 +30,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code orz bench iteration}: one iteration of a fresh run in this application, with the time of
  * each stage, the tasks' run time and model compute time per stage (a Spark listener), Spark
- * orchestration overhead as a share of the wall time ({@link IterationBreakdown}), and the
- * all-reduce time per optimizer step.
+ * orchestration overhead as a share of the wall time ({@link IterationBreakdown}), the all-reduce
+ * time per optimizer step, and the run store's own costs ({@link StoreCosts}).
  */
 @Command(
     name = "iteration",
@@ -76,6 +79,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
       double allReduceSecondsPerStep,
       double allReduceWaitSecondsPerStep,
       long allReduceSteps,
+      Map<String, Double> storeCostMillis,
       Map<String, Double> metrics) {}
 
   @Override
@@ -132,7 +136,8 @@ public final class BenchIterationCommand implements Callable<Integer> {
     TaskTimeListener listener = new TaskTimeListener();
     spark.sparkContext().addSparkListener(listener);
     Iteration.Outcome outcome;
-    long started = System.nanoTime();
+    StoreCosts.Snapshot storeBefore = StoreCosts.snapshot();
+    Stopwatch clock = Stopwatch.start();
     try {
       outcome = Iteration.run(spark, run.toString(), 1, out);
     } finally {
@@ -144,7 +149,13 @@ public final class BenchIterationCommand implements Callable<Integer> {
       }
       spark.sparkContext().removeSparkListener(listener);
     }
-    double wall = (System.nanoTime() - started) / 1e9;
+    double wall = clock.seconds();
+    StoreCosts.Snapshot store = StoreCosts.snapshot().minus(storeBefore);
+    Map<String, Double> storeCostMillis = new LinkedHashMap<>();
+    for (StoreCosts.Kind kind : StoreCosts.Kind.values()) {
+      storeCostMillis.put(kind.name().toLowerCase(Locale.ROOT), store.millis(kind));
+    }
+    storeCostMillis.put("total", store.totalMillis());
     Map<String, Double> metrics = outcome.metrics();
     Map<String, TaskTimeListener.GroupTime> tasks = new LinkedHashMap<>();
     listener
@@ -179,6 +190,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
             metrics.getOrDefault(
                 IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(), Double.NaN),
             Math.round(metrics.getOrDefault(IterationMetrics.ALLREDUCE_CALLS.name(), 0.0)),
+            storeCostMillis,
             metrics);
     print(result, config.profile(), spark.sparkContext().master(), out);
     return result;
@@ -217,6 +229,15 @@ public final class BenchIterationCommand implements Callable<Integer> {
         r.allReduceSteps(),
         r.allReduceSecondsPerStep() - r.allReduceWaitSecondsPerStep(),
         r.allReduceWaitSecondsPerStep());
+    Map<String, Double> store = r.storeCostMillis();
+    out.printf(
+        "store cost per iteration %.0f ms (lock %.0f, markers %.0f, cache %.0f, records %.0f;"
+            + " goal <= 100 ms)%n",
+        store.get("total"),
+        store.get("lock"),
+        store.get("markers"),
+        store.get("cache"),
+        store.get("records"));
   }
 
   private static void deleteTree(Path root) throws IOException {

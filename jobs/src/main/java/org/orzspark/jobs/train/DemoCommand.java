@@ -13,6 +13,7 @@ import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.EvalTable;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunStore;
+import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
  * pretrain-base}), synthetic training and disjoint held-out prompts ({@code synth}, {@code
  * prepare}), {@code init} with the tiny-cpu profile, {@code train} K iterations, evaluate base and
  * final policy on the held-out prompts, write the report ({@code analyze}). Re-running continues:
- * finished steps are skipped.
+ * finished steps are skipped. A run with no trained iteration ({@code --iterations 0}) evaluates
+ * the base model only and says so: there are no rollouts to report on.
  */
 @Command(
     name = "demo",
@@ -86,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    long started = System.nanoTime();
+    Stopwatch demo = Stopwatch.start();
     Path data = run.resolve("data");
     if (!Files.exists(base.resolve("config.json"))) {
       step(
@@ -100,21 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path synth = data.resolve("synth");
     Path trainPrompts = data.resolve("prompts");
     Path heldOutPrompts = data.resolve("held-out");
-    if (!Files.exists(trainPrompts.resolve(AtomicOutput.SUCCESS))) {
-      step(
-          "synthetic training prompts",
-          "synth",
-          "--families",
-          FAMILIES,
-          "--difficulty",
-          "1-2",
-          "--count",
-          Integer.toString(prompts),
-          "--seed",
-          Long.toString(seed),
-          "--output",
-          synth.toString(),
-          "--overwrite");
+    if (!complete(trainPrompts)) {
+      synth("synthetic training prompts", prompts, seed, synth);
       step(
           "validating them",
           "prepare",
@@ -124,23 +113,14 @@ public final class DemoCommand implements Callable<Integer> {
           trainPrompts.toString(),
           "--overwrite");
     }
-    if (!Files.exists(heldOutPrompts.resolve(AtomicOutput.SUCCESS))) {
-      step(
+    if (!complete(heldOutPrompts)) {
+      synth(
           "disjoint held-out prompts",
-          "synth",
-          "--families",
-          FAMILIES,
-          "--difficulty",
-          "1-2",
-          "--count",
-          Integer.toString(heldOut),
-          "--seed",
-          Long.toString(seed + 1),
+          heldOut,
+          seed + 1,
+          heldOutPrompts,
           "--exclude",
-          trainPrompts.toString(),
-          "--output",
-          heldOutPrompts.toString(),
-          "--overwrite");
+          trainPrompts.toString());
     }
     RunStore store = RunStore.open(run.toString());
     RunLayout layout = store.layout();
@@ -176,7 +156,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     int last = latest(store);
-    for (int checkpoint : new int[] {0, last}) {
+    for (int checkpoint : last == 0 ? new int[] {0} : new int[] {0, last}) {
       if (!store.exists(evalResult(layout, checkpoint))) {
         step(
             "evaluating checkpoint " + checkpoint + " on the held-out prompts",
@@ -191,20 +171,48 @@ public final class DemoCommand implements Callable<Integer> {
             Integer.toString(evalSamples));
       }
     }
+    JsonNode base = new ObjectMapper().readTree(store.read(evalResult(layout, 0)));
+    if (last == 0) {
+      System.out.println(summary(base, null, 0, demo.seconds() / 60, null));
+      return 0;
+    }
     step("writing the report", "analyze", "--run-dir", run.toString());
-    JsonNode before = new ObjectMapper().readTree(store.read(evalResult(layout, 0)));
-    JsonNode after = new ObjectMapper().readTree(store.read(evalResult(layout, last)));
-    System.out.printf(
-        "demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
-            + " wall %.1f min; report %s%n",
-        100 * before.path(EvalTable.AVG_AT_K).asDouble(),
-        100 * after.path(EvalTable.AVG_AT_K).asDouble(),
-        last,
-        100 * before.path(EvalTable.FORMAT_RATE).asDouble(),
-        100 * after.path(EvalTable.FORMAT_RATE).asDouble(),
-        (System.nanoTime() - started) / 60e9,
-        new org.apache.hadoop.fs.Path(layout.reports(), "index.html"));
+    JsonNode trained = new ObjectMapper().readTree(store.read(evalResult(layout, last)));
+    System.out.println(
+        summary(
+            base,
+            trained,
+            last,
+            demo.seconds() / 60,
+            new org.apache.hadoop.fs.Path(layout.reports(), "index.html")));
     return 0;
+  }
+
+  /**
+   * The demo's last line: held-out accuracy and format rate of the base model, and of {@code
+   * trained} (checkpoint {@code last}) with the report when an iteration was trained; else that
+   * there was nothing to train, so no report.
+   */
+  static String summary(
+      JsonNode base, JsonNode trained, int last, double minutes, org.apache.hadoop.fs.Path report) {
+    double baseAccuracy = 100 * base.path(EvalTable.AVG_AT_K).asDouble();
+    double baseFormat = 100 * base.path(EvalTable.FORMAT_RATE).asDouble();
+    if (trained == null) {
+      return String.format(
+          "demo: held-out accuracy %.1f%% (base), format %.0f%%, wall %.1f min; no iteration"
+              + " trained (--iterations 0), so no report",
+          baseAccuracy, baseFormat, minutes);
+    }
+    return String.format(
+        "demo: held-out accuracy %.1f%% (base) -> %.1f%% (iteration %d), format %.0f%% -> %.0f%%,"
+            + " wall %.1f min; report %s",
+        baseAccuracy,
+        100 * trained.path(EvalTable.AVG_AT_K).asDouble(),
+        last,
+        baseFormat,
+        100 * trained.path(EvalTable.FORMAT_RATE).asDouble(),
+        minutes,
+        report);
   }
 
   /** The result summary {@code orz evaluate} leaves beside a benchmark's Parquet row. */
@@ -220,6 +228,33 @@ public final class DemoCommand implements Callable<Integer> {
         .latestComplete()
         .map(CheckpointStore.Verdict::iteration)
         .orElse(0);
+  }
+
+  /** Whether {@code folder} is a complete output: its marker is there and its files match it. */
+  private static boolean complete(Path folder) throws IOException {
+    return AtomicOutput.isComplete(RunStore.hadoopConf(), folder.toString());
+  }
+
+  /** {@code orz synth} of the demo's families into {@code output}; {@code extra} options added. */
+  private static void synth(String what, int count, long seed, Path output, String... extra)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "synth",
+                "--families",
+                FAMILIES,
+                "--difficulty",
+                "1-2",
+                "--count",
+                Integer.toString(count),
+                "--seed",
+                Long.toString(seed),
+                "--output",
+                output.toString(),
+                "--overwrite"));
+    args.addAll(List.of(extra));
+    step(what, args.toArray(String[]::new));
   }
 
   /** Runs {@code orz <args>} through the launcher; a failure ends the demo with its message. */

@@ -199,20 +199,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           RunStore.open(spark.sparkContext().hadoopConfiguration(), RunLayout.of(runDir));
       layout = store.layout();
       config = RunConfig.read(store);
-      CheckpointStore checkpoints = new CheckpointStore(store);
-      evaluated =
-          checkpoint != null
-              ? checkpoint
-              : checkpoints
-                  .latestComplete()
-                  .orElseThrow(
-                      () -> new IllegalArgumentException("no complete checkpoint in " + runDir))
-                  .iteration();
-      CheckpointStore.Verdict verdict = checkpoints.verify(evaluated);
-      if (!verdict.complete()) {
-        throw new IllegalArgumentException(
-            "checkpoint " + evaluated + " is not usable: " + verdict.problem().orElse("?"));
-      }
+      evaluated = new CheckpointStore(store).usable(checkpoint).iteration();
       // R/eval/checkpoint=N/ existing keeps checkpoint N from pruning by a concurrent orz iterate
       // (evaluate takes no run lock: it writes only below R/eval/).
       store.mkdirs(layout.eval(evaluated));

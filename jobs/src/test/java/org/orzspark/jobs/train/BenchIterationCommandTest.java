@@ -79,6 +79,15 @@ class BenchIterationCommandTest {
         .containsPattern(
             "all-reduce: \\d+\\.\\d{4} s per optimizer step \\(3 steps\\): "
                 + "\\d+\\.\\d{4} s transfer, \\d+\\.\\d{4} s waiting for the other replicas")
-        .containsPattern("rollout\\s+\\d+\\.\\d\\d\\s+\\d+");
+        .containsPattern("rollout\\s+\\d+\\.\\d\\d\\s+\\d+")
+        .containsPattern(
+            "store cost per iteration \\d+ ms \\(lock \\d+, markers \\d+, cache \\d+,"
+                + " records \\d+; goal <= 100 ms\\)");
+    // The iteration took the lock, checked and wrote markers, and wrote run records.
+    assertThat(r.storeCostMillis())
+        .containsOnlyKeys("lock", "markers", "cache", "records", "total");
+    for (String kind : new String[] {"lock", "markers", "records"}) {
+      assertThat(r.storeCostMillis().get(kind)).as(kind).isPositive();
+    }
   }
 }

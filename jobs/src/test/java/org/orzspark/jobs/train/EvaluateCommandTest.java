@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -247,7 +248,9 @@ class EvaluateCommandTest {
   }
 
   @Test
-  void anIncompleteCheckpointIsRefusedWithItsProblem() {
+  void anIncompleteCheckpointIsRefusedWithItsProblem() throws IOException {
+    // A folder without its marker: an update cut short while writing checkpoint 5.
+    Files.createDirectories(LocalRuns.local(new RunLayout(run).checkpoint(5)));
     assertThatThrownBy(
             () ->
                 parse(

@@ -1,0 +1,32 @@
+package org.orzspark.jobs.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void withoutATrainedIterationTheSummaryNamesTheBaseOnlyAndNoReport() throws IOException {
+    JsonNode base = JSON.readTree("{\"avg_at_k\": 0.125, \"format_rate\": 0.5}");
+    assertThat(DemoCommand.summary(base, null, 0, 1.25, null))
+        .isEqualTo(
+            "demo: held-out accuracy 12.5% (base), format 50%, wall 1.3 min; no iteration"
+                + " trained (--iterations 0), so no report");
+  }
+
+  @Test
+  void afterTrainingTheSummaryComparesBaseAndTrainedAndNamesTheReport() throws IOException {
+    JsonNode base = JSON.readTree("{\"avg_at_k\": 0.125, \"format_rate\": 0.5}");
+    JsonNode trained = JSON.readTree("{\"avg_at_k\": 0.75, \"format_rate\": 1.0}");
+    assertThat(DemoCommand.summary(base, trained, 3, 2.0, new Path("/r/reports/index.html")))
+        .isEqualTo(
+            "demo: held-out accuracy 12.5% (base) -> 75.0% (iteration 3), format 50% -> 100%,"
+                + " wall 2.0 min; report /r/reports/index.html");
+  }
+}
