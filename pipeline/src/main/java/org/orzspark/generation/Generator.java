@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -219,7 +221,6 @@ public final class Generator {
       Counters counters,
       Consumer<Sequence> finished) {
     Qwen2Config config = policy.config();
-    int vocab = config.vocabSize();
     int prompts = units.size();
     int longest =
         units.stream()
@@ -239,19 +240,6 @@ public final class Generator {
     }
     try (KvCache cache = KvCache.allocate(root, config, prompts, capacity, keyValid)) {
       Stopwatch clock = Stopwatch.start();
-      float[] probabilities;
-      try (NDManager step = root.newSubManager()) {
-        NDList inputs =
-            Qwen2Decoder.inputs(TokenBatch.of(prompts, longest, tokens, segments), step);
-        NDArray hidden =
-            policy.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), cache);
-        probabilities =
-            TokenSampler.probabilities(policy.logits(hidden.get(":, -1:, :")), params.temperature())
-                .toFloatArray();
-      }
-      counters.prefillNanos += clock.restart();
-      counters.prefillTokens += (long) prompts * longest;
-
       List<Sequence> rows = new ArrayList<>();
       int[] rowPrompt = new int[units.stream().mapToInt(Unit::count).sum()];
       for (int p = 0; p < prompts; p++) {
@@ -268,8 +256,21 @@ public final class Generator {
                   params.maxNewTokens()));
         }
       }
+      HostDraws draws;
+      try (NDManager step = root.newSubManager()) {
+        NDList inputs =
+            Qwen2Decoder.inputs(TokenBatch.of(prompts, longest, tokens, segments), step);
+        NDArray hidden =
+            policy.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), cache);
+        NDArray promptLogits = policy.logits(hidden.get(":, -1, :"));
+        NDArray rowLogits =
+            promptLogits.get(
+                new NDIndex("{}", step.create(rowPrompt).toType(DataType.INT64, false)));
+        draws = draw(rowLogits, rows, params);
+      }
+      counters.prefillNanos += clock.restart();
+      counters.prefillTokens += (long) prompts * longest;
       cache.selectRows(rowPrompt);
-      int[] probabilityRow = rowPrompt;
       int running = rows.size();
       while (true) {
         for (int i = 0; i < rows.size(); i++) {
@@ -277,12 +278,8 @@ public final class Generator {
           if (sequence.finishReason != null) {
             continue;
           }
-          double u =
-              SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex, sequence.size);
-          TokenSampler.Draw draw =
-              TokenSampler.sample(probabilities, probabilityRow[i] * vocab, vocab, params, u);
-          sequence.tokens[sequence.size] = draw.token();
-          sequence.logprobs[sequence.size] = draw.logProb();
+          sequence.tokens[sequence.size] = draws.tokens()[i];
+          sequence.logprobs[sequence.size] = draws.logProbs()[i];
           sequence.size++;
           counters.generatedTokens++;
           sequence.finishReason = finishReason(sequence, params);
@@ -307,8 +304,7 @@ public final class Generator {
           rows.clear();
           rows.addAll(kept);
         }
-        probabilities = decodeStep(rows, cache, root, params.temperature());
-        probabilityRow = IntStream.range(0, rows.size()).toArray();
+        draws = decodeStep(rows, cache, root, params);
         counters.decodeSteps++;
       }
       counters.decodeNanos += clock.nanos();
@@ -325,10 +321,10 @@ public final class Generator {
 
   /**
    * One forward of the last token of every sequence in the cache (finished ones included); returns
-   * the next-token distributions [rows × V].
+   * the next token of each.
    */
-  private float[] decodeStep(
-      List<Sequence> sequences, KvCache cache, NDManager root, double temperature) {
+  private HostDraws decodeStep(
+      List<Sequence> sequences, KvCache cache, NDManager root, SamplingParams params) {
     int rows = sequences.size();
     long[] ids = new long[rows];
     float[] positions = new float[rows];
@@ -346,8 +342,31 @@ public final class Generator {
                   step.create(positions, new Shape(rows, 1)),
                   cache.keyBias(1, step),
                   cache);
-      return TokenSampler.probabilities(policy.logits(hidden), temperature).toFloatArray();
+      return draw(policy.logits(hidden.squeeze(1)), sequences, params);
     }
+  }
+
+  /** Tokens drawn on the engine, copied to the host: one id and one log-probability per row. */
+  private record HostDraws(int[] tokens, float[] logProbs) {}
+
+  /**
+   * Draws the next token of every row of {@code logits} [rows, V] on the engine with the rows'
+   * uniform numbers (finished rows get 0 and their draw is ignored).
+   */
+  private HostDraws draw(NDArray logits, List<Sequence> sequences, SamplingParams params) {
+    float[] uniforms = new float[sequences.size()];
+    for (int i = 0; i < uniforms.length; i++) {
+      Sequence sequence = sequences.get(i);
+      if (sequence.finishReason == null) {
+        uniforms[i] =
+            (float)
+                SampleRandom.uniform(seed, sequence.promptId, sequence.sampleIndex, sequence.size);
+      }
+    }
+    TokenSampler.Draws draws =
+        TokenSampler.draw(logits, logits.getManager().create(uniforms), params);
+    return new HostDraws(
+        draws.tokens().toType(DataType.INT32, false).toIntArray(), draws.logProbs().toFloatArray());
   }
 
   /** STOP on EOS or a completed stop string, LENGTH at the limit, else null (continue). */
