@@ -27,7 +27,8 @@ public record RolloutSettings(
    * @param temperature sampling temperature ({@code rollout.temperature})
    * @param topP nucleus mass, 1 = off ({@code rollout.top_p})
    * @param topK top-k, 0 = off ({@code rollout.top_k})
-   * @param batchSequences sequences decoded together ({@code rollout.batch_sequences})
+   * @param batchSequences decode slots ({@code rollout.batch_sequences})
+   * @param kvCacheBytes KV cache budget, 0 = automatic ({@code rollout.kv_cache_bytes})
    */
   public record Sampling(
       PromptTemplate.Variant template,
@@ -35,8 +36,20 @@ public record RolloutSettings(
       double temperature,
       double topP,
       int topK,
-      int batchSequences)
+      int batchSequences,
+      long kvCacheBytes)
       implements Serializable {
+
+    /** With the automatic KV cache budget. */
+    public Sampling(
+        PromptTemplate.Variant template,
+        int maxResponseTokens,
+        double temperature,
+        double topP,
+        int topK,
+        int batchSequences) {
+      this(template, maxResponseTokens, temperature, topP, topK, batchSequences, 0);
+    }
 
     /** The run's sampling settings. */
     public static Sampling from(RunConfig config) {
@@ -46,7 +59,8 @@ public record RolloutSettings(
           config.get(RunSettings.TEMPERATURE),
           config.get(RunSettings.TOP_P),
           config.get(RunSettings.TOP_K),
-          config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES));
+          config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES),
+          config.get(RunSettings.ROLLOUT_KV_CACHE_BYTES));
     }
   }
 
