@@ -69,12 +69,23 @@ public final class Generator {
     STATIC
   }
 
+  /**
+   * A per-sample cap on the response length, below the sampling's {@code maxNewTokens}: a sample
+   * reaching it finishes with {@link GeneratedSample#LENGTH}. Benchmarks use it to force a mix of
+   * response lengths out of a model whose EOS cannot be predicted.
+   */
+  @FunctionalInterface
+  public interface ResponseLimit {
+    int maxNewTokens(String promptId, int sampleIndex);
+  }
+
   private final PolicyModel policy;
   private final Function<int[], String> decoder;
   private final long seed;
   private final int maxBatchRows;
   private final long kvCacheBytes;
   private final Admission admission;
+  private final ResponseLimit responseLimit;
 
   /** Each token's text on its own, decoded once per generator (for {@link #mayEndStopString}). */
   private final Map<Integer, String> tokenTexts = new ConcurrentHashMap<>();
@@ -93,6 +104,17 @@ public final class Generator {
       int maxBatchRows,
       long kvCacheBytes,
       Admission admission) {
+    this(policy, decoder, seed, maxBatchRows, kvCacheBytes, admission, null);
+  }
+
+  private Generator(
+      PolicyModel policy,
+      Function<int[], String> decoder,
+      long seed,
+      int maxBatchRows,
+      long kvCacheBytes,
+      Admission admission,
+      ResponseLimit responseLimit) {
     if (maxBatchRows <= 0) {
       throw new IllegalArgumentException("maxBatchRows must be positive");
     }
@@ -105,6 +127,12 @@ public final class Generator {
     this.maxBatchRows = maxBatchRows;
     this.kvCacheBytes = kvCacheBytes;
     this.admission = admission;
+    this.responseLimit = responseLimit;
+  }
+
+  /** This generator with each sample's response capped by {@code limit}. */
+  public Generator withResponseLimit(ResponseLimit limit) {
+    return new Generator(policy, decoder, seed, maxBatchRows, kvCacheBytes, admission, limit);
   }
 
   public Generator(
@@ -218,6 +246,10 @@ public final class Generator {
     final String promptId;
     final int sampleIndex;
     final int promptLength;
+
+    /** The most tokens this response may have. */
+    final int limit;
+
     final int[] tokens;
     final float[] logprobs;
 
@@ -227,13 +259,14 @@ public final class Generator {
     int size;
     String finishReason;
 
-    Sequence(int request, String promptId, int sampleIndex, int promptLength, int capacity) {
+    Sequence(int request, String promptId, int sampleIndex, int promptLength, int limit) {
       this.request = request;
       this.promptId = promptId;
       this.sampleIndex = sampleIndex;
       this.promptLength = promptLength;
-      this.tokens = new int[capacity];
-      this.logprobs = new float[capacity];
+      this.limit = limit;
+      this.tokens = new int[limit];
+      this.logprobs = new float[limit];
     }
 
     int last() {
@@ -271,7 +304,6 @@ public final class Generator {
     final SamplingParams params;
     final NDManager root;
     final KvCache cache;
-    final int responseBlocks;
     final int[] firstResult;
     final GeneratedSample[] results;
     final Sequence[] slots;
@@ -319,7 +351,6 @@ public final class Generator {
       this.params = params;
       this.root = root;
       this.cache = cache;
-      this.responseBlocks = KvCache.blocksFor(params.maxNewTokens(), cache.blockTokens());
       this.firstResult = new int[requests.size()];
       int total = 0;
       for (int i = 0; i < requests.size(); i++) {
@@ -408,6 +439,16 @@ public final class Generator {
     /** Puts the next waiting sample into {@code slot} if the cache holds it; false otherwise. */
     boolean admitNext(int slot) {
       PromptRequest request = requests.get(nextRequest);
+      int sampleIndex = request.firstSampleIndex() + nextSample;
+      int limit =
+          responseLimit == null
+              ? params.maxNewTokens()
+              : Math.max(
+                  1,
+                  Math.min(
+                      params.maxNewTokens(),
+                      responseLimit.maxNewTokens(request.promptId(), sampleIndex)));
+      int responseBlocks = KvCache.blocksFor(limit, cache.blockTokens());
       CachedPrompt prompt = prompts.get(nextRequest);
       int promptBlocks =
           prompt == null
@@ -424,11 +465,7 @@ public final class Generator {
       reserved += responseBlocks;
       Sequence sequence =
           new Sequence(
-              nextRequest,
-              request.promptId(),
-              request.firstSampleIndex() + nextSample,
-              request.promptTokens().length,
-              params.maxNewTokens());
+              nextRequest, request.promptId(), sampleIndex, request.promptTokens().length, limit);
       slots[slot] = sequence;
       int length = request.promptTokens().length;
       table.set(new NDIndex("{}, :{}", slot, length), prompt.slots);
@@ -584,7 +621,7 @@ public final class Generator {
       }
       slots[slot] = null;
       cache.release(sequence.blocks.stream().mapToInt(Integer::intValue).toArray());
-      reserved -= responseBlocks - sequence.blocks.size();
+      reserved -= KvCache.blocksFor(sequence.limit, cache.blockTokens()) - sequence.blocks.size();
       CachedPrompt prompt = prompts.get(sequence.request);
       prompt.rows--;
       boolean allAdmitted = nextRequest > sequence.request;
@@ -647,7 +684,7 @@ public final class Generator {
         return GeneratedSample.STOP;
       }
     }
-    return sequence.size == params.maxNewTokens() ? GeneratedSample.LENGTH : null;
+    return sequence.size == sequence.limit ? GeneratedSample.LENGTH : null;
   }
 
   /**

@@ -264,6 +264,28 @@ class GeneratorTest {
   }
 
   @Test
+  void aResponseLimitCapsEachSampleAndKeepsItsTokens() {
+    SamplingParams params = plain(12).withStopStrings(List.of(), List.of());
+    List<GeneratedSample> full = new Generator(policy, null, 37, 3).generate(requests(), params);
+    List<GeneratedSample> capped =
+        new Generator(policy, null, 37, 3)
+            .withResponseLimit((promptId, sample) -> 1 + sample % 4)
+            .generate(requests(), params);
+    for (int i = 0; i < full.size(); i++) {
+      GeneratedSample sample = capped.get(i);
+      int limit = 1 + sample.sampleIndex() % 4;
+      assertThat(sample.tokens().length).isLessThanOrEqualTo(limit);
+      assertThat(sample.tokens())
+          .isEqualTo(Arrays.copyOf(full.get(i).tokens(), sample.tokens().length));
+      boolean eos = sample.tokens()[sample.tokens().length - 1] == 1;
+      assertThat(sample.finishReason()).isEqualTo(eos ? "stop" : "length");
+      if (!eos) {
+        assertThat(sample.tokens()).hasSize(limit);
+      }
+    }
+  }
+
+  @Test
   void aSequenceLargerThanTheKvBudgetIsRefusedUpFront() {
     long perToken =
         new Generator(policy, null, 1)
