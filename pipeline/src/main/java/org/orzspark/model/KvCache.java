@@ -9,9 +9,11 @@ import java.util.BitSet;
 
 /**
  * Keys and values of every layer in a pool of fixed-size blocks of {@link #blockTokens()} token
- * slots (slot = block · blockTokens + offset), per layer [slots, kvHeads, headDim] for keys and for
- * values. A sequence's columns are a list of slots anywhere in the pool: a prompt's blocks are
- * written once and read by all its samples, each sample's response goes to blocks of its own.
+ * slots (slot = block · blockTokens + offset), per layer one row per (slot, KV head), [slots ·
+ * kvHeads, headDim], for keys and for values: a gather by (row, head, column) then yields [R,
+ * kvHeads, W, headDim], the layout attention multiplies without a copy. A sequence's columns are a
+ * list of slots anywhere in the pool: a prompt's blocks are written once and read by all its
+ * samples, each sample's response goes to blocks of its own.
  *
  * <p>Blocks are handed out lowest-numbered first ({@link #take}) and returned when their sequence
  * finishes ({@link #release}), so the blocks in use follow the tokens in flight. The pool's arrays
@@ -174,7 +176,7 @@ public final class KvCache implements AutoCloseable {
       return;
     }
     int target = Math.min(blockCount, Math.max(blocks, 2 * allocatedBlocks));
-    Shape added = new Shape((long) (target - allocatedBlocks) * blockTokens, kvHeads, headDim);
+    Shape added = new Shape((long) (target - allocatedBlocks) * blockTokens * kvHeads, headDim);
     for (int l = 0; l < keys.length; l++) {
       keys[l] = extend(keys[l], added);
       values[l] = extend(values[l], added);
@@ -194,26 +196,37 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Writes keys and values of N tokens of layer {@code layer} into their slots.
+   * The pool rows of the KV heads of {@code slots}: slot · kvHeads + head.
    *
-   * @param slots [N] int64
-   * @param k [N, kvHeads, headDim]
-   * @param v [N, kvHeads, headDim]
+   * @param slots [...] int64
+   * @return [..., kvHeads] int64, attached to {@code slots}' manager
    */
-  void write(int layer, NDArray slots, NDArray k, NDArray v) {
-    NDIndex at = new NDIndex("{}", slots);
-    keys[layer].set(at, k.toType(dataType, false));
-    values[layer].set(at, v.toType(dataType, false));
+  NDArray headRows(NDArray slots) {
+    NDArray heads = slots.getManager().arange(0, kvHeads, 1, DataType.INT64);
+    return slots.mul(kvHeads).expandDims(-1).add(heads);
   }
 
   /**
-   * Keys and values of layer {@code layer} at {@code slots}, attached to {@code m}.
+   * Writes keys and values of N tokens of layer {@code layer} into their pool rows.
    *
-   * @param slots [R, W] int64
-   * @return {keys [R, W, kvHeads, headDim], values [R, W, kvHeads, headDim]}
+   * @param rows [N · kvHeads] int64, {@link #headRows} of the tokens' slots
+   * @param k [N, kvHeads, headDim]
+   * @param v [N, kvHeads, headDim]
    */
-  NDArray[] read(int layer, NDArray slots, NDManager m) {
-    NDIndex at = new NDIndex("{}", slots);
+  void write(int layer, NDArray rows, NDArray k, NDArray v) {
+    NDIndex at = new NDIndex("{}", rows);
+    keys[layer].set(at, k.reshape(-1, headDim).toType(dataType, false));
+    values[layer].set(at, v.reshape(-1, headDim).toType(dataType, false));
+  }
+
+  /**
+   * Keys and values of layer {@code layer} at pool rows {@code rows}, attached to {@code m}.
+   *
+   * @param rows [R, kvHeads, W] int64, {@link #headRows} of the columns' slots, heads second
+   * @return {keys [R, kvHeads, W, headDim], values [R, kvHeads, W, headDim]}
+   */
+  NDArray[] read(int layer, NDArray rows, NDManager m) {
+    NDIndex at = new NDIndex("{}", rows);
     return new NDArray[] {keys[layer].get(m, at), values[layer].get(m, at)};
   }
 

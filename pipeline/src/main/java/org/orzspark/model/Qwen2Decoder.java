@@ -209,11 +209,12 @@ public final class Qwen2Decoder implements AutoCloseable {
     long kv = config.numKeyValueHeads();
     long d = config.headDim();
     NDIndex stored = new NDIndex("{}", columns);
+    NDArray rows = cache.headRows(slots).reshape(-1);
     for (int l = 0; l < layers.length; l++) {
       // keys [B, kv, d, T] and values [B, kv, T, d] → [B·T, kv, d], the stored tokens picked
       NDArray k = keysValues[l][0].transpose(0, 3, 1, 2).reshape(tokens, kv, d).get(stored);
       NDArray v = keysValues[l][1].transpose(0, 2, 1, 3).reshape(tokens, kv, d).get(stored);
-      cache.write(l, slots, k, v);
+      cache.write(l, rows, k, v);
     }
     return hidden;
   }
@@ -241,13 +242,16 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDManager step = ids.getManager();
     NDArray[] cosSin = rotary(positions);
     NDArray x = embed(ids);
+    // pool rows, computed once for all layers: [R · kv] to write, [R, kv, W] to read
+    NDArray writeRows = cache.headRows(writeSlots).reshape(-1);
+    NDArray readRows = cache.headRows(readSlots).transpose(0, 2, 1);
     for (int l = 0; l < layers.length; l++) {
       Layer layer = layers[l];
       try (NDManager scope = step.newSubManager()) {
         scope.tempAttachAll(x);
         Projections p = project(layer, x, cosSin);
-        cache.write(l, writeSlots, p.keysT().squeeze(3), p.v().squeeze(2));
-        NDArray[] kv = cache.read(l, readSlots, scope);
+        cache.write(l, writeRows, p.keysT().squeeze(3), p.v().squeeze(2));
+        NDArray[] kv = cache.read(l, readRows, scope);
         NDArray next =
             finish(layer, x, decodeAttention(p.q(), kv[0], kv[1], bias, config.queryGroupSize()));
         next.attach(step);
@@ -263,8 +267,8 @@ public final class Qwen2Decoder implements AutoCloseable {
    * sequences instead). Query head h reads key/value head h / g.
    *
    * @param q [R, kv·g, 1, d]
-   * @param keys [R, W, kv, d]
-   * @param values [R, W, kv, d]
+   * @param keys [R, kv, W, d]
+   * @param values [R, kv, W, d]
    * @param bias [R, 1, 1, W], added to the scores
    * @return [R, kv·g, 1, d], attached to {@code q}'s manager
    */
@@ -277,9 +281,9 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray scores =
         Scalars.times(q, 1.0 / Math.sqrt(d))
             .reshape(r, kv, g, d)
-            .matMul(keys.transpose(0, 2, 3, 1))
+            .matMul(keys.transpose(0, 1, 3, 2))
             .add(bias);
-    return scores.softmax(-1).matMul(values.transpose(0, 2, 1, 3)).reshape(r, heads, 1, d);
+    return scores.softmax(-1).matMul(values).reshape(r, heads, 1, d);
   }
 
   /**
