@@ -1,5 +1,7 @@
 package org.orzspark.jobs;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -10,23 +12,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.orzspark.generation.GenerationResult;
 import org.orzspark.generation.GenerationStats;
 import org.orzspark.generation.Generator;
 import org.orzspark.generation.PromptRequest;
+import org.orzspark.generation.SampleRandom;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
+import org.orzspark.plan.ModelShapes;
 import org.orzspark.timing.Stopwatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code orz bench rollout}: the speed of batched KV-cache generation on this machine, against the
- * fp32 matmul throughput DJL reaches here. A random-weight model of a named size decodes exactly
- * {@code --new-tokens} tokens per sequence (no EOS, no stop strings), so every run does the same
+ * {@code orz bench rollout}: the speed of generation (continuous batching over the block KV cache)
+ * on this machine, against the fp32 matmul throughput DJL reaches here. A random-weight model of a
+ * named size decodes without EOS or stop strings; each sequence's length is forced: {@code
+ * --new-tokens} for all ({@code --lengths uniform}), or a seeded long-tail mix ({@link
+ * #longTailLength}, {@code --lengths long-tail}), so every run of the same options does the same
  * work.
  */
 @Command(
@@ -36,15 +44,56 @@ import picocli.CommandLine.Option;
         "Generation throughput, MFU against measured fp32 matmul peak, prefill vs decode.")
 public final class BenchRolloutCommand implements Callable<Integer> {
 
+  /** Forced response lengths. */
+  public enum Lengths {
+    UNIFORM,
+    LONG_TAIL
+  }
+
   @Option(
       names = "--config",
-      description = "Model size: tiny (~1M) or small (~10M) (default: ${DEFAULT-VALUE}).")
+      description =
+          "Model size: tiny (~1M), small (~10M) or qwen2.5-0.5b (its real shape, random weights)"
+              + " (default: ${DEFAULT-VALUE}).")
   String config = "small";
+
+  @Option(names = "--layers", description = "Decoder layers (default: the shape's).")
+  Integer layers;
 
   @Option(
       names = "--batch",
-      description = "Sequences decoded together (default: ${DEFAULT-VALUE}).")
+      description = "Decode slots: sequences decoded together (default: ${DEFAULT-VALUE}).")
   int batch = 256;
+
+  @Option(
+      names = "--lengths",
+      converter = LengthsConverter.class,
+      description =
+          "uniform: every sequence --new-tokens long; long-tail: --sequences-per-slot × --batch"
+              + " sequences, 10%% running to --new-tokens and the rest stopping after 1 to"
+              + " --new-tokens/8 tokens (seeded) (default: uniform).")
+  Lengths lengths = Lengths.UNIFORM;
+
+  @Option(
+      names = "--sequences-per-slot",
+      description =
+          "Sequences per decode slot with --lengths long-tail (default: ${DEFAULT-VALUE}).")
+  int sequencesPerSlot = 48;
+
+  @Option(
+      names = "--batching",
+      description =
+          "continuous: a finished sequence's slot is refilled at once; static: batches that drain"
+              + " (the engine before continuous batching) (default: continuous).")
+  String batching = "continuous";
+
+  @Option(names = "--device", description = "cpu or gpu (default: ${DEFAULT-VALUE}).")
+  String device = "cpu";
+
+  @Option(
+      names = "--dtype",
+      description = "Compute dtype: auto, fp32, bf16 or fp16 (default: ${DEFAULT-VALUE}).")
+  String dtype = "auto";
 
   @Option(
       names = "--new-tokens",
@@ -59,7 +108,10 @@ public final class BenchRolloutCommand implements Callable<Integer> {
       description = "Samples sharing one prompt's KV prefix (default: ${DEFAULT-VALUE}).")
   int samplesPerPrompt = 8;
 
-  @Option(names = "--vocab", description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--vocab",
+      description =
+          "Vocabulary size of tiny and small (qwen2.5-0.5b keeps its own) (default: 1024).")
   int vocab = 1024;
 
   @Option(
@@ -103,18 +155,22 @@ public final class BenchRolloutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Result r = run(config, batch, newTokens, promptTokens, samplesPerPrompt, vocab, threads, seed);
+    Result r = run();
+    GenerationStats stats = r.stats();
     System.out.printf(
         "model            %s: %,d parameters, %d PyTorch threads%n",
         r.config(), r.parameters(), r.threads());
     System.out.printf(
         "fp32 matmul      %.1f GFLOP/s (1024x1024x1024 through DJL)%n", r.matmulGflops());
     System.out.printf(
-        "generation       %d sequences x %d new tokens (%d prompts of %d tokens): "
-            + "%,.0f tokens/s%n",
-        r.stats().samples(),
-        newTokens,
-        r.stats().samples() / samplesPerPrompt,
+        "generation       %d sequences (%s lengths, %,d tokens, %d slots, %s batching,"
+            + " %d prompts of %d tokens): %,.0f tokens/s%n",
+        stats.samples(),
+        lengths.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        stats.generatedTokens(),
+        stats.slots(),
+        batching,
+        stats.samples() / samplesPerPrompt,
         promptTokens,
         r.tokensPerSecond());
     System.out.printf(
@@ -124,59 +180,83 @@ public final class BenchRolloutCommand implements Callable<Integer> {
         "time             prefill %.3f s, decode %.3f s (%d steps, %.2f ms/step)%n",
         r.prefillSeconds(),
         r.decodeSeconds(),
-        r.stats().decodeSteps(),
-        1000 * r.decodeSeconds() / Math.max(1, r.stats().decodeSteps()));
+        stats.decodeSteps(),
+        1000 * r.decodeSeconds() / Math.max(1, stats.decodeSteps()));
     System.out.printf(
         "per CPU-second   matmul %.1f GFLOP, generation MFU %.1f%% (discounts CPU "
             + "time lost to other processes)%n",
         r.cpuMatmulGflops(), 100 * r.cpuMfu());
+    System.out.printf("slot utilisation %.1f%%%n", 100 * stats.slotUtilisation());
+    System.out.printf(
+        "host bytes per decode step %.0f (%.1f rows); to the engine %.0f per step%n",
+        stats.hostBytesPerDecodeStep(),
+        stats.meanRows(),
+        stats.bytesFromHost() / (double) Math.max(1, stats.decodeSteps()));
+    System.out.printf(
+        "KV bytes per token %,d, peak bytes %,d%n", stats.kvBytesPerToken(), stats.peakKvBytes());
     System.out.printf("peak memory      %.0f MiB resident (VmHWM)%n", r.peakRssBytes() / 1048576.0);
     return 0;
   }
 
-  /** Runs the benchmark (see the options for the parameters). */
-  public static Result run(
-      String configName,
-      int batch,
-      int newTokens,
-      int promptTokens,
-      int samplesPerPrompt,
-      int vocab,
-      int threads,
-      long seed)
-      throws IOException {
+  /** Runs the benchmark with this command's options. */
+  public Result run() throws IOException {
     if (batch % samplesPerPrompt != 0) {
       throw new IllegalArgumentException("--batch must be a multiple of --samples-per-prompt");
     }
-    Qwen2Config config = Qwen2Config.named(configName).withVocabSize(vocab);
-    try (NDManager manager = NDManager.newBaseManager();
-        PolicyModel policy = PolicyModel.random(config, seed, manager)) {
+    if (sequencesPerSlot < 4) {
+      throw new IllegalArgumentException(
+          "--sequences-per-slot must be at least 4 (a long tail needs a queue), got "
+              + sequencesPerSlot);
+    }
+    Generator.Admission admission = admission(batching);
+    Device engineDevice = device(device);
+    checkDtype(dtype, engineDevice);
+    Qwen2Config shape = ModelShapes.named(config);
+    if (config.equals("tiny") || config.equals("small")) {
+      shape = shape.withVocabSize(vocab);
+    }
+    if (layers != null) {
+      if (layers < 1) {
+        throw new IllegalArgumentException("--layers must be at least 1, got " + layers);
+      }
+      shape = shape.withLayers(layers);
+    }
+    Qwen2Config model = shape;
+    try (NDManager manager = NDManager.newBaseManager(engineDevice);
+        PolicyModel policy = PolicyModel.random(model, seed, manager)) {
       if (threads > 0) {
         // after the engine has loaded: its native library links then
         JniUtils.setNumThreads(threads);
       }
       double[] peak = matmulGflops(manager);
+      int sequences = lengths == Lengths.UNIFORM ? batch : batch * sequencesPerSlot;
       SplittableRandom random = new SplittableRandom(seed);
       List<PromptRequest> requests = new ArrayList<>();
-      for (int p = 0; p < batch / samplesPerPrompt; p++) {
-        int[] prompt = random.ints(promptTokens, 0, vocab).toArray();
+      for (int p = 0; p < sequences / samplesPerPrompt; p++) {
+        int[] prompt = random.ints(promptTokens, 0, model.vocabSize()).toArray();
         requests.add(new PromptRequest("bench-" + p, prompt, 0, samplesPerPrompt));
       }
       SamplingParams params =
           new SamplingParams(1.0, 1.0, 0, newTokens, List.of(), List.of(), List.of());
-      Generator generator = new Generator(policy, null, seed, batch);
+      Generator generator =
+          new Generator(policy, null, seed, batch, 0, admission)
+              .withResponseLimit(
+                  (promptId, sample) ->
+                      lengths == Lengths.UNIFORM
+                          ? newTokens
+                          : longTailLength(seed, promptId, sample, newTokens));
       generator.generate(requests.subList(0, 1), params.withMaxNewTokens(4));
       long cpuBefore = processCpuNanos();
       GenerationResult result = generator.generateWithStats(requests, params, s -> {});
       double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
       GenerationStats stats = result.stats();
       double seconds = (stats.prefillNanos() + stats.decodeNanos()) / 1e9;
-      double flops =
-          generationFlops(
-              config, batch / samplesPerPrompt, samplesPerPrompt, promptTokens, newTokens);
+      int[] responseLengths =
+          result.samples().stream().mapToInt(sample -> sample.tokens().length).toArray();
+      double flops = generationFlops(model, requests.size(), promptTokens, responseLengths);
       return new Result(
-          configName,
-          config.parameterCount(),
+          config,
+          model.parameterCount(),
           JniUtils.getNumThreads(),
           peak[0],
           stats,
@@ -188,6 +268,79 @@ public final class BenchRolloutCommand implements Callable<Integer> {
           peakRss(),
           peak[1],
           flops / cpuSeconds / 1e9 / peak[1]);
+    }
+  }
+
+  /**
+   * The forced length of a sample in the long-tail mix, a pure function of (seed, prompt id, sample
+   * index): with probability 1/10 the limit, otherwise uniform in [1, max(1, limit / 8)]. Like an
+   * RL run's responses: most short, a few running to the limit.
+   */
+  static int longTailLength(long seed, String promptId, int sample, int limit) {
+    if (SampleRandom.uniform(seed, promptId, sample, -1) < 0.1) {
+      return limit;
+    }
+    int shortest = Math.max(1, limit / 8);
+    return 1 + (int) (SampleRandom.uniform(seed, promptId, sample, -2) * shortest);
+  }
+
+  private static Generator.Admission admission(String batching) {
+    return switch (batching) {
+      case "continuous" -> Generator.Admission.CONTINUOUS;
+      case "static" -> Generator.Admission.STATIC;
+      default ->
+          throw new IllegalArgumentException(
+              "--batching must be continuous or static, got " + batching);
+    };
+  }
+
+  /** The engine device of {@code --device}; gpu needs a CUDA build of PyTorch and a GPU. */
+  static Device device(String name) {
+    return switch (name) {
+      case "cpu" -> Device.cpu();
+      case "gpu" -> {
+        if (Engine.getInstance().getGpuCount() == 0) {
+          throw new IllegalArgumentException(
+              "--device gpu needs a GPU: PyTorch here sees none (a CUDA libtorch and a GPU host;"
+                  + " see the README's GPU section)");
+        }
+        yield Device.gpu();
+      }
+      default -> throw new IllegalArgumentException("--device must be cpu or gpu, got " + name);
+    };
+  }
+
+  /** fp32 (and auto, which is fp32 on a CPU) runs anywhere; bf16 and fp16 need a GPU. */
+  static void checkDtype(String dtype, Device device) {
+    switch (dtype) {
+      case "auto", "fp32" -> {}
+      case "bf16", "fp16" -> {
+        if (!device.isGpu()) {
+          throw new IllegalArgumentException(
+              "--dtype " + dtype + " needs a GPU (--device gpu); PyTorch on a CPU runs fp32");
+        }
+        throw new IllegalArgumentException(
+            "--dtype "
+                + dtype
+                + " needs the model.dtype setting (issue 14 point 2), not in this build yet");
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "--dtype must be auto, fp32, bf16 or fp16, got " + dtype);
+    }
+  }
+
+  /** Parses {@code uniform} and {@code long-tail}. */
+  static final class LengthsConverter implements CommandLine.ITypeConverter<Lengths> {
+    @Override
+    public Lengths convert(String value) {
+      return switch (value) {
+        case "uniform" -> Lengths.UNIFORM;
+        case "long-tail" -> Lengths.LONG_TAIL;
+        default ->
+            throw new CommandLine.TypeConversionException(
+                "--lengths must be uniform or long-tail, got " + value);
+      };
     }
   }
 
@@ -231,9 +384,11 @@ public final class BenchRolloutCommand implements Callable<Integer> {
    * parameters of the layers + LM head); attention adds 4·H per layer per attended position (scores
    * and weighted sum over all query heads). Prefill runs each prompt once; decoding runs every
    * sample's tokens after the first over a context of prompt + earlier response tokens.
+   *
+   * @param responseLengths every sample's response length in tokens
    */
   static double generationFlops(
-      Qwen2Config c, int prompts, int samplesPerPrompt, int promptTokens, int newTokens) {
+      Qwen2Config c, int prompts, int promptTokens, int[] responseLengths) {
     double h = c.hiddenSize();
     double kv = (double) c.numKeyValueHeads() * c.headDim();
     double layerMatmul = h * h * 2 + 2 * h * kv + 3 * h * c.intermediateSize();
@@ -244,10 +399,14 @@ public final class BenchRolloutCommand implements Callable<Integer> {
             * (promptTokens * perToken
                 + attentionPerPosition * promptTokens * (promptTokens + 1) / 2.0);
     double decode = 0;
-    for (int step = 1; step < newTokens; step++) {
-      decode += perToken + attentionPerPosition * (promptTokens + step);
+    for (int length : responseLengths) {
+      // steps 1 .. length − 1 over promptTokens + step positions
+      double steps = Math.max(0, length - 1);
+      decode +=
+          steps * (perToken + attentionPerPosition * promptTokens)
+              + attentionPerPosition * steps * (steps + 1) / 2;
     }
-    return prefill + (double) prompts * samplesPerPrompt * decode;
+    return prefill + decode;
   }
 
   /** Peak resident set size of this process (Linux VmHWM), or -1 where unavailable. */

@@ -1,5 +1,6 @@
 /**
- * Batched KV-cache sampling of responses ({@link org.orzspark.generation.Generator}).
+ * Sampling of responses: continuous batching over a block KV cache, tokens drawn on the engine
+ * ({@link org.orzspark.generation.Generator}).
  *
  * <pre>{@code
  * HuggingFaceTokenizer tokenizer = Tokenizers.load(modelDir);

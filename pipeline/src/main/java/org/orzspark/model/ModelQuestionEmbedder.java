@@ -92,7 +92,7 @@ public final class ModelQuestionEmbedder implements QuestionEmbedder {
     try (GradMode noGrad = GradMode.disabled();
         NDManager work = parent.newSubManager()) {
       NDList inputs = Qwen2Decoder.inputs(batch, work);
-      NDArray hidden = model.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null);
+      NDArray hidden = model.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2));
       NDArray mask = work.create(batch.tokenMask(), new Shape(batch.rows(), batch.length(), 1));
       NDArray sum = hidden.mul(mask).sum(new int[] {1});
       NDArray count = mask.sum(new int[] {1});

@@ -212,13 +212,110 @@ public final class Qwen2Decoder implements AutoCloseable {
    *
    * @param ids token ids [B, T] (int64)
    * @param positions rotary positions [B, T] (float32)
-   * @param bias additive attention bias [B, 1, 1, T, S], 0 or {@link #MASKED}; S = T without cache,
-   *     cache length + T with one
-   * @param cache null for a full forward; otherwise the new tokens' keys/values are appended to it
+   * @param bias additive attention bias [B, 1, 1, T, T], 0 or {@link #MASKED}
    * @return final hidden states [B, T, H], attached to {@code ids}' manager
    */
-  public NDArray forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache) {
-    return forward(ids, positions, AttentionBias.of(bias), cache, null, null);
+  public NDArray forward(NDArray ids, NDArray positions, NDArray bias) {
+    return forward(ids, positions, AttentionBias.of(bias), null, null);
+  }
+
+  /**
+   * The prompt forward of generation: the full forward of {@code batch}, then each layer's keys and
+   * values of the tokens at {@code columns} written to {@code cache} at {@code slots}.
+   *
+   * @param columns [N] int64, flat positions (row · T + column) of the tokens to store
+   * @param slots [N] int64, their cache slots
+   * @return final hidden states [B, T, H], attached to {@code m}
+   */
+  public NDArray prefill(
+      TokenBatch batch, NDManager m, KvCache cache, NDArray columns, NDArray slots) {
+    NDArray[][] keysValues = new NDArray[layers.length][];
+    NDArray hidden =
+        forward(
+            ids(batch, m),
+            positions(batch, m),
+            AttentionBias.segmentCausal(segments(batch, m)),
+            null,
+            keysValues);
+    long tokens = (long) batch.rows() * batch.length();
+    long kv = config.numKeyValueHeads();
+    long d = config.headDim();
+    NDIndex stored = new NDIndex("{}", columns);
+    NDArray rows = cache.headRows(slots).reshape(-1);
+    for (int l = 0; l < layers.length; l++) {
+      // keys [B, kv, d, T] and values [B, kv, T, d] → [B·T, kv, d], the stored tokens picked
+      NDArray k = keysValues[l][0].transpose(0, 3, 1, 2).reshape(tokens, kv, d).get(stored);
+      NDArray v = keysValues[l][1].transpose(0, 2, 1, 3).reshape(tokens, kv, d).get(stored);
+      cache.write(l, rows, k, v);
+    }
+    return hidden;
+  }
+
+  /**
+   * One decode step of R sequences over the block KV cache: each row's one new token is embedded,
+   * its keys and values written to the cache at its slot, and every layer attends ({@link
+   * #decodeAttention}) to the columns the row reads from the cache, its new token included.
+   *
+   * @param ids [R, 1] int64, each row's newest token
+   * @param positions [R, 1] float32, its position (the row's tokens already in the cache)
+   * @param writeSlots [R] int64, the cache slot of the new token
+   * @param readSlots [R, W] int64, the cache slots of the row's columns [0, W) (prompt, then
+   *     response); entries past a row's length are any slot, masked by {@code bias}
+   * @param bias [R, 1, 1, W] float32, 0 for the row's columns, {@link #MASKED} past them
+   * @return final hidden states [R, 1, H], attached to {@code ids}' manager
+   */
+  public NDArray decode(
+      NDArray ids,
+      NDArray positions,
+      KvCache cache,
+      NDArray writeSlots,
+      NDArray readSlots,
+      NDArray bias) {
+    NDManager step = ids.getManager();
+    NDArray[] cosSin = rotary(positions);
+    NDArray x = embed(ids);
+    // pool rows, computed once for all layers: [R · kv] to write, [R, kv, W] to read
+    NDArray writeRows = cache.headRows(writeSlots).reshape(-1);
+    NDArray readRows = cache.headRows(readSlots).transpose(0, 2, 1);
+    for (int l = 0; l < layers.length; l++) {
+      Layer layer = layers[l];
+      try (NDManager scope = step.newSubManager()) {
+        scope.tempAttachAll(x);
+        Projections p = project(layer, x, cosSin);
+        cache.write(l, writeRows, p.keysT().squeeze(3), p.v().squeeze(2));
+        NDArray[] kv = cache.read(l, readRows, scope);
+        NDArray next =
+            finish(layer, x, decodeAttention(p.q(), kv[0], kv[1], bias, config.queryGroupSize()));
+        next.attach(step);
+        x = next;
+      }
+    }
+    return rmsNorm(x, finalNorm, config.rmsNormEps());
+  }
+
+  /**
+   * The decode path's grouped-query attention: one query per row over the keys and values gathered
+   * from the block cache (the training forward's {@link #attention} works on query blocks of whole
+   * sequences instead). Query head h reads key/value head h / g.
+   *
+   * @param q [R, kv·g, 1, d]
+   * @param keys [R, kv, W, d]
+   * @param values [R, kv, W, d]
+   * @param bias [R, 1, 1, W], added to the scores
+   * @return [R, kv·g, 1, d], attached to {@code q}'s manager
+   */
+  static NDArray decodeAttention(NDArray q, NDArray keys, NDArray values, NDArray bias, int g) {
+    Shape qs = q.getShape();
+    long r = qs.get(0);
+    long heads = qs.get(1);
+    long d = qs.get(3);
+    long kv = heads / g;
+    NDArray scores =
+        Scalars.times(q, 1.0 / Math.sqrt(d))
+            .reshape(r, kv, g, d)
+            .matMul(keys.transpose(0, 1, 3, 2))
+            .add(bias);
+    return scores.softmax(-1).matMul(values).reshape(r, heads, 1, d);
   }
 
   /**
@@ -232,7 +329,6 @@ public final class Qwen2Decoder implements AutoCloseable {
         ids(batch, m),
         positions(batch, m),
         AttentionBias.segmentCausal(segments(batch, m)),
-        null,
         null,
         null);
   }
@@ -253,9 +349,7 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray[] inputs = new NDArray[layers.length];
     NDArray top;
     try (GradMode off = GradMode.disabled()) {
-      top =
-          Recomputation.leaf(
-              layers(embedded.stopGradient(), cosSin, bias, null, null, null, inputs));
+      top = Recomputation.leaf(layers(embedded.stopGradient(), cosSin, bias, null, null, inputs));
     }
     Recomputation.defer(
         () -> {
@@ -271,20 +365,12 @@ public final class Qwen2Decoder implements AutoCloseable {
   /**
    * A forward whose every layer may first attend to keys and values computed before ({@code
    * prefix}, per layer {keysT [1, kv, d, P], values [1, kv, P, d]}, shared by all rows; {@code
-   * bias} then covers P + T keys) and may hand its own keys and values out ({@code keep}). Unlike a
-   * {@link KvCache}, both stay differentiable.
+   * bias} then covers P + T keys) and may hand its own keys and values out ({@code keep}). Both
+   * stay differentiable.
    */
   private NDArray forward(
-      NDArray ids,
-      NDArray positions,
-      AttentionBias bias,
-      KvCache cache,
-      NDArray[][] prefix,
-      NDArray[][] keep) {
-    NDArray x = layers(embed(ids), rotary(positions), bias, cache, prefix, keep, null);
-    if (cache != null) {
-      cache.advance(ids.getShape().get(1));
-    }
+      NDArray ids, NDArray positions, AttentionBias bias, NDArray[][] prefix, NDArray[][] keep) {
+    NDArray x = layers(embed(ids), rotary(positions), bias, prefix, keep, null);
     return rmsNorm(x, finalNorm, config.rmsNormEps());
   }
 
@@ -295,9 +381,9 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /**
    * The decoder layers on embeddings x [B, T, H] (see {@link #forward(NDArray, NDArray,
-   * AttentionBias, KvCache, NDArray[][], NDArray[][])}); with {@code inputs}, each layer's input is
-   * stored there. Each layer's temporaries live on a manager of their own, closed after the layer:
-   * without autograd nothing of a layer but its output outlives it.
+   * AttentionBias, NDArray[][], NDArray[][])}); with {@code inputs}, each layer's input is stored
+   * there. Each layer's temporaries live on a manager of their own, closed after the layer: without
+   * autograd nothing of a layer but its output outlives it.
    *
    * @return the last layer's output [B, T, H], attached to {@code x}'s manager
    */
@@ -305,7 +391,6 @@ public final class Qwen2Decoder implements AutoCloseable {
       NDArray x,
       NDArray[] cosSin,
       AttentionBias bias,
-      KvCache cache,
       NDArray[][] prefix,
       NDArray[][] keep,
       NDArray[] inputs) {
@@ -331,11 +416,6 @@ public final class Qwen2Decoder implements AutoCloseable {
           Shape pv = prefix[l][1].getShape();
           keysT = prefix[l][0].broadcast(b, pk.get(1), pk.get(2), pk.get(3)).concat(keysT, 3);
           v = prefix[l][1].broadcast(b, pv.get(1), pv.get(2), pv.get(3)).concat(v, 2);
-        }
-        if (cache != null) {
-          NDArray[] kv = cache.append(l, keysT, v, step);
-          keysT = kv[0];
-          v = kv[1];
         }
         NDArray next = finish(layer, x, attention(p.q(), keysT, v, bias));
         next.attach(step);
@@ -539,7 +619,7 @@ public final class Qwen2Decoder implements AutoCloseable {
    * probabilities stay for the backward pass, as one whole array would).
    *
    * @param q [B, kv·g, T, d]
-   * @param keysT keys transposed, [B, kv, d, S] (the KV cache stores them so: no copy per step)
+   * @param keysT keys transposed, [B, kv, d, S]
    * @param v [B, kv, S, d]
    * @param g query heads per KV head
    * @return [B, kv·g, T, d], attached to {@code q}'s manager
@@ -642,8 +722,7 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray prefixPositions = m.arange(0, p, 1, DataType.FLOAT32).reshape(1, p);
     AttentionBias prefixBias = AttentionBias.segmentCausal(m.ones(new Shape(1, p), DataType.INT32));
     NDArray[][] prefixKeysValues = new NDArray[layers.length][];
-    NDArray prefixHidden =
-        forward(prefixIds, prefixPositions, prefixBias, null, null, prefixKeysValues);
+    NDArray prefixHidden = forward(prefixIds, prefixPositions, prefixBias, null, prefixKeysValues);
 
     Shape shape = new Shape(rows, rest);
     NDArray restIds = m.create(restTokens, shape).toType(DataType.INT64, false);
@@ -665,7 +744,6 @@ public final class Qwen2Decoder implements AutoCloseable {
             restIds,
             m.create(restPositions, shape).toType(DataType.FLOAT32, false),
             restBias,
-            null,
             prefixKeysValues,
             null);
     return new SharedPrefixForward(prefixIds, prefixHidden, restIds, restHidden);

@@ -21,12 +21,27 @@ public record RunSetting<T>(
     String doc) {
 
   static RunSetting<Integer> integer(String key, int defaultValue, Range range, String doc) {
+    return whole(key, defaultValue, Integer::valueOf, range, "an integer", doc);
+  }
+
+  /** A {@code long} in {@code range}. */
+  static RunSetting<Long> longInRange(String key, long defaultValue, Range range, String doc) {
+    return whole(key, defaultValue, Long::valueOf, range, "a 64-bit integer", doc);
+  }
+
+  private static <T extends Number> RunSetting<T> whole(
+      String key,
+      T defaultValue,
+      Function<String, T> parser,
+      Range range,
+      String kind,
+      String doc) {
     return new RunSetting<>(
         key,
-        Integer.toString(defaultValue),
-        Integer::valueOf,
-        value -> range.contains(value),
-        "an integer " + range,
+        defaultValue.toString(),
+        parser,
+        value -> range.contains(value.doubleValue()),
+        kind + " " + range,
         doc);
   }
 

@@ -83,7 +83,18 @@ public final class RunSettings {
               "rollout.batch_sequences",
               64,
               atLeast(1),
-              "Sequences decoded together in one batch by a rollout task."));
+              "Decode slots of a rollout task: sequences decoded together; a finished sequence's"
+                  + " slot goes to the next waiting sample at once (continuous batching)."));
+  public static final RunSetting<Long> ROLLOUT_KV_CACHE_BYTES =
+      add(
+          RunSetting.longInRange(
+              "rollout.kv_cache_bytes",
+              0,
+              atLeast(0),
+              "KV cache budget of a rollout task in bytes (0 = enough for every slot's longest"
+                  + " sequence). Samples are admitted only while the cache holds their whole"
+                  + " response; a single sequence larger than the budget is refused. On a GPU shared"
+                  + " with Spark RAPIDS it must fit beside the weights outside RAPIDS' pool."));
 
   // Reward
   public static final RunSetting<Double> VERIFY_TIMEOUT_SECONDS =

@@ -28,7 +28,8 @@ public record RolloutSettings(
    * @param temperature sampling temperature ({@code rollout.temperature})
    * @param topP nucleus mass, 1 = off ({@code rollout.top_p})
    * @param topK top-k, 0 = off ({@code rollout.top_k})
-   * @param batchSequences sequences decoded together ({@code rollout.batch_sequences})
+   * @param batchSequences decode slots ({@code rollout.batch_sequences})
+   * @param kvCacheBytes KV cache budget, 0 = automatic ({@code rollout.kv_cache_bytes})
    * @param dtype the compute dtype, resolved on the executor ({@code model.dtype})
    */
   public record Sampling(
@@ -38,10 +39,11 @@ public record RolloutSettings(
       double topP,
       int topK,
       int batchSequences,
+      long kvCacheBytes,
       ModelDtype dtype)
       implements Serializable {
 
-    /** Sampling in {@code model.dtype}'s default, {@link ModelDtype#AUTO}. */
+    /** With the automatic KV cache budget, in {@code model.dtype}'s default {@link ModelDtype#AUTO}. */
     public Sampling(
         PromptTemplate.Variant template,
         int maxResponseTokens,
@@ -49,7 +51,7 @@ public record RolloutSettings(
         double topP,
         int topK,
         int batchSequences) {
-      this(template, maxResponseTokens, temperature, topP, topK, batchSequences, ModelDtype.AUTO);
+      this(template, maxResponseTokens, temperature, topP, topK, batchSequences, 0, ModelDtype.AUTO);
     }
 
     /** The run's sampling settings. */
@@ -61,6 +63,7 @@ public record RolloutSettings(
           config.get(RunSettings.TOP_P),
           config.get(RunSettings.TOP_K),
           config.get(RunSettings.ROLLOUT_BATCH_SEQUENCES),
+          config.get(RunSettings.ROLLOUT_KV_CACHE_BYTES),
           config.get(RunSettings.MODEL_DTYPE));
     }
   }

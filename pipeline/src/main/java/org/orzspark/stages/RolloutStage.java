@@ -276,7 +276,9 @@ public final class RolloutStage {
             model,
             Tokenizers.decoder(policy.tokenizer()),
             settings.generationSeed(),
-            sampling.batchSequences());
+            sampling.batchSequences(),
+            sampling.kvCacheBytes(),
+            Generator.Admission.CONTINUOUS);
     return generator.generateWithStats(requests, params, onFinished).samples();
   }
 }

@@ -194,13 +194,112 @@ class GeneratorTest {
     assertThat(manager.getManagedArrays()).hasSize(before);
   }
 
+  /** 40 samples of two prompts; EOS (token 1) is likely enough that response lengths vary. */
+  private static List<PromptRequest> longTail() {
+    return List.of(
+        new PromptRequest("long-a", TestModels.randomTokens(6, VOCAB, 4), 0, 24),
+        new PromptRequest("long-b", TestModels.randomTokens(9, VOCAB, 5), 0, 16));
+  }
+
   @Test
-  void finishedRowsLeaveTheCacheOnceTheyAreAnEighthOfIt() {
-    assertThat(Generator.shouldCompact(16, 16)).isFalse();
-    assertThat(Generator.shouldCompact(16, 15)).isFalse();
-    assertThat(Generator.shouldCompact(16, 14)).isTrue();
-    assertThat(Generator.shouldCompact(3, 2)).isTrue();
-    assertThat(Generator.shouldCompact(1, 0)).isTrue();
+  void theSameRequestListReproducesEveryRowExactly() {
+    Generator generator = new Generator(policy, null, 17, 5);
+    GenerationResult first = generator.generateWithStats(longTail(), plain(30), s -> {});
+    GenerationResult second = generator.generateWithStats(longTail(), plain(30), s -> {});
+    assertSameTokens(second.samples(), first.samples());
+    assertThat(second.stats()).isEqualTo(withoutTimes(first.stats(), second.stats()));
+  }
+
+  @Test
+  void continuousBatchingDrawsTheSamplesOfStaticBatches() {
+    SamplingParams params = plain(30);
+    List<GeneratedSample> continuous =
+        new Generator(policy, null, 23, 6, 0, Generator.Admission.CONTINUOUS)
+            .generate(longTail(), params);
+    List<GeneratedSample> statics =
+        new Generator(policy, null, 23, 6, 0, Generator.Admission.STATIC)
+            .generate(longTail(), params);
+    assertSameTokensAndCloseLogProbs(continuous, statics);
+  }
+
+  @Test
+  void continuousBatchingKeepsTheSlotsFullThroughALongTail() {
+    GenerationStats continuous =
+        new Generator(policy, null, 29, 4, 0, Generator.Admission.CONTINUOUS)
+            .generateWithStats(longTail(), plain(40), s -> {})
+            .stats();
+    GenerationStats statics =
+        new Generator(policy, null, 29, 4, 0, Generator.Admission.STATIC)
+            .generateWithStats(longTail(), plain(40), s -> {})
+            .stats();
+    assertThat(continuous.generatedTokens()).isEqualTo(statics.generatedTokens());
+    assertThat(continuous.usefulRowSteps() + continuous.samples())
+        .isEqualTo(continuous.generatedTokens());
+    assertThat(continuous.slotUtilisation()).isGreaterThan(0.85);
+    assertThat(statics.slotUtilisation()).isLessThan(continuous.slotUtilisation());
+    assertThat(continuous.decodeSteps()).isLessThan(statics.decodeSteps());
+    // one token id and one log-probability per row and step reach the host
+    assertThat(continuous.hostBytesPerDecodeStep()).isEqualTo(8 * continuous.meanRows());
+    // each prompt is run through the model once
+    assertThat(continuous.prefillTokens()).isEqualTo(15);
+  }
+
+  @Test
+  void aKvBudgetBoundsTheRowsInFlightNotTheSamples() {
+    SamplingParams params = plain(30);
+    GenerationResult unbounded =
+        new Generator(policy, null, 31, 8).generateWithStats(longTail(), params, s -> {});
+    long perToken = unbounded.stats().kvBytesPerToken();
+    // room for one prompt (1 block) and two responses (2 blocks each) of 16-token blocks
+    long budget = 5 * 16 * perToken;
+    GenerationResult bounded =
+        new Generator(policy, null, 31, 8, budget, Generator.Admission.CONTINUOUS)
+            .generateWithStats(longTail(), params, s -> {});
+    // other rows beside each: same tokens, log-probabilities equal up to float rounding
+    assertSameTokensAndCloseLogProbs(bounded.samples(), unbounded.samples());
+    assertThat(bounded.stats().peakKvBytes()).isLessThanOrEqualTo(budget);
+    assertThat(bounded.stats().meanRows()).isLessThanOrEqualTo(2);
+    assertThat(unbounded.stats().meanRows()).isGreaterThan(2);
+    assertThat(unbounded.stats().peakKvBytes()).isGreaterThan(budget);
+  }
+
+  @Test
+  void aResponseLimitCapsEachSampleAndKeepsItsTokens() {
+    SamplingParams params = plain(12).withStopStrings(List.of(), List.of());
+    List<GeneratedSample> full = new Generator(policy, null, 37, 3).generate(requests(), params);
+    List<GeneratedSample> capped =
+        new Generator(policy, null, 37, 3)
+            .withResponseLimit((promptId, sample) -> 1 + sample % 4)
+            .generate(requests(), params);
+    for (int i = 0; i < full.size(); i++) {
+      GeneratedSample sample = capped.get(i);
+      int limit = 1 + sample.sampleIndex() % 4;
+      assertThat(sample.tokens().length).isLessThanOrEqualTo(limit);
+      assertThat(sample.tokens())
+          .isEqualTo(Arrays.copyOf(full.get(i).tokens(), sample.tokens().length));
+      boolean eos = sample.tokens()[sample.tokens().length - 1] == 1;
+      assertThat(sample.finishReason()).isEqualTo(eos ? "stop" : "length");
+      if (!eos) {
+        assertThat(sample.tokens()).hasSize(limit);
+      }
+    }
+  }
+
+  @Test
+  void aSequenceLargerThanTheKvBudgetIsRefusedUpFront() {
+    long perToken =
+        new Generator(policy, null, 1)
+            .generateWithStats(requests(), plain(2), s -> {})
+            .stats()
+            .kvBytesPerToken();
+    Generator small =
+        new Generator(policy, null, 1, 4, 2 * 16 * perToken, Generator.Admission.CONTINUOUS);
+    assertThatThrownBy(() -> small.generate(requests(), plain(40)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prompt 'alpha'")
+        .hasMessageContaining("need 4 KV blocks")
+        .hasMessageContaining("budget of 2 blocks")
+        .hasMessageContaining("rollout.kv_cache_bytes");
   }
 
   @Test
@@ -219,6 +318,34 @@ class GeneratorTest {
         .hasMessageContaining("token 64");
     assertThatThrownBy(() -> generator.generate(requests(), SamplingParams.orz(4, List.of(1))))
         .hasMessageContaining("need a decoder");
+  }
+
+  private static void assertSameTokensAndCloseLogProbs(
+      List<GeneratedSample> actual, List<GeneratedSample> expected) {
+    assertThat(keys(actual)).isEqualTo(keys(expected));
+    for (int i = 0; i < actual.size(); i++) {
+      assertThat(actual.get(i).tokens()).isEqualTo(expected.get(i).tokens());
+      assertThat(actual.get(i).logprobs())
+          .containsExactly(expected.get(i).logprobs(), within(1e-5f));
+    }
+  }
+
+  /** {@code stats} with the times of {@code other} (times differ between runs). */
+  private static GenerationStats withoutTimes(GenerationStats stats, GenerationStats other) {
+    return new GenerationStats(
+        stats.samples(),
+        stats.slots(),
+        stats.prefillTokens(),
+        stats.generatedTokens(),
+        stats.decodeSteps(),
+        stats.usefulRowSteps(),
+        other.prefillNanos(),
+        other.decodeNanos(),
+        stats.decodeBytesToHost(),
+        stats.bytesToHost(),
+        stats.bytesFromHost(),
+        stats.kvBytesPerToken(),
+        stats.peakKvBytes());
   }
 
   private static List<String> keys(List<GeneratedSample> samples) {

@@ -32,7 +32,7 @@ class Qwen2DecoderTest extends FreshManagerTest {
         NDList inputs = Qwen2Decoder.inputs(TokenBatch.padded(new int[][] {tokens}), work);
         float[] logits =
             policy
-                .logits(policy.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2), null))
+                .logits(policy.decoder().forward(inputs.get(0), inputs.get(1), inputs.get(2)))
                 .toFloatArray();
         double[][] expected = reference.logits(tokens);
         for (int t = 0; t < tokens.length; t++) {
@@ -118,43 +118,105 @@ class Qwen2DecoderTest extends FreshManagerTest {
     }
   }
 
+  /**
+   * Two sequences share a 5-token prompt stored once in 2-token blocks; their responses take blocks
+   * of their own, interleaved in the pool. Decoding both rows together (the second starts a step
+   * later, so the rows attend over different widths) gives, at every step, each sequence's logits
+   * of the unblocked full forward.
+   */
   @Test
-  void kvCacheDecodingGivesTheLogitsOfAFullRecompute() throws Exception {
+  void blockCacheDecodingGivesTheLogitsOfAFullRecompute() throws Exception {
     Qwen2Config config = TestModels.untied();
-    int[] tokens = TestModels.randomTokens(10, 97, 9);
-    int prompt = 4;
+    int vocab = config.vocabSize();
+    int prompt = 5;
+    int[][] sequences = {TestModels.randomTokens(11, 97, 9), TestModels.randomTokens(11, 97, 9)};
+    int[] tail = TestModels.randomTokens(6, 97, 10);
+    System.arraycopy(tail, 0, sequences[1], prompt, tail.length);
     try (PolicyModel policy =
             PolicyModel.fromCheckpoint(TestModels.checkpoint(config, 2, false), manager);
-        NDManager work = manager.newSubManager()) {
-      NDList full = Qwen2Decoder.inputs(TokenBatch.padded(new int[][] {tokens}), work);
-      float[] expected =
-          policy
-              .logits(policy.decoder().forward(full.get(0), full.get(1), full.get(2), null))
-              .toFloatArray();
-      boolean[] valid = new boolean[tokens.length];
-      Arrays.fill(valid, true);
-      try (KvCache cache = KvCache.allocate(work, config, 1, tokens.length, valid)) {
-        NDList first =
-            Qwen2Decoder.inputs(
-                TokenBatch.padded(new int[][] {Arrays.copyOf(tokens, prompt)}), work);
-        float[] prefill =
+        NDManager work = manager.newSubManager();
+        KvCache cache =
+            KvCache.create(
+                work,
+                config,
+                DataType.FLOAT32,
+                2,
+                16 * 2 * KvCache.bytesPerToken(config, DataType.FLOAT32))) {
+      float[][] expected = new float[2][];
+      for (int s = 0; s < 2; s++) {
+        NDList full = Qwen2Decoder.inputs(TokenBatch.padded(new int[][] {sequences[s]}), work);
+        expected[s] =
             policy
-                .logits(policy.decoder().forward(first.get(0), first.get(1), first.get(2), cache))
+                .logits(policy.decoder().forward(full.get(0), full.get(1), full.get(2)))
                 .toFloatArray();
-        assertClose(prefill, expected, 0, prompt * 97);
-        for (int t = prompt; t < tokens.length; t++) {
-          try (NDManager step = work.newSubManager()) {
-            NDArray id = step.create(new long[] {tokens[t]}, new Shape(1, 1));
-            NDArray position = step.create(new float[] {t}, new Shape(1, 1));
-            float[] logits =
-                policy
-                    .logits(policy.decoder().forward(id, position, cache.keyBias(1, step), cache))
-                    .toFloatArray();
-            assertClose(logits, expected, t * 97, 97);
+      }
+      int[] promptBlocks = cache.take(KvCache.blocksFor(prompt, 2));
+      int[] promptSlots = KvCache.slots(promptBlocks, prompt, 2);
+      int[] segments = new int[prompt];
+      Arrays.fill(segments, 1);
+      float[] prefill =
+          policy
+              .logits(
+                  policy
+                      .decoder()
+                      .prefill(
+                          TokenBatch.of(1, prompt, Arrays.copyOf(sequences[0], prompt), segments),
+                          work,
+                          cache,
+                          work.arange(0, prompt, 1, DataType.INT64),
+                          work.create(promptSlots).toType(DataType.INT64, false)))
+              .toFloatArray();
+      assertClose(prefill, expected[0], 0, prompt * vocab);
+      int[][] own = {new int[3], new int[3]};
+      for (int t = prompt; t < 11; t++) {
+        int rows = t == prompt ? 1 : 2;
+        int width = t + 1;
+        long[] ids = new long[rows];
+        float[] positions = new float[rows];
+        long[] write = new long[rows];
+        long[] read = new long[rows * width];
+        float[] bias = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+          int column = r == 0 ? t : t - 1;
+          int response = column - prompt;
+          if (response % 2 == 0) {
+            own[r][response / 2] = cache.take(1)[0];
+          }
+          ids[r] = sequences[r][column];
+          positions[r] = column;
+          write[r] = own[r][response / 2] * 2L + response % 2;
+          for (int c = 0; c < width; c++) {
+            int ownColumn = c - prompt;
+            read[r * width + c] =
+                c < prompt
+                    ? promptSlots[c]
+                    : c <= column ? own[r][ownColumn / 2] * 2L + ownColumn % 2 : 0;
+            bias[r * width + c] = c <= column ? 0 : Qwen2Decoder.MASKED;
           }
         }
-        assertThat(cache.length()).isEqualTo(tokens.length);
+        try (NDManager step = work.newSubManager()) {
+          float[] logits =
+              policy
+                  .logits(
+                      policy
+                          .decoder()
+                          .decode(
+                              step.create(ids, new Shape(rows, 1)),
+                              step.create(positions, new Shape(rows, 1)),
+                              cache,
+                              step.create(write),
+                              step.create(read, new Shape(rows, width)),
+                              step.create(bias, new Shape(rows, 1, 1, width))))
+                  .toFloatArray();
+          assertClose(Arrays.copyOf(logits, vocab), expected[0], t * vocab, vocab);
+          if (rows == 2) {
+            assertClose(
+                Arrays.copyOfRange(logits, vocab, 2 * vocab), expected[1], (t - 1) * vocab, vocab);
+          }
+        }
       }
+      // prompt 3 blocks, each response 3 blocks (its 6 and 5 tokens)
+      assertThat(cache.blocksInUse()).isEqualTo(9);
     }
   }
 

@@ -90,7 +90,7 @@ class ExportCommandTest extends FreshManagerTest {
         NDManager work = manager.newSubManager()) {
       NDList in = Qwen2Decoder.inputs(TokenBatch.padded(new int[][] {tokens}), work);
       return policy
-          .logits(policy.decoder().forward(in.get(0), in.get(1), in.get(2), null))
+          .logits(policy.decoder().forward(in.get(0), in.get(1), in.get(2)))
           .toFloatArray();
     }
   }
