@@ -313,9 +313,11 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray scores =
         Scalars.times(q, 1.0 / Math.sqrt(d))
             .reshape(r, kv, g, d)
-            .matMul(keys.transpose(0, 1, 3, 2))
-            .add(bias);
-    return scores.softmax(-1).matMul(values).reshape(r, heads, 1, d);
+            .matMul(keys.transpose(0, 1, 3, 2));
+    // the softmax in float32, as in the training attention; back to the compute dtype for values
+    NDArray weights =
+        castTo(castTo(scores, DataType.FLOAT32).add(bias).softmax(-1), values.getDataType());
+    return weights.matMul(values).reshape(r, heads, 1, d);
   }
 
   /**

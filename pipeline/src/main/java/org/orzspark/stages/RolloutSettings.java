@@ -43,7 +43,9 @@ public record RolloutSettings(
       ModelDtype dtype)
       implements Serializable {
 
-    /** With the automatic KV cache budget, in {@code model.dtype}'s default {@link ModelDtype#AUTO}. */
+    /**
+     * With the automatic KV cache budget, in {@code model.dtype}'s default {@link ModelDtype#AUTO}.
+     */
     public Sampling(
         PromptTemplate.Variant template,
         int maxResponseTokens,
@@ -51,7 +53,8 @@ public record RolloutSettings(
         double topP,
         int topK,
         int batchSequences) {
-      this(template, maxResponseTokens, temperature, topP, topK, batchSequences, 0, ModelDtype.AUTO);
+      this(
+          template, maxResponseTokens, temperature, topP, topK, batchSequences, 0, ModelDtype.AUTO);
     }
 
     /** The run's sampling settings. */
