@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,12 +28,12 @@ import org.apache.spark.util.LongAccumulator;
 import org.orzspark.collective.BarrierRing;
 import org.orzspark.collective.BarrierStage;
 import org.orzspark.collective.RingAllReduce;
+import org.orzspark.collective.RingSum;
 import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.AdamW;
-import org.orzspark.ppo.GradientAllReduce;
 import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.UpdateSchedule;
 import org.orzspark.run.CheckpointCache;
@@ -45,7 +43,6 @@ import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunStore;
-import org.orzspark.timing.Stopwatch;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
 import org.orzspark.train.ReplicaTrainer;
@@ -227,7 +224,7 @@ public final class UpdateStage {
                   criticOptimizer,
                   ringSum.orLocal());
       long allReduceWaitNanos = ring.waitedNanos();
-      computeNanos.add(System.nanoTime() - trainingStarted - ringSum.nanos);
+      computeNanos.add(System.nanoTime() - trainingStarted - ringSum.nanos());
       FaultPoints.reach("update");
       float[] diagnostics = diagnostics(report.policyDiagnostics());
       ring.sumInPlace(diagnostics);
@@ -249,8 +246,8 @@ public final class UpdateStage {
                 diagnostics,
                 policyDigest,
                 criticDigest,
-                ringSum.calls,
-                ringSum.nanos,
+                ringSum.calls(),
+                ringSum.nanos(),
                 allReduceWaitNanos,
                 started);
         // update.json holds this attempt's timings: a retried barrier stage keeps the committed
@@ -281,41 +278,10 @@ public final class UpdateStage {
           refusal,
           policyDigest,
           criticDigest,
-          ringSum.calls,
-          ringSum.nanos / 1e9,
+          ringSum.calls(),
+          ringSum.nanos() / 1e9,
           allReduceWaitNanos / 1e9,
           (System.nanoTime() - started) / 1e9);
-    }
-  }
-
-  /** The gradient sum over the replicas' ring, with its calls and time. */
-  static final class RingSum implements GradientAllReduce {
-    private final RingAllReduce ring;
-    int calls;
-    long nanos;
-
-    RingSum(RingAllReduce ring) {
-      this.ring = ring;
-    }
-
-    /**
-     * What the trainer uses: this sum, or with one replica none at all ({@link
-     * GradientAllReduce#LOCAL}), so the gradients stay in the engine instead of a copy to the heap
-     * and back at every step.
-     */
-    GradientAllReduce orLocal() {
-      return ring.worldSize() == 1 ? GradientAllReduce.LOCAL : this;
-    }
-
-    @Override
-    public FloatBuffer sum(FloatBuffer local) {
-      try {
-        nanos += Stopwatch.nanosOf(() -> ring.sumInPlace(local));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      calls++;
-      return local;
     }
   }
 

@@ -16,6 +16,7 @@ import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.LossWeights;
 import org.orzspark.ppo.MiniBatches;
 import org.orzspark.ppo.PolicyLoss;
+import org.orzspark.ppo.ReplicaOptimizer;
 import org.orzspark.ppo.UpdateSchedule;
 import org.orzspark.ppo.ValueLoss;
 
@@ -102,6 +103,27 @@ public final class ReplicaTrainer {
       AdamW policyOptimizer,
       AdamW criticOptimizer,
       GradientAllReduce allReduce) {
+    return update(
+        shard,
+        shardFrom,
+        responseLengths,
+        new ReplicaOptimizer.Replicated(policyOptimizer, allReduce),
+        new ReplicaOptimizer.Replicated(criticOptimizer, allReduce));
+  }
+
+  /**
+   * The update with each model's optimizer summing gradients its own way over the replicas
+   * (replicated after an all-reduce, or sharded).
+   *
+   * @param shard this replica's experience rows, global rows {@code [shardFrom, shardFrom + size)}
+   * @param responseLengths the response length of every global row (for token-mean normalisers)
+   */
+  public Report update(
+      List<ExperienceRow> shard,
+      int shardFrom,
+      int[] responseLengths,
+      ReplicaOptimizer policyOptimizer,
+      ReplicaOptimizer criticOptimizer) {
     int total = responseLengths.length;
     List<ScoredResponse> responses = shard.stream().map(ExperienceRow::response).toList();
     PolicyLoss.Diagnostics[] diagnostics = {null};
@@ -147,8 +169,7 @@ public final class ReplicaTrainer {
                         ? result.diagnostics()
                         : diagnostics[0].merge(result.diagnostics());
                 return result.loss();
-              },
-              allReduce));
+              }));
     }
 
     List<int[]> criticPlan =
@@ -181,8 +202,7 @@ public final class ReplicaTrainer {
                         perToken(scope, shard, responses, rows, length, ExperienceRow::returns),
                         weights)
                     .loss();
-              },
-              allReduce));
+              }));
     }
     return new Report(policySteps, criticSteps, diagnostics[0]);
   }
