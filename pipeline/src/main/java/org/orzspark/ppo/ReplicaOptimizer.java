@@ -1,6 +1,8 @@
 package org.orzspark.ppo;
 
 import ai.djl.nn.ParameterList;
+import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * One data-parallel replica's optimizer: sums the replicas' gradients as far as it needs them, then
@@ -8,7 +10,7 @@ import ai.djl.nn.ParameterList;
  * Replicated}: every replica sums all gradients and updates every parameter; {@link ShardedAdamW}:
  * each replica sums and updates only its shard, then the updated parameters are gathered.
  */
-public interface ReplicaOptimizer {
+public interface ReplicaOptimizer extends AutoCloseable {
   /**
    * Sums the accumulated gradients over the replicas (all of them, or this replica's shard) and
    * {@code extras} (fully, in place, e.g. the loss).
@@ -27,6 +29,13 @@ public interface ReplicaOptimizer {
 
   /** Bytes of optimizer state (moments) this replica holds. */
   long stateBytes(ParameterList params);
+
+  /** Writes the state this replica holds (all of it, or its shard). */
+  void save(OutputStream out) throws IOException;
+
+  /** Frees the optimizer's state. */
+  @Override
+  void close();
 
   /**
    * Every replica updates all parameters with its own {@link AdamW} after an all-reduce; with one
@@ -57,7 +66,17 @@ public interface ReplicaOptimizer {
 
     @Override
     public long stateBytes(ParameterList params) {
-      return 2 * Float.BYTES * Gradients.size(params);
+      return 2L * Float.BYTES * Gradients.size(params);
+    }
+
+    @Override
+    public void save(OutputStream out) throws IOException {
+      adam.save(out);
+    }
+
+    @Override
+    public void close() {
+      adam.close();
     }
   }
 }

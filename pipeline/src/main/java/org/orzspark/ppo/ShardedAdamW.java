@@ -217,6 +217,7 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
    * Writes this replica's shard: the step count, the model's trainable count, the owned flat
    * ranges, then the first and the second moment of every range, float32 little-endian.
    */
+  @Override
   public void save(OutputStream out) throws IOException {
     DataOutputStream data = new DataOutputStream(out);
     data.writeUTF(MAGIC);

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.LossReduction;
+import org.orzspark.ppo.OptimizerSharding;
 import org.orzspark.ppo.ValueLoss;
 
 /**
@@ -221,6 +222,15 @@ public final class RunSettings {
               0,
               atLeast(0),
               "Data-parallel replicas in the update barrier stage (0 = all available task slots)."));
+  public static final RunSetting<OptimizerSharding> UPDATE_SHARDING =
+      add(
+          RunSetting.choice(
+              "update.sharding",
+              OptimizerSharding.NONE,
+              "Optimizer state across the update replicas: none (each holds all of it) or optimizer"
+                  + " (ZeRO-1/2: each of K replicas keeps and updates 1/K of the Adam moments, gradients"
+                  + " reduce-scattered and updated weights all-gathered; the same weights bit for bit,"
+                  + " 1/K of the optimizer memory; each replica writes its own shard file)."));
 
   // Resources
   public static final RunSetting<Double> GPUS_PER_TASK =

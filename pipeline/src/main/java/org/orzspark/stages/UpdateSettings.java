@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.orzspark.model.ActivationMemory;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.LossReduction;
+import org.orzspark.ppo.OptimizerSharding;
 import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.ValueLoss;
 import org.orzspark.ppo.WarmupSchedule;
@@ -29,6 +30,9 @@ import org.orzspark.train.ReplicaTrainer;
  * @param replicas configured replicas, 0 = all task slots ({@code update.replicas})
  * @param runSeed the run seed, from which each iteration's shuffle seed derives
  * @param gpusPerTask GPUs each replica requests ({@code resources.gpus_per_task})
+ * @param activationCheckpointing layers recomputed in the backward pass ({@code
+ *     ppo.activation_checkpointing})
+ * @param sharding how the replicas hold the optimizer ({@code update.sharding})
  */
 public record UpdateSettings(
     LossReduction reduction,
@@ -42,7 +46,8 @@ public record UpdateSettings(
     int replicas,
     long runSeed,
     double gpusPerTask,
-    boolean activationCheckpointing)
+    boolean activationCheckpointing,
+    OptimizerSharding sharding)
     implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
@@ -58,7 +63,8 @@ public record UpdateSettings(
         config.get(RunSettings.UPDATE_REPLICAS),
         config.get(RunSettings.SEED),
         config.get(RunSettings.GPUS_PER_TASK),
-        config.get(RunSettings.ACTIVATION_CHECKPOINTING));
+        config.get(RunSettings.ACTIVATION_CHECKPOINTING),
+        config.get(RunSettings.UPDATE_SHARDING));
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {

@@ -266,10 +266,10 @@ class IterationTest {
     assertThat(new CheckpointStore(LocalRuns.store(layout)).verify(1).complete()).isTrue();
   }
 
-  private static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
+  static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
     IterationContext ctx =
         new IterationContext(
-            spark,
+            SharedSpark.session(),
             LocalRuns.store(layout),
             org.orzspark.run.RunConfig.read(LocalRuns.store(layout)),
             iteration);

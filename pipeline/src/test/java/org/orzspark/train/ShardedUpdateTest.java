@@ -186,65 +186,46 @@ class ShardedUpdateTest {
         setWeights(policy.parameters(), start.policy());
         setWeights(critic.parameters(), start.critic());
       }
-      Optimizers policyOptimizer =
-          optimizers(
-              adam,
-              manager,
-              policy.parameters(),
-              ring,
-              sharded,
-              start == null ? null : start.policyState(),
-              start != null && start.sharded());
-      Optimizers criticOptimizer =
-          optimizers(
-              adam,
-              manager,
-              critic.parameters(),
-              ring,
-              sharded,
-              start == null ? null : start.criticState(),
-              start != null && start.sharded());
-      try (policyOptimizer;
-          criticOptimizer) {
+      try (ReplicaOptimizer policyOptimizer =
+              optimizer(
+                  adam,
+                  manager,
+                  policy.parameters(),
+                  ring,
+                  sharded,
+                  start == null ? null : start.policyState(),
+                  start != null && start.sharded());
+          ReplicaOptimizer criticOptimizer =
+              optimizer(
+                  adam,
+                  manager,
+                  critic.parameters(),
+                  ring,
+                  sharded,
+                  start == null ? null : start.criticState(),
+                  start != null && start.sharded())) {
         ReplicaTrainer.Report report =
             new ReplicaTrainer(policy, critic, SETTINGS)
-                .update(
-                    shard, from, lengths, policyOptimizer.optimizer(), criticOptimizer.optimizer());
+                .update(shard, from, lengths, policyOptimizer, criticOptimizer);
         return new Replica(
             report,
             weights(policy.parameters()),
             weights(critic.parameters()),
-            List.of(policyOptimizer.save()),
-            List.of(criticOptimizer.save()),
-            policyOptimizer.optimizer().stateBytes(policy.parameters()));
+            List.of(save(policyOptimizer)),
+            List.of(save(criticOptimizer)),
+            policyOptimizer.stateBytes(policy.parameters()));
       }
     }
+  }
+
+  private static byte[] save(ReplicaOptimizer optimizer) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    optimizer.save(out);
+    return out.toByteArray();
   }
 
   /** One model's optimizer, replicated or sharded, optionally loaded from saved files. */
-  private record Optimizers(ReplicaOptimizer optimizer, AutoCloseable closeable)
-      implements AutoCloseable {
-    byte[] save() throws IOException {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      if (optimizer instanceof ShardedAdamW sharded) {
-        sharded.save(out);
-      } else {
-        ((ReplicaOptimizer.Replicated) optimizer).adam().save(out);
-      }
-      return out.toByteArray();
-    }
-
-    @Override
-    public void close() {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  private static Optimizers optimizers(
+  private static ReplicaOptimizer optimizer(
       AdamW.Config config,
       NDManager manager,
       ParameterList params,
@@ -261,7 +242,7 @@ class ShardedUpdateTest {
             savedSharded ? streams(saved) : List.of(),
             savedSharded ? null : streams(saved).get(0));
       }
-      return new Optimizers(adam, adam);
+      return adam;
     }
     AdamW adam = new AdamW(config, manager);
     if (saved != null) {
@@ -271,7 +252,7 @@ class ShardedUpdateTest {
         adam.load(streams(saved).get(0));
       }
     }
-    return new Optimizers(new ReplicaOptimizer.Replicated(adam, ring), adam);
+    return new ReplicaOptimizer.Replicated(adam, ring);
   }
 
   /** The replicated state (its saved bytes) that the K shard files of one model load into. */

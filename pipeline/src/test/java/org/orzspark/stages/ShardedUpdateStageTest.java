@@ -1,0 +1,131 @@
+package org.orzspark.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.orzspark.run.LocalRuns.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.run.CheckpointState;
+import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.LocalRuns;
+import org.orzspark.run.PromptSampler;
+import org.orzspark.run.RunConfig;
+import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunStore;
+import org.orzspark.testing.SharedSpark;
+
+/**
+ * {@code update.sharding=optimizer} in the update barrier stage (local[2]: 2 replicas on unequal
+ * shards of 16 rows): the same checkpoints' weights, bit for bit, as the replicated update; each
+ * replica writes its own shard files, which the committed manifest lists; a replicated checkpoint
+ * resumes sharded, and a sharded one replicated.
+ */
+class ShardedUpdateStageTest {
+  private static Path base;
+  private static Path prompts;
+
+  @BeforeAll
+  static void micro(@TempDir Path shared) throws IOException {
+    base = MicroRuns.base(shared.resolve("base"));
+    prompts = MicroRuns.prompts(SharedSpark.session(), shared.resolve("prompts"), 40);
+  }
+
+  /**
+   * Iteration 1's experience once, then its update replicated and sharded on copies of the run;
+   * iteration 2's experience on the sharded run, then its update sharded (the sharded state loaded)
+   * and, on a copy, replicated (the same shard files loaded into a replicated optimizer).
+   */
+  @Test
+  void shardedUpdatesMatchReplicatedOnesAndResumeEitherWay(@TempDir Path dir) throws Exception {
+    Path first = dir.resolve("first");
+    RunInitializer.init(
+        SharedSpark.session(), first.toString(), MicroRuns.config(base, prompts, Map.of()));
+    IterationTest.runThroughExperience(new RunLayout(first), 1);
+    Path replicated = copy(first, dir.resolve("replicated"));
+    Path sharded = copy(first, dir.resolve("sharded"));
+    update(replicated, 1, "none");
+    update(sharded, 1, "optimizer");
+    assertThat(digests(sharded, 1)).isEqualTo(digests(replicated, 1));
+
+    IterationTest.runThroughExperience(new RunLayout(sharded), 2);
+    Path switched = copy(sharded, dir.resolve("switched"));
+    update(sharded, 2, "optimizer");
+    update(switched, 2, "none");
+    assertThat(digests(switched, 2)).isEqualTo(digests(sharded, 2));
+    assertThat(digests(sharded, 2)).isNotEqualTo(digests(sharded, 1));
+
+    RunLayout layout = new RunLayout(sharded);
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(layout));
+    CheckpointStore.Verdict latest = store.latestComplete().orElseThrow();
+    assertThat(latest.iteration()).isEqualTo(2);
+    assertThat(store.manifest(latest.folder()).keySet())
+        .contains(
+            "optimizer/policy.shard-00000-of-00002.adamw",
+            "optimizer/policy.shard-00001-of-00002.adamw",
+            "optimizer/critic.shard-00000-of-00002.adamw",
+            "optimizer/critic.shard-00001-of-00002.adamw")
+        .doesNotContain(UpdateStage.POLICY_OPTIMIZER, UpdateStage.CRITIC_OPTIMIZER);
+    Map<?, ?> shardedUpdate = figures(sharded, 2);
+    Map<?, ?> replicatedUpdate = figures(switched, 2);
+    assertThat(shardedUpdate.get(UpdateStage.OPTIMIZER_SHARDING)).isEqualTo("optimizer");
+    assertThat(replicatedUpdate.get(UpdateStage.OPTIMIZER_SHARDING)).isEqualTo("none");
+    long full = ((Number) replicatedUpdate.get(UpdateStage.OPTIMIZER_BYTES)).longValue();
+    long half = ((Number) shardedUpdate.get(UpdateStage.OPTIMIZER_BYTES)).longValue();
+    assertThat(half).as("replica 0's shard of %d bytes", full).isBetween(full / 2 - 16, full / 2);
+  }
+
+  /** Runs iteration {@code iteration}'s update of a run with {@code update.sharding} set. */
+  private static void update(Path run, int iteration, String sharding) throws IOException {
+    RunStore store = LocalRuns.store(run);
+    RunConfig config = RunConfig.read(store);
+    Map<String, String> settings = new TreeMap<>(config.settings());
+    settings.put("update.sharding", sharding);
+    IterationContext ctx =
+        new IterationContext(
+            SharedSpark.session(),
+            store,
+            new RunConfig(config.baseModel(), config.prompts(), config.profile(), settings),
+            iteration);
+    UpdateStage.Result result =
+        UpdateStage.run(
+            ctx, new CheckpointState(iteration, new PromptSampler.Cursor(0, 4 * iteration)));
+    assertThat(result.applied()).isTrue();
+    assertThat(result.replicas()).hasSize(2);
+  }
+
+  private static Map<?, ?> figures(Path run, int iteration) throws IOException {
+    return new ObjectMapper()
+        .readValue(
+            local(new RunLayout(run).checkpoint(iteration))
+                .resolve(UpdateStage.UPDATE_FILE)
+                .toFile(),
+            Map.class);
+  }
+
+  private static String digests(Path run, int iteration) throws IOException {
+    Map<?, ?> update = figures(run, iteration);
+    return update.get("digest/policy") + " " + update.get("digest/critic");
+  }
+
+  private static Path copy(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : paths.toList()) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
+    return to;
+  }
+}
