@@ -78,13 +78,7 @@ public final class UpdateStage {
   /**
    * {@code update.json}: how the replicas held the optimizer ({@code none} or {@code optimizer}).
    */
-  public static final String OPTIMIZER_SHARDING = "optimizer/sharding";
-
-  /**
-   * {@code update.json}: bytes of Adam state (policy and critic) one replica held (replica 0; with
-   * sharding the replicas' shards differ by at most a few values).
-   */
-  public static final String OPTIMIZER_BYTES = "optimizer/state_bytes_per_replica";
+  public static final String OPTIMIZER_SHARDING = "update/sharding";
 
   private static final String POLICY = "policy";
   private static final String CRITIC = "critic";
@@ -528,7 +522,7 @@ public final class UpdateStage {
     figures.put(
         OPTIMIZER_SHARDING,
         RunSetting.choiceName(sharded ? OptimizerSharding.OPTIMIZER : OptimizerSharding.NONE));
-    figures.put(OPTIMIZER_BYTES, optimizerBytes);
+    figures.put(IterationMetrics.OPTIMIZER_BYTES.name(), (double) optimizerBytes);
     figures.put("digest/policy", policyDigest);
     figures.put("digest/critic", criticDigest);
     return figures;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
+import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.LocalRuns;
 import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunConfig;
@@ -77,8 +78,9 @@ class ShardedUpdateStageTest {
     Map<?, ?> replicatedUpdate = figures(switched, 2);
     assertThat(shardedUpdate.get(UpdateStage.OPTIMIZER_SHARDING)).isEqualTo("optimizer");
     assertThat(replicatedUpdate.get(UpdateStage.OPTIMIZER_SHARDING)).isEqualTo("none");
-    long full = ((Number) replicatedUpdate.get(UpdateStage.OPTIMIZER_BYTES)).longValue();
-    long half = ((Number) shardedUpdate.get(UpdateStage.OPTIMIZER_BYTES)).longValue();
+    long full =
+        ((Number) replicatedUpdate.get(IterationMetrics.OPTIMIZER_BYTES.name())).longValue();
+    long half = ((Number) shardedUpdate.get(IterationMetrics.OPTIMIZER_BYTES.name())).longValue();
     assertThat(half).as("replica 0's shard of %d bytes", full).isBetween(full / 2 - 16, full / 2);
   }
 

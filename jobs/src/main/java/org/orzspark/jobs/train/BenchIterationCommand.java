@@ -217,6 +217,10 @@ public final class BenchIterationCommand implements Callable<Integer> {
         r.allReduceSteps(),
         r.allReduceSecondsPerStep() - r.allReduceWaitSecondsPerStep(),
         r.allReduceWaitSecondsPerStep());
+    out.printf(
+        "optimizer: %,d bytes of Adam moments per update replica (policy + critic; %s)%n",
+        Math.round(r.metrics().getOrDefault(IterationMetrics.OPTIMIZER_BYTES.name(), 0.0)),
+        "update.sharding keeps 1/K of them on each of K replicas");
   }
 
   private static void deleteTree(Path root) throws IOException {
