@@ -47,6 +47,7 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
   private static final int VERSION = 1;
 
   private final AdamW.Config config;
+  private final ParameterList params;
   private final ShardCollective collective;
   private final ShardLayout layout;
   private final List<ShardLayout.Range> owned;
@@ -58,6 +59,7 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
   private final NDArray gradient;
 
   private long step;
+  private boolean savesMasters;
 
   /**
    * @param params the model's parameters (their trainable count fixes the layout)
@@ -71,6 +73,7 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
       int extras,
       ShardCollective collective) {
     this.config = config;
+    this.params = params;
     this.collective = collective;
     this.layout =
         ShardLayout.of(Gradients.size(params), extras, collective.worldSize(), collective.rank());
@@ -84,6 +87,16 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
 
   public ShardLayout layout() {
     return layout;
+  }
+
+  /**
+   * Makes {@link #save} also write this replica's shard of the fp32 master weights (the parameters'
+   * owned values), for a checkpoint whose weights are rounded ({@code checkpoint.dtype=bf16});
+   * {@link #restoreMasters} puts them back.
+   */
+  public ShardedAdamW savingMasters(boolean masters) {
+    this.savesMasters = masters;
+    return this;
   }
 
   @Override
@@ -215,7 +228,8 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
 
   /**
    * Writes this replica's shard: the step count, the model's trainable count, the owned flat
-   * ranges, then the first and the second moment of every range, float32 little-endian.
+   * ranges, whether master weights follow, then the first and the second moment of every range (and
+   * the masters), float32 little-endian.
    */
   @Override
   public void save(OutputStream out) throws IOException {
@@ -229,9 +243,47 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
       data.writeLong(range.from());
       data.writeLong(range.to());
     }
+    data.writeBoolean(savesMasters);
     FlatMoments.write(data, firstMoment);
     FlatMoments.write(data, secondMoment);
+    if (savesMasters) {
+      try (NDManager scope = state.newSubManager()) {
+        NDArray master = scope.create(new Shape(layout.shardSize()), DataType.FLOAT32);
+        copyOwned(params, master);
+        FlatMoments.write(data, master);
+      }
+    }
     data.flush();
+  }
+
+  /**
+   * Overwrites {@code params} with the fp32 master weights that the shard files of a sharded state
+   * (of any replica count) hold, when they hold them.
+   *
+   * @return whether the shards held master weights
+   */
+  public static boolean restoreMasters(ParameterList params, List<InputStream> shards)
+      throws IOException {
+    List<FlatMoments.Target> targets = new ArrayList<>();
+    long from = 0;
+    for (Pair<String, NDArray> p : Gradients.trainable(params)) {
+      long size = p.getValue().size();
+      targets.add(
+          new FlatMoments.Target(from, from + size, 0, new NDArray[] {null, null, p.getValue()}));
+      from += size;
+    }
+    FlatMoments.Visitor into = FlatMoments.into(targets);
+    long[] masters = {0};
+    readAll(
+        shards,
+        from,
+        (kind, at, values) -> {
+          if (kind == FlatMoments.MASTER) {
+            masters[0] += values.remaining();
+            into.values(kind, at, values);
+          }
+        });
+    return masters[0] > 0;
   }
 
   /**
@@ -305,9 +357,12 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
         }
         covered += ranges[i][1] - ranges[i][0];
       }
-      for (int kind : new int[] {FlatMoments.FIRST, FlatMoments.SECOND}) {
+      boolean masters = data.readBoolean();
+      for (int kind : new int[] {FlatMoments.FIRST, FlatMoments.SECOND, FlatMoments.MASTER}) {
         for (long[] range : ranges) {
-          FlatMoments.read(data, range[1] - range[0], kind, range[0], visitor);
+          if (kind != FlatMoments.MASTER || masters) {
+            FlatMoments.read(data, range[1] - range[0], kind, range[0], visitor);
+          }
         }
       }
     }

@@ -10,6 +10,7 @@ import static org.orzspark.run.Range.openClosed;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.model.CheckpointDtype;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.OptimizerSharding;
@@ -252,6 +253,15 @@ public final class RunSettings {
               50,
               atLeast(1),
               "Keep every N-th checkpoint when pruning (the latest two are always kept)."));
+
+  public static final RunSetting<CheckpointDtype> CHECKPOINT_DTYPE =
+      add(
+          RunSetting.choice(
+              "checkpoint.dtype",
+              CheckpointDtype.FP32,
+              "Dtype of the policy and critic weights in each checkpoint: fp32, or bf16 (half the"
+                  + " bytes) with the fp32 master weights kept in the optimizer state, so a resumed"
+                  + " update continues from the masters exactly as an uninterrupted run."));
 
   /** All settings, in declaration order. */
   public static Map<String, RunSetting<?>> all() {

@@ -2,6 +2,7 @@ package org.orzspark.stages;
 
 import java.io.Serializable;
 import org.orzspark.model.ActivationMemory;
+import org.orzspark.model.CheckpointDtype;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.OptimizerSharding;
@@ -33,6 +34,7 @@ import org.orzspark.train.ReplicaTrainer;
  * @param activationCheckpointing layers recomputed in the backward pass ({@code
  *     ppo.activation_checkpointing})
  * @param sharding how the replicas hold the optimizer ({@code update.sharding})
+ * @param checkpointDtype dtype of the checkpoint's weights ({@code checkpoint.dtype})
  */
 public record UpdateSettings(
     LossReduction reduction,
@@ -47,7 +49,8 @@ public record UpdateSettings(
     long runSeed,
     double gpusPerTask,
     boolean activationCheckpointing,
-    OptimizerSharding sharding)
+    OptimizerSharding sharding,
+    CheckpointDtype checkpointDtype)
     implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
@@ -64,7 +67,8 @@ public record UpdateSettings(
         config.get(RunSettings.SEED),
         config.get(RunSettings.GPUS_PER_TASK),
         config.get(RunSettings.ACTIVATION_CHECKPOINTING),
-        config.get(RunSettings.UPDATE_SHARDING));
+        config.get(RunSettings.UPDATE_SHARDING),
+        config.get(RunSettings.CHECKPOINT_DTYPE));
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {

@@ -38,8 +38,10 @@ import org.orzspark.collective.BarrierStage;
 import org.orzspark.collective.RingAllReduce;
 import org.orzspark.collective.RingSum;
 import org.orzspark.datasets.io.FaultPoints;
+import org.orzspark.model.CheckpointDtype;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
+import org.orzspark.model.Qwen2Model;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.OptimizerSharding;
@@ -230,6 +232,10 @@ public final class UpdateStage {
                 CheckpointCache.local(start + "/critic"), manager, ValueHeadInit.DEFAULT, 0);
         RingAllReduce ring = BarrierRing.open(context)) {
       RingSum ringSum = new RingSum(ring);
+      CheckpointDtype dtype = s.settings().checkpointDtype();
+      boolean masters = dtype.needsMasters();
+      restoreMasters(policy, optimizers, POLICY);
+      restoreMasters(critic, optimizers, CRITIC);
       try (ReplicaOptimizer policyOptimizer =
               optimizer(
                   s.settings().policyOptimizer(),
@@ -238,7 +244,8 @@ public final class UpdateStage {
                   optimizers,
                   POLICY,
                   ringSum,
-                  sharded);
+                  sharded,
+                  masters);
           ReplicaOptimizer criticOptimizer =
               optimizer(
                   s.settings().criticOptimizer(),
@@ -247,7 +254,8 @@ public final class UpdateStage {
                   optimizers,
                   CRITIC,
                   ringSum,
-                  sharded)) {
+                  sharded,
+                  masters)) {
         long trainingStarted = System.nanoTime();
         ReplicaTrainer.Report report =
             new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
@@ -320,11 +328,15 @@ public final class UpdateStage {
                 Set.of(UPDATE_FILE),
                 parts,
                 folder -> {
-                  policy.save(folder.resolve("policy"));
-                  critic.save(folder.resolve("critic"));
+                  policy.save(folder.resolve("policy"), dtype.safetensors());
+                  critic.save(folder.resolve("critic"), dtype.safetensors());
                   if (!sharded) {
                     save(policyOptimizer, folder.resolve(POLICY_OPTIMIZER));
                     save(criticOptimizer, folder.resolve(CRITIC_OPTIMIZER));
+                  }
+                  if (!sharded && masters) {
+                    policy.writeMasters(folder.resolve(mastersFile(POLICY)));
+                    critic.writeMasters(folder.resolve(mastersFile(CRITIC)));
                   }
                   JSON.writeValue(folder.resolve(STATE_FILE).toFile(), s.state().toJson());
                   JSON.writeValue(folder.resolve(UPDATE_FILE).toFile(), update);
@@ -395,14 +407,12 @@ public final class UpdateStage {
       Path optimizers,
       String model,
       RingSum ring,
-      boolean sharded)
+      boolean sharded,
+      boolean masters)
       throws IOException {
     List<Path> shards = shardFiles(optimizers, model);
-    List<InputStream> streams = new ArrayList<>();
+    List<InputStream> streams = open(shards);
     try {
-      for (Path shard : shards) {
-        streams.add(new BufferedInputStream(Files.newInputStream(shard)));
-      }
       InputStream replicated = null;
       if (shards.isEmpty()) {
         replicated =
@@ -410,7 +420,8 @@ public final class UpdateStage {
         streams.add(replicated);
       }
       if (sharded) {
-        ShardedAdamW adam = new ShardedAdamW(config, manager, params, 1, ring);
+        ShardedAdamW adam =
+            new ShardedAdamW(config, manager, params, 1, ring).savingMasters(masters);
         try {
           adam.load(params, replicated == null ? streams : List.of(), replicated);
         } catch (IOException | RuntimeException e) {
@@ -435,6 +446,51 @@ public final class UpdateStage {
       for (InputStream in : streams) {
         in.close();
       }
+    }
+  }
+
+  private static List<InputStream> open(List<Path> files) throws IOException {
+    List<InputStream> streams = new ArrayList<>();
+    try {
+      for (Path file : files) {
+        streams.add(new BufferedInputStream(Files.newInputStream(file)));
+      }
+    } catch (IOException e) {
+      for (InputStream in : streams) {
+        in.close();
+      }
+      throw e;
+    }
+    return streams;
+  }
+
+  /** {@code optimizer/<model>.master.safetensors}: a replicated state's fp32 master weights. */
+  static String mastersFile(String model) {
+    return "optimizer/" + model + ".master.safetensors";
+  }
+
+  /**
+   * Puts the fp32 master weights of the start checkpoint back into {@code model} where the
+   * checkpoint has them (its weights were written rounded, {@code checkpoint.dtype}): from the
+   * shard files of a sharded state, else from the replicated state's masters file.
+   */
+  private static void restoreMasters(Qwen2Model model, Path optimizers, String name)
+      throws IOException {
+    List<Path> shards = shardFiles(optimizers, name);
+    if (!shards.isEmpty()) {
+      List<InputStream> streams = open(shards);
+      try {
+        ShardedAdamW.restoreMasters(model.parameters(), streams);
+      } finally {
+        for (InputStream in : streams) {
+          in.close();
+        }
+      }
+      return;
+    }
+    Path masters = optimizers.getParent().resolve(mastersFile(name));
+    if (Files.exists(masters)) {
+      model.readMasters(masters);
     }
   }
 

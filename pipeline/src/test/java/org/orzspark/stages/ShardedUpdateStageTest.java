@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.model.Safetensors;
+import org.orzspark.model.SafetensorsDtype;
 import org.orzspark.run.CheckpointState;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.IterationMetrics;
@@ -27,7 +29,8 @@ import org.orzspark.testing.SharedSpark;
  * {@code update.sharding=optimizer} in the update barrier stage (local[2]: 2 replicas on unequal
  * shards of 16 rows): the same checkpoints' weights, bit for bit, as the replicated update; each
  * replica writes its own shard files, which the committed manifest lists; a replicated checkpoint
- * resumes sharded, and a sharded one replicated.
+ * resumes sharded, and a sharded one replicated; with {@code checkpoint.dtype=bf16} the weights are
+ * written in bf16 and a resumed update continues from the fp32 masters exactly.
  */
 class ShardedUpdateStageTest {
   private static Path base;
@@ -52,16 +55,46 @@ class ShardedUpdateStageTest {
     IterationTest.runThroughExperience(new RunLayout(first), 1);
     Path replicated = copy(first, dir.resolve("replicated"));
     Path sharded = copy(first, dir.resolve("sharded"));
-    update(replicated, 1, "none");
-    update(sharded, 1, "optimizer");
+    Path bf16Sharded = copy(first, dir.resolve("bf16-sharded"));
+    Path bf16Replicated = copy(first, dir.resolve("bf16-replicated"));
+    update(replicated, 1, "none", "fp32");
+    update(sharded, 1, "optimizer", "fp32");
+    update(bf16Sharded, 1, "optimizer", "bf16");
+    update(bf16Replicated, 1, "none", "bf16");
     assertThat(digests(sharded, 1)).isEqualTo(digests(replicated, 1));
+    assertThat(digests(bf16Sharded, 1)).isEqualTo(digests(replicated, 1));
+    assertThat(digests(bf16Replicated, 1)).isEqualTo(digests(replicated, 1));
+    assertThat(
+            Safetensors.readHeader(weights(bf16Sharded, 1)).values().stream()
+                .map(Safetensors.Entry::dtype))
+        .containsOnly(SafetensorsDtype.BF16);
+    assertThat(Files.size(weights(bf16Sharded, 1))).isLessThan(Files.size(weights(sharded, 1)));
 
     IterationTest.runThroughExperience(new RunLayout(sharded), 2);
     Path switched = copy(sharded, dir.resolve("switched"));
-    update(sharded, 2, "optimizer");
-    update(switched, 2, "none");
+    update(sharded, 2, "optimizer", "fp32");
+    update(switched, 2, "none", "fp32");
     assertThat(digests(switched, 2)).isEqualTo(digests(sharded, 2));
     assertThat(digests(sharded, 2)).isNotEqualTo(digests(sharded, 1));
+
+    // checkpoint.dtype=bf16: iteration 2's update on the same experience resumes from the fp32
+    // masters in the optimizer state, so it continues exactly as the fp32 run, sharded or not;
+    // without the masters (the rounded weights alone) it would not.
+    for (Path run : new Path[] {bf16Sharded, bf16Replicated}) {
+      copy(local(new RunLayout(sharded).experience(2)), local(new RunLayout(run).experience(2)));
+    }
+    Path withoutMasters = copy(bf16Replicated, dir.resolve("bf16-without-masters"));
+    for (String model : new String[] {"policy", "critic"}) {
+      Files.delete(
+          local(new RunLayout(withoutMasters).checkpoint(1))
+              .resolve(UpdateStage.mastersFile(model)));
+    }
+    update(bf16Sharded, 2, "optimizer", "bf16");
+    update(bf16Replicated, 2, "none", "bf16");
+    update(withoutMasters, 2, "none", "bf16");
+    assertThat(digests(bf16Sharded, 2)).isEqualTo(digests(sharded, 2));
+    assertThat(digests(bf16Replicated, 2)).isEqualTo(digests(sharded, 2));
+    assertThat(digests(withoutMasters, 2)).isNotEqualTo(digests(sharded, 2));
 
     RunLayout layout = new RunLayout(sharded);
     CheckpointStore store = new CheckpointStore(LocalRuns.store(layout));
@@ -84,12 +117,21 @@ class ShardedUpdateStageTest {
     assertThat(half).as("replica 0's shard of %d bytes", full).isBetween(full / 2 - 16, full / 2);
   }
 
-  /** Runs iteration {@code iteration}'s update of a run with {@code update.sharding} set. */
-  private static void update(Path run, int iteration, String sharding) throws IOException {
+  private static Path weights(Path run, int iteration) {
+    return local(new RunLayout(run).checkpoint(iteration)).resolve("policy/model.safetensors");
+  }
+
+  /**
+   * Runs iteration {@code iteration}'s update of a run with {@code update.sharding} and {@code
+   * checkpoint.dtype} set.
+   */
+  private static void update(Path run, int iteration, String sharding, String dtype)
+      throws IOException {
     RunStore store = LocalRuns.store(run);
     RunConfig config = RunConfig.read(store);
     Map<String, String> settings = new TreeMap<>(config.settings());
     settings.put("update.sharding", sharding);
+    settings.put("checkpoint.dtype", dtype);
     IterationContext ctx =
         new IterationContext(
             SharedSpark.session(),
