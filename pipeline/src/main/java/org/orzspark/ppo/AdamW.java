@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -285,19 +286,7 @@ public final class AdamW implements AutoCloseable {
    */
   public void load(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
-    String magic = data.readUTF();
-    int version = data.readInt();
-    if (!STATE_MAGIC.equals(magic) || (version != STATE_VERSION && version != ENCODED_VERSION)) {
-      throw new IOException(
-          "Not an AdamW state (version "
-              + ENCODED_VERSION
-              + " or "
-              + STATE_VERSION
-              + "): "
-              + magic
-              + " v"
-              + version);
-    }
+    int version = readVersion(data, true);
     long loadedStep = data.readLong();
     int n = data.readInt();
     Map<String, NDArray> m = new LinkedHashMap<>();
@@ -341,17 +330,7 @@ public final class AdamW implements AutoCloseable {
   static long readFlat(InputStream in, Map<String, Long> offsets, FlatMoments.Visitor visitor)
       throws IOException {
     DataInputStream data = new DataInputStream(in);
-    String magic = data.readUTF();
-    int version = data.readInt();
-    if (!STATE_MAGIC.equals(magic) || version != STATE_VERSION) {
-      throw new IOException(
-          "Not an AdamW state of version "
-              + STATE_VERSION
-              + " (a version-1 state loads unsharded only): "
-              + magic
-              + " v"
-              + version);
-    }
+    readVersion(data, false);
     long loadedStep = data.readLong();
     int n = data.readInt();
     for (int i = 0; i < n; i++) {
@@ -375,7 +354,7 @@ public final class AdamW implements AutoCloseable {
   public void loadShards(ParameterList params, List<InputStream> states) throws IOException {
     Map<String, NDArray> m = new LinkedHashMap<>();
     Map<String, NDArray> v = new LinkedHashMap<>();
-    List<FlatMoments.Target> targets = new java.util.ArrayList<>();
+    List<FlatMoments.Target> targets = new ArrayList<>();
     long from = 0;
     for (Pair<String, NDArray> p : Gradients.trainable(params)) {
       NDArray first = moment(p.getValue());
@@ -395,6 +374,27 @@ public final class AdamW implements AutoCloseable {
     firstMoments.putAll(m);
     secondMoments.putAll(v);
     step = loadedStep;
+  }
+
+  /**
+   * Reads and checks a state's magic and version: {@link #STATE_VERSION}, or also {@link
+   * #ENCODED_VERSION} where {@code encoded} (a version-1 state loads unsharded only).
+   */
+  private static int readVersion(DataInputStream data, boolean encoded) throws IOException {
+    String magic = data.readUTF();
+    int version = data.readInt();
+    if (!STATE_MAGIC.equals(magic)
+        || (version != STATE_VERSION && !(encoded && version == ENCODED_VERSION))) {
+      throw new IOException(
+          "Not an AdamW state (version "
+              + (encoded ? ENCODED_VERSION + " or " : "")
+              + STATE_VERSION
+              + "): "
+              + magic
+              + " v"
+              + version);
+    }
+    return version;
   }
 
   private static long[] readShape(DataInputStream data) throws IOException {

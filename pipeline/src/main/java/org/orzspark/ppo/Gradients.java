@@ -116,14 +116,7 @@ public final class Gradients {
     for (int b = 0; b < layout.buckets(); b++) {
       long from = layout.bucketStart(b);
       int n = layout.bucketLength(b);
-      int fromGradients = (int) Math.max(0, Math.min(n, gradients - from));
-      floats.clear();
-      if (fromGradients > 0) {
-        read(params, from, floats.slice(0, fromGradients));
-      }
-      for (int i = fromGradients; i < n; i++) {
-        floats.put(i, extras[(int) (from + i - gradients)]);
-      }
+      int fromGradients = fillBucket(params, extras, layout, b, floats);
       FloatBuffer sums = allReduce.sum(floats.slice(0, n));
       if (sums.remaining() != n) {
         throw new IllegalStateException(
@@ -143,6 +136,27 @@ public final class Gradients {
       }
     }
     return combineNorms(norms);
+  }
+
+  /**
+   * Puts bucket {@code b} of the flat vector (gradients, then {@code extras}) into {@code floats}
+   * from index 0.
+   *
+   * @return how many of its values are gradients (the rest are extras)
+   */
+  static int fillBucket(
+      ParameterList params, float[] extras, ShardLayout layout, int b, FloatBuffer floats) {
+    long from = layout.bucketStart(b);
+    int n = layout.bucketLength(b);
+    int fromGradients = (int) Math.max(0, Math.min(n, layout.gradients() - from));
+    floats.clear();
+    if (fromGradients > 0) {
+      read(params, from, floats.slice(0, fromGradients));
+    }
+    for (int i = fromGradients; i < n; i++) {
+      floats.put(i, extras[(int) (from + i - layout.gradients())]);
+    }
+    return fromGradients;
   }
 
   /**

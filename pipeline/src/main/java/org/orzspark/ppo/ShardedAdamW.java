@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,14 +131,7 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
     for (int b = 0; b < layout.buckets(); b++) {
       long from = layout.bucketStart(b);
       int n = layout.bucketLength(b);
-      int fromGradients = (int) Math.max(0, Math.min(n, gradients - from));
-      floats.clear();
-      if (fromGradients > 0) {
-        Gradients.read(params, from, floats.slice(0, fromGradients));
-      }
-      for (int i = fromGradients; i < n; i++) {
-        floats.put(i, extras[(int) (from + i - gradients)]);
-      }
+      int fromGradients = Gradients.fillBucket(params, extras, layout, b, floats);
       collective.reduceScatter(floats.slice(0, n));
       long[] segment = layout.gradientSegment(b, rank);
       int at = (int) (segment[0] - from);
@@ -159,7 +153,7 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
     }
     collective.sum(FloatBuffer.wrap(scalars));
     System.arraycopy(scalars, layout.buckets() * ranks, extras, 0, extras.length);
-    return Gradients.combineNorms(java.util.Arrays.copyOf(scalars, layout.buckets() * ranks));
+    return Gradients.combineNorms(Arrays.copyOf(scalars, layout.buckets() * ranks));
   }
 
   @Override
@@ -352,8 +346,7 @@ public final class ShardedAdamW implements ReplicaOptimizer, AutoCloseable {
         ranges[i][0] = data.readLong();
         ranges[i][1] = data.readLong();
         if (ranges[i][0] < 0 || ranges[i][1] < ranges[i][0] || ranges[i][1] > gradients) {
-          throw new IOException(
-              "Corrupt AdamW shard: range " + java.util.Arrays.toString(ranges[i]));
+          throw new IOException("Corrupt AdamW shard: range " + Arrays.toString(ranges[i]));
         }
         covered += ranges[i][1] - ranges[i][0];
       }

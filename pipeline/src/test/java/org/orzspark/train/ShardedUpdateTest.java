@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.orzspark.autograd.HostChunks;
 import org.orzspark.collective.LocalRings;
 import org.orzspark.collective.RingAllReduce;
 import org.orzspark.collective.RingSum;
@@ -118,6 +120,25 @@ class ShardedUpdateTest {
     assertThat(sharded.policy()).isNotEqualTo(shardedFirst.get(0).policy());
   }
 
+  /**
+   * {@code checkpoint.dtype=bf16}: an update resumed from weights rounded to bf16 and sharded
+   * optimizer files that carry the fp32 masters gives the weights of two updates in a row, bit for
+   * bit; from the rounded weights alone it does not.
+   */
+  @Test
+  void aResumeFromBf16WeightsAndShardedMastersContinuesAsAnUninterruptedRun() throws Exception {
+    List<Replica> uninterrupted = run(2, true, null, 2, false);
+    Replica resumed =
+        run(2, true, Start.of(run(2, true, null, 1, true), true).roundedToBf16(), 1, false).get(0);
+    assertThat(resumed.report().policySteps().get(0).step().step()).isEqualTo(2);
+    assertThat(resumed.policy()).isEqualTo(uninterrupted.get(0).policy());
+    assertThat(resumed.critic()).isEqualTo(uninterrupted.get(0).critic());
+
+    Replica withoutMasters =
+        run(2, true, Start.of(run(2, true, null, 1, false), true).roundedToBf16(), 1, false).get(0);
+    assertThat(withoutMasters.policy()).isNotEqualTo(uninterrupted.get(0).policy());
+  }
+
   /** What one replica ended with. */
   private record Replica(
       ReplicaTrainer.Report report,
@@ -144,10 +165,34 @@ class ShardedUpdateTest {
       }
       return new Start(replicas.get(0).policy(), replicas.get(0).critic(), policy, critic, sharded);
     }
+
+    /** This start with its weights rounded to bf16, as a bf16 checkpoint holds them. */
+    Start roundedToBf16() {
+      return new Start(bf16(policy), bf16(critic), policyState, criticState, sharded);
+    }
+
+    private static float[] bf16(float[] values) {
+      float[] out = new float[values.length];
+      for (int i = 0; i < values.length; i++) {
+        int bits = Float.floatToRawIntBits(values[i]);
+        // Round to nearest even on the upper 16 bits (finite values only here).
+        out[i] = Float.intBitsToFloat((bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000);
+      }
+      return out;
+    }
   }
 
   /** K replicas as threads over one ring; each trains its shard of the experience. */
   private static List<Replica> run(int k, boolean sharded, Start start) throws Exception {
+    return run(k, sharded, start, 1, false);
+  }
+
+  /**
+   * K replicas as threads over one ring; each takes {@code updates} updates in a row on its shard
+   * of the experience; {@code masters}: sharded states also save the fp32 master weights.
+   */
+  private static List<Replica> run(
+      int k, boolean sharded, Start start, int updates, boolean masters) throws Exception {
     List<RingAllReduce> rings = LocalRings.open(k, Duration.ofSeconds(30));
     ExecutorService pool = Executors.newFixedThreadPool(k);
     try {
@@ -161,7 +206,13 @@ class ShardedUpdateTest {
                     int from = SPLITS[k - 1][r];
                     int to = SPLITS[k - 1][r + 1];
                     return train(
-                        new RingSum(ring), sharded, start, experience.subList(from, to), from);
+                        new RingSum(ring),
+                        sharded,
+                        start,
+                        experience.subList(from, to),
+                        from,
+                        updates,
+                        masters);
                   }
                 }));
       }
@@ -176,7 +227,13 @@ class ShardedUpdateTest {
   }
 
   private static Replica train(
-      RingSum ring, boolean sharded, Start start, List<ExperienceRow> shard, int from)
+      RingSum ring,
+      boolean sharded,
+      Start start,
+      List<ExperienceRow> shard,
+      int from,
+      int updates,
+      boolean masters)
       throws IOException {
     AdamW.Config adam = AdamW.Config.orz(new WarmupSchedule(1e-2, 1));
     try (NDManager manager = NDManager.newBaseManager();
@@ -185,6 +242,10 @@ class ShardedUpdateTest {
       if (start != null) {
         setWeights(policy.parameters(), start.policy());
         setWeights(critic.parameters(), start.critic());
+        if (start.sharded()) {
+          ShardedAdamW.restoreMasters(policy.parameters(), streams(start.policyState()));
+          ShardedAdamW.restoreMasters(critic.parameters(), streams(start.criticState()));
+        }
       }
       try (ReplicaOptimizer policyOptimizer =
               optimizer(
@@ -204,9 +265,17 @@ class ShardedUpdateTest {
                   sharded,
                   start == null ? null : start.criticState(),
                   start != null && start.sharded())) {
-        ReplicaTrainer.Report report =
-            new ReplicaTrainer(policy, critic, SETTINGS)
-                .update(shard, from, lengths, policyOptimizer, criticOptimizer);
+        if (policyOptimizer instanceof ShardedAdamW p
+            && criticOptimizer instanceof ShardedAdamW c) {
+          p.savingMasters(masters);
+          c.savingMasters(masters);
+        }
+        ReplicaTrainer.Report report = null;
+        for (int u = 0; u < updates; u++) {
+          report =
+              new ReplicaTrainer(policy, critic, SETTINGS)
+                  .update(shard, from, lengths, policyOptimizer, criticOptimizer);
+        }
         return new Replica(
             report,
             weights(policy.parameters()),
@@ -293,7 +362,7 @@ class ShardedUpdateTest {
   }
 
   private static void setWeights(ParameterList params, float[] values) {
-    java.nio.ByteBuffer buffer = org.orzspark.autograd.HostChunks.buffer(values.length);
+    ByteBuffer buffer = HostChunks.buffer(values.length);
     buffer.asFloatBuffer().put(values);
     Gradients.writeParameters(params, 0, buffer);
   }

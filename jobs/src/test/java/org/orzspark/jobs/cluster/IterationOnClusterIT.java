@@ -136,28 +136,7 @@ class IterationOnClusterIT {
       ok(
           LauncherProcess.run(
               Duration.ofMinutes(5),
-              "init",
-              "--run-dir",
-              gpuRun.toString(),
-              "--base",
-              base.toString(),
-              "--prompts",
-              prompts.toString(),
-              "--set",
-              "data.prompts_per_iteration=4",
-              "--set",
-              "rollout.samples_per_prompt=4",
-              "--set",
-              "rollout.max_response_tokens=8",
-              "--set",
-              "data.max_prompt_tokens=4096",
-              "--set",
-              "ppo.critic_minibatches=2",
-              "--set",
-              "resources.gpus_per_task=1",
-              "--",
-              "--master",
-              master));
+              init(gpuRun, base, prompts, master, "--set", "resources.gpus_per_task=1")));
       var iterate =
           ok(
               LauncherProcess.run(
