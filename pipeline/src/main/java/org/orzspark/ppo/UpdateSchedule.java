@@ -53,6 +53,7 @@ public final class UpdateSchedule {
     double batchLoss = GradientAccumulator.accumulate(params, microBatches, loss);
     float[] summedLoss = {(float) batchLoss};
     double norm = optimizer.reduce(params, summedLoss);
+    // One replica summed nothing: its loss stays in double, as before the flattening existed.
     boolean local =
         optimizer instanceof ReplicaOptimizer.Replicated r
             && r.allReduce() == GradientAllReduce.LOCAL;
