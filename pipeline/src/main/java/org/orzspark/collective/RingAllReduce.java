@@ -36,10 +36,12 @@ import org.orzspark.timing.Stopwatch;
  * Sum all-reduce of float vectors over a TCP ring between the replicas of a collective stage.
  *
  * <p>Bandwidth-optimal ring algorithm: the vector is cut into {@code n} chunks; a reduce-scatter of
- * {@code n-1} steps leaves rank r holding the full sum of chunk (r+1) mod n, and an all-gather of
- * {@code n-1} steps copies every finished chunk around the ring. Each rank sends and receives
- * 2(n-1)/n of the vector per call, independent of n. Every chunk's sum is computed at exactly one
- * rank and then copied, so all replicas end with bit-identical results (replicas stay identical).
+ * {@code n-1} steps leaves rank r holding the full sum of chunk r, and an all-gather of {@code n-1}
+ * steps copies every finished chunk around the ring. Each rank sends and receives 2(n-1)/n of the
+ * vector per call, independent of n. Every chunk's sum is computed at exactly one rank and then
+ * copied, so all replicas end with bit-identical results (replicas stay identical). The two halves
+ * are also calls of their own ({@link #reduceScatter}, {@link #allGather}) for a sharded optimizer,
+ * whose owned sums are then bit-identical to an all-reduce's.
  *
  * <p>Trust: the ranks share a secret {@code token} (random per barrier stage attempt, see {@link
  * BarrierRing}). A connecting rank proves it knows the token with an HMAC-SHA256 of the accepting
@@ -217,10 +219,35 @@ public final class RingAllReduce implements AutoCloseable {
 
   /**
    * Replaces the values of {@code data} (position to limit; position and limit unchanged) on every
-   * rank by the element-wise sum over all ranks. Segments travel through staging buffers of {@link
-   * #pieceFloats}, so memory stays bounded whatever the vector's length.
+   * rank by the element-wise sum over all ranks: a {@link #reduceScatter} and an {@link #allGather}
+   * in one call. Segments travel through staging buffers of {@link #pieceFloats}, so memory stays
+   * bounded whatever the vector's length.
    */
   public void sumInPlace(FloatBuffer data) throws IOException {
+    collective(data, true, true);
+  }
+
+  /**
+   * Leaves segment {@code rank} of {@code data} ({@link #segments}, position to limit) holding the
+   * element-wise sum over all ranks; the other segments hold partial sums. Segment c is summed in
+   * the same order as by {@link #sumInPlace} (starting at rank c+1 and ending at rank c, each rank
+   * adding {@code own + received}), so its sums are bit-identical to an all-reduce's.
+   */
+  public void reduceScatter(FloatBuffer data) throws IOException {
+    collective(data, true, false);
+  }
+
+  /** Copies segment {@code rank} of every rank's {@code data} into all ranks' {@code data}. */
+  public void allGather(FloatBuffer data) throws IOException {
+    collective(data, false, true);
+  }
+
+  /**
+   * The ring schedule. Reduce-scatter step s: rank r sends segment (r-s-1) and adds into segment
+   * (r-s-2), so after n-1 steps it holds the full sum of its own segment r. All-gather step s: rank
+   * r sends segment (r-s), which it finished, and copies in segment (r-s-1).
+   */
+  private void collective(FloatBuffer data, boolean scatter, boolean gather) throws IOException {
     int n = worldSize;
     if (n == 1) {
       return;
@@ -232,35 +259,40 @@ public final class RingAllReduce implements AutoCloseable {
     int[] start = segments(values.remaining(), n);
     synchronized (sending) {
       ready.clear().put(READY).flip();
-      for (int step = 0; step < n - 1; step++) {
-        int send = Math.floorMod(rank - step, n);
-        int receive = Math.floorMod(rank - step - 1, n);
-        exchange(
-            values,
-            start[send],
-            start[send + 1] - start[send],
-            start[receive],
-            start[receive + 1] - start[receive],
-            true,
-            step == 0);
+      boolean first = true;
+      for (int step = 0; scatter && step < n - 1; step++) {
+        exchange(values, start, rank - step - 1, rank - step - 2, true, first);
+        first = false;
       }
-      for (int step = 0; step < n - 1; step++) {
-        int send = Math.floorMod(rank + 1 - step, n);
-        int receive = Math.floorMod(rank - step, n);
-        exchange(
-            values,
-            start[send],
-            start[send + 1] - start[send],
-            start[receive],
-            start[receive + 1] - start[receive],
-            false,
-            false);
+      for (int step = 0; gather && step < n - 1; step++) {
+        exchange(values, start, rank - step, rank - step - 1, false, first);
+        first = false;
       }
     }
   }
 
-  /** Segment c of a vector of {@code length} cut into {@code n}: {@code [start[c], start[c+1])}. */
-  static int[] segments(int length, int n) {
+  /** {@link #exchange(FloatBuffer, int, int, int, int, boolean, boolean)} of two segments. */
+  private void exchange(
+      FloatBuffer values, int[] start, int send, int receive, boolean accumulate, boolean first)
+      throws IOException {
+    int s = Math.floorMod(send, worldSize);
+    int r = Math.floorMod(receive, worldSize);
+    exchange(
+        values,
+        start[s],
+        start[s + 1] - start[s],
+        start[r],
+        start[r + 1] - start[r],
+        accumulate,
+        first);
+  }
+
+  /**
+   * Segment c of a vector of {@code length} cut into {@code n}: {@code [start[c], start[c+1])},
+   * with {@code start[c] = floor(length * c / n)}; rank c owns segment c after a {@link
+   * #reduceScatter}.
+   */
+  public static int[] segments(int length, int n) {
     int[] start = new int[n + 1];
     for (int c = 0; c <= n; c++) {
       start[c] = (int) ((long) length * c / n);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.orzspark.autograd.HostChunks;
 
 /**
  * A Qwen2 decoder plus a head, stored as a Hugging Face-layout directory. Subclasses: {@link
@@ -64,6 +65,38 @@ public abstract class Qwen2Model implements AutoCloseable {
   /** Writes config, float32 weights and tokenizer files to {@code dir}, atomically. */
   public void save(Path dir) throws IOException {
     toCheckpoint().write(dir);
+  }
+
+  /** Writes config, weights in {@code dtype} and tokenizer files to {@code dir}, atomically. */
+  public void save(Path dir, SafetensorsDtype dtype) throws IOException {
+    toCheckpoint().write(dir, dtype, ModelCheckpoint.DEFAULT_MAX_SHARD_BYTES);
+  }
+
+  /**
+   * Writes every parameter in float32 to one safetensors {@code file}: the master weights beside a
+   * checkpoint whose weights are rounded (see {@link CheckpointDtype}).
+   */
+  public void writeMasters(Path file) throws IOException {
+    Safetensors.write(file, toCheckpoint().tensors().values(), SafetensorsDtype.F32);
+  }
+
+  /**
+   * Overwrites every parameter with its float32 values from {@code file} (written by {@link
+   * #writeMasters}), a chunk at a time.
+   */
+  public void readMasters(Path file) throws IOException {
+    Map<String, TensorValues> masters = Safetensors.read(file);
+    for (Pair<String, Parameter> entry : parameters()) {
+      TensorValues values = masters.get(entry.getKey());
+      NDArray array = entry.getValue().getArray();
+      if (values == null || values.size() != array.size()) {
+        throw new CheckpointException(
+            file + ": no master weights of shape " + array.getShape() + " for " + entry.getKey());
+      }
+      try (TensorValues.Reader reader = values.open()) {
+        HostChunks.fill(array, reader::read);
+      }
+    }
   }
 
   /** Creates the parameter {@code name} from {@code checkpoint} (shape checked). */

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,10 +147,17 @@ public final class AdamW implements AutoCloseable {
 
   /** Applies one step from the gradients currently held by {@code params}. */
   public Step step(ParameterList params) {
+    return step(params, Gradients.globalNorm(params));
+  }
+
+  /**
+   * Applies one step from the gradients currently held by {@code params}, whose global norm is
+   * {@code norm} (computed where the gradients were summed, see {@link Gradients#allReduce}).
+   */
+  public Step step(ParameterList params, double norm) {
     List<Pair<String, NDArray>> trainable = Gradients.trainable(params);
     long t = step + 1;
     double lr = config.schedule().learningRate(t);
-    double norm = Gradients.globalNorm(params);
     if (!Double.isFinite(norm)) {
       return new Step(false, "non-finite gradient (global norm " + norm + ")", step, lr, norm);
     }
@@ -166,11 +174,7 @@ public final class AdamW implements AutoCloseable {
                 + " (state of another model?)");
       }
     }
-    double clip =
-        config.maxGradNorm() > 0 ? Math.min(1.0, config.maxGradNorm() / (norm + 1e-6)) : 1.0;
-    double biasCorrection1 = 1 - Math.pow(config.beta1(), t);
-    double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(config.beta2(), t));
-    double stepSize = lr / biasCorrection1;
+    StepScalars scalars = StepScalars.of(config, t, norm);
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try {
@@ -182,58 +186,76 @@ public final class AdamW implements AutoCloseable {
           NDArray grad = Gradients.gradient(param, scope);
           // Flat views of the tensors' storage, owned by the scope like the temporaries below.
           scope.tempAttachAll(param, m, v);
-          NDArray[] flat = {param.reshape(-1), grad.reshape(-1), m.reshape(-1), v.reshape(-1)};
-          long size = param.size();
-          for (long from = 0; from < size; from += stepChunk) {
-            NDIndex range = new NDIndex("{}:{}", from, Math.min(size, from + stepChunk));
-            try (NDManager chunk = scope.newSubManager()) {
-              // Slices are views: in-place updates land in the parameter and the moments.
-              chunk.tempAttachAll(flat);
-              update(
-                  flat[0].get(range),
-                  flat[1].get(range),
-                  flat[2].get(range),
-                  flat[3].get(range),
-                  clip,
-                  lr,
-                  stepSize,
-                  biasCorrection2Sqrt);
-            }
-          }
+          update(
+              config,
+              scalars,
+              param.reshape(-1),
+              grad.reshape(-1),
+              m.reshape(-1),
+              v.reshape(-1),
+              scope);
         }
       }
     } finally {
       JniUtils.setGradMode(gradMode);
     }
     step = t;
-    return new Step(true, null, step, lr, norm);
+    return new Step(true, null, step, scalars.lr(), norm);
   }
 
   /**
-   * The update of one stretch of a tensor, in place on views of its parameter values {@code p} and
-   * moments {@code m}, {@code v}, from its gradient {@code g}. Element-wise, so cutting a tensor
-   * into stretches leaves every result bit-identical. Scalars are computed in double and applied as
-   * float, as PyTorch's fp32 kernels do; four temporaries of the stretch's size.
+   * The scalars of optimizer step t: the clip factor from the global norm, the learning rate, the
+   * step size {@code lr / (1 - beta1^t)} and {@code sqrt(1 - beta2^t)}, all in double.
    */
-  private void update(
-      NDArray p,
-      NDArray g,
-      NDArray m,
-      NDArray v,
-      double clip,
-      double lr,
-      double stepSize,
-      double biasCorrection2Sqrt) {
-    if (clip < 1.0) {
-      g.muli((float) clip);
+  record StepScalars(double clip, double lr, double stepSize, double biasCorrection2Sqrt) {
+    static StepScalars of(Config config, long t, double norm) {
+      double lr = config.schedule().learningRate(t);
+      double clip =
+          config.maxGradNorm() > 0 ? Math.min(1.0, config.maxGradNorm() / (norm + 1e-6)) : 1.0;
+      return new StepScalars(
+          clip,
+          lr,
+          lr / (1 - Math.pow(config.beta1(), t)),
+          Math.sqrt(1 - Math.pow(config.beta2(), t)));
+    }
+  }
+
+  /**
+   * Updates flat (1-D) parameter values {@code p} and moments {@code m}, {@code v} in place from
+   * gradient {@code g}, in stretches of {@link #stepChunk} values (bounded temporaries): the whole
+   * tensor of a replicated step, or a replica's shard of a sharded one. Element-wise, so any cut
+   * into stretches or shards leaves every result bit-identical.
+   */
+  static void update(
+      Config config, StepScalars s, NDArray p, NDArray g, NDArray m, NDArray v, NDManager scope) {
+    long size = p.size();
+    for (long from = 0; from < size; from += stepChunk) {
+      NDIndex range = new NDIndex("{}:{}", from, Math.min(size, from + stepChunk));
+      try (NDManager chunk = scope.newSubManager()) {
+        // Slices are views: in-place updates land in the parameter and the moments.
+        chunk.tempAttachAll(p, g, m, v);
+        update(config, s, p.get(range), g.get(range), m.get(range), v.get(range));
+      }
+    }
+  }
+
+  /**
+   * The update of one stretch, in place on views of its parameter values {@code p} and moments
+   * {@code m}, {@code v}, from its gradient {@code g}. StepScalars are computed in double and
+   * applied as float, as PyTorch's fp32 kernels do; four temporaries of the stretch's size.
+   */
+  private static void update(
+      Config config, StepScalars s, NDArray p, NDArray g, NDArray m, NDArray v) {
+    if (s.clip() < 1.0) {
+      g.muli((float) s.clip());
     }
     if (config.weightDecay() > 0) {
-      p.muli((float) (1 - lr * config.weightDecay()));
+      p.muli((float) (1 - s.lr() * config.weightDecay()));
     }
     m.addi(g.sub(m).muli((float) (1 - config.beta1())));
     v.muli((float) config.beta2()).addi(g.square().muli((float) (1 - config.beta2())));
-    NDArray denom = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) config.epsilon());
-    p.subi(m.div(denom).muli((float) stepSize));
+    NDArray denom = v.sqrt().divi((float) s.biasCorrection2Sqrt()).addi((float) config.epsilon());
+    p.subi(m.div(denom).muli((float) s.stepSize()));
   }
 
   private NDArray moment(NDArray param) {
@@ -264,19 +286,7 @@ public final class AdamW implements AutoCloseable {
    */
   public void load(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
-    String magic = data.readUTF();
-    int version = data.readInt();
-    if (!STATE_MAGIC.equals(magic) || (version != STATE_VERSION && version != ENCODED_VERSION)) {
-      throw new IOException(
-          "Not an AdamW state (version "
-              + ENCODED_VERSION
-              + " or "
-              + STATE_VERSION
-              + "): "
-              + magic
-              + " v"
-              + version);
-    }
+    int version = readVersion(data, true);
     long loadedStep = data.readLong();
     int n = data.readInt();
     Map<String, NDArray> m = new LinkedHashMap<>();
@@ -307,17 +317,87 @@ public final class AdamW implements AutoCloseable {
     for (long dim : shape) {
       data.writeLong(dim);
     }
-    ByteBuffer bytes = littleEndian(array.size());
-    HostChunks.drain(
-        array,
-        chunk -> {
-          int n = chunk.remaining();
-          bytes.clear().asFloatBuffer().put(chunk);
-          data.write(bytes.array(), 0, n * Float.BYTES);
-        });
+    FlatMoments.write(data, array);
   }
 
-  private NDArray readArray(DataInputStream data) throws IOException {
+  /**
+   * Streams a state written by {@link #save} as flat moments: each tensor's values go to {@code
+   * visitor} at the flat index {@code offsets} gives its name (the model's {@link Gradients}
+   * order).
+   *
+   * @return the state's step count
+   */
+  static long readFlat(InputStream in, Map<String, Long> offsets, FlatMoments.Visitor visitor)
+      throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    readVersion(data, false);
+    long loadedStep = data.readLong();
+    int n = data.readInt();
+    for (int i = 0; i < n; i++) {
+      String name = data.readUTF();
+      Long offset = offsets.get(name);
+      if (offset == null) {
+        throw new IOException("Optimizer state has moments of " + name + ", not in the model");
+      }
+      for (int kind : new int[] {FlatMoments.FIRST, FlatMoments.SECOND}) {
+        FlatMoments.read(data, new Shape(readShape(data)).size(), kind, offset, visitor);
+      }
+    }
+    return loadedStep;
+  }
+
+  /**
+   * Replaces this optimizer's state with the flat moments of {@code states} (the shard files of a
+   * sharded optimizer, of any replica count): each trainable parameter of {@code params} gets the
+   * values of its flat range.
+   */
+  public void loadShards(ParameterList params, List<InputStream> states) throws IOException {
+    Map<String, NDArray> m = new LinkedHashMap<>();
+    Map<String, NDArray> v = new LinkedHashMap<>();
+    List<FlatMoments.Target> targets = new ArrayList<>();
+    long from = 0;
+    for (Pair<String, NDArray> p : Gradients.trainable(params)) {
+      NDArray first = moment(p.getValue());
+      NDArray second = moment(p.getValue());
+      m.put(p.getKey(), first);
+      v.put(p.getKey(), second);
+      long size = p.getValue().size();
+      targets.add(
+          new FlatMoments.Target(from, from + size, 0, new NDArray[] {first, second, null}));
+      from += size;
+    }
+    long loadedStep = ShardedAdamW.readAll(states, from, FlatMoments.into(targets));
+    firstMoments.values().forEach(NDArray::close);
+    secondMoments.values().forEach(NDArray::close);
+    firstMoments.clear();
+    secondMoments.clear();
+    firstMoments.putAll(m);
+    secondMoments.putAll(v);
+    step = loadedStep;
+  }
+
+  /**
+   * Reads and checks a state's magic and version: {@link #STATE_VERSION}, or also {@link
+   * #ENCODED_VERSION} where {@code encoded} (a version-1 state loads unsharded only).
+   */
+  private static int readVersion(DataInputStream data, boolean encoded) throws IOException {
+    String magic = data.readUTF();
+    int version = data.readInt();
+    if (!STATE_MAGIC.equals(magic)
+        || (version != STATE_VERSION && !(encoded && version == ENCODED_VERSION))) {
+      throw new IOException(
+          "Not an AdamW state (version "
+              + (encoded ? ENCODED_VERSION + " or " : "")
+              + STATE_VERSION
+              + "): "
+              + magic
+              + " v"
+              + version);
+    }
+    return version;
+  }
+
+  private static long[] readShape(DataInputStream data) throws IOException {
     int rank = data.readInt();
     if (rank < 0 || rank > 32) {
       throw new IOException("Corrupt AdamW state: rank " + rank);
@@ -329,6 +409,11 @@ public final class AdamW implements AutoCloseable {
         throw new IOException("Corrupt AdamW state: shape " + Arrays.toString(shape));
       }
     }
+    return shape;
+  }
+
+  private NDArray readArray(DataInputStream data) throws IOException {
+    long[] shape = readShape(data);
     NDArray array = stateManager.create(new Shape(shape), DataType.FLOAT32);
     ByteBuffer bytes = littleEndian(array.size());
     try {

@@ -19,4 +19,12 @@ public interface GradientAllReduce {
    * @return the sums, as many values from its position (may be {@code local}, summed in place)
    */
   FloatBuffer sum(FloatBuffer local);
+
+  /**
+   * Replicas taking part; the global gradient norm is computed per segment of each bucket (see
+   * {@link Gradients#allReduce}), so that a sharded optimizer's owners compute the same norm.
+   */
+  default int worldSize() {
+    return 1;
+  }
 }

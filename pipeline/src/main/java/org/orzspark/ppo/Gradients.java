@@ -101,29 +101,33 @@ public final class Gradients {
    * values with {@code long} indices, is summed in buckets of at most {@link #bucketFloats}: each
    * is gathered from the gradients, summed by {@code allReduce} and written back, so memory stays
    * bounded by one bucket whatever the model's size. A model under one bucket sums in one call.
+   *
+   * @return the global norm of the summed gradients, from each bucket's segments ({@link
+   *     #segmentNorm}, {@link #combineNorms}) over {@code allReduce.worldSize()} replicas: the norm
+   *     a sharded optimizer's owners compute from their own segments, bit for bit
    */
-  public static void allReduce(ParameterList params, float[] extras, GradientAllReduce allReduce) {
+  public static double allReduce(
+      ParameterList params, float[] extras, GradientAllReduce allReduce) {
     long gradients = size(params);
-    long total = gradients + extras.length;
-    int capacity = (int) Math.min(bucketFloats, Math.max(total, 1));
-    ByteBuffer bucket = HostChunks.buffer(capacity);
+    ShardLayout layout = ShardLayout.of(gradients, extras.length, allReduce.worldSize(), 0);
+    float[] norms = new float[layout.buckets() * layout.ranks()];
+    ByteBuffer bucket = HostChunks.buffer(layout.bucket());
     FloatBuffer floats = bucket.asFloatBuffer();
-    for (long from = 0; from < total; from += capacity) {
-      int n = (int) Math.min(capacity, total - from);
-      int fromGradients = (int) Math.max(0, Math.min(n, gradients - from));
-      floats.clear();
-      if (fromGradients > 0) {
-        read(params, from, floats.slice(0, fromGradients));
-      }
-      for (int i = fromGradients; i < n; i++) {
-        floats.put(i, extras[(int) (from + i - gradients)]);
-      }
+    for (int b = 0; b < layout.buckets(); b++) {
+      long from = layout.bucketStart(b);
+      int n = layout.bucketLength(b);
+      int fromGradients = fillBucket(params, extras, layout, b, floats);
       FloatBuffer sums = allReduce.sum(floats.slice(0, n));
       if (sums.remaining() != n) {
         throw new IllegalStateException(
             "All-reduce returned " + sums.remaining() + " values for " + n);
       }
       floats.put(0, sums, sums.position(), n);
+      for (int c = 0; c < layout.ranks(); c++) {
+        long[] segment = layout.gradientSegment(b, c);
+        norms[b * layout.ranks() + c] =
+            segmentNorm(floats.slice((int) (segment[0] - from), (int) (segment[1] - segment[0])));
+      }
       if (fromGradients > 0) {
         write(params, from, bucket.slice(0, fromGradients * Float.BYTES));
       }
@@ -131,6 +135,82 @@ public final class Gradients {
         extras[(int) (from + i - gradients)] = floats.get(i);
       }
     }
+    return combineNorms(norms);
+  }
+
+  /**
+   * Puts bucket {@code b} of the flat vector (gradients, then {@code extras}) into {@code floats}
+   * from index 0.
+   *
+   * @return how many of its values are gradients (the rest are extras)
+   */
+  static int fillBucket(
+      ParameterList params, float[] extras, ShardLayout layout, int b, FloatBuffer floats) {
+    long from = layout.bucketStart(b);
+    int n = layout.bucketLength(b);
+    int fromGradients = (int) Math.max(0, Math.min(n, layout.gradients() - from));
+    floats.clear();
+    if (fromGradients > 0) {
+      read(params, from, floats.slice(0, fromGradients));
+    }
+    for (int i = fromGradients; i < n; i++) {
+      floats.put(i, extras[(int) (from + i - layout.gradients())]);
+    }
+    return fromGradients;
+  }
+
+  /**
+   * The L2 norm of one segment's values (position to limit), summed in double in index order and
+   * rounded to float: a value that travels exactly through a float all-reduce beside zeros.
+   */
+  public static float segmentNorm(FloatBuffer values) {
+    double sumSquares = 0;
+    for (int i = values.position(); i < values.limit(); i++) {
+      double v = values.get(i);
+      sumSquares += v * v;
+    }
+    return (float) Math.sqrt(sumSquares);
+  }
+
+  /** The global norm from per-segment norms: {@code sqrt(sum n_i^2)} in double, in array order. */
+  public static double combineNorms(float[] segmentNorms) {
+    double sumSquares = 0;
+    for (float norm : segmentNorms) {
+      sumSquares += (double) norm * norm;
+    }
+    return Math.sqrt(sumSquares);
+  }
+
+  /**
+   * Copies {@code into.remaining()} trainable values (the parameters themselves, not their
+   * gradients) from flat index {@code from} on into {@code into}.
+   */
+  public static void readParameters(ParameterList params, long from, FloatBuffer into) {
+    walk(
+        params,
+        from,
+        into.remaining(),
+        false,
+        (array, offset, at, count) ->
+            HostChunks.get(array, offset, into.slice(into.position() + at, count)));
+    into.position(into.limit());
+  }
+
+  /**
+   * Overwrites trainable values (the parameters) from flat index {@code from} on with the float32
+   * values of {@code values} (a buffer from {@link HostChunks#buffer}, position to limit).
+   */
+  public static void writeParameters(ParameterList params, long from, ByteBuffer values) {
+    walk(
+        params,
+        from,
+        values.remaining() / Float.BYTES,
+        false,
+        (array, offset, at, count) ->
+            HostChunks.set(
+                array,
+                offset,
+                values.slice(values.position() + at * Float.BYTES, count * Float.BYTES)));
   }
 
   /** One stretch of the flat vector that lies in one gradient. */
@@ -147,6 +227,15 @@ public final class Gradients {
 
   /** Visits the gradients' stretches covering flat indices {@code [from, from + count)}. */
   private static void walk(ParameterList params, long from, int count, Segment segment) {
+    walk(params, from, count, true, segment);
+  }
+
+  /**
+   * Visits the stretches covering flat indices {@code [from, from + count)} of the gradients, or of
+   * the parameters themselves.
+   */
+  private static void walk(
+      ParameterList params, long from, int count, boolean gradients, Segment segment) {
     long end = from + count;
     if (from < 0 || end > size(params)) {
       throw new IndexOutOfBoundsException(
@@ -160,7 +249,10 @@ public final class Gradients {
       if (lo < hi) {
         try (NDManager scope = p.getValue().getManager().newSubManager()) {
           segment.visit(
-              gradient(p.getValue(), scope), lo - start, (int) (lo - from), (int) (hi - lo));
+              gradients ? gradient(p.getValue(), scope) : p.getValue(),
+              lo - start,
+              (int) (lo - from),
+              (int) (hi - lo));
         }
       }
       start += size;

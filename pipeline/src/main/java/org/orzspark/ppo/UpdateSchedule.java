@@ -35,10 +35,29 @@ public final class UpdateSchedule {
       List<B> microBatches,
       MicroBatchLoss<B> loss,
       GradientAllReduce allReduce) {
+    return step(params, new ReplicaOptimizer.Replicated(optimizer, allReduce), microBatches, loss);
+  }
+
+  /**
+   * One optimizer step over one (mini-)batch, with gradients summed over replicas by the optimizer
+   * (replicated or sharded).
+   *
+   * @param microBatches this replica's micro-batches of the batch (possibly none)
+   * @return the step taken or refused, and the batch loss summed over replicas
+   */
+  public static <B> Report step(
+      ParameterList params,
+      ReplicaOptimizer optimizer,
+      List<B> microBatches,
+      MicroBatchLoss<B> loss) {
     double batchLoss = GradientAccumulator.accumulate(params, microBatches, loss);
-    if (allReduce != GradientAllReduce.LOCAL) {
-      float[] summedLoss = {(float) batchLoss};
-      Gradients.allReduce(params, summedLoss, allReduce);
+    float[] summedLoss = {(float) batchLoss};
+    double norm = optimizer.reduce(params, summedLoss);
+    // One replica summed nothing: its loss stays in double, as before the flattening existed.
+    boolean local =
+        optimizer instanceof ReplicaOptimizer.Replicated r
+            && r.allReduce() == GradientAllReduce.LOCAL;
+    if (!local) {
       batchLoss = summedLoss[0];
     }
     if (!Double.isFinite(batchLoss)) {
@@ -52,7 +71,7 @@ public final class UpdateSchedule {
               Double.NaN),
           batchLoss);
     }
-    return new Report(optimizer.step(params), batchLoss);
+    return new Report(optimizer.step(params, norm), batchLoss);
   }
 
   /** The policy's schedule: one step over all of the iteration's micro-batches. */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
@@ -42,6 +44,10 @@ import org.orzspark.datasets.io.StoreCosts;
  * whose rename is a copy (S3A) cannot pass off a partly copied folder, and stray files beside the
  * listed ones are ignored. {@link #latestComplete} hashes only the checkpoint it returns (and any
  * newer unusable ones); {@link #prune} applies {@code checkpoint.keep_every}.
+ *
+ * <p>Several writers, one commit: the tasks of a barrier stage each write their own files (e.g. the
+ * optimizer shards of a sharded update) into one attempt folder ({@link #writePart}), and after a
+ * barrier one task commits it ({@link #commit}) with every part's checksums in the manifest.
  */
 public final class CheckpointStore {
   public static final String MANIFEST = "MANIFEST.json";
@@ -80,8 +86,75 @@ public final class CheckpointStore {
    * FileAlreadyExistsException} naming the first differing file).
    */
   public Path write(int iteration, Set<String> attemptFiles, Contents contents) throws IOException {
+    return commit(iteration, newAttempt(), attemptFiles, Map.of(), contents);
+  }
+
+  /**
+   * A fresh attempt id for a checkpoint that several barrier tasks write: one task draws it and
+   * shares it (e.g. through the barrier's {@code allGather}), each task writes its own files with
+   * {@link #writePart}, and after a barrier one task calls {@link #commit} with every part's
+   * checksums. A retried stage draws a new id, so no attempt ever sees another's files.
+   */
+  public static String newAttempt() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * The folder attempt {@code attempt} of checkpoint {@code iteration} is written into: a hidden
+   * temp sibling, in the form {@link RunLeftovers} removes when a crashed attempt leaves it.
+   */
+  Path attemptFolder(int iteration, String attempt) {
     Path target = layout.checkpoint(iteration);
-    Path temp = RunStore.tempSibling(target);
+    return new Path(target.getParent(), "." + target.getName() + ".tmp-" + attempt);
+  }
+
+  /**
+   * Writes one barrier task's own files of attempt {@code attempt} of checkpoint {@code iteration}
+   * (e.g. its optimizer shard) into the attempt's folder, in parallel with the other tasks. Nothing
+   * is committed: a task that dies before the barrier leaves an unlisted temp folder, which the
+   * next start removes.
+   *
+   * @return the SHA-256 of each file written, by name relative to the checkpoint, for {@link
+   *     #commit}
+   */
+  public Map<String, String> writePart(int iteration, String attempt, Contents contents)
+      throws IOException {
+    java.nio.file.Path staging = Files.createTempDirectory("orz-checkpoint-part-");
+    try {
+      contents.writeTo(staging);
+      Map<String, String> sums = localChecksums(staging, Set.of());
+      Path temp = attemptFolder(iteration, attempt);
+      for (String name : sums.keySet()) {
+        if (store.isLocal()) {
+          java.nio.file.Path into = store.local(new Path(temp, name));
+          Files.createDirectories(into.getParent());
+          Files.move(staging.resolve(name), into, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          store.fs().copyFromLocalFile(false, true, localPath(staging, name), new Path(temp, name));
+        }
+      }
+      return sums;
+    } finally {
+      deleteLocal(staging);
+    }
+  }
+
+  /**
+   * Commits attempt {@code attempt} of checkpoint {@code iteration}: writes this task's own files
+   * into the attempt's folder beside the parts other tasks wrote ({@link #writePart}), whose
+   * checksums {@code parts} lists, then commits as {@link #write} does. The manifest lists every
+   * file, the parts included, so a reader trusts none that a crashed task left half-written; a
+   * retry whose files (parts included) have the same checksums keeps the committed checkpoint.
+   */
+  public Path commit(
+      int iteration,
+      String attempt,
+      Set<String> attemptFiles,
+      Map<String, String> parts,
+      Contents contents)
+      throws IOException {
+    Path target = layout.checkpoint(iteration);
+    Path temp = attemptFolder(iteration, attempt);
     java.nio.file.Path local =
         store.isLocal() ? store.local(temp) : Files.createTempDirectory("orz-checkpoint-staging-");
     try {
@@ -89,7 +162,14 @@ public final class CheckpointStore {
       contents.writeTo(local);
       Files.deleteIfExists(local.resolve(AtomicOutput.SUCCESS));
       Files.deleteIfExists(local.resolve(MANIFEST));
-      Map<String, String> sums = localChecksums(local);
+      // On a local store the parts already lie in this folder: hashed by their writers only.
+      Map<String, String> sums = localChecksums(local, parts.keySet());
+      for (var part : parts.entrySet()) {
+        if (sums.putIfAbsent(part.getKey(), part.getValue()) != null) {
+          throw new IllegalStateException(
+              "checkpoint file " + part.getKey() + " written by two tasks of one attempt");
+        }
+      }
       if (store.exists(target)) {
         Verdict committed = verify(iteration, target);
         if (committed.complete()) {
@@ -99,7 +179,9 @@ public final class CheckpointStore {
         store.delete(target);
       }
       if (!store.isLocal()) {
-        store.upload(local, temp);
+        for (String name : localChecksums(local, Set.of()).keySet()) {
+          store.fs().copyFromLocalFile(false, true, localPath(local, name), new Path(temp, name));
+        }
       }
       store.write(new Path(temp, MANIFEST), JSON.writeValueAsBytes(sums));
       FaultPoints.reach("checkpoint.before-rename");
@@ -116,6 +198,10 @@ public final class CheckpointStore {
       store.delete(temp);
     }
     return target;
+  }
+
+  private static Path localPath(java.nio.file.Path folder, String name) {
+    return new Path(folder.resolve(name).toUri());
   }
 
   /** {@link #write} with every file compared on a retry. */
@@ -368,20 +454,23 @@ public final class CheckpointStore {
   }
 
   /**
-   * SHA-256 of every regular file below the local {@code folder} except the manifest and marker.
+   * SHA-256 of every regular file below the local {@code folder} except the manifest, the marker
+   * and the names in {@code skip}.
    */
-  static Map<String, String> localChecksums(java.nio.file.Path folder) throws IOException {
+  static Map<String, String> localChecksums(java.nio.file.Path folder, Set<String> skip)
+      throws IOException {
     try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
-      return hashLocal(folder);
+      return hashLocal(folder, skip);
     }
   }
 
-  private static Map<String, String> hashLocal(java.nio.file.Path folder) throws IOException {
+  private static Map<String, String> hashLocal(java.nio.file.Path folder, Set<String> skip)
+      throws IOException {
     Map<String, String> sums = new TreeMap<>();
     try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
       for (java.nio.file.Path file : files.filter(Files::isRegularFile).toList()) {
         String name = folder.relativize(file).toString().replace('\\', '/');
-        if (!name.equals(MANIFEST) && !name.equals(AtomicOutput.SUCCESS)) {
+        if (!name.equals(MANIFEST) && !name.equals(AtomicOutput.SUCCESS) && !skip.contains(name)) {
           try (InputStream in = Files.newInputStream(file)) {
             sums.put(name, sha256(in));
           }

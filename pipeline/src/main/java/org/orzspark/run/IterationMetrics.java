@@ -208,6 +208,11 @@ public final class IterationMetrics {
       update(
           "update/allreduce_wait_s_per_step",
           "of those, seconds waiting for the other replicas to reach the step (load imbalance)");
+  public static final Metric OPTIMIZER_BYTES =
+      update(
+          "update/optimizer_bytes_per_replica",
+          "bytes of Adam moments (policy + critic) replica 0 held: all of them, or its 1/K shard"
+              + " with update.sharding=optimizer");
   public static final Metric UPDATE_TASK_SECONDS =
       update("time/update_task_s", "wall time of the update inside replica 0's task");
 

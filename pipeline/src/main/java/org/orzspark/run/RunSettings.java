@@ -10,9 +10,11 @@ import static org.orzspark.run.Range.openClosed;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.model.CheckpointDtype;
 import org.orzspark.model.ModelDtype;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.LossReduction;
+import org.orzspark.ppo.OptimizerSharding;
 import org.orzspark.ppo.ValueLoss;
 
 /**
@@ -241,6 +243,15 @@ public final class RunSettings {
               0,
               atLeast(0),
               "Data-parallel replicas in the update barrier stage (0 = all available task slots)."));
+  public static final RunSetting<OptimizerSharding> UPDATE_SHARDING =
+      add(
+          RunSetting.choice(
+              "update.sharding",
+              OptimizerSharding.NONE,
+              "Optimizer state across the update replicas: none (each holds all of it) or optimizer"
+                  + " (ZeRO-1/2: each of K replicas keeps and updates 1/K of the Adam moments, gradients"
+                  + " reduce-scattered and updated weights all-gathered; the same weights bit for bit,"
+                  + " 1/K of the optimizer memory; each replica writes its own shard file)."));
 
   // Resources
   public static final RunSetting<Double> GPUS_PER_TASK =
@@ -262,6 +273,15 @@ public final class RunSettings {
               50,
               atLeast(1),
               "Keep every N-th checkpoint when pruning (the latest two are always kept)."));
+
+  public static final RunSetting<CheckpointDtype> CHECKPOINT_DTYPE =
+      add(
+          RunSetting.choice(
+              "checkpoint.dtype",
+              CheckpointDtype.FP32,
+              "Dtype of the policy and critic weights in each checkpoint: fp32, or bf16 (half the"
+                  + " bytes) with the fp32 master weights kept in the optimizer state, so a resumed"
+                  + " update continues from the masters exactly as an uninterrupted run."));
 
   /** All settings, in declaration order. */
   public static Map<String, RunSetting<?>> all() {

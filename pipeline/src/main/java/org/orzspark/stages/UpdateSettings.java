@@ -2,8 +2,10 @@ package org.orzspark.stages;
 
 import java.io.Serializable;
 import org.orzspark.model.ActivationMemory;
+import org.orzspark.model.CheckpointDtype;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.LossReduction;
+import org.orzspark.ppo.OptimizerSharding;
 import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.ValueLoss;
 import org.orzspark.ppo.WarmupSchedule;
@@ -29,6 +31,10 @@ import org.orzspark.train.ReplicaTrainer;
  * @param replicas configured replicas, 0 = all task slots ({@code update.replicas})
  * @param runSeed the run seed, from which each iteration's shuffle seed derives
  * @param gpusPerTask GPUs each replica requests ({@code resources.gpus_per_task})
+ * @param activationCheckpointing layers recomputed in the backward pass ({@code
+ *     ppo.activation_checkpointing})
+ * @param sharding how the replicas hold the optimizer ({@code update.sharding})
+ * @param checkpointDtype dtype of the checkpoint's weights ({@code checkpoint.dtype})
  */
 public record UpdateSettings(
     LossReduction reduction,
@@ -42,7 +48,9 @@ public record UpdateSettings(
     int replicas,
     long runSeed,
     double gpusPerTask,
-    boolean activationCheckpointing)
+    boolean activationCheckpointing,
+    OptimizerSharding sharding,
+    CheckpointDtype checkpointDtype)
     implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
@@ -58,7 +66,9 @@ public record UpdateSettings(
         config.get(RunSettings.UPDATE_REPLICAS),
         config.get(RunSettings.SEED),
         config.get(RunSettings.GPUS_PER_TASK),
-        config.get(RunSettings.ACTIVATION_CHECKPOINTING));
+        config.get(RunSettings.ACTIVATION_CHECKPOINTING),
+        config.get(RunSettings.UPDATE_SHARDING),
+        config.get(RunSettings.CHECKPOINT_DTYPE));
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {

@@ -2,14 +2,16 @@ package org.orzspark.stages;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.ParameterList;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -31,13 +37,18 @@ import org.apache.spark.util.LongAccumulator;
 import org.orzspark.collective.BarrierRing;
 import org.orzspark.collective.BarrierStage;
 import org.orzspark.collective.RingAllReduce;
+import org.orzspark.collective.RingSum;
 import org.orzspark.datasets.io.FaultPoints;
+import org.orzspark.model.CheckpointDtype;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.PolicyModel;
+import org.orzspark.model.Qwen2Model;
 import org.orzspark.model.ValueHeadInit;
 import org.orzspark.ppo.AdamW;
-import org.orzspark.ppo.GradientAllReduce;
+import org.orzspark.ppo.OptimizerSharding;
 import org.orzspark.ppo.PolicyLoss;
+import org.orzspark.ppo.ReplicaOptimizer;
+import org.orzspark.ppo.ShardedAdamW;
 import org.orzspark.ppo.UpdateSchedule;
 import org.orzspark.run.CheckpointCache;
 import org.orzspark.run.CheckpointState;
@@ -45,11 +56,12 @@ import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.ExperienceTable;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunLayout;
+import org.orzspark.run.RunSetting;
 import org.orzspark.run.RunStore;
-import org.orzspark.timing.Stopwatch;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
 import org.orzspark.train.ReplicaTrainer;
+import org.orzspark.timing.Stopwatch;
 import scala.Tuple2;
 
 /**
@@ -66,6 +78,14 @@ public final class UpdateStage {
   public static final String STATE_FILE = "state.json";
   public static final String POLICY_OPTIMIZER = "optimizer/policy.adamw";
   public static final String CRITIC_OPTIMIZER = "optimizer/critic.adamw";
+
+  /**
+   * {@code update.json}: how the replicas held the optimizer ({@code none} or {@code optimizer}).
+   */
+  public static final String OPTIMIZER_SHARDING = "update/sharding";
+
+  private static final String POLICY = "policy";
+  private static final String CRITIC = "critic";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -104,6 +124,7 @@ public final class UpdateStage {
       int allReduceCalls,
       double allReduceSeconds,
       double allReduceWaitSeconds,
+      long optimizerBytes,
       double seconds)
       implements Serializable {}
 
@@ -216,8 +237,10 @@ public final class UpdateStage {
     int shardFrom = ContiguousPartitioner.shardStart(replica, s.replicas(), s.total());
     RunLayout layout = RunLayout.of(s.runRoot());
     String start = layout.checkpoint(s.iteration() - 1).toString();
+    // With one replica there is nothing to shard: the replicated optimizer, which is the same.
+    boolean sharded = s.settings().sharding() == OptimizerSharding.OPTIMIZER && s.replicas() > 1;
     // Local folders of the start checkpoint: itself on a local run directory, else cached copies.
-    Path optimizers = CheckpointCache.local(start + "/optimizer").getParent();
+    Path optimizers = CheckpointCache.local(start + "/optimizer");
     // The update trains in float32 whatever model.dtype says (see Qwen2Decoder.dtype()).
     Device device = TaskDevices.current();
     try (NDManager manager = NDManager.newBaseManager(device);
@@ -225,125 +248,282 @@ public final class UpdateStage {
         CriticModel critic =
             CriticModel.load(
                 CheckpointCache.local(start + "/critic"), manager, ValueHeadInit.DEFAULT, 0);
-        AdamW policyOptimizer =
-            optimizer(
-                s.settings().policyOptimizer(), manager, optimizers.resolve(POLICY_OPTIMIZER));
-        AdamW criticOptimizer =
-            optimizer(
-                s.settings().criticOptimizer(), manager, optimizers.resolve(CRITIC_OPTIMIZER));
         RingAllReduce ring = BarrierRing.open(context)) {
       RingSum ringSum = new RingSum(ring);
-      Stopwatch training = Stopwatch.start();
-      ReplicaTrainer.Report report =
-          new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
-              .update(
-                  shard,
-                  shardFrom,
-                  s.responseLengths(),
-                  policyOptimizer,
-                  criticOptimizer,
-                  ringSum.orLocal(),
-                  replica == 0 ? () -> steps.add(1) : () -> {});
-      long allReduceWaitNanos = ring.waitedNanos();
-      computeNanos.add(training.nanos() - ringSum.nanos);
-      FaultPoints.reach("update");
-      float[] diagnostics = diagnostics(report.policyDiagnostics());
-      ring.sumInPlace(diagnostics);
-      String policyDigest = ParameterDigest.of(policy.parameters());
-      String criticDigest = ParameterDigest.of(critic.parameters());
-      String[] digests = context.allGather(policyDigest + ":" + criticDigest);
-      if (Arrays.stream(digests).distinct().count() != 1) {
-        throw new IllegalStateException(
-            "replicas diverged after the update (parameter digests differ): "
-                + Arrays.toString(digests));
-      }
-      boolean applied = report.allApplied();
-      String refusal = applied ? null : refusal(report);
-      if (applied && replica == 0) {
-        Map<String, Object> update =
-            updateFigures(
-                s,
-                report,
-                diagnostics,
-                policyDigest,
-                criticDigest,
-                ringSum.calls,
-                ringSum.nanos,
-                allReduceWaitNanos,
-                task);
-        // update.json holds this attempt's timings: a retried barrier stage keeps the committed
-        // one.
-        new CheckpointStore(RunStore.open(RunStore.hadoopConf(), layout))
-            .write(
+      CheckpointDtype dtype = s.settings().checkpointDtype();
+      boolean masters = dtype.needsMasters();
+      restoreMasters(policy, optimizers, POLICY);
+      restoreMasters(critic, optimizers, CRITIC);
+      try (ReplicaOptimizer policyOptimizer =
+              optimizer(
+                  s.settings().policyOptimizer(),
+                  manager,
+                  policy.parameters(),
+                  optimizers,
+                  POLICY,
+                  ringSum,
+                  sharded,
+                  masters);
+          ReplicaOptimizer criticOptimizer =
+              optimizer(
+                  s.settings().criticOptimizer(),
+                  manager,
+                  critic.parameters(),
+                  optimizers,
+                  CRITIC,
+                  ringSum,
+                  sharded,
+                  masters)) {
+        Stopwatch training = Stopwatch.start();
+        ReplicaTrainer.Report report =
+            new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
+                .update(
+                    shard,
+                    shardFrom,
+                    s.responseLengths(),
+                    policyOptimizer,
+                    criticOptimizer,
+                    replica == 0 ? () -> steps.add(1) : () -> {});
+        long allReduceWaitNanos = ring.waitedNanos();
+        computeNanos.add(training.nanos() - ringSum.nanos());
+        FaultPoints.reach("update");
+        float[] diagnostics = diagnostics(report.policyDiagnostics());
+        ring.sumInPlace(diagnostics);
+        String policyDigest = ParameterDigest.of(policy.parameters());
+        String criticDigest = ParameterDigest.of(critic.parameters());
+        // Task 0 also draws the id of the checkpoint attempt every task writes into.
+        String[] gathered =
+            context.allGather(
+                policyDigest
+                    + ":"
+                    + criticDigest
+                    + (replica == 0 ? " " + CheckpointStore.newAttempt() : ""));
+        if (Arrays.stream(gathered).map(g -> g.split(" ")[0]).distinct().count() != 1) {
+          throw new IllegalStateException(
+              "replicas diverged after the update (parameter digests differ): "
+                  + Arrays.toString(gathered));
+        }
+        String attempt = gathered[0].split(" ")[1];
+        long optimizerBytes =
+            policyOptimizer.stateBytes(policy.parameters())
+                + criticOptimizer.stateBytes(critic.parameters());
+        boolean applied = report.allApplied();
+        String refusal = applied ? null : refusal(report);
+        if (applied) {
+          CheckpointStore checkpoints =
+              new CheckpointStore(RunStore.open(RunStore.hadoopConf(), layout));
+          Map<String, String> parts = new TreeMap<>();
+          if (sharded) {
+            // Every replica writes its own optimizer shards, in parallel; task 0 commits them.
+            Map<String, String> written =
+                checkpoints.writePart(
+                    s.iteration(),
+                    attempt,
+                    folder -> {
+                      save(
+                          policyOptimizer,
+                          folder.resolve(shardFile(POLICY, replica, s.replicas())));
+                      save(
+                          criticOptimizer,
+                          folder.resolve(shardFile(CRITIC, replica, s.replicas())));
+                    });
+            for (String sums : context.allGather(JSON.writeValueAsString(written))) {
+              parts.putAll(JSON.readValue(sums, new TypeReference<Map<String, String>>() {}));
+            }
+          }
+          if (replica == 0) {
+            Map<String, Object> update =
+                updateFigures(
+                    s,
+                    report,
+                    diagnostics,
+                    policyDigest,
+                    criticDigest,
+                    ringSum,
+                    allReduceWaitNanos,
+                    optimizerBytes,
+                    sharded,
+                    task);
+            // update.json holds this attempt's timings: a retried barrier stage keeps the
+            // committed one.
+            checkpoints.commit(
                 s.iteration(),
+                attempt,
                 Set.of(UPDATE_FILE),
+                parts,
                 folder -> {
-                  policy.save(folder.resolve("policy"));
-                  critic.save(folder.resolve("critic"));
-                  Files.createDirectories(folder.resolve("optimizer"));
-                  try (OutputStream out = Files.newOutputStream(folder.resolve(POLICY_OPTIMIZER))) {
-                    policyOptimizer.save(out);
+                  policy.save(folder.resolve("policy"), dtype.safetensors());
+                  critic.save(folder.resolve("critic"), dtype.safetensors());
+                  if (!sharded) {
+                    save(policyOptimizer, folder.resolve(POLICY_OPTIMIZER));
+                    save(criticOptimizer, folder.resolve(CRITIC_OPTIMIZER));
                   }
-                  try (OutputStream out = Files.newOutputStream(folder.resolve(CRITIC_OPTIMIZER))) {
-                    criticOptimizer.save(out);
+                  if (!sharded && masters) {
+                    policy.writeMasters(folder.resolve(mastersFile(POLICY)));
+                    critic.writeMasters(folder.resolve(mastersFile(CRITIC)));
                   }
                   JSON.writeValue(folder.resolve(STATE_FILE).toFile(), s.state().toJson());
                   JSON.writeValue(folder.resolve(UPDATE_FILE).toFile(), update);
                 });
+          }
+        }
+        return new ReplicaReport(
+            replica,
+            GpuStages.placement(),
+            shard.size(),
+            applied,
+            refusal,
+            policyDigest,
+            criticDigest,
+            ringSum.calls(),
+            ringSum.nanos() / 1e9,
+            allReduceWaitNanos / 1e9,
+            optimizerBytes,
+            task.seconds());
       }
-      return new ReplicaReport(
-          replica,
-          GpuStages.placement(),
-          shard.size(),
-          applied,
-          refusal,
-          policyDigest,
-          criticDigest,
-          ringSum.calls,
-          ringSum.nanos / 1e9,
-          allReduceWaitNanos / 1e9,
-          task.seconds());
     }
   }
 
-  /** The gradient sum over the replicas' ring, with its calls and time. */
-  static final class RingSum implements GradientAllReduce {
-    private final RingAllReduce ring;
-    int calls;
-    long nanos;
-
-    RingSum(RingAllReduce ring) {
-      this.ring = ring;
-    }
-
-    /**
-     * What the trainer uses: this sum, or with one replica none at all ({@link
-     * GradientAllReduce#LOCAL}), so the gradients stay in the engine instead of a copy to the heap
-     * and back at every step.
-     */
-    GradientAllReduce orLocal() {
-      return ring.worldSize() == 1 ? GradientAllReduce.LOCAL : this;
-    }
-
-    @Override
-    public FloatBuffer sum(FloatBuffer local) {
-      try {
-        nanos += Stopwatch.nanosOf(() -> ring.sumInPlace(local));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      calls++;
-      return local;
-    }
+  /** {@code optimizer/<model>.shard-<rank>-of-<ranks>.adamw}: replica rank's optimizer shard. */
+  static String shardFile(String model, int rank, int ranks) {
+    return String.format("optimizer/%s.shard-%05d-of-%05d.adamw", model, rank, ranks);
   }
 
-  private static AdamW optimizer(AdamW.Config config, NDManager manager, Path state)
+  /**
+   * The shard files of {@code model} in a checkpoint's local {@code optimizer} folder, in rank
+   * order; empty when the checkpoint holds a replicated state. A set with a shard missing fails.
+   */
+  static List<Path> shardFiles(Path optimizers, String model) throws IOException {
+    Pattern name = Pattern.compile(Pattern.quote(model) + "\\.shard-(\\d{5})-of-(\\d{5})\\.adamw");
+    List<Path> found = new ArrayList<>();
+    int ranks = -1;
+    if (Files.isDirectory(optimizers)) {
+      try (Stream<Path> files = Files.list(optimizers)) {
+        for (Path file : files.sorted().toList()) {
+          Matcher m = name.matcher(file.getFileName().toString());
+          if (m.matches()) {
+            int of = Integer.parseInt(m.group(2));
+            if ((ranks >= 0 && of != ranks) || Integer.parseInt(m.group(1)) != found.size()) {
+              throw new IOException(
+                  "optimizer shards of " + model + " do not form one set: " + file);
+            }
+            ranks = of;
+            found.add(file);
+          }
+        }
+      }
+    }
+    if (ranks >= 0 && found.size() != ranks) {
+      throw new IOException(
+          "optimizer of " + model + ": " + found.size() + " of " + ranks + " shard files");
+    }
+    return found;
+  }
+
+  /**
+   * The optimizer of one model, loaded from the start checkpoint's {@code optimizers} folder,
+   * whichever way that state was saved (replicated, or sharded over any number of replicas).
+   */
+  private static ReplicaOptimizer optimizer(
+      AdamW.Config config,
+      NDManager manager,
+      ParameterList params,
+      Path optimizers,
+      String model,
+      RingSum ring,
+      boolean sharded,
+      boolean masters)
       throws IOException {
-    AdamW optimizer = new AdamW(config, manager);
-    try (InputStream in = Files.newInputStream(state)) {
-      optimizer.load(in);
+    List<Path> shards = shardFiles(optimizers, model);
+    List<InputStream> streams = open(shards);
+    try {
+      InputStream replicated = null;
+      if (shards.isEmpty()) {
+        replicated =
+            new BufferedInputStream(Files.newInputStream(optimizers.resolve(model + ".adamw")));
+        streams.add(replicated);
+      }
+      if (sharded) {
+        ShardedAdamW adam =
+            new ShardedAdamW(config, manager, params, 1, ring).savingMasters(masters);
+        try {
+          adam.load(params, replicated == null ? streams : List.of(), replicated);
+        } catch (IOException | RuntimeException e) {
+          adam.close();
+          throw e;
+        }
+        return adam;
+      }
+      AdamW adam = new AdamW(config, manager);
+      try {
+        if (replicated != null) {
+          adam.load(replicated);
+        } else {
+          adam.loadShards(params, streams);
+        }
+      } catch (IOException | RuntimeException e) {
+        adam.close();
+        throw e;
+      }
+      return new ReplicaOptimizer.Replicated(adam, ring.orLocal());
+    } finally {
+      for (InputStream in : streams) {
+        in.close();
+      }
     }
-    return optimizer;
+  }
+
+  private static List<InputStream> open(List<Path> files) throws IOException {
+    List<InputStream> streams = new ArrayList<>();
+    try {
+      for (Path file : files) {
+        streams.add(new BufferedInputStream(Files.newInputStream(file)));
+      }
+    } catch (IOException e) {
+      for (InputStream in : streams) {
+        in.close();
+      }
+      throw e;
+    }
+    return streams;
+  }
+
+  /** {@code optimizer/<model>.master.safetensors}: a replicated state's fp32 master weights. */
+  static String mastersFile(String model) {
+    return "optimizer/" + model + ".master.safetensors";
+  }
+
+  /**
+   * Puts the fp32 master weights of the start checkpoint back into {@code model} where the
+   * checkpoint has them (its weights were written rounded, {@code checkpoint.dtype}): from the
+   * shard files of a sharded state, else from the replicated state's masters file.
+   */
+  private static void restoreMasters(Qwen2Model model, Path optimizers, String name)
+      throws IOException {
+    List<Path> shards = shardFiles(optimizers, name);
+    if (!shards.isEmpty()) {
+      List<InputStream> streams = open(shards);
+      try {
+        ShardedAdamW.restoreMasters(model.parameters(), streams);
+      } finally {
+        for (InputStream in : streams) {
+          in.close();
+        }
+      }
+      return;
+    }
+    Path masters = optimizers.getParent().resolve(mastersFile(name));
+    if (Files.exists(masters)) {
+      model.readMasters(masters);
+    }
+  }
+
+  /** Saves an optimizer's state (its shard, for a sharded one) to {@code file}. */
+  private static void save(ReplicaOptimizer optimizer, Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+      optimizer.save(out);
+    }
   }
 
   /** The policy-loss diagnostics as sums that add up over replicas. */
@@ -372,10 +552,13 @@ public final class UpdateStage {
       float[] diagnostics,
       String policyDigest,
       String criticDigest,
-      int calls,
-      long allReduceNanos,
+      RingSum ring,
       long allReduceWaitNanos,
+      long optimizerBytes,
+      boolean sharded,
       Stopwatch task) {
+    int calls = ring.calls();
+    long allReduceNanos = ring.nanos();
     Map<String, Object> figures = new LinkedHashMap<>();
     UpdateSchedule.Report policyStep = report.policySteps().get(report.policySteps().size() - 1);
     double clipFraction = diagnostics[0] > 0 ? diagnostics[1] / diagnostics[0] : 0.0;
@@ -416,6 +599,10 @@ public final class UpdateStage {
         IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(),
         calls == 0 ? 0.0 : allReduceWaitNanos / 1e9 / calls);
     figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), task.seconds());
+    figures.put(
+        OPTIMIZER_SHARDING,
+        RunSetting.choiceName(sharded ? OptimizerSharding.OPTIMIZER : OptimizerSharding.NONE));
+    figures.put(IterationMetrics.OPTIMIZER_BYTES.name(), (double) optimizerBytes);
     figures.put("digest/policy", policyDigest);
     figures.put("digest/critic", criticDigest);
     return figures;

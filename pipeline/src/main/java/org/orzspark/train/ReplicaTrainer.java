@@ -16,6 +16,7 @@ import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.LossWeights;
 import org.orzspark.ppo.MiniBatches;
 import org.orzspark.ppo.PolicyLoss;
+import org.orzspark.ppo.ReplicaOptimizer;
 import org.orzspark.ppo.UpdateSchedule;
 import org.orzspark.ppo.ValueLoss;
 
@@ -110,6 +111,30 @@ public final class ReplicaTrainer {
       AdamW criticOptimizer,
       GradientAllReduce allReduce,
       Runnable stepDone) {
+    return update(
+        shard,
+        shardFrom,
+        responseLengths,
+        new ReplicaOptimizer.Replicated(policyOptimizer, allReduce),
+        new ReplicaOptimizer.Replicated(criticOptimizer, allReduce),
+        stepDone);
+  }
+
+  /**
+   * The update with each model's optimizer summing gradients its own way over the replicas
+   * (replicated after an all-reduce, or sharded).
+   *
+   * @param shard this replica's experience rows, global rows {@code [shardFrom, shardFrom + size)}
+   * @param responseLengths the response length of every global row (for token-mean normalisers)
+   * @param stepDone called after every optimizer step (policy and critic), e.g. for a progress bar
+   */
+  public Report update(
+      List<ExperienceRow> shard,
+      int shardFrom,
+      int[] responseLengths,
+      ReplicaOptimizer policyOptimizer,
+      ReplicaOptimizer criticOptimizer,
+      Runnable stepDone) {
     int total = responseLengths.length;
     List<ScoredResponse> responses = shard.stream().map(ExperienceRow::response).toList();
     PolicyLoss.Diagnostics[] diagnostics = {null};
@@ -155,8 +180,7 @@ public final class ReplicaTrainer {
                         ? result.diagnostics()
                         : diagnostics[0].merge(result.diagnostics());
                 return result.loss();
-              },
-              allReduce));
+              }));
       stepDone.run();
     }
 
@@ -190,8 +214,7 @@ public final class ReplicaTrainer {
                         perToken(scope, shard, responses, rows, length, ExperienceRow::returns),
                         weights)
                     .loss();
-              },
-              allReduce));
+              }));
       stepDone.run();
     }
     return new Report(policySteps, criticSteps, diagnostics[0]);

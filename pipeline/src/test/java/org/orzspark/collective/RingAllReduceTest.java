@@ -79,6 +79,42 @@ class RingAllReduceTest {
     }
   }
 
+  /**
+   * A reduce-scatter leaves rank r's own segment with the all-reduce's sums bit for bit (same
+   * summation order), and an all-gather of those segments rebuilds the all-reduce's vector on every
+   * rank: the pair is the sharded optimizer's path, which must match the replicated one exactly.
+   */
+  @ParameterizedTest
+  @CsvSource({"2,7", "3,10", "3,100003", "4,3"})
+  void reduceScatterThenAllGatherEqualsTheAllReduceBitForBit(int n, int length) throws Exception {
+    float[][] inputs = new float[n][length];
+    Random random = new Random(n * 7L + length);
+    for (float[] input : inputs) {
+      for (int i = 0; i < length; i++) {
+        input[i] = (random.nextFloat() * 2 - 1) * (float) Math.pow(10, random.nextInt(6) - 3);
+      }
+    }
+    float[][] allReduced = runRing(inputs);
+    int[] start = RingAllReduce.segments(length, n);
+    float[][] scattered = runRing(inputs, 1, (ring, data) -> ring.reduceScatter(data));
+    float[][] owned = new float[n][length];
+    for (int r = 0; r < n; r++) {
+      for (int i = start[r]; i < start[r + 1]; i++) {
+        assertThat(Float.floatToIntBits(scattered[r][i]))
+            .as("rank %d value %d", r, i)
+            .isEqualTo(Float.floatToIntBits(allReduced[r][i]));
+        owned[r][i] = scattered[r][i];
+      }
+      // What a rank holds outside its segment must not leak into the gathered vector.
+      java.util.Arrays.fill(owned[r], 0, start[r], Float.NaN);
+      java.util.Arrays.fill(owned[r], start[r + 1], length, Float.NaN);
+    }
+    float[][] gathered = runRing(owned, 1, (ring, data) -> ring.allGather(data));
+    for (int r = 0; r < n; r++) {
+      assertThat(gathered[r]).as("rank %d", r).isEqualTo(allReduced[0]);
+    }
+  }
+
   @Test
   void segmentsFollowLongArithmeticPastTheIntRange() {
     // 2^31 - 1 values over 3 ranks: length * c / n overflows int for c >= 2 without long math.
@@ -92,6 +128,16 @@ class RingAllReduceTest {
 
   /** Runs {@code rounds} successive all-reduces over one ring (each feeds the next). */
   private static float[][] runRing(float[][] inputs, int rounds) throws Exception {
+    return runRing(inputs, rounds, (ring, data) -> ring.sumInPlace(data));
+  }
+
+  /** One call of a ring collective on one rank's vector. */
+  private interface Call {
+    void run(RingAllReduce ring, java.nio.FloatBuffer data) throws java.io.IOException;
+  }
+
+  /** Runs {@code rounds} successive calls of {@code call} over one ring. */
+  private static float[][] runRing(float[][] inputs, int rounds, Call call) throws Exception {
     int n = inputs.length;
     List<RingAllReduce> rings = LocalRings.open(n, Duration.ofSeconds(20));
     ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -105,7 +151,7 @@ class RingAllReduceTest {
                   float[] data = inputs[rank].clone();
                   try (RingAllReduce ring = rings.get(rank)) {
                     for (int round = 0; round < rounds; round++) {
-                      ring.sumInPlace(data);
+                      call.run(ring, java.nio.FloatBuffer.wrap(data));
                     }
                   }
                   return data;

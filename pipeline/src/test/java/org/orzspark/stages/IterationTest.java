@@ -306,7 +306,7 @@ class IterationTest {
     return err.toString(StandardCharsets.UTF_8);
   }
 
-  private static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
+  static void runThroughExperience(RunLayout layout, int iteration) throws IOException {
     ExperienceStage.run(runThroughScore(layout, iteration));
   }
 
@@ -314,7 +314,7 @@ class IterationTest {
       throws IOException {
     IterationContext ctx =
         new IterationContext(
-            spark,
+            SharedSpark.session(),
             LocalRuns.store(layout),
             org.orzspark.run.RunConfig.read(LocalRuns.store(layout)),
             iteration);

@@ -231,7 +231,7 @@ class ReplicaTrainerTest {
   }
 
   /** GAE experience of 9 responses from a tiny random policy and critic. */
-  private static List<ExperienceRow> experience() {
+  static List<ExperienceRow> experience() {
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
         CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager)) {

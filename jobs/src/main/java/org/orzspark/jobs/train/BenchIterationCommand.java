@@ -238,6 +238,10 @@ public final class BenchIterationCommand implements Callable<Integer> {
         store.get("markers"),
         store.get("cache"),
         store.get("records"));
+    out.printf(
+        "optimizer: %,d bytes of Adam moments per update replica (policy + critic; %s)%n",
+        Math.round(r.metrics().getOrDefault(IterationMetrics.OPTIMIZER_BYTES.name(), 0.0)),
+        "update.sharding keeps 1/K of them on each of K replicas");
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -2,11 +2,15 @@ package org.orzspark.jobs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -17,13 +21,16 @@ import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.stages.MicroRuns;
+import org.orzspark.stages.UpdateStage;
 
 /**
  * The iteration job on a standalone cluster of two executor processes, through the launcher as a
  * user runs it: init, two iterations whose update replicas run in two different executor JVMs and
- * end with identical parameters (the stage compares digests), complete checkpoints and metrics.
- * Then a run that asks for one GPU per model task on the same cluster, whose workers own one fake
- * GPU each: its rollout and update tasks run on executors holding a GPU address, and see it.
+ * end with identical parameters (the stage compares digests), complete checkpoints and metrics; the
+ * first iteration again with {@code update.sharding=optimizer}, its replicas in two executor JVMs:
+ * the same weights bit for bit, each replica's optimizer shard in the checkpoint. Then a run that
+ * asks for one GPU per model task on the same cluster, whose workers own one fake GPU each: its
+ * rollout and update tasks run on executors holding a GPU address, and see it.
  */
 @Tag("cluster")
 class IterationOnClusterIT {
@@ -68,31 +75,7 @@ class IterationOnClusterIT {
               "--",
               "--master",
               master));
-      ok(
-          LauncherProcess.run(
-              Duration.ofMinutes(5),
-              "init",
-              "--run-dir",
-              run.toString(),
-              "--base",
-              base.toString(),
-              "--prompts",
-              prompts.toString(),
-              "--set",
-              "data.prompts_per_iteration=4",
-              "--set",
-              "rollout.samples_per_prompt=4",
-              "--set",
-              "rollout.max_response_tokens=8",
-              "--set",
-              "data.max_prompt_tokens=4096",
-              "--set",
-              "ppo.critic_minibatches=2",
-              "--set",
-              "optim.warmup_steps=1",
-              "--",
-              "--master",
-              master));
+      ok(LauncherProcess.run(Duration.ofMinutes(5), init(run, base, prompts, master)));
       for (int iteration = 1; iteration <= 2; iteration++) {
         var iterate =
             ok(
@@ -119,32 +102,41 @@ class IterationOnClusterIT {
           .isEqualTo(2);
       assertThat(Files.readAllLines(LocalRuns.local(layout.metricsJsonl()))).hasSize(2);
 
+      // The same first iteration with the optimizer sharded over the two executors' replicas:
+      // the same weights bit for bit; each replica wrote its own shard files.
+      Path sharded = dir.resolve("sharded-run");
+      ok(
+          LauncherProcess.run(
+              Duration.ofMinutes(5),
+              init(sharded, base, prompts, master, "--set", "update.sharding=optimizer")));
+      var shardedIterate =
+          ok(
+              LauncherProcess.run(
+                  Duration.ofMinutes(6),
+                  "iterate",
+                  "--run-dir",
+                  sharded.toString(),
+                  "--",
+                  "--master",
+                  master));
+      Matcher shardedReplicas =
+          Pattern.compile("update by 2 replicas in executors \\[(\\S+), (\\S+)\\]")
+              .matcher(shardedIterate.output());
+      assertThat(shardedReplicas.find()).as(shardedIterate.output()).isTrue();
+      assertThat(pid(shardedReplicas.group(1))).isNotEqualTo(pid(shardedReplicas.group(2)));
+      RunLayout shardedLayout = new RunLayout(sharded);
+      assertThat(digests(shardedLayout, 1)).isEqualTo(digests(layout, 1));
+      CheckpointStore shardedStore = new CheckpointStore(LocalRuns.store(sharded));
+      assertThat(shardedStore.manifest(shardedLayout.checkpoint(1)).keySet())
+          .contains(
+              "optimizer/policy.shard-00000-of-00002.adamw",
+              "optimizer/policy.shard-00001-of-00002.adamw");
+
       Path gpuRun = dir.resolve("gpu-run");
       ok(
           LauncherProcess.run(
               Duration.ofMinutes(5),
-              "init",
-              "--run-dir",
-              gpuRun.toString(),
-              "--base",
-              base.toString(),
-              "--prompts",
-              prompts.toString(),
-              "--set",
-              "data.prompts_per_iteration=4",
-              "--set",
-              "rollout.samples_per_prompt=4",
-              "--set",
-              "rollout.max_response_tokens=8",
-              "--set",
-              "data.max_prompt_tokens=4096",
-              "--set",
-              "ppo.critic_minibatches=2",
-              "--set",
-              "resources.gpus_per_task=1",
-              "--",
-              "--master",
-              master));
+              init(gpuRun, base, prompts, master, "--set", "resources.gpus_per_task=1")));
       var iterate =
           ok(
               LauncherProcess.run(
@@ -185,6 +177,47 @@ class IterationOnClusterIT {
           LauncherProcess.run(Duration.ofMinutes(1), "cluster", "stop", "--home", home.toString());
       assertThat(stopped.exitCode()).as(stopped.output()).isZero();
     }
+  }
+
+  /** {@code orz init} of a micro run on the cluster, with {@code more} options. */
+  private static String[] init(Path run, Path base, Path prompts, String master, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "init",
+                "--run-dir",
+                run.toString(),
+                "--base",
+                base.toString(),
+                "--prompts",
+                prompts.toString(),
+                "--set",
+                "data.prompts_per_iteration=4",
+                "--set",
+                "rollout.samples_per_prompt=4",
+                "--set",
+                "rollout.max_response_tokens=8",
+                "--set",
+                "data.max_prompt_tokens=4096",
+                "--set",
+                "ppo.critic_minibatches=2",
+                "--set",
+                "optim.warmup_steps=1"));
+    args.addAll(List.of(more));
+    args.addAll(List.of("--", "--master", master));
+    return args.toArray(String[]::new);
+  }
+
+  /** The policy and critic digests that checkpoint {@code iteration}'s update recorded. */
+  private static String digests(RunLayout layout, int iteration) throws IOException {
+    Map<?, ?> update =
+        new ObjectMapper()
+            .readValue(
+                LocalRuns.local(layout.checkpoint(iteration))
+                    .resolve(UpdateStage.UPDATE_FILE)
+                    .toFile(),
+                Map.class);
+    return update.get("digest/policy") + " " + update.get("digest/critic");
   }
 
   private static LauncherProcess.Outcome ok(LauncherProcess.Outcome outcome) {

@@ -1,4 +1,4 @@
-package org.orzspark.stages;
+package org.orzspark.collective;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,19 +9,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.orzspark.collective.LocalRings;
-import org.orzspark.collective.RingAllReduce;
 import org.orzspark.ppo.GradientAllReduce;
 
-class UpdateStageRingSumTest {
+class RingSumTest {
 
   /** One replica: the trainer gets LOCAL, so its gradients never leave the engine. */
   @Test
   void oneReplicaSumsNothing() throws Exception {
     try (RingAllReduce ring = LocalRings.open(1, Duration.ofSeconds(5)).get(0)) {
-      UpdateStage.RingSum sum = new UpdateStage.RingSum(ring);
+      RingSum sum = new RingSum(ring);
       assertThat(sum.orLocal()).isSameAs(GradientAllReduce.LOCAL);
-      assertThat(sum.calls).isZero();
+      assertThat(sum.calls()).isZero();
     }
   }
 
@@ -31,8 +29,8 @@ class UpdateStageRingSumTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (RingAllReduce first = rings.get(0);
         RingAllReduce second = rings.get(1)) {
-      UpdateStage.RingSum mine = new UpdateStage.RingSum(first);
-      UpdateStage.RingSum theirs = new UpdateStage.RingSum(second);
+      RingSum mine = new RingSum(first);
+      RingSum theirs = new RingSum(second);
       assertThat(mine.orLocal()).isSameAs(mine);
       Future<FloatBuffer> other =
           pool.submit(() -> theirs.orLocal().sum(FloatBuffer.wrap(new float[] {0.5f, 1, 2})));
@@ -41,8 +39,8 @@ class UpdateStageRingSumTest {
 
       assertThat(sums.array()).containsExactly(1.5f, 3, 5);
       assertThat(other.get().array()).containsExactly(1.5f, 3, 5);
-      assertThat(mine.calls).isEqualTo(1);
-      assertThat(mine.nanos).isPositive();
+      assertThat(mine.calls()).isEqualTo(1);
+      assertThat(mine.nanos()).isPositive();
     } finally {
       pool.shutdownNow();
     }
