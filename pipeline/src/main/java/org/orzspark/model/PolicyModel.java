@@ -217,10 +217,8 @@ public final class PolicyModel extends Qwen2Model {
             .afterUnpredictedFirst(work);
     Shape restShape = f.restHidden().getShape();
     NDArray last = f.prefixHidden().get(":, -1:, :").broadcast(restShape);
-    NDArray shifted =
-        last.get(":, :1, :").concat(f.restHidden().get(":, :-1, :"), 1);
-    NDArray previous =
-        NDArrays.where(f.restStarts().broadcast(restShape), last, shifted);
+    NDArray shifted = last.get(":, :1, :").concat(f.restHidden().get(":, :-1, :"), 1);
+    NDArray previous = NDArrays.where(f.restStarts().broadcast(restShape), last, shifted);
     Predictions rest = pick(previous, f.restIds(), work, withEntropy, memory);
     return new Predictions(
         f.toBatch(prefix.logProbs(), rest.logProbs()),

@@ -573,9 +573,10 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /**
    * The forward of a batch with a shared prefix of P = {@link TokenBatch#sharedPrefixLength()}
-   * tokens: the prefix once, as one row, then the rest of every sequence ({@link TokenBatch#rest()},
-   * sequences packed side by side as in the batch) attending to the prefix's keys and values and to
-   * the earlier tokens of its own sequence. The hidden states equal those of the full forward.
+   * tokens: the prefix once, as one row, then the rest of every sequence ({@link
+   * TokenBatch#rest()}, sequences packed side by side as in the batch) attending to the prefix's
+   * keys and values and to the earlier tokens of its own sequence. The hidden states equal those of
+   * the full forward.
    */
   public SharedPrefixForward forwardSharingPrefix(TokenBatch batch, NDManager m) {
     int p = batch.sharedPrefixLength();

@@ -20,10 +20,10 @@ import java.util.Set;
  * Padding ({@link #padded}) is the case of one segment per row; packing ({@link #packed}) puts
  * several sequences into one row. Both give every sequence the same log-probabilities and values.
  *
- * <p>When every sequence of the batch starts with the same {@link #sharedPrefixLength()} tokens (the
- * ORZ template before the question, or a prompt with its samples), the model computes that prefix
- * once for the batch and lets every sequence attend to it ({@link #rest()}); the results are those
- * of the full batch.
+ * <p>When every sequence of the batch starts with the same {@link #sharedPrefixLength()} tokens
+ * (the ORZ template before the question, or a prompt with its samples), the model computes that
+ * prefix once for the batch and lets every sequence attend to it ({@link #rest()}); the results are
+ * those of the full batch.
  */
 public final class TokenBatch {
   private final int rows;

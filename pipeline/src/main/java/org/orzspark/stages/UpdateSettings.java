@@ -29,6 +29,9 @@ import org.orzspark.train.ReplicaTrainer;
  * @param replicas configured replicas, 0 = all task slots ({@code update.replicas})
  * @param runSeed the run seed, from which each iteration's shuffle seed derives
  * @param gpusPerTask GPUs each replica requests ({@code resources.gpus_per_task})
+ * @param activationCheckpointing recompute decoder layers in the backward pass ({@code
+ *     ppo.activation_checkpointing})
+ * @param packing several sequences per micro-batch row ({@code ppo.packing})
  */
 public record UpdateSettings(
     LossReduction reduction,
@@ -42,7 +45,8 @@ public record UpdateSettings(
     int replicas,
     long runSeed,
     double gpusPerTask,
-    boolean activationCheckpointing)
+    boolean activationCheckpointing,
+    boolean packing)
     implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
@@ -58,7 +62,8 @@ public record UpdateSettings(
         config.get(RunSettings.UPDATE_REPLICAS),
         config.get(RunSettings.SEED),
         config.get(RunSettings.GPUS_PER_TASK),
-        config.get(RunSettings.ACTIVATION_CHECKPOINTING));
+        config.get(RunSettings.ACTIVATION_CHECKPOINTING),
+        config.get(RunSettings.PACKING));
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {
@@ -83,6 +88,7 @@ public record UpdateSettings(
         Seeds.mix(runSeed, "update", iteration),
         activationCheckpointing
             ? ActivationMemory.RECOMPUTE_LAYERS
-            : ActivationMemory.RECOMPUTE_LOGITS);
+            : ActivationMemory.RECOMPUTE_LOGITS,
+        packing);
   }
 }
