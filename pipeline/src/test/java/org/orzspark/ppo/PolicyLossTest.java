@@ -180,24 +180,18 @@ class PolicyLossTest extends FreshManagerTest {
         .isCloseTo(-0.14f, within(1e-6f));
     // token mean in pieces (micro-batches, replicas): each row over the whole batch's 5 tokens,
     // -2.1 / 5 = -0.42 and 1.4 / 5 = 0.28, summing to the batch's -0.14
-    assertThat(
-            packed(
-                LossReduction.TOKEN_MEAN,
-                new double[][] {logRatio[0]},
-                new double[][] {adv[0]},
-                new int[][] {mask[0]},
-                null,
-                5))
-        .isCloseTo(-0.42f, within(1e-6f));
-    assertThat(
-            packed(
-                LossReduction.TOKEN_MEAN,
-                new double[][] {logRatio[1]},
-                new double[][] {adv[1]},
-                new int[][] {mask[1]},
-                null,
-                5))
-        .isCloseTo(0.28f, within(1e-6f));
+    float[] pieces = {-0.42f, 0.28f};
+    for (int row = 0; row < 2; row++) {
+      float piece =
+          packed(
+              LossReduction.TOKEN_MEAN,
+              new double[][] {logRatio[row]},
+              new double[][] {adv[row]},
+              new int[][] {mask[row]},
+              null,
+              5);
+      assertThat(piece).as("row %d", row).isCloseTo(pieces[row], within(1e-6f));
+    }
   }
 
   private float packed(

@@ -55,10 +55,6 @@ class RealShapeSmokeTest {
     Iteration.Outcome outcome = Iteration.run(spark, root.toString(), null, System.out);
     double iterationSeconds = clock.seconds() - baseSeconds - initSeconds;
 
-    assertThat(outcome.iteration()).isEqualTo(1);
-    RunLayout layout = new RunLayout(root);
-    assertThat(root.resolve("checkpoints/iter-1/_SUCCESS")).exists();
-    assertThat(spark.read().parquet(layout.experience(1).toString()).count()).isEqualTo(4);
     System.out.printf(
         Locale.ROOT,
         "real-shape smoke (%,d parameters): base %.1f s, init %.1f s, iteration %.1f s;"
@@ -69,6 +65,10 @@ class RealShapeSmokeTest {
         iterationSeconds,
         peakResidentBytes() >> 20,
         Runtime.getRuntime().maxMemory() >> 20);
+    assertThat(outcome.iteration()).isEqualTo(1);
+    RunLayout layout = new RunLayout(root);
+    assertThat(Path.of(layout.checkpoint(1).toUri()).resolve("_SUCCESS")).exists();
+    assertThat(spark.read().parquet(layout.experience(1).toString()).count()).isEqualTo(4);
   }
 
   /** The process's resident high-water mark ({@code VmHWM} of {@code /proc/self/status}). */
