@@ -221,7 +221,8 @@ public final class BenchUpdateCommand implements Callable<Integer> {
                   1,
                   length,
                   1,
-                  memory));
+                  memory,
+                  false));
       update(trainer, experience(shape, WARM_UP_TOKENS), policyAdam, criticAdam);
       ExperienceRow row = experience(shape, length);
       long baseline = ResidentMemory.resetPeak();

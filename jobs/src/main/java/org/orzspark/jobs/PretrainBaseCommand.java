@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.orzspark.model.Qwen2Config;
+import org.orzspark.plan.ModelShapes;
 import org.orzspark.pretrain.BasePretrainer;
 import org.orzspark.pretrain.BasePretrainer.Options;
+import org.orzspark.pretrain.RandomBase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,8 +34,30 @@ public final class PretrainBaseCommand implements Callable<Integer> {
 
   @Option(
       names = "--config",
-      description = "Model size: tiny (~1M) or small (~10M). Default: " + "${DEFAULT-VALUE}.")
+      description =
+          "Model size: tiny (~1M) or small (~10M); with --random-weights also a Qwen2.5 shape"
+              + " (qwen2.5-0.5b, qwen2.5-1.5b, qwen2.5-7b, qwen2.5-32b). Default: ${DEFAULT-VALUE}.")
   String config = Options.DEFAULT_ARCHITECTURE;
+
+  @Option(
+      names = "--random-weights",
+      description =
+          "No corpus and no training: write the --config architecture with random weights and the"
+              + " --tokenizer's files (a real model's shape for smoke runs). Default: false.")
+  boolean randomWeights;
+
+  @Option(
+      names = "--tokenizer",
+      description =
+          "With --random-weights: a folder with a Hugging Face tokenizer.json (e.g."
+              + " datasets/data/tokenizers/qwen3, the Qwen tokenizer), its ids padded to the"
+              + " architecture's vocabulary. Default: none.")
+  Path tokenizer;
+
+  @Option(
+      names = "--layers",
+      description = "With --random-weights: decoder layers (default: the architecture's).")
+  Integer layers;
 
   @Option(
       names = "--seed",
@@ -131,6 +155,22 @@ public final class PretrainBaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (randomWeights) {
+      RandomBase.Result random = random();
+      System.out.printf(
+          "wrote %s: %,d parameters (random), vocabulary %,d (tokenizer %,d ids), %d layers, %.0f"
+              + " s%n",
+          random.output(),
+          random.config().parameterCount(),
+          random.config().vocabSize(),
+          random.tokenizerIds(),
+          random.config().numHiddenLayers(),
+          random.seconds());
+      return 0;
+    }
+    if (tokenizer != null || layers != null) {
+      throw new IllegalArgumentException("--tokenizer and --layers need --random-weights");
+    }
     BasePretrainer.Result result = run(System.out);
     System.out.printf(
         "wrote %s: %,d parameters, vocabulary %d, final loss %.4f, %.0f s (training %.0f s at %,.0f"
@@ -143,6 +183,21 @@ public final class PretrainBaseCommand implements Callable<Integer> {
         result.trainSeconds(),
         result.trainTokensPerSecond());
     return 0;
+  }
+
+  /** Writes the random-weights model of {@code --random-weights}. */
+  RandomBase.Result random() throws IOException {
+    if (tokenizer == null) {
+      throw new IllegalArgumentException("--random-weights needs --tokenizer");
+    }
+    Qwen2Config shape = ModelShapes.named(config);
+    if (layers != null) {
+      if (layers < 1) {
+        throw new IllegalArgumentException("--layers must be at least 1, got " + layers);
+      }
+      shape = shape.withLayers(layers);
+    }
+    return RandomBase.write(shape, tokenizer, seed, output);
   }
 
   /** Runs the pre-training with the parsed options, printing progress to {@code console}. */

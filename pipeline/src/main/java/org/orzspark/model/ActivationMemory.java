@@ -33,7 +33,11 @@ public enum ActivationMemory {
     return this != KEEP;
   }
 
-  boolean recomputesLayers() {
+  /**
+   * Whether decoder layers are recomputed in the backward pass (such a forward under autograd
+   * computes no shared prompt prefix once).
+   */
+  public boolean recomputesLayers() {
     return this == RECOMPUTE_LAYERS;
   }
 }

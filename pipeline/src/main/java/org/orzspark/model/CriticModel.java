@@ -89,11 +89,9 @@ public final class CriticModel extends Qwen2Model {
 
   /** Values [B, T] before masking; a shared prefix's values are computed once and broadcast. */
   private NDArray valuesOf(TokenBatch batch, NDManager work, ActivationMemory memory) {
-    int b = batch.rows();
     if (PolicyModel.sharesPrefix(batch, memory)) {
       Qwen2Decoder.SharedPrefixForward f = decoder().forwardSharingPrefix(batch, work);
-      NDArray prefix = head(f.prefixHidden());
-      return prefix.broadcast(b, prefix.getShape().get(1)).concat(head(f.restHidden()), 1);
+      return f.toBatch(head(f.prefixHidden()), head(f.restHidden()));
     }
     return head(
         memory.recomputesLayers()

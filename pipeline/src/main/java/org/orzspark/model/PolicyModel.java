@@ -211,12 +211,12 @@ public final class PolicyModel extends Qwen2Model {
   }
 
   /**
-   * The prefix once: its tokens 1..P−1 predicted from its own hidden states and broadcast to every
-   * row; each row's remaining tokens predicted from the prefix's last hidden state and their own.
+   * The prefix once: its tokens 1..P−1 predicted from its own hidden states and placed in every
+   * sequence; each sequence's remaining tokens predicted from the state before them, the prefix's
+   * last one for the first.
    */
   private Predictions predictSharingPrefix(
       TokenBatch batch, NDManager work, boolean withEntropy, ActivationMemory memory) {
-    int b = batch.rows();
     Qwen2Decoder.SharedPrefixForward f = decoder().forwardSharingPrefix(batch, work);
     Predictions prefix =
         pick(
@@ -226,17 +226,14 @@ public final class PolicyModel extends Qwen2Model {
                 withEntropy,
                 memory)
             .afterUnpredictedFirst(work);
-    long p = prefix.logProbs().getShape().get(1);
-    long h = config().hiddenSize();
-    NDArray previous =
-        f.prefixHidden()
-            .get(":, -1:, :")
-            .broadcast(b, 1, h)
-            .concat(f.restHidden().get(":, :-1, :"), 1);
+    Shape restShape = f.restHidden().getShape();
+    NDArray last = f.prefixHidden().get(":, -1:, :").broadcast(restShape);
+    NDArray shifted = last.get(":, :1, :").concat(f.restHidden().get(":, :-1, :"), 1);
+    NDArray previous = NDArrays.where(f.restStarts().broadcast(restShape), last, shifted);
     Predictions rest = pick(previous, f.restIds(), work, withEntropy, memory);
     return new Predictions(
-        prefix.logProbs().broadcast(b, p).concat(rest.logProbs(), 1),
-        withEntropy ? prefix.entropy().broadcast(b, p).concat(rest.entropy(), 1) : null);
+        f.toBatch(prefix.logProbs(), rest.logProbs()),
+        withEntropy ? f.toBatch(prefix.entropy(), rest.entropy()) : null);
   }
 
   /**

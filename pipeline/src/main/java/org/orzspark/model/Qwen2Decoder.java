@@ -696,9 +696,10 @@ public final class Qwen2Decoder implements AutoCloseable {
 
   /**
    * The forward of a batch with a shared prefix of P = {@link TokenBatch#sharedPrefixLength()}
-   * tokens: the prefix once, as one row, then every row's remaining T − P columns attending to the
-   * prefix's keys and values (tokens of the row's first sequence only; packed later sequences do
-   * not see it) and to their own. The hidden states equal those of the full forward.
+   * tokens: the prefix once, as one row, then the rest of every sequence ({@link
+   * TokenBatch#rest()}, sequences packed side by side as in the batch) attending to the prefix's
+   * keys and values and to the earlier tokens of its own sequence. The hidden states equal those of
+   * the full forward.
    */
   public SharedPrefixForward forwardSharingPrefix(TokenBatch batch, NDManager m) {
     int p = batch.sharedPrefixLength();
@@ -706,35 +707,25 @@ public final class Qwen2Decoder implements AutoCloseable {
       throw new IllegalArgumentException("the batch has no shared prefix");
     }
     int rows = batch.rows();
-    int t = batch.length();
-    int rest = t - p;
-    int[] tokens = batch.tokens();
-    int[] segments = batch.segments();
-    int[] positions = batch.positions();
-    int[] restTokens = new int[rows * rest];
-    int[] restSegments = new int[rows * rest];
-    int[] restPositions = new int[rows * rest];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(tokens, r * t + p, restTokens, r * rest, rest);
-      System.arraycopy(segments, r * t + p, restSegments, r * rest, rest);
-      System.arraycopy(positions, r * t + p, restPositions, r * rest, rest);
-    }
+    TokenBatch.Rest rest = batch.rest();
     NDArray prefixIds =
-        m.create(java.util.Arrays.copyOf(tokens, p), new Shape(1, p)).toType(DataType.INT64, false);
+        m.create(java.util.Arrays.copyOf(batch.tokens(), p), new Shape(1, p))
+            .toType(DataType.INT64, false);
     NDArray prefixPositions = m.arange(0, p, 1, DataType.FLOAT32).reshape(1, p);
     AttentionBias prefixBias = AttentionBias.segmentCausal(m.ones(new Shape(1, p), DataType.INT32));
     NDArray[][] prefixKeysValues = new NDArray[layers.length][];
     NDArray prefixHidden = forward(prefixIds, prefixPositions, prefixBias, null, prefixKeysValues);
 
-    Shape shape = new Shape(rows, rest);
-    NDArray restIds = m.create(restTokens, shape).toType(DataType.INT64, false);
-    NDArray segmentIds = m.create(restSegments, shape);
+    Shape shape = new Shape(rows, rest.length());
+    NDArray restIds = m.create(rest.tokens(), shape).toType(DataType.INT64, false);
+    NDArray segmentIds = m.create(rest.segments(), shape);
     AttentionBias ownBias = AttentionBias.segmentCausal(segmentIds);
+    // Every sequence's token reads the whole prefix; padding (segment 0) reads none of it.
     AttentionBias restBias =
         (from, to, bm) ->
             segmentIds
                 .get(bm, new NDIndex(":, {}:{}", from, to))
-                .eq(1)
+                .neq(0)
                 .toType(DataType.FLOAT32, false)
                 .sub(1f)
                 .mul(-MASKED)
@@ -744,21 +735,50 @@ public final class Qwen2Decoder implements AutoCloseable {
     NDArray restHidden =
         forward(
             restIds,
-            m.create(restPositions, shape).toType(DataType.FLOAT32, false),
+            m.create(rest.positions(), shape).toType(DataType.FLOAT32, false),
             restBias,
             prefixKeysValues,
             null);
-    return new SharedPrefixForward(prefixIds, prefixHidden, restIds, restHidden);
+    NDArray restStarts =
+        m.create(rest.positions(), shape).eq(p).logicalAnd(segmentIds.neq(0)).reshape(rows, -1, 1);
+    NDArray gatherIndex =
+        m.create(rest.gatherIndex(), new Shape(rows, batch.length())).toType(DataType.INT64, false);
+    return new SharedPrefixForward(
+        prefixIds, prefixHidden, restIds, restHidden, restStarts, gatherIndex);
   }
 
   /**
    * @param prefixIds [1, P] int64
    * @param prefixHidden [1, P, H] final hidden states of the prefix
-   * @param restIds [B, T − P] int64, each row's columns after the prefix
-   * @param restHidden [B, T − P, H]
+   * @param restIds [B, R] int64, the rest of every sequence (see {@link TokenBatch#rest()})
+   * @param restHidden [B, R, H]
+   * @param restStarts [B, R, 1] boolean: true at the first rest token of each sequence (position
+   *     P), the token the prefix's last hidden state predicts
+   * @param gatherIndex [B, T] int64, see {@link #toBatch}
    */
   public record SharedPrefixForward(
-      NDArray prefixIds, NDArray prefixHidden, NDArray restIds, NDArray restHidden) {}
+      NDArray prefixIds,
+      NDArray prefixHidden,
+      NDArray restIds,
+      NDArray restHidden,
+      NDArray restStarts,
+      NDArray gatherIndex) {
+
+    /**
+     * Per-token values back in the batch's [B, T] layout, differentiable: {@code prefix[0, j]} at
+     * every sequence's position j &lt; P, the rest's value after it, 0 at padding.
+     *
+     * @param prefix [1, P]
+     * @param rest [B, R]
+     */
+    public NDArray toBatch(NDArray prefix, NDArray rest) {
+      NDArray flat =
+          NDArrays.concat(
+              new NDList(
+                  prefix.getManager().zeros(new Shape(1)), prefix.reshape(-1), rest.reshape(-1)));
+      return flat.take(gatherIndex);
+    }
+  }
 
   /** Inputs of a full forward over {@code batch}: {ids [B,T] int64, positions [B,T], bias}. */
   public static NDList inputs(TokenBatch batch, NDManager m) {

@@ -1,7 +1,9 @@
 package org.orzspark.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,9 +20,10 @@ import java.util.Set;
  * Padding ({@link #padded}) is the case of one segment per row; packing ({@link #packed}) puts
  * several sequences into one row. Both give every sequence the same log-probabilities and values.
  *
- * <p>When every row's first sequence starts with the same {@link #sharedPrefixLength()} tokens (the
- * ORZ template before the question, or a prompt with its samples), the model computes that prefix
- * once for the batch and lets each row attend to it; the results are those of the full batch.
+ * <p>When every sequence of the batch starts with the same {@link #sharedPrefixLength()} tokens
+ * (the ORZ template before the question, or a prompt with its samples), the model computes that
+ * prefix once for the batch and lets every sequence attend to it ({@link #rest()}); the results are
+ * those of the full batch.
  */
 public final class TokenBatch {
   private final int rows;
@@ -80,21 +83,42 @@ public final class TokenBatch {
   }
 
   /**
-   * P: the columns [0, P) hold the same tokens in the first sequence of every row, and every row's
-   * first sequence goes on past them (so each keeps a token of its own); 0 below {@link
-   * #MIN_SHARED_PREFIX} or for a single row.
+   * P: every segment's first P tokens are the same, and every segment goes on past them (so each
+   * keeps a token of its own); 0 below {@link #MIN_SHARED_PREFIX} or for a single segment.
    */
   static int commonPrefixLength(int rows, int length, int[] tokens, int[] segments) {
-    if (rows < 2) {
+    List<int[]> sequences = new ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      int start = r * length;
+      for (int t = r * length; t < (r + 1) * length; t++) {
+        boolean ends = t == (r + 1) * length - 1 || segments[t + 1] != segments[t];
+        if (ends) {
+          if (segments[t] != 0) {
+            sequences.add(Arrays.copyOfRange(tokens, start, t + 1));
+          }
+          start = t + 1;
+        }
+      }
+    }
+    return sharedPrefixLength(sequences);
+  }
+
+  /**
+   * The prefix length P the model would share among {@code sequences} in one batch: the longest P
+   * with the same first P tokens in every sequence and every sequence longer than P; 0 below {@link
+   * #MIN_SHARED_PREFIX} or for fewer than two sequences.
+   */
+  public static int sharedPrefixLength(List<int[]> sequences) {
+    if (sequences.size() < 2) {
       return 0;
     }
-    int prefix = length - 1;
-    for (int r = 0; r < rows && prefix >= MIN_SHARED_PREFIX; r++) {
+    int[] first = sequences.get(0);
+    int prefix = first.length - 1;
+    for (int s = 1; s < sequences.size() && prefix >= MIN_SHARED_PREFIX; s++) {
+      int[] sequence = sequences.get(s);
+      int limit = Math.min(prefix, sequence.length - 1);
       int t = 0;
-      while (t < prefix
-          && segments[r * length + t + 1] == 1
-          && segments[r * length + t] == 1
-          && tokens[r * length + t] == tokens[t]) {
+      while (t < limit && sequence[t] == first[t]) {
         t++;
       }
       prefix = t;
@@ -201,6 +225,59 @@ public final class TokenBatch {
       mask[i] = segments[i] != 0 ? 1f : 0f;
     }
     return mask;
+  }
+
+  /**
+   * The batch with the shared prefix (P = {@link #sharedPrefixLength()} &gt; 0) cut from every
+   * sequence: row r holds the rest of each of its sequences, left to right, in R columns (the
+   * longest row's rest), padded with segment 0.
+   *
+   * @param length R
+   * @param tokens [B × R] token ids
+   * @param segments [B × R] segment ids, as in this batch
+   * @param positions [B × R] positions within the full sequences (P at each rest's first token)
+   * @param gatherIndex [B × T]: where each token of this batch finds its value in the flat vector
+   *     {@code [0, prefix values (P), rest values (B × R)]}: 0 at padding, 1 + position inside the
+   *     prefix, 1 + P + the rest's flat index after it
+   */
+  record Rest(int length, int[] tokens, int[] segments, int[] positions, int[] gatherIndex) {}
+
+  /** The layout of the batch without its shared prefix; see {@link Rest}. */
+  Rest rest() {
+    int p = sharedPrefixLength;
+    if (p == 0) {
+      throw new IllegalStateException("the batch has no shared prefix");
+    }
+    int restLength = 1;
+    for (int r = 0; r < rows; r++) {
+      int kept = 0;
+      for (int t = r * length; t < (r + 1) * length; t++) {
+        kept += segments[t] != 0 && positions[t] >= p ? 1 : 0;
+      }
+      restLength = Math.max(restLength, kept);
+    }
+    int[] restTokens = new int[rows * restLength];
+    int[] restSegments = new int[rows * restLength];
+    int[] restPositions = new int[rows * restLength];
+    int[] gatherIndex = new int[rows * length];
+    for (int r = 0; r < rows; r++) {
+      int column = r * restLength;
+      for (int t = r * length; t < (r + 1) * length; t++) {
+        if (segments[t] == 0) {
+          continue;
+        }
+        if (positions[t] < p) {
+          gatherIndex[t] = 1 + positions[t];
+        } else {
+          restTokens[column] = tokens[t];
+          restSegments[column] = segments[t];
+          restPositions[column] = positions[t];
+          gatherIndex[t] = 1 + p + column;
+          column++;
+        }
+      }
+    }
+    return new Rest(restLength, restTokens, restSegments, restPositions, gatherIndex);
   }
 
   int tokenAt(int row, int column) {

@@ -159,6 +159,15 @@ public final class RunSettings {
               16384,
               atLeast(1),
               "Tokens per forward/backward micro-batch (a memory knob; does not change the result)."));
+  public static final RunSetting<Boolean> PACKING =
+      add(
+          RunSetting.bool(
+              "ppo.packing",
+              true,
+              "Pack several sequences side by side into each micro-batch row (block-diagonal"
+                  + " attention, positions restarting per sequence) instead of one padded sequence"
+                  + " per row; a prompt prefix common to all sequences is still computed once per"
+                  + " micro-batch. Less padding; does not change the result."));
   public static final RunSetting<Boolean> ACTIVATION_CHECKPOINTING =
       add(
           RunSetting.bool(

@@ -151,6 +151,7 @@ public final class ExperienceStage {
                   policy.get().model(),
                   critic.get(),
                   settings.microBatchTokens(),
+                  settings.packing(),
                   settings.gamma(),
                   settings.lambda())
               .compute(responses, manager, done::add);

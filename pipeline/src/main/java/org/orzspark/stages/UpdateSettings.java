@@ -35,6 +35,7 @@ import org.orzspark.train.ReplicaTrainer;
  *     ppo.activation_checkpointing})
  * @param sharding how the replicas hold the optimizer ({@code update.sharding})
  * @param checkpointDtype dtype of the checkpoint's weights ({@code checkpoint.dtype})
+ * @param packing several sequences per micro-batch row ({@code ppo.packing})
  */
 public record UpdateSettings(
     LossReduction reduction,
@@ -50,7 +51,8 @@ public record UpdateSettings(
     double gpusPerTask,
     boolean activationCheckpointing,
     OptimizerSharding sharding,
-    CheckpointDtype checkpointDtype)
+    CheckpointDtype checkpointDtype,
+    boolean packing)
     implements Serializable {
 
   public static UpdateSettings from(RunConfig config) {
@@ -68,7 +70,8 @@ public record UpdateSettings(
         config.get(RunSettings.GPUS_PER_TASK),
         config.get(RunSettings.ACTIVATION_CHECKPOINTING),
         config.get(RunSettings.UPDATE_SHARDING),
-        config.get(RunSettings.CHECKPOINT_DTYPE));
+        config.get(RunSettings.CHECKPOINT_DTYPE),
+        config.get(RunSettings.PACKING));
   }
 
   private static AdamW.Config optimizer(RunConfig config, double lr) {
@@ -93,6 +96,7 @@ public record UpdateSettings(
         Seeds.mix(runSeed, "update", iteration),
         activationCheckpointing
             ? ActivationMemory.RECOMPUTE_LAYERS
-            : ActivationMemory.RECOMPUTE_LOGITS);
+            : ActivationMemory.RECOMPUTE_LOGITS,
+        packing);
   }
 }

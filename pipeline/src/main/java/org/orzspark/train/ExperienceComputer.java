@@ -2,6 +2,7 @@ package org.orzspark.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.orzspark.model.GradMode;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.TokenBatch;
 import org.orzspark.ppo.Gae;
+import org.orzspark.train.MicroBatches.MicroBatch;
 
 /**
  * The experience of scored responses: the generating policy's log-probabilities of the response
@@ -21,14 +23,25 @@ public final class ExperienceComputer {
   private final PolicyModel policy;
   private final CriticModel critic;
   private final int tokenBudget;
+  private final boolean packing;
   private final double gamma;
   private final double lambda;
 
+  /**
+   * @param tokenBudget tokens per forward micro-batch (see {@link MicroBatches#plan})
+   * @param packing several sequences per micro-batch row
+   */
   public ExperienceComputer(
-      PolicyModel policy, CriticModel critic, int tokenBudget, double gamma, double lambda) {
+      PolicyModel policy,
+      CriticModel critic,
+      int tokenBudget,
+      boolean packing,
+      double gamma,
+      double lambda) {
     this.policy = policy;
     this.critic = critic;
     this.tokenBudget = tokenBudget;
+    this.packing = packing;
     this.gamma = gamma;
     this.lambda = lambda;
   }
@@ -47,36 +60,42 @@ public final class ExperienceComputer {
     ExperienceRow[] out = new ExperienceRow[responses.size()];
     int[] all = java.util.stream.IntStream.range(0, responses.size()).toArray();
     try (GradMode off = GradMode.disabled()) {
-      for (int[] rows : MicroBatches.plan(responses, all, tokenBudget)) {
+      // Without autograd the forwards always compute a shared prompt prefix once.
+      for (MicroBatch micro : MicroBatches.plan(responses, all, tokenBudget, packing, true)) {
         try (NDManager scope = parent.newSubManager()) {
-          TokenBatch batch = MicroBatches.tokens(responses, rows);
-          int length = batch.length();
+          TokenBatch batch = micro.tokens(responses);
           float[] logProbs = policy.tokenLogProbs(batch, scope).toFloatArray();
           NDArray values = MicroBatches.actionValues(critic.values(batch, scope));
-          NDArray mask = MicroBatches.responseMask(scope, responses, rows, length);
-          float[] rewards = new float[rows.length];
-          for (int i = 0; i < rows.length; i++) {
-            rewards[i] = responses.get(rows[i]).reward();
-          }
-          NDArray tokenRewards = Gae.terminalRewards(mask, scope.create(rewards));
-          Gae.Result gae = Gae.compute(tokenRewards, values, mask, null, gamma, lambda);
+          NDArray mask = micro.responseMask(scope, responses);
+          NDArray tokenRewards =
+              micro.perResponseToken(scope, responses, i -> terminalReward(responses.get(i)));
+          NDArray segments =
+              scope.create(batch.segments(), new Shape(batch.rows(), batch.length()));
+          Gae.Result gae = Gae.compute(tokenRewards, values, mask, segments, gamma, lambda);
           float[] hostValues = values.toFloatArray();
           float[] advantages = gae.advantages().toFloatArray();
           float[] returns = gae.returns().toFloatArray();
-          for (int i = 0; i < rows.length; i++) {
-            ScoredResponse response = responses.get(rows[i]);
-            out[rows[i]] =
+          int[] rows = micro.responses();
+          for (int k = 0; k < rows.length; k++) {
+            out[rows[k]] =
                 new ExperienceRow(
-                    response,
-                    MicroBatches.responsePart(logProbs, length, i, response),
-                    MicroBatches.responsePart(hostValues, length, i, response),
-                    MicroBatches.responsePart(returns, length, i, response),
-                    MicroBatches.responsePart(advantages, length, i, response));
+                    responses.get(rows[k]),
+                    micro.responsePart(logProbs, k, responses),
+                    micro.responsePart(hostValues, k, responses),
+                    micro.responsePart(returns, k, responses),
+                    micro.responsePart(advantages, k, responses));
           }
+          batchDone.accept(rows.length);
         }
-        batchDone.accept(rows.length);
       }
     }
     return new ArrayList<>(Arrays.asList(out));
+  }
+
+  /** The response's reward on its last token, 0 on the others (ORZ's terminal reward). */
+  static float[] terminalReward(ScoredResponse response) {
+    float[] perToken = new float[response.responseLength()];
+    perToken[perToken.length - 1] = response.reward();
+    return perToken;
   }
 }

@@ -2,6 +2,7 @@ package org.orzspark.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -19,6 +20,7 @@ import org.orzspark.ppo.PolicyLoss;
 import org.orzspark.ppo.ReplicaOptimizer;
 import org.orzspark.ppo.UpdateSchedule;
 import org.orzspark.ppo.ValueLoss;
+import org.orzspark.train.MicroBatches.MicroBatch;
 
 /**
  * One data-parallel replica's part of an iteration's update: the policy's optimizer step(s) over
@@ -37,6 +39,8 @@ public final class ReplicaTrainer {
    *
    * @param activations what the training forwards keep for the backward pass (the same gradients in
    *     every mode; memory and compute differ)
+   * @param packing micro-batches of several sequences per row ({@link MicroBatches#plan}; the same
+   *     gradients, less padding)
    */
   public record Settings(
       LossReduction reduction,
@@ -46,10 +50,11 @@ public final class ReplicaTrainer {
       int criticMiniBatches,
       int tokenBudget,
       long shuffleSeed,
-      ActivationMemory activations)
+      ActivationMemory activations,
+      boolean packing)
       implements java.io.Serializable {
 
-    /** Settings whose forwards recompute the logits only (no layer checkpointing). */
+    /** Padded micro-batches whose forwards recompute the logits only (no layer checkpointing). */
     public Settings(
         LossReduction reduction,
         PolicyLoss policyLoss,
@@ -66,7 +71,8 @@ public final class ReplicaTrainer {
           criticMiniBatches,
           tokenBudget,
           shuffleSeed,
-          ActivationMemory.RECOMPUTE_LOGITS);
+          ActivationMemory.RECOMPUTE_LOGITS,
+          false);
     }
 
     /** The optimizer steps of one update: a step per policy and per critic mini-batch. */
@@ -151,28 +157,18 @@ public final class ReplicaTrainer {
               policy.parameters(),
               policyOptimizer,
               localMicroBatches(miniBatch, shardFrom, responses),
-              (rows, scope) -> {
-                TokenBatch batch = MicroBatches.tokens(responses, rows);
-                int length = batch.length();
+              (micro, scope) -> {
+                TokenBatch batch = micro.tokens(responses);
                 TokenLogProbs predicted =
                     policy.tokenLogProbsAndEntropy(batch, scope, settings.activations());
-                LossWeights weights =
-                    settings
-                        .reduction()
-                        .weights(
-                            MicroBatches.responseMask(scope, responses, rows, length),
-                            null,
-                            normaliser);
                 PolicyLoss.Result result =
                     settings
                         .policyLoss()
                         .compute(
                             predicted.logProbs(),
-                            perToken(
-                                scope, shard, responses, rows, length, ExperienceRow::oldLogProbs),
-                            perToken(
-                                scope, shard, responses, rows, length, ExperienceRow::advantages),
-                            weights,
+                            perToken(scope, shard, responses, micro, ExperienceRow::oldLogProbs),
+                            perToken(scope, shard, responses, micro, ExperienceRow::advantages),
+                            weights(micro, batch, responses, normaliser, scope),
                             null,
                             predicted.entropy());
                 diagnostics[0] =
@@ -194,25 +190,17 @@ public final class ReplicaTrainer {
               critic.parameters(),
               criticOptimizer,
               localMicroBatches(miniBatch, shardFrom, responses),
-              (rows, scope) -> {
-                TokenBatch batch = MicroBatches.tokens(responses, rows);
-                int length = batch.length();
+              (micro, scope) -> {
+                TokenBatch batch = micro.tokens(responses);
                 NDArray values =
                     MicroBatches.actionValues(critic.values(batch, scope, settings.activations()));
-                LossWeights weights =
-                    settings
-                        .reduction()
-                        .weights(
-                            MicroBatches.responseMask(scope, responses, rows, length),
-                            null,
-                            normaliser);
                 return settings
                     .valueLoss()
                     .compute(
                         values,
-                        perToken(scope, shard, responses, rows, length, ExperienceRow::values),
-                        perToken(scope, shard, responses, rows, length, ExperienceRow::returns),
-                        weights)
+                        perToken(scope, shard, responses, micro, ExperienceRow::values),
+                        perToken(scope, shard, responses, micro, ExperienceRow::returns),
+                        weights(micro, batch, responses, normaliser, scope))
                     .loss();
               }));
       stepDone.run();
@@ -232,8 +220,26 @@ public final class ReplicaTrainer {
     return tokens;
   }
 
+  /**
+   * The micro-batch's loss weights under the whole (mini-)batch's normaliser; each packed sequence
+   * is its own sample.
+   */
+  private LossWeights weights(
+      MicroBatch micro,
+      TokenBatch batch,
+      List<ScoredResponse> responses,
+      double normaliser,
+      NDManager scope) {
+    return settings
+        .reduction()
+        .weights(
+            micro.responseMask(scope, responses),
+            scope.create(batch.segments(), new Shape(batch.rows(), batch.length())),
+            normaliser);
+  }
+
   /** This replica's rows of a global mini-batch, as local indices cut into micro-batches. */
-  private List<int[]> localMicroBatches(
+  private List<MicroBatch> localMicroBatches(
       int[] globalRows, int shardFrom, List<ScoredResponse> responses) {
     int[] owned = MiniBatches.owned(globalRows, shardFrom, shardFrom + responses.size());
     int[] local = new int[owned.length];
@@ -242,17 +248,20 @@ public final class ReplicaTrainer {
     }
     return local.length == 0
         ? List.of()
-        : MicroBatches.plan(responses, local, settings.tokenBudget());
+        : MicroBatches.plan(
+            responses,
+            local,
+            settings.tokenBudget(),
+            settings.packing(),
+            !settings.activations().recomputesLayers());
   }
 
   private static NDArray perToken(
       NDManager scope,
       List<ExperienceRow> shard,
       List<ScoredResponse> responses,
-      int[] rows,
-      int length,
+      MicroBatch micro,
       Function<ExperienceRow, float[]> field) {
-    return MicroBatches.perResponseToken(
-        scope, responses, rows, length, row -> field.apply(shard.get(row)));
+    return micro.perResponseToken(scope, responses, row -> field.apply(shard.get(row)));
   }
 }

@@ -36,9 +36,14 @@ class SharedPrefixTest extends FreshManagerTest {
     assertThat(TokenBatch.padded(new int[][] {a}).sharedPrefixLength()).as("one row").isZero();
     assertThat(TokenBatch.padded(new int[][] {a, b}).withoutSharedPrefix().sharedPrefixLength())
         .isZero();
-    // packed: only the first sequence of each row counts
-    TokenBatch packed = TokenBatch.packed(new int[][][] {{a, b}, {b, a}}, 60);
-    assertThat(packed.sharedPrefixLength()).isEqualTo(20);
+    // packed: every sequence of every row counts, a single row included
+    assertThat(TokenBatch.packed(new int[][][] {{a, b}, {b, a}}, 60).sharedPrefixLength())
+        .isEqualTo(20);
+    assertThat(TokenBatch.packed(new int[][][] {{a, b}}, 60).sharedPrefixLength()).isEqualTo(20);
+    assertThat(
+            TokenBatch.packed(new int[][][] {{a, new int[] {1, 2}}, {b}}, 60).sharedPrefixLength())
+        .as("a later sequence without the prefix")
+        .isZero();
   }
 
   @Test
@@ -51,17 +56,18 @@ class SharedPrefixTest extends FreshManagerTest {
               concat(prefix, TestModels.randomTokens(4, VOCAB, 4)),
               concat(prefix, TestModels.randomTokens(13, VOCAB, 5))
             });
-    // packed rows: later sequences of a row must not see the prefix
+    // packed rows: every sequence reads the prefix, and nothing of the sequences beside it
     TokenBatch packed =
         TokenBatch.packed(
             new int[][][] {
               {
                 concat(prefix, TestModels.randomTokens(5, VOCAB, 6)),
-                TestModels.randomTokens(7, VOCAB, 7)
+                concat(prefix, TestModels.randomTokens(1, VOCAB, 7)),
+                concat(prefix, TestModels.randomTokens(7, VOCAB, 10))
               },
               {concat(prefix, TestModels.randomTokens(11, VOCAB, 8))}
             },
-            40);
+            90);
     for (TokenBatch batch : List.of(padded, packed)) {
       assertThat(batch.sharedPrefixLength()).isEqualTo(24);
       try (PolicyModel policy = PolicyModel.random(TestModels.untied(), 9, manager);

@@ -167,6 +167,49 @@ class PolicyLossTest extends FreshManagerTest {
   }
 
   @Test
+  void bothReductionsOfAPackedRowAndOfPiecesByHand() {
+    // s1 and s2 packed side by side in one row (segments 1 | padding | 2): the same sums as above,
+    // s1's token losses -2.1 in all, s2's 1.4.
+    double[][] packedRatio = {{L15, L09, 0, L05, L11, 0}};
+    double[][] packedAdv = {{1, 1, 0, -1, -1, 0.5}};
+    int[][] packedMask = {{1, 1, 0, 1, 1, 1}};
+    NDArray segments = Arrays2d.longs(manager, new int[][] {{1, 1, 0, 2, 2, 2}});
+    assertThat(packed(LossReduction.SEQUENCE_MEAN, packedRatio, packedAdv, packedMask, segments, 0))
+        .isCloseTo(-0.291667f, within(1e-6f));
+    assertThat(packed(LossReduction.TOKEN_MEAN, packedRatio, packedAdv, packedMask, segments, 0))
+        .isCloseTo(-0.14f, within(1e-6f));
+    // token mean in pieces (micro-batches, replicas): each row over the whole batch's 5 tokens,
+    // -2.1 / 5 = -0.42 and 1.4 / 5 = 0.28, summing to the batch's -0.14
+    float[] pieces = {-0.42f, 0.28f};
+    for (int row = 0; row < 2; row++) {
+      float piece =
+          packed(
+              LossReduction.TOKEN_MEAN,
+              new double[][] {logRatio[row]},
+              new double[][] {adv[row]},
+              new int[][] {mask[row]},
+              null,
+              5);
+      assertThat(piece).as("row %d", row).isCloseTo(pieces[row], within(1e-6f));
+    }
+  }
+
+  private float packed(
+      LossReduction reduction,
+      double[][] ratio,
+      double[][] advantages,
+      int[][] m,
+      NDArray segments,
+      double globalUnits) {
+    NDArray logp = Arrays2d.floats(manager, ratio);
+    LossWeights w = reduction.weights(Arrays2d.mask(manager, m), segments, globalUnits);
+    return PolicyLoss.ORZ
+        .compute(logp, logp.zerosLike(), Arrays2d.floats(manager, advantages), w, null, null)
+        .loss()
+        .getFloat();
+  }
+
+  @Test
   void invalidSettingsAreRejectedWithTheReason() {
     assertThatThrownBy(() -> new PolicyLoss(0, 0)).hasMessageContaining("clip epsilon");
     assertThatThrownBy(() -> LossReduction.parse("mean")).hasMessageContaining("SEQUENCE_MEAN");

@@ -60,7 +60,7 @@ class ExperienceOrderTest {
         new ExperienceStage.Task(
             policy.toString(),
             critic.toString(),
-            new ExperienceSettings(MICRO_BATCH_TOKENS, 1.0, 0.95, 0));
+            new ExperienceSettings(MICRO_BATCH_TOKENS, true, 1.0, 0.95, 0));
     List<Row> arrived = rolloutRows();
     List<Row> reversed = new ArrayList<>(arrived);
     Collections.reverse(reversed);
@@ -121,9 +121,10 @@ class ExperienceOrderTest {
     List<ScoredResponse> responses = rows.stream().map(RolloutTable::scoredResponse).toList();
     int[] all = IntStream.range(0, responses.size()).toArray();
     Set<Set<String>> batches = new HashSet<>();
-    for (int[] batch : MicroBatches.plan(responses, all, MICRO_BATCH_TOKENS)) {
+    for (MicroBatches.MicroBatch batch :
+        MicroBatches.plan(responses, all, MICRO_BATCH_TOKENS, true, true)) {
       Set<String> keys = new TreeSet<>();
-      for (int row : batch) {
+      for (int row : batch.responses()) {
         keys.add(key(responses.get(row)));
       }
       batches.add(keys);

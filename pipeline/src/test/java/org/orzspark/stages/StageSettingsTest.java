@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.orzspark.datasets.PromptTemplate;
+import org.orzspark.model.ActivationMemory;
 import org.orzspark.ppo.AdamW;
 import org.orzspark.ppo.LossReduction;
 import org.orzspark.ppo.PolicyLoss;
@@ -41,7 +42,9 @@ class StageSettingsTest {
                 1,
                 12,
                 16384,
-                Seeds.mix(42, "update", 3)));
+                Seeds.mix(42, "update", 3),
+                ActivationMemory.RECOMPUTE_LOGITS,
+                true));
 
     UpdateSettings set =
         UpdateSettings.from(
@@ -72,7 +75,8 @@ class StageSettingsTest {
         .isEqualTo(
             new RolloutSettings.Sampling(PromptTemplate.Variant.REFERENCE, 8000, 1.0, 1.0, 5, 64));
     assertThat(rollout.generationSeed(2)).isEqualTo(Seeds.mix(42, "rollout", 2));
-    assertThat(ExperienceSettings.from(run)).isEqualTo(new ExperienceSettings(16384, 0.9, 1.0, 0));
+    assertThat(ExperienceSettings.from(run))
+        .isEqualTo(new ExperienceSettings(16384, true, 0.9, 1.0, 0));
   }
 
   @Test

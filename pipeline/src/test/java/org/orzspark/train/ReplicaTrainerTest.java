@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.orzspark.collective.LocalRings;
 import org.orzspark.collective.RingAllReduce;
@@ -136,7 +137,8 @@ class ReplicaTrainerTest {
                 4,
                 40,
                 11,
-                ActivationMemory.KEEP),
+                ActivationMemory.KEEP,
+                false),
             experience,
             0,
             lengths,
@@ -151,7 +153,8 @@ class ReplicaTrainerTest {
                 4,
                 40,
                 11,
-                memory),
+                memory,
+                false),
             experience,
             0,
             lengths,
@@ -160,6 +163,89 @@ class ReplicaTrainerTest {
     assertSameSteps(recomputed.report, keep.report);
     assertClose(recomputed.policyWeights, keep.policyWeights);
     assertClose(recomputed.criticWeights, keep.criticWeights);
+  }
+
+  /**
+   * Packed micro-batches (several sequences per row, the template prefix computed once for all of
+   * them) give the padded path's experience, losses, gradient norms and weights, to fp32 rounding.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "SEQUENCE_MEAN, RECOMPUTE_LOGITS",
+    "TOKEN_MEAN, RECOMPUTE_LOGITS",
+    "SEQUENCE_MEAN, RECOMPUTE_LAYERS",
+    "TOKEN_MEAN, KEEP"
+  })
+  void packedMicroBatchesGiveThePaddedUpdate(LossReduction reduction, ActivationMemory memory) {
+    List<ScoredResponse> responses = templated(9);
+    List<ExperienceRow> padded = experience(responses, false);
+    List<ExperienceRow> packed = experience(responses, true);
+    for (int i = 0; i < padded.size(); i++) {
+      assertClose(packed.get(i).oldLogProbs(), padded.get(i).oldLogProbs());
+      assertClose(packed.get(i).values(), padded.get(i).values());
+      assertClose(packed.get(i).advantages(), padded.get(i).advantages());
+      assertClose(packed.get(i).returns(), padded.get(i).returns());
+    }
+    int[] lengths = padded.stream().mapToInt(r -> r.response().responseLength()).toArray();
+    // 48 tokens: packed rows of up to the longest rest after the shared prefix, two micro-batches
+    List<float[]> paddedGradients = new ArrayList<>();
+    List<float[]> packedGradients = new ArrayList<>();
+    Result onePerRow =
+        train(settings(reduction, memory, 48, false), padded, 0, lengths, into(paddedGradients));
+    Result sideBySide =
+        train(settings(reduction, memory, 48, true), padded, 0, lengths, into(packedGradients));
+    assertThat(sideBySide.report.allApplied()).isTrue();
+    assertSameSteps(sideBySide.report, onePerRow.report);
+    // Every step's gradient (and trailing loss scalars), entry by entry: the weights themselves
+    // would amplify rounding (Adam's first step divides each entry by its own size).
+    assertThat(packedGradients).hasSameSizeAs(paddedGradients);
+    for (int i = 0; i < paddedGradients.size(); i++) {
+      float[] expected = paddedGradients.get(i);
+      float scale = 0;
+      for (float e : expected) {
+        scale = Math.max(scale, Math.abs(e));
+      }
+      float[] actual = packedGradients.get(i);
+      for (int j = 0; j < expected.length; j++) {
+        assertThat(actual[j])
+            .as("bucket %d entry %d", i, j)
+            .isCloseTo(expected[j], org.assertj.core.data.Offset.offset(2e-5f * scale));
+      }
+    }
+  }
+
+  /** An all-reduce of one replica that records every bucket it sums. */
+  private static GradientAllReduce into(List<float[]> buckets) {
+    return local -> {
+      float[] copy = new float[local.remaining()];
+      local.duplicate().get(copy);
+      buckets.add(copy);
+      return local;
+    };
+  }
+
+  private static ReplicaTrainer.Settings settings(
+      LossReduction reduction, ActivationMemory memory, int tokens, boolean packing) {
+    return new ReplicaTrainer.Settings(
+        reduction, PolicyLoss.ORZ, ValueLoss.CLIPPED, 1, 4, tokens, 11, memory, packing);
+  }
+
+  /** Responses that all start with the same 20-token template, then prompts and responses. */
+  private static List<ScoredResponse> templated(int count) {
+    int[] template = TestModels.randomTokens(20, CONFIG.vocabSize(), 99);
+    List<ScoredResponse> out = new ArrayList<>();
+    for (ScoredResponse r : responses(count)) {
+      int[] tokens = java.util.Arrays.copyOf(template, template.length + r.tokens().length);
+      System.arraycopy(r.tokens(), 0, tokens, template.length, r.tokens().length);
+      out.add(
+          new ScoredResponse(
+              r.promptId(),
+              r.sampleIndex(),
+              tokens,
+              template.length + r.promptLength(),
+              r.reward()));
+    }
+    return out;
   }
 
   @Test
@@ -224,7 +310,7 @@ class ReplicaTrainerTest {
         PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
         CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager)) {
       // A 1-token budget: every response is a micro-batch of its own.
-      new ExperienceComputer(policy, critic, 1, 1.0, 1.0)
+      new ExperienceComputer(policy, critic, 1, false, 1.0, 1.0)
           .compute(responses(9), manager, batches::add);
     }
     assertThat(batches).hasSize(9).containsOnly(1);
@@ -232,10 +318,16 @@ class ReplicaTrainerTest {
 
   /** GAE experience of 9 responses from a tiny random policy and critic. */
   static List<ExperienceRow> experience() {
+    return experience(responses(9), false);
+  }
+
+  /** GAE experience of {@code responses} in micro-batches of up to 40 tokens. */
+  private static List<ExperienceRow> experience(List<ScoredResponse> responses, boolean packing) {
     try (NDManager manager = NDManager.newBaseManager();
         PolicyModel policy = PolicyModel.random(CONFIG, 1, manager);
         CriticModel critic = CriticModel.random(CONFIG, 2, ValueHeadInit.DEFAULT, manager)) {
-      return new ExperienceComputer(policy, critic, 40, 1.0, 1.0).compute(responses(9), manager);
+      return new ExperienceComputer(policy, critic, 40, packing, 1.0, 1.0)
+          .compute(responses, manager);
     }
   }
 

@@ -39,6 +39,22 @@ class ProfilesTest {
   }
 
   @Test
+  void theLargeProfilesWeighEveryResponseTokenAndTinyCpuEverySequence() throws Exception {
+    for (String name : java.util.List.of("orz-7b", "orz-32b", "tiny-cpu")) {
+      org.orzspark.ppo.LossReduction reduction =
+          org.orzspark.run.RunConfig.resolve(
+                  "m", "p", "x", Profiles.load(name).settings(), java.util.Map.of())
+              .get(RunSettings.LOSS_REDUCTION);
+      assertThat(reduction)
+          .as(name)
+          .isEqualTo(
+              name.equals("tiny-cpu")
+                  ? org.orzspark.ppo.LossReduction.SEQUENCE_MEAN
+                  : org.orzspark.ppo.LossReduction.TOKEN_MEAN);
+    }
+  }
+
+  @Test
   void thePackedProfilesAreExactlyThoseOfConfProfiles() throws Exception {
     try (var files = Files.list(RepoPaths.root().resolve("conf/profiles"))) {
       assertThat(Profiles.packed())
