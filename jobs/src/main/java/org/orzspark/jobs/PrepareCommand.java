@@ -24,6 +24,7 @@ import org.orzspark.datasets.read.QuarantineReason;
 import org.orzspark.datasets.read.ReadResult;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -83,8 +84,7 @@ public final class PrepareCommand implements Callable<Integer> {
       description = "Longer answers are quarantined as oversize (default: ${DEFAULT-VALUE}).")
   int maxAnswerChars;
 
-  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite = new OverwriteOption();
 
   /** Counts for one input file. */
   public record InputCounts(String path, long read, long written, long quarantined) {}
@@ -121,17 +121,10 @@ public final class PrepareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SparkSession spark = SparkSession.builder().appName("orz prepare").getOrCreate();
-    Result result =
-        run(
-            spark,
-            inputs,
-            output,
-            format,
-            new PromptValidator.Limits(maxQuestionChars, maxAnswerChars),
-            overwrite);
-    System.out.println(result.describe());
-    return 0;
+    PromptValidator.Limits limits = new PromptValidator.Limits(maxQuestionChars, maxAnswerChars);
+    return SparkJob.printSummary(
+        "orz prepare",
+        spark -> run(spark, inputs, output, format, limits, overwrite.requested()).describe());
   }
 
   /** Reads, validates and writes; see the class comment for the output layout. */

@@ -20,6 +20,7 @@ import org.orzspark.datasets.io.JsonLinesInput;
 import org.orzspark.reward.spark.RewardUdfs;
 import org.orzspark.run.RolloutTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,21 +74,29 @@ public final class ScoreCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String finishedColumn;
 
-  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite = new OverwriteOption();
 
   /** Counts of one run. */
   public record Result(long rows, long scored, long quarantined, double meanReward) {}
 
   @Override
   public Integer call() throws IOException {
-    SparkSession spark = SparkSession.builder().appName("orz score").getOrCreate();
-    Result r =
-        run(spark, input, output, responseColumn, groundTruthColumn, finishedColumn, overwrite);
-    System.out.printf(
-        "score: %d rows, %d scored (mean reward %.4f), %d quarantined -> %s%n",
-        r.rows(), r.scored(), r.meanReward(), r.quarantined(), output);
-    return 0;
+    return SparkJob.printSummary(
+        "orz score",
+        spark -> {
+          Result r =
+              run(
+                  spark,
+                  input,
+                  output,
+                  responseColumn,
+                  groundTruthColumn,
+                  finishedColumn,
+                  overwrite.requested());
+          return String.format(
+              "score: %d rows, %d scored (mean reward %.4f), %d quarantined -> %s",
+              r.rows(), r.scored(), r.meanReward(), r.quarantined(), output);
+        });
   }
 
   public static Result run(

@@ -16,6 +16,7 @@ import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.synth.SyntheticFamily;
 import org.orzspark.datasets.synth.SyntheticTasks;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,8 +70,7 @@ public final class SynthCommand implements Callable<Integer> {
               + " held-out set) (default: none).")
   String exclude;
 
-  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite = new OverwriteOption();
 
   /**
    * @param output the output folder, qualified
@@ -86,21 +86,31 @@ public final class SynthCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     int[] range = parseDifficulty(difficulty);
-    SparkSession spark = SparkSession.builder().appName("orz synth").getOrCreate();
-    Set<String> excluded =
-        exclude == null
-            ? Set.of()
-            : new HashSet<>(
-                spark
-                    .read()
-                    .parquet(exclude)
-                    .select(PromptSchema.PROMPT_ID)
-                    .as(org.apache.spark.sql.Encoders.STRING())
-                    .collectAsList());
-    Result result =
-        run(spark, families, count, seed, range[0], range[1], output, overwrite, excluded);
-    System.out.println(result.describe());
-    return 0;
+    return SparkJob.printSummary(
+        "orz synth",
+        spark -> {
+          Set<String> excluded =
+              exclude == null
+                  ? Set.of()
+                  : new HashSet<>(
+                      spark
+                          .read()
+                          .parquet(exclude)
+                          .select(PromptSchema.PROMPT_ID)
+                          .as(org.apache.spark.sql.Encoders.STRING())
+                          .collectAsList());
+          return run(
+                  spark,
+                  families,
+                  count,
+                  seed,
+                  range[0],
+                  range[1],
+                  output,
+                  overwrite.requested(),
+                  excluded)
+              .describe();
+        });
   }
 
   public static Result run(

@@ -95,17 +95,16 @@ public final class ExecutorModels {
   }
 
   /** The policy (and tokenizer) of a Hugging Face-layout folder, placed as {@code placement}. */
-  @SuppressWarnings("unchecked")
   public static Lease<Policy> policy(Path folder, Placement placement) throws IOException {
-    return (Lease<Policy>)
-        lease(
-            "policy:" + folder.toAbsolutePath() + "@" + placement.key(),
-            placement.device(),
-            manager -> {
-              PolicyModel model = PolicyModel.load(folder, manager, placement.dtype());
-              HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
-              return new Entry(new Policy(model, tokenizer), tokenizer, model);
-            });
+    return placed(
+        "policy",
+        folder,
+        placement,
+        manager -> {
+          PolicyModel model = PolicyModel.load(folder, manager, placement.dtype());
+          HuggingFaceTokenizer tokenizer = Tokenizers.load(folder);
+          return new Entry(new Policy(model, tokenizer), tokenizer, model);
+        });
   }
 
   /** The tokenizer of a model folder alone, for work that needs no weights (prompt lengths). */
@@ -122,17 +121,30 @@ public final class ExecutorModels {
   }
 
   /** The critic of a folder that holds a {@code score} value head, placed as {@code placement}. */
-  @SuppressWarnings("unchecked")
   public static Lease<CriticModel> critic(Path folder, Placement placement) throws IOException {
-    return (Lease<CriticModel>)
+    return placed(
+        "critic",
+        folder,
+        placement,
+        manager -> {
+          CriticModel model =
+              CriticModel.load(folder, manager, ValueHeadInit.DEFAULT, 0, placement.dtype());
+          return new Entry(model, model);
+        });
+  }
+
+  /**
+   * The model of {@code kind} in {@code folder}, cached per folder and placement; the loader must
+   * build a {@code T}.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> Lease<T> placed(String kind, Path folder, Placement placement, Loader loader)
+      throws IOException {
+    return (Lease<T>)
         lease(
-            "critic:" + folder.toAbsolutePath() + "@" + placement.key(),
+            kind + ":" + folder.toAbsolutePath() + "@" + placement.key(),
             placement.device(),
-            manager -> {
-              CriticModel model =
-                  CriticModel.load(folder, manager, ValueHeadInit.DEFAULT, 0, placement.dtype());
-              return new Entry(model, model);
-            });
+            loader);
   }
 
   private static synchronized Lease<?> lease(String key, Device device, Loader loader)

@@ -111,7 +111,7 @@ public final class EmbeddingNearDuplicates {
                           col("datasetA." + PromptSchema.PROMPT_ID).as(ConnectedComponents.SRC),
                           col("datasetB." + PromptSchema.PROMPT_ID).as(ConnectedComponents.DST),
                           col("_distance"));
-              Dataset<Row> similar =
+              return NearDuplicatePairs.atLeast(
                   joined
                       .filter(col(ConnectedComponents.SRC).lt(col(ConnectedComponents.DST)))
                       .select(
@@ -119,11 +119,10 @@ public final class EmbeddingNearDuplicates {
                           col(ConnectedComponents.DST),
                           lit(1.0)
                               .minus(col("_distance").multiply(col("_distance")).divide(2))
-                              .as(NearDuplicatePairs.SIMILARITY))
-                      .filter(col(NearDuplicatePairs.SIMILARITY).geq(settings.threshold()))
-                      .persist(StorageLevel.MEMORY_AND_DISK());
-              counts.put("embedding_pairs", similar.count());
-              return similar;
+                              .as(NearDuplicatePairs.SIMILARITY)),
+                  settings.threshold(),
+                  "embedding_pairs",
+                  counts);
             });
     return new NearDuplicatePairs(RemovedDuplicates.EMBEDDING, pairs, vectors, COSINE);
   }

@@ -1,8 +1,12 @@
 package org.orzspark.datasets.curate;
 
+import static org.apache.spark.sql.functions.col;
+
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * What a near-duplicate detector found.
@@ -19,4 +23,16 @@ public record NearDuplicatePairs(
 
   public static final String VECTOR = "vector";
   public static final String SIMILARITY = "similarity";
+
+  /**
+   * The pairs of {@code scored} whose similarity is at least {@code threshold}, cached because the
+   * grouping reads them again, their number put in {@code counts} under {@code countName}.
+   */
+  static Dataset<Row> atLeast(
+      Dataset<Row> scored, double threshold, String countName, Map<String, Long> counts) {
+    Dataset<Row> similar =
+        scored.filter(col(SIMILARITY).geq(threshold)).persist(StorageLevel.MEMORY_AND_DISK());
+    counts.put(countName, similar.count());
+    return similar;
+  }
 }

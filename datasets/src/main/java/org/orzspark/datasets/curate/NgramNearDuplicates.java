@@ -130,10 +130,11 @@ public final class NgramNearDuplicates {
                       .persist(StorageLevel.MEMORY_AND_DISK());
               counts.put("candidate_pairs", candidates.count());
               Dataset<Row> similar =
-                  withSimilarity(candidates, vectors, JACCARD)
-                      .filter(col(NearDuplicatePairs.SIMILARITY).geq(settings.threshold()))
-                      .persist(StorageLevel.MEMORY_AND_DISK());
-              counts.put("minhash_pairs", similar.count());
+                  NearDuplicatePairs.atLeast(
+                      withSimilarity(candidates, vectors, JACCARD),
+                      settings.threshold(),
+                      "minhash_pairs",
+                      counts);
               candidates.unpersist();
               return similar;
             });

@@ -43,6 +43,17 @@ final class JsonFields {
         what + ": field \"" + field + "\" is " + kind(value) + ", not a string");
   }
 
+  /**
+   * A conversation of exactly {@code count} turns, or {@code WRONG_SHAPE} naming {@code expected}.
+   */
+  static void turns(JsonNode node, int count, String expected) throws MalformedRecordException {
+    if (!node.isArray() || node.size() != count) {
+      throw new MalformedRecordException(
+          QuarantineReason.WRONG_SHAPE,
+          expected + ", got " + (node.isArray() ? node.size() + " turns" : kind(node)));
+    }
+  }
+
   /** A field that must hold the given string (a conversation role). */
   static void expect(JsonNode parent, String field, String expected, String what)
       throws MalformedRecordException {

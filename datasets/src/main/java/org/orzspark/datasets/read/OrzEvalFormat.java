@@ -24,12 +24,7 @@ final class OrzEvalFormat implements RecordMapper {
       throw new MalformedRecordException(
           QuarantineReason.MISSING_FIELD, "field \"prompt\" is missing");
     }
-    if (!prompt.isArray() || prompt.size() != 1) {
-      throw new MalformedRecordException(
-          QuarantineReason.WRONG_SHAPE,
-          "\"prompt\" must be an array with one user turn, got "
-              + (prompt.isArray() ? prompt.size() + " turns" : JsonFields.kind(prompt)));
-    }
+    JsonFields.turns(prompt, 1, "\"prompt\" must be an array with one user turn");
     JsonNode user = JsonFields.object(prompt.get(0), "prompt[0]");
     JsonFields.expect(user, "from", "user", "prompt[0]");
     String question = JsonFields.text(user, "value", "prompt[0]");

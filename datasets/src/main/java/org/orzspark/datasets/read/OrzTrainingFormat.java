@@ -16,12 +16,7 @@ final class OrzTrainingFormat implements RecordMapper {
 
   @Override
   public PromptRecord map(JsonNode node, String source) throws MalformedRecordException {
-    if (!node.isArray() || node.size() != 2) {
-      throw new MalformedRecordException(
-          QuarantineReason.WRONG_SHAPE,
-          "expected an array of 2 turns (human, assistant), got "
-              + (node.isArray() ? node.size() + " turns" : JsonFields.kind(node)));
-    }
+    JsonFields.turns(node, 2, "expected an array of 2 turns (human, assistant)");
     JsonNode human = JsonFields.object(node.get(0), "turn 0");
     JsonFields.expect(human, "from", "human", "turn 0");
     String question = JsonFields.text(human, "value", "turn 0");

@@ -2,6 +2,7 @@ package org.orzspark.jobs.curate;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.orzspark.datasets.curate.EmbeddingNearDuplicates;
 import org.orzspark.datasets.curate.NgramNearDuplicates;
 import org.orzspark.datasets.curate.RemovedDuplicates;
 import org.orzspark.datasets.synth.PlantedDuplicates;
+import org.orzspark.jobs.SparkJob;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,11 +106,10 @@ public final class BenchCurateCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    SparkSession spark = SparkSession.builder().appName("orz bench curate").getOrCreate();
-    Result result = run(spark, count, duplicateShare, minHash.settings(seed), seed);
-    System.out.println(result.describe());
-    return 0;
+  public Integer call() throws IOException {
+    return SparkJob.printSummary(
+        "orz bench curate",
+        spark -> run(spark, count, duplicateShare, minHash.settings(seed), seed).describe());
   }
 
   public static Result run(

@@ -13,6 +13,7 @@ import org.orzspark.datasets.curate.QuestionEmbedder;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.jobs.OverwriteOption;
+import org.orzspark.jobs.SparkJob;
 import org.orzspark.model.ModelQuestionEmbedder;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
@@ -80,8 +81,7 @@ public final class DedupCommand implements Callable<Integer> {
       description = "Seed of the LSH hash functions (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite = new OverwriteOption();
 
   /**
    * @param output the output folder, qualified
@@ -117,10 +117,11 @@ public final class DedupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SparkSession spark = SparkSession.builder().appName("orz curate dedup").getOrCreate();
-    Result result = run(spark, paths.input, paths.output, settings(), embedder(), overwrite);
-    System.out.println(result.describe());
-    return 0;
+    return SparkJob.printSummary(
+        "orz curate dedup",
+        spark ->
+            run(spark, paths.input, paths.output, settings(), embedder(), overwrite.requested())
+                .describe());
   }
 
   Deduplicator.Settings settings() {

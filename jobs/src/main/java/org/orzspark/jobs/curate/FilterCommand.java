@@ -15,6 +15,7 @@ import org.orzspark.datasets.curate.filter.TokenCounter;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.datasets.io.PromptTable;
 import org.orzspark.jobs.OverwriteOption;
+import org.orzspark.jobs.SparkJob;
 import org.orzspark.model.TokenizerTokenCounter;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
@@ -61,8 +62,7 @@ public final class FilterCommand implements Callable<Integer> {
       description = "too-long: most tokens of the templated prompt (default: ${DEFAULT-VALUE}).")
   int maxTokens;
 
-  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite = new OverwriteOption();
 
   /**
    * @param output the output folder, qualified
@@ -85,10 +85,9 @@ public final class FilterCommand implements Callable<Integer> {
     Optional<TokenCounter> counter = Optional.ofNullable(tokenizer).map(TokenizerTokenCounter::new);
     counter.ifPresent(c -> c.count("check that the tokenizer loads"));
     List<PromptRule> rules = FilterRules.of(drop, counter, maxTokens);
-    SparkSession spark = SparkSession.builder().appName("orz curate filter").getOrCreate();
-    Result result = run(spark, paths.input, paths.output, rules, overwrite);
-    System.out.println(result.describe());
-    return 0;
+    return SparkJob.printSummary(
+        "orz curate filter",
+        spark -> run(spark, paths.input, paths.output, rules, overwrite.requested()).describe());
   }
 
   public static Result run(

@@ -3,11 +3,11 @@ package org.orzspark.jobs.curate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.PromptTemplate;
 import org.orzspark.datasets.curate.PassRateBand;
 import org.orzspark.evaluation.ScoredSampling;
 import org.orzspark.evaluation.passrate.PassRateEngine;
+import org.orzspark.jobs.SparkJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -125,10 +125,9 @@ public final class PassRateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PassRateEngine.Settings settings = settings();
-    SparkSession spark = SparkSession.builder().appName("orz curate pass-rate").getOrCreate();
-    PassRateEngine.Result result = PassRateEngine.run(spark, settings, System.err);
-    System.out.println(result.describe());
-    return 0;
+    return SparkJob.printSummary(
+        "orz curate pass-rate",
+        spark -> PassRateEngine.run(spark, settings, System.err).describe());
   }
 
   private PromptTemplate.Variant template() {

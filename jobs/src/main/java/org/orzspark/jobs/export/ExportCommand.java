@@ -21,6 +21,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.jobs.OverwriteOption;
+import org.orzspark.jobs.train.CheckpointOption;
 import org.orzspark.jobs.train.EvaluateCommand;
 import org.orzspark.model.CriticModel;
 import org.orzspark.model.HostTensor;
@@ -39,6 +40,7 @@ import org.orzspark.run.RunStore;
 import org.orzspark.stages.RolloutSettings;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -82,10 +84,7 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--run-dir", required = true, description = "The run whose checkpoint to export.")
   String runDir;
 
-  @Option(
-      names = "--checkpoint",
-      description = "Checkpoint iteration (default: the latest complete one).")
-  Integer checkpoint;
+  @Mixin CheckpointOption checkpoint = new CheckpointOption();
 
   @Option(
       names = "--dtype",
@@ -111,8 +110,7 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "The model folder to write (local).")
   Path output;
 
-  @Option(names = "--overwrite", defaultValue = "false", description = OverwriteOption.DESCRIPTION)
-  boolean overwrite;
+  @Mixin OverwriteOption overwrite = new OverwriteOption();
 
   /**
    * What was exported.
@@ -154,7 +152,7 @@ public final class ExportCommand implements Callable<Integer> {
     Path target = output.toAbsolutePath().normalize();
     // A URI, not a bare path: a site core-site.xml may make another file system the default.
     try (AtomicOutput out =
-        AtomicOutput.begin(localFiles(), target.toUri().toString(), overwrite)) {
+        AtomicOutput.begin(localFiles(), target.toUri().toString(), overwrite.requested())) {
       CheckpointStore.Verdict verdict = checkpoint(store);
       // The checkpoint as local files: in place on a local run, else a verified cached copy.
       Path checkpointFolder = CheckpointCache.local(verdict.folder().toString());
@@ -223,7 +221,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   /** {@code --checkpoint}'s checkpoint, or the latest complete one; refused when not usable. */
   private CheckpointStore.Verdict checkpoint(RunStore runStore) throws IOException {
-    return new CheckpointStore(runStore).usable(checkpoint);
+    return new CheckpointStore(runStore).usable(checkpoint.iteration());
   }
 
   /** The causal LM's tensors of a checkpoint's policy, in Hugging Face's order, shapes checked. */

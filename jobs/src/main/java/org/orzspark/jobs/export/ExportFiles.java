@@ -163,21 +163,17 @@ final class ExportFiles {
           .append("|---|---|---|---|---|---|---|\n");
       for (Evaluation e : card.evaluations()) {
         Map<String, Double> f = e.figures();
-        md.append("| ")
-            .append(e.benchmark())
-            .append(" | ")
-            .append(whole(f.get(EvalTable.QUESTIONS)))
-            .append(" | ")
-            .append(whole(f.get(EvalTable.SAMPLES)))
-            .append(" | ")
-            .append(share(f.get(EvalTable.AVG_AT_K)))
-            .append(" | ")
-            .append(share(f.get(EvalTable.PASS_AT_K)))
-            .append(" | ")
-            .append(share(f.get(EvalTable.MAJ_AT_K)))
-            .append(" | ")
-            .append(share(f.get(EvalTable.FORMAT_RATE)))
-            .append(" |\n");
+        String cells =
+            String.join(
+                " | ",
+                e.benchmark(),
+                whole(f.get(EvalTable.QUESTIONS)),
+                whole(f.get(EvalTable.SAMPLES)),
+                share(f.get(EvalTable.AVG_AT_K)),
+                share(f.get(EvalTable.PASS_AT_K)),
+                share(f.get(EvalTable.MAJ_AT_K)),
+                share(f.get(EvalTable.FORMAT_RATE)));
+        md.append("| ").append(cells).append(" |\n");
       }
     }
     return md.toString();

@@ -23,6 +23,7 @@ import org.orzspark.run.RunStore;
 import org.orzspark.stages.FigureRow;
 import org.orzspark.stages.RolloutSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,10 +48,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           "Run whose checkpoint to evaluate (a local path or a Hadoop URI); results go to R/eval/ (default: none).")
   String runDir;
 
-  @Option(
-      names = "--checkpoint",
-      description = "Checkpoint iteration (default: the latest complete one).")
-  Integer checkpoint;
+  @Mixin CheckpointOption checkpoint = new CheckpointOption();
 
   @Option(
       names = "--model",
@@ -186,7 +184,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "give either --run-dir (a checkpoint of a run; results go to R/eval/) or --model (a model folder; results are printed)");
     }
-    if (model != null && checkpoint != null) {
+    if (model != null && checkpoint.iteration() != null) {
       throw new IllegalArgumentException(
           "--checkpoint selects a checkpoint of --run-dir, not of --model");
     }
@@ -199,7 +197,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           RunStore.open(spark.sparkContext().hadoopConfiguration(), RunLayout.of(runDir));
       layout = store.layout();
       config = RunConfig.read(store);
-      evaluated = new CheckpointStore(store).usable(checkpoint).iteration();
+      evaluated = new CheckpointStore(store).usable(checkpoint.iteration()).iteration();
       // R/eval/checkpoint=N/ existing keeps checkpoint N from pruning by a concurrent orz iterate
       // (evaluate takes no run lock: it writes only below R/eval/).
       store.mkdirs(layout.eval(evaluated));

@@ -8,6 +8,7 @@ import org.orzspark.run.RunStore;
 import org.orzspark.stages.Iteration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code orz iterate}: exactly one iteration as one Spark application. */
@@ -22,11 +23,7 @@ public final class IterateCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--run-dir",
-      required = true,
-      description = "The run directory (made by 'orz init'): a local path or a Hadoop URI.")
-  String runDir;
+  @Mixin ExistingRunOption run = new ExistingRunOption();
 
   @Option(
       names = "--iteration",
@@ -37,7 +34,7 @@ public final class IterateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // A run.json out of range is refused before the application starts, the run left untouched.
-    RunStore store = RunStore.open(runDir);
+    RunStore store = RunStore.open(run.runDir());
     if (store.exists(store.layout().runJson())) {
       RunConfig.read(store);
     }
@@ -50,7 +47,7 @@ public final class IterateCommand implements Callable<Integer> {
       // records.
       Provenance provenance =
           Provenance.of("orz", spec.root().commandLine().getParseResult().originalArgs());
-      Iteration.run(spark, runDir, iteration, System.out, provenance);
+      Iteration.run(spark, run.runDir(), iteration, System.out, provenance);
       return 0;
     } catch (Iteration.UpdateRefusedException e) {
       System.err.println("orz iterate: " + e.getMessage());

@@ -234,37 +234,37 @@ public final class PlanCommand implements Callable<Integer> {
     return lines;
   }
 
+  /** A row of the memory table: what, the policy's bytes, the critic's bytes. */
+  private static String memoryRow(String what, String policy, String critic) {
+    return String.format(Locale.ROOT, "  %-58s %12s %12s", what, policy, critic);
+  }
+
+  /** A phase's peak bytes of the GPU's memory. */
+  private static String phaseRow(String what, String bytes, String memory) {
+    return String.format(Locale.ROOT, "%-60s %12s of %s", what, bytes, memory);
+  }
+
   /** The memory table, the phases' totals, whether it fits and the largest rollout batch. */
   private List<String> memoryLines(MemoryPlan plan, TrainingSetup setup, SequenceLengths longest) {
     ModelMemory policy = plan.policy();
     ModelMemory critic = plan.critic();
     String dtype = precision.dtype();
-    String row = "  %-58s %12s %12s";
-    String phase = "%-60s %12s of %s";
     String memory = ByteSize.format(plan.gpuMemory());
     return List.of(
         String.format(Locale.ROOT, "%-60s %12s %12s", "memory per GPU", "policy", "critic"),
-        String.format(
-            Locale.ROOT,
-            row,
+        memoryRow(
             "weights (" + dtype + ")",
             ByteSize.format(policy.weights()),
             ByteSize.format(critic.weights())),
-        String.format(
-            Locale.ROOT,
-            row,
+        memoryRow(
             "gradients (" + dtype + ", whole until reduced)",
             ByteSize.format(policy.gradients()),
             ByteSize.format(critic.gradients())),
-        String.format(
-            Locale.ROOT,
-            row,
+        memoryRow(
             "optimizer shard (" + precision.optimizerContents() + ") / " + setup.optimizerShards(),
             ByteSize.format(policy.optimizer()),
             ByteSize.format(critic.optimizer())),
-        String.format(
-            Locale.ROOT,
-            row,
+        memoryRow(
             String.format(
                 Locale.ROOT,
                 "activations (micro-batch of %,d tokens, %s)",
@@ -272,9 +272,7 @@ public final class PlanCommand implements Callable<Integer> {
                 setup.activationCheckpointing() ? "checkpointed" : "not checkpointed"),
             ByteSize.format(policy.activations()),
             ByteSize.format(critic.activations())),
-        String.format(
-            Locale.ROOT,
-            row,
+        memoryRow(
             String.format(
                 Locale.ROOT,
                 "KV cache (%d rows x %,d tokens, %s)",
@@ -283,15 +281,11 @@ public final class PlanCommand implements Callable<Integer> {
                 dtype),
             ByteSize.format(plan.kvCacheBytes()),
             "-"),
-        String.format(
-            Locale.ROOT,
-            phase,
+        phaseRow(
             "update phase (both models' states, one's activations)",
             ByteSize.format(plan.updateBytes()),
             memory),
-        String.format(
-            Locale.ROOT,
-            phase,
+        phaseRow(
             "rollout phase (policy weights + KV cache)",
             ByteSize.format(plan.rolloutBytes()),
             memory),

@@ -11,6 +11,7 @@ import org.orzspark.timing.Progress;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,11 +25,7 @@ import picocli.CommandLine.Option;
         "Run K iterations, each its own spark-submit (orz iterate); stops at the first failure.")
 public final class TrainCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--run-dir",
-      required = true,
-      description = "The run directory (made by 'orz init'): a local path or a Hadoop URI.")
-  String runDir;
+  @Mixin ExistingRunOption run = new ExistingRunOption();
 
   @Option(
       names = "--iterations",
@@ -45,7 +42,7 @@ public final class TrainCommand implements Callable<Integer> {
     Stopwatch clock = Stopwatch.start();
     for (int k = 1; k <= iterations; k++) {
       System.out.println(progressLine(k, iterations, clock.seconds()));
-      int status = iterateOnce(runDir);
+      int status = iterateOnce(run.runDir());
       if (status == CommandLine.ExitCode.USAGE) {
         // The iteration already said, in one line, what the caller has to fix.
         return status;
