@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,9 @@ public final class RunConfig {
   /** The same values parsed once, by key: what {@link #get} returns. */
   private final Map<String, Object> typed;
 
+  /** Settings the configuration lacked, at their built-in defaults (a run older than them). */
+  private final List<String> predated;
+
   /**
    * Checks every setting, whichever way the configuration is made ({@link #resolve}, {@link
    * #read}): each value its own type and range (declared in {@link RunSettings}), then the settings
@@ -50,16 +54,24 @@ public final class RunConfig {
     this.baseModel = baseModel;
     this.prompts = prompts;
     this.profile = profile;
-    this.settings = Collections.unmodifiableMap(new TreeMap<>(settings));
+    Map<String, String> complete = new TreeMap<>(settings);
     Map<String, Object> parsed = new HashMap<>();
-    // Unknown keys first: a misspelt key in run.json is also a missing one, and the typo is the
-    // news.
-    this.settings.forEach((key, value) -> parsed.put(key, RunSettings.byKey(key).parse(value)));
-    for (String key : RunSettings.all().keySet()) {
-      if (!this.settings.containsKey(key)) {
-        throw new IllegalArgumentException("run.json lacks setting " + key);
-      }
-    }
+    // Unknown keys first: a misspelt key in run.json is refused, not mistaken for a missing one.
+    complete.forEach((key, value) -> parsed.put(key, RunSettings.byKey(key).parse(value)));
+    // A run made before a setting existed lacks it: its built-in default applies, so older runs
+    // resume (named by predatedSettings()).
+    List<String> missing = new ArrayList<>();
+    RunSettings.all()
+        .forEach(
+            (key, setting) -> {
+              if (!complete.containsKey(key)) {
+                missing.add(key);
+                complete.put(key, setting.defaultValue());
+                parsed.put(key, setting.parse(setting.defaultValue()));
+              }
+            });
+    this.settings = Collections.unmodifiableMap(complete);
+    this.predated = List.copyOf(missing);
     this.typed = Collections.unmodifiableMap(parsed);
     checkConsistent();
   }
@@ -77,6 +89,14 @@ public final class RunConfig {
   @JsonProperty("profile")
   public String profile() {
     return profile;
+  }
+
+  /**
+   * The settings {@code run.json} did not hold because the run predates them; {@link #settings}
+   * gives them their built-in defaults.
+   */
+  public List<String> predatedSettings() {
+    return predated;
   }
 
   /** Every setting's value as {@code run.json} holds it (a string). */

@@ -117,6 +117,12 @@ public final class Iteration {
       throws IOException {
     RunLayout layout = store.layout();
     RunConfig config = RunConfig.read(store);
+    if (!config.predatedSettings().isEmpty()) {
+      console.println(
+          "run.json predates settings "
+              + String.join(", ", config.predatedSettings())
+              + ": their built-in defaults apply");
+    }
     CheckpointStore checkpoints = new CheckpointStore(store);
     prune(checkpoints, store, config, console);
     int latest = checkpoints.usable(null).iteration();

@@ -58,10 +58,10 @@ import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunLayout;
 import org.orzspark.run.RunSetting;
 import org.orzspark.run.RunStore;
+import org.orzspark.timing.Stopwatch;
 import org.orzspark.train.ExperienceRow;
 import org.orzspark.train.ParameterDigest;
 import org.orzspark.train.ReplicaTrainer;
-import org.orzspark.timing.Stopwatch;
 import scala.Tuple2;
 
 /**

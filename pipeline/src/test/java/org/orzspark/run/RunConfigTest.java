@@ -155,9 +155,12 @@ class RunConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ppo.gamma=NaN is out of range; valid: a finite number in [0, 1]");
 
+    // a run older than a setting: its built-in default applies, and the config says so
     Files.writeString(runJson, json.replace("\"ppo.gamma\":\"1.0\",", ""));
-    assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir)))
-        .hasMessage("run.json lacks setting ppo.gamma");
+    RunConfig older = RunConfig.read(LocalRuns.store(dir));
+    assertThat(older.predatedSettings()).containsExactly("ppo.gamma");
+    assertThat(older.get(RunSettings.GAMMA)).isEqualTo(1.0);
+    assertThat(older.settings()).containsEntry("ppo.gamma", "1.0");
 
     Files.writeString(runJson, json.replace("\"ppo.gamma\"", "\"ppo.gama\""));
     assertThatThrownBy(() -> RunConfig.read(LocalRuns.store(dir)))
