@@ -274,9 +274,10 @@ class RunConfigTest {
           .as(name)
           .isEqualTo(org.orzspark.ppo.ValueLoss.Form.CLIPPED);
       assertThat(c.get(RunSettings.VALUE_CLIP)).as(name).isEqualTo(0.2);
+      // the reference code's masked mean over packed rows weighs responses by their tokens
       assertThat(c.get(RunSettings.LOSS_REDUCTION))
           .as(name)
-          .isEqualTo(org.orzspark.ppo.LossReduction.SEQUENCE_MEAN);
+          .isEqualTo(org.orzspark.ppo.LossReduction.TOKEN_MEAN);
       assertThat(c.get(RunSettings.POLICY_MINIBATCHES)).as(name).isEqualTo(1);
       assertThat(c.get(RunSettings.CRITIC_MINIBATCHES)).as(name).isEqualTo(12);
       assertThat(c.get(RunSettings.ACTIVATION_CHECKPOINTING)).as(name).isTrue();
@@ -287,6 +288,8 @@ class RunConfigTest {
     assertThat(tiny.get(RunSettings.BETA2)).isEqualTo(0.95);
     assertThat(tiny.get(RunSettings.POLICY_MINIBATCHES)).isEqualTo(1);
     assertThat(tiny.get(RunSettings.ACTIVATION_CHECKPOINTING)).isFalse();
+    assertThat(tiny.get(RunSettings.LOSS_REDUCTION))
+        .isEqualTo(org.orzspark.ppo.LossReduction.SEQUENCE_MEAN);
   }
 
   private static Properties profile(String name) throws Exception {
