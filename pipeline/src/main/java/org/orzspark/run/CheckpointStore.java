@@ -379,6 +379,15 @@ public final class CheckpointStore {
     }
   }
 
+  /**
+   * Forgets the checkpoints this process committed, so that each is hashed when next verified, as
+   * in a new process: a benchmark's iteration then pays what an {@code orz iterate} (one iteration
+   * per application) pays at its start.
+   */
+  public static void forgetCommitted() {
+    COMMITTED.clear();
+  }
+
   /** Records a checkpoint this process just committed with the manifest it hashed for it. */
   private void remember(Path folder, Map<String, String> manifest) throws IOException {
     Map<String, Stamp> listed = stamps(folder);
