@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
@@ -48,6 +49,11 @@ import org.orzspark.datasets.io.StoreCosts;
  * <p>Several writers, one commit: the tasks of a barrier stage each write their own files (e.g. the
  * optimizer shards of a sharded update) into one attempt folder ({@link #writePart}), and after a
  * barrier one task commits it ({@link #commit}) with every part's checksums in the manifest.
+ *
+ * <p>A checkpoint this process wrote is not hashed again by it: its files were hashed for the
+ * manifest moments before. Verifying it compares one listing with the sizes and modification times
+ * the files had at commit, and the manifest with the one written; anything changed since (or a
+ * checkpoint another process wrote, e.g. an update on a cluster's executor) is hashed in full.
  */
 public final class CheckpointStore {
   public static final String MANIFEST = "MANIFEST.json";
@@ -58,6 +64,15 @@ public final class CheckpointStore {
   private final RunStore store;
   private final RunLayout layout;
   private final AtomicLong foldersHashed = new AtomicLong();
+
+  /** The checkpoints this process committed, by qualified folder. */
+  private static final Map<String, Committed> COMMITTED = new ConcurrentHashMap<>();
+
+  /** A listed file's size and modification time. */
+  private record Stamp(long size, long modified) {}
+
+  /** A committed checkpoint's manifest and the stamps of the files it lists, as committed. */
+  private record Committed(Map<String, String> manifest, Map<String, Stamp> stamps) {}
 
   public CheckpointStore(RunStore store) {
     this.store = store;
@@ -191,6 +206,7 @@ public final class CheckpointStore {
       // listed file did. A crash before it leaves an unmarked folder, which the next write of
       // this iteration replaces.
       store.write(new Path(target, AtomicOutput.SUCCESS), new byte[0]);
+      remember(target, sums);
     } finally {
       if (!store.isLocal()) {
         deleteLocal(local);
@@ -415,18 +431,23 @@ public final class CheckpointStore {
 
   private Verdict hashAgainstManifest(int iteration, Path folder) {
     try {
-      if (!store.exists(new Path(folder, AtomicOutput.SUCCESS))) {
+      Map<String, Stamp> listed = stamps(folder);
+      if (!listed.containsKey(AtomicOutput.SUCCESS)) {
         return new Verdict(
             iteration,
             folder,
             Optional.of("no " + AtomicOutput.SUCCESS + " marker (partial write)"));
       }
-      if (!store.exists(new Path(folder, MANIFEST))) {
+      if (!listed.containsKey(MANIFEST)) {
         return new Verdict(iteration, folder, Optional.of("no " + MANIFEST));
       }
-      for (var entry : manifest(folder).entrySet()) {
+      Map<String, String> manifest = manifest(folder);
+      if (unchangedSinceCommit(folder, manifest, listed)) {
+        return new Verdict(iteration, folder, Optional.empty());
+      }
+      for (var entry : manifest.entrySet()) {
         Path file = new Path(folder, entry.getKey());
-        if (!store.exists(file)) {
+        if (!listed.containsKey(entry.getKey())) {
           return new Verdict(iteration, folder, Optional.of("missing file " + entry.getKey()));
         }
         String found;
@@ -441,6 +462,58 @@ public final class CheckpointStore {
       return new Verdict(iteration, folder, Optional.empty());
     } catch (IOException | RuntimeException e) {
       return new Verdict(iteration, folder, Optional.of("unreadable: " + e.getMessage()));
+    }
+  }
+
+  /**
+   * Forgets the checkpoints this process committed, so that each is hashed when next verified, as
+   * in a new process: a benchmark's iteration then pays what an {@code orz iterate} (one iteration
+   * per application) pays at its start.
+   */
+  public static void forgetCommitted() {
+    COMMITTED.clear();
+  }
+
+  /** Records a checkpoint this process just committed with the manifest it hashed for it. */
+  private void remember(Path folder, Map<String, String> manifest) throws IOException {
+    Map<String, Stamp> listed = stamps(folder);
+    listed.keySet().retainAll(manifest.keySet());
+    COMMITTED.put(qualified(folder), new Committed(Map.copyOf(manifest), listed));
+  }
+
+  /**
+   * Whether {@code folder} is a checkpoint this process committed, with the same manifest and every
+   * listed file of the size and modification time it had at commit.
+   */
+  private boolean unchangedSinceCommit(
+      Path folder, Map<String, String> manifest, Map<String, Stamp> listed) {
+    Committed committed = COMMITTED.get(qualified(folder));
+    return committed != null
+        && committed.manifest().equals(manifest)
+        && committed.stamps().keySet().equals(manifest.keySet())
+        && committed.stamps().entrySet().stream()
+            .allMatch(file -> file.getValue().equals(listed.get(file.getKey())));
+  }
+
+  private String qualified(Path folder) {
+    return store.fs().makeQualified(folder).toString();
+  }
+
+  /** Every file below {@code folder}, by relative name, from one listing per subfolder. */
+  private Map<String, Stamp> stamps(Path folder) throws IOException {
+    Map<String, Stamp> files = new TreeMap<>();
+    addStamps(folder, "", files);
+    return files;
+  }
+
+  private void addStamps(Path dir, String prefix, Map<String, Stamp> files) throws IOException {
+    for (FileStatus status : store.list(dir)) {
+      String name = prefix + status.getPath().getName();
+      if (status.isDirectory()) {
+        addStamps(status.getPath(), name + "/", files);
+      } else {
+        files.put(name, new Stamp(status.getLen(), status.getModificationTime()));
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -224,6 +225,27 @@ class CheckpointStoreTest {
         .hasMessageContaining("policy/model.safetensors differs");
     assertThat(Files.readString(local(layout.checkpoint(1)).resolve("policy/model.safetensors")))
         .isEqualTo("w1");
+  }
+
+  @Test
+  void aCheckpointThisProcessWroteIsTrustedByItsStampsAndHashedOnceTouched(@TempDir Path root)
+      throws IOException {
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(root));
+    store.write(1, files("w1"));
+    Path weights =
+        local(LocalRuns.store(root).layout().checkpoint(1)).resolve("policy/model.safetensors");
+    FileTime committed = Files.getLastModifiedTime(weights);
+
+    // Same size, same modification time: the writer's own hashes stand, nothing is read.
+    Files.writeString(weights, "x1");
+    Files.setLastModifiedTime(weights, committed);
+    assertThat(store.verify(1).complete()).isTrue();
+
+    // Touched since the commit: hashed in full, and the changed bytes are found.
+    Files.setLastModifiedTime(weights, FileTime.fromMillis(committed.toMillis() + 1000));
+    assertThat(store.verify(1).problem()).isPresent();
+    Files.writeString(weights, "w1");
+    assertThat(store.verify(1).complete()).isTrue();
   }
 
   @Test

@@ -19,8 +19,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.functions;
 
 /**
  * Writes an output folder so that readers never see it half-written: everything goes into a hidden
@@ -30,15 +32,17 @@ import org.apache.spark.sql.SaveMode;
  *
  * <p>The marker is verifiable: {@code _SUCCESS} holds JSON naming every file of the output with its
  * size and the output's row count ({@code {"files":{"part-0.parquet":1234,...},"rows":16}}). The
- * files and sizes come from one listing of the temp folder at commit; the rows from the Parquet
- * footers of the data files, read once at commit (a few KB each; the data is not read). {@link
- * #check} compares the marker with one listing of the folder (names and sizes, nothing is read), so
- * a missing, truncated or resized file makes the output incomplete, never trusted; {@link
- * #dataFiles} gives readers exactly the Parquet files the marker lists. Because the marker is
- * written last and lists what belongs to the output, the commit does not depend on an atomic folder
- * rename: on a store where renaming is a copy (S3A) a reader that goes through {@link #check} and
- * {@link #dataFiles} sees all of the output or none. An empty {@code _SUCCESS}, as orz wrote before
- * the marker had content, still means complete, unverified ({@link Check#verified()} false).
+ * files and sizes come from one listing of the temp folder at commit; the rows are counted by the
+ * writes themselves ({@link #writeParquet} observes its rows as Spark writes them), so nothing is
+ * read back at commit; only Parquet data files that did not come through it have their footers
+ * read. {@link #check} compares the marker with one listing of the folder (names and sizes, nothing
+ * is read), so a missing, truncated or resized file makes the output incomplete, never trusted;
+ * {@link #dataFiles} gives readers exactly the Parquet files the marker lists. Because the marker
+ * is written last and lists what belongs to the output, the commit does not depend on an atomic
+ * folder rename: on a store where renaming is a copy (S3A) a reader that goes through {@link
+ * #check} and {@link #dataFiles} sees all of the output or none. An empty {@code _SUCCESS}, as orz
+ * wrote before the marker had content, still means complete, unverified ({@link Check#verified()}
+ * false).
  *
  * <p>Spark writes into the temp folder go through {@link #writeParquet}, which switches off Spark's
  * own {@code _SUCCESS} marker so that the marker is written once, last.
@@ -68,6 +72,8 @@ public final class AtomicOutput implements AutoCloseable {
   private final Path temp;
   private final Replace replace;
   private final List<String> carried;
+  private long writtenRows;
+  private boolean rowsCounted;
   private boolean committed;
 
   private AtomicOutput(
@@ -277,8 +283,14 @@ public final class AtomicOutput implements AutoCloseable {
     }
   }
 
-  /** The rows of the Parquet data files among {@code files} (relative to {@code folder}). */
+  /**
+   * The output's rows: those {@link #writeParquet} counted, or, for Parquet data written otherwise,
+   * the rows in the footers of the data files among {@code files} (relative to {@code folder}).
+   */
   private long rows(Path folder, Map<String, Long> files) throws IOException {
+    if (rowsCounted) {
+      return writtenRows;
+    }
     long rows = 0;
     for (String name : files.keySet()) {
       if (isData(name) && name.endsWith(".parquet")) {
@@ -310,8 +322,30 @@ public final class AtomicOutput implements AutoCloseable {
     return relative.isEmpty() ? temp.toString() : new Path(temp, relative).toString();
   }
 
-  /** Appends {@code frame} as Parquet at {@code relative} inside the temp folder. */
+  /**
+   * Appends {@code frame} as Parquet at {@code relative} inside the temp folder. Data (not a {@code
+   * _}- or {@code .}-named side folder) has its rows counted while Spark writes them, for the
+   * marker: an observed count, merged from the write's own tasks, so the commit reads nothing back.
+   * Waiting for the count to reach the driver is timed as the store's marker cost.
+   */
   public void writeParquet(Dataset<Row> frame, String relative) {
+    if (!isData(relative)) {
+      write(frame, relative);
+      return;
+    }
+    // One name per write: concurrent writes of one session must not share an observation.
+    Observation rows = new Observation("orz_output_rows_" + UUID.randomUUID());
+    write(frame.observe(rows, functions.count(functions.lit(1)).as("rows")), relative);
+    try (StoreCosts.Scope timed = StoreCosts.time(StoreCosts.Kind.MARKERS)) {
+      writtenRows += ((Number) rows.getAsJava().get("rows")).longValue();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the rows written", interrupted);
+    }
+    rowsCounted = true;
+  }
+
+  private void write(Dataset<Row> frame, String relative) {
     frame
         .write()
         .mode(SaveMode.Append)

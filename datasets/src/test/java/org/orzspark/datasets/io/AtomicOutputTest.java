@@ -218,6 +218,27 @@ class AtomicOutputTest {
   }
 
   @Test
+  void theRowsAreThoseTheWritesCountedInDataOnlyOrTheFootersOfParquetWrittenOtherwise()
+      throws IOException {
+    Path counted = dir.resolve("counted");
+    try (AtomicOutput out = AtomicOutput.begin(conf, counted.toString(), false)) {
+      out.writeParquet(spark.range(7).repartition(3).toDF(), "");
+      out.writeParquet(spark.range(3).toDF(), "_removed");
+      out.writeParquet(spark.range(5).toDF(), "");
+      out.writeParquet(spark.range(0).toDF(), "");
+      out.commit();
+    }
+    assertThat(AtomicOutput.check(conf, counted.toString()).rows()).isEqualTo(12);
+
+    Path direct = dir.resolve("direct");
+    try (AtomicOutput out = AtomicOutput.begin(conf, direct.toString(), false)) {
+      spark.range(4).repartition(2).write().parquet(out.resolve("part"));
+      out.commit();
+    }
+    assertThat(AtomicOutput.check(conf, direct.toString()).rows()).isEqualTo(4);
+  }
+
+  @Test
   void aTruncatedMissingOrGrownFileMakesTheOutputDamagedNotComplete() throws IOException {
     for (String harm : List.of("truncate", "delete", "grow")) {
       Path target = dir.resolve(harm);

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.orzspark.datasets.io.StoreCosts;
 import org.orzspark.jobs.SynthCommand;
+import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.IterationMetrics;
 import org.orzspark.run.RunConfig;
 import org.orzspark.stages.Iteration;
@@ -68,6 +69,14 @@ public final class BenchIterationCommand implements Callable<Integer> {
           "Where the benchmark's run is made and kept; it must not exist (default: a temporary folder, deleted afterwards).")
   Path runDir;
 
+  @Option(
+      names = "--iterations",
+      defaultValue = "1",
+      description =
+          "Iterations to run; the figures are the last one's, so 2 leaves first-use class loading"
+              + " and JIT warm-up to the first (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
   @Mixin RunConfigOptions configuration = RunConfigOptions.withProfile("tiny-cpu");
 
   /** What one benchmark measured. */
@@ -116,7 +125,10 @@ public final class BenchIterationCommand implements Callable<Integer> {
             synth.toString(),
             true);
       }
-      Result result = run(spark, run, config, applicationStart, System.out);
+      if (iterations < 1) {
+        throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
+      }
+      Result result = run(spark, run, config, iterations, applicationStart, System.out);
       Files.writeString(
           run.resolve("bench-iteration.json"),
           new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
@@ -128,18 +140,32 @@ public final class BenchIterationCommand implements Callable<Integer> {
     }
   }
 
-  /** Initialises a run of {@code config} in {@code run} and times its first iteration. */
+  /**
+   * Initialises a run of {@code config} in {@code run}, runs {@code iterations} iterations and
+   * times the last one.
+   */
   Result run(
-      SparkSession spark, Path run, RunConfig config, double applicationStart, PrintStream out)
+      SparkSession spark,
+      Path run,
+      RunConfig config,
+      int iterations,
+      double applicationStart,
+      PrintStream out)
       throws IOException {
     RunInitializer.init(spark, run.toString(), config);
+    for (int warmup = 1; warmup < iterations; warmup++) {
+      Iteration.run(spark, run.toString(), warmup, out);
+    }
+    // The timed iteration starts as a new `orz iterate` application does: it hashes the checkpoint
+    // it starts from, which this application wrote.
+    CheckpointStore.forgetCommitted();
     TaskTimeListener listener = new TaskTimeListener();
     spark.sparkContext().addSparkListener(listener);
     Iteration.Outcome outcome;
     StoreCosts.Snapshot storeBefore = StoreCosts.snapshot();
     Stopwatch clock = Stopwatch.start();
     try {
-      outcome = Iteration.run(spark, run.toString(), 1, out);
+      outcome = Iteration.run(spark, run.toString(), iterations, out);
     } finally {
       try {
         // task-end events arrive asynchronously: count them all
@@ -198,7 +224,14 @@ public final class BenchIterationCommand implements Callable<Integer> {
 
   private static void print(Result r, String profile, String master, PrintStream out) {
     IterationBreakdown b = r.breakdown();
-    out.printf("%nbench iteration: profile %s on %s, %d task slots%n", profile, master, b.slots());
+    long iteration = Math.round(r.metrics().getOrDefault(IterationMetrics.ITERATION, 1.0));
+    out.printf(
+        "%nbench iteration: profile %s on %s, %d task slots, figures of iteration %d%s%n",
+        profile,
+        master,
+        b.slots(),
+        iteration,
+        iteration > 1 ? " (the earlier ones warmed up the JVM)" : "");
     out.printf("%-11s %8s %6s %10s %10s%n", "stage", "wall_s", "tasks", "task_s", "model_s");
     for (String stage : STAGES) {
       TaskTimeListener.GroupTime t =

@@ -47,10 +47,11 @@ class BenchIterationCommandTest {
             spark,
             dir.resolve("run"),
             command.configuration.resolve(base, prompts.toString()),
+            2,
             3.0,
             new PrintStream(console, true, StandardCharsets.UTF_8));
 
-    assertThat(r.metrics().get("iteration")).isEqualTo(1.0);
+    assertThat(r.metrics().get("iteration")).as("the last of two iterations").isEqualTo(2.0);
     assertThat(r.stageSeconds())
         .containsOnlyKeys("sample", "rollout", "score", "experience", "update", "metrics");
     assertThat(r.stageSeconds().values()).allSatisfy(s -> assertThat(s).isGreaterThan(0));
