@@ -67,19 +67,21 @@ class RealShapeSmokeTest {
     Map<?, ?> update =
         new ObjectMapper()
             .readValue(checkpoint.resolve(UpdateStage.UPDATE_FILE).toFile(), Map.class);
-    Object optimizerBytes = update.get(IterationMetrics.OPTIMIZER_BYTES.name());
+    long optimizerBytes =
+        ((Number) update.get(IterationMetrics.OPTIMIZER_BYTES.name())).longValue();
     // In local mode the driver JVM runs every stage, so its high-water mark is the run's.
     System.out.printf(
         Locale.ROOT,
         "real-shape smoke (%,d parameters): base %.1f s, init %.1f s, iteration %.1f s;"
-            + " peak RSS %,d MiB, Java heap max %,d MiB; optimizer bytes per replica %s (%s)%n",
+            + " peak RSS %,d MiB, Java heap max %,d MiB;"
+            + " optimizer %,d MiB per replica (sharding %s)%n",
         shape.parameterCount(),
         baseSeconds,
         initSeconds,
         iterationSeconds,
         peakResidentBytes() >> 20,
         Runtime.getRuntime().maxMemory() >> 20,
-        optimizerBytes,
+        optimizerBytes >> 20,
         update.get(UpdateStage.OPTIMIZER_SHARDING));
     assertThat(outcome.iteration()).isEqualTo(1);
     assertThat(checkpoint.resolve("_SUCCESS")).exists();
@@ -90,7 +92,7 @@ class RealShapeSmokeTest {
             "optimizer/critic.shard-00000-of-00002.adamw",
             "optimizer/critic.shard-00001-of-00002.adamw");
     assertThat(update.get(UpdateStage.OPTIMIZER_SHARDING)).isEqualTo("optimizer");
-    assertThat(((Number) optimizerBytes).longValue()).isPositive();
+    assertThat(optimizerBytes).isPositive();
     assertThat(spark.read().parquet(layout.experience(1).toString()).count()).isEqualTo(4);
   }
 
