@@ -44,9 +44,11 @@ public final class CompletionTrainer implements AutoCloseable {
           || totalSteps <= warmupSteps
           || !(maxGradNorm > 0)) {
         throw new IllegalArgumentException(
-            "invalid schedule: need learningRate > 0, 0 <= warmupSteps < totalSteps, maxGradNorm >"
-                + " 0: "
-                + this);
+            String.format(
+                "invalid schedule: need learningRate > 0, 0 <= warmupSteps < totalSteps,"
+                    + " maxGradNorm > 0; got learningRate %s, warmupSteps %d, totalSteps %d,"
+                    + " maxGradNorm %s",
+                learningRate, warmupSteps, totalSteps, maxGradNorm));
       }
     }
   }

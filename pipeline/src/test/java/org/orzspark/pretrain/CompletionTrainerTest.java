@@ -73,6 +73,8 @@ class CompletionTrainerTest {
   void rejectsAScheduleWithoutStepsAfterWarmUp() {
     assertThatThrownBy(() -> new CompletionTrainer.Schedule(1e-3, 10, 10, 0.1, 1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("warmupSteps < totalSteps");
+        .hasMessageContaining("warmupSteps < totalSteps")
+        .hasMessageEndingWith(
+            "got learningRate 0.001, warmupSteps 10, totalSteps 10, maxGradNorm 1.0");
   }
 }
