@@ -302,6 +302,11 @@ public final class AdamW implements AutoCloseable {
       v.values().forEach(NDArray::close);
       throw e;
     }
+    replaceState(m, v, loadedStep);
+  }
+
+  /** Closes the current moments and takes {@code m}, {@code v} and {@code loadedStep} instead. */
+  private void replaceState(Map<String, NDArray> m, Map<String, NDArray> v, long loadedStep) {
     firstMoments.values().forEach(NDArray::close);
     secondMoments.values().forEach(NDArray::close);
     firstMoments.clear();
@@ -367,13 +372,7 @@ public final class AdamW implements AutoCloseable {
       from += size;
     }
     long loadedStep = ShardedAdamW.readAll(states, from, FlatMoments.into(targets));
-    firstMoments.values().forEach(NDArray::close);
-    secondMoments.values().forEach(NDArray::close);
-    firstMoments.clear();
-    secondMoments.clear();
-    firstMoments.putAll(m);
-    secondMoments.putAll(v);
-    step = loadedStep;
+    replaceState(m, v, loadedStep);
   }
 
   /**
