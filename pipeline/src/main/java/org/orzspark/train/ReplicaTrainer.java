@@ -3,6 +3,7 @@ package org.orzspark.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.ParameterList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -149,63 +150,94 @@ public final class ReplicaTrainer {
         settings.policyMiniBatches() == 1
             ? List.of(MiniBatches.range(0, total))
             : MiniBatches.shuffled(total, settings.policyMiniBatches(), settings.shuffleSeed());
-    List<UpdateSchedule.Report> policySteps = new ArrayList<>();
-    for (int[] miniBatch : policyPlan) {
-      double normaliser = normaliser(miniBatch, responseLengths);
-      policySteps.add(
-          UpdateSchedule.step(
-              policy.parameters(),
-              policyOptimizer,
-              localMicroBatches(miniBatch, shardFrom, responses),
-              (micro, scope) -> {
-                TokenBatch batch = micro.tokens(responses);
-                TokenLogProbs predicted =
-                    policy.tokenLogProbsAndEntropy(batch, scope, settings.activations());
-                PolicyLoss.Result result =
-                    settings
-                        .policyLoss()
-                        .compute(
-                            predicted.logProbs(),
-                            perToken(scope, shard, responses, micro, ExperienceRow::oldLogProbs),
-                            perToken(scope, shard, responses, micro, ExperienceRow::advantages),
-                            weights(micro, batch, responses, normaliser, scope),
-                            null,
-                            predicted.entropy());
-                diagnostics[0] =
-                    diagnostics[0] == null
-                        ? result.diagnostics()
-                        : diagnostics[0].merge(result.diagnostics());
-                return result.loss();
-              }));
-      stepDone.run();
-    }
+    List<UpdateSchedule.Report> policySteps =
+        steps(
+            policyPlan,
+            policy.parameters(),
+            policyOptimizer,
+            shardFrom,
+            responseLengths,
+            responses,
+            stepDone,
+            (micro, scope, normaliser) -> {
+              TokenBatch batch = micro.tokens(responses);
+              TokenLogProbs predicted =
+                  policy.tokenLogProbsAndEntropy(batch, scope, settings.activations());
+              PolicyLoss.Result result =
+                  settings
+                      .policyLoss()
+                      .compute(
+                          predicted.logProbs(),
+                          perToken(scope, shard, responses, micro, ExperienceRow::oldLogProbs),
+                          perToken(scope, shard, responses, micro, ExperienceRow::advantages),
+                          weights(micro, batch, responses, normaliser, scope),
+                          null,
+                          predicted.entropy());
+              diagnostics[0] =
+                  diagnostics[0] == null
+                      ? result.diagnostics()
+                      : diagnostics[0].merge(result.diagnostics());
+              return result.loss();
+            });
 
     List<int[]> criticPlan =
         MiniBatches.shuffled(total, settings.criticMiniBatches(), settings.shuffleSeed() + 1);
-    List<UpdateSchedule.Report> criticSteps = new ArrayList<>();
-    for (int[] miniBatch : criticPlan) {
+    List<UpdateSchedule.Report> criticSteps =
+        steps(
+            criticPlan,
+            critic.parameters(),
+            criticOptimizer,
+            shardFrom,
+            responseLengths,
+            responses,
+            stepDone,
+            (micro, scope, normaliser) -> {
+              TokenBatch batch = micro.tokens(responses);
+              NDArray values =
+                  MicroBatches.actionValues(critic.values(batch, scope, settings.activations()));
+              return settings
+                  .valueLoss()
+                  .compute(
+                      values,
+                      perToken(scope, shard, responses, micro, ExperienceRow::values),
+                      perToken(scope, shard, responses, micro, ExperienceRow::returns),
+                      weights(micro, batch, responses, normaliser, scope))
+                  .loss();
+            });
+    return new Report(policySteps, criticSteps, diagnostics[0]);
+  }
+
+  /** A mini-batch's loss on one micro-batch, given the whole mini-batch's normaliser. */
+  private interface NormalisedLoss {
+    NDArray loss(MicroBatch micro, NDManager scope, double normaliser);
+  }
+
+  /**
+   * One optimizer step of {@code params} per mini-batch of {@code plan}: this replica's
+   * micro-batches of it, each loss divided by the mini-batch's normaliser; {@code stepDone} after
+   * each.
+   */
+  private List<UpdateSchedule.Report> steps(
+      List<int[]> plan,
+      ParameterList params,
+      ReplicaOptimizer optimizer,
+      int shardFrom,
+      int[] responseLengths,
+      List<ScoredResponse> responses,
+      Runnable stepDone,
+      NormalisedLoss loss) {
+    List<UpdateSchedule.Report> reports = new ArrayList<>();
+    for (int[] miniBatch : plan) {
       double normaliser = normaliser(miniBatch, responseLengths);
-      criticSteps.add(
+      reports.add(
           UpdateSchedule.step(
-              critic.parameters(),
-              criticOptimizer,
+              params,
+              optimizer,
               localMicroBatches(miniBatch, shardFrom, responses),
-              (micro, scope) -> {
-                TokenBatch batch = micro.tokens(responses);
-                NDArray values =
-                    MicroBatches.actionValues(critic.values(batch, scope, settings.activations()));
-                return settings
-                    .valueLoss()
-                    .compute(
-                        values,
-                        perToken(scope, shard, responses, micro, ExperienceRow::values),
-                        perToken(scope, shard, responses, micro, ExperienceRow::returns),
-                        weights(micro, batch, responses, normaliser, scope))
-                    .loss();
-              }));
+              (micro, scope) -> loss.loss(micro, scope, normaliser)));
       stepDone.run();
     }
-    return new Report(policySteps, criticSteps, diagnostics[0]);
+    return reports;
   }
 
   /** The whole (mini-)batch's count: sequences, or response tokens for token-mean reduction. */
