@@ -83,16 +83,7 @@ public final class Gradients {
    * (replicas diverged at random).
    */
   public static void write(ParameterList params, long from, ByteBuffer values) {
-    int floats = values.remaining() / Float.BYTES;
-    walk(
-        params,
-        from,
-        floats,
-        (grad, offset, at, count) ->
-            HostChunks.set(
-                grad,
-                offset,
-                values.slice(values.position() + at * Float.BYTES, count * Float.BYTES)));
+    walk(params, from, values.remaining() / Float.BYTES, setFrom(values));
   }
 
   /**
@@ -201,16 +192,14 @@ public final class Gradients {
    * values of {@code values} (a buffer from {@link HostChunks#buffer}, position to limit).
    */
   public static void writeParameters(ParameterList params, long from, ByteBuffer values) {
-    walk(
-        params,
-        from,
-        values.remaining() / Float.BYTES,
-        false,
-        (array, offset, at, count) ->
-            HostChunks.set(
-                array,
-                offset,
-                values.slice(values.position() + at * Float.BYTES, count * Float.BYTES)));
+    walk(params, from, values.remaining() / Float.BYTES, false, setFrom(values));
+  }
+
+  /** Sets each visited stretch from the same stretch of {@code values} (position to limit). */
+  private static Segment setFrom(ByteBuffer values) {
+    return (array, offset, at, count) ->
+        HostChunks.set(
+            array, offset, values.slice(values.position() + at * Float.BYTES, count * Float.BYTES));
   }
 
   /** One stretch of the flat vector that lies in one gradient. */
