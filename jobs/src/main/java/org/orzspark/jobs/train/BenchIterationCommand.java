@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,15 +31,24 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code orz bench iteration}: one iteration of a fresh run in this application, with the time of
- * each stage, the tasks' run time and model compute time per stage (a Spark listener), Spark
- * orchestration overhead as a share of the wall time ({@link IterationBreakdown}), the all-reduce
- * time per optimizer step, and the run store's own costs ({@link StoreCosts}).
+ * each stage, the tasks' run time and model compute time per stage (a Spark listener), the fixed
+ * cost per iteration, idle slots and the orchestration share ({@link IterationBreakdown}), the
+ * all-reduce time per optimizer step, and the run store's own costs ({@link StoreCosts}).
+ *
+ * <p>The timed iteration must pay what an {@code orz iterate} pays, its first Spark job's warm-up
+ * included: run through the launcher, the bench therefore makes the prompts and initialises the run
+ * in another application ({@code orz bench iteration --prepare-run}) before it starts its own
+ * SparkSession, which then runs nothing before the iteration.
  */
 @Command(
     name = "iteration",
     mixinStandardHelpOptions = true,
-    description =
-        "Time one iteration: stages, model compute, Spark orchestration overhead, all-reduce per step.")
+    description = {
+      "Time one iteration: stages, model compute, fixed cost per iteration, idle slots,"
+          + " orchestration share, all-reduce per step.",
+      "The prompts are made and the run initialised by a separate application first, so that the"
+          + " timed iteration starts cold in its own, like one spark-submit of 'orz iterate'."
+    })
 public final class BenchIterationCommand implements Callable<Integer> {
   private static final List<String> STAGES =
       List.of("sample", "rollout", "score", "experience", "update", "metrics");
@@ -77,6 +87,14 @@ public final class BenchIterationCommand implements Callable<Integer> {
               + " and JIT warm-up to the first (default: ${DEFAULT-VALUE}).")
   int iterations;
 
+  @Option(
+      names = "--prepare-run",
+      hidden = true,
+      description =
+          "Only make the prompts and initialise the run in --run-dir, then exit: the bench runs"
+              + " this in another application.")
+  boolean prepareOnly;
+
   @Mixin RunConfigOptions configuration = RunConfigOptions.withProfile("tiny-cpu");
 
   /** What one benchmark measured. */
@@ -84,6 +102,7 @@ public final class BenchIterationCommand implements Callable<Integer> {
       Map<String, Double> stageSeconds,
       Map<String, TaskTimeListener.GroupTime> tasks,
       IterationBreakdown breakdown,
+      IterationBreakdown.Overheads overheads,
       double applicationStartSeconds,
       double allReduceSecondsPerStep,
       double allReduceWaitSecondsPerStep,
@@ -110,25 +129,50 @@ public final class BenchIterationCommand implements Callable<Integer> {
                 + base
                 + "' (or 'orz demo'), or pass --base");
       }
-      SparkSession spark = SparkSession.builder().appName("orz bench iteration").getOrCreate();
-      double applicationStart =
-          (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
-      if (prompts == null) {
-        long seed = configuration.seed != null ? configuration.seed : 42;
-        SynthCommand.run(
-            spark,
-            Arrays.asList(DemoCommand.FAMILIES.split(",")),
-            synthPrompts,
-            seed,
-            1,
-            2,
-            synth.toString(),
-            true);
-      }
       if (iterations < 1) {
         throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
       }
-      Result result = run(spark, run, config, iterations, applicationStart, System.out);
+      if (prepareOnly) {
+        prepare(
+            SparkSession.builder().appName("orz bench iteration: prepare").getOrCreate(),
+            run,
+            synth,
+            config);
+        return 0;
+      }
+      // Without the launcher (no ORZ_HOME) the run is prepared here, and the timed iteration's
+      // first Spark job is warm: the header line says so.
+      boolean preparedApart = System.getenv("ORZ_HOME") != null;
+      Stopwatch preparing = Stopwatch.start();
+      if (preparedApart) {
+        int status =
+            new ProcessBuilder(prepareCommand(TrainCommand.launcher(), run))
+                .inheritIO()
+                .start()
+                .waitFor();
+        if (status != 0) {
+          throw new IllegalStateException(
+              "preparing the benchmark's run failed (exit status " + status + ")");
+        }
+      }
+      double prepareSeconds = preparedApart ? preparing.seconds() : 0;
+      SparkSession spark = SparkSession.builder().appName("orz bench iteration").getOrCreate();
+      // This JVM waited for the preparing application: that is no part of its start.
+      double applicationStart =
+          (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3
+              - prepareSeconds;
+      if (!preparedApart) {
+        prepare(spark, run, synth, config);
+      }
+      Result result =
+          measure(
+              spark,
+              run,
+              config.profile(),
+              iterations,
+              applicationStart,
+              preparedApart,
+              System.out);
       Files.writeString(
           run.resolve("bench-iteration.json"),
           new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
@@ -138,6 +182,62 @@ public final class BenchIterationCommand implements Callable<Integer> {
         deleteTree(root);
       }
     }
+  }
+
+  /**
+   * The command line, through {@code launcher}, that makes this benchmark's prompts and initialises
+   * its run in {@code run}, in another application, with this command's settings and spark-submit
+   * options.
+   */
+  List<String> prepareCommand(Path launcher, Path run) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                launcher.toString(),
+                "bench",
+                "iteration",
+                "--prepare-run",
+                "--run-dir",
+                run.toString(),
+                "--base",
+                base.toString(),
+                "--synth-prompts",
+                Integer.toString(synthPrompts)));
+    if (prompts != null) {
+      command.addAll(List.of("--prompts", prompts));
+    }
+    if (configuration.profile != null) {
+      command.addAll(List.of("--profile", configuration.profile));
+    }
+    if (configuration.seed != null) {
+      command.addAll(List.of("--seed", Long.toString(configuration.seed)));
+    }
+    configuration.overrides.forEach(
+        (key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+    List<String> sparkArgs = TrainCommand.sparkSubmitArgs();
+    if (!sparkArgs.isEmpty()) {
+      command.add("--");
+      command.addAll(sparkArgs);
+    }
+    return command;
+  }
+
+  /** Makes the synthetic prompts in {@code synth} (when no --prompts) and initialises the run. */
+  private void prepare(SparkSession spark, Path run, Path synth, RunConfig config)
+      throws IOException {
+    if (prompts == null) {
+      long seed = configuration.seed != null ? configuration.seed : 42;
+      SynthCommand.run(
+          spark,
+          Arrays.asList(DemoCommand.FAMILIES.split(",")),
+          synthPrompts,
+          seed,
+          1,
+          2,
+          synth.toString(),
+          true);
+    }
+    RunInitializer.init(spark, run.toString(), config);
   }
 
   /**
@@ -153,6 +253,22 @@ public final class BenchIterationCommand implements Callable<Integer> {
       PrintStream out)
       throws IOException {
     RunInitializer.init(spark, run.toString(), config);
+    return measure(spark, run, config.profile(), iterations, applicationStart, false, out);
+  }
+
+  /**
+   * Runs {@code iterations} iterations of the initialised run in {@code run} and times the last
+   * one; {@code preparedApart}: this application ran no Spark job before them.
+   */
+  private Result measure(
+      SparkSession spark,
+      Path run,
+      String profile,
+      int iterations,
+      double applicationStart,
+      boolean preparedApart,
+      PrintStream out)
+      throws IOException {
     for (int warmup = 1; warmup < iterations; warmup++) {
       Iteration.run(spark, run.toString(), warmup, out);
     }
@@ -202,15 +318,22 @@ public final class BenchIterationCommand implements Callable<Integer> {
     stageSeconds.put("metrics", Math.max(0, wall - staged));
     TaskTimeListener.GroupTime all =
         tasks.values().stream()
-            .reduce(new TaskTimeListener.GroupTime(0, 0, 0), TaskTimeListener.GroupTime::plus);
+            .reduce(TaskTimeListener.GroupTime.NONE, TaskTimeListener.GroupTime::plus);
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     IterationBreakdown breakdown =
-        new IterationBreakdown(wall, slots, all.runSeconds(), all.computeSeconds());
+        new IterationBreakdown(
+            Math.max(0, applicationStart),
+            wall,
+            slots,
+            listener.stageSpanSeconds(),
+            all.slotSeconds(),
+            all.computeSeconds());
     Result result =
         new Result(
             stageSeconds,
             tasks,
             breakdown,
+            breakdown.overheads(),
             applicationStart,
             metrics.getOrDefault(IterationMetrics.ALLREDUCE_SECONDS_PER_STEP.name(), Double.NaN),
             metrics.getOrDefault(
@@ -218,12 +341,14 @@ public final class BenchIterationCommand implements Callable<Integer> {
             Math.round(metrics.getOrDefault(IterationMetrics.ALLREDUCE_CALLS.name(), 0.0)),
             storeCostMillis,
             metrics);
-    print(result, config.profile(), spark.sparkContext().master(), out);
+    print(result, profile, spark.sparkContext().master(), preparedApart, out);
     return result;
   }
 
-  private static void print(Result r, String profile, String master, PrintStream out) {
+  private static void print(
+      Result r, String profile, String master, boolean preparedApart, PrintStream out) {
     IterationBreakdown b = r.breakdown();
+    IterationBreakdown.Overheads o = r.overheads();
     long iteration = Math.round(r.metrics().getOrDefault(IterationMetrics.ITERATION, 1.0));
     out.printf(
         "%nbench iteration: profile %s on %s, %d task slots, figures of iteration %d%s%n",
@@ -231,30 +356,50 @@ public final class BenchIterationCommand implements Callable<Integer> {
         master,
         b.slots(),
         iteration,
-        iteration > 1 ? " (the earlier ones warmed up the JVM)" : "");
+        iteration > 1
+            ? " (the earlier ones warmed up the JVM)"
+            : preparedApart
+                ? " (cold: the application's first Spark jobs, as in one orz iterate)"
+                : " (the run's init ran in this application before it: Spark was warm)");
     out.printf("%-11s %8s %6s %10s %10s%n", "stage", "wall_s", "tasks", "task_s", "model_s");
     for (String stage : STAGES) {
-      TaskTimeListener.GroupTime t =
-          r.tasks().getOrDefault(stage, new TaskTimeListener.GroupTime(0, 0, 0));
+      TaskTimeListener.GroupTime t = r.tasks().getOrDefault(stage, TaskTimeListener.GroupTime.NONE);
       out.printf(
           "%-11s %8.2f %6d %10.2f %10.2f%n",
           stage, r.stageSeconds().get(stage), t.tasks(), t.runSeconds(), t.computeSeconds());
     }
     out.printf(
-        "iteration wall time %.2f s; tasks ran %.2f slot-s of %.2f; model compute %.2f s (%.1f%% of slot time)%n",
+        "iteration wall time %.2f s; tasks held %.2f slot-s of %.2f (executor run time %.2f);"
+            + " model compute %.2f s (%.1f%% of slot time)%n",
         b.wallSeconds(),
         b.taskSeconds(),
         b.wallSeconds() * b.slots(),
+        r.tasks().values().stream().mapToDouble(TaskTimeListener.GroupTime::runSeconds).sum(),
         b.computeSeconds(),
         100 * b.computeShare());
     out.printf(
-        "Spark orchestration overhead: %.2f s = %.1f%% of the iteration's wall time (goal <= 5%%)%n",
-        b.orchestrationSeconds(), 100 * b.orchestrationShare());
+        "wall time not covered by tasks: %.2f s = %.1f%% of the iteration (no stage running %.2f s,"
+            + " idle slots %.2f s per slot)%n",
+        o.uncoveredSeconds(),
+        100 * o.uncoveredSeconds() / b.wallSeconds(),
+        o.driverGapSeconds(),
+        o.idleSlotSeconds() / b.slots());
     out.printf(
         "application start (JVM launch to SparkSession ready): %.2f s, paid once per spark-submit: "
             + "%.1f%% of start + iteration%n",
         r.applicationStartSeconds(),
         100 * r.applicationStartSeconds() / (r.applicationStartSeconds() + b.wallSeconds()));
+    out.printf(
+        "fixed cost per iteration %.1f s (start %.1f s, driver gaps %.1f s, in-task %.1f s;"
+            + " goal <= 3 s)%n",
+        o.fixedCostSeconds(), b.applicationStartSeconds(), o.driverGapSeconds(), o.inTaskSeconds());
+    out.printf(
+        "idle slots %.0f%% (%.1f of %.1f slot-s: inside running stages, no task used them)%n",
+        100 * o.idleSlotShare(), o.idleSlotSeconds(), b.wallSeconds() * b.slots());
+    out.printf(
+        "orchestration share %.0f%% (fixed cost over start + wall time, idle slots excluded;"
+            + " goal <= 5%% at 128 x 64)%n",
+        100 * o.orchestrationShare());
     out.printf(
         "all-reduce: %.4f s per optimizer step (%d steps): %.4f s transfer, %.4f s waiting "
             + "for the other replicas%n",

@@ -7,6 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,15 +72,39 @@ class BenchIterationCommandTest {
         .isNotNegative()
         .isLessThanOrEqualTo(r.allReduceSecondsPerStep());
     IterationBreakdown b = r.breakdown();
-    double tasks =
-        r.tasks().values().stream().mapToDouble(TaskTimeListener.GroupTime::runSeconds).sum();
-    assertThat(b.taskSeconds()).isCloseTo(tasks, within(1e-9));
+    double slotTime =
+        r.tasks().values().stream().mapToDouble(TaskTimeListener.GroupTime::slotSeconds).sum();
+    assertThat(b.taskSeconds()).isCloseTo(slotTime, within(1e-9));
     assertThat(b.wallSeconds())
         .isCloseTo(
             r.stageSeconds().values().stream().mapToDouble(Double::doubleValue).sum(),
             within(1e-6));
-    assertThat(console.toString(StandardCharsets.UTF_8))
-        .contains("Spark orchestration overhead")
+    // Stages ran for part of the iteration; the fixed cost holds the 3 s start passed in.
+    assertThat(b.applicationStartSeconds()).isEqualTo(3.0);
+    assertThat(b.stageSpanSeconds()).isPositive().isLessThanOrEqualTo(b.wallSeconds());
+    IterationBreakdown.Overheads o = r.overheads();
+    assertThat(o).isEqualTo(b.overheads());
+    assertThat(o.fixedCostSeconds()).isGreaterThan(3.0).isLessThan(3.0 + b.wallSeconds());
+    assertThat(o.idleSlotShare()).isBetween(0.0, 1.0);
+    assertThat(o.orchestrationShare()).isPositive().isLessThan(1.0);
+    String printed = console.toString(StandardCharsets.UTF_8);
+    Matcher fixed =
+        Pattern.compile(
+                "(?m)^fixed cost per iteration (\\d+\\.\\d) s \\(start 3\\.0 s, driver gaps"
+                    + " \\d+\\.\\d s, in-task \\d+\\.\\d s; goal <= 3 s\\)$")
+            .matcher(printed);
+    assertThat(fixed.find()).as(printed).isTrue();
+    assertThat(Double.parseDouble(fixed.group(1))).isGreaterThan(3.0);
+    Matcher idle = Pattern.compile("(?m)^idle slots (\\d+)% \\(").matcher(printed);
+    assertThat(idle.find()).as(printed).isTrue();
+    assertThat(Integer.parseInt(idle.group(1))).isBetween(0, 100);
+    Matcher share = Pattern.compile("(?m)^orchestration share (\\d+)% \\(").matcher(printed);
+    assertThat(share.find()).as(printed).isTrue();
+    assertThat(Integer.parseInt(share.group(1)))
+        .isEqualTo((int) Math.round(100 * o.orchestrationShare()));
+    assertThat(printed)
+        .containsPattern("(?m)^wall time not covered by tasks: \\d+\\.\\d\\d s = ")
+        .doesNotContain("orchestration overhead")
         .containsPattern(
             "all-reduce: \\d+\\.\\d{4} s per optimizer step \\(3 steps\\): "
                 + "\\d+\\.\\d{4} s transfer, \\d+\\.\\d{4} s waiting for the other replicas")
@@ -90,5 +118,58 @@ class BenchIterationCommandTest {
     for (String kind : new String[] {"lock", "markers", "records"}) {
       assertThat(r.storeCostMillis().get(kind)).as(kind).isPositive();
     }
+  }
+
+  @Test
+  void thePreparingApplicationGetsTheBenchmarksSettings() {
+    BenchIterationCommand command = new BenchIterationCommand();
+    new CommandLine(command)
+        .parseArgs(
+            "--base",
+            "models/b",
+            "--synth-prompts",
+            "64",
+            "--seed",
+            "7",
+            "--set",
+            "a.b=1",
+            "--set",
+            "c.d=x y",
+            "--iterations",
+            "2");
+
+    List<String> line = command.prepareCommand(Path.of("/orz/jobs/bin/orz"), Path.of("/t/run"));
+
+    assertThat(line)
+        .containsExactly(
+            "/orz/jobs/bin/orz",
+            "bench",
+            "iteration",
+            "--prepare-run",
+            "--run-dir",
+            "/t/run",
+            "--base",
+            "models/b",
+            "--synth-prompts",
+            "64",
+            "--profile",
+            "tiny-cpu",
+            "--seed",
+            "7",
+            "--set",
+            "a.b=1",
+            "--set",
+            "c.d=x y");
+    // the line parses back into the same settings
+    BenchIterationCommand prepare = new BenchIterationCommand();
+    new CommandLine(prepare).parseArgs(line.subList(3, line.size()).toArray(String[]::new));
+    assertThat(prepare.prepareOnly).isTrue();
+    assertThat(prepare.runDir).isEqualTo(Path.of("/t/run"));
+    assertThat(prepare.base).isEqualTo(Path.of("models/b"));
+    assertThat(prepare.synthPrompts).isEqualTo(64);
+    assertThat(prepare.prompts).isNull();
+    assertThat(prepare.configuration.profile).isEqualTo("tiny-cpu");
+    assertThat(prepare.configuration.seed).isEqualTo(7L);
+    assertThat(prepare.configuration.overrides).isEqualTo(Map.of("a.b", "1", "c.d", "x y"));
   }
 }
