@@ -23,6 +23,7 @@ import org.orzspark.generation.SampleRandom;
 import org.orzspark.generation.SamplingParams;
 import org.orzspark.model.PolicyModel;
 import org.orzspark.model.Qwen2Config;
+import org.orzspark.model.TorchThreads;
 import org.orzspark.plan.ModelShapes;
 import org.orzspark.timing.Stopwatch;
 import picocli.CommandLine;
@@ -225,8 +226,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager(engineDevice);
         PolicyModel policy = PolicyModel.random(model, seed, manager)) {
       if (threads > 0) {
-        // after the engine has loaded: its native library links then
-        JniUtils.setNumThreads(threads);
+        TorchThreads.set(threads);
       }
       double[] peak = matmulGflops(manager);
       int sequences = lengths == Lengths.UNIFORM ? batch : batch * sequencesPerSlot;

@@ -1,12 +1,12 @@
 package org.orzspark.jobs;
 
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.orzspark.model.Qwen2Config;
+import org.orzspark.model.TorchThreads;
 import org.orzspark.plan.ModelShapes;
 import org.orzspark.pretrain.BasePretrainer;
 import org.orzspark.pretrain.BasePretrainer.Options;
@@ -203,7 +203,7 @@ public final class PretrainBaseCommand implements Callable<Integer> {
   /** Runs the pre-training with the parsed options, printing progress to {@code console}. */
   public BasePretrainer.Result run(PrintStream console) throws IOException {
     if (threads > 0) {
-      JniUtils.setNumThreads(threads);
+      TorchThreads.set(threads);
     }
     return BasePretrainer.run(options(), output, console);
   }

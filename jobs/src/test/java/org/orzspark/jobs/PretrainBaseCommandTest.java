@@ -6,8 +6,13 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.jobs.faults.ChildJvm;
 import org.orzspark.model.ModelCheckpoint;
 import org.orzspark.pretrain.BasePretrainer;
 import picocli.CommandLine;
@@ -61,6 +66,21 @@ class PretrainBaseCommandTest {
     assertThat(result.output()).isEqualTo(dir.resolve("base").toAbsolutePath());
     assertThat(ModelCheckpoint.read(result.output()).config().numHiddenLayers()).isEqualTo(3);
     assertThat(result.sampled().problems()).isEqualTo(4);
+  }
+
+  @Test
+  void threadsAreSetInAFreshProcessBeforeAnyModelLoadedTheEngine(@TempDir Path dir)
+      throws Exception {
+    // A fresh JVM: in this one another test may already have loaded the engine's native library.
+    List<String> args = new ArrayList<>(List.of(quickArgs(dir.resolve("base"))));
+    args.addAll(List.of("--threads", "2"));
+
+    ChildJvm.Outcome outcome =
+        ChildJvm.orz(Map.of(), Duration.ofMinutes(3), args.toArray(String[]::new));
+
+    assertThat(outcome.output()).doesNotContain("UnsatisfiedLinkError");
+    assertThat(outcome.status()).as(outcome.output()).isZero();
+    assertThat(dir.resolve("base/config.json")).exists();
   }
 
   @Test

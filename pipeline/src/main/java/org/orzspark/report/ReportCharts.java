@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.jfree.chart.JFreeChart;
 import org.orzspark.analysis.IterationStats;
 import org.orzspark.analysis.MetricsTable;
+import org.orzspark.analysis.Smoothing;
 import org.orzspark.reward.ReflectionPatterns;
 import org.orzspark.run.EvalTable;
 import org.orzspark.run.IterationMetrics;
@@ -24,6 +25,9 @@ public final class ReportCharts {
   public static final String METRICS = "Training metrics";
   public static final String EVALUATION = "Evaluation";
   public static final String COMPARISON = "Comparison";
+
+  /** Iterations in the trailing mean drawn beside the reward and format-rate curves. */
+  static final int SMOOTHING_WINDOW = 10;
 
   /** Titles of the evaluation charts whose metric is a share of [0, 1], by column. */
   private static final Map<String, String> EVAL_RATES =
@@ -74,7 +78,7 @@ public final class ReportCharts {
             "mean reward",
             x,
             steps,
-            series(stats, new Line("reward mean", IterationMetrics.REWARD_MEAN))));
+            smoothed(series(stats, new Line("reward mean", IterationMetrics.REWARD_MEAN)))));
     out.add(
         figure(
             false,
@@ -98,7 +102,7 @@ public final class ReportCharts {
             "share of responses",
             x,
             steps,
-            series(stats, new Line("format rate", IterationMetrics.FORMAT_RATE))));
+            smoothed(series(stats, new Line("format rate", IterationMetrics.FORMAT_RATE)))));
     out.add(
         figure(
             true,
@@ -349,6 +353,23 @@ public final class ReportCharts {
     for (Line line : lines) {
       out.put(line.name(), stats.stream().mapToDouble(s -> s.value(line.metric())).toArray());
     }
+    return out;
+  }
+
+  /**
+   * Each line of {@code series} followed by its trailing mean over {@link #SMOOTHING_WINDOW}
+   * iterations ("... (10-iteration mean)"): the raw line shows the noise of a small batch, the
+   * smoothed one the trend.
+   */
+  static Map<String, double[]> smoothed(Map<String, double[]> series) {
+    Map<String, double[]> out = new LinkedHashMap<>();
+    series.forEach(
+        (name, values) -> {
+          out.put(name, values);
+          out.put(
+              name + " (" + SMOOTHING_WINDOW + "-iteration mean)",
+              Smoothing.trailingMean(values, SMOOTHING_WINDOW));
+        });
     return out;
   }
 

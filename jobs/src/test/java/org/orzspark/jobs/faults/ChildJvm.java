@@ -18,11 +18,11 @@ import org.orzspark.testing.RepoPaths;
  * local mode with the test session's shape ({@code local[2]}, 4 shuffle partitions), so its rows
  * and weights are those an in-process run computes; the log configuration is the launcher's.
  */
-final class ChildJvm {
+public final class ChildJvm {
   private ChildJvm() {}
 
   /** The exit status and the combined output of a finished child. */
-  record Outcome(int status, String output) {}
+  public record Outcome(int status, String output) {}
 
   /** A started child, for tests that act while it runs. */
   record Running(Process process, Path log) {
@@ -40,7 +40,7 @@ final class ChildJvm {
   }
 
   /** Runs {@code orz args...} with these extra system properties and waits for it. */
-  static Outcome orz(Map<String, String> properties, Duration timeout, String... args)
+  public static Outcome orz(Map<String, String> properties, Duration timeout, String... args)
       throws IOException, InterruptedException {
     return start(Orz.class, properties, args).await(timeout);
   }

@@ -22,11 +22,18 @@ class DemoCommandTest {
 
   @Test
   void afterTrainingTheSummaryComparesBaseAndTrainedAndNamesTheReport() throws IOException {
-    JsonNode base = JSON.readTree("{\"avg_at_k\": 0.125, \"format_rate\": 0.5}");
-    JsonNode trained = JSON.readTree("{\"avg_at_k\": 0.75, \"format_rate\": 1.0}");
+    JsonNode base =
+        JSON.readTree(
+            "{\"samples\": 4.0, \"avg_at_k\": 0.125, \"pass_at_k\": 0.25, \"maj_at_k\": 0.2,"
+                + " \"format_rate\": 0.5}");
+    JsonNode trained =
+        JSON.readTree(
+            "{\"samples\": 4.0, \"avg_at_k\": 0.75, \"pass_at_k\": 0.875, \"maj_at_k\": 0.8,"
+                + " \"format_rate\": 1.0}");
     assertThat(DemoCommand.summary(base, trained, 3, 2.0, new Path("/r/reports/index.html")))
         .isEqualTo(
-            "demo: held-out accuracy 12.5% (base) -> 75.0% (iteration 3), format 50% -> 100%,"
-                + " wall 2.0 min; report /r/reports/index.html");
+            "demo: held-out accuracy 12.5% (base) -> 75.0% (iteration 3, +62.5 points),"
+                + " pass@4 25.0% -> 87.5%, maj@4 20.0% -> 80.0%, format 50% -> 100%, wall 2.0 min;"
+                + " report /r/reports/index.html");
   }
 }
