@@ -1,18 +1,21 @@
 package org.orzspark.run;
 
-import static org.apache.spark.sql.functions.col;
-
+import java.io.IOException;
 import java.io.Serializable;
-import org.apache.spark.sql.Column;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.orzspark.datasets.PromptSchema;
+import org.orzspark.datasets.io.DriverParquet;
 
 /**
  * The sample stage's table: the iteration's prompts in draw order ({@value #ORDER}, {@value
  * #PROMPT_ID}, {@value #QUESTION}, {@value #ANSWER}), the last three from the run's prompt set
- * ({@link PromptSchema}). This class owns its column names and its row writer and reader.
+ * ({@link PromptSchema}). This class owns its column names and its row writer and readers.
  */
 public final class SampledPromptTable {
   /** The prompt's position in the iteration's draw. */
@@ -22,11 +25,15 @@ public final class SampledPromptTable {
   public static final String QUESTION = PromptSchema.QUESTION;
   public static final String ANSWER = PromptSchema.ANSWER;
 
-  /** The draw before it is joined with the prompt set: {@value #ORDER} and {@value #PROMPT_ID}. */
-  public static final StructType DRAW =
+  /** The table's schema: one row per drawn prompt. */
+  public static final StructType SCHEMA =
       new StructType()
           .add(ORDER, DataTypes.IntegerType, false)
-          .add(PROMPT_ID, DataTypes.StringType, false);
+          .add(PROMPT_ID, DataTypes.StringType, false)
+          .add(QUESTION, DataTypes.StringType, false)
+          .add(ANSWER, DataTypes.StringType, false);
+
+  private static final List<String> COLUMNS = List.of(ORDER, PROMPT_ID, QUESTION, ANSWER);
 
   private SampledPromptTable() {}
 
@@ -34,19 +41,30 @@ public final class SampledPromptTable {
   public record SampledPrompt(int order, String promptId, String question, String answer)
       implements Serializable {}
 
-  /** A row of {@link #DRAW}. */
-  public static Row drawRow(int order, String promptId) {
-    return new NamedRow(DRAW).set(ORDER, order).set(PROMPT_ID, promptId).build();
+  /** A row of {@link #SCHEMA}. */
+  public static Row toRow(SampledPrompt prompt) {
+    return new NamedRow(SCHEMA)
+        .set(ORDER, prompt.order())
+        .set(PROMPT_ID, prompt.promptId())
+        .set(QUESTION, prompt.question())
+        .set(ANSWER, prompt.answer())
+        .build();
   }
 
-  /** The table's columns, to select from the draw joined with the prompt set. */
-  public static Column[] columns() {
-    return new Column[] {col(ORDER), col(PROMPT_ID), col(QUESTION), col(ANSWER)};
-  }
-
-  /** A row of the table, read by name. */
-  public static SampledPrompt fromRow(Row row) {
-    return new SampledPrompt(
-        row.<Integer>getAs(ORDER), row.getAs(PROMPT_ID), row.getAs(QUESTION), row.getAs(ANSWER));
+  /**
+   * The prompts of the table's Parquet {@code files}, in draw order, read on the driver by column
+   * name ({@link DriverParquet}: no Spark job).
+   */
+  public static List<SampledPrompt> read(Configuration conf, String[] files) throws IOException {
+    List<SampledPrompt> prompts = new ArrayList<>();
+    DriverParquet.read(
+        conf,
+        files,
+        COLUMNS,
+        v ->
+            prompts.add(
+                new SampledPrompt((Integer) v[0], (String) v[1], (String) v[2], (String) v[3])));
+    prompts.sort(Comparator.comparingInt(SampledPrompt::order));
+    return List.copyOf(prompts);
   }
 }

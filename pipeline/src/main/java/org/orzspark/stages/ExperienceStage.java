@@ -60,6 +60,7 @@ public final class ExperienceStage {
     Dataset<Row> rollouts =
         ctx.spark()
             .read()
+            .schema(RolloutTable.ROLLOUTS)
             .parquet(ctx.dataFiles(ctx.layout().rollouts(ctx.iteration())))
             .select(RolloutTable.scoredResponseColumns());
     long sequences = rollouts.count();

@@ -206,10 +206,10 @@ public final class Iteration {
       IterationContext ctx, Path start, PrintStream console) throws IOException {
     RunLayout layout = ctx.layout();
     int next = ctx.iteration();
-    if (!reusable(ctx, layout.sampledPrompts(next), console)) {
-      SampleStage.run(ctx, cursorOf(ctx.store(), start));
-    }
-    SampleStage.Result sample = SampleStage.read(ctx);
+    SampleStage.Result sample =
+        reusable(ctx, layout.sampledPrompts(next), console)
+            ? SampleStage.read(ctx)
+            : SampleStage.run(ctx, cursorOf(ctx.store(), start));
     console.printf("iteration %d: %d prompts sampled%n", next, sample.prompts().size());
     if (!reusable(ctx, layout.rollouts(next), console)) {
       if (!reusable(ctx, layout.generated(next), console)) {

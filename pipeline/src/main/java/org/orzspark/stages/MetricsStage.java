@@ -42,7 +42,13 @@ public final class MetricsStage {
     ctx.jobGroup("metrics");
     Map<String, Double> metrics = new TreeMap<>(driverFigures);
     Path rolloutsFolder = ctx.layout().rollouts(ctx.iteration());
-    metrics.putAll(rolloutFigures(ctx.spark().read().parquet(ctx.dataFiles(rolloutsFolder))));
+    // With the table's schema: no Spark job to infer it from the files' footers.
+    metrics.putAll(
+        rolloutFigures(
+            ctx.spark()
+                .read()
+                .schema(RolloutTable.ROLLOUTS)
+                .parquet(ctx.dataFiles(rolloutsFolder))));
 
     Path checkpoint = ctx.layout().checkpoint(ctx.iteration());
     Map<?, ?> update =
@@ -83,13 +89,17 @@ public final class MetricsStage {
   /**
    * The {@link Metric.Source#ROLLOUTS} metrics of an iteration's scored rollouts ({@link
    * RolloutTable#ROLLOUTS} rows), from the stored reflection patterns and format flags: the stage's
-   * one aggregation (public for the RAPIDS explain test of jobs).
+   * one aggregation (public for the RAPIDS explain test of jobs). An iteration's rollouts are a few
+   * thousand rows at most: aggregated in one partition, in one Spark job, with no shuffle (and so
+   * in one fixed order of the rows).
    */
   public static Map<String, Double> rolloutFigures(Dataset<Row> rollouts) {
     Column[] aggregates = IterationMetrics.aggregates();
     Row row =
         IterationMetrics.withAggregateInputs(
-                rollouts, col(RolloutTable.REFLECTION_PATTERNS), col(RolloutTable.FORMAT_OK))
+                rollouts.coalesce(1),
+                col(RolloutTable.REFLECTION_PATTERNS),
+                col(RolloutTable.FORMAT_OK))
             .agg(aggregates[0], Arrays.copyOfRange(aggregates, 1, aggregates.length))
             .first();
     return new TreeMap<>(IterationMetrics.rolloutValues(row));

@@ -1,14 +1,18 @@
 package org.orzspark.stages;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.datasets.io.DriverParquet;
 import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.run.PromptSampler;
 import org.orzspark.run.RunSettings;
@@ -32,29 +36,48 @@ public final class SampleStage {
   /** The drawn prompts and the data cursor after the draw. */
   public record Result(List<SampledPrompt> prompts, PromptSampler.Cursor next) {}
 
-  public static void run(IterationContext ctx, PromptSampler.Cursor cursor) throws IOException {
+  /**
+   * Draws and writes the iteration's prompts. The prompt set is read on the driver ({@link
+   * DriverParquet}: its ids, then the drawn rows), so the only Spark job is the write of the drawn
+   * rows.
+   *
+   * @return what it wrote, so that the iteration goes on without reading it back
+   */
+  public static Result run(IterationContext ctx, PromptSampler.Cursor cursor) throws IOException {
     Stopwatch stage = Stopwatch.start();
     ctx.jobGroup("sample");
-    Dataset<Row> prompts = ctx.spark().read().parquet(ctx.layout().prompts().toString());
-    List<String> ids =
-        prompts
-            .select(PromptSchema.PROMPT_ID)
-            .orderBy(PromptSchema.PROMPT_ID)
-            .as(Encoders.STRING())
-            .collectAsList();
+    Configuration conf = ctx.spark().sparkContext().hadoopConfiguration();
+    String[] promptSet = {ctx.layout().prompts().toString()};
+    List<String> read = new ArrayList<>();
+    DriverParquet.read(
+        conf, promptSet, List.of(PromptSchema.PROMPT_ID), v -> read.add((String) v[0]));
+    List<String> ids = inPromptSetOrder(read);
     long seed = ctx.get(RunSettings.SEED);
     PromptSampler.Draw draw =
         PromptSampler.draw(seed, ids.size(), cursor, ctx.get(RunSettings.PROMPTS_PER_ITERATION));
-    List<Row> order = new ArrayList<>();
+    // A draw across an epoch boundary may take a prompt twice: an id maps to all its positions.
+    Map<String, List<Integer>> ordersOf = new HashMap<>();
     for (int i = 0; i < draw.indices().size(); i++) {
-      order.add(SampledPromptTable.drawRow(i, ids.get(draw.indices().get(i))));
+      ordersOf.computeIfAbsent(ids.get(draw.indices().get(i)), id -> new ArrayList<>()).add(i);
+    }
+    SampledPrompt[] drawn = new SampledPrompt[draw.indices().size()];
+    DriverParquet.read(
+        conf,
+        promptSet,
+        List.of(PromptSchema.PROMPT_ID, PromptSchema.QUESTION, PromptSchema.ANSWER),
+        v -> {
+          for (int order : ordersOf.getOrDefault((String) v[0], List.of())) {
+            drawn[order] = new SampledPrompt(order, (String) v[0], (String) v[1], (String) v[2]);
+          }
+        });
+    List<SampledPrompt> prompts = Arrays.asList(drawn);
+    if (prompts.contains(null)) {
+      throw new IllegalStateException("the prompt set changed while the prompts were drawn");
     }
     Dataset<Row> chosen =
         ctx.spark()
-            .createDataFrame(order, SampledPromptTable.DRAW)
-            .join(prompts, SampledPromptTable.PROMPT_ID)
-            .select(SampledPromptTable.columns())
-            .orderBy(SampledPromptTable.ORDER)
+            .createDataFrame(
+                prompts.stream().map(SampledPromptTable::toRow).toList(), SampledPromptTable.SCHEMA)
             .coalesce(1);
     var folder = ctx.layout().sampledPrompts(ctx.iteration());
     try (AtomicOutput out = ctx.begin(folder)) {
@@ -66,26 +89,48 @@ public final class SampleStage {
           ctx.newRecord(
                   "sample",
                   seconds,
-                  Map.of("prompts", (double) order.size(), "prompt_set_size", (double) ids.size()),
+                  Map.of(
+                      "prompts", (double) prompts.size(), "prompt_set_size", (double) ids.size()),
                   Map.of(CURSOR_BEFORE, cursor.text(), CURSOR_AFTER, draw.next().text()))
               .toJson());
       out.commit();
     }
+    return new Result(List.copyOf(prompts), draw.next());
   }
 
-  /** The completed stage's prompts (in draw order) and cursor. */
+  /**
+   * The prompt set's ids in the order an index into the set refers to: Spark's order of strings, by
+   * their UTF-8 bytes compared unsigned (which differs from {@link String#compareTo} for characters
+   * beyond U+FFFF), as the draw has always used it.
+   *
+   * @throws IllegalArgumentException for a missing or repeated id (an index must name one prompt)
+   */
+  static List<String> inPromptSetOrder(List<String> ids) {
+    record Key(byte[] utf8, String id) {}
+    List<Key> keys = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      if (id == null) {
+        throw new IllegalArgumentException("the prompt set has a prompt without a prompt_id");
+      }
+      keys.add(new Key(id.getBytes(StandardCharsets.UTF_8), id));
+    }
+    keys.sort((a, b) -> Arrays.compareUnsigned(a.utf8(), b.utf8()));
+    List<String> ordered = new ArrayList<>(keys.size());
+    for (Key key : keys) {
+      if (!ordered.isEmpty() && ordered.get(ordered.size() - 1).equals(key.id())) {
+        throw new IllegalArgumentException("the prompt set repeats prompt_id " + key.id());
+      }
+      ordered.add(key.id());
+    }
+    return ordered;
+  }
+
+  /** The completed stage's prompts (in draw order) and cursor, read on the driver. */
   public static Result read(IterationContext ctx) throws IOException {
     var folder = ctx.layout().sampledPrompts(ctx.iteration());
     List<SampledPrompt> prompts =
-        ctx
-            .spark()
-            .read()
-            .parquet(ctx.dataFiles(folder))
-            .orderBy(SampledPromptTable.ORDER)
-            .collectAsList()
-            .stream()
-            .map(SampledPromptTable::fromRow)
-            .toList();
+        SampledPromptTable.read(
+            ctx.spark().sparkContext().hadoopConfiguration(), ctx.dataFiles(folder));
     return new Result(
         prompts, PromptSampler.Cursor.parse(ctx.record(folder).notes().get(CURSOR_AFTER)));
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.orzspark.datasets.io.NioLocalFileSystem;
 import org.orzspark.jobs.Orz;
 import org.orzspark.testing.RepoPaths;
 
@@ -67,6 +68,8 @@ public final class ChildJvm {
     command.add("-Dspark.eventLog.enabled=false");
     command.add("-Dspark.driver.host=127.0.0.1");
     command.add("-Dspark.driver.bindAddress=127.0.0.1");
+    // Local files as the launcher's local mode reaches them (conf/spark-local.conf).
+    command.add("-Dspark.hadoop.fs.file.impl=" + NioLocalFileSystem.class.getName());
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
