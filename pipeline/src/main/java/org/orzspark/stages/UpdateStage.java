@@ -281,6 +281,7 @@ public final class UpdateStage {
                   ringSum,
                   sharded,
                   masters)) {
+        double loadSeconds = task.seconds();
         Stopwatch training = Stopwatch.start();
         ReplicaTrainer.Report report =
             new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
@@ -292,7 +293,8 @@ public final class UpdateStage {
                     criticOptimizer,
                     replica == 0 ? () -> steps.add(1) : () -> {});
         long allReduceWaitNanos = ring.waitedNanos();
-        computeNanos.add(training.nanos() - ringSum.nanos());
+        long trainingComputeNanos = training.nanos() - ringSum.nanos();
+        computeNanos.add(trainingComputeNanos);
         FaultPoints.reach("update");
         float[] diagnostics = diagnostics(report.policyDiagnostics());
         ring.sumInPlace(diagnostics);
@@ -350,7 +352,7 @@ public final class UpdateStage {
                     allReduceWaitNanos,
                     optimizerBytes,
                     sharded,
-                    task);
+                    new TaskTimes(loadSeconds, trainingComputeNanos / 1e9, task));
             // update.json holds this attempt's timings: a retried barrier stage keeps the
             // committed one.
             checkpoints.commit(
@@ -553,6 +555,12 @@ public final class UpdateStage {
         .orElse("refused");
   }
 
+  /**
+   * Where replica 0's task time went: before the first optimizer step, model compute, and the
+   * task's clock (read when the figures are written, just before the checkpoint).
+   */
+  private record TaskTimes(double loadSeconds, double computeSeconds, Stopwatch task) {}
+
   private static Map<String, Object> updateFigures(
       Task s,
       ReplicaTrainer.Report report,
@@ -563,7 +571,7 @@ public final class UpdateStage {
       long allReduceWaitNanos,
       long optimizerBytes,
       boolean sharded,
-      Stopwatch task) {
+      TaskTimes times) {
     int calls = ring.calls();
     long allReduceNanos = ring.nanos();
     Map<String, Object> figures = new LinkedHashMap<>();
@@ -605,7 +613,9 @@ public final class UpdateStage {
     figures.put(
         IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(),
         calls == 0 ? 0.0 : allReduceWaitNanos / 1e9 / calls);
-    figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), task.seconds());
+    figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), times.task().seconds());
+    figures.put(IterationMetrics.UPDATE_LOAD_SECONDS.name(), times.loadSeconds());
+    figures.put(IterationMetrics.UPDATE_COMPUTE_SECONDS.name(), times.computeSeconds());
     figures.put(
         OPTIMIZER_SHARDING,
         RunSetting.choiceName(sharded ? OptimizerSharding.OPTIMIZER : OptimizerSharding.NONE));
