@@ -104,7 +104,7 @@ public final class UpdateStage {
       String runRoot,
       int iteration,
       int replicas,
-      ExperienceOrder order,
+      UpdateRowOrder order,
       CheckpointState state,
       UpdateSettings settings)
       implements Serializable {}
@@ -171,8 +171,8 @@ public final class UpdateStage {
     Dataset<Row> experience =
         ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().experience(ctx.iteration())));
     // The canonical order from the rows' keys (one small job), not a distributed sort of the rows.
-    ExperienceOrder order =
-        ExperienceOrder.of(
+    UpdateRowOrder order =
+        UpdateRowOrder.of(
             experience
                 .select(
                     ExperienceTable.PROMPT_ID,
@@ -182,7 +182,7 @@ public final class UpdateStage {
                 .stream()
                 .map(
                     row ->
-                        new ExperienceOrder.Key(
+                        new UpdateRowOrder.Key(
                             row.getAs(ExperienceTable.PROMPT_ID),
                             row.<Integer>getAs(ExperienceTable.SAMPLE_INDEX),
                             row.<Integer>getAs(ExperienceTable.RESPONSE_LENGTH)))

@@ -13,7 +13,7 @@ import java.util.List;
  * rows' keys alone and travels to the tasks, which place each row by {@link #indexOf} without a
  * distributed sort.
  */
-final class ExperienceOrder implements Serializable {
+final class UpdateRowOrder implements Serializable {
   private static final Comparator<Key> CANONICAL =
       Comparator.<Key, byte[]>comparing(Key::promptIdBytes, Arrays::compareUnsigned)
           .thenComparingInt(Key::sampleIndex);
@@ -29,7 +29,7 @@ final class ExperienceOrder implements Serializable {
     }
   }
 
-  private ExperienceOrder(List<Key> sorted) {
+  private UpdateRowOrder(List<Key> sorted) {
     int n = sorted.size();
     promptIds = new byte[n][];
     sampleIndices = new int[n];
@@ -47,7 +47,7 @@ final class ExperienceOrder implements Serializable {
    *
    * @throws IllegalArgumentException when two rows have the same prompt id and sample index
    */
-  static ExperienceOrder of(List<Key> keys) {
+  static UpdateRowOrder of(List<Key> keys) {
     List<Key> sorted = keys.stream().sorted(CANONICAL).toList();
     for (int i = 1; i < sorted.size(); i++) {
       if (CANONICAL.compare(sorted.get(i - 1), sorted.get(i)) == 0) {
@@ -58,7 +58,7 @@ final class ExperienceOrder implements Serializable {
                 + sorted.get(i).sampleIndex());
       }
     }
-    return new ExperienceOrder(sorted);
+    return new UpdateRowOrder(sorted);
   }
 
   /** How many rows. */
