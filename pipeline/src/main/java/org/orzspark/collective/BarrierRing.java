@@ -17,9 +17,9 @@ import org.apache.spark.SparkEnv;
  * Builds the {@link RingAllReduce} of a Spark barrier stage: every task listens on an ephemeral
  * port of its executor's host and draws 16 random bytes; one {@code allGather} exchanges the
  * addresses and the random parts, the ring's token is the SHA-256 of all parts in task order, and
- * the ring connects. A retried stage attempt draws new parts, so nothing of an earlier attempt (nor
- * a stranger that merely knows the protocol) can join. Works across executor processes and hosts,
- * not only inside one local-mode JVM.
+ * the ring connects (a stage of one task skips the exchange). A retried stage attempt draws new
+ * parts, so nothing of an earlier attempt (nor a stranger that merely knows the protocol) can join.
+ * Works across executor processes and hosts, not only inside one local-mode JVM.
  */
 public final class BarrierRing {
   private BarrierRing() {}
@@ -39,9 +39,10 @@ public final class BarrierRing {
     ServerSocketChannel server = RingAllReduce.listen(host);
     byte[] part = new byte[16];
     new SecureRandom().nextBytes(part);
+    String mine = RingAllReduce.address(host, server) + " " + HexFormat.of().formatHex(part);
+    // A lone task has nothing to exchange, and Spark's allGather costs up to a second of polling.
     String[] gathered =
-        context.allGather(
-            RingAllReduce.address(host, server) + " " + HexFormat.of().formatHex(part));
+        context.getTaskInfos().length == 1 ? new String[] {mine} : context.allGather(mine);
     List<String> addresses = new ArrayList<>();
     List<String> parts = new ArrayList<>();
     for (String entry : gathered) {

@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -240,6 +241,39 @@ public final class RingAllReduce implements AutoCloseable {
   /** Copies segment {@code rank} of every rank's {@code data} into all ranks' {@code data}. */
   public void allGather(FloatBuffer data) throws IOException {
     collective(data, false, true);
+  }
+
+  /**
+   * Every rank's {@code value}, indexed by rank (a short string: a digest, an id, a list of file
+   * checksums). Returns only once every rank has called it, so it is also a barrier. What Spark's
+   * {@code BarrierTaskContext.allGather} would do, without its polling: the task waits for the
+   * driver's answer in steps of one second. Each byte travels as one float (exact), so it suits
+   * strings of kilobytes, not bulk data.
+   */
+  public String[] allGather(String value) throws IOException {
+    byte[] mine = value.getBytes(StandardCharsets.UTF_8);
+    float[] lengths = new float[worldSize];
+    lengths[rank] = mine.length;
+    allGather(FloatBuffer.wrap(lengths));
+    int width = 0;
+    for (float length : lengths) {
+      width = Math.max(width, (int) length);
+    }
+    // Segment r of worldSize * width values is [r * width, (r + 1) * width): rank r's bytes.
+    float[] all = new float[Math.multiplyExact(worldSize, width)];
+    for (int i = 0; i < mine.length; i++) {
+      all[rank * width + i] = mine[i] & 0xFF;
+    }
+    allGather(FloatBuffer.wrap(all));
+    String[] values = new String[worldSize];
+    for (int r = 0; r < worldSize; r++) {
+      byte[] bytes = new byte[(int) lengths[r]];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (byte) all[r * width + i];
+      }
+      values[r] = new String(bytes, StandardCharsets.UTF_8);
+    }
+    return values;
   }
 
   /**

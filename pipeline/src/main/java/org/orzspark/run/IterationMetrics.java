@@ -215,6 +215,14 @@ public final class IterationMetrics {
               + " with update.sharding=optimizer");
   public static final Metric UPDATE_TASK_SECONDS =
       update("time/update_task_s", "wall time of the update inside replica 0's task");
+  public static final Metric UPDATE_LOAD_SECONDS =
+      update(
+          "time/update_load_s",
+          "of it, before the first optimizer step: experience rows, models, optimizer state, ring");
+  public static final Metric UPDATE_COMPUTE_SECONDS =
+      update(
+          "time/update_compute_s",
+          "of it, model compute: forwards, backwards and optimizer steps (all-reduce excluded)");
 
   // Stage records and the driver's clock.
 

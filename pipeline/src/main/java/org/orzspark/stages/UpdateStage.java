@@ -31,7 +31,6 @@ import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.orzspark.collective.BarrierRing;
@@ -97,8 +96,7 @@ public final class UpdateStage {
    * @param runRoot the run directory
    * @param iteration the iteration whose checkpoint the replicas write
    * @param replicas how many replicas the barrier stage has
-   * @param total rows of experience, over all replicas
-   * @param responseLengths every row's response length, in canonical order
+   * @param order the canonical order of the experience rows, with their response lengths
    * @param state the run state saved with the checkpoint ({@link #STATE_FILE})
    * @param settings the run's update settings
    */
@@ -106,8 +104,7 @@ public final class UpdateStage {
       String runRoot,
       int iteration,
       int replicas,
-      int total,
-      int[] responseLengths,
+      UpdateRowOrder order,
       CheckpointState state,
       UpdateSettings settings)
       implements Serializable {}
@@ -172,31 +169,41 @@ public final class UpdateStage {
   public static Result run(IterationContext ctx, CheckpointState state) throws IOException {
     ctx.jobGroup("update");
     Dataset<Row> experience =
-        ctx.spark()
-            .read()
-            .parquet(ctx.dataFiles(ctx.layout().experience(ctx.iteration())))
-            .orderBy(ExperienceTable.PROMPT_ID, ExperienceTable.SAMPLE_INDEX);
-    List<Integer> lengths =
-        experience.select(ExperienceTable.RESPONSE_LENGTH).as(Encoders.INT()).collectAsList();
-    int total = lengths.size();
-    int[] responseLengths = lengths.stream().mapToInt(Integer::intValue).toArray();
+        ctx.spark().read().parquet(ctx.dataFiles(ctx.layout().experience(ctx.iteration())));
+    // The canonical order from the rows' keys (one small job), not a distributed sort of the rows.
+    UpdateRowOrder order =
+        UpdateRowOrder.of(
+            experience
+                .select(
+                    ExperienceTable.PROMPT_ID,
+                    ExperienceTable.SAMPLE_INDEX,
+                    ExperienceTable.RESPONSE_LENGTH)
+                .collectAsList()
+                .stream()
+                .map(
+                    row ->
+                        new UpdateRowOrder.Key(
+                            row.getAs(ExperienceTable.PROMPT_ID),
+                            row.<Integer>getAs(ExperienceTable.SAMPLE_INDEX),
+                            row.<Integer>getAs(ExperienceTable.RESPONSE_LENGTH)))
+                .toList());
+    int total = order.size();
     UpdateSettings run = UpdateSettings.from(ctx.config());
     int configured = run.replicas();
     int replicas = Math.max(1, Math.min(total, configured > 0 ? configured : ctx.slots()));
     Task task =
-        new Task(
-            ctx.layout().root().toString(),
-            ctx.iteration(),
-            replicas,
-            total,
-            responseLengths,
-            state,
-            run);
+        new Task(ctx.layout().root().toString(), ctx.iteration(), replicas, order, state, run);
     JavaPairRDD<Long, Row> indexed =
         experience
             .javaRDD()
-            .zipWithIndex()
-            .mapToPair(Tuple2::swap)
+            .mapToPair(
+                row ->
+                    new Tuple2<>(
+                        (long)
+                            order.indexOf(
+                                row.getAs(ExperienceTable.PROMPT_ID),
+                                row.<Integer>getAs(ExperienceTable.SAMPLE_INDEX)),
+                        row))
             .partitionBy(new ContiguousPartitioner(replicas, total));
     JavaRDD<Tuple2<Long, Row>> shards =
         GpuStages.requestGpus(indexed.map(t -> t), run.gpusPerTask());
@@ -234,7 +241,7 @@ public final class UpdateStage {
     rows.forEachRemaining(mine::add);
     mine.sort(Comparator.comparing(Tuple2::_1));
     List<ExperienceRow> shard = mine.stream().map(t -> ExperienceTable.fromRow(t._2())).toList();
-    int shardFrom = ContiguousPartitioner.shardStart(replica, s.replicas(), s.total());
+    int shardFrom = ContiguousPartitioner.shardStart(replica, s.replicas(), s.order().size());
     RunLayout layout = RunLayout.of(s.runRoot());
     String start = layout.checkpoint(s.iteration() - 1).toString();
     // With one replica there is nothing to shard: the replicated optimizer, which is the same.
@@ -274,18 +281,20 @@ public final class UpdateStage {
                   ringSum,
                   sharded,
                   masters)) {
+        double loadSeconds = task.seconds();
         Stopwatch training = Stopwatch.start();
         ReplicaTrainer.Report report =
             new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
                 .update(
                     shard,
                     shardFrom,
-                    s.responseLengths(),
+                    s.order().responseLengths(),
                     policyOptimizer,
                     criticOptimizer,
                     replica == 0 ? () -> steps.add(1) : () -> {});
         long allReduceWaitNanos = ring.waitedNanos();
-        computeNanos.add(training.nanos() - ringSum.nanos());
+        long trainingComputeNanos = training.nanos() - ringSum.nanos();
+        computeNanos.add(trainingComputeNanos);
         FaultPoints.reach("update");
         float[] diagnostics = diagnostics(report.policyDiagnostics());
         ring.sumInPlace(diagnostics);
@@ -293,7 +302,7 @@ public final class UpdateStage {
         String criticDigest = ParameterDigest.of(critic.parameters());
         // Task 0 also draws the id of the checkpoint attempt every task writes into.
         String[] gathered =
-            context.allGather(
+            ring.allGather(
                 policyDigest
                     + ":"
                     + criticDigest
@@ -327,7 +336,7 @@ public final class UpdateStage {
                           criticOptimizer,
                           folder.resolve(shardFile(CRITIC, replica, s.replicas())));
                     });
-            for (String sums : context.allGather(JSON.writeValueAsString(written))) {
+            for (String sums : ring.allGather(JSON.writeValueAsString(written))) {
               parts.putAll(JSON.readValue(sums, new TypeReference<Map<String, String>>() {}));
             }
           }
@@ -343,7 +352,7 @@ public final class UpdateStage {
                     allReduceWaitNanos,
                     optimizerBytes,
                     sharded,
-                    task);
+                    new TaskTimes(loadSeconds, trainingComputeNanos / 1e9, task));
             // update.json holds this attempt's timings: a retried barrier stage keeps the
             // committed one.
             checkpoints.commit(
@@ -546,6 +555,12 @@ public final class UpdateStage {
         .orElse("refused");
   }
 
+  /**
+   * Where replica 0's task time went: before the first optimizer step, model compute, and the
+   * task's clock (read when the figures are written, just before the checkpoint).
+   */
+  private record TaskTimes(double loadSeconds, double computeSeconds, Stopwatch task) {}
+
   private static Map<String, Object> updateFigures(
       Task s,
       ReplicaTrainer.Report report,
@@ -556,7 +571,7 @@ public final class UpdateStage {
       long allReduceWaitNanos,
       long optimizerBytes,
       boolean sharded,
-      Stopwatch task) {
+      TaskTimes times) {
     int calls = ring.calls();
     long allReduceNanos = ring.nanos();
     Map<String, Object> figures = new LinkedHashMap<>();
@@ -598,7 +613,9 @@ public final class UpdateStage {
     figures.put(
         IterationMetrics.ALLREDUCE_WAIT_SECONDS_PER_STEP.name(),
         calls == 0 ? 0.0 : allReduceWaitNanos / 1e9 / calls);
-    figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), task.seconds());
+    figures.put(IterationMetrics.UPDATE_TASK_SECONDS.name(), times.task().seconds());
+    figures.put(IterationMetrics.UPDATE_LOAD_SECONDS.name(), times.loadSeconds());
+    figures.put(IterationMetrics.UPDATE_COMPUTE_SECONDS.name(), times.computeSeconds());
     figures.put(
         OPTIMIZER_SHARDING,
         RunSetting.choiceName(sharded ? OptimizerSharding.OPTIMIZER : OptimizerSharding.NONE));

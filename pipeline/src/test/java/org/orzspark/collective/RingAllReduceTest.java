@@ -122,6 +122,33 @@ class RingAllReduceTest {
         .containsExactly(0, 715_827_882, 1_431_655_764, Integer.MAX_VALUE);
   }
 
+  /** Strings of different lengths (one empty, one beyond ASCII) reach every rank, by rank. */
+  @ParameterizedTest
+  @CsvSource({"1", "2", "3"})
+  void everyRankGathersEveryRanksString(int n) throws Exception {
+    String[] values = {"digest-0 attempt", "", "\u00e9t\u00e9 \uD83D\uDE00"};
+    List<RingAllReduce> rings = LocalRings.open(n, Duration.ofSeconds(20));
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<String[]>> results = new ArrayList<>();
+      for (int r = 0; r < n; r++) {
+        int rank = r;
+        results.add(
+            pool.submit(
+                () -> {
+                  try (RingAllReduce ring = rings.get(rank)) {
+                    return ring.allGather(values[rank]);
+                  }
+                }));
+      }
+      for (Future<String[]> result : results) {
+        assertThat(result.get()).containsExactly(java.util.Arrays.copyOf(values, n));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static float[][] runRing(float[][] inputs) throws Exception {
     return runRing(inputs, 1);
   }
