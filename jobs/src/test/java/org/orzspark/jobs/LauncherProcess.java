@@ -53,6 +53,16 @@ public final class LauncherProcess {
     return checkout;
   }
 
+  /** {@code orz synth --count 5 --output <output>}, then {@code more}, from {@code checkout}. */
+  public static Outcome synth(
+      Path checkout, Map<String, String> environment, Duration timeout, Path output, String... more)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(List.of("synth", "--count", "5", "--output", output.toString()));
+    args.addAll(List.of(more));
+    return run(checkout, environment, timeout, args.toArray(String[]::new));
+  }
+
   public static Outcome run(Duration timeout, String... args)
       throws IOException, InterruptedException {
     return run(RepoPaths.root(), Map.of(), timeout, args);

@@ -108,15 +108,11 @@ class LauncherSparkSubmitIT {
     Path output = tmp.resolve("with space/synth out");
 
     var run =
-        LauncherProcess.run(
+        LauncherProcess.synth(
             checkout,
             Map.of(),
             TIMEOUT,
-            "synth",
-            "--count",
-            "5",
-            "--output",
-            output.toString(),
+            output,
             "--master=local[1]",
             "--properties-file",
             properties.toString(),
