@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.orzspark.testing.RepoPaths;
 
 /** Runs {@code jobs/bin/orz} as a user would, for integration tests. */
@@ -17,6 +19,49 @@ public final class LauncherProcess {
 
   /** Exit code and combined console output of one launcher run. */
   public record Outcome(int exitCode, String output) {}
+
+  /**
+   * A copy at {@code checkout} of what the launcher needs to run without building (launcher, jar,
+   * classpath, conf/): a checkout of its own, whose snapshots and archives no other test touches.
+   *
+   * @return {@code checkout}
+   */
+  public static Path copyCheckout(Path checkout) throws IOException {
+    Path root = RepoPaths.root();
+    Files.createDirectories(checkout.resolve("jobs/bin"));
+    Files.createDirectories(checkout.resolve("jobs/target"));
+    Files.copy(
+        root.resolve("jobs/bin/orz"),
+        checkout.resolve("jobs/bin/orz"),
+        StandardCopyOption.COPY_ATTRIBUTES);
+    for (String file : new String[] {"orz-app.jar", "spark-classpath.txt"}) {
+      Files.copy(
+          root.resolve("jobs/target").resolve(file),
+          checkout.resolve("jobs/target").resolve(file),
+          StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    try (Stream<Path> conf = Files.walk(root.resolve("conf"))) {
+      for (Path source : conf.toList()) {
+        Path target = checkout.resolve(root.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    return checkout;
+  }
+
+  /** {@code orz synth --count 5 --output <output>}, then {@code more}, from {@code checkout}. */
+  public static Outcome synth(
+      Path checkout, Map<String, String> environment, Duration timeout, Path output, String... more)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(List.of("synth", "--count", "5", "--output", output.toString()));
+    args.addAll(List.of(more));
+    return run(checkout, environment, timeout, args.toArray(String[]::new));
+  }
 
   public static Outcome run(Duration timeout, String... args)
       throws IOException, InterruptedException {

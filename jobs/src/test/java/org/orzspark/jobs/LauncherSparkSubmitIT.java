@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -103,44 +102,17 @@ class LauncherSparkSubmitIT {
    */
   @Test
   void runsFromACheckoutWhosePathHasSpaces(@TempDir Path tmp) throws Exception {
-    Path root = RepoPaths.root();
-    Path checkout = tmp.resolve("with space/orz home");
-    Files.createDirectories(checkout.resolve("jobs/bin"));
-    Files.createDirectories(checkout.resolve("jobs/target"));
-    Files.copy(
-        root.resolve("jobs/bin/orz"),
-        checkout.resolve("jobs/bin/orz"),
-        StandardCopyOption.COPY_ATTRIBUTES);
-    for (String file : new String[] {"orz-app.jar", "spark-classpath.txt"}) {
-      Files.copy(
-          root.resolve("jobs/target").resolve(file),
-          checkout.resolve("jobs/target").resolve(file),
-          StandardCopyOption.COPY_ATTRIBUTES);
-    }
-    try (Stream<Path> conf = Files.walk(root.resolve("conf"))) {
-      for (Path source : conf.toList()) {
-        Path target = checkout.resolve(root.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
+    Path checkout = LauncherProcess.copyCheckout(tmp.resolve("with space/orz home"));
     Path properties = tmp.resolve("my props.conf");
     Files.writeString(properties, "spark.ui.enabled false\nspark.driver.host 127.0.0.1\n");
     Path output = tmp.resolve("with space/synth out");
 
     var run =
-        LauncherProcess.run(
+        LauncherProcess.synth(
             checkout,
             Map.of(),
             TIMEOUT,
-            "synth",
-            "--count",
-            "5",
-            "--output",
-            output.toString(),
+            output,
             "--master=local[1]",
             "--properties-file",
             properties.toString(),
@@ -150,6 +122,10 @@ class LauncherSparkSubmitIT {
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(output.resolve("_SUCCESS")).exists();
     assertThat(checkout.resolve("jobs/target/app-snapshots")).isNotEmptyDirectory();
+    assertThat(run.output())
+        .as("the class data sharing archive, made and mapped under spaces too")
+        .contains("made ")
+        .doesNotContain("no class data sharing archive");
   }
 
   private static JsonNode environmentUpdate(Path events) throws IOException {
