@@ -76,6 +76,19 @@ public final class MicroRuns {
     return folder;
   }
 
+  /**
+   * A micro run initialised in {@code dir/run}, from a micro base model and {@code count} prompts
+   * written beside it, with {@code overrides} of the micro configuration.
+   */
+  public static Path run(SparkSession spark, Path dir, int count, Map<String, String> overrides)
+      throws IOException {
+    Path base = base(dir.resolve("base"));
+    Path prompts = prompts(spark, dir.resolve("prompts"), count);
+    Path run = dir.resolve("run");
+    RunInitializer.init(spark, run.toString(), config(base, prompts, overrides));
+    return run;
+  }
+
   /** A configuration of micro sizes: 4 prompts x 4 samples, 8-token responses, 2 critic steps. */
   public static RunConfig config(Path base, Path prompts, Map<String, String> overrides) {
     Properties micro = new Properties();

@@ -3,7 +3,6 @@ package org.orzspark.stages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.datasets.PromptSchema;
@@ -30,16 +28,7 @@ import org.orzspark.testing.SharedSpark;
  * ordered as Spark orders strings, joined back to its rows), with one Spark job: the write.
  */
 class SampleStageTest {
-  private static SparkSession spark;
-  private static Path base;
-  private static Path prompts;
-
-  @BeforeAll
-  static void micro(@TempDir Path shared) throws IOException {
-    spark = SharedSpark.session();
-    base = MicroRuns.base(shared.resolve("base"));
-    prompts = MicroRuns.prompts(spark, shared.resolve("prompts"), 40);
-  }
+  private final SparkSession spark = SharedSpark.session();
 
   @Test
   void idsAreOrderedByTheirUtf8BytesAsSparkOrdersStrings() {
@@ -68,11 +57,11 @@ class SampleStageTest {
   }
 
   @Test
-  void theDrawIsTheSortedPromptSetJoinedBackWrittenByOneSparkJob(@TempDir Path root)
+  void theDrawIsTheSortedPromptSetJoinedBackWrittenByOneSparkJob(@TempDir Path dir)
       throws Exception {
-    RunConfig config = MicroRuns.config(base, prompts, Map.of("data.prompts_per_iteration", "16"));
-    RunInitializer.init(spark, root.toString(), config);
-    RunLayout layout = new RunLayout(root);
+    RunLayout layout =
+        new RunLayout(MicroRuns.run(spark, dir, 40, Map.of("data.prompts_per_iteration", "16")));
+    RunConfig config = RunConfig.read(LocalRuns.store(layout));
     IterationContext ctx = new IterationContext(spark, LocalRuns.store(layout), config, 1);
     // A cursor near the end of the 40-prompt epoch: the draw runs into the next epoch.
     PromptSampler.Cursor cursor = new PromptSampler.Cursor(2, 30);
@@ -116,7 +105,7 @@ class SampleStageTest {
   }
 
   /** The Spark jobs of the sample stages of iteration 1 so far (of every test of this JVM). */
-  private static List<Integer> sampleJobs() throws TimeoutException {
+  private List<Integer> sampleJobs() throws TimeoutException {
     spark.sparkContext().listenerBus().waitUntilEmpty();
     List<Integer> jobs = new ArrayList<>();
     for (int id : spark.sparkContext().statusTracker().getJobIdsForGroup("iteration-1-sample")) {

@@ -23,10 +23,7 @@ class StageJobsTest {
   @Test
   void sampleAndScoreRunOneSparkJobAndMetricsTwo(@TempDir Path dir) throws Exception {
     SparkSession spark = SharedSpark.session();
-    Path base = MicroRuns.base(dir.resolve("base"));
-    Path prompts = MicroRuns.prompts(spark, dir.resolve("prompts"), 12);
-    Path root = dir.resolve("run");
-    RunInitializer.init(spark, root.toString(), MicroRuns.config(base, prompts, Map.of()));
+    Path root = MicroRuns.run(spark, dir, 12, Map.of());
     Map<String, Integer> before = jobsByStage(spark.sparkContext());
 
     Iteration.run(spark, root.toString(), 1, new PrintStream(new ByteArrayOutputStream()));
