@@ -160,14 +160,16 @@ public final class DemoCommand implements Callable<Integer> {
     int done = latest(store);
     for (int i = done + 1; i <= iterations; i++) {
       System.out.printf("== demo: iteration %d of %d%n", i, iterations);
-      int status = TrainCommand.iterateOnce(run.toString());
+      int status =
+          TrainCommand.iterateOnce(run.toString(), shortLivedJvm(TrainCommand.sparkSubmitArgs()));
       // An iteration that failed (a crashed application, or a refused non-finite update, exit 3)
       // is resumable: running it again skips its completed stages and redraws nothing.
       for (int retry = 1; status != 0 && retry <= RETRIES; retry++) {
         System.out.printf(
             "== demo: iteration %d failed (exit %d); running it again (%d of %d)%n",
             i, status, retry, RETRIES);
-        status = TrainCommand.iterateOnce(run.toString());
+        status =
+            TrainCommand.iterateOnce(run.toString(), shortLivedJvm(TrainCommand.sparkSubmitArgs()));
       }
       if (status != 0) {
         throw new IllegalStateException("iteration " + i + " failed (exit " + status + ")");
@@ -296,13 +298,33 @@ public final class DemoCommand implements Callable<Integer> {
     step(what, args.toArray(String[]::new));
   }
 
+  /**
+   * The spark-submit options of the demo's Spark applications: the user's, plus C1-only JIT
+   * compilation for the driver unless the user chose its Java options. Each application lives
+   * seconds on 2 cores, where C2's compiler threads compete with the model for the cores and its
+   * code arrives too late to pay back: one demo iteration took 14–16 s instead of 25 s as a process
+   * (the fault suite's child JVMs run C1-only for the same reason).
+   */
+  static List<String> shortLivedJvm(List<String> sparkArgs) {
+    if (sparkArgs.stream().anyMatch(a -> a.startsWith("--driver-java-options"))) {
+      return sparkArgs;
+    }
+    List<String> args = new ArrayList<>(sparkArgs);
+    args.addAll(List.of("--driver-java-options", "-XX:TieredStopAtLevel=1"));
+    return args;
+  }
+
   /** Runs {@code orz <args>} through the launcher; a failure ends the demo with its message. */
   private static void step(String what, String... args) throws IOException, InterruptedException {
     System.out.printf("== demo: %s (orz %s)%n", what, String.join(" ", args));
     List<String> command = new ArrayList<>();
     command.add(TrainCommand.launcher().toString());
     command.addAll(List.of(args));
-    List<String> sparkArgs = TrainCommand.sparkSubmitArgs();
+    // pre-training is one process of minutes, long enough for C2 to pay back
+    List<String> sparkArgs =
+        args[0].equals("pretrain-base")
+            ? TrainCommand.sparkSubmitArgs()
+            : shortLivedJvm(TrainCommand.sparkSubmitArgs());
     if (!sparkArgs.isEmpty()) {
       command.add("--");
       command.addAll(sparkArgs);

@@ -77,6 +77,12 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** One {@code orz iterate} through the launcher, with the caller's spark-submit options. */
   public static int iterateOnce(String runDir) throws IOException, InterruptedException {
+    return iterateOnce(runDir, sparkSubmitArgs());
+  }
+
+  /** One {@code orz iterate} through the launcher, with these spark-submit options. */
+  public static int iterateOnce(String runDir, List<String> sparkArgs)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -84,7 +90,6 @@ public final class TrainCommand implements Callable<Integer> {
                 "iterate",
                 "--run-dir",
                 RunLayout.of(runDir).root().toString()));
-    List<String> sparkArgs = sparkSubmitArgs();
     if (!sparkArgs.isEmpty()) {
       command.add("--");
       command.addAll(sparkArgs);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +36,14 @@ class DemoCommandTest {
             "demo: held-out accuracy 12.5% (base) -> 75.0% (iteration 3, +62.5 points),"
                 + " pass@4 25.0% -> 87.5%, maj@4 20.0% -> 80.0%, format 50% -> 100%, wall 2.0 min;"
                 + " report /r/reports/index.html");
+  }
+
+  @Test
+  void theDemosApplicationsCompileWithC1UnlessTheUserChoseDriverJavaOptions() {
+    assertThat(DemoCommand.shortLivedJvm(List.of("--conf", "spark.ui.enabled=true")))
+        .containsExactly(
+            "--conf", "spark.ui.enabled=true", "--driver-java-options", "-XX:TieredStopAtLevel=1");
+    List<String> own = List.of("--driver-java-options", "-Xss4m");
+    assertThat(DemoCommand.shortLivedJvm(own)).isEqualTo(own);
   }
 }
