@@ -97,6 +97,7 @@ public final class UpdateStage {
    * @param iteration the iteration whose checkpoint the replicas write
    * @param replicas how many replicas the barrier stage has
    * @param order the canonical order of the experience rows, with their response lengths
+   * @param threads PyTorch intra-op threads of each replica's training ({@code 0}: as configured)
    * @param state the run state saved with the checkpoint ({@link #STATE_FILE})
    * @param settings the run's update settings
    */
@@ -105,6 +106,7 @@ public final class UpdateStage {
       int iteration,
       int replicas,
       UpdateRowOrder order,
+      int threads,
       CheckpointState state,
       UpdateSettings settings)
       implements Serializable {}
@@ -191,8 +193,12 @@ public final class UpdateStage {
     UpdateSettings run = UpdateSettings.from(ctx.config());
     int configured = run.replicas();
     int replicas = Math.max(1, Math.min(total, configured > 0 ? configured : ctx.slots()));
+    // A lone replica in local mode is the only work of the JVM: its training may use every slot
+    // through PyTorch's intra-op threads (launchers keep one per task for the parallel stages).
+    int threads = replicas == 1 && ctx.spark().sparkContext().isLocal() ? ctx.slots() : 0;
     Task task =
-        new Task(ctx.layout().root().toString(), ctx.iteration(), replicas, order, state, run);
+        new Task(
+            ctx.layout().root().toString(), ctx.iteration(), replicas, order, threads, state, run);
     JavaPairRDD<Long, Row> indexed =
         experience
             .javaRDD()
@@ -283,15 +289,18 @@ public final class UpdateStage {
                   masters)) {
         double loadSeconds = task.seconds();
         Stopwatch training = Stopwatch.start();
-        ReplicaTrainer.Report report =
-            new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
-                .update(
-                    shard,
-                    shardFrom,
-                    s.order().responseLengths(),
-                    policyOptimizer,
-                    criticOptimizer,
-                    replica == 0 ? () -> steps.add(1) : () -> {});
+        ReplicaTrainer.Report report;
+        try (IntraOpThreads threads = IntraOpThreads.use(s.threads())) {
+          report =
+              new ReplicaTrainer(policy, critic, s.settings().trainer(s.iteration()))
+                  .update(
+                      shard,
+                      shardFrom,
+                      s.order().responseLengths(),
+                      policyOptimizer,
+                      criticOptimizer,
+                      replica == 0 ? () -> steps.add(1) : () -> {});
+        }
         long allReduceWaitNanos = ring.waitedNanos();
         long trainingComputeNanos = training.nanos() - ringSum.nanos();
         computeNanos.add(trainingComputeNanos);
