@@ -1,7 +1,6 @@
 package org.orzspark.stages;
 
-import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
+import org.orzspark.model.TorchThreads;
 
 /**
  * PyTorch's intra-op thread count for a scope, put back when it closes. The count is the whole
@@ -24,8 +23,7 @@ final class IntraOpThreads implements AutoCloseable {
     if (threads <= 0 || configured <= 0 || threads == configured) {
       return new IntraOpThreads(0);
     }
-    Engine.getEngine("PyTorch");
-    JniUtils.setNumThreads(threads);
+    TorchThreads.set(threads);
     return new IntraOpThreads(configured);
   }
 
@@ -40,7 +38,7 @@ final class IntraOpThreads implements AutoCloseable {
   @Override
   public void close() {
     if (restore > 0) {
-      JniUtils.setNumThreads(restore);
+      TorchThreads.set(restore);
     }
   }
 }
