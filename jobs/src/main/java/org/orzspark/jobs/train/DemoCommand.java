@@ -44,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--iterations",
-      defaultValue = "30",
+      defaultValue = "40",
       description = "Training iterations the run is brought to (default: ${DEFAULT-VALUE}).")
   int iterations;
 
