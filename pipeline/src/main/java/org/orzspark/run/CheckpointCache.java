@@ -29,7 +29,7 @@ import org.orzspark.datasets.io.StoreCosts;
  * where the digest is the SHA-256 of the checkpoint's {@code MANIFEST.json}, so a new checkpoint
  * never reuses an older copy, and every task of this machine reuses the one copy.
  *
- * <p>Only the files the manifest lists are copied, each checked against its SHA-256 while it is
+ * <p>Only the files the manifest lists are copied, each checked against its checksum after it is
  * copied; a copy is written into a temp sibling and renamed into place, so a crash leaves no half
  * copy under the final name. A cached copy is checked against the manifest the first time this JVM
  * uses it; a corrupt one is fetched again. Only the two most recently fetched checkpoints stay
@@ -106,7 +106,7 @@ public final class CheckpointCache {
     }
     String digest;
     try (InputStream in = new java.io.ByteArrayInputStream(manifestBytes)) {
-      digest = CheckpointStore.sha256(in);
+      digest = FileChecksum.sha256(in);
     }
     String part = remote.getName();
     Map<String, String> files = new TreeMap<>();
@@ -144,7 +144,7 @@ public final class CheckpointCache {
         return false;
       }
       try (InputStream in = Files.newInputStream(file)) {
-        if (!CheckpointStore.sha256(in).equals(entry.getValue())) {
+        if (!FileChecksum.matches(entry.getValue(), in)) {
           return false;
         }
       }
@@ -163,11 +163,11 @@ public final class CheckpointCache {
         try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(remote, entry.getKey()))) {
           Files.copy(in, file);
         }
-        String sum;
+        boolean matches;
         try (InputStream in = Files.newInputStream(file)) {
-          sum = CheckpointStore.sha256(in);
+          matches = FileChecksum.matches(entry.getValue(), in);
         }
-        if (!sum.equals(entry.getValue())) {
+        if (!matches) {
           throw new IOException(
               "checkpoint file "
                   + new org.apache.hadoop.fs.Path(remote, entry.getKey())

@@ -9,12 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +33,8 @@ import org.orzspark.datasets.io.StoreCosts;
  * Writes and finds checkpoints in a {@link RunStore}. The model code writes a checkpoint's files
  * into a local folder ({@link Contents}): on a local run directory that is the checkpoint's
  * temporary sibling folder itself, elsewhere a local staging folder that is then uploaded into it.
- * The temporary folder gets a {@code MANIFEST.json} (SHA-256 of every file, by relative name), is
- * renamed into place, and only then gets the {@code _SUCCESS} marker.
+ * The temporary folder gets a {@code MANIFEST.json} (the {@link FileChecksum} of every file, by
+ * relative name), is renamed into place, and only then gets the {@code _SUCCESS} marker.
  *
  * <p>Readers trust only what the manifest lists, and only once the marker exists ({@link #verify}
  * hashes exactly the listed files): a checkpoint is never judged by a folder listing, so a store
@@ -95,7 +91,7 @@ public final class CheckpointStore {
   /**
    * Writes checkpoint {@code iteration} atomically. An incomplete folder of the same iteration (a
    * crash mid-write) is replaced. A complete one is kept when the new contents are the same (a
-   * barrier stage retried after its task committed): same files with the same SHA-256, apart from
+   * barrier stage retried after its task committed): same files with the same checksums, apart from
    * the {@code attemptFiles} (names relative to the checkpoint, e.g. an attempt's timings), which
    * keep their committed version; different contents are refused ({@link
    * FileAlreadyExistsException} naming the first differing file).
@@ -129,7 +125,7 @@ public final class CheckpointStore {
    * is committed: a task that dies before the barrier leaves an unlisted temp folder, which the
    * next start removes.
    *
-   * @return the SHA-256 of each file written, by name relative to the checkpoint, for {@link
+   * @return the checksum of each file written, by name relative to the checkpoint, for {@link
    *     #commit}
    */
   public Map<String, String> writePart(int iteration, String attempt, Contents contents)
@@ -188,7 +184,8 @@ public final class CheckpointStore {
       if (store.exists(target)) {
         Verdict committed = verify(iteration, target);
         if (committed.complete()) {
-          requireSame(iteration, manifest(target), sums, attemptFiles);
+          Map<String, String> manifest = manifest(target);
+          requireSame(iteration, manifest, inFormOf(manifest, sums, local), attemptFiles);
           return target;
         }
         store.delete(target);
@@ -214,6 +211,28 @@ public final class CheckpointStore {
       store.delete(temp);
     }
     return target;
+  }
+
+  /**
+   * {@code sums} with each local file that {@code committed} lists in another checksum form (a
+   * manifest written by an older version) hashed again in that form, so the two compare.
+   */
+  private static Map<String, String> inFormOf(
+      Map<String, String> committed, Map<String, String> sums, java.nio.file.Path local)
+      throws IOException {
+    Map<String, String> comparable = new TreeMap<>(sums);
+    for (var entry : sums.entrySet()) {
+      String recorded = committed.get(entry.getKey());
+      java.nio.file.Path file = local.resolve(entry.getKey());
+      if (recorded != null
+          && !FileChecksum.sameForm(recorded, entry.getValue())
+          && Files.isRegularFile(file)) {
+        try (InputStream in = Files.newInputStream(file)) {
+          comparable.put(entry.getKey(), FileChecksum.like(recorded, in));
+        }
+      }
+    }
+    return comparable;
   }
 
   private static Path localPath(java.nio.file.Path folder, String name) {
@@ -450,11 +469,11 @@ public final class CheckpointStore {
         if (!listed.containsKey(entry.getKey())) {
           return new Verdict(iteration, folder, Optional.of("missing file " + entry.getKey()));
         }
-        String found;
+        boolean matches;
         try (InputStream in = store.fs().open(file)) {
-          found = sha256(in);
+          matches = FileChecksum.matches(entry.getValue(), in);
         }
-        if (!found.equals(entry.getValue())) {
+        if (!matches) {
           return new Verdict(
               iteration, folder, Optional.of("checksum mismatch in " + entry.getKey()));
         }
@@ -517,7 +536,7 @@ public final class CheckpointStore {
     }
   }
 
-  /** The manifest of a checkpoint folder: relative file name to SHA-256. */
+  /** The manifest of a checkpoint folder: relative file name to {@link FileChecksum}. */
   public Map<String, String> manifest(Path folder) throws IOException {
     return parseManifest(store.read(new Path(folder, MANIFEST)));
   }
@@ -527,8 +546,8 @@ public final class CheckpointStore {
   }
 
   /**
-   * SHA-256 of every regular file below the local {@code folder} except the manifest, the marker
-   * and the names in {@code skip}.
+   * The checksum of every regular file below the local {@code folder} except the manifest, the
+   * marker and the names in {@code skip}.
    */
   static Map<String, String> localChecksums(java.nio.file.Path folder, Set<String> skip)
       throws IOException {
@@ -545,31 +564,12 @@ public final class CheckpointStore {
         String name = folder.relativize(file).toString().replace('\\', '/');
         if (!name.equals(MANIFEST) && !name.equals(AtomicOutput.SUCCESS) && !skip.contains(name)) {
           try (InputStream in = Files.newInputStream(file)) {
-            sums.put(name, sha256(in));
+            sums.put(name, FileChecksum.of(in));
           }
         }
       }
     }
     return sums;
-  }
-
-  /** The SHA-256 of a stream's bytes, in hex. */
-  public static String sha256(InputStream stream) throws IOException {
-    try (DigestInputStream in = new DigestInputStream(stream, digest())) {
-      byte[] buffer = new byte[1 << 16];
-      while (in.read(buffer) >= 0) {
-        // reading feeds the digest
-      }
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
-    }
-  }
-
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Deletes a local folder and everything below it. */

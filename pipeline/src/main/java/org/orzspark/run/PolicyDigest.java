@@ -11,8 +11,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A stable name for the policy of a checkpoint: the SHA-256 of its {@code MANIFEST.json} entries
- * under {@code policy/}, as the lines {@code "<path> <sha256>\n"} sorted by path. It names exactly
- * the files generation reads (weights, config, tokenizer), so a checkpoint whose critic or
+ * under {@code policy/}, as the lines {@code "<path> <checksum>\n"} sorted by path. It names
+ * exactly the files generation reads (weights, config, tokenizer), so a checkpoint whose critic or
  * optimizer state differs has the same policy digest, and it costs no hashing of weights: the
  * manifest's checksums were computed when the checkpoint was written and are verified when it is
  * loaded.
@@ -27,7 +27,7 @@ public final class PolicyDigest {
     return of(checkpoints.manifest(checkpoint));
   }
 
-  /** The policy digest of a manifest (path → SHA-256 of the file). */
+  /** The policy digest of a manifest (path → checksum of the file). */
   public static String of(Map<String, String> manifest) {
     MessageDigest sha;
     try {

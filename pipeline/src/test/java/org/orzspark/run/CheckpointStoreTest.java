@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.orzspark.run.LocalRuns.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -266,5 +270,36 @@ class CheckpointStoreTest {
                     Map.of("a", "1", "b", "2", "c", "3", "update.json", "x"),
                     Set.of()))
         .hasMessageContaining("(c differs)");
+  }
+
+  @Test
+  void aCheckpointWhoseManifestHoldsSha256SumsIsStillVerifiedAndKeptOnARetry(@TempDir Path root)
+      throws IOException {
+    RunLayout layout = new RunLayout(root);
+    CheckpointStore store = new CheckpointStore(LocalRuns.store(root));
+    store.write(1, files("w1"));
+    Path folder = local(layout.checkpoint(1));
+    assertThat(store.manifest(layout.checkpoint(1)).values()).allMatch(s -> s.startsWith("xxh64:"));
+    // The manifest an older version wrote: a bare SHA-256 per file.
+    Map<String, String> older = new TreeMap<>();
+    for (String name : List.of("policy/model.safetensors", "state.json")) {
+      try (InputStream in = Files.newInputStream(folder.resolve(name))) {
+        older.put(name, FileChecksum.sha256(in));
+      }
+    }
+    Files.writeString(
+        folder.resolve(CheckpointStore.MANIFEST), new ObjectMapper().writeValueAsString(older));
+    CheckpointStore.forgetCommitted();
+
+    assertThat(store.verify(1).complete()).isTrue();
+    store.write(1, files("w1"));
+    assertThat(store.manifest(layout.checkpoint(1))).isEqualTo(older);
+    assertThatThrownBy(() -> store.write(1, files("w2")))
+        .hasMessageContaining("(policy/model.safetensors differs)");
+    Files.writeString(folder.resolve("policy/model.safetensors"), "w9");
+    assertThat(store.verify(1).problem())
+        .get()
+        .asString()
+        .contains("checksum mismatch in policy/model.safetensors");
   }
 }
