@@ -17,6 +17,9 @@ import org.orzspark.testing.RepoPaths;
 public final class LauncherProcess {
   private LauncherProcess() {}
 
+  /** The driver's Java options of every run here unless the test gives SPARK_SUBMIT_OPTS. */
+  public static final String SHORT_LIVED_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
   /** Exit code and combined console output of one launcher run. */
   public record Outcome(int exitCode, String output) {}
 
@@ -70,7 +73,8 @@ public final class LauncherProcess {
 
   /**
    * Runs {@code <checkout>/jobs/bin/orz} from that checkout with these environment changes (an
-   * empty value removes the variable); SPARK_HOME and SPARK_CONF_DIR are removed unless given.
+   * empty value removes the variable); SPARK_HOME and SPARK_CONF_DIR are removed and
+   * SPARK_SUBMIT_OPTS is {@link #SHORT_LIVED_JVM} unless given.
    */
   public static Outcome run(
       Path checkout, Map<String, String> environment, Duration timeout, String... args)
@@ -87,6 +91,9 @@ public final class LauncherProcess {
     Map<String, String> env = builder.environment();
     env.remove("SPARK_HOME");
     env.remove("SPARK_CONF_DIR");
+    // Each command's driver lives seconds: C1 only and one GC thread, as ChildJvm's (Java's
+    // floating point is strict at every JIT level, so no row or weight changes).
+    env.put("SPARK_SUBMIT_OPTS", SHORT_LIVED_JVM);
     environment.forEach(
         (name, value) -> {
           if (value.isEmpty()) {
