@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.orzspark.datasets.io.AtomicOutput;
 import org.orzspark.run.CheckpointStore;
 import org.orzspark.run.EvalTable;
@@ -33,6 +35,10 @@ import picocli.CommandLine.Option;
         "End to end on embedded defaults: base model, synthetic prompts, K iterations, evaluation, report.")
 public final class DemoCommand implements Callable<Integer> {
   static final String FAMILIES = "arithmetic,linear,comparison";
+
+  /** The base model the repository ships, relative to the checkout. */
+  static final String SHIPPED_BASE = "datasets/data/models/tiny-base";
+
   private static final int RETRIES = 2;
 
   @Option(
@@ -52,8 +58,24 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--base",
       defaultValue = "models/tiny-base",
       description =
-          "Base model folder; made with 'orz pretrain-base' when absent (default: ${DEFAULT-VALUE}).")
+          "Base model folder; when absent, a copy of --shipped-base, or made with 'orz"
+              + " pretrain-base' with --make-base (default: ${DEFAULT-VALUE}).")
   Path base;
+
+  @Option(
+      names = "--shipped-base",
+      defaultValue = "${env:ORZ_HOME:-.}/" + SHIPPED_BASE,
+      description =
+          "The tiny base model the repository ships: what 'orz pretrain-base' makes with its"
+              + " defaults on 2 threads (default: ${DEFAULT-VALUE}).")
+  Path shippedBase;
+
+  @Option(
+      names = "--make-base",
+      description =
+          "Make an absent --base with 'orz pretrain-base' on every core (~15 min on 2 cores)"
+              + " instead of copying the shipped one.")
+  boolean makeBase;
 
   @Option(
       names = "--profile",
@@ -99,6 +121,10 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Stopwatch demo = Stopwatch.start();
     Path data = run.resolve("data");
+    if (!Files.exists(base.resolve("config.json")) && !makeBase) {
+      System.out.printf("== demo: the shipped tiny base model (%s -> %s)%n", shippedBase, base);
+      copyShippedBase(shippedBase, base);
+    }
     if (!Files.exists(base.resolve("config.json"))) {
       step(
           "making the tiny base model",
@@ -296,6 +322,35 @@ public final class DemoCommand implements Callable<Integer> {
                 "--overwrite"));
     args.addAll(List.of(extra));
     step(what, args.toArray(String[]::new));
+  }
+
+  /**
+   * Copies the shipped base model folder {@code shipped} (complete: it has its {@code _SUCCESS}) to
+   * {@code base}, atomically: a temp sibling renamed into place and marked, so an interrupted copy
+   * is never taken for a model.
+   */
+  static void copyShippedBase(Path shipped, Path base) throws IOException {
+    if (!Files.isRegularFile(shipped.resolve(AtomicOutput.SUCCESS))) {
+      throw new IllegalArgumentException(
+          "no complete base model in "
+              + shipped
+              + " (no "
+              + AtomicOutput.SUCCESS
+              + "); give --shipped-base, or --make-base to pre-train one");
+    }
+    Configuration conf = new Configuration();
+    try (AtomicOutput out = AtomicOutput.begin(conf, base.toAbsolutePath().toString(), true)) {
+      Path temp = Path.of(new org.apache.hadoop.fs.Path(out.temp()).toUri());
+      try (Stream<Path> files = Files.list(shipped)) {
+        for (Path file : files.toList()) {
+          if (Files.isRegularFile(file)
+              && !file.getFileName().toString().equals(AtomicOutput.SUCCESS)) {
+            Files.copy(file, temp.resolve(file.getFileName()));
+          }
+        }
+      }
+      out.commit();
+    }
   }
 
   /**

@@ -1,13 +1,19 @@
 package org.orzspark.jobs.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.orzspark.datasets.io.AtomicOutput;
 
 class DemoCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +37,9 @@ class DemoCommandTest {
         JSON.readTree(
             "{\"samples\": 4.0, \"avg_at_k\": 0.75, \"pass_at_k\": 0.875, \"maj_at_k\": 0.8,"
                 + " \"format_rate\": 1.0}");
-    assertThat(DemoCommand.summary(base, trained, 3, 2.0, new Path("/r/reports/index.html")))
+    assertThat(
+            DemoCommand.summary(
+                base, trained, 3, 2.0, new org.apache.hadoop.fs.Path("/r/reports/index.html")))
         .isEqualTo(
             "demo: held-out accuracy 12.5% (base) -> 75.0% (iteration 3, +62.5 points),"
                 + " pass@4 25.0% -> 87.5%, maj@4 20.0% -> 80.0%, format 50% -> 100%, wall 2.0 min;"
@@ -45,5 +53,27 @@ class DemoCommandTest {
             "--conf", "spark.ui.enabled=true", "--driver-java-options", "-XX:TieredStopAtLevel=1");
     List<String> own = List.of("--driver-java-options", "-Xss4m");
     assertThat(DemoCommand.shortLivedJvm(own)).isEqualTo(own);
+  }
+
+  @Test
+  void theShippedBaseIsCopiedWholeAndMarkedOrRefusedWhenIncomplete(@TempDir Path dir)
+      throws IOException {
+    Path shipped = Files.createDirectories(dir.resolve("shipped"));
+    Files.writeString(shipped.resolve("config.json"), "{}");
+    Files.write(shipped.resolve("model.safetensors"), new byte[] {1, 2, 3});
+    Path base = dir.resolve("models/tiny-base");
+    assertThatThrownBy(() -> DemoCommand.copyShippedBase(shipped, base))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no complete base model in " + shipped);
+    assertThat(base).doesNotExist();
+
+    Files.writeString(shipped.resolve("_SUCCESS"), "");
+    DemoCommand.copyShippedBase(shipped, base);
+    assertThat(base.resolve("config.json")).hasContent("{}");
+    assertThat(base.resolve("model.safetensors")).hasBinaryContent(new byte[] {1, 2, 3});
+    assertThat(AtomicOutput.check(new Configuration(), base.toString()).complete()).isTrue();
+    try (Stream<Path> left = Files.list(base.getParent())) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("tiny-base");
+    }
   }
 }
