@@ -149,7 +149,7 @@ public final class BasePretrainer {
       private double corruptedShare = 0.45;
       private int vocabSize = 1024;
       private int tokenizerTexts = 5000;
-      private int steps = 1000;
+      private int steps = 8000;
       private int batchSize = 32;
       private double learningRate = 2e-3;
       private int warmupSteps = 100;

@@ -50,7 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--iterations",
-      defaultValue = "40",
+      defaultValue = "60",
       description = "Training iterations the run is brought to (default: ${DEFAULT-VALUE}).")
   int iterations;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.datasets.io.AtomicOutput;
+import org.orzspark.model.ModelCheckpoint;
+import org.orzspark.pretrain.BasePretrainer;
+import org.orzspark.testing.RepoPaths;
 
 class DemoCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,5 +79,22 @@ class DemoCommandTest {
     try (Stream<Path> left = Files.list(base.getParent())) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("tiny-base");
     }
+  }
+
+  @Test
+  void theShippedBaseIsWhatPretrainBaseMakesWithItsDefaults() throws IOException {
+    Path shipped = RepoPaths.root().resolve(DemoCommand.SHIPPED_BASE);
+    assertThat(shipped.resolve(AtomicOutput.SUCCESS)).exists();
+    ObjectNode made =
+        (ObjectNode)
+            JSON.readTree(shipped.resolve(BasePretrainer.REPORT_FILE).toFile()).get("options");
+    ObjectNode defaults = JSON.valueToTree(BasePretrainer.Options.DEFAULTS);
+    // Only what it printed differs: its own held-out check and the progress lines.
+    for (String printed : List.of("heldOutProblems", "logEvery")) {
+      made.remove(printed);
+      defaults.remove(printed);
+    }
+    assertThat(made).isEqualTo(defaults);
+    assertThat(ModelCheckpoint.read(shipped).config().numHiddenLayers()).isEqualTo(3);
   }
 }
