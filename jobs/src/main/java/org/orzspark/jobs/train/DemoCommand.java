@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code orz demo}: the whole system end to end on embedded defaults, each step its own application
- * through the launcher, as a user would type them: make the tiny base model if absent ({@code
- * pretrain-base}), synthetic training and disjoint held-out prompts ({@code synth}, {@code
- * prepare}), {@code init} with the tiny-cpu profile, {@code train} K iterations, evaluate base and
- * final policy on the held-out prompts, write the report ({@code analyze}). Re-running continues:
- * finished steps are skipped. A run with no trained iteration ({@code --iterations 0}) evaluates
- * the base model only and says so: there are no rollouts to report on.
+ * through the launcher, as a user would type them: copy the shipped tiny base model if absent (or
+ * make it with {@code pretrain-base}), synthetic training and disjoint held-out prompts ({@code
+ * synth}, {@code prepare}), {@code init} with the tiny-cpu profile, {@code train} K iterations,
+ * evaluate base and final policy on the held-out prompts, write the report ({@code analyze}).
+ * Re-running continues: finished steps are skipped. A run with no trained iteration ({@code
+ * --iterations 0}) evaluates the base model only and says so: there are no rollouts to report on.
  */
 @Command(
     name = "demo",
