@@ -191,7 +191,7 @@ public final class CheckpointStore {
         store.delete(target);
       }
       if (!store.isLocal()) {
-        for (String name : localChecksums(local, Set.of()).keySet()) {
+        for (String name : localFiles(local, Set.of())) {
           store.fs().copyFromLocalFile(false, true, localPath(local, name), new Path(temp, name));
         }
       }
@@ -559,17 +559,27 @@ public final class CheckpointStore {
   private static Map<String, String> hashLocal(java.nio.file.Path folder, Set<String> skip)
       throws IOException {
     Map<String, String> sums = new TreeMap<>();
-    try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
-      for (java.nio.file.Path file : files.filter(Files::isRegularFile).toList()) {
-        String name = folder.relativize(file).toString().replace('\\', '/');
-        if (!name.equals(MANIFEST) && !name.equals(AtomicOutput.SUCCESS) && !skip.contains(name)) {
-          try (InputStream in = Files.newInputStream(file)) {
-            sums.put(name, FileChecksum.of(in));
-          }
-        }
+    for (String name : localFiles(folder, skip)) {
+      try (InputStream in = Files.newInputStream(folder.resolve(name))) {
+        sums.put(name, FileChecksum.of(in));
       }
     }
     return sums;
+  }
+
+  /**
+   * The relative names ({@code /}-separated) of every regular file below the local {@code folder}
+   * except the manifest, the marker and the names in {@code skip}.
+   */
+  private static List<String> localFiles(java.nio.file.Path folder, Set<String> skip)
+      throws IOException {
+    try (Stream<java.nio.file.Path> files = Files.walk(folder)) {
+      return files
+          .filter(Files::isRegularFile)
+          .map(file -> folder.relativize(file).toString().replace('\\', '/'))
+          .filter(n -> !n.equals(MANIFEST) && !n.equals(AtomicOutput.SUCCESS) && !skip.contains(n))
+          .toList();
+    }
   }
 
   /** Deletes a local folder and everything below it. */
