@@ -121,8 +121,9 @@ class IterationOnClusterIT {
                   "resources.gpus_per_task=1",
                   "--set",
                   "update.sharding=optimizer")));
-      Matcher shardedReplicas = REPLICAS.matcher(iterateOnGpus(sharded, master).output());
-      assertThat(shardedReplicas.find()).isTrue();
+      String shardedOutput = iterateOnGpus(sharded, master).output();
+      Matcher shardedReplicas = REPLICAS.matcher(shardedOutput);
+      assertThat(shardedReplicas.find()).as(shardedOutput).isTrue();
       assertThat(pid(shardedReplicas.group(1))).isNotEqualTo(pid(shardedReplicas.group(2)));
       RunLayout shardedLayout = new RunLayout(sharded);
       assertThat(digests(shardedLayout, 1)).isEqualTo(digests(layout, 1));
