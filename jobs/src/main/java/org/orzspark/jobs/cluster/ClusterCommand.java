@@ -48,7 +48,11 @@ public final class ClusterCommand implements Runnable {
   @Command(
       name = "start",
       mixinStandardHelpOptions = true,
-      description = "Start a Master and N workers on 127.0.0.1 and wait until all registered.")
+      description = {
+        "Start a Master and N workers on 127.0.0.1 and wait until all registered.",
+        "SPARK_DAEMON_JAVA_OPTS, as for Spark's own scripts, holds Java options of the",
+        "master and worker JVMs themselves (not of executors: spark.executor.extraJavaOptions)."
+      })
   static final class Start implements Callable<Integer> {
     @Mixin HomeOption home;
 
@@ -104,7 +108,8 @@ public final class ClusterCommand implements Runnable {
       StandaloneCluster cluster = home.cluster();
       StandaloneCluster.State state =
           cluster.start(
-              new StandaloneCluster.Spec(workers, cores, memory, port, webUiPort, fakeGpus),
+              new StandaloneCluster.Spec(
+                  workers, cores, memory, port, webUiPort, fakeGpus, daemonJavaOptions()),
               sparkJars,
               conf.toAbsolutePath(),
               Duration.ofSeconds(timeoutSeconds));
@@ -120,6 +125,12 @@ public final class ClusterCommand implements Runnable {
           StandaloneCluster.BINDING,
           state.masterUrl());
       return 0;
+    }
+
+    /** {@code SPARK_DAEMON_JAVA_OPTS}, split at white space (as Spark's scripts pass it). */
+    static List<String> daemonJavaOptions() {
+      String options = System.getenv().getOrDefault("SPARK_DAEMON_JAVA_OPTS", "").strip();
+      return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     private static List<Path> sparkClasspath() {

@@ -51,14 +51,22 @@ public final class StandaloneCluster {
     return home;
   }
 
-  /** What to start: worker count and size, ports, and fake GPUs per worker (0 = none). */
+  /**
+   * What to start: worker count and size, ports, fake GPUs per worker (0 = none), and the Java
+   * options of the master and worker JVMs themselves (Spark's {@code SPARK_DAEMON_JAVA_OPTS}).
+   */
   public record Spec(
       int workers,
       int coresPerWorker,
       String memoryPerWorker,
       int masterPort,
       int webUiPort,
-      int gpusPerWorker) {
+      int gpusPerWorker,
+      List<String> daemonJavaOptions) {
+    public Spec {
+      daemonJavaOptions = List.copyOf(daemonJavaOptions);
+    }
+
     public String masterUrl() {
       return "spark://" + HOST + ":" + masterPort;
     }
@@ -107,14 +115,14 @@ public final class StandaloneCluster {
                 "--webui-port",
                 Integer.toString(spec.webUiPort())),
             Map.of(),
-            List.of());
+            spec.daemonJavaOptions());
     List<Long> workerPids = new ArrayList<>();
     State state = new State(spec.masterUrl(), spec.webUiPort(), master.pid(), workerPids);
     record().write(state);
     waitForMaster(spec, timeout);
     for (int i = 0; i < spec.workers(); i++) {
       Path workDir = Files.createDirectories(home.resolve("work").resolve("worker-" + i));
-      List<String> jvmOptions = new ArrayList<>();
+      List<String> jvmOptions = new ArrayList<>(spec.daemonJavaOptions());
       Map<String, String> env = Map.of();
       if (spec.gpusPerWorker() > 0) {
         jvmOptions.add("-Dspark.worker.resource.gpu.amount=" + spec.gpusPerWorker());

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,13 @@ class StandaloneClusterIT {
     try {
       assertThat(started.exitCode()).as(started.output()).isZero();
       assertThat(started.output()).contains("spark://127.0.0.1:" + port);
+      Matcher masterPid = Pattern.compile("master pid (\\d+)").matcher(started.output());
+      assertThat(masterPid.find()).as(started.output()).isTrue();
+      assertThat(
+              ProcessHandle.of(Long.parseLong(masterPid.group(1))).orElseThrow().info().arguments())
+          .as("SPARK_DAEMON_JAVA_OPTS reach the master JVM")
+          .hasValueSatisfying(
+              arguments -> assertThat(arguments).contains("-XX:TieredStopAtLevel=1"));
 
       var status =
           LauncherProcess.run(Duration.ofMinutes(1), "cluster", "status", where[0], where[1]);

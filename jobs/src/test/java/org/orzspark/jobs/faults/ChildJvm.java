@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.orzspark.datasets.io.NioLocalFileSystem;
+import org.orzspark.jobs.LauncherProcess;
 import org.orzspark.jobs.Orz;
 import org.orzspark.testing.RepoPaths;
 
@@ -54,8 +55,7 @@ public final class ChildJvm {
     command.add("-Xmx1g");
     // A short-lived JVM: C1 only and one GC thread halve its CPU time (Java's floating point is
     // strict at every JIT level, so its rows and weights do not change).
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
+    command.addAll(List.of(LauncherProcess.SHORT_LIVED_JVM.split(" ")));
     // The module opens Spark needs, as the test JVM got them.
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(arg -> arg.startsWith("--add-opens"))

@@ -1,6 +1,7 @@
 package org.orzspark.jobs.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.orzspark.jobs.LauncherProcess.SHORT_LIVED_JVM;
 
 import java.io.File;
 import java.io.IOException;
@@ -48,13 +49,13 @@ class ExecutorKillTest {
 
   /**
    * The driver's Spark properties for the cluster's executors: one core each, the short-lived-JVM
-   * options of {@link ChildJvm} (results do not change), two slots whether or not both executors
-   * have registered yet (the same plan in every run), and every executor waited for.
+   * options (results do not change), two slots whether or not both executors have registered yet
+   * (the same plan in every run), and every executor waited for.
    */
   private static final Map<String, String> EXECUTORS =
       Map.of(
           "spark.executor.extraJavaOptions",
-          "-Dai.djl.offline=true -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+          "-Dai.djl.offline=true " + SHORT_LIVED_JVM,
           "spark.executor.memory",
           "768m",
           "spark.executor.cores",
@@ -82,7 +83,8 @@ class ExecutorKillTest {
     StandaloneCluster cluster = new StandaloneCluster(home);
     StandaloneCluster.State state =
         cluster.start(
-            new StandaloneCluster.Spec(2, 1, "1g", freePort(), freePort(), 0),
+            new StandaloneCluster.Spec(
+                2, 1, "1g", freePort(), freePort(), 0, List.of(SHORT_LIVED_JVM.split(" "))),
             sparkJars(),
             RepoPaths.root().resolve("conf"),
             Duration.ofMinutes(2));
