@@ -66,23 +66,6 @@ public final class LauncherProcess {
     return run(checkout, environment, timeout, args.toArray(String[]::new));
   }
 
-  /**
-   * {@code args} with {@link #SHORT_LIVED_JVM} as the executors' Java options when they pass
-   * spark-submit options ({@code -- ...}) that do not set them: on a test cluster each executor
-   * lives as long as its one application.
-   */
-  private static List<String> withShortLivedExecutors(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    int submitOptions = all.indexOf("--");
-    if (submitOptions >= 0
-        && all.stream().noneMatch(arg -> arg.contains("spark.executor.extraJavaOptions"))) {
-      all.addAll(
-          submitOptions + 1,
-          List.of("--conf", "spark.executor.extraJavaOptions=" + SHORT_LIVED_JVM));
-    }
-    return all;
-  }
-
   public static Outcome run(Duration timeout, String... args)
       throws IOException, InterruptedException {
     return run(RepoPaths.root(), Map.of(), timeout, args);
@@ -91,15 +74,14 @@ public final class LauncherProcess {
   /**
    * Runs {@code <checkout>/jobs/bin/orz} from that checkout with these environment changes (an
    * empty value removes the variable); SPARK_HOME and SPARK_CONF_DIR are removed, and
-   * SPARK_SUBMIT_OPTS, SPARK_DAEMON_JAVA_OPTS and the executors' Java options are {@link
-   * #SHORT_LIVED_JVM} unless given.
+   * SPARK_SUBMIT_OPTS and SPARK_DAEMON_JAVA_OPTS are {@link #SHORT_LIVED_JVM} unless given.
    */
   public static Outcome run(
       Path checkout, Map<String, String> environment, Duration timeout, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(checkout.resolve("jobs/bin/orz").toString());
-    command.addAll(withShortLivedExecutors(args));
+    command.addAll(List.of(args));
     Path log = Files.createTempFile("orz-launcher", ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -112,7 +94,7 @@ public final class LauncherProcess {
     // Each command's driver lives seconds: C1 only and one GC thread, as ChildJvm's (Java's
     // floating point is strict at every JIT level, so no row or weight changes).
     env.put("SPARK_SUBMIT_OPTS", SHORT_LIVED_JVM);
-    // So do a test cluster's master and workers (orz cluster start) and its executors.
+    // So do a test cluster's master and workers (orz cluster start), idle most of their life.
     env.put("SPARK_DAEMON_JAVA_OPTS", SHORT_LIVED_JVM);
     environment.forEach(
         (name, value) -> {

@@ -55,9 +55,10 @@ public final class BenchIterationCommand implements Callable<Integer> {
 
   @Option(
       names = "--base",
-      defaultValue = "models/tiny-base",
+      defaultValue = "${env:ORZ_HOME:-.}/" + DemoCommand.SHIPPED_BASE,
       description =
-          "Base model folder, e.g. made by 'orz pretrain-base' or 'orz demo' (default: ${DEFAULT-VALUE}).")
+          "Base model folder, e.g. made by 'orz pretrain-base' (default: the tiny base the"
+              + " repository ships, ${DEFAULT-VALUE}).")
   Path base;
 
   @Option(

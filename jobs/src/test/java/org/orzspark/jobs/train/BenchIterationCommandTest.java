@@ -22,6 +22,17 @@ import picocli.CommandLine;
 class BenchIterationCommandTest {
 
   @Test
+  void theBaseModelDefaultsToTheShippedOne() {
+    BenchIterationCommand command = new BenchIterationCommand();
+    new CommandLine(command).parseArgs();
+
+    assertThat(command.base).endsWith(Path.of(DemoCommand.SHIPPED_BASE));
+    assertThat(RepoPaths.root().resolve(DemoCommand.SHIPPED_BASE).resolve("config.json"))
+        .as("a model is shipped there")
+        .isRegularFile();
+  }
+
+  @Test
   void timesEveryStageAndAttributesModelComputeToTheModelStages(@TempDir Path dir)
       throws Exception {
     SparkSession spark = SharedSpark.session();
