@@ -22,15 +22,16 @@ import org.orzspark.run.LocalRuns;
 import org.orzspark.run.RunLayout;
 import org.orzspark.stages.MicroRuns;
 import org.orzspark.stages.UpdateStage;
+import org.orzspark.testing.SharedSpark;
 
 /**
  * The iteration job on a standalone cluster of two executor processes, through the launcher as a
- * user runs it, with one GPU per model task on workers that own one fake GPU each: init, two
- * iterations whose rollout and update tasks run on executors holding a GPU address, and see it,
- * whose update replicas run in two different executor JVMs and end with identical parameters (the
- * stage compares digests), complete checkpoints and metrics; the first iteration again with {@code
- * update.sharding=optimizer}, its replicas in two executor JVMs: the same weights bit for bit, each
- * replica's optimizer shard in the checkpoint.
+ * user runs it (prompts written in-process), with one GPU per model task on workers that own one
+ * fake GPU each: init, two iterations whose rollout and update tasks run on executors holding a GPU
+ * address, and see it, whose update replicas run in two different executor JVMs and end with
+ * identical parameters (the stage compares digests), complete checkpoints and metrics; the first
+ * iteration again with {@code update.sharding=optimizer}, its replicas in two executor JVMs: the
+ * same weights bit for bit, each replica's optimizer shard in the checkpoint.
  */
 @Tag("cluster")
 class IterationOnClusterIT {
@@ -60,23 +61,10 @@ class IterationOnClusterIT {
     String master = "spark://127.0.0.1:" + port;
     try {
       Path base = MicroRuns.base(dir.resolve("base"));
-      Path prompts = dir.resolve("prompts");
+      // Prompts as orz synth writes them (arithmetic and comparison, difficulty 1-2), written
+      // here: a synth application on the cluster would only add executor start-up.
+      Path prompts = MicroRuns.prompts(SharedSpark.session(), dir.resolve("prompts"), 40);
       Path run = dir.resolve("run");
-      ok(
-          LauncherProcess.run(
-              Duration.ofMinutes(5),
-              "synth",
-              "--families",
-              "arithmetic,comparison",
-              "--difficulty",
-              "1-2",
-              "--count",
-              "40",
-              "--output",
-              prompts.toString(),
-              "--",
-              "--master",
-              master));
       ok(
           LauncherProcess.run(
               Duration.ofMinutes(5),
@@ -107,7 +95,8 @@ class IterationOnClusterIT {
       assertThat(Files.readAllLines(LocalRuns.local(layout.metricsJsonl()))).hasSize(2);
 
       // The same first iteration with the optimizer sharded over the two executors' replicas:
-      // the same weights bit for bit; each replica wrote its own shard files.
+      // the same weights bit for bit; each replica wrote its own shard files. This run is
+      // initialised in local mode: init needs no executor, and its files are the same.
       Path sharded = dir.resolve("sharded-run");
       ok(
           LauncherProcess.run(
@@ -116,7 +105,7 @@ class IterationOnClusterIT {
                   sharded,
                   base,
                   prompts,
-                  master,
+                  null,
                   "--set",
                   "resources.gpus_per_task=1",
                   "--set",
@@ -161,7 +150,10 @@ class IterationOnClusterIT {
                 + org.orzspark.testing.RepoPaths.root().resolve("conf/gpu-discovery.sh")));
   }
 
-  /** {@code orz init} of a micro run on the cluster, with {@code more} options. */
+  /**
+   * {@code orz init} of a micro run on the cluster at {@code master} (local mode when null), with
+   * {@code more} options.
+   */
   private static String[] init(Path run, Path base, Path prompts, String master, String... more) {
     List<String> args =
         new ArrayList<>(
@@ -186,7 +178,9 @@ class IterationOnClusterIT {
                 "--set",
                 "optim.warmup_steps=1"));
     args.addAll(List.of(more));
-    args.addAll(List.of("--", "--master", master));
+    if (master != null) {
+      args.addAll(List.of("--", "--master", master));
+    }
     return args.toArray(String[]::new);
   }
 

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.datasets.PromptSchema;
 import org.orzspark.datasets.synth.PlantedDuplicates;
 import org.orzspark.jobs.LauncherProcess;
+import org.orzspark.jobs.OrzCli;
 import org.orzspark.testing.SharedSpark;
 
 /**
  * {@code orz curate dedup} through the launcher on a loopback standalone cluster with two workers
- * (one executor each): the same counts as a local run of the same input, and every row accounted
- * for.
+ * (one executor each): the same counts as a local-mode run of the same input in the test's own
+ * session, and every row accounted for.
  */
 @Tag("cluster")
 class CurateDedupClusterIT {
@@ -64,16 +65,12 @@ class CurateDedupClusterIT {
               "--master",
               "spark://127.0.0.1:" + port);
       assertThat(onCluster.exitCode()).as(onCluster.output()).isZero();
+      // The local reference runs in this JVM's session, which has its own partitioning: the
+      // counts must not depend on it either.
       var local =
-          LauncherProcess.run(
-              Duration.ofMinutes(6),
-              "curate",
-              "dedup",
-              "--input",
-              input,
-              "--output",
-              work.resolve("local").toString());
-      assertThat(local.exitCode()).as(local.output()).isZero();
+          OrzCli.execute(
+              "curate", "dedup", "--input", input, "--output", work.resolve("local").toString());
+      assertThat(local.status()).as(local.err()).isZero();
       JsonNode clusterCounts = counts(work.resolve("on-cluster"));
       assertThat(clusterCounts).isEqualTo(counts(work.resolve("local")));
       assertThat(clusterCounts.get("rows_in").asLong()).isEqualTo(400);
@@ -85,7 +82,6 @@ class CurateDedupClusterIT {
       assertThat(clusterCounts.get("removed_minhash").asLong()).isPositive();
       assertThat(Files.exists(work.resolve("on-cluster/_SUCCESS"))).isTrue();
       assertThat(onCluster.output()).contains("dedup: rows in 400").contains("on 2 executor(s)");
-      assertThat(local.output()).contains("on 0 executor(s)");
     } finally {
       var stopped =
           LauncherProcess.run(Duration.ofMinutes(1), "cluster", "stop", where[0], where[1]);

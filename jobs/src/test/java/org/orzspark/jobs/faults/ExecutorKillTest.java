@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.jobs.cluster.StandaloneCluster;
+import org.orzspark.stages.Iteration;
 import org.orzspark.stages.MicroRuns;
 import org.orzspark.stages.RunInitializer;
 import org.orzspark.testing.RepoPaths;
@@ -33,9 +34,10 @@ import org.orzspark.testing.SharedSpark;
  * live executor) and once inside the update (a barrier stage: Spark retries all of it, once the
  * master has started a new executor in place of the dead one). Each faulted {@code orz iterate}
  * must end with the rollout and experience rows, checkpoint files and parameter digests of an
- * undisturbed run of the same cluster shape from the same initialised run, and nothing left over.
- * The fault reaches only executors ({@code spark.executorEnv}) and only the first of them to get
- * there (a marker file it creates with its pid), so the retry passes the point.
+ * undisturbed local-mode run (two task slots, as the cluster's two executors) from the same
+ * initialised run, and nothing left over. The fault reaches only executors ({@code
+ * spark.executorEnv}) and only the first of them to get there (a marker file it creates with its
+ * pid), so the retry passes the point.
  */
 @Tag("faults")
 @Tag("cluster")
@@ -89,8 +91,10 @@ class ExecutorKillTest {
             RepoPaths.root().resolve("conf"),
             Duration.ofMinutes(2));
     try {
+      // The undisturbed reference runs in this JVM's local session: a run's rows and weights
+      // depend on its seed and settings, not on where its tasks run.
       Path reference = FaultRuns.copy(fresh, dir.resolve("reference"));
-      iterate(state, reference, Map.of());
+      Iteration.run(spark, reference.toString(), null, FaultRuns.quiet());
       FaultRuns.Snapshot expected = FaultRuns.Snapshot.of(spark, reference, 1);
       for (String point : List.of("rollout", "update")) {
         Path marker = dir.resolve(point + ".killed");
