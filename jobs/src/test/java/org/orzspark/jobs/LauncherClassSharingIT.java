@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher's class data sharing archive is an optimisation only: made by a snapshot's first
  * Spark command and mapped by the driver JVM, and a damaged or missing one never fails a command.
- * Each test runs on a copy of the checkout (its own snapshots and archives); making an archive is
- * one more local-mode application (~20-100 s).
+ * Each test runs on a copy of the checkout (its own snapshots and archives) under a path with
+ * spaces, as a user's home may have, so the launcher's quoting is proven here too; making an
+ * archive is one more local-mode application (~20-100 s).
  */
 class LauncherClassSharingIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -27,13 +28,14 @@ class LauncherClassSharingIT {
   @Test
   @Tag("faults")
   void theArchiveIsMadeUsedAndATruncatedOneIsReplaced(@TempDir Path tmp) throws Exception {
-    Path checkout = LauncherProcess.copyCheckout(tmp.resolve("orz"));
+    Path checkout = LauncherProcess.copyCheckout(tmp.resolve("with space/orz home"));
     Path classes = tmp.resolve("classes.log");
 
     var first =
         synth(checkout, Map.of(), tmp.resolve("first"), "-Xlog:class+load=info:file=" + classes);
 
     assertThat(first.output()).contains("made ").doesNotContain("no class data sharing archive");
+    assertThat(checkout.resolve("jobs/target/app-snapshots")).isNotEmptyDirectory();
     Path archive = archive(checkout);
     assertThat(Files.readString(Path.of(archive + ".log"))).contains("class sharing warm-up: 4");
     assertThat(Files.readString(classes))
@@ -53,17 +55,30 @@ class LauncherClassSharingIT {
         .isEqualTo(Long.parseLong(Files.readString(Path.of(again + ".size")).trim()));
   }
 
+  /** Also a run whose output, properties file and driver options have spaces in them. */
   @Test
   void offNeitherMakesNorUsesAnArchive(@TempDir Path tmp) throws Exception {
-    Path checkout = LauncherProcess.copyCheckout(tmp.resolve("orz"));
+    Path checkout = LauncherProcess.copyCheckout(tmp.resolve("with space/orz home"));
     Path classes = tmp.resolve("classes.log");
+    Path properties = tmp.resolve("my props.conf");
+    Files.writeString(properties, "spark.ui.enabled false\nspark.driver.host 127.0.0.1\n");
+    Path output = tmp.resolve("with space/synth out");
 
-    synth(
-        checkout,
-        Map.of("ORZ_CLASS_SHARING", "false"),
-        tmp.resolve("out"),
-        "-Xlog:class+load=info:file=" + classes);
+    var run =
+        LauncherProcess.synth(
+            checkout,
+            Map.of("ORZ_CLASS_SHARING", "false"),
+            TIMEOUT,
+            output,
+            "--master=local[1]",
+            "--properties-file",
+            properties.toString(),
+            "--conf",
+            "spark.driver.extraJavaOptions=\"-Dorz.test=a b\" -Xlog:class+load=info:file="
+                + classes);
 
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(output.resolve("_SUCCESS")).exists();
     assertThat(archives(checkout)).isEmpty();
     assertThat(Files.readString(classes)).doesNotContain("shared objects file (top)");
   }

@@ -18,7 +18,9 @@ public final class LauncherProcess {
   private LauncherProcess() {}
 
   /** The driver's Java options of every run here unless the test gives SPARK_SUBMIT_OPTS. */
-  public static final String SHORT_LIVED_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+  public static final String SHORT_LIVED_JVM =
+      "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+          + " -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote";
 
   /** Exit code and combined console output of one launcher run. */
   public record Outcome(int exitCode, String output) {}

@@ -17,8 +17,8 @@ import org.orzspark.testing.RepoPaths;
 /**
  * The launcher takes spark-submit's options as spark-submit does: anywhere on the line, layered
  * over the project's conf file and the site's spark-defaults.conf, without undoing DJL's offline
- * mode; and it runs from a checkout whose path has spaces. Each test is one local-mode Spark run
- * (~20-40 s).
+ * mode. One local-mode Spark run; {@link LauncherClassSharingIT} runs the launcher from checkouts
+ * whose paths have spaces.
  */
 class LauncherSparkSubmitIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -95,37 +95,6 @@ class LauncherSparkSubmitIT {
         .as("DJL stays offline on the driver")
         .isEqualTo("true");
     assertThat(run.output()).doesNotContain("Unknown option");
-  }
-
-  /**
-   * A copy of what the launcher needs (launcher, jar, classpath, conf/) under a path with spaces.
-   */
-  @Test
-  void runsFromACheckoutWhosePathHasSpaces(@TempDir Path tmp) throws Exception {
-    Path checkout = LauncherProcess.copyCheckout(tmp.resolve("with space/orz home"));
-    Path properties = tmp.resolve("my props.conf");
-    Files.writeString(properties, "spark.ui.enabled false\nspark.driver.host 127.0.0.1\n");
-    Path output = tmp.resolve("with space/synth out");
-
-    var run =
-        LauncherProcess.synth(
-            checkout,
-            Map.of(),
-            TIMEOUT,
-            output,
-            "--master=local[1]",
-            "--properties-file",
-            properties.toString(),
-            "--conf",
-            "spark.driver.extraJavaOptions=\"-Dorz.test=a b\"");
-
-    assertThat(run.exitCode()).as(run.output()).isZero();
-    assertThat(output.resolve("_SUCCESS")).exists();
-    assertThat(checkout.resolve("jobs/target/app-snapshots")).isNotEmptyDirectory();
-    assertThat(run.output())
-        .as("the class data sharing archive, made and mapped under spaces too")
-        .contains("made ")
-        .doesNotContain("no class data sharing archive");
   }
 
   private static JsonNode environmentUpdate(Path events) throws IOException {
