@@ -17,10 +17,22 @@ class FileChecksumTest {
   }
 
   @Test
-  void todaysFormIsXxh64WithSeedZeroInSixteenHexDigits() throws IOException {
-    // The reference vectors of XXH64 (seed 0) for "" and "abc".
-    assertThat(FileChecksum.of(bytes(""))).isEqualTo("xxh64:ef46db3751d8e999");
-    assertThat(FileChecksum.of(bytes("abc"))).isEqualTo("xxh64:44bc2cf5ad770999");
+  void todaysFormIsCrc32cInEightHexDigits() throws IOException {
+    // The CRC-32C check value ("123456789", RFC 3720 and every CRC catalogue), and "" and "abc".
+    assertThat(FileChecksum.of(bytes("123456789"))).isEqualTo("crc32c:e3069283");
+    assertThat(FileChecksum.of(bytes(""))).isEqualTo("crc32c:00000000");
+    assertThat(FileChecksum.of(bytes("abc"))).isEqualTo("crc32c:364b3fb7");
+  }
+
+  @Test
+  void aChecksumOfAManifestWrittenWithXxh64IsCheckedWithXxh64() throws IOException {
+    // The reference vector of XXH64 (seed 0) for "abc".
+    String xxh64OfAbc = "xxh64:44bc2cf5ad770999";
+    assertThat(FileChecksum.matches(xxh64OfAbc, bytes("abc"))).isTrue();
+    assertThat(FileChecksum.matches(xxh64OfAbc, bytes("abd"))).isFalse();
+    assertThat(FileChecksum.like(xxh64OfAbc, bytes("abc"))).isEqualTo(xxh64OfAbc);
+    assertThat(FileChecksum.sameForm(xxh64OfAbc, "xxh64:0000000000000000")).isTrue();
+    assertThat(FileChecksum.sameForm(xxh64OfAbc, "crc32c:364b3fb7")).isFalse();
   }
 
   @Test
@@ -47,7 +59,7 @@ class FileChecksumTest {
     assertThat(FileChecksum.matches(sha256OfAbc, bytes("abc"))).isTrue();
     assertThat(FileChecksum.matches(sha256OfAbc, bytes("abd"))).isFalse();
     assertThat(FileChecksum.like(sha256OfAbc, bytes("abc"))).isEqualTo(sha256OfAbc);
-    assertThat(FileChecksum.sameForm(sha256OfAbc, "xxh64:44bc2cf5ad770999")).isFalse();
+    assertThat(FileChecksum.sameForm(sha256OfAbc, "crc32c:364b3fb7")).isFalse();
     assertThatThrownBy(() -> FileChecksum.matches("md5:abc", bytes("abc")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("md5:abc");
