@@ -17,10 +17,22 @@ import org.orzspark.testing.RepoPaths;
 public final class LauncherProcess {
   private LauncherProcess() {}
 
-  /** The driver's Java options of every run here unless the test gives SPARK_SUBMIT_OPTS. */
-  public static final String SHORT_LIVED_JVM =
-      "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-          + " -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote";
+  /**
+   * The Java options of a short-lived test JVM, one per element: C1 only, the serial collector, no
+   * bytecode verification of the (trusted) classpath.
+   */
+  public static final List<String> SHORT_LIVED_JVM_OPTIONS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-XX:+UnlockDiagnosticVMOptions",
+          "-XX:-BytecodeVerificationRemote");
+
+  /**
+   * {@link #SHORT_LIVED_JVM_OPTIONS} on one line: the driver's Java options of every run here
+   * unless the test gives SPARK_SUBMIT_OPTS.
+   */
+  public static final String SHORT_LIVED_JVM = String.join(" ", SHORT_LIVED_JVM_OPTIONS);
 
   /** Exit code and combined console output of one launcher run. */
   public record Outcome(int exitCode, String output) {}

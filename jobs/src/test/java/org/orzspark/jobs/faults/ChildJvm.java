@@ -56,7 +56,7 @@ public final class ChildJvm {
     // A short-lived JVM: C1 only and one GC thread halve its CPU time (Java's floating point is
     // strict at every JIT level, so its rows and weights do not change); no bytecode verification
     // of the test classpath's classes, a quarter of what is left.
-    command.addAll(List.of(LauncherProcess.SHORT_LIVED_JVM.split(" ")));
+    command.addAll(LauncherProcess.SHORT_LIVED_JVM_OPTIONS);
     // The module opens Spark needs, as the test JVM got them.
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(arg -> arg.startsWith("--add-opens"))

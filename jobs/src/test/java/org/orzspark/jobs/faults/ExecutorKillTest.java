@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.datasets.io.FaultPoints;
+import org.orzspark.jobs.LauncherProcess;
 import org.orzspark.jobs.cluster.StandaloneCluster;
 import org.orzspark.stages.Iteration;
 import org.orzspark.stages.MicroRuns;
@@ -86,7 +87,7 @@ class ExecutorKillTest {
     StandaloneCluster.State state =
         cluster.start(
             new StandaloneCluster.Spec(
-                2, 1, "1g", freePort(), freePort(), 0, List.of(SHORT_LIVED_JVM.split(" "))),
+                2, 1, "1g", freePort(), freePort(), 0, LauncherProcess.SHORT_LIVED_JVM_OPTIONS),
             sparkJars(),
             RepoPaths.root().resolve("conf"),
             Duration.ofMinutes(2));
