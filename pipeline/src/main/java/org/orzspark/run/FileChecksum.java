@@ -2,7 +2,6 @@ package org.orzspark.run;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -41,10 +40,7 @@ public final class FileChecksum {
   /** The checksum of a stream's bytes in today's form ({@code crc32c:…}); reads it to the end. */
   public static String of(InputStream in) throws IOException {
     CRC32C crc = new CRC32C();
-    byte[] buffer = BUFFERS.get();
-    for (int read; (read = in.read(buffer)) >= 0; ) {
-      crc.update(buffer, 0, read);
-    }
+    feed(in, crc::update);
     return CRC32C_FORM + HexFormat.of().toHexDigits((int) crc.getValue());
   }
 
@@ -89,28 +85,33 @@ public final class FileChecksum {
   /** XXH64 (seed 0) of a stream's bytes, in the form manifests recorded it before CRC-32C. */
   private static String xxh64(InputStream in) throws IOException {
     try (StreamingXXHash64 hash = XXHashFactory.fastestInstance().newStreamingHash64(0)) {
-      byte[] buffer = BUFFERS.get();
-      for (int read; (read = in.read(buffer)) >= 0; ) {
-        hash.update(buffer, 0, read);
-      }
+      feed(in, hash::update);
       return XXH64_FORM + HexFormat.of().toHexDigits(hash.getValue());
     }
   }
 
   /** The SHA-256 of a stream's bytes, in hex: names (a manifest's digest) and older manifests. */
-  public static String sha256(InputStream stream) throws IOException {
+  public static String sha256(InputStream in) throws IOException {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
-    try (DigestInputStream in = new DigestInputStream(stream, sha)) {
-      byte[] buffer = BUFFERS.get();
-      while (in.read(buffer) >= 0) {
-        // reading feeds the digest
-      }
-      return HexFormat.of().formatHex(sha.digest());
+    feed(in, sha::update);
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** What a hash takes its bytes through: {@code update(bytes, offset, length)}. */
+  private interface ByteSink {
+    void update(byte[] bytes, int offset, int length);
+  }
+
+  /** Reads {@code in} to its end through this thread's buffer into {@code sink}. */
+  private static void feed(InputStream in, ByteSink sink) throws IOException {
+    byte[] buffer = BUFFERS.get();
+    for (int read; (read = in.read(buffer)) >= 0; ) {
+      sink.update(buffer, 0, read);
     }
   }
 }
