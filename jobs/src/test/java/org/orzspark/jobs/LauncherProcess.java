@@ -105,8 +105,9 @@ public final class LauncherProcess {
     Map<String, String> env = builder.environment();
     env.remove("SPARK_HOME");
     env.remove("SPARK_CONF_DIR");
-    // Each command's driver lives seconds: C1 only and one GC thread, as ChildJvm's (Java's
-    // floating point is strict at every JIT level, so no row or weight changes).
+    // Each command's driver lives seconds: C1 only, one GC thread and no bytecode verification,
+    // as ChildJvm's (Java's floating point is strict at every JIT level, so no row or weight
+    // changes).
     env.put("SPARK_SUBMIT_OPTS", SHORT_LIVED_JVM);
     // So do a test cluster's master and workers (orz cluster start), idle most of their life.
     env.put("SPARK_DAEMON_JAVA_OPTS", SHORT_LIVED_JVM);

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.orzspark.datasets.io.FaultPoints;
 import org.orzspark.jobs.LauncherProcess;
 import org.orzspark.jobs.cluster.StandaloneCluster;
-import org.orzspark.stages.Iteration;
 import org.orzspark.stages.MicroRuns;
 import org.orzspark.stages.RunInitializer;
 import org.orzspark.testing.RepoPaths;
@@ -94,9 +93,7 @@ class ExecutorKillTest {
     try {
       // The undisturbed reference runs in this JVM's local session: a run's rows and weights
       // depend on its seed and settings, not on where its tasks run.
-      Path reference = FaultRuns.copy(fresh, dir.resolve("reference"));
-      Iteration.run(spark, reference.toString(), null, FaultRuns.quiet());
-      FaultRuns.Snapshot expected = FaultRuns.Snapshot.of(spark, reference, 1);
+      FaultRuns.Snapshot expected = FaultRuns.undisturbed(spark, fresh, dir.resolve("reference"));
       for (String point : List.of("rollout", "update")) {
         Path marker = dir.resolve(point + ".killed");
         Path run = FaultRuns.copy(fresh, dir.resolve(point));

@@ -54,9 +54,18 @@ final class FaultRuns {
     Path prompts = MicroRuns.prompts(spark, dir.resolve("prompts"), 40);
     fresh = dir.resolve("fresh");
     RunInitializer.init(spark, fresh.toString(), MicroRuns.config(base, prompts, Map.of()));
-    reference = copy(fresh, dir.resolve("reference"));
-    Iteration.run(spark, reference.toString(), null, quiet());
-    expected = Snapshot.of(spark, reference, 1);
+    reference = dir.resolve("reference");
+    expected = undisturbed(spark, fresh, reference);
+  }
+
+  /**
+   * Copies {@code fresh} to {@code target}, runs one undisturbed iteration there in {@code spark}'s
+   * session and returns what it left: the reference a faulted run must end equal to.
+   */
+  static Snapshot undisturbed(SparkSession spark, Path fresh, Path target) throws IOException {
+    copy(fresh, target);
+    Iteration.run(spark, target.toString(), null, quiet());
+    return Snapshot.of(spark, target, 1);
   }
 
   static synchronized FaultRuns get() throws IOException {
