@@ -68,6 +68,9 @@ class CurateCommandsTest {
             Optional.empty(),
             false);
     System.out.println(result.describe());
+    assertThat(result.describe())
+        .as("local mode: the driver runs the tasks")
+        .contains("on 0 executor(s)");
     assertThat(AtomicOutput.isComplete(SPARK.sparkContext().hadoopConfiguration(), result.output()))
         .isTrue();
     long kept = SPARK.read().parquet(result.output()).count();
